@@ -1,0 +1,92 @@
+# ShareHub: `make run` serves the hub with demo data; `make test` runs every test on SQLite and PostgreSQL.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# uv from PATH, or installed once into .tools/ from PyPI.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+# Python 3.13 from uv (it downloads one where it can), else an installed 3.13 or 3.12 (pyenv, system).
+PYTHON := $(shell $(UV) python find 3.13 2>/dev/null || \
+	ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.13*/bin/python3 2>/dev/null | tail -n1 || true)
+ifeq ($(strip $(PYTHON)),)
+PYTHON := $(shell command -v python3.13 || command -v python3.12 || \
+	ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.12*/bin/python3 2>/dev/null | tail -n1)
+endif
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/sharehub
+VENDOR := sharehub/static/vendor
+
+.PHONY: help setup run test test-sqlite test-postgres bench messages makemessages assets chromium postgres demo clean
+
+help:
+	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT) with the worker"
+	@echo "make test   - install and run every test on SQLite and on PostgreSQL, browser tests included"
+	@echo "make bench  - run the benchmarks in bench/"
+
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	@test -n "$(PYTHON)" || { echo "Python 3.12+ not found: install Python 3.13"; exit 1; }
+	$(UV) sync --locked --python "$(PYTHON)"
+	@touch $@
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+$(VENDOR)/.built: frontend/node_modules/.installed
+	mkdir -p $(VENDOR)/leaflet $(VENDOR)/markercluster
+	cp frontend/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp -r frontend/node_modules/leaflet/dist/leaflet.js frontend/node_modules/leaflet/dist/leaflet.css frontend/node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp frontend/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js frontend/node_modules/leaflet.markercluster/dist/MarkerCluster.css frontend/node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/markercluster/
+	@touch $@
+
+assets: $(VENDOR)/.built
+
+messages: $(VENV)/.synced
+	$(MANAGE) compilemessages --ignore=.venv --ignore=.tools --ignore=frontend -v 0
+
+makemessages: $(VENV)/.synced
+	@for app in sharehub/*/; do if [ -d "$$app/locale" ]; then (cd $$app && ../../$(PY) ../../manage.py makemessages -l ko -l en --no-obsolete -v 0); fi; done
+
+setup: $(VENV)/.synced assets messages
+
+demo: setup
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) createcachetable
+	$(MANAGE) load_demo
+
+run: demo
+	$(MANAGE) collectstatic --noinput -v 0
+	@echo "Serving ShareHub on http://$(HOST):$(PORT) (Ctrl-C stops the web server and the worker)"
+	@trap 'kill 0' EXIT INT TERM; \
+	SHAREHUB_HTTPS=0 $(MANAGE) db_worker --queue-name default & \
+	SHAREHUB_HTTPS=0 $(VENV)/bin/gunicorn sharehub.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - & \
+	wait
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
+
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start && sleep 2; }
+
+test-sqlite: setup chromium
+	SHAREHUB_STATIC_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
+	$(VENV)/bin/pytest -q
+
+test-postgres: setup chromium postgres
+	DATABASE_URL=$(PG_URL) SHAREHUB_STATIC_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
+	$(VENV)/bin/pytest -q --create-db
+
+test: test-sqlite test-postgres
+
+bench: setup postgres
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .tools frontend/node_modules $(VENDOR) staticfiles var

@@ -1,0 +1,55 @@
+"""Test settings and shared fixtures for every app and the browser tests."""
+
+from __future__ import annotations
+
+import os
+
+# Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def user(db):
+    from sharehub.accounts.tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    from sharehub.accounts.tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def city_staff(db):
+    from sharehub.accounts.tests.factories import UserFactory, give_totp
+
+    return give_totp(UserFactory(is_city_staff=True))
+
+
+@pytest.fixture
+def moderator(db):
+    from sharehub.accounts.tests.factories import UserFactory, give_totp
+
+    return give_totp(UserFactory(is_moderator=True))
+
+
+@pytest.fixture
+def district(db):
+    from sharehub.places.tests.factories import DistrictFactory
+
+    return DistrictFactory()

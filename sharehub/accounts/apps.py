@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "sharehub.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from sharehub.core import privacy
+
+        from . import privacy_data
+
+        privacy.register("account", export=privacy_data.export_account, erase=privacy_data.erase_account, order=1000)

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Everyone is a citizen; city staff, moderators and administrators are flags.
+
+    Organization membership is a relation (organizations.Membership); committee roles come later.
+    """
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    home_district = models.ForeignKey(
+        "places.District",
+        verbose_name=_("home district"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="residents",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("administration site access"), default=False, help_text=_("May open the administration site.")
+    )
+    is_city_staff = models.BooleanField(_("city staff"), default=False)
+    is_moderator = models.BooleanField(_("moderator"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        if self.deleted_at:
+            return str(_("Former member"))
+        return self.display_name or self.email.split("@")[0]
+
+    @property
+    def is_privileged(self) -> bool:
+        """Staff, moderators and administrators must use two-factor authentication."""
+        return self.is_city_staff or self.is_moderator or self.is_superuser or self.is_staff
+
+
+class Consent(models.Model):
+    """Agreement to a version of the terms, kept with its time (DESIGN §4, privacy)."""
+
+    class Kind(models.TextChoices):
+        TERMS = "terms", _("Terms of use and privacy policy")
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TERMS)
+    version = models.CharField(_("version"), max_length=20)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "version"], name="consent_once_per_version")]
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the secret is shown once at creation."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import json
+
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sharehub.core.ratelimit import ratelimit_writes
+from sharehub.organizations.selectors import memberships_of
+
+from . import services
+from .forms import ApiTokenForm, DeleteAccountForm, ProfileForm
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(actor=request.user, user=request.user, **{f: form.cleaned_data[f] for f in form.fields})
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "memberships": memberships_of(user=request.user),
+            "emails": EmailAddress.objects.filter(user=request.user),
+            "consents": request.user.consents.all(),
+        },
+    )
+
+
+@login_required
+@ratelimit_writes("api-tokens", "20/h")
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_secret = services.create_api_token(actor=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "tokens": request.user.api_tokens.all(), "new_secret": new_secret},
+    )
+
+
+@login_required
+@require_POST
+def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        services.revoke_api_token(actor=request.user, token_id=token_id)
+    except services.ApiToken.DoesNotExist:
+        messages.error(request, _("That token does not exist."))
+    else:
+        messages.success(request, _("The token has been revoked."))
+    return redirect("accounts:api_tokens")
+
+
+@login_required
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/privacy.html", {"consents": request.user.consents.all(), "delete_form": DeleteAccountForm()})
+
+
+@login_required
+def export_data(request: HttpRequest) -> HttpResponse:
+    data = services.export_user_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="sharehub-my-data-{stamp}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST)
+    if not form.is_valid():
+        return render(request, "accounts/privacy.html", {"consents": request.user.consents.all(), "delete_form": form}, status=400)
+    user = request.user
+    services.delete_account(actor=user, user=user)
+    logout(request)
+    messages.success(request, _("Your account has been deleted. Thank you for taking part."))
+    return redirect("core:home")

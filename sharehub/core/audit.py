@@ -1,0 +1,27 @@
+"""The audit log: every decision records who, when, why, and on which object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEntry
+
+
+def log_action(*, actor: Any, action: str, target: models.Model, reason: str = "", data: dict | None = None) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=str(target.pk),
+        reason=reason,
+        data=data or {},
+    )
+
+
+def history_for(target: models.Model) -> models.QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(target), object_id=str(target.pk)
+    ).select_related("actor")

@@ -1,0 +1,28 @@
+"""Small helpers for text the city writes in both languages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+
+
+def current_language() -> str:
+    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def pick(values: dict, field: str, language: str | None = None) -> str:
+    """values[field_<lang>], falling back to the other language when one is missing."""
+    language = language or current_language()
+    order = [language] + [code for code, _ in settings.LANGUAGES if code != language]
+    for code in order:
+        if value := values.get(f"{field}_{code}"):
+            return value
+    return ""
+
+
+def hub_name(language: str | None = None) -> str:
+    return pick(settings.SHAREHUB_CITY, "hub_name", language)
+
+
+def city_name(language: str | None = None) -> str:
+    return pick(settings.SHAREHUB_CITY, "name", language)

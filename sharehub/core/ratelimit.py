@@ -1,0 +1,72 @@
+"""Rate limits for public writes, counted in the shared cache so they hold across processes."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class RateLimited(Exception):
+    pass
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    count, unit = rate.split("/")
+    return int(count), UNITS[unit]
+
+
+def client_key(request: HttpRequest) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"u{user.pk}"
+    return "ip" + request.META.get("REMOTE_ADDR", "")
+
+
+def hit(scope: str, key: str, rate: str) -> bool:
+    """Count one request; False when the limit of this window is already spent."""
+    limit, seconds = parse_rate(rate)
+    window = int(time.time() // seconds)
+    cache_key = f"rl:{scope}:{key}:{window}"
+    cache.add(cache_key, 0, seconds + 1)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, seconds + 1)
+        count = 1
+    return count <= limit
+
+
+def check(request: HttpRequest, scope: str, rate: str) -> None:
+    if not hit(scope, client_key(request), rate):
+        raise RateLimited(scope)
+
+
+def ratelimit_writes(scope: str, rate: str = "30/m") -> Callable:
+    """Limit the unsafe methods of a view; reads are never limited here."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                try:
+                    check(request, scope, rate)
+                except RateLimited:
+                    return render(
+                        request,
+                        "core/error.html",
+                        {"title": _("Too many requests"), "message": _("Please wait a moment and try again.")},
+                        status=429,
+                    )
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

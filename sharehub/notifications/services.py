@@ -1,0 +1,67 @@
+"""notify(): the one way the hub tells a person something (DESIGN §4, notifications)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+
+from sharehub.core.i18n import hub_name
+
+from .kinds import get_kind
+from .mail import queue_message
+from .models import Notification, NotificationPreference
+
+Text = str | Promise
+
+
+def wants_email(*, user, kind: str) -> bool:
+    preference = NotificationPreference.objects.filter(user=user, kind=kind).values_list("email", flat=True).first()
+    return get_kind(kind).email_default if preference is None else preference
+
+
+@transaction.atomic
+def notify(*, user, kind: str, title: Text, body: Text = "", url: str = "", params: dict[str, Any] | None = None) -> Notification:
+    """Store an in-app notification and queue its e-mail, both in the recipient's language.
+
+    `title` and `body` are lazy translations with %(name)s placeholders filled from `params`,
+    so each recipient reads them in their own language.
+    """
+    get_kind(kind)  # an unknown kind is a programming error, not a silent no-op
+    params = params or {}
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        title_text = str(title) % params if params else str(title)
+        body_text = str(body) % params if params and body else str(body)
+        notification = Notification.objects.create(user=user, kind=kind, title=title_text[:200], body=body_text, url=url)
+        if user.is_active and wants_email(user=user, kind=kind):
+            context = {"user": user, "notification": notification, "hub_name": hub_name(), "site_url": settings.SHAREHUB_SITE_URL}
+            message = EmailMultiAlternatives(
+                subject=f"[{hub_name()}] {title_text}",
+                body=render_to_string("notifications/email/notification.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[user.email],
+            )
+            message.attach_alternative(render_to_string("notifications/email/notification.html", context), "text/html")
+            queue_message(message, kind=kind, user=user)
+    return notification
+
+
+@transaction.atomic
+def mark_read(*, actor, notification_ids: list[int] | None = None) -> int:
+    """Mark the actor's own notifications read (all of them when no ids are given)."""
+    queryset = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if notification_ids is not None:
+        queryset = queryset.filter(pk__in=notification_ids)
+    return queryset.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def set_email_preference(*, actor, kind: str, email: bool) -> NotificationPreference:
+    get_kind(kind)
+    preference, _ = NotificationPreference.objects.update_or_create(user=actor, kind=kind, defaults={"email": email})
+    return preference

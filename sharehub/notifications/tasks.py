@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import logging
+
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from .models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+@task()
+def send_outbound_email(outbound_id: int) -> str:
+    """Send one stored e-mail at most once, however often the task runs.
+
+    The row is claimed (queued → sending) in a short transaction, with SKIP LOCKED where the
+    database has it, so two workers never both send it; the SMTP conversation happens outside
+    any transaction.
+    """
+    with transaction.atomic():
+        outbound = (
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=outbound_id, status=OutboundEmail.Status.QUEUED)
+            .first()
+        )
+        if outbound is None:
+            return "skipped"
+        outbound.status = OutboundEmail.Status.SENDING
+        outbound.attempts += 1
+        outbound.save(update_fields=["status", "attempts"])
+
+    message = EmailMultiAlternatives(
+        subject=outbound.subject,
+        body=outbound.body_text,
+        from_email=outbound.from_email,
+        to=outbound.to,
+        headers=outbound.headers or None,
+    )
+    if outbound.body_html:
+        message.attach_alternative(outbound.body_html, "text/html")
+    try:
+        mailers.default.send_messages([message])
+    except Exception as error:  # SMTP refusals, timeouts: keep the mail and retry later
+        logger.warning("sending e-mail %s failed: %s", outbound_id, error)
+        retry = outbound.attempts < MAX_ATTEMPTS
+        OutboundEmail.objects.filter(pk=outbound_id).update(
+            status=OutboundEmail.Status.QUEUED if retry else OutboundEmail.Status.FAILED, last_error=str(error)[:2000]
+        )
+        if retry:
+            send_outbound_email.using(run_after=timezone.now() + timezone.timedelta(minutes=2**outbound.attempts)).enqueue(outbound_id)
+        return "failed"
+    OutboundEmail.objects.filter(pk=outbound_id).update(status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error="")
+    return "sent"

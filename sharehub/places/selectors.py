@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import District
+
+
+def district_list() -> QuerySet[District]:
+    """Districts without their (large) boundaries, for lists and choices."""
+    return District.objects.defer("boundary").order_by("name_ko")
+
+
+def get_district(*, slug: str) -> District:
+    return get_object_or_404(District, slug=slug)

@@ -1,0 +1,310 @@
+"""ShareHub settings: one module, configured from the environment.
+
+Everything a city changes (names, languages, time zone, database, mail, cache) is an
+environment variable with a sensible default for the embedded single-machine install.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("SHAREHUB_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _secret_key() -> str:
+    """Read the key from the environment, or keep a generated one in var/ for the embedded install."""
+    if key := os.environ.get("SHAREHUB_SECRET_KEY"):
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+# Under pytest a few defaults change (inline tasks, plain HTTP, static files without a manifest);
+# every one of them can still be set from the environment.
+TESTING = "pytest" in sys.modules
+DEBUG = env_bool("SHAREHUB_DEBUG", False)
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("SHAREHUB_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("SHAREHUB_CSRF_TRUSTED_ORIGINS", "")
+
+# --- The city: configuration, not code -------------------------------------------------
+SHAREHUB_CITY = {
+    "name_ko": os.environ.get("SHAREHUB_CITY_NAME_KO", "서울특별시"),
+    "name_en": os.environ.get("SHAREHUB_CITY_NAME_EN", "Seoul Metropolitan Government"),
+    "hub_name_ko": os.environ.get("SHAREHUB_HUB_NAME_KO", "공유허브"),
+    "hub_name_en": os.environ.get("SHAREHUB_HUB_NAME_EN", "ShareHub"),
+    "contact_email": os.environ.get("SHAREHUB_CONTACT_EMAIL", "sharehub@example.org"),
+    "contact_phone": os.environ.get("SHAREHUB_CONTACT_PHONE", "02-120"),
+    "logo": os.environ.get("SHAREHUB_LOGO", "core/img/logo.svg"),
+    # Where the map opens before districts are loaded; the district layer then fits itself.
+    "map_center": [float(x) for x in env_list("SHAREHUB_MAP_CENTER", "37.5665,126.9780")],
+    "map_zoom": int(os.environ.get("SHAREHUB_MAP_ZOOM", "11")),
+}
+# A tile layer is drawn only when a city configures one (a closed network has none).
+SHAREHUB_TILE_URL = os.environ.get("SHAREHUB_TILE_URL", "")
+SHAREHUB_TILE_ATTRIBUTION = os.environ.get("SHAREHUB_TILE_ATTRIBUTION", "")
+SHAREHUB_TERMS_VERSION = os.environ.get("SHAREHUB_TERMS_VERSION", "2026-11")
+# Absolute address of the hub, for links in e-mails.
+SHAREHUB_SITE_URL = os.environ.get("SHAREHUB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SHAREHUB_SERVE_MEDIA = env_bool("SHAREHUB_SERVE_MEDIA", True)
+SHAREHUB_INVITATION_DAYS = int(os.environ.get("SHAREHUB_INVITATION_DAYS", "14"))
+
+# --- Applications ----------------------------------------------------------------------
+INSTALLED_APPS = [
+    "modeltranslation",  # must precede django.contrib.admin
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "ninja",
+    "django_tasks_db",
+    "sharehub.core",
+    "sharehub.places",
+    "sharehub.accounts",
+    "sharehub.notifications",
+    "sharehub.moderation",
+    "sharehub.organizations",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "sharehub.accounts.middleware.RequireMFAForPrivilegedMiddleware",
+]
+
+ROOT_URLCONF = "sharehub.urls"
+WSGI_APPLICATION = "sharehub.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sharehub.core.context_processors.hub",
+            ],
+        },
+    },
+]
+
+# --- Database --------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sharehub.sqlite3'}"),
+        conn_max_age=int(os.environ.get("SHAREHUB_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE write transactions serialise writers up front (DESIGN §4), WAL lets readers go on.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: shared by every process (rate limits must hold across gunicorn workers) ----
+if redis_url := os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "sharehub_cache",
+        }
+    }
+
+# --- Background tasks ------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "SHAREHUB_TASKS_BACKEND",
+            "django.tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend",
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# --- Accounts (django-allauth) ---------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_SIGNUP_FORM_CLASS = "sharehub.accounts.forms.SignupExtraForm"
+ACCOUNT_ADAPTER = "sharehub.accounts.adapter.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "10/h/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_email": "1/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SHAREHUB_CITY["hub_name_en"]
+LOGIN_REDIRECT_URL = "core:home"
+LOGIN_URL = "account_login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Mail: every message is stored in the outbox and sent by the worker ---------------
+DEFAULT_FROM_EMAIL = os.environ.get("SHAREHUB_FROM_EMAIL", "ShareHub <noreply@sharehub.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if smtp_host := os.environ.get("SHAREHUB_SMTP_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": smtp_host,
+                "port": int(os.environ.get("SHAREHUB_SMTP_PORT", "587")),
+                "username": os.environ.get("SHAREHUB_SMTP_USER", ""),
+                "password": os.environ.get("SHAREHUB_SMTP_PASSWORD", ""),
+                "use_tls": env_bool("SHAREHUB_SMTP_TLS", True),
+                "timeout": 30,
+            },
+        }
+    }
+else:
+    # No SMTP server configured: the demo reads its mail in the staff outbox page.
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+
+# --- Internationalisation --------------------------------------------------------------
+LANGUAGE_CODE = "ko"
+LANGUAGES = [("ko", "한국어"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "sharehub" / "locale"]
+TIME_ZONE = os.environ.get("SHAREHUB_TIME_ZONE", "Asia/Seoul")
+USE_I18N = True
+USE_TZ = True
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ko"
+MODELTRANSLATION_LANGUAGES = ("ko", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ko", "en"), "ko": ("en",), "en": ("ko",)}
+LANGUAGE_COOKIE_NAME = "sharehub_language"
+
+# --- Static and media ------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+# Front-end packages from npm, copied here by `make assets` (never committed).
+STATICFILES_DIRS = [BASE_DIR / "sharehub" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("SHAREHUB_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": os.environ.get(
+            "SHAREHUB_STATIC_STORAGE",
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        )
+    },
+}
+# Tests and DEBUG serve static files straight from the apps, without collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Security --------------------------------------------------------------------------
+# Plain HTTP is allowed only where the operator says so (make run on loopback does).
+HTTPS = env_bool("SHAREHUB_HTTPS", not (DEBUG or TESTING))
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("SHAREHUB_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+_tile_hosts = []
+if SHAREHUB_TILE_URL:
+    from urllib.parse import urlsplit
+
+    _split = urlsplit(SHAREHUB_TILE_URL.replace("{s}", "a"))
+    _tile_hosts = [f"{_split.scheme}://*.{_split.hostname.split('.', 1)[-1]}", f"{_split.scheme}://{_split.hostname}"]
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:", "blob:", *_tile_hosts],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# --- API -------------------------------------------------------------------------------
+NINJA_PAGINATION_PER_PAGE = 20
+NINJA_PAGINATION_MAX_LIMIT = 100
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SHAREHUB_LOG_LEVEL", "WARNING")},
+}

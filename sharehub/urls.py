@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from sharehub.api import api
+from sharehub.core import views as core_views
+
+handler400 = "sharehub.core.views.bad_request"
+handler403 = "sharehub.core.views.permission_denied"
+handler404 = "sharehub.core.views.page_not_found"
+handler500 = "sharehub.core.views.server_error"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("health/", core_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+if settings.SHAREHUB_SERVE_MEDIA:
+    # The embedded install serves uploads itself; a city's production puts them on object storage.
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+
+urlpatterns += i18n_patterns(
+    path("", include("sharehub.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("sharehub.accounts.urls")),
+    path("organizations/", include("sharehub.organizations.urls")),
+    path("districts/", include("sharehub.places.urls")),
+    path("moderation/", include("sharehub.moderation.urls")),
+    path("notifications/", include("sharehub.notifications.urls")),
+    path("admin/", admin.site.urls),
+)
