@@ -13,7 +13,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SHAREHUB_VAR_DIR", BASE_DIR / "var"))
@@ -82,14 +81,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Before allauth, so that their templates override allauth's layout.
+    "sharehub.core",
+    "sharehub.accounts",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "ninja",
     "django_tasks_db",
-    "sharehub.core",
     "sharehub.places",
-    "sharehub.accounts",
     "sharehub.notifications",
     "sharehub.moderation",
     "sharehub.organizations",
@@ -231,7 +231,7 @@ else:
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", "한국어"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "sharehub" / "locale"]
+# Each app keeps its own catalogue in sharehub/<app>/locale/.
 TIME_ZONE = os.environ.get("SHAREHUB_TIME_ZONE", "Asia/Seoul")
 USE_I18N = True
 USE_TZ = True

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.places.models import District
@@ -20,6 +22,7 @@ class SignupExtraForm(forms.Form):
     )
     accept_terms = forms.BooleanField(
         label=_("I agree to the terms of use and the privacy policy."),
+        help_text=format_lazy(_("Read them at {url}"), url=reverse_lazy("core:terms")),
         error_messages={"required": _("You must agree to the terms to create an account.")},
     )
 

@@ -18,6 +18,8 @@ ALLOWED_NAMES = {
     "mfa_generate_recovery_codes",
     "mfa_download_recovery_codes",
     "account_logout",
+    "account_reauthenticate",
+    "mfa_reauthenticate",
     "account_email",
     "account_confirm_email",
     "set_language",

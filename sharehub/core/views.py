@@ -36,3 +36,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "core/error.html", {"title": _("Form expired"), "message": _("Your form could not be accepted for security reasons. Reload the page and try again.")}, status=403)
+
+
+def terms(request: HttpRequest) -> HttpResponse:
+    from django.conf import settings
+
+    return render(request, "core/terms.html", {"terms_version": settings.SHAREHUB_TERMS_VERSION})

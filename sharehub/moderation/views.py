@@ -1,11 +1,193 @@
+"""Moderation pages: the queue (moderators), decisions, reports (any signed-in person), resubmission.
+
+Decisions are plain POST forms that redirect back; with htmx the same endpoints answer with the
+updated row from templates/moderation/partials/.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from sharehub.core.pagination import paginate
+from sharehub.core.ratelimit import ratelimit_writes
+
+from . import selectors, services
+from .forms import DecisionForm, ReportDecisionForm, ReportForm
+from .permissions import can_moderate
+from .registry import url_of
+
+DONE_MESSAGES = {
+    "publish": gettext_lazy("Published."),
+    "reject": gettext_lazy("Rejected; the author has been told why."),
+    "hide": gettext_lazy("Hidden; the author has been told why."),
+    "restore": gettext_lazy("Restored."),
+    "dismiss": gettext_lazy("Report dismissed."),
+}
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _require_moderator(request: HttpRequest) -> None:
+    if not can_moderate(request.user):
+        raise PermissionDenied
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return candidate
+    return default
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _form_error_text(form) -> str:
+    return " ".join(str(message) for errors in form.errors.values() for message in errors)
+
+
+def _parse_int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        raise Http404 from None
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_moderator:
-        raise PermissionDenied
-    return render(request, "moderation/queue.html", {})
+    _require_moderator(request)
+    content_type_id = _parse_int(request.GET.get("type"))
+    context: dict = {"section": request.GET.get("section", "")}
+    if content_type_id is not None:
+        model = selectors.registered_model_for(content_type_id)
+        context.update(
+            model_label=model._meta.verbose_name_plural,
+            content_type_id=content_type_id,
+            page=paginate(request, selectors.pending_for(model)),
+            query=f"type={content_type_id}",
+        )
+        return render(request, "moderation/queue_pending.html", context)
+    if context["section"] == "reports":
+        page = paginate(request, selectors.open_reports())
+        page.object_list = selectors.attach_targets(list(page.object_list))
+        context.update(page=page, query="section=reports")
+        return render(request, "moderation/queue_reports.html", context)
+    reports = selectors.open_reports()
+    context.update(
+        sections=selectors.queue_overview(),
+        reports=selectors.attach_targets(list(reports[: selectors.QUEUE_SECTION_SIZE])),
+        reports_count=reports.count(),
+    )
+    return render(request, "moderation/queue.html", context)
+
+
+def _item_context(obj: models.Model, **extra) -> dict:
+    return {"item": obj, "content_type_id": ContentType.objects.get_for_model(obj).pk, **extra}
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
+    _require_moderator(request)
+    obj = selectors.get_moderated_object(content_type_id=content_type_id, object_id=object_id)
+    form = DecisionForm(request.POST)
+    error = done = ""
+    if form.is_valid():
+        action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+        try:
+            if action in ("reject", "hide"):
+                getattr(services, action)(actor=request.user, obj=obj, reason=reason)
+            else:
+                getattr(services, action)(actor=request.user, obj=obj)
+        except ValidationError as exc:
+            error = _error_text(exc)
+        else:
+            done = DONE_MESSAGES[action]
+    else:
+        error = _form_error_text(form)
+    if _is_htmx(request):
+        return render(request, "moderation/partials/item_row.html", _item_context(obj, done=done, error=error, reason=request.POST.get("reason", "")))
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect(_next_url(request, reverse("moderation:queue")))
+
+
+@login_required
+@require_POST
+def decide_report(request: HttpRequest, report_id: int) -> HttpResponse:
+    _require_moderator(request)
+    report_obj = selectors.get_report(report_id=report_id)
+    form = ReportDecisionForm(request.POST)
+    error = done = ""
+    if form.is_valid():
+        action = form.cleaned_data["action"]
+        try:
+            if action == "dismiss":
+                services.dismiss_report(actor=request.user, report=report_obj)
+            else:
+                target = selectors.attach_targets([report_obj])[0].target_object
+                if target is None:
+                    raise ValidationError(_("The reported content no longer exists."))
+                services.hide(actor=request.user, obj=target, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            error = _error_text(exc)
+        else:
+            done = DONE_MESSAGES[action]
+    else:
+        error = _form_error_text(form)
+    if _is_htmx(request):
+        report_obj = selectors.attach_targets([selectors.get_report(report_id=report_id)])[0]
+        return render(
+            request, "moderation/partials/report_row.html", {"report": report_obj, "done": done, "error": error, "reason": request.POST.get("reason", "")}
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect(_next_url(request, reverse("moderation:queue")))
+
+
+@login_required
+@ratelimit_writes("moderation-report", "20/h")
+def report(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
+    obj = selectors.get_reportable_for(request.user, content_type_id=content_type_id, object_id=object_id)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report(actor=request.user, obj=obj, reason=form.cleaned_data["reason"], details=form.cleaned_data["details"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Thank you. A moderator will look at your report."))
+            return redirect(_next_url(request, url_of(obj) or reverse("core:home")))
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "moderation/report.html", {"form": form, "object": obj, "object_url": url_of(obj)}, status=status)
+
+
+@login_required
+@require_POST
+def resubmit(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
+    obj = selectors.get_moderated_object(content_type_id=content_type_id, object_id=object_id)
+    try:
+        services.resubmit(actor=request.user, obj=obj)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Submitted again. A moderator will review it."))
+    return redirect(_next_url(request, url_of(obj) or reverse("core:home")))

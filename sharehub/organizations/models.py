@@ -3,12 +3,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.moderation.models import Moderated
 
-phone_validator = RegexValidator(r"^[0-9+()\-\s]{6,20}$", _("Enter a phone number with digits, spaces, +, - or ()."))
+phone_validator = RegexValidator(
+    r"^[0-9+()\-\s]{6,20}$", _("Enter a phone number with digits, spaces, +, - or ().")
+)
 
 
 class OrganizationKind(models.TextChoices):
@@ -20,13 +23,21 @@ class OrganizationKind(models.TextChoices):
 
 
 class Organization(Moderated):
-    """A sharing enterprise, non-profit, cooperative, public body or community group."""
+    """A sharing enterprise, non-profit, cooperative, public body or community group.
+
+    Its members (owners and editors) manage it; the services keep at least one owner.
+    """
 
     slug = models.SlugField(_("address name"), max_length=80, unique=True, allow_unicode=True)
     name = models.CharField(_("name"), max_length=120)  # name_ko / name_en
     kind = models.CharField(_("type"), max_length=20, choices=OrganizationKind.choices)
     district = models.ForeignKey(
-        "places.District", verbose_name=_("district"), null=True, blank=True, on_delete=models.SET_NULL, related_name="organizations"
+        "places.District",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organizations",
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
@@ -34,9 +45,16 @@ class Organization(Moderated):
     phone = models.CharField(_("contact phone"), max_length=20, blank=True, validators=[phone_validator])
     description = models.TextField(_("description"), max_length=5000, blank=True)  # description_ko / _en
     logo = models.ImageField(_("logo"), upload_to="organizations/logos/", blank=True)
-    source = models.CharField(_("source"), max_length=1000, blank=True, help_text=_("Where the public facts about it come from."))
+    source = models.CharField(
+        _("source"), max_length=1000, blank=True, help_text=_("Where the public facts about it come from.")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -44,10 +62,18 @@ class Organization(Moderated):
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
-        ordering = ["name_ko"]
+        ordering = ["name_ko", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=OrganizationKind.values), name="organization_kind_valid"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:detail", kwargs={"slug": self.slug})
 
 
 class MemberRole(models.TextChoices):
@@ -56,46 +82,87 @@ class MemberRole(models.TextChoices):
 
 
 class Membership(models.Model):
-    organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.EDITOR)
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        ordering = ["joined_at"]
-        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="one_membership_per_user")]
+        ordering = ["joined_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="one_membership_per_user"),
+            models.CheckConstraint(condition=models.Q(role__in=MemberRole.values), name="membership_role_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organization} ({self.role})"
 
+    @property
+    def is_owner(self) -> bool:
+        return self.role == MemberRole.OWNER
+
 
 class Invitation(models.Model):
-    """An invitation by e-mail; the link carries a signed token and expires."""
+    """An invitation by e-mail. The link carries a token signed over (pk, e-mail) and expires.
 
-    organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="invitations")
+    The token itself is never stored: it is rebuilt only when the e-mail is sent.
+    """
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.EDITOR)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("invited by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "email"],
                 condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
                 name="one_open_invitation_per_email",
-            )
+            ),
+            models.CheckConstraint(condition=models.Q(role__in=MemberRole.values), name="invitation_role_valid"),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(revoked_at__isnull=True),
+                name="invitation_not_accepted_and_revoked",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organization}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
     @property
     def is_open(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+        return self.accepted_at is None and self.revoked_at is None and not self.is_expired

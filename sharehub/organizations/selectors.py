@@ -1,10 +1,22 @@
+"""Reads of organizations, members and invitations; each returns a bounded, prefetched query."""
+
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from sharehub.core.audit import history_for
+from sharehub.core.models import AuditEntry
 from sharehub.moderation.models import ModerationStatus
+from sharehub.places.models import District
 
-from .models import Membership, Organization
+from .models import Invitation, Membership, Organization
+from .permissions import can_view_organization
+
+HISTORY_LIMIT = 50
 
 
 def published_organizations() -> QuerySet[Organization]:
@@ -15,5 +27,60 @@ def recent_published_organizations(*, limit: int = 6) -> list[Organization]:
     return list(published_organizations().order_by("-created_at")[:limit])
 
 
-def memberships_of(*, user) -> QuerySet[Membership]:
+def memberships_of(*, user: Any) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organization").order_by("organization__name_ko")
+
+
+def search_organizations(*, q: str = "", district: str = "", kind: str = "") -> QuerySet[Organization]:
+    """The public list: published only, filtered like the page and the API (DESIGN §5)."""
+    queryset = published_organizations()
+    if q := q.strip():
+        queryset = queryset.filter(Q(name_ko__icontains=q) | Q(name_en__icontains=q))
+    if district := district.strip():
+        queryset = queryset.filter(district__slug=district)
+    if kind := kind.strip():
+        queryset = queryset.filter(kind=kind)
+    return queryset.order_by("name_ko", "pk")
+
+
+def get_organization_for(actor: Any, slug: str, *, lock: bool = False) -> Organization:
+    """The organization if the actor may see it; 404 whether it is missing or hidden from them.
+
+    `lock=True` takes the organization's row lock (the services' lock for member changes).
+    """
+    queryset = Organization.objects.select_related("district")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    organization = queryset.filter(slug=slug).first()
+    if organization is None or not can_view_organization(actor, organization):
+        raise Http404
+    return organization
+
+
+def district_for_slug(slug: str) -> District | None:
+    return District.objects.filter(slug=slug).first()
+
+
+def members_of(*, organization: Organization) -> QuerySet[Membership]:
+    return Membership.objects.filter(organization=organization).select_related("user").order_by("joined_at", "pk")
+
+
+def open_invitations(*, organization: Organization) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(organization=organization, accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def organization_history(*, organization: Organization, limit: int = HISTORY_LIMIT) -> list[AuditEntry]:
+    """The latest audit entries, each with `member` set to the user they are about (if any).
+
+    Entries keep user ids, not names, so an erased account shows as a former member.
+    """
+    entries = list(history_for(organization)[:limit])
+    ids = {entry.data.get("member_id") for entry in entries if entry.data.get("member_id")}
+    users = get_user_model().objects.in_bulk(ids) if ids else {}
+    for entry in entries:
+        entry.member = users.get(entry.data.get("member_id"))
+    return entries

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,10 @@ class PlacesConfig(AppConfig):
     name = "sharehub.places"
     label = "places"
     verbose_name = _("Places")
+
+    def ready(self) -> None:
+        from .geojson import forget_district_geojson
+        from .models import District
+
+        for signal in (post_save, post_delete):
+            signal.connect(forget_district_geojson, sender=District, dispatch_uid=f"places-geojson-{signal is post_save}")

@@ -1,0 +1,46 @@
+"""Every string a person sees is translated into Korean, and the catalogues match the code."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+
+APPS_DIR = settings.BASE_DIR / "sharehub"
+APPS_WITH_CATALOGUES = sorted(p.parent.parent.parent.parent for p in APPS_DIR.glob("*/locale/ko/LC_MESSAGES/django.po"))
+
+
+def test_every_app_with_templates_or_models_has_a_catalogue():
+    apps = {p.parent.name for p in APPS_DIR.glob("*/apps.py")}
+    assert apps == {p.name for p in APPS_WITH_CATALOGUES}
+
+
+@pytest.mark.parametrize("app", APPS_WITH_CATALOGUES, ids=lambda p: p.name)
+def test_korean_catalogue_is_complete(app: Path):
+    catalogue = polib.pofile(str(app / "locale/ko/LC_MESSAGES/django.po"))
+    untranslated = [e.msgid for e in catalogue.untranslated_entries()]
+    fuzzy = [e.msgid for e in catalogue.fuzzy_entries()]
+    assert not untranslated, f"untranslated in {app.name}: {untranslated[:10]}"
+    assert not fuzzy, f"fuzzy in {app.name}: {fuzzy[:10]}"
+
+
+@pytest.mark.parametrize("app", APPS_WITH_CATALOGUES, ids=lambda p: p.name)
+def test_catalogue_holds_every_string_of_the_code(app: Path, tmp_path: Path):
+    """Extract the strings again from a copy of the app and compare with the committed catalogue."""
+    copy = tmp_path / app.name
+    shutil.copytree(app, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    subprocess.run(
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), "makemessages", "-l", "ko", "--no-obsolete", "-v", "0"],
+        cwd=copy,
+        check=True,
+    )
+    extracted = {(e.msgctxt, e.msgid) for e in polib.pofile(str(copy / "locale/ko/LC_MESSAGES/django.po"))}
+    committed = polib.pofile(str(app / "locale/ko/LC_MESSAGES/django.po"))
+    translated = {(e.msgctxt, e.msgid) for e in committed if e.translated() and not e.obsolete}
+    missing = sorted(m for _, m in extracted - translated)
+    assert not missing, f"{app.name}: strings in the code without a Korean translation: {missing[:10]}"

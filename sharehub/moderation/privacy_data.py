@@ -1,0 +1,33 @@
+"""Moderation's part of the privacy registry.
+
+Reports a person made are kept after erasure (moderators still need them) but lose their
+reporter; the text of the details stays because it describes the content, not the reporter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Report
+from .selectors import reports_made_by
+
+
+def export_moderation(user) -> dict[str, Any]:
+    return {
+        "reports": [
+            {
+                "content_type": report.content_type.natural_key(),
+                "object_id": report.object_id,
+                "reason": report.reason,
+                "details": report.details,
+                "created_at": report.created_at.isoformat(),
+                "resolved_at": report.resolved_at.isoformat() if report.resolved_at else None,
+                "resolution": report.resolution,
+            }
+            for report in reports_made_by(user=user)
+        ]
+    }
+
+
+def erase_moderation(user) -> None:
+    Report.objects.filter(reporter=user).update(reporter=None)

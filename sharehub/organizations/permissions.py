@@ -1,0 +1,61 @@
+"""Who may do what to which organization. Every view, API handler and service asks here.
+
+`role` is the user's membership role in that organization (None when not a member); callers
+that already know it pass it in, so a page does not ask the database twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sharehub.moderation.models import ModerationStatus
+
+from .models import MemberRole, Membership, Organization
+
+_UNKNOWN: Any = object()
+
+
+def role_of(user: Any, organization: Organization) -> str | None:
+    if user is None or not user.is_authenticated or organization.pk is None:
+        return None
+    return (
+        Membership.objects.filter(organization=organization, user=user).values_list("role", flat=True).first()
+    )
+
+
+def _role(user: Any, organization: Organization, role: str | None) -> str | None:
+    return role_of(user, organization) if role is _UNKNOWN else role
+
+
+def is_city_staff(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_city_staff)
+
+
+def can_view_organization(user: Any, organization: Organization, *, role: str | None = _UNKNOWN) -> bool:
+    """Published organizations are public; the others only to members, moderators and city staff."""
+    if organization.moderation_status == ModerationStatus.PUBLISHED:
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_city_staff or user.is_moderator or _role(user, organization, role) is not None
+
+
+def can_edit_organization(user: Any, organization: Organization, *, role: str | None = _UNKNOWN) -> bool:
+    """Owners and editors edit their organization; city staff may edit any."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_city_staff or _role(user, organization, role) in (MemberRole.OWNER, MemberRole.EDITOR)
+
+
+def can_view_members(user: Any, organization: Organization, *, role: str | None = _UNKNOWN) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_city_staff or _role(user, organization, role) is not None
+
+
+def can_manage_members(user: Any, organization: Organization, *, role: str | None = _UNKNOWN) -> bool:
+    """Owners invite, remove and change roles. City staff may too, so that an organization
+    left without members (its last member deleted their account) can be handed over."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_city_staff or _role(user, organization, role) == MemberRole.OWNER

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
+
+from .models import District
+
+
+@admin.register(District)
+class DistrictAdmin(TranslationAdmin):
+    list_display = ("name", "code", "slug", "latitude", "longitude")
+    search_fields = ("code", "slug", "name_ko", "name_en")
+    ordering = ("code",)
+
+    def get_queryset(self, request):
+        # The change list never shows boundaries; the change form loads its one boundary on access.
+        return super().get_queryset(request).defer("boundary")
