@@ -19,7 +19,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/sharehub
 VENDOR := sharehub/static/vendor
 
-.PHONY: help setup run test test-sqlite test-postgres bench messages makemessages assets chromium postgres demo clean
+.PHONY: sysdeps help setup run test test-sqlite test-postgres bench messages makemessages assets chromium postgres demo clean
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT) with the worker"
@@ -35,20 +35,25 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --python "$(PYTHON)"
 	@touch $@
 
-frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json | sysdeps
 	cd frontend && npm ci --no-audit --no-fund
 	@touch $@
 
 $(VENDOR)/.built: frontend/node_modules/.installed
 	mkdir -p $(VENDOR)/leaflet $(VENDOR)/markercluster
 	cp frontend/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
-	cp -r frontend/node_modules/leaflet/dist/leaflet.js frontend/node_modules/leaflet/dist/leaflet.css frontend/node_modules/leaflet/dist/images $(VENDOR)/leaflet/
-	cp frontend/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js frontend/node_modules/leaflet.markercluster/dist/MarkerCluster.css frontend/node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/markercluster/
+	cp -r frontend/node_modules/leaflet/dist/leaflet.js frontend/node_modules/leaflet/dist/leaflet.js.map frontend/node_modules/leaflet/dist/leaflet.css frontend/node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp frontend/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js frontend/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js.map frontend/node_modules/leaflet.markercluster/dist/MarkerCluster.css frontend/node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/markercluster/
 	@touch $@
 
 assets: $(VENDOR)/.built
 
-messages: $(VENV)/.synced
+# gettext's msgfmt compiles the translations; Debian-like systems get it from apt when missing.
+sysdeps:
+	@command -v msgfmt >/dev/null || { command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
+	@command -v npm >/dev/null || { command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+
+messages: $(VENV)/.synced sysdeps
 	$(MANAGE) compilemessages --ignore=.venv --ignore=.tools --ignore=frontend -v 0
 
 makemessages: $(VENV)/.synced

@@ -16,7 +16,7 @@ def export_moderation(user) -> dict[str, Any]:
     return {
         "reports": [
             {
-                "content_type": report.content_type.natural_key(),
+                "content_type": ".".join(report.content_type.natural_key()),
                 "object_id": report.object_id,
                 "reason": report.reason,
                 "details": report.details,

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -95,8 +93,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "moderation/queue.html", context)
 
 
-def _item_context(obj: models.Model, **extra) -> dict:
-    return {"item": obj, "content_type_id": ContentType.objects.get_for_model(obj).pk, **extra}
+def _answer(request: HttpRequest, *, row_template: str, row_context: dict, done: str, error: str) -> HttpResponse:
+    """htmx gets the updated row (errors inline); a plain form post is redirected back with a message."""
+    back = _next_url(request, reverse("moderation:queue"))
+    if _is_htmx(request):
+        context = {**row_context, "done": done, "error": error, "reason": request.POST.get("reason", ""), "next": back}
+        return render(request, row_template, context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect(back)
 
 
 @login_required
@@ -116,23 +123,18 @@ def decide(request: HttpRequest, content_type_id: int, object_id: str) -> HttpRe
         except ValidationError as exc:
             error = _error_text(exc)
         else:
-            done = DONE_MESSAGES[action]
+            done = str(DONE_MESSAGES[action])
     else:
         error = _form_error_text(form)
-    if _is_htmx(request):
-        return render(request, "moderation/partials/item_row.html", _item_context(obj, done=done, error=error, reason=request.POST.get("reason", "")))
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, done)
-    return redirect(_next_url(request, reverse("moderation:queue")))
+    row = {"item": obj, "content_type_id": content_type_id}
+    return _answer(request, row_template="moderation/partials/item_row.html", row_context=row, done=done, error=error)
 
 
 @login_required
 @require_POST
 def decide_report(request: HttpRequest, report_id: int) -> HttpResponse:
     _require_moderator(request)
-    report_obj = selectors.get_report(report_id=report_id)
+    report_obj = selectors.attach_targets([selectors.get_report(report_id=report_id)])[0]
     form = ReportDecisionForm(request.POST)
     error = done = ""
     if form.is_valid():
@@ -140,34 +142,27 @@ def decide_report(request: HttpRequest, report_id: int) -> HttpResponse:
         try:
             if action == "dismiss":
                 services.dismiss_report(actor=request.user, report=report_obj)
+            elif report_obj.target_object is None:
+                raise ValidationError(_("The reported content no longer exists."))
             else:
-                target = selectors.attach_targets([report_obj])[0].target_object
-                if target is None:
-                    raise ValidationError(_("The reported content no longer exists."))
-                services.hide(actor=request.user, obj=target, reason=form.cleaned_data["reason"])
+                services.hide(actor=request.user, obj=report_obj.target_object, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             error = _error_text(exc)
         else:
-            done = DONE_MESSAGES[action]
+            done = str(DONE_MESSAGES[action])
     else:
         error = _form_error_text(form)
-    if _is_htmx(request):
-        report_obj = selectors.attach_targets([selectors.get_report(report_id=report_id)])[0]
-        return render(
-            request, "moderation/partials/report_row.html", {"report": report_obj, "done": done, "error": error, "reason": request.POST.get("reason", "")}
-        )
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, done)
-    return redirect(_next_url(request, reverse("moderation:queue")))
+    if not error:  # hiding closed the report in the database: show it closed
+        report_obj.refresh_from_db(fields=["resolved_at", "resolved_by", "resolution"])
+    row = {"report": report_obj}
+    return _answer(request, row_template="moderation/partials/report_row.html", row_context=row, done=done, error=error)
 
 
 @login_required
 @ratelimit_writes("moderation-report", "20/h")
 def report(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
     obj = selectors.get_reportable_for(request.user, content_type_id=content_type_id, object_id=object_id)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.report(actor=request.user, obj=obj, reason=form.cleaned_data["reason"], details=form.cleaned_data["details"])

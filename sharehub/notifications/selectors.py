@@ -1,8 +1,15 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import timedelta
 
-from .models import Notification
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .kinds import Kind, all_kinds
+from .models import Notification, NotificationPreference, OutboundEmail
+from .permissions import can_read_outbox
 
 
 def unread_count(*, user) -> int:
@@ -11,3 +18,56 @@ def unread_count(*, user) -> int:
 
 def notifications_for(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)
+
+
+def get_notification_for(actor, *, notification_id: int) -> Notification:
+    """The actor's own notification, or 404: someone else's is as good as missing."""
+    notification = Notification.objects.filter(pk=notification_id, user=actor).first()
+    if notification is None:
+        raise Http404
+    return notification
+
+
+@dataclass(frozen=True)
+class KindPreference:
+    kind: Kind
+    email: bool
+
+
+def preferences_for(*, user) -> list[KindPreference]:
+    """Every registered kind with the person's choice, or the kind's default when they made none."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
+    return [KindPreference(kind=kind, email=chosen.get(kind.code, kind.email_default)) for kind in all_kinds()]
+
+
+def outbox(*, actor, query: str = "") -> QuerySet[OutboundEmail]:
+    """Every e-mail the hub sent, newest first, without the bodies (they are read one at a time)."""
+    if not can_read_outbox(actor):
+        raise Http404
+    queryset = OutboundEmail.objects.defer("body_text", "body_html", "headers")
+    if query := query.strip():
+        queryset = queryset.filter(Q(to__icontains=query) | Q(subject__icontains=query))
+    return queryset
+
+
+def get_outbound_for(actor, *, outbound_id: int) -> OutboundEmail:
+    if not can_read_outbox(actor):
+        raise Http404
+    outbound = OutboundEmail.objects.filter(pk=outbound_id).first()
+    if outbound is None:
+        raise Http404
+    return outbound
+
+
+def stale_queued_email_ids(*, older_than: timedelta) -> list[int]:
+    """Queued e-mails whose send task was probably lost (a crash, a restarted worker).
+
+    E-mails waiting for a back-off after a failure are left alone until their time has come.
+    """
+    now = timezone.now()
+    return list(
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED, created_at__lte=now - older_than)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
@@ -18,6 +19,13 @@ from .mail import queue_message
 from .models import Notification, NotificationPreference
 
 Text = str | Promise
+
+
+def absolute_url(url: str) -> str:
+    """Links in e-mails must carry the hub's address; other absolute links are left as they are."""
+    if url.startswith("/") and not url.startswith("//"):
+        return settings.SHAREHUB_SITE_URL + url
+    return url
 
 
 def wants_email(*, user, kind: str) -> bool:
@@ -39,7 +47,14 @@ def notify(*, user, kind: str, title: Text, body: Text = "", url: str = "", para
         body_text = str(body) % params if params and body else str(body)
         notification = Notification.objects.create(user=user, kind=kind, title=title_text[:200], body=body_text, url=url)
         if user.is_active and wants_email(user=user, kind=kind):
-            context = {"user": user, "notification": notification, "hub_name": hub_name(), "site_url": settings.SHAREHUB_SITE_URL}
+            context = {
+                "user": user,
+                "notification": notification,
+                "hub_name": hub_name(),
+                "site_url": settings.SHAREHUB_SITE_URL,
+                "action_url": absolute_url(url),
+                "preferences_url": absolute_url(reverse("notifications:preferences")),
+            }
             message = EmailMultiAlternatives(
                 subject=f"[{hub_name()}] {title_text}",
                 body=render_to_string("notifications/email/notification.txt", context),
@@ -65,3 +80,9 @@ def set_email_preference(*, actor, kind: str, email: bool) -> NotificationPrefer
     get_kind(kind)
     preference, _ = NotificationPreference.objects.update_or_create(user=actor, kind=kind, defaults={"email": email})
     return preference
+
+
+@transaction.atomic
+def set_email_preferences(*, actor, choices: dict[str, bool]) -> list[NotificationPreference]:
+    """Save the whole preferences page at once: every kind or none."""
+    return [set_email_preference(actor=actor, kind=kind, email=email) for kind, email in choices.items()]

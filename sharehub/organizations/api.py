@@ -1,3 +1,400 @@
-from ninja import Router
+"""/api/v1/organizations: list, detail, create, update, logo, members and invitations.
+
+Reads of published organizations are public (auth=None); a signed-in member or city staff also
+reads their unpublished one. Errors follow sharehub/api.py: 401, 403, 404, 422 with field errors.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from sharehub.accounts.auth import api_auth
+from sharehub.core.ratelimit import check
+
+from . import selectors, services
+from .models import Invitation, MemberRole, Membership, Organization, OrganizationKind
 
 router = Router(tags=["organizations"])
+
+PER_PAGE = 20
+CREATE_RATE = "10/h"
+INVITE_RATE = "30/h"
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class DistrictRef(Schema):
+    slug: str
+    name: str
+
+
+class OrganizationOut(Schema):
+    id: int
+    slug: str
+    name: str
+    name_ko: str
+    name_en: str
+    kind: OrganizationKind
+    kind_label: str
+    district: DistrictRef | None
+    address: str
+    website: str
+    email: str
+    phone: str
+    description: str
+    description_ko: str
+    description_en: str
+    logo_url: str | None
+    moderation_status: str
+    created_at: datetime
+    url: str
+
+    @staticmethod
+    def resolve_name(obj: Organization) -> str:
+        return obj.name
+
+    @staticmethod
+    def resolve_name_en(obj: Organization) -> str:
+        return obj.name_en or ""
+
+    @staticmethod
+    def resolve_kind_label(obj: Organization) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_district(obj: Organization) -> dict | None:
+        return {"slug": obj.district.slug, "name": obj.district.name} if obj.district_id else None
+
+    @staticmethod
+    def resolve_description(obj: Organization) -> str:
+        return obj.description or ""
+
+    @staticmethod
+    def resolve_description_ko(obj: Organization) -> str:
+        return obj.description_ko or ""
+
+    @staticmethod
+    def resolve_description_en(obj: Organization) -> str:
+        return obj.description_en or ""
+
+    @staticmethod
+    def resolve_logo_url(obj: Organization, context: dict) -> str | None:
+        return context["request"].build_absolute_uri(obj.logo.url) if obj.logo else None
+
+    @staticmethod
+    def resolve_url(obj: Organization, context: dict) -> str:
+        return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class OrganizationPage(Schema):
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[OrganizationOut]
+
+
+class OrganizationIn(Schema):
+    """Required fields default to empty so the answer is a translated field error, not a schema one."""
+
+    name_ko: str = ""
+    name_en: str = ""
+    kind: str = ""
+    district: str | None = None
+    address: str = ""
+    website: str = ""
+    email: str = ""
+    phone: str = ""
+    description_ko: str = ""
+    description_en: str = ""
+
+
+class OrganizationPatch(Schema):
+    name_ko: str | None = None
+    name_en: str | None = None
+    kind: str | None = None
+    district: str | None = None
+    address: str | None = None
+    website: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    description_ko: str | None = None
+    description_en: str | None = None
+
+
+class MemberOut(Schema):
+    user_id: int
+    name: str
+    role: MemberRole
+    joined_at: datetime
+
+    @staticmethod
+    def resolve_name(obj: Membership) -> str:
+        return obj.user.public_name
+
+
+class MemberPage(Schema):
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[MemberOut]
+
+
+class RoleIn(Schema):
+    role: str
+
+
+class InvitationIn(Schema):
+    email: str = ""
+    role: str = MemberRole.EDITOR
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: MemberRole
+    invited_by: str | None
+    created_at: datetime
+    expires_at: datetime
+    expired: bool
+
+    @staticmethod
+    def resolve_invited_by(obj: Invitation) -> str | None:
+        return obj.invited_by.public_name if obj.invited_by else None
+
+    @staticmethod
+    def resolve_expired(obj: Invitation) -> bool:
+        return obj.is_expired
+
+
+class InvitationPage(Schema):
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[InvitationOut]
+
+
+class AcceptIn(Schema):
+    token: str
+
+
+class MembershipOut(Schema):
+    organization: str
+    role: MemberRole
+    joined_at: datetime
+
+    @staticmethod
+    def resolve_organization(obj: Membership) -> str:
+        return obj.organization.slug
+
+
+def _viewer(request: HttpRequest) -> Any:
+    """The signed-in user on a public read, if any (token or session), else None."""
+    for backend in api_auth:
+        user = backend(request)
+        if user:
+            return user
+    return None
+
+
+def _page(request: HttpRequest, queryset: QuerySet, page: int) -> dict:
+    """One count query and one page query; page numbers out of range give the last page."""
+    current = Paginator(queryset, PER_PAGE).get_page(page)
+
+    def link(number: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(number)
+        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+    return {
+        "count": current.paginator.count,
+        "next": link(current.next_page_number()) if current.has_next() else None,
+        "previous": link(current.previous_page_number()) if current.has_previous() else None,
+        "results": list(current.object_list),
+    }
+
+
+def _district(slug: str | None) -> Any:
+    if not slug:
+        return None
+    district = selectors.district_for_slug(slug)
+    if district is None:
+        raise ValidationError({"district": [_("There is no district with this address name.")]})
+    return district
+
+
+@router.get(
+    "",
+    response={200: OrganizationPage, 422: ErrorOut},
+    auth=None,
+    summary="List published organizations",
+    description="Filters: `q` (part of the Korean or English name), `district` (district slug), `kind`. 20 per page.",
+)
+def list_organizations(
+    request: HttpRequest,
+    q: str = "",
+    district: str = "",
+    kind: OrganizationKind | None = None,
+    page: int = Query(1, ge=1),
+):
+    queryset = selectors.search_organizations(q=q[:100], district=district, kind=kind or "")
+    return _page(request, queryset, page)
+
+
+@router.post(
+    "",
+    response={201: OrganizationOut, **ERRORS},
+    summary="Create an organization",
+    description="The signed-in user becomes its owner. Waits for moderation unless created by city staff.",
+)
+def create_organization(request: HttpRequest, payload: OrganizationIn):
+    check(request, "organizations-create", CREATE_RATE)
+    fields = payload.dict()
+    fields["district"] = _district(fields["district"])
+    return Status(201, services.create_organization(actor=request.auth, **fields))
+
+
+@router.post(
+    "/invitations/accept",
+    response={200: MembershipOut, **ERRORS},
+    summary="Accept an invitation",
+    description="The token comes from the invitation link. The signed-in user must own the invited, verified e-mail address.",
+)
+def accept_invitation(request: HttpRequest, payload: AcceptIn):
+    return services.accept_invitation(actor=request.auth, token=payload.token)
+
+
+@router.get(
+    "/{slug}",
+    response={200: OrganizationOut, 404: ErrorOut},
+    auth=None,
+    summary="One organization",
+    description="Unpublished organizations are found only by their members, moderators and city staff.",
+)
+def get_organization(request: HttpRequest, slug: str):
+    return selectors.get_organization_for(_viewer(request), slug)
+
+
+@router.patch(
+    "/{slug}",
+    response={200: OrganizationOut, **ERRORS},
+    summary="Update an organization",
+    description="Owners, editors and city staff. Only the fields sent are changed.",
+)
+def update_organization(request: HttpRequest, slug: str, payload: OrganizationPatch):
+    organization = selectors.get_organization_for(request.auth, slug)
+    changes = payload.dict(exclude_unset=True)
+    if "district" in changes:
+        changes["district"] = _district(changes["district"])
+    return services.update_organization(actor=request.auth, organization=organization, **changes)
+
+
+@router.post(
+    "/{slug}/logo",
+    response={200: OrganizationOut, **ERRORS},
+    summary="Upload the organization's logo",
+    description="Multipart field `logo`: PNG, JPEG or WebP up to 2 MB, stored at most 512 px.",
+)
+def upload_logo(request: HttpRequest, slug: str, logo: File[UploadedFile]):
+    organization = selectors.get_organization_for(request.auth, slug)
+    return services.update_organization(actor=request.auth, organization=organization, logo=logo)
+
+
+@router.get(
+    "/{slug}/members",
+    response={200: MemberPage, **ERRORS},
+    summary="Members of an organization",
+    description="Visible to its members and city staff.",
+)
+def list_members(request: HttpRequest, slug: str, page: int = Query(1, ge=1)):
+    organization = selectors.get_organization_for(request.auth, slug)
+    return _page(request, selectors.members_for(actor=request.auth, organization=organization), page)
+
+
+@router.patch(
+    "/{slug}/members/{user_id}",
+    response={200: MemberOut, **ERRORS},
+    summary="Change a member's role",
+    description="Owners and city staff. The last owner cannot be made an editor.",
+)
+def change_role(request: HttpRequest, slug: str, user_id: int, payload: RoleIn):
+    organization = selectors.get_organization_for(request.auth, slug)
+    return services.change_role(actor=request.auth, organization=organization, member_id=user_id, role=payload.role)
+
+
+@router.delete(
+    "/{slug}/members/{user_id}",
+    response={204: None, **ERRORS},
+    summary="Remove a member, or leave",
+    description="With your own user id you leave the organization; owners and city staff remove others. The last owner stays.",
+)
+def remove_member(request: HttpRequest, slug: str, user_id: int):
+    organization = selectors.get_organization_for(request.auth, slug)
+    if user_id == request.auth.pk:
+        services.leave_organization(actor=request.auth, organization=organization)
+    else:
+        services.remove_member(actor=request.auth, organization=organization, member_id=user_id)
+    return Status(204, None)
+
+
+@router.post(
+    "/{slug}/members/{user_id}/transfer",
+    response={200: MemberOut, **ERRORS},
+    summary="Hand ownership over to another member",
+    description="An owner makes the member an owner and becomes an editor.",
+)
+def transfer_ownership(request: HttpRequest, slug: str, user_id: int):
+    organization = selectors.get_organization_for(request.auth, slug)
+    return services.transfer_ownership(actor=request.auth, organization=organization, member_id=user_id)
+
+
+@router.get(
+    "/{slug}/invitations",
+    response={200: InvitationPage, **ERRORS},
+    summary="Pending invitations",
+    description="Owners and city staff.",
+)
+def list_invitations(request: HttpRequest, slug: str, page: int = Query(1, ge=1)):
+    organization = selectors.get_organization_for(request.auth, slug)
+    return _page(request, selectors.invitations_for(actor=request.auth, organization=organization), page)
+
+
+@router.post(
+    "/{slug}/invitations",
+    response={201: InvitationOut, **ERRORS},
+    summary="Invite someone by e-mail",
+    description="Owners and city staff. The invitation e-mail carries a signed link that expires.",
+)
+def create_invitation(request: HttpRequest, slug: str, payload: InvitationIn):
+    check(request, "organizations-invite", INVITE_RATE)
+    organization = selectors.get_organization_for(request.auth, slug)
+    invitation = services.invite_member(
+        actor=request.auth, organization=organization, email=payload.email, role=payload.role
+    )
+    return Status(201, invitation)
+
+
+@router.delete(
+    "/{slug}/invitations/{invitation_id}",
+    response={204: None, **ERRORS},
+    summary="Withdraw an invitation",
+    description="Owners and city staff. The link stops working at once.",
+)
+def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int):
+    organization = selectors.get_organization_for(request.auth, slug)
+    services.revoke_invitation(actor=request.auth, organization=organization, invitation_id=invitation_id)
+    return Status(204, None)

@@ -1,4 +1,4 @@
-"""Invitation links: a token signed over the invitation's id and e-mail, valid for
+"""Invitation links: a token signed over the invitation's id (no personal data in the URL), valid for
 settings.SHAREHUB_INVITATION_DAYS days. Tampering breaks the signature; the row's own state
 (accepted, revoked, expires_at) decides the rest, so a used or revoked link stops working.
 """
@@ -22,7 +22,7 @@ def _signer() -> signing.TimestampSigner:
 
 
 def make_token(invitation: Invitation) -> str:
-    return _signer().sign_object({"i": invitation.pk, "e": invitation.email})
+    return _signer().sign(str(invitation.pk))
 
 
 def _invalid() -> ValidationError:
@@ -40,18 +40,14 @@ def expired_error() -> ValidationError:
 def invitation_for_token(token: str) -> Invitation:
     """The invitation the token names, whatever its state; ValidationError if forged or too old."""
     try:
-        payload = _signer().unsign_object(token, max_age=timedelta(days=settings.SHAREHUB_INVITATION_DAYS))
+        value = _signer().unsign(token, max_age=timedelta(days=settings.SHAREHUB_INVITATION_DAYS))
     except signing.SignatureExpired:
         raise expired_error() from None
-    except (signing.BadSignature, ValueError, TypeError):
+    except signing.BadSignature:
         raise _invalid() from None
-    if not isinstance(payload, dict) or not isinstance(payload.get("i"), int) or not isinstance(payload.get("e"), str):
+    if not value.isdigit():
         raise _invalid()
-    invitation = (
-        Invitation.objects.select_related("organization", "invited_by")
-        .filter(pk=payload["i"], email=payload["e"])
-        .first()
-    )
+    invitation = Invitation.objects.select_related("organization", "invited_by").filter(pk=int(value)).first()
     if invitation is None:
         raise _invalid()
     return invitation

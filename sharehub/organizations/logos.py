@@ -24,8 +24,8 @@ ACCEPTED_FORMATS = {"PNG": ("PNG", "png"), "JPEG": ("JPEG", "jpg"), "WEBP": ("WE
 ACCEPT_ATTRIBUTE = "image/png,image/jpeg,image/webp"
 
 
-def _error(message: str) -> ValidationError:
-    return ValidationError({"logo": [message]})
+def _error(message: str, code: str) -> ValidationError:
+    return ValidationError({"logo": [ValidationError(message, code=code)]})
 
 
 def prepare_logo(upload) -> ContentFile:
@@ -37,19 +37,20 @@ def prepare_logo(upload) -> ContentFile:
     if size > MAX_LOGO_BYTES:
         raise _error(
             _("The logo is too large (%(size)s). The largest allowed is %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(MAX_LOGO_BYTES)}
+            % {"size": filesizeformat(size), "limit": filesizeformat(MAX_LOGO_BYTES)},
+            "too_large",
         )
     if size == 0:
-        raise _error(_("The logo file is empty."))
+        raise _error(_("The logo file is empty."), "empty")
     not_an_image = _("Upload a PNG, JPEG or WebP image. The file is not a valid image.")
     try:
         upload.seek(0)
         with Image.open(upload) as probe:
             if probe.format not in ACCEPTED_FORMATS:
-                raise _error(not_an_image)
+                raise _error(not_an_image, "not_an_image")
             width, height = probe.size
             if width * height > MAX_SOURCE_PIXELS:
-                raise _error(_("The image dimensions are too large."))
+                raise _error(_("The image dimensions are too large."), "too_many_pixels")
             probe.verify()  # checks the structure without decoding all pixels
         upload.seek(0)
         with Image.open(upload) as image:
@@ -65,6 +66,8 @@ def prepare_logo(upload) -> ContentFile:
             image.save(output, format=stored_format, optimize=True)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise _error(not_an_image) from None
+    except Image.DecompressionBombError:
+        raise _error(_("The image dimensions are too large."), "too_many_pixels") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise _error(not_an_image, "not_an_image") from None
     return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")

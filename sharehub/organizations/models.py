@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -43,7 +43,10 @@ class Organization(Moderated):
     website = models.URLField(_("website"), max_length=300, blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
     phone = models.CharField(_("contact phone"), max_length=20, blank=True, validators=[phone_validator])
-    description = models.TextField(_("description"), max_length=5000, blank=True)  # description_ko / _en
+    # TextField's max_length only reaches forms; the validator makes full_clean() enforce it too.
+    description = models.TextField(
+        _("description"), max_length=5000, blank=True, validators=[MaxLengthValidator(5000)]
+    )  # description_ko / _en
     logo = models.ImageField(_("logo"), upload_to="organizations/logos/", blank=True)
     source = models.CharField(
         _("source"), max_length=1000, blank=True, help_text=_("Where the public facts about it come from.")
@@ -74,6 +77,10 @@ class Organization(Moderated):
 
     def get_absolute_url(self) -> str:
         return reverse("organizations:detail", kwargs={"slug": self.slug})
+
+    def moderation_authors(self) -> list:
+        """Moderators' decisions are told to every member: they all see the notice on the page."""
+        return [m.user for m in self.memberships.select_related("user").order_by("joined_at", "pk")]
 
 
 class MemberRole(models.TextChoices):

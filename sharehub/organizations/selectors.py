@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from sharehub.core.audit import history_for
 from sharehub.core.models import AuditEntry
@@ -14,7 +17,7 @@ from sharehub.moderation.models import ModerationStatus
 from sharehub.places.models import District
 
 from .models import Invitation, Membership, Organization
-from .permissions import can_view_organization
+from .permissions import can_manage_members, can_view_members, can_view_organization
 
 HISTORY_LIMIT = 50
 
@@ -61,6 +64,16 @@ def district_for_slug(slug: str) -> District | None:
     return District.objects.filter(slug=slug).first()
 
 
+def email_status(*, user: Any, email: str) -> str:
+    """'verified', 'unverified' or 'other': how the user's addresses relate to an invitation's."""
+    verified = (
+        EmailAddress.objects.filter(user=user, email__iexact=email).values_list("verified", flat=True).first()
+    )
+    if verified is None:
+        return "other"
+    return "verified" if verified else "unverified"
+
+
 def members_of(*, organization: Organization) -> QuerySet[Membership]:
     return Membership.objects.filter(organization=organization).select_related("user").order_by("joined_at", "pk")
 
@@ -71,6 +84,20 @@ def open_invitations(*, organization: Organization) -> QuerySet[Invitation]:
         .select_related("invited_by")
         .order_by("-created_at", "-pk")
     )
+
+
+def members_for(*, actor: Any, organization: Organization) -> QuerySet[Membership]:
+    """The member list, for members and city staff only."""
+    if not can_view_members(actor, organization):
+        raise PermissionDenied(_("Only the organization's members can see its members."))
+    return members_of(organization=organization)
+
+
+def invitations_for(*, actor: Any, organization: Organization) -> QuerySet[Invitation]:
+    """Pending invitations, for those who manage members only."""
+    if not can_manage_members(actor, organization):
+        raise PermissionDenied(_("Only the organization's owners can see its invitations."))
+    return open_invitations(organization=organization)
 
 
 def organization_history(*, organization: Organization, limit: int = HISTORY_LIMIT) -> list[AuditEntry]:

@@ -56,7 +56,9 @@ class DistrictFeatureCollection(Schema):
     features: list[DistrictFeature]
 
 
-@router.get("", response=list[DistrictOut], auth=None, summary="List districts (without boundaries)")
+@router.get(
+    "", response=list[DistrictOut], auth=None, summary="List districts (without boundaries)"
+)
 @paginate(PageNumberPagination, page_size=DISTRICTS_PER_PAGE)
 def list_districts(request: HttpRequest):
     return district_list().order_by("code")
@@ -68,13 +70,16 @@ def list_districts(request: HttpRequest):
     response=DistrictFeatureCollection,
     auth=None,
     summary="All district boundaries as a GeoJSON FeatureCollection",
-    description="`name` and `url` follow the request language (Accept-Language). Cached: send If-None-Match.",
+    description="`name` and `url` follow the request language (Accept-Language). "
+    "Cached: send If-None-Match.",
 )
 def districts_geojson(request: HttpRequest):
     # The cached, already serialized body goes out as is; the schema documents its shape.
     return district_geojson_response(request)
 
 
-@router.get("/{code}", response=DistrictDetailOut, auth=None, summary="One district with its boundary")
+@router.get(
+    "/{code}", response=DistrictDetailOut, auth=None, summary="One district with its boundary"
+)
 def district_detail(request: HttpRequest, code: str):
     return get_district_by_code(code=code)

@@ -12,5 +12,9 @@ class PlacesConfig(AppConfig):
         from .geojson import forget_district_geojson
         from .models import District
 
-        for signal in (post_save, post_delete):
-            signal.connect(forget_district_geojson, sender=District, dispatch_uid=f"places-geojson-{signal is post_save}")
+        post_save.connect(
+            forget_district_geojson, sender=District, dispatch_uid="places-geojson-saved"
+        )
+        post_delete.connect(
+            forget_district_geojson, sender=District, dispatch_uid="places-geojson-deleted"
+        )

@@ -59,7 +59,9 @@ def _cached_body() -> tuple[str, bytes]:
     key = _cache_key(current_language())
     cached = cache.get(key)
     if cached is None:
-        body = json.dumps(district_feature_collection(), ensure_ascii=False, separators=(",", ":")).encode()
+        body = json.dumps(
+            district_feature_collection(), ensure_ascii=False, separators=(",", ":")
+        ).encode()
         cached = (f'"{hashlib.sha256(body).hexdigest()[:32]}"', body)
         cache.set(key, cached, MAX_AGE)
     return cached

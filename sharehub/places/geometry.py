@@ -24,8 +24,14 @@ def _check_ring(ring: Any) -> None:
     if not isinstance(ring, list) or len(ring) < 4:
         raise GeometryError(_("A polygon ring needs at least 4 positions."))
     for position in ring:
-        if not isinstance(position, list) or len(position) < 2 or not all(_is_number(v) for v in position[:2]):
-            raise GeometryError(_("A position must be a list of two numbers [longitude, latitude]."))
+        if (
+            not isinstance(position, list)
+            or len(position) < 2
+            or not all(_is_number(v) for v in position[:2])
+        ):
+            raise GeometryError(
+                _("A position must be a list of two numbers [longitude, latitude].")
+            )
         lon, lat = position[0], position[1]
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise GeometryError(_("A position is outside longitude -180..180 or latitude -90..90."))
@@ -47,7 +53,8 @@ def clean_geometry(geometry: Any) -> dict:
     kind = geometry.get("type")
     if kind not in POLYGON_TYPES:
         raise GeometryError(
-            _("The geometry type is %(type)s; only Polygon and MultiPolygon are accepted.") % {"type": kind}
+            _("The geometry type is %(type)s; only Polygon and MultiPolygon are accepted.")
+            % {"type": kind}
         )
     coordinates = geometry.get("coordinates")
     if kind == "Polygon":
@@ -81,8 +88,12 @@ def centroid(geometry: dict) -> tuple[float, float]:
     the sea); holes are ignored because a pin only needs to fall near the middle. Planar maths on
     degrees is fine at a city's scale.
     """
-    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    best = max((_signed_area_and_centroid(polygon[0]) for polygon in polygons), key=lambda r: abs(r[0]))
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    best = max(
+        (_signed_area_and_centroid(polygon[0]) for polygon in polygons), key=lambda r: abs(r[0])
+    )
     area, lon, lat = best
     if area == 0:
         raise GeometryError(_("The polygon has no area."))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -15,7 +15,7 @@ from .models import District
 def _by_localized_name(field: str = "name") -> Coalesce:
     # Sort by the name the reader sees: the English list in English order, falling back to Korean.
     language = current_language()
-    return Coalesce(f"{field}_{language}", f"{field}_ko", f"{field}_en")
+    return Coalesce(f"{field}_{language}", f"{field}_ko", f"{field}_en", output_field=CharField())
 
 
 def district_list() -> QuerySet[District]:
@@ -33,8 +33,14 @@ def get_district_by_code(*, code: str) -> District:
 
 def districts_with_organization_counts() -> QuerySet[District]:
     """Every district with `organization_count`, its published organizations, in one query."""
-    published = Count("organizations", filter=Q(organizations__moderation_status=ModerationStatus.PUBLISHED))
-    return district_list().annotate(organization_count=published).order_by(_by_localized_name(), "code")
+    published = Count(
+        "organizations", filter=Q(organizations__moderation_status=ModerationStatus.PUBLISHED)
+    )
+    return (
+        district_list()
+        .annotate(organization_count=published)
+        .order_by(_by_localized_name(), "code")
+    )
 
 
 def district_boundaries() -> QuerySet[District]:

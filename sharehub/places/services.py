@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,10 @@ def bundled_district_files() -> tuple[Path, Path]:
 
 
 def _coordinate(value: Any) -> Decimal:
-    return Decimal(str(value)).quantize(COORDINATE_STEP, rounding=ROUND_HALF_UP)
+    number = Decimal(str(value))
+    if not number.is_finite():  # "NaN" and "Infinity" parse, but are no place
+        raise InvalidOperation(value)
+    return number.quantize(COORDINATE_STEP, rounding=ROUND_HALF_UP)
 
 
 def _read_text(path: Path) -> str:
@@ -60,7 +63,9 @@ def _read_text(path: Path) -> str:
     except UnicodeDecodeError:
         raise ValidationError(_("%(path)s is not UTF-8 text.") % {"path": path}) from None
     except OSError as exc:
-        raise ValidationError(_("%(path)s cannot be read: %(error)s") % {"path": path, "error": exc.strerror}) from None
+        raise ValidationError(
+            _("%(path)s cannot be read: %(error)s") % {"path": path, "error": exc.strerror}
+        ) from None
 
 
 def _read_geojson(path: Path) -> list:
@@ -71,7 +76,11 @@ def _read_geojson(path: Path) -> list:
             _("%(path)s is not valid JSON (line %(line)d, column %(column)d): %(error)s")
             % {"path": path, "line": exc.lineno, "column": exc.colno, "error": exc.msg}
         ) from None
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
         raise ValidationError(_("%(path)s is not a GeoJSON FeatureCollection.") % {"path": path})
     if not data["features"]:
         raise ValidationError(_("%(path)s has no features.") % {"path": path})
@@ -83,7 +92,8 @@ def _text_property(properties: dict, name: str) -> str:
     if value is None or value == "":
         available = ", ".join(sorted(properties)) or "-"
         raise ValidationError(
-            _('The property "%(name)s" is missing (the feature has: %(available)s).') % {"name": name, "available": available}
+            _('The property "%(name)s" is missing (the feature has: %(available)s).')
+            % {"name": name, "available": available}
         )
     # Codes are sometimes numbers in GeoJSON (11110 rather than "11110"); names never are.
     if isinstance(value, bool) or not isinstance(value, (str, int)):
@@ -91,7 +101,9 @@ def _text_property(properties: dict, name: str) -> str:
     return str(value).strip()
 
 
-def _read_feature(feature: Any, label: str, *, code_property: str, name_ko_property: str, name_en_property: str) -> _DistrictRow:
+def _read_feature(
+    feature: Any, label: str, *, code_property: str, name_ko_property: str, name_en_property: str
+) -> _DistrictRow:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         raise ValidationError(_("It is not a GeoJSON Feature."))
     properties = feature.get("properties") or {}
@@ -99,7 +111,11 @@ def _read_feature(feature: Any, label: str, *, code_property: str, name_ko_prope
         raise ValidationError(_("Its properties are not an object."))
     errors = []
     values = {}
-    for key, name in (("code", code_property), ("name_ko", name_ko_property), ("name_en", name_en_property)):
+    for key, name in (
+        ("code", code_property),
+        ("name_ko", name_ko_property),
+        ("name_en", name_en_property),
+    ):
         try:
             values[key] = _text_property(properties, name)
         except ValidationError as exc:
@@ -113,7 +129,9 @@ def _read_feature(feature: Any, label: str, *, code_property: str, name_ko_prope
     return _DistrictRow(label=label, **values)
 
 
-def _read_features(path: Path, *, code_property: str, name_ko_property: str, name_en_property: str) -> list[_DistrictRow]:
+def _read_features(
+    path: Path, *, code_property: str, name_ko_property: str, name_en_property: str
+) -> list[_DistrictRow]:
     rows: list[_DistrictRow] = []
     errors: list[str] = []
     seen: dict[str, str] = {}
@@ -121,16 +139,23 @@ def _read_features(path: Path, *, code_property: str, name_ko_property: str, nam
         label = _("Feature %(number)d") % {"number": number}
         try:
             row = _read_feature(
-                feature, label, code_property=code_property, name_ko_property=name_ko_property, name_en_property=name_en_property
+                feature,
+                label,
+                code_property=code_property,
+                name_ko_property=name_ko_property,
+                name_en_property=name_en_property,
             )
         except ValidationError as exc:
             errors.extend(f"{label}: {message}" for message in exc.messages)
             continue
         label = f"{label} ({row.code})"
         if row.code in seen:
-            errors.append(_("%(label)s: the code is used twice (also by %(other)s).") % {"label": label, "other": seen[row.code]})
+            errors.append(
+                _("%(label)s: the code is used twice (also by %(other)s).")
+                % {"label": label, "other": seen[row.code]}
+            )
         seen[row.code] = label
-        rows.append(_DistrictRow(label=label, code=row.code, name_ko=row.name_ko, name_en=row.name_en, boundary=row.boundary))
+        rows.append(replace(row, label=label))
     if errors:
         raise ValidationError(errors)
     return rows
@@ -139,24 +164,43 @@ def _read_features(path: Path, *, code_property: str, name_ko_property: str, nam
 def _read_centroids(path: Path) -> dict[str, tuple[Decimal, Decimal]]:
     """code → (latitude, longitude) from a CSV with at least the columns code, lat, lon."""
     reader = csv.DictReader(_read_text(path).splitlines())
-    missing = [column for column in ("code", "lat", "lon") if column not in (reader.fieldnames or [])]
+    missing = [
+        column for column in ("code", "lat", "lon") if column not in (reader.fieldnames or [])
+    ]
     if missing:
-        raise ValidationError(_("%(path)s lacks the columns: %(columns)s.") % {"path": path, "columns": ", ".join(missing)})
+        raise ValidationError(
+            _("%(path)s lacks the columns: %(columns)s.")
+            % {"path": path, "columns": ", ".join(missing)}
+        )
     centroids: dict[str, tuple[Decimal, Decimal]] = {}
     errors: list[str] = []
     for number, line in enumerate(reader, start=2):
         code = (line["code"] or "").strip()
         try:
-            lat, lon = _coordinate((line["lat"] or "").strip()), _coordinate((line["lon"] or "").strip())
+            lat, lon = (
+                _coordinate((line["lat"] or "").strip()),
+                _coordinate((line["lon"] or "").strip()),
+            )
         except InvalidOperation:
-            errors.append(_("%(path)s line %(line)d: lat and lon must be numbers.") % {"path": path, "line": number})
+            errors.append(
+                _("%(path)s line %(line)d: lat and lon must be numbers.")
+                % {"path": path, "line": number}
+            )
             continue
         if not code:
-            errors.append(_("%(path)s line %(line)d: the code is empty.") % {"path": path, "line": number})
+            errors.append(
+                _("%(path)s line %(line)d: the code is empty.") % {"path": path, "line": number}
+            )
         elif not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            errors.append(_("%(path)s line %(line)d: the coordinates are out of range.") % {"path": path, "line": number})
+            errors.append(
+                _("%(path)s line %(line)d: the coordinates are out of range.")
+                % {"path": path, "line": number}
+            )
         elif code in centroids:
-            errors.append(_("%(path)s line %(line)d: the code %(code)s is used twice.") % {"path": path, "line": number, "code": code})
+            errors.append(
+                _("%(path)s line %(line)d: the code %(code)s is used twice.")
+                % {"path": path, "line": number, "code": code}
+            )
         else:
             centroids[code] = (lat, lon)
     if errors:
@@ -173,7 +217,9 @@ def _free_slug(row: _DistrictRow, taken: dict[str, str]) -> str:
     return slugify(f"district-{row.code}")
 
 
-def _is_unchanged(district: District, row: _DistrictRow, latitude: Decimal, longitude: Decimal) -> bool:
+def _is_unchanged(
+    district: District, row: _DistrictRow, latitude: Decimal, longitude: Decimal
+) -> bool:
     return (
         district.name_ko == row.name_ko
         and district.name_en == row.name_en
@@ -200,7 +246,10 @@ def load_districts(
     Raises ValidationError listing every problem found.
     """
     rows = _read_features(
-        Path(geojson_path), code_property=code_property, name_ko_property=name_ko_property, name_en_property=name_en_property
+        Path(geojson_path),
+        code_property=code_property,
+        name_ko_property=name_ko_property,
+        name_en_property=name_en_property,
     )
     centroids = _read_centroids(Path(centroids_csv)) if centroids_csv else None
 
@@ -209,7 +258,10 @@ def load_districts(
     for row in rows:
         if centroids is not None:
             if row.code not in centroids:
-                errors.append(_("%(label)s: no row for this code in the centroids file.") % {"label": row.label})
+                errors.append(
+                    _("%(label)s: no row for this code in the centroids file.")
+                    % {"label": row.label}
+                )
                 continue
             points[row.code] = centroids[row.code]
         else:

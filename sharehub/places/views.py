@@ -14,8 +14,10 @@ from .selectors import districts_with_organization_counts, get_district, publish
 DISTRICT_MAP_ZOOM = 13
 
 
-def _map_config(*, center: tuple[float, float] | list[float], zoom: int, focus: str = "") -> dict[str, str]:
-    """Values for the data- attributes read by district-map.js, as plain strings (never localized)."""
+def _map_config(
+    *, center: tuple[float, float] | list[float], zoom: int, focus: str = ""
+) -> dict[str, str]:
+    """Values for the data- attributes of district-map.js, as plain strings (never localized)."""
     return {
         "center": f"{float(center[0])},{float(center[1])}",
         "zoom": str(zoom),
@@ -33,7 +35,10 @@ def district_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "places/list.html",
-        {"districts": districts, "map": _map_config(center=city["map_center"], zoom=city["map_zoom"])},
+        {
+            "districts": districts,
+            "map": _map_config(center=city["map_center"], zoom=city["map_zoom"]),
+        },
     )
 
 
@@ -47,7 +52,11 @@ def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "district": district,
             "page": paginate(request, published_organizations_in(district=district)),
             "query": querystring_without_page(request),
-            "map": _map_config(center=(district.latitude, district.longitude), zoom=DISTRICT_MAP_ZOOM, focus=district.slug),
+            "map": _map_config(
+                center=(district.latitude, district.longitude),
+                zoom=DISTRICT_MAP_ZOOM,
+                focus=district.slug,
+            ),
         },
     )
 

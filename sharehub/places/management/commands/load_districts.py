@@ -9,8 +9,9 @@ from sharehub.places.services import bundled_district_files, load_districts
 
 class Command(BaseCommand):
     help = (
-        "Create or update the city's districts from a GeoJSON FeatureCollection of Polygon/MultiPolygon "
-        "features, matched by code. Without PATH, loads the bundled Seoul files from data/."
+        "Create or update the city's districts from a GeoJSON FeatureCollection of "
+        "Polygon/MultiPolygon features, matched by code. "
+        "Without PATH, loads the bundled Seoul files from data/."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -18,11 +19,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--centroids",
             metavar="CSV",
-            help="CSV with columns code,lat,lon for the map pins; without it they are computed from the boundaries.",
+            help="CSV with columns code,lat,lon for the map pins "
+            "(default: computed from the boundaries).",
         )
-        parser.add_argument("--code-property", default="SIG_CD", help="Feature property with the district code (default: SIG_CD).")
-        parser.add_argument("--name-ko-property", default="SIG_KOR_NM", help="Feature property with the Korean name (default: SIG_KOR_NM).")
-        parser.add_argument("--name-en-property", default="SIG_ENG_NM", help="Feature property with the English name (default: SIG_ENG_NM).")
+        parser.add_argument(
+            "--code-property",
+            default="SIG_CD",
+            help="Feature property with the district code (default: SIG_CD).",
+        )
+        parser.add_argument(
+            "--name-ko-property",
+            default="SIG_KOR_NM",
+            help="Feature property with the Korean name (default: SIG_KOR_NM).",
+        )
+        parser.add_argument(
+            "--name-en-property",
+            default="SIG_ENG_NM",
+            help="Feature property with the English name (default: SIG_ENG_NM).",
+        )
 
     def handle(self, *args, path: str | None, centroids: str | None, **options) -> None:
         if path is None:
@@ -41,7 +55,15 @@ class Command(BaseCommand):
             raise CommandError(_("Nothing was loaded:") + "\n" + problems) from None
         self.stdout.write(
             self.style.SUCCESS(
-                _("Districts from %(path)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
-                % {"path": path, "created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged}
+                _(
+                    "Districts from %(path)s: %(created)d created, %(updated)d updated, "
+                    "%(unchanged)d unchanged."
+                )
+                % {
+                    "path": path,
+                    "created": counts.created,
+                    "updated": counts.updated,
+                    "unchanged": counts.unchanged,
+                }
             )
         )

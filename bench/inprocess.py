@@ -1,0 +1,65 @@
+"""Requests served in-process by Django's test Client: queries per request and requests per second.
+
+No network and no server in between, so the figure is the cost of Django, the view and the
+database for one request; the ratio between two sizes of the same table is what matters.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+
+MAX_REQUESTS = 200
+MAX_SECONDS = 10.0
+WARM_UP = 3
+
+
+@dataclass
+class Measure:
+    path: str
+    status: int
+    queries: int
+    requests: int
+    seconds: float
+    rps: float
+    bytes: int
+    # What the API says it lists (its "count"), to prove the large table was really measured.
+    listed: int | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def measure(path: str, *, max_requests: int = MAX_REQUESTS, max_seconds: float = MAX_SECONDS) -> Measure:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    for _ in range(WARM_UP):
+        client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    # Read now: the log is cleared by the next request (captured_queries is a lazy slice of it).
+    queries = len(captured.captured_queries)
+    if response.status_code != 200:
+        raise RuntimeError(f"{path} answered {response.status_code}: {response.content[:300]!r}")
+    size = len(response.content)
+    listed = response.json().get("count") if response["Content-Type"].startswith("application/json") else None
+    requests = 0
+    start = time.perf_counter()
+    deadline = start + max_seconds
+    while requests < max_requests and time.perf_counter() < deadline:
+        client.get(path)
+        requests += 1
+    seconds = time.perf_counter() - start
+    return Measure(
+        path=path,
+        status=response.status_code,
+        queries=queries,
+        requests=requests,
+        seconds=round(seconds, 3),
+        rps=round(requests / seconds, 1),
+        bytes=size,
+        listed=listed,
+    )

@@ -1,0 +1,75 @@
+"""One database's benchmark, run by bench/run.py in a subprocess with DATABASE_URL set.
+
+Migrates the (empty) database, loads the districts, measures the organization list page and
+API with 10 organizations, grows the table to 10,000 and measures again; then, unless told
+not to, serves the same page with gunicorn under load. Writes the figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+
+SIZES = (10, 10_000)
+PAGE = "/ko/organizations/"
+API = "/api/v1/organizations"
+STATIC = "/static/core/css/hub.css"
+
+
+def server_version(connection) -> str:
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.Database.sqlite_version}"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--no-serve", action="store_true", help="skip the gunicorn measurement")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    import inprocess
+    import seed
+
+    began = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    result: dict = {
+        "vendor": connection.vendor,
+        "server_version": server_version(connection),
+        "migrate_seconds": round(time.perf_counter() - began, 1),
+        "districts": seed.load_districts(),
+        "sizes": {},
+    }
+    for size in SIZES:
+        began = time.perf_counter()
+        count = seed.grow_organizations_to(size)
+        seeded = round(time.perf_counter() - began, 1)
+        result["sizes"][str(size)] = {
+            "organizations": count,
+            "seed_seconds": seeded,
+            "page": inprocess.measure(PAGE).as_dict(),
+            "api": inprocess.measure(API).as_dict(),
+        }
+    if not args.no_serve:
+        import served
+
+        result["served"] = served.measure_served(page=PAGE, static=STATIC)
+    Path(args.out).write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""The benchmark's table and ratios, computed from one run's figures."""
+
+from __future__ import annotations
+
+SMALL, LARGE = "10", "10000"
+ENDPOINTS = {"page": "list page", "api": "API list"}
+NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return round(numerator / denominator, 2) if denominator else None
+
+
+def summarize(results: dict) -> dict:
+    """Ratios per database and endpoint; ok is False when a query count grows with the table
+    (or when a database could not be measured)."""
+    ratios: dict = {}
+    ok = True
+    for database, result in results.items():
+        if "sizes" not in result:
+            ok = False
+            continue
+        small, large = result["sizes"][SMALL], result["sizes"][LARGE]
+        ratios[database] = {}
+        for endpoint in ENDPOINTS:
+            queries = _ratio(large[endpoint]["queries"], small[endpoint]["queries"])
+            ratios[database][endpoint] = {
+                "queries_10k_over_10": queries,
+                "rps_10k_over_10": _ratio(large[endpoint]["rps"], small[endpoint]["rps"]),
+            }
+            ok = ok and queries == 1.0
+        if served := result.get("served"):
+            ratios[database]["served_page_over_static_rps"] = _ratio(served["page"]["rps"], served["static"]["rps"])
+    return {"ratios": ratios, "ok": ok}
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, row in enumerate(rows):
+        lines.append("  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in enumerate(zip(row, widths))))
+        if n == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def render(document: dict) -> str:
+    out = [f"\nShareHub benchmark · {document['measured_at']} · Python {document['python']} · {document['cpus']} CPUs"]
+    for database, result in document["databases"].items():
+        name = NAMES.get(database, database)
+        if "sizes" not in result:
+            out.append(f"\n{name}: not measured ({result.get('skipped', 'unknown reason')})")
+            continue
+        small, large = result["sizes"][SMALL], result["sizes"][LARGE]
+        ratios = document["ratios"][database]
+        out.append(f"\n{name} ({result['server_version']}), in-process Django test Client, one request at a time")
+        rows = [["", "queries @10", "queries @10k", "ratio", "req/s @10", "req/s @10k", "ratio", "listed @10k"]]
+        for endpoint, label in ENDPOINTS.items():
+            a, b, r = small[endpoint], large[endpoint], ratios[endpoint]
+            rows.append([
+                f"{label} {a['path']}",
+                str(a["queries"]), str(b["queries"]), _fmt(r["queries_10k_over_10"]),
+                f"{a['rps']:.0f}", f"{b['rps']:.0f}", _fmt(r["rps_10k_over_10"]),
+                str(b["listed"] if b["listed"] is not None else large["organizations"]),
+            ])
+        out.append(_table(rows))
+        if served := result.get("served"):
+            out.append(f"\n{name}: {served['server']}, {served['page']['concurrency']} concurrent keep-alive clients, "
+                       f"{served['page']['seconds']:.0f} s each, 10,000 organizations")
+            rows = [["", "req/s", "p50 ms", "p95 ms", "failures"]]
+            for key, label in (("page", "list page"), ("static", "static file")):
+                m = served[key]
+                rows.append([f"{label} {m['path']}", f"{m['rps']:.0f}", f"{m['p50_ms']:.1f}", f"{m['p95_ms']:.1f}", str(m["failures"])])
+            out.append(_table(rows))
+            out.append(f"ratio list page / static file (req/s): {_fmt(ratios['served_page_over_static_rps'])}")
+    return "\n".join(out)

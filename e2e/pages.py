@@ -1,0 +1,34 @@
+"""Addresses of the pages the browser tests visit, reversed by URL name in a given language."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import translation
+
+LANGUAGES = ["ko", "en"]
+
+
+def url(name: str, lang: str, **kwargs) -> str:
+    """The path of a named page under /{lang}/ (i18n_patterns prefix the active language)."""
+    with translation.override(lang):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def main_pages(lang: str, *, organization_slug: str, district_slug: str) -> dict[str, str]:
+    """The hub's main public pages: label → path."""
+    return {
+        "home": url("core:home", lang),
+        "signup": url("account_signup", lang),
+        "login": url("account_login", lang),
+        "organization-list": url("organizations:list", lang),
+        "organization-detail": url("organizations:detail", lang, slug=organization_slug),
+        "district-list": url("places:list", lang),
+        "district-detail": url("places:detail", lang, slug=district_slug),
+    }
+
+
+def open_menu(page) -> None:
+    """Open the header menu where it is folded (phones); on wide screens it is always shown."""
+    summary = page.locator("details.menu > summary")
+    if summary.is_visible() and page.locator("details.menu[open]").count() == 0:
+        summary.click()

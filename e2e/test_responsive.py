@@ -1,0 +1,60 @@
+"""At phone width (375 px) nothing makes the page scroll sideways."""
+
+from __future__ import annotations
+
+import pytest
+
+from e2e.pages import LANGUAGES, open_menu, url
+
+pytestmark = pytest.mark.e2e
+
+PHONE_WIDTH = 375
+
+
+@pytest.fixture
+def crowded_list(hub_data) -> dict:
+    """Enough organizations to fill a page, some with long unbroken names and addresses."""
+    from sharehub.moderation.models import ModerationStatus
+    from sharehub.organizations.models import Organization, OrganizationKind
+
+    Organization.objects.bulk_create(
+        Organization(
+            slug=f"org-{n}",
+            name_ko=f"서울특별시공유경제활성화를위한시민협동조합연합회제{n}지부" if n % 2 else f"나눔가게 {n}호점",
+            name_en=f"SeoulMetropolitanSharingEconomyCooperativeFederationBranch{n}" if n % 2 else f"Sharing shop {n}",
+            kind=OrganizationKind.COOPERATIVE,
+            district=hub_data["district"],
+            description_ko="https://example.org/a/very/long/address/without/any/spaces/at/all/" * 2,
+            moderation_status=ModerationStatus.PUBLISHED,
+        )
+        for n in range(25)
+    )
+    return hub_data
+
+
+def assert_no_horizontal_scroll(page, label: str) -> None:
+    widths = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, body: document.body.scrollWidth,"
+        " client: document.documentElement.clientWidth})"
+    )
+    if widths["scroll"] > PHONE_WIDTH:
+        wide = page.evaluate(
+            """(limit) => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > limit + 1)
+                .slice(0, 8).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+                + ' right=' + Math.round(e.getBoundingClientRect().right))""",
+            PHONE_WIDTH,
+        )
+        pytest.fail(f"{label} scrolls sideways: {widths}; widest elements: {wide}")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", ["core:home", "organizations:list", "places:list"])
+def test_phone_width_has_no_horizontal_scroll(make_page, screenshot, crowded_list, name, lang):
+    page = make_page(lang=lang, device="phone")
+    assert page.goto(url(name, lang)).status == 200
+    assert page.evaluate("window.innerWidth") == PHONE_WIDTH
+    assert_no_horizontal_scroll(page, f"{name} ({lang})")
+    open_menu(page)
+    assert_no_horizontal_scroll(page, f"{name} ({lang}, menu open)")
+    screenshot(page, f"phone-{name.replace(':', '-')}-{lang}-crowded")

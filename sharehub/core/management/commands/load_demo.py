@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from sharehub.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo hub (real districts and organizations, demo accounts). Safe to run twice."
+
+    def handle(self, *args, **options):
+        report = load_demo()
+        self.stdout.write(
+            f"Demo data: {report.districts_created} districts, {report.users_created} accounts, "
+            f"{report.organizations_created} organizations created (0 means it was already loaded)."
+        )
+        self.stdout.write("")
+        self.stdout.write("Demo accounts (password: %s)" % DEMO_PASSWORD)
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.email:32} {account.role}")
+        self.stdout.write(
+            "City staff, the moderator and the administrator set up two-factor authentication (TOTP) at first login.\n"
+            "E-mails the hub sends (sign-up verification, invitations) are readable by city staff at /ko/notifications/outbox/."
+        )

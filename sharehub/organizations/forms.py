@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from sharehub.places.selectors import district_list
+
+from .logos import ACCEPT_ATTRIBUTE, MAX_LOGO_BYTES, MAX_LOGO_SIDE
+from .models import MemberRole, Organization, OrganizationKind
+from .services import EDITABLE_FIELDS
+
+SEARCH_MAX_LENGTH = 100
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has one."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class OrganizationForm(forms.ModelForm):
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=lazy(
+            lambda: gettext("PNG, JPEG or WebP, at most %(size)d MB. It is stored at most %(side)d pixels wide.")
+            % {"size": MAX_LOGO_BYTES // (1024 * 1024), "side": MAX_LOGO_SIDE},
+            str,
+        )(),
+        widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+
+    class Meta:
+        model = Organization
+        fields = list(EDITABLE_FIELDS)
+        labels = {
+            "name_ko": _("Name in Korean"),
+            "name_en": _("Name in English"),
+            "description_ko": _("Description in Korean"),
+            "description_en": _("Description in English"),
+        }
+        help_texts = {
+            "name_en": _("Optional. Also used for the web address of the organization's page."),
+            "website": _("The full address, starting with https://"),
+            "description_ko": _("Plain text. Blank lines separate paragraphs."),
+            "description_en": _("Optional. Shown to visitors who read the hub in English."),
+        }
+        widgets = {
+            "description_ko": forms.Textarea(attrs={"rows": 6}),
+            "description_en": forms.Textarea(attrs={"rows": 6}),
+            "website": forms.URLInput(attrs={"placeholder": "https://"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Choose a type"))] + list(OrganizationKind.choices)
+        self.fields["district"].queryset = district_list()
+        self.fields["district"].empty_label = _("No district (city-wide)")
+
+    def fieldsets(self) -> list[tuple[str, list]]:
+        groups = [
+            (_("Name and type"), ["name_ko", "name_en", "kind"]),
+            (_("Where and how to reach it"), ["district", "address", "website", "email", "phone"]),
+            (_("Description"), ["description_ko", "description_en"]),
+        ]
+        return [(legend, [self[name] for name in names]) for legend, names in groups]
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+
+
+class OrganizationEditForm(OrganizationForm):
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+
+
+class OrganizationFilterForm(forms.Form):
+    """Only renders the filters; the list reads the raw query so links stay shareable."""
+
+    q = forms.CharField(label=_("Name"), required=False, max_length=SEARCH_MAX_LENGTH)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All types"))] + list(OrganizationKind.choices)
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Search by name")})
+        self.fields["district"].choices = [("", _("All districts"))] + [
+            (district.slug, district.name) for district in district_list()
+        ]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices, initial=MemberRole.EDITOR)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update({"autocomplete": "off"})
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
+
+

@@ -1,0 +1,142 @@
+"""What organizations tell people: the invitation e-mail and in-app notifications.
+
+Each text is a lazy translation filled with lazy parameters, so it is rendered in the
+recipient's language (notify() switches to it), including the organization's name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from sharehub.core.i18n import hub_name
+from sharehub.notifications.mail import queue_message
+from sharehub.notifications.services import notify
+
+from .invitations import make_token
+from .models import Invitation, MemberRole, Membership, Organization
+
+INVITATION_KIND = "organizations.invitation"
+MEMBERSHIP_KIND = "organizations.membership"
+
+
+def _name_of(organization: Organization):
+    """The organization's name in whatever language is active when it is rendered."""
+    return lazy(lambda: organization.name, str)()
+
+
+def _role_label(role: str):
+    return MemberRole(role).label
+
+
+def _path_for(user: Any, viewname: str, **kwargs: Any) -> str:
+    with translation.override(getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE):
+        return reverse(viewname, kwargs=kwargs)
+
+
+def accept_path(invitation: Invitation) -> str:
+    """The accept page in the active language, carrying a freshly signed token."""
+    return reverse("organizations:accept_invitation", kwargs={"token": make_token(invitation)})
+
+
+def send_invitation_email(*, invitation: Invitation, invitee: Any | None, language: str) -> None:
+    """Always mail the invited address, in the invitee's language if they have an account."""
+    language = getattr(invitee, "preferred_language", None) or language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "organization_name": invitation.organization.name,
+            "inviter_name": invitation.invited_by.public_name if invitation.invited_by else "",
+            "role": _role_label(invitation.role),
+            "accept_url": settings.SHAREHUB_SITE_URL + accept_path(invitation),
+            "expires_at": formats.date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
+            "hub_name": hub_name(),
+            "has_account": invitee is not None,
+        }
+        subject = " ".join(render_to_string("organizations/email/invitation_subject.txt", context).split())
+        body = render_to_string("organizations/email/invitation_message.txt", context)
+    message = EmailMessage(
+        subject=f"[{context['hub_name']}] {subject}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[invitation.email],
+    )
+    queue_message(message, kind=INVITATION_KIND, user=invitee)
+
+
+def notify_invited(*, invitation: Invitation, invitee: Any) -> None:
+    with translation.override(invitee.preferred_language or settings.LANGUAGE_CODE):
+        url = accept_path(invitation)
+    notify(
+        user=invitee,
+        kind=INVITATION_KIND,
+        title=_("You are invited to join %(organization)s"),
+        body=_("%(inviter)s invited you to join %(organization)s as %(role)s."),
+        url=url,
+        params={
+            "organization": _name_of(invitation.organization),
+            "inviter": invitation.invited_by.public_name if invitation.invited_by else "",
+            "role": _role_label(invitation.role),
+        },
+    )
+
+
+def notify_joined(*, organization: Organization, member: Any, role: str, owners: list[Membership]) -> None:
+    for owner in owners:
+        notify(
+            user=owner.user,
+            kind=MEMBERSHIP_KIND,
+            title=_("%(member)s joined %(organization)s"),
+            body=_("%(member)s accepted the invitation and is now %(role)s."),
+            url=_path_for(owner.user, "organizations:members", slug=organization.slug),
+            params={"member": member.public_name, "organization": _name_of(organization), "role": _role_label(role)},
+        )
+
+
+def notify_removed(*, organization: Organization, member: Any) -> None:
+    notify(
+        user=member,
+        kind=MEMBERSHIP_KIND,
+        title=_("You were removed from %(organization)s"),
+        body=_("An owner removed you from the members of %(organization)s."),
+        url=_path_for(member, "organizations:detail", slug=organization.slug),
+        params={"organization": _name_of(organization)},
+    )
+
+
+def notify_role_changed(*, organization: Organization, member: Any, role: str) -> None:
+    notify(
+        user=member,
+        kind=MEMBERSHIP_KIND,
+        title=_("Your role in %(organization)s is now %(role)s"),
+        url=_path_for(member, "organizations:members", slug=organization.slug),
+        params={"organization": _name_of(organization), "role": _role_label(role)},
+    )
+
+
+def notify_ownership_transferred(*, organization: Organization, member: Any, previous_owner: Any) -> None:
+    notify(
+        user=member,
+        kind=MEMBERSHIP_KIND,
+        title=_("You are now an owner of %(organization)s"),
+        body=_("%(previous)s handed the ownership of %(organization)s over to you and is now an editor."),
+        url=_path_for(member, "organizations:members", slug=organization.slug),
+        params={"organization": _name_of(organization), "previous": previous_owner.public_name},
+    )
+
+
+def notify_promoted(*, organization: Organization, member: Any) -> None:
+    notify(
+        user=member,
+        kind=MEMBERSHIP_KIND,
+        title=_("You are now an owner of %(organization)s"),
+        body=_("Its last owner deleted their account. As its longest-standing member, you are now its owner."),
+        url=_path_for(member, "organizations:members", slug=organization.slug),
+        params={"organization": _name_of(organization)},
+    )
