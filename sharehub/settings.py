@@ -229,12 +229,15 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 
 # --- Internationalisation --------------------------------------------------------------
-LANGUAGE_CODE = "ko"
-LANGUAGES = [("ko", "한국어"), ("en", "English")]
+# The languages the hub offers; a city may offer fewer (SHAREHUB_LANGUAGES=ko), the first is the default.
+_KNOWN_LANGUAGES = {"ko": "한국어", "en": "English"}
+LANGUAGES = [(code, _KNOWN_LANGUAGES[code]) for code in env_list("SHAREHUB_LANGUAGES", "ko,en") if code in _KNOWN_LANGUAGES]
+LANGUAGE_CODE = LANGUAGES[0][0]
 # Each app keeps its own catalogue in sharehub/<app>/locale/.
 TIME_ZONE = os.environ.get("SHAREHUB_TIME_ZONE", "Asia/Seoul")
 USE_I18N = True
 USE_TZ = True
+# Content columns exist for both languages whatever is offered, so data survives a change of offer.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "ko"
 MODELTRANSLATION_LANGUAGES = ("ko", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ko", "en"), "ko": ("en",), "en": ("ko",)}

@@ -27,10 +27,6 @@ def _role(user: Any, organization: Organization, role: str | None) -> str | None
     return role_of(user, organization) if role is _UNKNOWN else role
 
 
-def is_city_staff(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_city_staff)
-
-
 def can_view_organization(user: Any, organization: Organization, *, role: str | None = _UNKNOWN) -> bool:
     """Published organizations are public; the others only to members, moderators and city staff."""
     if organization.moderation_status == ModerationStatus.PUBLISHED:

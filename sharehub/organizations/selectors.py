@@ -46,15 +46,12 @@ def search_organizations(*, q: str = "", district: str = "", kind: str = "") -> 
     return queryset.order_by("name_ko", "pk")
 
 
-def get_organization_for(actor: Any, slug: str, *, lock: bool = False) -> Organization:
+def get_organization_for(actor: Any, slug: str) -> Organization:
     """The organization if the actor may see it; 404 whether it is missing or hidden from them.
 
-    `lock=True` takes the organization's row lock (the services' lock for member changes).
+    Writes take the row lock themselves, in the service (services._lock).
     """
-    queryset = Organization.objects.select_related("district")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    organization = queryset.filter(slug=slug).first()
+    organization = Organization.objects.select_related("district").filter(slug=slug).first()
     if organization is None or not can_view_organization(actor, organization):
         raise Http404
     return organization

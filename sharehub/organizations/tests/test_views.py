@@ -345,6 +345,33 @@ def test_visitor_without_account_is_sent_to_sign_up_and_back(client, invitation)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+def test_new_person_signs_up_verifies_and_comes_back_to_accept(client, invitation, django_capture_on_commit_callbacks):
+    from sharehub.notifications.models import OutboundEmail
+
+    accept = url("accept_invitation", token=make_token(invitation))
+    password = "a-long-pass-phrase-42"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{url('list').replace('/organizations/', '/accounts/signup/')}?next={accept}",
+            {
+                "email": "newcomer@example.org",
+                "password1": password,
+                "password2": password,
+                "preferred_language": "en",
+                "accept_terms": "on",
+                "next": accept,
+            },
+        )
+    assert response.status_code == 302
+    confirmation = OutboundEmail.objects.filter(kind__contains="confirm").get(to=["newcomer@example.org"])
+    link = re.search(r"/en/accounts/confirm-email/[^\s]+/", confirmation.body_text).group(0)
+    response = client.post(link)
+    assert response.status_code == 302 and response["Location"] == accept
+    response = client.post(accept)
+    assert response.status_code == 302
+    assert Membership.objects.filter(organization=invitation.organization, user__email="newcomer@example.org").exists()
+
+
 def test_invitee_accepts_on_the_page(client, invitation):
     invitee = UserFactory(email="newcomer@example.org")
     client.force_login(invitee)
