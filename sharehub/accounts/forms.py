@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.urls import reverse_lazy
-from django.utils.text import format_lazy
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.places.models import District
@@ -15,14 +15,19 @@ from .models import User
 class SignupExtraForm(forms.Form):
     """Fields added to allauth's sign-up form: profile and consent to the current terms."""
 
+    # allauth applies this order after it adds its own fields: consent comes last, by the button.
+    field_order = ["email", "password1", "password2", "display_name", "preferred_language", "home_district", "accept_terms"]
+
     display_name = forms.CharField(label=_("Display name"), max_length=80, required=False)
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
     home_district = forms.ModelChoiceField(
-        label=_("Home district"), queryset=District.objects.order_by("name_ko"), required=False
+        label=_("Home district"),
+        queryset=District.objects.order_by("name_ko"),
+        required=False,
+        empty_label=_("Not set"),
     )
     accept_terms = forms.BooleanField(
         label=_("I agree to the terms of use and the privacy policy."),
-        help_text=format_lazy(_("Read them at {url}"), url=reverse_lazy("core:terms")),
         error_messages={"required": _("You must agree to the terms to create an account.")},
     )
 
@@ -31,6 +36,9 @@ class SignupExtraForm(forms.Form):
         from django.utils.translation import get_language
 
         self.fields["preferred_language"].initial = (get_language() or "ko").split("-")[0]
+        self.fields["accept_terms"].help_text = format_html(
+            '<a href="{}">{}</a>', reverse("core:terms"), _("Read the terms of use and privacy policy")
+        )
 
     def signup(self, request, user: User) -> None:
         services.complete_signup_profile(

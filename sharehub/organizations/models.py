@@ -71,6 +71,15 @@ class Organization(Moderated):
                 condition=models.Q(kind__in=OrganizationKind.values), name="organization_kind_valid"
             )
         ]
+        indexes = [
+            # The public list reads published rows in name order: an index avoids sorting the table
+            # (bench/: 21 ms → 0.1 ms per page at 10,000 organizations on PostgreSQL).
+            models.Index(
+                fields=["name_ko", "id"],
+                name="organization_published_name",
+                condition=models.Q(moderation_status="published"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
