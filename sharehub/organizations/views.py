@@ -134,6 +134,7 @@ def _members_page(
         raise PermissionDenied
     manage = can_manage_members(request.user, organization, role=role)
     history = organization_history(organization=organization)
+    members = list(members_of(organization=organization))
     return render(
         request,
         "organizations/members.html",
@@ -143,7 +144,14 @@ def _members_page(
             "role_label": MemberRole(role).label if role else "",
             "can_manage": manage,
             "is_owner": role == MemberRole.OWNER,
-            "members": members_of(organization=organization),
+            "members": members,
+            # The last owner's role cannot change (an organization always keeps an owner).
+            "sole_owner_id": next(
+                (m.user_id for m in members if m.role == MemberRole.OWNER),
+                None,
+            )
+            if sum(m.role == MemberRole.OWNER for m in members) == 1
+            else None,
             "invitations": open_invitations(organization=organization) if manage else [],
             "invite_form": invite_form or InviteForm(),
             "invitation_days": settings.SHAREHUB_INVITATION_DAYS,
