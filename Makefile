@@ -63,7 +63,6 @@ setup: $(VENV)/.synced assets messages
 
 demo: setup
 	$(MANAGE) migrate --noinput -v 0
-	$(MANAGE) createcachetable
 	$(MANAGE) load_demo
 
 run: demo

@@ -10,6 +10,8 @@ from ninja import NinjaAPI
 from sharehub.accounts.api import router as accounts_router
 from sharehub.accounts.auth import api_auth
 from sharehub.core.api_errors import install_error_handlers
+from sharehub.designation.api import router as designation_router
+from sharehub.directory.api import router as directory_router
 from sharehub.organizations.api import router as organizations_router
 from sharehub.places.api import router as places_router
 
@@ -24,5 +26,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/districts", places_router)
 api.add_router("/organizations", organizations_router)
+api.add_router("/designation", designation_router)
+api.add_router("/directory", directory_router)
 
 install_error_handlers(api)

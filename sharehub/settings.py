@@ -93,6 +93,9 @@ INSTALLED_APPS = [
     "sharehub.notifications",
     "sharehub.moderation",
     "sharehub.organizations",
+    "sharehub.directory",
+    "sharehub.designation",
+    "sharehub.search",
 ]
 
 MIDDLEWARE = [

@@ -26,8 +26,11 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/", include("sharehub.accounts.urls")),
     path("organizations/", include("sharehub.organizations.urls")),
+    path("designation/", include("sharehub.designation.urls")),
+    path("directory/", include("sharehub.directory.urls")),
     path("districts/", include("sharehub.places.urls")),
     path("moderation/", include("sharehub.moderation.urls")),
     path("notifications/", include("sharehub.notifications.urls")),
+    path("search/", include("sharehub.search.urls")),
     path("admin/", admin.site.urls),
 )

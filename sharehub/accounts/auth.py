@@ -33,3 +33,11 @@ def has_mfa(user) -> bool:
 
 
 api_auth = [TokenAuth(), BrowserSessionAuth()]
+
+
+def optional_user(request: HttpRequest):
+    """The signed-in user on a public read (auth=None), by token or session, else None."""
+    for backend in api_auth:
+        if user := backend(request):
+            return user
+    return None

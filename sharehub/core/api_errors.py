@@ -7,11 +7,22 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from sharehub.core.ratelimit import RateLimited
+
+
+class ErrorOut(Schema):
+    """The body of every API error (DESIGN §5)."""
+
+    detail: str
+    errors: dict[str, list[str]]
+
+
+# For `response=` declarations, so OpenAPI documents the error shape on each operation.
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _field_of(loc: list) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -25,3 +26,19 @@ def history_for(target: models.Model) -> models.QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(target), object_id=str(target.pk)
     ).select_related("actor")
+
+
+# Apps describe their own audit actions in words; others (an organization's history shows
+# designation steps, for example) ask here instead of importing each other.
+_describers: dict[str, Callable[[AuditEntry], str]] = {}
+
+
+def register_describer(prefix: str, describe: Callable[[AuditEntry], str]) -> None:
+    _describers[prefix] = describe
+
+
+def describe(entry: AuditEntry) -> str:
+    for prefix, describer in _describers.items():
+        if entry.action.startswith(prefix):
+            return describer(entry)
+    return entry.action

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from sharehub.accounts.models import User
+from sharehub.directory.demo import load_directory_demo
 from sharehub.organizations import services as organization_services
 from sharehub.organizations.models import Organization, OrganizationKind
 from sharehub.places import services as place_services
@@ -45,6 +46,7 @@ class DemoReport:
     districts_created: int = 0
     users_created: int = 0
     organizations_created: int = 0
+    listings_created: int = 0
 
 
 def _kind_of(row: dict) -> str:
@@ -106,4 +108,5 @@ def load_demo() -> DemoReport:
                 # Sources are facts of the import, not something members edit.
                 Organization.objects.filter(pk=organization.pk).update(source=row["source"])
                 report.organizations_created += 1
+        report.listings_created = load_directory_demo(actor=staff)
     return report

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from sharehub.core.audit import log_action
 from sharehub.notifications.services import notify
 
+from . import signals
 from .models import ModerationStatus, Report, ReportReason
 from .permissions import can_moderate, can_report, is_author
 from .registry import authors_of, is_moderated, url_of
@@ -155,7 +156,9 @@ def _transition(*, actor, obj: models.Model, name: str, reason: str = "") -> mod
 @transaction.atomic
 def publish(*, actor, obj: models.Model) -> models.Model:
     _require_moderator(actor)
-    return _transition(actor=actor, obj=obj, name="publish")
+    obj = _transition(actor=actor, obj=obj, name="publish")
+    signals.published.send(sender=type(obj), obj=obj, actor=actor)
+    return obj
 
 
 @transaction.atomic

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from sharehub.accounts.auth import api_auth
+from sharehub.accounts.auth import api_auth, optional_user
+from sharehub.core.api_errors import ERRORS, ErrorOut
 from sharehub.core.ratelimit import check
 
 from . import selectors, services
@@ -28,14 +29,6 @@ router = Router(tags=["organizations"])
 PER_PAGE = 20
 CREATE_RATE = "10/h"
 INVITE_RATE = "30/h"
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class DistrictRef(Schema):
@@ -202,15 +195,6 @@ class MembershipOut(Schema):
         return obj.organization.slug
 
 
-def _viewer(request: HttpRequest) -> Any:
-    """The signed-in user on a public read, if any (token or session), else None."""
-    for backend in api_auth:
-        user = backend(request)
-        if user:
-            return user
-    return None
-
-
 def _page(request: HttpRequest, queryset: QuerySet, page: int) -> dict:
     """One count query and one page query; page numbers out of range give the last page."""
     current = Paginator(queryset, PER_PAGE).get_page(page)
@@ -286,7 +270,7 @@ def accept_invitation(request: HttpRequest, payload: AcceptIn):
     description="Unpublished organizations are found only by their members, moderators and city staff.",
 )
 def get_organization(request: HttpRequest, slug: str):
-    return selectors.get_organization_for(_viewer(request), slug)
+    return selectors.get_organization_for(optional_user(request), slug)
 
 
 @router.patch(

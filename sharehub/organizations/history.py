@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from sharehub.core.audit import describe as describe_elsewhere
 from sharehub.core.models import AuditEntry
 
 from .models import MemberRole
@@ -58,4 +59,4 @@ def describe(entry: AuditEntry, *, show_emails: bool) -> str:
         return _("A moderator made the organization visible again.")
     if action == "moderation.resubmitted":
         return _("%(actor)s sent the organization for review again.") % values
-    return action
+    return describe_elsewhere(entry)

@@ -1,73 +1,17 @@
-"""Logo uploads: checked for size and real image content, then re-encoded at most 512 px.
-
-Re-encoding with Pillow (never storing the upload's bytes) drops metadata and anything hidden
-in a file that only pretends to be an image; the stored name is random, never the client's.
-"""
+"""Logo uploads: checked and re-encoded by the shared image pipeline, at most 512 px and 2 MB."""
 
 from __future__ import annotations
 
-import io
-import uuid
-
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+from sharehub.core.images import ACCEPT_ATTRIBUTE, prepare_image
+
+__all__ = ["ACCEPT_ATTRIBUTE", "MAX_LOGO_BYTES", "MAX_LOGO_SIDE", "prepare_logo"]
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_SIDE = 512
-# Refuse absurd dimensions before decoding (a small file can claim a huge canvas).
-MAX_SOURCE_PIXELS = 40_000_000
-# Pillow format → (stored format, file extension).
-ACCEPTED_FORMATS = {"PNG": ("PNG", "png"), "JPEG": ("JPEG", "jpg"), "WEBP": ("WEBP", "webp")}
-ACCEPT_ATTRIBUTE = "image/png,image/jpeg,image/webp"
-
-
-def _error(message: str, code: str) -> ValidationError:
-    return ValidationError({"logo": [ValidationError(message, code=code)]})
 
 
 def prepare_logo(upload) -> ContentFile:
     """Return the resized logo as a new file, or raise ValidationError({"logo": ...})."""
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, io.SEEK_END)
-        size = upload.tell()
-    if size > MAX_LOGO_BYTES:
-        raise _error(
-            _("The logo is too large (%(size)s). The largest allowed is %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(MAX_LOGO_BYTES)},
-            "too_large",
-        )
-    if size == 0:
-        raise _error(_("The logo file is empty."), "empty")
-    not_an_image = _("Upload a PNG, JPEG or WebP image. The file is not a valid image.")
-    try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            if probe.format not in ACCEPTED_FORMATS:
-                raise _error(not_an_image, "not_an_image")
-            width, height = probe.size
-            if width * height > MAX_SOURCE_PIXELS:
-                raise _error(_("The image dimensions are too large."), "too_many_pixels")
-            probe.verify()  # checks the structure without decoding all pixels
-        upload.seek(0)
-        with Image.open(upload) as image:
-            stored_format, extension = ACCEPTED_FORMATS[image.format]
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((MAX_LOGO_SIDE, MAX_LOGO_SIDE), Image.Resampling.LANCZOS)
-            if stored_format == "JPEG" and image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-                image = image.convert("RGBA")
-            output = io.BytesIO()
-            image.save(output, format=stored_format, optimize=True)
-    except ValidationError:
-        raise
-    except Image.DecompressionBombError:
-        raise _error(_("The image dimensions are too large."), "too_many_pixels") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise _error(not_an_image, "not_an_image") from None
-    return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")
+    return prepare_image(upload, field="logo", max_bytes=MAX_LOGO_BYTES, max_side=MAX_LOGO_SIDE)

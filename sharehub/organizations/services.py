@@ -120,6 +120,12 @@ def _save_with_unique_slug(organization: Organization) -> None:
             organization.pk = None
 
 
+def save_with_unique_slug(organization: Organization) -> None:
+    """Public for other apps that create organizations without an owner (directory suggestions
+    and CSV import): the caller has validated it and checked permission."""
+    _save_with_unique_slug(organization)
+
+
 def _merge(errors: dict[str, list], error: ValidationError) -> None:
     for field, messages in error.update_error_dict({}).items():
         errors.setdefault(field, []).extend(messages)

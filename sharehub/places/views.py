@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from sharehub.core.pagination import paginate, querystring_without_page
+from sharehub.core.pagination import DEFAULT_PER_PAGE, paginate, querystring_without_page
 
 from .geojson import district_geojson_response
 from .selectors import districts_with_organization_counts, get_district, published_organizations_in
@@ -44,12 +45,17 @@ def district_index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    from sharehub.directory.selectors import listings_in_district
+
     district = get_district(slug=slug)
+    # Its own page parameter: the organizations above are paged by `page`.
+    listings = Paginator(listings_in_district(district), DEFAULT_PER_PAGE).get_page(request.GET.get("listings_page"))
     return render(
         request,
         "places/detail.html",
         {
             "district": district,
+            "listings_page": listings,
             "page": paginate(request, published_organizations_in(district=district)),
             "query": querystring_without_page(request),
             "map": _map_config(

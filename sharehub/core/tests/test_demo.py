@@ -13,7 +13,8 @@ def test_demo_loads_the_real_data_and_twice_changes_nothing():
     assert (first.districts_created, first.users_created, first.organizations_created) == (25, len(DEMO_ACCOUNTS), 41)
     snapshot = (District.objects.count(), User.objects.count(), Organization.objects.count(), Membership.objects.count())
     second = load_demo()
-    assert (second.districts_created, second.users_created, second.organizations_created) == (0, 0, 0)
+    assert first.listings_created == 41
+    assert (second.districts_created, second.users_created, second.organizations_created, second.listings_created) == (0, 0, 0, 0)
     assert snapshot == (District.objects.count(), User.objects.count(), Organization.objects.count(), Membership.objects.count())
 
     assert Organization.objects.exclude(moderation_status=ModerationStatus.PUBLISHED).count() == 0

@@ -10,7 +10,8 @@ class Command(BaseCommand):
         report = load_demo()
         self.stdout.write(
             f"Demo data: {report.districts_created} districts, {report.users_created} accounts, "
-            f"{report.organizations_created} organizations created (0 means it was already loaded)."
+            f"{report.organizations_created} organizations, {report.listings_created} directory listings created "
+            "(0 means it was already loaded)."
         )
         self.stdout.write("")
         self.stdout.write("Demo accounts (password: %s)" % DEMO_PASSWORD)

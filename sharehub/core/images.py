@@ -1,0 +1,71 @@
+"""Image uploads shared by the apps: checked for size and real image content, then re-encoded.
+
+Re-encoding with Pillow (never storing the upload's bytes) drops metadata and anything hidden in
+a file that only pretends to be an image; the stored name is random, never the client's.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Refuse absurd dimensions before decoding (a small file can claim a huge canvas).
+MAX_SOURCE_PIXELS = 40_000_000
+# Pillow format → (stored format, file extension).
+ACCEPTED_FORMATS = {"PNG": ("PNG", "png"), "JPEG": ("JPEG", "jpg"), "WEBP": ("WEBP", "webp")}
+ACCEPT_ATTRIBUTE = "image/png,image/jpeg,image/webp"
+
+
+def prepare_image(upload, *, field: str, max_bytes: int, max_side: int) -> ContentFile:
+    """Return the image re-encoded at most `max_side` px, or raise ValidationError({field: ...})."""
+
+    def error(message: str, code: str) -> ValidationError:
+        return ValidationError({field: [ValidationError(message, code=code)]})
+
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, io.SEEK_END)
+        size = upload.tell()
+    if size > max_bytes:
+        raise error(
+            _("The image is too large (%(size)s). The largest allowed is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)},
+            "too_large",
+        )
+    if size == 0:
+        raise error(_("The image file is empty."), "empty")
+    not_an_image = _("Upload a PNG, JPEG or WebP image. The file is not a valid image.")
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            if probe.format not in ACCEPTED_FORMATS:
+                raise error(not_an_image, "not_an_image")
+            width, height = probe.size
+            if width * height > MAX_SOURCE_PIXELS:
+                raise error(_("The image dimensions are too large."), "too_many_pixels")
+            probe.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            stored_format, extension = ACCEPTED_FORMATS[image.format]
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+            if stored_format == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+                image = image.convert("RGBA")
+            output = io.BytesIO()
+            image.save(output, format=stored_format, optimize=True)
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError:
+        raise error(_("The image dimensions are too large."), "too_many_pixels") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise error(not_an_image, "not_an_image") from None
+    return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")

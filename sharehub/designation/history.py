@@ -1,0 +1,44 @@
+"""The designation steps in words, for the application's, the designation's and (through
+`describe`) the organization's history."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from sharehub.core.models import AuditEntry
+
+
+def describe(entry: AuditEntry) -> str:
+    data = entry.data or {}
+    values = {
+        "actor": entry.actor.public_name if entry.actor else _("Someone"),
+        "number": data.get("number") or data.get("renewed_by") or "",
+        "document": data.get("document") or "",
+    }
+    texts = {
+        "designation.application_created": _("%(actor)s started an application for designation."),
+        "designation.application_updated": _("%(actor)s edited the application."),
+        "designation.document_added": _("%(actor)s attached “%(document)s”."),
+        "designation.document_removed": _("%(actor)s removed “%(document)s”."),
+        "designation.submitted": _("%(actor)s submitted the application."),
+        "designation.resubmitted": _("%(actor)s sent the application again after changes."),
+        "designation.review_started": _("City staff started the review."),
+        "designation.checklist": _("City staff updated the checklist."),
+        "designation.commented": _("%(actor)s commented."),
+        "designation.changes_requested": _("City staff asked for changes."),
+        "designation.rejected": _("City staff rejected the application."),
+        "designation.approved": _("City staff approved the application (No. %(number)s)."),
+        "designation.designated": _("The city designated the organization (No. %(number)s)."),
+        "designation.renewed": _("The designation was renewed by No. %(number)s."),
+        "designation.suspended": _("City staff suspended the designation."),
+        "designation.reinstated": _("City staff reinstated the designation."),
+        "designation.revoked": _("City staff revoked the designation."),
+        "designation.expired": _("The designation expired."),
+        "designation.reminded": _("The organization was reminded that the designation expires soon."),
+    }
+    text = texts.get(entry.action)
+    return text % values if text else entry.action
+
+
+def described(entries: list[AuditEntry]) -> list[tuple[AuditEntry, str]]:
+    return [(entry, describe(entry)) for entry in entries]

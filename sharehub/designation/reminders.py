@@ -1,0 +1,77 @@
+"""Expiry reminders, 90, 30 and 7 days before a designation's last valid day.
+
+Each reminder is a unique (designation, offset) row inserted before anyone is notified, in the
+same transaction as the notifications: a second run (or a second worker at the same moment)
+fails to insert it and sends nothing. Only the nearest due offset is sent, so a designation
+approved 20 days before its end gets the 30-day reminder, not three at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Designation, DesignationStatus, Reminder
+from .services import _expire_if_past, _log, _notify_designation
+
+REMINDER_OFFSETS = (90, 30, 7)
+
+
+def due_offset(days_left: int) -> int | None:
+    due = [offset for offset in REMINDER_OFFSETS if days_left <= offset]
+    return min(due) if due else None
+
+
+def _remind(designation_id: int, offset: int, today: datetime.date) -> bool:
+    with transaction.atomic():
+        designation = (
+            Designation.objects.select_for_update(of=("self",))
+            .select_related("organization")
+            .filter(pk=designation_id, status=DesignationStatus.ACTIVE)
+            .first()
+        )
+        if designation is None or designation.valid_until < today:
+            return False
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(designation=designation, days_before=offset)
+        except IntegrityError:
+            return False
+        days = (designation.valid_until - today).days
+        _log(actor=None, action="reminded", target=designation, data={"days_before": offset})
+        _notify_designation(designation, "reminder", days=days)
+        return True
+
+
+def _expire_past(today: datetime.date) -> int:
+    expired = 0
+    ids = list(Designation.objects.filter(status=DesignationStatus.ACTIVE, valid_until__lt=today).values_list("pk", flat=True))
+    for pk in ids:
+        with transaction.atomic():
+            designation = (
+                Designation.objects.select_for_update(of=("self",))
+                .select_related("organization")
+                .filter(pk=pk, status=DesignationStatus.ACTIVE)
+                .first()
+            )
+            if designation is not None and _expire_if_past(designation, today=today) is None:
+                expired += 1
+    return expired
+
+
+def send_reminders(*, today: datetime.date | None = None) -> int:
+    """Send the due reminders and mark ended designations expired; return how many were sent."""
+    today = today or timezone.localdate()
+    _expire_past(today)
+    horizon = today + datetime.timedelta(days=max(REMINDER_OFFSETS))
+    candidates = Designation.objects.filter(
+        status=DesignationStatus.ACTIVE, valid_until__gte=today, valid_until__lte=horizon
+    ).values_list("pk", "valid_until")
+    sent = 0
+    for pk, valid_until in candidates:
+        offset = due_offset((valid_until - today).days)
+        if offset is not None and _remind(pk, offset, today):
+            sent += 1
+    return sent

@@ -1,0 +1,29 @@
+"""Who may do what in the directory. A listing belongs to its organization: whoever may edit the
+organization (its owners and editors, and city staff) edits the listing, its services, addresses
+and photos. The taxonomy and the CSV tools are city staff's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sharehub.organizations.models import Organization
+from sharehub.organizations.permissions import can_edit_organization, can_view_organization
+
+from .models import Listing
+
+
+def can_view_listing(user: Any, listing: Listing) -> bool:
+    return can_view_organization(user, listing.organization)
+
+
+def can_edit_listing(user: Any, organization: Organization) -> bool:
+    return can_edit_organization(user, organization)
+
+
+def can_manage_directory(user: Any) -> bool:
+    """Categories, CSV import and export."""
+    return bool(user is not None and user.is_authenticated and user.is_city_staff)
+
+
+def can_suggest(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)

@@ -1,0 +1,254 @@
+"""Reads of the directory; each returns a bounded, prefetched query (DESIGN §4)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from sharehub.core.i18n import current_language
+from sharehub.moderation.models import ModerationStatus
+from sharehub.organizations.models import Organization
+from sharehub.places.models import District
+
+from .filters import ListingFilters, Sort
+from .models import Category, Listing, ListingAddress, Service, Suggestion
+from .permissions import can_view_listing
+
+# Kilometres per degree of latitude (mean Earth radius 6371 km).
+KM_PER_DEGREE = 6371.0 * math.pi / 180
+# Addresses farther than this from `near` are not ranked by distance (they come last, by name):
+# the box lets the database use the coordinates index and keeps the arithmetic local, where the
+# equirectangular approximation is accurate to well under one per cent.
+NEAR_RADIUS_KM = 100.0
+GEOJSON_MAX_FEATURES = 5000
+
+
+def public_listings() -> QuerySet[Listing]:
+    """A listing is public exactly when its organization is published."""
+    return Listing.objects.filter(organization__moderation_status=ModerationStatus.PUBLISHED).select_related(
+        "organization"
+    )
+
+
+def active_categories() -> QuerySet[Category]:
+    return Category.objects.filter(active=True).order_by("order", "slug")
+
+
+def all_categories() -> QuerySet[Category]:
+    return Category.objects.order_by("order", "slug")
+
+
+def _by_name() -> Coalesce:
+    language = current_language()
+    return Coalesce(
+        f"organization__name_{language}", "organization__name_ko", "organization__name_en", output_field=CharField()
+    )
+
+
+def nearest_distance(near: tuple[float, float]) -> Subquery:
+    """Squared distance in degrees of latitude to the listing's nearest address inside the box.
+
+    Equirectangular: x = Δlon·cos(lat₀), y = Δlat. Ordering by x²+y² is ordering by distance,
+    with no trigonometry in SQL, so it runs the same on SQLite and PostgreSQL.
+    """
+    lat, lon = near
+    scale = math.cos(math.radians(lat))
+    dlat = NEAR_RADIUS_KM / KM_PER_DEGREE
+    dlon = dlat / max(scale, 0.01)
+    dy = F("latitude") - Value(lat)
+    dx = (F("longitude") - Value(lon)) * Value(scale)
+    nearest = (
+        ListingAddress.objects.filter(
+            listing=OuterRef("pk"),
+            latitude__range=(lat - dlat, lat + dlat),
+            longitude__range=(lon - dlon, lon + dlon),
+        )
+        .annotate(d2=ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField()))
+        .order_by("d2")
+        .values("d2")[:1]
+    )
+    return Subquery(nearest, output_field=FloatField())
+
+
+def distance_km(d2: float | None) -> float | None:
+    return None if d2 is None else math.sqrt(d2) * KM_PER_DEGREE
+
+
+@dataclass
+class Browse:
+    """The filtered listings and, when searching, the highlight of each (safe HTML from search)."""
+
+    queryset: QuerySet[Listing]
+    highlights: Mapping[int, str] = field(default_factory=dict)
+
+
+def _search_hits(q: str) -> list:
+    from sharehub.search.selectors import search
+
+    return search(q, model=Listing)
+
+
+def filter_listings(queryset: QuerySet[Listing], filters: ListingFilters) -> QuerySet[Listing]:
+    if filters.category:
+        queryset = queryset.filter(categories__slug=filters.category)
+    if filters.district:
+        district = District.objects.filter(slug=filters.district).values("pk")
+        queryset = queryset.filter(
+            Q(organization__district__in=district)
+            | Q(pk__in=Listing.districts_served.through.objects.filter(district__in=district).values("listing_id"))
+            | Q(pk__in=ListingAddress.objects.filter(district__in=district).values("listing_id"))
+        )
+    if filters.designated:
+        from sharehub.designation.selectors import designated_q
+
+        queryset = queryset.filter(designated_q("organization__"))
+    if filters.price:
+        queryset = queryset.filter(pk__in=Service.objects.filter(price_type=filters.price).values("listing_id"))
+    return queryset
+
+
+class HighlightsByListing(Mapping[int, str]):
+    """Search highlights by listing id, built only for the listings a page actually shows.
+
+    A hit's highlight is marked up when first read, so a page of 20 costs 20, not the 1,000 hits.
+    """
+
+    def __init__(self, hits: list) -> None:
+        self._hits = {hit.object_id: hit for hit in hits}
+
+    def __getitem__(self, listing_id: int) -> str:
+        return self._hits[listing_id].highlight
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._hits)
+
+    def __len__(self) -> int:
+        return len(self._hits)
+
+
+def browse_listings(filters: ListingFilters) -> Browse:
+    """Public listings by the filters; with `q`, in the search's ranking unless another sort is asked."""
+    queryset = filter_listings(public_listings(), filters)
+    highlights: Mapping[int, str] = {}
+    ranking = None
+    if filters.q:
+        hits = _search_hits(filters.q)
+        highlights = HighlightsByListing(hits)
+        ids = [hit.object_id for hit in hits]
+        queryset = queryset.filter(pk__in=ids)
+        ranking = Case(*[When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ids)], output_field=IntegerField())
+    if filters.near is not None:
+        queryset = queryset.annotate(distance_d2=nearest_distance(filters.near))
+    if filters.sort == Sort.DISTANCE and filters.near is not None:
+        queryset = queryset.order_by(F("distance_d2").asc(nulls_last=True), _by_name(), "pk")
+    elif filters.sort == Sort.NEWEST:
+        queryset = queryset.order_by("-created_at", "-pk")
+    elif ranking is not None and not filters.sort_given:
+        queryset = queryset.order_by(ranking, "pk") if ids else queryset.order_by("pk")
+    else:
+        queryset = queryset.order_by(_by_name(), "pk")
+    return Browse(queryset=queryset.prefetch_related(_categories_prefetch()), highlights=highlights)
+
+
+def _categories_prefetch() -> Prefetch:
+    return Prefetch("categories", queryset=Category.objects.order_by("order", "slug"))
+
+
+def designations_for(listings: list[Listing]) -> dict[int, Any]:
+    """Current designations of the listings' organizations, in one query (for the badges)."""
+    from sharehub.designation.selectors import current_designations
+
+    return current_designations([listing.organization_id for listing in listings])
+
+
+def listing_features(filters: ListingFilters, *, limit: int = GEOJSON_MAX_FEATURES) -> tuple[list[ListingAddress], bool]:
+    """The located addresses of the filtered listings (one query), and whether the cap cut them."""
+    listings = filter_listings(public_listings(), filters)
+    if filters.q:
+        listings = listings.filter(pk__in=[hit.object_id for hit in _search_hits(filters.q)])
+    addresses = list(
+        ListingAddress.objects.filter(
+            listing__in=listings.values("pk"), latitude__isnull=False, longitude__isnull=False
+        )
+        .select_related("listing__organization")
+        .order_by("listing_id", "pk")[: limit + 1]
+    )
+    return addresses[:limit], len(addresses) > limit
+
+
+def get_listing_for(actor: Any, slug: str) -> Listing:
+    """The listing of the organization with this slug, if the actor may see it; 404 otherwise."""
+    listing = (
+        Listing.objects.select_related("organization", "organization__district")
+        .filter(organization__slug=slug)
+        .first()
+    )
+    if listing is None or not can_view_listing(actor, listing):
+        raise Http404
+    return listing
+
+
+def get_organization_for_listing(actor: Any, slug: str) -> Organization:
+    from sharehub.organizations.selectors import get_organization_for
+
+    return get_organization_for(actor, slug)
+
+
+def listing_detail(listing: Listing) -> Listing:
+    """Everything the detail page shows, in a fixed number of queries."""
+    return (
+        Listing.objects.select_related("organization", "organization__district")
+        .prefetch_related(
+            _categories_prefetch(),
+            "districts_served",
+            "links",
+            "photos",
+            Prefetch("addresses", queryset=ListingAddress.objects.select_related("district")),
+            Prefetch("services", queryset=Service.objects.select_related("category")),
+        )
+        .get(pk=listing.pk)
+    )
+
+
+def services_of(listing: Listing) -> QuerySet[Service]:
+    return Service.objects.filter(listing=listing).select_related("category").order_by("order", "pk")
+
+
+def suggestions_by(user: Any) -> QuerySet[Suggestion]:
+    return Suggestion.objects.filter(created_by=user).select_related("listing__organization").order_by("-created_at", "-pk")
+
+
+def get_suggestion_for(actor: Any, pk: int) -> Suggestion:
+    """Its submitter, moderators and city staff see a suggestion; anyone else gets 404."""
+    suggestion = Suggestion.objects.select_related("listing__organization", "created_by").filter(pk=pk).first()
+    if suggestion is None or actor is None or not actor.is_authenticated:
+        raise Http404
+    if not (actor.is_moderator or actor.is_city_staff or suggestion.created_by_id == actor.pk):
+        raise Http404
+    return suggestion
+
+
+def listings_in_district(district: District) -> QuerySet[Listing]:
+    """For the district page: public listings located in or serving the district."""
+    filters = ListingFilters(district=district.slug)
+    return filter_listings(public_listings(), filters).order_by(_by_name(), "pk").prefetch_related(_categories_prefetch())

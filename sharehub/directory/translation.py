@@ -1,0 +1,26 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Category, Listing, ListingPhoto, Service
+
+
+@register(Category)
+class CategoryTranslation(TranslationOptions):
+    fields = ("name", "description")
+    required_languages = ("ko",)
+
+
+@register(Listing)
+class ListingTranslation(TranslationOptions):
+    fields = ("summary", "description", "opening_hours")
+
+
+@register(Service)
+class ServiceTranslation(TranslationOptions):
+    fields = ("name", "description", "how_to_use")
+    required_languages = ("ko",)
+
+
+@register(ListingPhoto)
+class ListingPhotoTranslation(TranslationOptions):
+    fields = ("alt",)
+    required_languages = ("ko",)

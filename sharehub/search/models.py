@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchEntry(models.Model):
+    """One searchable object as the index sees it, written by services.index_object.
+
+    The database's own full-text machinery sits beside it: on SQLite the FTS5 table
+    `search_fts` (rowid = this row's id), on PostgreSQL the `document` tsvector column and the
+    trigram index on `fuzzy`, both created by migration 0002 and written in the same transaction.
+    """
+
+    content_type = models.ForeignKey(ContentType, verbose_name=_("content type"), on_delete=models.CASCADE)
+    object_id = models.BigIntegerField(_("object id"))
+    title = models.TextField(_("title"))
+    body = models.TextField(_("body"), blank=True)
+    # Analysed terms (sharehub.search.analysis), space-joined: what the full-text index holds.
+    title_terms = models.TextField(_("title terms"), blank=True)
+    terms = models.TextField(_("terms"), blank=True)
+    # Title words as letters (Hangul as jamo), for typo tolerance.
+    fuzzy = models.TextField(_("title letters"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_search_entry_per_object")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

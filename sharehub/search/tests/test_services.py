@@ -1,0 +1,181 @@
+"""Index sync (update, delete, reindex), junk input, highlighting, autocomplete."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sharehub.organizations.models import Organization
+from sharehub.organizations.tests.factories import OrganizationFactory
+from sharehub.search.models import SearchEntry
+from sharehub.search.selectors import autocomplete, search
+from sharehub.search.services import index_object, reindex, remove_object
+
+JUNK = [
+    '"', '""', "'", "\\", '"열린옷장', "AND", "OR", "NOT", "a AND", "OR OR", "NEAR(a b)", "NEAR/2", "*", "공*",
+    "title:x", "{title body}: x", "-x", "^x", "a:b:c", "(", ")", "(()", "+", "&", "|", "!", "<->", ":*", "':*A",
+    "😀", "🏳️‍🌈", "a", "가", "ㄱ", "\x00", "\n\t", " ", "", "%", "_", "%_%", "--", "/*", "'; DROP TABLE x; --",
+    "가" * 1000, "a " * 500, "정장을 " * 200, "x" * 5000, "\u200b", "\ufeff", "ﾃｽﾄ", "Ａ", "ǅ", "ﷺ", "ß",
+]
+
+
+def ids(hits) -> list[int]:
+    return [hit.object_id for hit in hits]
+
+
+@pytest.fixture
+def closet(searchable_organizations):
+    organization = OrganizationFactory(
+        slug="open-closet", name_ko="열린옷장", name_en="Open Closet", description_ko="면접 정장을 대여합니다.",
+        description_en="Suit rental.",
+    )
+    index_object(organization)
+    return organization
+
+
+def test_index_object_is_an_upsert(closet):
+    index_object(closet)
+    assert SearchEntry.objects.filter(object_id=closet.pk).count() == 1
+
+
+def test_update_changes_results_immediately(closet):
+    assert ids(search("정장", model=Organization)) == [closet.pk]
+    closet.description_ko = "한복을 대여합니다."
+    closet.description_en = "Hanbok rental."
+    closet.save()
+    index_object(closet)
+    assert search("정장", model=Organization) == []
+    assert search("suit", model=Organization) == []
+    assert ids(search("한복을", model=Organization)) == [closet.pk]
+
+
+def test_delete_changes_results_immediately(closet):
+    remove_object(closet)
+    assert search("열린옷장", model=Organization) == []
+    assert autocomplete("열린", model=Organization) == []
+    assert not SearchEntry.objects.exists()
+    remove_object(closet)  # twice is harmless
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_fts_row_goes_with_the_entry(closet):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_fts")
+        assert cursor.fetchone()[0] == 1
+        remove_object(closet)
+        cursor.execute("SELECT count(*) FROM search_fts")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_reindex_indexes_everything_and_drops_stale_entries(closet):
+    other = OrganizationFactory(name_ko="공구도서관", name_en="Tool Library")
+    assert search("공구", model=Organization) == []
+    SearchEntry.objects.filter(object_id=closet.pk).update(object_id=999999)  # an object that is gone
+    assert reindex(Organization) == 2
+    assert ids(search("공구", model=Organization)) == [other.pk]
+    assert not SearchEntry.objects.filter(object_id=999999).exists()
+
+
+def test_reindex_command(closet):
+    call_command("reindex_search", "--model", "organizations.Organization")
+    call_command("reindex_search")
+    assert ids(search("열린옷장", model=Organization)) == [closet.pk]
+
+
+def test_reindex_command_rejects_unsearchable_model(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("reindex_search", "--model", "accounts.User")
+
+
+def test_unregistered_model_cannot_be_indexed(db):
+    with pytest.raises(ImproperlyConfigured):
+        index_object(OrganizationFactory())
+
+
+def test_search_is_per_model(closet, user):
+    from sharehub.accounts.models import User
+
+    assert search("열린옷장", model=User) == []
+
+
+@pytest.mark.parametrize("query", JUNK)
+def test_junk_never_raises(closet, query):
+    assert isinstance(search(query, model=Organization), list)
+    assert isinstance(autocomplete(query, model=Organization), list)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text(max_size=1000))
+def test_any_unicode_never_raises(closet, query):
+    for hit in search(query, model=Organization):
+        assert hit.object_id == closet.pk
+    autocomplete(query, model=Organization)
+
+
+def test_operators_are_words_not_syntax(closet):
+    assert ids(search('"Open" AND closet*', model=Organization)) == [closet.pk]
+    assert ids(search("NEAR(열린옷장)", model=Organization)) == [closet.pk]
+
+
+def test_highlight_marks_matches_and_escapes_everything_else(searchable_organizations):
+    organization = OrganizationFactory(
+        name_ko="<script>alert(1)</script> 공구도서관", name_en="Tool & <b>Library</b>",
+        description_ko="공구를 <img src=x onerror=alert(1)> 빌려줍니다.",
+    )
+    index_object(organization)
+    [hit] = search("공구", model=Organization)
+    assert "<script>" not in hit.highlight and "<img" not in hit.highlight and "<b>" not in hit.highlight
+    assert "&lt;script&gt;" in hit.highlight
+    assert "&amp;" in hit.highlight
+    assert "<mark>공구</mark>" in hit.highlight
+
+
+def test_highlight_follows_spacing(searchable_organizations):
+    organization = OrganizationFactory(name_ko="공구 도서관", name_en="Tools")
+    index_object(organization)
+    [hit] = search("공구도서관", model=Organization)
+    assert "<mark>공구 도서관</mark>" in hit.highlight
+
+
+def test_typo_hits_are_highlighted(closet):
+    [hit] = search("Opne Closet", model=Organization)
+    assert "<mark>Closet</mark>" in hit.highlight
+
+
+def test_exact_name_ranks_first(searchable_organizations):
+    longer = OrganizationFactory(name_ko="열린옷장 나눔 장터", name_en="Market", description_ko="열린옷장 열린옷장")
+    exact = OrganizationFactory(name_ko="열린옷장", name_en="Open Closet")
+    index_object(longer)
+    index_object(exact)
+    assert ids(search("열린옷장", model=Organization))[:2] == [exact.pk, longer.pk]
+
+
+def test_limit(corpus):
+    assert len(search("공유", model=Organization, limit=3)) == 3
+
+
+def test_autocomplete_prefixes_in_both_languages(corpus):
+    assert autocomplete("열린", model=Organization) == ["열린옷장 Open Closet"]
+    assert autocomplete("open cl", model=Organization) == ["열린옷장 Open Closet"]
+    assert autocomplete("Clo", model=Organization) == ["열린옷장 Open Closet"]
+    assert "공구도서관 Tool Library" in autocomplete("공구도", model=Organization)
+    assert "공구도서관 Tool Library" in autocomplete("공구ㄷ", model=Organization)  # syllable still being typed
+    assert len(autocomplete("공", model=Organization, limit=2)) <= 2
+    assert autocomplete("", model=Organization) == []
+
+
+def test_highlights_are_built_when_read_with_one_query_for_all_hits(corpus, django_assert_max_num_queries):
+    hits = search("공유", model=Organization)
+    assert len(hits) > 3
+    # One SELECT of the bodies (plus a savepoint on PostgreSQL), whichever hit is read first.
+    with django_assert_max_num_queries(3):
+        highlights = [hit.highlight for hit in reversed(hits)]
+    with django_assert_max_num_queries(0):
+        assert [hit.highlight for hit in reversed(hits)] == highlights
+    assert any("<mark>" in h for h in highlights)
