@@ -23,7 +23,8 @@ class Measure:
     seconds: float
     rps: float
     bytes: int
-    # What the API says it lists (its "count"), to prove the large table was really measured.
+    # What the API says it lists (its "count", or the features of a GeoJSON answer), to prove
+    # the large table was really measured.
     listed: int | None = None
 
     def as_dict(self) -> dict:
@@ -45,7 +46,10 @@ def measure(path: str, *, max_requests: int = MAX_REQUESTS, max_seconds: float =
     if response.status_code != 200:
         raise RuntimeError(f"{path} answered {response.status_code}: {response.content[:300]!r}")
     size = len(response.content)
-    listed = response.json().get("count") if response["Content-Type"].startswith("application/json") else None
+    listed = None
+    if "json" in response["Content-Type"]:  # application/json, application/geo+json
+        body = response.json()
+        listed = body["count"] if "count" in body else len(body.get("features", [])) if "features" in body else None
     requests = 0
     start = time.perf_counter()
     deadline = start + max_seconds

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 SMALL, LARGE = "10", "10000"
 ENDPOINTS = {"page": "list page", "api": "API list"}
+DIRECTORY_SMALL, DIRECTORY_LARGE = "100", "100000"
+DIRECTORY_ENDPOINTS = {"page": "list page", "map": "map data", "api": "API list"}
 NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
@@ -31,6 +33,26 @@ def summarize(results: dict) -> dict:
             ok = ok and queries == 1.0
         if served := result.get("served"):
             ratios[database]["served_page_over_static_rps"] = _ratio(served["page"]["rps"], served["static"]["rps"])
+    return {"ratios": ratios, "ok": ok}
+
+
+def summarize_directory(results: dict) -> dict:
+    """The directory's ratios at 100,000 over 100 listings; ok as in summarize()."""
+    ratios: dict = {}
+    ok = True
+    for database, result in results.items():
+        if "sizes" not in result:
+            ok = False
+            continue
+        small, large = result["sizes"][DIRECTORY_SMALL], result["sizes"][DIRECTORY_LARGE]
+        ratios[database] = {}
+        for endpoint in DIRECTORY_ENDPOINTS:
+            queries = _ratio(large[endpoint]["queries"], small[endpoint]["queries"])
+            ratios[database][endpoint] = {
+                "queries_100k_over_100": queries,
+                "rps_100k_over_100": _ratio(large[endpoint]["rps"], small[endpoint]["rps"]),
+            }
+            ok = ok and queries == 1.0
     return {"ratios": ratios, "ok": ok}
 
 
@@ -77,4 +99,41 @@ def render(document: dict) -> str:
                 rows.append([f"{label} {m['path']}", f"{m['rps']:.0f}", f"{m['p50_ms']:.1f}", f"{m['p95_ms']:.1f}", str(m["failures"])])
             out.append(_table(rows))
             out.append(f"ratio list page / static file (req/s): {_fmt(ratios['served_page_over_static_rps'])}")
+    out += _render_directory(document)
+    if (search := document.get("search")) is not None:
+        if "skipped" in search:
+            out.append(f"\nSearch: not measured ({search['skipped']})")
+        else:
+            verdict = "p95 under target" if search["exit_status"] == 0 else "p95 OVER TARGET (or failed), see its output above"
+            out.append(f"\nSearch (bench/search_bench.py, output above): {verdict}, {search['seconds']:.0f} s")
     return "\n".join(out)
+
+
+def _render_directory(document: dict) -> list[str]:
+    out = []
+    for database, result in document.get("directory", {}).items():
+        name = NAMES.get(database, database)
+        if "sizes" not in result:
+            out.append(f"\nDirectory on {name}: not measured ({result.get('skipped', 'unknown reason')})")
+            continue
+        small, large = result["sizes"][DIRECTORY_SMALL], result["sizes"][DIRECTORY_LARGE]
+        ratios = document["directory_ratios"][database]
+        out.append(
+            f"\nDirectory on {name} ({result['server_version']}), in-process, one request at a time; "
+            f"map data capped at {result['geojson_cap']:,} features"
+        )
+        rows = [["", "queries @100", "queries @100k", "ratio", "req/s @100", "req/s @100k", "ratio", "listed @100", "listed @100k"]]
+        for endpoint, label in DIRECTORY_ENDPOINTS.items():
+            a, b, r = small[endpoint], large[endpoint], ratios[endpoint]
+            rows.append([
+                f"{label} {a['path']}",
+                str(a["queries"]), str(b["queries"]), _fmt(r["queries_100k_over_100"]),
+                f"{a['rps']:.1f}", f"{b['rps']:.1f}", _fmt(r["rps_100k_over_100"]),
+                str(a["listed"] if a["listed"] is not None else small["listings"]),
+                str(b["listed"] if b["listed"] is not None else large["listings"]),
+            ])
+        out.append(_table(rows))
+        # The map data grows with its features up to the cap: per feature, its cost should hold.
+        per_feature = _ratio(large["map"]["rps"] * large["map"]["listed"], small["map"]["rps"] * small["map"]["listed"])
+        out.append(f"map data, features per second @100k / @100: {_fmt(per_feature)}")
+    return out

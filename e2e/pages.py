@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 from django.utils import translation
 
 LANGUAGES = ["ko", "en"]
+PHONE_WIDTH = 375
 
 
 def url(name: str, lang: str, **kwargs) -> str:
@@ -32,3 +34,19 @@ def open_menu(page) -> None:
     summary = page.locator("details.menu > summary")
     if summary.is_visible() and page.locator("details.menu[open]").count() == 0:
         summary.click()
+
+
+def assert_no_horizontal_scroll(page, label: str) -> None:
+    widths = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, body: document.body.scrollWidth,"
+        " client: document.documentElement.clientWidth})"
+    )
+    if widths["scroll"] > PHONE_WIDTH:
+        wide = page.evaluate(
+            """(limit) => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > limit + 1)
+                .slice(0, 8).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+                + ' right=' + Math.round(e.getBoundingClientRect().right))""",
+            PHONE_WIDTH,
+        )
+        pytest.fail(f"{label} scrolls sideways: {widths}; widest elements: {wide}")

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from e2e.pages import LANGUAGES, open_menu, url
+from e2e.pages import LANGUAGES, PHONE_WIDTH, assert_no_horizontal_scroll, open_menu, url
 
 pytestmark = pytest.mark.e2e
-
-PHONE_WIDTH = 375
 
 
 @pytest.fixture
@@ -30,22 +28,6 @@ def crowded_list(hub_data) -> dict:
         for n in range(25)
     )
     return hub_data
-
-
-def assert_no_horizontal_scroll(page, label: str) -> None:
-    widths = page.evaluate(
-        "() => ({scroll: document.documentElement.scrollWidth, body: document.body.scrollWidth,"
-        " client: document.documentElement.clientWidth})"
-    )
-    if widths["scroll"] > PHONE_WIDTH:
-        wide = page.evaluate(
-            """(limit) => [...document.querySelectorAll('body *')]
-                .filter(e => e.getBoundingClientRect().right > limit + 1)
-                .slice(0, 8).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
-                + ' right=' + Math.round(e.getBoundingClientRect().right))""",
-            PHONE_WIDTH,
-        )
-        pytest.fail(f"{label} scrolls sideways: {widths}; widest elements: {wide}")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import CharField, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 
 
@@ -26,3 +28,12 @@ def hub_name(language: str | None = None) -> str:
 
 def city_name(language: str | None = None) -> str:
     return pick(settings.SHAREHUB_CITY, "name", language)
+
+
+def localized_order(field: str) -> Coalesce:
+    """An expression to sort by `field` as the reader sees it: their language, else the other one.
+
+    An empty translation is "" rather than NULL, so NullIf lets the other language stand in.
+    """
+    order = [current_language()] + [code for code in ("ko", "en") if code != current_language()]
+    return Coalesce(*[NullIf(f"{field}_{code}", Value("")) for code in order], output_field=CharField())

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db.models import (
     Case,
-    CharField,
     ExpressionWrapper,
     F,
     FloatField,
@@ -25,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from sharehub.core.i18n import current_language
+from sharehub.core.i18n import localized_order
 from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations.models import Organization
 from sharehub.places.models import District
@@ -59,10 +58,7 @@ def all_categories() -> QuerySet[Category]:
 
 
 def _by_name() -> Coalesce:
-    language = current_language()
-    return Coalesce(
-        f"organization__name_{language}", "organization__name_ko", "organization__name_en", output_field=CharField()
-    )
+    return localized_order("organization__name")
 
 
 def nearest_distance(near: tuple[float, float]) -> Subquery:

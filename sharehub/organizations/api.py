@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from sharehub.accounts.auth import api_auth, optional_user
+from sharehub.accounts.auth import optional_user
 from sharehub.core.api_errors import ERRORS, ErrorOut
 from sharehub.core.ratelimit import check
 

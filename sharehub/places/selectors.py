@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from sharehub.core.i18n import current_language
+from sharehub.core.i18n import localized_order
 from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations.models import Organization
 from sharehub.organizations.selectors import published_organizations
@@ -14,8 +14,7 @@ from .models import District
 
 def _by_localized_name(field: str = "name") -> Coalesce:
     # Sort by the name the reader sees: the English list in English order, falling back to Korean.
-    language = current_language()
-    return Coalesce(f"{field}_{language}", f"{field}_ko", f"{field}_en", output_field=CharField())
+    return localized_order(field)
 
 
 def district_list() -> QuerySet[District]:
