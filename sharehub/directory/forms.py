@@ -44,6 +44,18 @@ def autocomplete_attributes() -> dict[str, str]:
 class ListingFilterForm(forms.Form):
     """Only renders the filters (the selectors read the raw query, so links stay shareable)."""
 
+    # Shown first; the rest fold away (on a phone seven fields would fill the screen before any result).
+    PRIMARY = ("q", "category", "district")
+
+    def primary_fields(self) -> list:
+        return [self[name] for name in self.PRIMARY]
+
+    def more_fields(self) -> list:
+        return [field for field in self if field.name not in self.PRIMARY]
+
+    def more_in_use(self) -> bool:
+        return any(self.data.get(field.name) for field in self.more_fields())
+
     q = forms.CharField(label=_("Search"), required=False, max_length=Q_MAX_LENGTH)
     category = forms.ChoiceField(label=_("Category"), required=False)
     district = forms.ChoiceField(label=_("District"), required=False)

@@ -97,7 +97,7 @@
       });
       layer.addTo(map);
       if (collection.features.length && layer.getBounds().isValid()) {
-        map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 15, animate: false });
+        map.fitBounds(layer.getBounds(), { padding: [40, 40], maxZoom: 15, animate: false });
       }
       if (collection.truncated) {
         note(container, data.truncatedMessage);
