@@ -207,9 +207,17 @@ def test_whole_city_map_draws_districts_and_clusters(make_page, console_errors, 
     page.locator(".marker-cluster").first.wait_for()
     located = page.evaluate("fetch('/en/directory/listings.geojson').then(r => r.json()).then(c => c.features.length)")
     assert located >= 2
-    clusters = page.locator(".marker-cluster").all_inner_texts()
-    single = page.locator(".leaflet-marker-pane .leaflet-marker-icon:not(.marker-cluster)").count()
-    assert sum(int(text) for text in clusters) + single == located
+    # markercluster animates while it settles (old and new icons overlap for a moment): wait until
+    # clusters plus single markers account for every located listing, exactly.
+    page.wait_for_function(
+        """(expected) => {
+            const clustered = [...document.querySelectorAll('.marker-cluster')]
+                .reduce((total, icon) => total + (parseInt(icon.innerText, 10) || 0), 0);
+            const single = document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon:not(.marker-cluster)').length;
+            return clustered + single === expected;
+        }""",
+        arg=located,
+    )
     screenshot(page, "directory-map-en-desktop")
     assert not violations, "CSP violations:\n" + "\n".join(violations)
     assert not errors, "Console errors or failed requests:\n" + "\n".join(errors)

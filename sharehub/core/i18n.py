@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import CharField, Value
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 
@@ -30,10 +30,15 @@ def city_name(language: str | None = None) -> str:
     return pick(settings.SHAREHUB_CITY, "name", language)
 
 
-def localized_order(field: str) -> Coalesce:
+def localized_order(field: str) -> Coalesce | F:
     """An expression to sort by `field` as the reader sees it: their language, else the other one.
 
-    An empty translation is "" rather than NULL, so NullIf lets the other language stand in.
+    Korean is required wherever content is translated, so a Korean reader sorts by the plain
+    column (an index can serve it); for English an empty translation is "" rather than NULL,
+    and NullIf lets the Korean name stand in.
     """
-    order = [current_language()] + [code for code in ("ko", "en") if code != current_language()]
+    language = current_language()
+    if language == "ko":
+        return F(f"{field}_ko")
+    order = [language] + [code for code in ("ko", "en") if code != language]
     return Coalesce(*[NullIf(f"{field}_{code}", Value("")) for code in order], output_field=CharField())
