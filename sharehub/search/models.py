@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 class SearchEntry(models.Model):
     """One searchable object as the index sees it, written by services.index_object.
 
-    The database's own full-text machinery sits beside it: on SQLite the FTS5 table
-    `search_fts` (rowid = this row's id), on PostgreSQL the `document` tsvector column and the
-    trigram index on `fuzzy`, both created by migration 0002 and written in the same transaction.
+    The database's own full-text machinery sits beside it, written in the same transaction: on
+    SQLite the FTS5 table `search_fts` (rowid = this row's id, migration 0002), on PostgreSQL the
+    narrow table `search_document` (entry_id = this row's id: the tsvector and the title letters
+    with their GIN indexes, migration 0003), so ranking a common word never reads these wide rows.
     """
 
     content_type = models.ForeignKey(ContentType, verbose_name=_("content type"), on_delete=models.CASCADE)

@@ -125,9 +125,14 @@ def _typo_score(query_words: list[str], title: str) -> float:
 
 def _typo_hits(content_type_id: int, q: str, limit: int) -> list[tuple[engine.Row, float]]:
     words = fuzzy_words(q)
-    candidates = engine.fuzzy_candidates(content_type_id, words)
-    scored = [(row, _typo_score(words, row.title)) for row in candidates]
-    scored = [(row, score) for row, score in scored if score >= TYPO_SIMILARITY]
+    scored = []
+    # The strict candidate set is small and cheap; the broad one only when it yields nothing.
+    for strict in (True, False):
+        candidates = engine.fuzzy_candidates(content_type_id, words, strict=strict)
+        scored = [(row, _typo_score(words, row.title)) for row in candidates]
+        scored = [(row, score) for row, score in scored if score >= TYPO_SIMILARITY]
+        if scored:
+            break
     scored.sort(key=lambda pair: (-pair[1], pair[0].entry_id))
     return scored[:limit]
 

@@ -71,6 +71,39 @@ def test_fts_row_goes_with_the_entry(closet):
         assert cursor.fetchone()[0] == 0
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_document_row_goes_with_the_entry(closet):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_document d JOIN search_searchentry e ON e.id = d.entry_id")
+        assert cursor.fetchone()[0] == 1
+        index_object(closet)  # an update replaces the row, never adds one
+        cursor.execute("SELECT count(*) FROM search_document")
+        assert cursor.fetchone()[0] == 1
+        remove_object(closet)
+        cursor.execute("SELECT count(*) FROM search_document")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_typo_with_no_strict_candidate_falls_back_to_the_broad_set(searchable_organizations):
+    # 쏘까 and 쏘카 share no three letters (ㅆㅗㄲㅏ / ㅆㅗㅋㅏ) and 2 of 5 trigrams: only the broad pass finds it.
+    from sharehub.search import engine
+
+    socar = OrganizationFactory(name_ko="쏘카", name_en="SoCar")
+    index_object(socar)
+    content_type_id = SearchEntry.objects.get().content_type_id
+    assert engine.fuzzy_candidates(content_type_id, ["ㅆㅗㄲㅏ"], strict=True) == []
+    assert ids(search("쏘까", model=Organization)) == [socar.pk]
+
+
+def test_alternatives_asking_for_more_terms_are_dropped():
+    from sharehub.search.engine import _without_subsumed
+
+    assert _without_subsumed([["운동", "기구"], ["운동", "동기", "기구"]]) == [["운동", "기구"]]
+    assert _without_subsumed([["운동", "동기", "기구"], ["운동", "기구"]]) == [["운동", "기구"]]
+    assert _without_subsumed([["a", "b"], ["b", "a"]]) == [["a", "b"]]
+    assert _without_subsumed([["a"], ["b"]]) == [["a"], ["b"]]
+
+
 def test_reindex_indexes_everything_and_drops_stale_entries(closet):
     other = OrganizationFactory(name_ko="공구도서관", name_en="Tool Library")
     assert search("공구", model=Organization) == []
