@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -19,3 +22,31 @@ def querystring_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def api_page(
+    request: HttpRequest,
+    queryset: QuerySet,
+    page: int,
+    *,
+    per_page: int = DEFAULT_PER_PAGE,
+    item: Callable[[Any], Any] | None = None,
+) -> dict:
+    """An API page: {"count", "next", "previous", "results"}, with absolute links keeping the filters.
+
+    One count query and one page query; a page number past the end gives the last page.
+    """
+    current = Paginator(queryset, per_page).get_page(page)
+
+    def link(number: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(number)
+        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+    objects = list(current.object_list)
+    return {
+        "count": current.paginator.count,
+        "next": link(current.next_page_number()) if current.has_next() else None,
+        "previous": link(current.previous_page_number()) if current.has_previous() else None,
+        "results": [item(obj) for obj in objects] if item else objects,
+    }

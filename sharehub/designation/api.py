@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from sharehub.core.api_errors import ERRORS, ErrorOut
+from sharehub.core.pagination import api_page
 from sharehub.core.ratelimit import check
 from sharehub.organizations.selectors import get_organization_for
 
@@ -23,7 +22,6 @@ from . import selectors, services
 from .models import Application, ApplicationStatus, ChecklistItem, Designation, DesignationKind, DesignationStatus
 
 router = Router(tags=["designation"])
-PER_PAGE = 20
 
 
 class DocumentOut(Schema):
@@ -153,22 +151,6 @@ class ApproveIn(Schema):
     conditions: str = ""
 
 
-def _page(request: HttpRequest, queryset: QuerySet, page: int) -> dict:
-    current = Paginator(queryset, PER_PAGE).get_page(page)
-
-    def link(number: int) -> str:
-        params = request.GET.copy()
-        params["page"] = str(number)
-        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-    return {
-        "count": current.paginator.count,
-        "next": link(current.next_page_number()) if current.has_next() else None,
-        "previous": link(current.previous_page_number()) if current.has_previous() else None,
-        "results": list(current.object_list),
-    }
-
-
 @router.get(
     "/applications",
     response={200: ApplicationPage, **ERRORS},
@@ -176,7 +158,7 @@ def _page(request: HttpRequest, queryset: QuerySet, page: int) -> dict:
     description="City staff see every submitted application (filter `status`); members see their organizations' ones.",
 )
 def list_applications(request: HttpRequest, status: ApplicationStatus | None = None, page: int = Query(1, ge=1)):
-    return _page(request, selectors.applications_for(actor=request.auth, status=status or ""), page)
+    return api_page(request, selectors.applications_for(actor=request.auth, status=status or ""), page)
 
 
 @router.post(
@@ -290,7 +272,7 @@ def approve(request: HttpRequest, pk: int, payload: ApproveIn):
     description="Filter `status`: active (currently valid), suspended, revoked, expired, renewed. 20 per page.",
 )
 def list_designations(request: HttpRequest, status: DesignationStatus | None = None, page: int = Query(1, ge=1)):
-    return _page(request, selectors.public_designations(status=status or "").select_related("renewed_by"), page)
+    return api_page(request, selectors.public_designations(status=status or "").select_related("renewed_by"), page)
 
 
 @router.get("/designations/{number}", response={200: DesignationOut, 404: ErrorOut}, auth=None, summary="One designation")

@@ -10,13 +10,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from sharehub.accounts.auth import optional_user
 from sharehub.core.api_errors import ERRORS, ErrorOut
+from sharehub.core.pagination import api_page
 from sharehub.core.ratelimit import check
 from sharehub.places.models import District
 
@@ -225,19 +225,13 @@ def _detail(listing: Listing, request: HttpRequest) -> dict:
 )
 def list_listings(request: HttpRequest, page: int = Query(1, ge=1)):
     browse = selectors.browse_listings(_filters(request))
-    current = Paginator(browse.queryset, PER_PAGE).get_page(page)
-
-    def link(number: int) -> str:
-        params = request.GET.copy()
-        params["page"] = str(number)
-        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-    return {
-        "count": current.paginator.count,
-        "next": link(current.next_page_number()) if current.has_next() else None,
-        "previous": link(current.previous_page_number()) if current.has_previous() else None,
-        "results": [_item(listing, browse.highlights, request) for listing in current.object_list],
-    }
+    return api_page(
+        request,
+        browse.queryset,
+        page,
+        per_page=PER_PAGE,
+        item=lambda listing: _item(listing, browse.highlights, request),
+    )
 
 
 @router.get(

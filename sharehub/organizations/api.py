@@ -10,8 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
@@ -19,6 +17,7 @@ from ninja.files import UploadedFile
 
 from sharehub.accounts.auth import optional_user
 from sharehub.core.api_errors import ERRORS, ErrorOut
+from sharehub.core.pagination import api_page
 from sharehub.core.ratelimit import check
 
 from . import selectors, services
@@ -26,7 +25,6 @@ from .models import Invitation, MemberRole, Membership, Organization, Organizati
 
 router = Router(tags=["organizations"])
 
-PER_PAGE = 20
 CREATE_RATE = "10/h"
 INVITE_RATE = "30/h"
 
@@ -195,23 +193,6 @@ class MembershipOut(Schema):
         return obj.organization.slug
 
 
-def _page(request: HttpRequest, queryset: QuerySet, page: int) -> dict:
-    """One count query and one page query; page numbers out of range give the last page."""
-    current = Paginator(queryset, PER_PAGE).get_page(page)
-
-    def link(number: int) -> str:
-        params = request.GET.copy()
-        params["page"] = str(number)
-        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-    return {
-        "count": current.paginator.count,
-        "next": link(current.next_page_number()) if current.has_next() else None,
-        "previous": link(current.previous_page_number()) if current.has_previous() else None,
-        "results": list(current.object_list),
-    }
-
-
 def _district(slug: str | None) -> Any:
     if not slug:
         return None
@@ -236,7 +217,7 @@ def list_organizations(
     page: int = Query(1, ge=1),
 ):
     queryset = selectors.search_organizations(q=q[:100], district=district, kind=kind or "")
-    return _page(request, queryset, page)
+    return api_page(request, queryset, page)
 
 
 @router.post(
@@ -306,7 +287,7 @@ def upload_logo(request: HttpRequest, slug: str, logo: File[UploadedFile]):
 )
 def list_members(request: HttpRequest, slug: str, page: int = Query(1, ge=1)):
     organization = selectors.get_organization_for(request.auth, slug)
-    return _page(request, selectors.members_for(actor=request.auth, organization=organization), page)
+    return api_page(request, selectors.members_for(actor=request.auth, organization=organization), page)
 
 
 @router.patch(
@@ -354,7 +335,7 @@ def transfer_ownership(request: HttpRequest, slug: str, user_id: int):
 )
 def list_invitations(request: HttpRequest, slug: str, page: int = Query(1, ge=1)):
     organization = selectors.get_organization_for(request.auth, slug)
-    return _page(request, selectors.invitations_for(actor=request.auth, organization=organization), page)
+    return api_page(request, selectors.invitations_for(actor=request.auth, organization=organization), page)
 
 
 @router.post(
