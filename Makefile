@@ -67,9 +67,10 @@ demo: setup
 
 run: demo
 	$(MANAGE) collectstatic --noinput -v 0
-	@echo "Serving ShareHub on http://$(HOST):$(PORT) (Ctrl-C stops the web server and the worker)"
+	@echo "Serving ShareHub on http://$(HOST):$(PORT) (Ctrl-C stops the web server, the worker and the scheduler)"
 	@trap 'kill 0' EXIT INT TERM; \
 	SHAREHUB_HTTPS=0 $(MANAGE) db_worker --queue-name default & \
+	SHAREHUB_HTTPS=0 $(MANAGE) run_periodic & \
 	SHAREHUB_HTTPS=0 $(VENV)/bin/gunicorn sharehub.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - & \
 	wait
 

@@ -9,6 +9,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
 
+# A real SMTP server (aiosmtpd) for any app's mail tests: fixtures smtp_server and smtp_down.
+pytest_plugins = ["sharehub.core.tests.smtp"]
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):

@@ -100,12 +100,14 @@ def render(document: dict) -> str:
             out.append(_table(rows))
             out.append(f"ratio list page / static file (req/s): {_fmt(ratios['served_page_over_static_rps'])}")
     out += _render_directory(document)
-    if (search := document.get("search")) is not None:
-        if "skipped" in search:
-            out.append(f"\nSearch: not measured ({search['skipped']})")
+    for part, script in (("search", "search_bench.py"), ("events", "events_bench.py"), ("newsletters", "newsletters_bench.py")):
+        if (result := document.get(part)) is None:
+            continue
+        if "skipped" in result:
+            out.append(f"\n{part.capitalize()}: not measured ({result['skipped']})")
         else:
-            verdict = "p95 under target" if search["exit_status"] == 0 else "p95 OVER TARGET (or failed), see its output above"
-            out.append(f"\nSearch (bench/search_bench.py, output above): {verdict}, {search['seconds']:.0f} s")
+            verdict = "target met" if result["exit_status"] == 0 else "TARGET MISSED (or failed), see its output above"
+            out.append(f"\n{part.capitalize()} (bench/{script}, output above): {verdict}, {result['seconds']:.0f} s")
     return "\n".join(out)
 
 

@@ -1,7 +1,8 @@
 """`make bench`: on SQLite and on PostgreSQL, the organization list (page and API) at 10 and at
 10,000 rows with the page served by gunicorn under load against a static file from the same
-server; the directory (list page, map data, API) at 100 and at 100,000 listings; then the search
-benchmark (bench/search_bench.py).
+server; the directory (list page, map data, API) at 100 and at 100,000 listings; then the apps' own
+benchmark scripts (bench/search_bench.py, bench/events_bench.py, bench/newsletters_bench.py), each
+taking `--only sqlite|postgresql` and exiting non-zero when it misses its target.
 
 Every figure comes from this one run on this machine; the ratios are what to read (bench/README.md).
 Exits with status 1 when a list's query count grows with its table.
@@ -26,7 +27,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 PG_DATABASE = "sharehub_bench"
 PG_DIRECTORY_DATABASE = "sharehub_bench_dir"
-PARTS = ("organizations", "directory", "search")
+PARTS = ("organizations", "directory", "search", "events", "newsletters")
+# Parts that are one standalone script each, run as they are and reporting their own figures.
+SCRIPTS = {"search": "search_bench.py", "events": "events_bench.py", "newsletters": "newsletters_bench.py"}
 
 
 def bench_env(database_url: str, var_dir: str) -> dict[str, str]:
@@ -92,17 +95,17 @@ def bench_postgres(script: str, database: str, *, serve: bool = False) -> dict:
         _pg_admin(drop)
 
 
-def run_search(only: str | None) -> dict:
-    """bench/search_bench.py (the search app's own benchmark), its output shown as it comes.
+def run_script(part: str, only: str | None) -> dict:
+    """One app's own benchmark script (SCRIPTS), its output shown as it comes.
 
-    Its verdict (p95 under its target) is reported, not enforced here: `make bench` fails only on
+    Its verdict (a time target) is reported, not enforced here: `make bench` fails only on
     query counts, which do not depend on the machine.
     """
-    script = ROOT / "bench" / "search_bench.py"
+    script = ROOT / "bench" / SCRIPTS[part]
     if not script.exists():
-        return {"skipped": "bench/search_bench.py is missing"}
+        return {"skipped": f"bench/{SCRIPTS[part]} is missing"}
     command = [sys.executable, str(script)] + (["--only", only] if only else [])
-    print(f"· search: {' '.join(command[1:])} …", flush=True)
+    print(f"· {part}: {' '.join(command[1:])} …", flush=True)
     began = time.perf_counter()
     completed = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     return {"exit_status": completed.returncode, "seconds": round(time.perf_counter() - began, 1)}
@@ -144,7 +147,7 @@ def main() -> int:
                 if database == "sqlite"
                 else bench_postgres("directory_measure.py", PG_DIRECTORY_DATABASE)
             )
-    search = run_search(args.only) if "search" in parts else None
+    scripts = {part: run_script(part, args.only) for part in SCRIPTS if part in parts}
 
     summary = report.summarize(results)
     directory_summary = report.summarize_directory(directory)
@@ -157,7 +160,9 @@ def main() -> int:
         "ratios": summary["ratios"],
         "directory": directory,
         "directory_ratios": directory_summary["ratios"],
-        "search": search,
+        "search": scripts.get("search"),
+        "events": scripts.get("events"),
+        "newsletters": scripts.get("newsletters"),
         "query_counts_constant": summary["ok"] and directory_summary["ok"],
     }
     RESULTS.mkdir(exist_ok=True)

@@ -12,6 +12,9 @@ from sharehub.accounts.auth import api_auth
 from sharehub.core.api_errors import install_error_handlers
 from sharehub.designation.api import router as designation_router
 from sharehub.directory.api import router as directory_router
+from sharehub.events.api import router as events_router
+from sharehub.news.api import router as news_router
+from sharehub.newsletters.api import router as newsletters_router
 from sharehub.organizations.api import router as organizations_router
 from sharehub.places.api import router as places_router
 
@@ -28,5 +31,8 @@ api.add_router("/districts", places_router)
 api.add_router("/organizations", organizations_router)
 api.add_router("/designation", designation_router)
 api.add_router("/directory", directory_router)
+api.add_router("/events", events_router)
+api.add_router("/news", news_router)
+api.add_router("/newsletters", newsletters_router)
 
 install_error_handlers(api)

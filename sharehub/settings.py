@@ -96,6 +96,9 @@ INSTALLED_APPS = [
     "sharehub.directory",
     "sharehub.designation",
     "sharehub.search",
+    "sharehub.events",
+    "sharehub.news",
+    "sharehub.newsletters",
 ]
 
 MIDDLEWARE = [

@@ -32,5 +32,8 @@ urlpatterns += i18n_patterns(
     path("moderation/", include("sharehub.moderation.urls")),
     path("notifications/", include("sharehub.notifications.urls")),
     path("search/", include("sharehub.search.urls")),
+    path("events/", include("sharehub.events.urls")),
+    path("news/", include("sharehub.news.urls")),
+    path("newsletters/", include("sharehub.newsletters.urls")),
     path("admin/", admin.site.urls),
 )

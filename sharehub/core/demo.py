@@ -15,6 +15,9 @@ from django.db import transaction
 
 from sharehub.accounts.models import User
 from sharehub.directory.demo import load_directory_demo
+from sharehub.events import demo as events_demo
+from sharehub.news import demo as news_demo
+from sharehub.newsletters import demo as newsletters_demo
 from sharehub.organizations import services as organization_services
 from sharehub.organizations.models import Organization, OrganizationKind
 from sharehub.places import services as place_services
@@ -47,6 +50,9 @@ class DemoReport:
     users_created: int = 0
     organizations_created: int = 0
     listings_created: int = 0
+    events_created: int = 0
+    articles_created: int = 0
+    newsletter_objects_created: int = 0
 
 
 def _kind_of(row: dict) -> str:
@@ -109,4 +115,7 @@ def load_demo() -> DemoReport:
                 Organization.objects.filter(pk=organization.pk).update(source=row["source"])
                 report.organizations_created += 1
         report.listings_created = load_directory_demo(actor=staff)
+        report.events_created = events_demo.load_demo(accounts=users)
+        report.articles_created = news_demo.load_demo(accounts=users)
+        report.newsletter_objects_created = newsletters_demo.load_demo(accounts=users)
     return report

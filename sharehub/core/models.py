@@ -32,3 +32,17 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.content_type_id}:{self.object_id}"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job was last enqueued; one row per job, claimed by a conditional update."""
+
+    name = models.CharField(_("job"), max_length=100, unique=True)
+    last_enqueued_at = models.DateTimeField(_("last enqueued"))
+
+    class Meta:
+        verbose_name = _("periodic run")
+        verbose_name_plural = _("periodic runs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -67,3 +67,14 @@ def send_outbound_email(outbound_id: int) -> str:
         status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
     )
     return "sent"
+
+
+@task()
+def resend_stale_emails() -> int:
+    """Every few minutes: send what is still queued after a crash or a deferred retry (idempotent)."""
+    from .selectors import stale_queued_email_ids
+
+    ids = stale_queued_email_ids(older_than=timedelta(minutes=5))
+    for outbound_id in ids:
+        send_outbound_email.enqueue(outbound_id)
+    return len(ids)

@@ -10,7 +10,9 @@ class Command(BaseCommand):
         report = load_demo()
         self.stdout.write(
             f"Demo data: {report.districts_created} districts, {report.users_created} accounts, "
-            f"{report.organizations_created} organizations, {report.listings_created} directory listings created "
+            f"{report.organizations_created} organizations, {report.listings_created} directory listings, "
+            f"{report.events_created} events, {report.articles_created} articles and pages, "
+            f"{report.newsletter_objects_created} newsletter topics and campaigns created "
             "(0 means it was already loaded)."
         )
         self.stdout.write("")

@@ -1,4 +1,7 @@
-"""A real SMTP server for the mail tests: aiosmtpd on 127.0.0.1 with a free port (DESIGN §8)."""
+"""A real SMTP server for every app's mail tests: aiosmtpd on 127.0.0.1 with a free port (DESIGN §8).
+
+Loaded for the whole suite by the root conftest (pytest_plugins); fixtures `smtp_server`, `smtp_down`.
+"""
 
 from __future__ import annotations
 
