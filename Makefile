@@ -44,6 +44,8 @@ $(VENDOR)/.built: frontend/node_modules/.installed
 	cp frontend/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	cp -r frontend/node_modules/leaflet/dist/leaflet.js frontend/node_modules/leaflet/dist/leaflet.js.map frontend/node_modules/leaflet/dist/leaflet.css frontend/node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	cp frontend/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js frontend/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js.map frontend/node_modules/leaflet.markercluster/dist/MarkerCluster.css frontend/node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/markercluster/
+	mkdir -p $(VENDOR)/jsqr
+	cp frontend/node_modules/jsqr/dist/jsQR.js $(VENDOR)/jsqr/jsQR.js
 	@touch $@
 
 assets: $(VENDOR)/.built

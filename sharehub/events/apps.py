@@ -6,3 +6,23 @@ class EventsConfig(AppConfig):
     name = "sharehub.events"
     label = "events"
     verbose_name = _("Events")
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from sharehub.core import privacy
+        from sharehub.core.periodic import register_periodic
+        from sharehub.notifications.kinds import register_kind
+        from sharehub.search.registry import register_searchable
+
+        from . import notices, privacy_data, tasks
+        from .models import Event
+        from .search_index import event_document
+
+        register_kind(notices.REGISTRATION_KIND, _("Your event registrations and the waitlist"))
+        register_kind(notices.REMINDER_KIND, _("Reminders before events you registered for"))
+        register_kind(notices.ORGANIZER_KIND, _("Messages from event organizers and cancellations"))
+        register_searchable(Event, document=event_document)
+        privacy.register("events", export=privacy_data.export_registrations, erase=privacy_data.erase_registrations)
+        register_periodic("events.send_reminders", tasks.send_event_reminders, every=timedelta(minutes=10))
+        register_periodic("events.expire_offers", tasks.expire_waitlist_offers, every=timedelta(minutes=5))

@@ -1,8 +1,41 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "events"
 urlpatterns = [
-    path("", views.index, name="list"),
+    path("", views.event_list, name="list"),
+    path("calendar/", views.event_calendar, name="calendar"),
+    path("map/", views.event_map, name="map"),
+    path("events.geojson", views.events_geojson, name="geojson"),
+    path("mine/", views.my_events, name="mine"),
+    path("mine/calendar/reset/", views.reset_feed, name="reset_feed"),
+    path("manage/", views.manage_list, name="manage_list"),
+    path("new/", views.event_create, name="create"),
+    path("feed.ics", feeds.public_feed, name="feed"),
+    path("feed/city.ics", feeds.city_feed, name="city_feed"),
+    path("feed/organizer/<str:slug>.ics", feeds.organizer_feed, name="organizer_feed"),
+    path("feed/private/<str:secret>.ics", feeds.private_feed, name="private_feed"),
+    path("registrations/<int:pk>/qr.png", views.registration_qr, name="qr"),
+    path("registrations/<int:pk>/certificate.pdf", views.certificate, name="certificate"),
+    path("<int:pk>/", views.event_detail, name="detail"),
+    path("<int:pk>/event.ics", feeds.event_ics, name="ics"),
+    path("<int:pk>/register/", views.register, name="register"),
+    path("<int:pk>/cancel-registration/", views.cancel_registration, name="cancel_registration"),
+    path("<int:pk>/accept-offer/", views.accept_offer, name="accept_offer"),
+    path("<int:pk>/edit/", views.event_edit, name="edit"),
+    path("<int:pk>/manage/", views.event_manage, name="manage"),
+    path("<int:pk>/attendees.csv", views.attendees_csv, name="attendees_csv"),
+    path("<int:pk>/message/", views.message_attendees, name="message"),
+    path("<int:pk>/cancel/", views.cancel_event, name="cancel"),
+    path("<int:pk>/registrations/<int:registration_id>/decide/", views.decide, name="decide"),
+    path("<int:pk>/registrations/<int:registration_id>/remove/", views.remove_registration, name="remove"),
+    path("<int:pk>/questions/", views.question_add, name="question_add"),
+    path("<int:pk>/questions/<int:item_id>/delete/", views.question_delete, name="question_delete"),
+    path("<int:pk>/sessions/", views.session_add, name="session_add"),
+    path("<int:pk>/sessions/<int:item_id>/delete/", views.session_delete, name="session_delete"),
+    path("<int:pk>/materials/", views.material_add, name="material_add"),
+    path("<int:pk>/materials/<int:item_id>/delete/", views.material_delete, name="material_delete"),
+    path("<int:pk>/check-in/", views.checkin_page, name="checkin"),
+    path("<int:pk>/check-in/counts/", views.checkin_counts, name="checkin_counts"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from functools import partial
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -23,9 +24,22 @@ def queue_message(message: EmailMessage, *, kind: str = "", user=None) -> Outbou
         body_text=message.body,
         body_html=html,
         headers=dict(message.extra_headers),
+        attachments=[_stored(attachment) for attachment in message.attachments],
     )
     transaction.on_commit(partial(enqueue_send, outbound.pk))
     return outbound
+
+
+def _stored(attachment) -> dict:
+    """An attachment as JSON: content is base64 (text is encoded as UTF-8 first)."""
+    filename, content, mimetype = attachment
+    data = content.encode() if isinstance(content, str) else bytes(content)
+    return {"filename": filename, "mimetype": mimetype or "application/octet-stream", "content": base64.b64encode(data).decode()}
+
+
+def attach_stored(message: EmailMessage, attachments: list[dict]) -> None:
+    for attachment in attachments or []:
+        message.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])
 
 
 def enqueue_send(outbound_id: int) -> None:

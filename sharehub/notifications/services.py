@@ -34,8 +34,19 @@ def wants_email(*, user, kind: str) -> bool:
 
 
 @transaction.atomic
-def notify(*, user, kind: str, title: Text, body: Text = "", url: str = "", params: dict[str, Any] | None = None) -> Notification:
+def notify(
+    *,
+    user,
+    kind: str,
+    title: Text,
+    body: Text = "",
+    url: str = "",
+    params: dict[str, Any] | None = None,
+    attachments: list[tuple[str, str | bytes, str]] | None = None,
+) -> Notification:
     """Store an in-app notification and queue its e-mail, both in the recipient's language.
+
+    `attachments` are (filename, content, mimetype) triples added to the e-mail (an event's .ics).
 
     `title` and `body` are lazy translations with %(name)s placeholders filled from `params`,
     so each recipient reads them in their own language.
@@ -62,6 +73,8 @@ def notify(*, user, kind: str, title: Text, body: Text = "", url: str = "", para
                 to=[user.email],
             )
             message.attach_alternative(render_to_string("notifications/email/notification.html", context), "text/html")
+            for filename, content, mimetype in attachments or []:
+                message.attach(filename, content, mimetype)
             queue_message(message, kind=kind, user=user)
     return notification
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from .mail import attach_stored
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def send_outbound_email(outbound_id: int) -> str:
     )
     if outbound.body_html:
         message.attach_alternative(outbound.body_html, "text/html")
+    attach_stored(message, outbound.attachments)
     try:
         mailers.default.send_messages([message])
     except Exception as error:  # SMTP refusals, timeouts: keep the mail and retry later

@@ -1,0 +1,241 @@
+"""Events: a registration rush on PostgreSQL, and the public calendar feed at 10 and at 10,000 events.
+
+Rush (PostgreSQL): one popular event with 100 places and 1,000 people trying to register at once,
+through `services.register` (the event's row lock, the CHECK constraint). 50 threads, each on its
+own connection, share the 1,000 attempts and start together. Prints confirmed, waitlisted, errors,
+wall time and registrations per second. Target: exactly 100 confirmed, 900 waitlisted, no error.
+The confirmation mail is switched off here (it is the worker's job, measured by notifications).
+
+Feed (SQLite and PostgreSQL): /ko/events/feed.ics with 10 and with 10,000 public events: SQL queries
+per request (target: equal), median time per request, their ratio, and the time per entry (the feed
+is capped at selectors.FEED_MAX_EVENTS entries, so the 10,000 case serves that many).
+
+    .venv/bin/python bench/events_bench.py [--only sqlite|postgresql] [--people 1000] [--places 100]
+
+Standalone: a temporary SQLite file, and a PostgreSQL database `sharehub_events_bench` on
+$BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), created and dropped here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+PG_DATABASE = "sharehub_events_bench"
+THREADS = 50
+SMALL, LARGE = 10, 10_000
+REPEAT = 3
+
+
+def rush(people: int, places: int) -> dict:
+    from django.db import connections
+
+    from sharehub.accounts.models import User
+    from sharehub.events import notices, services
+    from sharehub.events.models import Event, Registration, RegistrationStatus
+    from sharehub.events.tests.factories import EventFactory
+
+    notices.tell_registration = lambda registration: None
+    users = User.objects.bulk_create([User(email=f"rush{i}@bench.example", display_name=f"참가자 {i}") for i in range(people)])
+    event = EventFactory(capacity=places, title_ko="인기 행사", title_en="Popular event")
+    chunks = [users[i::THREADS] for i in range(THREADS)]
+    barrier = threading.Barrier(THREADS + 1)
+    outcomes: list = []
+    lock = threading.Lock()
+
+    def work(chunk: list) -> None:
+        mine = []
+        try:
+            barrier.wait(timeout=60)
+            for user in chunk:
+                try:
+                    mine.append(services.register(actor=user, event=event).status)
+                except Exception as error:  # noqa: BLE001 — counted and reported
+                    mine.append(f"error: {type(error).__name__}: {error}")
+        finally:
+            connections.close_all()
+            with lock:
+                outcomes.extend(mine)
+
+    threads = [threading.Thread(target=work, args=(chunk,)) for chunk in chunks]
+    for thread in threads:
+        thread.start()
+    barrier.wait(timeout=60)
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    errors = [o for o in outcomes if o.startswith("error")]
+    event.refresh_from_db()
+    return {
+        "people": people,
+        "places": places,
+        "confirmed": outcomes.count(RegistrationStatus.CONFIRMED),
+        "waitlisted": outcomes.count(RegistrationStatus.WAITLISTED),
+        "errors": len(errors),
+        "first_error": errors[0] if errors else "",
+        "confirmed_in_db": Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count(),
+        "seats_taken": event.seats_taken,
+        "seconds": seconds,
+        "per_second": people / seconds,
+    }
+
+
+def grow_events(total: int) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sharehub.events.models import Event
+
+    have = Event.objects.filter(status="published").count()
+    now = timezone.now()
+    Event.objects.bulk_create(
+        [
+            Event(
+                title_ko=f"공유 모임 {n}",
+                title_en=f"Sharing meetup {n}",
+                summary_ko="이웃과 나누는 이야기",
+                kind="meeting",
+                status="published",
+                venue_ko="시민청",
+                address="서울 중구 세종대로 110",
+                starts_at=now + timedelta(hours=n + 1),
+                ends_at=now + timedelta(hours=n + 3),
+                capacity=30,
+            )
+            for n in range(have, total)
+        ],
+        batch_size=1000,
+    )
+
+
+def measure_feed() -> dict:
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    client.get("/ko/events/feed.ics")  # warm-up: templates, translations, time zone data
+    times = []
+    executed: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        response = client.get("/ko/events/feed.ics")
+    assert response.status_code == 200, response.status_code
+    entries = response.content.count(b"BEGIN:VEVENT")
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        client.get("/ko/events/feed.ics")
+        times.append(time.perf_counter() - started)
+    return {"queries": len(executed), "entries": entries, "seconds": statistics.median(times), "bytes": len(response.content)}
+
+
+def worker(people: int, places: int) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    result: dict = {"vendor": connection.vendor}
+    grow_events(SMALL)
+    result["feed_small"] = measure_feed()
+    grow_events(LARGE)
+    result["feed_large"] = measure_feed()
+    if connection.vendor == "postgresql":
+        result["rush"] = rush(people, places)
+    return result
+
+
+def run_child(database_url: str, var_dir: str, people: int, places: int) -> dict:
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="sharehub.settings",
+        SHAREHUB_VAR_DIR=var_dir,
+        PYTHONPATH=str(ROOT),
+        SHAREHUB_TASKS_BACKEND="django.tasks.backends.immediate.ImmediateBackend",
+        SHAREHUB_DEBUG="0",
+        SHAREHUB_HTTPS="0",
+        SHAREHUB_LOG_LEVEL="ERROR",
+        SHAREHUB_STATIC_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
+    )
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", f"{people},{places}"], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr[-4000:])
+        raise SystemExit(f"benchmark worker failed on {database_url.split(':')[0]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report(result: dict) -> bool:
+    ok = True
+    small, large = result["feed_small"], result["feed_large"]
+    same = small["queries"] == large["queries"]
+    ok &= same
+    per_small = small["seconds"] / max(small["entries"], 1) * 1000
+    per_large = large["seconds"] / max(large["entries"], 1) * 1000
+    print(f"\n{result['vendor']}: calendar feed /ko/events/feed.ics")
+    print(f"  {SMALL:>6,} events: {small['queries']} queries, {small['entries']:>5,} entries, {small['seconds'] * 1000:8.1f} ms, {small['bytes']:,} bytes")
+    print(f"  {LARGE:>6,} events: {large['queries']} queries, {large['entries']:>5,} entries, {large['seconds'] * 1000:8.1f} ms, {large['bytes']:,} bytes")
+    print(f"  queries equal: {'yes' if same else 'NO'};  time ratio ×{large['seconds'] / small['seconds']:.0f};"
+          f"  per entry {per_small:.3f} ms vs {per_large:.3f} ms (×{per_large / per_small:.2f})")
+    if "rush" in result:
+        r = result["rush"]
+        good = r["confirmed"] == r["places"] == r["confirmed_in_db"] == r["seats_taken"] and r["waitlisted"] == r["people"] - r["places"] and not r["errors"]
+        ok &= good
+        print(f"  rush: {r['people']:,} people at once for {r['places']} places on {THREADS} connections")
+        print(f"    confirmed {r['confirmed']} (in the database {r['confirmed_in_db']}, places taken {r['seats_taken']}),"
+              f" waitlisted {r['waitlisted']}, errors {r['errors']}  [{'OK' if good else 'MISSED'}]")
+        if r["first_error"]:
+            print(f"    first error: {r['first_error']}")
+        print(f"    {r['seconds']:.2f} s, {r['per_second']:.0f} registrations per second")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--people", type=int, default=1000)
+    parser.add_argument("--places", type=int, default=100)
+    parser.add_argument("--worker")
+    args = parser.parse_args()
+    if args.worker:
+        sys.path.insert(0, str(ROOT))
+        people, places = (int(x) for x in args.worker.split(","))
+        print(json.dumps(worker(people, places)))
+        return 0
+    results = []
+    with tempfile.TemporaryDirectory(prefix="events-bench-") as tmp:
+        if args.only in (None, "sqlite"):
+            results.append(run_child(f"sqlite:///{tmp}/events.sqlite3", tmp, args.people, args.places))
+        if args.only in (None, "postgresql"):
+            admin = ["psql", f"{PG_SERVER}/postgres", "-q", "-c"]
+            subprocess.run([*admin, f"DROP DATABASE IF EXISTS {PG_DATABASE}"], check=True)
+            subprocess.run([*admin, f"CREATE DATABASE {PG_DATABASE}"], check=True)
+            try:
+                results.append(run_child(f"{PG_SERVER}/{PG_DATABASE}", tmp, args.people, args.places))
+            finally:
+                subprocess.run([*admin, f"DROP DATABASE IF EXISTS {PG_DATABASE}"], check=True)
+    ok = all([report(result) for result in results])
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

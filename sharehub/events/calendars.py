@@ -1,0 +1,86 @@
+"""iCalendar (RFC 5545) for events: one event, the public feed, an organizer's feed, a person's feed.
+
+Every entry carries a stable UID, DTSTAMP, its times in the city's zone (with the VTIMEZONE the
+zone needs) and the event page's address; a cancelled event stays in the feed as STATUS:CANCELLED
+so calendars that already hold it drop it. The feed is built from one query (the caller's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from sharehub.core.i18n import hub_name
+
+from .models import Event, EventStatus
+
+UID_DOMAIN = "events.sharehub"
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def event_uid(event: Event) -> str:
+    return f"event-{event.pk}@{UID_DOMAIN}"
+
+
+def event_url(event: Event) -> str:
+    return settings.SHAREHUB_SITE_URL + reverse("events:detail", args=[event.pk])
+
+
+def _location(event: Event, *, show_online: bool) -> str:
+    parts = [event.venue, event.address]
+    if event.district_id and not event.address:
+        parts.append(event.district.name)
+    if show_online and event.online_url:
+        parts.append(event.online_url)
+    return ", ".join(part for part in parts if part)
+
+
+def _vevent(event: Event, *, stamp: datetime, show_online: bool) -> VEvent:
+    zone = _zone()
+    entry = VEvent()
+    entry.add("uid", event_uid(event))
+    entry.add("dtstamp", stamp)
+    entry.add("dtstart", event.starts_at.astimezone(zone))
+    entry.add("dtend", event.ends_at.astimezone(zone))
+    entry.add("summary", event.title)
+    url = event_url(event)
+    description = "\n\n".join(part for part in (event.summary, url) if part)
+    entry.add("description", description)
+    entry.add("url", url)
+    location = _location(event, show_online=show_online)
+    if location:
+        entry.add("location", location)
+    if event.latitude is not None and event.longitude is not None:
+        entry.add("geo", (event.latitude, event.longitude))
+    entry.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
+    entry.add("last-modified", event.updated_at)
+    entry.add("categories", [str(event.get_kind_display())])
+    return entry
+
+
+def build_calendar(
+    events: Iterable[Event], *, name: str, show_online_for: set[int] | frozenset[int] = frozenset()
+) -> bytes:
+    """The calendar as bytes. `show_online_for`: ids of events whose online link the reader may see."""
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{settings.SHAREHUB_CITY['hub_name_en']}//Events//{translation.get_language() or 'ko'}")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"{hub_name()} · {name}")
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    stamp = timezone.now()
+    for event in events:
+        calendar.add_component(_vevent(event, stamp=stamp, show_online=event.pk in show_online_for))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

@@ -1,0 +1,39 @@
+"""A person's registrations in their data export; on erasure their places are freed (the waitlist
+moves up) and the registrations, answers and private feed deleted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ACTIVE_STATUSES, CalendarFeed, Registration, RegistrationStatus
+
+
+def export_registrations(user: Any) -> list[dict]:
+    return [
+        {
+            "event": registration.event_id,
+            "title": registration.event.title,
+            "starts_at": registration.event.starts_at.isoformat(),
+            "status": registration.status,
+            "answers": registration.answers,
+            "registered_at": registration.created_at.isoformat(),
+            "checked_in_at": registration.checked_in_at.isoformat() if registration.checked_in_at else None,
+            "sessions_attended": [a.session_id for a in registration.attendances.all()],
+        }
+        for registration in Registration.objects.filter(user=user).select_related("event").prefetch_related("attendances")
+    ]
+
+
+def erase_registrations(user: Any) -> None:
+    from .services import _lock_event, _release
+
+    with transaction.atomic():
+        now = timezone.now()
+        for registration in Registration.objects.filter(user=user, status__in=ACTIVE_STATUSES).order_by("event_id"):
+            event = _lock_event(registration.event_id)
+            _release(event, registration, status=RegistrationStatus.CANCELLED, now=now)
+        Registration.objects.filter(user=user).delete()
+        CalendarFeed.objects.filter(user=user).delete()

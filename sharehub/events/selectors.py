@@ -1,0 +1,362 @@
+"""Reads of events; each returns a bounded, prefetched query (DESIGN §4)."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sharehub.organizations.models import Organization
+from sharehub.places.models import District
+
+from .models import (
+    ACTIVE_STATUSES,
+    SEAT_STATUSES,
+    Event,
+    EventKind,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    ReminderDelivery,
+)
+from .permissions import can_manage_event, can_view_event
+
+CITY = "city"  # the organizer filter's value for events the city itself organizes
+MAX_REMINDER_HOURS = 720
+FEED_PAST_DAYS = 90
+FEED_MAX_EVENTS = 5000
+
+
+@dataclass
+class EventFilters:
+    q: str = ""
+    kind: str = ""
+    district: District | None = None
+    organizer: str = ""
+    organization: Organization | None = None
+    start: date | None = None
+    end: date | None = None
+    free: bool = False
+    past: bool = False
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.kind or self.district or self.organizer or self.start or self.end or self.free or self.past)
+
+
+def _parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def parse_filters(params: Mapping[str, Any]) -> EventFilters:
+    """The list's filters from query parameters; unknown values become field errors, never a 500."""
+    filters = EventFilters()
+    filters.q = str(params.get("q", "") or "").strip()[:200]
+    kind = str(params.get("kind", "") or "")
+    if kind:
+        if kind in EventKind.values:
+            filters.kind = kind
+        else:
+            filters.errors["kind"] = [_("Select a valid choice.")]
+    district = str(params.get("district", "") or "")
+    if district:
+        filters.district = District.objects.filter(slug=district).first()
+        if filters.district is None:
+            filters.errors["district"] = [_("Select a valid choice.")]
+    organizer = str(params.get("organizer", "") or "")
+    if organizer:
+        if organizer == CITY:
+            filters.organizer = CITY
+        else:
+            filters.organization = Organization.objects.filter(slug=organizer).first()
+            if filters.organization is None:
+                filters.errors["organizer"] = [_("Select a valid choice.")]
+            else:
+                filters.organizer = organizer
+    for name in ("start", "end"):
+        value = str(params.get(name, "") or "")
+        if value:
+            parsed = _parse_date(value)
+            if parsed is None:
+                filters.errors[name] = [_("Enter a valid date.")]
+            setattr(filters, name, parsed)
+    if filters.start and filters.end and filters.end < filters.start:
+        filters.errors["end"] = [_("The end date must not be before the start date.")]
+    filters.free = str(params.get("free", "")).lower() in ("1", "true", "on", "yes")
+    filters.past = str(params.get("past", "")).lower() in ("1", "true", "on", "yes")
+    return filters
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def public_events() -> QuerySet[Event]:
+    return Event.objects.filter(status=EventStatus.PUBLISHED).select_related("organization", "district")
+
+
+def filter_events(queryset: QuerySet[Event], filters: EventFilters, *, now: datetime | None = None) -> QuerySet[Event]:
+    now = now or timezone.now()
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.district:
+        queryset = queryset.filter(district=filters.district)
+    if filters.organizer == CITY:
+        queryset = queryset.filter(organization__isnull=True)
+    elif filters.organization:
+        queryset = queryset.filter(organization=filters.organization)
+    if filters.start:
+        queryset = queryset.filter(ends_at__gte=_day_start(filters.start))
+    if filters.end:
+        queryset = queryset.filter(starts_at__lt=_day_start(filters.end + timedelta(days=1)))
+    if not filters.start and not filters.end:
+        queryset = queryset.filter(ends_at__lt=now) if filters.past else queryset.filter(ends_at__gte=now)
+    if filters.free:
+        queryset = queryset.filter(seats_taken__lt=F("capacity"), starts_at__gt=now)
+    return queryset
+
+
+@dataclass
+class Browse:
+    queryset: QuerySet[Event]
+    highlights: dict[int, str]
+
+
+def browse_events(filters: EventFilters) -> Browse:
+    """The list: upcoming first (past ones latest first); with `q`, search order."""
+    from sharehub.search.selectors import search
+
+    queryset = filter_events(public_events(), filters)
+    highlights: dict[int, str] = {}
+    if filters.q:
+        hits = search(filters.q, model=Event, limit=500)
+        ids = [hit.object_id for hit in hits]
+        highlights = {hit.object_id: hit.highlight for hit in hits[:100]}
+        queryset = queryset.filter(pk__in=ids)
+        order = {pk: i for i, pk in enumerate(ids)}
+        from django.db.models import Case, IntegerField, Value, When
+
+        if ids:
+            queryset = queryset.order_by(
+                Case(*[When(pk=pk, then=Value(i)) for pk, i in order.items()], output_field=IntegerField())
+            )
+        return Browse(queryset, highlights)
+    if filters.past and not filters.start and not filters.end:
+        queryset = queryset.order_by("-starts_at", "-pk")
+    else:
+        queryset = queryset.order_by("starts_at", "pk")
+    return Browse(queryset, highlights)
+
+
+@dataclass
+class MonthDay:
+    day: date
+    in_month: bool
+    events: list[Event]
+
+    @property
+    def is_today(self) -> bool:
+        return self.day == timezone.localdate()
+
+
+def month_grid(year: int, month: int, filters: EventFilters) -> list[list[MonthDay]]:
+    """Weeks (Sunday first, as Korean calendars print them) of the month with each day's events: one query."""
+    weeks = calendar.Calendar(firstweekday=6).monthdatescalendar(year, month)
+    first, last = weeks[0][0], weeks[-1][-1]
+    bounded = EventFilters(
+        kind=filters.kind, district=filters.district, organizer=filters.organizer, organization=filters.organization,
+        free=filters.free, start=first, end=last,
+    )
+    events = list(filter_events(public_events(), bounded).order_by("starts_at", "pk")[:500])
+    by_day: dict[date, list[Event]] = {}
+    for event in events:
+        day = timezone.localtime(event.starts_at).date()
+        end_day = timezone.localtime(event.ends_at - timedelta(seconds=1)).date()
+        current = max(day, first)
+        while current <= min(end_day, last):
+            by_day.setdefault(current, []).append(event)
+            current += timedelta(days=1)
+    return [[MonthDay(day, day.month == month, by_day.get(day, [])) for day in week] for week in weeks]
+
+
+def get_event_for(actor: Any, pk: Any) -> Event:
+    """The event or 404, whether it is missing or a draft the actor may not see."""
+    try:
+        event = Event.objects.select_related("organization", "district").get(pk=int(pk))
+    except (Event.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not can_view_event(actor, event):
+        raise Http404
+    return event
+
+
+def get_managed_event_for(actor: Any, pk: Any) -> Event:
+    """404 when the actor cannot see it, 403 when they see it but do not organize it."""
+    event = get_event_for(actor, pk)
+    if not can_manage_event(actor, event):
+        raise PermissionDenied(_("Only the event's organizer may do this."))
+    return event
+
+
+def registration_of(user: Any, event: Event) -> Registration | None:
+    """The person's active registration for the event (or their latest one)."""
+    if user is None or not user.is_authenticated:
+        return None
+    registrations = Registration.objects.filter(event=event, user=user).order_by("-created_at", "-pk")
+    return registrations.filter(status__in=ACTIVE_STATUSES).first() or registrations.first()
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first on the waitlist; None when not waitlisted."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(event_id=registration.event_id, status=RegistrationStatus.WAITLISTED).filter(
+        Q(waitlisted_at__lt=registration.waitlisted_at) | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+def attendees(event: Event, *, q: str = "", status: str = "") -> QuerySet[Registration]:
+    queryset = Registration.objects.filter(event=event).select_related("user").order_by("status", "created_at", "pk")
+    if status:
+        queryset = queryset.filter(status=status)
+    if q:
+        queryset = queryset.filter(Q(user__display_name__icontains=q) | Q(user__email__icontains=q))
+    return queryset
+
+
+def counts(event: Event) -> dict[str, int]:
+    """Live numbers for the check-in page: two queries whatever the size."""
+    from django.db.models import Count
+
+    rows = dict(
+        Registration.objects.filter(event=event).values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    checked_in = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=False).count()
+    return {
+        "confirmed": rows.get(RegistrationStatus.CONFIRMED, 0),
+        "checked_in": checked_in,
+        "waitlisted": rows.get(RegistrationStatus.WAITLISTED, 0),
+        "pending": rows.get(RegistrationStatus.PENDING, 0),
+        "offered": rows.get(RegistrationStatus.OFFERED, 0),
+        "capacity": event.capacity,
+    }
+
+
+def my_registrations(user: Any, *, past: bool = False) -> QuerySet[Registration]:
+    now = timezone.now()
+    queryset = Registration.objects.filter(user=user, status__in=ACTIVE_STATUSES).select_related(
+        "event", "event__organization", "event__district"
+    )
+    if past:
+        return queryset.filter(event__ends_at__lt=now).order_by("-event__starts_at", "-pk")
+    return queryset.filter(event__ends_at__gte=now).order_by("event__starts_at", "pk")
+
+
+def managed_events(user: Any) -> QuerySet[Event]:
+    """Events the person organizes (city staff: the city's and all organizations')."""
+    from sharehub.organizations.models import MemberRole
+
+    queryset = Event.objects.select_related("organization", "district").order_by("-starts_at", "-pk")
+    if user.is_city_staff:
+        return queryset
+    return queryset.filter(
+        organization__memberships__user=user, organization__memberships__role__in=[MemberRole.OWNER, MemberRole.EDITOR]
+    )
+
+
+def organizers_for(user: Any) -> list[Organization | None]:
+    """Whom the person may create events for: None is the city."""
+    from sharehub.organizations.models import MemberRole
+
+    if user is None or not user.is_authenticated:
+        return []
+    organizations = list(
+        Organization.objects.filter(memberships__user=user, memberships__role__in=[MemberRole.OWNER, MemberRole.EDITOR]).order_by("name_ko")
+    )
+    return ([None] if user.is_city_staff else []) + organizations
+
+
+# Feeds ----------------------------------------------------------------------------------------
+
+
+def _feed(queryset: QuerySet[Event]) -> QuerySet[Event]:
+    """From 90 days ago on, cancelled ones included (so calendars drop them); one query."""
+    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    return (
+        queryset.filter(status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED], ends_at__gte=since)
+        .select_related("district")
+        .order_by("starts_at", "pk")[:FEED_MAX_EVENTS]
+    )
+
+
+def public_feed() -> QuerySet[Event]:
+    return _feed(Event.objects.all())
+
+
+def organizer_feed(organization: Organization | None) -> QuerySet[Event]:
+    if organization is None:
+        return _feed(Event.objects.filter(organization__isnull=True))
+    return _feed(Event.objects.filter(organization=organization))
+
+
+def personal_feed(user: Any) -> tuple[list[Event], set[int]]:
+    """The person's events (active registrations and those cancelled by the organizer), and the
+    ids whose online link they may see (confirmed)."""
+    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    rows = list(
+        Registration.objects.filter(user=user, event__ends_at__gte=since)
+        .filter(Q(status__in=ACTIVE_STATUSES) | Q(event__status=EventStatus.CANCELLED))
+        .select_related("event", "event__district")
+        .order_by("event__starts_at", "pk")[:FEED_MAX_EVENTS]
+    )
+    events: dict[int, Event] = {}
+    confirmed: set[int] = set()
+    for registration in rows:
+        events.setdefault(registration.event_id, registration.event)
+        if registration.status in SEAT_STATUSES:
+            confirmed.add(registration.event_id)
+    return list(events.values()), confirmed
+
+
+# Reminders ------------------------------------------------------------------------------------
+
+
+def due_reminders(*, now: datetime) -> list[Registration]:
+    """Confirmed registrations whose event starts within its reminder time and that were not yet
+    reminded at that offset."""
+    sent = ReminderDelivery.objects.filter(registration=OuterRef("pk"), hours_before=OuterRef("event__reminder_hours"))
+    candidates = (
+        Registration.objects.filter(
+            status=RegistrationStatus.CONFIRMED,
+            event__status=EventStatus.PUBLISHED,
+            event__reminder_hours__gt=0,
+            event__starts_at__gt=now,
+            event__starts_at__lte=now + timedelta(hours=MAX_REMINDER_HOURS),
+        )
+        .exclude(Exists(sent))
+        .select_related("event", "event__district", "user")
+        .order_by("event__starts_at", "pk")
+    )
+    return [r for r in candidates if r.event.starts_at - timedelta(hours=r.event.reminder_hours) <= now]
+
+
+def certificate_eligible(registration: Registration) -> bool:
+    event = registration.event
+    if event.certificate_min_sessions is None or registration.status != RegistrationStatus.CONFIRMED:
+        return False
+    if event.ends_at > timezone.now():
+        return False
+    return registration.attendances.count() >= event.certificate_min_sessions

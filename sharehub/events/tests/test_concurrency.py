@@ -1,0 +1,146 @@
+"""Races on real PostgreSQL connections (DESIGN §4): the event's row lock and the CHECK constraint
+keep registrations within capacity whatever arrives at once; reminders go once with two workers."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from sharehub.accounts.models import User
+from sharehub.events import notices, services
+from sharehub.events.models import Event, Registration, RegistrationStatus, ReminderDelivery
+from sharehub.notifications.models import Notification
+
+from .factories import EventFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+S = RegistrationStatus
+THREADS = 50
+PLACES = 10
+ROUNDS = 20
+
+
+@pytest.fixture(autouse=True)
+def postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks and parallel connections")
+
+
+@pytest.fixture
+def quiet(monkeypatch):
+    """The rush tests count places, not mail: skip the confirmation e-mails (tested elsewhere)."""
+    monkeypatch.setattr(notices, "tell_registration", lambda registration: None)
+    monkeypatch.setattr(notices, "tell_promoted", lambda registration: None)
+
+
+class Rush:
+    """N threads, each on its own connection, released together by a barrier per round."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.start = threading.Barrier(workers + 1)
+        self.done = threading.Barrier(workers + 1)
+        self.jobs: list = [None] * workers
+        self.results: list = [None] * workers
+        self.stop = False
+        self.threads = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(workers)]
+        for thread in self.threads:
+            thread.start()
+
+    def _run(self, index: int) -> None:
+        try:
+            while True:
+                self.start.wait(timeout=60)
+                if self.stop:
+                    return
+                try:
+                    self.results[index] = self.jobs[index]()
+                except Exception as error:  # noqa: BLE001 — reported by the assertions
+                    self.results[index] = error
+                self.done.wait(timeout=60)
+        finally:
+            connections.close_all()
+
+    def round(self, jobs: list) -> list:
+        self.jobs = jobs + [lambda: None] * (self.workers - len(jobs))
+        self.results = [None] * self.workers
+        self.start.wait(timeout=60)
+        self.done.wait(timeout=120)
+        return self.results[: len(jobs)]
+
+    def close(self) -> None:
+        self.stop = True
+        self.start.wait(timeout=60)
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+
+@pytest.fixture
+def rush():
+    pool = Rush(THREADS)
+    yield pool
+    pool.close()
+
+
+def _people(n: int) -> list[User]:
+    return User.objects.bulk_create([User(email=f"rush{i}@example.org", display_name=f"참가자 {i}") for i in range(n)])
+
+
+def test_fifty_at_once_for_ten_places_twenty_times(quiet, rush):
+    people = _people(THREADS)
+    event = EventFactory(capacity=PLACES)
+    for _round in range(ROUNDS):
+        Registration.objects.filter(event=event).delete()
+        Event.objects.filter(pk=event.pk).update(seats_taken=0)
+        results = rush.round([lambda p=p: services.register(actor=p, event=event) for p in people])
+        errors = [r for r in results if isinstance(r, Exception)]
+        assert not errors, errors[:3]
+        statuses = [r.status for r in results]
+        assert statuses.count(S.CONFIRMED) == PLACES
+        assert statuses.count(S.WAITLISTED) == THREADS - PLACES
+        assert Registration.objects.filter(event=event, status=S.CONFIRMED).count() == PLACES
+        assert Event.objects.get(pk=event.pk).seats_taken == PLACES
+        # the waitlist order is the order in which the lock was granted: strictly increasing times
+        waitlist = list(Registration.objects.filter(event=event, status=S.WAITLISTED).order_by("waitlisted_at", "pk"))
+        assert len({r.waitlisted_at for r in waitlist}) == len(waitlist)
+
+
+def test_cancellations_during_a_rush_promote_in_order(quiet, rush):
+    people = _people(THREADS)
+    event = EventFactory(capacity=PLACES)
+    early = people[:20]
+    for person in early:  # 10 confirmed, 10 waitlisted, in this order
+        services.register(actor=person, event=event)
+    queue = list(Registration.objects.filter(event=event, status=S.WAITLISTED).order_by("waitlisted_at", "pk").values_list("user_id", flat=True))
+    assert queue == [p.pk for p in early[10:]]
+    confirmed = list(Registration.objects.filter(event=event, status=S.CONFIRMED))
+    cancellers = [lambda r=r: services.cancel_registration(actor=r.user, registration=r) for r in confirmed[:5]]
+    newcomers = [lambda p=p: services.register(actor=p, event=event) for p in people[20:]]
+    results = rush.round(cancellers + newcomers)
+    assert not [r for r in results if isinstance(r, Exception)]
+    event.refresh_from_db()
+    assert event.seats_taken == PLACES
+    assert Registration.objects.filter(event=event, status=S.CONFIRMED).count() == PLACES
+    # the five places went to the first five of the waitlist, never to a newcomer
+    promoted = set(Registration.objects.filter(event=event, status=S.CONFIRMED, user__in=early[10:]).values_list("user_id", flat=True))
+    assert promoted == set(queue[:5])
+    assert not Registration.objects.filter(event=event, status=S.CONFIRMED, user__in=people[20:]).exists()
+
+
+def test_two_reminder_workers_send_each_reminder_once(rush):
+    event = EventFactory(capacity=20, starts_at=timezone.now() + timedelta(hours=5))
+    people = _people(12)
+    Registration.objects.bulk_create([Registration(event=event, user=p, status=S.CONFIRMED) for p in people])
+    Event.objects.filter(pk=event.pk).update(seats_taken=12)
+    results = rush.round([services.send_due_reminders, services.send_due_reminders])
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(results) == 12
+    assert ReminderDelivery.objects.count() == 12
+    assert Notification.objects.filter(kind="events.reminder").count() == 12
+    for person in people:
+        assert Notification.objects.filter(user=person, kind="events.reminder").count() == 1

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from sharehub.accounts.tests.factories import UserFactory
+from sharehub.events import services
+from sharehub.events.checkin import checkin_code
+from sharehub.events.models import EventStatus, Registration, RegistrationStatus
+
+from .factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def parse(response) -> Calendar:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    return Calendar.from_ical(response.content)
+
+
+def check_entries(calendar: Calendar) -> list:
+    entries = calendar.walk("VEVENT")
+    assert calendar.walk("VTIMEZONE")[0]["tzid"] == "Asia/Seoul"
+    for entry in entries:
+        for prop in ("uid", "dtstamp", "dtstart", "dtend", "summary", "url"):
+            assert prop in entry, prop
+        assert entry["dtstart"].params["TZID"] == "Asia/Seoul"
+        assert entry.decoded("dtend") > entry.decoded("dtstart")
+        assert "/events/" in str(entry["url"])
+    return entries
+
+
+def test_event_ics_has_the_right_times(client, event):
+    [entry] = check_entries(parse(client.get(reverse("events:ics", args=[event.pk]))))
+    assert entry.decoded("dtstart") == event.starts_at.replace(microsecond=0).astimezone(SEOUL)
+    assert entry.decoded("dtend") == event.ends_at.replace(microsecond=0).astimezone(SEOUL)
+    assert str(entry["url"]).endswith(f"/events/{event.pk}/")
+
+
+def test_public_and_organizer_feeds(client, organization):
+    mine = EventFactory(organization=organization)
+    city = EventFactory()
+    cancelled = EventFactory(organization=organization, status=EventStatus.CANCELLED)
+    draft = EventFactory(organization=organization, status=EventStatus.DRAFT)
+    uids = {str(e["uid"]) for e in check_entries(parse(client.get(reverse("events:feed"))))}
+    assert uids == {f"event-{e.pk}@events.sharehub" for e in (mine, city, cancelled)}
+    assert f"event-{draft.pk}@events.sharehub" not in uids
+    entries = check_entries(parse(client.get(reverse("events:organizer_feed", args=[organization.slug]))))
+    assert {str(e["status"]) for e in entries} == {"CONFIRMED", "CANCELLED"}
+    [only] = check_entries(parse(client.get(reverse("events:city_feed"))))
+    assert str(only["uid"]) == f"event-{city.pk}@events.sharehub"
+    assert client.get(reverse("events:organizer_feed", args=["nobody"])).status_code == 404
+
+
+def test_feed_queries_do_not_grow(client, organization, django_assert_num_queries):
+    for _ in range(3):
+        EventFactory(organization=organization)
+    with django_assert_num_queries(1):
+        client.get(reverse("events:feed"))
+    for _ in range(10):
+        EventFactory(organization=organization)
+    with django_assert_num_queries(1):
+        client.get(reverse("events:feed"))
+
+
+def test_private_feed(client, event, user):
+    online = EventFactory(kind="online", online_url="https://meet.example.org/room-42")
+    services.register(actor=user, event=event)
+    services.register(actor=user, event=online)
+    EventFactory()  # not registered
+    secret = services.calendar_feed_of(user).secret
+    response = client.get(reverse("events:private_feed", args=[secret]))
+    entries = check_entries(parse(response))
+    assert len(entries) == 2
+    assert b"room-42" in response.content
+    assert client.get(reverse("events:private_feed", args=["wrong"])).status_code == 404
+
+
+# API ------------------------------------------------------------------------------------------
+
+
+def test_api_list_filters_and_errors(client, organization, django_assert_max_num_queries):
+    EventFactory(organization=organization, kind="training")
+    EventFactory(kind="forum", capacity=0)
+    with django_assert_max_num_queries(6):
+        data = client.get("/api/v1/events", {"kind": "training"}).json()
+    assert data["count"] == 1 and data["results"][0]["kind"] == "training"
+    assert client.get("/api/v1/events", {"free": "true"}).json()["count"] == 1
+    bad = client.get("/api/v1/events", {"kind": "party", "start": "x"})
+    assert bad.status_code == 422 and set(bad.json()["errors"]) == {"kind", "start"}
+
+
+def test_api_registration_lifecycle(client, event, user):
+    event.capacity = 1
+    event.save()
+    services.register(actor=UserFactory(), event=event)
+    client.force_login(user)
+    url = f"/api/v1/events/{event.pk}/registration"
+    created = client.post(url, {}, content_type="application/json")
+    assert created.status_code == 201
+    assert created.json()["status"] == "waitlisted" and created.json()["waitlist_position"] == 1
+    assert client.post(url, {}, content_type="application/json").status_code == 422
+    assert client.get(url).json()["waitlist_position"] == 1
+    cancelled = client.delete(url)
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+
+
+def test_api_registration_needs_login_and_checks_answers(client, event, organizer, user):
+    url = f"/api/v1/events/{event.pk}/registration"
+    assert client.post(url, {}, content_type="application/json").status_code == 401
+    question = services.add_question(actor=organizer, event=event, fields={"label_ko": "식단", "kind": "yes_no", "required": True})
+    client.force_login(user)
+    response = client.post(url, {"answers": {str(question.pk): "maybe"}}, content_type="application/json")
+    assert response.status_code == 422 and f"question_{question.pk}" in response.json()["errors"]
+    response = client.post(url, {"answers": {str(question.pk): "yes"}}, content_type="application/json")
+    assert response.status_code == 201 and response.json()["checkin_code"]
+
+
+def test_api_closed_and_cancelled(client, event, user, organizer):
+    client.force_login(user)
+    event.registration_closes_at = timezone.now() - timedelta(hours=1)
+    event.save()
+    url = f"/api/v1/events/{event.pk}/registration"
+    assert client.post(url, {}, content_type="application/json").status_code == 422
+    other = EventFactory(organization=event.organization)
+    services.cancel_event(actor=organizer, event=other)
+    response = client.post(f"/api/v1/events/{other.pk}/registration", {}, content_type="application/json")
+    assert response.status_code == 422 and "__all__" in response.json()["errors"]
+
+
+def test_api_checkin(client, event, organizer, user):
+    registration = services.register(actor=user, event=event)
+    client.force_login(organizer)
+    url = f"/api/v1/events/{event.pk}/check-in"
+    first = client.post(url, {"code": checkin_code(registration)}, content_type="application/json").json()
+    assert first["outcome"] == "ok" and not first["already_checked_in"]
+    again = client.post(url, {"code": checkin_code(registration)}, content_type="application/json").json()
+    assert again["already_checked_in"]
+    forged = client.post(url, {"code": "x" + checkin_code(registration)}, content_type="application/json")
+    assert forged.status_code == 422 and "code" in forged.json()["errors"]
+    assert Registration.objects.get(pk=registration.pk).status == RegistrationStatus.CONFIRMED
+
+
+def test_openapi_lists_the_event_operations(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/events", "/api/v1/events/{event_id}/registration", "/api/v1/events/{event_id}/attendees", "/api/v1/events/{event_id}/check-in"):
+        assert path in paths

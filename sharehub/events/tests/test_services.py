@@ -1,0 +1,402 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from icalendar import Calendar
+
+from sharehub.accounts.tests.factories import UserFactory
+from sharehub.events import services
+from sharehub.events.checkin import checkin_code
+from sharehub.events.models import (
+    Event,
+    EventKind,
+    EventSession,
+    QuestionKind,
+    Registration,
+    RegistrationStatus,
+    ReminderDelivery,
+    WaitlistMode,
+)
+from sharehub.events.selectors import certificate_eligible, waitlist_position
+from sharehub.notifications.models import Notification, OutboundEmail
+
+from .factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+
+S = RegistrationStatus
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Error messages are matched in English; notices still follow each person's language."""
+    with translation.override("en"):
+        yield
+
+
+def fields(**overrides):
+    start = timezone.now() + timedelta(days=5)
+    values = {
+        "title_ko": "공유경제 포럼",
+        "title_en": "Sharing economy forum",
+        "kind": EventKind.FORUM,
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=3),
+        "capacity": 30,
+        "address": "서울 중구 세종대로 110",
+    }
+    values.update(overrides)
+    return values
+
+
+def people(n):
+    return [UserFactory() for _ in range(n)]
+
+
+# Events ------------------------------------------------------------------------------------------
+
+
+def test_organizer_creates_an_event(organizer, organization):
+    event = services.create_event(actor=organizer, organization=organization, fields=fields())
+    assert event.pk and event.organization == organization and event.seats_taken == 0
+
+
+def test_only_city_staff_create_city_events(user, city_staff):
+    with pytest.raises(PermissionDenied):
+        services.create_event(actor=user, organization=None, fields=fields())
+    assert services.create_event(actor=city_staff, organization=None, fields=fields()).organization is None
+
+
+def test_other_member_cannot_create_for_an_organization(other_member, organization):
+    with pytest.raises(PermissionDenied):
+        services.create_event(actor=other_member, organization=organization, fields=fields())
+
+
+def test_event_ending_before_it_starts_is_refused(organizer, organization):
+    start = timezone.now() + timedelta(days=3)
+    with pytest.raises(ValidationError) as error:
+        services.create_event(actor=organizer, organization=organization, fields=fields(starts_at=start, ends_at=start - timedelta(hours=1)))
+    assert "ends_at" in error.value.message_dict
+    assert not Event.objects.exists()
+
+
+def test_database_refuses_end_before_start_and_negative_capacity(event):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(ends_at=event.starts_at - timedelta(minutes=1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(seats_taken=event.capacity + 1)
+
+
+def test_capacity_below_registrations_is_refused(event, organizer):
+    for person in people(3):
+        services.register(actor=person, event=event)
+    with pytest.raises(ValidationError) as error:
+        services.update_event(actor=organizer, event=event, fields={"capacity": 2})
+    assert "capacity" in error.value.message_dict
+    event.refresh_from_db()
+    assert event.capacity == 10
+
+
+def test_raising_capacity_promotes_the_waitlist(event, organizer):
+    event.capacity = 1
+    event.save()
+    first, second, third = people(3)
+    for person in (first, second, third):
+        services.register(actor=person, event=event)
+    services.update_event(actor=organizer, event=event, fields={"capacity": 2})
+    assert Registration.objects.get(user=second).status == S.CONFIRMED
+    assert Registration.objects.get(user=third).status == S.WAITLISTED
+
+
+def test_online_link_required_for_online_sessions(organizer, organization):
+    with pytest.raises(ValidationError) as error:
+        services.create_event(actor=organizer, organization=organization, fields=fields(kind=EventKind.ONLINE))
+    assert "online_url" in error.value.message_dict
+
+
+# Registration ----------------------------------------------------------------------------------
+
+
+def test_register_confirms_then_waitlists(event):
+    event.capacity = 2
+    event.save()
+    registrations = [services.register(actor=p, event=event) for p in people(4)]
+    assert [r.status for r in registrations] == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED, S.WAITLISTED]
+    event.refresh_from_db()
+    assert event.seats_taken == 2
+    assert [waitlist_position(r) for r in registrations[2:]] == [1, 2]
+
+
+def test_register_twice_is_refused(event, user):
+    services.register(actor=user, event=event)
+    with pytest.raises(ValidationError, match="already registered"):
+        services.register(actor=user, event=event)
+
+
+def test_database_allows_one_active_registration(event, user):
+    Registration.objects.create(event=event, user=user, status=S.WAITLISTED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Registration.objects.create(event=event, user=user, status=S.PENDING)
+    Registration.objects.create(event=event, user=user, status=S.CANCELLED)  # history is fine
+
+
+def test_register_for_someone_else_is_refused(event, user, other_user):
+    with pytest.raises(PermissionDenied):
+        services.register(actor=user, event=event, user=other_user)
+
+
+def test_register_anonymous_is_refused(event):
+    from django.contrib.auth.models import AnonymousUser
+
+    with pytest.raises(PermissionDenied):
+        services.register(actor=AnonymousUser(), event=event)
+
+
+def test_register_after_closing_is_refused(event, user):
+    event.registration_closes_at = timezone.now() - timedelta(minutes=1)
+    event.save()
+    with pytest.raises(ValidationError, match="closed"):
+        services.register(actor=user, event=event)
+
+
+def test_register_before_opening_is_refused(event, user):
+    event.registration_opens_at = timezone.now() + timedelta(days=1)
+    event.save()
+    with pytest.raises(ValidationError, match="not opened"):
+        services.register(actor=user, event=event)
+
+
+def test_register_for_cancelled_event_is_refused(event, user, organizer):
+    services.cancel_event(actor=organizer, event=event)
+    with pytest.raises(ValidationError, match="cancelled"):
+        services.register(actor=user, event=event)
+
+
+def test_custom_questions_are_checked(event, organizer, user):
+    question = services.add_question(
+        actor=organizer, event=event, fields={"label_ko": "식사", "kind": QuestionKind.CHOICE, "choices": "채식\n일반", "required": True}
+    )
+    with pytest.raises(ValidationError) as error:
+        services.register(actor=user, event=event, answers={})
+    assert f"question_{question.pk}" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        services.register(actor=user, event=event, answers={str(question.pk): "고기"})
+    registration = services.register(actor=user, event=event, answers={str(question.pk): "채식"})
+    assert registration.answers == {str(question.pk): "채식"}
+
+
+def test_approval_holds_no_place_until_approved(event, organizer):
+    event.requires_approval = True
+    event.capacity = 1
+    event.save()
+    first, second = people(2)
+    a = services.register(actor=first, event=event)
+    b = services.register(actor=second, event=event)
+    assert a.status == b.status == S.PENDING
+    assert services.decide_registration(actor=organizer, registration=a, approve=True).status == S.CONFIRMED
+    assert services.decide_registration(actor=organizer, registration=b, approve=True).status == S.WAITLISTED
+    with pytest.raises(PermissionDenied):
+        services.decide_registration(actor=first, registration=b, approve=False)
+
+
+# Cancellation and the waitlist ---------------------------------------------------------------------
+
+
+def test_cancel_promotes_the_first_on_the_waitlist(event, django_capture_on_commit_callbacks):
+    event.capacity = 1
+    event.save()
+    first, second, third = people(3)
+    a = services.register(actor=first, event=event)
+    services.register(actor=second, event=event)
+    services.register(actor=third, event=event)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(actor=first, registration=a)
+    assert Registration.objects.get(user=second, status__in=[S.CONFIRMED]).confirmed_at
+    assert Registration.objects.get(user=third).status == S.WAITLISTED
+    assert Notification.objects.filter(user=second, kind="events.registration").count() == 1  # the promotion
+    event.refresh_from_db()
+    assert event.seats_taken == 1
+
+
+def test_offer_mode_offers_and_expiry_passes_it_on(event, django_capture_on_commit_callbacks):
+    event.capacity = 1
+    event.waitlist_mode = WaitlistMode.OFFER
+    event.offer_hours = 2
+    event.save()
+    first, second, third = people(3)
+    a = services.register(actor=first, event=event)
+    services.register(actor=second, event=event)
+    services.register(actor=third, event=event)
+    services.cancel_registration(actor=first, registration=a)
+    offer = Registration.objects.get(user=second, status=S.OFFERED)
+    assert offer.offer_expires_at > timezone.now()
+    with pytest.raises(PermissionDenied):
+        services.accept_offer(actor=third, registration=offer)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.expire_offers(now=timezone.now() + timedelta(hours=3)) == 1
+    assert Registration.objects.get(pk=offer.pk).status == S.CANCELLED
+    next_offer = Registration.objects.get(user=third)
+    assert next_offer.status == S.OFFERED
+    assert services.accept_offer(actor=third, registration=next_offer).status == S.CONFIRMED
+    event.refresh_from_db()
+    assert event.seats_taken == 1
+    assert Notification.objects.filter(user=second, kind="events.registration").count() == 1  # the expiry
+
+
+def test_cancel_after_the_deadline_is_refused(event, user, organizer):
+    registration = services.register(actor=user, event=event)
+    Event.objects.filter(pk=event.pk).update(cancellation_deadline=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(ValidationError, match="deadline"):
+        services.cancel_registration(actor=user, registration=registration)
+    # the organizer may still remove the person
+    services.cancel_registration(actor=organizer, registration=registration)
+
+
+def test_cancel_someone_elses_registration_is_refused(event, user, other_user):
+    registration = services.register(actor=user, event=event)
+    with pytest.raises(PermissionDenied):
+        services.cancel_registration(actor=other_user, registration=registration)
+
+
+def test_cancel_event_tells_everyone(event, organizer, django_capture_on_commit_callbacks):
+    registered = people(3)
+    for person in registered:
+        services.register(actor=person, event=event)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_event(actor=organizer, event=event, reason="태풍 예보")
+    assert not Registration.objects.filter(event=event, status__in=[S.CONFIRMED, S.WAITLISTED]).exists()
+    for person in registered:
+        assert Notification.objects.filter(user=person, kind="events.organizer", body__contains="태풍").exists()
+
+
+def test_cancel_event_by_stranger_is_refused(event, other_member):
+    with pytest.raises(PermissionDenied):
+        services.cancel_event(actor=other_member, event=event)
+
+
+# Mail -------------------------------------------------------------------------------------------
+
+
+def test_confirmation_mail_carries_the_ics_and_qr(event, user, django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(actor=user, event=event)
+    outbound = OutboundEmail.objects.get(user=user)
+    names = [a["filename"] for a in outbound.attachments]
+    assert names == [f"event-{event.pk}.ics", f"check-in-{event.pk}.png"]
+    sent = mailoutbox[-1]
+    ics = next(a for a in sent.attachments if a[0].endswith(".ics"))
+    calendar = Calendar.from_ical(ics[1])
+    [entry] = calendar.walk("VEVENT")
+    assert str(entry["uid"]) == f"event-{event.pk}@events.sharehub"
+    assert entry.decoded("dtstart") == event.starts_at.replace(microsecond=0)
+    assert entry.decoded("dtstart").tzinfo.key == "Asia/Seoul"
+
+
+# Check-in ----------------------------------------------------------------------------------------
+
+
+def test_check_in_once_then_already(event, user, organizer):
+    registration = services.register(actor=user, event=event)
+    code = checkin_code(registration)
+    assert services.check_in(actor=organizer, event=event, code=code).outcome == "ok"
+    assert services.check_in(actor=organizer, event=event, code=code).already
+
+
+def test_forged_or_foreign_codes_are_refused(event, user, organizer, organization):
+    registration = services.register(actor=user, event=event)
+    code = checkin_code(registration)
+    with pytest.raises(ValidationError, match="not valid"):
+        services.check_in(actor=organizer, event=event, code=code[:-2] + "xx")
+    with pytest.raises(ValidationError, match="not valid"):
+        services.check_in(actor=organizer, event=event, code="hello")
+    other = EventFactory(organization=organization)
+    with pytest.raises(ValidationError, match="another event"):
+        services.check_in(actor=organizer, event=other, code=code)
+
+
+def test_check_in_by_non_organizer_is_refused(event, user, other_member):
+    registration = services.register(actor=user, event=event)
+    with pytest.raises(PermissionDenied):
+        services.check_in(actor=other_member, event=event, code=checkin_code(registration))
+    with pytest.raises(PermissionDenied):
+        services.check_in(actor=user, event=event, code=checkin_code(registration))
+
+
+def test_waitlisted_person_cannot_be_checked_in(event, organizer):
+    event.capacity = 0
+    event.save()
+    registration = services.register(actor=UserFactory(), event=event)
+    with pytest.raises(ValidationError, match="not confirmed"):
+        services.check_in(actor=organizer, event=event, registration_id=registration.pk)
+
+
+def test_training_attendance_per_session_and_certificate(organization, organizer):
+    start = timezone.now() - timedelta(days=20)
+    training = EventFactory(organization=organization, kind=EventKind.TRAINING, starts_at=start, ends_at=start + timedelta(days=14), certificate_min_sessions=2)
+    sessions = [
+        EventSession.objects.create(event=training, title_ko=f"{i}회차", starts_at=start + timedelta(days=7 * i), ends_at=start + timedelta(days=7 * i, hours=2))
+        for i in range(3)
+    ]
+    person = UserFactory()
+    registration = Registration.objects.create(event=training, user=person, status=S.CONFIRMED)
+    services.check_in(actor=organizer, event=training, registration_id=registration.pk, session=sessions[0])
+    assert services.check_in(actor=organizer, event=training, registration_id=registration.pk, session=sessions[0]).already
+    assert not certificate_eligible(registration)
+    services.check_in(actor=organizer, event=training, registration_id=registration.pk, session=sessions[1])
+    assert certificate_eligible(registration)
+
+
+# Reminders --------------------------------------------------------------------------------------
+
+
+def test_reminders_go_once_in_the_attendees_language(event, django_capture_on_commit_callbacks):
+    korean, english = UserFactory(preferred_language="ko"), UserFactory(preferred_language="en")
+    for person in (korean, english):
+        services.register(actor=person, event=event)
+    moment = event.starts_at - timedelta(hours=23)
+    assert services.send_due_reminders(now=event.starts_at - timedelta(hours=30)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_due_reminders(now=moment) == 2
+        assert services.send_due_reminders(now=moment + timedelta(hours=1)) == 0
+    assert ReminderDelivery.objects.count() == 2
+    assert Notification.objects.get(user=korean, kind="events.reminder").title.startswith("알림")
+    assert Notification.objects.get(user=english, kind="events.reminder").title.startswith("Reminder")
+
+
+def test_no_reminder_for_cancelled_or_waitlisted(event, user, organizer):
+    event.capacity = 0
+    event.save()
+    services.register(actor=user, event=event)
+    assert services.send_due_reminders(now=event.starts_at - timedelta(hours=1)) == 0
+
+
+def test_feed_secret_reset_changes_it(user):
+    first = services.calendar_feed_of(user).secret
+    assert services.reset_calendar_secret(actor=user).secret != first
+
+
+def test_periodic_jobs_are_registered():
+    from sharehub.core.periodic import registered_jobs
+
+    names = {job.name for job in registered_jobs()}
+    assert {"events.send_reminders", "events.expire_offers"} <= names
+
+
+def test_erasing_a_person_frees_their_place_for_the_waitlist(event):
+    from sharehub.events.privacy_data import erase_registrations, export_registrations
+
+    event.capacity = 1
+    event.save()
+    leaving, waiting = people(2)
+    services.register(actor=leaving, event=event)
+    services.register(actor=waiting, event=event)
+    assert export_registrations(leaving)[0]["status"] == S.CONFIRMED
+    erase_registrations(leaving)
+    assert not Registration.objects.filter(user=leaving).exists()
+    assert Registration.objects.get(user=waiting).status == S.CONFIRMED
+    event.refresh_from_db()
+    assert event.seats_taken == 1
