@@ -100,7 +100,7 @@ def render(document: dict) -> str:
             out.append(_table(rows))
             out.append(f"ratio list page / static file (req/s): {_fmt(ratios['served_page_over_static_rps'])}")
     out += _render_directory(document)
-    for part, script in (("search", "search_bench.py"), ("events", "events_bench.py"), ("newsletters", "newsletters_bench.py")):
+    for part, script in (("search", "search_bench.py"), ("events", "events_bench.py"), ("news", "news_bench.py"), ("newsletters", "newsletters_bench.py")):
         if (result := document.get(part)) is None:
             continue
         if "skipped" in result:

@@ -1,0 +1,47 @@
+"""What the search index holds for an article (SEARCH's contract).
+
+Only public articles are in the index: its autocomplete answers anyone, so a draft's title must
+never be in it. A scheduled article is indexed by the periodic task when it comes due; the news
+selectors also keep only public articles from the hits, so nothing unpublished is ever listed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.html import strip_tags
+
+from .models import Article
+
+
+def article_document(article: Article) -> Any:
+    from sharehub.search.documents import SearchDocument
+
+    title = " ".join(part for part in (article.title_ko, article.title_en) if part)
+    body = "\n".join(
+        part
+        for part in (
+            article.summary_ko,
+            article.summary_en,
+            strip_tags(article.body_ko or ""),
+            strip_tags(article.body_en or ""),
+        )
+        if part
+    )
+    keywords = []
+    if article.pk:
+        for tag in article.tags.all():
+            keywords += [tag.name_ko, tag.name_en or ""]
+    if article.organization_id:
+        keywords += [article.organization.name_ko, article.organization.name_en or ""]
+    return SearchDocument(title=title, body=body, keywords=" ".join(part for part in keywords if part))
+
+
+def reindex_article(article: Article) -> None:
+    """Index a public article, take any other out. Call inside the writing transaction: the index
+    commits or rolls back with the article."""
+    from sharehub.search.services import index_object, remove_object
+
+    if article.is_public:
+        index_object(article)
+    else:
+        remove_object(article)
