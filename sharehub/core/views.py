@@ -2,6 +2,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from sharehub.events.selectors import upcoming_events
+from sharehub.news.selectors import latest_articles
 from sharehub.organizations.selectors import recent_published_organizations
 from sharehub.places.selectors import district_list
 
@@ -10,7 +12,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/home.html",
-        {"organizations": recent_published_organizations(limit=6), "districts": district_list()[:25]},
+        {
+            "events": upcoming_events(limit=3),
+            "articles": latest_articles(limit=3),
+            "organizations": recent_published_organizations(limit=6),
+            "districts": district_list()[:25],
+        },
     )
 
 

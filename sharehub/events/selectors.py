@@ -107,6 +107,11 @@ def public_events() -> QuerySet[Event]:
     return Event.objects.filter(status=EventStatus.PUBLISHED).select_related("organization", "district")
 
 
+def upcoming_events(*, limit: int) -> list[Event]:
+    """The next public events not yet over, soonest first (the home page)."""
+    return list(public_events().filter(ends_at__gte=timezone.now()).order_by("starts_at", "pk")[:limit])
+
+
 def filter_events(queryset: QuerySet[Event], filters: EventFilters, *, now: datetime | None = None) -> QuerySet[Event]:
     now = now or timezone.now()
     if filters.kind:

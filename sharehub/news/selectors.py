@@ -111,6 +111,11 @@ def public_articles(filters: ArticleFilters | None = None) -> Browse:
     return Browse(queryset=_list_related(queryset), highlights=highlights)
 
 
+def latest_articles(*, limit: int) -> list[Article]:
+    """The newest public articles (the home page)."""
+    return list(_list_related(Article.objects.public().order_by("-publish_at", "-pk"))[:limit])
+
+
 def feed_articles(*, tag: Tag | None = None, organization: Organization | None = None, limit: int = 30) -> list[Article]:
     queryset = Article.objects.public()
     if tag is not None:

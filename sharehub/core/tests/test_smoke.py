@@ -11,3 +11,19 @@ def test_home_renders_in_both_languages(client):
 
 def test_tasks_backend_is_immediate_in_tests(settings):
     assert "Immediate" in settings.TASKS["default"]["BACKEND"]
+
+
+@pytest.mark.django_db
+def test_home_shows_coming_events_and_latest_news_in_bounded_queries(client, django_assert_max_num_queries):
+    from sharehub.events.tests.factories import EventFactory
+    from sharehub.news.tests.factories import ArticleFactory
+
+    ArticleFactory.create_batch(5)
+    EventFactory.create_batch(5)
+    client.get("/ko/")  # warm the caches the layout uses (languages, districts)
+    with django_assert_max_num_queries(12):
+        response = client.get("/en/")
+    page = response.content.decode()
+    assert "Coming up" in page and "Latest news" in page
+    assert page.count('class="card article-card"') == 3
+    assert "Sharing news" in page
