@@ -243,6 +243,8 @@ LANGUAGE_CODE = LANGUAGES[0][0]
 TIME_ZONE = os.environ.get("SHAREHUB_TIME_ZONE", "Asia/Seoul")
 USE_I18N = True
 USE_TZ = True
+# Project overrides of Django's locale formats (sharehub/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["sharehub.formats"]
 # Content columns exist for both languages whatever is offered, so data survives a change of offer.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "ko"
 MODELTRANSLATION_LANGUAGES = ("ko", "en")

@@ -139,8 +139,8 @@ class EventFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     district = forms.ChoiceField(label=_("District"), required=False)
     organizer = forms.ChoiceField(label=_("Organizer"), required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=pgettext_lazy("date range", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=pgettext_lazy("date range", "Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     free = forms.BooleanField(label=_("With free places only"), required=False)
     past = forms.BooleanField(label=_("Past events"), required=False)
 

@@ -1,0 +1,3 @@
+# Korean writes the half of the day before the time ("오후 1:00"); Django's ko DATETIME_FORMAT puts
+# it after ("1:00 오후") while its TIME_FORMAT puts it before, so a range mixed both orders.
+DATETIME_FORMAT = "Y년 n월 j일 A g:i"
