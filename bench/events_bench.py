@@ -8,7 +8,9 @@ The confirmation mail is switched off here (it is the worker's job, measured by 
 
 Feed (SQLite and PostgreSQL): /ko/events/feed.ics with 10 and with 10,000 public events: SQL queries
 per request (target: equal), median time per request, their ratio, and the time per entry (the feed
-is capped at selectors.FEED_MAX_EVENTS entries, so the 10,000 case serves that many).
+is capped at selectors.FEED_MAX_EVENTS entries, so the 10,000 case serves that many), each built from
+the database with the cache cleared; then the same feed served again from the cache (feeds.py keys it
+by the feed's fingerprint, one aggregate query).
 
     .venv/bin/python bench/events_bench.py [--only sqlite|postgresql] [--people 1000] [--places 100]
 
@@ -121,10 +123,12 @@ def grow_events(total: int) -> None:
 
 
 def measure_feed() -> dict:
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
 
     client = Client()
+    cache.clear()
     client.get("/ko/events/feed.ics")  # warm-up: templates, translations, time zone data
     times = []
     executed: list[str] = []
@@ -133,15 +137,27 @@ def measure_feed() -> dict:
         executed.append(sql)
         return execute(sql, params, many, context)
 
+    cache.clear()
     with connection.execute_wrapper(count):
         response = client.get("/ko/events/feed.ics")
     assert response.status_code == 200, response.status_code
     entries = response.content.count(b"BEGIN:VEVENT")
+    cached = []
     for _ in range(REPEAT):
+        cache.clear()  # built from the database each time
         started = time.perf_counter()
         client.get("/ko/events/feed.ics")
         times.append(time.perf_counter() - started)
-    return {"queries": len(executed), "entries": entries, "seconds": statistics.median(times), "bytes": len(response.content)}
+        started = time.perf_counter()  # the same feed again: served from the shared cache
+        client.get("/ko/events/feed.ics")
+        cached.append(time.perf_counter() - started)
+    return {
+        "queries": len(executed),
+        "entries": entries,
+        "seconds": statistics.median(times),
+        "cached_seconds": statistics.median(cached),
+        "bytes": len(response.content),
+    }
 
 
 def worker(people: int, places: int) -> dict:
@@ -196,6 +212,9 @@ def report(result: dict) -> bool:
     print(f"  {LARGE:>6,} events: {large['queries']} queries, {large['entries']:>5,} entries, {large['seconds'] * 1000:8.1f} ms, {large['bytes']:,} bytes")
     print(f"  queries equal: {'yes' if same else 'NO'};  time ratio ×{large['seconds'] / small['seconds']:.0f};"
           f"  per entry {per_small:.3f} ms vs {per_large:.3f} ms (×{per_large / per_small:.2f})")
+    print(f"  served again from the cache (same fingerprint): {small['cached_seconds'] * 1000:.1f} ms vs "
+          f"{large['cached_seconds'] * 1000:.1f} ms (×{large['cached_seconds'] / small['cached_seconds']:.1f}); "
+          f"cached / built at 10,000: ×{large['cached_seconds'] / large['seconds']:.3f}")
     if "rush" in result:
         r = result["rush"]
         good = r["confirmed"] == r["places"] == r["confirmed_in_db"] == r["seats_taken"] and r["waitlisted"] == r["people"] - r["places"] and not r["errors"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -12,6 +14,8 @@ from sharehub.organizations.models import Organization
 from . import selectors
 from .calendars import build_calendar
 from .models import CalendarFeed, EventStatus
+
+FEED_CACHE_SECONDS = 600
 
 
 def _ics(body: bytes, filename: str, *, private: bool = False) -> HttpResponse:
@@ -31,20 +35,33 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     return _ics(build_calendar([event], name=event.title, show_online_for=show_online), f"event-{event.pk}.ics", private=bool(show_online))
 
 
+def _cached_calendar(key: str, feed: selectors.Feed, *, name: str) -> bytes:
+    """Calendar apps poll public feeds often and building thousands of entries takes seconds, so the
+    text is kept in the shared cache under the feed's fingerprint: any edit, new or dropped event
+    changes the key, and the timeout bounds what the fingerprint cannot see (a renamed district)."""
+    cache_key = f"events:feed:{key}:{get_language()}:{feed.fingerprint()}"
+    body = cache.get(cache_key)
+    if body is None:
+        body = build_calendar(feed.events, name=name)
+        cache.set(cache_key, body, FEED_CACHE_SECONDS)
+    return body
+
+
 @require_safe
 def public_feed(request: HttpRequest) -> HttpResponse:
-    return _ics(build_calendar(selectors.public_feed(), name=_("Events")), "events.ics")
+    return _ics(_cached_calendar("all", selectors.public_feed(), name=_("Events")), "events.ics")
 
 
 @require_safe
 def city_feed(request: HttpRequest) -> HttpResponse:
-    return _ics(build_calendar(selectors.organizer_feed(None), name=_("The city's events")), "events-city.ics")
+    return _ics(_cached_calendar("city", selectors.organizer_feed(None), name=_("The city's events")), "events-city.ics")
 
 
 @require_safe
 def organizer_feed(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=slug)
-    return _ics(build_calendar(selectors.organizer_feed(organization), name=organization.name), f"events-{organization.slug}.ics")
+    body = _cached_calendar(f"org{organization.pk}", selectors.organizer_feed(organization), name=organization.name)
+    return _ics(body, f"events-{organization.slug}.ics")
 
 
 @require_safe

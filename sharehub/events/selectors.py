@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -297,21 +297,35 @@ def organizers_for(user: Any) -> list[Organization | None]:
 # Feeds ----------------------------------------------------------------------------------------
 
 
-def _feed(queryset: QuerySet[Event]) -> QuerySet[Event]:
-    """From 90 days ago on, cancelled ones included (so calendars drop them); one query."""
+@dataclass(frozen=True)
+class Feed:
+    """A public feed's events, and a fingerprint that changes whenever its content may have."""
+
+    scope: QuerySet[Event]
+
+    @property
+    def events(self) -> QuerySet[Event]:
+        """One query; the first FEED_MAX_EVENTS in time order."""
+        return self.scope.select_related("district").order_by("starts_at", "pk")[:FEED_MAX_EVENTS]
+
+    def fingerprint(self) -> str:
+        """One aggregate query: an edit moves the latest update, an event entering or leaving moves the count."""
+        figures = self.scope.aggregate(latest=Max("updated_at"), count=Count("pk"))
+        latest = figures["latest"].isoformat() if figures["latest"] else "-"
+        return f"{figures['count']}:{latest}"
+
+
+def _feed(queryset: QuerySet[Event]) -> Feed:
+    """From 90 days ago on, cancelled ones included (so calendars drop them)."""
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
-    return (
-        queryset.filter(status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED], ends_at__gte=since)
-        .select_related("district")
-        .order_by("starts_at", "pk")[:FEED_MAX_EVENTS]
-    )
+    return Feed(queryset.filter(status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED], ends_at__gte=since))
 
 
-def public_feed() -> QuerySet[Event]:
+def public_feed() -> Feed:
     return _feed(Event.objects.all())
 
 
-def organizer_feed(organization: Organization | None) -> QuerySet[Event]:
+def organizer_feed(organization: Organization | None) -> Feed:
     if organization is None:
         return _feed(Event.objects.filter(organization__isnull=True))
     return _feed(Event.objects.filter(organization=organization))

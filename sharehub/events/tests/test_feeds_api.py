@@ -60,13 +60,14 @@ def test_public_and_organizer_feeds(client, organization):
 
 
 def test_feed_queries_do_not_grow(client, organization, django_assert_num_queries):
+    # Built from the database: the fingerprint and the events, whatever their number.
     for _ in range(3):
         EventFactory(organization=organization)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         client.get(reverse("events:feed"))
     for _ in range(10):
         EventFactory(organization=organization)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         client.get(reverse("events:feed"))
 
 
@@ -152,3 +153,22 @@ def test_openapi_lists_the_event_operations(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for path in ("/api/v1/events", "/api/v1/events/{event_id}/registration", "/api/v1/events/{event_id}/attendees", "/api/v1/events/{event_id}/check-in"):
         assert path in paths
+
+
+@pytest.mark.django_db
+def test_public_feed_is_cached_until_an_event_changes(client, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from sharehub.events.tests.factories import EventFactory
+
+    event = EventFactory(title_ko="첫 제목")
+    cache.clear()
+    first = client.get("/ko/events/feed.ics").content
+    with django_assert_num_queries(1):  # the fingerprint only
+        assert client.get("/ko/events/feed.ics").content == first
+    event.title_ko = "바뀐 제목"
+    event.save()
+    changed = client.get("/ko/events/feed.ics").content.decode()
+    assert "바뀐 제목" in changed
+    EventFactory(title_ko="새 행사")
+    assert "새 행사" in client.get("/ko/events/feed.ics").content.decode()
