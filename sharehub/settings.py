@@ -234,6 +234,18 @@ else:
     # No SMTP server configured: the demo reads its mail in the staff outbox page.
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 
+# --- Newsletters (sharehub/newsletters/conf.py reads these) -----------------------------
+SHAREHUB_NEWSLETTER_RATE = float(os.environ.get("SHAREHUB_NEWSLETTER_RATE", "20"))  # messages/s per worker; 0 = no limit
+SHAREHUB_NEWSLETTER_BATCH_SIZE = int(os.environ.get("SHAREHUB_NEWSLETTER_BATCH_SIZE", "200"))
+SHAREHUB_NEWSLETTER_LEASE_SECONDS = int(os.environ.get("SHAREHUB_NEWSLETTER_LEASE_SECONDS", "600"))
+SHAREHUB_NEWSLETTER_MAX_ATTEMPTS = int(os.environ.get("SHAREHUB_NEWSLETTER_MAX_ATTEMPTS", "4"))
+SHAREHUB_NEWSLETTER_CONFIRM_MAX_AGE = int(os.environ.get("SHAREHUB_NEWSLETTER_CONFIRM_MAX_AGE", str(3 * 86400)))
+SHAREHUB_NEWSLETTER_BOUNCE_SECRET = os.environ.get("SHAREHUB_NEWSLETTER_BOUNCE_SECRET", "")  # empty: webhook off
+SHAREHUB_NEWSLETTER_FROM_EMAIL = os.environ.get("SHAREHUB_NEWSLETTER_FROM_EMAIL", "")  # empty: DEFAULT_FROM_EMAIL
+SHAREHUB_NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("SHAREHUB_NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
+SHAREHUB_NEWSLETTER_SUBSCRIBE_RATE_IP = os.environ.get("SHAREHUB_NEWSLETTER_SUBSCRIBE_RATE_IP", "10/h")
+SHAREHUB_NEWSLETTER_SUBSCRIBE_RATE_ADDRESS = os.environ.get("SHAREHUB_NEWSLETTER_SUBSCRIBE_RATE_ADDRESS", "3/h")
+
 # --- Internationalisation --------------------------------------------------------------
 # The languages the hub offers; a city may offer fewer (SHAREHUB_LANGUAGES=ko), the first is the default.
 _KNOWN_LANGUAGES = {"ko": "한국어", "en": "English"}

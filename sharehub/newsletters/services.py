@@ -1,0 +1,447 @@
+"""Every write to newsletters (DESIGN §4): one transaction each, permission checked inside,
+mail and task enqueueing after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from sharehub.core.audit import log_action
+from sharehub.core.i18n import hub_name
+from sharehub.core.ratelimit import RateLimited, hit
+from sharehub.core.sanitize import clean_html
+from sharehub.notifications.mail import queue_message
+from sharehub.places.models import District
+
+from . import conf, render, tokens
+from .consent import CONSENT_VERSION, consent_text
+from .models import Campaign, ConsentRecord, Subscriber, Subscription, Topic, new_secret
+from .permissions import can_manage_newsletters
+
+# Throw-away mailbox services: a sign-up from one of them is refused (the usual spam pattern).
+DISPOSABLE_DOMAINS = frozenset(
+    {"mailinator.com", "guerrillamail.com", "10minutemail.com", "tempmail.com", "temp-mail.org", "yopmail.com",
+     "trashmail.com", "sharklasers.com", "getnada.com", "dispostable.com", "maildrop.cc", "throwawaymail.com"}
+)
+CAMPAIGN_TEXT_FIELDS = ("subject_ko", "subject_en", "body_html_ko", "body_html_en", "body_text_ko", "body_text_en")
+
+
+def offered_languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+# --- subscribers ----------------------------------------------------------------------------
+
+
+def normalize_email(value: str) -> str:
+    value = (value or "").strip()
+    local, at, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}" if at else value
+
+
+def _check_choices(*, email: str, topic_ids: Iterable[int], language: str, district_id: int | None) -> tuple[list[int], District | None]:
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_email(email)
+        if len(email) > 254:
+            raise ValidationError("too long")
+    except ValidationError:
+        errors["email"] = [_("Enter a valid e-mail address.")]
+    else:
+        if email.rpartition("@")[2].lower() in DISPOSABLE_DOMAINS:
+            errors["email"] = [_("Please use a permanent e-mail address, not a disposable one.")]
+    topic_ids = sorted({int(pk) for pk in topic_ids})
+    if not topic_ids:
+        errors["topics"] = [_("Choose at least one topic.")]
+    elif Topic.objects.filter(pk__in=topic_ids, active=True).count() != len(topic_ids):
+        errors["topics"] = [_("Select a valid choice.")]
+    if language not in offered_languages():
+        errors["language"] = [_("Select a valid choice.")]
+    district = None
+    if district_id is not None:
+        district = District.objects.filter(pk=district_id).first()
+        if district is None:
+            errors["district"] = [_("Select a valid choice.")]
+    if errors:
+        raise ValidationError(errors)
+    return topic_ids, district
+
+
+def _set_topics(subscriber: Subscriber, topic_ids: list[int]) -> None:
+    Subscription.objects.filter(subscriber=subscriber).exclude(topic_id__in=topic_ids).delete()
+    existing = set(Subscription.objects.filter(subscriber=subscriber).values_list("topic_id", flat=True))
+    Subscription.objects.bulk_create([Subscription(subscriber=subscriber, topic_id=pk) for pk in topic_ids if pk not in existing])
+
+
+def _consent(subscriber: Subscriber, action: str, ip: str | None) -> None:
+    ConsentRecord.objects.create(
+        subscriber=subscriber,
+        action=action,
+        text_version=CONSENT_VERSION,
+        text=consent_text(subscriber.language) if action in (ConsentRecord.Action.SUBSCRIBE, ConsentRecord.Action.CONFIRM) else "",
+        ip=ip or None,
+    )
+
+
+def _queue_mail(subscriber: Subscriber, template: str, context: dict) -> None:
+    with translation.override(subscriber.language):
+        context = {"hub_name": hub_name(subscriber.language), **context}
+        subject = render_to_string(f"newsletters/email/{template}_subject.txt", context).strip()
+        text = render_to_string(f"newsletters/email/{template}.txt", context)
+        html = render_to_string(f"newsletters/email/{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, from_email=conf.from_email(), to=[subscriber.email])
+    message.attach_alternative(html, "text/html")
+    queue_message(message, kind=f"newsletters.{template}", user=subscriber.user)
+
+
+def _send_confirmation(subscriber: Subscriber) -> None:
+    with translation.override(subscriber.language):
+        from django.urls import reverse
+
+        url = render.site_url(reverse("newsletters:confirm", kwargs={"token": tokens.confirm_token(subscriber)}))
+    _queue_mail(subscriber, "confirm", {"confirm_url": url, "days": conf.confirm_max_age() // 86400})
+
+
+def _send_already_subscribed(subscriber: Subscriber) -> None:
+    token = tokens.manage_token(subscriber.pk, subscriber.secret)
+    _queue_mail(subscriber, "already", {"preferences_url": render.preferences_url(subscriber.language, token)})
+
+
+def subscribe(
+    *,
+    email: str,
+    topic_ids: Iterable[int],
+    language: str,
+    district_id: int | None = None,
+    ip: str | None = None,
+    actor: Any = None,
+) -> Subscriber:
+    """Anyone subscribes; a confirmation mail goes out (double opt-in) and nothing else until confirmed.
+
+    The answer is the same whatever the address's state, so the form reveals nobody's subscription:
+    a new, pending, unsubscribed or bounced address gets (again) a confirmation link and the
+    choices made now; a confirmed one keeps its choices and gets its preferences link instead.
+    """
+    email = normalize_email(email)
+    topic_ids, district = _check_choices(email=email, topic_ids=topic_ids, language=language, district_id=district_id)
+    if not hit("newsletters.address", email.lower(), conf.subscribe_rate_address()):
+        raise RateLimited("newsletters.address")
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    try:
+        with transaction.atomic():
+            subscriber = Subscriber.objects.select_for_update().annotate(email_ci=Lower("email")).filter(email_ci=email.lower()).first()
+            if subscriber is not None and subscriber.status == Subscriber.Status.CONFIRMED:
+                transaction.on_commit(partial(_send_already_subscribed, subscriber))
+                return subscriber
+            if subscriber is None:
+                subscriber = Subscriber(email=email)
+            subscriber.language = language
+            subscriber.district = district
+            subscriber.status = Subscriber.Status.PENDING
+            subscriber.user = subscriber.user or user
+            subscriber.full_clean(exclude=["secret"], validate_constraints=False)
+            subscriber.save()
+            _set_topics(subscriber, topic_ids)
+            _consent(subscriber, ConsentRecord.Action.SUBSCRIBE, ip)
+            _send_confirmation(subscriber)
+    except IntegrityError:  # the same address signed up in parallel: that request wins
+        return Subscriber.objects.annotate(email_ci=Lower("email")).get(email_ci=email.lower())
+    return subscriber
+
+
+def confirm(*, token: str, ip: str | None = None) -> Subscriber:
+    """Double opt-in: the signed, expiring link from the mail. Confirming twice is harmless."""
+    with transaction.atomic():
+        subscriber = tokens.read_confirm_token(token, lock=True)
+        if subscriber.status == Subscriber.Status.CONFIRMED:
+            return subscriber
+        if subscriber.status != Subscriber.Status.PENDING:
+            # Unsubscribed (or bounced) after this link was sent: an old link does not bring it back.
+            raise tokens.BadToken
+        subscriber.status = Subscriber.Status.CONFIRMED
+        subscriber.confirmed_at = timezone.now()
+        subscriber.unsubscribed_at = None
+        subscriber.bounced_at = None
+        subscriber.save(update_fields=["status", "confirmed_at", "unsubscribed_at", "bounced_at"])
+        _consent(subscriber, ConsentRecord.Action.CONFIRM, ip)
+    return subscriber
+
+
+def update_preferences(
+    *, subscriber: Subscriber, topic_ids: Iterable[int], language: str, district_id: int | None = None, ip: str | None = None
+) -> Subscriber:
+    """From the preferences link (the token is the permission)."""
+    topic_ids, district = _check_choices(email=subscriber.email, topic_ids=topic_ids, language=language, district_id=district_id)
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        subscriber.language = language
+        subscriber.district = district
+        subscriber.save(update_fields=["language", "district"])
+        _set_topics(subscriber, topic_ids)
+        _consent(subscriber, ConsentRecord.Action.PREFERENCES, ip)
+    return subscriber
+
+
+def unsubscribe(*, subscriber: Subscriber, ip: str | None = None) -> bool:
+    """One-click unsubscribe (RFC 8058): idempotent; True when this call unsubscribed."""
+    with transaction.atomic():
+        changed = Subscriber.objects.filter(
+            pk=subscriber.pk, status__in=[Subscriber.Status.PENDING, Subscriber.Status.CONFIRMED]
+        ).update(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())
+        if changed:
+            _consent(subscriber, ConsentRecord.Action.UNSUBSCRIBE, ip)
+    return bool(changed)
+
+
+def mark_bounced(*, email: str, reason: str = "") -> bool:
+    """A hard bounce: the address gets nothing more (until its owner subscribes again)."""
+    with transaction.atomic():
+        changed = (
+            Subscriber.objects.annotate(email_ci=Lower("email"))
+            .filter(email_ci=normalize_email(email).lower())
+            .exclude(status=Subscriber.Status.BOUNCED)
+            .update(status=Subscriber.Status.BOUNCED, bounced_at=timezone.now())
+        )
+    return bool(changed)
+
+
+def purge_unconfirmed(*, older_than: timedelta = timedelta(days=30)) -> int:
+    """Addresses never confirmed are not kept (privacy): deleted with their choices."""
+    deleted, _rows = Subscriber.objects.filter(
+        status=Subscriber.Status.PENDING, confirmed_at__isnull=True, created_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted
+
+
+def reset_links(*, subscriber: Subscriber) -> None:
+    """Invalidate every link sent to this address so far."""
+    Subscriber.objects.filter(pk=subscriber.pk).update(secret=new_secret())
+
+
+# --- topics ---------------------------------------------------------------------------------
+
+TOPIC_FIELDS = ("slug", "name_ko", "name_en", "description_ko", "description_en", "order", "active")
+
+
+def save_topic(*, actor: Any, fields: dict, topic: Topic | None = None) -> Topic:
+    """Create or change a topic (city staff). Topics are never deleted, only made inactive,
+    so subscriptions and past segments keep their meaning."""
+    if not can_manage_newsletters(actor):
+        raise PermissionDenied(_("Only city staff can manage newsletters."))
+    unknown = set(fields) - set(TOPIC_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=topic.pk) if topic else Topic()
+        for name, value in fields.items():
+            setattr(topic, name, value.strip() if isinstance(value, str) else value)
+        topic.full_clean()
+        topic.save()
+        log_action(actor=actor, action="newsletters.topic.save", target=topic)
+    return topic
+
+
+# --- campaigns ------------------------------------------------------------------------------
+
+
+def _require_staff(actor: Any) -> None:
+    if not can_manage_newsletters(actor):
+        raise PermissionDenied(_("Only city staff can manage newsletters."))
+
+
+def _check_segment(*, languages: Iterable[str], roles: Iterable[str]) -> tuple[list[str], list[str]]:
+    from .models import Role
+
+    languages, roles = sorted(set(languages)), sorted(set(roles))
+    errors = {}
+    if any(code not in offered_languages() for code in languages):
+        errors["languages"] = [_("Select a valid choice.")]
+    if any(role not in Role.values for role in roles):
+        errors["roles"] = [_("Select a valid choice.")]
+    if errors:
+        raise ValidationError(errors)
+    return languages, roles
+
+
+def _apply_campaign(
+    campaign: Campaign,
+    *,
+    fields: dict,
+    topic_ids: Iterable[int],
+    district_ids: Iterable[int],
+    languages: Iterable[str],
+    roles: Iterable[str],
+) -> Campaign:
+    unknown = set(fields) - set(CAMPAIGN_TEXT_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    for name, value in fields.items():
+        value = (value or "").strip()
+        if name.startswith("body_html"):
+            value = clean_html(value)
+        setattr(campaign, name, value)
+    campaign.languages, campaign.roles = _check_segment(languages=languages, roles=roles)
+    campaign.full_clean(exclude=["created_by"])
+    campaign.save()
+    topic_ids, district_ids = list(topic_ids), list(district_ids)
+    if Topic.objects.filter(pk__in=topic_ids).count() != len(set(topic_ids)):
+        raise ValidationError({"topics": [_("Select a valid choice.")]})
+    if District.objects.filter(pk__in=district_ids).count() != len(set(district_ids)):
+        raise ValidationError({"districts": [_("Select a valid choice.")]})
+    campaign.topics.set(topic_ids)
+    campaign.districts.set(district_ids)
+    return campaign
+
+
+def create_campaign(
+    *,
+    actor: Any,
+    fields: dict,
+    topic_ids: Iterable[int] = (),
+    district_ids: Iterable[int] = (),
+    languages: Iterable[str] = (),
+    roles: Iterable[str] = (),
+) -> Campaign:
+    _require_staff(actor)
+    with transaction.atomic():
+        campaign = _apply_campaign(
+            Campaign(created_by=actor), fields=fields, topic_ids=topic_ids, district_ids=district_ids, languages=languages, roles=roles
+        )
+        log_action(actor=actor, action="newsletters.campaign.create", target=campaign)
+    return campaign
+
+
+def update_campaign(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    fields: dict,
+    topic_ids: Iterable[int] = (),
+    district_ids: Iterable[int] = (),
+    languages: Iterable[str] = (),
+    roles: Iterable[str] = (),
+) -> Campaign:
+    _require_staff(actor)
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if not campaign.is_editable:
+            raise ValidationError(_("A campaign can no longer be changed once it is being sent."))
+        campaign = _apply_campaign(
+            campaign, fields=fields, topic_ids=topic_ids, district_ids=district_ids, languages=languages, roles=roles
+        )
+        log_action(actor=actor, action="newsletters.campaign.update", target=campaign)
+    return campaign
+
+
+def send_test(*, actor: Any, campaign: Campaign, languages: Iterable[str] | None = None) -> list[str]:
+    """Send the campaign to the staff member themselves, in each language (through the outbox)."""
+    _require_staff(actor)
+    languages = list(languages or offered_languages())
+    with transaction.atomic():
+        for language in languages:
+            rendered = render.render_campaign(campaign, language)
+            message = render.as_email_message(rendered, to=actor.email, token="test")
+            message.subject = f"[{_('Test')}] {message.subject}"
+            queue_message(message, kind="newsletters.test", user=actor)
+        log_action(actor=actor, action="newsletters.campaign.test", target=campaign, data={"languages": languages})
+    return languages
+
+
+def _enqueue_sending(campaign_id: int) -> None:
+    from .tasks import send_campaign
+
+    send_campaign.enqueue(campaign_id)
+
+
+def start_sending(*, actor: Any, campaign: Campaign, when: datetime | None = None) -> Campaign:
+    """Send now (when=None) or schedule; the background worker does the sending."""
+    _require_staff(actor)
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if not campaign.is_editable:
+            raise ValidationError(_("This campaign has already been sent or is being sent."))
+        if when is not None and when > timezone.now():
+            campaign.status = Campaign.Status.SCHEDULED
+            campaign.scheduled_at = when
+            campaign.save(update_fields=["status", "scheduled_at", "updated_at"])
+            log_action(actor=actor, action="newsletters.campaign.schedule", target=campaign, data={"at": when.isoformat()})
+            return campaign
+        campaign.status = Campaign.Status.SENDING
+        campaign.started_at = timezone.now()
+        campaign.save(update_fields=["status", "started_at", "updated_at"])
+        log_action(actor=actor, action="newsletters.campaign.send", target=campaign)
+        transaction.on_commit(partial(_enqueue_sending, campaign.pk))
+    return campaign
+
+
+def unschedule(*, actor: Any, campaign: Campaign) -> Campaign:
+    _require_staff(actor)
+    with transaction.atomic():
+        changed = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.SCHEDULED).update(
+            status=Campaign.Status.DRAFT, scheduled_at=None
+        )
+        if not changed:
+            raise ValidationError(_("This campaign is not scheduled."))
+        log_action(actor=actor, action="newsletters.campaign.unschedule", target=campaign)
+    return Campaign.objects.get(pk=campaign.pk)
+
+
+def pause(*, actor: Any, campaign: Campaign) -> Campaign:
+    """Workers stop after their current batch; resuming continues where they stopped."""
+    _require_staff(actor)
+    with transaction.atomic():
+        if not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.SENDING).update(status=Campaign.Status.PAUSED):
+            raise ValidationError(_("Only a campaign being sent can be paused."))
+        log_action(actor=actor, action="newsletters.campaign.pause", target=campaign)
+    return Campaign.objects.get(pk=campaign.pk)
+
+
+def resume(*, actor: Any, campaign: Campaign) -> Campaign:
+    _require_staff(actor)
+    with transaction.atomic():
+        if not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PAUSED).update(status=Campaign.Status.SENDING):
+            raise ValidationError(_("Only a paused campaign can be resumed."))
+        log_action(actor=actor, action="newsletters.campaign.resume", target=campaign)
+        transaction.on_commit(partial(_enqueue_sending, campaign.pk))
+    return Campaign.objects.get(pk=campaign.pk)
+
+
+def cancel(*, actor: Any, campaign: Campaign) -> Campaign:
+    """Stop for good; whatever was not sent is not sent."""
+    _require_staff(actor)
+    with transaction.atomic():
+        changed = Campaign.objects.filter(
+            pk=campaign.pk, status__in=[Campaign.Status.SCHEDULED, Campaign.Status.SENDING, Campaign.Status.PAUSED, Campaign.Status.DRAFT]
+        ).update(status=Campaign.Status.CANCELLED, finished_at=timezone.now())
+        if not changed:
+            raise ValidationError(_("This campaign has already been sent."))
+        log_action(actor=actor, action="newsletters.campaign.cancel", target=campaign)
+    return Campaign.objects.get(pk=campaign.pk)
+
+
+def start_due_campaigns(*, now: datetime | None = None) -> list[int]:
+    """Scheduled campaigns whose time has come start sending (called by the periodic job)."""
+    now = now or timezone.now()
+    started = []
+    with transaction.atomic():
+        for campaign in Campaign.objects.select_for_update(skip_locked=True).filter(
+            status=Campaign.Status.SCHEDULED, scheduled_at__lte=now
+        ):
+            campaign.status = Campaign.Status.SENDING
+            campaign.started_at = now
+            campaign.save(update_fields=["status", "started_at", "updated_at"])
+            started.append(campaign.pk)
+    return started

@@ -1,0 +1,63 @@
+"""Signed links in mails (django.core.signing).
+
+- confirm: "<id>:<timestamp>:<signature>", expires (SHAREHUB_NEWSLETTER_CONFIRM_MAX_AGE, 3 days);
+- manage: "<id>:<signature>", never expires, for the preferences page and one-click unsubscribe.
+
+Both are salted with the subscriber's own secret: rotating it invalidates every link at once.
+"""
+
+from __future__ import annotations
+
+from django.core import signing
+
+from . import conf
+from .models import Subscriber
+
+CONFIRM_SALT = "sharehub.newsletters.confirm"
+MANAGE_SALT = "sharehub.newsletters.manage"
+
+
+class BadToken(Exception):
+    def __init__(self, *, expired: bool = False) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def confirm_token(subscriber: Subscriber) -> str:
+    return signing.TimestampSigner(salt=f"{CONFIRM_SALT}:{subscriber.secret}").sign(str(subscriber.pk))
+
+
+def manage_token(pk: int, secret: str) -> str:
+    return signing.Signer(salt=f"{MANAGE_SALT}:{secret}").sign(str(pk))
+
+
+def _subscriber_of(token: str, *, lock: bool) -> Subscriber:
+    head, _, _ = (token or "").partition(":")
+    if not head.isdigit() or len(token) > 200:
+        raise BadToken
+    queryset = Subscriber.objects.select_for_update() if lock else Subscriber.objects.all()
+    subscriber = queryset.filter(pk=int(head)).first()
+    if subscriber is None:
+        raise BadToken
+    return subscriber
+
+
+def read_confirm_token(token: str, *, lock: bool = False) -> Subscriber:
+    subscriber = _subscriber_of(token, lock=lock)
+    signer = signing.TimestampSigner(salt=f"{CONFIRM_SALT}:{subscriber.secret}")
+    try:
+        signer.unsign(token, max_age=conf.confirm_max_age())
+    except signing.SignatureExpired:
+        raise BadToken(expired=True) from None
+    except signing.BadSignature:
+        raise BadToken from None
+    return subscriber
+
+
+def read_manage_token(token: str, *, lock: bool = False) -> Subscriber:
+    subscriber = _subscriber_of(token, lock=lock)
+    try:
+        signing.Signer(salt=f"{MANAGE_SALT}:{subscriber.secret}").unsign(token)
+    except signing.BadSignature:
+        raise BadToken from None
+    return subscriber
