@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .storage import private_storage
 
@@ -243,9 +244,9 @@ class ReviewComment(models.Model):
 
 
 class DesignationStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("designation", "Active")
     SUSPENDED = "suspended", _("Suspended")
-    REVOKED = "revoked", _("Revoked")
+    REVOKED = "revoked", pgettext_lazy("designation", "Revoked")
     EXPIRED = "expired", _("Expired")
     RENEWED = "renewed", _("Replaced by a renewal")
 

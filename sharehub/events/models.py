@@ -201,8 +201,8 @@ class EventSession(models.Model):
     ends_at = models.DateTimeField(_("ends at"))
 
     class Meta:
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("event", "session")
+        verbose_name_plural = pgettext_lazy("event", "sessions")
         ordering = ["starts_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="session_starts_before_it_ends"),
@@ -315,7 +315,7 @@ class Attendance(models.Model):
     registration = models.ForeignKey(
         Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="attendances"
     )
-    session = models.ForeignKey(EventSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendances")
+    session = models.ForeignKey(EventSession, verbose_name=pgettext_lazy("event", "session"), on_delete=models.CASCADE, related_name="attendances")
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -46,7 +46,7 @@ class Role(models.TextChoices):
 class Subscriber(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for confirmation")
-        CONFIRMED = "confirmed", _("Confirmed")
+        CONFIRMED = "confirmed", pgettext_lazy("subscription", "Confirmed")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
         BOUNCED = "bounced", _("Bounced")
 
@@ -68,7 +68,7 @@ class Subscriber(models.Model):
     # Salts every link sent to this address; changing it invalidates all of them at once.
     secret = models.CharField(_("secret"), max_length=32, default=new_secret, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(pgettext_lazy("subscription", "confirmed at"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
     bounced_at = models.DateTimeField(_("bounced at"), null=True, blank=True)
 
@@ -108,7 +108,7 @@ class ConsentRecord(models.Model):
 
     class Action(models.TextChoices):
         SUBSCRIBE = "subscribe", _("Subscribed")
-        CONFIRM = "confirm", _("Confirmed")
+        CONFIRM = "confirm", pgettext_lazy("subscription", "Confirmed")
         PREFERENCES = "preferences", _("Changed preferences")
         UNSUBSCRIBE = "unsubscribe", _("Unsubscribed")
 

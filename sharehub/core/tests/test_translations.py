@@ -44,3 +44,31 @@ def test_catalogue_holds_every_string_of_the_code(app: Path, tmp_path: Path):
     translated = {(e.msgctxt, e.msgid) for e in committed if e.translated() and not e.obsolete}
     missing = sorted(m for _, m in extracted - translated)
     assert not missing, f"{app.name}: strings in the code without a Korean translation: {missing[:10]}"
+
+
+def test_one_korean_translation_per_string():
+    """Django merges the catalogues and the first app wins: a string must read the same everywhere.
+
+    Where an app means something else by the same English, it gives the string a context (pgettext).
+    """
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for app in APPS_WITH_CATALOGUES:
+        for entry in polib.pofile(str(app / "locale/ko/LC_MESSAGES/django.po")):
+            if entry.obsolete or not entry.translated():
+                continue
+            if entry.msgid_plural:
+                msgstr = " / ".join(text for _, text in sorted(entry.msgstr_plural.items()))
+            else:
+                msgstr = entry.msgstr
+            seen.setdefault((entry.msgctxt, entry.msgid), {})[app.name] = msgstr
+    conflicts = [
+        f"{msgid!r}"
+        + (f" (context {msgctxt!r})" if msgctxt else "")
+        + ": "
+        + ", ".join(f"{app}={text!r}" for app, text in by_app.items())
+        for (msgctxt, msgid), by_app in sorted(seen.items(), key=lambda i: (i[0][1], i[0][0] or ""))
+        if len(set(by_app.values())) > 1
+    ]
+    assert not conflicts, f"{len(conflicts)} strings differ between apps:\n" + "\n".join(
+        conflicts
+    )
