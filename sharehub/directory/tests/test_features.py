@@ -158,10 +158,10 @@ def test_district_page_query_count_constant(client, district, count, django_asse
 
 def test_search_box_asks_search_for_suggestions(client):
     html = client.get("/ko/directory/").content.decode()
-    assert 'hx-get="/ko/search/suggest/"' in html
+    assert 'data-hx-get="/ko/search/suggest/"' in html
     assert "directory.listing" in html and 'aria-controls="q-suggestions"' in html
     assert 'id="q-suggestions"' in html and 'role="combobox"' in html
-    assert 'hx-push-url="false"' in html
+    assert 'data-hx-push-url="false"' in html
     assert "directory/js/directory-suggest.js" in html
     assert '<form method="get" action="/ko/directory/"' in html  # still a plain form without JavaScript
 

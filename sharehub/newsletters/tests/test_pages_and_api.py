@@ -97,7 +97,7 @@ def test_progress_polls_while_sending(client, city_staff, topics):
     campaign = CampaignFactory(status=Campaign.Status.SENDING)
     client.force_login(city_staff)
     html = client.get(reverse("newsletters:campaign", args=[campaign.pk])).content.decode()
-    assert 'hx-trigger="every 2s"' in html
+    assert 'data-hx-trigger="every 2s"' in html
 
 
 def test_schedule_form_rejects_the_past(client, city_staff, topics):

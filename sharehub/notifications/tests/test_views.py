@@ -48,9 +48,9 @@ def test_mark_one_read_with_htmx_returns_item_and_updates_badge(client, user):
     client.force_login(user)
     html = client.post(f"/en/notifications/{first.pk}/read/", **HTMX).content.decode()
     assert html.startswith(f'<li class="card notification" id="notification-{first.pk}"')
-    assert 'hx-swap-oob="outerHTML:.bell .badge">1<' in html
+    assert 'data-hx-swap-oob="outerHTML:.bell .badge">1<' in html
     html = client.post(f"/en/notifications/{second.pk}/read/", **HTMX).content.decode()
-    assert 'hx-swap-oob="delete:.bell .badge"' in html
+    assert 'data-hx-swap-oob="delete:.bell .badge"' in html
 
 
 def test_mark_all_read(client, user):
