@@ -50,10 +50,12 @@ $(VENDOR)/.built: frontend/node_modules/.installed
 
 assets: $(VENDOR)/.built
 
-# gettext's msgfmt compiles the translations; Debian-like systems get it from apt when missing.
+# gettext's msgfmt compiles the translations, and Java runs the HTML checker (vnu-jar) in the tests;
+# Debian-like systems get them from apt when missing.
 sysdeps:
 	@command -v msgfmt >/dev/null || { command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
 	@command -v npm >/dev/null || { command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	@command -v java >/dev/null || { command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
 
 messages: $(VENV)/.synced sysdeps
 	$(MANAGE) compilemessages --ignore=.venv --ignore=.tools --ignore=frontend -v 0
@@ -70,10 +72,11 @@ demo: setup
 run: demo
 	$(MANAGE) collectstatic --noinput -v 0
 	@echo "Serving ShareHub on http://$(HOST):$(PORT) (Ctrl-C stops the web server, the worker and the scheduler)"
+	@echo "Demo mode: no real e-mail is sent; each browser reads its own at http://$(HOST):$(PORT)/ko/notifications/demo-mailbox/"
 	@trap 'kill 0' EXIT INT TERM; \
-	SHAREHUB_HTTPS=0 $(MANAGE) db_worker --queue-name default & \
-	SHAREHUB_HTTPS=0 $(MANAGE) run_periodic & \
-	SHAREHUB_HTTPS=0 $(VENV)/bin/gunicorn sharehub.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - & \
+	SHAREHUB_HTTPS=0 SHAREHUB_DEMO_MAILBOX=1 $(MANAGE) db_worker --queue-name default & \
+	SHAREHUB_HTTPS=0 SHAREHUB_DEMO_MAILBOX=1 $(MANAGE) run_periodic & \
+	SHAREHUB_HTTPS=0 SHAREHUB_DEMO_MAILBOX=1 $(VENV)/bin/gunicorn sharehub.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - & \
 	wait
 
 # Debian's Chromium for the browser tests, with Korean and emoji fonts so screenshots are readable.

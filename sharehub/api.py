@@ -1,15 +1,16 @@
 """The public REST API: one NinjaAPI at /api/v1/ that mounts every app's router.
 
-Errors are shaped by sharehub.core.api_errors (DESIGN §5).
+Errors are shaped by sharehub.core.api_errors (DESIGN §5), including unexpected ones (a JSON 500);
+sharehub.core.middleware answers JSON for errors raised outside the API (unknown address, 405);
+sharehub.core.api_schema documents every status each operation can answer.
 """
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from sharehub.accounts.api import router as accounts_router
 from sharehub.accounts.auth import api_auth
-from sharehub.core.api_errors import install_error_handlers
+from sharehub.core.api_errors import JsonObjectParser, install_error_handlers
+from sharehub.core.api_schema import HubNinjaAPI
 from sharehub.designation.api import router as designation_router
 from sharehub.directory.api import router as directory_router
 from sharehub.events.api import router as events_router
@@ -18,13 +19,14 @@ from sharehub.newsletters.api import router as newsletters_router
 from sharehub.organizations.api import router as organizations_router
 from sharehub.places.api import router as places_router
 
-api = NinjaAPI(
+api = HubNinjaAPI(
     title="ShareHub API",
     version="1",
     description="Public REST API of the sharing city hub.",
     urls_namespace="api",
     docs_url="/docs",
     auth=api_auth,
+    parser=JsonObjectParser(),
 )
 api.add_router("/", accounts_router)
 api.add_router("/districts", places_router)

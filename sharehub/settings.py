@@ -102,6 +102,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sharehub.core.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -114,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "sharehub.accounts.middleware.RequireMFAForPrivilegedMiddleware",
+    "sharehub.accounts.middleware.PrivatePagesNoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "sharehub.urls"
@@ -194,6 +196,8 @@ ACCOUNT_SIGNUP_FORM_CLASS = "sharehub.accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "sharehub.accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # "key" is the account *and* the address (accounts.adapter): a stranger's failures never lock
+    # the owner out elsewhere; "ip" caps one address's failures over all accounts.
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "10/h/ip",
     "reset_password": "20/m/ip,5/m/key",
@@ -231,8 +235,11 @@ if smtp_host := os.environ.get("SHAREHUB_SMTP_HOST"):
         }
     }
 else:
-    # No SMTP server configured: the demo reads its mail in the staff outbox page.
+    # No SMTP server configured: mail stays in the outbox (staff see its status, never its body).
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+# Demo only (`make run` turns it on): each browser reads the mail it asked for at /{lang}/notifications/demo-mailbox/.
+# Never in production: whoever types an address there reads that address's sign-up or reset mail.
+SHAREHUB_DEMO_MAILBOX = env_bool("SHAREHUB_DEMO_MAILBOX", False)
 
 # --- Newsletters (sharehub/newsletters/conf.py reads these) -----------------------------
 SHAREHUB_NEWSLETTER_RATE = float(os.environ.get("SHAREHUB_NEWSLETTER_RATE", "20"))  # messages/s per worker; 0 = no limit

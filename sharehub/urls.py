@@ -2,15 +2,17 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from sharehub.api import api
 from sharehub.core import views as core_views
+from sharehub.core.uploads import serve_public_media
 
 handler400 = "sharehub.core.views.bad_request"
 handler403 = "sharehub.core.views.permission_denied"
 handler404 = "sharehub.core.views.page_not_found"
 handler500 = "sharehub.core.views.server_error"
+# allauth's rate limits (ACCOUNT_RATE_LIMITS) answer through ROOT_URLCONF.handler429.
+handler429 = "sharehub.accounts.views.too_many_requests"
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -18,8 +20,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 if settings.SHAREHUB_SERVE_MEDIA:
-    # The embedded install serves uploads itself; a city's production puts them on object storage.
-    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+    # The embedded install serves public uploads itself; a city's production puts them on object
+    # storage. Private files (core.uploads.PrivateStorage) are outside MEDIA_ROOT, served by checked views.
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve_public_media))
 
 urlpatterns += i18n_patterns(
     path("", include("sharehub.core.urls")),

@@ -8,7 +8,7 @@ from sharehub.organizations.selectors import memberships_of
 router = Router(tags=["me"])
 
 
-class MembershipOut(Schema):
+class MyMembershipOut(Schema):
     organization_id: int
     organization_slug: str
     role: str
@@ -23,7 +23,7 @@ class MeOut(Schema):
     is_city_staff: bool
     is_moderator: bool
     is_administrator: bool
-    memberships: list[MembershipOut]
+    memberships: list[MyMembershipOut]
 
 
 @router.get("/me", response=MeOut, summary="The signed-in user")

@@ -12,4 +12,10 @@ class AccountsConfig(AppConfig):
 
         from . import privacy_data
 
-        privacy.register("account", export=privacy_data.export_account, erase=privacy_data.erase_account, order=1000)
+        privacy.register(
+            "account",
+            export=privacy_data.export_account,
+            erase=privacy_data.erase_account,
+            identifiers=privacy_data.account_identifiers,
+            order=1000,
+        )

@@ -1,4 +1,8 @@
-"""API authentication: personal tokens (Authorization: Bearer …) or the browser session with CSRF."""
+"""API authentication: personal tokens (Authorization: Bearer …) or the browser session with CSRF.
+
+Both obey the browser's two-factor rule: a staff member, moderator or administrator without TOTP
+is not authenticated by the API, whatever token or session they hold (401).
+"""
 
 from __future__ import annotations
 
@@ -8,20 +12,36 @@ from ninja.security import HttpBearer, SessionAuth
 from .services import user_for_token
 
 
+def passes_mfa_rule(user) -> bool:
+    """Privileged roles must have TOTP before the API accepts them (as the pages do)."""
+    return not user.is_privileged or has_mfa(user)
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         user = user_for_token(token)
-        if user is not None:
-            request.user = user
+        if user is None or not passes_mfa_rule(user):
+            return None
+        request.user = user
         return user
 
 
 class BrowserSessionAuth(SessionAuth):
-    """The session works for the API too, except for privileged users who skipped 2FA."""
+    """The session works for the API too, except for privileged users who skipped 2FA.
+
+    CSRF protects a signed-in session; a request with no signed-in session has nothing to protect,
+    so it is simply not authenticated here (the API answers 401 with the JSON error, not 403 "CSRF").
+    """
+
+    def __call__(self, request: HttpRequest):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)  # checks CSRF, then authenticate()
 
     def authenticate(self, request: HttpRequest, key):
         user = super().authenticate(request, key)
-        if user and user.is_privileged and not has_mfa(user):
+        if user and not passes_mfa_rule(user):
             return None
         return user
 

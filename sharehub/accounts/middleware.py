@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from .auth import has_mfa
@@ -48,3 +49,20 @@ class RequireMFAForPrivilegedMiddleware:
             return None
         messages.warning(request, _("Your role requires two-factor authentication. Please set it up to continue."))
         return redirect(reverse("mfa_activate_totp"))
+
+
+class PrivatePagesNoStoreMiddleware:
+    """Whatever a signed-in person is shown is theirs (their name in the menu, their tokens, their
+    data, their organizations' back office): no browser or shared cache may keep it
+    (`Cache-Control: private, no-store`). A view that chose a public cache policy keeps it.
+    The API counts too: a token sets request.user inside the view, before this sees the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "public" not in response.get("Cache-Control", ""):
+            add_never_cache_headers(response)
+        return response

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +79,28 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_privileged(self) -> bool:
         """Staff, moderators and administrators must use two-factor authentication."""
         return self.is_city_staff or self.is_moderator or self.is_superuser or self.is_staff
+
+    def save(self, *args, **kwargs) -> None:
+        """A change of role (wherever it is made: admin, shell, demo) revokes the user's API tokens.
+
+        A token was issued to the person in the role they had; a new role asks for a new token
+        (and, for a privileged role, two-factor authentication first). Queryset .update() bypasses this.
+        """
+        update_fields = kwargs.get("update_fields")
+        roles_saved = update_fields is None or bool(set(update_fields) & set(ROLE_FIELDS))
+        if self._state.adding or self.pk is None or not roles_saved:
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or self._state.db
+        with transaction.atomic(using=using):
+            before = type(self)._base_manager.using(using).filter(pk=self.pk).values(*ROLE_FIELDS).first()
+            super().save(*args, **kwargs)
+            if before is not None and any(before[name] != getattr(self, name) for name in ROLE_FIELDS):
+                live = ApiToken.objects.using(using).filter(user=self, revoked_at__isnull=True)
+                live.update(revoked_at=timezone.now())
+
+
+# The flags that make a role; changing any of them revokes the user's API tokens (User.save).
+ROLE_FIELDS = ("is_city_staff", "is_moderator", "is_staff", "is_superuser")
 
 
 class Consent(models.Model):

@@ -104,5 +104,4 @@ def delete_account(*, actor: User, user: User) -> None:
     """Erase personal data everywhere, keep public contributions anonymised (DESIGN §4)."""
     if actor.pk != user.pk:
         raise PermissionDenied
-    for handler in privacy.handlers():
-        handler.erase(user)
+    privacy.erase(user)

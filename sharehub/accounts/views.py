@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sharehub.core.api_errors import error_response
 from sharehub.core.ratelimit import ratelimit_writes
 from sharehub.organizations.selectors import memberships_of
 
@@ -92,3 +94,16 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, _("Your account has been deleted. Thank you for taking part."))
     return redirect("core:home")
+
+
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """allauth's own limits (ACCOUNT_RATE_LIMITS: login, sign-up, password reset) answer here:
+    the hub's error page in the user's language, or the JSON error shape for scripts."""
+    if request.path.startswith("/api/") or get_adapter(request).is_ajax(request):
+        return error_response(429)
+    return render(
+        request,
+        "core/error.html",
+        {"title": _("Too many requests"), "message": _("Please wait a moment and try again.")},
+        status=429,
+    )

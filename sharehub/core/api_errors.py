@@ -3,15 +3,19 @@ in the language of the request (Accept-Language), and never a 500 for bad input.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import logging
+
+from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
+from ninja.parser import Parser
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from sharehub.core.ratelimit import RateLimited
+from sharehub.core.ratelimit import UPLOAD_LIMITED, RateLimited
 
 
 class ErrorOut(Schema):
@@ -22,7 +26,53 @@ class ErrorOut(Schema):
 
 
 # For `response=` declarations, so OpenAPI documents the error shape on each operation.
+# The statuses every operation can answer (401 with auth, 404 with a path, 422 with input, 400
+# and 413 with a body, 500) are added to the document by sharehub.core.api_schema.
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# For operations that call core.ratelimit.check().
+RATE_LIMITED = {429: ErrorOut}
+
+logger = logging.getLogger("django.request")
+
+
+def error_detail(status: int) -> str:
+    """The `detail` of an error answered without a more precise message."""
+    details = {
+        400: _("The request could not be read."),
+        401: _("Authentication required."),
+        403: _("You do not have permission to do this."),
+        404: _("Not found."),
+        405: _("This method is not allowed here."),
+        413: _("The request is too large."),
+        422: _("Some fields are not valid."),
+        429: _("Too many requests. Please wait a moment."),
+    }
+    if status in details:
+        return str(details[status])
+    if status >= 500:
+        return str(_("Something went wrong on our side. Please try again later."))
+    return str(_("The request could not be processed."))
+
+
+def error_response(status: int, detail: str | None = None) -> JsonResponse:
+    """An error in the documented shape, outside ninja (middleware, Django's error views)."""
+    return JsonResponse({"detail": detail or error_detail(status), "errors": {}}, status=status)
+
+
+class NotAnObject(ValueError):
+    """A JSON body that is not an object ([…], "…", 3, null)."""
+
+
+class JsonObjectParser(Parser):
+    """Every JSON request body of this API is an object. ninja's schemas also accept any value
+    whose attributes they can read (an ORM object), so a list or a string would otherwise pass
+    for an object with all its fields missing (accepted where they all have defaults)."""
+
+    def parse_body(self, request: HttpRequest):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise NotAnObject
+        return data
 
 
 def _field_of(loc: list) -> str:
@@ -58,6 +108,12 @@ def _message_of(error: dict) -> str:
     return str(messages.get(kind, _("Invalid value.")))
 
 
+def _codes_of(exc: DjangoValidationError) -> set:
+    if hasattr(exc, "error_dict"):
+        return {error.code for errors in exc.error_dict.values() for error in errors}
+    return {error.code for error in exc.error_list}
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
@@ -72,6 +128,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
             errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
         else:
             errors = {"__all__": [str(m) for m in exc.messages]}
+        if UPLOAD_LIMITED in _codes_of(exc):  # an upload budget spent (core.ratelimit.check_upload)
+            return api.create_response(request, {"detail": _("Too many requests. Please wait a moment."), "errors": errors}, status=429)
         return api.create_response(request, {"detail": _("Some fields are not valid."), "errors": errors}, status=422)
 
     @api.exception_handler(PermissionDenied)
@@ -92,4 +150,29 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return api.create_response(request, {"detail": str(exc), "errors": {}}, status=exc.status_code)
+        detail = str(exc)
+        if isinstance(exc.__cause__, NotAnObject):  # ninja wraps every parser error in a 400
+            message = _("The request body must be a JSON object.")
+            return api.create_response(
+                request, {"detail": _("Some fields are not valid."), "errors": {"__all__": [message]}}, status=422
+            )
+        if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
+            detail = _("The request body could not be read: send valid JSON or form data.")
+        return api.create_response(request, {"detail": detail, "errors": {}}, status=exc.status_code)
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return api.create_response(request, {"detail": error_detail(413), "errors": {}}, status=413)
+
+    # Malformed multipart bodies, too many fields, bad headers: Django's 400s, as JSON.
+    @api.exception_handler(MultiPartParserError)
+    @api.exception_handler(SuspiciousOperation)
+    @api.exception_handler(BadRequest)
+    def on_bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return api.create_response(request, {"detail": error_detail(400), "errors": {}}, status=400)
+
+    @api.exception_handler(Exception)
+    def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        """Anything unexpected: logged as Django logs a 500 (admins are told), answered as JSON."""
+        logger.error("Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500, "request": request})
+        return api.create_response(request, {"detail": error_detail(500), "errors": {}}, status=500)

@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "sharehub.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from . import privacy, privacy_data
+
+        # Late, so it also scrubs what the other erasers logged.
+        privacy.register("audit", export=privacy_data.export_audit, erase=privacy_data.erase_audit, order=900)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import io
 import uuid
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from sharehub.core.ratelimit import check_upload
 
 # Refuse absurd dimensions before decoding (a small file can claim a huge canvas).
 MAX_SOURCE_PIXELS = 40_000_000
@@ -22,12 +25,17 @@ ACCEPTED_FORMATS = {"PNG": ("PNG", "png"), "JPEG": ("JPEG", "jpg"), "WEBP": ("WE
 ACCEPT_ATTRIBUTE = "image/png,image/jpeg,image/webp"
 
 
-def prepare_image(upload, *, field: str, max_bytes: int, max_side: int) -> ContentFile:
-    """Return the image re-encoded at most `max_side` px, or raise ValidationError({field: ...})."""
+def prepare_image(upload, *, actor: Any, field: str, max_bytes: int, max_side: int) -> ContentFile:
+    """Return the image re-encoded at most `max_side` px, or raise ValidationError({field: ...}).
+
+    Each call counts against the actor's image upload budget (core.ratelimit.check_upload)
+    before anything is decoded.
+    """
 
     def error(message: str, code: str) -> ValidationError:
         return ValidationError({field: [ValidationError(message, code=code)]})
 
+    check_upload(actor, kind="image", field=field)
     size = getattr(upload, "size", None)
     if size is None:
         upload.seek(0, io.SEEK_END)
@@ -53,6 +61,8 @@ def prepare_image(upload, *, field: str, max_bytes: int, max_side: int) -> Conte
         upload.seek(0)
         with Image.open(upload) as image:
             stored_format, extension = ACCEPTED_FORMATS[image.format]
+            if image.format == "JPEG":
+                image.draft(None, (max_side, max_side))  # decode a large photo at a reduced scale
             image.load()
             image = ImageOps.exif_transpose(image)
             image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
@@ -60,6 +70,9 @@ def prepare_image(upload, *, field: str, max_bytes: int, max_side: int) -> Conte
                 image = image.convert("RGB")
             elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
                 image = image.convert("RGBA")
+            # Pillow writes some of the source's metadata back (a JPEG comment, XMP): keep only
+            # what drawing needs.
+            image.info = {key: image.info[key] for key in ("transparency", "icc_profile") if key in image.info}
             output = io.BytesIO()
             image.save(output, format=stored_format, optimize=True)
     except ValidationError:

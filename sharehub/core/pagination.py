@@ -8,6 +8,10 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+
+from .api_types import MAX_PAGE
 
 DEFAULT_PER_PAGE = 20
 
@@ -50,3 +54,12 @@ def api_page(
         "previous": link(current.previous_page_number()) if current.has_previous() else None,
         "results": [item(obj) for obj in objects] if item else objects,
     }
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    """ninja's page-number pagination with a bounded page: a huge `page` is a 422, not an offset
+    too large for the database (a 500 on SQLite)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=1000)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -27,7 +29,12 @@ def client_key(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"u{user.pk}"
-    return "ip" + request.META.get("REMOTE_ADDR", "")
+    return address_key(request.META.get("REMOTE_ADDR", ""))
+
+
+def address_key(ip: str) -> str:
+    """The key of an anonymous client's counts."""
+    return "ip" + ip
 
 
 def hit(scope: str, key: str, rate: str) -> bool:
@@ -44,9 +51,32 @@ def hit(scope: str, key: str, rate: str) -> bool:
     return count <= limit
 
 
+def forget(scope: str, key: str, rate: str) -> None:
+    """Drop a key's counts (a person's e-mail or IP address, on erasure): the current window and
+    the one before, the only ones still in the cache."""
+    _limit, seconds = parse_rate(rate)
+    window = int(time.time() // seconds)
+    cache.delete_many([f"rl:{scope}:{key}:{w}" for w in (window - 1, window)])
+
+
 def check(request: HttpRequest, scope: str, rate: str) -> None:
     if not hit(scope, client_key(request), rate):
         raise RateLimited(scope)
+
+
+# Uploads per person and hour. Decoding an image costs real CPU and memory (a 150 KB PNG can take
+# about a second and 160 MB), so each attempt counts, before any byte is read.
+UPLOAD_RATES = {"image": "30/h", "document": "60/h"}
+UPLOAD_LIMITED = "rate_limited"  # the error code; the API answers it with 429
+
+
+def check_upload(actor: Any, *, kind: str, field: str) -> None:
+    """Count one upload ("image" or "document") by the actor; past the limit, a field error
+    with code "rate_limited" (forms show it on the field, the API answers 429)."""
+    key = f"u{actor.pk}" if getattr(actor, "is_authenticated", False) else "anonymous"
+    if not hit(f"upload-{kind}", key, UPLOAD_RATES[kind]):
+        message = _("You have uploaded too many files for now. Please try again in an hour.")
+        raise ValidationError({field: [ValidationError(message, code=UPLOAD_LIMITED)]})
 
 
 def ratelimit_writes(scope: str, rate: str = "30/m") -> Callable:

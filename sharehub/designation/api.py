@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from sharehub.core.api_errors import ERRORS, ErrorOut
+from sharehub.core.api_errors import ERRORS, RATE_LIMITED, ErrorOut
+from sharehub.core.api_types import Id, page_query
 from sharehub.core.pagination import api_page
 from sharehub.core.ratelimit import check
 from sharehub.organizations.selectors import get_organization_for
@@ -157,13 +158,13 @@ class ApproveIn(Schema):
     summary="Designation applications",
     description="City staff see every submitted application (filter `status`); members see their organizations' ones.",
 )
-def list_applications(request: HttpRequest, status: ApplicationStatus | None = None, page: int = Query(1, ge=1)):
+def list_applications(request: HttpRequest, status: ApplicationStatus | None = None, page: int = page_query()):
     return api_page(request, selectors.applications_for(actor=request.auth, status=status or ""), page)
 
 
 @router.post(
     "/applications",
-    response={201: ApplicationDetailOut, **ERRORS},
+    response={201: ApplicationDetailOut, **ERRORS, **RATE_LIMITED},
     summary="Start an application (draft)",
     description="Owners and editors of the organization (`organization` is its slug). A renewal while it is designated.",
 )
@@ -177,7 +178,7 @@ def create_application(request: HttpRequest, payload: ApplicationIn):
 
 
 @router.get("/applications/{pk}", response={200: ApplicationDetailOut, **ERRORS}, summary="One application")
-def get_application(request: HttpRequest, pk: int):
+def get_application(request: HttpRequest, pk: Id):
     return selectors.get_application_for(request.auth, pk)
 
 
@@ -186,38 +187,38 @@ def get_application(request: HttpRequest, pk: int):
     response={200: ApplicationDetailOut, **ERRORS},
     summary="Edit a draft or an application sent back for changes",
 )
-def update_application(request: HttpRequest, pk: int, payload: ApplicationPatch):
+def update_application(request: HttpRequest, pk: Id, payload: ApplicationPatch):
     application = selectors.get_application_for(request.auth, pk)
     return services.update_application(actor=request.auth, application=application, **payload.dict())
 
 
 @router.post(
     "/applications/{pk}/documents",
-    response={201: DocumentOut, **ERRORS},
+    response={201: DocumentOut, **ERRORS, **RATE_LIMITED},
     summary="Attach a document",
     description="Multipart field `file`: PDF, HWP, HWPX, DOCX, PNG or JPEG up to 10 MB; its content must match its extension.",
 )
-def upload_document(request: HttpRequest, pk: int, file: File[UploadedFile]):
+def upload_document(request: HttpRequest, pk: Id, file: File[UploadedFile]):
     check(request, "designation-upload", "60/h")
     application = selectors.get_application_for(request.auth, pk)
     return Status(201, services.add_document(actor=request.auth, application=application, upload=file))
 
 
 @router.post("/applications/{pk}/submit", response={200: ApplicationDetailOut, **ERRORS}, summary="Submit (or resubmit) the application")
-def submit_application(request: HttpRequest, pk: int):
+def submit_application(request: HttpRequest, pk: Id):
     application = selectors.get_application_for(request.auth, pk)
     return services.submit_application(actor=request.auth, application=application)
 
 
 @router.post("/applications/{pk}/comments", response={201: dict, **ERRORS}, summary="Comment on an application")
-def comment(request: HttpRequest, pk: int, payload: CommentIn):
+def comment(request: HttpRequest, pk: Id, payload: CommentIn):
     application = selectors.get_application_for(request.auth, pk)
     created = services.add_comment(actor=request.auth, application=application, body=payload.body, internal=payload.internal)
     return Status(201, {"id": created.pk, "internal": created.internal})
 
 
 @router.post("/applications/{pk}/review", response={200: ApplicationDetailOut, **ERRORS}, summary="Start the review (staff)")
-def start_review(request: HttpRequest, pk: int):
+def start_review(request: HttpRequest, pk: Id):
     application = selectors.get_application_for(request.auth, pk)
     return services.start_review(actor=request.auth, application=application)
 
@@ -228,7 +229,7 @@ def start_review(request: HttpRequest, pk: int):
     summary="Tick checklist items (staff)",
     description="Items: " + ", ".join(ChecklistItem.values),
 )
-def set_checklist(request: HttpRequest, pk: int, payload: ChecklistIn):
+def set_checklist(request: HttpRequest, pk: Id, payload: ChecklistIn):
     application = selectors.get_application_for(request.auth, pk)
     return services.set_checklist(actor=request.auth, application=application, checked=payload.checklist)
 
@@ -238,7 +239,7 @@ def set_checklist(request: HttpRequest, pk: int, payload: ChecklistIn):
     response={200: ApplicationDetailOut, **ERRORS},
     summary="Send the application back to the applicant (staff, reason required)",
 )
-def request_changes(request: HttpRequest, pk: int, payload: ReasonIn):
+def request_changes(request: HttpRequest, pk: Id, payload: ReasonIn):
     application = selectors.get_application_for(request.auth, pk)
     return services.request_changes(actor=request.auth, application=application, reason=payload.reason)
 
@@ -248,7 +249,7 @@ def request_changes(request: HttpRequest, pk: int, payload: ReasonIn):
     response={200: ApplicationDetailOut, **ERRORS},
     summary="Reject the application (staff, reason required)",
 )
-def reject(request: HttpRequest, pk: int, payload: ReasonIn):
+def reject(request: HttpRequest, pk: Id, payload: ReasonIn):
     application = selectors.get_application_for(request.auth, pk)
     return services.reject_application(actor=request.auth, application=application, reason=payload.reason)
 
@@ -259,7 +260,7 @@ def reject(request: HttpRequest, pk: int, payload: ReasonIn):
     summary="Approve and designate (staff)",
     description="Every checklist item must be ticked. Defaults: today, and the city's validity period (3 years).",
 )
-def approve(request: HttpRequest, pk: int, payload: ApproveIn):
+def approve(request: HttpRequest, pk: Id, payload: ApproveIn):
     application = selectors.get_application_for(request.auth, pk)
     return Status(201, services.approve_application(actor=request.auth, application=application, **payload.dict()))
 
@@ -271,7 +272,7 @@ def approve(request: HttpRequest, pk: int, payload: ApproveIn):
     summary="Designations (public)",
     description="Filter `status`: active (currently valid), suspended, revoked, expired, renewed. 20 per page.",
 )
-def list_designations(request: HttpRequest, status: DesignationStatus | None = None, page: int = Query(1, ge=1)):
+def list_designations(request: HttpRequest, status: DesignationStatus | None = None, page: int = page_query()):
     return api_page(request, selectors.public_designations(status=status or "").select_related("renewed_by"), page)
 
 

@@ -240,7 +240,7 @@ def add_document(*, actor: Any, application: Application, upload: Any) -> Applic
     _require_status(application, "upload", ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED)
     if application.documents.count() >= MAX_DOCUMENTS:
         raise ValidationError({"file": [_("An application holds at most %(max)s documents.") % {"max": MAX_DOCUMENTS}]})
-    stored, document_type, name, size = check_document(upload)
+    stored, document_type, name, size = check_document(upload, actor=actor)
     document = ApplicationDocument(
         application=application,
         original_name=name,

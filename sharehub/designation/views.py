@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.core.ratelimit import ratelimit_writes
+from sharehub.core.uploads import private_file_response
 from sharehub.organizations.forms import apply_errors
 from sharehub.organizations.selectors import get_organization_for
 
@@ -173,12 +174,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     """Documents are private: served here after the permission check, never from MEDIA_URL."""
     document = selectors.get_document_for(request.user, pk)
-    response = FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.original_name, content_type=document.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(document.file, filename=document.original_name, content_type=document.content_type)
 
 
 @login_required

@@ -10,12 +10,14 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 
 from sharehub.accounts.auth import optional_user
-from sharehub.core.api_errors import ERRORS, ErrorOut
+from sharehub.core.api_errors import ERRORS, RATE_LIMITED, ErrorOut
+from sharehub.core.api_schema import media_type
+from sharehub.core.api_types import page_query
 from sharehub.core.pagination import api_page
 from sharehub.core.ratelimit import check
 from sharehub.places.models import District
@@ -223,7 +225,7 @@ def _detail(listing: Listing, request: HttpRequest) -> dict:
     summary="List public listings",
     description=FILTERS_DESCRIPTION + " 20 per page.",
 )
-def list_listings(request: HttpRequest, page: int = Query(1, ge=1)):
+def list_listings(request: HttpRequest, page: int = page_query()):
     browse = selectors.browse_listings(_filters(request))
     return api_page(
         request,
@@ -241,9 +243,10 @@ def list_listings(request: HttpRequest, page: int = Query(1, ge=1)):
     summary="Located addresses of the filtered listings as GeoJSON",
     description=FILTERS_DESCRIPTION
     + f" At most {selectors.GEOJSON_MAX_FEATURES} features; `truncated` says whether more matched.",
+    openapi_extra=media_type("application/geo+json"),
 )
 def listings_geojson(request: HttpRequest):
-    return feature_collection(_filters(request))
+    return JsonResponse(feature_collection(_filters(request)), content_type="application/geo+json")
 
 
 @router.get("/categories", response=list[CategoryOut], auth=None, summary="The active categories")
@@ -313,7 +316,7 @@ def _suggestion_out(suggestion: Suggestion) -> dict:
 
 @router.post(
     "/suggestions",
-    response={201: SuggestionOut, **ERRORS},
+    response={201: SuggestionOut, **ERRORS, **RATE_LIMITED},
     summary="Suggest a missing listing or service, or a correction",
     description="Signed-in users; it waits for a moderator. `values` by kind: new_listing (name_ko, name_en, website, "
     "summary_ko, summary_en, category, district, address), new_service (name_ko, name_en, description_ko, description_en, "

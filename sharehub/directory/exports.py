@@ -1,4 +1,7 @@
-"""The directory as CSV, streamed row by row (bounded memory whatever the directory's size)."""
+"""The directory as CSV, streamed row by row (bounded memory whatever the directory's size).
+
+Not a public export: city staff only (views.export_csv), for editing and importing again, so it
+holds unpublished organizations too, marked "no" in the `published` column."""
 
 from __future__ import annotations
 

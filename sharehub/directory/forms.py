@@ -70,8 +70,9 @@ class ListingFilterForm(forms.Form):
 
     def __init__(self, *args, errors: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # type="text": a combobox (the suggestions) may not be an <input type="search"> in HTML.
         self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": _("Name, service or keyword"), **autocomplete_attributes()}
+            {"placeholder": _("Name, service or keyword"), **autocomplete_attributes()}
         )
         self.fields["category"].choices = [("", _("All categories"))] + [(c.slug, c.name) for c in active_categories()]
         self.fields["district"].choices = [("", _("All districts"))] + [(d.slug, d.name) for d in district_list()]

@@ -34,7 +34,8 @@ def listing_document(listing: Listing) -> Any:
 
 
 def reindex_listing(listing: Listing) -> None:
-    """Call inside the writing transaction: the index then commits or rolls back with the data."""
+    """Call inside the writing transaction: the index then commits or rolls back with the data.
+    Only the listing of a published organization is indexed (selectors.public_listings)."""
     from sharehub.search.services import index_object
 
     index_object(listing)

@@ -298,7 +298,7 @@ def add_photo(*, actor: Any, organization: Organization, image: Any, alt_ko: str
         image_error = ValidationError({"image": [_("Choose a photo to upload.")]})
     else:
         try:
-            photo.image = prepare_image(image, field="image", max_bytes=PHOTO_MAX_BYTES, max_side=PHOTO_MAX_SIDE)
+            photo.image = prepare_image(image, actor=actor, field="image", max_bytes=PHOTO_MAX_BYTES, max_side=PHOTO_MAX_SIDE)
         except ValidationError as error:
             image_error = error
     _full_clean(photo, exclude=["listing", "alt"] + (["image"] if image_error else []), extra=image_error)
@@ -369,3 +369,11 @@ def update_category(*, actor: Any, category: Category, **changes: Any) -> Catego
     for listing in Listing.objects.filter(categories=category).select_related("organization"):
         reindex_listing(listing)
     return category
+
+
+def on_public_facts_changed(sender: type, *, organization: Organization, fields: list[str], **kwargs: Any) -> None:
+    """Receiver of organizations.signals.public_facts_changed: the listing's search entry carries
+    the organization's name and description, so it is refreshed in the same transaction."""
+    listing = Listing.objects.filter(organization=organization).select_related("organization").first()
+    if listing is not None:
+        reindex_listing(listing)

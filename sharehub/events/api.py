@@ -11,10 +11,11 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 
 from sharehub.accounts.auth import optional_user
 from sharehub.core.api_errors import ERRORS, ErrorOut
+from sharehub.core.api_types import Id, page_query
 from sharehub.core.pagination import api_page
 from sharehub.core.ratelimit import check
 
@@ -126,8 +127,8 @@ class AttendeePage(Schema):
 
 class CheckInIn(Schema):
     code: str | None = None
-    registration: int | None = None
-    session: int | None = None
+    registration: Id | None = None
+    session: Id | None = None
 
 
 class CheckInOut(Schema):
@@ -213,13 +214,13 @@ def _filters(request: HttpRequest) -> selectors.EventFilters:
     summary="List public events",
     description=FILTERS_DESCRIPTION + " 20 per page.",
 )
-def list_events(request: HttpRequest, page: int = Query(1, ge=1)):
+def list_events(request: HttpRequest, page: int = page_query()):
     browse = selectors.browse_events(_filters(request))
     return api_page(request, browse.queryset, page, per_page=PER_PAGE, item=lambda event: _item(event, request))
 
 
 @router.get("/{event_id}", response={200: EventDetailOut, 404: ErrorOut}, auth=None, summary="One event")
-def get_event(request: HttpRequest, event_id: int):
+def get_event(request: HttpRequest, event_id: Id):
     return _detail(selectors.get_event_for(optional_user(request), event_id), request)
 
 
@@ -237,7 +238,7 @@ def _mine(request: HttpRequest, event_id: int) -> Registration:
     summary="Your registration for the event",
     description="Its status, your place on the waitlist, and your check-in code once confirmed.",
 )
-def get_registration(request: HttpRequest, event_id: int):
+def get_registration(request: HttpRequest, event_id: Id):
     return _registration_out(_mine(request, event_id))
 
 
@@ -249,7 +250,7 @@ def get_registration(request: HttpRequest, event_id: int):
     "registrations. `answers` maps question ids to answers. Registering twice, after closing or for a cancelled "
     "event is a 422.",
 )
-def create_registration(request: HttpRequest, event_id: int, payload: RegistrationIn):
+def create_registration(request: HttpRequest, event_id: Id, payload: RegistrationIn):
     check(request, "events.register", REGISTER_RATE)
     event = selectors.get_event_for(request.auth, event_id)
     registration = services.register(actor=request.auth, event=event, answers=payload.answers)
@@ -262,7 +263,7 @@ def create_registration(request: HttpRequest, event_id: int, payload: Registrati
     summary="Cancel your registration",
     description="Until the cancellation deadline. A place you held goes to the first on the waitlist.",
 )
-def delete_registration(request: HttpRequest, event_id: int):
+def delete_registration(request: HttpRequest, event_id: Id):
     registration = _mine(request, event_id)
     if not registration.is_active:
         raise Http404
@@ -270,7 +271,7 @@ def delete_registration(request: HttpRequest, event_id: int):
 
 
 @router.post("/{event_id}/registration/accept", response={200: RegistrationOut, **ERRORS}, summary="Accept an offered place")
-def accept_offer(request: HttpRequest, event_id: int):
+def accept_offer(request: HttpRequest, event_id: Id):
     return _registration_out(services.accept_offer(actor=request.auth, registration=_mine(request, event_id)))
 
 
@@ -280,7 +281,7 @@ def accept_offer(request: HttpRequest, event_id: int):
     summary="The attendees (organizer only)",
     description="Filter with `status` and `q` (name or e-mail). 50 per page.",
 )
-def list_attendees(request: HttpRequest, event_id: int, page: int = Query(1, ge=1), status: str = "", q: str = ""):
+def list_attendees(request: HttpRequest, event_id: Id, page: int = page_query(), status: str = "", q: str = ""):
     event = selectors.get_managed_event_for(request.auth, event_id)
     if status and status not in RegistrationStatus.values:
         raise ValidationError({"status": [_("Select a valid choice.")]})
@@ -309,7 +310,7 @@ def list_attendees(request: HttpRequest, event_id: int, page: int = Query(1, ge=
     description="By the signed `code` of their QR code, or by `registration` id. `session`: for a training's "
     "session. A second check-in answers `already_checked_in: true`; a forged code is a 422.",
 )
-def check_in(request: HttpRequest, event_id: int, payload: CheckInIn):
+def check_in(request: HttpRequest, event_id: Id, payload: CheckInIn):
     event = selectors.get_managed_event_for(request.auth, event_id)
     session = None
     if payload.session is not None:

@@ -16,13 +16,23 @@ class EventsConfig(AppConfig):
         from sharehub.search.registry import register_searchable
 
         from . import notices, privacy_data, tasks
+        from sharehub.organizations.models import Organization
+
         from .models import Event
-        from .search_index import event_document
+        from .search_index import EVENT_STATE_FIELDS, event_document
+        from .selectors import public_events
 
         register_kind(notices.REGISTRATION_KIND, _("Your event registrations and the waitlist"))
         register_kind(notices.REMINDER_KIND, _("Reminders before events you registered for"))
         register_kind(notices.ORGANIZER_KIND, _("Messages from event organizers and cancellations"))
-        register_searchable(Event, document=event_document)
+        # Public: published, by the city or a published organization (selectors.public_events).
+        register_searchable(
+            Event,
+            document=event_document,
+            public=public_events,
+            state_fields=EVENT_STATE_FIELDS,
+            follows={Organization: "organization"},
+        )
         privacy.register("events", export=privacy_data.export_registrations, erase=privacy_data.erase_registrations)
         register_periodic("events.send_reminders", tasks.send_event_reminders, every=timedelta(minutes=10))
         register_periodic("events.expire_offers", tasks.expire_waitlist_offers, every=timedelta(minutes=5))

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations.models import Organization
 
 from . import selectors
@@ -59,7 +60,8 @@ def city_feed(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def organizer_feed(request: HttpRequest, slug: str) -> HttpResponse:
-    organization = get_object_or_404(Organization, slug=slug)
+    # A pending, rejected or hidden organization has no public feed: not even its name is shown.
+    organization = get_object_or_404(Organization, slug=slug, moderation_status=ModerationStatus.PUBLISHED)
     body = _cached_calendar(f"org{organization.pk}", selectors.organizer_feed(organization), name=organization.name)
     return _ics(body, f"events-{organization.slug}.ics")
 

@@ -4,9 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sharehub.core.validators import validate_header_value
 from sharehub.organizations.forms import apply_errors  # noqa: F401  (re-exported for views)
 from sharehub.places.selectors import district_list
 
+from .materials import ACCEPT_ATTRIBUTE as MATERIAL_ACCEPT_ATTRIBUTE
 from .models import Event, EventKind, EventMaterial, EventQuestion, EventSession, QuestionKind
 from .services import EVENT_FIELDS
 
@@ -40,6 +42,8 @@ class EventForm(forms.ModelForm):
         self.fields["district"].queryset = district_list()
         self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] != "cancelled"]
         self.fields["title_en"].required = False
+        for name in ("title_ko", "title_en"):  # titles go into the subjects of notification mails
+            self.fields[name].validators.append(validate_header_value)
 
 
 class OrganizerChoiceForm(forms.Form):
@@ -95,25 +99,22 @@ class SessionForm(forms.ModelForm):
 
 
 class MaterialForm(forms.ModelForm):
+    """The file's content is checked by the service (materials.check_material), not here."""
+
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("PDF, PPTX, PPT, ODP, DOCX, HWP, HWPX, ZIP or a photo (PNG, JPEG, WebP), at most 20 MB."),
+        widget=forms.FileInput(attrs={"accept": MATERIAL_ACCEPT_ATTRIBUTE}),
+    )
+
     class Meta:
         model = EventMaterial
         fields = ["kind", "title", "file", "link"]
 
-    MAX_BYTES = 20 * 1024 * 1024
-    ALLOWED = (".pdf", ".pptx", ".ppt", ".key", ".odp", ".docx", ".hwp", ".hwpx", ".jpg", ".jpeg", ".png", ".webp", ".zip")
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload:
-            if upload.size > self.MAX_BYTES:
-                raise forms.ValidationError(_("The file is larger than 20 MB."))
-            if not upload.name.lower().endswith(self.ALLOWED):
-                raise forms.ValidationError(_("This type of file is not accepted."))
-        return upload
-
 
 class MessageForm(forms.Form):
-    subject = forms.CharField(label=_("Subject"), max_length=150)
+    subject = forms.CharField(label=_("Subject"), max_length=150, validators=[validate_header_value])
     message = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
 
 
@@ -146,7 +147,8 @@ class EventFilterForm(forms.Form):
 
     def __init__(self, *args, errors: dict | None = None, organizers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Title, place or keyword")})
+        self.fields["q"].widget.input_type = "search"  # one type attribute (attrs["type"] would add a second)
+        self.fields["q"].widget.attrs.update({"placeholder": _("Title, place or keyword")})
         self.fields["kind"].choices = [("", _("All kinds"))] + list(EventKind.choices)
         self.fields["district"].choices = [("", _("All districts"))] + [(d.slug, d.name) for d in district_list()]
         self.fields["organizer"].choices = [("", _("All organizers")), ("city", _("The city"))] + [

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sharehub.core.uploads import private_storage
+
 
 class EventKind(models.TextChoices):
     MEETING = "meeting", pgettext_lazy("event kind", "Meeting")
@@ -219,13 +221,23 @@ class MaterialKind(models.TextChoices):
     OTHER = "other", pgettext_lazy("material kind", "Other")
 
 
+def material_path(instance: EventMaterial, filename: str) -> str:
+    # `filename` is already random (materials.check_material); the folder groups one event.
+    return f"events/materials/{instance.event_id}/{filename}"
+
+
 class EventMaterial(models.Model):
-    """Slides, minutes or photos, shown on the event page once the event has ended."""
+    """Slides, minutes or photos, shown on the event page once the event has ended.
+
+    A file is stored privately under a random name and served by `views.material_download`,
+    which applies the page's rule (permissions.can_see_materials)."""
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="materials")
     kind = models.CharField(_("type"), max_length=10, choices=MaterialKind.choices, default=MaterialKind.SLIDES)
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="events/materials/", blank=True)
+    file = models.FileField(_("file"), upload_to=material_path, storage=private_storage, max_length=200, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("file type"), max_length=100, blank=True)
     link = models.URLField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -239,7 +251,9 @@ class EventMaterial(models.Model):
 
     @property
     def url(self) -> str:
-        return self.file.url if self.file else self.link
+        if self.file:
+            return reverse("events:material_download", kwargs={"pk": self.event_id, "item_id": self.pk})
+        return self.link
 
 
 class RegistrationStatus(models.TextChoices):

@@ -3,7 +3,10 @@ owners and editors, and city staff); only they see the attendees, check people i
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+
+from django.utils import timezone
 
 from sharehub.organizations.models import Organization
 from sharehub.organizations.permissions import can_edit_organization
@@ -30,10 +33,25 @@ def can_manage_event(user: Any, event: Event) -> bool:
 
 
 def can_view_event(user: Any, event: Event) -> bool:
-    """Published and cancelled events are public (a cancelled one says so); drafts only to the organizer."""
-    if event.status != EventStatus.DRAFT:
+    """Published and cancelled events are public (a cancelled one says so) while their organizer is
+    (the city or a published organization, as selectors.public_organizer_q); drafts and the events
+    of a pending, rejected or hidden organization only to the organizer."""
+    if event.status != EventStatus.DRAFT and (event.organization_id is None or event.organization.is_published):
         return True
     return can_manage_event(user, event)
+
+
+def materials_public(event: Event, now: datetime | None = None) -> bool:
+    """The event page shows its materials to everyone who sees the page once the event has ended."""
+    return event.ends_at <= (now or timezone.now())
+
+
+def can_see_materials(user: Any, event: Event, now: datetime | None = None) -> bool:
+    """Download a material: when the page shows it (the page is visible and the event has ended),
+    and always for the organizer."""
+    if not can_view_event(user, event):
+        return False
+    return materials_public(event, now) or can_manage_event(user, event)
 
 
 def can_register(user: Any) -> bool:

@@ -6,6 +6,9 @@ from typing import Any
 
 from .models import Event
 
+# Saved alone, these may make an event public or not (its organization is followed, see apps.py).
+EVENT_STATE_FIELDS = ("status",)
+
 
 def event_document(event: Event) -> Any:
     from sharehub.search.documents import SearchDocument
@@ -25,7 +28,8 @@ def event_document(event: Event) -> Any:
 
 
 def reindex_event(event: Event) -> None:
-    """Inside the writing transaction. Drafts are indexed too; the selectors filter what is public."""
+    """Inside the writing transaction: a public event is indexed, any other (a draft, a cancelled
+    one, one whose organization is not published) is taken out."""
     from sharehub.search.services import index_object
 
     index_object(event)

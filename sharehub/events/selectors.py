@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations.models import Organization
 from sharehub.places.models import District
 
@@ -80,7 +81,10 @@ def parse_filters(params: Mapping[str, Any]) -> EventFilters:
         if organizer == CITY:
             filters.organizer = CITY
         else:
-            filters.organization = Organization.objects.filter(slug=organizer).first()
+            # A pending or hidden organization is answered like a missing one.
+            filters.organization = Organization.objects.filter(
+                slug=organizer, moderation_status=ModerationStatus.PUBLISHED
+            ).first()
             if filters.organization is None:
                 filters.errors["organizer"] = [_("Select a valid choice.")]
             else:
@@ -103,8 +107,17 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def public_organizer_q() -> Q:
+    """The city or a published organization: an event is public only while its organizer is
+    (permissions.can_view_event says the same of one event)."""
+    return Q(organization__isnull=True) | Q(organization__moderation_status=ModerationStatus.PUBLISHED)
+
+
 def public_events() -> QuerySet[Event]:
-    return Event.objects.filter(status=EventStatus.PUBLISHED).select_related("organization", "district")
+    """What an anonymous visitor may find: the search index holds exactly these (apps.py)."""
+    return Event.objects.filter(public_organizer_q(), status=EventStatus.PUBLISHED).select_related(
+        "organization", "district"
+    )
 
 
 def upcoming_events(*, limit: int) -> list[Event]:
@@ -318,7 +331,9 @@ class Feed:
 def _feed(queryset: QuerySet[Event]) -> Feed:
     """From 90 days ago on, cancelled ones included (so calendars drop them)."""
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
-    return Feed(queryset.filter(status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED], ends_at__gte=since))
+    return Feed(
+        queryset.filter(public_organizer_q(), status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED], ends_at__gte=since)
+    )
 
 
 def public_feed() -> Feed:

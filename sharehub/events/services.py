@@ -24,6 +24,7 @@ from sharehub.organizations.models import Organization
 
 from . import notices
 from .checkin import read_checkin_code
+from .materials import check_material
 from .models import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
@@ -190,6 +191,9 @@ def cancel_event(*, actor: Any, event: Event, reason: str = "") -> Event:
     event = _authorize(actor, event)
     if event.status == EventStatus.CANCELLED:
         raise ValidationError({"__all__": [_("This event is already cancelled.")]})
+    if event.status == EventStatus.DRAFT:
+        # A cancelled event is public (calendars drop it): a draft's title would come out.
+        raise ValidationError({"__all__": [_("A draft was never public: there is nothing to cancel. Keep it as a draft or publish it.")]})
     now = timezone.now()
     active = Registration.objects.filter(event=event, status__in=ACTIVE_STATUSES)
     user_ids = list(active.values_list("user_id", flat=True))
@@ -247,11 +251,22 @@ def delete_session(*, actor: Any, session: EventSession) -> None:
 
 @transaction.atomic
 def add_material(*, actor: Any, event: Event, fields: dict) -> EventMaterial:
+    """A file is checked (materials.check_material), stored privately under a random name and
+    served only through views.material_download; a link is kept as given."""
     event = _authorize(actor, event)
+    fields = dict(fields)
+    upload = fields.pop("file", None) or None
     material = EventMaterial(event=event, **fields)
-    material.full_clean()
-    if not material.file and not material.link:
+    material.full_clean(exclude=["file"])
+    if upload is None and not material.link:
         raise ValidationError({"link": [_("Give a file or a link.")]})
+    if upload is not None:
+        checked = check_material(upload, actor=actor)
+        material.original_name = checked.original_name
+        material.content_type = checked.content_type
+        # The file is written before its row. On a rollback it stays behind under a random name
+        # that no row points to, so it is never served.
+        material.file.save(checked.file.name, checked.file, save=False)
     material.save()
     return material
 
@@ -259,7 +274,10 @@ def add_material(*, actor: Any, event: Event, fields: dict) -> EventMaterial:
 @transaction.atomic
 def delete_material(*, actor: Any, material: EventMaterial) -> None:
     _authorize(actor, material.event)
+    name, storage = material.file.name, material.file.storage
     material.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 # Registration -----------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ urlpatterns = [
     path("<int:pk>/sessions/", views.session_add, name="session_add"),
     path("<int:pk>/sessions/<int:item_id>/delete/", views.session_delete, name="session_delete"),
     path("<int:pk>/materials/", views.material_add, name="material_add"),
+    path("<int:pk>/materials/<int:item_id>/", views.material_download, name="material_download"),
     path("<int:pk>/materials/<int:item_id>/delete/", views.material_delete, name="material_delete"),
     path("<int:pk>/check-in/", views.checkin_page, name="checkin"),
     path("<int:pk>/check-in/counts/", views.checkin_counts, name="checkin_counts"),

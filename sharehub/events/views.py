@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.core.ratelimit import ratelimit_writes
+from sharehub.core.uploads import private_file_response
 from sharehub.organizations.models import Organization
 
 from . import selectors, services
@@ -41,14 +42,17 @@ from .forms import (
 )
 from .models import EventMaterial, EventQuestion, EventSession, Registration, RegistrationStatus
 from .notices import qr_png
-from .permissions import can_manage_event
+from .permissions import can_manage_event, can_see_materials, materials_public
 
 REGISTER_RATE = "30/h"
 MESSAGE_RATE = "10/h"
 
 
 def _organizations_with_events() -> list[Organization]:
-    return list(Organization.objects.filter(events__status="published").distinct().order_by("name_ko"))
+    # Published organizations only: a pending or hidden one's name is not shown (nor are its events).
+    return list(
+        Organization.objects.filter(events__status="published", moderation_status="published").distinct().order_by("name_ko")
+    )
 
 
 def _filter_context(request: HttpRequest, filters) -> dict:
@@ -167,7 +171,7 @@ def _detail_context(request: HttpRequest, event, form=None) -> dict:
         "can_manage": can_manage_event(request.user, event),
         "show_online": bool(registration and registration.status == RegistrationStatus.CONFIRMED),
         "can_cancel": bool(registration and registration.is_active and now < event.cancellable_until),
-        "materials": list(event.materials.all()) if event.ends_at <= now else [],
+        "materials": list(event.materials.all()) if materials_public(event, now) else [],
         "sessions": list(event.sessions.all()),
         "ended": event.ends_at <= now,
         "open": event.registration_open(now),
@@ -504,6 +508,22 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def material_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _add_part(request, pk, MaterialForm, "material", services.add_material, files=True)
+
+
+@require_safe
+def material_download(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    """A material's file, under the event page's rule (permissions.can_see_materials): 404 to
+    anyone the page does not show it to; the organizer always. Never served from /media/."""
+    event = selectors.get_event_for(request.user, pk)
+    material = get_object_or_404(EventMaterial.objects.exclude(file=""), pk=item_id, event=event)
+    if not can_see_materials(request.user, event):
+        raise Http404
+    return private_file_response(
+        material.file,
+        filename=material.original_name or material.title,
+        content_type=material.content_type or "application/octet-stream",
+        private=not can_see_materials(None, event),
+    )
 
 
 def _delete_part(request: HttpRequest, pk: int, model, service, keyword: str, item_id: int) -> HttpResponse:

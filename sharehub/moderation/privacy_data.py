@@ -1,7 +1,7 @@
 """Moderation's part of the privacy registry.
 
-Reports a person made are kept after erasure (moderators still need them) but lose their
-reporter; the text of the details stays because it describes the content, not the reporter.
+Reports a person made are kept after erasure (moderators still need the reason and the outcome)
+but lose their reporter and the free text of their details, which often says who wrote it.
 """
 
 from __future__ import annotations
@@ -30,4 +30,4 @@ def export_moderation(user) -> dict[str, Any]:
 
 
 def erase_moderation(user) -> None:
-    Report.objects.filter(reporter=user).update(reporter=None)
+    Report.objects.filter(reporter=user).update(reporter=None, details="")

@@ -7,7 +7,7 @@ without it, a `created_by` attribute is used.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -15,6 +15,7 @@ from django.db import models
 from .models import Moderated
 
 _models: dict[str, type[models.Model]] = {}
+_queue_sections: dict[str, Callable[[], dict]] = {}
 
 
 def register_moderated(model: type[models.Model]) -> type[models.Model]:
@@ -52,3 +53,13 @@ def authors_of(obj: models.Model) -> list:
 def url_of(obj: models.Model) -> str:
     get_url = getattr(obj, "get_absolute_url", None)
     return get_url() if callable(get_url) else ""
+
+
+def register_queue_section(template: str, context: Callable[[], dict]) -> None:
+    """Another app's section of the queue page, for review work that is not a `Moderated` object
+    (an organization's new name, say): `template` is rendered with `data`, what `context()` returns."""
+    _queue_sections[template] = context
+
+
+def queue_sections() -> list[tuple[str, Callable[[], dict]]]:
+    return list(_queue_sections.items())

@@ -23,7 +23,7 @@ from sharehub.core.ratelimit import ratelimit_writes
 from . import selectors, services
 from .forms import DecisionForm, ReportDecisionForm, ReportForm
 from .permissions import can_moderate
-from .registry import url_of
+from .registry import queue_sections, url_of
 
 DONE_MESSAGES = {
     "publish": gettext_lazy("Published."),
@@ -89,6 +89,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         sections=selectors.queue_overview(),
         reports=selectors.attach_targets(list(reports[: selectors.QUEUE_SECTION_SIZE])),
         reports_count=reports.count(),
+        extra_sections=[{"template": template, "data": data()} for template, data in queue_sections()],
     )
     return render(request, "moderation/queue.html", context)
 

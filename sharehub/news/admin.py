@@ -18,7 +18,8 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ("title_ko", "title_en", "slug")
     raw_id_fields = ("organization", "created_by", "published_by", "moderated_by")
     filter_horizontal = ("tags", "districts")
-    readonly_fields = ("status", "publish_at", "published_by", "submitted_at", "announced_at", "moderation_status")
+    # The cover goes through the checked, re-encoding service (core.images), not the admin.
+    readonly_fields = ("status", "publish_at", "published_by", "submitted_at", "announced_at", "moderation_status", "cover_image")
     exclude = ("listings",)
 
 

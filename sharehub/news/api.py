@@ -11,10 +11,11 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 
 from sharehub.accounts.auth import optional_user
 from sharehub.core.api_errors import ErrorOut
+from sharehub.core.api_types import page_query
 from sharehub.core.pagination import api_page
 
 from . import selectors
@@ -127,7 +128,7 @@ def _item(article: Article, request: HttpRequest, highlights: dict) -> dict:
     summary="List public articles",
     description=FILTERS_DESCRIPTION + " 20 per page.",
 )
-def list_articles(request: HttpRequest, page: int = Query(1, ge=1)):
+def list_articles(request: HttpRequest, page: int = page_query()):
     filters = selectors.parse_filters(request.GET)
     if filters.errors:
         raise ValidationError(filters.errors)

@@ -16,16 +16,16 @@ class NewsConfig(AppConfig):
         from sharehub.notifications.kinds import register_kind
         from sharehub.search.registry import register_searchable
 
-        from django.db.models.signals import post_save
-
         from . import notices, privacy_data, tasks
-        from .handlers import on_moderation_saved
         from .models import Article
-        from .search_index import article_document
+        from .search_index import ARTICLE_STATE_FIELDS, article_document
 
         register_moderated(Article)
-        register_searchable(Article, document=article_document)
-        post_save.connect(on_moderation_saved, sender=Article, dispatch_uid="news.reindex_on_moderation")
+        # A moderator hiding or restoring an article saves only its moderation fields: the search
+        # app's receiver takes it out of the index, or puts it back, in the same transaction.
+        register_searchable(
+            Article, document=article_document, public=Article.objects.public, state_fields=ARTICLE_STATE_FIELDS
+        )
         register_kind(notices.KIND_REVIEW, _("Stories submitted for review (editors)"))
         register_kind(notices.KIND_DECISION, _("Editors' decisions on my articles"))
         register_periodic("news.announce_scheduled", tasks.announce_scheduled_articles, every=timedelta(minutes=5))

@@ -5,9 +5,13 @@ with the Creative Commons RSS module (`<creativeCommons:license>`)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
@@ -19,6 +23,16 @@ from .licences import licence_info
 from .models import Article, Tag
 
 CC_RSS_NAMESPACE = "http://backend.userland.com/creativeCommonsRssModule"
+
+
+def article_tag_uri(article: Article) -> str:
+    """tag:<the hub's host>,<the day the article was created>:article-<id>, e.g.
+    tag:sharehub.seoul.go.kr,2026-03-01:article-12."""
+    host = (urlsplit(settings.SHAREHUB_SITE_URL).hostname or "").lower()
+    if not host or ":" in host:  # an IPv6 literal is no tagging authority
+        host = "localhost"
+    day = timezone.localdate(article.created_at).isoformat()
+    return f"tag:{host},{day}:article-{article.pk}"
 
 
 class LicensedRss(Rss201rev2Feed):
@@ -75,6 +89,10 @@ class ArticlesFeed(Feed):
         return item.get_absolute_url()
 
     def item_guid(self, item: Article) -> str:
+        # Atom's <id> must be an IRI (RFC 4287 §4.2.6): a tag URI (RFC 4151) that stays the same
+        # when the article's address changes. RSS keeps the guid its readers already know.
+        if issubclass(self.feed_type, Atom1Feed):
+            return article_tag_uri(item)
         return f"sharehub-article-{item.pk}"
 
     item_guid_is_permalink = False

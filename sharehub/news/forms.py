@@ -143,6 +143,6 @@ class ArticleFilterForm(forms.Form):
 
     def __init__(self, *args, errors: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"type": "search"})
+        self.fields["q"].widget.input_type = "search"  # one type attribute (attrs["type"] would add a second)
         self.fields["tag"].choices = [("", _("All tags"))] + [(t.slug, t.name) for t in tags_in_use()]
         self.filter_errors = errors or {}

@@ -1,8 +1,9 @@
 """What the search index holds for an article (SEARCH's contract).
 
-Only public articles are in the index: its autocomplete answers anyone, so a draft's title must
-never be in it. A scheduled article is indexed by the periodic task when it comes due; the news
-selectors also keep only public articles from the hits, so nothing unpublished is ever listed."""
+Only public articles (`Article.objects.public`, the rule registered in apps.py) are in the index:
+its autocomplete answers anyone, so a draft's title must never be in it. A scheduled article is
+indexed by the periodic task when it comes due; the search selectors also keep only public
+articles from the hits, so nothing unpublished is ever listed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from typing import Any
 from django.utils.html import strip_tags
 
 from .models import Article
+
+# Saved alone (a moderator's decision, a status change), these may make an article public or not.
+ARTICLE_STATE_FIELDS = ("moderation_status", "status", "publish_at")
 
 
 def article_document(article: Article) -> Any:
@@ -39,9 +43,6 @@ def article_document(article: Article) -> Any:
 def reindex_article(article: Article) -> None:
     """Index a public article, take any other out. Call inside the writing transaction: the index
     commits or rolls back with the article."""
-    from sharehub.search.services import index_object, remove_object
+    from sharehub.search.services import index_object
 
-    if article.is_public:
-        index_object(article)
-    else:
-        remove_object(article)
+    index_object(article)

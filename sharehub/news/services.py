@@ -133,9 +133,9 @@ def _check_authorship(actor: Any, *, kind: str, organization: Organization | Non
             raise ValidationError(errors)
 
 
-def _prepare_cover(article: Article, image: Any, errors: dict) -> None:
+def _prepare_cover(article: Article, image: Any, errors: dict, *, actor: Any) -> None:
     try:
-        article.cover_image = prepare_image(image, field="cover_image", max_bytes=COVER_MAX_BYTES, max_side=COVER_MAX_SIDE)
+        article.cover_image = prepare_image(image, actor=actor, field="cover_image", max_bytes=COVER_MAX_BYTES, max_side=COVER_MAX_SIDE)
     except ValidationError as error:
         _merge(errors, error)
 
@@ -213,7 +213,7 @@ def _create_article(*, actor, kind, title_ko, organization, tags, listings, dist
     _apply(article, {"kind": kind, "title_ko": title_ko, "organization": organization, "licence": licence, **fields})
     errors: dict[str, list] = {}
     if cover_image is not None:
-        _prepare_cover(article, cover_image, errors)
+        _prepare_cover(article, cover_image, errors, actor=actor)
     tag_objects = _collect(errors, _tags_from, tags)
     _validate(article, errors)
     article.slug = _unique_slug(article)
@@ -273,7 +273,7 @@ def _update_article(*, actor, article, tags, listings, districts, cover_image, r
     errors: dict[str, list] = {}
     new_file = False
     if cover_image is not None:
-        _prepare_cover(locked, cover_image, errors)
+        _prepare_cover(locked, cover_image, errors, actor=actor)
         new_file = "cover_image" not in errors
     elif remove_cover:
         locked.cover_image = ""

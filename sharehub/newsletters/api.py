@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from sharehub.core.api_errors import ERRORS, ErrorOut
+from sharehub.core.api_types import HeaderText, Id, page_query
 from sharehub.core.pagination import api_page
 from sharehub.core.ratelimit import check
 
@@ -37,9 +38,9 @@ class TopicOut(Schema):
 
 class SubscribeIn(Schema):
     email: str
-    topics: list[int]
+    topics: list[Id]
     language: str = "ko"
-    district: int | None = None
+    district: Id | None = None
 
 
 class TokenIn(Schema):
@@ -59,14 +60,14 @@ class SubscriberOut(Schema):
 
 
 class CampaignIn(Schema):
-    subject_ko: str
-    subject_en: str = ""
+    subject_ko: HeaderText
+    subject_en: HeaderText = ""
     body_html_ko: str
     body_html_en: str = ""
     body_text_ko: str
     body_text_en: str = ""
-    topics: list[int] = []
-    districts: list[int] = []
+    topics: list[Id] = []
+    districts: list[Id] = []
     languages: list[str] = []
     roles: list[Role] = []
 
@@ -84,6 +85,7 @@ class CampaignOut(Schema):
     subject_ko: str
     subject_en: str | None
     status: str
+    failure_reason: str
     scheduled_at: datetime | None
     started_at: datetime | None
     finished_at: datetime | None
@@ -127,6 +129,7 @@ def _campaign_out(campaign: Campaign) -> dict:
         "subject_ko": campaign.subject_ko,
         "subject_en": campaign.subject_en,
         "status": campaign.status,
+        "failure_reason": campaign.failure_reason,
         "scheduled_at": campaign.scheduled_at,
         "started_at": campaign.started_at,
         "finished_at": campaign.finished_at,
@@ -201,7 +204,7 @@ def bounce(request: HttpRequest, payload: BounceIn):
 
 
 @router.get("/campaigns", response={200: CampaignPage, **ERRORS}, summary="Campaigns (city staff)")
-def list_campaigns(request: HttpRequest, page: int = 1):
+def list_campaigns(request: HttpRequest, page: int = page_query()):
     actor = _staff(request)
     queryset = selectors.campaigns_for_staff(actor).prefetch_related("topics", "districts")
     return api_page(request, queryset, page, item=_campaign_out)
@@ -223,20 +226,34 @@ def create_campaign(request: HttpRequest, payload: CampaignIn):
 
 
 @router.get("/campaigns/{campaign_id}", response={200: CampaignOut, **ERRORS}, summary="A campaign with its progress")
-def get_campaign(request: HttpRequest, campaign_id: int):
+def get_campaign(request: HttpRequest, campaign_id: Id):
     return _campaign_out(selectors.get_campaign_for(request.auth, campaign_id))
 
 
 @router.post("/campaigns/{campaign_id}/send", response={200: CampaignOut, **ERRORS}, summary="Send now, or schedule")
-def send_campaign(request: HttpRequest, campaign_id: int, payload: SendIn):
+def send_campaign(request: HttpRequest, campaign_id: Id, payload: SendIn):
     campaign = selectors.get_campaign_for(request.auth, campaign_id)
     services.start_sending(actor=request.auth, campaign=campaign, when=payload.scheduled_at)
     campaign.refresh_from_db()
     return _campaign_out(campaign)
 
 
+@router.post(
+    "/campaigns/{campaign_id}/retry",
+    response={200: CampaignOut, **ERRORS},
+    summary="Retry a failed campaign",
+    description="A campaign whose sending stopped on an error (`status` failed, `failure_reason`) is sent again; "
+    "recipients who already received it do not get it twice.",
+)
+def retry_campaign(request: HttpRequest, campaign_id: Id):
+    campaign = selectors.get_campaign_for(request.auth, campaign_id)
+    campaign = services.retry(actor=request.auth, campaign=campaign)
+    campaign.refresh_from_db()
+    return _campaign_out(campaign)
+
+
 @router.post("/campaigns/{campaign_id}/test", response={200: MessageOut, **ERRORS}, summary="Send a test to myself")
-def test_campaign(request: HttpRequest, campaign_id: int):
+def test_campaign(request: HttpRequest, campaign_id: Id):
     campaign = selectors.get_campaign_for(request.auth, campaign_id)
     services.send_test(actor=request.auth, campaign=campaign)
     return {"detail": _("A test was sent to %(email)s.") % {"email": request.auth.email}}

@@ -18,4 +18,9 @@ class NewslettersConfig(AppConfig):
 
         register_periodic("newsletters.run_due_campaigns", run_due_campaigns, every=timedelta(minutes=1))
         register_periodic("newsletters.purge_unconfirmed", purge_unconfirmed_subscribers, every=timedelta(days=1))
-        privacy.register("newsletters", export=privacy_data.export_subscriptions, erase=privacy_data.erase_subscriptions)
+        privacy.register(
+            "newsletters",
+            export=privacy_data.export_subscriptions,
+            erase=privacy_data.erase_subscriptions,
+            identifiers=privacy_data.consent_ips,
+        )

@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sharehub.core.validators import validate_header_value
+
 
 def new_secret() -> str:
     return secrets.token_hex(16)
@@ -138,8 +140,11 @@ class Campaign(models.Model):
         PAUSED = "paused", _("Paused")
         SENT = "sent", pgettext_lazy("campaign status", "Sent")
         CANCELLED = "cancelled", _("Cancelled")
+        # Sending stopped on an error of the campaign itself (not of one recipient): see failure_reason.
+        FAILED = "failed", _("Failed")
 
-    subject = models.CharField(_("subject"), max_length=200)
+    # A mail header: one line (header injection), checked by forms, the API and the admin alike.
+    subject = models.CharField(_("subject"), max_length=200, validators=[validate_header_value])
     body_html = models.TextField(_("HTML body"))
     body_text = models.TextField(_("plain text body"))
     # The segment: an empty choice means "everyone" on that axis; axes combine with AND.
@@ -158,6 +163,7 @@ class Campaign(models.Model):
     total_count = models.PositiveIntegerField(_("recipients"), default=0)
     sent_count = models.PositiveIntegerField(_("sent"), default=0)
     failed_count = models.PositiveIntegerField(_("failed"), default=0)
+    failure_reason = models.TextField(_("reason for the failure"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -170,7 +176,7 @@ class Campaign(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "scheduled", "sending", "paused", "sent", "cancelled"]),
+                condition=models.Q(status__in=["draft", "scheduled", "sending", "paused", "sent", "cancelled", "failed"]),
                 name="newsletter_campaign_status_valid",
             ),
             models.CheckConstraint(
@@ -185,7 +191,8 @@ class Campaign(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.SCHEDULED)
+        # A failed campaign can be corrected before it is retried.
+        return self.status in (self.Status.DRAFT, self.Status.SCHEDULED, self.Status.FAILED)
 
     def role_labels(self) -> list[str]:
         return [str(Role(role).label) for role in self.roles if role in Role.values]

@@ -9,9 +9,11 @@ from __future__ import annotations
 import email.policy
 from dataclasses import dataclass
 from email.message import EmailMessage as MimeMessage
-from urllib.parse import quote
+import ipaddress
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,6 +22,7 @@ from django.utils.safestring import mark_safe
 
 from sharehub.core.i18n import hub_name
 from sharehub.core.sanitize import clean_html
+from sharehub.core.validators import validate_header_value
 
 from . import conf
 from .models import Campaign
@@ -46,6 +49,17 @@ def localized(campaign: Campaign, field: str, language: str) -> str:
     return getattr(campaign, f"{field}_{language}", "") or getattr(campaign, f"{field}_{other}", "") or ""
 
 
+def check_headers(campaign: Campaign, language: str) -> None:
+    """The subject goes into a mail header: a line break (saved before it was refused, or by
+    another way than the forms) is a field error, not a mail that cannot be built."""
+    other = "en" if language == "ko" else "ko"
+    field = f"subject_{language}" if getattr(campaign, f"subject_{language}", "") else f"subject_{other}"
+    try:
+        validate_header_value(getattr(campaign, field, "") or "")
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+
+
 def safe_body(campaign: Campaign, language: str) -> str:
     return clean_html(localized(campaign, "body_html", language))
 
@@ -69,15 +83,35 @@ def list_id() -> str:
     return f"newsletter.{host}"
 
 
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def one_click_url(url: str) -> str:
+    """RFC 8058 wants an HTTPS address: a site configured with http:// (behind a proxy that
+    terminates TLS) still announces https://, except on a loopback address (development)."""
+    parts = urlsplit(url)
+    if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+        return "https" + url[len("http") :]
+    return url
+
+
 def list_unsubscribe_header(url: str, token: str) -> str:
     """RFC 2369 / RFC 8058: the HTTPS address first, then a mailto the city's mailbox can act on."""
-    value = f"<{url}>"
+    value = f"<{one_click_url(url)}>"
     if mailto := conf.unsubscribe_mailto():
         value += f", <mailto:{mailto}?subject={quote('unsubscribe ' + token)}>"
     return value
 
 
 def render_campaign(campaign: Campaign, language: str) -> RenderedCampaign:
+    """Raises ValidationError (by field) when the campaign cannot be a mail."""
+    check_headers(campaign, language)
     with translation.override(language):
         subject = localized(campaign, "subject", language)
         context = {

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import formatdate, parseaddr
 
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, mailers
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -291,6 +292,7 @@ class SendReport:
     skipped: int = 0
     batches: int = 0
     finished: bool = False
+    failure: str = ""
 
 
 class CampaignSender:
@@ -324,6 +326,21 @@ class CampaignSender:
         return self.rendered[language]
 
     def run(self, *, max_batches: int | None = None) -> SendReport:
+        """Send batches; an error of the campaign itself (it cannot be built as a mail, the
+        database fails…) stops it in 'failed' with the reason, instead of 'sending' for ever
+        (the periodic job would take it up again and again). One recipient's refusal is not
+        such an error: it is recorded on that delivery."""
+        try:
+            return self._run(max_batches=max_batches)
+        except Exception as error:
+            logger.exception("campaign %s failed", self.campaign_id)
+            self.report.failure = failure_reason(error)
+            from .services import fail_campaign
+
+            fail_campaign(self.campaign_id, reason=self.report.failure)
+            return self.report
+
+    def _run(self, *, max_batches: int | None = None) -> SendReport:
         if not self.still_sending():
             return self.report
         list_recipients(self.campaign_id)
@@ -416,6 +433,15 @@ class CampaignSender:
             from .services import mark_bounced
 
             mark_bounced(email=recipient.email, reason=error)
+
+
+def failure_reason(error: Exception) -> str:
+    """What staff read on the campaign's page: field errors as they are, anything else by its type."""
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            return " ".join(f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages)
+        return " ".join(error.messages)
+    return f"{type(error).__name__}: {error}"
 
 
 MARK_SENT_SQL = "UPDATE {table} SET status = %s, sent_at = %s WHERE id = %s AND status = %s AND claimed_by = %s"

@@ -28,7 +28,7 @@ from sharehub.places.models import District
 
 from . import conf, render, tokens
 from .consent import CONSENT_VERSION, consent_text
-from .models import Campaign, ConsentRecord, Subscriber, Subscription, Topic, new_secret
+from .models import Campaign, ConsentRecord, Delivery, Subscriber, Subscription, Topic, new_secret
 from .permissions import can_manage_newsletters
 
 # Throw-away mailbox services: a sign-up from one of them is refused (the usual spam pattern).
@@ -371,8 +371,9 @@ def start_sending(*, actor: Any, campaign: Campaign, when: datetime | None = Non
     _require_staff(actor)
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        if not campaign.is_editable:
+        if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED):
             raise ValidationError(_("This campaign has already been sent or is being sent."))
+        check_sendable(campaign)
         if when is not None and when > timezone.now():
             campaign.status = Campaign.Status.SCHEDULED
             campaign.scheduled_at = when
@@ -383,6 +384,50 @@ def start_sending(*, actor: Any, campaign: Campaign, when: datetime | None = Non
         campaign.started_at = timezone.now()
         campaign.save(update_fields=["status", "started_at", "updated_at"])
         log_action(actor=actor, action="newsletters.campaign.send", target=campaign)
+        transaction.on_commit(partial(_enqueue_sending, campaign.pk))
+    return campaign
+
+
+def check_sendable(campaign: Campaign) -> None:
+    """Every language version can be built as a mail (field errors otherwise)."""
+    for language in offered_languages():
+        render.render_campaign(campaign, language)
+
+
+FAILURE_REASON_MAX = 1000
+
+
+def fail_campaign(campaign_id: int, *, reason: str) -> bool:
+    """Sending stopped on an error of the campaign itself: it stops in 'failed' with the reason
+    (shown to staff, who may correct it and retry) instead of staying 'sending' for ever.
+    Called by the worker; True when this call moved it."""
+    with transaction.atomic():
+        changed = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SENDING).update(
+            status=Campaign.Status.FAILED, failure_reason=(reason or "")[:FAILURE_REASON_MAX], updated_at=timezone.now()
+        )
+    return bool(changed)
+
+
+def retry(*, actor: Any, campaign: Campaign) -> Campaign:
+    """Send a failed campaign again. What was sent stays sent (the delivery rows): only the rest
+    goes. When nothing had gone yet, the recipients are listed anew, so a corrected segment counts."""
+    _require_staff(actor)
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status != Campaign.Status.FAILED:
+            raise ValidationError(_("Only a failed campaign can be retried."))
+        check_sendable(campaign)
+        deliveries = Delivery.objects.filter(campaign=campaign)
+        if not deliveries.exclude(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]).exists():
+            deliveries.delete()
+            campaign.recipients_ready = False
+            campaign.total_count = 0
+        campaign.status = Campaign.Status.SENDING
+        campaign.failure_reason = ""
+        campaign.last_batch_at = None
+        campaign.started_at = campaign.started_at or timezone.now()
+        campaign.save(update_fields=["status", "failure_reason", "last_batch_at", "started_at", "recipients_ready", "total_count", "updated_at"])
+        log_action(actor=actor, action="newsletters.campaign.retry", target=campaign)
         transaction.on_commit(partial(_enqueue_sending, campaign.pk))
     return campaign
 
@@ -424,7 +469,10 @@ def cancel(*, actor: Any, campaign: Campaign) -> Campaign:
     _require_staff(actor)
     with transaction.atomic():
         changed = Campaign.objects.filter(
-            pk=campaign.pk, status__in=[Campaign.Status.SCHEDULED, Campaign.Status.SENDING, Campaign.Status.PAUSED, Campaign.Status.DRAFT]
+            pk=campaign.pk,
+            status__in=[
+                Campaign.Status.SCHEDULED, Campaign.Status.SENDING, Campaign.Status.PAUSED, Campaign.Status.DRAFT, Campaign.Status.FAILED
+            ],
         ).update(status=Campaign.Status.CANCELLED, finished_at=timezone.now())
         if not changed:
             raise ValidationError(_("This campaign has already been sent."))

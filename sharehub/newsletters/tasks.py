@@ -20,7 +20,9 @@ def send_campaign(campaign_id: int) -> dict:
     from .sending import CampaignSender
 
     report = CampaignSender(campaign_id).run()
-    return {"sent": report.sent, "failed": report.failed, "retried": report.retried, "finished": report.finished}
+    return {
+        "sent": report.sent, "failed": report.failed, "retried": report.retried, "finished": report.finished, "failure": report.failure
+    }
 
 
 STALLED_AFTER = timedelta(minutes=2)

@@ -243,7 +243,11 @@ def campaign_preview(request: HttpRequest, pk: int, language: str) -> HttpRespon
     campaign = selectors.get_campaign_for(request.user, pk)
     if language not in services.offered_languages():
         raise Http404
-    rendered = mail_render.render_campaign(campaign, language)
+    try:
+        rendered = mail_render.render_campaign(campaign, language)
+    except ValidationError as error:
+        _error_messages(request, error)
+        return redirect("newsletters:campaign", pk=pk)
     _html, text, _url = rendered.for_token("preview")
     return render(
         request,
@@ -252,7 +256,7 @@ def campaign_preview(request: HttpRequest, pk: int, language: str) -> HttpRespon
     )
 
 
-ACTIONS = {"test", "send", "schedule", "unschedule", "pause", "resume", "cancel"}
+ACTIONS = {"test", "send", "schedule", "unschedule", "pause", "resume", "cancel", "retry"}
 
 
 @login_required
@@ -265,8 +269,11 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "test":
             languages = services.send_test(actor=request.user, campaign=campaign)
             messages.success(request, _("A test was sent to %(email)s (%(count)d languages).") % {"email": request.user.email, "count": len(languages)})
-        elif action == "send":
-            services.start_sending(actor=request.user, campaign=campaign)
+        elif action in ("send", "retry"):
+            if action == "send":
+                services.start_sending(actor=request.user, campaign=campaign)
+            else:
+                services.retry(actor=request.user, campaign=campaign)
             messages.success(request, _("Sending has started."))
         elif action == "schedule":
             form = ScheduleForm(request.POST)
@@ -278,9 +285,20 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             getattr(services, action)(actor=request.user, campaign=campaign)
             messages.success(request, _("Done."))
     except ValidationError as error:
+        _error_messages(request, error)
+    return redirect("newsletters:campaign", pk=pk)
+
+
+def _error_messages(request: HttpRequest, error: ValidationError) -> None:
+    """Field errors (a subject that cannot be a mail header) name the field they belong to."""
+    if hasattr(error, "error_dict"):
+        labels = {"subject_ko": _("Subject (Korean)"), "subject_en": _("Subject (English)")}
+        for field, field_messages in error.message_dict.items():
+            for message in field_messages:
+                messages.error(request, f"{labels[field]}: {message}" if field in labels else message)
+    else:
         for message in error.messages:
             messages.error(request, message)
-    return redirect("newsletters:campaign", pk=pk)
 
 
 @login_required

@@ -8,6 +8,7 @@ from functools import partial
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 
+from . import demo_mailbox
 from .models import OutboundEmail
 
 
@@ -25,6 +26,7 @@ def queue_message(message: EmailMessage, *, kind: str = "", user=None) -> Outbou
         body_html=html,
         headers=dict(message.extra_headers),
         attachments=[_stored(attachment) for attachment in message.attachments],
+        demo_reader=demo_mailbox.reader_for_new_mail(kind=kind),
     )
     transaction.on_commit(partial(enqueue_send, outbound.pk))
     return outbound

@@ -60,6 +60,9 @@ class OutboundEmail(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Demo mode only (SHAREHUB_DEMO_MAILBOX): the browser session that asked for this mail for
+    # itself (sign-up, password reset, …) and may read it in the demo mailbox. Empty otherwise.
+    demo_reader = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("outgoing e-mail")

@@ -4,6 +4,8 @@ Erasure deletes the person's notifications and preferences. E-mails sent to them
 row (the outbox is the hub's record that a message went out, with its status and time) but lose
 everything personal: recipient, subject (replaced by "[erased]"), bodies, headers and error.
 An e-mail still waiting to be sent is marked failed, since it no longer has anyone to go to.
+Messages to other people that named the person (an invitation from them, a notice that they
+joined) keep their text with the person's name, e-mail or IP address replaced.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from email.utils import getaddresses
 from typing import Any
 
 from django.db.models import Q
+
+from sharehub.core import privacy
 
 from .models import Notification, NotificationPreference, OutboundEmail
 
@@ -61,4 +65,19 @@ def erase_notifications(user) -> None:
     NotificationPreference.objects.filter(user=user).delete()
     emails = OutboundEmail.objects.filter(_addressed_to(user))
     emails.filter(status=OutboundEmail.Status.QUEUED).update(status=OutboundEmail.Status.FAILED, next_attempt_at=None)
-    emails.update(user=None, to=[], subject=ERASED_SUBJECT, body_text="", body_html="", headers={}, last_error="")
+    emails.update(user=None, to=[], subject=ERASED_SUBJECT, body_text="", body_html="", headers={}, last_error="", demo_reader="")
+    _scrub_mentions(user)
+
+
+def _scrub_mentions(user) -> None:
+    identifiers = privacy.identifiers_of(user)
+    since = {"created_at__gte": user.date_joined}
+    for notification in Notification.objects.filter(privacy.mentions(identifiers, "title", "body"), **since):
+        notification.title = privacy.scrub(notification.title, identifiers)
+        notification.body = privacy.scrub(notification.body, identifiers)
+        notification.save(update_fields=["title", "body"])
+    fields = ("subject", "body_text", "body_html", "headers", "last_error")
+    for email in OutboundEmail.objects.filter(privacy.mentions(identifiers, *fields), **since):
+        for field in fields:
+            setattr(email, field, privacy.scrub(getattr(email, field), identifiers))
+        email.save(update_fields=list(fields))

@@ -40,20 +40,29 @@ def preferences_for(*, user) -> list[KindPreference]:
     return [KindPreference(kind=kind, email=chosen.get(kind.code, kind.email_default)) for kind in all_kinds()]
 
 
+# What staff may see of a mail: enough to support people, never a body, header or attachment
+# (they carry sign-up, reset, invitation and newsletter links meant for the recipient alone).
+OUTBOX_METADATA = (
+    "kind", "from_email", "to", "subject", "status", "attempts", "last_error",
+    "next_attempt_at", "created_at", "sent_at",
+)
+
+
 def outbox(*, actor, query: str = "") -> QuerySet[OutboundEmail]:
-    """Every e-mail the hub sent, newest first, without the bodies (they are read one at a time)."""
+    """Every e-mail the hub sent, newest first: metadata only (OUTBOX_METADATA)."""
     if not can_read_outbox(actor):
         raise Http404
-    queryset = OutboundEmail.objects.defer("body_text", "body_html", "headers")
+    queryset = OutboundEmail.objects.only(*OUTBOX_METADATA)
     if query := query.strip():
         queryset = queryset.filter(Q(to__icontains=query) | Q(subject__icontains=query))
     return queryset
 
 
 def get_outbound_for(actor, *, outbound_id: int) -> OutboundEmail:
+    """One e-mail's metadata for staff (OUTBOX_METADATA); its body is for the recipient alone."""
     if not can_read_outbox(actor):
         raise Http404
-    outbound = OutboundEmail.objects.filter(pk=outbound_id).first()
+    outbound = OutboundEmail.objects.only(*OUTBOX_METADATA).filter(pk=outbound_id).first()
     if outbound is None:
         raise Http404
     return outbound

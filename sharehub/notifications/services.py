@@ -67,7 +67,8 @@ def notify(
                 "preferences_url": absolute_url(reverse("notifications:preferences")),
             }
             message = EmailMultiAlternatives(
-                subject=f"[{hub_name()}] {title_text}",
+                # One line whatever the title holds: a line break would make the mail fail (header injection).
+                subject=" ".join(f"[{hub_name()}] {title_text}".split()),
                 body=render_to_string("notifications/email/notification.txt", context),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[user.email],

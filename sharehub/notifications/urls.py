@@ -10,4 +10,6 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<int:outbound_id>/", views.outbox_detail, name="outbox_detail"),
+    path("demo-mailbox/", views.demo_mailbox_list, name="demo_mailbox"),
+    path("demo-mailbox/<int:outbound_id>/", views.demo_mailbox_detail, name="demo_mailbox_detail"),
 ]

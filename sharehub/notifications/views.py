@@ -1,4 +1,5 @@
-"""Notification pages: the list (mark read, htmx-enhanced), preferences, and the staff outbox."""
+"""Notification pages: the list (mark read, htmx-enhanced), preferences, the staff outbox (metadata
+only) and, in demo mode, the demo mailbox where a browser reads the mail meant for it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from sharehub.core.pagination import paginate, querystring_without_page
 
-from . import selectors, services
+from . import demo_mailbox, selectors, services
 from .forms import OutboxSearchForm, PreferencesForm
 from .permissions import can_read_outbox
 
@@ -81,3 +82,14 @@ def outbox(request: HttpRequest) -> HttpResponse:
 def outbox_detail(request: HttpRequest, outbound_id: int) -> HttpResponse:
     _require_outbox_reader(request)
     return render(request, "notifications/outbox_detail.html", {"message": selectors.get_outbound_for(request.user, outbound_id=outbound_id)})
+
+
+def demo_mailbox_list(request: HttpRequest) -> HttpResponse:
+    """Demo mode only (404 otherwise): the mails this browser asked for and those of its signed-in user."""
+    page = paginate(request, demo_mailbox.mails_for(request).only("to", "subject", "created_at"))
+    return render(request, "notifications/demo_mailbox.html", {"page": page, "query": querystring_without_page(request)})
+
+
+def demo_mailbox_detail(request: HttpRequest, outbound_id: int) -> HttpResponse:
+    message = demo_mailbox.get_mail_for(request, outbound_id=outbound_id)
+    return render(request, "notifications/demo_mailbox_detail.html", {"message": message})

@@ -5,7 +5,7 @@ and the members page is where they change."""
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from .models import Invitation, Membership, Organization
+from .models import Invitation, Membership, NameChangeRequest, Organization
 
 
 class MembershipInline(admin.TabularInline):
@@ -29,6 +29,7 @@ class OrganizationAdmin(TranslationAdmin):
     readonly_fields = [
         "slug", "created_by", "created_at", "updated_at",
         "moderation_status", "moderation_reason", "moderated_by", "moderated_at",
+        "logo",  # uploads go through the checked, re-encoding service (core.images), not the admin
     ]
     inlines = [MembershipInline]
 
@@ -40,6 +41,20 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "organization__name_ko", "organization__name_en"]
     list_select_related = ["organization"]
     readonly_fields = [f.name for f in Invitation._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(NameChangeRequest)
+class NameChangeRequestAdmin(admin.ModelAdmin):
+    """Read-only: decisions go through the review page, which audits and notifies."""
+
+    list_display = ["organization", "name_ko", "status", "requested_by", "requested_at", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["name_ko", "name_en", "organization__name_ko"]
+    list_select_related = ["organization", "requested_by"]
+    readonly_fields = [f.name for f in NameChangeRequest._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -12,16 +12,26 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from sharehub.accounts.auth import optional_user
-from sharehub.core.api_errors import ERRORS, ErrorOut
+from sharehub.core.api_errors import ERRORS, RATE_LIMITED, ErrorOut
+from sharehub.core.api_types import HeaderText, Id, page_query
 from sharehub.core.pagination import api_page
 from sharehub.core.ratelimit import check
 
-from . import selectors, services
-from .models import Invitation, MemberRole, Membership, Organization, OrganizationKind
+from . import name_changes, selectors, services
+from .models import (
+    Invitation,
+    MemberRole,
+    Membership,
+    NameChangeRequest,
+    NameChangeStatus,
+    Organization,
+    OrganizationKind,
+)
+from .permissions import can_edit_organization
 
 router = Router(tags=["organizations"])
 
@@ -32,6 +42,13 @@ INVITE_RATE = "30/h"
 class DistrictRef(Schema):
     slug: str
     name: str
+
+
+class PendingNameOut(Schema):
+    id: int
+    name_ko: str
+    name_en: str
+    requested_at: datetime
 
 
 class OrganizationOut(Schema):
@@ -52,12 +69,18 @@ class OrganizationOut(Schema):
     description_en: str
     logo_url: str | None
     moderation_status: str
+    pending_name: PendingNameOut | None = None
     created_at: datetime
     url: str
 
     @staticmethod
     def resolve_name(obj: Organization) -> str:
         return obj.name
+
+    @staticmethod
+    def resolve_pending_name(obj: Organization) -> NameChangeRequest | None:
+        """The new name waiting for review: shown only to those who may edit (see get/update)."""
+        return getattr(obj, "pending_name_change", None)
 
     @staticmethod
     def resolve_name_en(obj: Organization) -> str:
@@ -102,8 +125,8 @@ class OrganizationPage(Schema):
 class OrganizationIn(Schema):
     """Required fields default to empty so the answer is a translated field error, not a schema one."""
 
-    name_ko: str = ""
-    name_en: str = ""
+    name_ko: HeaderText = ""
+    name_en: HeaderText = ""
     kind: str = ""
     district: str | None = None
     address: str = ""
@@ -115,8 +138,8 @@ class OrganizationIn(Schema):
 
 
 class OrganizationPatch(Schema):
-    name_ko: str | None = None
-    name_en: str | None = None
+    name_ko: HeaderText | None = None
+    name_en: HeaderText | None = None
     kind: str | None = None
     district: str | None = None
     address: str | None = None
@@ -214,7 +237,7 @@ def list_organizations(
     q: str = "",
     district: str = "",
     kind: OrganizationKind | None = None,
-    page: int = Query(1, ge=1),
+    page: int = page_query(),
 ):
     queryset = selectors.search_organizations(q=q[:100], district=district, kind=kind or "")
     return api_page(request, queryset, page)
@@ -222,7 +245,7 @@ def list_organizations(
 
 @router.post(
     "",
-    response={201: OrganizationOut, **ERRORS},
+    response={201: OrganizationOut, **ERRORS, **RATE_LIMITED},
     summary="Create an organization",
     description="The signed-in user becomes its owner. Waits for moderation unless created by city staff.",
 )
@@ -243,6 +266,64 @@ def accept_invitation(request: HttpRequest, payload: AcceptIn):
     return services.accept_invitation(actor=request.auth, token=payload.token)
 
 
+class NameChangeOut(Schema):
+    id: int
+    organization: str
+    name_ko: str
+    name_en: str
+    previous_name_ko: str
+    previous_name_en: str
+    status: NameChangeStatus
+    reason: str
+    requested_at: datetime
+    decided_at: datetime | None
+
+    @staticmethod
+    def resolve_organization(obj: NameChangeRequest) -> str:
+        return obj.organization.slug
+
+
+class NameChangePage(Schema):
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[NameChangeOut]
+
+
+class RejectIn(Schema):
+    reason: str = ""
+
+
+@router.get(
+    "/name-changes",
+    response={200: NameChangePage, **ERRORS},
+    summary="New names waiting for review",
+    description="City staff and moderators. A member's new name for a public organization is published only once approved.",
+)
+def list_name_changes(request: HttpRequest, page: int = page_query()):
+    return api_page(request, selectors.name_changes_for(actor=request.auth), page)
+
+
+@router.post(
+    "/name-changes/{change_id}/approve",
+    response={200: NameChangeOut, **ERRORS},
+    summary="Approve a new name",
+    description="City staff and moderators, never on their own request. The name becomes public at once.",
+)
+def approve_name_change(request: HttpRequest, change_id: Id):
+    return name_changes.approve_name_change(actor=request.auth, change_id=change_id)
+
+
+@router.post(
+    "/name-changes/{change_id}/reject",
+    response={200: NameChangeOut, **ERRORS},
+    summary="Reject a new name",
+    description="City staff and moderators. The `reason` is required; the organization reads it.",
+)
+def reject_name_change(request: HttpRequest, change_id: Id, payload: RejectIn):
+    return name_changes.reject_name_change(actor=request.auth, change_id=change_id, reason=payload.reason)
+
+
 @router.get(
     "/{slug}",
     response={200: OrganizationOut, 404: ErrorOut},
@@ -251,14 +332,20 @@ def accept_invitation(request: HttpRequest, payload: AcceptIn):
     description="Unpublished organizations are found only by their members, moderators and city staff.",
 )
 def get_organization(request: HttpRequest, slug: str):
-    return selectors.get_organization_for(optional_user(request), slug)
+    user = optional_user(request)
+    organization = selectors.get_organization_for(user, slug)
+    if can_edit_organization(user, organization):
+        organization.pending_name_change = selectors.pending_name_change_of(organization)
+    return organization
 
 
 @router.patch(
     "/{slug}",
     response={200: OrganizationOut, **ERRORS},
     summary="Update an organization",
-    description="Owners, editors and city staff. Only the fields sent are changed.",
+    description="Owners, editors and city staff. Only the fields sent are changed. A new name (`name_ko`, `name_en`) "
+    "sent by a member for a public organization waits for review: the public name stays until city staff or a "
+    "moderator approves it, and `pending_name` shows it meanwhile.",
 )
 def update_organization(request: HttpRequest, slug: str, payload: OrganizationPatch):
     organization = selectors.get_organization_for(request.auth, slug)
@@ -285,7 +372,7 @@ def upload_logo(request: HttpRequest, slug: str, logo: File[UploadedFile]):
     summary="Members of an organization",
     description="Visible to its members and city staff.",
 )
-def list_members(request: HttpRequest, slug: str, page: int = Query(1, ge=1)):
+def list_members(request: HttpRequest, slug: str, page: int = page_query()):
     organization = selectors.get_organization_for(request.auth, slug)
     return api_page(request, selectors.members_for(actor=request.auth, organization=organization), page)
 
@@ -296,7 +383,7 @@ def list_members(request: HttpRequest, slug: str, page: int = Query(1, ge=1)):
     summary="Change a member's role",
     description="Owners and city staff. The last owner cannot be made an editor.",
 )
-def change_role(request: HttpRequest, slug: str, user_id: int, payload: RoleIn):
+def change_role(request: HttpRequest, slug: str, user_id: Id, payload: RoleIn):
     organization = selectors.get_organization_for(request.auth, slug)
     return services.change_role(actor=request.auth, organization=organization, member_id=user_id, role=payload.role)
 
@@ -307,7 +394,7 @@ def change_role(request: HttpRequest, slug: str, user_id: int, payload: RoleIn):
     summary="Remove a member, or leave",
     description="With your own user id you leave the organization; owners and city staff remove others. The last owner stays.",
 )
-def remove_member(request: HttpRequest, slug: str, user_id: int):
+def remove_member(request: HttpRequest, slug: str, user_id: Id):
     organization = selectors.get_organization_for(request.auth, slug)
     if user_id == request.auth.pk:
         services.leave_organization(actor=request.auth, organization=organization)
@@ -322,7 +409,7 @@ def remove_member(request: HttpRequest, slug: str, user_id: int):
     summary="Hand ownership over to another member",
     description="An owner makes the member an owner and becomes an editor.",
 )
-def transfer_ownership(request: HttpRequest, slug: str, user_id: int):
+def transfer_ownership(request: HttpRequest, slug: str, user_id: Id):
     organization = selectors.get_organization_for(request.auth, slug)
     return services.transfer_ownership(actor=request.auth, organization=organization, member_id=user_id)
 
@@ -333,14 +420,14 @@ def transfer_ownership(request: HttpRequest, slug: str, user_id: int):
     summary="Pending invitations",
     description="Owners and city staff.",
 )
-def list_invitations(request: HttpRequest, slug: str, page: int = Query(1, ge=1)):
+def list_invitations(request: HttpRequest, slug: str, page: int = page_query()):
     organization = selectors.get_organization_for(request.auth, slug)
     return api_page(request, selectors.invitations_for(actor=request.auth, organization=organization), page)
 
 
 @router.post(
     "/{slug}/invitations",
-    response={201: InvitationOut, **ERRORS},
+    response={201: InvitationOut, **ERRORS, **RATE_LIMITED},
     summary="Invite someone by e-mail",
     description="Owners and city staff. The invitation e-mail carries a signed link that expires.",
 )
@@ -359,7 +446,7 @@ def create_invitation(request: HttpRequest, slug: str, payload: InvitationIn):
     summary="Withdraw an invitation",
     description="Owners and city staff. The link stops working at once.",
 )
-def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int):
+def revoke_invitation(request: HttpRequest, slug: str, invitation_id: Id):
     organization = selectors.get_organization_for(request.auth, slug)
     services.revoke_invitation(actor=request.auth, organization=organization, invitation_id=invitation_id)
     return Status(204, None)

@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from sharehub.core.validators import validate_header_value
 from sharehub.places.selectors import district_list
 
 from .logos import ACCEPT_ATTRIBUTE, MAX_LOGO_BYTES, MAX_LOGO_SIDE
@@ -64,6 +66,8 @@ class OrganizationForm(forms.ModelForm):
         self.fields["kind"].choices = [("", _("Choose a type"))] + list(OrganizationKind.choices)
         self.fields["district"].queryset = district_list()
         self.fields["district"].empty_label = _("No district (city-wide)")
+        for name in ("name_ko", "name_en"):  # names go into the subjects of notification mails
+            self.fields[name].validators.append(validate_header_value)
 
     def fieldsets(self) -> list[tuple[str, list]]:
         groups = [
@@ -92,7 +96,8 @@ class OrganizationFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Search by name")})
+        self.fields["q"].widget.input_type = "search"  # one type attribute (attrs["type"] would add a second)
+        self.fields["q"].widget.attrs.update({"placeholder": _("Search by name")})
         self.fields["district"].choices = [("", _("All districts"))] + [
             (district.slug, district.name) for district in district_list()
         ]
@@ -111,3 +116,15 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
 
 
+
+
+class NameChangeDecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("approve", pgettext_lazy("name change", "Approve")), ("reject", pgettext_lazy("name change", "Reject"))]
+    )
+    reason = forms.CharField(
+        label=_("Reason (required to reject; the organization will read it)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -23,6 +23,7 @@ def describe(entry: AuditEntry, *, show_emails: bool) -> str:
         "role": _role(data.get("to") or data.get("role")),
         "email": data.get("email") or "",
         "reason": entry.reason,
+        "name": data.get("name") or "",
     }
     action = entry.action
     if action == "organizations.created":
@@ -47,6 +48,15 @@ def describe(entry: AuditEntry, *, show_emails: bool) -> str:
         return _("%(actor)s made %(member)s %(role)s.") % values
     if action == "organizations.ownership_transferred":
         return _("%(actor)s handed ownership over to %(member)s.") % values
+    if action == "organizations.name_change_requested":
+        return _("%(actor)s asked to rename the organization “%(name)s”.") % values
+    if action == "organizations.name_change_withdrawn":
+        return _("%(actor)s withdrew the new name “%(name)s”.") % values
+    # Like moderation decisions, a reviewer's decision is not signed with their name.
+    if action == "organizations.renamed":
+        return _("The new name “%(name)s” was approved and is now public.") % values
+    if action == "organizations.name_change_rejected":
+        return _("The new name “%(name)s” was not approved. Reason: %(reason)s") % values
     if action == "organizations.owner_promoted":
         return _("%(member)s became an owner because the last owner deleted their account.") % values
     if action == "moderation.published":

@@ -5,8 +5,8 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from sharehub.moderation.models import Moderated
 
@@ -183,3 +183,87 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+
+class NameChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    APPROVED = "approved", pgettext_lazy("name change", "Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("name change", "Withdrawn")
+
+
+class NameChangeRequest(models.Model):
+    """A new public name a member proposed for a published organization (Decidim/CONSUL style).
+
+    The old name stays public until city staff or a moderator approves the request. The listing in
+    the directory shows its organization's name, so this also covers the listing's name.
+    """
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="name_changes"
+    )
+    name_ko = models.CharField(_("Name in Korean"), max_length=120)
+    name_en = models.CharField(_("Name in English"), max_length=120, blank=True)
+    previous_name_ko = models.CharField(_("previous name in Korean"), max_length=120, blank=True)
+    previous_name_en = models.CharField(_("previous name in English"), max_length=120, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=NameChangeStatus.choices, default=NameChangeStatus.PENDING
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("name change")
+        verbose_name_plural = _("name changes")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(status="pending"),
+                name="one_pending_name_change_per_organization",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=NameChangeStatus.values), name="name_change_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
+                name="name_change_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.previous_name_ko} → {self.name_ko}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == NameChangeStatus.PENDING
+
+    @property
+    def name(self) -> str:
+        """The proposed name in the active language, like Organization.name (Korean as fallback)."""
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_ko
+
+    @property
+    def previous_name(self) -> str:
+        if (get_language() or "").startswith("en") and self.previous_name_en:
+            return self.previous_name_en
+        return self.previous_name_ko

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,10 +22,11 @@ from sharehub.notifications.mail import queue_message
 from sharehub.notifications.services import notify
 
 from .invitations import make_token
-from .models import Invitation, MemberRole, Membership, Organization
+from .models import Invitation, MemberRole, Membership, NameChangeRequest, NameChangeStatus, Organization
 
 INVITATION_KIND = "organizations.invitation"
 MEMBERSHIP_KIND = "organizations.membership"
+NAME_CHANGE_KIND = "organizations.name_change"
 
 
 def _name_of(organization: Organization):
@@ -140,3 +142,43 @@ def notify_promoted(*, organization: Organization, member: Any) -> None:
         url=_path_for(member, "organizations:members", slug=organization.slug),
         params={"organization": _name_of(organization)},
     )
+
+
+def _name_change_recipients(change: NameChangeRequest) -> list[Any]:
+    """Who asked, and the organization's owners: active accounts, each once, never the decider."""
+    owners = [m.user for m in change.organization.memberships.select_related("user").filter(role=MemberRole.OWNER)]
+    people, seen = [], {change.decided_by_id}
+    for person in [change.requested_by, *owners]:
+        if person is not None and person.is_active and person.pk not in seen:
+            seen.add(person.pk)
+            people.append(person)
+    return people
+
+
+def notify_name_change_decided(*, change: NameChangeRequest) -> None:
+    """Tell them after commit: a decision rolled back tells nobody anything."""
+    recipients = _name_change_recipients(change)
+    if change.status == NameChangeStatus.APPROVED:
+        title = _("New name approved: %(name)s")
+        body = _("The new name “%(name)s” is now public (it was “%(previous)s”).")
+    else:
+        title = _("New name not approved: %(name)s")
+        body = _("The new name “%(name)s” was not approved; the organization keeps the name “%(previous)s”. Reason: %(reason)s")
+    params = {
+        "name": lazy(lambda: change.name, str)(),
+        "previous": lazy(lambda: change.previous_name, str)(),
+        "reason": change.reason,
+    }
+
+    def send() -> None:
+        for person in recipients:
+            notify(
+                user=person,
+                kind=NAME_CHANGE_KIND,
+                title=title,
+                body=body,
+                url=_path_for(person, "organizations:detail", slug=change.organization.slug),
+                params=params,
+            )
+
+    transaction.on_commit(send)

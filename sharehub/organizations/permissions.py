@@ -55,3 +55,20 @@ def can_manage_members(user: Any, organization: Organization, *, role: str | Non
     if user is None or not user.is_authenticated:
         return False
     return user.is_city_staff or _role(user, organization, role) == MemberRole.OWNER
+
+
+def can_review_name_changes(user: Any) -> bool:
+    """City staff and moderators see the pending name changes and decide on them."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_city_staff or user.is_moderator or user.is_superuser)
+
+
+def can_decide_name_change(user: Any, change: Any) -> bool:
+    """A reviewer, but never on their own request; a moderator who belongs to the organization
+    does not judge its new name either (city staff rename directly anyway)."""
+    if not can_review_name_changes(user):
+        return False
+    if change.requested_by_id == user.pk:
+        return False
+    return user.is_city_staff or role_of(user, change.organization) is None

@@ -7,11 +7,12 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
+from sharehub.core import privacy
 from sharehub.core.audit import log_action
 from sharehub.core.models import AuditEntry
 
 from . import notices
-from .models import Invitation, MemberRole, Membership, Organization
+from .models import Invitation, MemberRole, Membership, NameChangeRequest, Organization
 
 # Audit entries that carry an invited e-mail address in their data.
 ACTIONS_WITH_EMAIL = ("organizations.invited", "organizations.invitation_revoked")
@@ -63,6 +64,18 @@ def export_organizations(user: Any) -> dict[str, Any]:
             _invitation_data(i)
             for i in Invitation.objects.filter(email__in=_emails_of(user)).select_related("organization")
         ],
+        "name_changes_requested": [
+            {
+                "organization": r.organization.slug,
+                "name_ko": r.name_ko,
+                "name_en": r.name_en,
+                "status": r.status,
+                "reason": r.reason,
+                "requested_at": r.requested_at.isoformat(),
+                "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+            }
+            for r in NameChangeRequest.objects.filter(requested_by=user).select_related("organization")
+        ],
     }
 
 
@@ -97,6 +110,8 @@ def erase_organizations(user: Any) -> None:
     Invitation.objects.filter(accepted_by=user).update(accepted_by=None)
     Invitation.objects.filter(email__in=emails).delete()
     Organization.objects.filter(created_by=user).update(created_by=None)
+    # A member often gives their own address as the organization's contact.
+    Organization.objects.filter(privacy.equals_any("email", emails)).update(email="")
     for entry in AuditEntry.objects.filter(action__in=ACTIONS_WITH_EMAIL, data__email__in=list(emails)):
         entry.data = {**entry.data, "email": ""}
         entry.save(update_fields=["data"])

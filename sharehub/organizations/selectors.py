@@ -16,8 +16,8 @@ from sharehub.core.models import AuditEntry
 from sharehub.moderation.models import ModerationStatus
 from sharehub.places.models import District
 
-from .models import Invitation, Membership, Organization
-from .permissions import can_manage_members, can_view_members, can_view_organization
+from .models import Invitation, Membership, NameChangeRequest, NameChangeStatus, Organization
+from .permissions import can_manage_members, can_review_name_changes, can_view_members, can_view_organization
 
 HISTORY_LIMIT = 50
 
@@ -108,3 +108,32 @@ def organization_history(*, organization: Organization, limit: int = HISTORY_LIM
     for entry in entries:
         entry.member = users.get(entry.data.get("member_id"))
     return entries
+
+
+def pending_name_changes() -> QuerySet[NameChangeRequest]:
+    """The review queue of new names, oldest first, with the organization and who asked."""
+    return (
+        NameChangeRequest.objects.filter(status=NameChangeStatus.PENDING)
+        .select_related("organization", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def pending_name_change_of(organization: Organization) -> NameChangeRequest | None:
+    return pending_name_changes().filter(organization=organization).first()
+
+
+NAME_CHANGE_QUEUE_SIZE = 5
+
+
+def name_change_queue() -> dict:
+    """The moderation queue's section: how many new names wait, and the oldest few (two queries)."""
+    queryset = pending_name_changes()
+    return {"count": queryset.count(), "items": list(queryset[:NAME_CHANGE_QUEUE_SIZE])}
+
+
+def name_changes_for(*, actor: Any) -> QuerySet[NameChangeRequest]:
+    """The pending new names, for city staff and moderators only."""
+    if not can_review_name_changes(actor):
+        raise PermissionDenied(_("Only city staff and moderators decide on new names."))
+    return pending_name_changes()

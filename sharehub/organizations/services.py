@@ -25,11 +25,12 @@ from django.utils.translation import gettext as _
 from sharehub.core.audit import log_action
 from sharehub.moderation.models import ModerationStatus
 
-from . import notices
+from . import name_changes, notices
 from .invitations import check_open, invitation_for_token
 from .logos import prepare_logo
 from .models import Invitation, MemberRole, Membership, Organization
 from .permissions import can_edit_organization, can_manage_members
+from .signals import public_facts_changed
 
 EDITABLE_FIELDS = (
     "name_ko",
@@ -44,7 +45,7 @@ EDITABLE_FIELDS = (
     "description_en",
 )
 # Paths under /organizations/ that a slug must not shadow.
-RESERVED_SLUGS = frozenset({"new", "invitations"})
+RESERVED_SLUGS = frozenset({"new", "invitations", "name-changes"})
 SLUG_BASE_LENGTH = 60
 
 
@@ -131,12 +132,20 @@ def _merge(errors: dict[str, list], error: ValidationError) -> None:
         errors.setdefault(field, []).extend(messages)
 
 
-def _validated(organization: Organization, *, logo: Any | None, exclude: list[str]) -> None:
-    """Validate fields and logo together, so one answer lists every problem."""
+def _validated(
+    organization: Organization, *, actor: Any, logo: Any | None, exclude: list[str], also: Any = None
+) -> None:
+    """Validate fields and logo together (and `also`, a callable that may raise ValidationError),
+    so one answer lists every problem."""
     errors: dict[str, list] = {}
+    if also is not None:
+        try:
+            also()
+        except ValidationError as error:
+            _merge(errors, error)
     if logo is not None:
         try:
-            organization.logo = prepare_logo(logo)
+            organization.logo = prepare_logo(logo, actor=actor)
         except ValidationError as error:
             _merge(errors, error)
     try:
@@ -167,7 +176,7 @@ def create_organization(*, actor: Any, logo: Any | None = None, **fields: Any) -
         organization.moderated_at = timezone.now()
     else:
         organization.moderation_status = ModerationStatus.PENDING
-    _validated(organization, logo=logo, exclude=["slug", "name"])
+    _validated(organization, actor=actor, logo=logo, exclude=["slug", "name"])
     _save_with_unique_slug(organization)
     Membership.objects.create(organization=organization, user=actor, role=MemberRole.OWNER)
     log_action(
@@ -184,7 +193,11 @@ def update_organization(
     *, actor: Any, organization: Organization, logo: Any | None = None, remove_logo: bool = False, **changes: Any
 ) -> Organization:
     """Owners, editors and city staff edit the facts. A rejected organization, once edited,
-    goes back to the moderators' queue."""
+    goes back to the moderators' queue.
+
+    Other facts publish at once, but a member's new name for a public organization waits for
+    review (name_changes.py); the returned organization carries `pending_name_change`.
+    """
     _require_signed_in(actor)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -192,6 +205,8 @@ def update_organization(
     organization = _lock(organization)
     if not can_edit_organization(actor, organization):
         raise PermissionDenied(_("You may not edit this organization."))
+    changes = dict(changes)
+    proposal = name_changes.take_proposal(organization, changes) if name_changes.needs_review(actor, organization) else None
     changed = []
     for name, value in changes.items():
         value = _clean(value)
@@ -205,7 +220,19 @@ def update_organization(
         changed.append("logo")
     if remove_logo and logo is None:
         organization.logo = ""
-    _validated(organization, logo=logo, exclude=["slug", "name"])
+    _validated(
+        organization,
+        actor=actor,
+        logo=logo,
+        exclude=["slug", "name"],
+        also=(lambda: name_changes.validate_proposal(proposal)) if proposal is not None else None,
+    )
+    if proposal is not None:
+        organization.pending_name_change = name_changes.submit_proposal(
+            actor=actor, organization=organization, proposal=proposal
+        )
+    else:
+        organization.pending_name_change = name_changes.pending_for(organization)
     if not changed:
         return organization
     if organization.moderation_status == ModerationStatus.REJECTED:
@@ -220,6 +247,9 @@ def update_organization(
         target=organization,
         data={"fields": sorted(changed), "status": organization.moderation_status},
     )
+    public = {"name_ko", "name_en", "description_ko", "description_en"}.intersection(changed)
+    if public:
+        public_facts_changed.send(sender=Organization, organization=organization, fields=sorted(public))
     return organization
 
 

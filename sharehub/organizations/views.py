@@ -20,10 +20,11 @@ from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.core.ratelimit import ratelimit_writes
 from sharehub.moderation.models import ModerationStatus
 
-from . import services
+from . import name_changes, services
 from .forms import (
     SEARCH_MAX_LENGTH,
     InviteForm,
+    NameChangeDecisionForm,
     OrganizationEditForm,
     OrganizationFilterForm,
     OrganizationForm,
@@ -33,13 +34,21 @@ from .forms import (
 from .history import describe
 from .invitations import check_open, invitation_for_token
 from .models import MemberRole, Organization
-from .permissions import can_edit_organization, can_manage_members, can_view_members, role_of
+from .permissions import (
+    can_edit_organization,
+    can_manage_members,
+    can_review_name_changes,
+    can_view_members,
+    role_of,
+)
 from .selectors import (
     email_status,
     get_organization_for,
     members_of,
     open_invitations,
     organization_history,
+    pending_name_change_of,
+    pending_name_changes,
     search_organizations,
 )
 
@@ -65,6 +74,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_organization_for(request.user, slug)
     role = role_of(request.user, organization)
     show_members = can_view_members(request.user, organization, role=role)
+    can_edit = can_edit_organization(request.user, organization, role=role)
     return render(
         request,
         "organizations/detail.html",
@@ -72,7 +82,8 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "organization": organization,
             "role": role,
             "role_label": MemberRole(role).label if role else "",
-            "can_edit": can_edit_organization(request.user, organization, role=role),
+            "can_edit": can_edit,
+            "pending_name_change": pending_name_change_of(organization) if can_edit else None,
             "show_members": show_members,
             "members": members_of(organization=organization) if show_members else [],
         },
@@ -107,8 +118,13 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_organization_for(request.user, slug)
     if not can_edit_organization(request.user, organization):
         raise PermissionDenied
+    pending = pending_name_change_of(organization)
+    # The member sees the name they asked for; the public keeps the old one until it is approved.
+    initial = {"name_ko": pending.name_ko, "name_en": pending.name_en} if pending else None
     # The form writes into its instance while validating; keep the page's object untouched.
-    form = OrganizationEditForm(request.POST or None, request.FILES or None, instance=copy.copy(organization))
+    form = OrganizationEditForm(
+        request.POST or None, request.FILES or None, instance=copy.copy(organization), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             organization = services.update_organization(
@@ -121,9 +137,68 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Your changes have been saved."))
+            pending = organization.pending_name_change
+            if pending is None:
+                messages.success(request, _("Your changes have been saved."))
+            else:
+                messages.success(
+                    request,
+                    _("Your changes have been saved. Your new name “%(name)s” awaits review: until city staff or a moderator approves it, everyone else still sees “%(current)s”.")
+                    % {"name": pending.name, "current": organization.name},
+                )
             return redirect(organization)
-    return render(request, "organizations/form.html", {"form": form, "organization": organization})
+    return render(
+        request,
+        "organizations/form.html",
+        {
+            "form": form,
+            "organization": organization,
+            "pending_name_change": pending,
+            "name_review": name_changes.needs_review(request.user, organization),
+        },
+    )
+
+
+def _require_reviewer(request: HttpRequest) -> None:
+    if not can_review_name_changes(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def name_change_list(request: HttpRequest) -> HttpResponse:
+    """City staff and moderators: the new names waiting for review, oldest first."""
+    _require_reviewer(request)
+    return render(
+        request,
+        "organizations/name_changes.html",
+        {"page": paginate(request, pending_name_changes())},
+    )
+
+
+@login_required
+@require_POST
+def decide_name_change(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reviewer(request)
+    form = NameChangeDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    else:
+        try:
+            if form.cleaned_data["action"] == "approve":
+                change = name_changes.approve_name_change(actor=request.user, change_id=pk)
+                messages.success(request, _("The new name “%(name)s” is now public.") % {"name": change.name})
+            else:
+                change = name_changes.reject_name_change(
+                    actor=request.user, change_id=pk, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request, _("The new name “%(name)s” was rejected; the organization has been told why.") % {"name": change.name}
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied as denied:  # a reviewer's own request, or one of their organization
+            messages.error(request, str(denied))
+    return redirect("organizations:name_changes")
 
 
 def _members_page(

@@ -6,7 +6,10 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from sharehub.core.api_schema import media_type
+from sharehub.core.pagination import BoundedPageNumberPagination
 
 from .geojson import district_geojson_response
 from .selectors import district_list, get_district_by_code
@@ -59,7 +62,7 @@ class DistrictFeatureCollection(Schema):
 @router.get(
     "", response=list[DistrictOut], auth=None, summary="List districts (without boundaries)"
 )
-@paginate(PageNumberPagination, page_size=DISTRICTS_PER_PAGE)
+@paginate(BoundedPageNumberPagination, page_size=DISTRICTS_PER_PAGE)
 def list_districts(request: HttpRequest):
     return district_list().order_by("code")
 
@@ -67,11 +70,12 @@ def list_districts(request: HttpRequest):
 # Declared before /{code} so that "geojson" is never taken for a code.
 @router.get(
     "/geojson",
-    response=DistrictFeatureCollection,
+    response={200: DistrictFeatureCollection, 304: None},
     auth=None,
     summary="All district boundaries as a GeoJSON FeatureCollection",
     description="`name` and `url` follow the request language (Accept-Language). "
     "Cached: send If-None-Match.",
+    openapi_extra=media_type("application/geo+json"),
 )
 def districts_geojson(request: HttpRequest):
     # The cached, already serialized body goes out as is; the schema documents its shape.

@@ -289,8 +289,8 @@ def fuzzy_candidates(content_type_id: int, words: Sequence[str], *, strict: bool
     )
 
 
-def prefix_titles(content_type_id: int, prefixes: Sequence[str], *, limit: int) -> list[str]:
-    """Titles with words (as written or analysed) starting with every prefix, best first."""
+def prefix_matches(content_type_id: int, prefixes: Sequence[str], *, limit: int) -> list[tuple[int, str]]:
+    """(object id, title) of the entries with title words starting with every prefix, best first."""
     if not prefixes:
         return []
     if connection.vendor == "sqlite":
@@ -299,18 +299,18 @@ def prefix_titles(content_type_id: int, prefixes: Sequence[str], *, limit: int) 
             f"{{title words}} : ({' AND '.join(_fts_phrase(p) + '*' for p in prefixes)})"
         )
         sql = (
-            "SELECT e.title FROM (SELECT rowid AS id, bm25(search_fts, 0.0, 1.0, 0.0, 0.0, 2.0) AS r"
+            "SELECT e.object_id, e.title FROM (SELECT rowid AS id, bm25(search_fts, 0.0, 1.0, 0.0, 0.0, 2.0) AS r"
             " FROM search_fts WHERE search_fts MATCH %s ORDER BY r LIMIT %s) f"
             " JOIN search_searchentry e ON e.id = f.id ORDER BY f.r, length(e.title), e.id"
         )
         params = [expression, limit]
     else:
         sql = (
-            "SELECT e.title FROM search_document d JOIN search_searchentry e ON e.id = d.entry_id,"
+            "SELECT e.object_id, e.title FROM search_document d JOIN search_searchentry e ON e.id = d.entry_id,"
             " to_tsquery('simple', %s) q WHERE d.content_type_id = %s AND d.document @@ q"
             " ORDER BY ts_rank_cd(d.document, q) DESC, length(e.title), e.id LIMIT %s"
         )
         params = [" & ".join(_ts_lexeme(p) + ":*AB" for p in prefixes), content_type_id, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        return [(row[0], row[1]) for row in cursor.fetchall()]

@@ -1,4 +1,7 @@
-"""Reads from the search index: search (ranked, highlighted) and autocomplete. Neither ever raises."""
+"""Reads from the search index: search (ranked, highlighted) and autocomplete. Neither ever raises.
+
+Both keep only the objects the public may see by the model's rule (registry), a second guard
+behind the index's own (services.index_object): one bounded query over the hits' ids."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from django.utils.safestring import SafeString
 from . import engine
 from .analysis import MAX_QUERY_CHARS, analyse_query, fuzzy_words, normalize, surface_words
 from .highlight import highlight, pattern_for
+from .registry import entry_for
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +90,20 @@ class Hit:
 
 def _content_type_id(model: type[models.Model]) -> int:
     return ContentType.objects.get_for_model(model).pk
+
+
+def _public_ids(model: type[models.Model], object_ids: list[int]) -> set[int] | None:
+    """Which of `object_ids` the public may see (one query), or None for a model not registered
+    (nothing of it is ever indexed by services.index_object: a benchmark's raw rows)."""
+    entry = entry_for(model)
+    if entry is None or not object_ids:
+        return None if entry is None else set()
+    return set(entry.public().filter(pk__in=object_ids).values_list("pk", flat=True))
+
+
+def _visible(model: type[models.Model], scored: list[tuple[engine.Row, float]]) -> list[tuple[engine.Row, float]]:
+    visible = _public_ids(model, list({row.object_id for row, _ in scored}))
+    return scored if visible is None else [(row, score) for row, score in scored if row.object_id in visible]
 
 
 def _names(title: str) -> set[str]:
@@ -170,9 +188,10 @@ def _search(q: str, model: type[models.Model], limit: int) -> list[Hit]:
         # past the first BOOSTED hits the order is the database's own.
         joined = "".join(surface_words(q))
         scored = [(row, row.rank * _name_boost(joined, row.title) if n < BOOSTED else row.rank) for n, row in enumerate(rows)]
+        scored = _visible(model, scored)
     words = list(analysis.words)
     if not scored:
-        scored = _typo_hits(content_type_id, q, limit)
+        scored = _visible(model, _typo_hits(content_type_id, q, limit))
         # Highlight the title words the typo stood for.
         query_letters = fuzzy_words(q)
         words += [
@@ -191,7 +210,9 @@ def autocomplete(prefix: str, *, model: type[models.Model], limit: int = 8) -> l
     if not prefixes:
         return []
     try:
-        titles = engine.prefix_titles(_content_type_id(model), prefixes, limit=max(1, min(int(limit), 50)))
+        matches = engine.prefix_matches(_content_type_id(model), prefixes, limit=max(1, min(int(limit), 50)))
+        visible = _public_ids(model, list({object_id for object_id, _ in matches}))
+        titles = [title for object_id, title in matches if visible is None or object_id in visible]
     except DatabaseError:
         logger.exception("autocomplete failed")
         return []

@@ -9,7 +9,7 @@ from django.utils import translation
 from sharehub.accounts.tests.factories import UserFactory
 from sharehub.moderation import services
 from sharehub.moderation.models import ModerationStatus, Report
-from sharehub.moderation.registry import moderated_models
+from sharehub.moderation.registry import moderated_models, queue_sections
 
 from .factories import make_report
 
@@ -58,7 +58,8 @@ def _fill_queue(make_org, count: int, reporter_for) -> None:
 @pytest.mark.parametrize(
     ("url", "own_queries"),
     [
-        ("/ko/moderation/", lambda models: 2 * models + 3),
+        # Each other app's queue section (registry.register_queue_section) adds a count and a page.
+        ("/ko/moderation/", lambda models: 2 * models + 3 + 2 * len(queue_sections())),
         ("/ko/moderation/?section=reports", lambda models: 2 + models),
         ("/ko/moderation/?type={ct}", lambda models: 2),
     ],

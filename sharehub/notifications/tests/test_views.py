@@ -115,12 +115,22 @@ def test_outbox_search(client, city_staff):
     assert "minji@example.org" in page and "other@example.org" not in page
 
 
-def test_outbox_detail_makes_links_clickable_and_escapes_text(client, city_staff):
-    outbound = OutboundEmailFactory(
-        body_text="확인 링크:\nhttp://127.0.0.1:8000/ko/accounts/confirm-email/Mg:1v/\n<script>alert(1)</script> & 🙂"
-    )
+def test_outbox_detail_shows_metadata_not_the_body(client, city_staff):
+    outbound = OutboundEmailFactory(body_text="확인 링크:\nhttp://127.0.0.1:8000/ko/accounts/confirm-email/Mg:1v/", kind="email_confirmation")
     client.force_login(city_staff)
     page = client.get(f"/ko/notifications/outbox/{outbound.pk}/").content.decode()
+    assert outbound.subject in page and "email_confirmation" in page
+    assert "confirm-email" not in page and "확인 링크" not in page
+
+
+def test_demo_mailbox_detail_makes_links_clickable_and_escapes_text(client, user, settings):
+    settings.SHAREHUB_DEMO_MAILBOX = True
+    outbound = OutboundEmailFactory(
+        user=user,
+        body_text="확인 링크:\nhttp://127.0.0.1:8000/ko/accounts/confirm-email/Mg:1v/\n<script>alert(1)</script> & 🙂",
+    )
+    client.force_login(user)
+    page = client.get(f"/ko/notifications/demo-mailbox/{outbound.pk}/").content.decode()
     assert '<a href="http://127.0.0.1:8000/ko/accounts/confirm-email/Mg:1v/" rel="nofollow">' in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 🙂" in page
     assert "<script>alert(1)" not in page

@@ -84,3 +84,12 @@ def test_erasing_someone_with_no_organizations_is_harmless():
     person = UserFactory()
     delete_account(actor=person, user=person)
     assert not Membership.objects.exists()
+
+
+def test_export_lists_the_name_changes_the_person_asked_for(user):
+    organization = organization_owned_by(user, slug="kitchen")
+    services.update_organization(actor=user, organization=organization, name_ko="새 부엌")
+    data = export_user_data(user=user)["data"]["organizations"]
+    assert [(r["organization"], r["name_ko"], r["status"]) for r in data["name_changes_requested"]] == [
+        ("kitchen", "새 부엌", "pending")
+    ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations.models import Organization
 from sharehub.organizations.tests.factories import OrganizationFactory
 from sharehub.search.documents import SearchDocument
@@ -21,7 +22,12 @@ def organization_document(organization: Organization) -> SearchDocument:
 @pytest.fixture
 def searchable_organizations(db):
     """Organization made searchable for this test only (the directory registers Listing for real)."""
-    register_searchable(Organization, document=organization_document)
+    register_searchable(
+        Organization,
+        document=organization_document,
+        public=lambda: Organization.objects.filter(moderation_status=ModerationStatus.PUBLISHED),
+        state_fields=["moderation_status"],
+    )
     yield Organization
     unregister_searchable(Organization)
 

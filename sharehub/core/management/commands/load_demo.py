@@ -21,5 +21,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {account.email:32} {account.role}")
         self.stdout.write(
             "City staff, the moderator and the administrator set up two-factor authentication (TOTP) at first login.\n"
-            "E-mails the hub sends (sign-up verification, invitations) are readable by city staff at /ko/notifications/outbox/."
+            "No e-mail leaves the demo: with `make run` (SHAREHUB_DEMO_MAILBOX=1) each browser reads the e-mails sent to it\n"
+            "(sign-up verification, password reset, its account's notifications) at /ko/notifications/demo-mailbox/."
         )

@@ -1,0 +1,289 @@
+"""Every main page, in Korean and in English, is valid HTML for the Nu HTML Checker (vnu).
+
+The pages are rendered with the Django test client over demo-like data made by the apps'
+factories, written to a temporary folder and checked by one run of vnu (one JVM start for all
+files). vnu comes from npm (`vnu-jar` in frontend/package.json) and runs on Debian's Java runtime;
+`make test` installs both (`make assets`, `make sysdeps`). Warnings may stay; errors must be none.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import timezone, translation
+
+ROOT = Path(__file__).resolve().parents[3]
+VNU_JAR = ROOT / "frontend" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+LANGUAGES = ["ko", "en"]
+
+
+def _java() -> str:
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("java is missing: install a Java runtime (make sysdeps installs default-jre-headless) to run vnu")
+    if not VNU_JAR.exists():
+        pytest.skip(f"{VNU_JAR} is missing: run `make assets` (npm ci in frontend/) to install vnu-jar")
+    return java
+
+
+def _url(name: str, lang: str, **kwargs) -> str:
+    with translation.override(lang):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def _hub() -> dict:
+    """Demo-like data: a district, organizations with listings, events with a registration, news,
+    a sent newsletter, a designation, an application under review, an item to moderate, a report,
+    notifications, and the people who see them."""
+    from sharehub.accounts.tests.factories import UserFactory, give_totp
+    from sharehub.designation.tests.factories import designate, submitted_application
+    from sharehub.directory.tests.factories import AddressFactory, CategoryFactory, ListingFactory, ServiceFactory
+    from sharehub.events import services as event_services
+    from sharehub.events.tests.factories import EventFactory
+    from sharehub.moderation.models import ModerationStatus
+    from sharehub.moderation.tests.factories import make_report
+    from sharehub.news.tests.factories import ArticleFactory, PageFactory, TagFactory
+    from sharehub.newsletters.models import Campaign
+    from sharehub.newsletters.tests.factories import CampaignFactory, SubscriberFactory, TopicFactory
+    from sharehub.notifications.tests.factories import NotificationFactory
+    from sharehub.organizations.models import MemberRole
+    from sharehub.organizations.tests.factories import MembershipFactory, OrganizationFactory
+    from sharehub.places.tests.factories import DistrictFactory
+
+    district = DistrictFactory(name_ko="마포구", name_en="Mapo-gu", slug="mapo-gu")
+    owner = UserFactory(display_name="열린옷장 활동가")
+    citizen = UserFactory(display_name="김시민")
+    staff = give_totp(UserFactory(display_name="서울시 공유담당", is_city_staff=True))
+    moderator = give_totp(UserFactory(display_name="게시물 관리자", is_moderator=True))
+
+    organization = OrganizationFactory(
+        slug="mapo-tool-library",
+        name_ko="마포 공구도서관",
+        name_en="Mapo Tool Library",
+        district=district,
+        description_ko="이웃과 공구를 나눠 쓰는 도서관입니다.",
+        description_en="A library where neighbours share tools.",
+        website="https://example.org/tools",
+        address="서울 마포구 월드컵로 1",
+    )
+    MembershipFactory(organization=organization, user=owner, role=MemberRole.OWNER)
+    MembershipFactory(organization=organization, user=citizen, role=MemberRole.EDITOR)
+    category = CategoryFactory(name_ko="공구", name_en="Tools")
+    listing = ListingFactory(organization=organization, phone="02-123-4567", email="tools@example.org")
+    listing.categories.add(category)
+    listing.districts_served.add(district)
+    AddressFactory(listing=listing)
+    ServiceFactory(listing=listing)
+    for _ in range(3):
+        other = ListingFactory(organization=OrganizationFactory(district=district))
+        other.categories.add(category)
+        AddressFactory(listing=other, latitude=37.55, longitude=126.92)
+
+    now = timezone.now()
+    event = EventFactory(organization=organization, district=district, latitude=37.5665, longitude=126.978)
+    EventFactory(organization=organization, starts_at=now + timedelta(days=3, hours=2))
+    EventFactory(organization=organization, starts_at=now - timedelta(days=5))
+    event_services.register(actor=owner, event=event)
+    event_services.register(actor=citizen, event=event)
+
+    tag = TagFactory(name_ko="공유경제", name_en="Sharing economy")
+    article = ArticleFactory(organization=organization)
+    article.tags.add(tag)
+    ArticleFactory()
+
+    topic = TopicFactory(name_ko="공유 소식", name_en="Sharing news")
+    sent = now - timedelta(days=2)
+    campaign = CampaignFactory(status=Campaign.Status.SENT, started_at=sent, finished_at=sent)
+    campaign.topics.add(topic)
+    subscriber = SubscriberFactory(topics=[topic])
+
+    designated = OrganizationFactory(name_ko="성북 나눔가게", name_en="Seongbuk Sharing Shop", district=district)
+    MembershipFactory(organization=designated, user=owner, role=MemberRole.OWNER)
+    designation = designate(designated, owner, staff)
+    reviewed = OrganizationFactory(name_ko="은평 장난감도서관", name_en="Eunpyeong Toy Library")
+    MembershipFactory(organization=reviewed, user=owner, role=MemberRole.OWNER)
+    application = submitted_application(reviewed, owner)
+
+    OrganizationFactory(
+        name_ko="검토 대기 단체", name_en="Pending group", moderation_status=ModerationStatus.PENDING, created_by=citizen
+    )
+    make_report(obj=organization, reporter=citizen, details="광고 글 🙂")
+    for user in (owner, citizen):
+        NotificationFactory(user=user, title="새 소식", body="검토가 끝났습니다.", url="/ko/")
+    return {
+        "district": district,
+        "organization": organization,
+        "event": event,
+        "article": article,
+        "campaign": campaign,
+        "subscriber": subscriber,
+        "designation": designation,
+        "application": application,
+        "owner": owner,
+        "staff": staff,
+        "moderator": moderator,
+        "page": PageFactory(),
+        "organization_type": ContentType.objects.get_for_model(organization).pk,
+    }
+
+
+def _pages(hub: dict, lang: str) -> list[tuple[str, str, str | None]]:
+    """(label, path, who) for every main page; who is a key of hub or None for a visitor."""
+    from sharehub.newsletters import tokens
+
+    organization, event, subscriber = hub["organization"], hub["event"], hub["subscriber"]
+    u = lambda name, **kwargs: _url(name, lang, **kwargs)  # noqa: E731
+    return [
+        ("home", u("core:home"), None),
+        ("terms", u("core:terms"), None),
+        ("directory-list", u("directory:list"), None),
+        ("directory-search", u("directory:list") + "?q=%EA%B3%B5%EA%B5%AC", None),
+        ("directory-detail", u("directory:detail", slug=organization.slug), None),
+        ("directory-map", u("directory:map"), None),
+        ("organization-list", u("organizations:list"), None),
+        ("organization-detail", u("organizations:detail", slug=organization.slug), None),
+        ("event-list", u("events:list"), None),
+        ("event-detail", u("events:detail", pk=event.pk), None),
+        ("event-calendar", u("events:calendar"), None),
+        ("event-map", u("events:map"), None),
+        ("news-list", u("news:list"), None),
+        ("news-detail", u("news:detail", slug=hub["article"].slug), None),
+        ("district-list", u("places:list"), None),
+        ("district-detail", u("places:detail", slug=hub["district"].slug), None),
+        ("newsletter-subscribe", u("newsletters:list"), None),
+        ("newsletter-archive", u("newsletters:archive"), None),
+        ("newsletter-archive-detail", u("newsletters:archive_detail", pk=hub["campaign"].pk), None),
+        ("newsletter-confirm", u("newsletters:confirm", token=tokens.confirm_token(subscriber)), None),
+        ("newsletter-preferences", u("newsletters:preferences", token=tokens.manage_token(subscriber.pk, subscriber.secret)), None),
+        ("designation-register", u("designation:register"), None),
+        ("designation-detail", u("designation:detail", number=hub["designation"].number), None),
+        ("signup", u("account_signup"), None),
+        ("login", u("account_login"), None),
+        ("password-reset", u("account_reset_password"), None),
+        ("profile", u("accounts:profile"), "owner"),
+        ("tokens", u("accounts:api_tokens"), "owner"),
+        ("privacy", u("accounts:privacy"), "owner"),
+        ("notifications", u("notifications:list"), "owner"),
+        ("notification-preferences", u("notifications:preferences"), "owner"),
+        ("my-events", u("events:mine"), "owner"),
+        ("organizer-events", u("events:manage_list"), "owner"),
+        ("organizer-event", u("events:manage", pk=event.pk), "owner"),
+        ("organization-members", u("organizations:members", slug=organization.slug), "owner"),
+        ("designation-application", u("designation:application", pk=hub["application"].pk), "owner"),
+        ("designation-queue", u("designation:queue"), "staff"),
+        ("designation-review", u("designation:review", pk=hub["application"].pk), "staff"),
+        ("moderation-queue", u("moderation:queue"), "moderator"),
+        # Forms and back-office pages.
+        ("organization-create", u("organizations:create"), "owner"),
+        ("organization-edit", u("organizations:edit", slug=organization.slug), "owner"),
+        ("directory-edit", u("directory:edit", slug=organization.slug), "owner"),
+        ("directory-manage", u("directory:manage", slug=organization.slug), "owner"),
+        ("directory-suggest", u("directory:suggest"), "owner"),
+        ("directory-categories", u("directory:categories"), "staff"),
+        ("directory-import", u("directory:import"), "staff"),
+        ("event-create", u("events:create"), "owner"),
+        ("event-edit", u("events:edit", pk=event.pk), "owner"),
+        ("event-checkin", u("events:checkin", pk=event.pk), "owner"),
+        ("news-write", u("news:create"), "owner"),
+        ("news-desk", u("news:desk"), "owner"),
+        ("news-pages", u("news:pages"), None),
+        ("news-page", u("news:page", slug=hub["page"].slug), None),
+        ("designation-apply", u("designation:apply", slug=organization.slug), "owner"),
+        ("newsletter-manage", u("newsletters:manage"), "staff"),
+        ("newsletter-campaign", u("newsletters:campaign", pk=hub["campaign"].pk), "staff"),
+        ("newsletter-campaign-create", u("newsletters:campaign_create"), "staff"),
+        ("newsletter-topics", u("newsletters:topics"), "staff"),
+        ("outbox", u("notifications:outbox"), "staff"),
+        ("report", u("moderation:report", content_type_id=hub["organization_type"], object_id=organization.pk), "owner"),
+        ("email", u("account_email"), "owner"),
+        ("password-change", u("account_change_password"), "owner"),
+        ("two-factor", u("mfa_index"), "staff"),
+        ("not-found", u("core:home") + "no-such-page/", None),
+    ]
+
+
+# A page with a fault of each kind the hub once had, checked with the others: proof that vnu ran
+# over the files and reports what this test guards against.
+CANARY = """<!DOCTYPE html><html lang="en"><head><title>canary</title></head><body>
+<p><time datetime="2026-12-02T20:17:42.123456+09:00">now</time></p>
+<p><input type="text" name="q" type="search" aria-label="q"></p>
+<p><span class="helptext"><ul><li>rule</li></ul></span></p>
+</body></html>
+"""
+
+
+def _vnu_errors(java: str, files: list[Path]) -> list[dict]:
+    # One JVM for every file; the quick compiler and the serial collector halve its CPU time on a
+    # short run, and the schema needs a deep stack.
+    options = ["-Xss8m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+    result = subprocess.run(
+        [java, *options, "-jar", str(VNU_JAR), "--format", "json", "--errors-only", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    # vnu writes its JSON report on stderr; exit status 1 only means "errors found".
+    try:
+        report = json.loads(result.stderr or result.stdout)
+    except json.JSONDecodeError:
+        pytest.fail(f"vnu did not answer with JSON (exit {result.returncode}):\n{result.stderr[-2000:]}", pytrace=False)
+    # "non-document-error": a file vnu could not read, which must not pass for a valid page.
+    return [message for message in report["messages"] if message.get("type") in ("error", "non-document-error")]
+
+
+@pytest.mark.django_db
+def test_main_pages_are_valid_html_in_both_languages(client, tmp_path):
+    java = _java()
+    hub = _hub()
+    files: dict[Path, str] = {}
+    problems: list[str] = []
+    for lang in LANGUAGES:
+        for label, path, who in _pages(hub, lang):
+            client.logout()
+            if who is not None:
+                client.force_login(hub[who])
+            response = client.get(path, HTTP_ACCEPT_LANGUAGE=lang)
+            if response.status_code != (404 if label == "not-found" else 200):
+                problems.append(f"{lang} {label} {path}: HTTP {response.status_code}")
+                continue
+            file = tmp_path / f"{lang}-{label}.html"
+            file.write_bytes(response.content)
+            files[file] = f"{lang} {label} ({path})"
+    assert not problems, "pages that did not render:\n" + "\n".join(problems)
+    canary = tmp_path / "canary.html"
+    canary.write_text(CANARY, encoding="utf-8")
+
+    errors_by_file: dict[Path, list[dict]] = {}
+    for error in _vnu_errors(java, [canary, *files]):
+        errors_by_file.setdefault(Path(unquote(urlparse(error.get("url", "")).path)), []).append(error)
+    canary_messages = " | ".join(error["message"] for error in errors_by_file.pop(canary, []))
+    for expected in ("fraction of a second", "Duplicate attribute", "Unclosed element"):
+        assert expected in canary_messages, f"vnu missed a known fault ({expected!r}) in the canary page: {canary_messages}"
+
+    lines = []
+    for file, errors in errors_by_file.items():
+        for error in errors:
+            extract = " ".join(error.get("extract", "").split())
+            lines.append(f"{files.get(file, file)} line {error.get('lastLine', '?')}: {error.get('message')}\n    {extract}")
+    if lines:
+        pytest.fail(f"vnu found {len(lines)} HTML errors:\n" + "\n".join(lines), pytrace=False)
+
+
+def test_iso_prints_a_valid_html_datetime_in_the_current_time_zone(settings):
+    from django.template import Context, Template
+
+    settings.TIME_ZONE = "Asia/Seoul"
+    moment = datetime(2026, 12, 2, 11, 17, 42, 123456, tzinfo=UTC)
+    template = Template("{% load datetimes %}{{ moment|iso }}|{{ day|iso }}|{{ nothing|iso }}")
+    text = template.render(Context({"moment": moment, "day": date(2026, 12, 2), "nothing": None}))
+    assert text == "2026-12-02T20:17:42+09:00|2026-12-02|"
+    # What |date:"c" printed: six digits of a second, which HTML refuses.
+    assert Template('{{ moment|date:"c" }}').render(Context({"moment": moment})) == "2026-12-02T20:17:42.123456+09:00"

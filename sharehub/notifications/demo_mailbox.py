@@ -1,0 +1,109 @@
+"""The demo mailbox: with no SMTP server, a demo visitor reads the mail meant for them, and only that.
+
+On only when SHAREHUB_DEMO_MAILBOX is set (`make run` sets it; off by default and in production).
+A browser session reads:
+
+- the mails it asked for itself: a mail of a self-service kind (sign-up confirmation, password
+  reset, login code, e-mail address confirmation, newsletter confirmation) queued during one of its
+  own requests is tagged with a random key kept in that session;
+- once signed in, the mails of its own account: linked to the user, or addressed to one of the
+  user's verified addresses.
+
+A mail that someone else's action sends (a staff decision, an invitation) is never tagged with the
+acting session, so staff and inviters do not read it. Whoever types an address into a sign-up or
+reset form reads that form's mail: that is why the mailbox is a demo tool only.
+"""
+
+from __future__ import annotations
+
+import secrets
+from email.utils import getaddresses
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from .models import OutboundEmail
+
+SESSION_KEY = "demo_mailbox_reader"
+
+# Mails a person asks for, for the address they type (allauth's templates, newsletters' double opt-in).
+SELF_SERVICE_KINDS = frozenset(
+    {
+        "email_confirmation_signup",
+        "email_confirmation",
+        "password_reset_key",
+        "password_reset_code",
+        "password_reset",
+        "unknown_account",
+        "account_already_exists",
+        "login_code",
+        "email_changed",
+        "email_deleted",
+        "password_changed",
+        "password_set",
+        "newsletters.confirm",
+        "newsletters.already",
+    }
+)
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "SHAREHUB_DEMO_MAILBOX", False))
+
+
+def _current_request() -> HttpRequest | None:
+    # allauth's AccountMiddleware keeps the request in a context variable for every request.
+    from allauth.core import context
+
+    return context.request
+
+
+def reader_for_new_mail(*, kind: str) -> str:
+    """The demo key of the session asking for this mail for itself, or "" (demo off, worker, someone else's mail)."""
+    if not enabled() or kind not in SELF_SERVICE_KINDS:
+        return ""
+    request = _current_request()
+    session = getattr(request, "session", None)
+    if session is None:
+        return ""
+    if not session.get(SESSION_KEY):
+        session[SESSION_KEY] = secrets.token_urlsafe(32)
+    return session[SESSION_KEY]
+
+
+def _own_addresses(user) -> set[str]:
+    from allauth.account.models import EmailAddress
+
+    return {email.lower() for email in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)}
+
+
+def mails_for(request: HttpRequest) -> QuerySet[OutboundEmail]:
+    """The mails this browser may read in the demo mailbox (404 when the demo mailbox is off)."""
+    if not enabled():
+        raise Http404
+    visible = Q(pk__in=[])
+    if key := request.session.get(SESSION_KEY):
+        visible |= Q(demo_reader=key)
+    user = request.user
+    if user.is_authenticated:
+        visible |= Q(user=user)
+        addresses = _own_addresses(user)
+        if addresses:
+            candidates = Q()
+            for address in addresses:
+                candidates |= Q(to__icontains=address)
+            ids = [
+                pk
+                for pk, recipients in OutboundEmail.objects.filter(candidates).values_list("pk", "to")
+                if addresses & {address.lower() for _name, address in getaddresses(recipients or [])}
+            ]
+            visible |= Q(pk__in=ids)
+    return OutboundEmail.objects.filter(visible)
+
+
+def get_mail_for(request: HttpRequest, *, outbound_id: int) -> OutboundEmail:
+    mail = mails_for(request).filter(pk=outbound_id).first()
+    if mail is None:
+        raise Http404
+    return mail

@@ -1,0 +1,76 @@
+"""Signal receivers that keep the index in line with what the public may see.
+
+They run synchronously inside the transaction of the change (never on commit), so a status change,
+a moderation decision or a deletion takes the object out of the index in the same transaction:
+
+- a registered object saved in full, or with fields that include one of its `state_fields`
+  (moderation decisions, status changes), is taken out if the public may no longer see it, and
+  indexed if it became public (its content is re-indexed by the service that changed it);
+- a deleted registered object is taken out (cascades included);
+- an object that registered models follow (an organization) brings its followers' entries in
+  line (its listing and its events), reading only the ids when nothing changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+
+from .registry import Searchable
+
+
+def _uid(kind: str, model: type[models.Model]) -> str:
+    return f"search.{kind}.{model._meta.label_lower}"
+
+
+def connect(entry: Searchable) -> None:
+    post_save.connect(_saved, sender=entry.model, weak=False, dispatch_uid=_uid("saved", entry.model))
+    post_delete.connect(_deleted, sender=entry.model, weak=False, dispatch_uid=_uid("deleted", entry.model))
+    for related in entry.follows:
+        post_save.connect(_followed_saved, sender=related, weak=False, dispatch_uid=_uid("followed", related))
+
+
+def disconnect(entry: Searchable) -> None:
+    post_save.disconnect(sender=entry.model, dispatch_uid=_uid("saved", entry.model))
+    post_delete.disconnect(sender=entry.model, dispatch_uid=_uid("deleted", entry.model))
+    # A followed model's receiver stays: it looks its followers up when it runs, and finds none.
+
+
+def _saved(
+    sender: type[models.Model],
+    instance: models.Model,
+    created: bool = False,
+    update_fields=None,
+    raw: bool = False,
+    **kwargs: Any,
+) -> None:
+    from .registry import entry_for
+    from .services import sync_visibility
+
+    entry = entry_for(sender)
+    if raw or created or entry is None:  # a new object is indexed by the service that made it
+        return
+    if update_fields is None or entry.state_fields.intersection(update_fields):
+        sync_visibility(sender, pk=instance.pk)
+
+
+def _deleted(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    from .registry import entry_for
+    from .services import remove_object
+
+    if entry_for(sender) is not None:
+        remove_object(instance)
+
+
+def _followed_saved(
+    sender: type[models.Model], instance: models.Model, created: bool = False, raw: bool = False, **kwargs: Any
+) -> None:
+    from .registry import followers_of
+    from .services import sync_visibility
+
+    if raw or created:  # nothing follows an object that did not exist
+        return
+    for entry, lookup in followers_of(sender):
+        sync_visibility(entry.model, **{lookup: instance})
