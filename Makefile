@@ -74,9 +74,10 @@ run: demo
 	@echo "Serving ShareHub on http://$(HOST):$(PORT) (Ctrl-C stops the web server, the worker and the scheduler)"
 	@echo "Demo mode: no real e-mail is sent; each browser reads its own at http://$(HOST):$(PORT)/ko/notifications/demo-mailbox/"
 	@trap 'kill 0' EXIT INT TERM; \
-	SHAREHUB_HTTPS=0 SHAREHUB_DEMO_MAILBOX=1 $(MANAGE) db_worker --queue-name default & \
-	SHAREHUB_HTTPS=0 SHAREHUB_DEMO_MAILBOX=1 $(MANAGE) run_periodic & \
-	SHAREHUB_HTTPS=0 SHAREHUB_DEMO_MAILBOX=1 $(VENV)/bin/gunicorn sharehub.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - & \
+	export SHAREHUB_HTTPS=0 SHAREHUB_DEMO_MAILBOX=1 SHAREHUB_SITE_URL="$${SHAREHUB_SITE_URL:-http://$(HOST):$(PORT)}"; \
+	$(MANAGE) db_worker --queue-name default & \
+	$(MANAGE) run_periodic & \
+	$(VENV)/bin/gunicorn sharehub.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - & \
 	wait
 
 # Debian's Chromium for the browser tests, with Korean and emoji fonts so screenshots are readable.

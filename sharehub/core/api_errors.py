@@ -142,7 +142,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return api.create_response(request, {"detail": _("Authentication required."), "errors": {}}, status=401)
+        response = api.create_response(request, {"detail": _("Authentication required."), "errors": {}}, status=401)
+        # RFC 9110 §11.6.1: a 401 names the scheme that works (personal tokens; the session needs no challenge).
+        response["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
 
     @api.exception_handler(RateLimited)
     def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:

@@ -257,13 +257,18 @@ class NameChangeRequest(models.Model):
 
     @property
     def name(self) -> str:
-        """The proposed name in the active language, like Organization.name (Korean as fallback)."""
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_ko
+        """The proposed name in the active language (Korean as fallback), or, when only the other
+        language's name changes, that one: a notice must name what was asked for."""
+        return self._in_reader_language(self.name_ko, self.name_en)
 
     @property
     def previous_name(self) -> str:
-        if (get_language() or "").startswith("en") and self.previous_name_en:
-            return self.previous_name_en
-        return self.previous_name_ko
+        return self._in_reader_language(self.previous_name_ko, self.previous_name_en)
+
+    def _in_reader_language(self, ko: str, en: str) -> str:
+        """The reader's language, unless only the other language's name is what changes."""
+        ko_changed = self.name_ko != self.previous_name_ko
+        en_changed = (self.name_en or "") != (self.previous_name_en or "")
+        english = (get_language() or "").startswith("en")
+        wants_en = (en_changed or not ko_changed) if english else (en_changed and not ko_changed)
+        return en if wants_en and en else ko

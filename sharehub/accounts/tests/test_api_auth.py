@@ -130,6 +130,7 @@ def test_anonymous_calls_to_every_protected_operation_answer_401_json():
             response = getattr(client, method)(path, {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
             assert response.status_code == 401, (method, path, response.status_code, response.content[:200])
             assert response.json() == {"detail": "Authentication required.", "errors": {}}, (method, path)
+            assert response["WWW-Authenticate"] == 'Bearer realm="api"', (method, path)
 
 
 def test_a_signed_in_session_still_needs_its_csrf_token_to_write(user):

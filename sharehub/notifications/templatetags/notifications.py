@@ -10,6 +10,8 @@ from django.utils.html import escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 
+from ..kinds import label_of
+
 register = template.Library()
 
 # The characters a URL may hold (RFC 3986): a Korean particle glued to a link ("…/key/abc/을") stays text.
@@ -46,3 +48,9 @@ def mail_text(text: str) -> SafeString:
         last = match.start() + len(url)
     parts.append(escape((text or "")[last:]))
     return mark_safe("".join(parts).replace("\r\n", "\n").replace("\n", "<br>\n"))
+
+
+@register.filter
+def kind_label(code: str):
+    """A mail's kind as staff read it (the registered label, else the code)."""
+    return label_of(code)

@@ -119,7 +119,7 @@ def test_outbox_detail_shows_metadata_not_the_body(client, city_staff):
     outbound = OutboundEmailFactory(body_text="확인 링크:\nhttp://127.0.0.1:8000/ko/accounts/confirm-email/Mg:1v/", kind="email_confirmation")
     client.force_login(city_staff)
     page = client.get(f"/ko/notifications/outbox/{outbound.pk}/").content.decode()
-    assert outbound.subject in page and "email_confirmation" in page
+    assert outbound.subject in page and "이메일 주소 확인" in page and "email_confirmation" not in page
     assert "confirm-email" not in page and "확인 링크" not in page
 
 

@@ -264,3 +264,11 @@ def test_api_rename_waits_and_staff_decide(client, org, owner, moderator):
     approved = client.post(f"{API}/name-changes/{change_id}/approve", headers=staff)
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     assert client.get(f"{API}/{org.slug}").json()["name_ko"] == NEW
+
+
+def test_a_rejected_english_only_rename_is_named_in_the_korean_notice(org, owner, city_staff, django_capture_on_commit_callbacks):
+    rename(owner, org, name_en="Open Tool Share")
+    with django_capture_on_commit_callbacks(execute=True):
+        name_changes.reject_name_change(actor=city_staff, change_id=pending(org).pk, reason="혼동됩니다.")
+    body = Notification.objects.get(user=owner).body
+    assert "“Open Tool Share”" in body and "“Tool Library”" in body  # the English name asked for, and kept
