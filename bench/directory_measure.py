@@ -34,12 +34,12 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
     import inprocess
     import seed
+    from django.core.management import call_command
+    from django.db import connection
     from measure import server_version
+
     from sharehub.directory.selectors import GEOJSON_MAX_FEATURES
 
     began = time.perf_counter()

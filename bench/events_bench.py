@@ -44,11 +44,13 @@ def rush(people: int, places: int) -> dict:
 
     from sharehub.accounts.models import User
     from sharehub.events import notices, services
-    from sharehub.events.models import Event, Registration, RegistrationStatus
+    from sharehub.events.models import Registration, RegistrationStatus
     from sharehub.events.tests.factories import EventFactory
 
     notices.tell_registration = lambda registration: None
-    users = User.objects.bulk_create([User(email=f"rush{i}@bench.example", display_name=f"참가자 {i}") for i in range(people)])
+    users = User.objects.bulk_create(
+        [User(email=f"rush{i}@bench.example", display_name=f"참가자 {i}") for i in range(people)]
+    )
     event = EventFactory(capacity=places, title_ko="인기 행사", title_en="Popular event")
     chunks = [users[i::THREADS] for i in range(THREADS)]
     barrier = threading.Barrier(THREADS + 1)
@@ -62,7 +64,7 @@ def rush(people: int, places: int) -> dict:
             for user in chunk:
                 try:
                     mine.append(services.register(actor=user, event=event).status)
-                except Exception as error:  # noqa: BLE001 — counted and reported
+                except Exception as error:
                     mine.append(f"error: {type(error).__name__}: {error}")
         finally:
             connections.close_all()
@@ -86,7 +88,9 @@ def rush(people: int, places: int) -> dict:
         "waitlisted": outcomes.count(RegistrationStatus.WAITLISTED),
         "errors": len(errors),
         "first_error": errors[0] if errors else "",
-        "confirmed_in_db": Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count(),
+        "confirmed_in_db": Registration.objects.filter(
+            event=event, status=RegistrationStatus.CONFIRMED
+        ).count(),
         "seats_taken": event.seats_taken,
         "seconds": seconds,
         "per_second": people / seconds,
@@ -192,7 +196,11 @@ def run_child(database_url: str, var_dir: str, people: int, places: int) -> dict
         SHAREHUB_STATIC_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
     )
     out = subprocess.run(
-        [sys.executable, __file__, "--worker", f"{people},{places}"], env=env, cwd=ROOT, capture_output=True, text=True
+        [sys.executable, __file__, "--worker", f"{people},{places}"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     if out.returncode != 0:
         sys.stderr.write(out.stderr[-4000:])
@@ -208,20 +216,36 @@ def report(result: dict) -> bool:
     per_small = small["seconds"] / max(small["entries"], 1) * 1000
     per_large = large["seconds"] / max(large["entries"], 1) * 1000
     print(f"\n{result['vendor']}: calendar feed /ko/events/feed.ics")
-    print(f"  {SMALL:>6,} events: {small['queries']} queries, {small['entries']:>5,} entries, {small['seconds'] * 1000:8.1f} ms, {small['bytes']:,} bytes")
-    print(f"  {LARGE:>6,} events: {large['queries']} queries, {large['entries']:>5,} entries, {large['seconds'] * 1000:8.1f} ms, {large['bytes']:,} bytes")
-    print(f"  queries equal: {'yes' if same else 'NO'};  time ratio ×{large['seconds'] / small['seconds']:.0f};"
-          f"  per entry {per_small:.3f} ms vs {per_large:.3f} ms (×{per_large / per_small:.2f})")
-    print(f"  served again from the cache (same fingerprint): {small['cached_seconds'] * 1000:.1f} ms vs "
-          f"{large['cached_seconds'] * 1000:.1f} ms (×{large['cached_seconds'] / small['cached_seconds']:.1f}); "
-          f"cached / built at 10,000: ×{large['cached_seconds'] / large['seconds']:.3f}")
+    print(
+        f"  {SMALL:>6,} events: {small['queries']} queries, {small['entries']:>5,} entries, {small['seconds'] * 1000:8.1f} ms, {small['bytes']:,} bytes"
+    )
+    print(
+        f"  {LARGE:>6,} events: {large['queries']} queries, {large['entries']:>5,} entries, {large['seconds'] * 1000:8.1f} ms, {large['bytes']:,} bytes"
+    )
+    print(
+        f"  queries equal: {'yes' if same else 'NO'};  time ratio ×{large['seconds'] / small['seconds']:.0f};"
+        f"  per entry {per_small:.3f} ms vs {per_large:.3f} ms (×{per_large / per_small:.2f})"
+    )
+    print(
+        f"  served again from the cache (same fingerprint): {small['cached_seconds'] * 1000:.1f} ms vs "
+        f"{large['cached_seconds'] * 1000:.1f} ms (×{large['cached_seconds'] / small['cached_seconds']:.1f}); "
+        f"cached / built at 10,000: ×{large['cached_seconds'] / large['seconds']:.3f}"
+    )
     if "rush" in result:
         r = result["rush"]
-        good = r["confirmed"] == r["places"] == r["confirmed_in_db"] == r["seats_taken"] and r["waitlisted"] == r["people"] - r["places"] and not r["errors"]
+        good = (
+            r["confirmed"] == r["places"] == r["confirmed_in_db"] == r["seats_taken"]
+            and r["waitlisted"] == r["people"] - r["places"]
+            and not r["errors"]
+        )
         ok &= good
-        print(f"  rush: {r['people']:,} people at once for {r['places']} places on {THREADS} connections")
-        print(f"    confirmed {r['confirmed']} (in the database {r['confirmed_in_db']}, places taken {r['seats_taken']}),"
-              f" waitlisted {r['waitlisted']}, errors {r['errors']}  [{'OK' if good else 'MISSED'}]")
+        print(
+            f"  rush: {r['people']:,} people at once for {r['places']} places on {THREADS} connections"
+        )
+        print(
+            f"    confirmed {r['confirmed']} (in the database {r['confirmed_in_db']}, places taken {r['seats_taken']}),"
+            f" waitlisted {r['waitlisted']}, errors {r['errors']}  [{'OK' if good else 'MISSED'}]"
+        )
         if r["first_error"]:
             print(f"    first error: {r['first_error']}")
         print(f"    {r['seconds']:.2f} s, {r['per_second']:.0f} registrations per second")
@@ -243,16 +267,20 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="events-bench-") as tmp:
         if args.only in (None, "sqlite"):
-            results.append(run_child(f"sqlite:///{tmp}/events.sqlite3", tmp, args.people, args.places))
+            results.append(
+                run_child(f"sqlite:///{tmp}/events.sqlite3", tmp, args.people, args.places)
+            )
         if args.only in (None, "postgresql"):
             admin = ["psql", f"{PG_SERVER}/postgres", "-q", "-c"]
             subprocess.run([*admin, f"DROP DATABASE IF EXISTS {PG_DATABASE}"], check=True)
             subprocess.run([*admin, f"CREATE DATABASE {PG_DATABASE}"], check=True)
             try:
-                results.append(run_child(f"{PG_SERVER}/{PG_DATABASE}", tmp, args.people, args.places))
+                results.append(
+                    run_child(f"{PG_SERVER}/{PG_DATABASE}", tmp, args.people, args.places)
+                )
             finally:
                 subprocess.run([*admin, f"DROP DATABASE IF EXISTS {PG_DATABASE}"], check=True)
-    ok = all([report(result) for result in results])
+    ok = all(report(result) for result in results)
     return 0 if ok else 1
 
 

@@ -31,7 +31,9 @@ class Measure:
         return asdict(self)
 
 
-def measure(path: str, *, max_requests: int = MAX_REQUESTS, max_seconds: float = MAX_SECONDS) -> Measure:
+def measure(
+    path: str, *, max_requests: int = MAX_REQUESTS, max_seconds: float = MAX_SECONDS
+) -> Measure:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -49,7 +51,13 @@ def measure(path: str, *, max_requests: int = MAX_REQUESTS, max_seconds: float =
     listed = None
     if "json" in response["Content-Type"]:  # application/json, application/geo+json
         body = response.json()
-        listed = body["count"] if "count" in body else len(body.get("features", [])) if "features" in body else None
+        listed = (
+            body["count"]
+            if "count" in body
+            else len(body.get("features", []))
+            if "features" in body
+            else None
+        )
     requests = 0
     start = time.perf_counter()
     deadline = start + max_seconds

@@ -39,11 +39,10 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
     import inprocess
     import seed
+    from django.core.management import call_command
+    from django.db import connection
 
     began = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)

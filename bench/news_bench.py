@@ -43,7 +43,12 @@ def seed(total: int) -> int:
 
     from sharehub.news.models import Article, Tag
 
-    tags = [Tag.objects.get_or_create(slug=f"tag-{n}", defaults={"name_ko": f"태그{n}", "name_en": f"Tag {n}"})[0] for n in range(20)]
+    tags = [
+        Tag.objects.get_or_create(
+            slug=f"tag-{n}", defaults={"name_ko": f"태그{n}", "name_en": f"Tag {n}"}
+        )[0]
+        for n in range(20)
+    ]
     existing = Article.objects.count()
     now = timezone.now()
     batch = []
@@ -66,7 +71,9 @@ def seed(total: int) -> int:
     through = Article.tags.through
     links = [
         through(article_id=article_id, tag_id=tags[(article_id + k) % len(tags)].pk)
-        for article_id in Article.objects.filter(slug__in=[a.slug for a in batch]).values_list("pk", flat=True)
+        for article_id in Article.objects.filter(slug__in=[a.slug for a in batch]).values_list(
+            "pk", flat=True
+        )
         for k in (0, 7)
     ]
     through.objects.bulk_create(links, batch_size=2000)
@@ -92,7 +99,10 @@ def measure_one_database(rows: int) -> dict:
                 cursor.execute("VACUUM ANALYZE")
         result["sizes"][str(size)] = {
             "articles": count,
-            **{name: measure(path, max_requests=150, max_seconds=6).as_dict() for name, path in ENDPOINTS.items()},
+            **{
+                name: measure(path, max_requests=150, max_seconds=6).as_dict()
+                for name, path in ENDPOINTS.items()
+            },
         }
     return result
 
@@ -112,7 +122,10 @@ def run_database(label: str, database_url: str, rows: int, var_dir: str) -> dict
     )
     out = Path(var_dir) / f"{label}.json"
     subprocess.run(
-        [sys.executable, __file__, "--child", "--rows", str(rows), "--out", str(out)], cwd=ROOT, env=env, check=True
+        [sys.executable, __file__, "--child", "--rows", str(rows), "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        check=True,
     )
     return json.loads(out.read_text())
 
@@ -152,18 +165,28 @@ def main() -> None:
     if args.child:
         Path(args.out).write_text(json.dumps(measure_one_database(args.rows)))
         return
-    print(f"News lists: queries and in-process requests per second at {SMALL} and {args.rows:,} public articles")
-    print(f"Targets: same queries at both sizes; req/s ratio {args.rows:,}:{SMALL} ≥ {MIN_RPS_RATIO}")
+    print(
+        f"News lists: queries and in-process requests per second at {SMALL} and {args.rows:,} public articles"
+    )
+    print(
+        f"Targets: same queries at both sizes; req/s ratio {args.rows:,}:{SMALL} ≥ {MIN_RPS_RATIO}"
+    )
     ok = True
     with tempfile.TemporaryDirectory(prefix="news-bench-") as var_dir:
         if args.only in (None, "sqlite"):
-            ok &= report("SQLite", run_database("sqlite", f"sqlite:///{var_dir}/bench.sqlite3", args.rows, var_dir), args.rows)
+            ok &= report(
+                "SQLite",
+                run_database("sqlite", f"sqlite:///{var_dir}/bench.sqlite3", args.rows, var_dir),
+                args.rows,
+            )
         if args.only in (None, "postgresql"):
             _psql(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
             _psql(f"CREATE DATABASE {PG_DATABASE}")
             try:
                 ok &= report(
-                    "PostgreSQL", run_database("pg", f"{PG_SERVER}/{PG_DATABASE}", args.rows, var_dir), args.rows
+                    "PostgreSQL",
+                    run_database("pg", f"{PG_SERVER}/{PG_DATABASE}", args.rows, var_dir),
+                    args.rows,
                 )
             finally:
                 _psql(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")

@@ -69,7 +69,11 @@ def run_sink(port: int, report_path: str) -> None:
     done.wait()
     controller.stop()
     with lock:
-        result = {"messages": counts["messages"], "recipients": len(counts["recipients"]), "duplicates": counts["duplicates"]}
+        result = {
+            "messages": counts["messages"],
+            "recipients": len(counts["recipients"]),
+            "duplicates": counts["duplicates"],
+        }
     Path(report_path).write_text(json.dumps(result))
 
 
@@ -80,7 +84,9 @@ class Sink:
             self.port = sock.getsockname()[1]
         self.report = os.path.join(tmp, f"sink-{self.port}.json")
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--sink", str(self.port), self.report], stdout=subprocess.PIPE, text=True
+            [sys.executable, __file__, "--sink", str(self.port), self.report],
+            stdout=subprocess.PIPE,
+            text=True,
         )
         assert self.process.stdout.readline().strip() == "ready"
 
@@ -94,14 +100,26 @@ class Sink:
 
 
 def child_env(database_url: str, var_dir: str, smtp_port: int | None = None) -> dict:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sharehub.settings", "DATABASE_URL": database_url, "SHAREHUB_VAR_DIR": var_dir}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "sharehub.settings",
+        "DATABASE_URL": database_url,
+        "SHAREHUB_VAR_DIR": var_dir,
+    }
     if smtp_port:
-        env.update(SHAREHUB_SMTP_HOST="127.0.0.1", SHAREHUB_SMTP_PORT=str(smtp_port), SHAREHUB_SMTP_TLS="false", SHAREHUB_SMTP_USER="")
+        env.update(
+            SHAREHUB_SMTP_HOST="127.0.0.1",
+            SHAREHUB_SMTP_PORT=str(smtp_port),
+            SHAREHUB_SMTP_TLS="false",
+            SHAREHUB_SMTP_USER="",
+        )
     return env
 
 
 def run_child(args: list[str], env: dict) -> dict:
-    out = subprocess.run([sys.executable, __file__, *args], env=env, cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, *args], env=env, cwd=ROOT, capture_output=True, text=True
+    )
     if out.returncode != 0:
         raise SystemExit(f"child {args} failed:\n{out.stderr[-4000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -129,24 +147,36 @@ def child_prepare(rows: int, small: int) -> dict:
     for start in range(0, rows, chunk):
         Subscriber.objects.bulk_create(
             [
-                Subscriber(email=f"reader{n}@example.org", language="en" if n % 3 == 0 else "ko", status="confirmed")
+                Subscriber(
+                    email=f"reader{n}@example.org",
+                    language="en" if n % 3 == 0 else "ko",
+                    status="confirmed",
+                )
                 for n in range(start, min(rows, start + chunk))
             ]
         )
     small_ids = Subscriber.objects.order_by("pk").values_list("pk", flat=True)[:small]
-    Subscription.objects.bulk_create([Subscription(subscriber_id=pk, topic=topic) for pk in small_ids], batch_size=chunk)
-    body_ko = "<h2>공유도시 소식</h2>" + "<p>이번 달 공유허브에서는 새로운 공유기업과 우리 동네 행사를 소개합니다.</p>" * 12
-    body_en = "<h2>Sharing City news</h2>" + "<p>This month ShareHub presents new sharing enterprises and events near you.</p>" * 12
-    fields = dict(
-        subject_ko="공유허브 소식",
-        subject_en="ShareHub news",
-        body_html_ko=body_ko,
-        body_html_en=body_en,
-        body_text_ko=body_ko.replace("<p>", "").replace("</p>", "\n"),
-        body_text_en=body_en.replace("<p>", "").replace("</p>", "\n"),
-        status=Campaign.Status.SENDING,
-        started_at=timezone.now(),
+    Subscription.objects.bulk_create(
+        [Subscription(subscriber_id=pk, topic=topic) for pk in small_ids], batch_size=chunk
     )
+    body_ko = (
+        "<h2>공유도시 소식</h2>"
+        + "<p>이번 달 공유허브에서는 새로운 공유기업과 우리 동네 행사를 소개합니다.</p>" * 12
+    )
+    body_en = (
+        "<h2>Sharing City news</h2>"
+        + "<p>This month ShareHub presents new sharing enterprises and events near you.</p>" * 12
+    )
+    fields = {
+        "subject_ko": "공유허브 소식",
+        "subject_en": "ShareHub news",
+        "body_html_ko": body_ko,
+        "body_html_en": body_en,
+        "body_text_ko": body_ko.replace("<p>", "").replace("</p>", "\n"),
+        "body_text_en": body_en.replace("<p>", "").replace("</p>", "\n"),
+        "status": Campaign.Status.SENDING,
+        "started_at": timezone.now(),
+    }
     small_campaign = Campaign.objects.create(**fields)
     small_campaign.topics.set([topic])
     large_campaign = Campaign.objects.create(**fields)
@@ -175,13 +205,18 @@ def child_send(campaign_id: int) -> dict:
 
 def sample_message(campaign_id: int) -> bytes:
     """A message as the worker builds it, to size the bare loop's messages alike."""
+    from sharehub.newsletters.models import Campaign
     from sharehub.newsletters.render import render_campaign
     from sharehub.newsletters.sending import Recipient, build_message
 
-    from sharehub.newsletters.models import Campaign
-
     rendered = render_campaign(Campaign.objects.get(pk=campaign_id), "ko")
-    return build_message(rendered, Recipient(1, 1, "reader1@example.org", "ko", "0" * 32, "confirmed"), campaign_id=campaign_id, domain="example.org", date="now")
+    return build_message(
+        rendered,
+        Recipient(1, 1, "reader1@example.org", "ko", "0" * 32, "confirmed"),
+        campaign_id=campaign_id,
+        domain="example.org",
+        date="now",
+    )
 
 
 def child_bare(port: int, count: int, size: int) -> dict:
@@ -191,7 +226,10 @@ def child_bare(port: int, count: int, size: int) -> dict:
     server = smtplib.SMTP("127.0.0.1", port)
     started = time.perf_counter()
     for n in range(count):
-        message = b"From: bench@example.org\r\nTo: bare%d@example.org\r\nSubject: bench\r\n\r\n" % n + body
+        message = (
+            b"From: bench@example.org\r\nTo: bare%d@example.org\r\nSubject: bench\r\n\r\n" % n
+            + body
+        )
         server.sendmail("bench@example.org", [f"bare{n}@example.org"], message)
     elapsed = time.perf_counter() - started
     server.quit()
@@ -203,18 +241,30 @@ def child_bare(port: int, count: int, size: int) -> dict:
 
 def measure(name: str, database_url: str, var_dir: str, rows: int, small: int) -> dict:
     print(f"[{name}] preparing {rows:,} subscribers…", flush=True)
-    campaigns = run_child(["--child", "prepare", str(rows), str(small)], child_env(database_url, var_dir))
+    campaigns = run_child(
+        ["--child", "prepare", str(rows), str(small)], child_env(database_url, var_dir)
+    )
     results = {}
-    for label, campaign_id, expected in (("small", campaigns["small"], small), ("large", campaigns["large"], rows)):
+    for label, campaign_id, expected in (
+        ("small", campaigns["small"], small),
+        ("large", campaigns["large"], rows),
+    ):
         sink = Sink(var_dir)
         print(f"[{name}] worker sending to {expected:,}…", flush=True)
-        result = run_child(["--child", "send", str(campaign_id)], child_env(database_url, var_dir, sink.port))
+        result = run_child(
+            ["--child", "send", str(campaign_id)], child_env(database_url, var_dir, sink.port)
+        )
         counted = sink.stop()
-        result.update(received=counted["messages"], duplicates=counted["duplicates"], expected=expected)
+        result.update(
+            received=counted["messages"], duplicates=counted["duplicates"], expected=expected
+        )
         results[label] = result
     sink = Sink(var_dir)
     print(f"[{name}] bare smtplib loop, {rows:,} messages…", flush=True)
-    bare = run_child(["--child", "bare", str(sink.port), str(rows), str(results["large"]["sample_size"])], child_env(database_url, var_dir))
+    bare = run_child(
+        ["--child", "bare", str(sink.port), str(rows), str(results["large"]["sample_size"])],
+        child_env(database_url, var_dir),
+    )
     sink.stop()
     results["bare"] = bare
     return results
@@ -226,14 +276,29 @@ def report(name: str, results: dict) -> bool:
     bare_rate = bare["sent"] / bare["seconds"]
     ratio = worker_rate / bare_rate
     growth = large["peak_rss_mb"] / small["peak_rss_mb"]
-    once = all(r["received"] == r["expected"] == r["sent"] and r["duplicates"] == 0 and r["status"] == "sent" for r in (small, large))
+    once = all(
+        r["received"] == r["expected"] == r["sent"]
+        and r["duplicates"] == 0
+        and r["status"] == "sent"
+        for r in (small, large)
+    )
     print(f"\n== {name} ==")
-    print(f"worker, {small['expected']:>7,} recipients: {small['sent'] / small['seconds']:8.0f} msg/s, peak RSS {small['peak_rss_mb']:6.1f} MB")
-    print(f"worker, {large['expected']:>7,} recipients: {worker_rate:8.0f} msg/s, peak RSS {large['peak_rss_mb']:6.1f} MB")
-    print(f"bare smtplib loop, {bare['sent']:,} messages of {large['sample_size']:,} bytes: {bare_rate:8.0f} msg/s")
+    print(
+        f"worker, {small['expected']:>7,} recipients: {small['sent'] / small['seconds']:8.0f} msg/s, peak RSS {small['peak_rss_mb']:6.1f} MB"
+    )
+    print(
+        f"worker, {large['expected']:>7,} recipients: {worker_rate:8.0f} msg/s, peak RSS {large['peak_rss_mb']:6.1f} MB"
+    )
+    print(
+        f"bare smtplib loop, {bare['sent']:,} messages of {large['sample_size']:,} bytes: {bare_rate:8.0f} msg/s"
+    )
     print(f"ratio worker / bare loop: {ratio:.2f} (target ≥ {TARGET_RATIO})")
-    print(f"memory {large['expected']:,} / {small['expected']:,}: {growth:.2f}× (target ≤ {TARGET_MEMORY_GROWTH}×)")
-    print(f"each mail received once: {'yes' if once else 'NO'} (received {large['received']:,}, duplicates {large['duplicates']})")
+    print(
+        f"memory {large['expected']:,} / {small['expected']:,}: {growth:.2f}× (target ≤ {TARGET_MEMORY_GROWTH}×)"
+    )
+    print(
+        f"each mail received once: {'yes' if once else 'NO'} (received {large['received']:,}, duplicates {large['duplicates']})"
+    )
     return ratio >= TARGET_RATIO and growth <= TARGET_MEMORY_GROWTH and once
 
 
@@ -246,7 +311,9 @@ def main() -> int:
     ok = True
     if args.only in (None, "sqlite"):
         with tempfile.TemporaryDirectory(prefix="newsletters-bench-") as tmp:
-            results = measure("SQLite", f"sqlite:///{tmp}/bench.sqlite3", tmp, args.rows, args.small)
+            results = measure(
+                "SQLite", f"sqlite:///{tmp}/bench.sqlite3", tmp, args.rows, args.small
+            )
             ok &= report("SQLite", results)
     if args.only in (None, "postgresql"):
         admin = ["psql", f"{PG_SERVER}/postgres", "-q", "-c"]
@@ -254,7 +321,9 @@ def main() -> int:
         subprocess.run([*admin, f"CREATE DATABASE {PG_DATABASE}"], check=True)
         try:
             with tempfile.TemporaryDirectory(prefix="newsletters-bench-") as tmp:
-                results = measure("PostgreSQL", f"{PG_SERVER}/{PG_DATABASE}", tmp, args.rows, args.small)
+                results = measure(
+                    "PostgreSQL", f"{PG_SERVER}/{PG_DATABASE}", tmp, args.rows, args.small
+                )
                 ok &= report("PostgreSQL", results)
         finally:
             subprocess.run([*admin, f"DROP DATABASE IF EXISTS {PG_DATABASE}"], check=True)

@@ -32,7 +32,9 @@ def summarize(results: dict) -> dict:
             }
             ok = ok and queries == 1.0
         if served := result.get("served"):
-            ratios[database]["served_page_over_static_rps"] = _ratio(served["page"]["rps"], served["static"]["rps"])
+            ratios[database]["served_page_over_static_rps"] = _ratio(
+                served["page"]["rps"], served["static"]["rps"]
+            )
     return {"ratios": ratios, "ok": ok}
 
 
@@ -64,14 +66,21 @@ def _table(rows: list[list[str]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for n, row in enumerate(rows):
-        lines.append("  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in enumerate(zip(row, widths))))
+        lines.append(
+            "  ".join(
+                cell.rjust(width) if i else cell.ljust(width)
+                for i, (cell, width) in enumerate(zip(row, widths, strict=False))
+            )
+        )
         if n == 0:
             lines.append("  ".join("-" * width for width in widths))
     return "\n".join(lines)
 
 
 def render(document: dict) -> str:
-    out = [f"\nShareHub benchmark · {document['measured_at']} · Python {document['python']} · {document['cpus']} CPUs"]
+    out = [
+        f"\nShareHub benchmark · {document['measured_at']} · Python {document['python']} · {document['cpus']} CPUs"
+    ]
     for database, result in document["databases"].items():
         name = NAMES.get(database, database)
         if "sizes" not in result:
@@ -79,35 +88,77 @@ def render(document: dict) -> str:
             continue
         small, large = result["sizes"][SMALL], result["sizes"][LARGE]
         ratios = document["ratios"][database]
-        out.append(f"\n{name} ({result['server_version']}), in-process Django test Client, one request at a time")
-        rows = [["", "queries @10", "queries @10k", "ratio", "req/s @10", "req/s @10k", "ratio", "listed @10k"]]
+        out.append(
+            f"\n{name} ({result['server_version']}), in-process Django test Client, one request at a time"
+        )
+        rows = [
+            [
+                "",
+                "queries @10",
+                "queries @10k",
+                "ratio",
+                "req/s @10",
+                "req/s @10k",
+                "ratio",
+                "listed @10k",
+            ]
+        ]
         for endpoint, label in ENDPOINTS.items():
             a, b, r = small[endpoint], large[endpoint], ratios[endpoint]
-            rows.append([
-                f"{label} {a['path']}",
-                str(a["queries"]), str(b["queries"]), _fmt(r["queries_10k_over_10"]),
-                f"{a['rps']:.0f}", f"{b['rps']:.0f}", _fmt(r["rps_10k_over_10"]),
-                str(b["listed"] if b["listed"] is not None else large["organizations"]),
-            ])
+            rows.append(
+                [
+                    f"{label} {a['path']}",
+                    str(a["queries"]),
+                    str(b["queries"]),
+                    _fmt(r["queries_10k_over_10"]),
+                    f"{a['rps']:.0f}",
+                    f"{b['rps']:.0f}",
+                    _fmt(r["rps_10k_over_10"]),
+                    str(b["listed"] if b["listed"] is not None else large["organizations"]),
+                ]
+            )
         out.append(_table(rows))
         if served := result.get("served"):
-            out.append(f"\n{name}: {served['server']}, {served['page']['concurrency']} concurrent keep-alive clients, "
-                       f"{served['page']['seconds']:.0f} s each, 10,000 organizations")
+            out.append(
+                f"\n{name}: {served['server']}, {served['page']['concurrency']} concurrent keep-alive clients, "
+                f"{served['page']['seconds']:.0f} s each, 10,000 organizations"
+            )
             rows = [["", "req/s", "p50 ms", "p95 ms", "failures"]]
             for key, label in (("page", "list page"), ("static", "static file")):
                 m = served[key]
-                rows.append([f"{label} {m['path']}", f"{m['rps']:.0f}", f"{m['p50_ms']:.1f}", f"{m['p95_ms']:.1f}", str(m["failures"])])
+                rows.append(
+                    [
+                        f"{label} {m['path']}",
+                        f"{m['rps']:.0f}",
+                        f"{m['p50_ms']:.1f}",
+                        f"{m['p95_ms']:.1f}",
+                        str(m["failures"]),
+                    ]
+                )
             out.append(_table(rows))
-            out.append(f"ratio list page / static file (req/s): {_fmt(ratios['served_page_over_static_rps'])}")
+            out.append(
+                f"ratio list page / static file (req/s): {_fmt(ratios['served_page_over_static_rps'])}"
+            )
     out += _render_directory(document)
-    for part, script in (("search", "search_bench.py"), ("events", "events_bench.py"), ("news", "news_bench.py"), ("newsletters", "newsletters_bench.py")):
+    for part, script in (
+        ("search", "search_bench.py"),
+        ("events", "events_bench.py"),
+        ("news", "news_bench.py"),
+        ("newsletters", "newsletters_bench.py"),
+    ):
         if (result := document.get(part)) is None:
             continue
         if "skipped" in result:
             out.append(f"\n{part.capitalize()}: not measured ({result['skipped']})")
         else:
-            verdict = "target met" if result["exit_status"] == 0 else "TARGET MISSED (or failed), see its output above"
-            out.append(f"\n{part.capitalize()} (bench/{script}, output above): {verdict}, {result['seconds']:.0f} s")
+            verdict = (
+                "target met"
+                if result["exit_status"] == 0
+                else "TARGET MISSED (or failed), see its output above"
+            )
+            out.append(
+                f"\n{part.capitalize()} (bench/{script}, output above): {verdict}, {result['seconds']:.0f} s"
+            )
     return "\n".join(out)
 
 
@@ -116,7 +167,9 @@ def _render_directory(document: dict) -> list[str]:
     for database, result in document.get("directory", {}).items():
         name = NAMES.get(database, database)
         if "sizes" not in result:
-            out.append(f"\nDirectory on {name}: not measured ({result.get('skipped', 'unknown reason')})")
+            out.append(
+                f"\nDirectory on {name}: not measured ({result.get('skipped', 'unknown reason')})"
+            )
             continue
         small, large = result["sizes"][DIRECTORY_SMALL], result["sizes"][DIRECTORY_LARGE]
         ratios = document["directory_ratios"][database]
@@ -124,18 +177,39 @@ def _render_directory(document: dict) -> list[str]:
             f"\nDirectory on {name} ({result['server_version']}), in-process, one request at a time; "
             f"map data capped at {result['geojson_cap']:,} features"
         )
-        rows = [["", "queries @100", "queries @100k", "ratio", "req/s @100", "req/s @100k", "ratio", "listed @100", "listed @100k"]]
+        rows = [
+            [
+                "",
+                "queries @100",
+                "queries @100k",
+                "ratio",
+                "req/s @100",
+                "req/s @100k",
+                "ratio",
+                "listed @100",
+                "listed @100k",
+            ]
+        ]
         for endpoint, label in DIRECTORY_ENDPOINTS.items():
             a, b, r = small[endpoint], large[endpoint], ratios[endpoint]
-            rows.append([
-                f"{label} {a['path']}",
-                str(a["queries"]), str(b["queries"]), _fmt(r["queries_100k_over_100"]),
-                f"{a['rps']:.1f}", f"{b['rps']:.1f}", _fmt(r["rps_100k_over_100"]),
-                str(a["listed"] if a["listed"] is not None else small["listings"]),
-                str(b["listed"] if b["listed"] is not None else large["listings"]),
-            ])
+            rows.append(
+                [
+                    f"{label} {a['path']}",
+                    str(a["queries"]),
+                    str(b["queries"]),
+                    _fmt(r["queries_100k_over_100"]),
+                    f"{a['rps']:.1f}",
+                    f"{b['rps']:.1f}",
+                    _fmt(r["rps_100k_over_100"]),
+                    str(a["listed"] if a["listed"] is not None else small["listings"]),
+                    str(b["listed"] if b["listed"] is not None else large["listings"]),
+                ]
+            )
         out.append(_table(rows))
         # The map data grows with its features up to the cap: per feature, its cost should hold.
-        per_feature = _ratio(large["map"]["rps"] * large["map"]["listed"], small["map"]["rps"] * small["map"]["listed"])
+        per_feature = _ratio(
+            large["map"]["rps"] * large["map"]["listed"],
+            small["map"]["rps"] * small["map"]["listed"],
+        )
         out.append(f"map data, features per second @100k / @100: {_fmt(per_feature)}")
     return out

@@ -73,7 +73,9 @@ def run_measure(name: str, script: str, env: dict[str, str], *, serve: bool = Fa
 
 def bench_sqlite(script: str, *, serve: bool = False) -> dict:
     with tempfile.TemporaryDirectory(prefix="sharehub-bench-") as tmp:
-        return run_measure("SQLite", script, bench_env(f"sqlite:///{tmp}/bench.sqlite3", tmp), serve=serve)
+        return run_measure(
+            "SQLite", script, bench_env(f"sqlite:///{tmp}/bench.sqlite3", tmp), serve=serve
+        )
 
 
 def _pg_admin(sql: str) -> None:
@@ -90,13 +92,15 @@ def bench_postgres(script: str, database: str, *, serve: bool = False) -> dict:
     drop = f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'
     try:
         _pg_admin(drop)
-        _pg_admin(f'CREATE DATABASE "{database}" ENCODING \'UTF8\' TEMPLATE template0')
+        _pg_admin(f"CREATE DATABASE \"{database}\" ENCODING 'UTF8' TEMPLATE template0")
     except psycopg.OperationalError as exc:
         # `make bench` starts PostgreSQL first; run alone, say plainly what is missing.
         return {"skipped": f"PostgreSQL at {PG_SERVER} unreachable: {exc}".strip()}
     try:
         with tempfile.TemporaryDirectory(prefix="sharehub-bench-") as tmp:
-            return run_measure("PostgreSQL", script, bench_env(f"{PG_SERVER}/{database}", tmp), serve=serve)
+            return run_measure(
+                "PostgreSQL", script, bench_env(f"{PG_SERVER}/{database}", tmp), serve=serve
+            )
     finally:
         _pg_admin(drop)
 
@@ -122,14 +126,21 @@ def collect_static() -> None:
     print("· collecting static files for gunicorn …", flush=True)
     with tempfile.TemporaryDirectory(prefix="sharehub-bench-") as tmp:
         env = bench_env(f"sqlite:///{tmp}/static.sqlite3", tmp)
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
     parser.add_argument("--no-serve", action="store_true", help="skip the gunicorn measurement")
-    parser.add_argument("--part", choices=PARTS, action="append", help="run only this part (repeatable)")
+    parser.add_argument(
+        "--part", choices=PARTS, action="append", help="run only this part (repeatable)"
+    )
     args = parser.parse_args()
     serve = not args.no_serve
     parts = args.part or list(PARTS)
@@ -177,7 +188,10 @@ def main() -> int:
     print(report.render(document))
     print(f"\nWritten to {RESULTS / 'latest.json'} in {document['seconds']} s.")
     if not document["query_counts_constant"]:
-        print("FAIL: a list runs more queries on a large table than on a small one (or could not be measured).", file=sys.stderr)
+        print(
+            "FAIL: a list runs more queries on a large table than on a small one (or could not be measured).",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

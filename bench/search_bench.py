@@ -31,23 +31,80 @@ PG_DATABASE = "sharehub_search_bench"
 REPEAT = 3
 TARGET_P95_MS = 50.0
 
-DISTRICTS = "마포 성북 은평 강동 관악 노원 도봉 서대문 종로 중랑 금천 양천 구로 동작 송파".split()
-DISTRICTS_EN = "Mapo Seongbuk Eunpyeong Gangdong Gwanak Nowon Dobong Seodaemun Jongno Jungnang Geumcheon Yangcheon Guro Dongjak Songpa".split()
+DISTRICTS = [
+    "마포",
+    "성북",
+    "은평",
+    "강동",
+    "관악",
+    "노원",
+    "도봉",
+    "서대문",
+    "종로",
+    "중랑",
+    "금천",
+    "양천",
+    "구로",
+    "동작",
+    "송파",
+]
+DISTRICTS_EN = [
+    "Mapo",
+    "Seongbuk",
+    "Eunpyeong",
+    "Gangdong",
+    "Gwanak",
+    "Nowon",
+    "Dobong",
+    "Seodaemun",
+    "Jongno",
+    "Jungnang",
+    "Geumcheon",
+    "Yangcheon",
+    "Guro",
+    "Dongjak",
+    "Songpa",
+]
 ITEMS = [
-    ("캠핑장비", "Camping Gear"), ("카메라", "Camera"), ("악기", "Instrument"), ("보드게임", "Board Game"),
-    ("텐트", "Tent"), ("노트북", "Laptop"), ("재봉틀", "Sewing Machine"), ("등산", "Hiking"), ("사진", "Photo"),
-    ("음악", "Music"), ("그림", "Painting"), ("요리", "Cooking"), ("화분", "Plant"), ("반려동물", "Pet"),
-    ("수선", "Repair"), ("목공", "Woodwork"), ("꽃", "Flower"), ("커피", "Coffee"), ("문구", "Stationery"),
+    ("캠핑장비", "Camping Gear"),
+    ("카메라", "Camera"),
+    ("악기", "Instrument"),
+    ("보드게임", "Board Game"),
+    ("텐트", "Tent"),
+    ("노트북", "Laptop"),
+    ("재봉틀", "Sewing Machine"),
+    ("등산", "Hiking"),
+    ("사진", "Photo"),
+    ("음악", "Music"),
+    ("그림", "Painting"),
+    ("요리", "Cooking"),
+    ("화분", "Plant"),
+    ("반려동물", "Pet"),
+    ("수선", "Repair"),
+    ("목공", "Woodwork"),
+    ("꽃", "Flower"),
+    ("커피", "Coffee"),
+    ("문구", "Stationery"),
     ("운동기구", "Fitness"),
 ]
 KINDS = [
-    ("협동조합", "Cooperative"), ("센터", "Center"), ("모임", "Club"), ("플랫폼", "Platform"), ("공방", "Workshop"),
-    ("네트워크", "Network"), ("살림", "Commons"), ("연구소", "Lab"),
+    ("협동조합", "Cooperative"),
+    ("센터", "Center"),
+    ("모임", "Club"),
+    ("플랫폼", "Platform"),
+    ("공방", "Workshop"),
+    ("네트워크", "Network"),
+    ("살림", "Commons"),
+    ("연구소", "Lab"),
 ]
 SENTENCES = [
-    "{d} 주민들이 {i}을(를) 함께 씁니다.", "{i} 대여와 나눔을 운영합니다.", "이웃과 {i} 경험을 나누는 {k}입니다.",
-    "매주 토요일 {d}에서 {i} 모임을 엽니다.", "{i}을(를) 필요한 만큼 빌려 쓰고 돌려줍니다.",
-    "We share {ie} with neighbours in {de}.", "A {ke} for {ie} lovers.",
+    "{d} 주민들이 {i}을(를) 함께 씁니다.",
+    "{i} 대여와 나눔을 운영합니다.",
+    "이웃과 {i} 경험을 나누는 {k}입니다.",
+    "매주 토요일 {d}에서 {i} 모임을 엽니다.",
+    "{i}을(를) 필요한 만큼 빌려 쓰고 돌려줍니다.",
+    "We share {ie} with neighbours in {de}.",
+    "A {ke} for {ie} lovers.",
 ]
 
 
@@ -55,12 +112,19 @@ def generated_documents(rows: int, seed: int = 7) -> list[tuple[str, list[str]]]
     """(title, body sentences): generated from word lists, so many repeat (analysis is cached)."""
     rng = random.Random(seed)
     documents = []
-    for n in range(rows):
+    for _n in range(rows):
         d = rng.randrange(len(DISTRICTS))
         (i, ie), (k, ke) = rng.choice(ITEMS), rng.choice(KINDS)
         spaced = rng.random() < 0.5
         title = f"{DISTRICTS[d]}{' ' if spaced else ''}{i}{k} {DISTRICTS_EN[d]} {ie} {ke}"
-        fields = {"d": DISTRICTS[d], "i": i, "k": k, "de": DISTRICTS_EN[d], "ie": ie.lower(), "ke": ke.lower()}
+        fields = {
+            "d": DISTRICTS[d],
+            "i": i,
+            "k": k,
+            "de": DISTRICTS_EN[d],
+            "ie": ie.lower(),
+            "ke": ke.lower(),
+        }
         documents.append((title, [rng.choice(SENTENCES).format(**fields) for _ in range(3)]))
     return documents
 
@@ -82,7 +146,7 @@ def random_queries(count: int, seed: int = 11) -> list[str]:
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 # --- one database, in a child process (Django reads DATABASE_URL at start-up) ----------
@@ -110,21 +174,29 @@ def worker(analysed_path: str) -> dict:
     for offset in range(0, len(analysed), batch):
         with transaction.atomic():
             entries = [
-                SearchEntry(id=offset + n + 1, content_type=content_type, object_id=offset + n + 1, **fields)
+                SearchEntry(
+                    id=offset + n + 1, content_type=content_type, object_id=offset + n + 1, **fields
+                )
                 for n, (fields, _words) in enumerate(analysed[offset : offset + batch])
             ]
             SearchEntry.objects.bulk_create(entries)
             engine.write(
                 [
-                    engine.FulltextRow(e.id, content_type.pk, e.title_terms, e.terms, e.fuzzy, words)
-                    for e, (_fields, words) in zip(entries, analysed[offset : offset + batch])
+                    engine.FulltextRow(
+                        e.id, content_type.pk, e.title_terms, e.terms, e.fuzzy, words
+                    )
+                    for e, (_fields, words) in zip(
+                        entries, analysed[offset : offset + batch], strict=False
+                    )
                 ]
             )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "PRAGMA optimize")
     load_seconds = time.perf_counter() - started
 
-    labelled_keys = {n + 1: key for n, key in enumerate(json.loads(os.environ["BENCH_LABELLED_KEYS"]))}
+    labelled_keys = {
+        n + 1: key for n, key in enumerate(json.loads(os.environ["BENCH_LABELLED_KEYS"]))
+    }
     labelled = [q for _, q, _, _ in QUERIES]
     queries = labelled + random_queries(100)
     search("워밍업", model=Organization)  # Kiwi is built once per process, not per query
@@ -178,23 +250,26 @@ def analyse_all(rows: int, path: str) -> list[str]:
     """Analyse labelled + generated documents once; both databases load the same rows."""
     tmp = str(Path(path).parent)
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="sharehub.settings", SHAREHUB_VAR_DIR=tmp, DATABASE_URL=f"sqlite:///{tmp}/unused.sqlite3"
+        DJANGO_SETTINGS_MODULE="sharehub.settings",
+        SHAREHUB_VAR_DIR=tmp,
+        DATABASE_URL=f"sqlite:///{tmp}/unused.sqlite3",
     )
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
-    from sharehub.search.analysis import surface_words
+    from functools import lru_cache
+
+    from sharehub.search.analysis import fuzzy_words, index_terms, surface_words
     from sharehub.search.documents import SearchDocument
     from sharehub.search.services import analysed_fields
     from sharehub.search.tests.corpus import DOCUMENTS
 
-    from functools import lru_cache
-
-    from sharehub.search.analysis import fuzzy_words, index_terms
-
     analysed = [
-        (analysed_fields(SearchDocument(title=f"{ko} {en}", body=f"{dko}\n{den}")), " ".join(surface_words(f"{ko} {en}")))
+        (
+            analysed_fields(SearchDocument(title=f"{ko} {en}", body=f"{dko}\n{den}")),
+            " ".join(surface_words(f"{ko} {en}")),
+        )
         for _, ko, en, dko, den in DOCUMENTS
     ]
     # Same fields as services.analysed_fields, with analysis cached per title and per sentence.
@@ -225,15 +300,24 @@ def run_child(database_url: str, analysed_path: str, keys: list[str], var_dir: s
         BENCH_LABELLED_KEYS=json.dumps(keys),
     )
     out = subprocess.run(
-        [sys.executable, __file__, "--worker", analysed_path], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+        [sys.executable, __file__, "--worker", analysed_path],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def report(result: dict) -> None:
     ok = "OK" if result["index_p95"] < TARGET_P95_MS else "OVER TARGET"
-    print(f"\n{result['vendor']}: {result['rows']:,} entries (loaded in {result['load_seconds']:.0f} s), {result['queries']} timed queries")
-    print(f"  index  median {result['index_median']:7.2f} ms   p95 {result['index_p95']:7.2f} ms   [{ok}: p95 < {TARGET_P95_MS:.0f} ms]")
+    print(
+        f"\n{result['vendor']}: {result['rows']:,} entries (loaded in {result['load_seconds']:.0f} s), {result['queries']} timed queries"
+    )
+    print(
+        f"  index  median {result['index_median']:7.2f} ms   p95 {result['index_p95']:7.2f} ms   [{ok}: p95 < {TARGET_P95_MS:.0f} ms]"
+    )
     print(f"  LIKE   median {result['like_median']:7.2f} ms   p95 {result['like_p95']:7.2f} ms")
     print(
         f"  ratio LIKE/index: median ×{result['like_median'] / result['index_median']:.1f},"
@@ -243,7 +327,9 @@ def report(result: dict) -> None:
     for category, value in result["recall"].items():
         print(f"    {category:13s} {value:5.2f} | {result['like_recall'][category]:5.2f}")
     overall = statistics.mean(result["recall"].values())
-    print(f"    {'mean':13s} {overall:5.2f} | {statistics.mean(result['like_recall'].values()):5.2f}")
+    print(
+        f"    {'mean':13s} {overall:5.2f} | {statistics.mean(result['like_recall'].values()):5.2f}"
+    )
 
 
 def main() -> int:
@@ -260,7 +346,9 @@ def main() -> int:
         analysed_path = str(Path(tmp) / "analysed.pickle")
         started = time.perf_counter()
         keys = analyse_all(args.rows, analysed_path)
-        print(f"Analysed {args.rows:,} documents with Kiwi in {time.perf_counter() - started:.0f} s")
+        print(
+            f"Analysed {args.rows:,} documents with Kiwi in {time.perf_counter() - started:.0f} s"
+        )
         results = []
         if args.only in (None, "sqlite"):
             results.append(run_child(f"sqlite:///{tmp}/search.sqlite3", analysed_path, keys, tmp))

@@ -10,7 +10,8 @@ KINDS = ["enterprise", "nonprofit", "cooperative", "public", "community"]
 
 def load_districts() -> int:
     from sharehub.places.models import District
-    from sharehub.places.services import bundled_district_files, load_districts as load
+    from sharehub.places.services import bundled_district_files
+    from sharehub.places.services import load_districts as load
 
     geojson, centroids = bundled_district_files()
     load(geojson_path=geojson, centroids_csv=centroids)
@@ -63,7 +64,8 @@ def insert_rows(model, template, rows: list[dict]) -> None:
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
     params = [
-        [f.get_db_prep_save(row.get(f.attname, base[f.attname]), connection) for f in fields] for row in rows
+        [f.get_db_prep_save(row.get(f.attname, base[f.attname]), connection) for f in fields]
+        for row in rows
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
@@ -92,42 +94,64 @@ def grow_listings_to(total: int) -> int:
         description_en="Sharing goods, spaces and time with neighbours. " * 4,
         moderation_status=ModerationStatus.PUBLISHED,
     )
-    listing = Listing(summary_ko="함께 나눠 쓰는 공간과 물건", summary_en="Spaces and goods we share")
+    listing = Listing(
+        summary_ko="함께 나눠 쓰는 공간과 물건", summary_en="Spaces and goods we share"
+    )
     address = ListingAddress()
     start = Listing.objects.count()
     for offset in range(start, total, BATCH):
         numbers = range(offset, min(offset + BATCH, total))
         with transaction.atomic():
-            insert_rows(Organization, organization, [
-                {
-                    "slug": f"bench-dir-{n:06d}",
-                    "name": f"공유서비스 {n:06d}",
-                    "name_ko": f"공유서비스 {n:06d}",
-                    "name_en": f"Sharing service {n:06d}",
-                    "kind": KINDS[n % len(KINDS)],
-                    "district_id": districts[n % len(districts)].pk,
-                }
-                for n in numbers
-            ])
+            insert_rows(
+                Organization,
+                organization,
+                [
+                    {
+                        "slug": f"bench-dir-{n:06d}",
+                        "name": f"공유서비스 {n:06d}",
+                        "name_ko": f"공유서비스 {n:06d}",
+                        "name_en": f"Sharing service {n:06d}",
+                        "kind": KINDS[n % len(KINDS)],
+                        "district_id": districts[n % len(districts)].pk,
+                    }
+                    for n in numbers
+                ],
+            )
             slugs = [f"bench-dir-{n:06d}" for n in numbers]
-            organization_ids = dict(Organization.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-            insert_rows(Listing, listing, [{"organization_id": organization_ids[slug]} for slug in slugs])
+            organization_ids = dict(
+                Organization.objects.filter(slug__in=slugs).values_list("slug", "pk")
+            )
+            insert_rows(
+                Listing, listing, [{"organization_id": organization_ids[slug]} for slug in slugs]
+            )
             listing_ids = dict(
-                Listing.objects.filter(organization__slug__in=slugs).values_list("organization__slug", "pk")
+                Listing.objects.filter(organization__slug__in=slugs).values_list(
+                    "organization__slug", "pk"
+                )
             )
             addresses, links = [], []
-            for n, slug in zip(numbers, slugs):
+            for n, slug in zip(numbers, slugs, strict=False):
                 district = districts[n % len(districts)]
                 # ±0.01° around the centroid, deterministic.
-                jitter_lat, jitter_lon = ((n * 37) % 201 - 100) / 10_000, ((n * 53) % 201 - 100) / 10_000
-                addresses.append({
-                    "listing_id": listing_ids[slug],
-                    "address": f"{district.name_ko} 공유로 {n % 500 + 1}",
-                    "latitude": float(district.latitude) + jitter_lat,
-                    "longitude": float(district.longitude) + jitter_lon,
-                    "district_id": district.pk,
-                })
-                links.append({"listing_id": listing_ids[slug], "category_id": categories[n % len(categories)].pk})
+                jitter_lat, jitter_lon = (
+                    ((n * 37) % 201 - 100) / 10_000,
+                    ((n * 53) % 201 - 100) / 10_000,
+                )
+                addresses.append(
+                    {
+                        "listing_id": listing_ids[slug],
+                        "address": f"{district.name_ko} 공유로 {n % 500 + 1}",
+                        "latitude": float(district.latitude) + jitter_lat,
+                        "longitude": float(district.longitude) + jitter_lon,
+                        "district_id": district.pk,
+                    }
+                )
+                links.append(
+                    {
+                        "listing_id": listing_ids[slug],
+                        "category_id": categories[n % len(categories)].pk,
+                    }
+                )
             insert_rows(ListingAddress, address, addresses)
             insert_rows(through, through(), links)
     return Listing.objects.count()

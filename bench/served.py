@@ -34,8 +34,18 @@ def start_gunicorn(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
     port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
-        [str(gunicorn), "sharehub.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", WORKERS, "--threads", THREADS, "--log-level", "warning"],
+        [
+            str(gunicorn),
+            "sharehub.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            WORKERS,
+            "--threads",
+            THREADS,
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=env,
     )
@@ -63,7 +73,9 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def get(port: int, path: str, connection: http.client.HTTPConnection | None = None) -> tuple[int, int]:
+def get(
+    port: int, path: str, connection: http.client.HTTPConnection | None = None
+) -> tuple[int, int]:
     conn = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     conn.request("GET", path, headers={"Host": "127.0.0.1"})
     response = conn.getresponse()
@@ -73,7 +85,9 @@ def get(port: int, path: str, connection: http.client.HTTPConnection | None = No
     return response.status, len(body)
 
 
-def load(port: int, path: str, *, concurrency: int = CONCURRENCY, duration: float = DURATION) -> dict:
+def load(
+    port: int, path: str, *, concurrency: int = CONCURRENCY, duration: float = DURATION
+) -> dict:
     """`concurrency` clients, each on one keep-alive connection, for `duration` seconds."""
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
     failures = [0] * concurrency

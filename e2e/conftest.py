@@ -36,11 +36,15 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make chromium) to run the browser tests")
+        pytest.skip(
+            f"{CHROMIUM} is missing: install Debian's chromium (make chromium) to run the browser tests"
+        )
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
     yield browser
     browser.close()
     playwright.stop()
@@ -89,16 +93,22 @@ def phone_page(make_page):
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE.exists():
-        pytest.skip(f"{AXE} is missing: run `make assets` (npm ci in frontend/) to install axe-core")
+        pytest.skip(
+            f"{AXE} is missing: run `make assets` (npm ci in frontend/) to install axe-core"
+        )
     return AXE.read_text(encoding="utf-8")
 
 
 def format_violations(violations: list[dict]) -> str:
     lines = []
     for violation in violations:
-        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
+        lines.append(
+            f"[{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})"
+        )
         for node in violation["nodes"][:5]:
-            lines.append(f"    {', '.join(map(str, node['target']))}: {node.get('failureSummary', '').strip()}")
+            lines.append(
+                f"    {', '.join(map(str, node['target']))}: {node.get('failureSummary', '').strip()}"
+            )
             lines.append(f"      {node['html'][:200]}")
     return "\n".join(lines)
 
@@ -115,8 +125,12 @@ def axe(axe_source) -> Callable:
     def run(page) -> list[dict]:
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.add_script_tag(content=axe_source)
-        violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-        return [violation for violation in violations if violation.get("impact") in BLOCKING_IMPACTS]
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        )
+        return [
+            violation for violation in violations if violation.get("impact") in BLOCKING_IMPACTS
+        ]
 
     return run
 
@@ -152,11 +166,18 @@ def console_errors() -> Callable:
 
     def watch(page) -> list[str]:
         errors: list[str] = []
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on(
+            "console",
+            lambda message: errors.append(message.text) if message.type == "error" else None,
+        )
         page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
         page.on(
             "response",
-            lambda response: errors.append(f"HTTP {response.status} {response.url}") if response.status >= 400 else None,
+            lambda response: (
+                errors.append(f"HTTP {response.status} {response.url}")
+                if response.status >= 400
+                else None
+            ),
         )
         return errors
 

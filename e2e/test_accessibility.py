@@ -21,9 +21,15 @@ def visit(page, path: str, name: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_main_pages_have_no_serious_accessibility_violation(make_page, axe, screenshot, hub_data, lang):
+def test_main_pages_have_no_serious_accessibility_violation(
+    make_page, axe, screenshot, hub_data, lang
+):
     page = make_page(lang=lang, bypass_csp=True)
-    pages = main_pages(lang, organization_slug=hub_data["organization"].slug, district_slug=hub_data["district"].slug)
+    pages = main_pages(
+        lang,
+        organization_slug=hub_data["organization"].slug,
+        district_slug=hub_data["district"].slug,
+    )
     assert len(pages) == 7
     results = {}
     for name, path in pages.items():
@@ -35,9 +41,15 @@ def test_main_pages_have_no_serious_accessibility_violation(make_page, axe, scre
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_phone_layout_with_open_menu_has_no_serious_accessibility_violation(make_page, axe, screenshot, hub_data, lang):
+def test_phone_layout_with_open_menu_has_no_serious_accessibility_violation(
+    make_page, axe, screenshot, hub_data, lang
+):
     page = make_page(lang=lang, device="phone", bypass_csp=True)
-    pages = main_pages(lang, organization_slug=hub_data["organization"].slug, district_slug=hub_data["district"].slug)
+    pages = main_pages(
+        lang,
+        organization_slug=hub_data["organization"].slug,
+        district_slug=hub_data["district"].slug,
+    )
     results = {}
     for name in PHONE_PAGES:
         visit(page, pages[name], name)

@@ -19,7 +19,13 @@ def sign_in(page, user, live_server) -> None:
     client = Client()
     client.force_login(user)
     page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}]
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
     )
 
 
@@ -29,7 +35,9 @@ def submit(page, action_suffix: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_owner_applies_staff_designates_and_the_badge_shows(make_page, axe, screenshot, hub_data, live_server, tmp_path, lang):
+def test_owner_applies_staff_designates_and_the_badge_shows(
+    make_page, axe, screenshot, hub_data, live_server, tmp_path, lang
+):
     from sharehub.accounts.tests.factories import UserFactory, give_totp
     from sharehub.designation.models import Application, Designation
 
@@ -44,12 +52,16 @@ def test_owner_applies_staff_designates_and_the_badge_shows(make_page, axe, scre
     owner_page.fill("#id_plan", "2027년에 자치구 세 곳으로 넓힙니다.")
     results["apply"] = axe(owner_page)
     screenshot(owner_page, f"designation-{lang}-1-apply")
-    owner_page.locator("form:not([action]) button[type=submit], form[action=''] button[type=submit]").first.click()
+    owner_page.locator(
+        "form:not([action]) button[type=submit], form[action=''] button[type=submit]"
+    ).first.click()
     owner_page.wait_for_load_state()
     application = Application.objects.get(organization=organization)
     assert f"/designation/applications/{application.pk}/" in owner_page.url
     plan = tmp_path / "운영계획서.pdf"
-    plan.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    plan.write_bytes(
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
     owner_page.set_input_files("form[action$='/documents/'] input[type=file]", str(plan))
     submit(owner_page, "/documents/")
     assert "운영계획서.pdf" in owner_page.locator("main").inner_text()
@@ -79,7 +91,10 @@ def test_owner_applies_staff_designates_and_the_badge_shows(make_page, axe, scre
     visitor.goto(f"/{lang}/organizations/{organization.slug}/")
     assert designation.number in visitor.locator("main").inner_text()
     visitor.goto(f"/{lang}/designation/")
-    assert organization.name_ko in visitor.locator("main").inner_text() or organization.name_en in visitor.locator("main").inner_text()
+    assert (
+        organization.name_ko in visitor.locator("main").inner_text()
+        or organization.name_en in visitor.locator("main").inner_text()
+    )
     results["register"] = axe(visitor)
     screenshot(visitor, f"designation-{lang}-4-register")
     visitor.goto(f"/{lang}/designation/{designation.number}/")

@@ -56,7 +56,10 @@ def translated(text, lang: str) -> str:
 
 def watch_csp(page) -> list[str]:
     violations: list[str] = []
-    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     return violations
 
 
@@ -70,7 +73,9 @@ def search(page, text: str) -> None:
     box.fill(text)
     box.press("Enter")
     # htmx pushes the address after it has swapped the results.
-    page.wait_for_url(lambda address: parse_qs(urlsplit(address).query, keep_blank_values=True).get("q") == [text])
+    page.wait_for_url(
+        lambda address: parse_qs(urlsplit(address).query, keep_blank_values=True).get("q") == [text]
+    )
 
 
 def choose(page, name: str, value: str) -> None:
@@ -99,7 +104,9 @@ def log_in(page, email: str, password: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_search_filter_map_listing_and_suggest_a_correction(make_page, console_errors, screenshot, directory_data, lang):
+def test_search_filter_map_listing_and_suggest_a_correction(
+    make_page, console_errors, screenshot, directory_data, lang
+):
     from sharehub.directory.models import Suggestion, SuggestionKind
     from sharehub.moderation.models import ModerationStatus
 
@@ -173,7 +180,10 @@ def test_search_filter_map_listing_and_suggest_a_correction(make_page, console_e
     log_in(page, CITIZEN, directory_data["password"])
     page.wait_for_url(re.compile(rf"/{lang}/directory/{re.escape(slug)}/suggest/"))
     form = page.locator("main form")
-    summary = {"ko": "면접 정장을 저렴하게 빌려 드립니다 👔 (Open Closet)", "en": "Affordable interview suits 👔 (열린옷장)"}[lang]
+    summary = {
+        "ko": "면접 정장을 저렴하게 빌려 드립니다 👔 (Open Closet)",
+        "en": "Affordable interview suits 👔 (열린옷장)",
+    }[lang]
     form.locator("#id_summary_ko" if lang == "ko" else "#id_summary_en").fill(summary)
     form.locator("#id_message").fill("<b>홈페이지</b> https://theopencloset.net 참고")
     screenshot(page, f"directory-suggest-{lang}")
@@ -188,8 +198,13 @@ def test_search_filter_map_listing_and_suggest_a_correction(make_page, console_e
     assert suggestion.message == "<b>홈페이지</b> https://theopencloset.net 참고"
     # The page says it is pending, thanks the person, and shows their text as text.
     main = page.locator("main")
-    assert translated(ModerationStatus.PENDING.label, lang) in main.locator(".tag").all_inner_texts()
-    assert translated("Thank you. A moderator will review your suggestion.", lang) in page.locator("body").inner_text()
+    assert (
+        translated(ModerationStatus.PENDING.label, lang) in main.locator(".tag").all_inner_texts()
+    )
+    assert (
+        translated("Thank you. A moderator will review your suggestion.", lang)
+        in page.locator("body").inner_text()
+    )
     assert "<b>홈페이지</b>" in main.inner_text()
     screenshot(page, f"directory-suggestion-pending-{lang}")
 
@@ -197,7 +212,9 @@ def test_search_filter_map_listing_and_suggest_a_correction(make_page, console_e
     assert not errors, "Console errors or failed requests:\n" + "\n".join(errors)
 
 
-def test_whole_city_map_draws_districts_and_clusters(make_page, console_errors, screenshot, directory_data):
+def test_whole_city_map_draws_districts_and_clusters(
+    make_page, console_errors, screenshot, directory_data
+):
     """Without filters every located listing is on the map; two at one place make a cluster."""
     page = make_page(lang="en")
     errors = console_errors(page)
@@ -205,7 +222,9 @@ def test_whole_city_map_draws_districts_and_clusters(make_page, console_errors, 
     assert page.goto(url("directory:map", "en")).status == 200
     wait_for_map(page)
     page.locator(".marker-cluster").first.wait_for()
-    located = page.evaluate("fetch('/en/directory/listings.geojson').then(r => r.json()).then(c => c.features.length)")
+    located = page.evaluate(
+        "fetch('/en/directory/listings.geojson').then(r => r.json()).then(c => c.features.length)"
+    )
     assert located >= 2
     # markercluster animates while it settles (old and new icons overlap for a moment): wait until
     # clusters plus single markers account for every located listing, exactly.
@@ -243,7 +262,9 @@ def visit(page, path: str, name: str) -> None:
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_directory_pages_have_no_serious_accessibility_violation(make_page, axe, screenshot, directory_data, lang, device):
+def test_directory_pages_have_no_serious_accessibility_violation(
+    make_page, axe, screenshot, directory_data, lang, device
+):
     page = make_page(lang=lang, device=device, bypass_csp=True)
     pages = directory_pages(lang, directory_data["open_closet"].slug)
     page.goto(url("account_login", lang))

@@ -21,7 +21,13 @@ def sign_in(page, user, live_server) -> None:
     client = Client()
     client.force_login(user)
     page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}]
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
     )
 
 
@@ -36,7 +42,9 @@ def wait_for_mail(smtp_server, count: int, timeout: float = 10.0) -> list:
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_find_register_mail_cancel_and_check_in(make_page, axe, screenshot, console_errors, hub_data, live_server, smtp_server, lang):
+def test_find_register_mail_cancel_and_check_in(
+    make_page, axe, screenshot, console_errors, hub_data, live_server, smtp_server, lang
+):
     from sharehub.accounts.tests.factories import UserFactory
     from sharehub.events.models import Registration
     from sharehub.events.search_index import reindex_event
@@ -72,7 +80,10 @@ def test_find_register_mail_cancel_and_check_in(make_page, axe, screenshot, cons
     results["list"] = axe(page)
     page.fill("#id_q", "공구도서관" if lang == "ko" else "repair")
     page.locator("form.filters button[type=submit]").click()
-    page.wait_for_function("!document.querySelector('#results').innerText.includes('%s')" % ("다른 행사" if lang == "ko" else "Another event"))
+    page.wait_for_function(
+        "!document.querySelector('#results').innerText.includes('%s')"
+        % ("다른 행사" if lang == "ko" else "Another event")
+    )
     screenshot(page, f"events-{lang}-1-search")
     page.locator("#results a", has_text=event.title_ko if lang == "ko" else event.title_en).click()
     page.wait_for_load_state()
@@ -98,7 +109,9 @@ def test_find_register_mail_cancel_and_check_in(make_page, axe, screenshot, cons
     screenshot(page, f"events-{lang}-3-mine")
 
     page.goto(f"/{lang}/events/{event.pk}/")
-    page.locator(f"form[action$='/events/{event.pk}/cancel-registration/'] button[type=submit]").click()
+    page.locator(
+        f"form[action$='/events/{event.pk}/cancel-registration/'] button[type=submit]"
+    ).click()
     page.wait_for_load_state()
     assert Registration.objects.get(user=citizen).status == "cancelled"
     page.locator(f"form[action$='/events/{event.pk}/register/'] button[type=submit]").click()
@@ -123,10 +136,14 @@ def test_find_register_mail_cancel_and_check_in(make_page, axe, screenshot, cons
     # a second scan of the person's code says so
     from sharehub.events.checkin import checkin_code
 
-    organizer.fill("#id_code", checkin_code(Registration.objects.get(user=citizen, status="confirmed")))
+    organizer.fill(
+        "#id_code", checkin_code(Registration.objects.get(user=citizen, status="confirmed"))
+    )
     organizer.locator("#checkin-form button[type=submit]").click()
     organizer.wait_for_selector("#outcome .checkin-already")
-    organizer.wait_for_function("document.querySelector('#counts').innerText.includes('1 / 1')", timeout=8000)
+    organizer.wait_for_function(
+        "document.querySelector('#counts').innerText.includes('1 / 1')", timeout=8000
+    )
     results["checked-in"] = axe(organizer)
     screenshot(organizer, f"events-{lang}-5-already")
     assert not [e for e in errors if "favicon" not in e], errors

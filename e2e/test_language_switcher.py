@@ -11,7 +11,9 @@ pytestmark = pytest.mark.e2e
 
 def switch_language(page, name: str) -> None:
     open_menu(page)
-    page.locator("header nav, header ul.languages").get_by_role("link", name=name, exact=True).click()
+    page.locator("header nav, header ul.languages").get_by_role(
+        "link", name=name, exact=True
+    ).click()
     page.wait_for_load_state("load")
 
 

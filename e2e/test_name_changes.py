@@ -15,7 +15,9 @@ NEW_NAMES = {"ko": "서울특별시 공식 나눔센터", "en": "Seoul Official 
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_owner_renames_staff_approve_from_the_menu(make_page, axe, screenshot, hub_data, live_server, lang):
+def test_owner_renames_staff_approve_from_the_menu(
+    make_page, axe, screenshot, hub_data, live_server, lang
+):
     from sharehub.accounts.tests.factories import UserFactory, give_totp
 
     organization, results, new_name = hub_data["organization"], {}, NEW_NAMES[lang]

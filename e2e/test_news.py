@@ -21,7 +21,13 @@ def sign_in(page, user, live_server) -> None:
     client = Client()
     client.force_login(user)
     page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}]
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
     )
 
 
@@ -81,8 +87,13 @@ def test_story_is_written_published_read_and_followed(
     writer.fill("#id_title_en", "Borrowing a ladder at the tool library")
     writer.fill("#id_summary_ko", "이웃과 공구를 나누는 마포 공구도서관 이야기")
     writer.fill("#id_summary_en", "The Mapo Tool Library shares tools between neighbours.")
-    writer.fill("#id_body_ko", "<p>사다리가 필요할 때 <strong>공구도서관</strong>에 갑니다.</p><script>alert(1)</script>")
-    writer.fill("#id_body_en", "<p>When I need a ladder I go to the <strong>tool library</strong>.</p>")
+    writer.fill(
+        "#id_body_ko",
+        "<p>사다리가 필요할 때 <strong>공구도서관</strong>에 갑니다.</p><script>alert(1)</script>",
+    )
+    writer.fill(
+        "#id_body_en", "<p>When I need a ladder I go to the <strong>tool library</strong>.</p>"
+    )
     cover = tmp_path / "cover.png"
     cover_png(cover)
     writer.set_input_files("#id_cover_image", str(cover))
@@ -92,7 +103,10 @@ def test_story_is_written_published_read_and_followed(
     writer.locator("main form button[type=submit]").click()
     writer.wait_for_load_state()
     # The alt text is missing: a clear error on its field, the rest kept.
-    assert writer.locator("#id_cover_alt_ko").get_attribute("aria-invalid") == "true" or "errorlist" in writer.content()
+    assert (
+        writer.locator("#id_cover_alt_ko").get_attribute("aria-invalid") == "true"
+        or "errorlist" in writer.content()
+    )
     assert writer.locator("#id_title_ko").input_value() == "공구도서관에서 사다리를 빌렸어요"
     assert not Article.objects.filter(organization=organization).exists()
     results["write-error"] = axe(writer)
@@ -137,12 +151,18 @@ def test_story_is_written_published_read_and_followed(
     assert badge.get_attribute("href") == "https://creativecommons.org/licenses/by/4.0/"
     assert badge.is_visible()
     cover_alt = reader.locator("figure.cover img").get_attribute("alt")
-    assert cover_alt == ("노란 사다리가 줄지어 선 공구도서관 선반" if lang == "ko" else "Yellow ladders in a row on the tool library's shelves")
+    assert cover_alt == (
+        "노란 사다리가 줄지어 선 공구도서관 선반"
+        if lang == "ko"
+        else "Yellow ladders in a row on the tool library's shelves"
+    )
     results["article"] = axe(reader)
     screenshot(reader, f"news-{lang}-5-article")
 
     # The feed announced in the head lists the article with its link and licence.
-    rss = reader.locator("head link[rel=alternate][type='application/rss+xml']").first.get_attribute("href")
+    rss = reader.locator(
+        "head link[rel=alternate][type='application/rss+xml']"
+    ).first.get_attribute("href")
     response = reader.request.get(live_server.url + rss)
     assert response.ok
     channel = ET.fromstring(response.body()).find("channel")
@@ -178,7 +198,9 @@ def test_pages_and_the_timeline(make_page, axe, screenshot, news_data, lang):
     page = make_page(lang=lang, bypass_csp=True)
     page.goto(f"/{lang}/news/pages/")
     results["pages"] = axe(page)
-    page.get_by_role("link", name="공유도시 서울" if lang == "ko" else "Sharing City Seoul").first.click()
+    page.get_by_role(
+        "link", name="공유도시 서울" if lang == "ko" else "Sharing City Seoul"
+    ).first.click()
     page.wait_for_load_state()
     timeline = page.locator("ol.timeline > li")
     assert timeline.count() == 21
@@ -187,7 +209,9 @@ def test_pages_and_the_timeline(make_page, axe, screenshot, news_data, lang):
     assert ("공공시설" in first) if lang == "ko" else ("public-facility" in first)
     results["sharing-city"] = axe(page)
     screenshot(page, f"news-{lang}-7-sharing-city")
-    page.locator("nav.page-nav").get_by_role("link", name="자주 묻는 질문" if lang == "ko" else "Frequently asked questions").click()
+    page.locator("nav.page-nav").get_by_role(
+        "link", name="자주 묻는 질문" if lang == "ko" else "Frequently asked questions"
+    ).click()
     page.wait_for_load_state()
     assert page.locator("ol.timeline").count() == 0
     results["faq"] = axe(page)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from e2e.conftest import assert_accessible
@@ -20,7 +19,9 @@ def topics(transactional_db):
     from sharehub.newsletters.models import Topic
 
     return [
-        Topic.objects.create(slug=slug, name_ko=ko, name_en=en, description_ko=dko, description_en=den, order=order)
+        Topic.objects.create(
+            slug=slug, name_ko=ko, name_en=en, description_ko=dko, description_en=den, order=order
+        )
         for slug, ko, en, dko, den, order in TOPICS
     ]
 
@@ -33,7 +34,9 @@ def link_from(message, kind: str, live_server) -> str:
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_subscribe_confirm_change_and_unsubscribe(make_page, axe, screenshot, console_errors, hub_data, topics, smtp_server, live_server, lang):
+def test_subscribe_confirm_change_and_unsubscribe(
+    make_page, axe, screenshot, console_errors, hub_data, topics, smtp_server, live_server, lang
+):
     from sharehub.newsletters.models import Subscriber
 
     results = {}
@@ -54,7 +57,10 @@ def test_subscribe_confirm_change_and_unsubscribe(make_page, axe, screenshot, co
     page.check("#id_topics_0")
     page.check("#id_topics_1")
     page.select_option("#id_language", lang)
-    page.select_option("#id_district", label=hub_data["district"].name_ko if lang == "ko" else hub_data["district"].name_en)
+    page.select_option(
+        "#id_district",
+        label=hub_data["district"].name_ko if lang == "ko" else hub_data["district"].name_en,
+    )
     page.check("#id_consent")
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
@@ -84,7 +90,10 @@ def test_subscribe_confirm_change_and_unsubscribe(make_page, axe, screenshot, co
     page.wait_for_load_state()
     results["preferences"] = axe(page)
     screenshot(page, f"newsletters-{lang}-4-preferences")
-    assert sorted(subscriber.topics.values_list("slug", flat=True)) == ["district-events", "enterprises"]
+    assert sorted(subscriber.topics.values_list("slug", flat=True)) == [
+        "district-events",
+        "enterprises",
+    ]
 
     # Unsubscribe: the link shows a button; the click unsubscribes.
     page.locator("main a[href*='/unsubscribe/']").click()
@@ -101,20 +110,30 @@ def test_subscribe_confirm_change_and_unsubscribe(make_page, axe, screenshot, co
     assert_accessible(results)
 
 
-def test_staff_write_and_send_a_newsletter(make_page, axe, screenshot, hub_data, topics, smtp_server, live_server, settings):
+def test_staff_write_and_send_a_newsletter(
+    make_page, axe, screenshot, hub_data, topics, smtp_server, live_server, settings
+):
     from sharehub.accounts.tests.factories import UserFactory, give_totp
     from sharehub.newsletters.models import Campaign, Subscriber
 
     settings.SHAREHUB_NEWSLETTER_RATE = 0
     for n in range(3):
-        subscriber = Subscriber.objects.create(email=f"r{n}@example.org", status="confirmed", language="en" if n else "ko")
+        subscriber = Subscriber.objects.create(
+            email=f"r{n}@example.org", status="confirmed", language="en" if n else "ko"
+        )
         subscriber.topics.set([topics[0]])
     staff = give_totp(UserFactory(is_city_staff=True))
     page = make_page(bypass_csp=True)
     client = Client()
     client.force_login(staff)
     page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}]
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
     )
     results = {}
     page.goto("/ko/newsletters/manage/new/")
@@ -136,7 +155,11 @@ def test_staff_write_and_send_a_newsletter(make_page, axe, screenshot, hub_data,
     page.wait_for_load_state()
     campaign = Campaign.objects.get()
     assert campaign.status == "sent"
-    assert sorted(str(m["To"]) for m in smtp_server.messages) == ["r0@example.org", "r1@example.org", "r2@example.org"]
+    assert sorted(str(m["To"]) for m in smtp_server.messages) == [
+        "r0@example.org",
+        "r1@example.org",
+        "r2@example.org",
+    ]
     assert page.locator(".sent-count").inner_text().strip() == "3"
     results["sent"] = axe(page)
     screenshot(page, "newsletters-staff-3-sent")

@@ -18,8 +18,12 @@ def crowded_list(hub_data) -> dict:
     Organization.objects.bulk_create(
         Organization(
             slug=f"org-{n}",
-            name_ko=f"서울특별시공유경제활성화를위한시민협동조합연합회제{n}지부" if n % 2 else f"나눔가게 {n}호점",
-            name_en=f"SeoulMetropolitanSharingEconomyCooperativeFederationBranch{n}" if n % 2 else f"Sharing shop {n}",
+            name_ko=f"서울특별시공유경제활성화를위한시민협동조합연합회제{n}지부"
+            if n % 2
+            else f"나눔가게 {n}호점",
+            name_en=f"SeoulMetropolitanSharingEconomyCooperativeFederationBranch{n}"
+            if n % 2
+            else f"Sharing shop {n}",
             kind=OrganizationKind.COOPERATIVE,
             district=hub_data["district"],
             description_ko="https://example.org/a/very/long/address/without/any/spaces/at/all/" * 2,

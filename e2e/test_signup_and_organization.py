@@ -18,8 +18,18 @@ CONFIRM_PATH = re.compile(r"/(?:ko|en)/accounts/confirm-email/[^\s/]+/")
 ACCEPT_PATH = re.compile(r"/(?:ko|en)/organizations/invitations/[^\s/]+/")
 
 NAMES = {
-    "ko": {"display": "공유 좋아 🚲 Kim", "district": "마포구", "org_ko": "망원동 장난감 나눔터", "org_en": "Mangwon Toy Share"},
-    "en": {"display": "Alex Park 🚲 박", "district": "Mapo-gu", "org_ko": "성산동 공구 도서관", "org_en": "Seongsan Tool Library"},
+    "ko": {
+        "display": "공유 좋아 🚲 Kim",
+        "district": "마포구",
+        "org_ko": "망원동 장난감 나눔터",
+        "org_en": "Mangwon Toy Share",
+    },
+    "en": {
+        "display": "Alex Park 🚲 박",
+        "district": "Mapo-gu",
+        "org_ko": "성산동 공구 도서관",
+        "org_en": "Seongsan Tool Library",
+    },
 }
 
 
@@ -45,9 +55,11 @@ def main_text_without_messages(page) -> str:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_sign_up_verify_create_organization_and_invite_a_member(make_page, screenshot, hub_data, lang):
+def test_sign_up_verify_create_organization_and_invite_a_member(
+    make_page, screenshot, hub_data, lang
+):
     from sharehub.accounts.models import User
-    from sharehub.organizations.models import Invitation, Membership, MemberRole
+    from sharehub.organizations.models import Invitation, MemberRole, Membership
 
     names = NAMES[lang]
     email = f"new-{lang}@example.org"
@@ -104,7 +116,9 @@ def test_sign_up_verify_create_organization_and_invite_a_member(make_page, scree
     form.locator("#id_name_en").fill(names["org_en"])
     form.locator("#id_kind").select_option("community")
     form.locator("#id_district").select_option(label=names["district"])
-    form.locator("#id_description_ko").fill("장난감을 빌려주고 돌려받는 동네 모임입니다.\n\n<script>alert(1)</script>는 글자로 남습니다.")
+    form.locator("#id_description_ko").fill(
+        "장난감을 빌려주고 돌려받는 동네 모임입니다.\n\n<script>alert(1)</script>는 글자로 남습니다."
+    )
     form.locator("#id_website").fill("https://example.org/share")
     screenshot(page, f"flow-{lang}-3-organization-form")
     submit(form)
@@ -119,8 +133,12 @@ def test_sign_up_verify_create_organization_and_invite_a_member(make_page, scree
     screenshot(page, f"flow-{lang}-4-organization-detail")
 
     # 5. Invite a member by e-mail from the members page.
-    page.locator(f"main a[href$='{url('organizations:members', lang, slug=organization.slug)}']").first.click()
-    form = page.locator(f"main form[action$='{url('organizations:invite', lang, slug=organization.slug)}']")
+    page.locator(
+        f"main a[href$='{url('organizations:members', lang, slug=organization.slug)}']"
+    ).first.click()
+    form = page.locator(
+        f"main form[action$='{url('organizations:invite', lang, slug=organization.slug)}']"
+    )
     form.locator("input[name=email]").fill(invitee)
     form.locator("select[name=role]").select_option(MemberRole.EDITOR)
     submit(form)
@@ -135,5 +153,8 @@ def test_sign_up_verify_create_organization_and_invite_a_member(make_page, scree
     screenshot(page, f"flow-{lang}-5-members-with-invitation")
 
     [invitation_mail] = outbound_to(invitee)
-    assert expected_name in invitation_mail.subject + invitation_mail.body_text or names["org_ko"] in invitation_mail.body_text
+    assert (
+        expected_name in invitation_mail.subject + invitation_mail.body_text
+        or names["org_ko"] in invitation_mail.body_text
+    )
     assert ACCEPT_PATH.search(invitation_mail.body_text), invitation_mail.body_text

@@ -159,7 +159,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: shared by every process (rate limits must hold across gunicorn workers) ----
 if redis_url := os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
 else:
     CACHES = {
         "default": {
@@ -173,7 +175,9 @@ TASKS = {
     "default": {
         "BACKEND": os.environ.get(
             "SHAREHUB_TASKS_BACKEND",
-            "django.tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend",
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
         ),
         "QUEUES": ["default"],
     }
@@ -212,7 +216,10 @@ LOGIN_URL = "account_login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -242,21 +249,39 @@ else:
 SHAREHUB_DEMO_MAILBOX = env_bool("SHAREHUB_DEMO_MAILBOX", False)
 
 # --- Newsletters (sharehub/newsletters/conf.py reads these) -----------------------------
-SHAREHUB_NEWSLETTER_RATE = float(os.environ.get("SHAREHUB_NEWSLETTER_RATE", "20"))  # messages/s per worker; 0 = no limit
+SHAREHUB_NEWSLETTER_RATE = float(
+    os.environ.get("SHAREHUB_NEWSLETTER_RATE", "20")
+)  # messages/s per worker; 0 = no limit
 SHAREHUB_NEWSLETTER_BATCH_SIZE = int(os.environ.get("SHAREHUB_NEWSLETTER_BATCH_SIZE", "200"))
 SHAREHUB_NEWSLETTER_LEASE_SECONDS = int(os.environ.get("SHAREHUB_NEWSLETTER_LEASE_SECONDS", "600"))
 SHAREHUB_NEWSLETTER_MAX_ATTEMPTS = int(os.environ.get("SHAREHUB_NEWSLETTER_MAX_ATTEMPTS", "4"))
-SHAREHUB_NEWSLETTER_CONFIRM_MAX_AGE = int(os.environ.get("SHAREHUB_NEWSLETTER_CONFIRM_MAX_AGE", str(3 * 86400)))
-SHAREHUB_NEWSLETTER_BOUNCE_SECRET = os.environ.get("SHAREHUB_NEWSLETTER_BOUNCE_SECRET", "")  # empty: webhook off
-SHAREHUB_NEWSLETTER_FROM_EMAIL = os.environ.get("SHAREHUB_NEWSLETTER_FROM_EMAIL", "")  # empty: DEFAULT_FROM_EMAIL
-SHAREHUB_NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("SHAREHUB_NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
-SHAREHUB_NEWSLETTER_SUBSCRIBE_RATE_IP = os.environ.get("SHAREHUB_NEWSLETTER_SUBSCRIBE_RATE_IP", "10/h")
-SHAREHUB_NEWSLETTER_SUBSCRIBE_RATE_ADDRESS = os.environ.get("SHAREHUB_NEWSLETTER_SUBSCRIBE_RATE_ADDRESS", "3/h")
+SHAREHUB_NEWSLETTER_CONFIRM_MAX_AGE = int(
+    os.environ.get("SHAREHUB_NEWSLETTER_CONFIRM_MAX_AGE", str(3 * 86400))
+)
+SHAREHUB_NEWSLETTER_BOUNCE_SECRET = os.environ.get(
+    "SHAREHUB_NEWSLETTER_BOUNCE_SECRET", ""
+)  # empty: webhook off
+SHAREHUB_NEWSLETTER_FROM_EMAIL = os.environ.get(
+    "SHAREHUB_NEWSLETTER_FROM_EMAIL", ""
+)  # empty: DEFAULT_FROM_EMAIL
+SHAREHUB_NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get(
+    "SHAREHUB_NEWSLETTER_UNSUBSCRIBE_MAILTO", ""
+)
+SHAREHUB_NEWSLETTER_SUBSCRIBE_RATE_IP = os.environ.get(
+    "SHAREHUB_NEWSLETTER_SUBSCRIBE_RATE_IP", "10/h"
+)
+SHAREHUB_NEWSLETTER_SUBSCRIBE_RATE_ADDRESS = os.environ.get(
+    "SHAREHUB_NEWSLETTER_SUBSCRIBE_RATE_ADDRESS", "3/h"
+)
 
 # --- Internationalisation --------------------------------------------------------------
 # The languages the hub offers; a city may offer fewer (SHAREHUB_LANGUAGES=ko), the first is the default.
 _KNOWN_LANGUAGES = {"ko": "한국어", "en": "English"}
-LANGUAGES = [(code, _KNOWN_LANGUAGES[code]) for code in env_list("SHAREHUB_LANGUAGES", "ko,en") if code in _KNOWN_LANGUAGES]
+LANGUAGES = [
+    (code, _KNOWN_LANGUAGES[code])
+    for code in env_list("SHAREHUB_LANGUAGES", "ko,en")
+    if code in _KNOWN_LANGUAGES
+]
 LANGUAGE_CODE = LANGUAGES[0][0]
 # Each app keeps its own catalogue in sharehub/<app>/locale/.
 TIME_ZONE = os.environ.get("SHAREHUB_TIME_ZONE", "Asia/Seoul")
@@ -314,7 +339,10 @@ if SHAREHUB_TILE_URL:
     from urllib.parse import urlsplit
 
     _split = urlsplit(SHAREHUB_TILE_URL.replace("{s}", "a"))
-    _tile_hosts = [f"{_split.scheme}://*.{_split.hostname.split('.', 1)[-1]}", f"{_split.scheme}://{_split.hostname}"]
+    _tile_hosts = [
+        f"{_split.scheme}://*.{_split.hostname.split('.', 1)[-1]}",
+        f"{_split.scheme}://{_split.hostname}",
+    ]
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

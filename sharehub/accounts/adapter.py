@@ -56,7 +56,9 @@ class AccountAdapter(DefaultAccountAdapter):
                 request.login_rate_limited = True
             raise
 
-    def ajax_response(self, request: HttpRequest, response: HttpResponse, *args: Any, **kwargs: Any) -> HttpResponse:
+    def ajax_response(
+        self, request: HttpRequest, response: HttpResponse, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
         """A script that logs in with JSON learns it is limited from the status: 429, hub error shape."""
         if getattr(request, "login_rate_limited", False):
             from sharehub.core.api_errors import error_response

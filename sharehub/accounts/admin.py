@@ -8,13 +8,32 @@ from .models import ApiToken, Consent, User
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "display_name", "is_city_staff", "is_moderator", "is_superuser", "is_active"]
+    list_display = [
+        "email",
+        "display_name",
+        "is_city_staff",
+        "is_moderator",
+        "is_superuser",
+        "is_active",
+    ]
     list_filter = ["is_city_staff", "is_moderator", "is_superuser", "is_active"]
     search_fields = ["email", "display_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("display_name", "preferred_language", "home_district")}),
-        (_("Roles"), {"fields": ("is_active", "is_city_staff", "is_moderator", "is_staff", "is_superuser", "groups")}),
+        (
+            _("Roles"),
+            {
+                "fields": (
+                    "is_active",
+                    "is_city_staff",
+                    "is_moderator",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                )
+            },
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined", "deleted_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

@@ -39,7 +39,11 @@ def me(request: HttpRequest):
         "is_moderator": user.is_moderator,
         "is_administrator": user.is_superuser,
         "memberships": [
-            {"organization_id": m.organization_id, "organization_slug": m.organization.slug, "role": m.role}
+            {
+                "organization_id": m.organization_id,
+                "organization_slug": m.organization.slug,
+                "role": m.role,
+            }
             for m in memberships_of(user=user)
         ],
     }

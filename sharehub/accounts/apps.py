@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # allauth's account mails (template prefixes), as staff read them in the outbox.
 ACCOUNT_MAILS = {

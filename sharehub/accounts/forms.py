@@ -16,10 +16,20 @@ class SignupExtraForm(forms.Form):
     """Fields added to allauth's sign-up form: profile and consent to the current terms."""
 
     # allauth applies this order after it adds its own fields: consent comes last, by the button.
-    field_order = ["email", "password1", "password2", "display_name", "preferred_language", "home_district", "accept_terms"]
+    field_order = [
+        "email",
+        "password1",
+        "password2",
+        "display_name",
+        "preferred_language",
+        "home_district",
+        "accept_terms",
+    ]
 
     display_name = forms.CharField(label=_("Display name"), max_length=80, required=False)
-    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=settings.LANGUAGES
+    )
     home_district = forms.ModelChoiceField(
         label=_("Home district"),
         queryset=District.objects.order_by("name_ko"),
@@ -37,7 +47,9 @@ class SignupExtraForm(forms.Form):
 
         self.fields["preferred_language"].initial = (get_language() or "ko").split("-")[0]
         self.fields["accept_terms"].help_text = format_html(
-            '<a href="{}">{}</a>', reverse("core:terms"), _("Read the terms of use and privacy policy")
+            '<a href="{}">{}</a>',
+            reverse("core:terms"),
+            _("Read the terms of use and privacy policy"),
         )
 
     def signup(self, request, user: User) -> None:
@@ -57,7 +69,11 @@ class ProfileForm(forms.ModelForm):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=80, help_text=_("What the token is for, e.g. 'data sync script'."))
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=80,
+        help_text=_("What the token is for, e.g. 'data sync script'."),
+    )
 
 
 class DeleteAccountForm(forms.Form):

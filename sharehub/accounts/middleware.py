@@ -47,7 +47,10 @@ class RequireMFAForPrivilegedMiddleware:
             return None
         if has_mfa(user):
             return None
-        messages.warning(request, _("Your role requires two-factor authentication. Please set it up to continue."))
+        messages.warning(
+            request,
+            _("Your role requires two-factor authentication. Please set it up to continue."),
+        )
         return redirect(reverse("mfa_activate_totp"))
 
 
@@ -63,6 +66,10 @@ class PrivatePagesNoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and "public" not in response.get("Cache-Control", ""):
+        if (
+            user is not None
+            and user.is_authenticated
+            and "public" not in response.get("Cache-Control", "")
+        ):
             add_never_cache_headers(response)
         return response

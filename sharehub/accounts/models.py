@@ -37,7 +37,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
     )
     home_district = models.ForeignKey(
         "places.District",
@@ -49,7 +52,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
-        _("administration site access"), default=False, help_text=_("May open the administration site.")
+        _("administration site access"),
+        default=False,
+        help_text=_("May open the administration site."),
     )
     is_city_staff = models.BooleanField(_("city staff"), default=False)
     is_moderator = models.BooleanField(_("moderator"), default=False)
@@ -92,9 +97,17 @@ class User(AbstractBaseUser, PermissionsMixin):
             return super().save(*args, **kwargs)
         using = kwargs.get("using") or self._state.db
         with transaction.atomic(using=using):
-            before = type(self)._base_manager.using(using).filter(pk=self.pk).values(*ROLE_FIELDS).first()
+            before = (
+                type(self)
+                ._base_manager.using(using)
+                .filter(pk=self.pk)
+                .values(*ROLE_FIELDS)
+                .first()
+            )
             super().save(*args, **kwargs)
-            if before is not None and any(before[name] != getattr(self, name) for name in ROLE_FIELDS):
+            if before is not None and any(
+                before[name] != getattr(self, name) for name in ROLE_FIELDS
+            ):
                 live = ApiToken.objects.using(using).filter(user=self, revoked_at__isnull=True)
                 live.update(revoked_at=timezone.now())
 
@@ -109,7 +122,9 @@ class Consent(models.Model):
     class Kind(models.TextChoices):
         TERMS = "terms", _("Terms of use and privacy policy")
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="consents")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="consents"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TERMS)
     version = models.CharField(_("version"), max_length=20)
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
@@ -118,13 +133,19 @@ class Consent(models.Model):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         ordering = ["-given_at"]
-        constraints = [models.UniqueConstraint(fields=["user", "kind", "version"], name="consent_once_per_version")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "version"], name="consent_once_per_version"
+            )
+        ]
 
 
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 is stored; the secret is shown once at creation."""
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=80)
     prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)

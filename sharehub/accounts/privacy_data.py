@@ -21,7 +21,11 @@ from .models import User
 
 
 def account_identifiers(user: User) -> set[str]:
-    return {user.email, user.display_name, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+    return {
+        user.email,
+        user.display_name,
+        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+    }
 
 
 def export_account(user: User) -> dict[str, Any]:
@@ -42,7 +46,8 @@ def export_account(user: User) -> dict[str, Any]:
             for a in EmailAddress.objects.filter(user=user)
         ],
         "consents": [
-            {"kind": c.kind, "version": c.version, "given_at": c.given_at.isoformat()} for c in user.consents.all()
+            {"kind": c.kind, "version": c.version, "given_at": c.given_at.isoformat()}
+            for c in user.consents.all()
         ],
         "api_tokens": [
             {
@@ -90,7 +95,9 @@ def erase_account(user: User) -> None:
     identifiers = privacy.identifiers_of(user)
     _forget_rate_limits(identifiers)
     # The administration site's history names the account as it was (its e-mail or name).
-    for entry in LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)):
+    for entry in LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    ):
         entry.object_repr = privacy.ERASED
         entry.change_message = privacy.scrub(entry.change_message, identifiers)
         entry.save(update_fields=["object_repr", "change_message"])

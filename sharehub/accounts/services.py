@@ -30,7 +30,12 @@ def record_consent(*, user: User, version: str, kind: str = Consent.Kind.TERMS) 
 
 @transaction.atomic
 def complete_signup_profile(
-    *, user: User, display_name: str, preferred_language: str, home_district: District | None, terms_version: str
+    *,
+    user: User,
+    display_name: str,
+    preferred_language: str,
+    home_district: District | None,
+    terms_version: str,
 ) -> User:
     user.display_name = display_name.strip()
     user.preferred_language = preferred_language
@@ -59,7 +64,12 @@ def update_profile(*, actor: User, user: User, **fields: Any) -> User:
 def create_api_token(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """Return the token row and its secret; the secret is never stored and cannot be shown again."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=actor, name=name.strip(), prefix=secret[: len(TOKEN_PREFIX) + 6], key_hash=hash_token(secret))
+    token = ApiToken(
+        user=actor,
+        name=name.strip(),
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        key_hash=hash_token(secret),
+    )
     token.full_clean()
     token.save()
     return token, secret

@@ -25,7 +25,9 @@ from .forms import ApiTokenForm, DeleteAccountForm, ProfileForm
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        services.update_profile(actor=request.user, user=request.user, **{f: form.cleaned_data[f] for f in form.fields})
+        services.update_profile(
+            actor=request.user, user=request.user, **{f: form.cleaned_data[f] for f in form.fields}
+        )
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     return render(
@@ -46,7 +48,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
-        _token, new_secret = services.create_api_token(actor=request.user, name=form.cleaned_data["name"])
+        _token, new_secret = services.create_api_token(
+            actor=request.user, name=form.cleaned_data["name"]
+        )
         form = ApiTokenForm()
     return render(
         request,
@@ -69,14 +73,19 @@ def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @login_required
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/privacy.html", {"consents": request.user.consents.all(), "delete_form": DeleteAccountForm()})
+    return render(
+        request,
+        "accounts/privacy.html",
+        {"consents": request.user.consents.all(), "delete_form": DeleteAccountForm()},
+    )
 
 
 @login_required
 def export_data(request: HttpRequest) -> HttpResponse:
     data = services.export_user_data(user=request.user)
     response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+        json.dumps(data, ensure_ascii=False, indent=2, default=str),
+        content_type="application/json; charset=utf-8",
     )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="sharehub-my-data-{stamp}.json"'
@@ -88,7 +97,12 @@ def export_data(request: HttpRequest) -> HttpResponse:
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST)
     if not form.is_valid():
-        return render(request, "accounts/privacy.html", {"consents": request.user.consents.all(), "delete_form": form}, status=400)
+        return render(
+            request,
+            "accounts/privacy.html",
+            {"consents": request.user.consents.all(), "delete_form": form},
+            status=400,
+        )
     user = request.user
     services.delete_account(actor=user, user=user)
     logout(request)

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
-from ninja.parser import Parser
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from sharehub.core.ratelimit import UPLOAD_LIMITED, RateLimited
 
@@ -87,8 +92,10 @@ def _message_of(error: dict) -> str:
     kind = error.get("type", "")
     messages = {
         "missing": _("This field is required."),
-        "string_too_long": _("Ensure this value has at most %(max)s characters.") % {"max": ctx.get("max_length")},
-        "string_too_short": _("Ensure this value has at least %(min)s characters.") % {"min": ctx.get("min_length")},
+        "string_too_long": _("Ensure this value has at most %(max)s characters.")
+        % {"max": ctx.get("max_length")},
+        "string_too_short": _("Ensure this value has at least %(min)s characters.")
+        % {"min": ctx.get("min_length")},
         "string_type": _("Enter text."),
         "int_parsing": _("Enter a whole number."),
         "int_type": _("Enter a whole number."),
@@ -99,8 +106,10 @@ def _message_of(error: dict) -> str:
         "dict_type": _("The request body must be a JSON object."),
         "enum": _("Select a valid choice."),
         "literal_error": _("Select a valid choice."),
-        "greater_than_equal": _("Ensure this value is greater than or equal to %(limit)s.") % {"limit": ctx.get("ge")},
-        "less_than_equal": _("Ensure this value is less than or equal to %(limit)s.") % {"limit": ctx.get("le")},
+        "greater_than_equal": _("Ensure this value is greater than or equal to %(limit)s.")
+        % {"limit": ctx.get("ge")},
+        "less_than_equal": _("Ensure this value is less than or equal to %(limit)s.")
+        % {"limit": ctx.get("le")},
         "url_parsing": _("Enter a valid URL."),
         "url_scheme": _("Enter a valid URL."),
         "value_error": str(ctx.get("error", "")) or _("Invalid value."),
@@ -120,21 +129,35 @@ def install_error_handlers(api: NinjaAPI) -> None:
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
             errors.setdefault(_field_of(error.get("loc", [])), []).append(_message_of(error))
-        return api.create_response(request, {"detail": _("Some fields are not valid."), "errors": errors}, status=422)
+        return api.create_response(
+            request, {"detail": _("Some fields are not valid."), "errors": errors}, status=422
+        )
 
     @api.exception_handler(DjangoValidationError)
     def on_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         if hasattr(exc, "error_dict"):
-            errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+            errors = {
+                field: [str(m) for m in messages] for field, messages in exc.message_dict.items()
+            }
         else:
             errors = {"__all__": [str(m) for m in exc.messages]}
         if UPLOAD_LIMITED in _codes_of(exc):  # an upload budget spent (core.ratelimit.check_upload)
-            return api.create_response(request, {"detail": _("Too many requests. Please wait a moment."), "errors": errors}, status=429)
-        return api.create_response(request, {"detail": _("Some fields are not valid."), "errors": errors}, status=422)
+            return api.create_response(
+                request,
+                {"detail": _("Too many requests. Please wait a moment."), "errors": errors},
+                status=429,
+            )
+        return api.create_response(
+            request, {"detail": _("Some fields are not valid."), "errors": errors}, status=422
+        )
 
     @api.exception_handler(PermissionDenied)
     def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return api.create_response(request, {"detail": str(exc) or _("You do not have permission to do this."), "errors": {}}, status=403)
+        return api.create_response(
+            request,
+            {"detail": str(exc) or _("You do not have permission to do this."), "errors": {}},
+            status=403,
+        )
 
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
@@ -142,14 +165,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        response = api.create_response(request, {"detail": _("Authentication required."), "errors": {}}, status=401)
+        response = api.create_response(
+            request, {"detail": _("Authentication required."), "errors": {}}, status=401
+        )
         # RFC 9110 §11.6.1: a 401 names the scheme that works (personal tokens; the session needs no challenge).
         response["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
 
     @api.exception_handler(RateLimited)
     def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-        return api.create_response(request, {"detail": _("Too many requests. Please wait a moment."), "errors": {}}, status=429)
+        return api.create_response(
+            request,
+            {"detail": _("Too many requests. Please wait a moment."), "errors": {}},
+            status=429,
+        )
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
@@ -157,11 +186,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
         if isinstance(exc.__cause__, NotAnObject):  # ninja wraps every parser error in a 400
             message = _("The request body must be a JSON object.")
             return api.create_response(
-                request, {"detail": _("Some fields are not valid."), "errors": {"__all__": [message]}}, status=422
+                request,
+                {"detail": _("Some fields are not valid."), "errors": {"__all__": [message]}},
+                status=422,
             )
         if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
             detail = _("The request body could not be read: send valid JSON or form data.")
-        return api.create_response(request, {"detail": detail, "errors": {}}, status=exc.status_code)
+        return api.create_response(
+            request, {"detail": detail, "errors": {}}, status=exc.status_code
+        )
 
     @api.exception_handler(RequestDataTooBig)
     def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
@@ -177,5 +210,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Exception)
     def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         """Anything unexpected: logged as Django logs a 500 (admins are told), answered as JSON."""
-        logger.error("Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500, "request": request})
+        logger.error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=exc,
+            extra={"status_code": 500, "request": request},
+        )
         return api.create_response(request, {"detail": error_detail(500), "errors": {}}, status=500)

@@ -64,7 +64,9 @@ def statuses_of(method: str, operation: dict[str, Any]) -> set[int]:
 
 
 def document_errors(schema: dict[str, Any], error_schema: dict[str, Any]) -> dict[str, Any]:
-    schema.setdefault("components", {}).setdefault("schemas", {}).setdefault("ErrorOut", error_schema)
+    schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+        "ErrorOut", error_schema
+    )
     for path_item in schema.get("paths", {}).values():
         for method, operation in path_item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
@@ -84,8 +86,12 @@ def document_errors(schema: dict[str, Any], error_schema: dict[str, Any]) -> dic
 class HubNinjaAPI(NinjaAPI):
     """The hub's API: its OpenAPI document lists the error statuses of every operation."""
 
-    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict | None = None
+    ):
         from .api_errors import ErrorOut
 
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        return document_errors(schema, ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}"))
+        return document_errors(
+            schema, ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        )

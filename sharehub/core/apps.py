@@ -11,4 +11,6 @@ class CoreConfig(AppConfig):
         from . import privacy, privacy_data
 
         # Late, so it also scrubs what the other erasers logged.
-        privacy.register("audit", export=privacy_data.export_audit, erase=privacy_data.erase_audit, order=900)
+        privacy.register(
+            "audit", export=privacy_data.export_audit, erase=privacy_data.erase_audit, order=900
+        )

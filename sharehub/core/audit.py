@@ -11,7 +11,9 @@ from django.db import models
 from .models import AuditEntry
 
 
-def log_action(*, actor: Any, action: str, target: models.Model, reason: str = "", data: dict | None = None) -> AuditEntry:
+def log_action(
+    *, actor: Any, action: str, target: models.Model, reason: str = "", data: dict | None = None
+) -> AuditEntry:
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,

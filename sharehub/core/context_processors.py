@@ -19,7 +19,8 @@ def hub(request: HttpRequest) -> dict:
         "hub_city": settings.SHAREHUB_CITY,
         "current_language": current_language(),
         "language_links": [
-            {"code": code, "name": name, "url": translate_url(path, code)} for code, name in settings.LANGUAGES
+            {"code": code, "name": name, "url": translate_url(path, code)}
+            for code, name in settings.LANGUAGES
         ],
         "unread_notifications": unread,
     }

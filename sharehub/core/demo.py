@@ -36,11 +36,18 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("admin@sharehub.example", "관리자", "administrator", {"is_superuser": True, "is_staff": True, "is_city_staff": True}),
+    DemoAccount(
+        "admin@sharehub.example",
+        "관리자",
+        "administrator",
+        {"is_superuser": True, "is_staff": True, "is_city_staff": True},
+    ),
     DemoAccount("staff@sharehub.example", "서울시 공유담당", "city staff", {"is_city_staff": True}),
     DemoAccount("moderator@sharehub.example", "게시물 관리자", "moderator", {"is_moderator": True}),
     DemoAccount("citizen@sharehub.example", "김시민", "citizen"),
-    DemoAccount("member@sharehub.example", "열린옷장 활동가", "organization owner (열린옷장 / Open Closet)"),
+    DemoAccount(
+        "member@sharehub.example", "열린옷장 활동가", "organization owner (열린옷장 / Open Closet)"
+    ),
 ]
 
 
@@ -71,7 +78,10 @@ def _ensure_user(account: DemoAccount) -> tuple[User, bool]:
     if user is not None:
         return user, False
     user = User.objects.create_user(
-        email=account.email, password=DEMO_PASSWORD, display_name=account.display_name, **account.flags
+        email=account.email,
+        password=DEMO_PASSWORD,
+        display_name=account.display_name,
+        **account.flags,
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user, True
@@ -110,7 +120,9 @@ def load_demo() -> DemoReport:
                 if owner is member:
                     from sharehub.moderation import services as moderation_services
 
-                    moderation_services.publish(actor=users["moderator@sharehub.example"], obj=organization)
+                    moderation_services.publish(
+                        actor=users["moderator@sharehub.example"], obj=organization
+                    )
                 # Sources are facts of the import, not something members edit.
                 Organization.objects.filter(pk=organization.pk).update(source=row["source"])
                 report.organizations_created += 1

@@ -41,4 +41,6 @@ def localized_order(field: str) -> Coalesce | F:
     if language == "ko":
         return F(f"{field}_ko")
     order = [language] + [code for code in ("ko", "en") if code != language]
-    return Coalesce(*[NullIf(f"{field}_{code}", Value("")) for code in order], output_field=CharField())
+    return Coalesce(
+        *[NullIf(f"{field}_{code}", Value("")) for code in order], output_field=CharField()
+    )

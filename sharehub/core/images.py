@@ -72,7 +72,9 @@ def prepare_image(upload, *, actor: Any, field: str, max_bytes: int, max_side: i
                 image = image.convert("RGBA")
             # Pillow writes some of the source's metadata back (a JPEG comment, XMP): keep only
             # what drawing needs.
-            image.info = {key: image.info[key] for key in ("transparency", "icc_profile") if key in image.info}
+            image.info = {
+                key: image.info[key] for key in ("transparency", "icc_profile") if key in image.info
+            }
             output = io.BytesIO()
             image.save(output, format=stored_format, optimize=True)
     except ValidationError:

@@ -40,7 +40,9 @@ def registered_jobs() -> list[PeriodicJob]:
 
 def _claim(job: PeriodicJob, now: datetime) -> bool:
     """True for the one caller that moves the job's last run to `now` this period."""
-    claimed = PeriodicRun.objects.filter(name=job.name, last_enqueued_at__lte=now - job.every).update(last_enqueued_at=now)
+    claimed = PeriodicRun.objects.filter(
+        name=job.name, last_enqueued_at__lte=now - job.every
+    ).update(last_enqueued_at=now)
     if claimed:
         return True
     try:

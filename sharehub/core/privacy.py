@@ -40,7 +40,9 @@ def register(
     identifiers: Callable[[Any], Iterable[str]] | None = None,
 ) -> None:
     """Erasers run by ascending order; the account itself registers last so others still see it."""
-    _handlers[name] = PrivacyHandler(name=name, export=export, erase=erase, order=order, identifiers=identifiers)
+    _handlers[name] = PrivacyHandler(
+        name=name, export=export, erase=erase, order=order, identifiers=identifiers
+    )
 
 
 def handlers() -> list[PrivacyHandler]:
@@ -59,7 +61,9 @@ def identifiers_of(user: Any) -> frozenset[str]:
         for handler in handlers():
             if handler.identifiers is not None:
                 found.update(handler.identifiers(user))
-        cached = frozenset(s.strip().lower() for s in found if s and len(s.strip()) >= MIN_IDENTIFIER_LENGTH)
+        cached = frozenset(
+            s.strip().lower() for s in found if s and len(s.strip()) >= MIN_IDENTIFIER_LENGTH
+        )
         user._privacy_identifiers = cached
     return cached
 

@@ -34,13 +34,17 @@ def export_audit(user: Any) -> dict[str, list[dict[str, Any]]]:
     entries = AuditEntry.objects.select_related("content_type").order_by("created_at", "pk")
     return {
         "caused_by_you": [_entry(e) for e in entries.filter(actor=user)],
-        "about_your_account": [_entry(e) for e in entries.filter(content_type=account, object_id=str(user.pk))],
+        "about_your_account": [
+            _entry(e) for e in entries.filter(content_type=account, object_id=str(user.pk))
+        ],
     }
 
 
 def erase_audit(user: Any) -> None:
     identifiers = privacy.identifiers_of(user)
-    for entry in AuditEntry.objects.filter(privacy.mentions(identifiers, "reason", "data")).iterator():
+    for entry in AuditEntry.objects.filter(
+        privacy.mentions(identifiers, "reason", "data")
+    ).iterator():
         entry.reason = privacy.scrub(entry.reason, identifiers)
         entry.data = privacy.scrub(entry.data, identifiers)
         entry.save(update_fields=["reason", "data"])

@@ -92,7 +92,10 @@ def ratelimit_writes(scope: str, rate: str = "30/m") -> Callable:
                     return render(
                         request,
                         "core/error.html",
-                        {"title": _("Too many requests"), "message": _("Please wait a moment and try again.")},
+                        {
+                            "title": _("Too many requests"),
+                            "message": _("Please wait a moment and try again."),
+                        },
                         status=429,
                     )
             return view(request, *args, **kwargs)

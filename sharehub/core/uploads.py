@@ -57,7 +57,15 @@ def _zip_member(upload, name: str, limit: int = 200) -> bytes:
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive, archive.open(name) as member:
             return member.read(limit)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, ValueError, EOFError, RuntimeError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        EOFError,
+        RuntimeError,
+    ):
         return b""
 
 
@@ -84,7 +92,10 @@ def _zip_holding(*, exact: str = "", prefix: str = "") -> Callable[[bytes, Any],
 
 
 def _is_odp(head: bytes, upload) -> bool:
-    return head.startswith(ZIP_MAGIC) and _zip_member(upload, "mimetype") == b"application/vnd.oasis.opendocument.presentation"
+    return (
+        head.startswith(ZIP_MAGIC)
+        and _zip_member(upload, "mimetype") == b"application/vnd.oasis.opendocument.presentation"
+    )
 
 
 def _is_zip(head: bytes, upload) -> bool:
@@ -110,7 +121,9 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
     "hwp": DocumentType("hwp", "application/x-hwp", _magic(OLE_MAGIC)),
     "hwpx": DocumentType("hwpx", "application/hwp+zip", _zip_holding(prefix="Contents/")),
     "docx": DocumentType(
-        "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", _zip_holding(exact="word/document.xml")
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _zip_holding(exact="word/document.xml"),
     ),
     "pptx": DocumentType(
         "pptx",
@@ -201,11 +214,14 @@ def check_document(
     if not document_type.matches(head, upload):
         raise _error(
             field,
-            _("The file's content is not a %(type)s file. Upload the real document.") % {"type": document_type.extension.upper()},
+            _("The file's content is not a %(type)s file. Upload the real document.")
+            % {"type": document_type.extension.upper()},
             "content_mismatch",
         )
     upload.seek(0)
-    return CheckedDocument(File(upload, name=random_name(document_type.extension)), document_type, name, size)
+    return CheckedDocument(
+        File(upload, name=random_name(document_type.extension)), document_type, name, size
+    )
 
 
 def content_type_for(name: str) -> str:
@@ -244,14 +260,18 @@ def private_storage() -> PrivateStorage:
     return _storage
 
 
-def private_file_response(field_file, *, filename: str, content_type: str, private: bool = True) -> FileResponse:
+def private_file_response(
+    field_file, *, filename: str, content_type: str, private: bool = True
+) -> FileResponse:
     """The stored file as a download (never shown inline), after the caller's permission check.
     A file only some people may see is `no-store`, so no shared cache keeps it."""
     try:
         handle = field_file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
     return response

@@ -18,8 +18,11 @@ def validate_header_value(value: str) -> None:
     if value is None:
         return
     if any(char in value for char in "\r\n\x00\x0b\x0c\x85\u2028\u2029"):
-        raise ValidationError(_("Use a single line: line breaks are not allowed here."), code="header_line_break")
+        raise ValidationError(
+            _("Use a single line: line breaks are not allowed here."), code="header_line_break"
+        )
     if len(value) > HEADER_MAX_LENGTH:
         raise ValidationError(
-            _("Ensure this value has at most %(max)s characters.") % {"max": HEADER_MAX_LENGTH}, code="header_too_long"
+            _("Ensure this value has at most %(max)s characters.") % {"max": HEADER_MAX_LENGTH},
+            code="header_too_long",
         )

@@ -20,7 +20,14 @@ from sharehub.core.ratelimit import check
 from sharehub.organizations.selectors import get_organization_for
 
 from . import selectors, services
-from .models import Application, ApplicationStatus, ChecklistItem, Designation, DesignationKind, DesignationStatus
+from .models import (
+    Application,
+    ApplicationStatus,
+    ChecklistItem,
+    Designation,
+    DesignationKind,
+    DesignationStatus,
+)
 
 router = Router(tags=["designation"])
 
@@ -158,8 +165,12 @@ class ApproveIn(Schema):
     summary="Designation applications",
     description="City staff see every submitted application (filter `status`); members see their organizations' ones.",
 )
-def list_applications(request: HttpRequest, status: ApplicationStatus | None = None, page: int = page_query()):
-    return api_page(request, selectors.applications_for(actor=request.auth, status=status or ""), page)
+def list_applications(
+    request: HttpRequest, status: ApplicationStatus | None = None, page: int = page_query()
+):
+    return api_page(
+        request, selectors.applications_for(actor=request.auth, status=status or ""), page
+    )
 
 
 @router.post(
@@ -172,12 +183,18 @@ def create_application(request: HttpRequest, payload: ApplicationIn):
     check(request, "designation-apply", "20/h")
     organization = get_organization_for(request.auth, payload.organization)
     application = services.create_application(
-        actor=request.auth, organization=organization, kind=payload.kind, activities=payload.activities, plan=payload.plan
+        actor=request.auth,
+        organization=organization,
+        kind=payload.kind,
+        activities=payload.activities,
+        plan=payload.plan,
     )
     return Status(201, application)
 
 
-@router.get("/applications/{pk}", response={200: ApplicationDetailOut, **ERRORS}, summary="One application")
+@router.get(
+    "/applications/{pk}", response={200: ApplicationDetailOut, **ERRORS}, summary="One application"
+)
 def get_application(request: HttpRequest, pk: Id):
     return selectors.get_application_for(request.auth, pk)
 
@@ -189,7 +206,9 @@ def get_application(request: HttpRequest, pk: Id):
 )
 def update_application(request: HttpRequest, pk: Id, payload: ApplicationPatch):
     application = selectors.get_application_for(request.auth, pk)
-    return services.update_application(actor=request.auth, application=application, **payload.dict())
+    return services.update_application(
+        actor=request.auth, application=application, **payload.dict()
+    )
 
 
 @router.post(
@@ -201,23 +220,39 @@ def update_application(request: HttpRequest, pk: Id, payload: ApplicationPatch):
 def upload_document(request: HttpRequest, pk: Id, file: File[UploadedFile]):
     check(request, "designation-upload", "60/h")
     application = selectors.get_application_for(request.auth, pk)
-    return Status(201, services.add_document(actor=request.auth, application=application, upload=file))
+    return Status(
+        201, services.add_document(actor=request.auth, application=application, upload=file)
+    )
 
 
-@router.post("/applications/{pk}/submit", response={200: ApplicationDetailOut, **ERRORS}, summary="Submit (or resubmit) the application")
+@router.post(
+    "/applications/{pk}/submit",
+    response={200: ApplicationDetailOut, **ERRORS},
+    summary="Submit (or resubmit) the application",
+)
 def submit_application(request: HttpRequest, pk: Id):
     application = selectors.get_application_for(request.auth, pk)
     return services.submit_application(actor=request.auth, application=application)
 
 
-@router.post("/applications/{pk}/comments", response={201: dict, **ERRORS}, summary="Comment on an application")
+@router.post(
+    "/applications/{pk}/comments",
+    response={201: dict, **ERRORS},
+    summary="Comment on an application",
+)
 def comment(request: HttpRequest, pk: Id, payload: CommentIn):
     application = selectors.get_application_for(request.auth, pk)
-    created = services.add_comment(actor=request.auth, application=application, body=payload.body, internal=payload.internal)
+    created = services.add_comment(
+        actor=request.auth, application=application, body=payload.body, internal=payload.internal
+    )
     return Status(201, {"id": created.pk, "internal": created.internal})
 
 
-@router.post("/applications/{pk}/review", response={200: ApplicationDetailOut, **ERRORS}, summary="Start the review (staff)")
+@router.post(
+    "/applications/{pk}/review",
+    response={200: ApplicationDetailOut, **ERRORS},
+    summary="Start the review (staff)",
+)
 def start_review(request: HttpRequest, pk: Id):
     application = selectors.get_application_for(request.auth, pk)
     return services.start_review(actor=request.auth, application=application)
@@ -231,7 +266,9 @@ def start_review(request: HttpRequest, pk: Id):
 )
 def set_checklist(request: HttpRequest, pk: Id, payload: ChecklistIn):
     application = selectors.get_application_for(request.auth, pk)
-    return services.set_checklist(actor=request.auth, application=application, checked=payload.checklist)
+    return services.set_checklist(
+        actor=request.auth, application=application, checked=payload.checklist
+    )
 
 
 @router.post(
@@ -241,7 +278,9 @@ def set_checklist(request: HttpRequest, pk: Id, payload: ChecklistIn):
 )
 def request_changes(request: HttpRequest, pk: Id, payload: ReasonIn):
     application = selectors.get_application_for(request.auth, pk)
-    return services.request_changes(actor=request.auth, application=application, reason=payload.reason)
+    return services.request_changes(
+        actor=request.auth, application=application, reason=payload.reason
+    )
 
 
 @router.post(
@@ -251,7 +290,9 @@ def request_changes(request: HttpRequest, pk: Id, payload: ReasonIn):
 )
 def reject(request: HttpRequest, pk: Id, payload: ReasonIn):
     application = selectors.get_application_for(request.auth, pk)
-    return services.reject_application(actor=request.auth, application=application, reason=payload.reason)
+    return services.reject_application(
+        actor=request.auth, application=application, reason=payload.reason
+    )
 
 
 @router.post(
@@ -262,7 +303,10 @@ def reject(request: HttpRequest, pk: Id, payload: ReasonIn):
 )
 def approve(request: HttpRequest, pk: Id, payload: ApproveIn):
     application = selectors.get_application_for(request.auth, pk)
-    return Status(201, services.approve_application(actor=request.auth, application=application, **payload.dict()))
+    return Status(
+        201,
+        services.approve_application(actor=request.auth, application=application, **payload.dict()),
+    )
 
 
 @router.get(
@@ -272,29 +316,54 @@ def approve(request: HttpRequest, pk: Id, payload: ApproveIn):
     summary="Designations (public)",
     description="Filter `status`: active (currently valid), suspended, revoked, expired, renewed. 20 per page.",
 )
-def list_designations(request: HttpRequest, status: DesignationStatus | None = None, page: int = page_query()):
-    return api_page(request, selectors.public_designations(status=status or "").select_related("renewed_by"), page)
+def list_designations(
+    request: HttpRequest, status: DesignationStatus | None = None, page: int = page_query()
+):
+    return api_page(
+        request,
+        selectors.public_designations(status=status or "").select_related("renewed_by"),
+        page,
+    )
 
 
-@router.get("/designations/{number}", response={200: DesignationOut, 404: ErrorOut}, auth=None, summary="One designation")
+@router.get(
+    "/designations/{number}",
+    response={200: DesignationOut, 404: ErrorOut},
+    auth=None,
+    summary="One designation",
+)
 def get_designation(request: HttpRequest, number: str):
     return selectors.get_designation(number)
 
 
 def _status_change(request: HttpRequest, number: str, payload: ReasonIn, action) -> Designation:
-    return action(actor=request.auth, designation=selectors.get_designation(number), reason=payload.reason)
+    return action(
+        actor=request.auth, designation=selectors.get_designation(number), reason=payload.reason
+    )
 
 
-@router.post("/designations/{number}/suspend", response={200: DesignationOut, **ERRORS}, summary="Suspend (staff, reason required)")
+@router.post(
+    "/designations/{number}/suspend",
+    response={200: DesignationOut, **ERRORS},
+    summary="Suspend (staff, reason required)",
+)
 def suspend(request: HttpRequest, number: str, payload: ReasonIn):
     return _status_change(request, number, payload, services.suspend_designation)
 
 
-@router.post("/designations/{number}/reinstate", response={200: DesignationOut, **ERRORS}, summary="Reinstate (staff, reason required)")
+@router.post(
+    "/designations/{number}/reinstate",
+    response={200: DesignationOut, **ERRORS},
+    summary="Reinstate (staff, reason required)",
+)
 def reinstate(request: HttpRequest, number: str, payload: ReasonIn):
     return _status_change(request, number, payload, services.reinstate_designation)
 
 
-@router.post("/designations/{number}/revoke", response={200: DesignationOut, **ERRORS}, summary="Revoke (staff, reason required)")
+@router.post(
+    "/designations/{number}/revoke",
+    response={200: DesignationOut, **ERRORS},
+    summary="Revoke (staff, reason required)",
+)
 def revoke(request: HttpRequest, number: str, payload: ReasonIn):
     return _status_change(request, number, payload, services.revoke_designation)

@@ -20,6 +20,12 @@ class DesignationConfig(AppConfig):
         register_kind(notices.APPLICATION_KIND, _("Designation applications of your organizations"))
         register_kind(notices.DESIGNATION_KIND, _("Designation decisions about your organizations"))
         register_kind(notices.REMINDER_KIND, _("Reminders before a designation expires"))
-        privacy.register("designation", export=privacy_data.export_designation, erase=privacy_data.erase_designation)
+        privacy.register(
+            "designation",
+            export=privacy_data.export_designation,
+            erase=privacy_data.erase_designation,
+        )
         register_describer("designation.", history.describe)
-        register_periodic("designation.send_reminders", tasks.send_designation_reminders, every=timedelta(days=1))
+        register_periodic(
+            "designation.send_reminders", tasks.send_designation_reminders, every=timedelta(days=1)
+        )

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -30,8 +29,10 @@ class DocumentForm(forms.Form):
     file = forms.FileField(
         label=_("Document"),
         help_text=lazy(
-            lambda: gettext("PDF, HWP, HWPX, DOCX, PNG or JPEG, at most %(size)d MB.")
-            % {"size": MAX_DOCUMENT_BYTES // (1024 * 1024)},
+            lambda: (
+                gettext("PDF, HWP, HWPX, DOCX, PNG or JPEG, at most %(size)d MB.")
+                % {"size": MAX_DOCUMENT_BYTES // (1024 * 1024)}
+            ),
             str,
         )(),
         widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
@@ -39,31 +40,45 @@ class DocumentForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), max_length=REASON_LIMIT, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("Comment"), max_length=REASON_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
+    )
     internal = forms.BooleanField(label=_("Internal note (city staff only)"), required=False)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=REASON_LIMIT, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ChecklistForm(forms.Form):
     items = forms.MultipleChoiceField(
-        label=_("Checklist"), choices=ChecklistItem.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Checklist"),
+        choices=ChecklistItem.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
 
 class ApproveForm(forms.Form):
     designated_on = forms.DateField(
-        label=_("Designated on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Designated on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Today if left empty."),
     )
     valid_until = forms.DateField(
-        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("By default the designation period of the city's rules."),
     )
     conditions = forms.CharField(
-        label=_("Conditions"), required=False, max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Conditions"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -71,7 +86,6 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All"))] + [c for c in ApplicationStatus.choices if c[0] != ApplicationStatus.DRAFT],
+        choices=[("", _("All"))]
+        + [c for c in ApplicationStatus.choices if c[0] != ApplicationStatus.DRAFT],
     )
-
-

@@ -34,7 +34,9 @@ def describe(entry: AuditEntry) -> str:
         "designation.reinstated": _("City staff reinstated the designation."),
         "designation.revoked": _("City staff revoked the designation."),
         "designation.expired": _("The designation expired."),
-        "designation.reminded": _("The organization was reminded that the designation expires soon."),
+        "designation.reminded": _(
+            "The organization was reminded that the designation expires soon."
+        ),
     }
     text = texts.get(entry.action)
     return text % values if text else entry.action

@@ -60,7 +60,7 @@ class ChecklistItem(models.TextChoices):
 
 
 def empty_checklist() -> dict[str, bool]:
-    return {item: False for item in ChecklistItem.values}
+    return dict.fromkeys(ChecklistItem.values, False)
 
 
 class Application(models.Model):
@@ -78,7 +78,10 @@ class Application(models.Model):
         _("operating plan"), max_length=TEXT_LIMIT, validators=[MaxLengthValidator(TEXT_LIMIT)]
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+        _("status"),
+        max_length=20,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
     )
     is_renewal = models.BooleanField(_("renewal"), default=False)
     renews = models.ForeignKey(
@@ -91,7 +94,10 @@ class Application(models.Model):
     )
     checklist = models.JSONField(_("review checklist"), default=empty_checklist, blank=True)
     decision_reason = models.TextField(
-        _("reason for the decision"), blank=True, max_length=REASON_LIMIT, validators=[MaxLengthValidator(REASON_LIMIT)]
+        _("reason for the decision"),
+        blank=True,
+        max_length=REASON_LIMIT,
+        validators=[MaxLengthValidator(REASON_LIMIT)],
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -133,13 +139,16 @@ class Application(models.Model):
                 name="designation_one_open_application",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=ApplicationStatus.values), name="designation_application_status_valid"
+                condition=Q(status__in=ApplicationStatus.values),
+                name="designation_application_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=DesignationKind.values), name="designation_application_kind_valid"
+                condition=Q(kind__in=DesignationKind.values),
+                name="designation_application_kind_valid",
             ),
             models.CheckConstraint(
-                condition=Q(is_renewal=False, renews__isnull=True) | Q(is_renewal=True, renews__isnull=False),
+                condition=Q(is_renewal=False, renews__isnull=True)
+                | Q(is_renewal=True, renews__isnull=False),
                 name="designation_renewal_names_designation",
             ),
         ]
@@ -169,7 +178,7 @@ class Application(models.Model):
         return all(checked for _value, _label, checked in self.checklist_items())
 
 
-def document_path(instance: "ApplicationDocument", filename: str) -> str:
+def document_path(instance: ApplicationDocument, filename: str) -> str:
     # `filename` is already random (documents.check_document); the folder groups one application.
     return f"designation/{instance.application_id}/{filename}"
 
@@ -179,9 +188,14 @@ class ApplicationDocument(models.Model):
     only the organization's members and city staff download it, through a checked view."""
 
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="documents"
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="documents",
     )
-    file = models.FileField(_("file"), upload_to=document_path, storage=private_storage, max_length=200)
+    file = models.FileField(
+        _("file"), upload_to=document_path, storage=private_storage, max_length=200
+    )
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("file type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))
@@ -212,7 +226,10 @@ class ReviewComment(models.Model):
     conversation with the applicant, who may answer in it."""
 
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="comments"
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="comments",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -222,7 +239,9 @@ class ReviewComment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    body = models.TextField(_("comment"), max_length=REASON_LIMIT, validators=[MaxLengthValidator(REASON_LIMIT)])
+    body = models.TextField(
+        _("comment"), max_length=REASON_LIMIT, validators=[MaxLengthValidator(REASON_LIMIT)]
+    )
     internal = models.BooleanField(
         _("internal note"), default=False, help_text=_("Only city staff see internal notes.")
     )
@@ -235,7 +254,8 @@ class ReviewComment(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(internal=False) | Q(by_staff=True), name="designation_internal_comment_by_staff"
+                condition=Q(internal=False) | Q(by_staff=True),
+                name="designation_internal_comment_by_staff",
             )
         ]
 
@@ -266,13 +286,22 @@ class Designation(models.Model):
     designated_on = models.DateField(_("designated on"))
     valid_until = models.DateField(_("valid until"))
     conditions = models.TextField(
-        _("conditions"), blank=True, max_length=TEXT_LIMIT, validators=[MaxLengthValidator(TEXT_LIMIT)]
+        _("conditions"),
+        blank=True,
+        max_length=TEXT_LIMIT,
+        validators=[MaxLengthValidator(TEXT_LIMIT)],
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=DesignationStatus.choices, default=DesignationStatus.ACTIVE
+        _("status"),
+        max_length=20,
+        choices=DesignationStatus.choices,
+        default=DesignationStatus.ACTIVE,
     )
     status_reason = models.TextField(
-        _("reason for the status"), blank=True, max_length=REASON_LIMIT, validators=[MaxLengthValidator(REASON_LIMIT)]
+        _("reason for the status"),
+        blank=True,
+        max_length=REASON_LIMIT,
+        validators=[MaxLengthValidator(REASON_LIMIT)],
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -306,12 +335,15 @@ class Designation(models.Model):
         ordering = ["-designated_on", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_until__gt=models.F("designated_on")), name="designation_valid_after_start"
+                condition=Q(valid_until__gt=models.F("designated_on")),
+                name="designation_valid_after_start",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=DesignationStatus.values), name="designation_status_valid"
             ),
-            models.CheckConstraint(condition=Q(kind__in=DesignationKind.values), name="designation_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=DesignationKind.values), name="designation_kind_valid"
+            ),
             models.UniqueConstraint(
                 fields=["organization"],
                 condition=Q(status="active"),
@@ -338,7 +370,10 @@ class Designation(models.Model):
     @property
     def is_current(self) -> bool:
         today = timezone.localdate()
-        return self.status == DesignationStatus.ACTIVE and self.designated_on <= today <= self.valid_until
+        return (
+            self.status == DesignationStatus.ACTIVE
+            and self.designated_on <= today <= self.valid_until
+        )
 
 
 class NumberCounter(models.Model):
@@ -360,7 +395,10 @@ class Reminder(models.Model):
     so running the daily task twice (or on two workers) sends each reminder once."""
 
     designation = models.ForeignKey(
-        Designation, verbose_name=_("designation"), on_delete=models.CASCADE, related_name="reminders"
+        Designation,
+        verbose_name=_("designation"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
     )
     days_before = models.PositiveSmallIntegerField(_("days before expiry"))
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
@@ -369,7 +407,9 @@ class Reminder(models.Model):
         verbose_name = _("expiry reminder")
         verbose_name_plural = _("expiry reminders")
         constraints = [
-            models.UniqueConstraint(fields=["designation", "days_before"], name="designation_one_reminder_per_offset")
+            models.UniqueConstraint(
+                fields=["designation", "days_before"], name="designation_one_reminder_per_offset"
+            )
         ]
 
     def __str__(self) -> str:

@@ -29,7 +29,14 @@ def _path(user: Any, viewname: str, **kwargs: Any) -> str:
 
 
 def notify_members(
-    *, organization: Organization, kind: str, title, body="", viewname: str, url_kwargs: dict, params: dict | None = None
+    *,
+    organization: Organization,
+    kind: str,
+    title,
+    body="",
+    viewname: str,
+    url_kwargs: dict,
+    params: dict | None = None,
 ) -> None:
     """Tell every member of the organization, after the write commits (a rollback sends nothing)."""
     params = {"organization": _name_of(organization), **(params or {})}
@@ -51,7 +58,10 @@ def notify_members(
 
 # Titles and bodies, lazily translated so each recipient reads their own language.
 TEXTS = {
-    "submitted": (_("Designation application for %(organization)s submitted"), _("City staff will review it.")),
+    "submitted": (
+        _("Designation application for %(organization)s submitted"),
+        _("City staff will review it."),
+    ),
     "review_started": (_("City staff are reviewing the application of %(organization)s"), ""),
     "changes_requested": (
         _("Changes requested on the designation application of %(organization)s"),
@@ -68,7 +78,10 @@ TEXTS = {
         _("Reason: %(reason)s"),
     ),
     "suspended": (_("The designation of %(organization)s is suspended"), _("Reason: %(reason)s")),
-    "reinstated": (_("The designation of %(organization)s is active again"), _("Reason: %(reason)s")),
+    "reinstated": (
+        _("The designation of %(organization)s is active again"),
+        _("Reason: %(reason)s"),
+    ),
     "revoked": (_("The designation of %(organization)s is revoked"), _("Reason: %(reason)s")),
     "reminder": (
         _("The designation of %(organization)s expires on %(valid_until)s"),

@@ -15,7 +15,9 @@ from .models import Application, ApplicationDocument, ReviewComment
 
 
 def export_designation(user: Any) -> dict[str, Any]:
-    applications = Application.objects.filter(created_by=user) | Application.objects.filter(submitted_by=user)
+    applications = Application.objects.filter(created_by=user) | Application.objects.filter(
+        submitted_by=user
+    )
     return {
         "applications": [
             {
@@ -30,7 +32,12 @@ def export_designation(user: Any) -> dict[str, Any]:
             for a in applications.distinct().select_related("organization").order_by("created_at")
         ],
         "comments": [
-            {"application": c.application_id, "body": c.body, "internal": c.internal, "created_at": c.created_at.isoformat()}
+            {
+                "application": c.application_id,
+                "body": c.body,
+                "internal": c.internal,
+                "created_at": c.created_at.isoformat(),
+            }
             for c in ReviewComment.objects.filter(author=user).order_by("created_at")
         ],
     }

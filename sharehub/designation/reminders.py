@@ -47,7 +47,11 @@ def _remind(designation_id: int, offset: int, today: datetime.date) -> bool:
 
 def _expire_past(today: datetime.date) -> int:
     expired = 0
-    ids = list(Designation.objects.filter(status=DesignationStatus.ACTIVE, valid_until__lt=today).values_list("pk", flat=True))
+    ids = list(
+        Designation.objects.filter(
+            status=DesignationStatus.ACTIVE, valid_until__lt=today
+        ).values_list("pk", flat=True)
+    )
     for pk in ids:
         with transaction.atomic():
             designation = (

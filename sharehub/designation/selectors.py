@@ -12,7 +12,14 @@ from django.utils import timezone
 from sharehub.core.audit import history_for
 from sharehub.core.models import AuditEntry
 
-from .models import OPEN_STATUSES, Application, ApplicationDocument, ApplicationStatus, Designation, DesignationStatus
+from .models import (
+    OPEN_STATUSES,
+    Application,
+    ApplicationDocument,
+    ApplicationStatus,
+    Designation,
+    DesignationStatus,
+)
 from .permissions import can_view_application, is_applicant_for, is_city_staff
 
 HISTORY_LIMIT = 100
@@ -26,7 +33,9 @@ def current_designation_filter(today=None) -> Q:
 def designated_q(prefix: str = "") -> Q:
     """Rows whose organization (reached through `prefix`, e.g. "organization__") has a
     currently valid designation: active, not suspended or revoked, today within validity."""
-    current = Designation.objects.filter(current_designation_filter(), organization=OuterRef(f"{prefix}pk"))
+    current = Designation.objects.filter(
+        current_designation_filter(), organization=OuterRef(f"{prefix}pk")
+    )
     return Q(Exists(current))
 
 
@@ -35,7 +44,9 @@ def current_designations(organization_ids: Iterable[int]) -> dict[int, Designati
     ids = [pk for pk in organization_ids if pk is not None]
     if not ids:
         return {}
-    rows = Designation.objects.filter(current_designation_filter(), organization_id__in=ids).order_by("-designated_on")
+    rows = Designation.objects.filter(
+        current_designation_filter(), organization_id__in=ids
+    ).order_by("-designated_on")
     found: dict[int, Designation] = {}
     for designation in rows:
         found.setdefault(designation.organization_id, designation)
@@ -43,7 +54,9 @@ def current_designations(organization_ids: Iterable[int]) -> dict[int, Designati
 
 
 def current_designation_of(organization: Any) -> Designation | None:
-    return Designation.objects.filter(current_designation_filter(), organization=organization).first()
+    return Designation.objects.filter(
+        current_designation_filter(), organization=organization
+    ).first()
 
 
 def designated_organizations() -> QuerySet[Designation]:
@@ -60,7 +73,10 @@ def public_designations(*, status: str = "") -> QuerySet[Designation]:
     queryset = Designation.objects.select_related("organization").order_by("-designated_on", "-pk")
     if status == DesignationStatus.EXPIRED:
         today = timezone.localdate()
-        return queryset.filter(Q(status=DesignationStatus.EXPIRED) | Q(status=DesignationStatus.ACTIVE, valid_until__lt=today))
+        return queryset.filter(
+            Q(status=DesignationStatus.EXPIRED)
+            | Q(status=DesignationStatus.ACTIVE, valid_until__lt=today)
+        )
     if status == DesignationStatus.ACTIVE:
         return queryset.filter(current_designation_filter())
     if status:
@@ -70,7 +86,9 @@ def public_designations(*, status: str = "") -> QuerySet[Designation]:
 
 def get_designation(number: str) -> Designation:
     designation = (
-        Designation.objects.select_related("organization", "application", "renewed_by", "decided_by")
+        Designation.objects.select_related(
+            "organization", "application", "renewed_by", "decided_by"
+        )
         .filter(number=number)
         .first()
     )
@@ -96,7 +114,8 @@ def applications_for(*, actor: Any, status: str = "") -> QuerySet[Application]:
     if is_city_staff(actor):
         return review_queue(status=status).order_by("-submitted_at", "-pk")
     queryset = applications_base().filter(
-        organization__memberships__user=actor, organization__memberships__role__in=("owner", "editor")
+        organization__memberships__user=actor,
+        organization__memberships__role__in=("owner", "editor"),
     )
     if status:
         queryset = queryset.filter(status=status)

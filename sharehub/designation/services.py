@@ -84,7 +84,11 @@ def _reason(reason: Any, field: str = "reason") -> str:
         raise ValidationError({field: [_("Give a reason.")]})
     if len(reason) > REASON_LIMIT:
         raise ValidationError(
-            {field: [_("Ensure this value has at most %(max)s characters.") % {"max": REASON_LIMIT}]}
+            {
+                field: [
+                    _("Ensure this value has at most %(max)s characters.") % {"max": REASON_LIMIT}
+                ]
+            }
         )
     return reason
 
@@ -95,7 +99,11 @@ def _lock_organization(organization_id: int) -> Organization:
 
 def _lock_application(application: Application) -> tuple[Organization, Application]:
     organization = _lock_organization(application.organization_id)
-    application = Application.objects.select_for_update(of=("self",)).select_related("renews").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("renews")
+        .get(pk=application.pk)
+    )
     application.organization = organization
     return organization, application
 
@@ -107,7 +115,14 @@ def _lock_designation(designation: Designation) -> tuple[Organization, Designati
     return organization, designation
 
 
-def _log(*, actor: Any, action: str, target: Application | Designation, reason: str = "", data: dict | None = None) -> None:
+def _log(
+    *,
+    actor: Any,
+    action: str,
+    target: Application | Designation,
+    reason: str = "",
+    data: dict | None = None,
+) -> None:
     """The same entry on the object and on its organization (the listing's history)."""
     data = dict(data or {})
     log_action(actor=actor, action=f"designation.{action}", target=target, reason=reason, data=data)
@@ -115,7 +130,13 @@ def _log(*, actor: Any, action: str, target: Application | Designation, reason: 
     data.setdefault(kind, target.pk)
     if isinstance(target, Designation):
         data.setdefault("number", target.number)
-    log_action(actor=actor, action=f"designation.{action}", target=target.organization, reason=reason, data=data)
+    log_action(
+        actor=actor,
+        action=f"designation.{action}",
+        target=target.organization,
+        reason=reason,
+        data=data,
+    )
 
 
 def _invalid_transition(application: Application, action: str) -> ValidationError:
@@ -159,13 +180,19 @@ def _notify_designation(designation: Designation, text: str, **params: Any) -> N
         body=body,
         viewname="designation:detail",
         url_kwargs={"number": designation.number},
-        params={"number": designation.number, "valid_until": _date_text(designation.valid_until), **params},
+        params={
+            "number": designation.number,
+            "valid_until": _date_text(designation.valid_until),
+            **params,
+        },
     )
 
 
 def _active_designation(organization: Organization) -> Designation | None:
     """The organization's active designation row (even if its date has passed)."""
-    return Designation.objects.filter(organization=organization, status=DesignationStatus.ACTIVE).first()
+    return Designation.objects.filter(
+        organization=organization, status=DesignationStatus.ACTIVE
+    ).first()
 
 
 def _expire_if_past(designation: Designation | None, *, today: datetime.date) -> Designation | None:
@@ -190,14 +217,31 @@ def create_application(
     _require_signed_in(actor)
     organization = _lock_organization(organization.pk)
     if not can_apply(actor, organization):
-        raise PermissionDenied(_("Only the organization's owners and editors may apply for its designation."))
+        raise PermissionDenied(
+            _("Only the organization's owners and editors may apply for its designation.")
+        )
     if Application.objects.filter(organization=organization, status__in=OPEN_STATUSES).exists():
         raise ValidationError(
-            {"__all__": [ValidationError(_("This organization already has an open application."), code="open_application")]}
+            {
+                "__all__": [
+                    ValidationError(
+                        _("This organization already has an open application."),
+                        code="open_application",
+                    )
+                ]
+            }
         )
-    if Designation.objects.filter(organization=organization, status=DesignationStatus.SUSPENDED).exists():
+    if Designation.objects.filter(
+        organization=organization, status=DesignationStatus.SUSPENDED
+    ).exists():
         raise ValidationError(
-            {"__all__": [ValidationError(_("The organization's designation is suspended."), code="suspended")]}
+            {
+                "__all__": [
+                    ValidationError(
+                        _("The organization's designation is suspended."), code="suspended"
+                    )
+                ]
+            }
         )
     current = _expire_if_past(_active_designation(organization), today=timezone.localdate())
     application = Application(
@@ -209,23 +253,38 @@ def create_application(
         is_renewal=current is not None,
         renews=current,
     )
-    application.full_clean(exclude=["organization", "created_by", "renews"], validate_constraints=False)
+    application.full_clean(
+        exclude=["organization", "created_by", "renews"], validate_constraints=False
+    )
     application.save()
-    _log(actor=actor, action="application_created", target=application, data={"renewal": application.is_renewal})
+    _log(
+        actor=actor,
+        action="application_created",
+        target=application,
+        data={"renewal": application.is_renewal},
+    )
     return application
 
 
 @transaction.atomic
-def update_application(*, actor: Any, application: Application, kind: str, activities: str, plan: str) -> Application:
+def update_application(
+    *, actor: Any, application: Application, kind: str, activities: str, plan: str
+) -> Application:
     _require_signed_in(actor)
     organization, application = _lock_application(application)
     if not can_apply(actor, organization):
-        raise PermissionDenied(_("Only the organization's owners and editors may change its application."))
-    _require_status(application, "update", *[ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED])
+        raise PermissionDenied(
+            _("Only the organization's owners and editors may change its application.")
+        )
+    _require_status(
+        application, "update", *[ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED]
+    )
     application.kind = kind
     application.activities = _clean_text(activities)
     application.plan = _clean_text(plan)
-    application.full_clean(exclude=["organization", "created_by", "renews"], validate_constraints=False)
+    application.full_clean(
+        exclude=["organization", "created_by", "renews"], validate_constraints=False
+    )
     application.save()
     _log(actor=actor, action="application_updated", target=application)
     return application
@@ -237,9 +296,17 @@ def add_document(*, actor: Any, application: Application, upload: Any) -> Applic
     organization, application = _lock_application(application)
     if not can_apply(actor, organization):
         raise PermissionDenied(_("Only the organization's owners and editors may add documents."))
-    _require_status(application, "upload", ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED)
+    _require_status(
+        application, "upload", ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED
+    )
     if application.documents.count() >= MAX_DOCUMENTS:
-        raise ValidationError({"file": [_("An application holds at most %(max)s documents.") % {"max": MAX_DOCUMENTS}]})
+        raise ValidationError(
+            {
+                "file": [
+                    _("An application holds at most %(max)s documents.") % {"max": MAX_DOCUMENTS}
+                ]
+            }
+        )
     stored, document_type, name, size = check_document(upload, actor=actor)
     document = ApplicationDocument(
         application=application,
@@ -261,8 +328,12 @@ def remove_document(*, actor: Any, document: ApplicationDocument) -> None:
     _require_signed_in(actor)
     organization, application = _lock_application(document.application)
     if not can_apply(actor, organization):
-        raise PermissionDenied(_("Only the organization's owners and editors may remove documents."))
-    _require_status(application, "remove_document", ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED)
+        raise PermissionDenied(
+            _("Only the organization's owners and editors may remove documents.")
+        )
+    _require_status(
+        application, "remove_document", ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED
+    )
     name, stored = document.original_name, document.file.name
     storage = document.file.storage
     document.delete()
@@ -288,11 +359,17 @@ def submit_application(*, actor: Any, application: Application) -> Application:
     _require_signed_in(actor)
     organization, application = _lock_application(application)
     if not can_apply(actor, organization):
-        raise PermissionDenied(_("Only the organization's owners and editors may submit its application."))
-    _require_status(application, "submit", ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED)
+        raise PermissionDenied(
+            _("Only the organization's owners and editors may submit its application.")
+        )
+    _require_status(
+        application, "submit", ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED
+    )
     _check_complete(application)
     resubmitting = application.status == ApplicationStatus.CHANGES_REQUESTED
-    application.status = ApplicationStatus.RESUBMITTED if resubmitting else ApplicationStatus.SUBMITTED
+    application.status = (
+        ApplicationStatus.RESUBMITTED if resubmitting else ApplicationStatus.SUBMITTED
+    )
     application.submitted_by = actor
     application.submitted_at = timezone.now()
     application.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
@@ -311,8 +388,10 @@ def resubmit_application(*, actor: Any, application: Application) -> Application
 @transaction.atomic
 def start_review(*, actor: Any, application: Application) -> Application:
     _require_staff(actor)
-    organization, application = _lock_application(application)
-    _require_status(application, "start_review", ApplicationStatus.SUBMITTED, ApplicationStatus.RESUBMITTED)
+    _organization, application = _lock_application(application)
+    _require_status(
+        application, "start_review", ApplicationStatus.SUBMITTED, ApplicationStatus.RESUBMITTED
+    )
     application.status = ApplicationStatus.UNDER_REVIEW
     application.reviewer = actor
     application.save(update_fields=["status", "reviewer", "updated_at"])
@@ -325,11 +404,17 @@ def start_review(*, actor: Any, application: Application) -> Application:
 def set_checklist(*, actor: Any, application: Application, checked: dict[str, bool]) -> Application:
     """Staff tick the checklist while reviewing; unknown items are refused, missing ones unchanged."""
     _require_staff(actor)
-    organization, application = _lock_application(application)
+    _organization, application = _lock_application(application)
     _require_status(application, "checklist", ApplicationStatus.UNDER_REVIEW)
     unknown = set(checked) - set(ChecklistItem.values)
     if unknown:
-        raise ValidationError({"checklist": [_("Unknown checklist item: %(items)s") % {"items": ", ".join(sorted(unknown))}]})
+        raise ValidationError(
+            {
+                "checklist": [
+                    _("Unknown checklist item: %(items)s") % {"items": ", ".join(sorted(unknown))}
+                ]
+            }
+        )
     current = {value: state for value, _label, state in application.checklist_items()}
     changes = {item: bool(value) for item, value in checked.items() if current[item] != bool(value)}
     if not changes:
@@ -337,16 +422,20 @@ def set_checklist(*, actor: Any, application: Application, checked: dict[str, bo
     current.update(changes)
     application.checklist = current
     application.save(update_fields=["checklist", "updated_at"])
-    log_action(actor=actor, action="designation.checklist", target=application, data={"changes": changes})
+    log_action(
+        actor=actor, action="designation.checklist", target=application, data={"changes": changes}
+    )
     return application
 
 
 @transaction.atomic
-def add_comment(*, actor: Any, application: Application, body: str, internal: bool = False) -> ReviewComment:
+def add_comment(
+    *, actor: Any, application: Application, body: str, internal: bool = False
+) -> ReviewComment:
     """Staff comment (internal notes or messages to the applicant); the applicant's owners and
     editors answer in the visible thread once the application has been submitted."""
     _require_signed_in(actor)
-    organization, application = _lock_application(application)
+    _organization, application = _lock_application(application)
     staff = can_review(actor)
     if not staff:
         if not can_view_application(actor, application):
@@ -355,11 +444,22 @@ def add_comment(*, actor: Any, application: Application, body: str, internal: bo
             raise PermissionDenied(_("Only city staff write internal notes."))
         if application.status == ApplicationStatus.DRAFT:
             raise _invalid_transition(application, "comment")
-    comment = ReviewComment(application=application, author=actor, body=_clean_text(body), internal=internal, by_staff=staff)
+    comment = ReviewComment(
+        application=application,
+        author=actor,
+        body=_clean_text(body),
+        internal=internal,
+        by_staff=staff,
+    )
     comment.full_clean(exclude=["application", "author"])
     comment.save()
     if not internal:
-        log_action(actor=actor, action="designation.commented", target=application, data={"comment_id": comment.pk})
+        log_action(
+            actor=actor,
+            action="designation.commented",
+            target=application,
+            data={"comment_id": comment.pk},
+        )
         _notify_application(application, "commented", body=comment.body[:300])
     return comment
 
@@ -369,11 +469,13 @@ def request_changes(*, actor: Any, application: Application, reason: str) -> App
     """Under review → changes requested: back to the applicant, with the reason as a visible comment."""
     _require_staff(actor)
     reason = _reason(reason)
-    organization, application = _lock_application(application)
+    _organization, application = _lock_application(application)
     _require_status(application, "request_changes", ApplicationStatus.UNDER_REVIEW)
     application.status = ApplicationStatus.CHANGES_REQUESTED
     application.save(update_fields=["status", "updated_at"])
-    ReviewComment.objects.create(application=application, author=actor, body=reason, internal=False, by_staff=True)
+    ReviewComment.objects.create(
+        application=application, author=actor, body=reason, internal=False, by_staff=True
+    )
     _log(actor=actor, action="changes_requested", target=application, reason=reason)
     _notify_application(application, "changes_requested", reason=reason)
     return application
@@ -383,7 +485,7 @@ def request_changes(*, actor: Any, application: Application, reason: str) -> App
 def reject_application(*, actor: Any, application: Application, reason: str) -> Application:
     _require_staff(actor)
     reason = _reason(reason)
-    organization, application = _lock_application(application)
+    _organization, application = _lock_application(application)
     _require_status(application, "reject", ApplicationStatus.UNDER_REVIEW)
     application.status = ApplicationStatus.REJECTED
     application.decision_reason = reason
@@ -421,7 +523,9 @@ def approve_application(
     organization, application = _lock_application(application)
     _require_status(application, "approve", ApplicationStatus.UNDER_REVIEW)
     if not application.checklist_complete:
-        raise ValidationError({"checklist": [_("Tick every item of the checklist before approving.")]})
+        raise ValidationError(
+            {"checklist": [_("Tick every item of the checklist before approving.")]}
+        )
     today = timezone.localdate()
     designated_on = designated_on or today
     previous = None
@@ -429,7 +533,12 @@ def approve_application(
         previous = Designation.objects.select_for_update(of=("self",)).get(pk=application.renews_id)
         if previous.status != DesignationStatus.ACTIVE:
             raise ValidationError(
-                {"__all__": [_("The designation to renew is no longer active (%(status)s).") % {"status": previous.get_status_display()}]}
+                {
+                    "__all__": [
+                        _("The designation to renew is no longer active (%(status)s).")
+                        % {"status": previous.get_status_display()}
+                    ]
+                }
             )
         if valid_until is None:
             valid_until = add_years(max(previous.valid_until, designated_on), designation_years())
@@ -449,8 +558,13 @@ def approve_application(
         number="pending",
     )
     if valid_until <= designated_on:
-        raise ValidationError({"valid_until": [_("The end of validity must be after the designation date.")]})
-    designation.full_clean(exclude=["organization", "number", "decided_by", "application", "renewed_by"], validate_constraints=False)
+        raise ValidationError(
+            {"valid_until": [_("The end of validity must be after the designation date.")]}
+        )
+    designation.full_clean(
+        exclude=["organization", "number", "decided_by", "application", "renewed_by"],
+        validate_constraints=False,
+    )
     if previous is not None:
         previous.status = DesignationStatus.RENEWED
         previous.save(update_fields=["status"])
@@ -459,7 +573,9 @@ def approve_application(
     if previous is not None:
         previous.renewed_by = designation
         previous.save(update_fields=["renewed_by"])
-        _log(actor=actor, action="renewed", target=previous, data={"renewed_by": designation.number})
+        _log(
+            actor=actor, action="renewed", target=previous, data={"renewed_by": designation.number}
+        )
     application.status = ApplicationStatus.APPROVED
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decided_at", "updated_at"])
@@ -482,11 +598,17 @@ def approve_application(
 
 
 def _change_status(
-    *, actor: Any, designation: Designation, reason: str, allowed: tuple[str, ...], to: str, action: str
+    *,
+    actor: Any,
+    designation: Designation,
+    reason: str,
+    allowed: tuple[str, ...],
+    to: str,
+    action: str,
 ) -> Designation:
     _require_staff(actor)
     reason = _reason(reason)
-    organization, designation = _lock_designation(designation)
+    _organization, designation = _lock_designation(designation)
     if designation.effective_status() not in allowed:
         raise ValidationError(
             {
@@ -522,7 +644,9 @@ def suspend_designation(*, actor: Any, designation: Designation, reason: str) ->
 @transaction.atomic
 def reinstate_designation(*, actor: Any, designation: Designation, reason: str) -> Designation:
     if designation.valid_until < timezone.localdate():
-        raise ValidationError({"status": [_("The designation's validity has ended; it cannot be reinstated.")]})
+        raise ValidationError(
+            {"status": [_("The designation's validity has ended; it cannot be reinstated.")]}
+        )
     return _change_status(
         actor=actor,
         designation=designation,

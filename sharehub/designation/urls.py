@@ -18,7 +18,11 @@ urlpatterns = [
     path("review/<int:pk>/", views.review, name="review"),
     path("review/<int:pk>/start/", views.review_start, name="review_start"),
     path("review/<int:pk>/checklist/", views.review_checklist, name="review_checklist"),
-    path("review/<int:pk>/request-changes/", views.review_request_changes, name="review_request_changes"),
+    path(
+        "review/<int:pk>/request-changes/",
+        views.review_request_changes,
+        name="review_request_changes",
+    ),
     path("review/<int:pk>/reject/", views.review_reject, name="review_reject"),
     path("review/<int:pk>/approve/", views.review_approve, name="review_approve"),
     path("<str:number>/", views.designation_detail, name="detail"),

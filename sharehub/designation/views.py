@@ -24,7 +24,15 @@ from sharehub.organizations.selectors import get_organization_for
 
 from . import selectors, services
 from .documents import ACCEPT_ATTRIBUTE
-from .forms import ApplicationForm, ApproveForm, ChecklistForm, CommentForm, DocumentForm, QueueFilterForm, ReasonForm
+from .forms import (
+    ApplicationForm,
+    ApproveForm,
+    ChecklistForm,
+    CommentForm,
+    DocumentForm,
+    QueueFilterForm,
+    ReasonForm,
+)
 from .history import described
 from .models import ApplicationStatus, ChecklistItem
 from .permissions import can_apply, can_decide, is_applicant_for
@@ -57,7 +65,10 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "designation/register.html",
-        {"page": paginate(request, selectors.designated_organizations()), "query": querystring_without_page(request)},
+        {
+            "page": paginate(request, selectors.designated_organizations()),
+            "query": querystring_without_page(request),
+        },
     )
 
 
@@ -89,14 +100,21 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     if existing is not None:
         return redirect(existing)
     current = selectors.current_designation_of(organization)
-    form = ApplicationForm(request.POST or None, initial={"kind": current.kind if current else None})
+    form = ApplicationForm(
+        request.POST or None, initial={"kind": current.kind if current else None}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            application = services.create_application(actor=request.user, organization=organization, **form.cleaned_data)
+            application = services.create_application(
+                actor=request.user, organization=organization, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Your application is saved as a draft. Attach documents, then submit it."))
+            messages.success(
+                request,
+                _("Your application is saved as a draft. Attach documents, then submit it."),
+            )
             return redirect(application)
     return render(
         request,
@@ -106,7 +124,9 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _application_page(request: HttpRequest, application, *, form=None, document_form=None, status: int = 200) -> HttpResponse:
+def _application_page(
+    request: HttpRequest, application, *, form=None, document_form=None, status: int = 200
+) -> HttpResponse:
     applicant = is_applicant_for(request.user, application.organization_id)
     editable = applicant and application.is_editable
     return render(
@@ -119,7 +139,13 @@ def _application_page(request: HttpRequest, application, *, form=None, document_
             "editable": editable,
             "staff": can_decide(request.user),
             "form": form
-            or ApplicationForm(initial={"kind": application.kind, "activities": application.activities, "plan": application.plan}),
+            or ApplicationForm(
+                initial={
+                    "kind": application.kind,
+                    "activities": application.activities,
+                    "plan": application.plan,
+                }
+            ),
             "document_form": document_form or DocumentForm(),
             "accept": ACCEPT_ATTRIBUTE,
             "documents": application.documents.all(),
@@ -144,7 +170,9 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ApplicationForm(request.POST)
     if form.is_valid():
         try:
-            services.update_application(actor=request.user, application=application, **form.cleaned_data)
+            services.update_application(
+                actor=request.user, application=application, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -161,7 +189,9 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_document(actor=request.user, application=application, upload=form.cleaned_data["file"])
+            services.add_document(
+                actor=request.user, application=application, upload=form.cleaned_data["file"]
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -174,7 +204,9 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     """Documents are private: served here after the permission check, never from MEDIA_URL."""
     document = selectors.get_document_for(request.user, pk)
-    return private_file_response(document.file, filename=document.original_name, content_type=document.content_type)
+    return private_file_response(
+        document.file, filename=document.original_name, content_type=document.content_type
+    )
 
 
 @login_required
@@ -189,7 +221,12 @@ def document_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.get_application_for(request.user, pk)
-    _run(request, services.submit_application, _("The application has been sent to city staff."), application=application)
+    _run(
+        request,
+        services.submit_application,
+        _("The application has been sent to city staff."),
+        application=application,
+    )
     return redirect(application)
 
 
@@ -197,7 +234,12 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.get_application_for(request.user, pk)
-    _run(request, services.resubmit_application, _("The application has been sent again."), application=application)
+    _run(
+        request,
+        services.resubmit_application,
+        _("The application has been sent again."),
+        application=application,
+    )
     return redirect(application)
 
 
@@ -258,7 +300,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "reason_form": ReasonForm(),
             "approve_form": ApproveForm(),
             "checklist_form": ChecklistForm(
-                initial={"items": [value for value, _label, checked in application.checklist_items() if checked]}
+                initial={
+                    "items": [
+                        value for value, _label, checked in application.checklist_items() if checked
+                    ]
+                }
             ),
             "history": described(selectors.history(application)),
             "designations": selectors.designations_of(application.organization),
@@ -266,7 +312,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _staff_action(request: HttpRequest, pk: int, action: Callable, success: str, form_class=None, **kwargs) -> HttpResponse:
+def _staff_action(
+    request: HttpRequest, pk: int, action: Callable, success: str, form_class=None, **kwargs
+) -> HttpResponse:
     _require_staff(request)
     application = selectors.get_application_for(request.user, pk)
     if form_class is not None:
@@ -304,25 +352,41 @@ def review_checklist(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
     return _staff_action(
-        request, pk, services.request_changes, _("The application has been sent back to the applicant."), ReasonForm
+        request,
+        pk,
+        services.request_changes,
+        _("The application has been sent back to the applicant."),
+        ReasonForm,
     )
 
 
 @login_required
 @require_POST
 def review_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    return _staff_action(request, pk, services.reject_application, _("The application has been rejected."), ReasonForm)
+    return _staff_action(
+        request,
+        pk,
+        services.reject_application,
+        _("The application has been rejected."),
+        ReasonForm,
+    )
 
 
 @login_required
 @require_POST
 def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _staff_action(
-        request, pk, services.approve_application, _("The organization has been designated."), ApproveForm
+        request,
+        pk,
+        services.approve_application,
+        _("The organization has been designated."),
+        ApproveForm,
     )
 
 
-def _designation_action(request: HttpRequest, number: str, action: Callable, success: str) -> HttpResponse:
+def _designation_action(
+    request: HttpRequest, number: str, action: Callable, success: str
+) -> HttpResponse:
     _require_staff(request)
     designation = selectors.get_designation(number)
     form = ReasonForm(request.POST)
@@ -336,18 +400,22 @@ def _designation_action(request: HttpRequest, number: str, action: Callable, suc
 @login_required
 @require_POST
 def designation_suspend(request: HttpRequest, number: str) -> HttpResponse:
-    return _designation_action(request, number, services.suspend_designation, _("The designation is suspended."))
+    return _designation_action(
+        request, number, services.suspend_designation, _("The designation is suspended.")
+    )
 
 
 @login_required
 @require_POST
 def designation_reinstate(request: HttpRequest, number: str) -> HttpResponse:
-    return _designation_action(request, number, services.reinstate_designation, _("The designation is active again."))
+    return _designation_action(
+        request, number, services.reinstate_designation, _("The designation is active again.")
+    )
 
 
 @login_required
 @require_POST
 def designation_revoke(request: HttpRequest, number: str) -> HttpResponse:
-    return _designation_action(request, number, services.revoke_designation, _("The designation is revoked."))
-
-
+    return _designation_action(
+        request, number, services.revoke_designation, _("The designation is revoked.")
+    )

@@ -151,7 +151,12 @@ class GeoJSONOut(Schema):
 
 
 def _category_out(category: Category) -> dict:
-    return {"slug": category.slug, "name": category.name, "name_ko": category.name_ko, "name_en": category.name_en}
+    return {
+        "slug": category.slug,
+        "name": category.name,
+        "name_ko": category.name_ko,
+        "name_en": category.name_en,
+    }
 
 
 def _item(listing: Listing, highlights: dict[int, str], request: HttpRequest) -> dict:
@@ -296,7 +301,9 @@ def update_listing(request: HttpRequest, slug: str, payload: ListingPatch):
     if "categories" in changes:
         changes["categories"] = _slugs_to(Category, changes["categories"] or [], "categories")
     if "districts_served" in changes:
-        changes["districts_served"] = _slugs_to(District, changes["districts_served"] or [], "districts_served")
+        changes["districts_served"] = _slugs_to(
+            District, changes["districts_served"] or [], "districts_served"
+        )
     listing = services.update_listing(actor=request.auth, organization=organization, **changes)
     return _detail(listing, request)
 
@@ -326,7 +333,11 @@ def create_suggestion(request: HttpRequest, payload: SuggestionIn):
     check(request, "directory-suggest", SUGGEST_RATE)
     listing = selectors.get_listing_for(request.auth, payload.listing) if payload.listing else None
     suggestion = submit_suggestion(
-        actor=request.auth, kind=payload.kind, listing=listing, values=payload.values, message=payload.message
+        actor=request.auth,
+        kind=payload.kind,
+        listing=listing,
+        values=payload.values,
+        message=payload.message,
     )
     return Status(201, _suggestion_out(suggestion))
 

@@ -11,10 +11,9 @@ class DirectoryConfig(AppConfig):
         from sharehub.core import privacy
         from sharehub.moderation.registry import register_moderated
         from sharehub.moderation.signals import published
+        from sharehub.organizations.models import Organization
         from sharehub.organizations.signals import public_facts_changed
         from sharehub.search.registry import register_searchable
-
-        from sharehub.organizations.models import Organization
 
         from . import privacy_data
         from .models import Listing, Suggestion
@@ -28,7 +27,16 @@ class DirectoryConfig(AppConfig):
         # A listing is public while its organization is published: the organization's moderation
         # decisions bring the listing's search entry in line in the same transaction.
         register_searchable(
-            Listing, document=listing_document, public=public_listings, follows={Organization: "organization"}
+            Listing,
+            document=listing_document,
+            public=public_listings,
+            follows={Organization: "organization"},
         )
-        public_facts_changed.connect(on_public_facts_changed, dispatch_uid="directory.reindex_organization_listing")
-        privacy.register("directory", export=privacy_data.export_suggestions, erase=privacy_data.erase_suggestions)
+        public_facts_changed.connect(
+            on_public_facts_changed, dispatch_uid="directory.reindex_organization_listing"
+        )
+        privacy.register(
+            "directory",
+            export=privacy_data.export_suggestions,
+            erase=privacy_data.erase_suggestions,
+        )

@@ -98,7 +98,9 @@ def load_directory_demo(*, actor: Any) -> int:
             slug = category_slug(row["category"])
             category = categories[slug]
             summary = row["description_en"].split(";")[0].strip()[:300]
-            listing = Listing.objects.create(organization=organization, summary_en=summary, summary_ko="")
+            listing = Listing.objects.create(
+                organization=organization, summary_en=summary, summary_ko=""
+            )
             listing.categories.add(category)
             district = districts.get(row["district_en"])
             if district is not None:

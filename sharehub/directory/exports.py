@@ -14,8 +14,21 @@ from .models import Listing
 
 # imports.py reads the same columns, so an export can be edited and imported again.
 COLUMNS = [
-    "slug", "name_ko", "name_en", "kind", "summary_ko", "summary_en", "categories", "districts_served",
-    "phone", "email", "website", "address", "latitude", "longitude", "published",
+    "slug",
+    "name_ko",
+    "name_en",
+    "kind",
+    "summary_ko",
+    "summary_en",
+    "categories",
+    "districts_served",
+    "phone",
+    "email",
+    "website",
+    "address",
+    "latitude",
+    "longitude",
+    "published",
 ]
 CHUNK = 500
 
@@ -74,7 +87,8 @@ def unescape(value: str) -> str:
 def streaming_export() -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
-        ("\ufeff" if index == 0 else "") + writer.writerow([_safe(v) for v in row]) for index, row in enumerate(_rows())
+        ("\ufeff" if index == 0 else "") + writer.writerow([_safe(v) for v in row])
+        for index, row in enumerate(_rows())
     )
     response["Content-Type"] = "text/csv; charset=utf-8"
     response["Content-Disposition"] = 'attachment; filename="directory.csv"'

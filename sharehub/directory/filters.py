@@ -67,7 +67,9 @@ def parse_filters(params: Mapping[str, str]) -> ListingFilters:
     filters = ListingFilters()
     q = (params.get("q") or "").strip()
     if len(q) > Q_MAX_LENGTH:
-        filters.error("q", _("Keep the search under %(limit)d characters.") % {"limit": Q_MAX_LENGTH})
+        filters.error(
+            "q", _("Keep the search under %(limit)d characters.") % {"limit": Q_MAX_LENGTH}
+        )
         q = q[:Q_MAX_LENGTH]
     filters.q = q
     if category := (params.get("category") or "").strip():
@@ -93,7 +95,9 @@ def parse_filters(params: Mapping[str, str]) -> ListingFilters:
     if near := (params.get("near") or "").strip():
         filters.near = parse_near(near)
         if filters.near is None:
-            filters.error("near", _("Give a point as latitude,longitude, for example 37.5665,126.9780."))
+            filters.error(
+                "near", _("Give a point as latitude,longitude, for example 37.5665,126.9780.")
+            )
     sort = (params.get("sort") or "").strip()
     filters.sort_given = bool(sort)
     if not sort:

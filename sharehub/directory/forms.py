@@ -14,8 +14,14 @@ from sharehub.places.selectors import district_list
 from .filters import Q_MAX_LENGTH, Sort
 from .models import Category, Listing, ListingAddress, ListingPhoto, PriceType, Service
 from .selectors import active_categories
-from .services import ADDRESS_FIELDS, CATEGORY_FIELDS, LISTING_FIELDS, MAX_LINKS, PHOTO_FIELDS, SERVICE_FIELDS
-
+from .services import (
+    ADDRESS_FIELDS,
+    CATEGORY_FIELDS,
+    LISTING_FIELDS,
+    MAX_LINKS,
+    PHOTO_FIELDS,
+    SERVICE_FIELDS,
+)
 
 SUGGESTIONS_ID = "q-suggestions"
 
@@ -60,12 +66,15 @@ class ListingFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False)
     district = forms.ChoiceField(label=_("District"), required=False)
     price = forms.ChoiceField(
-        label=_("Price"), required=False, choices=[("", _("Any price"))] + list(PriceType.choices)
+        label=_("Price"), required=False, choices=[("", _("Any price")), *list(PriceType.choices)]
     )
     designated = forms.BooleanField(label=_("Designated by the city only"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=Sort.CHOICES)
     near = forms.CharField(
-        label=_("Near (latitude,longitude)"), required=False, max_length=60, help_text=_("For example 37.5665,126.9780")
+        label=_("Near (latitude,longitude)"),
+        required=False,
+        max_length=60,
+        help_text=_("For example 37.5665,126.9780"),
     )
 
     def __init__(self, *args, errors: dict | None = None, **kwargs):
@@ -74,8 +83,12 @@ class ListingFilterForm(forms.Form):
         self.fields["q"].widget.attrs.update(
             {"placeholder": _("Name, service or keyword"), **autocomplete_attributes()}
         )
-        self.fields["category"].choices = [("", _("All categories"))] + [(c.slug, c.name) for c in active_categories()]
-        self.fields["district"].choices = [("", _("All districts"))] + [(d.slug, d.name) for d in district_list()]
+        self.fields["category"].choices = [("", _("All categories"))] + [
+            (c.slug, c.name) for c in active_categories()
+        ]
+        self.fields["district"].choices = [("", _("All districts"))] + [
+            (d.slug, d.name) for d in district_list()
+        ]
         self.filter_errors = errors or {}
 
 
@@ -84,12 +97,14 @@ class ListingForm(forms.ModelForm):
         label=_("Links"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One a line: a label, a vertical bar, then the address. For example: Blog | https://example.org"),
+        help_text=_(
+            "One a line: a label, a vertical bar, then the address. For example: Blog | https://example.org"
+        ),
     )
 
     class Meta:
         model = Listing
-        fields = list(LISTING_FIELDS) + ["categories", "districts_served"]
+        fields = [*list(LISTING_FIELDS), "categories", "districts_served"]
         labels = {
             "summary_ko": _("Summary in Korean"),
             "summary_en": _("Summary in English"),
@@ -113,7 +128,9 @@ class ListingForm(forms.ModelForm):
         self.fields["categories"].queryset = active_categories()
         self.fields["districts_served"].queryset = district_list()
         if self.instance.pk and not self.is_bound:
-            self.initial["links_text"] = "\n".join(f"{link.label} | {link.url}" for link in self.instance.links.all())
+            self.initial["links_text"] = "\n".join(
+                f"{link.label} | {link.url}" for link in self.instance.links.all()
+            )
 
     def clean_links_text(self) -> list[dict]:
         links = []
@@ -122,7 +139,9 @@ class ListingForm(forms.ModelForm):
                 continue
             label, bar, url = line.partition("|")
             if not bar:
-                raise ValidationError(_("Separate the label and the address with a vertical bar (|)."))
+                raise ValidationError(
+                    _("Separate the label and the address with a vertical bar (|).")
+                )
             links.append({"label": label.strip(), "url": url.strip()})
         if len(links) > MAX_LINKS:
             raise ValidationError(_("Give at most %(limit)d links.") % {"limit": MAX_LINKS})
@@ -148,7 +167,10 @@ class ServiceForm(forms.ModelForm):
             "how_to_use_ko": _("How to use it, in Korean"),
             "how_to_use_en": _("How to use it, in English"),
         }
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in ("description_ko", "description_en", "how_to_use_ko", "how_to_use_en")}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ("description_ko", "description_en", "how_to_use_ko", "how_to_use_en")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,10 +194,16 @@ class AddressForm(forms.ModelForm):
 
 
 class PhotoForm(forms.Form):
-    image = forms.FileField(label=_("Photo"), widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
-                            help_text=_("PNG, JPEG or WebP, at most 5 MB."))
-    alt_ko = forms.CharField(label=_("Text alternative in Korean"), max_length=200,
-                             help_text=_("What the photo shows, for people who cannot see it."))
+    image = forms.FileField(
+        label=_("Photo"),
+        widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        help_text=_("PNG, JPEG or WebP, at most 5 MB."),
+    )
+    alt_ko = forms.CharField(
+        label=_("Text alternative in Korean"),
+        max_length=200,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
     alt_en = forms.CharField(label=_("Text alternative in English"), max_length=200, required=False)
 
 
@@ -183,7 +211,10 @@ class PhotoEditForm(forms.ModelForm):
     class Meta:
         model = ListingPhoto
         fields = list(PHOTO_FIELDS)
-        labels = {"alt_ko": _("Text alternative in Korean"), "alt_en": _("Text alternative in English")}
+        labels = {
+            "alt_ko": _("Text alternative in Korean"),
+            "alt_en": _("Text alternative in English"),
+        }
         help_texts = {"alt_ko": _("What the photo shows, for people who cannot see it.")}
 
     def __init__(self, *args, **kwargs):
@@ -212,17 +243,36 @@ class CategoryForm(forms.ModelForm):
 class NewListingSuggestionForm(forms.Form):
     name_ko = forms.CharField(label=_("Name in Korean"), max_length=120)
     name_en = forms.CharField(label=_("Name in English"), max_length=120, required=False)
-    website = forms.URLField(label=_("Website"), max_length=300, required=False, assume_scheme="https")
-    summary_ko = forms.CharField(label=_("Summary in Korean"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    summary_en = forms.CharField(label=_("Summary in English"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    website = forms.URLField(
+        label=_("Website"), max_length=300, required=False, assume_scheme="https"
+    )
+    summary_ko = forms.CharField(
+        label=_("Summary in Korean"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    summary_en = forms.CharField(
+        label=_("Summary in English"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     category = forms.ChoiceField(label=_("Category"), required=False)
     district = forms.ChoiceField(label=_("District"), required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    message = forms.CharField(label=_("Message to the moderators"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    message = forms.CharField(
+        label=_("Message to the moderators"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "—")] + [(c.slug, c.name) for c in active_categories()]
+        self.fields["category"].choices = [("", "—")] + [
+            (c.slug, c.name) for c in active_categories()
+        ]
         self.fields["district"].choices = [("", "—")] + [(d.slug, d.name) for d in district_list()]
 
     def values(self) -> dict:
@@ -232,30 +282,65 @@ class NewListingSuggestionForm(forms.Form):
 class NewServiceSuggestionForm(forms.Form):
     name_ko = forms.CharField(label=_("Name in Korean"), max_length=120)
     name_en = forms.CharField(label=_("Name in English"), max_length=120, required=False)
-    description_ko = forms.CharField(label=_("Description in Korean"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description_ko = forms.CharField(
+        label=_("Description in Korean"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     price_type = forms.ChoiceField(label=_("Price"), choices=PriceType.choices)
     category = forms.ChoiceField(label=_("Category"), required=False)
     link = forms.URLField(label=_("Link"), max_length=300, required=False, assume_scheme="https")
-    message = forms.CharField(label=_("Message to the moderators"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    message = forms.CharField(
+        label=_("Message to the moderators"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "—")] + [(c.slug, c.name) for c in active_categories()]
+        self.fields["category"].choices = [("", "—")] + [
+            (c.slug, c.name) for c in active_categories()
+        ]
 
     values = NewListingSuggestionForm.values
 
 
 class CorrectionSuggestionForm(forms.Form):
-    summary_ko = forms.CharField(label=_("Summary in Korean"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    summary_en = forms.CharField(label=_("Summary in English"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    opening_hours_ko = forms.CharField(label=_("Opening hours in Korean"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    summary_ko = forms.CharField(
+        label=_("Summary in Korean"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    summary_en = forms.CharField(
+        label=_("Summary in English"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    opening_hours_ko = forms.CharField(
+        label=_("Opening hours in Korean"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
     email = forms.EmailField(label=_("Contact e-mail"), required=False)
-    message = forms.CharField(label=_("What is wrong, and your source"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    message = forms.CharField(
+        label=_("What is wrong, and your source"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     values = NewListingSuggestionForm.values
 
 
 class CsvImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8, at most 2 MB, with the header row described below."),
-                           widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}))
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, at most 2 MB, with the header row described below."),
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )

@@ -51,18 +51,28 @@ COLUMN_HELP = {
     "slug": gettext_lazy("The organization's address name. Empty: a new organization is created."),
     "name_ko": gettext_lazy("Name in Korean (required)."),
     "name_en": gettext_lazy("Name in English."),
-    "kind": gettext_lazy("Type: enterprise, nonprofit, cooperative, public or community. Empty for a new one: enterprise."),
+    "kind": gettext_lazy(
+        "Type: enterprise, nonprofit, cooperative, public or community. Empty for a new one: enterprise."
+    ),
     "summary_ko": gettext_lazy("Summary in Korean, at most 300 characters."),
     "summary_en": gettext_lazy("Summary in English, at most 300 characters."),
     "categories": gettext_lazy("Category address names, separated by semicolons (;)."),
-    "districts_served": gettext_lazy("District address names, separated by semicolons (;). Empty: the whole city."),
+    "districts_served": gettext_lazy(
+        "District address names, separated by semicolons (;). Empty: the whole city."
+    ),
     "phone": gettext_lazy("Contact phone."),
     "email": gettext_lazy("Contact e-mail."),
     "website": gettext_lazy("Website address, starting with https://."),
-    "address": gettext_lazy("Street address. It replaces the first address; empty leaves the addresses as they are."),
-    "latitude": gettext_lazy("Latitude in degrees, for example 37.5665 (with the longitude, or neither)."),
+    "address": gettext_lazy(
+        "Street address. It replaces the first address; empty leaves the addresses as they are."
+    ),
+    "latitude": gettext_lazy(
+        "Latitude in degrees, for example 37.5665 (with the longitude, or neither)."
+    ),
     "longitude": gettext_lazy("Longitude in degrees, for example 126.978."),
-    "published": gettext_lazy("Written by the export; ignored by the import (moderators decide publication)."),
+    "published": gettext_lazy(
+        "Written by the export; ignored by the import (moderators decide publication)."
+    ),
 }
 
 
@@ -101,7 +111,9 @@ class ImportRow:
     @property
     def cells(self) -> list[tuple[str, str, list[str]]]:
         """(column, value, errors) in the file's order, for the preview."""
-        return [(column, value, self.errors.get(column, [])) for column, value in self.values.items()]
+        return [
+            (column, value, self.errors.get(column, [])) for column, value in self.values.items()
+        ]
 
 
 @dataclass
@@ -128,15 +140,35 @@ def read_upload(upload: Any) -> str:
     if upload is None:
         raise ValidationError({"file": [_("Choose a CSV file to upload.")]})
     if (upload.size or 0) > MAX_BYTES:
-        raise ValidationError({"file": [_("The file is larger than %(limit)d MB.") % {"limit": MAX_BYTES // (1024 * 1024)}]})
+        raise ValidationError(
+            {
+                "file": [
+                    _("The file is larger than %(limit)d MB.")
+                    % {"limit": MAX_BYTES // (1024 * 1024)}
+                ]
+            }
+        )
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise ValidationError({"file": [_("The file is larger than %(limit)d MB.") % {"limit": MAX_BYTES // (1024 * 1024)}]})
+        raise ValidationError(
+            {
+                "file": [
+                    _("The file is larger than %(limit)d MB.")
+                    % {"limit": MAX_BYTES // (1024 * 1024)}
+                ]
+            }
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(
-            {"file": [_("The file is not UTF-8 text. In a spreadsheet, save it as “CSV UTF-8” and try again.")]}
+            {
+                "file": [
+                    _(
+                        "The file is not UTF-8 text. In a spreadsheet, save it as “CSV UTF-8” and try again."
+                    )
+                ]
+            }
         ) from None
     if "\x00" in text:
         raise ValidationError({"file": [_("This is not a CSV file.")]})
@@ -181,7 +213,9 @@ def _resolve(row: ImportRow, column: str, known: dict[str, Any]) -> list | None:
 def _clean_organization(row: ImportRow) -> None:
     given = {name: row.values[name] for name in ORGANIZATION_COLUMNS if name in row.values}
     if row.is_new:
-        organization = Organization(kind=OrganizationKind.ENTERPRISE, description_ko="", description_en="")
+        organization = Organization(
+            kind=OrganizationKind.ENTERPRISE, description_ko="", description_en=""
+        )
         if not given.get("kind"):
             given.pop("kind", None)
     else:
@@ -189,7 +223,10 @@ def _clean_organization(row: ImportRow) -> None:
     for name, value in given.items():
         setattr(organization, name, value)
     try:
-        organization.full_clean(exclude=["slug", "name", "description", "logo", "moderation_status"], validate_unique=False)
+        organization.full_clean(
+            exclude=["slug", "name", "description", "logo", "moderation_status"],
+            validate_unique=False,
+        )
     except ValidationError as error:
         row.add(error)
 
@@ -202,7 +239,14 @@ def _clean_listing(row: ImportRow) -> None:
             setattr(listing, name, row.values[name])
     try:
         listing.full_clean(
-            exclude=["organization", "categories", "districts_served", "summary", "description", "opening_hours"]
+            exclude=[
+                "organization",
+                "categories",
+                "districts_served",
+                "summary",
+                "description",
+                "opening_hours",
+            ]
         )
     except ValidationError as error:
         row.add(error)
@@ -215,7 +259,9 @@ def _clean_address(row: ImportRow) -> None:
         if row.latitude is not None or row.longitude is not None:
             row.error("address", _("Give the address of these coordinates."))
         return
-    if (row.latitude is None) != (row.longitude is None) and not ({"latitude", "longitude"} & set(row.errors)):
+    if (row.latitude is None) != (row.longitude is None) and not (
+        {"latitude", "longitude"} & set(row.errors)
+    ):
         row.error("longitude", _("Give both latitude and longitude, or neither."))
     candidate = ListingAddress(address=address, latitude=row.latitude, longitude=row.longitude)
     try:
@@ -233,17 +279,23 @@ def _read_rows(text: str, parsed: ParsedImport) -> list[tuple[int, dict]]:
         missing = [name for name in REQUIRED_COLUMNS if name not in parsed.columns]
         if unknown or missing or len(set(parsed.columns)) != len(parsed.columns):
             parsed.file_errors.append(
-                _("The first row must be the header row, with the columns listed on this page (at least slug and name_ko).")
+                _(
+                    "The first row must be the header row, with the columns listed on this page (at least slug and name_ko)."
+                )
             )
             if unknown:
-                parsed.file_errors.append(_("Unknown columns: %(names)s") % {"names": ", ".join(unknown)[:300]})
+                parsed.file_errors.append(
+                    _("Unknown columns: %(names)s") % {"names": ", ".join(unknown)[:300]}
+                )
             return []
         records = []
         for cells in reader:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(records) >= MAX_ROWS:
-                parsed.file_errors.append(_("Import at most %(limit)d rows at a time.") % {"limit": MAX_ROWS})
+                parsed.file_errors.append(
+                    _("Import at most %(limit)d rows at a time.") % {"limit": MAX_ROWS}
+                )
                 return []
             records.append((reader.line_num, cells))
     except csv.Error as error:
@@ -260,16 +312,24 @@ def parse_import(text: str) -> ParsedImport:
     records = _read_rows(text, parsed)
     for number, cells in records:
         padded = cells + [""] * (len(parsed.columns) - len(cells))
-        values = {name: unescape(cell.strip()) for name, cell in zip(parsed.columns, padded, strict=False)}
+        values = {
+            name: unescape(cell.strip()) for name, cell in zip(parsed.columns, padded, strict=False)
+        }
         row = ImportRow(number=number, values=values)
         if len(cells) > len(parsed.columns):
             row.error(ROW, _("This row has more cells than the header."))
         parsed.rows.append(row)
     slugs = {row.values["slug"] for row in parsed.rows if row.values.get("slug")}
-    organizations = {
-        organization.slug: organization
-        for organization in Organization.objects.filter(slug__in=slugs).select_related("listing")
-    } if slugs else {}
+    organizations = (
+        {
+            organization.slug: organization
+            for organization in Organization.objects.filter(slug__in=slugs).select_related(
+                "listing"
+            )
+        }
+        if slugs
+        else {}
+    )
     categories = {category.slug: category for category in Category.objects.all()}
     districts = {district.slug: district for district in District.objects.all()}
     seen: set[str] = set()
@@ -304,11 +364,16 @@ def upload_import(*, actor: Any, upload: Any) -> tuple[ParsedImport, CsvImport |
     _require_staff(actor)
     text = read_upload(upload)
     parsed = parse_import(text)
-    CsvImport.objects.filter(applied_at__isnull=True, created_at__lt=timezone.now() - PENDING_TTL).delete()
+    CsvImport.objects.filter(
+        applied_at__isnull=True, created_at__lt=timezone.now() - PENDING_TTL
+    ).delete()
     if not parsed.is_valid:
         return parsed, None
     pending = CsvImport.objects.create(
-        created_by=actor, filename=(getattr(upload, "name", "") or "")[:200], content=text, row_count=len(parsed.rows)
+        created_by=actor,
+        filename=(getattr(upload, "name", "") or "")[:200],
+        content=text,
+        row_count=len(parsed.rows),
     )
     return parsed, pending
 
@@ -317,7 +382,10 @@ def get_import_for(actor: Any, pk: int, *, lock: bool = False) -> CsvImport:
     """The actor's own unconfirmed, unexpired upload; 404 otherwise (someone else's included)."""
     _require_staff(actor)
     queryset = CsvImport.objects.filter(
-        pk=pk, created_by=actor, applied_at__isnull=True, created_at__gte=timezone.now() - PENDING_TTL
+        pk=pk,
+        created_by=actor,
+        applied_at__isnull=True,
+        created_at__gte=timezone.now() - PENDING_TTL,
     )
     if lock:
         queryset = queryset.select_for_update(of=("self",))
@@ -342,9 +410,16 @@ def _create_organization(row: ImportRow, actor: Any) -> Organization:
         moderated_at=timezone.now(),
         source=_("Imported from a CSV file by city staff."),
     )
-    organization.full_clean(exclude=["slug", "name", "description", "logo", "moderation_status"], validate_unique=False)
+    organization.full_clean(
+        exclude=["slug", "name", "description", "logo", "moderation_status"], validate_unique=False
+    )
     organization_services.save_with_unique_slug(organization)
-    log_action(actor=actor, action="organizations.created", target=organization, data={"from": "directory.csv_import"})
+    log_action(
+        actor=actor,
+        action="organizations.created",
+        target=organization,
+        data={"from": "directory.csv_import"},
+    )
     return organization
 
 
@@ -356,7 +431,9 @@ def _apply_row(row: ImportRow, actor: Any) -> None:
         changes = {name: values[name] for name in ORGANIZATION_COLUMNS if name in values}
         if not changes.get("kind"):
             changes.pop("kind", None)
-        organization = organization_services.update_organization(actor=actor, organization=row.organization, **changes)
+        organization = organization_services.update_organization(
+            actor=actor, organization=row.organization, **changes
+        )
     listing = services.update_listing(
         actor=actor,
         organization=organization,
@@ -365,12 +442,18 @@ def _apply_row(row: ImportRow, actor: Any) -> None:
         **{name: values[name] for name in LISTING_COLUMNS if name in values},
     )
     if values.get("address"):
-        located = {"address": values["address"], "latitude": row.latitude, "longitude": row.longitude}
+        located = {
+            "address": values["address"],
+            "latitude": row.latitude,
+            "longitude": row.longitude,
+        }
         first = listing.addresses.order_by("pk").first()
         if first is None:
             services.add_address(actor=actor, organization=organization, **located)
         else:
-            services.update_address(actor=actor, organization=organization, address_id=first.pk, **located)
+            services.update_address(
+                actor=actor, organization=organization, address_id=first.pk, **located
+            )
 
 
 @transaction.atomic

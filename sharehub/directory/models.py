@@ -28,7 +28,9 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=80)  # name_ko / name_en
     description = models.CharField(_("description"), max_length=300, blank=True)  # _ko / _en
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    active = models.BooleanField(_("active"), default=True, help_text=_("Inactive categories are kept but not offered."))
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive categories are kept but not offered.")
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -41,13 +43,21 @@ class Category(models.Model):
 
 class Listing(models.Model):
     organization = models.OneToOneField(
-        "organizations.Organization", verbose_name=_("organization"), on_delete=models.CASCADE, related_name="listing"
+        "organizations.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="listing",
     )
     summary = models.CharField(_("summary"), max_length=SUMMARY_MAX, blank=True)  # _ko / _en
     description = models.TextField(
-        _("description"), max_length=DESCRIPTION_MAX, blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX)]
+        _("description"),
+        max_length=DESCRIPTION_MAX,
+        blank=True,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX)],
     )  # _ko / _en
-    categories = models.ManyToManyField(Category, verbose_name=_("categories"), blank=True, related_name="listings")
+    categories = models.ManyToManyField(
+        Category, verbose_name=_("categories"), blank=True, related_name="listings"
+    )
     districts_served = models.ManyToManyField(
         "places.District",
         verbose_name=_("districts served"),
@@ -58,7 +68,9 @@ class Listing(models.Model):
     opening_hours = models.TextField(
         _("opening hours"), max_length=1000, blank=True, validators=[MaxLengthValidator(1000)]
     )  # _ko / _en
-    phone = models.CharField(_("contact phone"), max_length=20, blank=True, validators=[phone_validator])
+    phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[phone_validator]
+    )
     email = models.EmailField(_("contact e-mail"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -80,7 +92,9 @@ class Listing(models.Model):
 
 
 class ListingLink(models.Model):
-    listing = models.ForeignKey(Listing, verbose_name=_("listing"), on_delete=models.CASCADE, related_name="links")
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("listing"), on_delete=models.CASCADE, related_name="links"
+    )
     label = models.CharField(_("label"), max_length=80)
     url = models.URLField(_("address"), max_length=300)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -101,10 +115,16 @@ class ListingAddress(models.Model):
     label = models.CharField(_("label"), max_length=80, blank=True)
     address = models.CharField(_("address"), max_length=200)
     latitude = models.FloatField(
-        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.FloatField(
-        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     district = models.ForeignKey(
         "places.District",
@@ -122,7 +142,9 @@ class ListingAddress(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
-                | models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                | models.Q(
+                    latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180
+                ),
                 name="listing_address_coordinates_valid",
             )
         ]
@@ -136,10 +158,14 @@ class ListingAddress(models.Model):
 
 
 class ListingPhoto(models.Model):
-    listing = models.ForeignKey(Listing, verbose_name=_("listing"), on_delete=models.CASCADE, related_name="photos")
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("listing"), on_delete=models.CASCADE, related_name="photos"
+    )
     image = models.ImageField(_("photo"), upload_to="directory/photos/")
     alt = models.CharField(
-        _("text alternative"), max_length=200, help_text=_("What the photo shows, for people who cannot see it.")
+        _("text alternative"),
+        max_length=200,
+        help_text=_("What the photo shows, for people who cannot see it."),
     )  # alt_ko (required) / alt_en
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -160,15 +186,24 @@ class PriceType(models.TextChoices):
 
 
 class Service(models.Model):
-    listing = models.ForeignKey(Listing, verbose_name=_("listing"), on_delete=models.CASCADE, related_name="services")
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("listing"), on_delete=models.CASCADE, related_name="services"
+    )
     name = models.CharField(_("name"), max_length=120)  # _ko / _en
     description = models.TextField(
         _("description"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
     )  # _ko / _en
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL, related_name="services"
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="services",
     )
-    price_type = models.CharField(_("price"), max_length=12, choices=PriceType.choices, default=PriceType.FREE)
+    price_type = models.CharField(
+        _("price"), max_length=12, choices=PriceType.choices, default=PriceType.FREE
+    )
     how_to_use = models.TextField(
         _("how to use it"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
     )  # _ko / _en
@@ -180,7 +215,9 @@ class Service(models.Model):
         verbose_name_plural = _("services")
         ordering = ["order", "pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(price_type__in=PriceType.values), name="service_price_type_valid")
+            models.CheckConstraint(
+                condition=models.Q(price_type__in=PriceType.values), name="service_price_type_valid"
+            )
         ]
 
     def __str__(self) -> str:
@@ -206,7 +243,9 @@ class Suggestion(Moderated):
         related_name="suggestions",
     )
     payload = models.JSONField(_("proposed values"), default=dict, blank=True)
-    message = models.TextField(_("message"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)])
+    message = models.TextField(
+        _("message"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
@@ -222,7 +261,9 @@ class Suggestion(Moderated):
         verbose_name_plural = _("directory suggestions")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=SuggestionKind.values), name="suggestion_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SuggestionKind.values), name="suggestion_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(kind="new_listing") | models.Q(listing__isnull=False),
                 name="suggestion_target_required",
@@ -244,7 +285,10 @@ class CsvImport(models.Model):
     once applied it stays as the record of what was imported."""
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     content = models.TextField(_("content"))

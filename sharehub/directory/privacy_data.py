@@ -27,7 +27,9 @@ def export_suggestions(user: Any) -> list[dict]:
             "reason": suggestion.moderation_reason,
             "created_at": suggestion.created_at.isoformat(),
         }
-        for suggestion in Suggestion.objects.filter(created_by=user).select_related("listing__organization")
+        for suggestion in Suggestion.objects.filter(created_by=user).select_related(
+            "listing__organization"
+        )
     ]
 
 
@@ -35,7 +37,9 @@ def export_suggestions(user: Any) -> list[dict]:
 def erase_suggestions(user: Any) -> None:
     identifiers = privacy.identifiers_of(user)
     for suggestion in Suggestion.objects.filter(created_by=user):
-        payload = {key: value for key, value in suggestion.payload.items() if key not in CONTACT_FIELDS}
+        payload = {
+            key: value for key, value in suggestion.payload.items() if key not in CONTACT_FIELDS
+        }
         suggestion.payload = privacy.scrub(payload, identifiers)
         suggestion.message = ""
         suggestion.created_by = None

@@ -22,7 +22,12 @@ def listing_document(listing: Listing) -> Any:
         organization.description_en,
     ]
     for service in listing.services.all():
-        body_parts += [service.name_ko, service.name_en, service.description_ko, service.description_en]
+        body_parts += [
+            service.name_ko,
+            service.name_en,
+            service.description_ko,
+            service.description_en,
+        ]
     keywords = []
     for category in listing.categories.all():
         keywords += [category.name_ko, category.name_en]

@@ -44,9 +44,9 @@ GEOJSON_MAX_FEATURES = 5000
 
 def public_listings() -> QuerySet[Listing]:
     """A listing is public exactly when its organization is published."""
-    return Listing.objects.filter(organization__moderation_status=ModerationStatus.PUBLISHED).select_related(
-        "organization"
-    )
+    return Listing.objects.filter(
+        organization__moderation_status=ModerationStatus.PUBLISHED
+    ).select_related("organization")
 
 
 def active_categories() -> QuerySet[Category]:
@@ -111,7 +111,11 @@ def filter_listings(queryset: QuerySet[Listing], filters: ListingFilters) -> Que
         district = District.objects.filter(slug=filters.district).values("pk")
         queryset = queryset.filter(
             Q(organization__district__in=district)
-            | Q(pk__in=Listing.districts_served.through.objects.filter(district__in=district).values("listing_id"))
+            | Q(
+                pk__in=Listing.districts_served.through.objects.filter(
+                    district__in=district
+                ).values("listing_id")
+            )
             | Q(pk__in=ListingAddress.objects.filter(district__in=district).values("listing_id"))
         )
     if filters.designated:
@@ -119,7 +123,9 @@ def filter_listings(queryset: QuerySet[Listing], filters: ListingFilters) -> Que
 
         queryset = queryset.filter(designated_q("organization__"))
     if filters.price:
-        queryset = queryset.filter(pk__in=Service.objects.filter(price_type=filters.price).values("listing_id"))
+        queryset = queryset.filter(
+            pk__in=Service.objects.filter(price_type=filters.price).values("listing_id")
+        )
     return queryset
 
 
@@ -152,7 +158,10 @@ def browse_listings(filters: ListingFilters) -> Browse:
         highlights = HighlightsByListing(hits)
         ids = [hit.object_id for hit in hits]
         queryset = queryset.filter(pk__in=ids)
-        ranking = Case(*[When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ids)], output_field=IntegerField())
+        ranking = Case(
+            *[When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ids)],
+            output_field=IntegerField(),
+        )
     if filters.near is not None:
         queryset = queryset.annotate(distance_d2=nearest_distance(filters.near))
     if filters.sort == Sort.DISTANCE and filters.near is not None:
@@ -177,7 +186,9 @@ def designations_for(listings: list[Listing]) -> dict[int, Any]:
     return current_designations([listing.organization_id for listing in listings])
 
 
-def listing_features(filters: ListingFilters, *, limit: int = GEOJSON_MAX_FEATURES) -> tuple[list[ListingAddress], bool]:
+def listing_features(
+    filters: ListingFilters, *, limit: int = GEOJSON_MAX_FEATURES
+) -> tuple[list[ListingAddress], bool]:
     """The located addresses of the filtered listings (one query), and whether the cap cut them."""
     listings = filter_listings(public_listings(), filters)
     if filters.q:
@@ -227,16 +238,26 @@ def listing_detail(listing: Listing) -> Listing:
 
 
 def services_of(listing: Listing) -> QuerySet[Service]:
-    return Service.objects.filter(listing=listing).select_related("category").order_by("order", "pk")
+    return (
+        Service.objects.filter(listing=listing).select_related("category").order_by("order", "pk")
+    )
 
 
 def suggestions_by(user: Any) -> QuerySet[Suggestion]:
-    return Suggestion.objects.filter(created_by=user).select_related("listing__organization").order_by("-created_at", "-pk")
+    return (
+        Suggestion.objects.filter(created_by=user)
+        .select_related("listing__organization")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def get_suggestion_for(actor: Any, pk: int) -> Suggestion:
     """Its submitter, moderators and city staff see a suggestion; anyone else gets 404."""
-    suggestion = Suggestion.objects.select_related("listing__organization", "created_by").filter(pk=pk).first()
+    suggestion = (
+        Suggestion.objects.select_related("listing__organization", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
     if suggestion is None or actor is None or not actor.is_authenticated:
         raise Http404
     if not (actor.is_moderator or actor.is_city_staff or suggestion.created_by_id == actor.pk):
@@ -247,4 +268,8 @@ def get_suggestion_for(actor: Any, pk: int) -> Suggestion:
 def listings_in_district(district: District) -> QuerySet[Listing]:
     """For the district page: public listings located in or serving the district."""
     filters = ListingFilters(district=district.slug)
-    return filter_listings(public_listings(), filters).order_by(_by_name(), "pk").prefetch_related(_categories_prefetch())
+    return (
+        filter_listings(public_listings(), filters)
+        .order_by(_by_name(), "pk")
+        .prefetch_related(_categories_prefetch())
+    )

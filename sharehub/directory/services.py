@@ -45,7 +45,15 @@ SERVICE_FIELDS = (
 )
 ADDRESS_FIELDS = ("label", "address", "latitude", "longitude", "district")
 PHOTO_FIELDS = ("alt_ko", "alt_en", "order")
-CATEGORY_FIELDS = ("slug", "name_ko", "name_en", "description_ko", "description_en", "order", "active")
+CATEGORY_FIELDS = (
+    "slug",
+    "name_ko",
+    "name_en",
+    "description_ko",
+    "description_en",
+    "order",
+    "active",
+)
 MAX_LINKS = 10
 MAX_ADDRESSES = 20
 MAX_PHOTOS = 12
@@ -93,7 +101,9 @@ def _merge(errors: dict[str, list], error: ValidationError) -> None:
         errors.setdefault(field, []).extend(messages)
 
 
-def _full_clean(obj: Any, *, exclude: list[str] | None = None, extra: ValidationError | None = None) -> None:
+def _full_clean(
+    obj: Any, *, exclude: list[str] | None = None, extra: ValidationError | None = None
+) -> None:
     errors: dict[str, list] = {}
     if extra is not None:
         _merge(errors, extra)
@@ -119,18 +129,29 @@ def ensure_listing(*, actor: Any, organization: Organization) -> Listing:
 
 def _validated_links(links: list[dict]) -> list[ListingLink]:
     if len(links) > MAX_LINKS:
-        raise ValidationError({"links": [_("Give at most %(limit)d links.") % {"limit": MAX_LINKS}]})
+        raise ValidationError(
+            {"links": [_("Give at most %(limit)d links.") % {"limit": MAX_LINKS}]}
+        )
     built, errors = [], []
     for position, item in enumerate(links):
         if not isinstance(item, dict):
-            errors.append(_("Link %(number)d: give a label and an address.") % {"number": position + 1})
+            errors.append(
+                _("Link %(number)d: give a label and an address.") % {"number": position + 1}
+            )
             continue
-        link = ListingLink(label=_clean("label", item.get("label")), url=_clean("url", item.get("url")), order=position)
+        link = ListingLink(
+            label=_clean("label", item.get("label")),
+            url=_clean("url", item.get("url")),
+            order=position,
+        )
         try:
             link.full_clean(exclude=["listing"])
         except ValidationError as error:
             for messages in error.message_dict.values():
-                errors += [_("Link %(number)d: %(error)s") % {"number": position + 1, "error": m} for m in messages]
+                errors += [
+                    _("Link %(number)d: %(error)s") % {"number": position + 1, "error": m}
+                    for m in messages
+                ]
         built.append(link)
     if errors:
         raise ValidationError({"links": errors})
@@ -160,7 +181,9 @@ def update_listing(
             new_links = _validated_links(links)
         except ValidationError as error:
             link_error = error
-    _full_clean(listing, exclude=["organization", "categories", "districts_served"], extra=link_error)
+    _full_clean(
+        listing, exclude=["organization", "categories", "districts_served"], extra=link_error
+    )
     listing.save()
     if categories is not None:
         listing.categories.set(categories)
@@ -172,9 +195,17 @@ def update_listing(
             link.listing = listing
         ListingLink.objects.bulk_create(new_links)
     changed = sorted(changes) + [
-        name for name, value in (("categories", categories), ("districts_served", districts_served), ("links", links)) if value is not None
+        name
+        for name, value in (
+            ("categories", categories),
+            ("districts_served", districts_served),
+            ("links", links),
+        )
+        if value is not None
     ]
-    log_action(actor=actor, action="directory.listing_updated", target=listing, data={"fields": changed})
+    log_action(
+        actor=actor, action="directory.listing_updated", target=listing, data={"fields": changed}
+    )
     reindex_listing(listing)
     return listing
 
@@ -189,24 +220,39 @@ def create_service(*, actor: Any, organization: Organization, **fields: Any) -> 
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
     if listing.services.count() >= MAX_SERVICES:
-        raise ValidationError(_("A listing can have at most %(limit)d services.") % {"limit": MAX_SERVICES})
-    service = Service(listing=listing, **{name: _clean(name, value) for name, value in fields.items()})
+        raise ValidationError(
+            _("A listing can have at most %(limit)d services.") % {"limit": MAX_SERVICES}
+        )
+    service = Service(
+        listing=listing, **{name: _clean(name, value) for name, value in fields.items()}
+    )
     _full_clean(service, exclude=["listing"])
     service.save()
-    log_action(actor=actor, action="directory.service_created", target=listing, data={"service_id": service.pk})
+    log_action(
+        actor=actor,
+        action="directory.service_created",
+        target=listing,
+        data={"service_id": service.pk},
+    )
     reindex_listing(listing)
     return service
 
 
 def _own_service(listing: Listing, service_id: int) -> Service:
-    service = Service.objects.select_for_update(of=("self",)).filter(listing=listing, pk=service_id).first()
+    service = (
+        Service.objects.select_for_update(of=("self",))
+        .filter(listing=listing, pk=service_id)
+        .first()
+    )
     if service is None:
         raise ValidationError({"service": [_("This service does not belong to the listing.")]})
     return service
 
 
 @transaction.atomic
-def update_service(*, actor: Any, organization: Organization, service_id: int, **changes: Any) -> Service:
+def update_service(
+    *, actor: Any, organization: Organization, service_id: int, **changes: Any
+) -> Service:
     _check_fields(changes, SERVICE_FIELDS)
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
@@ -216,7 +262,10 @@ def update_service(*, actor: Any, organization: Organization, service_id: int, *
     _full_clean(service, exclude=["listing"])
     service.save()
     log_action(
-        actor=actor, action="directory.service_updated", target=listing, data={"service_id": service.pk, "fields": sorted(changes)}
+        actor=actor,
+        action="directory.service_updated",
+        target=listing,
+        data={"service_id": service.pk, "fields": sorted(changes)},
     )
     reindex_listing(listing)
     return service
@@ -228,7 +277,12 @@ def delete_service(*, actor: Any, organization: Organization, service_id: int) -
     listing = _listing_of(organization)
     service = _own_service(listing, service_id)
     service.delete()
-    log_action(actor=actor, action="directory.service_deleted", target=listing, data={"service_id": service_id})
+    log_action(
+        actor=actor,
+        action="directory.service_deleted",
+        target=listing,
+        data={"service_id": service_id},
+    )
     reindex_listing(listing)
 
 
@@ -238,16 +292,29 @@ def add_address(*, actor: Any, organization: Organization, **fields: Any) -> Lis
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
     if listing.addresses.count() >= MAX_ADDRESSES:
-        raise ValidationError(_("A listing can have at most %(limit)d addresses.") % {"limit": MAX_ADDRESSES})
-    address = ListingAddress(listing=listing, **{name: _clean(name, value) for name, value in fields.items()})
+        raise ValidationError(
+            _("A listing can have at most %(limit)d addresses.") % {"limit": MAX_ADDRESSES}
+        )
+    address = ListingAddress(
+        listing=listing, **{name: _clean(name, value) for name, value in fields.items()}
+    )
     _full_clean(address, exclude=["listing"], extra=_coordinates_error(address))
     address.save()
-    log_action(actor=actor, action="directory.address_added", target=listing, data={"address_id": address.pk})
+    log_action(
+        actor=actor,
+        action="directory.address_added",
+        target=listing,
+        data={"address_id": address.pk},
+    )
     return address
 
 
 def _own_address(listing: Listing, address_id: int) -> ListingAddress:
-    address = ListingAddress.objects.select_for_update(of=("self",)).filter(listing=listing, pk=address_id).first()
+    address = (
+        ListingAddress.objects.select_for_update(of=("self",))
+        .filter(listing=listing, pk=address_id)
+        .first()
+    )
     if address is None:
         raise ValidationError({"address": [_("This address does not belong to the listing.")]})
     return address
@@ -260,7 +327,9 @@ def _coordinates_error(address: ListingAddress) -> ValidationError | None:
 
 
 @transaction.atomic
-def update_address(*, actor: Any, organization: Organization, address_id: int, **changes: Any) -> ListingAddress:
+def update_address(
+    *, actor: Any, organization: Organization, address_id: int, **changes: Any
+) -> ListingAddress:
     _check_fields(changes, ADDRESS_FIELDS)
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
@@ -270,7 +339,10 @@ def update_address(*, actor: Any, organization: Organization, address_id: int, *
     _full_clean(address, exclude=["listing"], extra=_coordinates_error(address))
     address.save()
     log_action(
-        actor=actor, action="directory.address_updated", target=listing, data={"address_id": address.pk, "fields": sorted(changes)}
+        actor=actor,
+        action="directory.address_updated",
+        target=listing,
+        data={"address_id": address.pk, "fields": sorted(changes)},
     )
     return address
 
@@ -282,38 +354,65 @@ def delete_address(*, actor: Any, organization: Organization, address_id: int) -
     deleted, _rows = ListingAddress.objects.filter(listing=listing, pk=address_id).delete()
     if not deleted:
         raise ValidationError({"address": [_("This address does not belong to the listing.")]})
-    log_action(actor=actor, action="directory.address_deleted", target=listing, data={"address_id": address_id})
+    log_action(
+        actor=actor,
+        action="directory.address_deleted",
+        target=listing,
+        data={"address_id": address_id},
+    )
 
 
 @transaction.atomic
-def add_photo(*, actor: Any, organization: Organization, image: Any, alt_ko: str, alt_en: str = "") -> ListingPhoto:
+def add_photo(
+    *, actor: Any, organization: Organization, image: Any, alt_ko: str, alt_en: str = ""
+) -> ListingPhoto:
     """The upload is checked and re-encoded (sharehub.core.images); alt text in Korean is required."""
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
     if listing.photos.count() >= MAX_PHOTOS:
-        raise ValidationError(_("A listing can have at most %(limit)d photos.") % {"limit": MAX_PHOTOS})
-    photo = ListingPhoto(listing=listing, alt_ko=_clean("alt_ko", alt_ko), alt_en=_clean("alt_en", alt_en))
+        raise ValidationError(
+            _("A listing can have at most %(limit)d photos.") % {"limit": MAX_PHOTOS}
+        )
+    photo = ListingPhoto(
+        listing=listing, alt_ko=_clean("alt_ko", alt_ko), alt_en=_clean("alt_en", alt_en)
+    )
     image_error = None
     if image is None:
         image_error = ValidationError({"image": [_("Choose a photo to upload.")]})
     else:
         try:
-            photo.image = prepare_image(image, actor=actor, field="image", max_bytes=PHOTO_MAX_BYTES, max_side=PHOTO_MAX_SIDE)
+            photo.image = prepare_image(
+                image,
+                actor=actor,
+                field="image",
+                max_bytes=PHOTO_MAX_BYTES,
+                max_side=PHOTO_MAX_SIDE,
+            )
         except ValidationError as error:
             image_error = error
-    _full_clean(photo, exclude=["listing", "alt"] + (["image"] if image_error else []), extra=image_error)
+    _full_clean(
+        photo, exclude=["listing", "alt"] + (["image"] if image_error else []), extra=image_error
+    )
     photo.save()
-    log_action(actor=actor, action="directory.photo_added", target=listing, data={"photo_id": photo.pk})
+    log_action(
+        actor=actor, action="directory.photo_added", target=listing, data={"photo_id": photo.pk}
+    )
     return photo
 
 
 @transaction.atomic
-def update_photo(*, actor: Any, organization: Organization, photo_id: int, **changes: Any) -> ListingPhoto:
+def update_photo(
+    *, actor: Any, organization: Organization, photo_id: int, **changes: Any
+) -> ListingPhoto:
     """Its text alternatives and order; a different picture is a new photo (delete, then add)."""
     _check_fields(changes, PHOTO_FIELDS)
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
-    photo = ListingPhoto.objects.select_for_update(of=("self",)).filter(listing=listing, pk=photo_id).first()
+    photo = (
+        ListingPhoto.objects.select_for_update(of=("self",))
+        .filter(listing=listing, pk=photo_id)
+        .first()
+    )
     if photo is None:
         raise ValidationError({"photo": [_("This photo does not belong to the listing.")]})
     for name, value in changes.items():
@@ -321,7 +420,10 @@ def update_photo(*, actor: Any, organization: Organization, photo_id: int, **cha
     _full_clean(photo, exclude=["listing", "alt", "image"])
     photo.save()
     log_action(
-        actor=actor, action="directory.photo_updated", target=listing, data={"photo_id": photo.pk, "fields": sorted(changes)}
+        actor=actor,
+        action="directory.photo_updated",
+        target=listing,
+        data={"photo_id": photo.pk, "fields": sorted(changes)},
     )
     return photo
 
@@ -336,7 +438,9 @@ def delete_photo(*, actor: Any, organization: Organization, photo_id: int) -> No
     name, storage = photo.image.name, photo.image.storage
     photo.delete()
     transaction.on_commit(lambda: storage.delete(name))
-    log_action(actor=actor, action="directory.photo_deleted", target=listing, data={"photo_id": photo_id})
+    log_action(
+        actor=actor, action="directory.photo_deleted", target=listing, data={"photo_id": photo_id}
+    )
 
 
 def _require_city_staff(actor: Any) -> None:
@@ -352,7 +456,12 @@ def create_category(*, actor: Any, **fields: Any) -> Category:
     category = Category(**{name: _clean(name, value) for name, value in fields.items()})
     _full_clean(category, exclude=["name", "description"])
     category.save()
-    log_action(actor=actor, action="directory.category_created", target=category, data={"slug": category.slug})
+    log_action(
+        actor=actor,
+        action="directory.category_created",
+        target=category,
+        data={"slug": category.slug},
+    )
     return category
 
 
@@ -365,15 +474,24 @@ def update_category(*, actor: Any, category: Category, **changes: Any) -> Catego
         setattr(category, name, _clean(name, value))
     _full_clean(category, exclude=["name", "description"])
     category.save()
-    log_action(actor=actor, action="directory.category_updated", target=category, data={"fields": sorted(changes)})
+    log_action(
+        actor=actor,
+        action="directory.category_updated",
+        target=category,
+        data={"fields": sorted(changes)},
+    )
     for listing in Listing.objects.filter(categories=category).select_related("organization"):
         reindex_listing(listing)
     return category
 
 
-def on_public_facts_changed(sender: type, *, organization: Organization, fields: list[str], **kwargs: Any) -> None:
+def on_public_facts_changed(
+    sender: type, *, organization: Organization, fields: list[str], **kwargs: Any
+) -> None:
     """Receiver of organizations.signals.public_facts_changed: the listing's search entry carries
     the organization's name and description, so it is refreshed in the same transaction."""
-    listing = Listing.objects.filter(organization=organization).select_related("organization").first()
+    listing = (
+        Listing.objects.filter(organization=organization).select_related("organization").first()
+    )
     if listing is not None:
         reindex_listing(listing)

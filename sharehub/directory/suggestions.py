@@ -26,12 +26,36 @@ from .models import Category, Listing, ListingAddress, Service, Suggestion, Sugg
 from .permissions import can_suggest
 from .search_index import reindex_listing
 
-NEW_LISTING_FIELDS = ("name_ko", "name_en", "website", "summary_ko", "summary_en", "category", "district", "address")
+NEW_LISTING_FIELDS = (
+    "name_ko",
+    "name_en",
+    "website",
+    "summary_ko",
+    "summary_en",
+    "category",
+    "district",
+    "address",
+)
 NEW_SERVICE_FIELDS = (
-    "name_ko", "name_en", "description_ko", "description_en", "category", "price_type", "how_to_use_ko", "how_to_use_en", "link",
+    "name_ko",
+    "name_en",
+    "description_ko",
+    "description_en",
+    "category",
+    "price_type",
+    "how_to_use_ko",
+    "how_to_use_en",
+    "link",
 )
 CORRECTION_FIELDS = (
-    "summary_ko", "summary_en", "description_ko", "description_en", "opening_hours_ko", "opening_hours_en", "phone", "email",
+    "summary_ko",
+    "summary_en",
+    "description_ko",
+    "description_en",
+    "opening_hours_ko",
+    "opening_hours_en",
+    "phone",
+    "email",
 )
 FIELDS_BY_KIND = {
     SuggestionKind.NEW_LISTING: NEW_LISTING_FIELDS,
@@ -64,7 +88,9 @@ def _payload(kind: str, values: dict) -> dict:
     allowed = FIELDS_BY_KIND[kind]
     unknown = set(values) - set(allowed)
     if unknown:
-        raise ValidationError({name: [_("This field cannot be suggested.")] for name in sorted(unknown)})
+        raise ValidationError(
+            {name: [_("This field cannot be suggested.")] for name in sorted(unknown)}
+        )
     payload = {}
     for name, value in values.items():
         if value is None:
@@ -81,7 +107,9 @@ def _merged(errors: dict, error: ValidationError) -> None:
         errors.setdefault(field, []).extend(messages)
 
 
-def _build_organization(payload: dict) -> tuple[Organization, Listing, ListingAddress | None, Category | None]:
+def _build_organization(
+    payload: dict,
+) -> tuple[Organization, Listing, ListingAddress | None, Category | None]:
     """The objects a new-listing suggestion would create, validated but unsaved."""
     errors: dict[str, list] = {}
     category = district = None
@@ -107,7 +135,9 @@ def _build_organization(payload: dict) -> tuple[Organization, Listing, ListingAd
         organization.full_clean(exclude=["slug", "name", "moderation_status"])
     except ValidationError as error:
         _merged(errors, error)
-    listing = Listing(summary_ko=payload.get("summary_ko", ""), summary_en=payload.get("summary_en", ""))
+    listing = Listing(
+        summary_ko=payload.get("summary_ko", ""), summary_en=payload.get("summary_en", "")
+    )
     try:
         listing.full_clean(exclude=["organization", "summary", "description", "opening_hours"])
     except ValidationError as error:
@@ -143,7 +173,16 @@ def _validate_correction(listing: Listing, payload: dict) -> Listing:
     corrected = Listing.objects.get(pk=listing.pk)
     for name, value in payload.items():
         setattr(corrected, name, value)
-    corrected.full_clean(exclude=["organization", "categories", "districts_served", "summary", "description", "opening_hours"])
+    corrected.full_clean(
+        exclude=[
+            "organization",
+            "categories",
+            "districts_served",
+            "summary",
+            "description",
+            "opening_hours",
+        ]
+    )
     return corrected
 
 
@@ -209,7 +248,12 @@ def _new_listing(payload: dict, *, actor: Any) -> Listing:
     if address is not None:
         address.listing = listing
         address.save()
-    log_action(actor=actor, action="organizations.created", target=organization, data={"from": "directory.suggestion"})
+    log_action(
+        actor=actor,
+        action="organizations.created",
+        target=organization,
+        data={"from": "directory.suggestion"},
+    )
     return listing
 
 
@@ -223,7 +267,9 @@ def apply_suggestion(*, actor: Any, suggestion: Suggestion) -> Listing:
         listing = _new_listing(payload, actor=actor)
         suggestion.listing = listing
     else:
-        Organization.objects.select_for_update(of=("self",)).get(pk=suggestion.listing.organization_id)
+        Organization.objects.select_for_update(of=("self",)).get(
+            pk=suggestion.listing.organization_id
+        )
         listing = suggestion.listing
         if kind == SuggestionKind.NEW_SERVICE:
             _build_service(listing, payload).save()
@@ -231,7 +277,12 @@ def apply_suggestion(*, actor: Any, suggestion: Suggestion) -> Listing:
             _validate_correction(listing, payload).save()
     suggestion.applied_at = timezone.now()
     suggestion.save(update_fields=["listing", "applied_at"])
-    log_action(actor=actor, action="directory.suggestion_applied", target=listing, data={"suggestion_id": suggestion.pk})
+    log_action(
+        actor=actor,
+        action="directory.suggestion_applied",
+        target=listing,
+        data={"suggestion_id": suggestion.pk},
+    )
     reindex_listing(listing)
     return listing
 

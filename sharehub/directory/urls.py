@@ -20,10 +20,14 @@ urlpatterns = [
     path("<str:slug>/suggest/", views.suggest_for_listing, name="suggest_for"),
     path("<str:slug>/services/add/", views.service_add, name="service_add"),
     path("<str:slug>/services/<int:service_id>/", views.service_edit, name="service_edit"),
-    path("<str:slug>/services/<int:service_id>/delete/", views.service_delete, name="service_delete"),
+    path(
+        "<str:slug>/services/<int:service_id>/delete/", views.service_delete, name="service_delete"
+    ),
     path("<str:slug>/addresses/add/", views.address_add, name="address_add"),
     path("<str:slug>/addresses/<int:address_id>/", views.address_edit, name="address_edit"),
-    path("<str:slug>/addresses/<int:address_id>/delete/", views.address_delete, name="address_delete"),
+    path(
+        "<str:slug>/addresses/<int:address_id>/delete/", views.address_delete, name="address_delete"
+    ),
     path("<str:slug>/photos/add/", views.photo_add, name="photo_add"),
     path("<str:slug>/photos/<int:photo_id>/", views.photo_edit, name="photo_edit"),
     path("<str:slug>/photos/<int:photo_id>/delete/", views.photo_delete, name="photo_delete"),

@@ -94,11 +94,17 @@ def listings_geojson(request: HttpRequest) -> HttpResponse:
     filters = parse_filters(request.GET)
     if filters.errors:
         return HttpResponse(
-            json.dumps({"detail": _("Some fields are not valid."), "errors": filters.errors}, ensure_ascii=False),
+            json.dumps(
+                {"detail": _("Some fields are not valid."), "errors": filters.errors},
+                ensure_ascii=False,
+            ),
             status=422,
             content_type="application/json",
         )
-    return HttpResponse(json.dumps(feature_collection(filters), ensure_ascii=False), content_type="application/geo+json")
+    return HttpResponse(
+        json.dumps(feature_collection(filters), ensure_ascii=False),
+        content_type="application/geo+json",
+    )
 
 
 @require_safe
@@ -116,7 +122,10 @@ def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_edit": can_edit_listing(request.user, listing.organization),
             "located": located,
             "map_points": json.dumps(
-                [{"lat": a.latitude, "lon": a.longitude, "name": a.label or a.address} for a in located],
+                [
+                    {"lat": a.latitude, "lon": a.longitude, "name": a.label or a.address}
+                    for a in located
+                ],
                 ensure_ascii=False,
             ),
             "center": f"{float(center[0])},{float(center[1])}",
@@ -141,19 +150,27 @@ def listing_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = ListingForm(request.POST or None, instance=Listing.objects.get(pk=listing.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_listing(actor=request.user, organization=organization, **form.service_fields())
+            services.update_listing(
+                actor=request.user, organization=organization, **form.service_fields()
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("Your changes have been saved."))
             return redirect("directory:manage", slug=slug)
-    return render(request, "directory/edit.html", {"form": form, "organization": organization, "listing": listing})
+    return render(
+        request,
+        "directory/edit.html",
+        {"form": form, "organization": organization, "listing": listing},
+    )
 
 
 @login_required
 def listing_manage(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _editable(request, slug)
-    listing = selectors.listing_detail(services.ensure_listing(actor=request.user, organization=organization))
+    listing = selectors.listing_detail(
+        services.ensure_listing(actor=request.user, organization=organization)
+    )
     return render(
         request,
         "directory/manage.html",
@@ -167,12 +184,18 @@ def listing_manage(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _manage_action(request: HttpRequest, slug: str, form_class, action, success: str, form_name: str, **kwargs) -> HttpResponse:
+def _manage_action(
+    request: HttpRequest, slug: str, form_class, action, success: str, form_name: str, **kwargs
+) -> HttpResponse:
     organization = _editable(request, slug)
     form = form_class(request.POST, request.FILES) if form_class is not None else None
     if form is None or form.is_valid():
         try:
-            fields = form.service_fields() if hasattr(form, "service_fields") else (dict(form.cleaned_data) if form else {})
+            fields = (
+                form.service_fields()
+                if hasattr(form, "service_fields")
+                else (dict(form.cleaned_data) if form else {})
+            )
             action(actor=request.user, organization=organization, **fields, **kwargs)
         except ValidationError as error:
             if form is None:
@@ -182,7 +205,9 @@ def _manage_action(request: HttpRequest, slug: str, form_class, action, success:
         else:
             messages.success(request, success)
             return redirect("directory:manage", slug=slug)
-    listing = selectors.listing_detail(services.ensure_listing(actor=request.user, organization=organization))
+    listing = selectors.listing_detail(
+        services.ensure_listing(actor=request.user, organization=organization)
+    )
     context = {
         "organization": organization,
         "listing": listing,
@@ -197,17 +222,31 @@ def _manage_action(request: HttpRequest, slug: str, form_class, action, success:
 @login_required
 @require_POST
 def service_add(request: HttpRequest, slug: str) -> HttpResponse:
-    return _manage_action(request, slug, ServiceForm, services.create_service, _("The service has been added."), "service_form")
+    return _manage_action(
+        request,
+        slug,
+        ServiceForm,
+        services.create_service,
+        _("The service has been added."),
+        "service_form",
+    )
 
 
-def _edit_part(request: HttpRequest, slug: str, *, model, pk: int, form_class, update, id_name: str, title: str) -> HttpResponse:
+def _edit_part(
+    request: HttpRequest, slug: str, *, model, pk: int, form_class, update, id_name: str, title: str
+) -> HttpResponse:
     """Edit one service, address or photo of the listing (404 when it belongs to another)."""
     organization = _editable(request, slug)
     part = get_object_or_404(model, pk=pk, listing__organization=organization)
     form = form_class(request.POST or None, instance=part)
     if request.method == "POST" and form.is_valid():
         try:
-            update(actor=request.user, organization=organization, **{id_name: pk}, **form.service_fields())
+            update(
+                actor=request.user,
+                organization=organization,
+                **{id_name: pk},
+                **form.service_fields(),
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -224,56 +263,107 @@ def _edit_part(request: HttpRequest, slug: str, *, model, pk: int, form_class, u
 @login_required
 def service_edit(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     return _edit_part(
-        request, slug, model=Service, pk=service_id, form_class=ServiceForm, update=services.update_service,
-        id_name="service_id", title=_("Edit service"),
+        request,
+        slug,
+        model=Service,
+        pk=service_id,
+        form_class=ServiceForm,
+        update=services.update_service,
+        id_name="service_id",
+        title=_("Edit service"),
     )
 
 
 @login_required
 def address_edit(request: HttpRequest, slug: str, address_id: int) -> HttpResponse:
     return _edit_part(
-        request, slug, model=ListingAddress, pk=address_id, form_class=AddressForm, update=services.update_address,
-        id_name="address_id", title=_("Edit address"),
+        request,
+        slug,
+        model=ListingAddress,
+        pk=address_id,
+        form_class=AddressForm,
+        update=services.update_address,
+        id_name="address_id",
+        title=_("Edit address"),
     )
 
 
 @login_required
 def photo_edit(request: HttpRequest, slug: str, photo_id: int) -> HttpResponse:
     return _edit_part(
-        request, slug, model=ListingPhoto, pk=photo_id, form_class=PhotoEditForm, update=services.update_photo,
-        id_name="photo_id", title=_("Edit photo"),
+        request,
+        slug,
+        model=ListingPhoto,
+        pk=photo_id,
+        form_class=PhotoEditForm,
+        update=services.update_photo,
+        id_name="photo_id",
+        title=_("Edit photo"),
     )
 
 
 @login_required
 @require_POST
 def service_delete(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    return _manage_action(request, slug, None, services.delete_service, _("The service has been removed."), "", service_id=service_id)
+    return _manage_action(
+        request,
+        slug,
+        None,
+        services.delete_service,
+        _("The service has been removed."),
+        "",
+        service_id=service_id,
+    )
 
 
 @login_required
 @require_POST
 def address_add(request: HttpRequest, slug: str) -> HttpResponse:
-    return _manage_action(request, slug, AddressForm, services.add_address, _("The address has been added."), "address_form")
+    return _manage_action(
+        request,
+        slug,
+        AddressForm,
+        services.add_address,
+        _("The address has been added."),
+        "address_form",
+    )
 
 
 @login_required
 @require_POST
 def address_delete(request: HttpRequest, slug: str, address_id: int) -> HttpResponse:
-    return _manage_action(request, slug, None, services.delete_address, _("The address has been removed."), "", address_id=address_id)
+    return _manage_action(
+        request,
+        slug,
+        None,
+        services.delete_address,
+        _("The address has been removed."),
+        "",
+        address_id=address_id,
+    )
 
 
 @login_required
 @require_POST
 @ratelimit_writes("directory-photo", "30/h")
 def photo_add(request: HttpRequest, slug: str) -> HttpResponse:
-    return _manage_action(request, slug, PhotoForm, services.add_photo, _("The photo has been added."), "photo_form")
+    return _manage_action(
+        request, slug, PhotoForm, services.add_photo, _("The photo has been added."), "photo_form"
+    )
 
 
 @login_required
 @require_POST
 def photo_delete(request: HttpRequest, slug: str, photo_id: int) -> HttpResponse:
-    return _manage_action(request, slug, None, services.delete_photo, _("The photo has been removed."), "", photo_id=photo_id)
+    return _manage_action(
+        request,
+        slug,
+        None,
+        services.delete_photo,
+        _("The photo has been removed."),
+        "",
+        photo_id=photo_id,
+    )
 
 
 SUGGESTION_FORMS = {
@@ -282,12 +372,18 @@ SUGGESTION_FORMS = {
 }
 
 
-def _suggest(request: HttpRequest, *, kind: str, form_class, listing: Listing | None) -> HttpResponse:
+def _suggest(
+    request: HttpRequest, *, kind: str, form_class, listing: Listing | None
+) -> HttpResponse:
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             suggestion = submit_suggestion(
-                actor=request.user, kind=kind, listing=listing, values=form.values(), message=form.cleaned_data["message"]
+                actor=request.user,
+                kind=kind,
+                listing=listing,
+                values=form.values(),
+                message=form.cleaned_data["message"],
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -305,7 +401,9 @@ def _suggest(request: HttpRequest, *, kind: str, form_class, listing: Listing | 
 @login_required
 @ratelimit_writes("directory-suggest", "20/h")
 def suggest_listing(request: HttpRequest) -> HttpResponse:
-    return _suggest(request, kind=SuggestionKind.NEW_LISTING, form_class=NewListingSuggestionForm, listing=None)
+    return _suggest(
+        request, kind=SuggestionKind.NEW_LISTING, form_class=NewListingSuggestionForm, listing=None
+    )
 
 
 @login_required
@@ -321,7 +419,11 @@ def suggest_for_listing(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = selectors.get_suggestion_for(request.user, pk)
-    return render(request, "directory/suggestion.html", {"suggestion": suggestion, "values": sorted(suggestion.payload.items())})
+    return render(
+        request,
+        "directory/suggestion.html",
+        {"suggestion": suggestion, "values": sorted(suggestion.payload.items())},
+    )
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -372,7 +474,9 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     return exports.streaming_export()
 
 
-def _import_page(request: HttpRequest, *, form: CsvImportForm, parsed=None, pending=None, status: int = 200) -> HttpResponse:
+def _import_page(
+    request: HttpRequest, *, form: CsvImportForm, parsed=None, pending=None, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "directory/import.html",
@@ -398,11 +502,15 @@ def import_csv(request: HttpRequest) -> HttpResponse:
     parsed = pending = None
     if form.is_valid():
         try:
-            parsed, pending = imports.upload_import(actor=request.user, upload=form.cleaned_data["file"])
+            parsed, pending = imports.upload_import(
+                actor=request.user, upload=form.cleaned_data["file"]
+            )
         except ValidationError as error:
             apply_errors(form, error)
     valid = parsed is not None and parsed.is_valid
-    return _import_page(request, form=form, parsed=parsed, pending=pending, status=200 if valid else 400)
+    return _import_page(
+        request, form=form, parsed=parsed, pending=pending, status=200 if valid else 400
+    )
 
 
 @login_required

@@ -176,11 +176,18 @@ def _detail(event: Event, request: HttpRequest) -> dict:
         "requires_approval": event.requires_approval,
         "waitlist_mode": event.waitlist_mode,
         "questions": [
-            {"id": q.pk, "label": q.label, "kind": q.kind, "required": q.required, "choices": q.choice_list}
+            {
+                "id": q.pk,
+                "label": q.label,
+                "kind": q.kind,
+                "required": q.required,
+                "choices": q.choice_list,
+            }
             for q in event.questions.all()
         ],
         "sessions": [
-            {"id": s.pk, "title": s.title or "", "starts_at": s.starts_at, "ends_at": s.ends_at} for s in event.sessions.all()
+            {"id": s.pk, "title": s.title or "", "starts_at": s.starts_at, "ends_at": s.ends_at}
+            for s in event.sessions.all()
         ],
     }
 
@@ -216,10 +223,14 @@ def _filters(request: HttpRequest) -> selectors.EventFilters:
 )
 def list_events(request: HttpRequest, page: int = page_query()):
     browse = selectors.browse_events(_filters(request))
-    return api_page(request, browse.queryset, page, per_page=PER_PAGE, item=lambda event: _item(event, request))
+    return api_page(
+        request, browse.queryset, page, per_page=PER_PAGE, item=lambda event: _item(event, request)
+    )
 
 
-@router.get("/{event_id}", response={200: EventDetailOut, 404: ErrorOut}, auth=None, summary="One event")
+@router.get(
+    "/{event_id}", response={200: EventDetailOut, 404: ErrorOut}, auth=None, summary="One event"
+)
 def get_event(request: HttpRequest, event_id: Id):
     return _detail(selectors.get_event_for(optional_user(request), event_id), request)
 
@@ -267,12 +278,20 @@ def delete_registration(request: HttpRequest, event_id: Id):
     registration = _mine(request, event_id)
     if not registration.is_active:
         raise Http404
-    return _registration_out(services.cancel_registration(actor=request.auth, registration=registration))
+    return _registration_out(
+        services.cancel_registration(actor=request.auth, registration=registration)
+    )
 
 
-@router.post("/{event_id}/registration/accept", response={200: RegistrationOut, **ERRORS}, summary="Accept an offered place")
+@router.post(
+    "/{event_id}/registration/accept",
+    response={200: RegistrationOut, **ERRORS},
+    summary="Accept an offered place",
+)
 def accept_offer(request: HttpRequest, event_id: Id):
-    return _registration_out(services.accept_offer(actor=request.auth, registration=_mine(request, event_id)))
+    return _registration_out(
+        services.accept_offer(actor=request.auth, registration=_mine(request, event_id))
+    )
 
 
 @router.get(
@@ -281,7 +300,9 @@ def accept_offer(request: HttpRequest, event_id: Id):
     summary="The attendees (organizer only)",
     description="Filter with `status` and `q` (name or e-mail). 50 per page.",
 )
-def list_attendees(request: HttpRequest, event_id: Id, page: int = page_query(), status: str = "", q: str = ""):
+def list_attendees(
+    request: HttpRequest, event_id: Id, page: int = page_query(), status: str = "", q: str = ""
+):
     event = selectors.get_managed_event_for(request.auth, event_id)
     if status and status not in RegistrationStatus.values:
         raise ValidationError({"status": [_("Select a valid choice.")]})
@@ -318,7 +339,11 @@ def check_in(request: HttpRequest, event_id: Id, payload: CheckInIn):
         if session is None:
             raise ValidationError({"session": [_("This session belongs to another event.")]})
     result = services.check_in(
-        actor=request.auth, event=event, code=payload.code or "", registration_id=payload.registration, session=session
+        actor=request.auth,
+        event=event,
+        code=payload.code or "",
+        registration_id=payload.registration,
+        session=session,
     )
     return {
         "outcome": result.outcome,

@@ -13,11 +13,10 @@ class EventsConfig(AppConfig):
         from sharehub.core import privacy
         from sharehub.core.periodic import register_periodic
         from sharehub.notifications.kinds import register_kind
+        from sharehub.organizations.models import Organization
         from sharehub.search.registry import register_searchable
 
         from . import notices, privacy_data, tasks
-        from sharehub.organizations.models import Organization
-
         from .models import Event
         from .search_index import EVENT_STATE_FIELDS, event_document
         from .selectors import public_events
@@ -33,6 +32,14 @@ class EventsConfig(AppConfig):
             state_fields=EVENT_STATE_FIELDS,
             follows={Organization: "organization"},
         )
-        privacy.register("events", export=privacy_data.export_registrations, erase=privacy_data.erase_registrations)
-        register_periodic("events.send_reminders", tasks.send_event_reminders, every=timedelta(minutes=10))
-        register_periodic("events.expire_offers", tasks.expire_waitlist_offers, every=timedelta(minutes=5))
+        privacy.register(
+            "events",
+            export=privacy_data.export_registrations,
+            erase=privacy_data.erase_registrations,
+        )
+        register_periodic(
+            "events.send_reminders", tasks.send_event_reminders, every=timedelta(minutes=10)
+        )
+        register_periodic(
+            "events.expire_offers", tasks.expire_waitlist_offers, every=timedelta(minutes=5)
+        )

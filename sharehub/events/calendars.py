@@ -73,7 +73,10 @@ def build_calendar(
 ) -> bytes:
     """The calendar as bytes. `show_online_for`: ids of events whose online link the reader may see."""
     calendar = Calendar()
-    calendar.add("prodid", f"-//{settings.SHAREHUB_CITY['hub_name_en']}//Events//{translation.get_language() or 'ko'}")
+    calendar.add(
+        "prodid",
+        f"-//{settings.SHAREHUB_CITY['hub_name_en']}//Events//{translation.get_language() or 'ko'}",
+    )
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")

@@ -48,7 +48,8 @@ def certificate_pdf(registration: Registration) -> bytes:
             _("has completed the training"),
             f"「{event.title}」",
             f"{first} – {last}",
-            _("attending %(count)d of %(total)d sessions.") % {"count": registration.attendances.count(), "total": event.sessions.count()},
+            _("attending %(count)d of %(total)d sessions.")
+            % {"count": registration.attendances.count(), "total": event.sessions.count()},
         ]
         y = height - 340
         for line in lines:
@@ -57,11 +58,15 @@ def certificate_pdf(registration: Registration) -> bytes:
         language = translation.get_language() or "ko"
         city = settings.SHAREHUB_CITY.get(f"name_{language}") or settings.SHAREHUB_CITY["name_ko"]
         organizer = event.organization.name if event.organization_id else city
-        pdf.drawCentredString(width / 2, 200, formats.date_format(timezone.localdate(), "DATE_FORMAT"))
+        pdf.drawCentredString(
+            width / 2, 200, formats.date_format(timezone.localdate(), "DATE_FORMAT")
+        )
         pdf.setFont(font, 18)
         pdf.drawCentredString(width / 2, 160, organizer)
         pdf.setFont(font, 10)
-        pdf.drawCentredString(width / 2, 70, f"{hub_name()} · {settings.SHAREHUB_SITE_URL}{event.get_absolute_url()}")
+        pdf.drawCentredString(
+            width / 2, 70, f"{hub_name()} · {settings.SHAREHUB_SITE_URL}{event.get_absolute_url()}"
+        )
         pdf.showPage()
         pdf.save()
         return buffer.getvalue()

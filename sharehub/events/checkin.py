@@ -10,7 +10,9 @@ SALT = "sharehub.events.checkin"
 
 
 def checkin_code(registration: Registration) -> str:
-    return signing.dumps({"r": registration.pk, "e": registration.event_id}, salt=SALT, compress=True)
+    return signing.dumps(
+        {"r": registration.pk, "e": registration.event_id}, salt=SALT, compress=True
+    )
 
 
 def read_checkin_code(code: str) -> tuple[int, int] | None:

@@ -17,7 +17,15 @@ from django.db import transaction
 from sharehub.organizations.models import Organization
 from sharehub.places.models import District
 
-from .models import Attendance, Event, EventMaterial, EventQuestion, EventSession, Registration, RegistrationStatus
+from .models import (
+    Attendance,
+    Event,
+    EventMaterial,
+    EventQuestion,
+    EventSession,
+    Registration,
+    RegistrationStatus,
+)
 from .search_index import reindex_event
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -87,7 +95,12 @@ EVENTS = [
         "sessions": [
             ("대여 물품과 안전 관리", "Tools and safety", _at(12, 1, 19), _at(12, 1, 21)),
             ("회원 관리와 예약 시스템", "Members and bookings", _at(12, 8, 19), _at(12, 8, 21)),
-            ("지속 가능한 운영과 마을 연계", "Keeping it going with the neighbourhood", _at(12, 15, 19), _at(12, 15, 21)),
+            (
+                "지속 가능한 운영과 마을 연계",
+                "Keeping it going with the neighbourhood",
+                _at(12, 15, 19),
+                _at(12, 15, 21),
+            ),
         ],
     },
     {
@@ -112,8 +125,18 @@ EVENTS = [
             ("회계와 보험", "Accounts and insurance", _at(11, 11, 14), _at(11, 11, 17)),
             ("주민 참여 이끌기", "Getting neighbours involved", _at(11, 18, 14), _at(11, 18, 17)),
         ],
-        "materials": [("slides", "1회차 발표 자료", "https://sharehub.example/materials/space-training-1.pdf"),
-                      ("minutes", "교육 결과 보고", "https://sharehub.example/materials/space-training-report.pdf")],
+        "materials": [
+            (
+                "slides",
+                "1회차 발표 자료",
+                "https://sharehub.example/materials/space-training-1.pdf",
+            ),
+            (
+                "minutes",
+                "교육 결과 보고",
+                "https://sharehub.example/materials/space-training-report.pdf",
+            ),
+        ],
         "attended": 3,
     },
     {
@@ -260,7 +283,12 @@ def load_demo(*, accounts: dict) -> int:
     staff = accounts.get("staff@sharehub.example")
     attendees = [
         accounts[email]
-        for email in ("citizen@sharehub.example", "moderator@sharehub.example", "admin@sharehub.example", "member@sharehub.example")
+        for email in (
+            "citizen@sharehub.example",
+            "moderator@sharehub.example",
+            "admin@sharehub.example",
+            "member@sharehub.example",
+        )
         if email in accounts
     ]
     districts = {d.name_en: d for d in District.objects.all()}
@@ -274,12 +302,22 @@ def load_demo(*, accounts: dict) -> int:
             organization = None if spec["organizer"] == "city" else _organization(spec["organizer"])
             event = Event.objects.create(organization=organization, created_by=staff, **fields)
             created += 1
-            for order, (label_ko, label_en, kind, choices, required) in enumerate(spec.get("questions", [])):
+            for order, (label_ko, label_en, kind, choices, required) in enumerate(
+                spec.get("questions", [])
+            ):
                 EventQuestion.objects.create(
-                    event=event, label_ko=label_ko, label_en=label_en, kind=kind, choices=choices, required=required, order=order
+                    event=event,
+                    label_ko=label_ko,
+                    label_en=label_en,
+                    kind=kind,
+                    choices=choices,
+                    required=required,
+                    order=order,
                 )
             sessions = [
-                EventSession.objects.create(event=event, title_ko=ko, title_en=en, starts_at=start, ends_at=end)
+                EventSession.objects.create(
+                    event=event, title_ko=ko, title_en=en, starts_at=start, ends_at=end
+                )
                 for ko, en, start, end in spec.get("sessions", [])
             ]
             for kind, title, link in spec.get("materials", []):
@@ -289,7 +327,9 @@ def load_demo(*, accounts: dict) -> int:
     return created
 
 
-def _register_demo_people(event: Event, people: list, sessions: list[EventSession], spec: dict) -> None:
+def _register_demo_people(
+    event: Event, people: list, sessions: list[EventSession], spec: dict
+) -> None:
     """Registrations written directly (no mail to the demo accounts), keeping seats_taken exact."""
     if not people:
         return
@@ -306,7 +346,11 @@ def _register_demo_people(event: Event, people: list, sessions: list[EventSessio
         moment = event.created_at + timedelta(minutes=index)
         this_status = status
         if this_status is None:
-            this_status = RegistrationStatus.CONFIRMED if taken < event.capacity else RegistrationStatus.WAITLISTED
+            this_status = (
+                RegistrationStatus.CONFIRMED
+                if taken < event.capacity
+                else RegistrationStatus.WAITLISTED
+            )
         registration = Registration.objects.create(
             event=event,
             user=person,
@@ -318,5 +362,7 @@ def _register_demo_people(event: Event, people: list, sessions: list[EventSessio
         if this_status == RegistrationStatus.CONFIRMED:
             taken += 1
             for session in sessions[: spec.get("attended", 0)]:
-                Attendance.objects.create(registration=registration, session=session, recorded_at=session.starts_at)
+                Attendance.objects.create(
+                    registration=registration, session=session, recorded_at=session.starts_at
+                )
     Event.objects.filter(pk=event.pk).update(seats_taken=taken)

@@ -33,7 +33,11 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     registration = selectors.registration_of(request.user, event)
     show_online = {event.pk} if registration is not None and registration.holds_seat else set()
-    return _ics(build_calendar([event], name=event.title, show_online_for=show_online), f"event-{event.pk}.ics", private=bool(show_online))
+    return _ics(
+        build_calendar([event], name=event.title, show_online_for=show_online),
+        f"event-{event.pk}.ics",
+        private=bool(show_online),
+    )
 
 
 def _cached_calendar(key: str, feed: selectors.Feed, *, name: str) -> bytes:
@@ -55,22 +59,37 @@ def public_feed(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def city_feed(request: HttpRequest) -> HttpResponse:
-    return _ics(_cached_calendar("city", selectors.organizer_feed(None), name=_("The city's events")), "events-city.ics")
+    return _ics(
+        _cached_calendar("city", selectors.organizer_feed(None), name=_("The city's events")),
+        "events-city.ics",
+    )
 
 
 @require_safe
 def organizer_feed(request: HttpRequest, slug: str) -> HttpResponse:
     # A pending, rejected or hidden organization has no public feed: not even its name is shown.
-    organization = get_object_or_404(Organization, slug=slug, moderation_status=ModerationStatus.PUBLISHED)
-    body = _cached_calendar(f"org{organization.pk}", selectors.organizer_feed(organization), name=organization.name)
+    organization = get_object_or_404(
+        Organization, slug=slug, moderation_status=ModerationStatus.PUBLISHED
+    )
+    body = _cached_calendar(
+        f"org{organization.pk}", selectors.organizer_feed(organization), name=organization.name
+    )
     return _ics(body, f"events-{organization.slug}.ics")
 
 
 @require_safe
 def private_feed(request: HttpRequest, secret: str) -> HttpResponse:
     """Behind the secret alone (calendar apps send no cookie); an old secret is a 404."""
-    feed = CalendarFeed.objects.select_related("user").filter(secret=secret, user__is_active=True).first()
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(secret=secret, user__is_active=True)
+        .first()
+    )
     if feed is None:
         raise Http404
     events, confirmed = selectors.personal_feed(feed.user)
-    return _ics(build_calendar(events, name=_("My events"), show_online_for=confirmed), "my-events.ics", private=True)
+    return _ics(
+        build_calendar(events, name=_("My events"), show_online_for=confirmed),
+        "my-events.ics",
+        private=True,
+    )

@@ -37,10 +37,18 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "cancellation_deadline"):
+        for name in (
+            "starts_at",
+            "ends_at",
+            "registration_opens_at",
+            "registration_closes_at",
+            "cancellation_deadline",
+        ):
             self.fields[name].input_formats = [LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
         self.fields["district"].queryset = district_list()
-        self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] != "cancelled"]
+        self.fields["status"].choices = [
+            c for c in self.fields["status"].choices if c[0] != "cancelled"
+        ]
         self.fields["title_en"].required = False
         for name in ("title_ko", "title_en"):  # titles go into the subjects of notification mails
             self.fields[name].validators.append(validate_header_value)
@@ -52,7 +60,8 @@ class OrganizerChoiceForm(forms.Form):
     def __init__(self, *args, organizers: list, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organizer"].choices = [
-            ("city" if o is None else str(o.pk), _("The city") if o is None else o.name) for o in organizers
+            ("city" if o is None else str(o.pk), _("The city") if o is None else o.name)
+            for o in organizers
         ]
 
 
@@ -64,10 +73,16 @@ class RegistrationForm(forms.Form):
         for question in event.questions.all():
             name = f"question_{question.pk}"
             if question.kind == QuestionKind.CHOICE:
-                field = forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in question.choice_list])
+                field = forms.ChoiceField(
+                    choices=[("", "—")] + [(c, c) for c in question.choice_list]
+                )
             elif question.kind == QuestionKind.YES_NO:
                 field = forms.ChoiceField(
-                    choices=[("", "—"), ("yes", pgettext_lazy("answer", "Yes")), ("no", pgettext_lazy("answer", "No"))]
+                    choices=[
+                        ("", "—"),
+                        ("yes", pgettext_lazy("answer", "Yes")),
+                        ("no", pgettext_lazy("answer", "No")),
+                    ]
                 )
             else:
                 field = forms.CharField(max_length=500)
@@ -76,7 +91,11 @@ class RegistrationForm(forms.Form):
             self.fields[name] = field
 
     def answers(self) -> dict[str, str]:
-        return {name.removeprefix("question_"): value for name, value in self.cleaned_data.items() if value}
+        return {
+            name.removeprefix("question_"): value
+            for name, value in self.cleaned_data.items()
+            if value
+        }
 
 
 class QuestionForm(forms.ModelForm):
@@ -104,7 +123,9 @@ class MaterialForm(forms.ModelForm):
     file = forms.FileField(
         label=_("File"),
         required=False,
-        help_text=_("PDF, PPTX, PPT, ODP, DOCX, HWP, HWPX, ZIP or a photo (PNG, JPEG, WebP), at most 20 MB."),
+        help_text=_(
+            "PDF, PPTX, PPT, ODP, DOCX, HWP, HWPX, ZIP or a photo (PNG, JPEG, WebP), at most 20 MB."
+        ),
         widget=forms.FileInput(attrs={"accept": MATERIAL_ACCEPT_ATTRIBUTE}),
     )
 
@@ -114,13 +135,20 @@ class MaterialForm(forms.ModelForm):
 
 
 class MessageForm(forms.Form):
-    subject = forms.CharField(label=_("Subject"), max_length=150, validators=[validate_header_value])
-    message = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    subject = forms.CharField(
+        label=_("Subject"), max_length=150, validators=[validate_header_value]
+    )
+    message = forms.CharField(
+        label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
 
 
 class CancelEventForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason (sent to everyone registered)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason (sent to everyone registered)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -129,7 +157,9 @@ class CheckInForm(forms.Form):
         label=_("Code or name"),
         max_length=500,
         required=False,
-        help_text=_("Scan the QR code, paste its text, or type part of the person's name or e-mail."),
+        help_text=_(
+            "Scan the QR code, paste its text, or type part of the person's name or e-mail."
+        ),
     )
 
 
@@ -140,17 +170,29 @@ class EventFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     district = forms.ChoiceField(label=_("District"), required=False)
     organizer = forms.ChoiceField(label=_("Organizer"), required=False)
-    start = forms.DateField(label=pgettext_lazy("date range", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=pgettext_lazy("date range", "Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=pgettext_lazy("date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("date range", "Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     free = forms.BooleanField(label=_("With free places only"), required=False)
     past = forms.BooleanField(label=_("Past events"), required=False)
 
     def __init__(self, *args, errors: dict | None = None, organizers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.input_type = "search"  # one type attribute (attrs["type"] would add a second)
+        self.fields[
+            "q"
+        ].widget.input_type = "search"  # one type attribute (attrs["type"] would add a second)
         self.fields["q"].widget.attrs.update({"placeholder": _("Title, place or keyword")})
-        self.fields["kind"].choices = [("", _("All kinds"))] + list(EventKind.choices)
-        self.fields["district"].choices = [("", _("All districts"))] + [(d.slug, d.name) for d in district_list()]
+        self.fields["kind"].choices = [("", _("All kinds")), *list(EventKind.choices)]
+        self.fields["district"].choices = [("", _("All districts"))] + [
+            (d.slug, d.name) for d in district_list()
+        ]
         self.fields["organizer"].choices = [("", _("All organizers")), ("city", _("The city"))] + [
             (o.slug, o.name) for o in organizers
         ]

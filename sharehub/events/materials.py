@@ -34,11 +34,15 @@ def check_material(upload, *, actor: Any) -> CheckedMaterial:
     name = display_name(getattr(upload, "name", "") or "", default="material")
     extension = extension_of(name)
     if upload is not None and extension in IMAGE_EXTENSIONS:
-        image = prepare_image(upload, actor=actor, field="file", max_bytes=MAX_MATERIAL_BYTES, max_side=MAX_PHOTO_SIDE)
+        image = prepare_image(
+            upload, actor=actor, field="file", max_bytes=MAX_MATERIAL_BYTES, max_side=MAX_PHOTO_SIDE
+        )
         stored_extension = image.name.rsplit(".", 1)[-1]
         # The re-encoded format may differ from the client's extension; the download says the truth.
         stem = name.rsplit(".", 1)[0] or "photo"
-        return CheckedMaterial(image, IMAGE_CONTENT_TYPES[stored_extension], f"{stem}.{stored_extension}")
+        return CheckedMaterial(
+            image, IMAGE_CONTENT_TYPES[stored_extension], f"{stem}.{stored_extension}"
+        )
     checked = check_document(
         upload,
         actor=actor,

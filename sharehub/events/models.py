@@ -49,9 +49,15 @@ class Event(models.Model):
     description = models.TextField(
         _("description"), max_length=10000, blank=True, validators=[MaxLengthValidator(10000)]
     )  # description_ko / description_en
-    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices, default=EventKind.MEETING)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=EventKind.choices, default=EventKind.MEETING
+    )
     status = models.CharField(
-        _("status"), max_length=12, choices=EventStatus.choices, default=EventStatus.PUBLISHED, db_index=True
+        _("status"),
+        max_length=12,
+        choices=EventStatus.choices,
+        default=EventStatus.PUBLISHED,
+        db_index=True,
     )
     # No organization: the city itself organizes the event (its staff manage it).
     organization = models.ForeignKey(
@@ -63,18 +69,32 @@ class Event(models.Model):
         related_name="events",
     )
     district = models.ForeignKey(
-        "places.District", verbose_name=_("district"), null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+        "places.District",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
     )
     venue = models.CharField(_("venue"), max_length=200, blank=True)  # venue_ko / venue_en
     address = models.CharField(_("address"), max_length=300, blank=True)
     latitude = models.FloatField(
-        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.FloatField(
-        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     online_url = models.URLField(
-        _("online link"), max_length=500, blank=True, help_text=_("Shown only to people whose registration is confirmed.")
+        _("online link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Shown only to people whose registration is confirmed."),
     )
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
     ends_at = models.DateTimeField(_("ends at"))
@@ -82,17 +102,28 @@ class Event(models.Model):
     seats_taken = models.PositiveIntegerField(_("places taken"), default=0, editable=False)
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(
-        _("registration closes"), null=True, blank=True, help_text=_("Empty: when the event starts.")
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: when the event starts."),
     )
     cancellation_deadline = models.DateTimeField(
-        _("cancellation deadline"), null=True, blank=True, help_text=_("Empty: when the event starts.")
+        _("cancellation deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: when the event starts."),
     )
     requires_approval = models.BooleanField(_("organizer approves registrations"), default=False)
     waitlist_mode = models.CharField(
-        _("when a place frees"), max_length=12, choices=WaitlistMode.choices, default=WaitlistMode.AUTOMATIC
+        _("when a place frees"),
+        max_length=12,
+        choices=WaitlistMode.choices,
+        default=WaitlistMode.AUTOMATIC,
     )
     offer_hours = models.PositiveSmallIntegerField(
-        _("offer valid for (hours)"), default=24, validators=[MinValueValidator(1), MaxValueValidator(168)]
+        _("offer valid for (hours)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
     )
     reminder_hours = models.PositiveSmallIntegerField(
         _("reminder (hours before)"),
@@ -107,7 +138,12 @@ class Event(models.Model):
         help_text=_("Trainings only. Empty: no certificate."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -118,11 +154,19 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         ordering = ["starts_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="event_starts_before_it_ends"),
-            models.CheckConstraint(condition=Q(capacity__gte=0), name="event_capacity_not_negative"),
-            models.CheckConstraint(condition=Q(seats_taken__lte=F("capacity")), name="event_never_overbooked"),
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")), name="event_starts_before_it_ends"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=0), name="event_capacity_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(seats_taken__lte=F("capacity")), name="event_never_overbooked"
+            ),
             models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid"),
-            models.CheckConstraint(condition=Q(status__in=EventStatus.values), name="event_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=EventStatus.values), name="event_status_valid"
+            ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"], name="event_status_start")]
 
@@ -174,10 +218,16 @@ class QuestionKind(models.TextChoices):
 class EventQuestion(models.Model):
     """A custom question asked when registering."""
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="questions")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="questions"
+    )
     label = models.CharField(_("question"), max_length=200)  # label_ko / label_en
-    kind = models.CharField(_("answer type"), max_length=10, choices=QuestionKind.choices, default=QuestionKind.TEXT)
-    choices = models.TextField(_("choices"), blank=True, max_length=2000, help_text=_("One per line."))
+    kind = models.CharField(
+        _("answer type"), max_length=10, choices=QuestionKind.choices, default=QuestionKind.TEXT
+    )
+    choices = models.TextField(
+        _("choices"), blank=True, max_length=2000, help_text=_("One per line.")
+    )
     required = models.BooleanField(_("required"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -197,7 +247,9 @@ class EventQuestion(models.Model):
 class EventSession(models.Model):
     """One date of a multi-session training."""
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="sessions")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="sessions"
+    )
     title = models.CharField(_("title"), max_length=200, blank=True)  # title_ko / title_en
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
@@ -207,7 +259,9 @@ class EventSession(models.Model):
         verbose_name_plural = pgettext_lazy("event", "sessions")
         ordering = ["starts_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="session_starts_before_it_ends"),
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")), name="session_starts_before_it_ends"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -232,10 +286,16 @@ class EventMaterial(models.Model):
     A file is stored privately under a random name and served by `views.material_download`,
     which applies the page's rule (permissions.can_see_materials)."""
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="materials")
-    kind = models.CharField(_("type"), max_length=10, choices=MaterialKind.choices, default=MaterialKind.SLIDES)
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="materials"
+    )
+    kind = models.CharField(
+        _("type"), max_length=10, choices=MaterialKind.choices, default=MaterialKind.SLIDES
+    )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=material_path, storage=private_storage, max_length=200, blank=True)
+    file = models.FileField(
+        _("file"), upload_to=material_path, storage=private_storage, max_length=200, blank=True
+    )
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
     content_type = models.CharField(_("file type"), max_length=100, blank=True)
     link = models.URLField(_("link"), max_length=500, blank=True)
@@ -252,7 +312,9 @@ class EventMaterial(models.Model):
     @property
     def url(self) -> str:
         if self.file:
-            return reverse("events:material_download", kwargs={"pk": self.event_id, "item_id": self.pk})
+            return reverse(
+                "events:material_download", kwargs={"pk": self.event_id, "item_id": self.pk}
+            )
         return self.link
 
 
@@ -275,11 +337,18 @@ SEAT_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
 
 
 class Registration(models.Model):
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="event_registrations"
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
     )
-    status = models.CharField(_("status"), max_length=12, choices=RegistrationStatus.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="event_registrations",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=RegistrationStatus.choices, db_index=True
+    )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     # The waitlist is served in this order (the time the person joined it).
@@ -289,7 +358,12 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("checked in by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked in by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -306,10 +380,13 @@ class Registration(models.Model):
                 condition=Q(status__in=RegistrationStatus.values), name="registration_status_valid"
             ),
             models.CheckConstraint(
-                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False), name="offer_has_expiry"
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False),
+                name="offer_has_expiry",
             ),
         ]
-        indexes = [models.Index(fields=["event", "status", "waitlisted_at"], name="registration_queue")]
+        indexes = [
+            models.Index(fields=["event", "status", "waitlisted_at"], name="registration_queue")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.event}"
@@ -327,25 +404,45 @@ class Attendance(models.Model):
     """A registered person was present at one session of a training."""
 
     registration = models.ForeignKey(
-        Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="attendances"
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
     )
-    session = models.ForeignKey(EventSession, verbose_name=pgettext_lazy("event", "session"), on_delete=models.CASCADE, related_name="attendances")
+    session = models.ForeignKey(
+        EventSession,
+        verbose_name=pgettext_lazy("event", "session"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
+    )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendances")
-        constraints = [models.UniqueConstraint(fields=["registration", "session"], name="attendance_once_per_session")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session"], name="attendance_once_per_session"
+            )
+        ]
 
 
 class ReminderDelivery(models.Model):
     """One reminder for one registration at one offset: the unique row makes it exactly once."""
 
     registration = models.ForeignKey(
-        Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="reminders"
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
     )
     hours_before = models.PositiveSmallIntegerField(_("hours before"))
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
@@ -354,7 +451,9 @@ class ReminderDelivery(models.Model):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
-            models.UniqueConstraint(fields=["registration", "hours_before"], name="one_reminder_per_offset")
+            models.UniqueConstraint(
+                fields=["registration", "hours_before"], name="one_reminder_per_offset"
+            )
         ]
 
 
@@ -366,7 +465,10 @@ class CalendarFeed(models.Model):
     """The secret address of a person's private "my events" calendar; resetting it changes the secret."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="event_calendar"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="event_calendar",
     )
     secret = models.CharField(_("secret"), max_length=64, unique=True, default=new_feed_secret)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

@@ -42,17 +42,29 @@ def _attachments(registration: Registration, *, with_qr: bool) -> list[tuple[str
 
     user = registration.user
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        ics = build_calendar([registration.event], name=registration.event.title, show_online_for={registration.event_id})
+        ics = build_calendar(
+            [registration.event],
+            name=registration.event.title,
+            show_online_for={registration.event_id},
+        )
     files = [(f"event-{registration.event_id}.ics", ics, "text/calendar")]
     if with_qr:
-        files.append((f"check-in-{registration.event_id}.png", qr_png(checkin_code(registration)), "image/png"))
+        files.append(
+            (
+                f"check-in-{registration.event_id}.png",
+                qr_png(checkin_code(registration)),
+                "image/png",
+            )
+        )
     return files
 
 
 def tell_registration(registration: Registration) -> None:
     """The message that matches the registration's status: confirmed (with .ics and QR), waitlisted,
     awaiting approval, offered a place."""
-    registration = Registration.objects.select_related("event", "event__district", "user").get(pk=registration.pk)
+    registration = Registration.objects.select_related("event", "event__district", "user").get(
+        pk=registration.pk
+    )
     event, user = registration.event, registration.user
     params = {"event": _title_of(event)}
     url = _path(user, "events:detail", event.pk)
@@ -75,7 +87,9 @@ def tell_registration(registration: Registration) -> None:
             user=user,
             kind=REGISTRATION_KIND,
             title=_("You are on the waitlist: %(event)s"),
-            body=_("The event is full. When a place frees, the first on the waitlist gets it, and we will tell you."),
+            body=_(
+                "The event is full. When a place frees, the first on the waitlist gets it, and we will tell you."
+            ),
             url=url,
             params=params,
         )
@@ -84,7 +98,9 @@ def tell_registration(registration: Registration) -> None:
             user=user,
             kind=REGISTRATION_KIND,
             title=_("Registration received: %(event)s"),
-            body=_("The organizer approves registrations for this event. We will tell you their answer."),
+            body=_(
+                "The organizer approves registrations for this event. We will tell you their answer."
+            ),
             url=url,
             params=params,
         )
@@ -93,9 +109,14 @@ def tell_registration(registration: Registration) -> None:
             user=user,
             kind=REGISTRATION_KIND,
             title=_("A place is free for you: %(event)s"),
-            body=_("A place has freed. Accept it on the event page before %(expires)s, or it passes to the next person."),
+            body=_(
+                "A place has freed. Accept it on the event page before %(expires)s, or it passes to the next person."
+            ),
             url=url,
-            params={**params, "expires": lazy(lambda: _local(registration.offer_expires_at), str)()},
+            params={
+                **params,
+                "expires": lazy(lambda: _local(registration.offer_expires_at), str)(),
+            },
         )
     elif status == "rejected":
         notify(
@@ -125,7 +146,9 @@ def tell_offer_expired(registration: Registration) -> None:
         user=registration.user,
         kind=REGISTRATION_KIND,
         title=_("Your offer has expired: %(event)s"),
-        body=_("The place offered to you was not accepted in time and has passed to the next person."),
+        body=_(
+            "The place offered to you was not accepted in time and has passed to the next person."
+        ),
         url=_path(registration.user, "events:detail", registration.event_id),
         params={"event": _title_of(registration.event)},
     )

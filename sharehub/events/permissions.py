@@ -36,7 +36,9 @@ def can_view_event(user: Any, event: Event) -> bool:
     """Published and cancelled events are public (a cancelled one says so) while their organizer is
     (the city or a published organization, as selectors.public_organizer_q); drafts and the events
     of a pending, rejected or hidden organization only to the organizer."""
-    if event.status != EventStatus.DRAFT and (event.organization_id is None or event.organization.is_published):
+    if event.status != EventStatus.DRAFT and (
+        event.organization_id is None or event.organization.is_published
+    ):
         return True
     return can_manage_event(user, event)
 

@@ -20,10 +20,14 @@ def export_registrations(user: Any) -> list[dict]:
             "status": registration.status,
             "answers": registration.answers,
             "registered_at": registration.created_at.isoformat(),
-            "checked_in_at": registration.checked_in_at.isoformat() if registration.checked_in_at else None,
+            "checked_in_at": registration.checked_in_at.isoformat()
+            if registration.checked_in_at
+            else None,
             "sessions_attended": [a.session_id for a in registration.attendances.all()],
         }
-        for registration in Registration.objects.filter(user=user).select_related("event").prefetch_related("attendances")
+        for registration in Registration.objects.filter(user=user)
+        .select_related("event")
+        .prefetch_related("attendances")
     ]
 
 
@@ -32,7 +36,9 @@ def erase_registrations(user: Any) -> None:
 
     with transaction.atomic():
         now = timezone.now()
-        for registration in Registration.objects.filter(user=user, status__in=ACTIVE_STATUSES).order_by("event_id"):
+        for registration in Registration.objects.filter(
+            user=user, status__in=ACTIVE_STATUSES
+        ).order_by("event_id"):
             event = _lock_event(registration.event_id)
             _release(event, registration, status=RegistrationStatus.CANCELLED, now=now)
         Registration.objects.filter(user=user).delete()

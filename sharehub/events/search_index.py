@@ -14,7 +14,15 @@ def event_document(event: Event) -> Any:
     from sharehub.search.documents import SearchDocument
 
     title = " ".join(part for part in (event.title_ko, event.title_en) if part)
-    body = [event.summary_ko, event.summary_en, event.description_ko, event.description_en, event.venue_ko, event.venue_en, event.address]
+    body = [
+        event.summary_ko,
+        event.summary_en,
+        event.description_ko,
+        event.description_en,
+        event.venue_ko,
+        event.venue_en,
+        event.address,
+    ]
     keywords = [str(event.get_kind_display())]
     if event.organization_id:
         keywords += [event.organization.name_ko, event.organization.name_en or ""]

@@ -51,7 +51,16 @@ class EventFilters:
 
     @property
     def active(self) -> bool:
-        return bool(self.q or self.kind or self.district or self.organizer or self.start or self.end or self.free or self.past)
+        return bool(
+            self.q
+            or self.kind
+            or self.district
+            or self.organizer
+            or self.start
+            or self.end
+            or self.free
+            or self.past
+        )
 
 
 def _parse_date(value: str) -> date | None:
@@ -110,7 +119,9 @@ def _day_start(day: date) -> datetime:
 def public_organizer_q() -> Q:
     """The city or a published organization: an event is public only while its organizer is
     (permissions.can_view_event says the same of one event)."""
-    return Q(organization__isnull=True) | Q(organization__moderation_status=ModerationStatus.PUBLISHED)
+    return Q(organization__isnull=True) | Q(
+        organization__moderation_status=ModerationStatus.PUBLISHED
+    )
 
 
 def public_events() -> QuerySet[Event]:
@@ -122,10 +133,14 @@ def public_events() -> QuerySet[Event]:
 
 def upcoming_events(*, limit: int) -> list[Event]:
     """The next public events not yet over, soonest first (the home page)."""
-    return list(public_events().filter(ends_at__gte=timezone.now()).order_by("starts_at", "pk")[:limit])
+    return list(
+        public_events().filter(ends_at__gte=timezone.now()).order_by("starts_at", "pk")[:limit]
+    )
 
 
-def filter_events(queryset: QuerySet[Event], filters: EventFilters, *, now: datetime | None = None) -> QuerySet[Event]:
+def filter_events(
+    queryset: QuerySet[Event], filters: EventFilters, *, now: datetime | None = None
+) -> QuerySet[Event]:
     now = now or timezone.now()
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
@@ -140,7 +155,9 @@ def filter_events(queryset: QuerySet[Event], filters: EventFilters, *, now: date
     if filters.end:
         queryset = queryset.filter(starts_at__lt=_day_start(filters.end + timedelta(days=1)))
     if not filters.start and not filters.end:
-        queryset = queryset.filter(ends_at__lt=now) if filters.past else queryset.filter(ends_at__gte=now)
+        queryset = (
+            queryset.filter(ends_at__lt=now) if filters.past else queryset.filter(ends_at__gte=now)
+        )
     if filters.free:
         queryset = queryset.filter(seats_taken__lt=F("capacity"), starts_at__gt=now)
     return queryset
@@ -168,7 +185,10 @@ def browse_events(filters: EventFilters) -> Browse:
 
         if ids:
             queryset = queryset.order_by(
-                Case(*[When(pk=pk, then=Value(i)) for pk, i in order.items()], output_field=IntegerField())
+                Case(
+                    *[When(pk=pk, then=Value(i)) for pk, i in order.items()],
+                    output_field=IntegerField(),
+                )
             )
         return Browse(queryset, highlights)
     if filters.past and not filters.start and not filters.end:
@@ -194,8 +214,13 @@ def month_grid(year: int, month: int, filters: EventFilters) -> list[list[MonthD
     weeks = calendar.Calendar(firstweekday=6).monthdatescalendar(year, month)
     first, last = weeks[0][0], weeks[-1][-1]
     bounded = EventFilters(
-        kind=filters.kind, district=filters.district, organizer=filters.organizer, organization=filters.organization,
-        free=filters.free, start=first, end=last,
+        kind=filters.kind,
+        district=filters.district,
+        organizer=filters.organizer,
+        organization=filters.organization,
+        free=filters.free,
+        start=first,
+        end=last,
     )
     events = list(filter_events(public_events(), bounded).order_by("starts_at", "pk")[:500])
     by_day: dict[date, list[Event]] = {}
@@ -206,7 +231,9 @@ def month_grid(year: int, month: int, filters: EventFilters) -> list[list[MonthD
         while current <= min(end_day, last):
             by_day.setdefault(current, []).append(event)
             current += timedelta(days=1)
-    return [[MonthDay(day, day.month == month, by_day.get(day, [])) for day in week] for week in weeks]
+    return [
+        [MonthDay(day, day.month == month, by_day.get(day, [])) for day in week] for week in weeks
+    ]
 
 
 def get_event_for(actor: Any, pk: Any) -> Event:
@@ -232,7 +259,9 @@ def registration_of(user: Any, event: Event) -> Registration | None:
     """The person's active registration for the event (or their latest one)."""
     if user is None or not user.is_authenticated:
         return None
-    registrations = Registration.objects.filter(event=event, user=user).order_by("-created_at", "-pk")
+    registrations = Registration.objects.filter(event=event, user=user).order_by(
+        "-created_at", "-pk"
+    )
     return registrations.filter(status__in=ACTIVE_STATUSES).first() or registrations.first()
 
 
@@ -240,14 +269,21 @@ def waitlist_position(registration: Registration) -> int | None:
     """1 for the first on the waitlist; None when not waitlisted."""
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
-    ahead = Registration.objects.filter(event_id=registration.event_id, status=RegistrationStatus.WAITLISTED).filter(
-        Q(waitlisted_at__lt=registration.waitlisted_at) | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id, status=RegistrationStatus.WAITLISTED
+    ).filter(
+        Q(waitlisted_at__lt=registration.waitlisted_at)
+        | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
     )
     return ahead.count() + 1
 
 
 def attendees(event: Event, *, q: str = "", status: str = "") -> QuerySet[Registration]:
-    queryset = Registration.objects.filter(event=event).select_related("user").order_by("status", "created_at", "pk")
+    queryset = (
+        Registration.objects.filter(event=event)
+        .select_related("user")
+        .order_by("status", "created_at", "pk")
+    )
     if status:
         queryset = queryset.filter(status=status)
     if q:
@@ -260,9 +296,14 @@ def counts(event: Event) -> dict[str, int]:
     from django.db.models import Count
 
     rows = dict(
-        Registration.objects.filter(event=event).values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        Registration.objects.filter(event=event)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
     )
-    checked_in = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=False).count()
+    checked_in = Registration.objects.filter(
+        event=event, status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=False
+    ).count()
     return {
         "confirmed": rows.get(RegistrationStatus.CONFIRMED, 0),
         "checked_in": checked_in,
@@ -287,11 +328,14 @@ def managed_events(user: Any) -> QuerySet[Event]:
     """Events the person organizes (city staff: the city's and all organizations')."""
     from sharehub.organizations.models import MemberRole
 
-    queryset = Event.objects.select_related("organization", "district").order_by("-starts_at", "-pk")
+    queryset = Event.objects.select_related("organization", "district").order_by(
+        "-starts_at", "-pk"
+    )
     if user.is_city_staff:
         return queryset
     return queryset.filter(
-        organization__memberships__user=user, organization__memberships__role__in=[MemberRole.OWNER, MemberRole.EDITOR]
+        organization__memberships__user=user,
+        organization__memberships__role__in=[MemberRole.OWNER, MemberRole.EDITOR],
     )
 
 
@@ -302,7 +346,9 @@ def organizers_for(user: Any) -> list[Organization | None]:
     if user is None or not user.is_authenticated:
         return []
     organizations = list(
-        Organization.objects.filter(memberships__user=user, memberships__role__in=[MemberRole.OWNER, MemberRole.EDITOR]).order_by("name_ko")
+        Organization.objects.filter(
+            memberships__user=user, memberships__role__in=[MemberRole.OWNER, MemberRole.EDITOR]
+        ).order_by("name_ko")
     )
     return ([None] if user.is_city_staff else []) + organizations
 
@@ -332,7 +378,11 @@ def _feed(queryset: QuerySet[Event]) -> Feed:
     """From 90 days ago on, cancelled ones included (so calendars drop them)."""
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
     return Feed(
-        queryset.filter(public_organizer_q(), status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED], ends_at__gte=since)
+        queryset.filter(
+            public_organizer_q(),
+            status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED],
+            ends_at__gte=since,
+        )
     )
 
 
@@ -371,7 +421,9 @@ def personal_feed(user: Any) -> tuple[list[Event], set[int]]:
 def due_reminders(*, now: datetime) -> list[Registration]:
     """Confirmed registrations whose event starts within its reminder time and that were not yet
     reminded at that offset."""
-    sent = ReminderDelivery.objects.filter(registration=OuterRef("pk"), hours_before=OuterRef("event__reminder_hours"))
+    sent = ReminderDelivery.objects.filter(
+        registration=OuterRef("pk"), hours_before=OuterRef("event__reminder_hours")
+    )
     candidates = (
         Registration.objects.filter(
             status=RegistrationStatus.CONFIRMED,
@@ -384,12 +436,17 @@ def due_reminders(*, now: datetime) -> list[Registration]:
         .select_related("event", "event__district", "user")
         .order_by("event__starts_at", "pk")
     )
-    return [r for r in candidates if r.event.starts_at - timedelta(hours=r.event.reminder_hours) <= now]
+    return [
+        r for r in candidates if r.event.starts_at - timedelta(hours=r.event.reminder_hours) <= now
+    ]
 
 
 def certificate_eligible(registration: Registration) -> bool:
     event = registration.event
-    if event.certificate_min_sessions is None or registration.status != RegistrationStatus.CONFIRMED:
+    if (
+        event.certificate_min_sessions is None
+        or registration.status != RegistrationStatus.CONFIRMED
+    ):
         return False
     if event.ends_at > timezone.now():
         return False

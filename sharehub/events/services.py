@@ -126,18 +126,33 @@ def _check_event(event: Event) -> None:
         errors = error.update_error_dict(errors)
     if event.starts_at and event.ends_at and event.ends_at <= event.starts_at:
         errors.setdefault("ends_at", []).append(_("The event must end after it starts."))
-    if event.starts_at and event.registration_closes_at and event.registration_closes_at > event.ends_at:
-        errors.setdefault("registration_closes_at", []).append(_("Registration must close before the event ends."))
-    if event.registration_opens_at and event.registration_closes_at and event.registration_opens_at >= event.registration_closes_at:
-        errors.setdefault("registration_opens_at", []).append(_("Registration must open before it closes."))
+    if (
+        event.starts_at
+        and event.registration_closes_at
+        and event.registration_closes_at > event.ends_at
+    ):
+        errors.setdefault("registration_closes_at", []).append(
+            _("Registration must close before the event ends.")
+        )
+    if (
+        event.registration_opens_at
+        and event.registration_closes_at
+        and event.registration_opens_at >= event.registration_closes_at
+    ):
+        errors.setdefault("registration_opens_at", []).append(
+            _("Registration must open before it closes.")
+        )
     if event.kind == EventKind.ONLINE and not event.online_url:
         errors.setdefault("online_url", []).append(_("An online session needs its link."))
     if event.capacity is not None and event.capacity < event.seats_taken:
         errors.setdefault("capacity", []).append(
-            _("%(taken)d places are already taken: the capacity cannot be lower.") % {"taken": event.seats_taken}
+            _("%(taken)d places are already taken: the capacity cannot be lower.")
+            % {"taken": event.seats_taken}
         )
     if event.certificate_min_sessions is not None and event.kind != EventKind.TRAINING:
-        errors.setdefault("certificate_min_sessions", []).append(_("Only trainings give certificates."))
+        errors.setdefault("certificate_min_sessions", []).append(
+            _("Only trainings give certificates.")
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -175,7 +190,9 @@ def update_event(*, actor: Any, event: Event, fields: dict) -> Event:
     if event.status == EventStatus.CANCELLED:
         raise ValidationError({"__all__": [_("A cancelled event cannot be changed.")]})
     if fields.get("status") == EventStatus.CANCELLED:
-        raise ValidationError({"status": [_("Use “Cancel the event” to cancel it: everyone registered is told.")]})
+        raise ValidationError(
+            {"status": [_("Use “Cancel the event” to cancel it: everyone registered is told.")]}
+        )
     _apply(event, fields)
     _check_event(event)
     event.save()
@@ -193,7 +210,15 @@ def cancel_event(*, actor: Any, event: Event, reason: str = "") -> Event:
         raise ValidationError({"__all__": [_("This event is already cancelled.")]})
     if event.status == EventStatus.DRAFT:
         # A cancelled event is public (calendars drop it): a draft's title would come out.
-        raise ValidationError({"__all__": [_("A draft was never public: there is nothing to cancel. Keep it as a draft or publish it.")]})
+        raise ValidationError(
+            {
+                "__all__": [
+                    _(
+                        "A draft was never public: there is nothing to cancel. Keep it as a draft or publish it."
+                    )
+                ]
+            }
+        )
     now = timezone.now()
     active = Registration.objects.filter(event=event, status__in=ACTIVE_STATUSES)
     user_ids = list(active.values_list("user_id", flat=True))
@@ -215,7 +240,9 @@ def cancel_event(*, actor: Any, event: Event, reason: str = "") -> Event:
 def add_question(*, actor: Any, event: Event, fields: dict) -> EventQuestion:
     event = _authorize(actor, event)
     if event.questions.count() >= MAX_QUESTIONS:
-        raise ValidationError({"__all__": [_("An event has at most %(max)d questions.") % {"max": MAX_QUESTIONS}]})
+        raise ValidationError(
+            {"__all__": [_("An event has at most %(max)d questions.") % {"max": MAX_QUESTIONS}]}
+        )
     question = EventQuestion(event=event, **{k: _clean(k, v) for k, v in fields.items()})
     question.full_clean()
     if question.kind == QuestionKind.CHOICE and len(question.choice_list) < 2:
@@ -234,7 +261,9 @@ def delete_question(*, actor: Any, question: EventQuestion) -> None:
 def add_session(*, actor: Any, event: Event, fields: dict) -> EventSession:
     event = _authorize(actor, event)
     if event.sessions.count() >= MAX_SESSIONS:
-        raise ValidationError({"__all__": [_("A training has at most %(max)d sessions.") % {"max": MAX_SESSIONS}]})
+        raise ValidationError(
+            {"__all__": [_("A training has at most %(max)d sessions.") % {"max": MAX_SESSIONS}]}
+        )
     session = EventSession(event=event, **{k: _clean(k, v) for k, v in fields.items()})
     session.full_clean()
     if session.ends_at <= session.starts_at:
@@ -327,14 +356,18 @@ def _promote_waitlist(event: Event, *, now: datetime | None = None) -> list[Regi
     if free <= 0 or now >= event.ends_at:
         return []
     queue = list(
-        Registration.objects.filter(event=event, status=RegistrationStatus.WAITLISTED).order_by("waitlisted_at", "pk")[:free]
+        Registration.objects.filter(event=event, status=RegistrationStatus.WAITLISTED).order_by(
+            "waitlisted_at", "pk"
+        )[:free]
     )
     for registration in queue:
         if event.waitlist_mode == WaitlistMode.OFFER:
             registration.status = RegistrationStatus.OFFERED
             expires = now + timedelta(hours=event.offer_hours)
             # An offer made before the start must be taken before the start.
-            registration.offer_expires_at = min(expires, event.starts_at) if event.starts_at > now else expires
+            registration.offer_expires_at = (
+                min(expires, event.starts_at) if event.starts_at > now else expires
+            )
         else:
             registration.status = RegistrationStatus.CONFIRMED
             registration.confirmed_at = now
@@ -345,7 +378,9 @@ def _promote_waitlist(event: Event, *, now: datetime | None = None) -> list[Regi
 
 
 @transaction.atomic
-def register(*, actor: Any, event: Event, answers: dict | None = None, user: Any = None) -> Registration:
+def register(
+    *, actor: Any, event: Event, answers: dict | None = None, user: Any = None
+) -> Registration:
     """Register the actor for the event: confirmed while places remain, else on the waitlist;
     awaiting approval when the organizer approves registrations. Takes the event's row lock."""
     _require_signed_in(actor)
@@ -379,7 +414,9 @@ def register(*, actor: Any, event: Event, answers: dict | None = None, user: Any
         with transaction.atomic():
             registration.save()
     except IntegrityError as error:  # a second tab registering at the same moment
-        raise ValidationError({"__all__": [_("You are already registered for this event.")]}) from error
+        raise ValidationError(
+            {"__all__": [_("You are already registered for this event.")]}
+        ) from error
     if registration.holds_seat:
         _take_seat(event)
     transaction.on_commit(partial(notices.tell_registration, registration))
@@ -413,14 +450,19 @@ def cancel_registration(*, actor: Any, registration: Registration) -> Registrati
     if not organizer and now >= event.cancellable_until:
         raise ValidationError({"__all__": [_("The cancellation deadline has passed.")]})
     _release(event, registration, status=RegistrationStatus.CANCELLED, now=now)
-    log_action(actor=actor, action="events.registration.cancel", target=event, data={"registration": registration.pk})
+    log_action(
+        actor=actor,
+        action="events.registration.cancel",
+        target=event,
+        data={"registration": registration.pk},
+    )
     return registration
 
 
 @transaction.atomic
 def accept_offer(*, actor: Any, registration: Registration) -> Registration:
     _require_signed_in(actor)
-    event = _lock_event(registration.event_id)
+    _lock_event(registration.event_id)
     registration = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
     if registration.user_id != actor.pk:
         raise PermissionDenied(_("You can only accept your own offer."))
@@ -493,7 +535,9 @@ class CheckInResult:
     OK = "ok"
     ALREADY = "already"
 
-    def __init__(self, registration: Registration, outcome: str, session: EventSession | None = None) -> None:
+    def __init__(
+        self, registration: Registration, outcome: str, session: EventSession | None = None
+    ) -> None:
         self.registration = registration
         self.outcome = outcome
         self.session = session
@@ -524,27 +568,42 @@ def check_in(
     if code:
         decoded = read_checkin_code(code)
         if decoded is None:
-            raise ValidationError({"code": [_("This code is not valid: it was not issued by this hub.")]})
+            raise ValidationError(
+                {"code": [_("This code is not valid: it was not issued by this hub.")]}
+            )
         registration_id, event_id = decoded
         if event_id != event.pk:
             raise ValidationError({"code": [_("This code is for another event.")]})
     if registration_id is None:
         raise ValidationError({"code": [_("Scan a code or choose a person.")]})
-    registration = Registration.objects.select_related("user").filter(pk=registration_id, event=event).first()
+    registration = (
+        Registration.objects.select_related("user").filter(pk=registration_id, event=event).first()
+    )
     if registration is None:
         raise ValidationError({"code": [_("This code is for another event.")]})
     if registration.status != RegistrationStatus.CONFIRMED:
-        raise ValidationError({"code": [_("This registration is not confirmed (%(status)s).") % {"status": registration.get_status_display()}]})
+        raise ValidationError(
+            {
+                "code": [
+                    _("This registration is not confirmed (%(status)s).")
+                    % {"status": registration.get_status_display()}
+                ]
+            }
+        )
     now = timezone.now()
     if session is not None:
         if session.event_id != event.pk:
             raise ValidationError({"session": [_("This session belongs to another event.")]})
         try:
             with transaction.atomic():
-                Attendance.objects.create(registration=registration, session=session, recorded_by=actor, recorded_at=now)
+                Attendance.objects.create(
+                    registration=registration, session=session, recorded_by=actor, recorded_at=now
+                )
         except IntegrityError:
             return CheckInResult(registration, CheckInResult.ALREADY, session)
-        Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(checked_in_at=now, checked_in_by=actor)
+        Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
+            checked_in_at=now, checked_in_by=actor
+        )
         return CheckInResult(registration, CheckInResult.OK, session)
     updated = Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
         checked_in_at=now, checked_in_by=actor
@@ -570,9 +629,16 @@ def message_attendees(*, actor: Any, event: Event, subject: str, message: str) -
     if errors:
         raise ValidationError(errors)
     user_ids = list(
-        Registration.objects.filter(event=event, status__in=SEAT_STATUSES).values_list("user_id", flat=True)
+        Registration.objects.filter(event=event, status__in=SEAT_STATUSES).values_list(
+            "user_id", flat=True
+        )
     )
-    log_action(actor=actor, action="events.message", target=event, data={"subject": subject, "recipients": len(user_ids)})
+    log_action(
+        actor=actor,
+        action="events.message",
+        target=event,
+        data={"subject": subject, "recipients": len(user_ids)},
+    )
     transaction.on_commit(partial(notices.tell_attendees, event, user_ids, subject, message))
     return len(user_ids)
 
@@ -594,7 +660,9 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
         try:
             with transaction.atomic():
                 ReminderDelivery.objects.create(
-                    registration=registration, hours_before=registration.event.reminder_hours, sent_at=now
+                    registration=registration,
+                    hours_before=registration.event.reminder_hours,
+                    sent_at=now,
                 )
                 notices.tell_reminder(registration)
         except IntegrityError:

@@ -29,7 +29,11 @@ urlpatterns = [
     path("<int:pk>/message/", views.message_attendees, name="message"),
     path("<int:pk>/cancel/", views.cancel_event, name="cancel"),
     path("<int:pk>/registrations/<int:registration_id>/decide/", views.decide, name="decide"),
-    path("<int:pk>/registrations/<int:registration_id>/remove/", views.remove_registration, name="remove"),
+    path(
+        "<int:pk>/registrations/<int:registration_id>/remove/",
+        views.remove_registration,
+        name="remove",
+    ),
     path("<int:pk>/questions/", views.question_add, name="question_add"),
     path("<int:pk>/questions/<int:item_id>/delete/", views.question_delete, name="question_delete"),
     path("<int:pk>/sessions/", views.session_add, name="session_add"),

@@ -51,14 +51,18 @@ MESSAGE_RATE = "10/h"
 def _organizations_with_events() -> list[Organization]:
     # Published organizations only: a pending or hidden one's name is not shown (nor are its events).
     return list(
-        Organization.objects.filter(events__status="published", moderation_status="published").distinct().order_by("name_ko")
+        Organization.objects.filter(events__status="published", moderation_status="published")
+        .distinct()
+        .order_by("name_ko")
     )
 
 
 def _filter_context(request: HttpRequest, filters) -> dict:
     return {
         "filters": filters,
-        "filter_form": EventFilterForm(request.GET or None, errors=filters.errors, organizers=_organizations_with_events()),
+        "filter_form": EventFilterForm(
+            request.GET or None, errors=filters.errors, organizers=_organizations_with_events()
+        ),
         "query": querystring_without_page(request),
     }
 
@@ -139,8 +143,12 @@ def events_geojson(request: HttpRequest) -> HttpResponse:
     filters = selectors.parse_filters(request.GET)
     if filters.errors:
         body = {"detail": _("Some fields are not valid."), "errors": filters.errors}
-        return HttpResponse(json.dumps(body, ensure_ascii=False), status=422, content_type="application/json")
-    events = selectors.browse_events(filters).queryset.filter(latitude__isnull=False, longitude__isnull=False)[:1000]
+        return HttpResponse(
+            json.dumps(body, ensure_ascii=False), status=422, content_type="application/json"
+        )
+    events = selectors.browse_events(filters).queryset.filter(
+        latitude__isnull=False, longitude__isnull=False
+    )[:1000]
     features = [
         {
             "type": "Feature",
@@ -170,13 +178,18 @@ def _detail_context(request: HttpRequest, event, form=None) -> dict:
         "form": form or RegistrationForm(event=event),
         "can_manage": can_manage_event(request.user, event),
         "show_online": bool(registration and registration.status == RegistrationStatus.CONFIRMED),
-        "can_cancel": bool(registration and registration.is_active and now < event.cancellable_until),
+        "can_cancel": bool(
+            registration and registration.is_active and now < event.cancellable_until
+        ),
         "materials": list(event.materials.all()) if materials_public(event, now) else [],
         "sessions": list(event.sessions.all()),
         "ended": event.ends_at <= now,
         "open": event.registration_open(now),
         "not_open_yet": bool(event.registration_opens_at and now < event.registration_opens_at),
-        "map_points": json.dumps([{"lat": event.latitude, "lon": event.longitude, "name": event.venue or event.address}], ensure_ascii=False)
+        "map_points": json.dumps(
+            [{"lat": event.latitude, "lon": event.longitude, "name": event.venue or event.address}],
+            ensure_ascii=False,
+        )
         if event.latitude is not None and event.longitude is not None
         else "",
         "tile_url": settings.SHAREHUB_TILE_URL,
@@ -198,12 +211,16 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     form = RegistrationForm(request.POST, event=event)
     if form.is_valid():
         try:
-            registration = services.register(actor=request.user, event=event, answers=form.answers())
+            registration = services.register(
+                actor=request.user, event=event, answers=form.answers()
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             message = {
-                RegistrationStatus.CONFIRMED: _("You are registered. The confirmation and calendar entry are on their way by e-mail."),
+                RegistrationStatus.CONFIRMED: _(
+                    "You are registered. The confirmation and calendar entry are on their way by e-mail."
+                ),
                 RegistrationStatus.WAITLISTED: _("The event is full: you are on the waitlist."),
                 RegistrationStatus.PENDING: _("Your registration awaits the organizer's approval."),
             }[registration.status]
@@ -224,7 +241,9 @@ def _own_registration(request: HttpRequest, event) -> Registration:
 def cancel_registration(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.get_event_for(request.user, pk)
     try:
-        services.cancel_registration(actor=request.user, registration=_own_registration(request, event))
+        services.cancel_registration(
+            actor=request.user, registration=_own_registration(request, event)
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -261,7 +280,9 @@ def my_events(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": upcoming,
             "past": past,
-            "feed_url": request.build_absolute_uri(reverse("events:private_feed", args=[feed.secret])),
+            "feed_url": request.build_absolute_uri(
+                reverse("events:private_feed", args=[feed.secret])
+            ),
         },
     )
 
@@ -270,7 +291,9 @@ def my_events(request: HttpRequest) -> HttpResponse:
 @login_required
 def reset_feed(request: HttpRequest) -> HttpResponse:
     services.reset_calendar_secret(actor=request.user)
-    messages.success(request, _("Your private calendar has a new address. The old one no longer works."))
+    messages.success(
+        request, _("Your private calendar has a new address. The old one no longer works.")
+    )
     return redirect("events:mine")
 
 
@@ -278,7 +301,9 @@ def reset_feed(request: HttpRequest) -> HttpResponse:
 @login_required
 def registration_qr(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_object_or_404(Registration.objects.select_related("event"), pk=pk)
-    if registration.user_id != request.user.pk and not can_manage_event(request.user, registration.event):
+    if registration.user_id != request.user.pk and not can_manage_event(
+        request.user, registration.event
+    ):
         raise Http404
     response = HttpResponse(qr_png(checkin_code(registration)), content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
@@ -289,12 +314,16 @@ def registration_qr(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_object_or_404(
-        Registration.objects.select_related("event", "event__organization", "user"), pk=pk, user=request.user
+        Registration.objects.select_related("event", "event__organization", "user"),
+        pk=pk,
+        user=request.user,
     )
     if not selectors.certificate_eligible(registration):
         raise Http404
     response = HttpResponse(certificate_pdf(registration), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{registration.event_id}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="certificate-{registration.event_id}.pdf"'
+    )
     return response
 
 
@@ -308,7 +337,11 @@ def manage_list(request: HttpRequest) -> HttpResponse:
     if not organizers:
         raise PermissionDenied
     page = paginate(request, selectors.managed_events(request.user))
-    return render(request, "events/manage_list.html", {"page": page, "query": querystring_without_page(request)})
+    return render(
+        request,
+        "events/manage_list.html",
+        {"page": page, "query": querystring_without_page(request)},
+    )
 
 
 @login_required
@@ -323,7 +356,9 @@ def event_create(request: HttpRequest) -> HttpResponse:
         organization = None if choice == "city" else Organization.objects.get(pk=int(choice))
         try:
             event = services.create_event(
-                actor=request.user, organization=organization, fields={name: form.cleaned_data[name] for name in form.Meta.fields}
+                actor=request.user,
+                organization=organization,
+                fields={name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -340,7 +375,11 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_event(actor=request.user, event=event, fields={name: form.cleaned_data[name] for name in form.Meta.fields})
+            services.update_event(
+                actor=request.user,
+                event=event,
+                fields={name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -393,7 +432,8 @@ def attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response.write("\ufeff")  # Excel opens UTF-8 Korean correctly with a BOM
     writer = csv.writer(response)
     writer.writerow(
-        [_("Name"), _("E-mail"), _("Status"), _("Registered at"), _("Checked in at")] + [q.label for q in questions]
+        [_("Name"), _("E-mail"), _("Status"), _("Registered at"), _("Checked in at")]
+        + [q.label for q in questions]
     )
     for registration in selectors.attendees(event).iterator(chunk_size=500):
         writer.writerow(
@@ -402,7 +442,9 @@ def attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 registration.user.email,
                 registration.get_status_display(),
                 timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
-                timezone.localtime(registration.checked_in_at).strftime("%Y-%m-%d %H:%M") if registration.checked_in_at else "",
+                timezone.localtime(registration.checked_in_at).strftime("%Y-%m-%d %H:%M")
+                if registration.checked_in_at
+                else "",
             ]
             + [_safe_cell(registration.answers.get(str(q.pk), "")) for q in questions]
         )
@@ -427,9 +469,16 @@ def message_attendees(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Your message is sent to %(count)d people.") % {"count": sent})
+            messages.success(
+                request, _("Your message is sent to %(count)d people.") % {"count": sent}
+            )
             return redirect("events:manage", pk=event.pk)
-    return render(request, "events/manage.html", _manage_context(request, event, message_form=form), status=422)
+    return render(
+        request,
+        "events/manage.html",
+        _manage_context(request, event, message_form=form),
+        status=422,
+    )
 
 
 @require_POST
@@ -439,13 +488,17 @@ def cancel_event(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelEventForm(request.POST)
     if form.is_valid():
         try:
-            services.cancel_event(actor=request.user, event=event, reason=form.cleaned_data["reason"])
+            services.cancel_event(
+                actor=request.user, event=event, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("The event is cancelled and everyone registered is told."))
         return redirect("events:manage", pk=event.pk)
-    return render(request, "events/manage.html", _manage_context(request, event, cancel_form=form), status=422)
+    return render(
+        request, "events/manage.html", _manage_context(request, event, cancel_form=form), status=422
+    )
 
 
 def _registration_of_event(event, registration_id: int) -> Registration:
@@ -458,7 +511,11 @@ def decide(request: HttpRequest, pk: int, registration_id: int) -> HttpResponse:
     event = selectors.get_managed_event_for(request.user, pk)
     registration = _registration_of_event(event, registration_id)
     try:
-        services.decide_registration(actor=request.user, registration=registration, approve=request.POST.get("approve") == "1")
+        services.decide_registration(
+            actor=request.user,
+            registration=registration,
+            approve=request.POST.get("approve") == "1",
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("events:manage", pk=event.pk)
@@ -478,7 +535,9 @@ def remove_registration(request: HttpRequest, pk: int, registration_id: int) -> 
     return redirect("events:manage", pk=event.pk)
 
 
-def _add_part(request: HttpRequest, pk: int, form_class, prefix: str, service, *, files: bool = False) -> HttpResponse:
+def _add_part(
+    request: HttpRequest, pk: int, form_class, prefix: str, service, *, files: bool = False
+) -> HttpResponse:
     event = selectors.get_managed_event_for(request.user, pk)
     form = form_class(request.POST, request.FILES if files else None, prefix=prefix)
     if form.is_valid():
@@ -489,7 +548,12 @@ def _add_part(request: HttpRequest, pk: int, form_class, prefix: str, service, *
         else:
             messages.success(request, _("Added."))
             return redirect("events:manage", pk=event.pk)
-    return render(request, "events/manage.html", _manage_context(request, event, **{f"{prefix}_form": form}), status=422)
+    return render(
+        request,
+        "events/manage.html",
+        _manage_context(request, event, **{f"{prefix}_form": form}),
+        status=422,
+    )
 
 
 @require_POST
@@ -526,7 +590,9 @@ def material_download(request: HttpRequest, pk: int, item_id: int) -> HttpRespon
     )
 
 
-def _delete_part(request: HttpRequest, pk: int, model, service, keyword: str, item_id: int) -> HttpResponse:
+def _delete_part(
+    request: HttpRequest, pk: int, model, service, keyword: str, item_id: int
+) -> HttpResponse:
     event = selectors.get_managed_event_for(request.user, pk)
     item = get_object_or_404(model, pk=item_id, event=event)
     service(actor=request.user, **{keyword: item})
@@ -566,7 +632,9 @@ def _session_of(request: HttpRequest, event) -> EventSession | None:
         except (ValueError, StopIteration):
             raise Http404 from None
     today = timezone.localdate()
-    return next((s for s in sessions if timezone.localtime(s.starts_at).date() == today), sessions[0])
+    return next(
+        (s for s in sessions if timezone.localtime(s.starts_at).date() == today), sessions[0]
+    )
 
 
 @login_required
@@ -583,11 +651,20 @@ def checkin_page(request: HttpRequest, pk: int) -> HttpResponse:
         registration_id = request.POST.get("registration")
         try:
             if registration_id:
-                result = services.check_in(actor=request.user, event=event, registration_id=int(registration_id), session=session)
+                result = services.check_in(
+                    actor=request.user,
+                    event=event,
+                    registration_id=int(registration_id),
+                    session=session,
+                )
             elif ":" in code:
-                result = services.check_in(actor=request.user, event=event, code=code, session=session)
+                result = services.check_in(
+                    actor=request.user, event=event, code=code, session=session
+                )
             elif code:
-                matches = list(selectors.attendees(event, q=code, status=RegistrationStatus.CONFIRMED)[:20])
+                matches = list(
+                    selectors.attendees(event, q=code, status=RegistrationStatus.CONFIRMED)[:20]
+                )
             else:
                 error = _("Scan a code or type a name.")
         except ValidationError as problem:
@@ -597,7 +674,11 @@ def checkin_page(request: HttpRequest, pk: int) -> HttpResponse:
             error = _("Scan a code or type a name.")
             status = 422
     elif request.GET.get("code"):
-        matches = list(selectors.attendees(event, q=request.GET["code"].strip()[:100], status=RegistrationStatus.CONFIRMED)[:20])
+        matches = list(
+            selectors.attendees(
+                event, q=request.GET["code"].strip()[:100], status=RegistrationStatus.CONFIRMED
+            )[:20]
+        )
     context = {
         "event": event,
         "session": session,
@@ -606,7 +687,9 @@ def checkin_page(request: HttpRequest, pk: int) -> HttpResponse:
         "result": result,
         "error": error,
         "matches": matches,
-        "searched": bool(request.POST.get("code") or request.GET.get("code")) and not result and not error,
+        "searched": bool(request.POST.get("code") or request.GET.get("code"))
+        and not result
+        and not error,
         "counts": selectors.counts(event),
     }
     if request.headers.get("HX-Request"):
@@ -622,4 +705,6 @@ def checkin_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def checkin_counts(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.get_managed_event_for(request.user, pk)
-    return render(request, "events/partials/counts.html", {"event": event, "counts": selectors.counts(event)})
+    return render(
+        request, "events/partials/counts.html", {"event": event, "counts": selectors.counts(event)}
+    )

@@ -13,6 +13,10 @@ class ModerationConfig(AppConfig):
 
         from . import privacy_data
 
-        register_kind("moderation.decision", _("Moderation decisions on my contributions and reports"))
+        register_kind(
+            "moderation.decision", _("Moderation decisions on my contributions and reports")
+        )
         register_kind("moderation.report", _("Content reported by the public (moderators)"))
-        privacy.register("moderation", export=privacy_data.export_moderation, erase=privacy_data.erase_moderation)
+        privacy.register(
+            "moderation", export=privacy_data.export_moderation, erase=privacy_data.erase_moderation
+        )

@@ -20,7 +20,12 @@ class DecisionForm(forms.Form):
             ("restore", pgettext_lazy("moderation action", "Restore")),
         ],
     )
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ReportDecisionForm(forms.Form):
@@ -31,11 +36,18 @@ class ReportDecisionForm(forms.Form):
             ("dismiss", pgettext_lazy("moderation action", "Dismiss")),
         ],
     )
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ReportForm(forms.Form):
-    reason = forms.ChoiceField(label=_("What is wrong?"), choices=ReportReason.choices, widget=forms.RadioSelect)
+    reason = forms.ChoiceField(
+        label=_("What is wrong?"), choices=ReportReason.choices, widget=forms.RadioSelect
+    )
     details = forms.CharField(
         label=_("Details"),
         required=False,

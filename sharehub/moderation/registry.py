@@ -21,7 +21,9 @@ _queue_sections: dict[str, Callable[[], dict]] = {}
 def register_moderated(model: type[models.Model]) -> type[models.Model]:
     """Register a model; returns it so it can also be used as a class decorator."""
     if not issubclass(model, Moderated):
-        raise ImproperlyConfigured(f"{model._meta.label} must mix in sharehub.moderation.models.Moderated")
+        raise ImproperlyConfigured(
+            f"{model._meta.label} must mix in sharehub.moderation.models.Moderated"
+        )
     _models[model._meta.label_lower] = model
     return model
 

@@ -54,7 +54,9 @@ def registered_model_for(content_type_id: int) -> type[models.Model]:
 
 def pending_for(model: type[models.Model]) -> models.QuerySet:
     """Oldest first, so nothing waits for ever; the submitter comes in the same query."""
-    queryset = model._default_manager.filter(moderation_status=ModerationStatus.PENDING).order_by("pk")
+    queryset = model._default_manager.filter(moderation_status=ModerationStatus.PENDING).order_by(
+        "pk"
+    )
     if _has_foreign_key(model, "created_by"):
         queryset = queryset.select_related("created_by")
     return queryset
@@ -76,7 +78,9 @@ def queue_overview(*, size: int = QUEUE_SECTION_SIZE) -> list[QueueSection]:
     return sections
 
 
-def get_moderated_object(*, content_type_id: int, object_id: str, lock: bool = False) -> models.Model:
+def get_moderated_object(
+    *, content_type_id: int, object_id: str, lock: bool = False
+) -> models.Model:
     """A registered object in any state, or 404. With lock=True the caller must be in a transaction."""
     model = registered_model_for(content_type_id)
     queryset = model._default_manager.all()
@@ -141,4 +145,8 @@ def moderation_history(obj: models.Model) -> models.QuerySet[AuditEntry]:
 
 
 def reports_made_by(*, user) -> models.QuerySet[Report]:
-    return Report.objects.filter(reporter=user).select_related("content_type").order_by("created_at", "pk")
+    return (
+        Report.objects.filter(reporter=user)
+        .select_related("content_type")
+        .order_by("created_at", "pk")
+    )

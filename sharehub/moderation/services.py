@@ -106,10 +106,15 @@ def _lock(obj: models.Model) -> models.Model:
 def _clean_reason(reason: str, *, required: bool) -> str:
     reason = (reason or "").strip()
     if required and not reason:
-        raise ValidationError({"reason": _("Please give a reason: the author will read it.")}, code="required")
+        raise ValidationError(
+            {"reason": _("Please give a reason: the author will read it.")}, code="required"
+        )
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError(
-            {"reason": _("Keep the reason under %(limit)d characters.") % {"limit": REASON_MAX_LENGTH}},
+            {
+                "reason": _("Keep the reason under %(limit)d characters.")
+                % {"limit": REASON_MAX_LENGTH}
+            },
             code="max_length",
         )
     return reason
@@ -120,7 +125,9 @@ def _require_moderator(actor) -> None:
         raise PermissionDenied(_("Only moderators can do this."))
 
 
-def _tell(user, *, kind: str, title: Promise, body: Promise, obj: models.Model | None, params: dict) -> None:
+def _tell(
+    user, *, kind: str, title: Promise, body: Promise, obj: models.Model | None, params: dict
+) -> None:
     """Notify one person, with the object's name and link in their own language."""
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         values = {key: str(value) for key, value in params.items()}
@@ -145,11 +152,24 @@ def _transition(*, actor, obj: models.Model, name: str, reason: str = "") -> mod
     locked.save(update_fields=MODERATION_FIELDS)
     for field in MODERATION_FIELDS:
         setattr(obj, field, getattr(locked, field))
-    log_action(actor=actor, action=transition.action, target=locked, reason=reason, data={"from": previous, "to": transition.target})
+    log_action(
+        actor=actor,
+        action=transition.action,
+        target=locked,
+        reason=reason,
+        data={"from": previous, "to": transition.target},
+    )
     if transition.title is not None:
         for author in authors_of(locked):
             if author.pk != actor.pk:
-                _tell(author, kind=KIND_DECISION, title=transition.title, body=transition.body, obj=locked, params={"reason": reason})
+                _tell(
+                    author,
+                    kind=KIND_DECISION,
+                    title=transition.title,
+                    body=transition.body,
+                    obj=locked,
+                    params={"reason": reason},
+                )
     return obj
 
 
@@ -164,14 +184,18 @@ def publish(*, actor, obj: models.Model) -> models.Model:
 @transaction.atomic
 def reject(*, actor, obj: models.Model, reason: str) -> models.Model:
     _require_moderator(actor)
-    return _transition(actor=actor, obj=obj, name="reject", reason=_clean_reason(reason, required=True))
+    return _transition(
+        actor=actor, obj=obj, name="reject", reason=_clean_reason(reason, required=True)
+    )
 
 
 @transaction.atomic
 def hide(*, actor, obj: models.Model, reason: str) -> models.Model:
     """Hide published content and close its open reports: hiding is what they asked for."""
     _require_moderator(actor)
-    obj = _transition(actor=actor, obj=obj, name="hide", reason=_clean_reason(reason, required=True))
+    obj = _transition(
+        actor=actor, obj=obj, name="hide", reason=_clean_reason(reason, required=True)
+    )
     content_type = ContentType.objects.get_for_model(obj)
     reports = Report.objects.select_for_update(of=("self",)).filter(
         content_type=content_type, object_id=str(obj.pk), resolved_at__isnull=True
@@ -190,7 +214,9 @@ def restore(*, actor, obj: models.Model) -> models.Model:
 @transaction.atomic
 def resubmit(*, actor, obj: models.Model) -> models.Model:
     """An author sends rejected content back to the queue (after editing it, usually)."""
-    if not (actor is not None and actor.is_authenticated and actor.is_active and is_author(actor, obj)):
+    if not (
+        actor is not None and actor.is_authenticated and actor.is_active and is_author(actor, obj)
+    ):
         raise PermissionDenied(_("Only its author can submit this again."))
     return _transition(actor=actor, obj=obj, name="resubmit")
 
@@ -210,18 +236,32 @@ def report(*, actor, obj: models.Model, reason: str, details: str = "") -> Repor
     details = (details or "").strip()
     if len(details) > DETAILS_MAX_LENGTH:
         raise ValidationError(
-            {"details": _("Keep the details under %(limit)d characters.") % {"limit": DETAILS_MAX_LENGTH}},
+            {
+                "details": _("Keep the details under %(limit)d characters.")
+                % {"limit": DETAILS_MAX_LENGTH}
+            },
             code="max_length",
         )
     content_type = ContentType.objects.get_for_model(locked)
     duplicate = ValidationError(
-        _("You have already reported this. A moderator will look at your report soon."), code="duplicate"
+        _("You have already reported this. A moderator will look at your report soon."),
+        code="duplicate",
     )
-    open_reports = Report.objects.filter(content_type=content_type, object_id=str(locked.pk), resolved_at__isnull=True)
+    open_reports = Report.objects.filter(
+        content_type=content_type, object_id=str(locked.pk), resolved_at__isnull=True
+    )
     if open_reports.filter(reporter=actor).exists():
         raise duplicate
-    new_report = Report(content_type=content_type, object_id=str(locked.pk), reporter=actor, reason=reason, details=details)
-    new_report.full_clean(validate_constraints=False)  # the constraint is checked above with a clear message
+    new_report = Report(
+        content_type=content_type,
+        object_id=str(locked.pk),
+        reporter=actor,
+        reason=reason,
+        details=details,
+    )
+    new_report.full_clean(
+        validate_constraints=False
+    )  # the constraint is checked above with a clear message
     try:
         with transaction.atomic():
             new_report.save()
@@ -269,13 +309,20 @@ def resolve_report(*, actor, report: Report, resolution: str) -> Report:
     _require_moderator(actor)
     resolution = (resolution or "").strip()
     if not resolution:
-        raise ValidationError({"resolution": _("Say how the report was resolved.")}, code="required")
+        raise ValidationError(
+            {"resolution": _("Say how the report was resolved.")}, code="required"
+        )
     if len(resolution) > RESOLUTION_MAX_LENGTH:
         raise ValidationError(
-            {"resolution": _("Keep the resolution under %(limit)d characters.") % {"limit": RESOLUTION_MAX_LENGTH}},
+            {
+                "resolution": _("Keep the resolution under %(limit)d characters.")
+                % {"limit": RESOLUTION_MAX_LENGTH}
+            },
             code="max_length",
         )
-    locked = Report.objects.select_for_update(of=("self",)).select_related("reporter").get(pk=report.pk)
+    locked = (
+        Report.objects.select_for_update(of=("self",)).select_related("reporter").get(pk=report.pk)
+    )
     if locked.resolved_at is not None:
         raise ValidationError(_("This report has already been resolved."), code="resolved")
     _close_report(actor=actor, report=locked, resolution=resolution, target=_target_of(locked))

@@ -45,7 +45,9 @@ def _require_moderator(request: HttpRequest) -> None:
 
 def _next_url(request: HttpRequest, default: str) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return default
 
@@ -89,16 +91,26 @@ def queue(request: HttpRequest) -> HttpResponse:
         sections=selectors.queue_overview(),
         reports=selectors.attach_targets(list(reports[: selectors.QUEUE_SECTION_SIZE])),
         reports_count=reports.count(),
-        extra_sections=[{"template": template, "data": data()} for template, data in queue_sections()],
+        extra_sections=[
+            {"template": template, "data": data()} for template, data in queue_sections()
+        ],
     )
     return render(request, "moderation/queue.html", context)
 
 
-def _answer(request: HttpRequest, *, row_template: str, row_context: dict, done: str, error: str) -> HttpResponse:
+def _answer(
+    request: HttpRequest, *, row_template: str, row_context: dict, done: str, error: str
+) -> HttpResponse:
     """htmx gets the updated row (errors inline); a plain form post is redirected back with a message."""
     back = _next_url(request, reverse("moderation:queue"))
     if _is_htmx(request):
-        context = {**row_context, "done": done, "error": error, "reason": request.POST.get("reason", ""), "next": back}
+        context = {
+            **row_context,
+            "done": done,
+            "error": error,
+            "reason": request.POST.get("reason", ""),
+            "next": back,
+        }
         return render(request, row_template, context)
     if error:
         messages.error(request, error)
@@ -128,7 +140,13 @@ def decide(request: HttpRequest, content_type_id: int, object_id: str) -> HttpRe
     else:
         error = _form_error_text(form)
     row = {"item": obj, "content_type_id": content_type_id}
-    return _answer(request, row_template="moderation/partials/item_row.html", row_context=row, done=done, error=error)
+    return _answer(
+        request,
+        row_template="moderation/partials/item_row.html",
+        row_context=row,
+        done=done,
+        error=error,
+    )
 
 
 @login_required
@@ -146,7 +164,11 @@ def decide_report(request: HttpRequest, report_id: int) -> HttpResponse:
             elif report_obj.target_object is None:
                 raise ValidationError(_("The reported content no longer exists."))
             else:
-                services.hide(actor=request.user, obj=report_obj.target_object, reason=form.cleaned_data["reason"])
+                services.hide(
+                    actor=request.user,
+                    obj=report_obj.target_object,
+                    reason=form.cleaned_data["reason"],
+                )
         except ValidationError as exc:
             error = _error_text(exc)
         else:
@@ -156,24 +178,42 @@ def decide_report(request: HttpRequest, report_id: int) -> HttpResponse:
     if not error:  # hiding closed the report in the database: show it closed
         report_obj.refresh_from_db(fields=["resolved_at", "resolved_by", "resolution"])
     row = {"report": report_obj}
-    return _answer(request, row_template="moderation/partials/report_row.html", row_context=row, done=done, error=error)
+    return _answer(
+        request,
+        row_template="moderation/partials/report_row.html",
+        row_context=row,
+        done=done,
+        error=error,
+    )
 
 
 @login_required
 @ratelimit_writes("moderation-report", "20/h")
 def report(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
-    obj = selectors.get_reportable_for(request.user, content_type_id=content_type_id, object_id=object_id)
+    obj = selectors.get_reportable_for(
+        request.user, content_type_id=content_type_id, object_id=object_id
+    )
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.report(actor=request.user, obj=obj, reason=form.cleaned_data["reason"], details=form.cleaned_data["details"])
+            services.report(
+                actor=request.user,
+                obj=obj,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Thank you. A moderator will look at your report."))
             return redirect(_next_url(request, url_of(obj) or reverse("core:home")))
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "moderation/report.html", {"form": form, "object": obj, "object_url": url_of(obj)}, status=status)
+    return render(
+        request,
+        "moderation/report.html",
+        {"form": form, "object": obj, "object_url": url_of(obj)},
+        status=status,
+    )
 
 
 @login_required

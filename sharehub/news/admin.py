@@ -13,13 +13,29 @@ class TagAdmin(admin.ModelAdmin):
 class ArticleAdmin(admin.ModelAdmin):
     """For looking things up and fixing typos; the workflow (submit, publish, return) is on the site."""
 
-    list_display = ("title_ko", "kind", "organization", "status", "publish_at", "moderation_status", "licence")
+    list_display = (
+        "title_ko",
+        "kind",
+        "organization",
+        "status",
+        "publish_at",
+        "moderation_status",
+        "licence",
+    )
     list_filter = ("kind", "status", "licence", "moderation_status")
     search_fields = ("title_ko", "title_en", "slug")
     raw_id_fields = ("organization", "created_by", "published_by", "moderated_by")
     filter_horizontal = ("tags", "districts")
     # The cover goes through the checked, re-encoding service (core.images), not the admin.
-    readonly_fields = ("status", "publish_at", "published_by", "submitted_at", "announced_at", "moderation_status", "cover_image")
+    readonly_fields = (
+        "status",
+        "publish_at",
+        "published_by",
+        "submitted_at",
+        "announced_at",
+        "moderation_status",
+        "cover_image",
+    )
     exclude = ("listings",)
 
 

@@ -111,7 +111,9 @@ def _item(article: Article, request: HttpRequest, highlights: dict) -> dict:
         "title_en": article.title_en,
         "summary": article.summary or "",
         "organization": (
-            {"slug": article.organization.slug, "name": article.organization.name} if article.organization_id else None
+            {"slug": article.organization.slug, "name": article.organization.name}
+            if article.organization_id
+            else None
         ),
         "tags": [_tag_out(tag) for tag in article.tags.all()],
         "licence": _licence_out(article.licence),
@@ -134,7 +136,11 @@ def list_articles(request: HttpRequest, page: int = page_query()):
         raise ValidationError(filters.errors)
     browse = selectors.public_articles(filters)
     return api_page(
-        request, browse.queryset, page, per_page=PER_PAGE, item=lambda article: _item(article, request, browse.highlights)
+        request,
+        browse.queryset,
+        page,
+        per_page=PER_PAGE,
+        item=lambda article: _item(article, request, browse.highlights),
     )
 
 
@@ -154,10 +160,15 @@ def get_article(request: HttpRequest, slug: str):
         "summary_en": article.summary_en,
         "body_ko": article.body_ko,
         "body_en": article.body_en,
-        "cover_image": request.build_absolute_uri(article.cover_image.url) if article.cover_image else None,
+        "cover_image": request.build_absolute_uri(article.cover_image.url)
+        if article.cover_image
+        else None,
         "cover_alt_ko": article.cover_alt_ko,
         "cover_alt_en": article.cover_alt_en,
-        "listings": [{"slug": listing.organization.slug, "name": listing.organization.name} for listing in article.listings.all()],
+        "listings": [
+            {"slug": listing.organization.slug, "name": listing.organization.name}
+            for listing in article.listings.all()
+        ],
         "districts": [district.slug for district in article.districts.all()],
         "updated_at": article.updated_at,
     }
@@ -177,7 +188,13 @@ def list_tags(request: HttpRequest):
 )
 def list_feeds(request: HttpRequest):
     absolute = request.build_absolute_uri
-    feeds = [{"title": "all", "rss": absolute(reverse("news:rss")), "atom": absolute(reverse("news:atom"))}]
+    feeds = [
+        {
+            "title": "all",
+            "rss": absolute(reverse("news:rss")),
+            "atom": absolute(reverse("news:atom")),
+        }
+    ]
     for tag in selectors.tags_in_use()[:500]:
         feeds.append(
             {

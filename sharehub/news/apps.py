@@ -24,9 +24,16 @@ class NewsConfig(AppConfig):
         # A moderator hiding or restoring an article saves only its moderation fields: the search
         # app's receiver takes it out of the index, or puts it back, in the same transaction.
         register_searchable(
-            Article, document=article_document, public=Article.objects.public, state_fields=ARTICLE_STATE_FIELDS
+            Article,
+            document=article_document,
+            public=Article.objects.public,
+            state_fields=ARTICLE_STATE_FIELDS,
         )
         register_kind(notices.KIND_REVIEW, _("Stories submitted for review (editors)"))
         register_kind(notices.KIND_DECISION, _("Editors' decisions on my articles"))
-        register_periodic("news.announce_scheduled", tasks.announce_scheduled_articles, every=timedelta(minutes=5))
-        privacy.register("news", export=privacy_data.export_articles, erase=privacy_data.erase_articles)
+        register_periodic(
+            "news.announce_scheduled", tasks.announce_scheduled_articles, every=timedelta(minutes=5)
+        )
+        privacy.register(
+            "news", export=privacy_data.export_articles, erase=privacy_data.erase_articles
+        )

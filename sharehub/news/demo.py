@@ -40,7 +40,19 @@ def load_demo(*, accounts: dict) -> int:
         services.create_page(actor=staff, slug=slug, **fields)
         created += 1
     now = timezone.now()
-    for kind, org_name, licence, tags, days_ago, title_ko, title_en, summary_ko, summary_en, body_ko, body_en in ARTICLES:
+    for (
+        kind,
+        org_name,
+        licence,
+        tags,
+        days_ago,
+        title_ko,
+        title_en,
+        summary_ko,
+        summary_en,
+        body_ko,
+        body_en,
+    ) in ARTICLES:
         if Article.objects.filter(title_ko=title_ko).exists():
             continue
         organization = Organization.objects.filter(name_en=org_name).first() if org_name else None
@@ -52,7 +64,9 @@ def load_demo(*, accounts: dict) -> int:
             organization=organization,
             licence=licence,
             tags=tags,
-            listings=list(Listing.objects.filter(organization=organization)) if organization else [],
+            listings=list(Listing.objects.filter(organization=organization))
+            if organization
+            else [],
             districts=[organization.district] if organization and organization.district_id else [],
             title_ko=title_ko,
             title_en=title_en,
@@ -64,7 +78,9 @@ def load_demo(*, accounts: dict) -> int:
         if author is not staff:
             services.submit_article(actor=author, article=article)
         services.publish_article(actor=staff, article=article)
-        Article.objects.filter(pk=article.pk).update(publish_at=now - timedelta(days=days_ago, hours=3))
+        Article.objects.filter(pk=article.pk).update(
+            publish_at=now - timedelta(days=days_ago, hours=3)
+        )
         created += 1
     if not Article.objects.filter(title_ko=WAITING_TITLE).exists():
         # One story waits for the editors, so the review queue is not empty in the demo.

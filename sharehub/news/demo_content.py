@@ -145,110 +145,225 @@ PAGES = [
 
 # (kind, organization name_en or None, licence, tags, days ago, title_ko, title_en, summary_ko, summary_en, body_ko, body_en)
 ARTICLES = [
-    ("announcement", None, "cc-by-4.0", ["공유허브", "sharehub"], 2,
-     "새 공유허브가 문을 열었습니다", "The new ShareHub is open",
-     "공유 서비스 찾기, 소식, 지정 신청을 한곳에 모은 새 공유허브를 소개합니다.",
-     "Find sharing services, read the news and apply for designation, all in one place.",
-     "<p>2013년 처음 문을 연 공유허브가 새 모습으로 돌아왔습니다. 자치구와 분야별로 공유 서비스를 찾고, 지도에서 가까운 "
-     "공유 공간을 보고, 공유단체 지정을 온라인으로 신청할 수 있습니다.</p><p>소식은 RSS와 Atom 피드로도 받아 볼 수 있습니다.</p>",
-     "<p>ShareHub, first opened in 2013, is back in a new form. Find sharing services by district and field, see "
-     "nearby shared spaces on the map, and apply for designation online.</p><p>The news is also available as RSS and Atom feeds.</p>"),
-    ("policy", None, "cc-by-4.0", ["지정", "designation"], 9,
-     "공유단체·기업 지정 신청을 연중 받습니다", "Designation applications are open all year",
-     "정해진 공모 기간 없이 공유허브에서 언제든 지정을 신청할 수 있습니다.",
-     "Apply for designation on ShareHub at any time, with no fixed call period.",
-     "<p>서울시는 공유단체와 공유기업 지정 신청을 연중 받습니다. 신청서는 공유허브에서 쓰고, 검토 상황도 공유허브에서 "
-     "확인할 수 있습니다. 지정은 3년 동안 유효하며 만료 전에 갱신을 신청할 수 있습니다.</p>",
-     "<p>The city now takes applications for designation all year round. Write the application on ShareHub and follow "
-     "its review there. A designation is valid for three years and can be renewed before it expires.</p>"),
-    ("story", "Open Closet", "cc-by-sa-4.0", ["정장", "청년", "youth"], 5,
-     "면접 정장을 나누는 열린옷장", "Open Closet lends suits for job interviews",
-     "기증받은 정장을 청년 구직자에게 빌려주는 열린옷장의 이야기입니다.",
-     "How Open Closet lends donated suits to young job seekers.",
-     "<p>열린옷장은 직장인들이 기증한 정장을 면접을 앞둔 청년에게 저렴하게 빌려줍니다. 옷마다 기증자의 편지가 함께 "
-     "전해져, 옷과 함께 응원도 나눕니다.</p><blockquote>“옷장에 잠든 정장 한 벌이 누군가에게는 첫 출근의 시작이 됩니다.”</blockquote>",
-     "<p>Open Closet lends suits donated by working people to young job seekers before their interviews, at a small "
-     "fee. Each suit comes with a letter from its donor: the encouragement is shared along with the clothes.</p>"
-     "<blockquote>“A suit asleep in a wardrobe can be someone’s first day at work.”</blockquote>"),
-    ("story", "SoCar", "cc-by-4.0", ["나눔카", "car-sharing"], 12,
-     "동네에서 빌려 타는 나눔카", "Car sharing in the neighbourhood",
-     "집 가까운 주차장에서 필요한 시간만큼 차를 빌려 쓰는 나눔카 이야기입니다.",
-     "Renting a car by the hour from a car park near home.",
-     "<p>나눔카는 서울시와 카셰어링 기업이 함께하는 차량 공유 사업입니다. 공영주차장과 주민센터 주차장에 차량을 두어, "
-     "시민이 가까운 곳에서 필요한 시간만큼 차를 빌려 씁니다. 2016년까지 회원이 약 124만 명에 이르렀습니다.</p>",
-     "<p>Shared cars (Nanum Car) is the city’s car-sharing scheme with car-sharing companies. Cars wait in public car "
-     "parks and at community centres, so residents rent one near home for the hours they need. By 2016 the scheme "
-     "counted about 1.24 million members.</p>"),
-    ("news", None, "cc-by-4.0", ["공공공간", "public-space"], 20,
-     "주민센터 회의실, 저녁과 주말에도 빌릴 수 있어요", "Community rooms open in the evening and at weekends",
-     "공공시설 유휴 공간을 저녁과 주말에도 예약할 수 있습니다.",
-     "Idle public spaces can now be booked in the evening and at weekends too.",
-     "<p>주민센터 회의실과 강당 같은 공공시설의 빈 공간을 평일 저녁(18~21시)과 주말에도 예약할 수 있습니다. "
-     "사물함, 빔프로젝터, 책장을 갖춘 공간도 늘었습니다.</p>",
-     "<p>Meeting rooms and halls of public facilities can be booked on weekday evenings (18:00–21:00) and at weekends. "
-     "More spaces now have lockers, projectors and bookshelves.</p>"),
-    ("story", "Kiple", "cc-by-4.0", ["아이옷", "children"], 30,
-     "작아진 아이 옷, 키플에서 다시 입어요", "Outgrown children’s clothes find new wearers at Kiple",
-     "아이 옷을 나누고 바꿔 입는 키플의 이야기입니다.",
-     "Kiple’s story of sharing and swapping children’s clothes.",
-     "<p>아이들은 금세 자라 옷이 작아집니다. 키플은 작아진 옷을 보내면 적립금을 주고, 그 적립금으로 다른 아이가 입던 "
-     "옷을 받을 수 있게 합니다.</p>",
-     "<p>Children outgrow their clothes fast. Kiple gives credit for outgrown clothes, and the credit buys clothes another "
-     "child has outgrown.</p>"),
-    ("news", "Eunpyeong Sharing Center", "cc-by-4.0", ["공구", "tools"], 40,
-     "은평공유센터에서 공구를 빌려 보세요", "Borrow tools at the Eunpyeong Sharing Center",
-     "전동드릴부터 캠핑용품까지, 자치구 공유센터에서 빌릴 수 있습니다.",
-     "From power drills to camping gear: borrow from your district’s sharing centre.",
-     "<p>은평공유센터는 전동드릴, 사다리, 캠핑용품처럼 가끔 쓰는 물건을 주민에게 빌려줍니다. 회원 가입 후 방문하거나 "
-     "온라인으로 예약하면 됩니다.</p>",
-     "<p>The Eunpyeong Sharing Center lends things people use now and then: power drills, ladders, camping gear. Join, "
-     "then visit or book online.</p>"),
-    ("policy", None, "cc0-1.0", ["통계", "statistics"], 60,
-     "공유 정책 시민 인식 조사 결과", "Citizens’ survey on sharing policies",
-     "시민 97.6%가 공유 정책을 한 가지 이상 알고, 88.8%가 만족했습니다.",
-     "97.6% of citizens knew at least one sharing policy; 88.8% were satisfied.",
-     "<p>시민 1,000명을 대상으로 한 조사에서 97.6%가 서울시 공유 정책을 한 가지 이상 알고 있었고, 만족도는 88.8%였습니다. "
-     "거주자 우선주차장 공유는 2017년 6월 1,936면에서 2018년 12월 6,897면으로 늘었습니다.</p>",
-     "<p>In a survey of 1,000 citizens, 97.6% knew at least one of the city’s sharing policies and 88.8% were satisfied. "
-     "Shared residents’ parking spaces grew from 1,936 (June 2017) to 6,897 (December 2018).</p>"),
-    ("announcement", None, "all-rights-reserved", ["축제", "festival"], 75,
-     "공유 축제에 함께해요", "Join the Sharing Festival",
-     "공유기업과 단체 서른 곳이 참여하는 공유 축제에 시민 여러분을 초대합니다.",
-     "Thirty sharing enterprises and organizations invite you to the Sharing Festival.",
-     "<p>공유기업과 단체가 한자리에 모여 서비스를 소개하고 체험 행사를 엽니다. 물물교환 장터와 공유 토론회도 열립니다.</p>",
-     "<p>Sharing enterprises and organizations gather to present their services and run workshops, with a swap market "
-     "and a forum on sharing.</p>"),
-    ("story", "Modu Company (Modu's Parking)", "cc-by-4.0", ["주차", "parking"], 90,
-     "비어 있는 주차면을 나누는 모두의주차장", "Modu’s Parking shares empty parking spaces",
-     "낮에 비는 거주자 우선주차장을 이웃과 나누는 방법입니다.",
-     "How empty residents’ parking spaces are shared during the day.",
-     "<p>출근한 뒤 낮 동안 비어 있는 거주자 우선주차장을 다른 사람이 쓸 수 있게 연결합니다. 자치구와 함께 주차 공유를 넓혀, "
-     "주차난을 덜고 주차장 주인은 수익을 얻습니다.</p>",
-     "<p>Residents’ parking spaces left empty during working hours are offered to others. Working with the districts, "
-     "parking sharing eases the shortage of spaces and earns their holders an income.</p>"),
+    (
+        "announcement",
+        None,
+        "cc-by-4.0",
+        ["공유허브", "sharehub"],
+        2,
+        "새 공유허브가 문을 열었습니다",
+        "The new ShareHub is open",
+        "공유 서비스 찾기, 소식, 지정 신청을 한곳에 모은 새 공유허브를 소개합니다.",
+        "Find sharing services, read the news and apply for designation, all in one place.",
+        "<p>2013년 처음 문을 연 공유허브가 새 모습으로 돌아왔습니다. 자치구와 분야별로 공유 서비스를 찾고, 지도에서 가까운 "
+        "공유 공간을 보고, 공유단체 지정을 온라인으로 신청할 수 있습니다.</p><p>소식은 RSS와 Atom 피드로도 받아 볼 수 있습니다.</p>",
+        "<p>ShareHub, first opened in 2013, is back in a new form. Find sharing services by district and field, see "
+        "nearby shared spaces on the map, and apply for designation online.</p><p>The news is also available as RSS and Atom feeds.</p>",
+    ),
+    (
+        "policy",
+        None,
+        "cc-by-4.0",
+        ["지정", "designation"],
+        9,
+        "공유단체·기업 지정 신청을 연중 받습니다",
+        "Designation applications are open all year",
+        "정해진 공모 기간 없이 공유허브에서 언제든 지정을 신청할 수 있습니다.",
+        "Apply for designation on ShareHub at any time, with no fixed call period.",
+        "<p>서울시는 공유단체와 공유기업 지정 신청을 연중 받습니다. 신청서는 공유허브에서 쓰고, 검토 상황도 공유허브에서 "
+        "확인할 수 있습니다. 지정은 3년 동안 유효하며 만료 전에 갱신을 신청할 수 있습니다.</p>",
+        "<p>The city now takes applications for designation all year round. Write the application on ShareHub and follow "
+        "its review there. A designation is valid for three years and can be renewed before it expires.</p>",
+    ),
+    (
+        "story",
+        "Open Closet",
+        "cc-by-sa-4.0",
+        ["정장", "청년", "youth"],
+        5,
+        "면접 정장을 나누는 열린옷장",
+        "Open Closet lends suits for job interviews",
+        "기증받은 정장을 청년 구직자에게 빌려주는 열린옷장의 이야기입니다.",
+        "How Open Closet lends donated suits to young job seekers.",
+        "<p>열린옷장은 직장인들이 기증한 정장을 면접을 앞둔 청년에게 저렴하게 빌려줍니다. 옷마다 기증자의 편지가 함께 "
+        "전해져, 옷과 함께 응원도 나눕니다.</p><blockquote>“옷장에 잠든 정장 한 벌이 누군가에게는 첫 출근의 시작이 됩니다.”</blockquote>",
+        "<p>Open Closet lends suits donated by working people to young job seekers before their interviews, at a small "
+        "fee. Each suit comes with a letter from its donor: the encouragement is shared along with the clothes.</p>"
+        "<blockquote>“A suit asleep in a wardrobe can be someone’s first day at work.”</blockquote>",
+    ),
+    (
+        "story",
+        "SoCar",
+        "cc-by-4.0",
+        ["나눔카", "car-sharing"],
+        12,
+        "동네에서 빌려 타는 나눔카",
+        "Car sharing in the neighbourhood",
+        "집 가까운 주차장에서 필요한 시간만큼 차를 빌려 쓰는 나눔카 이야기입니다.",
+        "Renting a car by the hour from a car park near home.",
+        "<p>나눔카는 서울시와 카셰어링 기업이 함께하는 차량 공유 사업입니다. 공영주차장과 주민센터 주차장에 차량을 두어, "
+        "시민이 가까운 곳에서 필요한 시간만큼 차를 빌려 씁니다. 2016년까지 회원이 약 124만 명에 이르렀습니다.</p>",
+        "<p>Shared cars (Nanum Car) is the city’s car-sharing scheme with car-sharing companies. Cars wait in public car "
+        "parks and at community centres, so residents rent one near home for the hours they need. By 2016 the scheme "
+        "counted about 1.24 million members.</p>",
+    ),
+    (
+        "news",
+        None,
+        "cc-by-4.0",
+        ["공공공간", "public-space"],
+        20,
+        "주민센터 회의실, 저녁과 주말에도 빌릴 수 있어요",
+        "Community rooms open in the evening and at weekends",
+        "공공시설 유휴 공간을 저녁과 주말에도 예약할 수 있습니다.",
+        "Idle public spaces can now be booked in the evening and at weekends too.",
+        "<p>주민센터 회의실과 강당 같은 공공시설의 빈 공간을 평일 저녁(18~21시)과 주말에도 예약할 수 있습니다. "
+        "사물함, 빔프로젝터, 책장을 갖춘 공간도 늘었습니다.</p>",
+        "<p>Meeting rooms and halls of public facilities can be booked on weekday evenings (18:00–21:00) and at weekends. "
+        "More spaces now have lockers, projectors and bookshelves.</p>",
+    ),
+    (
+        "story",
+        "Kiple",
+        "cc-by-4.0",
+        ["아이옷", "children"],
+        30,
+        "작아진 아이 옷, 키플에서 다시 입어요",
+        "Outgrown children’s clothes find new wearers at Kiple",
+        "아이 옷을 나누고 바꿔 입는 키플의 이야기입니다.",
+        "Kiple’s story of sharing and swapping children’s clothes.",
+        "<p>아이들은 금세 자라 옷이 작아집니다. 키플은 작아진 옷을 보내면 적립금을 주고, 그 적립금으로 다른 아이가 입던 "
+        "옷을 받을 수 있게 합니다.</p>",
+        "<p>Children outgrow their clothes fast. Kiple gives credit for outgrown clothes, and the credit buys clothes another "
+        "child has outgrown.</p>",
+    ),
+    (
+        "news",
+        "Eunpyeong Sharing Center",
+        "cc-by-4.0",
+        ["공구", "tools"],
+        40,
+        "은평공유센터에서 공구를 빌려 보세요",
+        "Borrow tools at the Eunpyeong Sharing Center",
+        "전동드릴부터 캠핑용품까지, 자치구 공유센터에서 빌릴 수 있습니다.",
+        "From power drills to camping gear: borrow from your district’s sharing centre.",
+        "<p>은평공유센터는 전동드릴, 사다리, 캠핑용품처럼 가끔 쓰는 물건을 주민에게 빌려줍니다. 회원 가입 후 방문하거나 "
+        "온라인으로 예약하면 됩니다.</p>",
+        "<p>The Eunpyeong Sharing Center lends things people use now and then: power drills, ladders, camping gear. Join, "
+        "then visit or book online.</p>",
+    ),
+    (
+        "policy",
+        None,
+        "cc0-1.0",
+        ["통계", "statistics"],
+        60,
+        "공유 정책 시민 인식 조사 결과",
+        "Citizens’ survey on sharing policies",
+        "시민 97.6%가 공유 정책을 한 가지 이상 알고, 88.8%가 만족했습니다.",
+        "97.6% of citizens knew at least one sharing policy; 88.8% were satisfied.",
+        "<p>시민 1,000명을 대상으로 한 조사에서 97.6%가 서울시 공유 정책을 한 가지 이상 알고 있었고, 만족도는 88.8%였습니다. "
+        "거주자 우선주차장 공유는 2017년 6월 1,936면에서 2018년 12월 6,897면으로 늘었습니다.</p>",
+        "<p>In a survey of 1,000 citizens, 97.6% knew at least one of the city’s sharing policies and 88.8% were satisfied. "
+        "Shared residents’ parking spaces grew from 1,936 (June 2017) to 6,897 (December 2018).</p>",
+    ),
+    (
+        "announcement",
+        None,
+        "all-rights-reserved",
+        ["축제", "festival"],
+        75,
+        "공유 축제에 함께해요",
+        "Join the Sharing Festival",
+        "공유기업과 단체 서른 곳이 참여하는 공유 축제에 시민 여러분을 초대합니다.",
+        "Thirty sharing enterprises and organizations invite you to the Sharing Festival.",
+        "<p>공유기업과 단체가 한자리에 모여 서비스를 소개하고 체험 행사를 엽니다. 물물교환 장터와 공유 토론회도 열립니다.</p>",
+        "<p>Sharing enterprises and organizations gather to present their services and run workshops, with a swap market "
+        "and a forum on sharing.</p>",
+    ),
+    (
+        "story",
+        "Modu Company (Modu's Parking)",
+        "cc-by-4.0",
+        ["주차", "parking"],
+        90,
+        "비어 있는 주차면을 나누는 모두의주차장",
+        "Modu’s Parking shares empty parking spaces",
+        "낮에 비는 거주자 우선주차장을 이웃과 나누는 방법입니다.",
+        "How empty residents’ parking spaces are shared during the day.",
+        "<p>출근한 뒤 낮 동안 비어 있는 거주자 우선주차장을 다른 사람이 쓸 수 있게 연결합니다. 자치구와 함께 주차 공유를 넓혀, "
+        "주차난을 덜고 주차장 주인은 수익을 얻습니다.</p>",
+        "<p>Residents’ parking spaces left empty during working hours are offered to others. Working with the districts, "
+        "parking sharing eases the shortage of spaces and earns their holders an income.</p>",
+    ),
 ]
 
 # Korean wording of each milestone (keyed by the CSV's date); figures in Korean.
 MILESTONES_KO = {
-    "2012-07-30": ("공공시설 유휴 공간 온라인 예약 시작: 시와 5개 자치구(은평·서대문·성북·구로·중구)의 216곳, 12월까지 나머지 20개 구 502곳을 더해 718곳 예정. 5~90일 전 예약, 2시간에 1만~6만 원", "216곳"),
-    "2012-09-20": ("박원순 시장이 ‘공유도시 서울’을 선언하고 차량·주차장·공구·아이 옷·빈방·책 등 20개 공유 사업을 시작", "20개 사업"),
-    "2012-11-26": ("서울특별시의회가 「서울특별시 공유 촉진 조례」를 의결(2012년 12월 31일 공포)", ""),
-    "2013-01-14": ("공공시설 유휴 공간을 서울시 공공서비스예약(yeyak.seoul.go.kr)에서 시 전역 개방. 정치·종교·영리 목적은 제외", "736곳(시 33곳, 자치구 703곳)"),
-    "2013-04-14": ("첫 공유단체·기업 지정: 58곳 신청, 27곳 지정. 12곳에 사업비 2억 원 지원, 공유허브 운영은 크리에이티브 커먼즈 코리아(1억 2천만 원)", "27곳 지정"),
+    "2012-07-30": (
+        "공공시설 유휴 공간 온라인 예약 시작: 시와 5개 자치구(은평·서대문·성북·구로·중구)의 216곳, 12월까지 나머지 20개 구 502곳을 더해 718곳 예정. 5~90일 전 예약, 2시간에 1만~6만 원",
+        "216곳",
+    ),
+    "2012-09-20": (
+        "박원순 시장이 ‘공유도시 서울’을 선언하고 차량·주차장·공구·아이 옷·빈방·책 등 20개 공유 사업을 시작",
+        "20개 사업",
+    ),
+    "2012-11-26": (
+        "서울특별시의회가 「서울특별시 공유 촉진 조례」를 의결(2012년 12월 31일 공포)",
+        "",
+    ),
+    "2013-01-14": (
+        "공공시설 유휴 공간을 서울시 공공서비스예약(yeyak.seoul.go.kr)에서 시 전역 개방. 정치·종교·영리 목적은 제외",
+        "736곳(시 33곳, 자치구 703곳)",
+    ),
+    "2013-04-14": (
+        "첫 공유단체·기업 지정: 58곳 신청, 27곳 지정. 12곳에 사업비 2억 원 지원, 공유허브 운영은 크리에이티브 커먼즈 코리아(1억 2천만 원)",
+        "27곳 지정",
+    ),
     "2013-06": ("공유허브 온라인 플랫폼(sharehub.kr) 개설", ""),
-    "2013-08-08": ("2차 지정: 43곳 신청, 8곳 지정. 5개 사업에 1억 1백만 원 지원(용산구·송파구 주차 공유 포함)", "8곳 지정"),
-    "2014-04-06": ("주말·평일 저녁(18~21시) 개방 공공시설 250곳으로 세 배 확대. 유휴 공간 약 779곳, 75곳에 사물함·빔프로젝터·책장 설치", "779곳"),
+    "2013-08-08": (
+        "2차 지정: 43곳 신청, 8곳 지정. 5개 사업에 1억 1백만 원 지원(용산구·송파구 주차 공유 포함)",
+        "8곳 지정",
+    ),
+    "2014-04-06": (
+        "주말·평일 저녁(18~21시) 개방 공공시설 250곳으로 세 배 확대. 유휴 공간 약 779곳, 75곳에 사물함·빔프로젝터·책장 설치",
+        "779곳",
+    ),
     "2014-10": ("공유도시 서울, 제5회 메트로폴리스 어워드 특별상 수상", ""),
-    "2015-01-26": ("2년간 공유단체·기업 50곳 지정. 공유허브 운영 7천만 원, 사업비 최대 2천만 원 지원", "50곳 지정"),
-    "2015-04-20": ("‘공유서울 2기’ 발표: 지금까지 57곳 지정, 1기 경제 효과 약 4,840억 원. 2018년까지 공유기업 300곳 목표, 공공시설 약 1,000곳 개방(3,170억 원 절감)", "57곳 지정"),
+    "2015-01-26": (
+        "2년간 공유단체·기업 50곳 지정. 공유허브 운영 7천만 원, 사업비 최대 2천만 원 지원",
+        "50곳 지정",
+    ),
+    "2015-04-20": (
+        "‘공유서울 2기’ 발표: 지금까지 57곳 지정, 1기 경제 효과 약 4,840억 원. 2018년까지 공유기업 300곳 목표, 공공시설 약 1,000곳 개방(3,170억 원 절감)",
+        "57곳 지정",
+    ),
     "2015-12-31": ("2013~2015년 공유단체·기업 64곳 지정", "64곳 지정"),
-    "2016-02": ("장난감 공유, 돌봄 연결, 셰어하우스 등 8개 기업 새로 지정. 9개 단체에 약 1억 3천만 원 지원", "8곳 지정"),
-    "2016": ("공유서울 서비스 시민 참여 약 155만 명(2014년 32만 명). 2013년 이후 나눔카 회원 약 124만 명", "155만 명 참여"),
-    "2016-11-06": ("동대문디자인플라자(DDP)에서 공유서울 페스티벌 2016 개최, 공유기업·단체 20곳 이상 참여", ""),
+    "2016-02": (
+        "장난감 공유, 돌봄 연결, 셰어하우스 등 8개 기업 새로 지정. 9개 단체에 약 1억 3천만 원 지원",
+        "8곳 지정",
+    ),
+    "2016": (
+        "공유서울 서비스 시민 참여 약 155만 명(2014년 32만 명). 2013년 이후 나눔카 회원 약 124만 명",
+        "155만 명 참여",
+    ),
+    "2016-11-06": (
+        "동대문디자인플라자(DDP)에서 공유서울 페스티벌 2016 개최, 공유기업·단체 20곳 이상 참여",
+        "",
+    ),
     "2017-09-14": ("서울시 세미나: 5년간 공유기업 80곳 이상 지정", "80곳 이상 지정"),
-    "2018-05-16": ("5개 기업 새로 지정, 2013년 이후 누적 102곳. 107개 사업에 15억 3,600만 원, 25개 자치구 78개 사업에 2억 8,500만 원 지원", "누적 102곳"),
+    "2018-05-16": (
+        "5개 기업 새로 지정, 2013년 이후 누적 102곳. 107개 사업에 15억 3,600만 원, 25개 자치구 78개 사업에 2억 8,500만 원 지원",
+        "누적 102곳",
+    ),
     "2018-09-07": ("마포문화비축기지에서 2018 공유서울 페스티벌(9월 7~9일), 30여 개 기업 참여", ""),
-    "2019-01": ("2018년 시민 1,000명 조사: 97.6%가 공유 정책을 하나 이상 알고 만족도 88.8%. 거주자 우선주차장 공유 1,936면(2017년 6월)에서 6,897면(2018년 12월)으로", "만족도 88.8%"),
+    "2019-01": (
+        "2018년 시민 1,000명 조사: 97.6%가 공유 정책을 하나 이상 알고 만족도 88.8%. 거주자 우선주차장 공유 1,936면(2017년 6월)에서 6,897면(2018년 12월)으로",
+        "만족도 88.8%",
+    ),
     "2019-06-02": ("서울광장에서 2019 공유의 날과 공유 포럼(자치구 사례, 공유기업 발표) 개최", ""),
-    "2021-09-14": ("공유허브에서 지정 공모: 2013년~2021년 상반기 195곳 지정, 146개 기업에 27억 3,800만 원 지원. 지정 유효기간 3년", "195곳 지정"),
+    "2021-09-14": (
+        "공유허브에서 지정 공모: 2013년~2021년 상반기 195곳 지정, 146개 기업에 27억 3,800만 원 지원. 지정 유효기간 3년",
+        "195곳 지정",
+    ),
 }

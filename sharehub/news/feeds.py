@@ -131,7 +131,10 @@ class TagFeed(ArticlesFeed):
         return obj.get_absolute_url()
 
     def feed_url(self, obj: Tag) -> str:
-        return reverse("news:tag_atom" if self.feed_type is LicensedAtom else "news:tag_rss", kwargs={"slug": obj.slug})
+        return reverse(
+            "news:tag_atom" if self.feed_type is LicensedAtom else "news:tag_rss",
+            kwargs={"slug": obj.slug},
+        )
 
     def items(self, obj: Tag) -> list[Article]:
         return selectors.feed_articles(tag=obj)
@@ -144,16 +147,23 @@ class AtomTagFeed(TagFeed):
 
 class OrganizationFeed(ArticlesFeed):
     def get_object(self, request, slug: str | None = None) -> Organization:
-        return get_object_or_404(Organization.objects.filter(moderation_status="published"), slug=slug)
+        return get_object_or_404(
+            Organization.objects.filter(moderation_status="published"), slug=slug
+        )
 
     def title(self, obj: Organization) -> str:
-        return _("%(hub)s news about %(organization)s") % {"hub": hub_name(), "organization": obj.name}
+        return _("%(hub)s news about %(organization)s") % {
+            "hub": hub_name(),
+            "organization": obj.name,
+        }
 
     def link(self, obj: Organization) -> str:
         return reverse("news:list") + f"?organization={obj.slug}"
 
     def feed_url(self, obj: Organization) -> str:
-        name = "news:organization_atom" if self.feed_type is LicensedAtom else "news:organization_rss"
+        name = (
+            "news:organization_atom" if self.feed_type is LicensedAtom else "news:organization_rss"
+        )
         return reverse(name, kwargs={"slug": obj.slug})
 
     def items(self, obj: Organization) -> list[Article]:

@@ -18,8 +18,12 @@ from .selectors import Q_MAX_LENGTH, tags_in_use, writable_organizations
 from .services import COVER_MAX_BYTES, COVER_MAX_SIDE
 
 _BODY_HELP = lazy(
-    lambda: gettext("HTML is allowed with these tags only: %(tags)s. Anything else, scripts included, is removed.")
-    % {"tags": ", ".join(sorted(ALLOWED_TAGS))},
+    lambda: (
+        gettext(
+            "HTML is allowed with these tags only: %(tags)s. Anything else, scripts included, is removed."
+        )
+        % {"tags": ", ".join(sorted(ALLOWED_TAGS))}
+    ),
     str,
 )()
 
@@ -29,33 +33,73 @@ class ArticleForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=None, required=False)
     title_ko = forms.CharField(label=_("Title (Korean)"), max_length=TITLE_MAX)
     title_en = forms.CharField(label=_("Title (English)"), max_length=TITLE_MAX, required=False)
-    summary_ko = forms.CharField(label=_("Summary (Korean)"), max_length=SUMMARY_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    summary_en = forms.CharField(label=_("Summary (English)"), max_length=SUMMARY_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    body_ko = forms.CharField(label=_("Text (Korean)"), max_length=BODY_MAX, required=False, widget=forms.Textarea(attrs={"rows": 14}), help_text=_BODY_HELP)
-    body_en = forms.CharField(label=_("Text (English)"), max_length=BODY_MAX, required=False, widget=forms.Textarea(attrs={"rows": 14}), help_text=_BODY_HELP)
+    summary_ko = forms.CharField(
+        label=_("Summary (Korean)"),
+        max_length=SUMMARY_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    summary_en = forms.CharField(
+        label=_("Summary (English)"),
+        max_length=SUMMARY_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    body_ko = forms.CharField(
+        label=_("Text (Korean)"),
+        max_length=BODY_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_BODY_HELP,
+    )
+    body_en = forms.CharField(
+        label=_("Text (English)"),
+        max_length=BODY_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_BODY_HELP,
+    )
     cover_image = forms.FileField(
         label=_("Cover image"),
         required=False,
         help_text=lazy(
-            lambda: gettext("PNG, JPEG or WebP, at most %(size)d MB. It is stored at most %(side)d pixels wide.")
-            % {"size": COVER_MAX_BYTES // (1024 * 1024), "side": COVER_MAX_SIDE},
+            lambda: (
+                gettext(
+                    "PNG, JPEG or WebP, at most %(size)d MB. It is stored at most %(side)d pixels wide."
+                )
+                % {"size": COVER_MAX_BYTES // (1024 * 1024), "side": COVER_MAX_SIDE}
+            ),
             str,
         )(),
         widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
     )
     remove_cover = forms.BooleanField(label=_("Remove the cover image"), required=False)
     cover_alt_ko = forms.CharField(
-        label=_("Text alternative of the cover (Korean)"), max_length=200, required=False,
-        help_text=_("Required with a cover image: what the picture shows, for people who cannot see it."),
+        label=_("Text alternative of the cover (Korean)"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Required with a cover image: what the picture shows, for people who cannot see it."
+        ),
     )
-    cover_alt_en = forms.CharField(label=_("Text alternative of the cover (English)"), max_length=200, required=False)
+    cover_alt_en = forms.CharField(
+        label=_("Text alternative of the cover (English)"), max_length=200, required=False
+    )
     licence = forms.ChoiceField(label=_("Licence"), choices=Licence.choices, initial=Licence.CC_BY)
-    tags = forms.CharField(label=_("Tags"), required=False, max_length=400, help_text=_("Separate tags with commas."))
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=400, help_text=_("Separate tags with commas.")
+    )
     listings = forms.ModelMultipleChoiceField(
-        label=_("Linked listings"), queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+        label=_("Linked listings"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     districts = forms.ModelMultipleChoiceField(
-        label=_("Districts"), queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+        label=_("Districts"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
     def __init__(self, *args, actor, article: Article | None = None, **kwargs):
@@ -64,7 +108,9 @@ class ArticleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = writable_organizations(actor)
         self.fields["organization"].empty_label = _("— The city —")
-        self.fields["listings"].queryset = Listing.objects.select_related("organization").order_by("organization__name_ko")
+        self.fields["listings"].queryset = Listing.objects.select_related("organization").order_by(
+            "organization__name_ko"
+        )
         self.fields["listings"].label_from_instance = lambda listing: listing.organization.name
         self.fields["districts"].queryset = district_list()
         if article is None or not article.cover_image:
@@ -114,14 +160,25 @@ class PublishForm(forms.Form):
 
 class ReturnForm(forms.Form):
     note = forms.CharField(
-        label=_("What should the authors change?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("What should the authors change?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
 class PageForm(forms.ModelForm):
     class Meta:
         model = Page
-        fields = ["title_ko", "title_en", "summary_ko", "summary_en", "body_ko", "body_en", "order", "show_timeline"]
+        fields = [
+            "title_ko",
+            "title_en",
+            "summary_ko",
+            "summary_en",
+            "body_ko",
+            "body_en",
+            "order",
+            "show_timeline",
+        ]
         labels = {
             "title_ko": _("Title (Korean)"),
             "title_en": _("Title (English)"),
@@ -131,18 +188,27 @@ class PageForm(forms.ModelForm):
             "body_en": _("Text (English)"),
         }
         help_texts = {"body_ko": _BODY_HELP, "body_en": _BODY_HELP}
-        widgets = {"body_ko": forms.Textarea(attrs={"rows": 16}), "body_en": forms.Textarea(attrs={"rows": 16})}
+        widgets = {
+            "body_ko": forms.Textarea(attrs={"rows": 16}),
+            "body_en": forms.Textarea(attrs={"rows": 16}),
+        }
 
 
 class ArticleFilterForm(forms.Form):
     """Only renders the filters (the selectors read the raw query, so links stay shareable)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=Q_MAX_LENGTH)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + list(ArticleKind.choices))
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *list(ArticleKind.choices)]
+    )
     tag = forms.ChoiceField(label=_("Tag"), required=False)
 
     def __init__(self, *args, errors: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.input_type = "search"  # one type attribute (attrs["type"] would add a second)
-        self.fields["tag"].choices = [("", _("All tags"))] + [(t.slug, t.name) for t in tags_in_use()]
+        self.fields[
+            "q"
+        ].widget.input_type = "search"  # one type attribute (attrs["type"] would add a second)
+        self.fields["tag"].choices = [("", _("All tags"))] + [
+            (t.slug, t.name) for t in tags_in_use()
+        ]
         self.filter_errors = errors or {}

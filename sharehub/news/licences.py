@@ -24,11 +24,18 @@ class LicenceInfo:
 
 
 LICENCES = {
-    Licence.CC_BY: LicenceInfo(Licence.CC_BY, "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/", ("cc", "by")),
-    Licence.CC_BY_SA: LicenceInfo(
-        Licence.CC_BY_SA, "CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/", ("cc", "by", "sa")
+    Licence.CC_BY: LicenceInfo(
+        Licence.CC_BY, "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/", ("cc", "by")
     ),
-    Licence.CC0: LicenceInfo(Licence.CC0, "CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/", ("cc", "zero")),
+    Licence.CC_BY_SA: LicenceInfo(
+        Licence.CC_BY_SA,
+        "CC BY-SA 4.0",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+        ("cc", "by", "sa"),
+    ),
+    Licence.CC0: LicenceInfo(
+        Licence.CC0, "CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/", ("cc", "zero")
+    ),
     Licence.ALL_RIGHTS_RESERVED: LicenceInfo(Licence.ALL_RIGHTS_RESERVED, "©", "", ()),
 }
 

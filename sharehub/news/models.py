@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.core.sanitize import clean_html
-from sharehub.moderation.models import ModerationStatus, Moderated
+from sharehub.moderation.models import Moderated, ModerationStatus
 
 from .licences import Licence
 
@@ -80,7 +80,9 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(SanitizedBody, Moderated):
-    kind = models.CharField(_("kind"), max_length=20, choices=ArticleKind.choices, default=ArticleKind.NEWS)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ArticleKind.choices, default=ArticleKind.NEWS
+    )
     slug = models.SlugField(_("address name"), max_length=90, unique=True, allow_unicode=True)
     title = models.CharField(_("title"), max_length=TITLE_MAX)  # title_ko (required) / title_en
     summary = models.CharField(_("summary"), max_length=SUMMARY_MAX, blank=True)  # _ko / _en
@@ -96,7 +98,12 @@ class Article(SanitizedBody, Moderated):
         related_name="articles",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
     )
     cover_image = models.ImageField(_("cover image"), upload_to="news/covers/", blank=True)
     cover_alt = models.CharField(
@@ -109,21 +116,42 @@ class Article(SanitizedBody, Moderated):
     listings = models.ManyToManyField(
         "directory.Listing", verbose_name=_("linked listings"), blank=True, related_name="articles"
     )
-    districts = models.ManyToManyField("places.District", verbose_name=_("districts"), blank=True, related_name="articles")
-    licence = models.CharField(_("licence"), max_length=24, choices=Licence.choices, default=Licence.CC_BY)
+    districts = models.ManyToManyField(
+        "places.District", verbose_name=_("districts"), blank=True, related_name="articles"
+    )
+    licence = models.CharField(
+        _("licence"), max_length=24, choices=Licence.choices, default=Licence.CC_BY
+    )
     status = models.CharField(
-        _("status"), max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT, db_index=True
+        _("status"),
+        max_length=12,
+        choices=ArticleStatus.choices,
+        default=ArticleStatus.DRAFT,
+        db_index=True,
     )
     publish_at = models.DateTimeField(
-        _("publication date"), null=True, blank=True, help_text=_("A date in the future schedules the publication.")
+        _("publication date"),
+        null=True,
+        blank=True,
+        help_text=_("A date in the future schedules the publication."),
     )
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    review_note = models.TextField(_("editor's note"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)])
+    review_note = models.TextField(
+        _("editor's note"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     announced_at = models.DateTimeField(
-        _("announced at"), null=True, blank=True, help_text=_("When the author was told the article went live.")
+        _("announced at"),
+        null=True,
+        blank=True,
+        help_text=_("When the author was told the article went live."),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -144,13 +172,26 @@ class Article(SanitizedBody, Moderated):
         ordering = ["-publish_at", "-pk"]
         # The public list: equality on both states, newest first (id breaks ties; SQLite keeps the
         # rowid in every index, PostgreSQL needs it named).
-        indexes = [models.Index(fields=["status", "moderation_status", "publish_at", "id"], name="news_article_public")]
+        indexes = [
+            models.Index(
+                fields=["status", "moderation_status", "publish_at", "id"],
+                name="news_article_public",
+            )
+        ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=ArticleKind.values), name="news_article_kind_valid"),
-            models.CheckConstraint(condition=models.Q(status__in=ArticleStatus.values), name="news_article_status_valid"),
-            models.CheckConstraint(condition=models.Q(licence__in=Licence.values), name="news_article_licence_valid"),
             models.CheckConstraint(
-                condition=~models.Q(status=ArticleStatus.PUBLISHED) | models.Q(publish_at__isnull=False),
+                condition=models.Q(kind__in=ArticleKind.values), name="news_article_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ArticleStatus.values),
+                name="news_article_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(licence__in=Licence.values), name="news_article_licence_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=ArticleStatus.PUBLISHED)
+                | models.Q(publish_at__isnull=False),
                 name="news_article_published_has_date",
             ),
             models.CheckConstraint(
@@ -179,7 +220,11 @@ class Article(SanitizedBody, Moderated):
 
     @property
     def is_scheduled(self) -> bool:
-        return self.status == ArticleStatus.PUBLISHED and self.publish_at is not None and self.publish_at > timezone.now()
+        return (
+            self.status == ArticleStatus.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
 
 
 class Page(SanitizedBody):
@@ -188,14 +233,23 @@ class Page(SanitizedBody):
     slug = models.SlugField(_("address name"), max_length=60, unique=True)
     title = models.CharField(_("title"), max_length=TITLE_MAX)  # _ko (required) / _en
     summary = models.CharField(_("summary"), max_length=SUMMARY_MAX, blank=True)  # _ko / _en
-    body = models.TextField(_("text"), max_length=BODY_MAX, blank=True, validators=[MaxLengthValidator(BODY_MAX)])
+    body = models.TextField(
+        _("text"), max_length=BODY_MAX, blank=True, validators=[MaxLengthValidator(BODY_MAX)]
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     show_timeline = models.BooleanField(
-        _("show the timeline"), default=False, help_text=_("Show the milestones of the sharing city below the text.")
+        _("show the timeline"),
+        default=False,
+        help_text=_("Show the milestones of the sharing city below the text."),
     )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -220,7 +274,9 @@ class Milestone(models.Model):
     """A dated step of the sharing city (data/sharing-city-milestones.csv)."""
 
     date = models.DateField(_("date"))
-    precision = models.CharField(_("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    precision = models.CharField(
+        _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     event = models.CharField(_("what happened"), max_length=500)  # _ko / _en
     figure = models.CharField(_("headline figure"), max_length=120, blank=True)  # _ko / _en
     source = models.CharField(_("sources"), max_length=1000, blank=True)
@@ -230,8 +286,13 @@ class Milestone(models.Model):
         verbose_name_plural = _("milestones")
         ordering = ["date", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["date", "precision", "event_en"], name="news_milestone_unique"),
-            models.CheckConstraint(condition=models.Q(precision__in=DatePrecision.values), name="news_milestone_precision_valid"),
+            models.UniqueConstraint(
+                fields=["date", "precision", "event_en"], name="news_milestone_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(precision__in=DatePrecision.values),
+                name="news_milestone_precision_valid",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,13 +13,29 @@ from sharehub.notifications.services import notify
 KIND_REVIEW = "news.review"
 KIND_DECISION = "news.decision"
 
-SUBMITTED = (_("Story to review: %(title)s"), _("%(organization)s submitted “%(title)s” for review."))
+SUBMITTED = (
+    _("Story to review: %(title)s"),
+    _("%(organization)s submitted “%(title)s” for review."),
+)
 PUBLISHED = (_("Published: %(title)s"), _("Your article “%(title)s” has been published."))
-SCHEDULED = (_("Scheduled: %(title)s"), _("Your article “%(title)s” will be published on %(date)s."))
-RETURNED = (_("Changes requested: %(title)s"), _("An editor sent “%(title)s” back to you. Note: %(note)s"))
+SCHEDULED = (
+    _("Scheduled: %(title)s"),
+    _("Your article “%(title)s” will be published on %(date)s."),
+)
+RETURNED = (
+    _("Changes requested: %(title)s"),
+    _("An editor sent “%(title)s” back to you. Note: %(note)s"),
+)
 
 
-def tell(user, *, kind: str, message: tuple[Promise, Promise], article_id: int, params: dict | None = None) -> None:
+def tell(
+    user,
+    *,
+    kind: str,
+    message: tuple[Promise, Promise],
+    article_id: int,
+    params: dict | None = None,
+) -> None:
     """Notify one person in their language; re-reads the article (this runs after commit)."""
     from .models import Article
 
@@ -35,7 +51,9 @@ def tell(user, *, kind: str, message: tuple[Promise, Promise], article_id: int, 
         if article.publish_at is not None and "date" not in values:
             from django.utils import formats, timezone
 
-            values["date"] = formats.date_format(timezone.localtime(article.publish_at), "DATETIME_FORMAT")
+            values["date"] = formats.date_format(
+                timezone.localtime(article.publish_at), "DATETIME_FORMAT"
+            )
         url = article.get_absolute_url()
     notify(user=user, kind=kind, title=message[0], body=message[1], url=url, params=values)
 

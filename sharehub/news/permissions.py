@@ -25,7 +25,9 @@ def can_write_for(user: Any, organization: Organization | None) -> bool:
     """May start an article for this organization (None: an article of the city itself)."""
     if is_editor(user):
         return True
-    return organization is not None and _signed_in(user) and can_edit_organization(user, organization)
+    return (
+        organization is not None and _signed_in(user) and can_edit_organization(user, organization)
+    )
 
 
 def can_write(user: Any) -> bool:

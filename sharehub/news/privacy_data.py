@@ -18,7 +18,9 @@ def export_articles(user: Any) -> list[dict]:
             "created_at": article.created_at.isoformat(),
             "publish_at": article.publish_at.isoformat() if article.publish_at else None,
         }
-        for article in Article.objects.filter(created_by=user).select_related("organization").order_by("pk")
+        for article in Article.objects.filter(created_by=user)
+        .select_related("organization")
+        .order_by("pk")
     ]
 
 

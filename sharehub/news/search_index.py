@@ -37,7 +37,9 @@ def article_document(article: Article) -> Any:
             keywords += [tag.name_ko, tag.name_en or ""]
     if article.organization_id:
         keywords += [article.organization.name_ko, article.organization.name_en or ""]
-    return SearchDocument(title=title, body=body, keywords=" ".join(part for part in keywords if part))
+    return SearchDocument(
+        title=title, body=body, keywords=" ".join(part for part in keywords if part)
+    )
 
 
 def reindex_article(article: Article) -> None:

@@ -7,7 +7,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -40,7 +50,9 @@ def parse_filters(params: Mapping[str, Any]) -> ArticleFilters:
     filters = ArticleFilters()
     q = str(params.get("q") or "").strip()
     if len(q) > Q_MAX_LENGTH:
-        filters.error("q", _("Ensure this value has at most %(max)s characters.") % {"max": Q_MAX_LENGTH})
+        filters.error(
+            "q", _("Ensure this value has at most %(max)s characters.") % {"max": Q_MAX_LENGTH}
+        )
         q = q[:Q_MAX_LENGTH]
     filters.q = q
     if kind := str(params.get("kind") or "").strip():
@@ -103,7 +115,10 @@ def public_articles(filters: ArticleFilters | None = None) -> Browse:
         hits = _search_hits(filters.q)
         ids = [hit.object_id for hit in hits]
         highlights = {hit.object_id: hit for hit in hits}
-        ranking = Case(*[When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ids)], output_field=IntegerField())
+        ranking = Case(
+            *[When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ids)],
+            output_field=IntegerField(),
+        )
         queryset = queryset.filter(pk__in=ids).order_by(ranking, "pk") if ids else queryset.none()
     else:
         queryset = queryset.order_by("-publish_at", "-pk")
@@ -116,7 +131,9 @@ def latest_articles(*, limit: int) -> list[Article]:
     return list(_list_related(Article.objects.public().order_by("-publish_at", "-pk"))[:limit])
 
 
-def feed_articles(*, tag: Tag | None = None, organization: Organization | None = None, limit: int = 30) -> list[Article]:
+def feed_articles(
+    *, tag: Tag | None = None, organization: Organization | None = None, limit: int = 30
+) -> list[Article]:
     queryset = Article.objects.public()
     if tag is not None:
         queryset = queryset.filter(tags=tag)
@@ -153,7 +170,9 @@ def related_articles(article: Article, *, limit: int = 3) -> list[Article]:
     """The newest public articles sharing a tag or the organization (walks the date index from
     the newest and stops at `limit`, whatever the table's size)."""
     tag_ids = [tag.pk for tag in article.tags.all()]
-    shares_tag = Exists(Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag_id__in=tag_ids))
+    shares_tag = Exists(
+        Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag_id__in=tag_ids)
+    )
     condition = Q(shares_tag) if tag_ids else Q(pk__in=[])
     if article.organization_id:
         condition |= Q(organization_id=article.organization_id)
@@ -164,10 +183,14 @@ def related_articles(article: Article, *, limit: int = 3) -> list[Article]:
 def desk_articles(actor: Any) -> dict[str, QuerySet[Article]]:
     """The writing desk: editors see the review queue and every unpublished article; members
     the articles of the organizations they may edit (and their own)."""
-    base = Article.objects.select_related("organization", "created_by").order_by("-updated_at", "-pk")
+    base = Article.objects.select_related("organization", "created_by").order_by(
+        "-updated_at", "-pk"
+    )
     if not is_editor(actor):
         org_ids = list(
-            actor.memberships.filter(role__in=("owner", "editor")).values_list("organization_id", flat=True)
+            actor.memberships.filter(role__in=("owner", "editor")).values_list(
+                "organization_id", flat=True
+            )
         )
         base = base.filter(Q(organization_id__in=org_ids) | Q(created_by=actor))
     return {
@@ -202,13 +225,17 @@ def milestones() -> QuerySet[Milestone]:
 
 def tags_in_use() -> QuerySet[Tag]:
     """Tags with at least one public article: one EXISTS per tag, which stops at its first hit."""
-    public = Article.tags.through.objects.filter(tag_id=OuterRef("pk"), article__in=Article.objects.public())
+    public = Article.tags.through.objects.filter(
+        tag_id=OuterRef("pk"), article__in=Article.objects.public()
+    )
     return Tag.objects.filter(Exists(public)).order_by("slug")
 
 
 def organizations_with_articles() -> QuerySet[Organization]:
     public = Article.objects.public().filter(organization_id=OuterRef("pk"))
-    return Organization.objects.filter(Exists(public), moderation_status="published").order_by("slug")
+    return Organization.objects.filter(Exists(public), moderation_status="published").order_by(
+        "slug"
+    )
 
 
 def filter_labels(filters: ArticleFilters) -> list[str]:

@@ -33,7 +33,14 @@ from sharehub.organizations.models import Organization
 from . import notices
 from .licences import Licence
 from .models import Article, ArticleKind, ArticleStatus, DatePrecision, Milestone, Page, Tag
-from .permissions import can_edit_article, can_edit_pages, can_publish, can_submit_article, can_write_for, is_editor
+from .permissions import (
+    can_edit_article,
+    can_edit_pages,
+    can_publish,
+    can_submit_article,
+    can_write_for,
+    is_editor,
+)
 from .search_index import reindex_article
 
 ARTICLE_FIELDS = (
@@ -49,7 +56,16 @@ ARTICLE_FIELDS = (
     "licence",
     "organization",
 )
-PAGE_FIELDS = ("title_ko", "title_en", "summary_ko", "summary_en", "body_ko", "body_en", "order", "show_timeline")
+PAGE_FIELDS = (
+    "title_ko",
+    "title_en",
+    "summary_ko",
+    "summary_en",
+    "body_ko",
+    "body_en",
+    "order",
+    "show_timeline",
+)
 HTML_FIELDS = {"body_ko", "body_en"}
 COVER_MAX_BYTES = 5 * 1024 * 1024
 COVER_MAX_SIDE = 1600
@@ -84,7 +100,11 @@ def _merge(errors: dict[str, list], error: ValidationError) -> None:
 
 
 def _unique_slug(article: Article) -> str:
-    base = slugify(article.title_en or "") or slugify(article.title_ko or "", allow_unicode=True) or "article"
+    base = (
+        slugify(article.title_en or "")
+        or slugify(article.title_ko or "", allow_unicode=True)
+        or "article"
+    )
     base = base[:SLUG_MAX].strip("-") or "article"
     slug, number = base, 1
     while Article.objects.filter(slug=slug).exclude(pk=article.pk).exists():
@@ -122,20 +142,32 @@ def _tags_from(names: Iterable[str]) -> list[Tag]:
 def _check_authorship(actor: Any, *, kind: str, organization: Organization | None) -> None:
     """Organization members write stories of their own organization; editors write anything."""
     if not can_write_for(actor, organization):
-        raise PermissionDenied(_("Only the organization's members or the city's editors may write this."))
+        raise PermissionDenied(
+            _("Only the organization's members or the city's editors may write this.")
+        )
     if not is_editor(actor):
         errors = {}
         if organization is None:
             errors["organization"] = [_("Choose the organization the story is about.")]
         if kind != ArticleKind.STORY:
-            errors["kind"] = [_("Organizations write stories; news, policy updates and announcements are the city's.")]
+            errors["kind"] = [
+                _(
+                    "Organizations write stories; news, policy updates and announcements are the city's."
+                )
+            ]
         if errors:
             raise ValidationError(errors)
 
 
 def _prepare_cover(article: Article, image: Any, errors: dict, *, actor: Any) -> None:
     try:
-        article.cover_image = prepare_image(image, actor=actor, field="cover_image", max_bytes=COVER_MAX_BYTES, max_side=COVER_MAX_SIDE)
+        article.cover_image = prepare_image(
+            image,
+            actor=actor,
+            field="cover_image",
+            max_bytes=COVER_MAX_BYTES,
+            max_side=COVER_MAX_SIDE,
+        )
     except ValidationError as error:
         _merge(errors, error)
 
@@ -147,7 +179,10 @@ def _validate(article: Article, errors: dict) -> None:
             _("Describe the cover image in Korean, for people who cannot see it.")
         )
     try:
-        article.full_clean(exclude=exclude + ["slug", "title", "summary", "body", "cover_alt"], validate_constraints=False)
+        article.full_clean(
+            exclude=[*exclude, "slug", "title", "summary", "body", "cover_alt"],
+            validate_constraints=False,
+        )
     except ValidationError as error:
         _merge(errors, error)
     if errors:
@@ -200,17 +235,48 @@ def create_article(
     """A draft by an editor (any kind) or by an organization's member (a story of theirs)."""
     with _files_removed_on_error() as written, transaction.atomic():
         return _create_article(
-            actor=actor, kind=kind, title_ko=title_ko, organization=organization, tags=tags, listings=listings,
-            districts=districts, cover_image=cover_image, licence=licence, written=written, fields=fields,
+            actor=actor,
+            kind=kind,
+            title_ko=title_ko,
+            organization=organization,
+            tags=tags,
+            listings=listings,
+            districts=districts,
+            cover_image=cover_image,
+            licence=licence,
+            written=written,
+            fields=fields,
         )
 
 
-def _create_article(*, actor, kind, title_ko, organization, tags, listings, districts, cover_image, licence, written, fields):
+def _create_article(
+    *,
+    actor,
+    kind,
+    title_ko,
+    organization,
+    tags,
+    listings,
+    districts,
+    cover_image,
+    licence,
+    written,
+    fields,
+):
     _require_signed_in(actor)
     _check_fields(fields, ARTICLE_FIELDS)
     _check_authorship(actor, kind=kind, organization=organization)
     article = Article(created_by=actor, status=ArticleStatus.DRAFT)
-    _apply(article, {"kind": kind, "title_ko": title_ko, "organization": organization, "licence": licence, **fields})
+    _apply(
+        article,
+        {
+            "kind": kind,
+            "title_ko": title_ko,
+            "organization": organization,
+            "licence": licence,
+            **fields,
+        },
+    )
     errors: dict[str, list] = {}
     if cover_image is not None:
         _prepare_cover(article, cover_image, errors, actor=actor)
@@ -236,7 +302,11 @@ def _collect(errors: dict, build, values):
 
 def get_article_for_update(actor: Any, article: Article) -> Article:
     """Lock the article's row; expects a transaction."""
-    return Article.objects.select_for_update(of=("self",)).select_related("organization").get(pk=article.pk)
+    return (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=article.pk)
+    )
 
 
 def update_article(
@@ -253,12 +323,21 @@ def update_article(
     """Only what is passed changes. A member cannot move a story to another organization or kind."""
     with _files_removed_on_error() as written, transaction.atomic():
         return _update_article(
-            actor=actor, article=article, tags=tags, listings=listings, districts=districts,
-            cover_image=cover_image, remove_cover=remove_cover, written=written, changes=changes,
+            actor=actor,
+            article=article,
+            tags=tags,
+            listings=listings,
+            districts=districts,
+            cover_image=cover_image,
+            remove_cover=remove_cover,
+            written=written,
+            changes=changes,
         )
 
 
-def _update_article(*, actor, article, tags, listings, districts, cover_image, remove_cover, written, changes):
+def _update_article(
+    *, actor, article, tags, listings, districts, cover_image, remove_cover, written, changes
+):
     _require_signed_in(actor)
     _check_fields(changes, ARTICLE_FIELDS)
     locked = get_article_for_update(actor, article)
@@ -266,7 +345,9 @@ def _update_article(*, actor, article, tags, listings, districts, cover_image, r
         raise PermissionDenied(_("You may not edit this article."))
     if "kind" in changes or "organization" in changes:
         _check_authorship(
-            actor, kind=changes.get("kind", locked.kind), organization=changes.get("organization", locked.organization)
+            actor,
+            kind=changes.get("kind", locked.kind),
+            organization=changes.get("organization", locked.organization),
         )
     old_name = locked.cover_image.name if locked.cover_image else ""
     _apply(locked, changes)
@@ -279,9 +360,10 @@ def _update_article(*, actor, article, tags, listings, districts, cover_image, r
         locked.cover_image = ""
     tag_objects = _collect(errors, _tags_from, tags) if tags is not None else None
     _validate(locked, errors)
-    if "title_en" in changes or "title_ko" in changes:
-        if locked.status != ArticleStatus.PUBLISHED:  # a published address stays stable for links and feeds
-            locked.slug = _unique_slug(locked)
+    if ("title_en" in changes or "title_ko" in changes) and (
+        locked.status != ArticleStatus.PUBLISHED
+    ):  # a published address stays stable for links and feeds
+        locked.slug = _unique_slug(locked)
     _save_with_file(locked, written, new_file=new_file, old_name=old_name)
     if tag_objects is not None:
         locked.tags.set(tag_objects)
@@ -306,7 +388,7 @@ def _sync(article: Article, locked: Article, fields: Iterable[str]) -> Article:
 
 
 def _authors_of(article: Article) -> list:
-    return [user for user in article.moderation_authors()]
+    return list(article.moderation_authors())
 
 
 @transaction.atomic
@@ -315,7 +397,9 @@ def submit_article(*, actor: Any, article: Article) -> Article:
     locked = _locked_for(actor, article)
     if not can_submit_article(actor, locked):
         if locked.status != ArticleStatus.DRAFT:
-            raise ValidationError(_("Only a draft can be submitted for review."), code="invalid_transition")
+            raise ValidationError(
+                _("Only a draft can be submitted for review."), code="invalid_transition"
+            )
         raise PermissionDenied(_("You may not submit this article."))
     locked.status = ArticleStatus.REVIEW
     locked.submitted_at = timezone.now()
@@ -325,7 +409,9 @@ def submit_article(*, actor: Any, article: Article) -> Article:
 
     def tell_editors() -> None:
         for editor in notices.editors().exclude(pk=actor.pk):
-            notices.tell(editor, kind=notices.KIND_REVIEW, message=notices.SUBMITTED, article_id=article_id)
+            notices.tell(
+                editor, kind=notices.KIND_REVIEW, message=notices.SUBMITTED, article_id=article_id
+            )
 
     transaction.on_commit(tell_editors)
     return _sync(article, locked, ("status", "submitted_at"))
@@ -352,7 +438,16 @@ def publish_article(*, actor: Any, article: Article, publish_at: datetime | None
     locked.published_by = actor
     locked.review_note = ""
     locked.announced_at = None
-    locked.save(update_fields=["status", "publish_at", "published_by", "review_note", "announced_at", "updated_at"])
+    locked.save(
+        update_fields=[
+            "status",
+            "publish_at",
+            "published_by",
+            "review_note",
+            "announced_at",
+            "updated_at",
+        ]
+    )
     reindex_article(locked)
     log_action(
         actor=actor,
@@ -367,11 +462,18 @@ def publish_article(*, actor: Any, article: Article, publish_at: datetime | None
         article_id = locked.pk
         transaction.on_commit(
             lambda: [
-                notices.tell(user, kind=notices.KIND_DECISION, message=notices.SCHEDULED, article_id=article_id)
+                notices.tell(
+                    user,
+                    kind=notices.KIND_DECISION,
+                    message=notices.SCHEDULED,
+                    article_id=article_id,
+                )
                 for user in authors
             ]
         )
-    return _sync(article, locked, ("status", "publish_at", "published_by", "review_note", "announced_at"))
+    return _sync(
+        article, locked, ("status", "publish_at", "published_by", "review_note", "announced_at")
+    )
 
 
 def _announce(article: Article, *, actor: Any | None, now: datetime) -> None:
@@ -382,7 +484,9 @@ def _announce(article: Article, *, actor: Any | None, now: datetime) -> None:
     article_id = article.pk
     transaction.on_commit(
         lambda: [
-            notices.tell(user, kind=notices.KIND_DECISION, message=notices.PUBLISHED, article_id=article_id)
+            notices.tell(
+                user, kind=notices.KIND_DECISION, message=notices.PUBLISHED, article_id=article_id
+            )
             for user in authors
         ]
     )
@@ -395,12 +499,16 @@ def return_article(*, actor: Any, article: Article, note: str) -> Article:
     if not can_publish(actor):
         raise PermissionDenied(_("Only editors review articles."))
     if locked.status != ArticleStatus.REVIEW:
-        raise ValidationError(_("Only an article waiting for review can be sent back."), code="invalid_transition")
+        raise ValidationError(
+            _("Only an article waiting for review can be sent back."), code="invalid_transition"
+        )
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": [_("Tell the authors what to change.")]})
     if len(note) > 2000:
-        raise ValidationError({"note": [_("Keep the note under %(limit)d characters.") % {"limit": 2000}]})
+        raise ValidationError(
+            {"note": [_("Keep the note under %(limit)d characters.") % {"limit": 2000}]}
+        )
     locked.status = ArticleStatus.DRAFT
     locked.review_note = note
     locked.save(update_fields=["status", "review_note", "updated_at"])
@@ -410,7 +518,11 @@ def return_article(*, actor: Any, article: Article, note: str) -> Article:
     transaction.on_commit(
         lambda: [
             notices.tell(
-                user, kind=notices.KIND_DECISION, message=notices.RETURNED, article_id=article_id, params={"note": note}
+                user,
+                kind=notices.KIND_DECISION,
+                message=notices.RETURNED,
+                article_id=article_id,
+                params={"note": note},
             )
             for user in authors
         ]
@@ -439,7 +551,9 @@ def delete_article(*, actor: Any, article: Article) -> None:
     from sharehub.search.services import remove_object
 
     locked = _locked_for(actor, article)
-    if not can_edit_article(actor, locked) or (locked.status == ArticleStatus.PUBLISHED and not is_editor(actor)):
+    if not can_edit_article(actor, locked) or (
+        locked.status == ArticleStatus.PUBLISHED and not is_editor(actor)
+    ):
         raise PermissionDenied(_("You may not delete this article."))
     name = locked.cover_image.name if locked.cover_image else ""
     log_action(actor=actor, action="news.deleted", target=locked, data={"title": locked.title_ko})
@@ -454,14 +568,20 @@ def announce_due_articles(*, now: datetime | None = None) -> int:
     """Tell the authors of scheduled articles that came due. Each article is claimed by a
     conditional update, so two runs at once announce it once. Returns how many were announced."""
     now = now or timezone.now()
-    due = Article.objects.filter(status=ArticleStatus.PUBLISHED, publish_at__lte=now, announced_at__isnull=True)
+    due = Article.objects.filter(
+        status=ArticleStatus.PUBLISHED, publish_at__lte=now, announced_at__isnull=True
+    )
     count = 0
     for article_id in list(due.values_list("pk", flat=True)[:500]):
         with transaction.atomic():
-            claimed = Article.objects.filter(pk=article_id, announced_at__isnull=True).update(announced_at=now)
+            claimed = Article.objects.filter(pk=article_id, announced_at__isnull=True).update(
+                announced_at=now
+            )
             if not claimed:
                 continue
-            article = Article.objects.select_related("created_by", "organization").get(pk=article_id)
+            article = Article.objects.select_related("created_by", "organization").get(
+                pk=article_id
+            )
             reindex_article(article)
             log_action(actor=None, action="news.went_live", target=article)
             _announce(article, actor=None, now=now)
@@ -484,7 +604,9 @@ def update_page(*, actor: Any, page: Page, **changes: Any) -> Page:
     locked.updated_by = actor
     locked.full_clean(exclude=["title", "summary", "body"])
     locked.save()
-    log_action(actor=actor, action="news.page_updated", target=locked, data={"fields": sorted(changes)})
+    log_action(
+        actor=actor, action="news.page_updated", target=locked, data={"fields": sorted(changes)}
+    )
     return locked
 
 
@@ -506,7 +628,7 @@ def create_page(*, actor: Any, slug: str, title_ko: str, **fields: Any) -> Page:
 
 
 def parse_milestone_date(raw: str) -> tuple[date, str]:
-    """"2013-04-14", "2013-06" or "2016" → the first day of the period and its precision."""
+    """ "2013-04-14", "2013-06" or "2016" → the first day of the period and its precision."""
     raw = (raw or "").strip()
     parts = raw.split("-")
     try:
@@ -518,7 +640,9 @@ def parse_milestone_date(raw: str) -> tuple[date, str]:
             return date(int(parts[0]), 1, 1), DatePrecision.YEAR
     except ValueError:
         pass
-    raise ValidationError({"date": [_("“%(value)s” is not a date (YYYY, YYYY-MM or YYYY-MM-DD).") % {"value": raw}]})
+    raise ValidationError(
+        {"date": [_("“%(value)s” is not a date (YYYY, YYYY-MM or YYYY-MM-DD).") % {"value": raw}]}
+    )
 
 
 @transaction.atomic

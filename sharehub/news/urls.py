@@ -10,7 +10,11 @@ urlpatterns = [
     path("tags/<str:slug>/feed/rss/", feeds.TagFeed(), name="tag_rss"),
     path("tags/<str:slug>/feed/atom/", feeds.AtomTagFeed(), name="tag_atom"),
     path("organizations/<str:slug>/feed/rss/", feeds.OrganizationFeed(), name="organization_rss"),
-    path("organizations/<str:slug>/feed/atom/", feeds.AtomOrganizationFeed(), name="organization_atom"),
+    path(
+        "organizations/<str:slug>/feed/atom/",
+        feeds.AtomOrganizationFeed(),
+        name="organization_atom",
+    ),
     path("write/", views.article_create, name="create"),
     path("desk/", views.desk, name="desk"),
     path("articles/<str:slug>/", views.article_detail, name="detail"),

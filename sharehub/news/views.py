@@ -40,8 +40,16 @@ def _feed_links(request: HttpRequest, filters=None) -> list[dict]:
     ]
     if filters is not None and filters.tag:
         links += [
-            {"type": "application/rss+xml", "title": _("This tag (RSS)"), "href": reverse("news:tag_rss", args=[filters.tag])},
-            {"type": "application/atom+xml", "title": _("This tag (Atom)"), "href": reverse("news:tag_atom", args=[filters.tag])},
+            {
+                "type": "application/rss+xml",
+                "title": _("This tag (RSS)"),
+                "href": reverse("news:tag_rss", args=[filters.tag]),
+            },
+            {
+                "type": "application/atom+xml",
+                "title": _("This tag (Atom)"),
+                "href": reverse("news:tag_atom", args=[filters.tag]),
+            },
         ]
     if filters is not None and filters.organization:
         links += [
@@ -91,8 +99,14 @@ def _share_links(request: HttpRequest, article: Article) -> list[dict]:
     return [
         {"name": _("E-mail"), "href": f"mailto:?subject={quote(title)}&body={quote(url)}"},
         {"name": "KakaoStory", "href": f"https://story.kakao.com/share?url={quote(url, safe='')}"},
-        {"name": "Facebook", "href": f"https://www.facebook.com/sharer/sharer.php?u={quote(url, safe='')}"},
-        {"name": "X", "href": f"https://x.com/intent/post?url={quote(url, safe='')}&text={quote(title, safe='')}"},
+        {
+            "name": "Facebook",
+            "href": f"https://www.facebook.com/sharer/sharer.php?u={quote(url, safe='')}",
+        },
+        {
+            "name": "X",
+            "href": f"https://x.com/intent/post?url={quote(url, safe='')}&text={quote(title, safe='')}",
+        },
     ]
 
 
@@ -108,7 +122,10 @@ def _json_ld(request: HttpRequest, article: Article) -> str:
         "dateModified": article.updated_at.isoformat(),
         "url": request.build_absolute_uri(article.get_absolute_url()),
         "publisher": {"@type": "Organization", "name": hub_name()},
-        "author": {"@type": "Organization", "name": str(article.organization) if article.organization_id else hub_name()},
+        "author": {
+            "@type": "Organization",
+            "name": str(article.organization) if article.organization_id else hub_name(),
+        },
         "keywords": [tag.name for tag in article.tags.all()],
     }
     if licence.url:
@@ -158,8 +175,13 @@ def article_create(request: HttpRequest) -> HttpResponse:
     _require_writer(request)
     initial = {}
     if not is_editor(request.user):
-        initial = {"kind": "story", "organization": selectors.writable_organizations(request.user).first()}
-    form = ArticleForm(request.POST or None, request.FILES or None, actor=request.user, initial=initial)
+        initial = {
+            "kind": "story",
+            "organization": selectors.writable_organizations(request.user).first(),
+        }
+    form = ArticleForm(
+        request.POST or None, request.FILES or None, actor=request.user, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         fields.pop("remove_cover", None)
@@ -188,10 +210,14 @@ def _article_for_edit(request: HttpRequest, slug: str) -> Article:
 @ratelimit_writes("news.write", "30/m")
 def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     article = _article_for_edit(request, slug)
-    form = ArticleForm(request.POST or None, request.FILES or None, actor=request.user, article=article)
+    form = ArticleForm(
+        request.POST or None, request.FILES or None, actor=request.user, article=article
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            article = services.update_article(actor=request.user, article=article, **form.service_fields())
+            article = services.update_article(
+                actor=request.user, article=article, **form.service_fields()
+            )
         except ValidationError as error:
             apply_errors(form, error)
         except PermissionDenied:
@@ -217,7 +243,12 @@ def _transition(request: HttpRequest, slug: str, action, success: str, **kwargs)
 @login_required
 @require_POST
 def article_submit(request: HttpRequest, slug: str) -> HttpResponse:
-    return _transition(request, slug, services.submit_article, _("The article has been sent to the editors for review."))
+    return _transition(
+        request,
+        slug,
+        services.submit_article,
+        _("The article has been sent to the editors for review."),
+    )
 
 
 def _require_editor(request: HttpRequest) -> None:
@@ -233,7 +264,12 @@ def article_review(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "news/review.html",
-        {"article": article, "publish_form": PublishForm(), "return_form": ReturnForm(), "licence": licence_info(article.licence)},
+        {
+            "article": article,
+            "publish_form": PublishForm(),
+            "return_form": ReturnForm(),
+            "licence": licence_info(article.licence),
+        },
     )
 
 
@@ -245,7 +281,9 @@ def article_publish(request: HttpRequest, slug: str) -> HttpResponse:
     form = PublishForm(request.POST)
     if form.is_valid():
         try:
-            article = services.publish_article(actor=request.user, article=article, publish_at=form.cleaned_data["publish_at"])
+            article = services.publish_article(
+                actor=request.user, article=article, publish_at=form.cleaned_data["publish_at"]
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -258,7 +296,12 @@ def article_publish(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "news/review.html",
-        {"article": article, "publish_form": form, "return_form": ReturnForm(), "licence": licence_info(article.licence)},
+        {
+            "article": article,
+            "publish_form": form,
+            "return_form": ReturnForm(),
+            "licence": licence_info(article.licence),
+        },
         status=400,
     )
 
@@ -271,7 +314,9 @@ def article_return(request: HttpRequest, slug: str) -> HttpResponse:
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
-            services.return_article(actor=request.user, article=article, note=form.cleaned_data["note"])
+            services.return_article(
+                actor=request.user, article=article, note=form.cleaned_data["note"]
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -281,7 +326,12 @@ def article_return(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "news/review.html",
-        {"article": article, "publish_form": PublishForm(), "return_form": form, "licence": licence_info(article.licence)},
+        {
+            "article": article,
+            "publish_form": PublishForm(),
+            "return_form": form,
+            "licence": licence_info(article.licence),
+        },
         status=400,
     )
 
@@ -290,7 +340,9 @@ def article_return(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def article_unpublish(request: HttpRequest, slug: str) -> HttpResponse:
     _require_editor(request)
-    return _transition(request, slug, services.unpublish_article, _("The article is a draft again."))
+    return _transition(
+        request, slug, services.unpublish_article, _("The article is a draft again.")
+    )
 
 
 @login_required
@@ -326,7 +378,11 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def page_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "news/pages.html", {"pages": selectors.pages(), "can_edit": can_edit_pages(request.user)})
+    return render(
+        request,
+        "news/pages.html",
+        {"pages": selectors.pages(), "can_edit": can_edit_pages(request.user)},
+    )
 
 
 @require_safe
@@ -352,7 +408,11 @@ def page_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = PageForm(request.POST or None, instance=page)
     if request.method == "POST" and form.is_valid():
         try:
-            page = services.update_page(actor=request.user, page=page, **{name: form.cleaned_data[name] for name in form.Meta.fields})
+            page = services.update_page(
+                actor=request.user,
+                page=page,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:

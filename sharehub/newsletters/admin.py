@@ -28,9 +28,23 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(TranslationAdmin):
-    list_display = ("subject", "status", "scheduled_at", "total_count", "sent_count", "failed_count")
+    list_display = (
+        "subject",
+        "status",
+        "scheduled_at",
+        "total_count",
+        "sent_count",
+        "failed_count",
+    )
     list_filter = ("status",)
-    readonly_fields = ("recipients_ready", "total_count", "sent_count", "failed_count", "started_at", "finished_at")
+    readonly_fields = (
+        "recipients_ready",
+        "total_count",
+        "sent_count",
+        "failed_count",
+        "started_at",
+        "finished_at",
+    )
 
 
 @admin.register(Delivery)

@@ -138,7 +138,9 @@ def _campaign_out(campaign: Campaign) -> dict:
         "languages": campaign.languages,
         "roles": campaign.roles,
         "recipient_count": selectors.recipient_count(campaign),
-        "progress": {key: progress[key] for key in ("sent", "failed", "skipped", "remaining", "total")},
+        "progress": {
+            key: progress[key] for key in ("sent", "failed", "skipped", "remaining", "total")
+        },
     }
 
 
@@ -162,12 +164,28 @@ def list_topics(request: HttpRequest):
 def subscribe(request: HttpRequest, payload: SubscribeIn):
     check(request, "newsletters.subscribe", conf.subscribe_rate_ip())
     services.subscribe(
-        email=payload.email, topic_ids=payload.topics, language=payload.language, district_id=payload.district, ip=_ip(request)
+        email=payload.email,
+        topic_ids=payload.topics,
+        language=payload.language,
+        district_id=payload.district,
+        ip=_ip(request),
     )
-    return Status(202, {"detail": _("Check your inbox: open the link in the message to confirm your subscription.")})
+    return Status(
+        202,
+        {
+            "detail": _(
+                "Check your inbox: open the link in the message to confirm your subscription."
+            )
+        },
+    )
 
 
-@router.post("/confirm", response={200: SubscriberOut, 422: ErrorOut}, auth=None, summary="Confirm with the token from the mail")
+@router.post(
+    "/confirm",
+    response={200: SubscriberOut, 422: ErrorOut},
+    auth=None,
+    summary="Confirm with the token from the mail",
+)
 def confirm(request: HttpRequest, payload: TokenIn):
     try:
         subscriber = services.confirm(token=payload.token, ip=_ip(request))
@@ -182,7 +200,12 @@ def confirm(request: HttpRequest, payload: TokenIn):
     }
 
 
-@router.post("/unsubscribe", response={200: MessageOut, 422: ErrorOut}, auth=None, summary="Unsubscribe (idempotent)")
+@router.post(
+    "/unsubscribe",
+    response={200: MessageOut, 422: ErrorOut},
+    auth=None,
+    summary="Unsubscribe (idempotent)",
+)
 def unsubscribe(request: HttpRequest, payload: TokenIn):
     try:
         subscriber = tokens.read_manage_token(payload.token)
@@ -192,7 +215,12 @@ def unsubscribe(request: HttpRequest, payload: TokenIn):
     return {"detail": _("You are unsubscribed.")}
 
 
-@router.post("/bounces", response={200: MessageOut, 403: ErrorOut}, auth=None, summary="Bounce webhook (X-Bounce-Secret header)")
+@router.post(
+    "/bounces",
+    response={200: MessageOut, 403: ErrorOut},
+    auth=None,
+    summary="Bounce webhook (X-Bounce-Secret header)",
+)
 def bounce(request: HttpRequest, payload: BounceIn):
     secret = conf.bounce_secret()
     given = request.headers.get("X-Bounce-Secret", "")
@@ -210,7 +238,9 @@ def list_campaigns(request: HttpRequest, page: int = page_query()):
     return api_page(request, queryset, page, item=_campaign_out)
 
 
-@router.post("/campaigns", response={201: CampaignOut, **ERRORS}, summary="Write a campaign (draft)")
+@router.post(
+    "/campaigns", response={201: CampaignOut, **ERRORS}, summary="Write a campaign (draft)"
+)
 def create_campaign(request: HttpRequest, payload: CampaignIn):
     actor = _staff(request)
     data = payload.dict()
@@ -225,12 +255,20 @@ def create_campaign(request: HttpRequest, payload: CampaignIn):
     return Status(201, _campaign_out(campaign))
 
 
-@router.get("/campaigns/{campaign_id}", response={200: CampaignOut, **ERRORS}, summary="A campaign with its progress")
+@router.get(
+    "/campaigns/{campaign_id}",
+    response={200: CampaignOut, **ERRORS},
+    summary="A campaign with its progress",
+)
 def get_campaign(request: HttpRequest, campaign_id: Id):
     return _campaign_out(selectors.get_campaign_for(request.auth, campaign_id))
 
 
-@router.post("/campaigns/{campaign_id}/send", response={200: CampaignOut, **ERRORS}, summary="Send now, or schedule")
+@router.post(
+    "/campaigns/{campaign_id}/send",
+    response={200: CampaignOut, **ERRORS},
+    summary="Send now, or schedule",
+)
 def send_campaign(request: HttpRequest, campaign_id: Id, payload: SendIn):
     campaign = selectors.get_campaign_for(request.auth, campaign_id)
     services.start_sending(actor=request.auth, campaign=campaign, when=payload.scheduled_at)
@@ -252,9 +290,12 @@ def retry_campaign(request: HttpRequest, campaign_id: Id):
     return _campaign_out(campaign)
 
 
-@router.post("/campaigns/{campaign_id}/test", response={200: MessageOut, **ERRORS}, summary="Send a test to myself")
+@router.post(
+    "/campaigns/{campaign_id}/test",
+    response={200: MessageOut, **ERRORS},
+    summary="Send a test to myself",
+)
 def test_campaign(request: HttpRequest, campaign_id: Id):
     campaign = selectors.get_campaign_for(request.auth, campaign_id)
     services.send_test(actor=request.auth, campaign=campaign)
     return {"detail": _("A test was sent to %(email)s.") % {"email": request.auth.email}}
-

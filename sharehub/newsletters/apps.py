@@ -20,8 +20,12 @@ class NewslettersConfig(AppConfig):
         register_mail_label("newsletters.confirm", _("Newsletter subscription confirmation"))
         register_mail_label("newsletters.already", _("Newsletter: already subscribed"))
         register_mail_label("newsletters.test", _("Newsletter test"))
-        register_periodic("newsletters.run_due_campaigns", run_due_campaigns, every=timedelta(minutes=1))
-        register_periodic("newsletters.purge_unconfirmed", purge_unconfirmed_subscribers, every=timedelta(days=1))
+        register_periodic(
+            "newsletters.run_due_campaigns", run_due_campaigns, every=timedelta(minutes=1)
+        )
+        register_periodic(
+            "newsletters.purge_unconfirmed", purge_unconfirmed_subscribers, every=timedelta(days=1)
+        )
         privacy.register(
             "newsletters",
             export=privacy_data.export_subscriptions,

@@ -42,7 +42,7 @@ def unsubscribe_mailto() -> str:
     if address:
         return address
     _, sender = parseaddr(from_email())
-    local, _, domain = sender.partition("@")
+    _local, _, domain = sender.partition("@")
     return f"unsubscribe@{domain}" if domain else ""
 
 

@@ -13,9 +13,30 @@ from .consent import CONSENT_VERSION, consent_text
 from .models import Campaign, ConsentRecord, Delivery, Subscriber, Subscription, Topic
 
 TOPICS = [
-    ("sharing-city", "공유도시 소식", "Sharing City news", "서울 공유도시 정책과 소식", "Policies and news of the sharing city", 1),
-    ("district-events", "우리 동네 행사", "Events in my district", "가까운 곳의 공유 행사와 모임", "Sharing events and meet-ups near you", 2),
-    ("enterprises", "공유기업 지원", "For sharing enterprises", "지정, 지원사업, 공모 안내", "Designation, support programmes and calls", 3),
+    (
+        "sharing-city",
+        "공유도시 소식",
+        "Sharing City news",
+        "서울 공유도시 정책과 소식",
+        "Policies and news of the sharing city",
+        1,
+    ),
+    (
+        "district-events",
+        "우리 동네 행사",
+        "Events in my district",
+        "가까운 곳의 공유 행사와 모임",
+        "Sharing events and meet-ups near you",
+        2,
+    ),
+    (
+        "enterprises",
+        "공유기업 지원",
+        "For sharing enterprises",
+        "지정, 지원사업, 공모 안내",
+        "Designation, support programmes and calls",
+        3,
+    ),
 ]
 SUBSCRIBERS = [
     ("citizen@sharehub.example", "ko", ["sharing-city", "district-events"]),
@@ -52,7 +73,13 @@ def load_demo(*, accounts: dict) -> int:
     for slug, name_ko, name_en, description_ko, description_en, order in TOPICS:
         topic, made = Topic.objects.get_or_create(
             slug=slug,
-            defaults={"name_ko": name_ko, "name_en": name_en, "description_ko": description_ko, "description_en": description_en, "order": order},
+            defaults={
+                "name_ko": name_ko,
+                "name_en": name_en,
+                "description_ko": description_ko,
+                "description_en": description_en,
+                "order": order,
+            },
         )
         topics[slug] = topic
         created += made
@@ -76,7 +103,12 @@ def load_demo(*, accounts: dict) -> int:
             for slug in slugs:
                 Subscription.objects.create(subscriber=subscriber, topic=topics[slug])
             for action in (ConsentRecord.Action.SUBSCRIBE, ConsentRecord.Action.CONFIRM):
-                ConsentRecord.objects.create(subscriber=subscriber, action=action, text_version=CONSENT_VERSION, text=consent_text(language))
+                ConsentRecord.objects.create(
+                    subscriber=subscriber,
+                    action=action,
+                    text_version=CONSENT_VERSION,
+                    text=consent_text(language),
+                )
     staff = accounts.get("staff@sharehub.example")
     if not Campaign.objects.filter(subject_ko=SENT["subject_ko"]).exists():
         campaign = Campaign.objects.create(
@@ -90,7 +122,10 @@ def load_demo(*, accounts: dict) -> int:
             sent_count=len(subscribers),
         )
         Delivery.objects.bulk_create(
-            [Delivery(campaign=campaign, subscriber=s, status=Delivery.Status.SENT, sent_at=now) for s in subscribers]
+            [
+                Delivery(campaign=campaign, subscriber=s, status=Delivery.Status.SENT, sent_at=now)
+                for s in subscribers
+            ]
         )
         created += 1
     if not Campaign.objects.filter(subject_ko=DRAFT["subject_ko"]).exists():

@@ -47,9 +47,15 @@ class PreferencesForm(forms.Form):
 
 
 class SubscribeForm(PreferencesForm):
-    email = forms.EmailField(label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     consent = forms.BooleanField(
-        label=_("I agree to receive the newsletters I chose and to the storing of my choices for that purpose."),
+        label=_(
+            "I agree to receive the newsletters I chose and to the storing of my choices for that purpose."
+        ),
         error_messages={"required": _("Please agree so that we may send you the newsletter.")},
     )
     field_order = ["email", "topics", "language", "district", "consent"]
@@ -101,16 +107,26 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # The fieldset names the language; the labels need not repeat it.
-        labels = {"subject": _("Subject"), "body_html": _("HTML body"), "body_text": _("Plain text body")}
+        labels = {
+            "subject": _("Subject"),
+            "body_html": _("HTML body"),
+            "body_text": _("Plain text body"),
+        }
         for name in CAMPAIGN_TEXT_FIELDS:
             self.fields[name].label = labels[name.rsplit("_", 1)[0]]
         for name in ("subject_en", "body_html_en", "body_text_en"):
             self.fields[name].required = False
             self.fields[name].help_text = _("Empty: English readers get the Korean text.")
-        self.fields["body_html_ko"].help_text = _("Headings, paragraphs, lists, tables and links; anything else (scripts, styles, images) is removed.")
+        self.fields["body_html_ko"].help_text = _(
+            "Headings, paragraphs, lists, tables and links; anything else (scripts, styles, images) is removed."
+        )
         if self.instance.pk:
-            self.initial.setdefault("topics", list(self.instance.topics.values_list("pk", flat=True)))
-            self.initial.setdefault("districts", list(self.instance.districts.values_list("pk", flat=True)))
+            self.initial.setdefault(
+                "topics", list(self.instance.topics.values_list("pk", flat=True))
+            )
+            self.initial.setdefault(
+                "districts", list(self.instance.districts.values_list("pk", flat=True))
+            )
             self.initial.setdefault("languages", self.instance.languages)
             self.initial.setdefault("roles", self.instance.roles)
 

@@ -55,9 +55,16 @@ class Subscriber(models.Model):
     email = models.EmailField(_("e-mail address"))
     language = models.CharField(_("language"), max_length=8, default="ko")
     district = models.ForeignKey(
-        "places.District", verbose_name=_("district"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "places.District",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    status = models.CharField(_("status"), max_length=14, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        _("status"), max_length=14, choices=Status.choices, default=Status.PENDING
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
@@ -66,11 +73,15 @@ class Subscriber(models.Model):
         on_delete=models.SET_NULL,
         related_name="newsletter_subscribers",
     )
-    topics = models.ManyToManyField(Topic, through="Subscription", verbose_name=_("topics"), related_name="subscribers")
+    topics = models.ManyToManyField(
+        Topic, through="Subscription", verbose_name=_("topics"), related_name="subscribers"
+    )
     # Salts every link sent to this address; changing it invalidates all of them at once.
     secret = models.CharField(_("secret"), max_length=32, default=new_secret, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    confirmed_at = models.DateTimeField(pgettext_lazy("subscription", "confirmed at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(
+        pgettext_lazy("subscription", "confirmed at"), null=True, blank=True
+    )
     unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
     bounced_at = models.DateTimeField(_("bounced at"), null=True, blank=True)
 
@@ -92,14 +103,25 @@ class Subscriber(models.Model):
 
 
 class Subscription(models.Model):
-    subscriber = models.ForeignKey(Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="subscriptions")
-    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="subscriptions")
+    subscriber = models.ForeignKey(
+        Subscriber,
+        verbose_name=_("subscriber"),
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+    )
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="subscriptions"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("subscription")
         verbose_name_plural = _("subscriptions")
-        constraints = [models.UniqueConstraint(fields=["subscriber", "topic"], name="newsletter_one_subscription_per_topic")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "topic"], name="newsletter_one_subscription_per_topic"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.subscriber} → {self.topic}"
@@ -114,7 +136,9 @@ class ConsentRecord(models.Model):
         PREFERENCES = "preferences", _("Changed preferences")
         UNSUBSCRIBE = "unsubscribe", _("Unsubscribed")
 
-    subscriber = models.ForeignKey(Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="consents")
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="consents"
+    )
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
     text_version = models.CharField(_("version of the text"), max_length=20)
     text = models.TextField(_("text agreed to"), blank=True)
@@ -148,11 +172,17 @@ class Campaign(models.Model):
     body_html = models.TextField(_("HTML body"))
     body_text = models.TextField(_("plain text body"))
     # The segment: an empty choice means "everyone" on that axis; axes combine with AND.
-    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="campaigns")
-    districts = models.ManyToManyField("places.District", verbose_name=_("districts"), blank=True, related_name="+")
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), blank=True, related_name="campaigns"
+    )
+    districts = models.ManyToManyField(
+        "places.District", verbose_name=_("districts"), blank=True, related_name="+"
+    )
     languages = models.JSONField(_("languages"), default=list, blank=True)
     roles = models.JSONField(_("roles"), default=list, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -165,7 +195,12 @@ class Campaign(models.Model):
     failed_count = models.PositiveIntegerField(_("failed"), default=0)
     failure_reason = models.TextField(_("reason for the failure"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -176,7 +211,17 @@ class Campaign(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "scheduled", "sending", "paused", "sent", "cancelled", "failed"]),
+                condition=models.Q(
+                    status__in=[
+                        "draft",
+                        "scheduled",
+                        "sending",
+                        "paused",
+                        "sent",
+                        "cancelled",
+                        "failed",
+                    ]
+                ),
                 name="newsletter_campaign_status_valid",
             ),
             models.CheckConstraint(
@@ -212,9 +257,18 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="deliveries")
-    subscriber = models.ForeignKey(Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="deliveries")
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    subscriber = models.ForeignKey(
+        Subscriber,
+        verbose_name=_("subscriber"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
     attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
@@ -226,13 +280,17 @@ class Delivery(models.Model):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "subscriber"], name="newsletter_one_delivery_per_recipient"),
+            models.UniqueConstraint(
+                fields=["campaign", "subscriber"], name="newsletter_one_delivery_per_recipient"
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["queued", "sending", "sent", "failed", "skipped"]),
                 name="newsletter_delivery_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["campaign", "status", "id"], name="newsletter_delivery_claim")]
+        indexes = [
+            models.Index(fields=["campaign", "status", "id"], name="newsletter_delivery_claim")
+        ]
 
     def __str__(self) -> str:
         return f"{self.campaign_id} → {self.subscriber_id} ({self.status})"

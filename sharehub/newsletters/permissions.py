@@ -7,4 +7,6 @@ from typing import Any
 
 
 def can_manage_newsletters(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active and user.is_city_staff)
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.is_city_staff
+    )

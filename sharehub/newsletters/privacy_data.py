@@ -20,7 +20,9 @@ def _subscribers_of(user: Any):
 
 def consent_ips(user: Any) -> set[str]:
     return set(
-        ConsentRecord.objects.filter(subscriber__in=_subscribers_of(user), ip__isnull=False).values_list("ip", flat=True)
+        ConsentRecord.objects.filter(
+            subscriber__in=_subscribers_of(user), ip__isnull=False
+        ).values_list("ip", flat=True)
     )
 
 
@@ -34,18 +36,31 @@ def export_subscriptions(user: Any) -> list[dict]:
             "topics": [topic.slug for topic in subscriber.topics.all()],
             "created_at": subscriber.created_at.isoformat(),
             "consents": [
-                {"action": c.action, "version": c.text_version, "text": c.text, "ip": c.ip, "at": c.created_at.isoformat()}
+                {
+                    "action": c.action,
+                    "version": c.text_version,
+                    "text": c.text,
+                    "ip": c.ip,
+                    "at": c.created_at.isoformat(),
+                }
                 for c in subscriber.consents.all()
             ],
         }
-        for subscriber in _subscribers_of(user).select_related("district").prefetch_related("topics", "consents")
+        for subscriber in _subscribers_of(user)
+        .select_related("district")
+        .prefetch_related("topics", "consents")
     ]
 
 
 def erase_subscriptions(user: Any) -> None:
     subscribers = _subscribers_of(user)
-    for email in {user.email.lower(), *(s.lower() for s in subscribers.values_list("email", flat=True))}:
+    for email in {
+        user.email.lower(),
+        *(s.lower() for s in subscribers.values_list("email", flat=True)),
+    }:
         ratelimit.forget("newsletters.address", email, conf.subscribe_rate_address())
     for ip in consent_ips(user):
-        ratelimit.forget("newsletters.subscribe", ratelimit.address_key(ip), conf.subscribe_rate_ip())
+        ratelimit.forget(
+            "newsletters.subscribe", ratelimit.address_key(ip), conf.subscribe_rate_ip()
+        )
     subscribers.delete()

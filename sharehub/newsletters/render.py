@@ -7,9 +7,9 @@ sending 100,000 mails renders each language's templates once (see sending.py).
 from __future__ import annotations
 
 import email.policy
+import ipaddress
 from dataclasses import dataclass
 from email.message import EmailMessage as MimeMessage
-import ipaddress
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
@@ -46,14 +46,22 @@ def preferences_url(language: str, token: str) -> str:
 
 def localized(campaign: Campaign, field: str, language: str) -> str:
     other = "en" if language == "ko" else "ko"
-    return getattr(campaign, f"{field}_{language}", "") or getattr(campaign, f"{field}_{other}", "") or ""
+    return (
+        getattr(campaign, f"{field}_{language}", "")
+        or getattr(campaign, f"{field}_{other}", "")
+        or ""
+    )
 
 
 def check_headers(campaign: Campaign, language: str) -> None:
     """The subject goes into a mail header: a line break (saved before it was refused, or by
     another way than the forms) is a field error, not a mail that cannot be built."""
     other = "en" if language == "ko" else "ko"
-    field = f"subject_{language}" if getattr(campaign, f"subject_{language}", "") else f"subject_{other}"
+    field = (
+        f"subject_{language}"
+        if getattr(campaign, f"subject_{language}", "")
+        else f"subject_{other}"
+    )
     try:
         validate_header_value(getattr(campaign, field, "") or "")
     except ValidationError as error:
@@ -75,11 +83,18 @@ class RenderedCampaign:
 
     def for_token(self, token: str) -> tuple[str, str, str]:
         """(html, text, one-click URL) for one recipient."""
-        return self.html.replace(TOKEN, token), self.text.replace(TOKEN, token), self.unsubscribe_url.replace(TOKEN, token)
+        return (
+            self.html.replace(TOKEN, token),
+            self.text.replace(TOKEN, token),
+            self.unsubscribe_url.replace(TOKEN, token),
+        )
 
 
 def list_id() -> str:
-    host = settings.SHAREHUB_SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    host = (
+        settings.SHAREHUB_SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+        or "localhost"
+    )
     return f"newsletter.{host}"
 
 
@@ -122,7 +137,9 @@ def render_campaign(campaign: Campaign, language: str) -> RenderedCampaign:
             "body_text": localized(campaign, "body_text", language),
             "unsubscribe_url": unsubscribe_url(language, TOKEN),
             "preferences_url": preferences_url(language, TOKEN),
-            "archive_url": site_url(reverse("newsletters:archive_detail", kwargs={"pk": campaign.pk})),
+            "archive_url": site_url(
+                reverse("newsletters:archive_detail", kwargs={"pk": campaign.pk})
+            ),
             "hub_name": hub_name(language),
             "language": language,
         }

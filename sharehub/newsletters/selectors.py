@@ -19,7 +19,9 @@ def active_topics() -> QuerySet[Topic]:
 
 def topics_for_staff() -> QuerySet[Topic]:
     return Topic.objects.annotate(
-        subscriber_count=Count("subscriptions", filter=Q(subscriptions__subscriber__status=Subscriber.Status.CONFIRMED))
+        subscriber_count=Count(
+            "subscriptions", filter=Q(subscriptions__subscriber__status=Subscriber.Status.CONFIRMED)
+        )
     ).order_by("order", "pk")
 
 
@@ -40,15 +42,26 @@ def role_condition(roles: Iterable[str]) -> Q:
 
 
 def segment_subscribers(
-    *, topic_ids: Iterable[int] = (), district_ids: Iterable[int] = (), languages: Iterable[str] = (), roles: Iterable[str] = ()
+    *,
+    topic_ids: Iterable[int] = (),
+    district_ids: Iterable[int] = (),
+    languages: Iterable[str] = (),
+    roles: Iterable[str] = (),
 ) -> QuerySet[Subscriber]:
     """Confirmed subscribers in the segment: any of the topics × any of the districts × any of the
     languages × any of the roles; an empty axis means everyone on it."""
     queryset = Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED)
-    topic_ids, district_ids, languages, roles = list(topic_ids), list(district_ids), list(languages), list(roles)
+    topic_ids, district_ids, languages, roles = (
+        list(topic_ids),
+        list(district_ids),
+        list(languages),
+        list(roles),
+    )
     if topic_ids:
         queryset = queryset.filter(
-            Exists(Subscription.objects.filter(subscriber_id=OuterRef("pk"), topic_id__in=topic_ids))
+            Exists(
+                Subscription.objects.filter(subscriber_id=OuterRef("pk"), topic_id__in=topic_ids)
+            )
         )
     if district_ids:
         queryset = queryset.filter(district_id__in=district_ids)
@@ -78,7 +91,10 @@ def recipient_count(campaign: Campaign) -> int:
 def progress(campaign: Campaign) -> dict:
     """Figures from the delivery rows, one query: sent, failed, skipped, remaining, total."""
     counts = dict(
-        Delivery.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        Delivery.objects.filter(campaign=campaign)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
     )
     figures = {
         "sent": counts.get(Delivery.Status.SENT, 0),
@@ -87,7 +103,11 @@ def progress(campaign: Campaign) -> dict:
         "remaining": counts.get(Delivery.Status.QUEUED, 0) + counts.get(Delivery.Status.SENDING, 0),
     }
     figures["total"] = sum(figures.values())
-    figures["percent"] = round(100 * (figures["total"] - figures["remaining"]) / figures["total"]) if figures["total"] else 0
+    figures["percent"] = (
+        round(100 * (figures["total"] - figures["remaining"]) / figures["total"])
+        if figures["total"]
+        else 0
+    )
     return figures
 
 

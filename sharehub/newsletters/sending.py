@@ -24,6 +24,7 @@ most servers refuse at RCPT) puts the row back to queued with back-off, or faile
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
 import os
 import select
@@ -74,7 +75,9 @@ def list_recipients(campaign_id: int) -> int:
             if not chunk:
                 break
             Delivery.objects.bulk_create(
-                [Delivery(campaign_id=campaign_id, subscriber_id=pk) for pk in chunk], ignore_conflicts=True, batch_size=CHUNK
+                [Delivery(campaign_id=campaign_id, subscriber_id=pk) for pk in chunk],
+                ignore_conflicts=True,
+                batch_size=CHUNK,
             )
             last = chunk[-1]
         total = Delivery.objects.filter(campaign_id=campaign_id).count()
@@ -97,7 +100,9 @@ class Recipient:
 
 def claim_batch(campaign_id: int, *, worker: str, size: int, lease: int) -> list[Recipient]:
     now = timezone.now()
-    claimable = Q(status=Delivery.Status.QUEUED) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    claimable = Q(status=Delivery.Status.QUEUED) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
     claimable |= Q(status=Delivery.Status.SENDING, claimed_at__lt=now - timedelta(seconds=lease))
     with transaction.atomic():
         ids = list(
@@ -108,9 +113,20 @@ def claim_batch(campaign_id: int, *, worker: str, size: int, lease: int) -> list
         )
         if not ids:
             return []
-        Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.SENDING, claimed_at=now, claimed_by=worker)
-    rows = Delivery.objects.filter(pk__in=ids).order_by("pk").values_list(
-        "pk", "subscriber_id", "subscriber__email", "subscriber__language", "subscriber__secret", "subscriber__status"
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Delivery.Status.SENDING, claimed_at=now, claimed_by=worker
+        )
+    rows = (
+        Delivery.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "subscriber_id",
+            "subscriber__email",
+            "subscriber__language",
+            "subscriber__secret",
+            "subscriber__status",
+        )
     )
     return [Recipient(*row) for row in rows]
 
@@ -159,10 +175,8 @@ class SmtpTransport:
 
     def close(self) -> None:
         if self.connection is not None:
-            try:
+            with contextlib.suppress(Exception):  # a broken connection is closed anyway
                 self.backend.close()
-            except Exception:  # a broken connection is closed anyway
-                pass
         self.connection = None
 
     def send(self, *, sender: str, recipient: str, content: bytes, mark_sent) -> None:
@@ -209,7 +223,9 @@ class SmtpTransport:
             raise ClaimLost
         try:
             if write_error:
-                raise TemporaryRefusal(f"connection lost before the end of the mail: {write_error[0]}")
+                raise TemporaryRefusal(
+                    f"connection lost before the end of the mail: {write_error[0]}"
+                )
             try:
                 code, reply = conn.getreply()
             except OSError:
@@ -236,7 +252,14 @@ class RawEmail(EmailMessage):
         return email.message_from_bytes(self.content, policy=email.policy.default)
 
 
-def build_message(rendered: render.RenderedCampaign, recipient: Recipient, *, campaign_id: int, domain: str, date: str) -> bytes:
+def build_message(
+    rendered: render.RenderedCampaign,
+    recipient: Recipient,
+    *,
+    campaign_id: int,
+    domain: str,
+    date: str,
+) -> bytes:
     """The whole mail as bytes: headers encoded once per language, parts base64 per recipient."""
     token = tokens.manage_token(recipient.subscriber_id, recipient.secret)
     html, text, url = rendered.for_token(token)
@@ -255,9 +278,9 @@ def build_message(rendered: render.RenderedCampaign, recipient: Recipient, *, ca
         (
             rendered.headers_block,
             head,
-            f"--{boundary}\r\nContent-Type: text/plain; charset=\"utf-8\"\r\nContent-Transfer-Encoding: base64\r\n\r\n".encode(),
+            f'--{boundary}\r\nContent-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'.encode(),
             base64.encodebytes(text.encode()).replace(b"\n", b"\r\n"),
-            f"--{boundary}\r\nContent-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: base64\r\n\r\n".encode(),
+            f'--{boundary}\r\nContent-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'.encode(),
             base64.encodebytes(html.encode()).replace(b"\n", b"\r\n"),
             f"--{boundary}--\r\n".encode(),
         )
@@ -322,7 +345,9 @@ class CampaignSender:
     def rendered_for(self, language: str) -> render.RenderedCampaign:
         if language not in self.rendered:
             campaign = Campaign.objects.get(pk=self.campaign_id)
-            self.rendered[language] = render.render_campaign(campaign, language if language in ("ko", "en") else "ko")
+            self.rendered[language] = render.render_campaign(
+                campaign, language if language in ("ko", "en") else "ko"
+            )
         return self.rendered[language]
 
     def run(self, *, max_batches: int | None = None) -> SendReport:
@@ -347,7 +372,9 @@ class CampaignSender:
         while max_batches is None or self.report.batches < max_batches:
             if not self.still_sending():
                 break
-            recipients = claim_batch(self.campaign_id, worker=self.worker, size=self.batch, lease=self.lease)
+            recipients = claim_batch(
+                self.campaign_id, worker=self.worker, size=self.batch, lease=self.lease
+            )
             if not recipients:
                 break
             Campaign.objects.filter(pk=self.campaign_id).update(last_batch_at=timezone.now())
@@ -362,7 +389,10 @@ class CampaignSender:
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             return commit_with(delivery_id, self.worker, then)
         with connection.cursor() as cursor:  # plain SQL: this runs once per mail
-            cursor.execute(MARK_SENT_SQL.format(table=connection.ops.quote_name(Delivery._meta.db_table)), mark_sent_params(delivery_id, self.worker))
+            cursor.execute(
+                MARK_SENT_SQL.format(table=connection.ops.quote_name(Delivery._meta.db_table)),
+                mark_sent_params(delivery_id, self.worker),
+            )
             marked = cursor.rowcount == 1
         if not marked:
             return None
@@ -372,7 +402,9 @@ class CampaignSender:
     def send_batch(self, recipients: list[Recipient]) -> None:
         gone = [r.delivery_id for r in recipients if r.status != Subscriber.Status.CONFIRMED]
         if gone:  # unsubscribed or bounced since the list was made
-            self.report.skipped += Delivery.objects.filter(pk__in=gone, claimed_by=self.worker).update(status=Delivery.Status.SKIPPED)
+            self.report.skipped += Delivery.objects.filter(
+                pk__in=gone, claimed_by=self.worker
+            ).update(status=Delivery.Status.SKIPPED)
         transport = SmtpTransport()
         date = formatdate(localtime=False)
         try:
@@ -381,14 +413,20 @@ class CampaignSender:
                     continue
                 self.throttle.wait()
                 content = build_message(
-                    self.rendered_for(recipient.language), recipient, campaign_id=self.campaign_id, domain=self.domain, date=date
+                    self.rendered_for(recipient.language),
+                    recipient,
+                    campaign_id=self.campaign_id,
+                    domain=self.domain,
+                    date=date,
                 )
                 self.send_one(transport, recipient, content)
         finally:
             transport.close()
             # Whatever this worker still holds (the connection broke) goes back to the queue now.
             Delivery.objects.filter(
-                pk__in=[r.delivery_id for r in recipients], status=Delivery.Status.SENDING, claimed_by=self.worker
+                pk__in=[r.delivery_id for r in recipients],
+                status=Delivery.Status.SENDING,
+                claimed_by=self.worker,
             ).update(status=Delivery.Status.QUEUED, claimed_by="", claimed_at=None)
 
     def send_one(self, transport: SmtpTransport, recipient: Recipient, content: bytes) -> None:
@@ -396,12 +434,16 @@ class CampaignSender:
             return self.mark_sent(recipient.delivery_id, then)
 
         try:
-            transport.send(sender=self.sender, recipient=recipient.email, content=content, mark_sent=mark_sent)
+            transport.send(
+                sender=self.sender, recipient=recipient.email, content=content, mark_sent=mark_sent
+            )
         except ClaimLost:
             transport.close()
             return
         except PermanentRefusal as error:
-            self.record_failure(recipient, str(error), permanent=True, hard_bounce=error.at_recipient)
+            self.record_failure(
+                recipient, str(error), permanent=True, hard_bounce=error.at_recipient
+            )
             return
         except (TemporaryRefusal, smtplib.SMTPException, OSError) as error:
             transport.close()
@@ -409,9 +451,13 @@ class CampaignSender:
             return
         self.report.sent += 1
 
-    def record_failure(self, recipient: Recipient, error: str, *, permanent: bool, hard_bounce: bool = False) -> None:
+    def record_failure(
+        self, recipient: Recipient, error: str, *, permanent: bool, hard_bounce: bool = False
+    ) -> None:
         """Back-off and retry, or mark failed; a recipient refused for good at RCPT is a hard bounce."""
-        logger.warning("campaign %s to delivery %s failed: %s", self.campaign_id, recipient.delivery_id, error)
+        logger.warning(
+            "campaign %s to delivery %s failed: %s", self.campaign_id, recipient.delivery_id, error
+        )
         row = Delivery.objects.filter(pk=recipient.delivery_id, claimed_by=self.worker).first()
         if row is None:
             return
@@ -439,12 +485,18 @@ def failure_reason(error: Exception) -> str:
     """What staff read on the campaign's page: field errors as they are, anything else by its type."""
     if isinstance(error, ValidationError):
         if hasattr(error, "error_dict"):
-            return " ".join(f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages)
+            return " ".join(
+                f"{field}: {message}"
+                for field, messages in error.message_dict.items()
+                for message in messages
+            )
         return " ".join(error.messages)
     return f"{type(error).__name__}: {error}"
 
 
-MARK_SENT_SQL = "UPDATE {table} SET status = %s, sent_at = %s WHERE id = %s AND status = %s AND claimed_by = %s"
+MARK_SENT_SQL = (
+    "UPDATE {table} SET status = %s, sent_at = %s WHERE id = %s AND status = %s AND claimed_by = %s"
+)
 
 
 def mark_sent_params(delivery_id: int, worker: str) -> list:
@@ -509,7 +561,9 @@ def commit_with(delivery_id: int, worker: str, then):
     then()
 
     def settle() -> None:
-        failed = [r.error_message for r in _pg_results(pgconn) if r.status != pq.ExecStatus.COMMAND_OK]
+        failed = [
+            r.error_message for r in _pg_results(pgconn) if r.status != pq.ExecStatus.COMMAND_OK
+        ]
         if failed:
             raise OSError(f"commit failed: {failed!r}")
 
@@ -518,10 +572,16 @@ def commit_with(delivery_id: int, worker: str, then):
 
 def finish_if_done(campaign_id: int) -> bool:
     """Close the campaign with its figures once no delivery is queued or in flight."""
-    if Delivery.objects.filter(campaign_id=campaign_id, status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]).exists():
+    if Delivery.objects.filter(
+        campaign_id=campaign_id, status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+    ).exists():
         return False
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().filter(pk=campaign_id, status=Campaign.Status.SENDING, recipients_ready=True).first()
+        campaign = (
+            Campaign.objects.select_for_update()
+            .filter(pk=campaign_id, status=Campaign.Status.SENDING, recipients_ready=True)
+            .first()
+        )
         if campaign is None:
             return False
         deliveries = Delivery.objects.filter(campaign_id=campaign_id)
@@ -529,5 +589,7 @@ def finish_if_done(campaign_id: int) -> bool:
         campaign.failed_count = deliveries.filter(status=Delivery.Status.FAILED).count()
         campaign.status = Campaign.Status.SENT
         campaign.finished_at = timezone.now()
-        campaign.save(update_fields=["sent_count", "failed_count", "status", "finished_at", "updated_at"])
+        campaign.save(
+            update_fields=["sent_count", "failed_count", "status", "finished_at", "updated_at"]
+        )
     return True

@@ -33,10 +33,29 @@ from .permissions import can_manage_newsletters
 
 # Throw-away mailbox services: a sign-up from one of them is refused (the usual spam pattern).
 DISPOSABLE_DOMAINS = frozenset(
-    {"mailinator.com", "guerrillamail.com", "10minutemail.com", "tempmail.com", "temp-mail.org", "yopmail.com",
-     "trashmail.com", "sharklasers.com", "getnada.com", "dispostable.com", "maildrop.cc", "throwawaymail.com"}
+    {
+        "mailinator.com",
+        "guerrillamail.com",
+        "10minutemail.com",
+        "tempmail.com",
+        "temp-mail.org",
+        "yopmail.com",
+        "trashmail.com",
+        "sharklasers.com",
+        "getnada.com",
+        "dispostable.com",
+        "maildrop.cc",
+        "throwawaymail.com",
+    }
 )
-CAMPAIGN_TEXT_FIELDS = ("subject_ko", "subject_en", "body_html_ko", "body_html_en", "body_text_ko", "body_text_en")
+CAMPAIGN_TEXT_FIELDS = (
+    "subject_ko",
+    "subject_en",
+    "body_html_ko",
+    "body_html_en",
+    "body_text_ko",
+    "body_text_en",
+)
 
 
 def offered_languages() -> list[str]:
@@ -52,7 +71,9 @@ def normalize_email(value: str) -> str:
     return f"{local}@{domain.lower()}" if at else value
 
 
-def _check_choices(*, email: str, topic_ids: Iterable[int], language: str, district_id: int | None) -> tuple[list[int], District | None]:
+def _check_choices(
+    *, email: str, topic_ids: Iterable[int], language: str, district_id: int | None
+) -> tuple[list[int], District | None]:
     errors: dict[str, list[str]] = {}
     try:
         validate_email(email)
@@ -82,8 +103,12 @@ def _check_choices(*, email: str, topic_ids: Iterable[int], language: str, distr
 
 def _set_topics(subscriber: Subscriber, topic_ids: list[int]) -> None:
     Subscription.objects.filter(subscriber=subscriber).exclude(topic_id__in=topic_ids).delete()
-    existing = set(Subscription.objects.filter(subscriber=subscriber).values_list("topic_id", flat=True))
-    Subscription.objects.bulk_create([Subscription(subscriber=subscriber, topic_id=pk) for pk in topic_ids if pk not in existing])
+    existing = set(
+        Subscription.objects.filter(subscriber=subscriber).values_list("topic_id", flat=True)
+    )
+    Subscription.objects.bulk_create(
+        [Subscription(subscriber=subscriber, topic_id=pk) for pk in topic_ids if pk not in existing]
+    )
 
 
 def _consent(subscriber: Subscriber, action: str, ip: str | None) -> None:
@@ -91,7 +116,9 @@ def _consent(subscriber: Subscriber, action: str, ip: str | None) -> None:
         subscriber=subscriber,
         action=action,
         text_version=CONSENT_VERSION,
-        text=consent_text(subscriber.language) if action in (ConsentRecord.Action.SUBSCRIBE, ConsentRecord.Action.CONFIRM) else "",
+        text=consent_text(subscriber.language)
+        if action in (ConsentRecord.Action.SUBSCRIBE, ConsentRecord.Action.CONFIRM)
+        else "",
         ip=ip or None,
     )
 
@@ -102,7 +129,9 @@ def _queue_mail(subscriber: Subscriber, template: str, context: dict) -> None:
         subject = render_to_string(f"newsletters/email/{template}_subject.txt", context).strip()
         text = render_to_string(f"newsletters/email/{template}.txt", context)
         html = render_to_string(f"newsletters/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, from_email=conf.from_email(), to=[subscriber.email])
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=conf.from_email(), to=[subscriber.email]
+    )
     message.attach_alternative(html, "text/html")
     queue_message(message, kind=f"newsletters.{template}", user=subscriber.user)
 
@@ -111,13 +140,21 @@ def _send_confirmation(subscriber: Subscriber) -> None:
     with translation.override(subscriber.language):
         from django.urls import reverse
 
-        url = render.site_url(reverse("newsletters:confirm", kwargs={"token": tokens.confirm_token(subscriber)}))
-    _queue_mail(subscriber, "confirm", {"confirm_url": url, "days": conf.confirm_max_age() // 86400})
+        url = render.site_url(
+            reverse("newsletters:confirm", kwargs={"token": tokens.confirm_token(subscriber)})
+        )
+    _queue_mail(
+        subscriber, "confirm", {"confirm_url": url, "days": conf.confirm_max_age() // 86400}
+    )
 
 
 def _send_already_subscribed(subscriber: Subscriber) -> None:
     token = tokens.manage_token(subscriber.pk, subscriber.secret)
-    _queue_mail(subscriber, "already", {"preferences_url": render.preferences_url(subscriber.language, token)})
+    _queue_mail(
+        subscriber,
+        "already",
+        {"preferences_url": render.preferences_url(subscriber.language, token)},
+    )
 
 
 def subscribe(
@@ -136,13 +173,20 @@ def subscribe(
     choices made now; a confirmed one keeps its choices and gets its preferences link instead.
     """
     email = normalize_email(email)
-    topic_ids, district = _check_choices(email=email, topic_ids=topic_ids, language=language, district_id=district_id)
+    topic_ids, district = _check_choices(
+        email=email, topic_ids=topic_ids, language=language, district_id=district_id
+    )
     if not hit("newsletters.address", email.lower(), conf.subscribe_rate_address()):
         raise RateLimited("newsletters.address")
     user = get_user_model().objects.filter(email__iexact=email).first()
     try:
         with transaction.atomic():
-            subscriber = Subscriber.objects.select_for_update().annotate(email_ci=Lower("email")).filter(email_ci=email.lower()).first()
+            subscriber = (
+                Subscriber.objects.select_for_update()
+                .annotate(email_ci=Lower("email"))
+                .filter(email_ci=email.lower())
+                .first()
+            )
             if subscriber is not None and subscriber.status == Subscriber.Status.CONFIRMED:
                 transaction.on_commit(partial(_send_already_subscribed, subscriber))
                 return subscriber
@@ -181,10 +225,17 @@ def confirm(*, token: str, ip: str | None = None) -> Subscriber:
 
 
 def update_preferences(
-    *, subscriber: Subscriber, topic_ids: Iterable[int], language: str, district_id: int | None = None, ip: str | None = None
+    *,
+    subscriber: Subscriber,
+    topic_ids: Iterable[int],
+    language: str,
+    district_id: int | None = None,
+    ip: str | None = None,
 ) -> Subscriber:
     """From the preferences link (the token is the permission)."""
-    topic_ids, district = _check_choices(email=subscriber.email, topic_ids=topic_ids, language=language, district_id=district_id)
+    topic_ids, district = _check_choices(
+        email=subscriber.email, topic_ids=topic_ids, language=language, district_id=district_id
+    )
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         subscriber.language = language
@@ -221,7 +272,9 @@ def mark_bounced(*, email: str, reason: str = "") -> bool:
 def purge_unconfirmed(*, older_than: timedelta = timedelta(days=30)) -> int:
     """Addresses never confirmed are not kept (privacy): deleted with their choices."""
     deleted, _rows = Subscriber.objects.filter(
-        status=Subscriber.Status.PENDING, confirmed_at__isnull=True, created_at__lt=timezone.now() - older_than
+        status=Subscriber.Status.PENDING,
+        confirmed_at__isnull=True,
+        created_at__lt=timezone.now() - older_than,
     ).delete()
     return deleted
 
@@ -262,7 +315,9 @@ def _require_staff(actor: Any) -> None:
         raise PermissionDenied(_("Only city staff can manage newsletters."))
 
 
-def _check_segment(*, languages: Iterable[str], roles: Iterable[str]) -> tuple[list[str], list[str]]:
+def _check_segment(
+    *, languages: Iterable[str], roles: Iterable[str]
+) -> tuple[list[str], list[str]]:
     from .models import Role
 
     languages, roles = sorted(set(languages)), sorted(set(roles))
@@ -318,7 +373,12 @@ def create_campaign(
     _require_staff(actor)
     with transaction.atomic():
         campaign = _apply_campaign(
-            Campaign(created_by=actor), fields=fields, topic_ids=topic_ids, district_ids=district_ids, languages=languages, roles=roles
+            Campaign(created_by=actor),
+            fields=fields,
+            topic_ids=topic_ids,
+            district_ids=district_ids,
+            languages=languages,
+            roles=roles,
         )
         log_action(actor=actor, action="newsletters.campaign.create", target=campaign)
     return campaign
@@ -340,13 +400,20 @@ def update_campaign(
         if not campaign.is_editable:
             raise ValidationError(_("A campaign can no longer be changed once it is being sent."))
         campaign = _apply_campaign(
-            campaign, fields=fields, topic_ids=topic_ids, district_ids=district_ids, languages=languages, roles=roles
+            campaign,
+            fields=fields,
+            topic_ids=topic_ids,
+            district_ids=district_ids,
+            languages=languages,
+            roles=roles,
         )
         log_action(actor=actor, action="newsletters.campaign.update", target=campaign)
     return campaign
 
 
-def send_test(*, actor: Any, campaign: Campaign, languages: Iterable[str] | None = None) -> list[str]:
+def send_test(
+    *, actor: Any, campaign: Campaign, languages: Iterable[str] | None = None
+) -> list[str]:
     """Send the campaign to the staff member themselves, in each language (through the outbox)."""
     _require_staff(actor)
     languages = list(languages or offered_languages())
@@ -356,7 +423,12 @@ def send_test(*, actor: Any, campaign: Campaign, languages: Iterable[str] | None
             message = render.as_email_message(rendered, to=actor.email, token="test")
             message.subject = f"[{_('Test')}] {message.subject}"
             queue_message(message, kind="newsletters.test", user=actor)
-        log_action(actor=actor, action="newsletters.campaign.test", target=campaign, data={"languages": languages})
+        log_action(
+            actor=actor,
+            action="newsletters.campaign.test",
+            target=campaign,
+            data={"languages": languages},
+        )
     return languages
 
 
@@ -378,7 +450,12 @@ def start_sending(*, actor: Any, campaign: Campaign, when: datetime | None = Non
             campaign.status = Campaign.Status.SCHEDULED
             campaign.scheduled_at = when
             campaign.save(update_fields=["status", "scheduled_at", "updated_at"])
-            log_action(actor=actor, action="newsletters.campaign.schedule", target=campaign, data={"at": when.isoformat()})
+            log_action(
+                actor=actor,
+                action="newsletters.campaign.schedule",
+                target=campaign,
+                data={"at": when.isoformat()},
+            )
             return campaign
         campaign.status = Campaign.Status.SENDING
         campaign.started_at = timezone.now()
@@ -403,7 +480,9 @@ def fail_campaign(campaign_id: int, *, reason: str) -> bool:
     Called by the worker; True when this call moved it."""
     with transaction.atomic():
         changed = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SENDING).update(
-            status=Campaign.Status.FAILED, failure_reason=(reason or "")[:FAILURE_REASON_MAX], updated_at=timezone.now()
+            status=Campaign.Status.FAILED,
+            failure_reason=(reason or "")[:FAILURE_REASON_MAX],
+            updated_at=timezone.now(),
         )
     return bool(changed)
 
@@ -418,7 +497,9 @@ def retry(*, actor: Any, campaign: Campaign) -> Campaign:
             raise ValidationError(_("Only a failed campaign can be retried."))
         check_sendable(campaign)
         deliveries = Delivery.objects.filter(campaign=campaign)
-        if not deliveries.exclude(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]).exists():
+        if not deliveries.exclude(
+            status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+        ).exists():
             deliveries.delete()
             campaign.recipients_ready = False
             campaign.total_count = 0
@@ -426,7 +507,17 @@ def retry(*, actor: Any, campaign: Campaign) -> Campaign:
         campaign.failure_reason = ""
         campaign.last_batch_at = None
         campaign.started_at = campaign.started_at or timezone.now()
-        campaign.save(update_fields=["status", "failure_reason", "last_batch_at", "started_at", "recipients_ready", "total_count", "updated_at"])
+        campaign.save(
+            update_fields=[
+                "status",
+                "failure_reason",
+                "last_batch_at",
+                "started_at",
+                "recipients_ready",
+                "total_count",
+                "updated_at",
+            ]
+        )
         log_action(actor=actor, action="newsletters.campaign.retry", target=campaign)
         transaction.on_commit(partial(_enqueue_sending, campaign.pk))
     return campaign
@@ -448,7 +539,9 @@ def pause(*, actor: Any, campaign: Campaign) -> Campaign:
     """Workers stop after their current batch; resuming continues where they stopped."""
     _require_staff(actor)
     with transaction.atomic():
-        if not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.SENDING).update(status=Campaign.Status.PAUSED):
+        if not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.SENDING).update(
+            status=Campaign.Status.PAUSED
+        ):
             raise ValidationError(_("Only a campaign being sent can be paused."))
         log_action(actor=actor, action="newsletters.campaign.pause", target=campaign)
     return Campaign.objects.get(pk=campaign.pk)
@@ -457,7 +550,9 @@ def pause(*, actor: Any, campaign: Campaign) -> Campaign:
 def resume(*, actor: Any, campaign: Campaign) -> Campaign:
     _require_staff(actor)
     with transaction.atomic():
-        if not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PAUSED).update(status=Campaign.Status.SENDING):
+        if not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PAUSED).update(
+            status=Campaign.Status.SENDING
+        ):
             raise ValidationError(_("Only a paused campaign can be resumed."))
         log_action(actor=actor, action="newsletters.campaign.resume", target=campaign)
         transaction.on_commit(partial(_enqueue_sending, campaign.pk))
@@ -471,7 +566,11 @@ def cancel(*, actor: Any, campaign: Campaign) -> Campaign:
         changed = Campaign.objects.filter(
             pk=campaign.pk,
             status__in=[
-                Campaign.Status.SCHEDULED, Campaign.Status.SENDING, Campaign.Status.PAUSED, Campaign.Status.DRAFT, Campaign.Status.FAILED
+                Campaign.Status.SCHEDULED,
+                Campaign.Status.SENDING,
+                Campaign.Status.PAUSED,
+                Campaign.Status.DRAFT,
+                Campaign.Status.FAILED,
             ],
         ).update(status=Campaign.Status.CANCELLED, finished_at=timezone.now())
         if not changed:

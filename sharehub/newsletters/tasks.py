@@ -21,7 +21,11 @@ def send_campaign(campaign_id: int) -> dict:
 
     report = CampaignSender(campaign_id).run()
     return {
-        "sent": report.sent, "failed": report.failed, "retried": report.retried, "finished": report.finished, "failure": report.failure
+        "sent": report.sent,
+        "failed": report.failed,
+        "retried": report.retried,
+        "finished": report.finished,
+        "failure": report.failure,
     }
 
 
@@ -37,7 +41,9 @@ def run_due_campaigns() -> list[int]:
 
     start_due_campaigns()
     quiet = Q(last_batch_at__isnull=True) | Q(last_batch_at__lt=timezone.now() - STALLED_AFTER)
-    campaign_ids = list(Campaign.objects.filter(quiet, status=Campaign.Status.SENDING).values_list("pk", flat=True))
+    campaign_ids = list(
+        Campaign.objects.filter(quiet, status=Campaign.Status.SENDING).values_list("pk", flat=True)
+    )
     for campaign_id in campaign_ids:
         send_campaign.enqueue(campaign_id)
     return campaign_ids

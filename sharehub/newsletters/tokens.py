@@ -24,7 +24,9 @@ class BadToken(Exception):
 
 
 def confirm_token(subscriber: Subscriber) -> str:
-    return signing.TimestampSigner(salt=f"{CONFIRM_SALT}:{subscriber.secret}").sign(str(subscriber.pk))
+    return signing.TimestampSigner(salt=f"{CONFIRM_SALT}:{subscriber.secret}").sign(
+        str(subscriber.pk)
+    )
 
 
 def manage_token(pk: int, secret: str) -> str:

@@ -17,6 +17,8 @@ urlpatterns = [
     path("manage/<int:pk>/", views.campaign_detail, name="campaign"),
     path("manage/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     path("manage/<int:pk>/progress/", views.campaign_progress, name="campaign_progress"),
-    path("manage/<int:pk>/preview/<str:language>/", views.campaign_preview, name="campaign_preview"),
+    path(
+        "manage/<int:pk>/preview/<str:language>/", views.campaign_preview, name="campaign_preview"
+    ),
     path("manage/<int:pk>/<str:action>/", views.campaign_action, name="campaign_action"),
 ]

@@ -16,7 +16,8 @@ from sharehub.core.pagination import paginate
 from sharehub.core.ratelimit import RateLimited, check
 from sharehub.organizations.forms import apply_errors
 
-from . import conf, render as mail_render, selectors, services, tokens
+from . import conf, selectors, services, tokens
+from . import render as mail_render
 from .consent import CONSENT_VERSION, consent_text
 from .forms import CampaignForm, PreferencesForm, ScheduleForm, SubscribeForm, TopicForm
 from .models import Campaign, Subscriber, Topic
@@ -40,8 +41,15 @@ def _bad_link(request: HttpRequest, error: tokens.BadToken) -> HttpResponse:
     if error.expired:
         message = _("This link has expired. Please subscribe again to get a new confirmation link.")
     else:
-        message = _("This link is not valid. It may be incomplete, or it was replaced by a newer one.")
-    return render(request, "newsletters/bad_link.html", {"message": message, "expired": error.expired}, status=400)
+        message = _(
+            "This link is not valid. It may be incomplete, or it was replaced by a newer one."
+        )
+    return render(
+        request,
+        "newsletters/bad_link.html",
+        {"message": message, "expired": error.expired},
+        status=400,
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -57,17 +65,28 @@ def subscribe_page(request: HttpRequest) -> HttpResponse:
             return _too_many(request)
         if form.is_valid():
             try:
-                services.subscribe(**form.service_fields(), ip=client_ip(request), actor=request.user)
+                services.subscribe(
+                    **form.service_fields(), ip=client_ip(request), actor=request.user
+                )
             except RateLimited:
                 return _too_many(request)
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                return render(request, "newsletters/check_inbox.html", {"email": services.normalize_email(form.cleaned_data["email"])})
+                return render(
+                    request,
+                    "newsletters/check_inbox.html",
+                    {"email": services.normalize_email(form.cleaned_data["email"])},
+                )
     return render(
         request,
         "newsletters/subscribe.html",
-        {"form": form, "consent_text": consent_text(), "consent_version": CONSENT_VERSION, "recent": selectors.archive()[:3]},
+        {
+            "form": form,
+            "consent_text": consent_text(),
+            "consent_version": CONSENT_VERSION,
+            "recent": selectors.archive()[:3],
+        },
     )
 
 
@@ -84,7 +103,11 @@ def confirm_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "newsletters/confirm.html",
-        {"subscriber": subscriber, "confirmed": subscriber.status == Subscriber.Status.CONFIRMED, "manage_token": manage},
+        {
+            "subscriber": subscriber,
+            "confirmed": subscriber.status == Subscriber.Status.CONFIRMED,
+            "manage_token": manage,
+        },
     )
 
 
@@ -103,13 +126,19 @@ def preferences_page(request: HttpRequest, token: str) -> HttpResponse:
     active = subscriber.status == Subscriber.Status.CONFIRMED
     if request.method == "POST" and active and form.is_valid():
         try:
-            services.update_preferences(subscriber=subscriber, **form.service_fields(), ip=client_ip(request))
+            services.update_preferences(
+                subscriber=subscriber, **form.service_fields(), ip=client_ip(request)
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("Your preferences are saved."))
             return redirect("newsletters:preferences", token=token)
-    return render(request, "newsletters/preferences.html", {"form": form, "subscriber": subscriber, "token": token, "active": active})
+    return render(
+        request,
+        "newsletters/preferences.html",
+        {"form": form, "subscriber": subscriber, "token": token, "active": active},
+    )
 
 
 @csrf_exempt
@@ -128,7 +157,12 @@ def unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "newsletters/unsubscribe.html",
-        {"subscriber": subscriber, "token": token, "done": subscriber.status in (Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.BOUNCED)},
+        {
+            "subscriber": subscriber,
+            "token": token,
+            "done": subscriber.status
+            in (Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.BOUNCED),
+        },
     )
 
 
@@ -252,7 +286,13 @@ def campaign_preview(request: HttpRequest, pk: int, language: str) -> HttpRespon
     return render(
         request,
         "newsletters/preview.html",
-        {"campaign": campaign, "language": language, "subject": rendered.subject, "body_html": mail_render.safe_body(campaign, language), "text": text},
+        {
+            "campaign": campaign,
+            "language": language,
+            "subject": rendered.subject,
+            "body_html": mail_render.safe_body(campaign, language),
+            "text": text,
+        },
     )
 
 
@@ -268,7 +308,11 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "test":
             languages = services.send_test(actor=request.user, campaign=campaign)
-            messages.success(request, _("A test was sent to %(email)s (%(count)d languages).") % {"email": request.user.email, "count": len(languages)})
+            messages.success(
+                request,
+                _("A test was sent to %(email)s (%(count)d languages).")
+                % {"email": request.user.email, "count": len(languages)},
+            )
         elif action in ("send", "retry"):
             if action == "send":
                 services.start_sending(actor=request.user, campaign=campaign)
@@ -279,7 +323,9 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             form = ScheduleForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(form.errors["scheduled_at"])
-            services.start_sending(actor=request.user, campaign=campaign, when=form.cleaned_data["scheduled_at"])
+            services.start_sending(
+                actor=request.user, campaign=campaign, when=form.cleaned_data["scheduled_at"]
+            )
             messages.success(request, _("The campaign is scheduled."))
         else:
             getattr(services, action)(actor=request.user, campaign=campaign)
@@ -295,7 +341,9 @@ def _error_messages(request: HttpRequest, error: ValidationError) -> None:
         labels = {"subject_ko": _("Subject (Korean)"), "subject_en": _("Subject (English)")}
         for field, field_messages in error.message_dict.items():
             for message in field_messages:
-                messages.error(request, f"{labels[field]}: {message}" if field in labels else message)
+                messages.error(
+                    request, f"{labels[field]}: {message}" if field in labels else message
+                )
     else:
         for message in error.messages:
             messages.error(request, message)
@@ -308,13 +356,18 @@ def topic_list(request: HttpRequest) -> HttpResponse:
     form = TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_topic(actor=request.user, fields={name: form.cleaned_data[name] for name in services.TOPIC_FIELDS})
+            services.save_topic(
+                actor=request.user,
+                fields={name: form.cleaned_data[name] for name in services.TOPIC_FIELDS},
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("The topic is created."))
             return redirect("newsletters:topics")
-    return render(request, "newsletters/topics.html", {"form": form, "topics": selectors.topics_for_staff()})
+    return render(
+        request, "newsletters/topics.html", {"form": form, "topics": selectors.topics_for_staff()}
+    )
 
 
 @login_required
@@ -328,7 +381,9 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.save_topic(
-                actor=request.user, topic=topic, fields={name: form.cleaned_data[name] for name in services.TOPIC_FIELDS}
+                actor=request.user,
+                topic=topic,
+                fields={name: form.cleaned_data[name] for name in services.TOPIC_FIELDS},
             )
         except ValidationError as error:
             apply_errors(form, error)

@@ -15,6 +15,14 @@ class NotificationsConfig(AppConfig):
 
         from . import privacy_data, tasks
 
-        register_periodic("notifications.resend_stale_emails", tasks.resend_stale_emails, every=timedelta(minutes=5))
+        register_periodic(
+            "notifications.resend_stale_emails",
+            tasks.resend_stale_emails,
+            every=timedelta(minutes=5),
+        )
 
-        privacy.register("notifications", export=privacy_data.export_notifications, erase=privacy_data.erase_notifications)
+        privacy.register(
+            "notifications",
+            export=privacy_data.export_notifications,
+            erase=privacy_data.erase_notifications,
+        )

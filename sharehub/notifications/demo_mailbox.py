@@ -75,7 +75,12 @@ def reader_for_new_mail(*, kind: str) -> str:
 def _own_addresses(user) -> set[str]:
     from allauth.account.models import EmailAddress
 
-    return {email.lower() for email in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)}
+    return {
+        email.lower()
+        for email in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    }
 
 
 def mails_for(request: HttpRequest) -> QuerySet[OutboundEmail]:
@@ -95,8 +100,11 @@ def mails_for(request: HttpRequest) -> QuerySet[OutboundEmail]:
                 candidates |= Q(to__icontains=address)
             ids = [
                 pk
-                for pk, recipients in OutboundEmail.objects.filter(candidates).values_list("pk", "to")
-                if addresses & {address.lower() for _name, address in getaddresses(recipients or [])}
+                for pk, recipients in OutboundEmail.objects.filter(candidates).values_list(
+                    "pk", "to"
+                )
+                if addresses
+                & {address.lower() for _name, address in getaddresses(recipients or [])}
             ]
             visible |= Q(pk__in=ids)
     return OutboundEmail.objects.filter(visible)

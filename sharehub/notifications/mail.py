@@ -15,7 +15,9 @@ from .models import OutboundEmail
 def queue_message(message: EmailMessage, *, kind: str = "", user=None) -> OutboundEmail:
     html = ""
     if isinstance(message, EmailMultiAlternatives):
-        html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), "")
+        html = next(
+            (content for content, mimetype in message.alternatives if mimetype == "text/html"), ""
+        )
     outbound = OutboundEmail.objects.create(
         user=user,
         kind=kind,
@@ -36,12 +38,18 @@ def _stored(attachment) -> dict:
     """An attachment as JSON: content is base64 (text is encoded as UTF-8 first)."""
     filename, content, mimetype = attachment
     data = content.encode() if isinstance(content, str) else bytes(content)
-    return {"filename": filename, "mimetype": mimetype or "application/octet-stream", "content": base64.b64encode(data).decode()}
+    return {
+        "filename": filename,
+        "mimetype": mimetype or "application/octet-stream",
+        "content": base64.b64encode(data).decode(),
+    }
 
 
 def attach_stored(message: EmailMessage, attachments: list[dict]) -> None:
     for attachment in attachments or []:
-        message.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])
+        message.attach(
+            attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"]
+        )
 
 
 def enqueue_send(outbound_id: int) -> None:

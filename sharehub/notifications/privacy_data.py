@@ -26,8 +26,11 @@ def _addressed_to(user) -> Q:
     """Mail linked to the account, or addressed to its e-mail (account mail has no user link)."""
     ids = [
         pk
-        for pk, recipients in OutboundEmail.objects.filter(to__icontains=user.email).values_list("pk", "to")
-        if user.email.lower() in {address.lower() for _name, address in getaddresses(recipients or [])}
+        for pk, recipients in OutboundEmail.objects.filter(to__icontains=user.email).values_list(
+            "pk", "to"
+        )
+        if user.email.lower()
+        in {address.lower() for _name, address in getaddresses(recipients or [])}
     ]
     return Q(user=user) | Q(pk__in=ids)
 
@@ -46,7 +49,8 @@ def export_notifications(user) -> dict[str, Any]:
             for n in Notification.objects.filter(user=user).order_by("created_at", "pk")
         ],
         "preferences": [
-            {"kind": p.kind, "email": p.email} for p in NotificationPreference.objects.filter(user=user).order_by("kind")
+            {"kind": p.kind, "email": p.email}
+            for p in NotificationPreference.objects.filter(user=user).order_by("kind")
         ],
         "emails": [
             {
@@ -55,7 +59,9 @@ def export_notifications(user) -> dict[str, Any]:
                 "created_at": e.created_at.isoformat(),
                 "sent_at": e.sent_at.isoformat() if e.sent_at else None,
             }
-            for e in OutboundEmail.objects.filter(_addressed_to(user)).only("subject", "status", "created_at", "sent_at").order_by("created_at", "pk")
+            for e in OutboundEmail.objects.filter(_addressed_to(user))
+            .only("subject", "status", "created_at", "sent_at")
+            .order_by("created_at", "pk")
         ],
     }
 
@@ -64,15 +70,28 @@ def erase_notifications(user) -> None:
     Notification.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
     emails = OutboundEmail.objects.filter(_addressed_to(user))
-    emails.filter(status=OutboundEmail.Status.QUEUED).update(status=OutboundEmail.Status.FAILED, next_attempt_at=None)
-    emails.update(user=None, to=[], subject=ERASED_SUBJECT, body_text="", body_html="", headers={}, last_error="", demo_reader="")
+    emails.filter(status=OutboundEmail.Status.QUEUED).update(
+        status=OutboundEmail.Status.FAILED, next_attempt_at=None
+    )
+    emails.update(
+        user=None,
+        to=[],
+        subject=ERASED_SUBJECT,
+        body_text="",
+        body_html="",
+        headers={},
+        last_error="",
+        demo_reader="",
+    )
     _scrub_mentions(user)
 
 
 def _scrub_mentions(user) -> None:
     identifiers = privacy.identifiers_of(user)
     since = {"created_at__gte": user.date_joined}
-    for notification in Notification.objects.filter(privacy.mentions(identifiers, "title", "body"), **since):
+    for notification in Notification.objects.filter(
+        privacy.mentions(identifiers, "title", "body"), **since
+    ):
         notification.title = privacy.scrub(notification.title, identifiers)
         notification.body = privacy.scrub(notification.body, identifiers)
         notification.save(update_fields=["title", "body"])

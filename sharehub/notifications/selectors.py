@@ -37,14 +37,25 @@ class KindPreference:
 def preferences_for(*, user) -> list[KindPreference]:
     """Every registered kind with the person's choice, or the kind's default when they made none."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
-    return [KindPreference(kind=kind, email=chosen.get(kind.code, kind.email_default)) for kind in all_kinds()]
+    return [
+        KindPreference(kind=kind, email=chosen.get(kind.code, kind.email_default))
+        for kind in all_kinds()
+    ]
 
 
 # What staff may see of a mail: enough to support people, never a body, header or attachment
 # (they carry sign-up, reset, invitation and newsletter links meant for the recipient alone).
 OUTBOX_METADATA = (
-    "kind", "from_email", "to", "subject", "status", "attempts", "last_error",
-    "next_attempt_at", "created_at", "sent_at",
+    "kind",
+    "from_email",
+    "to",
+    "subject",
+    "status",
+    "attempts",
+    "last_error",
+    "next_attempt_at",
+    "created_at",
+    "sent_at",
 )
 
 
@@ -75,7 +86,9 @@ def stale_queued_email_ids(*, older_than: timedelta) -> list[int]:
     """
     now = timezone.now()
     return list(
-        OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED, created_at__lte=now - older_than)
+        OutboundEmail.objects.filter(
+            status=OutboundEmail.Status.QUEUED, created_at__lte=now - older_than
+        )
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)

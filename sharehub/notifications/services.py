@@ -29,7 +29,11 @@ def absolute_url(url: str) -> str:
 
 
 def wants_email(*, user, kind: str) -> bool:
-    preference = NotificationPreference.objects.filter(user=user, kind=kind).values_list("email", flat=True).first()
+    preference = (
+        NotificationPreference.objects.filter(user=user, kind=kind)
+        .values_list("email", flat=True)
+        .first()
+    )
     return get_kind(kind).email_default if preference is None else preference
 
 
@@ -56,7 +60,9 @@ def notify(
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         title_text = str(title) % params if params else str(title)
         body_text = str(body) % params if params and body else str(body)
-        notification = Notification.objects.create(user=user, kind=kind, title=title_text[:200], body=body_text, url=url)
+        notification = Notification.objects.create(
+            user=user, kind=kind, title=title_text[:200], body=body_text, url=url
+        )
         if user.is_active and wants_email(user=user, kind=kind):
             context = {
                 "user": user,
@@ -73,7 +79,9 @@ def notify(
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[user.email],
             )
-            message.attach_alternative(render_to_string("notifications/email/notification.html", context), "text/html")
+            message.attach_alternative(
+                render_to_string("notifications/email/notification.html", context), "text/html"
+            )
             for filename, content, mimetype in attachments or []:
                 message.attach(filename, content, mimetype)
             queue_message(message, kind=kind, user=user)
@@ -92,11 +100,15 @@ def mark_read(*, actor, notification_ids: list[int] | None = None) -> int:
 @transaction.atomic
 def set_email_preference(*, actor, kind: str, email: bool) -> NotificationPreference:
     get_kind(kind)
-    preference, _ = NotificationPreference.objects.update_or_create(user=actor, kind=kind, defaults={"email": email})
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=actor, kind=kind, defaults={"email": email}
+    )
     return preference
 
 
 @transaction.atomic
 def set_email_preferences(*, actor, choices: dict[str, bool]) -> list[NotificationPreference]:
     """Save the whole preferences page at once: every kind or none."""
-    return [set_email_preference(actor=actor, kind=kind, email=email) for kind, email in choices.items()]
+    return [
+        set_email_preference(actor=actor, kind=kind, email=email) for kind, email in choices.items()
+    ]

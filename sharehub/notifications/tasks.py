@@ -66,7 +66,10 @@ def send_outbound_email(outbound_id: int) -> str:
             send_outbound_email.using(run_after=next_attempt_at).enqueue(outbound_id)
         return "failed"
     OutboundEmail.objects.filter(pk=outbound_id).update(
-        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
+        status=OutboundEmail.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        next_attempt_at=None,
     )
     return "sent"
 

@@ -22,7 +22,9 @@ from .permissions import can_read_outbox
 
 def _back(request: HttpRequest) -> str:
     candidate = request.POST.get("next", "")
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return reverse("notifications:list")
 
@@ -30,7 +32,11 @@ def _back(request: HttpRequest) -> str:
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.notifications_for(user=request.user))
-    return render(request, "notifications/list.html", {"page": page, "query": querystring_without_page(request)})
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "query": querystring_without_page(request)},
+    )
 
 
 @login_required
@@ -40,7 +46,11 @@ def mark_one_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     services.mark_read(actor=request.user, notification_ids=[notification.pk])
     if request.headers.get("HX-Request") == "true":
         notification.refresh_from_db()
-        context = {"notification": notification, "unread_count": selectors.unread_count(user=request.user), "oob": True}
+        context = {
+            "notification": notification,
+            "unread_count": selectors.unread_count(user=request.user),
+            "oob": True,
+        }
         return render(request, "notifications/partials/item.html", context)
     return redirect(_back(request))
 
@@ -56,7 +66,10 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    form = PreferencesForm(request.POST if request.method == "POST" else None, preferences=selectors.preferences_for(user=request.user))
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None,
+        preferences=selectors.preferences_for(user=request.user),
+    )
     if request.method == "POST" and form.is_valid():
         services.set_email_preferences(actor=request.user, choices=form.choices())
         messages.success(request, _("Your notification preferences have been saved."))
@@ -75,19 +88,31 @@ def outbox(request: HttpRequest) -> HttpResponse:
     search = OutboxSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     page = paginate(request, selectors.outbox(actor=request.user, query=query))
-    return render(request, "notifications/outbox.html", {"page": page, "search": search, "query": querystring_without_page(request)})
+    return render(
+        request,
+        "notifications/outbox.html",
+        {"page": page, "search": search, "query": querystring_without_page(request)},
+    )
 
 
 @login_required
 def outbox_detail(request: HttpRequest, outbound_id: int) -> HttpResponse:
     _require_outbox_reader(request)
-    return render(request, "notifications/outbox_detail.html", {"message": selectors.get_outbound_for(request.user, outbound_id=outbound_id)})
+    return render(
+        request,
+        "notifications/outbox_detail.html",
+        {"message": selectors.get_outbound_for(request.user, outbound_id=outbound_id)},
+    )
 
 
 def demo_mailbox_list(request: HttpRequest) -> HttpResponse:
     """Demo mode only (404 otherwise): the mails this browser asked for and those of its signed-in user."""
     page = paginate(request, demo_mailbox.mails_for(request).only("to", "subject", "created_at"))
-    return render(request, "notifications/demo_mailbox.html", {"page": page, "query": querystring_without_page(request)})
+    return render(
+        request,
+        "notifications/demo_mailbox.html",
+        {"page": page, "query": querystring_without_page(request)},
+    )
 
 
 def demo_mailbox_detail(request: HttpRequest, outbound_id: int) -> HttpResponse:

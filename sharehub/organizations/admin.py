@@ -27,8 +27,14 @@ class OrganizationAdmin(TranslationAdmin):
     list_select_related = ["district"]
     # Moderation goes through the moderation queue, which audits and notifies.
     readonly_fields = [
-        "slug", "created_by", "created_at", "updated_at",
-        "moderation_status", "moderation_reason", "moderated_by", "moderated_at",
+        "slug",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "moderation_status",
+        "moderation_reason",
+        "moderated_by",
+        "moderated_at",
         "logo",  # uploads go through the checked, re-encoding service (core.images), not the admin
     ]
     inlines = [MembershipInline]
@@ -36,7 +42,15 @@ class OrganizationAdmin(TranslationAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "organization", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_display = [
+        "email",
+        "organization",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
     list_filter = ["role"]
     search_fields = ["email", "organization__name_ko", "organization__name_en"]
     list_select_related = ["organization"]
@@ -50,7 +64,14 @@ class InvitationAdmin(admin.ModelAdmin):
 class NameChangeRequestAdmin(admin.ModelAdmin):
     """Read-only: decisions go through the review page, which audits and notifies."""
 
-    list_display = ["organization", "name_ko", "status", "requested_by", "requested_at", "decided_at"]
+    list_display = [
+        "organization",
+        "name_ko",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_at",
+    ]
     list_filter = ["status"]
     search_fields = ["name_ko", "name_en", "organization__name_ko"]
     list_select_related = ["organization", "requested_by"]

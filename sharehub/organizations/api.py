@@ -321,7 +321,9 @@ def approve_name_change(request: HttpRequest, change_id: Id):
     description="City staff and moderators. The `reason` is required; the organization reads it.",
 )
 def reject_name_change(request: HttpRequest, change_id: Id, payload: RejectIn):
-    return name_changes.reject_name_change(actor=request.auth, change_id=change_id, reason=payload.reason)
+    return name_changes.reject_name_change(
+        actor=request.auth, change_id=change_id, reason=payload.reason
+    )
 
 
 @router.get(
@@ -374,7 +376,9 @@ def upload_logo(request: HttpRequest, slug: str, logo: File[UploadedFile]):
 )
 def list_members(request: HttpRequest, slug: str, page: int = page_query()):
     organization = selectors.get_organization_for(request.auth, slug)
-    return api_page(request, selectors.members_for(actor=request.auth, organization=organization), page)
+    return api_page(
+        request, selectors.members_for(actor=request.auth, organization=organization), page
+    )
 
 
 @router.patch(
@@ -385,7 +389,9 @@ def list_members(request: HttpRequest, slug: str, page: int = page_query()):
 )
 def change_role(request: HttpRequest, slug: str, user_id: Id, payload: RoleIn):
     organization = selectors.get_organization_for(request.auth, slug)
-    return services.change_role(actor=request.auth, organization=organization, member_id=user_id, role=payload.role)
+    return services.change_role(
+        actor=request.auth, organization=organization, member_id=user_id, role=payload.role
+    )
 
 
 @router.delete(
@@ -411,7 +417,9 @@ def remove_member(request: HttpRequest, slug: str, user_id: Id):
 )
 def transfer_ownership(request: HttpRequest, slug: str, user_id: Id):
     organization = selectors.get_organization_for(request.auth, slug)
-    return services.transfer_ownership(actor=request.auth, organization=organization, member_id=user_id)
+    return services.transfer_ownership(
+        actor=request.auth, organization=organization, member_id=user_id
+    )
 
 
 @router.get(
@@ -422,7 +430,9 @@ def transfer_ownership(request: HttpRequest, slug: str, user_id: Id):
 )
 def list_invitations(request: HttpRequest, slug: str, page: int = page_query()):
     organization = selectors.get_organization_for(request.auth, slug)
-    return api_page(request, selectors.invitations_for(actor=request.auth, organization=organization), page)
+    return api_page(
+        request, selectors.invitations_for(actor=request.auth, organization=organization), page
+    )
 
 
 @router.post(
@@ -448,5 +458,7 @@ def create_invitation(request: HttpRequest, slug: str, payload: InvitationIn):
 )
 def revoke_invitation(request: HttpRequest, slug: str, invitation_id: Id):
     organization = selectors.get_organization_for(request.auth, slug)
-    services.revoke_invitation(actor=request.auth, organization=organization, invitation_id=invitation_id)
+    services.revoke_invitation(
+        actor=request.auth, organization=organization, invitation_id=invitation_id
+    )
     return Status(204, None)

@@ -17,11 +17,17 @@ class OrganizationsConfig(AppConfig):
 
         # The invitation e-mail is always sent to the invited address itself, so the
         # notification's own e-mail is off by default: one invitation, one message.
-        register_kind(notices.INVITATION_KIND, _("Invitations to join an organization"), email_default=False)
+        register_kind(
+            notices.INVITATION_KIND, _("Invitations to join an organization"), email_default=False
+        )
         register_kind(notices.MEMBERSHIP_KIND, _("Changes to your organization memberships"))
         register_kind(notices.NAME_CHANGE_KIND, _("Decisions on your organization's new name"))
         privacy.register(
-            "organizations", export=privacy_data.export_organizations, erase=privacy_data.erase_organizations
+            "organizations",
+            export=privacy_data.export_organizations,
+            erase=privacy_data.erase_organizations,
         )
         register_moderated(Organization)
-        register_queue_section("organizations/partials/name_changes_queue.html", selectors.name_change_queue)
+        register_queue_section(
+            "organizations/partials/name_changes_queue.html", selectors.name_change_queue
+        )

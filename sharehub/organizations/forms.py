@@ -3,9 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from sharehub.core.validators import validate_header_value
 from sharehub.places.selectors import district_list
@@ -31,8 +30,12 @@ class OrganizationForm(forms.ModelForm):
         label=_("Logo"),
         required=False,
         help_text=lazy(
-            lambda: gettext("PNG, JPEG or WebP, at most %(size)d MB. It is stored at most %(side)d pixels wide.")
-            % {"size": MAX_LOGO_BYTES // (1024 * 1024), "side": MAX_LOGO_SIDE},
+            lambda: (
+                gettext(
+                    "PNG, JPEG or WebP, at most %(size)d MB. It is stored at most %(side)d pixels wide."
+                )
+                % {"size": MAX_LOGO_BYTES // (1024 * 1024), "side": MAX_LOGO_SIDE}
+            ),
             str,
         )(),
         widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
@@ -63,7 +66,7 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("Choose a type"))] + list(OrganizationKind.choices)
+        self.fields["kind"].choices = [("", _("Choose a type")), *list(OrganizationKind.choices)]
         self.fields["district"].queryset = district_list()
         self.fields["district"].empty_label = _("No district (city-wide)")
         for name in ("name_ko", "name_en"):  # names go into the subjects of notification mails
@@ -91,12 +94,16 @@ class OrganizationFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=SEARCH_MAX_LENGTH)
     district = forms.ChoiceField(label=_("District"), required=False)
     kind = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", _("All types"))] + list(OrganizationKind.choices)
+        label=_("Type"),
+        required=False,
+        choices=[("", _("All types")), *list(OrganizationKind.choices)],
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.input_type = "search"  # one type attribute (attrs["type"] would add a second)
+        self.fields[
+            "q"
+        ].widget.input_type = "search"  # one type attribute (attrs["type"] would add a second)
         self.fields["q"].widget.attrs.update({"placeholder": _("Search by name")})
         self.fields["district"].choices = [("", _("All districts"))] + [
             (district.slug, district.name) for district in district_list()
@@ -116,11 +123,12 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
 
 
-
-
 class NameChangeDecisionForm(forms.Form):
     action = forms.ChoiceField(
-        choices=[("approve", pgettext_lazy("name change", "Approve")), ("reject", pgettext_lazy("name change", "Reject"))]
+        choices=[
+            ("approve", pgettext_lazy("name change", "Approve")),
+            ("reject", pgettext_lazy("name change", "Reject")),
+        ]
     )
     reason = forms.CharField(
         label=_("Reason (required to reject; the organization will read it)"),

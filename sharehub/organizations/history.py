@@ -19,7 +19,9 @@ def describe(entry: AuditEntry, *, show_emails: bool) -> str:
     data = entry.data or {}
     values = {
         "actor": entry.actor.public_name if entry.actor else _("Someone"),
-        "member": entry.member.public_name if getattr(entry, "member", None) else _("a former member"),
+        "member": entry.member.public_name
+        if getattr(entry, "member", None)
+        else _("a former member"),
         "role": _role(data.get("to") or data.get("role")),
         "email": data.get("email") or "",
         "reason": entry.reason,
@@ -58,7 +60,9 @@ def describe(entry: AuditEntry, *, show_emails: bool) -> str:
     if action == "organizations.name_change_rejected":
         return _("The new name “%(name)s” was not approved. Reason: %(reason)s") % values
     if action == "organizations.owner_promoted":
-        return _("%(member)s became an owner because the last owner deleted their account.") % values
+        return (
+            _("%(member)s became an owner because the last owner deleted their account.") % values
+        )
     if action == "moderation.published":
         return _("A moderator published the organization.")
     if action == "moderation.rejected":

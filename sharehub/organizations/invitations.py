@@ -33,7 +33,14 @@ def _invalid() -> ValidationError:
 
 def expired_error() -> ValidationError:
     return ValidationError(
-        {"token": [ValidationError(_("This invitation has expired. Ask the organization for a new one."), code="expired")]}
+        {
+            "token": [
+                ValidationError(
+                    _("This invitation has expired. Ask the organization for a new one."),
+                    code="expired",
+                )
+            ]
+        }
     )
 
 
@@ -47,7 +54,11 @@ def invitation_for_token(token: str) -> Invitation:
         raise _invalid() from None
     if not value.isdigit():
         raise _invalid()
-    invitation = Invitation.objects.select_related("organization", "invited_by").filter(pk=int(value)).first()
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(pk=int(value))
+        .first()
+    )
     if invitation is None:
         raise _invalid()
     return invitation

@@ -17,4 +17,6 @@ MAX_LOGO_SIDE = 512
 def prepare_logo(upload, *, actor: Any) -> ContentFile:
     """Return the resized logo as a new file under a random name, or raise
     ValidationError({"logo": ...}); counts against the actor's image upload budget."""
-    return prepare_image(upload, actor=actor, field="logo", max_bytes=MAX_LOGO_BYTES, max_side=MAX_LOGO_SIDE)
+    return prepare_image(
+        upload, actor=actor, field="logo", max_bytes=MAX_LOGO_BYTES, max_side=MAX_LOGO_SIDE
+    )

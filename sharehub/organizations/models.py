@@ -43,14 +43,19 @@ class Organization(Moderated):
     address = models.CharField(_("address"), max_length=200, blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
-    phone = models.CharField(_("contact phone"), max_length=20, blank=True, validators=[phone_validator])
+    phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[phone_validator]
+    )
     # TextField's max_length only reaches forms; the validator makes full_clean() enforce it too.
     description = models.TextField(
         _("description"), max_length=5000, blank=True, validators=[MaxLengthValidator(5000)]
     )  # description_ko / _en
     logo = models.ImageField(_("logo"), upload_to="organizations/logos/", blank=True)
     source = models.CharField(
-        _("source"), max_length=1000, blank=True, help_text=_("Where the public facts about it come from.")
+        _("source"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Where the public facts about it come from."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -100,12 +105,20 @@ class MemberRole(models.TextChoices):
 
 class Membership(models.Model):
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="memberships"
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
-    role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.EDITOR)
+    role = models.CharField(
+        _("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.EDITOR
+    )
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
 
     class Meta:
@@ -113,8 +126,12 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["joined_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "user"], name="one_membership_per_user"),
-            models.CheckConstraint(condition=models.Q(role__in=MemberRole.values), name="membership_role_valid"),
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="one_membership_per_user"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=MemberRole.values), name="membership_role_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -132,10 +149,15 @@ class Invitation(models.Model):
     """
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="invitations"
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
     )
     email = models.EmailField(_("e-mail address"))
-    role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.EDITOR)
+    role = models.CharField(
+        _("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.EDITOR
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("invited by"),
@@ -154,7 +176,9 @@ class Invitation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    revoked_at = models.DateTimeField(pgettext_lazy("invitation", "revoked at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(
+        pgettext_lazy("invitation", "revoked at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("invitation")
@@ -166,7 +190,9 @@ class Invitation(models.Model):
                 condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
                 name="one_open_invitation_per_email",
             ),
-            models.CheckConstraint(condition=models.Q(role__in=MemberRole.values), name="invitation_role_valid"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=MemberRole.values), name="invitation_role_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(accepted_at__isnull=True) | models.Q(revoked_at__isnull=True),
                 name="invitation_not_accepted_and_revoked",
@@ -200,14 +226,20 @@ class NameChangeRequest(models.Model):
     """
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="name_changes"
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="name_changes",
     )
     name_ko = models.CharField(_("Name in Korean"), max_length=120)
     name_en = models.CharField(_("Name in English"), max_length=120, blank=True)
     previous_name_ko = models.CharField(_("previous name in Korean"), max_length=120, blank=True)
     previous_name_en = models.CharField(_("previous name in English"), max_length=120, blank=True)
     status = models.CharField(
-        _("status"), max_length=12, choices=NameChangeStatus.choices, default=NameChangeStatus.PENDING
+        _("status"),
+        max_length=12,
+        choices=NameChangeStatus.choices,
+        default=NameChangeStatus.PENDING,
     )
     reason = models.TextField(_("reason"), blank=True)
     requested_by = models.ForeignKey(
@@ -240,7 +272,8 @@ class NameChangeRequest(models.Model):
                 name="one_pending_name_change_per_organization",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=NameChangeStatus.values), name="name_change_status_valid"
+                condition=models.Q(status__in=NameChangeStatus.values),
+                name="name_change_status_valid",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="rejected") | ~models.Q(reason=""),

@@ -37,7 +37,9 @@ def needs_review(actor: Any, organization: Organization) -> bool:
 
 
 def pending_for(organization: Organization) -> NameChangeRequest | None:
-    return NameChangeRequest.objects.filter(organization=organization, status=NameChangeStatus.PENDING).first()
+    return NameChangeRequest.objects.filter(
+        organization=organization, status=NameChangeStatus.PENDING
+    ).first()
 
 
 def _text(value: Any) -> str:
@@ -53,13 +55,22 @@ def take_proposal(organization: Organization, changes: dict) -> dict[str, str] |
         return None
     pending = pending_for(organization)
     base = pending or organization
-    return {name: _text(changes.pop(name)) if name in changes else (getattr(base, name) or "") for name in NAME_FIELDS}
+    return {
+        name: _text(changes.pop(name)) if name in changes else (getattr(base, name) or "")
+        for name in NAME_FIELDS
+    }
 
 
 def validate_proposal(proposal: dict[str, str]) -> None:
     """Field errors (`name_ko`, `name_en`) like those of the organization's own form."""
     NameChangeRequest(**proposal).full_clean(
-        exclude=["organization", "previous_name_ko", "previous_name_en", "requested_by", "decided_by"],
+        exclude=[
+            "organization",
+            "previous_name_ko",
+            "previous_name_en",
+            "requested_by",
+            "decided_by",
+        ],
         validate_constraints=False,
     )
 
@@ -68,7 +79,9 @@ def _current(organization: Organization) -> dict[str, str]:
     return {name: getattr(organization, name) or "" for name in NAME_FIELDS}
 
 
-def submit_proposal(*, actor: Any, organization: Organization, proposal: dict[str, str]) -> NameChangeRequest | None:
+def submit_proposal(
+    *, actor: Any, organization: Organization, proposal: dict[str, str]
+) -> NameChangeRequest | None:
     """Record the proposal; the caller holds the organization's lock and has checked permission.
 
     Returns the pending request afterwards (None when the proposal is the public name: a pending
@@ -113,14 +126,24 @@ def _decidable(actor: Any, change_id: int) -> NameChangeRequest:
         raise PermissionDenied(_("Please log in first."))
     if not can_review_name_changes(actor):
         raise PermissionDenied(_("Only city staff and moderators decide on new names."))
-    organization_id = NameChangeRequest.objects.filter(pk=change_id).values_list("organization_id", flat=True).first()
+    organization_id = (
+        NameChangeRequest.objects.filter(pk=change_id)
+        .values_list("organization_id", flat=True)
+        .first()
+    )
     if organization_id is None:
         raise Http404
     organization = Organization.objects.select_for_update(of=("self",)).get(pk=organization_id)
-    change = NameChangeRequest.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=change_id)
+    change = (
+        NameChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("requested_by")
+        .get(pk=change_id)
+    )
     change.organization = organization
     if not can_decide_name_change(actor, change):
-        raise PermissionDenied(_("You cannot decide on a new name you asked for, or on one of your own organization."))
+        raise PermissionDenied(
+            _("You cannot decide on a new name you asked for, or on one of your own organization.")
+        )
     if not change.is_pending:
         raise ValidationError(_("This name change has already been decided."), code="decided")
     return change
@@ -157,7 +180,9 @@ def approve_name_change(*, actor: Any, change_id: int) -> NameChangeRequest:
             "member_id": change.requested_by_id,
         },
     )
-    public_facts_changed.send(sender=Organization, organization=organization, fields=list(NAME_FIELDS))
+    public_facts_changed.send(
+        sender=Organization, organization=organization, fields=list(NAME_FIELDS)
+    )
     notices.notify_name_change_decided(change=change)
     return change
 
@@ -165,10 +190,16 @@ def approve_name_change(*, actor: Any, change_id: int) -> NameChangeRequest:
 def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": [_("Please give a reason: the organization will read it.")]})
+        raise ValidationError(
+            {"reason": [_("Please give a reason: the organization will read it.")]}
+        )
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError(
-            {"reason": [_("Keep the reason under %(limit)d characters.") % {"limit": REASON_MAX_LENGTH}]}
+            {
+                "reason": [
+                    _("Keep the reason under %(limit)d characters.") % {"limit": REASON_MAX_LENGTH}
+                ]
+            }
         )
     return reason
 
@@ -184,7 +215,11 @@ def reject_name_change(*, actor: Any, change_id: int, reason: str) -> NameChange
         action="organizations.name_change_rejected",
         target=change.organization,
         reason=reason,
-        data={"name_change_id": change.pk, "name": change.name_ko, "member_id": change.requested_by_id},
+        data={
+            "name_change_id": change.pk,
+            "name": change.name_ko,
+            "member_id": change.requested_by_id,
+        },
     )
     notices.notify_name_change_decided(change=change)
     return change

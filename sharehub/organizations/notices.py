@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -22,7 +22,14 @@ from sharehub.notifications.mail import queue_message
 from sharehub.notifications.services import notify
 
 from .invitations import make_token
-from .models import Invitation, MemberRole, Membership, NameChangeRequest, NameChangeStatus, Organization
+from .models import (
+    Invitation,
+    MemberRole,
+    Membership,
+    NameChangeRequest,
+    NameChangeStatus,
+    Organization,
+)
 
 INVITATION_KIND = "organizations.invitation"
 MEMBERSHIP_KIND = "organizations.membership"
@@ -57,11 +64,15 @@ def send_invitation_email(*, invitation: Invitation, invitee: Any | None, langua
             "inviter_name": invitation.invited_by.public_name if invitation.invited_by else "",
             "role": _role_label(invitation.role),
             "accept_url": settings.SHAREHUB_SITE_URL + accept_path(invitation),
-            "expires_at": formats.date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
+            "expires_at": formats.date_format(
+                timezone.localtime(invitation.expires_at), "DATE_FORMAT"
+            ),
             "hub_name": hub_name(),
             "has_account": invitee is not None,
         }
-        subject = " ".join(render_to_string("organizations/email/invitation_subject.txt", context).split())
+        subject = " ".join(
+            render_to_string("organizations/email/invitation_subject.txt", context).split()
+        )
         body = render_to_string("organizations/email/invitation_message.txt", context)
     message = EmailMessage(
         subject=f"[{context['hub_name']}] {subject}",
@@ -89,7 +100,9 @@ def notify_invited(*, invitation: Invitation, invitee: Any) -> None:
     )
 
 
-def notify_joined(*, organization: Organization, member: Any, role: str, owners: list[Membership]) -> None:
+def notify_joined(
+    *, organization: Organization, member: Any, role: str, owners: list[Membership]
+) -> None:
     for owner in owners:
         notify(
             user=owner.user,
@@ -97,7 +110,11 @@ def notify_joined(*, organization: Organization, member: Any, role: str, owners:
             title=_("%(member)s joined %(organization)s"),
             body=_("%(member)s accepted the invitation and is now %(role)s."),
             url=_path_for(owner.user, "organizations:members", slug=organization.slug),
-            params={"member": member.public_name, "organization": _name_of(organization), "role": _role_label(role)},
+            params={
+                "member": member.public_name,
+                "organization": _name_of(organization),
+                "role": _role_label(role),
+            },
         )
 
 
@@ -122,12 +139,16 @@ def notify_role_changed(*, organization: Organization, member: Any, role: str) -
     )
 
 
-def notify_ownership_transferred(*, organization: Organization, member: Any, previous_owner: Any) -> None:
+def notify_ownership_transferred(
+    *, organization: Organization, member: Any, previous_owner: Any
+) -> None:
     notify(
         user=member,
         kind=MEMBERSHIP_KIND,
         title=_("You are now an owner of %(organization)s"),
-        body=_("%(previous)s handed the ownership of %(organization)s over to you and is now an editor."),
+        body=_(
+            "%(previous)s handed the ownership of %(organization)s over to you and is now an editor."
+        ),
         url=_path_for(member, "organizations:members", slug=organization.slug),
         params={"organization": _name_of(organization), "previous": previous_owner.public_name},
     )
@@ -138,7 +159,9 @@ def notify_promoted(*, organization: Organization, member: Any) -> None:
         user=member,
         kind=MEMBERSHIP_KIND,
         title=_("You are now an owner of %(organization)s"),
-        body=_("Its last owner deleted their account. As its longest-standing member, you are now its owner."),
+        body=_(
+            "Its last owner deleted their account. As its longest-standing member, you are now its owner."
+        ),
         url=_path_for(member, "organizations:members", slug=organization.slug),
         params={"organization": _name_of(organization)},
     )
@@ -146,7 +169,12 @@ def notify_promoted(*, organization: Organization, member: Any) -> None:
 
 def _name_change_recipients(change: NameChangeRequest) -> list[Any]:
     """Who asked, and the organization's owners: active accounts, each once, never the decider."""
-    owners = [m.user for m in change.organization.memberships.select_related("user").filter(role=MemberRole.OWNER)]
+    owners = [
+        m.user
+        for m in change.organization.memberships.select_related("user").filter(
+            role=MemberRole.OWNER
+        )
+    ]
     people, seen = [], {change.decided_by_id}
     for person in [change.requested_by, *owners]:
         if person is not None and person.is_active and person.pk not in seen:
@@ -163,7 +191,9 @@ def notify_name_change_decided(*, change: NameChangeRequest) -> None:
         body = _("The new name “%(name)s” is now public (it was “%(previous)s”).")
     else:
         title = _("New name not approved: %(name)s")
-        body = _("The new name “%(name)s” was not approved; the organization keeps the name “%(previous)s”. Reason: %(reason)s")
+        body = _(
+            "The new name “%(name)s” was not approved; the organization keeps the name “%(previous)s”. Reason: %(reason)s"
+        )
     params = {
         "name": lazy(lambda: change.name, str)(),
         "previous": lazy(lambda: change.previous_name, str)(),

@@ -19,7 +19,9 @@ def role_of(user: Any, organization: Organization) -> str | None:
     if user is None or not user.is_authenticated or organization.pk is None:
         return None
     return (
-        Membership.objects.filter(organization=organization, user=user).values_list("role", flat=True).first()
+        Membership.objects.filter(organization=organization, user=user)
+        .values_list("role", flat=True)
+        .first()
     )
 
 
@@ -27,7 +29,9 @@ def _role(user: Any, organization: Organization, role: str | None) -> str | None
     return role_of(user, organization) if role is _UNKNOWN else role
 
 
-def can_view_organization(user: Any, organization: Organization, *, role: str | None = _UNKNOWN) -> bool:
+def can_view_organization(
+    user: Any, organization: Organization, *, role: str | None = _UNKNOWN
+) -> bool:
     """Published organizations are public; the others only to members, moderators and city staff."""
     if organization.moderation_status == ModerationStatus.PUBLISHED:
         return True
@@ -36,11 +40,16 @@ def can_view_organization(user: Any, organization: Organization, *, role: str | 
     return user.is_city_staff or user.is_moderator or _role(user, organization, role) is not None
 
 
-def can_edit_organization(user: Any, organization: Organization, *, role: str | None = _UNKNOWN) -> bool:
+def can_edit_organization(
+    user: Any, organization: Organization, *, role: str | None = _UNKNOWN
+) -> bool:
     """Owners and editors edit their organization; city staff may edit any."""
     if user is None or not user.is_authenticated:
         return False
-    return user.is_city_staff or _role(user, organization, role) in (MemberRole.OWNER, MemberRole.EDITOR)
+    return user.is_city_staff or _role(user, organization, role) in (
+        MemberRole.OWNER,
+        MemberRole.EDITOR,
+    )
 
 
 def can_view_members(user: Any, organization: Organization, *, role: str | None = _UNKNOWN) -> bool:
@@ -49,7 +58,9 @@ def can_view_members(user: Any, organization: Organization, *, role: str | None 
     return user.is_city_staff or _role(user, organization, role) is not None
 
 
-def can_manage_members(user: Any, organization: Organization, *, role: str | None = _UNKNOWN) -> bool:
+def can_manage_members(
+    user: Any, organization: Organization, *, role: str | None = _UNKNOWN
+) -> bool:
     """Owners invite, remove and change roles. City staff may too, so that an organization
     left without members (its last member deleted their account) can be handed over."""
     if user is None or not user.is_authenticated:

@@ -20,7 +20,10 @@ ACTIONS_WITH_EMAIL = ("organizations.invited", "organizations.invitation_revoked
 
 def _emails_of(user: Any) -> set[str]:
     emails = {user.email.lower()}
-    emails.update(address.lower() for address in EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    emails.update(
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    )
     return emails
 
 
@@ -52,17 +55,24 @@ def export_organizations(user: Any) -> dict[str, Any]:
                 "role": m.role,
                 "joined_at": m.joined_at.isoformat(),
             }
-            for m in Membership.objects.filter(user=user).select_related("organization").order_by("joined_at")
+            for m in Membership.objects.filter(user=user)
+            .select_related("organization")
+            .order_by("joined_at")
         ],
         "organizations_created": list(
-            Organization.objects.filter(created_by=user).order_by("created_at").values_list("slug", flat=True)
+            Organization.objects.filter(created_by=user)
+            .order_by("created_at")
+            .values_list("slug", flat=True)
         ),
         "invitations_sent": [
-            _invitation_data(i) for i in Invitation.objects.filter(invited_by=user).select_related("organization")
+            _invitation_data(i)
+            for i in Invitation.objects.filter(invited_by=user).select_related("organization")
         ],
         "invitations_received": [
             _invitation_data(i)
-            for i in Invitation.objects.filter(email__in=_emails_of(user)).select_related("organization")
+            for i in Invitation.objects.filter(email__in=_emails_of(user)).select_related(
+                "organization"
+            )
         ],
         "name_changes_requested": [
             {
@@ -74,7 +84,9 @@ def export_organizations(user: Any) -> dict[str, Any]:
                 "requested_at": r.requested_at.isoformat(),
                 "decided_at": r.decided_at.isoformat() if r.decided_at else None,
             }
-            for r in NameChangeRequest.objects.filter(requested_by=user).select_related("organization")
+            for r in NameChangeRequest.objects.filter(requested_by=user).select_related(
+                "organization"
+            )
         ],
     }
 
@@ -88,9 +100,14 @@ def erase_organizations(user: Any) -> None:
     """
     memberships = list(Membership.objects.filter(user=user).order_by("organization_id"))
     for membership in memberships:
-        organization = Organization.objects.select_for_update(of=("self",)).get(pk=membership.organization_id)
+        organization = Organization.objects.select_for_update(of=("self",)).get(
+            pk=membership.organization_id
+        )
         others = Membership.objects.filter(organization=organization).exclude(user=user)
-        if membership.role == MemberRole.OWNER and not others.filter(role=MemberRole.OWNER).exists():
+        if (
+            membership.role == MemberRole.OWNER
+            and not others.filter(role=MemberRole.OWNER).exists()
+        ):
             successor = others.select_related("user").order_by("joined_at", "pk").first()
             if successor is not None:
                 successor.role = MemberRole.OWNER
@@ -104,7 +121,13 @@ def erase_organizations(user: Any) -> None:
                 )
                 notices.notify_promoted(organization=organization, member=successor.user)
         membership.delete()
-        log_action(actor=None, action="organizations.left", target=organization, reason="account deleted", data={"member_id": user.pk})
+        log_action(
+            actor=None,
+            action="organizations.left",
+            target=organization,
+            reason="account deleted",
+            data={"member_id": user.pk},
+        )
     emails = _emails_of(user)
     Invitation.objects.filter(invited_by=user).update(invited_by=None)
     Invitation.objects.filter(accepted_by=user).update(accepted_by=None)
@@ -112,6 +135,8 @@ def erase_organizations(user: Any) -> None:
     Organization.objects.filter(created_by=user).update(created_by=None)
     # A member often gives their own address as the organization's contact.
     Organization.objects.filter(privacy.equals_any("email", emails)).update(email="")
-    for entry in AuditEntry.objects.filter(action__in=ACTIONS_WITH_EMAIL, data__email__in=list(emails)):
+    for entry in AuditEntry.objects.filter(
+        action__in=ACTIONS_WITH_EMAIL, data__email__in=list(emails)
+    ):
         entry.data = {**entry.data, "email": ""}
         entry.save(update_fields=["data"])

@@ -6,8 +6,8 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -17,13 +17,20 @@ from sharehub.moderation.models import ModerationStatus
 from sharehub.places.models import District
 
 from .models import Invitation, Membership, NameChangeRequest, NameChangeStatus, Organization
-from .permissions import can_manage_members, can_review_name_changes, can_view_members, can_view_organization
+from .permissions import (
+    can_manage_members,
+    can_review_name_changes,
+    can_view_members,
+    can_view_organization,
+)
 
 HISTORY_LIMIT = 50
 
 
 def published_organizations() -> QuerySet[Organization]:
-    return Organization.objects.filter(moderation_status=ModerationStatus.PUBLISHED).select_related("district")
+    return Organization.objects.filter(moderation_status=ModerationStatus.PUBLISHED).select_related(
+        "district"
+    )
 
 
 def recent_published_organizations(*, limit: int = 6) -> list[Organization]:
@@ -31,10 +38,16 @@ def recent_published_organizations(*, limit: int = 6) -> list[Organization]:
 
 
 def memberships_of(*, user: Any) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("organization").order_by("organization__name_ko")
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organization")
+        .order_by("organization__name_ko")
+    )
 
 
-def search_organizations(*, q: str = "", district: str = "", kind: str = "") -> QuerySet[Organization]:
+def search_organizations(
+    *, q: str = "", district: str = "", kind: str = ""
+) -> QuerySet[Organization]:
     """The public list: published only, filtered like the page and the API (DESIGN §5)."""
     queryset = published_organizations()
     if q := q.strip():
@@ -64,7 +77,9 @@ def district_for_slug(slug: str) -> District | None:
 def email_status(*, user: Any, email: str) -> str:
     """'verified', 'unverified' or 'other': how the user's addresses relate to an invitation's."""
     verified = (
-        EmailAddress.objects.filter(user=user, email__iexact=email).values_list("verified", flat=True).first()
+        EmailAddress.objects.filter(user=user, email__iexact=email)
+        .values_list("verified", flat=True)
+        .first()
     )
     if verified is None:
         return "other"
@@ -72,12 +87,18 @@ def email_status(*, user: Any, email: str) -> str:
 
 
 def members_of(*, organization: Organization) -> QuerySet[Membership]:
-    return Membership.objects.filter(organization=organization).select_related("user").order_by("joined_at", "pk")
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("joined_at", "pk")
+    )
 
 
 def open_invitations(*, organization: Organization) -> QuerySet[Invitation]:
     return (
-        Invitation.objects.filter(organization=organization, accepted_at__isnull=True, revoked_at__isnull=True)
+        Invitation.objects.filter(
+            organization=organization, accepted_at__isnull=True, revoked_at__isnull=True
+        )
         .select_related("invited_by")
         .order_by("-created_at", "-pk")
     )
@@ -97,7 +118,9 @@ def invitations_for(*, actor: Any, organization: Organization) -> QuerySet[Invit
     return open_invitations(organization=organization)
 
 
-def organization_history(*, organization: Organization, limit: int = HISTORY_LIMIT) -> list[AuditEntry]:
+def organization_history(
+    *, organization: Organization, limit: int = HISTORY_LIMIT
+) -> list[AuditEntry]:
     """The latest audit entries, each with `member` set to the user they are about (if any).
 
     Entries keep user ids, not names, so an erased account shows as a former member.

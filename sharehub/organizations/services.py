@@ -73,7 +73,11 @@ def _lock(organization: Organization) -> Organization:
 def _membership(organization: Organization, user: Any) -> Membership | None:
     if user is None or not user.is_authenticated:
         return None
-    return Membership.objects.select_related("user").filter(organization=organization, user=user).first()
+    return (
+        Membership.objects.select_related("user")
+        .filter(organization=organization, user=user)
+        .first()
+    )
 
 
 def _other_owner_exists(organization: Organization, membership: Membership) -> bool:
@@ -85,7 +89,9 @@ def _other_owner_exists(organization: Organization, membership: Membership) -> b
 
 
 def _owners(organization: Organization, *, exclude: Any = None) -> list[Membership]:
-    owners = Membership.objects.filter(organization=organization, role=MemberRole.OWNER).select_related("user")
+    owners = Membership.objects.filter(
+        organization=organization, role=MemberRole.OWNER
+    ).select_related("user")
     if exclude is not None:
         owners = owners.exclude(user=exclude)
     return list(owners)
@@ -93,7 +99,9 @@ def _owners(organization: Organization, *, exclude: Any = None) -> list[Membersh
 
 def _slug_base(*, name_en: str, name_ko: str) -> str:
     # An English name gives a plain ASCII address; a Korean-only name keeps its Hangul.
-    base = slugify(name_en)[:SLUG_BASE_LENGTH].strip("-") or slugify(name_ko, allow_unicode=True)[:SLUG_BASE_LENGTH].strip("-")
+    base = slugify(name_en)[:SLUG_BASE_LENGTH].strip("-") or slugify(name_ko, allow_unicode=True)[
+        :SLUG_BASE_LENGTH
+    ].strip("-")
     return base or "organization"
 
 
@@ -133,7 +141,12 @@ def _merge(errors: dict[str, list], error: ValidationError) -> None:
 
 
 def _validated(
-    organization: Organization, *, actor: Any, logo: Any | None, exclude: list[str], also: Any = None
+    organization: Organization,
+    *,
+    actor: Any,
+    logo: Any | None,
+    exclude: list[str],
+    also: Any = None,
 ) -> None:
     """Validate fields and logo together (and `also`, a callable that may raise ValidationError),
     so one answer lists every problem."""
@@ -166,7 +179,9 @@ def create_organization(*, actor: Any, logo: Any | None = None, **fields: Any) -
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
-    organization = Organization(created_by=actor, **{name: _clean(value) for name, value in fields.items()})
+    organization = Organization(
+        created_by=actor, **{name: _clean(value) for name, value in fields.items()}
+    )
     for name in ("name_en", "description_ko", "description_en"):
         if getattr(organization, name) is None:
             setattr(organization, name, "")
@@ -190,7 +205,12 @@ def create_organization(*, actor: Any, logo: Any | None = None, **fields: Any) -
 
 @transaction.atomic
 def update_organization(
-    *, actor: Any, organization: Organization, logo: Any | None = None, remove_logo: bool = False, **changes: Any
+    *,
+    actor: Any,
+    organization: Organization,
+    logo: Any | None = None,
+    remove_logo: bool = False,
+    **changes: Any,
 ) -> Organization:
     """Owners, editors and city staff edit the facts. A rejected organization, once edited,
     goes back to the moderators' queue.
@@ -206,7 +226,11 @@ def update_organization(
     if not can_edit_organization(actor, organization):
         raise PermissionDenied(_("You may not edit this organization."))
     changes = dict(changes)
-    proposal = name_changes.take_proposal(organization, changes) if name_changes.needs_review(actor, organization) else None
+    proposal = (
+        name_changes.take_proposal(organization, changes)
+        if name_changes.needs_review(actor, organization)
+        else None
+    )
     changed = []
     for name, value in changes.items():
         value = _clean(value)
@@ -249,7 +273,9 @@ def update_organization(
     )
     public = {"name_ko", "name_en", "description_ko", "description_en"}.intersection(changed)
     if public:
-        public_facts_changed.send(sender=Organization, organization=organization, fields=sorted(public))
+        public_facts_changed.send(
+            sender=Organization, organization=organization, fields=sorted(public)
+        )
     return organization
 
 
@@ -269,7 +295,12 @@ def user_for_email(email: str) -> Any | None:
 
 @transaction.atomic
 def invite_member(
-    *, actor: Any, organization: Organization, email: str, role: str = MemberRole.EDITOR, language: str | None = None
+    *,
+    actor: Any,
+    organization: Organization,
+    email: str,
+    role: str = MemberRole.EDITOR,
+    language: str | None = None,
 ) -> Invitation:
     """Owners (and city staff) invite by e-mail. The mail always goes to the address, in the
     invitee's language if they have an account (else `language`, by default the active one);
@@ -288,15 +319,26 @@ def invite_member(
     )
     invitation.full_clean(exclude=["organization", "invited_by"], validate_constraints=False)
     invitee = user_for_email(email)
-    if invitee is not None and Membership.objects.filter(organization=organization, user=invitee).exists():
-        raise ValidationError({"email": [_("This person is already a member of the organization.")]})
+    if (
+        invitee is not None
+        and Membership.objects.filter(organization=organization, user=invitee).exists()
+    ):
+        raise ValidationError(
+            {"email": [_("This person is already a member of the organization.")]}
+        )
     waiting = Invitation.objects.filter(
         organization=organization, email=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).first()
     if waiting is not None:
         if not waiting.is_expired:
             raise ValidationError(
-                {"email": [_("An invitation to this address is already waiting. Withdraw it to send a new one.")]}
+                {
+                    "email": [
+                        _(
+                            "An invitation to this address is already waiting. Withdraw it to send a new one."
+                        )
+                    ]
+                }
             )
         waiting.revoked_at = timezone.now()
         waiting.save(update_fields=["revoked_at"])
@@ -322,7 +364,10 @@ def revoke_invitation(*, actor: Any, organization: Organization, invitation_id: 
     if not can_manage_members(actor, organization):
         raise PermissionDenied(_("Only the organization's owners may withdraw invitations."))
     invitation = Invitation.objects.filter(
-        organization=organization, pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True
+        organization=organization,
+        pk=invitation_id,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
     ).first()
     if invitation is None:
         raise Http404
@@ -354,12 +399,16 @@ def accept_invitation(*, actor: Any, token: str) -> Membership:
     check_open(invitation)
     if not has_verified_email(actor, invitation.email):
         raise PermissionDenied(
-            _("This invitation was sent to %(email)s. Log in with the account that uses this verified address.")
+            _(
+                "This invitation was sent to %(email)s. Log in with the account that uses this verified address."
+            )
             % {"email": invitation.email}
         )
     membership = _membership(organization, actor)
     if membership is None:
-        membership = Membership.objects.create(organization=organization, user=actor, role=invitation.role)
+        membership = Membership.objects.create(
+            organization=organization, user=actor, role=invitation.role
+        )
     elif invitation.role == MemberRole.OWNER and not membership.is_owner:
         membership.role = MemberRole.OWNER  # an invitation never lowers a role
         membership.save(update_fields=["role"])
@@ -373,7 +422,10 @@ def accept_invitation(*, actor: Any, token: str) -> Membership:
         data={"invitation_id": invitation.pk, "member_id": actor.pk, "role": membership.role},
     )
     notices.notify_joined(
-        organization=organization, member=actor, role=membership.role, owners=_owners(organization, exclude=actor)
+        organization=organization,
+        member=actor,
+        role=membership.role,
+        owners=_owners(organization, exclude=actor),
     )
     return membership
 
@@ -388,12 +440,16 @@ def leave_organization(*, actor: Any, organization: Organization) -> None:
     if membership.is_owner and not _other_owner_exists(organization, membership):
         raise _last_owner_error()
     membership.delete()
-    log_action(actor=actor, action="organizations.left", target=organization, data={"member_id": actor.pk})
+    log_action(
+        actor=actor, action="organizations.left", target=organization, data={"member_id": actor.pk}
+    )
 
 
 def _target_membership(organization: Organization, member_id: int) -> Membership:
     membership = (
-        Membership.objects.select_related("user").filter(organization=organization, user_id=member_id).first()
+        Membership.objects.select_related("user")
+        .filter(organization=organization, user_id=member_id)
+        .first()
     )
     if membership is None:
         raise Http404
@@ -410,7 +466,12 @@ def remove_member(*, actor: Any, organization: Organization, member_id: int) -> 
     if membership.is_owner and not _other_owner_exists(organization, membership):
         raise _last_owner_error()
     membership.delete()
-    log_action(actor=actor, action="organizations.member_removed", target=organization, data={"member_id": member_id})
+    log_action(
+        actor=actor,
+        action="organizations.member_removed",
+        target=organization,
+        data={"member_id": member_id},
+    )
     if member_id != actor.pk:
         notices.notify_removed(organization=organization, member=membership.user)
 
@@ -463,5 +524,7 @@ def transfer_ownership(*, actor: Any, organization: Organization, member_id: int
         target=organization,
         data={"member_id": target.user_id, "previous_owner_id": actor.pk},
     )
-    notices.notify_ownership_transferred(organization=organization, member=target.user, previous_owner=actor)
+    notices.notify_ownership_transferred(
+        organization=organization, member=target.user, previous_owner=actor
+    )
     return target

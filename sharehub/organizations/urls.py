@@ -15,7 +15,11 @@ urlpatterns = [
     path("<str:slug>/members/invite/", views.invite, name="invite"),
     path("<str:slug>/members/<int:user_id>/role/", views.change_role, name="change_role"),
     path("<str:slug>/members/<int:user_id>/remove/", views.remove_member, name="remove_member"),
-    path("<str:slug>/members/<int:user_id>/transfer/", views.transfer_ownership, name="transfer_ownership"),
+    path(
+        "<str:slug>/members/<int:user_id>/transfer/",
+        views.transfer_ownership,
+        name="transfer_ownership",
+    ),
     path("<str:slug>/leave/", views.leave, name="leave"),
     path(
         "<str:slug>/invitations/<int:invitation_id>/revoke/",

@@ -107,7 +107,9 @@ def organization_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("The organization has been created. It will appear in the public list once a moderator has reviewed it."),
+                    _(
+                        "The organization has been created. It will appear in the public list once a moderator has reviewed it."
+                    ),
                 )
             return redirect(organization)
     return render(request, "organizations/form.html", {"form": form, "organization": None})
@@ -123,7 +125,10 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
     initial = {"name_ko": pending.name_ko, "name_en": pending.name_en} if pending else None
     # The form writes into its instance while validating; keep the page's object untouched.
     form = OrganizationEditForm(
-        request.POST or None, request.FILES or None, instance=copy.copy(organization), initial=initial
+        request.POST or None,
+        request.FILES or None,
+        instance=copy.copy(organization),
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,7 +148,9 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Your changes have been saved. Your new name “%(name)s” awaits review: until city staff or a moderator approves it, everyone else still sees “%(current)s”.")
+                    _(
+                        "Your changes have been saved. Your new name “%(name)s” awaits review: until city staff or a moderator approves it, everyone else still sees “%(current)s”."
+                    )
                     % {"name": pending.name, "current": organization.name},
                 )
             return redirect(organization)
@@ -186,13 +193,17 @@ def decide_name_change(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if form.cleaned_data["action"] == "approve":
                 change = name_changes.approve_name_change(actor=request.user, change_id=pk)
-                messages.success(request, _("The new name “%(name)s” is now public.") % {"name": change.name})
+                messages.success(
+                    request, _("The new name “%(name)s” is now public.") % {"name": change.name}
+                )
             else:
                 change = name_changes.reject_name_change(
                     actor=request.user, change_id=pk, reason=form.cleaned_data["reason"]
                 )
                 messages.success(
-                    request, _("The new name “%(name)s” was rejected; the organization has been told why.") % {"name": change.name}
+                    request,
+                    _("The new name “%(name)s” was rejected; the organization has been told why.")
+                    % {"name": change.name},
                 )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -202,7 +213,11 @@ def decide_name_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _members_page(
-    request: HttpRequest, organization: Organization, *, invite_form: InviteForm | None = None, status: int = 200
+    request: HttpRequest,
+    organization: Organization,
+    *,
+    invite_form: InviteForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     role = role_of(request.user, organization)
     if not can_view_members(request.user, organization, role=role):
@@ -263,7 +278,10 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request,
+                _("An invitation has been sent to %(email)s.") % {"email": invitation.email},
+            )
             return _back_to_members(organization)
     return _members_page(request, organization, invite_form=form, status=400)
 
@@ -344,7 +362,12 @@ def transfer_ownership(request: HttpRequest, slug: str, user_id: int) -> HttpRes
 @require_POST
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_organization_for(request.user, slug)
-    if not _run(request, services.leave_organization, _("You have left the organization."), organization=organization):
+    if not _run(
+        request,
+        services.leave_organization,
+        _("You have left the organization."),
+        organization=organization,
+    ):
         return _back_to_members(organization)
     if organization.moderation_status == ModerationStatus.PUBLISHED:
         return redirect(organization)
@@ -363,7 +386,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     except ValidationError as error:
         context["error"] = " ".join(error.messages)
         code = error.error_dict["token"][0].code
-        return render(request, "organizations/accept.html", context, status=404 if code == "invalid" else 410)
+        return render(
+            request, "organizations/accept.html", context, status=404 if code == "invalid" else 410
+        )
     user = request.user
     if request.method == "POST":
         if not user.is_authenticated:
@@ -379,7 +404,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Welcome! You are now a member of %(organization)s.") % {"organization": membership.organization.name},
+                _("Welcome! You are now a member of %(organization)s.")
+                % {"organization": membership.organization.name},
             )
             return redirect(membership.organization)
     if user.is_authenticated:

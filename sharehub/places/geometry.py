@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from numbers import Real
 from typing import Any
 
@@ -71,7 +72,7 @@ def clean_geometry(geometry: Any) -> dict:
 def _signed_area_and_centroid(ring: Ring) -> tuple[float, float, float]:
     """Shoelace formula on the planar lon/lat ring: (signed area, centroid lon, centroid lat)."""
     area2 = cx = cy = 0.0
-    for (x0, y0, *_rest), (x1, y1, *_rest2) in zip(ring, ring[1:], strict=False):
+    for (x0, y0, *_rest), (x1, y1, *_rest2) in itertools.pairwise(ring):
         cross = x0 * y1 - x1 * y0
         area2 += cross
         cx += (x0 + x1) * cross

@@ -49,7 +49,9 @@ def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     district = get_district(slug=slug)
     # Its own page parameter: the organizations above are paged by `page`.
-    listings = Paginator(listings_in_district(district), DEFAULT_PER_PAGE).get_page(request.GET.get("listings_page"))
+    listings = Paginator(listings_in_district(district), DEFAULT_PER_PAGE).get_page(
+        request.GET.get("listings_page")
+    )
     return render(
         request,
         "places/detail.html",

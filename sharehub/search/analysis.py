@@ -17,6 +17,7 @@ strings built from them safe for FTS5 and tsquery.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import unicodedata
@@ -33,7 +34,32 @@ _FOREIGN_TAGS = {"SL", "SH", "SN"}
 _WEB_TAGS = {"W_URL", "W_EMAIL", "W_HASHTAG", "W_SERIAL"}
 # A few English words that carry no meaning in a listing search.
 _ENGLISH_STOPWORDS = frozenset(
-    "a an and are as at be by for from in into is it of on or the to with we our you your".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "we",
+        "our",
+        "you",
+        "your",
+    ]
 )
 _WORD = re.compile(r"[^\W_]+")
 _HANGUL_SYLLABLE = re.compile(r"^[\uac00-\ud7a3]+$")
@@ -174,7 +200,7 @@ def index_terms(text: str) -> list[str]:
         terms.extend(own)
         terms.extend(p for p in _span_pieces(eojeol.span) if p not in own)
     # Written with a space or without: "공구 도서관" also gets the piece across the space (구도).
-    for left, right in zip(eojeols, eojeols[1:]):
+    for left, right in itertools.pairwise(eojeols):
         if left.span and right.span:
             terms.append(left.span[-1] + right.span[0])
     return terms
@@ -187,7 +213,11 @@ def analyse_query(text: str) -> QueryAnalysis:
     budget = MAX_QUERY_TERMS
     for eojeol in _eojeols(text):
         # A long Hangul word is asked for by its pieces, which every spelling of it shares.
-        by_morpheme = list(dict.fromkeys(t for token in eojeol.tokens for t in hangul_bigrams(token.form) or [token.form]))
+        by_morpheme = list(
+            dict.fromkeys(
+                t for token in eojeol.tokens for t in hangul_bigrams(token.form) or [token.form]
+            )
+        )
         alternatives = [by_morpheme]
         by_span = _span_pieces(eojeol.span)
         if by_span and set(by_span) != set(by_morpheme):
@@ -221,7 +251,9 @@ def to_jamo(word: str) -> str:
     for ch in word:
         code = ord(ch) - 0xAC00
         if 0 <= code < 11172:
-            out.append(_CHOSEONG[code // 588] + _JUNGSEONG[(code % 588) // 28] + _JONGSEONG[code % 28])
+            out.append(
+                _CHOSEONG[code // 588] + _JUNGSEONG[(code % 588) // 28] + _JONGSEONG[code % 28]
+            )
         else:
             out.append(ch)
     return "".join(out)

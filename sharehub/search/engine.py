@@ -6,6 +6,7 @@ double-quoted for FTS5 or single-quoted for tsquery, and always as a bound param
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -71,7 +72,9 @@ def write(rows: Sequence[FulltextRow]) -> None:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(r.entry_id,) for r in rows])
+            cursor.executemany(
+                "DELETE FROM search_fts WHERE rowid = %s", [(r.entry_id,) for r in rows]
+            )
             cursor.executemany(
                 "INSERT INTO search_fts (rowid, kind, title, body, fuzzy, words) VALUES (%s, %s, %s, %s, %s, %s)",
                 [
@@ -127,7 +130,9 @@ Groups = Sequence[Sequence[Sequence[str]]]
 def _boolean(groups: Groups, phrase, and_: str, or_: str) -> str:
     """AND of groups; a group is an OR of alternatives; an alternative is an AND of terms."""
     return and_.join(
-        "(" + or_.join("(" + and_.join(phrase(t) for t in alternative) + ")" for alternative in group) + ")"
+        "("
+        + or_.join("(" + and_.join(phrase(t) for t in alternative) + ")" for alternative in group)
+        + ")"
         for group in groups
     )
 
@@ -139,7 +144,11 @@ def _without_subsumed(alternatives: Sequence[Sequence[str]]) -> list[Sequence[st
     sets = [frozenset(a) for a in alternatives]
     kept = []
     for n, alternative in enumerate(alternatives):
-        if any(other < sets[n] or (other == sets[n] and m < n) for m, other in enumerate(sets) if m != n):
+        if any(
+            other < sets[n] or (other == sets[n] and m < n)
+            for m, other in enumerate(sets)
+            if m != n
+        ):
             continue
         kept.append(alternative)
     return kept
@@ -191,7 +200,7 @@ def match_any(content_type_id: int, terms: Sequence[str], *, limit: int) -> list
     weights = [math.log(1 + COMMON_TERM_ENTRIES / counts[t]) for t in terms]
     coordination = " + ".join("(d.document @@ %s::tsquery)::int * %s" for _ in terms)
     params: list = []
-    for term, weight in zip(terms, weights):
+    for term, weight in zip(terms, weights, strict=False):
         params += [_ts_lexeme(term), weight]
     return _fetch(
         "SELECT e.id, e.object_id, e.title, m.c + m.r / (1 + m.r) FROM (SELECT d.entry_id,"
@@ -211,7 +220,10 @@ def _capped_counts(content_type_id: int, terms: Sequence[str]) -> dict[str, int]
             if connection.vendor == "sqlite":
                 cursor.execute(
                     "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
-                    [f"kind : {_fts_phrase(_kind(content_type_id))} AND {{title body}} : {_fts_phrase(term)}", COMMON_TERM_ENTRIES],
+                    [
+                        f"kind : {_fts_phrase(_kind(content_type_id))} AND {{title body}} : {_fts_phrase(term)}",
+                        COMMON_TERM_ENTRIES,
+                    ],
                 )
             else:
                 cursor.execute(
@@ -230,7 +242,12 @@ def bodies(entry_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         return {}
     from .models import SearchEntry
 
-    return {pk: (title, body) for pk, title, body in SearchEntry.objects.filter(pk__in=ids).values_list("pk", "title", "body")}
+    return {
+        pk: (title, body)
+        for pk, title, body in SearchEntry.objects.filter(pk__in=ids).values_list(
+            "pk", "title", "body"
+        )
+    }
 
 
 def _letter_triples(words: Sequence[str]) -> list[str]:
@@ -241,7 +258,7 @@ def _letter_triples(words: Sequence[str]) -> list[str]:
         bigrams = letter_bigrams(word)
         if len(bigrams) < 2:
             phrases += [_fts_phrase(b) for b in bigrams]
-        phrases += [f"{_fts_phrase(a)} + {_fts_phrase(b)}" for a, b in zip(bigrams, bigrams[1:])]
+        phrases += [f"{_fts_phrase(a)} + {_fts_phrase(b)}" for a, b in itertools.pairwise(bigrams)]
     return list(dict.fromkeys(phrases))
 
 
@@ -252,7 +269,9 @@ STRICT_WORD_SIMILARITY = "0.5"
 LOOSE_WORD_SIMILARITY = "0.2"
 
 
-def fuzzy_candidates(content_type_id: int, words: Sequence[str], *, strict: bool = True) -> list[Row]:
+def fuzzy_candidates(
+    content_type_id: int, words: Sequence[str], *, strict: bool = True
+) -> list[Row]:
     """A bounded set of entries whose title letters resemble `words` (jamo for Hangul).
 
     strict: entries sharing a letter triple (SQLite) or half the trigrams (PostgreSQL), a small
@@ -265,8 +284,12 @@ def fuzzy_candidates(content_type_id: int, words: Sequence[str], *, strict: bool
         if strict:
             phrases = _letter_triples(words)[:40]
         else:
-            phrases = [_fts_phrase(b) for b in dict.fromkeys(b for w in words for b in letter_bigrams(w))][:40]
-        expression = f"kind : {_fts_phrase(_kind(content_type_id))} AND fuzzy : ({' OR '.join(phrases)})"
+            phrases = [
+                _fts_phrase(b) for b in dict.fromkeys(b for w in words for b in letter_bigrams(w))
+            ][:40]
+        expression = (
+            f"kind : {_fts_phrase(_kind(content_type_id))} AND fuzzy : ({' OR '.join(phrases)})"
+        )
         return _fetch(
             "SELECT e.id, e.object_id, e.title, -f.r FROM"
             " (SELECT rowid AS id, bm25(search_fts) AS r FROM search_fts WHERE search_fts MATCH %s"
@@ -289,7 +312,9 @@ def fuzzy_candidates(content_type_id: int, words: Sequence[str], *, strict: bool
     )
 
 
-def prefix_matches(content_type_id: int, prefixes: Sequence[str], *, limit: int) -> list[tuple[int, str]]:
+def prefix_matches(
+    content_type_id: int, prefixes: Sequence[str], *, limit: int
+) -> list[tuple[int, str]]:
     """(object id, title) of the entries with title words starting with every prefix, best first."""
     if not prefixes:
         return []

@@ -26,10 +26,16 @@ def _uid(kind: str, model: type[models.Model]) -> str:
 
 
 def connect(entry: Searchable) -> None:
-    post_save.connect(_saved, sender=entry.model, weak=False, dispatch_uid=_uid("saved", entry.model))
-    post_delete.connect(_deleted, sender=entry.model, weak=False, dispatch_uid=_uid("deleted", entry.model))
+    post_save.connect(
+        _saved, sender=entry.model, weak=False, dispatch_uid=_uid("saved", entry.model)
+    )
+    post_delete.connect(
+        _deleted, sender=entry.model, weak=False, dispatch_uid=_uid("deleted", entry.model)
+    )
     for related in entry.follows:
-        post_save.connect(_followed_saved, sender=related, weak=False, dispatch_uid=_uid("followed", related))
+        post_save.connect(
+            _followed_saved, sender=related, weak=False, dispatch_uid=_uid("followed", related)
+        )
 
 
 def disconnect(entry: Searchable) -> None:
@@ -65,7 +71,11 @@ def _deleted(sender: type[models.Model], instance: models.Model, **kwargs: Any) 
 
 
 def _followed_saved(
-    sender: type[models.Model], instance: models.Model, created: bool = False, raw: bool = False, **kwargs: Any
+    sender: type[models.Model],
+    instance: models.Model,
+    created: bool = False,
+    raw: bool = False,
+    **kwargs: Any,
 ) -> None:
     from .registry import followers_of
     from .services import sync_visibility

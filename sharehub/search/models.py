@@ -14,7 +14,9 @@ class SearchEntry(models.Model):
     with their GIN indexes, migration 0003), so ranking a common word never reads these wide rows.
     """
 
-    content_type = models.ForeignKey(ContentType, verbose_name=_("content type"), on_delete=models.CASCADE)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("content type"), on_delete=models.CASCADE
+    )
     object_id = models.BigIntegerField(_("object id"))
     title = models.TextField(_("title"))
     body = models.TextField(_("body"), blank=True)
@@ -29,7 +31,9 @@ class SearchEntry(models.Model):
         verbose_name = _("search entry")
         verbose_name_plural = _("search entries")
         constraints = [
-            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_search_entry_per_object")
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="one_search_entry_per_object"
+            )
         ]
 
     def __str__(self) -> str:

@@ -61,10 +61,15 @@ class _Snippets:
 class Hit:
     """One result: `highlight` is safe HTML (escaped text, matches in <mark>), built when first read."""
 
-    __slots__ = ("object_id", "score", "_highlight", "_snippets")
+    __slots__ = ("_highlight", "_snippets", "object_id", "score")
 
     def __init__(
-        self, object_id: int, score: float, highlight: SafeString | None = None, *, snippets: _Snippets | None = None
+        self,
+        object_id: int,
+        score: float,
+        highlight: SafeString | None = None,
+        *,
+        snippets: _Snippets | None = None,
     ) -> None:
         self.object_id = object_id
         self.score = score
@@ -74,13 +79,19 @@ class Hit:
     @property
     def highlight(self) -> SafeString:
         if self._highlight is None:
-            self._highlight = self._snippets.highlight(self.object_id) if self._snippets else SafeString("")
+            self._highlight = (
+                self._snippets.highlight(self.object_id) if self._snippets else SafeString("")
+            )
         return self._highlight
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Hit):
             return NotImplemented
-        return (self.object_id, self.score, self.highlight) == (other.object_id, other.score, other.highlight)
+        return (self.object_id, self.score, self.highlight) == (
+            other.object_id,
+            other.score,
+            other.highlight,
+        )
 
     __hash__ = None  # mutable cache inside; compare, don't hash
 
@@ -101,9 +112,15 @@ def _public_ids(model: type[models.Model], object_ids: list[int]) -> set[int] | 
     return set(entry.public().filter(pk__in=object_ids).values_list("pk", flat=True))
 
 
-def _visible(model: type[models.Model], scored: list[tuple[engine.Row, float]]) -> list[tuple[engine.Row, float]]:
+def _visible(
+    model: type[models.Model], scored: list[tuple[engine.Row, float]]
+) -> list[tuple[engine.Row, float]]:
     visible = _public_ids(model, list({row.object_id for row, _ in scored}))
-    return scored if visible is None else [(row, score) for row, score in scored if row.object_id in visible]
+    return (
+        scored
+        if visible is None
+        else [(row, score) for row, score in scored if row.object_id in visible]
+    )
 
 
 def _names(title: str) -> set[str]:
@@ -187,7 +204,10 @@ def _search(q: str, model: type[models.Model], limit: int) -> list[Hit]:
         # The name boost reorders the best of the database's ranking only: it is at most ×3, and
         # past the first BOOSTED hits the order is the database's own.
         joined = "".join(surface_words(q))
-        scored = [(row, row.rank * _name_boost(joined, row.title) if n < BOOSTED else row.rank) for n, row in enumerate(rows)]
+        scored = [
+            (row, row.rank * _name_boost(joined, row.title) if n < BOOSTED else row.rank)
+            for n, row in enumerate(rows)
+        ]
         scored = _visible(model, scored)
     words = list(analysis.words)
     if not scored:
@@ -195,10 +215,15 @@ def _search(q: str, model: type[models.Model], limit: int) -> list[Hit]:
         # Highlight the title words the typo stood for.
         query_letters = fuzzy_words(q)
         words += [
-            w for row, _ in scored for w in surface_words(row.title) if _typo_score(query_letters, w) >= TYPO_SIMILARITY
+            w
+            for row, _ in scored
+            for w in surface_words(row.title)
+            if _typo_score(query_letters, w) >= TYPO_SIMILARITY
         ]
     scored.sort(key=lambda pair: (-pair[1], pair[0].entry_id))
-    snippets = _Snippets(pattern_for(words), {row.object_id: (row.entry_id, row.title) for row, _ in scored})
+    snippets = _Snippets(
+        pattern_for(words), {row.object_id: (row.entry_id, row.title) for row, _ in scored}
+    )
     return [Hit(row.object_id, float(score), snippets=snippets) for row, score in scored]
 
 
@@ -210,7 +235,9 @@ def autocomplete(prefix: str, *, model: type[models.Model], limit: int = 8) -> l
     if not prefixes:
         return []
     try:
-        matches = engine.prefix_matches(_content_type_id(model), prefixes, limit=max(1, min(int(limit), 50)))
+        matches = engine.prefix_matches(
+            _content_type_id(model), prefixes, limit=max(1, min(int(limit), 50))
+        )
         visible = _public_ids(model, list({object_id for object_id, _ in matches}))
         titles = [title for object_id, title in matches if visible is None or object_id in visible]
     except DatabaseError:

@@ -48,7 +48,9 @@ def fulltext_row(entry: SearchEntry) -> engine.FulltextRow:
 
 def _require_searchable(model: type[models.Model]) -> None:
     if not is_searchable(model):
-        raise ImproperlyConfigured(f"{model._meta.label} is not registered with register_searchable")
+        raise ImproperlyConfigured(
+            f"{model._meta.label} is not registered with register_searchable"
+        )
 
 
 def index_object(obj: models.Model) -> bool:
@@ -99,7 +101,9 @@ def sync_visibility(model: type[models.Model], **filters: Any) -> None:
         _remove_entries(entries.exclude(object_id__in=public_ids))
     missing = sorted(public_ids - indexed_ids)
     for start in range(0, len(missing), REINDEX_CHUNK):
-        for obj in model._default_manager.filter(pk__in=missing[start : start + REINDEX_CHUNK]).order_by("pk"):
+        for obj in model._default_manager.filter(
+            pk__in=missing[start : start + REINDEX_CHUNK]
+        ).order_by("pk"):
             _write(obj)
 
 
@@ -127,5 +131,7 @@ def reindex(model: type[models.Model]) -> int:
         last_pk = chunk[-1].pk
     with transaction.atomic():
         live = public_queryset(model).values("pk")
-        _remove_entries(SearchEntry.objects.filter(content_type=content_type).exclude(object_id__in=live))
+        _remove_entries(
+            SearchEntry.objects.filter(content_type=content_type).exclude(object_id__in=live)
+        )
     return count

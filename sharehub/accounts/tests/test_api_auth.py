@@ -47,7 +47,9 @@ def test_privileged_token_without_totp_cannot_write_either(client):
     staff = UserFactory(is_city_staff=True)
     _token, secret = services.create_api_token(actor=staff, name="script")
     payload = {"name_ko": "새 단체"}
-    response = client.post("/api/v1/organizations", payload, content_type="application/json", **bearer(secret))
+    response = client.post(
+        "/api/v1/organizations", payload, content_type="application/json", **bearer(secret)
+    )
     assert response.status_code == 401
 
 
@@ -127,9 +129,19 @@ def test_anonymous_calls_to_every_protected_operation_answer_401_json():
     browser.get("/ko/")  # an anonymous browser with cookies, but nobody signed in
     for client in (Client(enforce_csrf_checks=True), browser):
         for method, path in operations:
-            response = getattr(client, method)(path, {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
-            assert response.status_code == 401, (method, path, response.status_code, response.content[:200])
-            assert response.json() == {"detail": "Authentication required.", "errors": {}}, (method, path)
+            response = getattr(client, method)(
+                path, {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+            )
+            assert response.status_code == 401, (
+                method,
+                path,
+                response.status_code,
+                response.content[:200],
+            )
+            assert response.json() == {"detail": "Authentication required.", "errors": {}}, (
+                method,
+                path,
+            )
             assert response["WWW-Authenticate"] == 'Bearer realm="api"', (method, path)
 
 
@@ -137,11 +149,18 @@ def test_a_signed_in_session_still_needs_its_csrf_token_to_write(user):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(user)
     payload = {"email": "x@example.org"}
-    refused = browser.post("/api/v1/organizations/no-such-org/invitations", payload, content_type="application/json")
+    refused = browser.post(
+        "/api/v1/organizations/no-such-org/invitations", payload, content_type="application/json"
+    )
     assert refused.status_code == 403
     browser.get("/ko/")  # sets the CSRF cookie, as a page does
     token = browser.cookies["csrftoken"].value
     accepted = browser.post(
-        "/api/v1/organizations/no-such-org/invitations", payload, content_type="application/json", HTTP_X_CSRFTOKEN=token
+        "/api/v1/organizations/no-such-org/invitations",
+        payload,
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
     )
-    assert accepted.status_code == 404  # past authentication and CSRF: the organization does not exist
+    assert (
+        accepted.status_code == 404
+    )  # past authentication and CSRF: the organization does not exist

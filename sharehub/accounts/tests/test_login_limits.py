@@ -14,7 +14,9 @@ OWNER = "198.51.100.20"
 def _fail(client, email: str, *, ip: str, times: int, lang: str = "en"):
     response = None
     for _ in range(times):
-        response = client.post(LOGIN.format(lang=lang), {"login": email, "password": "wrong-password"}, REMOTE_ADDR=ip)
+        response = client.post(
+            LOGIN.format(lang=lang), {"login": email, "password": "wrong-password"}, REMOTE_ADDR=ip
+        )
     return response
 
 
@@ -22,11 +24,15 @@ def _fail(client, email: str, *, ip: str, times: int, lang: str = "en"):
 def test_a_strangers_failures_do_not_lock_the_owner_out(client):
     admin = UserFactory(is_superuser=True, is_staff=True)
     _fail(client, admin.email, ip=ATTACKER, times=5)
-    limited = client.post(LOGIN.format(lang="en"), {"login": admin.email, "password": PASSWORD}, REMOTE_ADDR=ATTACKER)
+    limited = client.post(
+        LOGIN.format(lang="en"), {"login": admin.email, "password": PASSWORD}, REMOTE_ADDR=ATTACKER
+    )
     assert "_auth_user_id" not in client.session
     assert "Too many failed login attempts from your connection" in limited.content.decode()
 
-    response = client.post(LOGIN.format(lang="en"), {"login": admin.email, "password": PASSWORD}, REMOTE_ADDR=OWNER)
+    response = client.post(
+        LOGIN.format(lang="en"), {"login": admin.email, "password": PASSWORD}, REMOTE_ADDR=OWNER
+    )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(admin.pk)
 
@@ -41,13 +47,19 @@ def test_the_limit_is_explained_in_korean(client):
 @pytest.mark.django_db
 def test_one_address_is_still_limited_across_accounts(client):
     users = [UserFactory() for _ in range(3)]
-    for user in users:  # 4 + 4 + 2 = 10 failures: under the per-account limit, at the per-address one
+    for (
+        user
+    ) in users:  # 4 + 4 + 2 = 10 failures: under the per-account limit, at the per-address one
         _fail(client, user.email, ip=ATTACKER, times=4 if user is not users[-1] else 2)
     fresh = UserFactory()
-    response = client.post(LOGIN.format(lang="en"), {"login": fresh.email, "password": PASSWORD}, REMOTE_ADDR=ATTACKER)
+    response = client.post(
+        LOGIN.format(lang="en"), {"login": fresh.email, "password": PASSWORD}, REMOTE_ADDR=ATTACKER
+    )
     assert "_auth_user_id" not in client.session
     assert "Too many failed login attempts" in response.content.decode()
-    response = client.post(LOGIN.format(lang="en"), {"login": fresh.email, "password": PASSWORD}, REMOTE_ADDR=OWNER)
+    response = client.post(
+        LOGIN.format(lang="en"), {"login": fresh.email, "password": PASSWORD}, REMOTE_ADDR=OWNER
+    )
     assert client.session["_auth_user_id"] == str(fresh.pk)
 
 
@@ -78,6 +90,10 @@ def test_allauths_own_429_is_the_hubs_page_or_json(client, settings):
     page = client.post(LOGIN.format(lang="ko"), {"login": "a@example.org", "password": "x"})
     assert page.status_code == 429
     assert "잠시 후 다시 시도하세요." in page.content.decode()
-    as_json = client.post(LOGIN.format(lang="ko"), {"login": "a@example.org", "password": "x"}, HTTP_ACCEPT="application/json")
+    as_json = client.post(
+        LOGIN.format(lang="ko"),
+        {"login": "a@example.org", "password": "x"},
+        HTTP_ACCEPT="application/json",
+    )
     assert as_json.status_code == 429
     assert set(as_json.json()) == {"detail", "errors"}

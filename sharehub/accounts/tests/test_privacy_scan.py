@@ -28,7 +28,11 @@ from sharehub.newsletters.tests.factories import TopicFactory
 from sharehub.notifications.services import notify
 from sharehub.organizations import services as organizations
 from sharehub.organizations.models import MemberRole
-from sharehub.organizations.tests.factories import MembershipFactory, OrganizationFactory, organization_owned_by
+from sharehub.organizations.tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    organization_owned_by,
+)
 
 EMAIL = "zelda.quokka@example.org"
 NAME = "Zelda Quokkaberg"
@@ -49,8 +53,14 @@ def _leaks(needles: list[str]) -> list[str]:
             continue
         for row in model._base_manager.values_list("pk", *columns):
             for column, value in zip(columns, row[1:], strict=True):
-                text = (value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)).lower()
-                found += [f"{model._meta.label}#{row[0]}.{column}: {needle}" for needle in needles if needle in text]
+                text = (
+                    value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                ).lower()
+                found += [
+                    f"{model._meta.label}#{row[0]}.{column}: {needle}"
+                    for needle in needles
+                    if needle in text
+                ]
     return found
 
 
@@ -66,7 +76,11 @@ def _touch_every_app(person, client) -> None:
 
     # An organization they created, with their address as its contact, and a fellow member.
     own = organizations.create_organization(
-        actor=person, name_ko="퀴카 공방", name_en="Quokka workshop", kind="cooperative", email=EMAIL.upper()
+        actor=person,
+        name_ko="퀴카 공방",
+        name_en="Quokka workshop",
+        kind="cooperative",
+        email=EMAIL.upper(),
     )
     MembershipFactory(organization=own, role=MemberRole.EDITOR)
     directory.ensure_listing(actor=person, organization=own)
@@ -74,35 +88,61 @@ def _touch_every_app(person, client) -> None:
     organizations.invite_member(actor=person, organization=own, email="friend@example.org")
     other = organization_owned_by(UserFactory())
     organizations.invite_member(actor=other.memberships.get().user, organization=other, email=EMAIL)
-    designation.create_application(actor=person, organization=own, kind="enterprise", activities="공구 대여", plan="3년 계획")
+    designation.create_application(
+        actor=person, organization=own, kind="enterprise", activities="공구 대여", plan="3년 계획"
+    )
 
     published = OrganizationFactory()
-    published_listing = directory.ensure_listing(actor=UserFactory(is_city_staff=True), organization=published)
+    published_listing = directory.ensure_listing(
+        actor=UserFactory(is_city_staff=True), organization=published
+    )
     submit_suggestion(
-        actor=person, kind="correction", listing=published_listing,
-        values={"email": EMAIL, "phone": "010-9999-0000"}, message=f"I am {NAME}, write to {EMAIL}",
+        actor=person,
+        kind="correction",
+        listing=published_listing,
+        values={"email": EMAIL, "phone": "010-9999-0000"},
+        message=f"I am {NAME}, write to {EMAIL}",
     )
 
     event = EventFactory(organization=own)
-    question = events.add_question(actor=person, event=event, fields={"label_ko": "연락처", "kind": "text"})
+    question = events.add_question(
+        actor=person, event=event, fields={"label_ko": "연락처", "kind": "text"}
+    )
     events.register(actor=person, event=event, answers={str(question.pk): f"{NAME} {EMAIL}"})
 
-    news.create_article(actor=person, kind="story", title_ko="우리 공방 이야기", organization=own, body_ko="<p>공구를 나눕니다.</p>")
+    news.create_article(
+        actor=person,
+        kind="story",
+        title_ko="우리 공방 이야기",
+        organization=own,
+        body_ko="<p>공구를 나눕니다.</p>",
+    )
 
     topic = TopicFactory()
     page = client.post(
-        "/ko/newsletters/", {"email": EMAIL, "topics": [topic.pk], "language": "ko", "consent": "on"}, REMOTE_ADDR=IP
+        "/ko/newsletters/",
+        {"email": EMAIL, "topics": [topic.pk], "language": "ko", "consent": "on"},
+        REMOTE_ADDR=IP,
     )
     assert page.status_code == 200
     subscriber = Subscriber.objects.get(email=EMAIL)
     newsletters.confirm(token=tokens.confirm_token(subscriber), ip=IP)
 
     reported = OrganizationFactory()
-    moderation.report(actor=person, obj=reported, reason="wrong", details=f"{NAME} here: reach me at {EMAIL} from {IP}")
+    moderation.report(
+        actor=person,
+        obj=reported,
+        reason="wrong",
+        details=f"{NAME} here: reach me at {EMAIL} from {IP}",
+    )
 
     notify(user=person, kind="moderation.decision", title="Hello", body="A message for you")
     log_action(
-        actor=person, action="accounts.test", target=person, reason=f"requested by {EMAIL}", data={"ip": IP, "email": EMAIL}
+        actor=person,
+        action="accounts.test",
+        target=person,
+        reason=f"requested by {EMAIL}",
+        data={"ip": IP, "email": EMAIL},
     )
 
     client.post("/en/accounts/login/", {"login": EMAIL, "password": "wrong"}, REMOTE_ADDR=IP)
@@ -110,14 +150,18 @@ def _touch_every_app(person, client) -> None:
 
 
 @pytest.mark.django_db
-def test_deleting_an_account_leaves_no_email_name_or_ip_anywhere(client, django_capture_on_commit_callbacks):
+def test_deleting_an_account_leaves_no_email_name_or_ip_anywhere(
+    client, django_capture_on_commit_callbacks
+):
     person = UserFactory(email=EMAIL)
     with django_capture_on_commit_callbacks(execute=True):
         _touch_every_app(person, client)
     needles = [EMAIL, NAME.lower(), IP]
     assert len(_leaks(needles)) > 10  # the scan sees what was written
     cached = _cache_leaks(needles)
-    assert any("newsletters.address" in key for key in cached) and any("newsletters.subscribe:ip" in key for key in cached)
+    assert any("newsletters.address" in key for key in cached) and any(
+        "newsletters.subscribe:ip" in key for key in cached
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         accounts.delete_account(actor=person, user=person)

@@ -6,7 +6,11 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.core import mail
 
 from sharehub.accounts.models import Consent, User
@@ -67,10 +71,17 @@ def test_signup_without_consent_is_refused_with_a_korean_message(client):
         ("email", "not-an-email", "en", "Enter a valid email address."),
         ("email", "not-an-email", "ko", "올바른 이메일 주소를 입력하세요."),
         ("display_name", "x" * 81, "en", "Ensure this value has at most 80 characters"),
-        ("password2", "different-pass-phrase-1", "en", "You must type the same password each time."),
+        (
+            "password2",
+            "different-pass-phrase-1",
+            "en",
+            "You must type the same password each time.",
+        ),
     ],
 )
-def test_signup_bad_input_gets_field_errors_in_the_users_language(client, field, value, lang, message):
+def test_signup_bad_input_gets_field_errors_in_the_users_language(
+    client, field, value, lang, message
+):
     response = client.post(SIGNUP.format(lang=lang), signup_data(**{field: value}))
     assert response.status_code == 200
     assert message in response.content.decode()

@@ -8,7 +8,9 @@ from sharehub.accounts.models import ApiToken, User
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/ko/me/", "/ko/me/tokens/", "/ko/me/privacy/", "/ko/me/privacy/export/"])
+@pytest.mark.parametrize(
+    "path", ["/ko/me/", "/ko/me/tokens/", "/ko/me/privacy/", "/ko/me/privacy/export/"]
+)
 def test_account_pages_need_login(client, path):
     response = client.get(path)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
@@ -29,10 +31,17 @@ def test_profile_form_saves_and_rejects_bad_input(client, user, district):
     assert "Ensure this value has at most 80 characters" in response.content.decode()
     user.refresh_from_db()
     assert user.display_name != "x" * 81
-    response = client.post("/en/me/", {"display_name": "Kim 김", "preferred_language": "en", "home_district": district.pk})
+    response = client.post(
+        "/en/me/",
+        {"display_name": "Kim 김", "preferred_language": "en", "home_district": district.pk},
+    )
     assert response.status_code == 302
     user.refresh_from_db()
-    assert (user.display_name, user.preferred_language, user.home_district) == ("Kim 김", "en", district)
+    assert (user.display_name, user.preferred_language, user.home_district) == (
+        "Kim 김",
+        "en",
+        district,
+    )
 
 
 @pytest.mark.django_db

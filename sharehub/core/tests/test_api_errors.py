@@ -60,15 +60,24 @@ def test_huge_topic_or_district_id_in_a_subscription_is_422(anonymous):
         ({"email": "a@example.org", "topics": [TOO_BIG]}, "topics.0"),
         ({"email": "a@example.org", "topics": [1], "district": TOO_BIG}, "district"),
     ):
-        response = anonymous.post("/api/v1/newsletters/subscribe", json.dumps(payload), content_type="application/json")
+        response = anonymous.post(
+            "/api/v1/newsletters/subscribe", json.dumps(payload), content_type="application/json"
+        )
         assert field in assert_error(response, 422)["errors"]
 
 
 def test_huge_campaign_topics_or_districts_are_422(city_staff):
     client = Client(raise_request_exception=False, **bearer(city_staff))
     body = {"subject_ko": "제목", "body_html_ko": "<p>x</p>", "body_text_ko": "x"}
-    for extra, field in (({"topics": [TOO_BIG]}, "topics.0"), ({"districts": [TOO_BIG]}, "districts.0")):
-        response = client.post("/api/v1/newsletters/campaigns", json.dumps({**body, **extra}), content_type="application/json")
+    for extra, field in (
+        ({"topics": [TOO_BIG]}, "topics.0"),
+        ({"districts": [TOO_BIG]}, "districts.0"),
+    ):
+        response = client.post(
+            "/api/v1/newsletters/campaigns",
+            json.dumps({**body, **extra}),
+            content_type="application/json",
+        )
         assert field in assert_error(response, 422)["errors"]
     response = client.get(f"/api/v1/newsletters/campaigns?page={TOO_BIG}")
     assert_error(response, 422)
@@ -91,7 +100,9 @@ def test_unexpected_error_is_a_json_500(anonymous, monkeypatch, caplog):
     monkeypatch.setattr(places_api, "district_list", broken)
     body = assert_error(anonymous.get("/api/v1/districts"), 500)
     assert "boom" not in body["detail"]  # no internals leak
-    assert any("boom" in str(record.exc_info[1]) for record in caplog.records if record.exc_info)  # but it is logged
+    assert any(
+        "boom" in str(record.exc_info[1]) for record in caplog.records if record.exc_info
+    )  # but it is logged
 
 
 def test_malformed_multipart_is_a_json_400(user):
@@ -100,23 +111,34 @@ def test_malformed_multipart_is_a_json_400(user):
     organization = organization_owned_by(user)
     client = Client(raise_request_exception=False, **bearer(user))
     url = f"/api/v1/organizations/{organization.slug}/logo"
-    for content_type in ("multipart/form-data", "multipart/form-data; boundary="):  # no boundary: Django cannot parse it
+    for content_type in (
+        "multipart/form-data",
+        "multipart/form-data; boundary=",
+    ):  # no boundary: Django cannot parse it
         assert_error(client.post(url, data=b"whatever", content_type=content_type), 400)
     # An unfinished part is no file at all: a field error.
-    unfinished = b'--x\r\nContent-Disposition: form-data; name="logo"; filename="a.png"\r\n\r\nnot closed'
-    body = assert_error(client.post(url, data=unfinished, content_type="multipart/form-data; boundary=x"), 422)
+    unfinished = (
+        b'--x\r\nContent-Disposition: form-data; name="logo"; filename="a.png"\r\n\r\nnot closed'
+    )
+    body = assert_error(
+        client.post(url, data=unfinished, content_type="multipart/form-data; boundary=x"), 422
+    )
     assert "logo" in body["errors"]
 
 
 def test_too_large_body_is_a_json_413(anonymous, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     payload = {"email": "a@example.org", "topics": [1], "language": "ko" * 1000}
-    response = anonymous.post("/api/v1/newsletters/subscribe", json.dumps(payload), content_type="application/json")
+    response = anonymous.post(
+        "/api/v1/newsletters/subscribe", json.dumps(payload), content_type="application/json"
+    )
     assert_error(response, 413)
 
 
 def test_unparsable_body_is_a_json_400(anonymous):
-    response = anonymous.post("/api/v1/newsletters/subscribe", "{not json", content_type="application/json")
+    response = anonymous.post(
+        "/api/v1/newsletters/subscribe", "{not json", content_type="application/json"
+    )
     assert_error(response, 400)
 
 
@@ -126,7 +148,9 @@ def test_a_body_that_is_not_an_object_is_422(city_staff, body):
 
     campaign = CampaignFactory()
     client = Client(raise_request_exception=False, **bearer(city_staff))
-    response = client.post(f"/api/v1/newsletters/campaigns/{campaign.pk}/send", body, content_type="application/json")
+    response = client.post(
+        f"/api/v1/newsletters/campaigns/{campaign.pk}/send", body, content_type="application/json"
+    )
     assert_error(response, 422)
     response = client.post("/api/v1/newsletters/subscribe", body, content_type="application/json")
     assert_error(response, 422)
@@ -148,14 +172,22 @@ def test_openapi_documents_the_error_statuses_and_geojson():
             if any(p["in"] == "path" for p in operation.get("parameters", [])):
                 assert 404 in statuses, (method, path)
     paths = schema["paths"]
-    assert list(paths["/api/v1/districts/geojson"]["get"]["responses"][200]["content"]) == ["application/geo+json"]
-    assert list(paths["/api/v1/directory/listings.geojson"]["get"]["responses"][200]["content"]) == ["application/geo+json"]
+    assert list(paths["/api/v1/districts/geojson"]["get"]["responses"][200]["content"]) == [
+        "application/geo+json"
+    ]
+    assert list(
+        paths["/api/v1/directory/listings.geojson"]["get"]["responses"][200]["content"]
+    ) == ["application/geo+json"]
     assert 429 in paths["/api/v1/organizations"]["post"]["responses"]
 
 
 def test_geojson_answers_its_media_type(anonymous):
-    assert anonymous.get("/api/v1/districts/geojson")["Content-Type"].startswith("application/geo+json")
-    assert anonymous.get("/api/v1/directory/listings.geojson")["Content-Type"].startswith("application/geo+json")
+    assert anonymous.get("/api/v1/districts/geojson")["Content-Type"].startswith(
+        "application/geo+json"
+    )
+    assert anonymous.get("/api/v1/directory/listings.geojson")["Content-Type"].startswith(
+        "application/geo+json"
+    )
 
 
 def test_values_that_go_into_mail_headers_are_one_line(user):
@@ -166,7 +198,9 @@ def test_values_that_go_into_mail_headers_are_one_line(user):
 
     client = Client(raise_request_exception=False, **bearer(user))
     payload = {"name_ko": "공유\r\nBcc: x@example.org", "kind": "cooperative"}
-    response = client.post("/api/v1/organizations", json.dumps(payload), content_type="application/json")
+    response = client.post(
+        "/api/v1/organizations", json.dumps(payload), content_type="application/json"
+    )
     assert "name_ko" in assert_error(response, 422)["errors"]
     assert "name_ko" in OrganizationForm(data={"name_ko": "a\nb"}).errors
     assert "title_ko" in EventForm(data={"title_ko": "a\rb"}).errors

@@ -21,7 +21,10 @@ EXAMPLES = 6
 # Valid data by the schema may still break a rule the schema cannot say (an address that is not
 # an e-mail, a token that was never issued, a second registration): a 422 with field errors.
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "422", "429"]
-CONFIG = {"checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED}}, "phases": {"coverage": {"enabled": False}}}
+CONFIG = {
+    "checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED}},
+    "phases": {"coverage": {"enabled": False}},
+}
 
 
 def _load_schema():

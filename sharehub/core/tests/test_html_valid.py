@@ -28,9 +28,13 @@ LANGUAGES = ["ko", "en"]
 def _java() -> str:
     java = shutil.which("java")
     if java is None:
-        pytest.skip("java is missing: install a Java runtime (make sysdeps installs default-jre-headless) to run vnu")
+        pytest.skip(
+            "java is missing: install a Java runtime (make sysdeps installs default-jre-headless) to run vnu"
+        )
     if not VNU_JAR.exists():
-        pytest.skip(f"{VNU_JAR} is missing: run `make assets` (npm ci in frontend/) to install vnu-jar")
+        pytest.skip(
+            f"{VNU_JAR} is missing: run `make assets` (npm ci in frontend/) to install vnu-jar"
+        )
     return java
 
 
@@ -45,14 +49,23 @@ def _hub() -> dict:
     notifications, and the people who see them."""
     from sharehub.accounts.tests.factories import UserFactory, give_totp
     from sharehub.designation.tests.factories import designate, submitted_application
-    from sharehub.directory.tests.factories import AddressFactory, CategoryFactory, ListingFactory, ServiceFactory
+    from sharehub.directory.tests.factories import (
+        AddressFactory,
+        CategoryFactory,
+        ListingFactory,
+        ServiceFactory,
+    )
     from sharehub.events import services as event_services
     from sharehub.events.tests.factories import EventFactory
     from sharehub.moderation.models import ModerationStatus
     from sharehub.moderation.tests.factories import make_report
     from sharehub.news.tests.factories import ArticleFactory, PageFactory, TagFactory
     from sharehub.newsletters.models import Campaign
-    from sharehub.newsletters.tests.factories import CampaignFactory, SubscriberFactory, TopicFactory
+    from sharehub.newsletters.tests.factories import (
+        CampaignFactory,
+        SubscriberFactory,
+        TopicFactory,
+    )
     from sharehub.notifications.tests.factories import NotificationFactory
     from sharehub.organizations.models import MemberRole
     from sharehub.organizations.tests.factories import MembershipFactory, OrganizationFactory
@@ -77,7 +90,9 @@ def _hub() -> dict:
     MembershipFactory(organization=organization, user=owner, role=MemberRole.OWNER)
     MembershipFactory(organization=organization, user=citizen, role=MemberRole.EDITOR)
     category = CategoryFactory(name_ko="공구", name_en="Tools")
-    listing = ListingFactory(organization=organization, phone="02-123-4567", email="tools@example.org")
+    listing = ListingFactory(
+        organization=organization, phone="02-123-4567", email="tools@example.org"
+    )
     listing.categories.add(category)
     listing.districts_served.add(district)
     AddressFactory(listing=listing)
@@ -88,7 +103,9 @@ def _hub() -> dict:
         AddressFactory(listing=other, latitude=37.55, longitude=126.92)
 
     now = timezone.now()
-    event = EventFactory(organization=organization, district=district, latitude=37.5665, longitude=126.978)
+    event = EventFactory(
+        organization=organization, district=district, latitude=37.5665, longitude=126.978
+    )
     EventFactory(organization=organization, starts_at=now + timedelta(days=3, hours=2))
     EventFactory(organization=organization, starts_at=now - timedelta(days=5))
     event_services.register(actor=owner, event=event)
@@ -105,7 +122,9 @@ def _hub() -> dict:
     campaign.topics.add(topic)
     subscriber = SubscriberFactory(topics=[topic])
 
-    designated = OrganizationFactory(name_ko="성북 나눔가게", name_en="Seongbuk Sharing Shop", district=district)
+    designated = OrganizationFactory(
+        name_ko="성북 나눔가게", name_en="Seongbuk Sharing Shop", district=district
+    )
     MembershipFactory(organization=designated, user=owner, role=MemberRole.OWNER)
     designation = designate(designated, owner, staff)
     reviewed = OrganizationFactory(name_ko="은평 장난감도서관", name_en="Eunpyeong Toy Library")
@@ -113,7 +132,10 @@ def _hub() -> dict:
     application = submitted_application(reviewed, owner)
 
     OrganizationFactory(
-        name_ko="검토 대기 단체", name_en="Pending group", moderation_status=ModerationStatus.PENDING, created_by=citizen
+        name_ko="검토 대기 단체",
+        name_en="Pending group",
+        moderation_status=ModerationStatus.PENDING,
+        created_by=citizen,
     )
     make_report(obj=organization, reporter=citizen, details="광고 글 🙂")
     for user in (owner, citizen):
@@ -161,8 +183,19 @@ def _pages(hub: dict, lang: str) -> list[tuple[str, str, str | None]]:
         ("newsletter-subscribe", u("newsletters:list"), None),
         ("newsletter-archive", u("newsletters:archive"), None),
         ("newsletter-archive-detail", u("newsletters:archive_detail", pk=hub["campaign"].pk), None),
-        ("newsletter-confirm", u("newsletters:confirm", token=tokens.confirm_token(subscriber)), None),
-        ("newsletter-preferences", u("newsletters:preferences", token=tokens.manage_token(subscriber.pk, subscriber.secret)), None),
+        (
+            "newsletter-confirm",
+            u("newsletters:confirm", token=tokens.confirm_token(subscriber)),
+            None,
+        ),
+        (
+            "newsletter-preferences",
+            u(
+                "newsletters:preferences",
+                token=tokens.manage_token(subscriber.pk, subscriber.secret),
+            ),
+            None,
+        ),
         ("designation-register", u("designation:register"), None),
         ("designation-detail", u("designation:detail", number=hub["designation"].number), None),
         ("signup", u("account_signup"), None),
@@ -177,7 +210,11 @@ def _pages(hub: dict, lang: str) -> list[tuple[str, str, str | None]]:
         ("organizer-events", u("events:manage_list"), "owner"),
         ("organizer-event", u("events:manage", pk=event.pk), "owner"),
         ("organization-members", u("organizations:members", slug=organization.slug), "owner"),
-        ("designation-application", u("designation:application", pk=hub["application"].pk), "owner"),
+        (
+            "designation-application",
+            u("designation:application", pk=hub["application"].pk),
+            "owner",
+        ),
         ("designation-queue", u("designation:queue"), "staff"),
         ("designation-review", u("designation:review", pk=hub["application"].pk), "staff"),
         ("moderation-queue", u("moderation:queue"), "moderator"),
@@ -202,7 +239,15 @@ def _pages(hub: dict, lang: str) -> list[tuple[str, str, str | None]]:
         ("newsletter-campaign-create", u("newsletters:campaign_create"), "staff"),
         ("newsletter-topics", u("newsletters:topics"), "staff"),
         ("outbox", u("notifications:outbox"), "staff"),
-        ("report", u("moderation:report", content_type_id=hub["organization_type"], object_id=organization.pk), "owner"),
+        (
+            "report",
+            u(
+                "moderation:report",
+                content_type_id=hub["organization_type"],
+                object_id=organization.pk,
+            ),
+            "owner",
+        ),
         ("email", u("account_email"), "owner"),
         ("password-change", u("account_change_password"), "owner"),
         ("two-factor", u("mfa_index"), "staff"),
@@ -225,7 +270,16 @@ def _vnu_errors(java: str, files: list[Path]) -> list[dict]:
     # short run, and the schema needs a deep stack.
     options = ["-Xss8m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
     result = subprocess.run(
-        [java, *options, "-jar", str(VNU_JAR), "--format", "json", "--errors-only", *map(str, files)],
+        [
+            java,
+            *options,
+            "-jar",
+            str(VNU_JAR),
+            "--format",
+            "json",
+            "--errors-only",
+            *map(str, files),
+        ],
         capture_output=True,
         text=True,
         timeout=240,
@@ -234,9 +288,16 @@ def _vnu_errors(java: str, files: list[Path]) -> list[dict]:
     try:
         report = json.loads(result.stderr or result.stdout)
     except json.JSONDecodeError:
-        pytest.fail(f"vnu did not answer with JSON (exit {result.returncode}):\n{result.stderr[-2000:]}", pytrace=False)
+        pytest.fail(
+            f"vnu did not answer with JSON (exit {result.returncode}):\n{result.stderr[-2000:]}",
+            pytrace=False,
+        )
     # "non-document-error": a file vnu could not read, which must not pass for a valid page.
-    return [message for message in report["messages"] if message.get("type") in ("error", "non-document-error")]
+    return [
+        message
+        for message in report["messages"]
+        if message.get("type") in ("error", "non-document-error")
+    ]
 
 
 @pytest.mark.django_db
@@ -263,16 +324,22 @@ def test_main_pages_are_valid_html_in_both_languages(client, tmp_path):
 
     errors_by_file: dict[Path, list[dict]] = {}
     for error in _vnu_errors(java, [canary, *files]):
-        errors_by_file.setdefault(Path(unquote(urlparse(error.get("url", "")).path)), []).append(error)
+        errors_by_file.setdefault(Path(unquote(urlparse(error.get("url", "")).path)), []).append(
+            error
+        )
     canary_messages = " | ".join(error["message"] for error in errors_by_file.pop(canary, []))
     for expected in ("fraction of a second", "Duplicate attribute", "Unclosed element"):
-        assert expected in canary_messages, f"vnu missed a known fault ({expected!r}) in the canary page: {canary_messages}"
+        assert expected in canary_messages, (
+            f"vnu missed a known fault ({expected!r}) in the canary page: {canary_messages}"
+        )
 
     lines = []
     for file, errors in errors_by_file.items():
         for error in errors:
             extract = " ".join(error.get("extract", "").split())
-            lines.append(f"{files.get(file, file)} line {error.get('lastLine', '?')}: {error.get('message')}\n    {extract}")
+            lines.append(
+                f"{files.get(file, file)} line {error.get('lastLine', '?')}: {error.get('message')}\n    {extract}"
+            )
     if lines:
         pytest.fail(f"vnu found {len(lines)} HTML errors:\n" + "\n".join(lines), pytrace=False)
 
@@ -286,4 +353,7 @@ def test_iso_prints_a_valid_html_datetime_in_the_current_time_zone(settings):
     text = template.render(Context({"moment": moment, "day": date(2026, 12, 2), "nothing": None}))
     assert text == "2026-12-02T20:17:42+09:00|2026-12-02|"
     # What |date:"c" printed: six digits of a second, which HTML refuses.
-    assert Template('{{ moment|date:"c" }}').render(Context({"moment": moment})) == "2026-12-02T20:17:42.123456+09:00"
+    assert (
+        Template('{{ moment|date:"c" }}').render(Context({"moment": moment}))
+        == "2026-12-02T20:17:42.123456+09:00"
+    )

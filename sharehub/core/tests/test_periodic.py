@@ -37,7 +37,9 @@ def test_a_job_runs_at_first_check_then_once_per_period(job):
     assert periodic.enqueue_due_jobs(now + timedelta(minutes=9)) == []
     assert periodic.enqueue_due_jobs(now + timedelta(minutes=10)) == ["test.count"]
     assert len(calls) == 2
-    assert PeriodicRun.objects.get(name="test.count").last_enqueued_at == now + timedelta(minutes=10)
+    assert PeriodicRun.objects.get(name="test.count").last_enqueued_at == now + timedelta(
+        minutes=10
+    )
 
 
 @pytest.mark.django_db

@@ -33,7 +33,9 @@ def test_pages_send_a_strict_csp_and_have_no_inline_script(client, path):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("lang,title", [("ko", "페이지를 찾을 수 없습니다"), ("en", "Page not found")])
+@pytest.mark.parametrize(
+    "lang,title", [("ko", "페이지를 찾을 수 없습니다"), ("en", "Page not found")]
+)
 def test_404_page_in_both_languages(client, lang, title):
     response = client.get(f"/{lang}/no-such-page/")
     assert response.status_code == 404
@@ -80,7 +82,7 @@ def test_https_settings_turn_on_outside_debug(monkeypatch):
 @pytest.mark.parametrize(
     "dirty,forbidden",
     [
-        ('<p>hi<script>alert(1)</script></p>', "<script"),
+        ("<p>hi<script>alert(1)</script></p>", "<script"),
         ('<img src=x onerror="alert(1)">', "onerror"),
         ('<a href="javascript:alert(1)">x</a>', "javascript:"),
         ('<p style="color:red">x</p>', "style="),
@@ -92,7 +94,9 @@ def test_sanitizer_removes_active_content(dirty, forbidden):
 
 
 def test_sanitizer_keeps_korean_text_and_safe_markup():
-    assert clean_html("<p><strong>공유</strong> 도시 🚲</p>") == "<p><strong>공유</strong> 도시 🚲</p>"
+    assert (
+        clean_html("<p><strong>공유</strong> 도시 🚲</p>") == "<p><strong>공유</strong> 도시 🚲</p>"
+    )
 
 
 @pytest.mark.django_db

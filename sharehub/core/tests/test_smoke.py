@@ -14,7 +14,9 @@ def test_tasks_backend_is_immediate_in_tests(settings):
 
 
 @pytest.mark.django_db
-def test_home_shows_coming_events_and_latest_news_in_bounded_queries(client, django_assert_max_num_queries):
+def test_home_shows_coming_events_and_latest_news_in_bounded_queries(
+    client, django_assert_max_num_queries
+):
     from sharehub.events.tests.factories import EventFactory
     from sharehub.news.tests.factories import ArticleFactory
 

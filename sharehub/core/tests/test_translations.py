@@ -12,7 +12,9 @@ import pytest
 from django.conf import settings
 
 APPS_DIR = settings.BASE_DIR / "sharehub"
-APPS_WITH_CATALOGUES = sorted(p.parent.parent.parent.parent for p in APPS_DIR.glob("*/locale/ko/LC_MESSAGES/django.po"))
+APPS_WITH_CATALOGUES = sorted(
+    p.parent.parent.parent.parent for p in APPS_DIR.glob("*/locale/ko/LC_MESSAGES/django.po")
+)
 
 
 def test_every_app_with_templates_or_models_has_a_catalogue():
@@ -35,15 +37,28 @@ def test_catalogue_holds_every_string_of_the_code(app: Path, tmp_path: Path):
     copy = tmp_path / app.name
     shutil.copytree(app, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     subprocess.run(
-        [sys.executable, str(settings.BASE_DIR / "manage.py"), "makemessages", "-l", "ko", "--no-obsolete", "-v", "0"],
+        [
+            sys.executable,
+            str(settings.BASE_DIR / "manage.py"),
+            "makemessages",
+            "-l",
+            "ko",
+            "--no-obsolete",
+            "-v",
+            "0",
+        ],
         cwd=copy,
         check=True,
     )
-    extracted = {(e.msgctxt, e.msgid) for e in polib.pofile(str(copy / "locale/ko/LC_MESSAGES/django.po"))}
+    extracted = {
+        (e.msgctxt, e.msgid) for e in polib.pofile(str(copy / "locale/ko/LC_MESSAGES/django.po"))
+    }
     committed = polib.pofile(str(app / "locale/ko/LC_MESSAGES/django.po"))
     translated = {(e.msgctxt, e.msgid) for e in committed if e.translated() and not e.obsolete}
     missing = sorted(m for _, m in extracted - translated)
-    assert not missing, f"{app.name}: strings in the code without a Korean translation: {missing[:10]}"
+    assert not missing, (
+        f"{app.name}: strings in the code without a Korean translation: {missing[:10]}"
+    )
 
 
 def test_one_korean_translation_per_string():
@@ -69,6 +84,4 @@ def test_one_korean_translation_per_string():
         for (msgctxt, msgid), by_app in sorted(seen.items(), key=lambda i: (i[0][1], i[0][0] or ""))
         if len(set(by_app.values())) > 1
     ]
-    assert not conflicts, f"{len(conflicts)} strings differ between apps:\n" + "\n".join(
-        conflicts
-    )
+    assert not conflicts, f"{len(conflicts)} strings differ between apps:\n" + "\n".join(conflicts)

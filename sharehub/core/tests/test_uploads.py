@@ -21,23 +21,33 @@ def logo() -> SimpleUploadedFile:
     return SimpleUploadedFile("logo.png", image_bytes("PNG", (16, 16)), "image/png")
 
 
-def test_image_upload_budget_is_a_field_error_then_429_in_the_api(client, user, other_user, monkeypatch):
+def test_image_upload_budget_is_a_field_error_then_429_in_the_api(
+    client, user, other_user, monkeypatch
+):
     monkeypatch.setitem(ratelimit.UPLOAD_RATES, "image", "2/h")
     organization = organization_owned_by(user)
     for _ in range(2):
-        organization_services.update_organization(actor=user, organization=organization, logo=logo())
+        organization_services.update_organization(
+            actor=user, organization=organization, logo=logo()
+        )
     with pytest.raises(ValidationError) as refused:
-        organization_services.update_organization(actor=user, organization=organization, logo=logo())
+        organization_services.update_organization(
+            actor=user, organization=organization, logo=logo()
+        )
     assert refused.value.error_dict["logo"][0].code == "rate_limited"
     _token, secret = create_api_token(actor=user, name="test")
     response = client.post(
-        f"/api/v1/organizations/{organization.slug}/logo", {"logo": logo()}, headers={"Authorization": f"Bearer {secret}"}
+        f"/api/v1/organizations/{organization.slug}/logo",
+        {"logo": logo()},
+        headers={"Authorization": f"Bearer {secret}"},
     )
     assert response.status_code == 429
     assert response.json()["errors"]["logo"]
     # Budgets are per person.
     other = organization_owned_by(other_user)
-    assert organization_services.update_organization(actor=other_user, organization=other, logo=logo()).logo
+    assert organization_services.update_organization(
+        actor=other_user, organization=other, logo=logo()
+    ).logo
 
 
 def test_public_media_route_refuses_private_folders(client):

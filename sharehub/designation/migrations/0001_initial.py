@@ -10,174 +10,544 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0002_published_name_index'),
+        ("organizations", "0002_published_name_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NumberCounter',
+            name="NumberCounter",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False, verbose_name='year')),
-                ('last', models.PositiveIntegerField(default=0, verbose_name='last number')),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        primary_key=True, serialize=False, verbose_name="year"
+                    ),
+                ),
+                ("last", models.PositiveIntegerField(default=0, verbose_name="last number")),
             ],
             options={
-                'verbose_name': 'designation number counter',
-                'verbose_name_plural': 'designation number counters',
+                "verbose_name": "designation number counter",
+                "verbose_name_plural": "designation number counters",
             },
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('enterprise', 'Sharing enterprise'), ('organization', 'Sharing organization')], max_length=20, verbose_name='designation sought')),
-                ('activities', models.TextField(max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='sharing activities')),
-                ('plan', models.TextField(max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='operating plan')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('under_review', 'Under review'), ('changes_requested', 'Changes requested'), ('resubmitted', 'Resubmitted'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='draft', max_length=20, verbose_name='status')),
-                ('is_renewal', models.BooleanField(default=False, verbose_name='renewal')),
-                ('checklist', models.JSONField(blank=True, default=sharehub.designation.models.empty_checklist, verbose_name='review checklist')),
-                ('decision_reason', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='reason for the decision')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='designation_applications', to='organizations.organization', verbose_name='organization')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewer')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("enterprise", "Sharing enterprise"),
+                            ("organization", "Sharing organization"),
+                        ],
+                        max_length=20,
+                        verbose_name="designation sought",
+                    ),
+                ),
+                (
+                    "activities",
+                    models.TextField(
+                        max_length=10000,
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="sharing activities",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.TextField(
+                        max_length=10000,
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="operating plan",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("under_review", "Under review"),
+                            ("changes_requested", "Changes requested"),
+                            ("resubmitted", "Resubmitted"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("is_renewal", models.BooleanField(default=False, verbose_name="renewal")),
+                (
+                    "checklist",
+                    models.JSONField(
+                        blank=True,
+                        default=sharehub.designation.models.empty_checklist,
+                        verbose_name="review checklist",
+                    ),
+                ),
+                (
+                    "decision_reason",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="reason for the decision",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="designation_applications",
+                        to="organizations.organization",
+                        verbose_name="organization",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewer",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="submitted by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'designation application',
-                'verbose_name_plural': 'designation applications',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "designation application",
+                "verbose_name_plural": "designation applications",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationDocument',
+            name="ApplicationDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, storage=sharehub.designation.storage.private_storage, upload_to=sharehub.designation.models.document_path, verbose_name='file')),
-                ('original_name', models.CharField(max_length=200, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100, verbose_name='file type')),
-                ('size', models.PositiveIntegerField(verbose_name='size in bytes')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded at')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='designation.application', verbose_name='application')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        storage=sharehub.designation.storage.private_storage,
+                        upload_to=sharehub.designation.models.document_path,
+                        verbose_name="file",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100, verbose_name="file type")),
+                ("size", models.PositiveIntegerField(verbose_name="size in bytes")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uploaded at"
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="designation.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application document',
-                'verbose_name_plural': 'application documents',
-                'ordering': ['uploaded_at', 'pk'],
+                "verbose_name": "application document",
+                "verbose_name_plural": "application documents",
+                "ordering": ["uploaded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Designation',
+            name="Designation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='designation number')),
-                ('kind', models.CharField(choices=[('enterprise', 'Sharing enterprise'), ('organization', 'Sharing organization')], max_length=20, verbose_name='designated as')),
-                ('designated_on', models.DateField(verbose_name='designated on')),
-                ('valid_until', models.DateField(verbose_name='valid until')),
-                ('conditions', models.TextField(blank=True, max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='conditions')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('suspended', 'Suspended'), ('revoked', 'Revoked'), ('expired', 'Expired'), ('renewed', 'Replaced by a renewal')], default='active', max_length=20, verbose_name='status')),
-                ('status_reason', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='reason for the status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('application', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='designation', to='designation.application', verbose_name='application')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='designations', to='organizations.organization', verbose_name='organization')),
-                ('renewed_by', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='renews_designation', to='designation.designation', verbose_name='renewed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(max_length=20, unique=True, verbose_name="designation number"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("enterprise", "Sharing enterprise"),
+                            ("organization", "Sharing organization"),
+                        ],
+                        max_length=20,
+                        verbose_name="designated as",
+                    ),
+                ),
+                ("designated_on", models.DateField(verbose_name="designated on")),
+                ("valid_until", models.DateField(verbose_name="valid until")),
+                (
+                    "conditions",
+                    models.TextField(
+                        blank=True,
+                        max_length=10000,
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="conditions",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("suspended", "Suspended"),
+                            ("revoked", "Revoked"),
+                            ("expired", "Expired"),
+                            ("renewed", "Replaced by a renewal"),
+                        ],
+                        default="active",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "status_reason",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="reason for the status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "application",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="designation",
+                        to="designation.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="designations",
+                        to="organizations.organization",
+                        verbose_name="organization",
+                    ),
+                ),
+                (
+                    "renewed_by",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="renews_designation",
+                        to="designation.designation",
+                        verbose_name="renewed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'designation',
-                'verbose_name_plural': 'designations',
-                'ordering': ['-designated_on', '-pk'],
+                "verbose_name": "designation",
+                "verbose_name_plural": "designations",
+                "ordering": ["-designated_on", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='renews',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='renewal_applications', to='designation.designation', verbose_name='designation renewed'),
+            model_name="application",
+            name="renews",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="renewal_applications",
+                to="designation.designation",
+                verbose_name="designation renewed",
+            ),
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('days_before', models.PositiveSmallIntegerField(verbose_name='days before expiry')),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent at')),
-                ('designation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='designation.designation', verbose_name='designation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "days_before",
+                    models.PositiveSmallIntegerField(verbose_name="days before expiry"),
+                ),
+                (
+                    "sent_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="sent at"),
+                ),
+                (
+                    "designation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="designation.designation",
+                        verbose_name="designation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'expiry reminder',
-                'verbose_name_plural': 'expiry reminders',
+                "verbose_name": "expiry reminder",
+                "verbose_name_plural": "expiry reminders",
             },
         ),
         migrations.CreateModel(
-            name='ReviewComment',
+            name="ReviewComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='comment')),
-                ('internal', models.BooleanField(default=False, help_text='Only city staff see internal notes.', verbose_name='internal note')),
-                ('by_staff', models.BooleanField(default=False, verbose_name='written by city staff')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='designation.application', verbose_name='application')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        max_length=2000,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="comment",
+                    ),
+                ),
+                (
+                    "internal",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Only city staff see internal notes.",
+                        verbose_name="internal note",
+                    ),
+                ),
+                (
+                    "by_staff",
+                    models.BooleanField(default=False, verbose_name="written by city staff"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="designation.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'review comment',
-                'verbose_name_plural': 'review comments',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "review comment",
+                "verbose_name_plural": "review comments",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='designation',
-            index=models.Index(fields=['status', 'valid_until'], name='designation_status_7c1240_idx'),
+            model_name="designation",
+            index=models.Index(
+                fields=["status", "valid_until"], name="designation_status_7c1240_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='designation',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_until__gt', models.F('designated_on'))), name='designation_valid_after_start'),
+            model_name="designation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("valid_until__gt", models.F("designated_on"))),
+                name="designation_valid_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='designation',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['active', 'suspended', 'revoked', 'expired', 'renewed'])), name='designation_status_valid'),
+            model_name="designation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["active", "suspended", "revoked", "expired", "renewed"])
+                ),
+                name="designation_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='designation',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['enterprise', 'organization'])), name='designation_kind_valid'),
+            model_name="designation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["enterprise", "organization"])),
+                name="designation_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='designation',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('organization',), name='designation_one_active_per_organization'),
+            model_name="designation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")),
+                fields=("organization",),
+                name="designation_one_active_per_organization",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['status', '-submitted_at'], name='designation_status_81a589_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["status", "-submitted_at"], name="designation_status_81a589_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('draft', 'submitted', 'under_review', 'changes_requested', 'resubmitted'))), fields=('organization',), name='designation_one_open_application'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        ("draft", "submitted", "under_review", "changes_requested", "resubmitted"),
+                    )
+                ),
+                fields=("organization",),
+                name="designation_one_open_application",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'under_review', 'changes_requested', 'resubmitted', 'approved', 'rejected'])), name='designation_application_status_valid'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "draft",
+                            "submitted",
+                            "under_review",
+                            "changes_requested",
+                            "resubmitted",
+                            "approved",
+                            "rejected",
+                        ],
+                    )
+                ),
+                name="designation_application_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['enterprise', 'organization'])), name='designation_application_kind_valid'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["enterprise", "organization"])),
+                name="designation_application_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('is_renewal', False), ('renews__isnull', True)), models.Q(('is_renewal', True), ('renews__isnull', False)), _connector='OR'), name='designation_renewal_names_designation'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("is_renewal", False), ("renews__isnull", True)),
+                    models.Q(("is_renewal", True), ("renews__isnull", False)),
+                    _connector="OR",
+                ),
+                name="designation_renewal_names_designation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('designation', 'days_before'), name='designation_one_reminder_per_offset'),
+            model_name="reminder",
+            constraint=models.UniqueConstraint(
+                fields=("designation", "days_before"), name="designation_one_reminder_per_offset"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewcomment',
-            constraint=models.CheckConstraint(condition=models.Q(('internal', False), ('by_staff', True), _connector='OR'), name='designation_internal_comment_by_staff'),
+            model_name="reviewcomment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("internal", False), ("by_staff", True), _connector="OR"),
+                name="designation_internal_comment_by_staff",
+            ),
         ),
     ]

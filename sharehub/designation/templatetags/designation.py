@@ -7,14 +7,16 @@ from typing import Any
 
 from django import template
 
-from ..selectors import current_designation_of
+from sharehub.designation.selectors import current_designation_of
 
 register = template.Library()
 
 
 @register.inclusion_tag("designation/partials/badge.html")
 def designation_badge(organization: Any) -> dict:
-    designation = current_designation_of(organization) if getattr(organization, "pk", None) else None
+    designation = (
+        current_designation_of(organization) if getattr(organization, "pk", None) else None
+    )
     return {"designation": designation}
 
 

@@ -9,7 +9,11 @@ from sharehub.accounts.tests.factories import UserFactory
 from sharehub.designation import services
 from sharehub.designation.models import Application, ChecklistItem
 from sharehub.organizations.models import MemberRole
-from sharehub.organizations.tests.factories import MembershipFactory, OrganizationFactory, image_bytes
+from sharehub.organizations.tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    image_bytes,
+)
 
 PDF_BYTES = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -60,7 +64,9 @@ def under_review(organization, applicant, staff, **fields) -> Application:
 
 
 def tick_all(application, staff) -> Application:
-    return services.set_checklist(actor=staff, application=application, checked={item: True for item in ChecklistItem.values})
+    return services.set_checklist(
+        actor=staff, application=application, checked=dict.fromkeys(ChecklistItem.values, True)
+    )
 
 
 def designate(organization, applicant, staff, **approve):

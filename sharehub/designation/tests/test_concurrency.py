@@ -30,7 +30,7 @@ def _parallel(*calls) -> list:
         try:
             barrier.wait(timeout=10)
             results[index] = call()
-        except Exception as error:  # noqa: BLE001 — reported by the assertions
+        except Exception as error:
             results[index] = error
         finally:
             connections.close_all()
@@ -46,14 +46,19 @@ def _parallel(*calls) -> list:
 def test_two_approvals_at_once_get_different_numbers():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks and parallel connections")
-    organization, owner, editor, staff = world()
+    _organization, owner, _editor, staff = world()
     for _round in range(3):
         applications = []
         for _ in range(2):
             org = OrganizationFactory()
             MembershipFactory(organization=org, user=owner, role=MemberRole.OWNER)
             applications.append(tick_all(under_review(org, owner, staff), staff))
-        results = _parallel(*[lambda a=a: services.approve_application(actor=staff, application=a) for a in applications])
+        results = _parallel(
+            *[
+                lambda a=a: services.approve_application(actor=staff, application=a)
+                for a in applications
+            ]
+        )
         assert all(isinstance(r, Designation) for r in results), results
     numbers = list(Designation.objects.values_list("number", flat=True))
     assert len(numbers) == 6 and len(set(numbers)) == 6
@@ -63,11 +68,18 @@ def test_two_approvals_at_once_get_different_numbers():
 def test_reminders_sent_once_when_two_run_at_once():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks and parallel connections")
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, staff = world()
     today = timezone.localdate()
-    designate(organization, owner, staff, designated_on=today - datetime.timedelta(days=300),
-              valid_until=today + datetime.timedelta(days=6))
+    designate(
+        organization,
+        owner,
+        staff,
+        designated_on=today - datetime.timedelta(days=300),
+        valid_until=today + datetime.timedelta(days=6),
+    )
     results = _parallel(lambda: send_reminders(today=today), lambda: send_reminders(today=today))
     assert sorted(results) == [0, 1], results
     assert Reminder.objects.get().days_before == 7
-    assert Notification.objects.filter(kind="designation.reminder").count() == 2  # owner and editor, once each
+    assert (
+        Notification.objects.filter(kind="designation.reminder").count() == 2
+    )  # owner and editor, once each

@@ -39,13 +39,13 @@ PAGE_ACTIONS = {
 # Applicants in the apply column: "apply" needs another organization (the draft world has one open).
 EXPECTED = {
     #                  apply edit upload rmdoc submit comment start check changes reject approve suspend revoke
-    "anonymous":       (302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302),
-    "citizen":         (403, 404, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403),
-    "editor":          (302, 302, 302, 302, 302, 302, 403, 403, 403, 403, 403, 403, 403),
-    "owner":           (302, 302, 302, 302, 302, 302, 403, 403, 403, 403, 403, 403, 403),
+    "anonymous": (302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302),
+    "citizen": (403, 404, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403),
+    "editor": (302, 302, 302, 302, 302, 302, 403, 403, 403, 403, 403, 403, 403),
+    "owner": (302, 302, 302, 302, 302, 302, 403, 403, 403, 403, 403, 403, 403),
     "other_org_owner": (403, 404, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403),
-    "moderator":       (403, 404, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403),
-    "city_staff":      (403, 403, 403, 403, 403, 302, 302, 302, 302, 302, 302, 302, 302),
+    "moderator": (403, 404, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403),
+    "city_staff": (403, 403, 403, 403, 403, 302, 302, 302, 302, 302, 302, 302, 302),
 }
 
 
@@ -60,7 +60,9 @@ def matrix(moderator):
     MembershipFactory(organization=draft_org, user=editor, role=MemberRole.EDITOR)
     from sharehub.designation import services
 
-    draft = services.create_application(actor=owner, organization=draft_org, kind="enterprise", activities="a", plan="b")
+    draft = services.create_application(
+        actor=owner, organization=draft_org, kind="enterprise", activities="a", plan="b"
+    )
     document = services.add_document(actor=owner, application=draft, upload=pdf())
     submitted = submitted_application(organization, owner)
     designated_org = OrganizationFactory()
@@ -74,11 +76,22 @@ def matrix(moderator):
     other_owner = UserFactory()
     MembershipFactory(organization=OrganizationFactory(), user=other_owner, role=MemberRole.OWNER)
     people = {
-        "anonymous": None, "citizen": UserFactory(), "editor": editor, "owner": owner,
-        "other_org_owner": other_owner, "moderator": moderator, "city_staff": staff,
+        "anonymous": None,
+        "citizen": UserFactory(),
+        "editor": editor,
+        "owner": owner,
+        "other_org_owner": other_owner,
+        "moderator": moderator,
+        "city_staff": staff,
     }
-    targets = {"org": spare, "draft": draft, "document": document, "submitted": submitted,
-               "submitted_review": submitted_review, "designation": designation}
+    targets = {
+        "org": spare,
+        "draft": draft,
+        "document": document,
+        "submitted": submitted,
+        "submitted_review": submitted_review,
+        "designation": designation,
+    }
     return people, targets
 
 
@@ -99,7 +112,9 @@ def _url(name, target):
     return reverse(f"designation:{name}", kwargs={"pk": target.pk})
 
 
-CASES = [(role, action, EXPECTED[role][i]) for role in ROLES for i, action in enumerate(PAGE_ACTIONS)]
+CASES = [
+    (role, action, EXPECTED[role][i]) for role in ROLES for i, action in enumerate(PAGE_ACTIONS)
+]
 
 
 @pytest.mark.parametrize(("role", "action", "expected"), CASES)
@@ -166,26 +181,53 @@ def test_documents_are_not_under_the_public_media_url(client, matrix):
 # --- API ----------------------------------------------------------------------------------
 
 API_ACTIONS = {
-    "create": ("post", "/api/v1/designation/applications", "org", {"kind": "enterprise", "activities": "a", "plan": "b"}),
+    "create": (
+        "post",
+        "/api/v1/designation/applications",
+        "org",
+        {"kind": "enterprise", "activities": "a", "plan": "b"},
+    ),
     "submit": ("post", "/api/v1/designation/applications/{pk}/submit", "draft", {}),
     "review": ("post", "/api/v1/designation/applications/{pk}/review", "submitted", {}),
-    "changes": ("post", "/api/v1/designation/applications/{pk}/request-changes", "submitted_review", {"reason": "r"}),
-    "reject": ("post", "/api/v1/designation/applications/{pk}/reject", "submitted_review", {"reason": "r"}),
+    "changes": (
+        "post",
+        "/api/v1/designation/applications/{pk}/request-changes",
+        "submitted_review",
+        {"reason": "r"},
+    ),
+    "reject": (
+        "post",
+        "/api/v1/designation/applications/{pk}/reject",
+        "submitted_review",
+        {"reason": "r"},
+    ),
     "approve": ("post", "/api/v1/designation/applications/{pk}/approve", "submitted_review", {}),
-    "suspend": ("post", "/api/v1/designation/designations/{number}/suspend", "designation", {"reason": "r"}),
-    "revoke": ("post", "/api/v1/designation/designations/{number}/revoke", "designation", {"reason": "r"}),
+    "suspend": (
+        "post",
+        "/api/v1/designation/designations/{number}/suspend",
+        "designation",
+        {"reason": "r"},
+    ),
+    "revoke": (
+        "post",
+        "/api/v1/designation/designations/{number}/revoke",
+        "designation",
+        {"reason": "r"},
+    ),
 }
 API_EXPECTED = {
     #                  create submit review changes reject approve suspend revoke
-    "anonymous":       (401, 401, 401, 401, 401, 401, 401, 401),
-    "citizen":         (403, 404, 404, 404, 404, 404, 403, 403),
-    "editor":          (201, 200, 403, 403, 403, 403, 403, 403),
-    "owner":           (201, 200, 403, 403, 403, 403, 403, 403),
+    "anonymous": (401, 401, 401, 401, 401, 401, 401, 401),
+    "citizen": (403, 404, 404, 404, 404, 404, 403, 403),
+    "editor": (201, 200, 403, 403, 403, 403, 403, 403),
+    "owner": (201, 200, 403, 403, 403, 403, 403, 403),
     "other_org_owner": (403, 404, 404, 404, 404, 404, 403, 403),
-    "moderator":       (403, 404, 404, 404, 404, 404, 403, 403),
-    "city_staff":      (403, 403, 200, 200, 200, 201, 200, 200),
+    "moderator": (403, 404, 404, 404, 404, 404, 403, 403),
+    "city_staff": (403, 403, 200, 200, 200, 201, 200, 200),
 }
-API_CASES = [(role, action, API_EXPECTED[role][i]) for role in ROLES for i, action in enumerate(API_ACTIONS)]
+API_CASES = [
+    (role, action, API_EXPECTED[role][i]) for role in ROLES for i, action in enumerate(API_ACTIONS)
+]
 
 
 @pytest.mark.parametrize(("role", "action", "expected"), API_CASES)
@@ -193,7 +235,7 @@ def test_api_permission_matrix(client, matrix, role, action, expected):
     people, targets = matrix
     if people[role] is not None:
         client.force_login(people[role])
-    method, path, target_key, data = API_ACTIONS[action]
+    _method, path, target_key, data = API_ACTIONS[action]
     target = targets[target_key]
     if target_key == "org":
         data = {**data, "organization": target.slug}

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_export_and_erase_keep_comments_but_anonymise_them():
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, _staff = world()
     application = submitted_application(organization, owner, activities="나눔 활동 🎁")
     services.add_comment(actor=owner, application=application, body="답변입니다")
     handler = {h.name: h for h in privacy.handlers()}["designation"]

@@ -16,17 +16,28 @@ from sharehub.designation.documents import MAX_DOCUMENT_BYTES
 from sharehub.designation.models import ApplicationStatus, Designation, DesignationStatus
 from sharehub.organizations.tests.factories import OrganizationFactory
 
-from .factories import designate, docx, pdf, png, submitted_application, tick_all, under_review, world
+from .factories import (
+    designate,
+    docx,
+    pdf,
+    png,
+    submitted_application,
+    tick_all,
+    under_review,
+    world,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def draft(organization, applicant):
-    return services.create_application(actor=applicant, organization=organization, kind="enterprise", activities="a", plan="b")
+    return services.create_application(
+        actor=applicant, organization=organization, kind="enterprise", activities="a", plan="b"
+    )
 
 
 def test_one_open_application_per_organization():
-    organization, owner, editor, staff = world()
+    organization, owner, editor, _staff = world()
     draft(organization, owner)
     with pytest.raises(ValidationError) as refused:
         draft(organization, editor)
@@ -35,26 +46,32 @@ def test_one_open_application_per_organization():
 
 @pytest.mark.parametrize("field", ["activities", "plan"])
 def test_empty_and_over_long_text_are_field_errors(field):
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, _staff = world()
     fields = {"activities": "a", "plan": "b", field: "x" * 10_001}
     with pytest.raises(ValidationError) as refused:
-        services.create_application(actor=owner, organization=organization, kind="enterprise", **fields)
+        services.create_application(
+            actor=owner, organization=organization, kind="enterprise", **fields
+        )
     assert field in refused.value.error_dict
     fields[field] = "   "
     with pytest.raises(ValidationError) as refused:
-        services.create_application(actor=owner, organization=organization, kind="enterprise", **fields)
+        services.create_application(
+            actor=owner, organization=organization, kind="enterprise", **fields
+        )
     assert field in refused.value.error_dict
 
 
 def test_wrong_kind_is_a_field_error():
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, _staff = world()
     with pytest.raises(ValidationError) as refused:
-        services.create_application(actor=owner, organization=organization, kind="bank", activities="a", plan="b")
+        services.create_application(
+            actor=owner, organization=organization, kind="bank", activities="a", plan="b"
+        )
     assert "kind" in refused.value.error_dict
 
 
 def test_submit_needs_a_document():
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, _staff = world()
     application = draft(organization, owner)
     with pytest.raises(ValidationError) as refused:
         services.submit_application(actor=owner, application=application)
@@ -67,11 +84,15 @@ def _steps(staff, owner):
         "submit": lambda a: services.submit_application(actor=owner, application=a),
         "resubmit": lambda a: services.resubmit_application(actor=owner, application=a),
         "start_review": lambda a: services.start_review(actor=staff, application=a),
-        "request_changes": lambda a: services.request_changes(actor=staff, application=a, reason="r"),
+        "request_changes": lambda a: services.request_changes(
+            actor=staff, application=a, reason="r"
+        ),
         "reject": lambda a: services.reject_application(actor=staff, application=a, reason="r"),
         "approve": lambda a: services.approve_application(actor=staff, application=a),
         "upload": lambda a: services.add_document(actor=owner, application=a, upload=pdf()),
-        "checklist": lambda a: services.set_checklist(actor=staff, application=a, checked={"sustainability": True}),
+        "checklist": lambda a: services.set_checklist(
+            actor=staff, application=a, checked={"sustainability": True}
+        ),
     }
 
 
@@ -111,10 +132,10 @@ def _application_in(status: str, organization, owner, staff):
     return application
 
 
-@pytest.mark.parametrize("status", [s for s in ApplicationStatus.values])
+@pytest.mark.parametrize("status", list(ApplicationStatus.values))
 @pytest.mark.parametrize("step", list(ALLOWED))
 def test_every_invalid_transition_is_refused(status, step):
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, staff = world()
     application = _application_in(status, organization, owner, staff)
     assert application.status == status
     if status in ALLOWED[step]:
@@ -127,7 +148,7 @@ def test_every_invalid_transition_is_refused(status, step):
 
 
 def test_reasons_are_required():
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, staff = world()
     application = tick_all(under_review(organization, owner, staff), staff)
     for action in (services.request_changes, services.reject_application):
         with pytest.raises(ValidationError) as refused:
@@ -142,7 +163,7 @@ def test_reasons_are_required():
 
 
 def test_approval_needs_the_whole_checklist():
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, staff = world()
     application = under_review(organization, owner, staff)
     services.set_checklist(actor=staff, application=application, checked={"sustainability": True})
     with pytest.raises(ValidationError) as refused:
@@ -153,27 +174,44 @@ def test_approval_needs_the_whole_checklist():
 
 
 def test_valid_until_must_follow_designated_on():
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, staff = world()
     application = tick_all(under_review(organization, owner, staff), staff)
     today = timezone.localdate()
     with pytest.raises(ValidationError) as refused:
-        services.approve_application(actor=staff, application=application, designated_on=today, valid_until=today)
+        services.approve_application(
+            actor=staff, application=application, designated_on=today, valid_until=today
+        )
     assert "valid_until" in refused.value.error_dict
     assert not Designation.objects.exists()
 
 
 def test_database_constraints_hold():
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, staff = world()
     designation = designate(organization, owner, staff)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Designation.objects.create(organization=organization, number="x-1", kind="enterprise",
-                                   designated_on=designation.designated_on, valid_until=designation.valid_until)
+        Designation.objects.create(
+            organization=organization,
+            number="x-1",
+            kind="enterprise",
+            designated_on=designation.designated_on,
+            valid_until=designation.valid_until,
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Designation.objects.create(organization=OrganizationFactory(), number=designation.number, kind="enterprise",
-                                   designated_on=designation.designated_on, valid_until=designation.valid_until)
+        Designation.objects.create(
+            organization=OrganizationFactory(),
+            number=designation.number,
+            kind="enterprise",
+            designated_on=designation.designated_on,
+            valid_until=designation.valid_until,
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Designation.objects.create(organization=OrganizationFactory(), number="x-2", kind="enterprise",
-                                   designated_on=designation.designated_on, valid_until=designation.designated_on)
+        Designation.objects.create(
+            organization=OrganizationFactory(),
+            number="x-2",
+            kind="enterprise",
+            designated_on=designation.designated_on,
+            valid_until=designation.designated_on,
+        )
 
 
 def test_designation_years_setting(settings):
@@ -184,7 +222,7 @@ def test_designation_years_setting(settings):
 
 
 def test_suspended_cannot_apply_and_reinstated_renews():
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, staff = world()
     designation = designate(organization, owner, staff)
     services.suspend_designation(actor=staff, designation=designation, reason="점검")
     with pytest.raises(ValidationError):
@@ -197,7 +235,7 @@ def test_suspended_cannot_apply_and_reinstated_renews():
 
 
 def test_renewal_of_a_revoked_designation_cannot_be_approved():
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, staff = world()
     designation = designate(organization, owner, staff)
     renewal = tick_all(under_review(organization, owner, staff), staff)
     assert renewal.renews == designation
@@ -232,7 +270,7 @@ def test_non_members_moderators_and_applicants_are_refused_by_services(moderator
 
 
 def _upload_error(upload) -> str:
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, _staff = world()
     application = draft(organization, owner)
     with pytest.raises(ValidationError) as refused:
         services.add_document(actor=owner, application=application, upload=upload)
@@ -241,7 +279,10 @@ def _upload_error(upload) -> str:
 
 
 def test_fake_pdf_is_refused():
-    assert _upload_error(SimpleUploadedFile("fake.pdf", b"just some text, not a PDF")) == "content_mismatch"
+    assert (
+        _upload_error(SimpleUploadedFile("fake.pdf", b"just some text, not a PDF"))
+        == "content_mismatch"
+    )
 
 
 def test_png_renamed_pdf_is_refused():
@@ -262,7 +303,9 @@ def test_zip_renamed_docx_is_refused():
 
 def test_wrong_type_is_refused():
     assert _upload_error(SimpleUploadedFile("run.exe", b"MZ\x90\x00")) == "wrong_type"
-    assert _upload_error(SimpleUploadedFile("page.html", b"<script>alert(1)</script>")) == "wrong_type"
+    assert (
+        _upload_error(SimpleUploadedFile("page.html", b"<script>alert(1)</script>")) == "wrong_type"
+    )
 
 
 def test_oversize_and_empty_are_refused():
@@ -272,9 +315,14 @@ def test_oversize_and_empty_are_refused():
 
 
 def test_accepted_types_are_stored_privately(settings):
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, _staff = world()
     application = draft(organization, owner)
-    for upload in (pdf("../../etc/passwd.pdf"), png(), docx(), SimpleUploadedFile("신청서.hwp", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)):
+    for upload in (
+        pdf("../../etc/passwd.pdf"),
+        png(),
+        docx(),
+        SimpleUploadedFile("신청서.hwp", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100),
+    ):
         document = services.add_document(actor=owner, application=application, upload=upload)
         assert "/" not in document.original_name
         path = document.file.path

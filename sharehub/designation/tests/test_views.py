@@ -24,7 +24,7 @@ def _designated_world(count: int, staff, owner) -> None:
 
 @pytest.mark.parametrize("count", [3, 30])
 def test_register_and_api_list_are_bounded(client, django_assert_max_num_queries, count):
-    organization, owner, editor, staff = world()
+    _organization, owner, _editor, staff = world()
     _designated_world(count, staff, owner)
     with django_assert_max_num_queries(6):
         response = client.get(reverse("designation:register"))
@@ -36,8 +36,10 @@ def test_register_and_api_list_are_bounded(client, django_assert_max_num_queries
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_review_queue_and_api_applications_are_bounded(client, django_assert_max_num_queries, count):
-    organization, owner, editor, staff = world()
+def test_review_queue_and_api_applications_are_bounded(
+    client, django_assert_max_num_queries, count
+):
+    _organization, owner, _editor, staff = world()
     for _ in range(count):
         org = OrganizationFactory()
         MembershipFactory(organization=org, user=owner, role=MemberRole.OWNER)
@@ -52,7 +54,7 @@ def test_review_queue_and_api_applications_are_bounded(client, django_assert_max
 
 
 def test_applicant_pages_and_organization_link(client):
-    organization, owner, editor, staff = world()
+    organization, _owner, editor, _staff = world()
     client.force_login(editor)
     detail = client.get(organization.get_absolute_url()).content.decode()
     assert reverse("designation:apply", kwargs={"slug": organization.slug}) in detail
@@ -64,14 +66,22 @@ def test_applicant_pages_and_organization_link(client):
     page = client.get(response["Location"]).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; 나눔 🎁" in page
     # an empty form answers with field errors, in Korean
-    response = client.post(reverse("designation:application_edit", kwargs={"pk": organization.designation_applications.get().pk}), {"kind": "enterprise", "activities": "", "plan": "p"})
+    response = client.post(
+        reverse(
+            "designation:application_edit",
+            kwargs={"pk": organization.designation_applications.get().pk},
+        ),
+        {"kind": "enterprise", "activities": "", "plan": "p"},
+    )
     assert response.status_code == 400
     assert "필수" in response.content.decode()
 
 
 def test_upload_errors_are_shown_on_the_form(client):
-    organization, owner, editor, staff = world()
-    application = services.create_application(actor=owner, organization=organization, kind="enterprise", activities="a", plan="b")
+    organization, owner, _editor, _staff = world()
+    application = services.create_application(
+        actor=owner, organization=organization, kind="enterprise", activities="a", plan="b"
+    )
     client.force_login(owner)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -84,7 +94,7 @@ def test_upload_errors_are_shown_on_the_form(client):
 
 
 def test_badge_on_organization_page_and_designation_page(client):
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, staff = world()
     designation = designate(organization, owner, staff)
     with translation.override("ko"):
         page = client.get(organization.get_absolute_url()).content.decode()
@@ -95,26 +105,42 @@ def test_badge_on_organization_page_and_designation_page(client):
     client.force_login(staff)
     response = client.get(reverse("designation:review", kwargs={"pk": designation.application_id}))
     assert response.status_code == 200
-    assert client.get(reverse("designation:detail", kwargs={"number": "9999-9999"})).status_code == 404
+    assert (
+        client.get(reverse("designation:detail", kwargs={"number": "9999-9999"})).status_code == 404
+    )
 
 
 def test_staff_review_through_pages(client):
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, staff = world()
     application = submitted_application(organization, owner)
     client.force_login(staff)
     client.post(reverse("designation:review_start", kwargs={"pk": application.pk}))
-    client.post(reverse("designation:review_checklist", kwargs={"pk": application.pk}),
-                {"items": ["nonprofit_purpose", "sharing_activity", "sustainability", "seoul_based", "documents_complete"]})
-    client.post(reverse("designation:review_approve", kwargs={"pk": application.pk}), {"conditions": "조건"})
+    client.post(
+        reverse("designation:review_checklist", kwargs={"pk": application.pk}),
+        {
+            "items": [
+                "nonprofit_purpose",
+                "sharing_activity",
+                "sustainability",
+                "seoul_based",
+                "documents_complete",
+            ]
+        },
+    )
+    client.post(
+        reverse("designation:review_approve", kwargs={"pk": application.pk}), {"conditions": "조건"}
+    )
     application.refresh_from_db()
     assert application.status == "approved"
     assert application.designation.conditions == "조건"
 
 
 def test_internal_notes_are_hidden_from_applicants(client):
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, staff = world()
     application = submitted_application(organization, owner)
-    services.add_comment(actor=staff, application=application, body="비공개 메모 secret", internal=True)
+    services.add_comment(
+        actor=staff, application=application, body="비공개 메모 secret", internal=True
+    )
     services.add_comment(actor=staff, application=application, body="공개 질문 visible")
     client.force_login(owner)
     page = client.get(application.get_absolute_url()).content.decode()
@@ -124,16 +150,27 @@ def test_internal_notes_are_hidden_from_applicants(client):
 
 
 def test_api_upload_checks_content(client):
-    organization, owner, editor, staff = world()
-    application = services.create_application(actor=owner, organization=organization, kind="enterprise", activities="a", plan="b")
+    organization, owner, _editor, _staff = world()
+    application = services.create_application(
+        actor=owner, organization=organization, kind="enterprise", activities="a", plan="b"
+    )
     client.force_login(owner)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    bad = client.post(f"/api/v1/designation/applications/{application.pk}/documents", {"file": SimpleUploadedFile("x.pdf", b"text")})
+    bad = client.post(
+        f"/api/v1/designation/applications/{application.pk}/documents",
+        {"file": SimpleUploadedFile("x.pdf", b"text")},
+    )
     assert bad.status_code == 422 and "file" in bad.json()["errors"]
-    good = client.post(f"/api/v1/designation/applications/{application.pk}/documents", {"file": pdf()})
+    good = client.post(
+        f"/api/v1/designation/applications/{application.pk}/documents", {"file": pdf()}
+    )
     assert good.status_code == 201
-    empty = client.post("/api/v1/designation/applications", {"organization": organization.slug}, content_type="application/json")
+    empty = client.post(
+        "/api/v1/designation/applications",
+        {"organization": organization.slug},
+        content_type="application/json",
+    )
     assert empty.status_code == 422
 
 

@@ -32,8 +32,11 @@ def test_designation_workflow_end_to_end(django_capture_on_commit_callbacks):
 
     # apply: a draft with mixed Korean/English, emoji and HTML kept as text
     application = services.create_application(
-        actor=editor, organization=organization, kind="enterprise",
-        activities="  <b>공구</b> 도서관 🛠 Tool library  ", plan="계획 plan",
+        actor=editor,
+        organization=organization,
+        kind="enterprise",
+        activities="  <b>공구</b> 도서관 🛠 Tool library  ",
+        plan="계획 plan",
     )
     assert application.status == ApplicationStatus.DRAFT and not application.is_renewal
     assert application.activities == "<b>공구</b> 도서관 🛠 Tool library"
@@ -48,11 +51,15 @@ def test_designation_workflow_end_to_end(django_capture_on_commit_callbacks):
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED and application.submitted_by == editor
     # every member is told
-    assert set(Notification.objects.filter(kind="designation.application").values_list("user", flat=True)) == {owner.pk, editor.pk}
+    assert set(
+        Notification.objects.filter(kind="designation.application").values_list("user", flat=True)
+    ) == {owner.pk, editor.pk}
 
     services.start_review(actor=staff, application=application)
     services.add_comment(actor=staff, application=application, body="내부 메모", internal=True)
-    services.request_changes(actor=staff, application=application, reason="예산표를 첨부해 주세요. Add the budget.")
+    services.request_changes(
+        actor=staff, application=application, reason="예산표를 첨부해 주세요. Add the budget."
+    )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.CHANGES_REQUESTED
     services.add_comment(actor=owner, application=application, body="네, 첨부하겠습니다.")
@@ -64,7 +71,9 @@ def test_designation_workflow_end_to_end(django_capture_on_commit_callbacks):
     services.start_review(actor=staff, application=application)
     tick_all(application, staff)
     today = timezone.localdate()
-    designation = services.approve_application(actor=staff, application=application, conditions="연 1회 보고")
+    designation = services.approve_application(
+        actor=staff, application=application, conditions="연 1회 보고"
+    )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.APPROVED
     assert designation.number == f"{today.year}-0001"
@@ -76,7 +85,9 @@ def test_designation_workflow_end_to_end(django_capture_on_commit_callbacks):
     assert Organization.objects.filter(designated_q()).get() == organization
     assert current_designations([organization.pk]) == {organization.pk: designation}
     with translation.override("ko"):
-        badge = Template("{% load designation %}{% designation_badge org %}").render(Context({"org": organization}))
+        badge = Template("{% load designation %}{% designation_badge org %}").render(
+            Context({"org": organization})
+        )
     assert f"서울시 지정 공유기업 제{designation.number}호" in badge
     with translation.override("en"):
         badge = Template("{% load designation %}{% designation_badge_for org d %}").render(
@@ -93,7 +104,11 @@ def test_designation_workflow_end_to_end(django_capture_on_commit_callbacks):
             second = send_reminders(today=run_day)
         assert second == 0
         assert Reminder.objects.filter(designation=designation).count() == len(
-            {o for d, o in ((95, None), (90, 90), (40, 90), (30, 30), (7, 7), (3, 7)) if d >= days and o}
+            {
+                o
+                for d, o in ((95, None), (90, 90), (40, 90), (30, 30), (7, 7), (3, 7))
+                if d >= days and o
+            }
         )
         if offset and first:
             assert Notification.objects.filter(kind="designation.reminder", user=owner).count() >= 1
@@ -126,41 +141,67 @@ def test_designation_workflow_end_to_end(django_capture_on_commit_callbacks):
     # every step is in the organization's history, with reasons
     org_actions = actions(organization)
     for step in (
-        "designation.application_created", "designation.submitted", "designation.review_started",
-        "designation.changes_requested", "designation.resubmitted", "designation.approved",
-        "designation.designated", "designation.reminded", "designation.renewed", "designation.suspended",
-        "designation.reinstated", "designation.revoked",
+        "designation.application_created",
+        "designation.submitted",
+        "designation.review_started",
+        "designation.changes_requested",
+        "designation.resubmitted",
+        "designation.approved",
+        "designation.designated",
+        "designation.reminded",
+        "designation.renewed",
+        "designation.suspended",
+        "designation.reinstated",
+        "designation.revoked",
     ):
         assert step in org_actions, step
-    assert history_for(organization).filter(action="designation.revoked").get().reason == "활동 중단"
+    assert (
+        history_for(organization).filter(action="designation.revoked").get().reason == "활동 중단"
+    )
     assert actions(renewed)[-1] == "designation.revoked"
     # members were told each decision, and mails queued in their language
-    titles = list(Notification.objects.filter(user=editor, kind="designation.designation").values_list("title", flat=True))
+    titles = list(
+        Notification.objects.filter(user=editor, kind="designation.designation").values_list(
+            "title", flat=True
+        )
+    )
     assert any("취소되었습니다" in title for title in titles)
     assert any("정지되었습니다" in title for title in titles)
     assert any("정지" in message.subject for message in mail.outbox)
 
 
 def test_reminder_command_runs_and_is_idempotent(django_capture_on_commit_callbacks):
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, staff = world()
     today = timezone.localdate()
     from .factories import designate
 
-    designate(organization, owner, staff, designated_on=today - datetime.timedelta(days=400), valid_until=today + datetime.timedelta(days=20))
+    designate(
+        organization,
+        owner,
+        staff,
+        designated_on=today - datetime.timedelta(days=400),
+        valid_until=today + datetime.timedelta(days=20),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_designation_reminders")
         call_command("send_designation_reminders")
     assert Reminder.objects.get().days_before == 30
-    assert Notification.objects.filter(kind="designation.reminder").count() == 2  # owner and editor, once
+    assert (
+        Notification.objects.filter(kind="designation.reminder").count() == 2
+    )  # owner and editor, once
 
 
 def test_expired_designation_is_not_designated_and_is_marked_by_the_task():
-    organization, owner, editor, staff = world()
+    organization, owner, _editor, staff = world()
     from .factories import designate
 
     today = timezone.localdate()
     designation = designate(
-        organization, owner, staff, designated_on=today - datetime.timedelta(days=100), valid_until=today + datetime.timedelta(days=10)
+        organization,
+        owner,
+        staff,
+        designated_on=today - datetime.timedelta(days=100),
+        valid_until=today + datetime.timedelta(days=10),
     )
     later = today + datetime.timedelta(days=11)
     assert designation.effective_status(later) == DesignationStatus.EXPIRED
@@ -168,5 +209,7 @@ def test_expired_designation_is_not_designated_and_is_marked_by_the_task():
     designation.refresh_from_db()
     assert designation.status == DesignationStatus.EXPIRED
     # the organization may then apply again, as a new (not renewal) application
-    application = services.create_application(actor=owner, organization=organization, kind="organization", activities="a", plan="b")
+    application = services.create_application(
+        actor=owner, organization=organization, kind="organization", activities="a", plan="b"
+    )
     assert not application.is_renewal

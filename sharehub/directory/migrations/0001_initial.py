@@ -8,160 +8,593 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0002_published_name_index'),
-        ('places', '0001_initial'),
+        ("organizations", "0002_published_name_index"),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='address name')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('name_ko', models.CharField(max_length=80, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=80, null=True, verbose_name='name')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
-                ('description_ko', models.CharField(blank=True, max_length=300, null=True, verbose_name='description')),
-                ('description_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='description')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('active', models.BooleanField(default=True, help_text='Inactive categories are kept but not offered.', verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="address name")),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                ("name_ko", models.CharField(max_length=80, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=80, null=True, verbose_name="name")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="description"),
+                ),
+                (
+                    "description_ko",
+                    models.CharField(
+                        blank=True, max_length=300, null=True, verbose_name="description"
+                    ),
+                ),
+                (
+                    "description_en",
+                    models.CharField(
+                        blank=True, max_length=300, null=True, verbose_name="description"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Inactive categories are kept but not offered.",
+                        verbose_name="active",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['order', 'slug'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["order", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='Listing',
+            name="Listing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('summary', models.CharField(blank=True, max_length=300, verbose_name='summary')),
-                ('summary_ko', models.CharField(blank=True, max_length=300, null=True, verbose_name='summary')),
-                ('summary_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='summary')),
-                ('description', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='description')),
-                ('description_ko', models.TextField(blank=True, max_length=5000, null=True, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='description')),
-                ('description_en', models.TextField(blank=True, max_length=5000, null=True, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='description')),
-                ('opening_hours', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='opening hours')),
-                ('opening_hours_ko', models.TextField(blank=True, max_length=1000, null=True, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='opening hours')),
-                ('opening_hours_en', models.TextField(blank=True, max_length=1000, null=True, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='opening hours')),
-                ('phone', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^[0-9+()\\-\\s]{6,20}$', 'Enter a phone number with digits, spaces, +, - or ().')], verbose_name='contact phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('categories', models.ManyToManyField(blank=True, related_name='listings', to='directory.category', verbose_name='categories')),
-                ('districts_served', models.ManyToManyField(blank=True, help_text='Leave empty when it serves the whole city.', related_name='listings_serving', to='places.district', verbose_name='districts served')),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='listing', to='organizations.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, max_length=300, verbose_name="summary")),
+                (
+                    "summary_ko",
+                    models.CharField(blank=True, max_length=300, null=True, verbose_name="summary"),
+                ),
+                (
+                    "summary_en",
+                    models.CharField(blank=True, max_length=300, null=True, verbose_name="summary"),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_ko",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        null=True,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_en",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        null=True,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "opening_hours",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                        verbose_name="opening hours",
+                    ),
+                ),
+                (
+                    "opening_hours_ko",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        null=True,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                        verbose_name="opening hours",
+                    ),
+                ),
+                (
+                    "opening_hours_en",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        null=True,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                        verbose_name="opening hours",
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9+()\\-\\s]{6,20}$",
+                                "Enter a phone number with digits, spaces, +, - or ().",
+                            )
+                        ],
+                        verbose_name="contact phone",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "categories",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="listings",
+                        to="directory.category",
+                        verbose_name="categories",
+                    ),
+                ),
+                (
+                    "districts_served",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Leave empty when it serves the whole city.",
+                        related_name="listings_serving",
+                        to="places.district",
+                        verbose_name="districts served",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="listing",
+                        to="organizations.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'listing',
-                'verbose_name_plural': 'listings',
-                'ordering': ['pk'],
+                "verbose_name": "listing",
+                "verbose_name_plural": "listings",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='ListingLink',
+            name="ListingLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=80, verbose_name='label')),
-                ('url', models.URLField(max_length=300, verbose_name='address')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('listing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='directory.listing', verbose_name='listing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=80, verbose_name="label")),
+                ("url", models.URLField(max_length=300, verbose_name="address")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="directory.listing",
+                        verbose_name="listing",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'link',
-                'verbose_name_plural': 'links',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "link",
+                "verbose_name_plural": "links",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ListingPhoto',
+            name="ListingPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to='directory/photos/', verbose_name='photo')),
-                ('alt', models.CharField(help_text='What the photo shows, for people who cannot see it.', max_length=200, verbose_name='text alternative')),
-                ('alt_ko', models.CharField(help_text='What the photo shows, for people who cannot see it.', max_length=200, null=True, verbose_name='text alternative')),
-                ('alt_en', models.CharField(help_text='What the photo shows, for people who cannot see it.', max_length=200, null=True, verbose_name='text alternative')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('listing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='directory.listing', verbose_name='listing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("image", models.ImageField(upload_to="directory/photos/", verbose_name="photo")),
+                (
+                    "alt",
+                    models.CharField(
+                        help_text="What the photo shows, for people who cannot see it.",
+                        max_length=200,
+                        verbose_name="text alternative",
+                    ),
+                ),
+                (
+                    "alt_ko",
+                    models.CharField(
+                        help_text="What the photo shows, for people who cannot see it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="text alternative",
+                    ),
+                ),
+                (
+                    "alt_en",
+                    models.CharField(
+                        help_text="What the photo shows, for people who cannot see it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="text alternative",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="directory.listing",
+                        verbose_name="listing",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'photo',
-                'verbose_name_plural': 'photos',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "photo",
+                "verbose_name_plural": "photos",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ListingAddress',
+            name="ListingAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(blank=True, max_length=80, verbose_name='label')),
-                ('address', models.CharField(max_length=200, verbose_name='address')),
-                ('latitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='listing_addresses', to='places.district', verbose_name='district')),
-                ('listing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='directory.listing', verbose_name='listing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(blank=True, max_length=80, verbose_name="label")),
+                ("address", models.CharField(max_length=200, verbose_name="address")),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="listing_addresses",
+                        to="places.district",
+                        verbose_name="district",
+                    ),
+                ),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to="directory.listing",
+                        verbose_name="listing",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'address',
-                'verbose_name_plural': 'addresses',
-                'ordering': ['pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__gte', -90), ('latitude__lte', 90), ('longitude__gte', -180), ('longitude__lte', 180)), _connector='OR'), name='listing_address_coordinates_valid')],
+                "verbose_name": "address",
+                "verbose_name_plural": "addresses",
+                "ordering": ["pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                            models.Q(
+                                ("latitude__gte", -90),
+                                ("latitude__lte", 90),
+                                ("longitude__gte", -180),
+                                ("longitude__lte", 180),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="listing_address_coordinates_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('name_ko', models.CharField(max_length=120, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=120, null=True, verbose_name='name')),
-                ('description', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='description')),
-                ('description_ko', models.TextField(blank=True, max_length=2000, null=True, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='description')),
-                ('description_en', models.TextField(blank=True, max_length=2000, null=True, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='description')),
-                ('price_type', models.CharField(choices=[('free', 'Free'), ('paid', 'Paid'), ('deposit', 'Deposit'), ('membership', 'Membership')], default='free', max_length=12, verbose_name='price')),
-                ('how_to_use', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='how to use it')),
-                ('how_to_use_ko', models.TextField(blank=True, max_length=2000, null=True, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='how to use it')),
-                ('how_to_use_en', models.TextField(blank=True, max_length=2000, null=True, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='how to use it')),
-                ('link', models.URLField(blank=True, max_length=300, verbose_name='link')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='services', to='directory.category', verbose_name='category')),
-                ('listing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='services', to='directory.listing', verbose_name='listing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("name_ko", models.CharField(max_length=120, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=120, null=True, verbose_name="name")),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_ko",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        null=True,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_en",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        null=True,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "price_type",
+                    models.CharField(
+                        choices=[
+                            ("free", "Free"),
+                            ("paid", "Paid"),
+                            ("deposit", "Deposit"),
+                            ("membership", "Membership"),
+                        ],
+                        default="free",
+                        max_length=12,
+                        verbose_name="price",
+                    ),
+                ),
+                (
+                    "how_to_use",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="how to use it",
+                    ),
+                ),
+                (
+                    "how_to_use_ko",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        null=True,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="how to use it",
+                    ),
+                ),
+                (
+                    "how_to_use_en",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        null=True,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="how to use it",
+                    ),
+                ),
+                ("link", models.URLField(blank=True, max_length=300, verbose_name="link")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="services",
+                        to="directory.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="services",
+                        to="directory.listing",
+                        verbose_name="listing",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service',
-                'verbose_name_plural': 'services',
-                'ordering': ['order', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('price_type__in', ['free', 'paid', 'deposit', 'membership'])), name='service_price_type_valid')],
+                "verbose_name": "service",
+                "verbose_name_plural": "services",
+                "ordering": ["order", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("price_type__in", ["free", "paid", "deposit", "membership"])
+                        ),
+                        name="service_price_type_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Suggestion',
+            name="Suggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('moderation_status', models.CharField(choices=[('pending', 'Pending review'), ('published', 'Published'), ('rejected', 'Rejected'), ('hidden', 'Hidden')], db_index=True, default='pending', max_length=12, verbose_name='moderation status')),
-                ('moderation_reason', models.TextField(blank=True, verbose_name='moderation reason')),
-                ('moderated_at', models.DateTimeField(blank=True, null=True, verbose_name='moderated at')),
-                ('kind', models.CharField(choices=[('new_listing', 'A missing organization'), ('new_service', 'A missing service'), ('correction', 'A correction')], max_length=20, verbose_name='kind')),
-                ('payload', models.JSONField(blank=True, default=dict, verbose_name='proposed values')),
-                ('message', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='message')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created at')),
-                ('applied_at', models.DateTimeField(blank=True, null=True, verbose_name='applied at')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='directory_suggestions', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
-                ('listing', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='suggestions', to='directory.listing', verbose_name='listing')),
-                ('moderated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='moderated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "moderation_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending review"),
+                            ("published", "Published"),
+                            ("rejected", "Rejected"),
+                            ("hidden", "Hidden"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=12,
+                        verbose_name="moderation status",
+                    ),
+                ),
+                (
+                    "moderation_reason",
+                    models.TextField(blank=True, verbose_name="moderation reason"),
+                ),
+                (
+                    "moderated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="moderated at"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("new_listing", "A missing organization"),
+                            ("new_service", "A missing service"),
+                            ("correction", "A correction"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "payload",
+                    models.JSONField(blank=True, default=dict, verbose_name="proposed values"),
+                ),
+                (
+                    "message",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="message",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "applied_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="applied at"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="directory_suggestions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="submitted by",
+                    ),
+                ),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suggestions",
+                        to="directory.listing",
+                        verbose_name="listing",
+                    ),
+                ),
+                (
+                    "moderated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="moderated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'directory suggestion',
-                'verbose_name_plural': 'directory suggestions',
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['new_listing', 'new_service', 'correction'])), name='suggestion_kind_valid'), models.CheckConstraint(condition=models.Q(('kind', 'new_listing'), ('listing__isnull', False), _connector='OR'), name='suggestion_target_required')],
+                "verbose_name": "directory suggestion",
+                "verbose_name_plural": "directory suggestions",
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__in", ["new_listing", "new_service", "correction"])
+                        ),
+                        name="suggestion_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind", "new_listing"), ("listing__isnull", False), _connector="OR"
+                        ),
+                        name="suggestion_target_required",
+                    ),
+                ],
             },
         ),
     ]

@@ -9,7 +9,8 @@ def seed(apps, schema_editor):
     Category = apps.get_model("directory", "Category")
     for order, (slug, name_ko, name_en) in enumerate(SEED_CATEGORIES):
         Category.objects.get_or_create(
-            slug=slug, defaults={"name": name_ko, "name_ko": name_ko, "name_en": name_en, "order": order * 10}
+            slug=slug,
+            defaults={"name": name_ko, "name_ko": name_ko, "name_en": name_en, "order": order * 10},
         )
 
 

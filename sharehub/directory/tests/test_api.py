@@ -24,7 +24,9 @@ def test_api_list_query_count_constant(client, count, django_assert_max_num_quer
 
 
 def test_api_bad_filters_are_422_in_both_languages(client):
-    response = client.get("/api/v1/directory/listings?price=cheap&near=1", HTTP_ACCEPT_LANGUAGE="ko")
+    response = client.get(
+        "/api/v1/directory/listings?price=cheap&near=1", HTTP_ACCEPT_LANGUAGE="ko"
+    )
     assert response.status_code == 422
     assert set(response.json()["errors"]) == {"price", "near"}
     en = client.get("/api/v1/directory/listings?price=cheap", HTTP_ACCEPT_LANGUAGE="en").json()
@@ -44,24 +46,40 @@ def test_api_detail_services_categories_geojson(client, listing):
 
 def test_api_patch_own_listing(client, listing, member, other_member):
     url = f"/api/v1/directory/listings/{listing.organization.slug}"
-    assert client.patch(url, {"summary_ko": "x"}, content_type="application/json").status_code == 401
+    assert (
+        client.patch(url, {"summary_ko": "x"}, content_type="application/json").status_code == 401
+    )
     client.force_login(other_member)
-    assert client.patch(url, {"summary_ko": "x"}, content_type="application/json").status_code == 403
+    assert (
+        client.patch(url, {"summary_ko": "x"}, content_type="application/json").status_code == 403
+    )
     client.force_login(member)
-    response = client.patch(url, {"summary_ko": "가" * 301, "categories": ["nope"]}, content_type="application/json")
+    response = client.patch(
+        url, {"summary_ko": "가" * 301, "categories": ["nope"]}, content_type="application/json"
+    )
     assert response.status_code == 422
-    response = client.patch(url, {"summary_ko": "좋아요", "categories": ["space"]}, content_type="application/json")
+    response = client.patch(
+        url, {"summary_ko": "좋아요", "categories": ["space"]}, content_type="application/json"
+    )
     assert response.status_code == 200
     assert response.json()["categories"][0]["slug"] == "space"
 
 
 def test_api_suggestions(client, user, listing):
     url = "/api/v1/directory/suggestions"
-    body = {"kind": "correction", "listing": listing.organization.slug, "values": {"phone": "02-000-0000"}}
+    body = {
+        "kind": "correction",
+        "listing": listing.organization.slug,
+        "values": {"phone": "02-000-0000"},
+    }
     assert client.post(url, body, content_type="application/json").status_code == 401
     client.force_login(user)
     assert client.post(url, body, content_type="application/json").status_code == 201
-    bad = client.post(url, {"kind": "correction", "listing": listing.organization.slug, "values": {"email": "x"}}, content_type="application/json")
+    bad = client.post(
+        url,
+        {"kind": "correction", "listing": listing.organization.slug, "values": {"email": "x"}},
+        content_type="application/json",
+    )
     assert bad.status_code == 422 and "email" in bad.json()["errors"]
     assert [s["kind"] for s in client.get(url).json()] == ["correction"]
     assert Suggestion.objects.count() == 1

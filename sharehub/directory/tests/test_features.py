@@ -28,7 +28,9 @@ pytestmark = pytest.mark.django_db
 
 def _photo(listing, member) -> ListingPhoto:
     upload = SimpleUploadedFile("p.png", image_bytes("PNG", (40, 30)), content_type="image/png")
-    return services.add_photo(actor=member, organization=listing.organization, image=upload, alt_ko="처음 설명")
+    return services.add_photo(
+        actor=member, organization=listing.organization, image=upload, alt_ko="처음 설명"
+    )
 
 
 # --- address and photo edits ------------------------------------------------------------
@@ -42,14 +44,35 @@ def test_member_edits_an_address(client, listing, member, district):
     response = client.post(url, {"label": "본점", "address": "", "latitude": "95", "longitude": ""})
     assert response.status_code == 400
     assert {"address", "latitude"} <= set(response.context["form"].errors)
-    response = client.post(url, {"label": "본점 <b>", "address": "서울 종로구 1 🏠", "latitude": "37.57", "longitude": "",
-                                 "district": district.pk})
+    response = client.post(
+        url,
+        {
+            "label": "본점 <b>",
+            "address": "서울 종로구 1 🏠",
+            "latitude": "37.57",
+            "longitude": "",
+            "district": district.pk,
+        },
+    )
     assert response.status_code == 400 and "longitude" in response.context["form"].errors
-    response = client.post(url, {"label": "본점 <b>", "address": "서울 종로구 1 🏠", "latitude": "37.57",
-                                 "longitude": "126.98", "district": district.pk})
+    response = client.post(
+        url,
+        {
+            "label": "본점 <b>",
+            "address": "서울 종로구 1 🏠",
+            "latitude": "37.57",
+            "longitude": "126.98",
+            "district": district.pk,
+        },
+    )
     assert response.status_code == 302
     address.refresh_from_db()
-    assert (address.label, address.address, address.longitude, address.district) == ("본점 <b>", "서울 종로구 1 🏠", 126.98, district)
+    assert (address.label, address.address, address.longitude, address.district) == (
+        "본점 <b>",
+        "서울 종로구 1 🏠",
+        126.98,
+        district,
+    )
     assert AuditEntry.objects.filter(action="directory.address_updated").count() == 1
 
 
@@ -62,11 +85,18 @@ def test_member_edits_a_photo(client, listing, member):
     response = client.post(url, {"alt_ko": "", "alt_en": "x" * 201, "order": "-1"})
     assert response.status_code == 400
     assert {"alt_ko", "alt_en", "order"} <= set(response.context["form"].errors)
-    response = client.post(url, {"alt_ko": "자전거 <script>x</script> 🚲", "alt_en": "Bikes", "order": "2"})
+    response = client.post(
+        url, {"alt_ko": "자전거 <script>x</script> 🚲", "alt_en": "Bikes", "order": "2"}
+    )
     assert response.status_code == 302
     photo.refresh_from_db()
     assert (photo.alt_ko, photo.alt_en, photo.order) == ("자전거 <script>x</script> 🚲", "Bikes", 2)
-    assert "자전거 &lt;script&gt;" in client.get(reverse("directory:detail", args=[listing.organization.slug])).content.decode()
+    assert (
+        "자전거 &lt;script&gt;"
+        in client.get(
+            reverse("directory:detail", args=[listing.organization.slug])
+        ).content.decode()
+    )
 
 
 def test_services_refuse_another_listings_address_and_photo(listing, member, other_member):
@@ -75,27 +105,59 @@ def test_services_refuse_another_listings_address_and_photo(listing, member, oth
     from django.core.exceptions import PermissionDenied, ValidationError
 
     with pytest.raises(ValidationError):
-        services.update_address(actor=member, organization=listing.organization, address_id=address.pk, address="x")
+        services.update_address(
+            actor=member, organization=listing.organization, address_id=address.pk, address="x"
+        )
     with pytest.raises(PermissionDenied):
-        services.update_address(actor=other_member, organization=listing.organization, address_id=address.pk, address="x")
+        services.update_address(
+            actor=other_member,
+            organization=listing.organization,
+            address_id=address.pk,
+            address="x",
+        )
     photo = _photo(listing, member)
     with pytest.raises(PermissionDenied):
-        services.update_photo(actor=other_member, organization=listing.organization, photo_id=photo.pk, alt_ko="x")
+        services.update_photo(
+            actor=other_member, organization=listing.organization, photo_id=photo.pk, alt_ko="x"
+        )
     assert ListingAddress.objects.get(pk=address.pk).address != "x"
 
 
 @pytest.mark.parametrize("kind", ["address", "photo"])
 @pytest.mark.parametrize(
     "role,get_status,post_status",
-    [("citizen", 403, 403), ("other_member", 403, 403), ("moderator", 403, 403), ("member", 200, 302), ("city_staff", 200, 302)],
+    [
+        ("citizen", 403, 403),
+        ("other_member", 403, 403),
+        ("moderator", 403, 403),
+        ("member", 200, 302),
+        ("city_staff", 200, 302),
+    ],
 )
-def test_edit_pages_permission_matrix(client, listing, member, other_member, user, moderator, city_staff, kind, role,
-                                      get_status, post_status):
+def test_edit_pages_permission_matrix(
+    client,
+    listing,
+    member,
+    other_member,
+    user,
+    moderator,
+    city_staff,
+    kind,
+    role,
+    get_status,
+    post_status,
+):
     part = AddressFactory(listing=listing) if kind == "address" else _photo(listing, member)
     url = reverse(f"directory:{kind}_edit", args=[listing.organization.slug, part.pk])
     data = {"address": "새 주소"} if kind == "address" else {"alt_ko": "새 설명", "order": 0}
     assert client.get(url).status_code == 302  # anonymous → login
-    actor = {"citizen": user, "other_member": other_member, "moderator": moderator, "member": member, "city_staff": city_staff}[role]
+    actor = {
+        "citizen": user,
+        "other_member": other_member,
+        "moderator": moderator,
+        "member": member,
+        "city_staff": city_staff,
+    }[role]
     client.force_login(actor)
     assert client.get(url).status_code == get_status
     assert client.post(url, data).status_code == post_status
@@ -121,7 +183,9 @@ def test_district_page_lists_served_and_located_listings(client, district):
     AddressFactory(listing=located, district=district)
     other = ListingFactory(organization__name_ko="다 다른 구")
     other.districts_served.add(elsewhere)
-    hidden = ListingFactory(organization__name_ko="라 숨긴 곳", organization__moderation_status=ModerationStatus.HIDDEN)
+    hidden = ListingFactory(
+        organization__name_ko="라 숨긴 곳", organization__moderation_status=ModerationStatus.HIDDEN
+    )
     hidden.districts_served.add(district)
     html = client.get(f"/ko/districts/{district.slug}/").content.decode()
     assert "가 서비스하는 곳" in html and "나 주소가 있는 곳" in html
@@ -163,11 +227,15 @@ def test_search_box_asks_search_for_suggestions(client):
     assert 'id="q-suggestions"' in html and 'role="combobox"' in html
     assert 'data-hx-push-url="false"' in html
     assert "directory/js/directory-suggest.js" in html
-    assert '<form method="get" action="/ko/directory/"' in html  # still a plain form without JavaScript
+    assert (
+        '<form method="get" action="/ko/directory/"' in html
+    )  # still a plain form without JavaScript
 
 
 def test_suggest_endpoint_answers_for_listings(client):
-    listing = ListingFactory(organization__name_ko="공구도서관", organization__name_en="Tool Library")
+    listing = ListingFactory(
+        organization__name_ko="공구도서관", organization__name_en="Tool Library"
+    )
     reindex_listing(listing)
     response = client.get("/ko/search/suggest/", {"model": "directory.listing", "q": "공구"})
     assert response.status_code == 200
@@ -189,7 +257,10 @@ def test_designated_filter_on_page_and_api(client):
     assert set(browse_listings(parse_filters({})).queryset) == {designated, plain}
     html = client.get("/ko/directory/?designated=on").content.decode()
     assert organization.name_ko in html and "지정 안 된 곳" not in html
-    slugs = [item["slug"] for item in client.get("/api/v1/directory/listings?designated=true").json()["results"]]
+    slugs = [
+        item["slug"]
+        for item in client.get("/api/v1/directory/listings?designated=true").json()["results"]
+    ]
     assert slugs == [organization.slug]
     designation_services.suspend_designation(actor=staff, designation=designation, reason="점검 중")
     assert list(browse_listings(parse_filters({"designated": "true"})).queryset) == []
@@ -215,8 +286,17 @@ def test_suggestion_page_is_rate_limited(client, user, frozen_window):
 def test_suggestion_api_is_rate_limited(client, user, listing, frozen_window, monkeypatch):
     monkeypatch.setattr(directory_api, "SUGGEST_RATE", "3/h")
     client.force_login(user)
-    body = {"kind": "correction", "listing": listing.organization.slug, "values": {"phone": "02-000-0000"}}
-    statuses = [client.post("/api/v1/directory/suggestions", body, content_type="application/json").status_code for _ in range(4)]
+    body = {
+        "kind": "correction",
+        "listing": listing.organization.slug,
+        "values": {"phone": "02-000-0000"},
+    }
+    statuses = [
+        client.post(
+            "/api/v1/directory/suggestions", body, content_type="application/json"
+        ).status_code
+        for _ in range(4)
+    ]
     assert statuses == [201, 201, 201, 429]
     assert Suggestion.objects.count() == 3
 
@@ -224,12 +304,19 @@ def test_suggestion_api_is_rate_limited(client, user, listing, frozen_window, mo
 # --- PATCH by a moderator ---------------------------------------------------------------------
 
 
-def test_api_patch_is_forbidden_to_moderators_and_allowed_to_city_staff(client, listing, moderator, city_staff):
+def test_api_patch_is_forbidden_to_moderators_and_allowed_to_city_staff(
+    client, listing, moderator, city_staff
+):
     url = f"/api/v1/directory/listings/{listing.organization.slug}"
     client.force_login(moderator)
     response = client.patch(url, {"summary_ko": "중재자가 고침"}, content_type="application/json")
     assert response.status_code == 403 and "detail" in response.json()
     client.force_login(city_staff)
-    assert client.patch(url, {"summary_ko": "시청이 고침"}, content_type="application/json").status_code == 200
+    assert (
+        client.patch(
+            url, {"summary_ko": "시청이 고침"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
     listing.refresh_from_db()
     assert listing.summary_ko == "시청이 고침"

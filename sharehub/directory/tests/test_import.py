@@ -17,8 +17,21 @@ from .factories import AddressFactory, ListingFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["slug", "name_ko", "name_en", "kind", "summary_ko", "categories", "districts_served", "phone", "email",
-          "website", "address", "latitude", "longitude"]
+HEADER = [
+    "slug",
+    "name_ko",
+    "name_en",
+    "kind",
+    "summary_ko",
+    "categories",
+    "districts_served",
+    "phone",
+    "email",
+    "website",
+    "address",
+    "latitude",
+    "longitude",
+]
 
 
 def csv_bytes(rows: list[list[str]], *, header: list[str] = HEADER, bom: bool = False) -> bytes:
@@ -34,9 +47,27 @@ def upload(data: bytes, name: str = "listings.csv") -> SimpleUploadedFile:
 
 
 def new_row(name: str = "새 공유단체 🌱", **overrides: str) -> list[str]:
-    row = dict(zip(HEADER, ["", name, "New <b>Org</b>", "cooperative", "요약 summary", "space;goods-and-tools", "",
-                            "02-123-4567", "hello@example.org", "https://example.org", "서울 중구 세종대로 110",
-                            "37.5665", "126.978"], strict=True))
+    row = dict(
+        zip(
+            HEADER,
+            [
+                "",
+                name,
+                "New <b>Org</b>",
+                "cooperative",
+                "요약 summary",
+                "space;goods-and-tools",
+                "",
+                "02-123-4567",
+                "hello@example.org",
+                "https://example.org",
+                "서울 중구 세종대로 110",
+                "37.5665",
+                "126.978",
+            ],
+            strict=True,
+        )
+    )
     row.update(overrides)
     return [row[name] for name in HEADER]
 
@@ -49,15 +80,25 @@ def test_happy_path_preview_then_confirm(client, city_staff, listing, district):
     client.force_login(city_staff)
     rows = [
         new_row(districts_served=district.slug),
-        new_row(slug=listing.organization.slug, name="고친 이름", summary_ko="바뀐 요약", categories="clothing",
-                address="", latitude="", longitude="", phone="'+82-2-000-0000"),
+        new_row(
+            slug=listing.organization.slug,
+            name="고친 이름",
+            summary_ko="바뀐 요약",
+            categories="clothing",
+            address="",
+            latitude="",
+            longitude="",
+            phone="'+82-2-000-0000",
+        ),
     ]
     response = post_upload(client, csv_bytes(rows, bom=True))
     assert response.status_code == 200
     parsed = response.context["parsed"]
     assert parsed.is_valid and parsed.new_count == 1
     assert "새 공유단체 🌱" in response.content.decode()
-    assert not Organization.objects.filter(name_ko="새 공유단체 🌱").exists()  # nothing written by the preview
+    assert not Organization.objects.filter(
+        name_ko="새 공유단체 🌱"
+    ).exists()  # nothing written by the preview
     pending = response.context["pending"]
 
     response = client.post(reverse("directory:import_confirm", args=[pending.pk]))
@@ -70,7 +111,11 @@ def test_happy_path_preview_then_confirm(client, city_staff, listing, district):
     assert sorted(c.slug for c in created.categories.all()) == ["goods-and-tools", "space"]
     assert list(created.districts_served.all()) == [district]
     address = created.addresses.get()
-    assert (address.address, address.latitude, address.longitude) == ("서울 중구 세종대로 110", 37.5665, 126.978)
+    assert (address.address, address.latitude, address.longitude) == (
+        "서울 중구 세종대로 110",
+        37.5665,
+        126.978,
+    )
     listing.refresh_from_db()
     listing.organization.refresh_from_db()
     assert listing.organization.name_ko == "고친 이름"
@@ -87,10 +132,15 @@ def test_one_bad_row_writes_nothing_and_errors_are_per_row_and_column(client, ci
     client.force_login(city_staff)
     rows = [
         new_row("좋은 행"),
-        new_row("나쁜 행", email="not-an-email", categories="space;nope", latitude="91", kind="alien"),
+        new_row(
+            "나쁜 행", email="not-an-email", categories="space;nope", latitude="91", kind="alien"
+        ),
         new_row("", slug="does-not-exist"),
     ]
-    for lang, expected in (("en", "Enter a valid email address."), ("ko", "올바른 이메일 주소를 입력하세요.")):
+    for lang, expected in (
+        ("en", "Enter a valid email address."),
+        ("ko", "올바른 이메일 주소를 입력하세요."),
+    ):
         response = client.post(f"/{lang}/directory/import/", {"file": upload(csv_bytes(rows))})
         assert response.status_code == 400
         parsed = response.context["parsed"]
@@ -123,8 +173,11 @@ def test_confirm_revalidates_and_rolls_back_everything(client, city_staff, listi
 def test_write_failure_in_a_later_row_rolls_back_earlier_rows(city_staff, listing, monkeypatch):
     from django.core.exceptions import ValidationError
 
-    parsed, pending = imports.upload_import(
-        actor=city_staff, upload=upload(csv_bytes([new_row("먼저 쓴 행"), new_row(slug=listing.organization.slug, name="x")]))
+    _parsed, pending = imports.upload_import(
+        actor=city_staff,
+        upload=upload(
+            csv_bytes([new_row("먼저 쓴 행"), new_row(slug=listing.organization.slug, name="x")])
+        ),
     )
     original = imports.services.update_listing
 
@@ -174,8 +227,11 @@ def test_oversize_and_too_many_rows(client, city_staff, monkeypatch):
 def test_export_reimports_unchanged(client, city_staff, district):
     space = Category.objects.get(slug="space")
     for number in range(3):
-        listing = ListingFactory(phone="+82 2 123 4567", email=f"x{number}@example.org",
-                                 summary_en="=SUM(A1) is text, not a formula")
+        listing = ListingFactory(
+            phone="+82 2 123 4567",
+            email=f"x{number}@example.org",
+            summary_en="=SUM(A1) is text, not a formula",
+        )
         listing.categories.add(space)
         listing.districts_served.add(district)
         AddressFactory(listing=listing, latitude=37.123456789, longitude=-0.5)
@@ -183,9 +239,20 @@ def test_export_reimports_unchanged(client, city_staff, district):
 
     def snapshot():
         return [
-            (o.slug, o.name_ko, o.name_en, o.kind, o.website, lst.summary_ko, lst.summary_en, lst.phone, lst.email,
-             sorted(c.slug for c in lst.categories.all()), sorted(d.slug for d in lst.districts_served.all()),
-             [(a.address, a.latitude, a.longitude) for a in lst.addresses.all()])
+            (
+                o.slug,
+                o.name_ko,
+                o.name_en,
+                o.kind,
+                o.website,
+                lst.summary_ko,
+                lst.summary_en,
+                lst.phone,
+                lst.email,
+                sorted(c.slug for c in lst.categories.all()),
+                sorted(d.slug for d in lst.districts_served.all()),
+                [(a.address, a.latitude, a.longitude) for a in lst.addresses.all()],
+            )
             for lst in Listing.objects.select_related("organization").order_by("pk")
             for o in [lst.organization]
         ]
@@ -198,7 +265,12 @@ def test_export_reimports_unchanged(client, city_staff, district):
     response = post_upload(client, exported)
     assert response.status_code == 200, response.context["parsed"].file_errors
     assert response.context["parsed"].new_count == 0
-    assert client.post(reverse("directory:import_confirm", args=[response.context["pending"].pk])).status_code == 302
+    assert (
+        client.post(
+            reverse("directory:import_confirm", args=[response.context["pending"].pk])
+        ).status_code
+        == 302
+    )
     assert snapshot() == before
     assert Organization.objects.count() == organizations
 

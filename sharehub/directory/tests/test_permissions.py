@@ -14,21 +14,60 @@ ROLES = ["anonymous", "citizen", "member", "other_member", "moderator", "city_st
 
 @pytest.fixture
 def actors(user, member, other_member, moderator, city_staff):
-    return {"anonymous": None, "citizen": user, "member": member, "other_member": other_member,
-            "moderator": moderator, "city_staff": city_staff}
+    return {
+        "anonymous": None,
+        "citizen": user,
+        "member": member,
+        "other_member": other_member,
+        "moderator": moderator,
+        "city_staff": city_staff,
+    }
 
 
 # (url name, needs service id, POST data) → expected status per role
 WRITES = [
-    ("directory:edit", False, {"summary_ko": "x"}, {"citizen": 403, "member": 302, "other_member": 403, "moderator": 403, "city_staff": 302}),
-    ("directory:service_add", False, {"name_ko": "x", "price_type": "free", "order": 0},
-     {"citizen": 403, "member": 302, "other_member": 403, "moderator": 403, "city_staff": 302}),
-    ("directory:service_delete", True, {}, {"citizen": 403, "member": 302, "other_member": 403, "moderator": 403, "city_staff": 302}),
-    ("directory:address_add", False, {"address": "x"}, {"citizen": 403, "member": 302, "other_member": 403, "moderator": 403, "city_staff": 302}),
-    ("directory:categories", None, {"slug": "new-cat", "name_ko": "새", "order": 1, "active": "on"},
-     {"citizen": 403, "member": 403, "other_member": 403, "moderator": 403, "city_staff": 302}),
-    ("directory:export", None, None, {"citizen": 403, "member": 403, "other_member": 403, "moderator": 403, "city_staff": 200}),
-    ("directory:suggest", None, {"name_ko": "새 단체"}, {"citizen": 302, "member": 302, "other_member": 302, "moderator": 302, "city_staff": 302}),
+    (
+        "directory:edit",
+        False,
+        {"summary_ko": "x"},
+        {"citizen": 403, "member": 302, "other_member": 403, "moderator": 403, "city_staff": 302},
+    ),
+    (
+        "directory:service_add",
+        False,
+        {"name_ko": "x", "price_type": "free", "order": 0},
+        {"citizen": 403, "member": 302, "other_member": 403, "moderator": 403, "city_staff": 302},
+    ),
+    (
+        "directory:service_delete",
+        True,
+        {},
+        {"citizen": 403, "member": 302, "other_member": 403, "moderator": 403, "city_staff": 302},
+    ),
+    (
+        "directory:address_add",
+        False,
+        {"address": "x"},
+        {"citizen": 403, "member": 302, "other_member": 403, "moderator": 403, "city_staff": 302},
+    ),
+    (
+        "directory:categories",
+        None,
+        {"slug": "new-cat", "name_ko": "새", "order": 1, "active": "on"},
+        {"citizen": 403, "member": 403, "other_member": 403, "moderator": 403, "city_staff": 302},
+    ),
+    (
+        "directory:export",
+        None,
+        None,
+        {"citizen": 403, "member": 403, "other_member": 403, "moderator": 403, "city_staff": 200},
+    ),
+    (
+        "directory:suggest",
+        None,
+        {"name_ko": "새 단체"},
+        {"citizen": 302, "member": 302, "other_member": 302, "moderator": 302, "city_staff": 302},
+    ),
 ]
 
 
@@ -51,10 +90,14 @@ def test_write_matrix(client, listing, actors, role, name, with_service, data, e
         assert response.status_code == expected[role], (name, role, response.status_code)
 
 
-def test_suggestion_page_visible_to_submitter_and_moderators_only(client, user, other_user, moderator, listing):
+def test_suggestion_page_visible_to_submitter_and_moderators_only(
+    client, user, other_user, moderator, listing
+):
     from sharehub.directory.suggestions import submit_suggestion
 
-    suggestion = submit_suggestion(actor=user, kind="correction", listing=listing, values={"phone": "02-123-4567"})
+    suggestion = submit_suggestion(
+        actor=user, kind="correction", listing=listing, values={"phone": "02-123-4567"}
+    )
     url = reverse("directory:suggestion", args=[suggestion.pk])
     for actor, status in ((user, 200), (moderator, 200), (other_user, 404)):
         client.force_login(actor)
@@ -68,5 +111,7 @@ def test_unpublished_listing_is_404_for_strangers(client, user):
 
     hidden = ListingFactory(organization__moderation_status=ModerationStatus.PENDING)
     client.force_login(user)
-    assert client.get(reverse("directory:detail", args=[hidden.organization.slug])).status_code == 404
+    assert (
+        client.get(reverse("directory:detail", args=[hidden.organization.slug])).status_code == 404
+    )
     assert client.get(reverse("directory:edit", args=[hidden.organization.slug])).status_code == 404

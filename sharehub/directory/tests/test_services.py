@@ -27,7 +27,10 @@ def test_seeded_taxonomy_has_thirteen_categories():
 def test_member_updates_listing_and_search_sees_it(listing, member):
     space = Category.objects.get(slug="space")
     services.update_listing(
-        actor=member, organization=listing.organization, summary_ko="공유 부엌 <script>x</script> 🍳", categories=[space],
+        actor=member,
+        organization=listing.organization,
+        summary_ko="공유 부엌 <script>x</script> 🍳",
+        categories=[space],
         links=[{"label": "Blog", "url": "https://example.org"}],
     )
     listing.refresh_from_db()
@@ -46,7 +49,10 @@ def test_other_member_and_stranger_cannot_edit(listing, other_member, user, mode
 def test_update_listing_bad_input_writes_nothing(listing, member):
     with pytest.raises(ValidationError) as error:
         services.update_listing(
-            actor=member, organization=listing.organization, summary_ko="가" * 301, email="not-an-email",
+            actor=member,
+            organization=listing.organization,
+            summary_ko="가" * 301,
+            email="not-an-email",
             links=[{"label": "", "url": "javascript:alert(1)"}],
         )
     assert {"summary_ko", "email", "links"} <= set(error.value.message_dict)
@@ -55,25 +61,44 @@ def test_update_listing_bad_input_writes_nothing(listing, member):
 
 
 def test_service_crud_and_bad_price(listing, member):
-    service = services.create_service(actor=member, organization=listing.organization, name_ko="대여", price_type=PriceType.DEPOSIT)
-    services.update_service(actor=member, organization=listing.organization, service_id=service.pk, name_en="Rental")
+    service = services.create_service(
+        actor=member,
+        organization=listing.organization,
+        name_ko="대여",
+        price_type=PriceType.DEPOSIT,
+    )
+    services.update_service(
+        actor=member, organization=listing.organization, service_id=service.pk, name_en="Rental"
+    )
     assert Service.objects.get(pk=service.pk).name_en == "Rental"
     with pytest.raises(ValidationError) as error:
-        services.create_service(actor=member, organization=listing.organization, name_ko="", price_type="cheap")
+        services.create_service(
+            actor=member, organization=listing.organization, name_ko="", price_type="cheap"
+        )
     assert {"name_ko", "price_type"} <= set(error.value.message_dict)
     other_service = ServiceFactory()
     with pytest.raises(ValidationError):
-        services.delete_service(actor=member, organization=listing.organization, service_id=other_service.pk)
+        services.delete_service(
+            actor=member, organization=listing.organization, service_id=other_service.pk
+        )
     services.delete_service(actor=member, organization=listing.organization, service_id=service.pk)
     assert not Service.objects.filter(pk=service.pk).exists()
 
 
 def test_address_coordinates_validated(listing, member):
     with pytest.raises(ValidationError) as error:
-        services.add_address(actor=member, organization=listing.organization, address="어딘가", latitude=123.0, longitude=10.0)
+        services.add_address(
+            actor=member,
+            organization=listing.organization,
+            address="어딘가",
+            latitude=123.0,
+            longitude=10.0,
+        )
     assert "latitude" in error.value.message_dict
     with pytest.raises(ValidationError):
-        services.add_address(actor=member, organization=listing.organization, address="어딘가", latitude=37.5)
+        services.add_address(
+            actor=member, organization=listing.organization, address="어딘가", latitude=37.5
+        )
 
 
 def test_photo_is_checked_and_needs_korean_alt(listing, member):
@@ -83,14 +108,18 @@ def test_photo_is_checked_and_needs_korean_alt(listing, member):
     assert {"image", "alt_ko"} <= set(error.value.message_dict)
     assert not ListingPhoto.objects.exists()
     real = SimpleUploadedFile("photo.png", image_bytes(), content_type="image/png")
-    photo = services.add_photo(actor=member, organization=listing.organization, image=real, alt_ko="공유 공간 내부")
+    photo = services.add_photo(
+        actor=member, organization=listing.organization, image=real, alt_ko="공유 공간 내부"
+    )
     assert photo.image.name.endswith(".png") and "photo" not in photo.image.name.split("/")[-1]
 
 
 def test_categories_only_city_staff(user, city_staff):
     with pytest.raises(PermissionDenied):
         services.create_category(actor=user, slug="pets", name_ko="반려동물")
-    category = services.create_category(actor=city_staff, slug="pets", name_ko="반려동물", name_en="Pets")
+    category = services.create_category(
+        actor=city_staff, slug="pets", name_ko="반려동물", name_en="Pets"
+    )
     assert category.pk
     with pytest.raises(ValidationError) as error:
         services.create_category(actor=city_staff, slug="pets", name_ko="")
@@ -142,12 +171,19 @@ def test_search_keeps_ranking_and_highlight():
 
 
 def test_suggestion_publish_applies_and_reject_tells_why(listing, user, moderator):
-    suggestion = submit_suggestion(actor=user, kind="new_service", listing=listing, values={"name_ko": "자전거 수리", "price_type": "free"})
+    suggestion = submit_suggestion(
+        actor=user,
+        kind="new_service",
+        listing=listing,
+        values={"name_ko": "자전거 수리", "price_type": "free"},
+    )
     assert suggestion.moderation_status == ModerationStatus.PENDING
     assert not listing.services.exists()
     moderation.publish(actor=moderator, obj=suggestion)
     assert listing.services.get().name_ko == "자전거 수리"
-    correction = submit_suggestion(actor=user, kind="correction", listing=listing, values={"phone": "02-123-4567"})
+    correction = submit_suggestion(
+        actor=user, kind="correction", listing=listing, values={"phone": "02-123-4567"}
+    )
     moderation.reject(actor=moderator, obj=correction, reason="출처가 없습니다")
     listing.refresh_from_db()
     assert listing.phone == ""
@@ -155,7 +191,11 @@ def test_suggestion_publish_applies_and_reject_tells_why(listing, user, moderato
 
 
 def test_new_listing_suggestion_creates_published_organization(user, moderator):
-    suggestion = submit_suggestion(actor=user, kind="new_listing", values={"name_ko": "동네 공구함", "category": "goods-and-tools"})
+    suggestion = submit_suggestion(
+        actor=user,
+        kind="new_listing",
+        values={"name_ko": "동네 공구함", "category": "goods-and-tools"},
+    )
     moderation.publish(actor=moderator, obj=suggestion)
     suggestion.refresh_from_db()
     assert suggestion.listing.organization.is_published
@@ -164,7 +204,12 @@ def test_new_listing_suggestion_creates_published_organization(user, moderator):
 
 def test_suggestion_bad_input(user, listing):
     with pytest.raises(ValidationError) as error:
-        submit_suggestion(actor=user, kind="new_service", listing=listing, values={"name_ko": "", "price_type": "cheap", "evil": "x"})
+        submit_suggestion(
+            actor=user,
+            kind="new_service",
+            listing=listing,
+            values={"name_ko": "", "price_type": "cheap", "evil": "x"},
+        )
     assert {"evil"} <= set(error.value.message_dict)
     with pytest.raises(ValidationError) as error:
         submit_suggestion(actor=user, kind="correction", listing=listing, values={"email": "nope"})

@@ -62,7 +62,9 @@ def test_member_edits_listing_with_field_errors(client, listing, member):
     response = client.post(url, {"summary_ko": "가" * 301, "email": "x"})
     assert response.status_code == 200
     assert response.context["form"].errors.keys() >= {"summary_ko", "email"}
-    response = client.post(url, {"summary_ko": "새 요약 😀", "links_text": "Blog | https://example.org"})
+    response = client.post(
+        url, {"summary_ko": "새 요약 😀", "links_text": "Blog | https://example.org"}
+    )
     assert response.status_code == 302
     listing.refresh_from_db()
     assert listing.summary_ko == "새 요약 😀"

@@ -9,228 +9,719 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0002_published_name_index'),
-        ('places', '0001_initial'),
+        ("organizations", "0002_published_name_index"),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('secret', models.CharField(default=sharehub.events.models.new_feed_secret, max_length=64, unique=True, verbose_name='secret')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='event_calendar', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "secret",
+                    models.CharField(
+                        default=sharehub.events.models.new_feed_secret,
+                        max_length=64,
+                        unique=True,
+                        verbose_name="secret",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="event_calendar",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'private calendar feed',
-                'verbose_name_plural': 'private calendar feeds',
+                "verbose_name": "private calendar feed",
+                "verbose_name_plural": "private calendar feeds",
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('title_ko', models.CharField(max_length=200, null=True, verbose_name='title')),
-                ('title_en', models.CharField(max_length=200, null=True, verbose_name='title')),
-                ('summary', models.CharField(blank=True, max_length=300, verbose_name='summary')),
-                ('summary_ko', models.CharField(blank=True, max_length=300, null=True, verbose_name='summary')),
-                ('summary_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='summary')),
-                ('description', models.TextField(blank=True, max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='description')),
-                ('description_ko', models.TextField(blank=True, max_length=10000, null=True, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='description')),
-                ('description_en', models.TextField(blank=True, max_length=10000, null=True, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='description')),
-                ('kind', models.CharField(choices=[('meeting', 'Meeting'), ('training', 'Training'), ('forum', 'Forum'), ('festival', 'Festival'), ('online', 'Online session')], default='meeting', max_length=20, verbose_name='kind')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('cancelled', 'Cancelled')], db_index=True, default='published', max_length=12, verbose_name='status')),
-                ('venue', models.CharField(blank=True, max_length=200, verbose_name='venue')),
-                ('venue_ko', models.CharField(blank=True, max_length=200, null=True, verbose_name='venue')),
-                ('venue_en', models.CharField(blank=True, max_length=200, null=True, verbose_name='venue')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('latitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('online_url', models.URLField(blank=True, help_text='Shown only to people whose registration is confirmed.', max_length=500, verbose_name='online link')),
-                ('starts_at', models.DateTimeField(db_index=True, verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('capacity', models.PositiveIntegerField(help_text='Number of places.', verbose_name='capacity')),
-                ('seats_taken', models.PositiveIntegerField(default=0, editable=False, verbose_name='places taken')),
-                ('registration_opens_at', models.DateTimeField(blank=True, null=True, verbose_name='registration opens')),
-                ('registration_closes_at', models.DateTimeField(blank=True, help_text='Empty: when the event starts.', null=True, verbose_name='registration closes')),
-                ('cancellation_deadline', models.DateTimeField(blank=True, help_text='Empty: when the event starts.', null=True, verbose_name='cancellation deadline')),
-                ('requires_approval', models.BooleanField(default=False, verbose_name='organizer approves registrations')),
-                ('waitlist_mode', models.CharField(choices=[('automatic', 'The first on the waitlist gets the place at once'), ('offer', 'The first on the waitlist gets an offer valid for a set time')], default='automatic', max_length=12, verbose_name='when a place frees')),
-                ('offer_hours', models.PositiveSmallIntegerField(default=24, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(168)], verbose_name='offer valid for (hours)')),
-                ('reminder_hours', models.PositiveSmallIntegerField(default=24, help_text='0 sends no reminder.', validators=[django.core.validators.MaxValueValidator(720)], verbose_name='reminder (hours before)')),
-                ('certificate_min_sessions', models.PositiveSmallIntegerField(blank=True, help_text='Trainings only. Empty: no certificate.', null=True, verbose_name='sessions needed for a certificate')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='places.district', verbose_name='district')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='organizations.organization', verbose_name='organizer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("title_ko", models.CharField(max_length=200, null=True, verbose_name="title")),
+                ("title_en", models.CharField(max_length=200, null=True, verbose_name="title")),
+                ("summary", models.CharField(blank=True, max_length=300, verbose_name="summary")),
+                (
+                    "summary_ko",
+                    models.CharField(blank=True, max_length=300, null=True, verbose_name="summary"),
+                ),
+                (
+                    "summary_en",
+                    models.CharField(blank=True, max_length=300, null=True, verbose_name="summary"),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        max_length=10000,
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_ko",
+                    models.TextField(
+                        blank=True,
+                        max_length=10000,
+                        null=True,
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_en",
+                    models.TextField(
+                        blank=True,
+                        max_length=10000,
+                        null=True,
+                        validators=[django.core.validators.MaxLengthValidator(10000)],
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("meeting", "Meeting"),
+                            ("training", "Training"),
+                            ("forum", "Forum"),
+                            ("festival", "Festival"),
+                            ("online", "Online session"),
+                        ],
+                        default="meeting",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="published",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("venue", models.CharField(blank=True, max_length=200, verbose_name="venue")),
+                (
+                    "venue_ko",
+                    models.CharField(blank=True, max_length=200, null=True, verbose_name="venue"),
+                ),
+                (
+                    "venue_en",
+                    models.CharField(blank=True, max_length=200, null=True, verbose_name="venue"),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "online_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Shown only to people whose registration is confirmed.",
+                        max_length=500,
+                        verbose_name="online link",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(db_index=True, verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        help_text="Number of places.", verbose_name="capacity"
+                    ),
+                ),
+                (
+                    "seats_taken",
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="places taken"
+                    ),
+                ),
+                (
+                    "registration_opens_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="registration opens"),
+                ),
+                (
+                    "registration_closes_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Empty: when the event starts.",
+                        null=True,
+                        verbose_name="registration closes",
+                    ),
+                ),
+                (
+                    "cancellation_deadline",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Empty: when the event starts.",
+                        null=True,
+                        verbose_name="cancellation deadline",
+                    ),
+                ),
+                (
+                    "requires_approval",
+                    models.BooleanField(
+                        default=False, verbose_name="organizer approves registrations"
+                    ),
+                ),
+                (
+                    "waitlist_mode",
+                    models.CharField(
+                        choices=[
+                            ("automatic", "The first on the waitlist gets the place at once"),
+                            (
+                                "offer",
+                                "The first on the waitlist gets an offer valid for a set time",
+                            ),
+                        ],
+                        default="automatic",
+                        max_length=12,
+                        verbose_name="when a place frees",
+                    ),
+                ),
+                (
+                    "offer_hours",
+                    models.PositiveSmallIntegerField(
+                        default=24,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(168),
+                        ],
+                        verbose_name="offer valid for (hours)",
+                    ),
+                ),
+                (
+                    "reminder_hours",
+                    models.PositiveSmallIntegerField(
+                        default=24,
+                        help_text="0 sends no reminder.",
+                        validators=[django.core.validators.MaxValueValidator(720)],
+                        verbose_name="reminder (hours before)",
+                    ),
+                ),
+                (
+                    "certificate_min_sessions",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Trainings only. Empty: no certificate.",
+                        null=True,
+                        verbose_name="sessions needed for a certificate",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="cancelled at"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="places.district",
+                        verbose_name="district",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="organizations.organization",
+                        verbose_name="organizer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'event',
-                'verbose_name_plural': 'events',
-                'ordering': ['starts_at', 'pk'],
+                "verbose_name": "event",
+                "verbose_name_plural": "events",
+                "ordering": ["starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='EventMaterial',
+            name="EventMaterial",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('slides', 'Slides'), ('minutes', 'Minutes'), ('photos', 'Photos'), ('other', 'Other')], default='slides', max_length=10, verbose_name='type')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(blank=True, upload_to='events/materials/', verbose_name='file')),
-                ('link', models.URLField(blank=True, max_length=500, verbose_name='link')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='events.event', verbose_name='event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("slides", "Slides"),
+                            ("minutes", "Minutes"),
+                            ("photos", "Photos"),
+                            ("other", "Other"),
+                        ],
+                        default="slides",
+                        max_length=10,
+                        verbose_name="type",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, upload_to="events/materials/", verbose_name="file"
+                    ),
+                ),
+                ("link", models.URLField(blank=True, max_length=500, verbose_name="link")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="materials",
+                        to="events.event",
+                        verbose_name="event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'material',
-                'verbose_name_plural': 'materials',
-                'ordering': ['kind', 'pk'],
+                "verbose_name": "material",
+                "verbose_name_plural": "materials",
+                "ordering": ["kind", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='EventQuestion',
+            name="EventQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=200, verbose_name='question')),
-                ('label_ko', models.CharField(max_length=200, null=True, verbose_name='question')),
-                ('label_en', models.CharField(max_length=200, null=True, verbose_name='question')),
-                ('kind', models.CharField(choices=[('text', 'Short answer'), ('choice', 'One of several choices'), ('yes_no', 'Yes or no')], default='text', max_length=10, verbose_name='answer type')),
-                ('choices', models.TextField(blank=True, help_text='One per line.', max_length=2000, verbose_name='choices')),
-                ('required', models.BooleanField(default=False, verbose_name='required')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='events.event', verbose_name='event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=200, verbose_name="question")),
+                ("label_ko", models.CharField(max_length=200, null=True, verbose_name="question")),
+                ("label_en", models.CharField(max_length=200, null=True, verbose_name="question")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("text", "Short answer"),
+                            ("choice", "One of several choices"),
+                            ("yes_no", "Yes or no"),
+                        ],
+                        default="text",
+                        max_length=10,
+                        verbose_name="answer type",
+                    ),
+                ),
+                (
+                    "choices",
+                    models.TextField(
+                        blank=True,
+                        help_text="One per line.",
+                        max_length=2000,
+                        verbose_name="choices",
+                    ),
+                ),
+                ("required", models.BooleanField(default=False, verbose_name="required")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="events.event",
+                        verbose_name="event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'registration question',
-                'verbose_name_plural': 'registration questions',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "registration question",
+                "verbose_name_plural": "registration questions",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='EventSession',
+            name="EventSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('title_ko', models.CharField(blank=True, max_length=200, null=True, verbose_name='title')),
-                ('title_en', models.CharField(blank=True, max_length=200, null=True, verbose_name='title')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='events.event', verbose_name='event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                (
+                    "title_ko",
+                    models.CharField(blank=True, max_length=200, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=200, null=True, verbose_name="title"),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="events.event",
+                        verbose_name="event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'session',
-                'verbose_name_plural': 'sessions',
-                'ordering': ['starts_at', 'pk'],
+                "verbose_name": "session",
+                "verbose_name_plural": "sessions",
+                "ordering": ["starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Awaiting approval'), ('confirmed', 'Confirmed'), ('offered', 'Place offered'), ('waitlisted', 'On the waitlist'), ('cancelled', 'Cancelled'), ('rejected', 'Declined')], db_index=True, max_length=12, verbose_name='status')),
-                ('answers', models.JSONField(blank=True, default=dict, verbose_name='answers')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='registered at')),
-                ('waitlisted_at', models.DateTimeField(blank=True, null=True, verbose_name='joined the waitlist at')),
-                ('offer_expires_at', models.DateTimeField(blank=True, null=True, verbose_name='offer expires at')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled at')),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='checked in at')),
-                ('checked_in_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='checked in by')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='events.event', verbose_name='event')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='event_registrations', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting approval"),
+                            ("confirmed", "Confirmed"),
+                            ("offered", "Place offered"),
+                            ("waitlisted", "On the waitlist"),
+                            ("cancelled", "Cancelled"),
+                            ("rejected", "Declined"),
+                        ],
+                        db_index=True,
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("answers", models.JSONField(blank=True, default=dict, verbose_name="answers")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="registered at"
+                    ),
+                ),
+                (
+                    "waitlisted_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="joined the waitlist at"
+                    ),
+                ),
+                (
+                    "offer_expires_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="offer expires at"),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="confirmed at"),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="cancelled at"),
+                ),
+                (
+                    "checked_in_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="checked in at"),
+                ),
+                (
+                    "checked_in_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="checked in by",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registrations",
+                        to="events.event",
+                        verbose_name="event",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="event_registrations",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'registration',
-                'verbose_name_plural': 'registrations',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "registration",
+                "verbose_name_plural": "registrations",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='events.eventsession', verbose_name='session')),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='events.registration', verbose_name='registration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded at"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendances",
+                        to="events.eventsession",
+                        verbose_name="session",
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendances",
+                        to="events.registration",
+                        verbose_name="registration",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attendance',
-                'verbose_name_plural': 'attendances',
+                "verbose_name": "attendance",
+                "verbose_name_plural": "attendances",
             },
         ),
         migrations.CreateModel(
-            name='ReminderDelivery',
+            name="ReminderDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hours_before', models.PositiveSmallIntegerField(verbose_name='hours before')),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent at')),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='events.registration', verbose_name='registration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("hours_before", models.PositiveSmallIntegerField(verbose_name="hours before")),
+                (
+                    "sent_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="sent at"),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="events.registration",
+                        verbose_name="registration",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reminder',
-                'verbose_name_plural': 'reminders',
+                "verbose_name": "reminder",
+                "verbose_name_plural": "reminders",
             },
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['status', 'starts_at'], name='event_status_start'),
+            model_name="event",
+            index=models.Index(fields=["status", "starts_at"], name="event_status_start"),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('starts_at__lt', models.F('ends_at'))), name='event_starts_before_it_ends'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("starts_at__lt", models.F("ends_at"))),
+                name="event_starts_before_it_ends",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 0)), name='event_capacity_not_negative'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("capacity__gte", 0)), name="event_capacity_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('seats_taken__lte', models.F('capacity'))), name='event_never_overbooked'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("seats_taken__lte", models.F("capacity"))),
+                name="event_never_overbooked",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['meeting', 'training', 'forum', 'festival', 'online'])), name='event_kind_valid'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["meeting", "training", "forum", "festival", "online"])
+                ),
+                name="event_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'published', 'cancelled'])), name='event_status_valid'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "published", "cancelled"])),
+                name="event_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventsession',
-            constraint=models.CheckConstraint(condition=models.Q(('starts_at__lt', models.F('ends_at'))), name='session_starts_before_it_ends'),
+            model_name="eventsession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("starts_at__lt", models.F("ends_at"))),
+                name="session_starts_before_it_ends",
+            ),
         ),
         migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['event', 'status', 'waitlisted_at'], name='registration_queue'),
+            model_name="registration",
+            index=models.Index(
+                fields=["event", "status", "waitlisted_at"], name="registration_queue"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['pending', 'confirmed', 'offered', 'waitlisted'])), fields=('event', 'user'), name='one_active_registration_per_person'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("status__in", ["pending", "confirmed", "offered", "waitlisted"])
+                ),
+                fields=("event", "user"),
+                name="one_active_registration_per_person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'confirmed', 'offered', 'waitlisted', 'cancelled', 'rejected'])), name='registration_status_valid'),
+            model_name="registration",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        ["pending", "confirmed", "offered", "waitlisted", "cancelled", "rejected"],
+                    )
+                ),
+                name="registration_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'offered'), _negated=True), ('offer_expires_at__isnull', False), _connector='OR'), name='offer_has_expiry'),
+            model_name="registration",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "offered"), _negated=True),
+                    ("offer_expires_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="offer_has_expiry",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('registration', 'session'), name='attendance_once_per_session'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                fields=("registration", "session"), name="attendance_once_per_session"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminderdelivery',
-            constraint=models.UniqueConstraint(fields=('registration', 'hours_before'), name='one_reminder_per_offset'),
+            model_name="reminderdelivery",
+            constraint=models.UniqueConstraint(
+                fields=("registration", "hours_before"), name="one_reminder_per_offset"
+            ),
         ),
     ]

@@ -30,7 +30,9 @@ def move_to_private_storage(apps, schema_editor):
         if not (extension.isascii() and extension.isalnum() and len(extension) <= 10):
             extension = "bin"
         with default_storage.open(old_name, "rb") as handle:
-            new_name = storage.save(f"events/materials/{material.event_id}/{random_name(extension)}", handle)
+            new_name = storage.save(
+                f"events/materials/{material.event_id}/{random_name(extension)}", handle
+            )
         EventMaterial.objects.filter(pk=material.pk).update(
             file=new_name,
             original_name=material.original_name or client_name,
@@ -40,9 +42,8 @@ def move_to_private_storage(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0002_material_private_storage'),
+        ("events", "0002_material_private_storage"),
     ]
 
     operations = [

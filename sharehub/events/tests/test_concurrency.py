@@ -48,7 +48,9 @@ class Rush:
         self.jobs: list = [None] * workers
         self.results: list = [None] * workers
         self.stop = False
-        self.threads = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(workers)]
+        self.threads = [
+            threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(workers)
+        ]
         for thread in self.threads:
             thread.start()
 
@@ -60,7 +62,7 @@ class Rush:
                     return
                 try:
                     self.results[index] = self.jobs[index]()
-                except Exception as error:  # noqa: BLE001 — reported by the assertions
+                except Exception as error:
                     self.results[index] = error
                 self.done.wait(timeout=60)
         finally:
@@ -88,7 +90,9 @@ def rush():
 
 
 def _people(n: int) -> list[User]:
-    return User.objects.bulk_create([User(email=f"rush{i}@example.org", display_name=f"참가자 {i}") for i in range(n)])
+    return User.objects.bulk_create(
+        [User(email=f"rush{i}@example.org", display_name=f"참가자 {i}") for i in range(n)]
+    )
 
 
 def test_fifty_at_once_for_ten_places_twenty_times(quiet, rush):
@@ -106,7 +110,11 @@ def test_fifty_at_once_for_ten_places_twenty_times(quiet, rush):
         assert Registration.objects.filter(event=event, status=S.CONFIRMED).count() == PLACES
         assert Event.objects.get(pk=event.pk).seats_taken == PLACES
         # the waitlist order is the order in which the lock was granted: strictly increasing times
-        waitlist = list(Registration.objects.filter(event=event, status=S.WAITLISTED).order_by("waitlisted_at", "pk"))
+        waitlist = list(
+            Registration.objects.filter(event=event, status=S.WAITLISTED).order_by(
+                "waitlisted_at", "pk"
+            )
+        )
         assert len({r.waitlisted_at for r in waitlist}) == len(waitlist)
 
 
@@ -116,10 +124,17 @@ def test_cancellations_during_a_rush_promote_in_order(quiet, rush):
     early = people[:20]
     for person in early:  # 10 confirmed, 10 waitlisted, in this order
         services.register(actor=person, event=event)
-    queue = list(Registration.objects.filter(event=event, status=S.WAITLISTED).order_by("waitlisted_at", "pk").values_list("user_id", flat=True))
+    queue = list(
+        Registration.objects.filter(event=event, status=S.WAITLISTED)
+        .order_by("waitlisted_at", "pk")
+        .values_list("user_id", flat=True)
+    )
     assert queue == [p.pk for p in early[10:]]
     confirmed = list(Registration.objects.filter(event=event, status=S.CONFIRMED))
-    cancellers = [lambda r=r: services.cancel_registration(actor=r.user, registration=r) for r in confirmed[:5]]
+    cancellers = [
+        lambda r=r: services.cancel_registration(actor=r.user, registration=r)
+        for r in confirmed[:5]
+    ]
     newcomers = [lambda p=p: services.register(actor=p, event=event) for p in people[20:]]
     results = rush.round(cancellers + newcomers)
     assert not [r for r in results if isinstance(r, Exception)]
@@ -127,15 +142,23 @@ def test_cancellations_during_a_rush_promote_in_order(quiet, rush):
     assert event.seats_taken == PLACES
     assert Registration.objects.filter(event=event, status=S.CONFIRMED).count() == PLACES
     # the five places went to the first five of the waitlist, never to a newcomer
-    promoted = set(Registration.objects.filter(event=event, status=S.CONFIRMED, user__in=early[10:]).values_list("user_id", flat=True))
+    promoted = set(
+        Registration.objects.filter(
+            event=event, status=S.CONFIRMED, user__in=early[10:]
+        ).values_list("user_id", flat=True)
+    )
     assert promoted == set(queue[:5])
-    assert not Registration.objects.filter(event=event, status=S.CONFIRMED, user__in=people[20:]).exists()
+    assert not Registration.objects.filter(
+        event=event, status=S.CONFIRMED, user__in=people[20:]
+    ).exists()
 
 
 def test_two_reminder_workers_send_each_reminder_once(rush):
     event = EventFactory(capacity=20, starts_at=timezone.now() + timedelta(hours=5))
     people = _people(12)
-    Registration.objects.bulk_create([Registration(event=event, user=p, status=S.CONFIRMED) for p in people])
+    Registration.objects.bulk_create(
+        [Registration(event=event, user=p, status=S.CONFIRMED) for p in people]
+    )
     Event.objects.filter(pk=event.pk).update(seats_taken=12)
     results = rush.round([services.send_due_reminders, services.send_due_reminders])
     assert not [r for r in results if isinstance(r, Exception)], results

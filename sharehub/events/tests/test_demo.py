@@ -10,12 +10,18 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_is_bilingual_idempotent_and_consistent():
     emails = ["staff", "citizen", "moderator", "admin", "member"]
-    accounts = {f"{name}@sharehub.example": UserFactory(email=f"{name}@sharehub.example") for name in emails}
+    accounts = {
+        f"{name}@sharehub.example": UserFactory(email=f"{name}@sharehub.example") for name in emails
+    }
     assert load_demo(accounts=accounts) == len(EVENTS) >= 12
     assert load_demo(accounts=accounts) == 0
     for event in Event.objects.all():
         assert event.title_ko and event.title_en and event.summary_en
-        assert event.seats_taken == event.registrations.filter(status=RegistrationStatus.CONFIRMED).count() <= event.capacity
+        assert (
+            event.seats_taken
+            == event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+            <= event.capacity
+        )
     assert Registration.objects.filter(status=RegistrationStatus.WAITLISTED).exists()
     assert Event.objects.filter(kind="training", sessions__isnull=False).distinct().count() >= 2
     finished = Event.objects.get(title_en__startswith="Training for community")

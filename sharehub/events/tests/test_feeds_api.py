@@ -52,7 +52,9 @@ def test_public_and_organizer_feeds(client, organization):
     uids = {str(e["uid"]) for e in check_entries(parse(client.get(reverse("events:feed"))))}
     assert uids == {f"event-{e.pk}@events.sharehub" for e in (mine, city, cancelled)}
     assert f"event-{draft.pk}@events.sharehub" not in uids
-    entries = check_entries(parse(client.get(reverse("events:organizer_feed", args=[organization.slug]))))
+    entries = check_entries(
+        parse(client.get(reverse("events:organizer_feed", args=[organization.slug])))
+    )
     assert {str(e["status"]) for e in entries} == {"CONFIRMED", "CANCELLED"}
     [only] = check_entries(parse(client.get(reverse("events:city_feed"))))
     assert str(only["uid"]) == f"event-{city.pk}@events.sharehub"
@@ -116,11 +118,19 @@ def test_api_registration_lifecycle(client, event, user):
 def test_api_registration_needs_login_and_checks_answers(client, event, organizer, user):
     url = f"/api/v1/events/{event.pk}/registration"
     assert client.post(url, {}, content_type="application/json").status_code == 401
-    question = services.add_question(actor=organizer, event=event, fields={"label_ko": "식단", "kind": "yes_no", "required": True})
+    question = services.add_question(
+        actor=organizer,
+        event=event,
+        fields={"label_ko": "식단", "kind": "yes_no", "required": True},
+    )
     client.force_login(user)
-    response = client.post(url, {"answers": {str(question.pk): "maybe"}}, content_type="application/json")
+    response = client.post(
+        url, {"answers": {str(question.pk): "maybe"}}, content_type="application/json"
+    )
     assert response.status_code == 422 and f"question_{question.pk}" in response.json()["errors"]
-    response = client.post(url, {"answers": {str(question.pk): "yes"}}, content_type="application/json")
+    response = client.post(
+        url, {"answers": {str(question.pk): "yes"}}, content_type="application/json"
+    )
     assert response.status_code == 201 and response.json()["checkin_code"]
 
 
@@ -132,7 +142,9 @@ def test_api_closed_and_cancelled(client, event, user, organizer):
     assert client.post(url, {}, content_type="application/json").status_code == 422
     other = EventFactory(organization=event.organization)
     services.cancel_event(actor=organizer, event=other)
-    response = client.post(f"/api/v1/events/{other.pk}/registration", {}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/events/{other.pk}/registration", {}, content_type="application/json"
+    )
     assert response.status_code == 422 and "__all__" in response.json()["errors"]
 
 
@@ -140,18 +152,29 @@ def test_api_checkin(client, event, organizer, user):
     registration = services.register(actor=user, event=event)
     client.force_login(organizer)
     url = f"/api/v1/events/{event.pk}/check-in"
-    first = client.post(url, {"code": checkin_code(registration)}, content_type="application/json").json()
+    first = client.post(
+        url, {"code": checkin_code(registration)}, content_type="application/json"
+    ).json()
     assert first["outcome"] == "ok" and not first["already_checked_in"]
-    again = client.post(url, {"code": checkin_code(registration)}, content_type="application/json").json()
+    again = client.post(
+        url, {"code": checkin_code(registration)}, content_type="application/json"
+    ).json()
     assert again["already_checked_in"]
-    forged = client.post(url, {"code": "x" + checkin_code(registration)}, content_type="application/json")
+    forged = client.post(
+        url, {"code": "x" + checkin_code(registration)}, content_type="application/json"
+    )
     assert forged.status_code == 422 and "code" in forged.json()["errors"]
     assert Registration.objects.get(pk=registration.pk).status == RegistrationStatus.CONFIRMED
 
 
 def test_openapi_lists_the_event_operations(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    for path in ("/api/v1/events", "/api/v1/events/{event_id}/registration", "/api/v1/events/{event_id}/attendees", "/api/v1/events/{event_id}/check-in"):
+    for path in (
+        "/api/v1/events",
+        "/api/v1/events/{event_id}/registration",
+        "/api/v1/events/{event_id}/attendees",
+        "/api/v1/events/{event_id}/check-in",
+    ):
         assert path in paths
 
 

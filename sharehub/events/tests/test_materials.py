@@ -39,7 +39,9 @@ def pptx_bytes(main_part: str = "ppt/presentation.xml") -> bytes:
 
 def add(organizer, event, name: str, content: bytes) -> EventMaterial:
     return services.add_material(
-        actor=organizer, event=event, fields={"kind": "slides", "title": "발표 자료", "file": SimpleUploadedFile(name, content)}
+        actor=organizer,
+        event=event,
+        fields={"kind": "slides", "title": "발표 자료", "file": SimpleUploadedFile(name, content)},
     )
 
 
@@ -54,7 +56,11 @@ def refusal(organizer, event, name: str, content: bytes) -> str:
 def post_material(client, event, name: str, content: bytes):
     return client.post(
         reverse("events:material_add", args=[event.pk]),
-        {"material-kind": "slides", "material-title": "발표 자료", "material-file": SimpleUploadedFile(name, content)},
+        {
+            "material-kind": "slides",
+            "material-title": "발표 자료",
+            "material-file": SimpleUploadedFile(name, content),
+        },
     )
 
 
@@ -65,12 +71,16 @@ def test_wrong_magic_bytes_is_a_field_error(client, organizer, event):
     assert response.context["material_form"].errors["file"]
     assert not EventMaterial.objects.exists()
     # a PNG renamed .pptx, an executable: refused too
-    assert refusal(organizer, event, "slides.pptx", image_bytes("PNG", (8, 8))) == "content_mismatch"
+    assert (
+        refusal(organizer, event, "slides.pptx", image_bytes("PNG", (8, 8))) == "content_mismatch"
+    )
     assert refusal(organizer, event, "run.exe", b"MZ\x90\x00") == "wrong_type"
 
 
 def test_office_file_that_is_not_a_valid_zip_is_refused(organizer, event):
-    assert refusal(organizer, event, "slides.pptx", b"PK\x03\x04" + b"\0" * 200) == "content_mismatch"
+    assert (
+        refusal(organizer, event, "slides.pptx", b"PK\x03\x04" + b"\0" * 200) == "content_mismatch"
+    )
     # a real zip without the presentation's main part is not a PPTX either
     assert refusal(organizer, event, "slides.pptx", pptx_bytes("evil.txt")) == "content_mismatch"
     assert refusal(organizer, event, "minutes.docx", pptx_bytes()) == "content_mismatch"
@@ -79,7 +89,9 @@ def test_office_file_that_is_not_a_valid_zip_is_refused(organizer, event):
 def test_stored_under_a_random_name_in_private_storage(organizer, event, settings):
     material = add(organizer, event, "../비밀 secret-plan.pptx", pptx_bytes())
     assert material.original_name == "비밀 secret-plan.pptx"
-    assert "secret" not in material.file.name and material.file.name.startswith(f"events/materials/{event.pk}/")
+    assert "secret" not in material.file.name and material.file.name.startswith(
+        f"events/materials/{event.pk}/"
+    )
     assert material.file.name.endswith(".pptx")
     assert str(settings.MEDIA_ROOT) not in material.file.path
     assert material.file.storage.base_url is None
@@ -169,7 +181,12 @@ def test_existing_public_files_move_to_private_storage(organizer, event):
     migration.move_to_private_storage(apps, None)
     migration.move_to_private_storage(apps, None)  # safe to run twice
     material = EventMaterial.objects.get()
-    assert material.original_name == "발표 slides.pdf" and material.content_type == "application/pdf"
-    assert material.file.name.startswith(f"events/materials/{event.pk}/") and "slides" not in material.file.name
+    assert (
+        material.original_name == "발표 slides.pdf" and material.content_type == "application/pdf"
+    )
+    assert (
+        material.file.name.startswith(f"events/materials/{event.pk}/")
+        and "slides" not in material.file.name
+    )
     assert material.file.storage.exists(material.file.name)
     assert not default_storage.exists("events/materials/발표 slides.pdf")

@@ -29,7 +29,9 @@ def world(city_staff):
         people[role] = UserFactory()
         MembershipFactory(organization=organization, user=people[role], role=member_role)
     people["other_org_owner"] = UserFactory()
-    MembershipFactory(organization=OrganizationFactory(), user=people["other_org_owner"], role=MemberRole.OWNER)
+    MembershipFactory(
+        organization=OrganizationFactory(), user=people["other_org_owner"], role=MemberRole.OWNER
+    )
     people["attendee"] = UserFactory()
     event = EventFactory(organization=organization)
     registration = services.register(actor=people["attendee"], event=event)
@@ -58,7 +60,12 @@ ACTIONS = {
     "edit": ("events:edit", (), "post", "edit"),
     "cancel": ("events:cancel", (), "post", {"reason": "비"}),
     "message": ("events:message", (), "post", {"subject": "안내", "message": "내일 봬요"}),
-    "question": ("events:question_add", (), "post", {"question-label_ko": "식사", "question-kind": "text", "question-order": "0"}),
+    "question": (
+        "events:question_add",
+        (),
+        "post",
+        {"question-label_ko": "식사", "question-kind": "text", "question-order": "0"},
+    ),
     "question_delete": ("events:question_delete", ("question",), "post", {}),
     "remove": ("events:remove", ("registration",), "post", {}),
     "checkin": ("events:checkin", (), "post", "checkin"),
@@ -69,9 +76,16 @@ def _data(kind, world):
     if kind == "edit":
         event = world["event"]
         return {
-            "title_ko": "바뀐 제목", "kind": "meeting", "status": "published",
-            "starts_at": "2030-01-01T10:00", "ends_at": "2030-01-01T12:00", "capacity": "10",
-            "waitlist_mode": "automatic", "offer_hours": "24", "reminder_hours": "24", "address": event.address,
+            "title_ko": "바뀐 제목",
+            "kind": "meeting",
+            "status": "published",
+            "starts_at": "2030-01-01T10:00",
+            "ends_at": "2030-01-01T12:00",
+            "capacity": "10",
+            "waitlist_mode": "automatic",
+            "offer_hours": "24",
+            "reminder_hours": "24",
+            "address": event.address,
         }
     if kind == "checkin":
         return {"registration": str(world["registration"].pk)}
@@ -108,7 +122,9 @@ def test_api_attendees_and_checkin(client, world, role):
         client.force_login(person)
     attendees = client.get(f"/api/v1/events/{event.pk}/attendees")
     checkin = client.post(
-        f"/api/v1/events/{event.pk}/check-in", {"registration": world["registration"].pk}, content_type="application/json"
+        f"/api/v1/events/{event.pk}/check-in",
+        {"registration": world["registration"].pk},
+        content_type="application/json",
     )
     expected = 401 if role == "anonymous" else 200 if role in OK else 403
     assert attendees.status_code == expected

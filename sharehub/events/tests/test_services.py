@@ -68,7 +68,10 @@ def test_organizer_creates_an_event(organizer, organization):
 def test_only_city_staff_create_city_events(user, city_staff):
     with pytest.raises(PermissionDenied):
         services.create_event(actor=user, organization=None, fields=fields())
-    assert services.create_event(actor=city_staff, organization=None, fields=fields()).organization is None
+    assert (
+        services.create_event(actor=city_staff, organization=None, fields=fields()).organization
+        is None
+    )
 
 
 def test_other_member_cannot_create_for_an_organization(other_member, organization):
@@ -79,7 +82,11 @@ def test_other_member_cannot_create_for_an_organization(other_member, organizati
 def test_event_ending_before_it_starts_is_refused(organizer, organization):
     start = timezone.now() + timedelta(days=3)
     with pytest.raises(ValidationError) as error:
-        services.create_event(actor=organizer, organization=organization, fields=fields(starts_at=start, ends_at=start - timedelta(hours=1)))
+        services.create_event(
+            actor=organizer,
+            organization=organization,
+            fields=fields(starts_at=start, ends_at=start - timedelta(hours=1)),
+        )
     assert "ends_at" in error.value.message_dict
     assert not Event.objects.exists()
 
@@ -114,7 +121,9 @@ def test_raising_capacity_promotes_the_waitlist(event, organizer):
 
 def test_online_link_required_for_online_sessions(organizer, organization):
     with pytest.raises(ValidationError) as error:
-        services.create_event(actor=organizer, organization=organization, fields=fields(kind=EventKind.ONLINE))
+        services.create_event(
+            actor=organizer, organization=organization, fields=fields(kind=EventKind.ONLINE)
+        )
     assert "online_url" in error.value.message_dict
 
 
@@ -125,7 +134,12 @@ def test_register_confirms_then_waitlists(event):
     event.capacity = 2
     event.save()
     registrations = [services.register(actor=p, event=event) for p in people(4)]
-    assert [r.status for r in registrations] == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED, S.WAITLISTED]
+    assert [r.status for r in registrations] == [
+        S.CONFIRMED,
+        S.CONFIRMED,
+        S.WAITLISTED,
+        S.WAITLISTED,
+    ]
     event.refresh_from_db()
     assert event.seats_taken == 2
     assert [waitlist_position(r) for r in registrations[2:]] == [1, 2]
@@ -178,7 +192,14 @@ def test_register_for_cancelled_event_is_refused(event, user, organizer):
 
 def test_custom_questions_are_checked(event, organizer, user):
     question = services.add_question(
-        actor=organizer, event=event, fields={"label_ko": "식사", "kind": QuestionKind.CHOICE, "choices": "채식\n일반", "required": True}
+        actor=organizer,
+        event=event,
+        fields={
+            "label_ko": "식사",
+            "kind": QuestionKind.CHOICE,
+            "choices": "채식\n일반",
+            "required": True,
+        },
     )
     with pytest.raises(ValidationError) as error:
         services.register(actor=user, event=event, answers={})
@@ -197,8 +218,14 @@ def test_approval_holds_no_place_until_approved(event, organizer):
     a = services.register(actor=first, event=event)
     b = services.register(actor=second, event=event)
     assert a.status == b.status == S.PENDING
-    assert services.decide_registration(actor=organizer, registration=a, approve=True).status == S.CONFIRMED
-    assert services.decide_registration(actor=organizer, registration=b, approve=True).status == S.WAITLISTED
+    assert (
+        services.decide_registration(actor=organizer, registration=a, approve=True).status
+        == S.CONFIRMED
+    )
+    assert (
+        services.decide_registration(actor=organizer, registration=b, approve=True).status
+        == S.WAITLISTED
+    )
     with pytest.raises(PermissionDenied):
         services.decide_registration(actor=first, registration=b, approve=False)
 
@@ -217,7 +244,9 @@ def test_cancel_promotes_the_first_on_the_waitlist(event, django_capture_on_comm
         services.cancel_registration(actor=first, registration=a)
     assert Registration.objects.get(user=second, status__in=[S.CONFIRMED]).confirmed_at
     assert Registration.objects.get(user=third).status == S.WAITLISTED
-    assert Notification.objects.filter(user=second, kind="events.registration").count() == 1  # the promotion
+    assert (
+        Notification.objects.filter(user=second, kind="events.registration").count() == 1
+    )  # the promotion
     event.refresh_from_db()
     assert event.seats_taken == 1
 
@@ -244,12 +273,16 @@ def test_offer_mode_offers_and_expiry_passes_it_on(event, django_capture_on_comm
     assert services.accept_offer(actor=third, registration=next_offer).status == S.CONFIRMED
     event.refresh_from_db()
     assert event.seats_taken == 1
-    assert Notification.objects.filter(user=second, kind="events.registration").count() == 1  # the expiry
+    assert (
+        Notification.objects.filter(user=second, kind="events.registration").count() == 1
+    )  # the expiry
 
 
 def test_cancel_after_the_deadline_is_refused(event, user, organizer):
     registration = services.register(actor=user, event=event)
-    Event.objects.filter(pk=event.pk).update(cancellation_deadline=timezone.now() - timedelta(minutes=1))
+    Event.objects.filter(pk=event.pk).update(
+        cancellation_deadline=timezone.now() - timedelta(minutes=1)
+    )
     with pytest.raises(ValidationError, match="deadline"):
         services.cancel_registration(actor=user, registration=registration)
     # the organizer may still remove the person
@@ -268,9 +301,13 @@ def test_cancel_event_tells_everyone(event, organizer, django_capture_on_commit_
         services.register(actor=person, event=event)
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_event(actor=organizer, event=event, reason="태풍 예보")
-    assert not Registration.objects.filter(event=event, status__in=[S.CONFIRMED, S.WAITLISTED]).exists()
+    assert not Registration.objects.filter(
+        event=event, status__in=[S.CONFIRMED, S.WAITLISTED]
+    ).exists()
     for person in registered:
-        assert Notification.objects.filter(user=person, kind="events.organizer", body__contains="태풍").exists()
+        assert Notification.objects.filter(
+            user=person, kind="events.organizer", body__contains="태풍"
+        ).exists()
 
 
 def test_cancel_event_by_stranger_is_refused(event, other_member):
@@ -281,7 +318,9 @@ def test_cancel_event_by_stranger_is_refused(event, other_member):
 # Mail -------------------------------------------------------------------------------------------
 
 
-def test_confirmation_mail_carries_the_ics_and_qr(event, user, django_capture_on_commit_callbacks, mailoutbox):
+def test_confirmation_mail_carries_the_ics_and_qr(
+    event, user, django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.register(actor=user, event=event)
     outbound = OutboundEmail.objects.get(user=user)
@@ -336,17 +375,34 @@ def test_waitlisted_person_cannot_be_checked_in(event, organizer):
 
 def test_training_attendance_per_session_and_certificate(organization, organizer):
     start = timezone.now() - timedelta(days=20)
-    training = EventFactory(organization=organization, kind=EventKind.TRAINING, starts_at=start, ends_at=start + timedelta(days=14), certificate_min_sessions=2)
+    training = EventFactory(
+        organization=organization,
+        kind=EventKind.TRAINING,
+        starts_at=start,
+        ends_at=start + timedelta(days=14),
+        certificate_min_sessions=2,
+    )
     sessions = [
-        EventSession.objects.create(event=training, title_ko=f"{i}회차", starts_at=start + timedelta(days=7 * i), ends_at=start + timedelta(days=7 * i, hours=2))
+        EventSession.objects.create(
+            event=training,
+            title_ko=f"{i}회차",
+            starts_at=start + timedelta(days=7 * i),
+            ends_at=start + timedelta(days=7 * i, hours=2),
+        )
         for i in range(3)
     ]
     person = UserFactory()
     registration = Registration.objects.create(event=training, user=person, status=S.CONFIRMED)
-    services.check_in(actor=organizer, event=training, registration_id=registration.pk, session=sessions[0])
-    assert services.check_in(actor=organizer, event=training, registration_id=registration.pk, session=sessions[0]).already
+    services.check_in(
+        actor=organizer, event=training, registration_id=registration.pk, session=sessions[0]
+    )
+    assert services.check_in(
+        actor=organizer, event=training, registration_id=registration.pk, session=sessions[0]
+    ).already
     assert not certificate_eligible(registration)
-    services.check_in(actor=organizer, event=training, registration_id=registration.pk, session=sessions[1])
+    services.check_in(
+        actor=organizer, event=training, registration_id=registration.pk, session=sessions[1]
+    )
     assert certificate_eligible(registration)
 
 
@@ -364,7 +420,9 @@ def test_reminders_go_once_in_the_attendees_language(event, django_capture_on_co
         assert services.send_due_reminders(now=moment + timedelta(hours=1)) == 0
     assert ReminderDelivery.objects.count() == 2
     assert Notification.objects.get(user=korean, kind="events.reminder").title.startswith("알림")
-    assert Notification.objects.get(user=english, kind="events.reminder").title.startswith("Reminder")
+    assert Notification.objects.get(user=english, kind="events.reminder").title.startswith(
+        "Reminder"
+    )
 
 
 def test_no_reminder_for_cancelled_or_waitlisted(event, user, organizer):

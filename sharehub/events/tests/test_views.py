@@ -11,7 +11,13 @@ from django.utils import timezone
 from sharehub.accounts.tests.factories import UserFactory
 from sharehub.events import services
 from sharehub.events.checkin import checkin_code
-from sharehub.events.models import Attendance, EventKind, EventSession, Registration, RegistrationStatus
+from sharehub.events.models import (
+    Attendance,
+    EventKind,
+    EventSession,
+    Registration,
+    RegistrationStatus,
+)
 from sharehub.places.tests.factories import DistrictFactory
 
 from .factories import EventFactory
@@ -34,10 +40,20 @@ def test_list_runs_bounded_queries(client, organization, size, django_assert_max
 def test_list_filters(client, organization):
     district = DistrictFactory()
     now = timezone.now()
-    training = EventFactory(organization=organization, kind=EventKind.TRAINING, district=district, title_ko="수리 교육")
+    training = EventFactory(
+        organization=organization, kind=EventKind.TRAINING, district=district, title_ko="수리 교육"
+    )
     full = EventFactory(kind=EventKind.FORUM, capacity=0, title_ko="꽉 찬 포럼")
-    later = EventFactory(starts_at=now + timedelta(days=60), ends_at=now + timedelta(days=60, hours=2), title_ko="나중 축제")
-    past = EventFactory(starts_at=now - timedelta(days=3), ends_at=now - timedelta(days=3) + timedelta(hours=1), title_ko="지난 모임")
+    later = EventFactory(
+        starts_at=now + timedelta(days=60),
+        ends_at=now + timedelta(days=60, hours=2),
+        title_ko="나중 축제",
+    )
+    past = EventFactory(
+        starts_at=now - timedelta(days=3),
+        ends_at=now - timedelta(days=3) + timedelta(hours=1),
+        title_ko="지난 모임",
+    )
 
     def titles(**params):
         return client.get(reverse("events:list"), params).content.decode()
@@ -46,7 +62,9 @@ def test_list_filters(client, organization):
     assert training.title_ko in page and full.title_ko not in page
     assert full.title_ko not in titles(free="1")
     assert training.title_ko in titles(district=district.slug)
-    assert training.title_ko in titles(organizer=organization.slug) and full.title_ko not in titles(organizer=organization.slug)
+    assert training.title_ko in titles(organizer=organization.slug) and full.title_ko not in titles(
+        organizer=organization.slug
+    )
     assert full.title_ko in titles(organizer="city")
     day = timezone.localtime(later.starts_at).date()
     in_range = titles(start=day.isoformat(), end=day.isoformat())
@@ -58,9 +76,16 @@ def test_list_filters(client, organization):
 
 def test_search_finds_korean_with_particles(client, organization, city_staff):
     services.create_event(
-        actor=city_staff, organization=None,
-        fields={"title_ko": "공구도서관 이용 교육", "title_en": "Tool library training", "kind": "training",
-                "starts_at": timezone.now() + timedelta(days=3), "ends_at": timezone.now() + timedelta(days=3, hours=2), "capacity": 5},
+        actor=city_staff,
+        organization=None,
+        fields={
+            "title_ko": "공구도서관 이용 교육",
+            "title_en": "Tool library training",
+            "kind": "training",
+            "starts_at": timezone.now() + timedelta(days=3),
+            "ends_at": timezone.now() + timedelta(days=3, hours=2),
+            "capacity": 5,
+        },
     )
     EventFactory(title_ko="다른 모임")
     page = client.get(reverse("events:list"), {"q": "공구도서관에서"}).content.decode()
@@ -100,17 +125,27 @@ def test_register_cancel_flow(client, event, user, django_capture_on_commit_call
 
 
 def test_register_questions_errors_in_the_form(client, event, user, organizer):
-    question = services.add_question(actor=organizer, event=event, fields={"label_ko": "소속", "kind": "text", "required": True})
+    question = services.add_question(
+        actor=organizer, event=event, fields={"label_ko": "소속", "kind": "text", "required": True}
+    )
     client.force_login(user)
     response = client.post(reverse("events:register", args=[event.pk]), {})
     assert response.status_code == 422 and "errorlist" in response.content.decode()
-    client.post(reverse("events:register", args=[event.pk]), {f"question_{question.pk}": "마을공동체"})
+    client.post(
+        reverse("events:register", args=[event.pk]), {f"question_{question.pk}": "마을공동체"}
+    )
     assert Registration.objects.get(user=user).answers == {str(question.pk): "마을공동체"}
 
 
 def test_online_link_only_for_confirmed(client, organization, user):
-    event = EventFactory(organization=organization, kind=EventKind.ONLINE, online_url="https://meet.example.org/secret-room")
-    assert "secret-room" not in client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    event = EventFactory(
+        organization=organization,
+        kind=EventKind.ONLINE,
+        online_url="https://meet.example.org/secret-room",
+    )
+    assert (
+        "secret-room" not in client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    )
     assert "secret-room" not in client.get(reverse("events:ics", args=[event.pk])).content.decode()
     services.register(actor=user, event=event)
     client.force_login(user)
@@ -143,7 +178,9 @@ def test_checkin_page_flow(client, event, organizer):
     assert forged.status_code == 422 and "checkin-error" in forged.content.decode()
     found = client.post(url, {"code": "나눔"}).content.decode()
     assert "김나눔" in found
-    partial = client.post(url, {"code": checkin_code(registration)}, HTTP_HX_REQUEST="true").content.decode()
+    partial = client.post(
+        url, {"code": checkin_code(registration)}, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert partial.strip().startswith('<div id="outcome"')
     forged_htmx = client.post(url, {"code": "abc:def"}, HTTP_HX_REQUEST="true")
     assert forged_htmx.status_code == 200 and "checkin-error" in forged_htmx.content.decode()
@@ -163,16 +200,34 @@ def test_create_event_page(client, organizer, organization):
     client.force_login(organizer)
     response = client.post(
         reverse("events:create"),
-        {"organizer": str(organization.pk), "title_ko": "새 모임", "kind": "meeting", "status": "published",
-         "starts_at": "2030-03-01T10:00", "ends_at": "2030-03-01T09:00", "capacity": "20",
-         "waitlist_mode": "automatic", "offer_hours": "24", "reminder_hours": "24"},
+        {
+            "organizer": str(organization.pk),
+            "title_ko": "새 모임",
+            "kind": "meeting",
+            "status": "published",
+            "starts_at": "2030-03-01T10:00",
+            "ends_at": "2030-03-01T09:00",
+            "capacity": "20",
+            "waitlist_mode": "automatic",
+            "offer_hours": "24",
+            "reminder_hours": "24",
+        },
     )
     assert response.status_code == 422 and "errorlist" in response.content.decode()
     response = client.post(
         reverse("events:create"),
-        {"organizer": str(organization.pk), "title_ko": "새 모임", "kind": "meeting", "status": "published",
-         "starts_at": "2030-03-01T10:00", "ends_at": "2030-03-01T12:00", "capacity": "20",
-         "waitlist_mode": "automatic", "offer_hours": "24", "reminder_hours": "24"},
+        {
+            "organizer": str(organization.pk),
+            "title_ko": "새 모임",
+            "kind": "meeting",
+            "status": "published",
+            "starts_at": "2030-03-01T10:00",
+            "ends_at": "2030-03-01T12:00",
+            "capacity": "20",
+            "waitlist_mode": "automatic",
+            "offer_hours": "24",
+            "reminder_hours": "24",
+        },
     )
     assert response.status_code == 302
     event = organization.events.get()
@@ -183,18 +238,33 @@ def test_capacity_below_registrations_in_the_edit_form(client, event, organizer)
     for _ in range(3):
         services.register(actor=UserFactory(), event=event)
     client.force_login(organizer)
-    data = {"title_ko": event.title_ko, "kind": "meeting", "status": "published",
-            "starts_at": timezone.localtime(event.starts_at).strftime("%Y-%m-%dT%H:%M"),
-            "ends_at": timezone.localtime(event.ends_at).strftime("%Y-%m-%dT%H:%M"), "capacity": "2",
-            "waitlist_mode": "automatic", "offer_hours": "24", "reminder_hours": "24"}
+    data = {
+        "title_ko": event.title_ko,
+        "kind": "meeting",
+        "status": "published",
+        "starts_at": timezone.localtime(event.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(event.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "capacity": "2",
+        "waitlist_mode": "automatic",
+        "offer_hours": "24",
+        "reminder_hours": "24",
+    }
     response = client.post(reverse("events:edit", args=[event.pk]), data)
     assert response.status_code == 422 and "3" in response.content.decode()
 
 
 def test_certificate_pdf(client, organization, organizer):
     start = timezone.now() - timedelta(days=10)
-    training = EventFactory(organization=organization, kind=EventKind.TRAINING, starts_at=start, ends_at=start + timedelta(days=7), certificate_min_sessions=1)
-    session = EventSession.objects.create(event=training, starts_at=start, ends_at=start + timedelta(hours=2))
+    training = EventFactory(
+        organization=organization,
+        kind=EventKind.TRAINING,
+        starts_at=start,
+        ends_at=start + timedelta(days=7),
+        certificate_min_sessions=1,
+    )
+    session = EventSession.objects.create(
+        event=training, starts_at=start, ends_at=start + timedelta(hours=2)
+    )
     person = UserFactory(display_name="박수료")
     registration = Registration.objects.create(event=training, user=person, status=S.CONFIRMED)
     client.force_login(person)
@@ -203,7 +273,10 @@ def test_certificate_pdf(client, organization, organizer):
     response = client.get(reverse("events:certificate", args=[registration.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert b"HYGothic-Medium" in response.content
-    assert reverse("events:certificate", args=[registration.pk]) in client.get(reverse("events:mine")).content.decode()
+    assert (
+        reverse("events:certificate", args=[registration.pk])
+        in client.get(reverse("events:mine")).content.decode()
+    )
 
 
 def test_approval_and_offer_pages(client, event, organizer, django_capture_on_commit_callbacks):

@@ -1,9 +1,9 @@
 """Template helpers other apps use on their pages.
 
-    {% load moderation %}
-    {% moderation_history object %}   the decisions on an object, for its authors and moderators
-    {% report_url object as url %}    the report form's address ("" when it cannot be reported)
-    {% report_link object %}          a "Report" link to that form, only on published content
+{% load moderation %}
+{% moderation_history object %}   the decisions on an object, for its authors and moderators
+{% report_url object as url %}    the report form's address ("" when it cannot be reported)
+{% report_link object %}          a "Report" link to that form, only on published content
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
-from ..models import ModerationStatus
-from ..permissions import can_moderate, is_author
-from ..registry import is_moderated
-from ..selectors import moderation_history as history_selector
+from sharehub.moderation.models import ModerationStatus
+from sharehub.moderation.permissions import can_moderate, is_author
+from sharehub.moderation.registry import is_moderated
+from sharehub.moderation.selectors import moderation_history as history_selector
 
 register = template.Library()
 
@@ -31,7 +31,9 @@ ACTION_LABELS = {
 
 
 @register.inclusion_tag("moderation/partials/history.html", takes_context=True)
-def moderation_history(context: template.Context, obj: models.Model, heading_level: int = 2) -> dict:
+def moderation_history(
+    context: template.Context, obj: models.Model, heading_level: int = 2
+) -> dict:
     """Who decided what, when and why, shown to the object's authors and to moderators.
 
     Authors read every reason; moderators' names are shown to moderators and city staff only,

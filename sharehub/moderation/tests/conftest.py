@@ -28,7 +28,9 @@ def org_model():
 def authors(monkeypatch, org_model) -> dict:
     """Map an organization's pk to the users told about decisions on it."""
     mapping: dict[int, list] = {}
-    monkeypatch.setattr(org_model, "moderation_authors", lambda self: mapping.get(self.pk, []), raising=False)
+    monkeypatch.setattr(
+        org_model, "moderation_authors", lambda self: mapping.get(self.pk, []), raising=False
+    )
     return mapping
 
 
@@ -36,7 +38,12 @@ def authors(monkeypatch, org_model) -> dict:
 def make_org(db, org_model, authors):
     def make(*, status: str = ModerationStatus.PENDING, author=None, name: str = "나눔 가게"):
         number = next(_slugs)
-        org = org_model.objects.create(name_ko=f"{name} {number}", slug=f"org-{number}", kind="enterprise", moderation_status=status)
+        org = org_model.objects.create(
+            name_ko=f"{name} {number}",
+            slug=f"org-{number}",
+            kind="enterprise",
+            moderation_status=status,
+        )
         if author is not None:
             authors[org.pk] = [author]
         return org

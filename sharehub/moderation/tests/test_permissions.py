@@ -79,7 +79,9 @@ def test_permission_matrix(name, method, expected, client, people, objects):
         if people[role] is not None:
             client.force_login(people[role])
         url = url_for(name, objects)
-        response = client.post(url, POST_DATA.get(name, {})) if method == "post" else client.get(url)
+        response = (
+            client.post(url, POST_DATA.get(name, {})) if method == "post" else client.get(url)
+        )
         assert response.status_code == status, (role, name, method, response.status_code)
         if status == 302 and role == "anonymous":
             assert "/accounts/login/" in response["Location"]
@@ -121,5 +123,9 @@ def test_unknown_objects_are_404(path, client, moderator, objects):
     client.force_login(moderator)
     user_ct = ContentType.objects.get_for_model(moderator).pk
     url = path.format(ct=objects["ct"], user_ct=user_ct, user_pk=moderator.pk)
-    response = client.post(url, {"action": "publish", "reason": "spam"}) if "/decide/" in url or "/reports/" in url else client.get(url)
+    response = (
+        client.post(url, {"action": "publish", "reason": "spam"})
+        if "/decide/" in url or "/reports/" in url
+        else client.get(url)
+    )
     assert response.status_code == 404

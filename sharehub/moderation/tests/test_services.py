@@ -10,7 +10,12 @@ from sharehub.accounts.tests.factories import UserFactory
 from sharehub.core.models import AuditEntry
 from sharehub.moderation import services
 from sharehub.moderation.models import ModerationStatus, Report, ReportReason
-from sharehub.moderation.registry import authors_of, is_moderated, moderated_models, register_moderated
+from sharehub.moderation.registry import (
+    authors_of,
+    is_moderated,
+    moderated_models,
+    register_moderated,
+)
 from sharehub.moderation.selectors import moderation_history
 from sharehub.notifications.models import Notification, OutboundEmail
 
@@ -18,7 +23,12 @@ from .factories import make_report
 
 pytestmark = pytest.mark.django_db
 
-P, PUB, REJ, HID = ModerationStatus.PENDING, ModerationStatus.PUBLISHED, ModerationStatus.REJECTED, ModerationStatus.HIDDEN
+P, PUB, REJ, HID = (
+    ModerationStatus.PENDING,
+    ModerationStatus.PUBLISHED,
+    ModerationStatus.REJECTED,
+    ModerationStatus.HIDDEN,
+)
 
 
 def apply(name: str, *, actor, obj, reason: str = "because"):
@@ -63,7 +73,9 @@ INVALID = [
 
 
 @pytest.mark.parametrize(("name", "source"), INVALID)
-def test_invalid_transitions_are_refused_with_a_translated_message(name, source, make_org, moderator):
+def test_invalid_transitions_are_refused_with_a_translated_message(
+    name, source, make_org, moderator
+):
     org = make_org(status=source)
     with translation.override("ko"):
         with pytest.raises(ValidationError) as error:
@@ -140,7 +152,10 @@ def test_resubmit_by_author(make_org, moderator, user):
     assert org.moderation_status == P
     assert org.moderation_reason == ""
     assert org.moderated_by == moderator  # the last moderator's decision is still recorded
-    assert list(moderation_history(org).values_list("action", flat=True)) == ["moderation.resubmitted", "moderation.rejected"]
+    assert list(moderation_history(org).values_list("action", flat=True)) == [
+        "moderation.resubmitted",
+        "moderation.rejected",
+    ]
 
 
 def test_resubmit_by_someone_else_is_forbidden(make_org, moderator, user, other_user):
@@ -186,11 +201,18 @@ def test_decision_notification_in_authors_language_with_email(make_org, moderato
 def test_report_published_content_notifies_moderators(make_org, user, moderator):
     second_moderator = UserFactory(is_moderator=True, preferred_language="en")
     org = make_org(status=PUB)
-    report = services.report(actor=user, obj=org, reason=ReportReason.WRONG, details="  전화번호가 틀렸어요 <script>x</script> 🙂 ")
+    report = services.report(
+        actor=user,
+        obj=org,
+        reason=ReportReason.WRONG,
+        details="  전화번호가 틀렸어요 <script>x</script> 🙂 ",
+    )
     assert report.reporter == user
     assert report.details == "전화번호가 틀렸어요 <script>x</script> 🙂"
     assert report.resolved_at is None
-    assert set(Notification.objects.filter(kind="moderation.report").values_list("user", flat=True)) == {moderator.pk, second_moderator.pk}
+    assert set(
+        Notification.objects.filter(kind="moderation.report").values_list("user", flat=True)
+    ) == {moderator.pk, second_moderator.pk}
     english = Notification.objects.get(user=second_moderator)
     assert "Wrong or misleading information" in english.body
     assert "/en/moderation/" in english.url

@@ -64,7 +64,9 @@ def _fill_queue(make_org, count: int, reporter_for) -> None:
         ("/ko/moderation/?type={ct}", lambda models: 2),
     ],
 )
-def test_queue_queries_are_bounded(url, own_queries, client, moderator, make_org, django_assert_max_num_queries):
+def test_queue_queries_are_bounded(
+    url, own_queries, client, moderator, make_org, django_assert_max_num_queries
+):
     client.force_login(moderator)
     bound = 4 + own_queries(len(moderated_models()))
     org = make_org()
@@ -83,7 +85,10 @@ def test_queue_queries_are_bounded(url, own_queries, client, moderator, make_org
 def test_publish_without_js_redirects_back_with_message(client, moderator, make_org, user):
     org = make_org(author=user)
     client.force_login(moderator)
-    response = client.post(f"/ko/moderation/decide/{ct_of(org)}/{org.pk}/", {"action": "publish", "next": "/ko/moderation/?page=1"})
+    response = client.post(
+        f"/ko/moderation/decide/{ct_of(org)}/{org.pk}/",
+        {"action": "publish", "next": "/ko/moderation/?page=1"},
+    )
     assert response.status_code == 302
     assert response["Location"] == "/ko/moderation/?page=1"
     org.refresh_from_db()
@@ -94,14 +99,21 @@ def test_publish_without_js_redirects_back_with_message(client, moderator, make_
 def test_next_must_stay_on_the_site(client, moderator, make_org):
     org = make_org()
     client.force_login(moderator)
-    response = client.post(f"/ko/moderation/decide/{ct_of(org)}/{org.pk}/", {"action": "publish", "next": "https://evil.example/"})
+    response = client.post(
+        f"/ko/moderation/decide/{ct_of(org)}/{org.pk}/",
+        {"action": "publish", "next": "https://evil.example/"},
+    )
     assert response["Location"] == "/ko/moderation/"
 
 
 def test_reject_without_reason_shows_error_and_changes_nothing(client, moderator, make_org):
     org = make_org()
     client.force_login(moderator)
-    response = client.post(f"/ko/moderation/decide/{ct_of(org)}/{org.pk}/", {"action": "reject", "reason": " "}, follow=True)
+    response = client.post(
+        f"/ko/moderation/decide/{ct_of(org)}/{org.pk}/",
+        {"action": "reject", "reason": " "},
+        follow=True,
+    )
     assert "사유를 입력해 주세요" in response.content.decode()
     org.refresh_from_db()
     assert org.moderation_status == ModerationStatus.PENDING
@@ -110,7 +122,11 @@ def test_reject_without_reason_shows_error_and_changes_nothing(client, moderator
 def test_htmx_decision_returns_the_row(client, moderator, make_org, user):
     org = make_org(author=user)
     client.force_login(moderator)
-    response = client.post(f"/en/moderation/decide/{ct_of(org)}/{org.pk}/", {"action": "reject", "reason": "No contact <i>info</i>"}, **HTMX)
+    response = client.post(
+        f"/en/moderation/decide/{ct_of(org)}/{org.pk}/",
+        {"action": "reject", "reason": "No contact <i>info</i>"},
+        **HTMX,
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert html.startswith('<li class="card queue-item"')
@@ -123,7 +139,9 @@ def test_htmx_decision_returns_the_row(client, moderator, make_org, user):
 def test_htmx_invalid_decision_returns_row_with_error(client, moderator, make_org):
     org = make_org(status=ModerationStatus.PUBLISHED)
     client.force_login(moderator)
-    response = client.post(f"/en/moderation/decide/{ct_of(org)}/{org.pk}/", {"action": "publish"}, **HTMX)
+    response = client.post(
+        f"/en/moderation/decide/{ct_of(org)}/{org.pk}/", {"action": "publish"}, **HTMX
+    )
     assert response.status_code == 200
     assert "Only content waiting for review can be published." in response.content.decode()
 
@@ -131,7 +149,9 @@ def test_htmx_invalid_decision_returns_row_with_error(client, moderator, make_or
 def test_unknown_action_is_an_error(client, moderator, make_org):
     org = make_org()
     client.force_login(moderator)
-    response = client.post(f"/en/moderation/decide/{ct_of(org)}/{org.pk}/", {"action": "delete"}, **HTMX)
+    response = client.post(
+        f"/en/moderation/decide/{ct_of(org)}/{org.pk}/", {"action": "delete"}, **HTMX
+    )
     assert "Select a valid choice" in response.content.decode()
     org.refresh_from_db()
     assert org.moderation_status == ModerationStatus.PENDING
@@ -141,7 +161,9 @@ def test_hide_from_report_row(client, moderator, make_org, user):
     org = make_org(status=ModerationStatus.PUBLISHED)
     report = make_report(obj=org, reporter=user)
     client.force_login(moderator)
-    response = client.post(f"/en/moderation/reports/{report.pk}/", {"action": "hide", "reason": "Advertising"}, **HTMX)
+    response = client.post(
+        f"/en/moderation/reports/{report.pk}/", {"action": "hide", "reason": "Advertising"}, **HTMX
+    )
     assert response.status_code == 200
     assert "Hidden; the author has been told why." in response.content.decode()
     org.refresh_from_db()
@@ -179,7 +201,9 @@ def test_report_form_get_and_post(client, user, make_org, moderator):
     page = client.get(url).content.decode()
     assert "스팸 또는 광고" in page
     assert org.name_ko in page
-    response = client.post(url, {"reason": "offensive", "details": "욕설이 있어요 <script>alert(1)</script>"})
+    response = client.post(
+        url, {"reason": "offensive", "details": "욕설이 있어요 <script>alert(1)</script>"}
+    )
     assert response.status_code == 302
     report = Report.objects.get()
     assert report.details == "욕설이 있어요 <script>alert(1)</script>"
@@ -197,7 +221,14 @@ def test_report_twice_shows_a_clear_error(client, user, make_org):
     assert Report.objects.count() == 1
 
 
-@pytest.mark.parametrize(("data", "field_error"), [({}, "This field is required."), ({"reason": "bogus"}, "Select a valid choice"), ({"reason": "spam", "details": "x" * 2001}, "at most 2000")])
+@pytest.mark.parametrize(
+    ("data", "field_error"),
+    [
+        ({}, "This field is required."),
+        ({"reason": "bogus"}, "Select a valid choice"),
+        ({"reason": "spam", "details": "x" * 2001}, "at most 2000"),
+    ],
+)
 def test_report_form_bad_input(data, field_error, client, user, make_org):
     org = make_org(status=ModerationStatus.PUBLISHED)
     client.force_login(user)
@@ -240,7 +271,9 @@ def test_history_shows_reason_to_author_without_moderator_name(make_org, moderat
     assert f"/moderation/resubmit/{ct_of(org)}/{org.pk}/" in html  # the author can send it back
 
 
-def test_history_shows_names_to_moderators_and_nothing_to_others(make_org, moderator, user, other_user):
+def test_history_shows_names_to_moderators_and_nothing_to_others(
+    make_org, moderator, user, other_user
+):
     from django.contrib.auth.models import AnonymousUser
 
     moderator.display_name = "김검토"
@@ -256,7 +289,10 @@ def test_history_shows_names_to_moderators_and_nothing_to_others(make_org, moder
 def test_report_url_tag(make_org):
     template = Template("{% load moderation %}{% report_url object %}")
     published = make_org(status=ModerationStatus.PUBLISHED)
-    assert template.render(Context({"object": published})) == f"/ko/moderation/report/{ct_of(published)}/{published.pk}/"
+    assert (
+        template.render(Context({"object": published}))
+        == f"/ko/moderation/report/{ct_of(published)}/{published.pk}/"
+    )
     assert template.render(Context({"object": make_org()})) == ""
 
 
@@ -267,4 +303,6 @@ def test_report_link_tag(make_org):
         html = template.render(Context({"object": published}))
     assert f'href="/ko/moderation/report/{ct_of(published)}/{published.pk}/"' in html
     assert "신고" in html
-    assert template.render(Context({"object": make_org(status=ModerationStatus.HIDDEN)})).strip() == ""
+    assert (
+        template.render(Context({"object": make_org(status=ModerationStatus.HIDDEN)})).strip() == ""
+    )

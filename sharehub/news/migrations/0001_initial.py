@@ -8,122 +8,499 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('directory', '0003_csv_import'),
-        ('organizations', '0002_published_name_index'),
-        ('places', '0001_initial'),
+        ("directory", "0003_csv_import"),
+        ("organizations", "0002_published_name_index"),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=60, unique=True, verbose_name='address name')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('name_ko', models.CharField(max_length=60, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=60, null=True, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True, max_length=60, unique=True, verbose_name="address name"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ("name_ko", models.CharField(max_length=60, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=60, null=True, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'tag',
-                'verbose_name_plural': 'tags',
-                'ordering': ['slug'],
+                "verbose_name": "tag",
+                "verbose_name_plural": "tags",
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', max_length=5, verbose_name='date precision')),
-                ('event', models.CharField(max_length=500, verbose_name='what happened')),
-                ('event_ko', models.CharField(max_length=500, null=True, verbose_name='what happened')),
-                ('event_en', models.CharField(max_length=500, null=True, verbose_name='what happened')),
-                ('figure', models.CharField(blank=True, max_length=120, verbose_name='headline figure')),
-                ('figure_ko', models.CharField(blank=True, max_length=120, null=True, verbose_name='headline figure')),
-                ('figure_en', models.CharField(blank=True, max_length=120, null=True, verbose_name='headline figure')),
-                ('source', models.CharField(blank=True, max_length=1000, verbose_name='sources')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        default="day",
+                        max_length=5,
+                        verbose_name="date precision",
+                    ),
+                ),
+                ("event", models.CharField(max_length=500, verbose_name="what happened")),
+                (
+                    "event_ko",
+                    models.CharField(max_length=500, null=True, verbose_name="what happened"),
+                ),
+                (
+                    "event_en",
+                    models.CharField(max_length=500, null=True, verbose_name="what happened"),
+                ),
+                (
+                    "figure",
+                    models.CharField(blank=True, max_length=120, verbose_name="headline figure"),
+                ),
+                (
+                    "figure_ko",
+                    models.CharField(
+                        blank=True, max_length=120, null=True, verbose_name="headline figure"
+                    ),
+                ),
+                (
+                    "figure_en",
+                    models.CharField(
+                        blank=True, max_length=120, null=True, verbose_name="headline figure"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=1000, verbose_name="sources")),
             ],
             options={
-                'verbose_name': 'milestone',
-                'verbose_name_plural': 'milestones',
-                'ordering': ['date', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('date', 'precision', 'event_en'), name='news_milestone_unique'), models.CheckConstraint(condition=models.Q(('precision__in', ['day', 'month', 'year'])), name='news_milestone_precision_valid')],
+                "verbose_name": "milestone",
+                "verbose_name_plural": "milestones",
+                "ordering": ["date", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("date", "precision", "event_en"), name="news_milestone_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("precision__in", ["day", "month", "year"])),
+                        name="news_milestone_precision_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Page',
+            name="Page",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='address name')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('title_ko', models.CharField(max_length=200, null=True, verbose_name='title')),
-                ('title_en', models.CharField(max_length=200, null=True, verbose_name='title')),
-                ('summary', models.CharField(blank=True, max_length=400, verbose_name='summary')),
-                ('summary_ko', models.CharField(blank=True, max_length=400, null=True, verbose_name='summary')),
-                ('summary_en', models.CharField(blank=True, max_length=400, null=True, verbose_name='summary')),
-                ('body', models.TextField(blank=True, max_length=50000, validators=[django.core.validators.MaxLengthValidator(50000)], verbose_name='text')),
-                ('body_ko', models.TextField(blank=True, max_length=50000, null=True, validators=[django.core.validators.MaxLengthValidator(50000)], verbose_name='text')),
-                ('body_en', models.TextField(blank=True, max_length=50000, null=True, validators=[django.core.validators.MaxLengthValidator(50000)], verbose_name='text')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('show_timeline', models.BooleanField(default=False, help_text='Show the milestones of the sharing city below the text.', verbose_name='show the timeline')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated at')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="address name")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("title_ko", models.CharField(max_length=200, null=True, verbose_name="title")),
+                ("title_en", models.CharField(max_length=200, null=True, verbose_name="title")),
+                ("summary", models.CharField(blank=True, max_length=400, verbose_name="summary")),
+                (
+                    "summary_ko",
+                    models.CharField(blank=True, max_length=400, null=True, verbose_name="summary"),
+                ),
+                (
+                    "summary_en",
+                    models.CharField(blank=True, max_length=400, null=True, verbose_name="summary"),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        max_length=50000,
+                        validators=[django.core.validators.MaxLengthValidator(50000)],
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "body_ko",
+                    models.TextField(
+                        blank=True,
+                        max_length=50000,
+                        null=True,
+                        validators=[django.core.validators.MaxLengthValidator(50000)],
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "body_en",
+                    models.TextField(
+                        blank=True,
+                        max_length=50000,
+                        null=True,
+                        validators=[django.core.validators.MaxLengthValidator(50000)],
+                        verbose_name="text",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "show_timeline",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Show the milestones of the sharing city below the text.",
+                        verbose_name="show the timeline",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'page',
-                'verbose_name_plural': 'pages',
-                'ordering': ['order', 'slug'],
+                "verbose_name": "page",
+                "verbose_name_plural": "pages",
+                "ordering": ["order", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('moderation_reason', models.TextField(blank=True, verbose_name='moderation reason')),
-                ('moderated_at', models.DateTimeField(blank=True, null=True, verbose_name='moderated at')),
-                ('kind', models.CharField(choices=[('news', 'News'), ('story', 'Story of a sharing enterprise'), ('policy', 'Policy update'), ('announcement', 'Announcement')], default='news', max_length=20, verbose_name='kind')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=90, unique=True, verbose_name='address name')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('title_ko', models.CharField(max_length=200, null=True, verbose_name='title')),
-                ('title_en', models.CharField(max_length=200, null=True, verbose_name='title')),
-                ('summary', models.CharField(blank=True, max_length=400, verbose_name='summary')),
-                ('summary_ko', models.CharField(blank=True, max_length=400, null=True, verbose_name='summary')),
-                ('summary_en', models.CharField(blank=True, max_length=400, null=True, verbose_name='summary')),
-                ('body', models.TextField(blank=True, max_length=50000, validators=[django.core.validators.MaxLengthValidator(50000)], verbose_name='text')),
-                ('body_ko', models.TextField(blank=True, max_length=50000, null=True, validators=[django.core.validators.MaxLengthValidator(50000)], verbose_name='text')),
-                ('body_en', models.TextField(blank=True, max_length=50000, null=True, validators=[django.core.validators.MaxLengthValidator(50000)], verbose_name='text')),
-                ('cover_image', models.ImageField(blank=True, upload_to='news/covers/', verbose_name='cover image')),
-                ('cover_alt', models.CharField(blank=True, help_text='What the picture shows, for people who cannot see it.', max_length=200, verbose_name='text alternative of the cover')),
-                ('cover_alt_ko', models.CharField(blank=True, help_text='What the picture shows, for people who cannot see it.', max_length=200, null=True, verbose_name='text alternative of the cover')),
-                ('cover_alt_en', models.CharField(blank=True, help_text='What the picture shows, for people who cannot see it.', max_length=200, null=True, verbose_name='text alternative of the cover')),
-                ('licence', models.CharField(choices=[('cc-by-4.0', 'Creative Commons Attribution 4.0 (CC BY 4.0)'), ('cc-by-sa-4.0', 'Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA 4.0)'), ('cc0-1.0', 'CC0 1.0 public domain dedication'), ('all-rights-reserved', 'All rights reserved')], default='cc-by-4.0', max_length=24, verbose_name='licence')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'Waiting for review'), ('published', 'Published')], db_index=True, default='draft', max_length=12, verbose_name='status')),
-                ('publish_at', models.DateTimeField(blank=True, help_text='A date in the future schedules the publication.', null=True, verbose_name='publication date')),
-                ('review_note', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name="editor's note")),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('announced_at', models.DateTimeField(blank=True, help_text='When the author was told the article went live.', null=True, verbose_name='announced at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('moderation_status', models.CharField(choices=[('pending', 'Pending review'), ('published', 'Published'), ('rejected', 'Rejected'), ('hidden', 'Hidden')], db_index=True, default='published', max_length=12, verbose_name='moderation status')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('districts', models.ManyToManyField(blank=True, related_name='articles', to='places.district', verbose_name='districts')),
-                ('listings', models.ManyToManyField(blank=True, related_name='articles', to='directory.listing', verbose_name='linked listings')),
-                ('moderated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='moderated by')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='organizations.organization', verbose_name='organization')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
-                ('tags', models.ManyToManyField(blank=True, related_name='articles', to='news.tag', verbose_name='tags')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "moderation_reason",
+                    models.TextField(blank=True, verbose_name="moderation reason"),
+                ),
+                (
+                    "moderated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="moderated at"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("news", "News"),
+                            ("story", "Story of a sharing enterprise"),
+                            ("policy", "Policy update"),
+                            ("announcement", "Announcement"),
+                        ],
+                        default="news",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True, max_length=90, unique=True, verbose_name="address name"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("title_ko", models.CharField(max_length=200, null=True, verbose_name="title")),
+                ("title_en", models.CharField(max_length=200, null=True, verbose_name="title")),
+                ("summary", models.CharField(blank=True, max_length=400, verbose_name="summary")),
+                (
+                    "summary_ko",
+                    models.CharField(blank=True, max_length=400, null=True, verbose_name="summary"),
+                ),
+                (
+                    "summary_en",
+                    models.CharField(blank=True, max_length=400, null=True, verbose_name="summary"),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        max_length=50000,
+                        validators=[django.core.validators.MaxLengthValidator(50000)],
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "body_ko",
+                    models.TextField(
+                        blank=True,
+                        max_length=50000,
+                        null=True,
+                        validators=[django.core.validators.MaxLengthValidator(50000)],
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "body_en",
+                    models.TextField(
+                        blank=True,
+                        max_length=50000,
+                        null=True,
+                        validators=[django.core.validators.MaxLengthValidator(50000)],
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "cover_image",
+                    models.ImageField(
+                        blank=True, upload_to="news/covers/", verbose_name="cover image"
+                    ),
+                ),
+                (
+                    "cover_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the picture shows, for people who cannot see it.",
+                        max_length=200,
+                        verbose_name="text alternative of the cover",
+                    ),
+                ),
+                (
+                    "cover_alt_ko",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the picture shows, for people who cannot see it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="text alternative of the cover",
+                    ),
+                ),
+                (
+                    "cover_alt_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the picture shows, for people who cannot see it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="text alternative of the cover",
+                    ),
+                ),
+                (
+                    "licence",
+                    models.CharField(
+                        choices=[
+                            ("cc-by-4.0", "Creative Commons Attribution 4.0 (CC BY 4.0)"),
+                            (
+                                "cc-by-sa-4.0",
+                                "Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA 4.0)",
+                            ),
+                            ("cc0-1.0", "CC0 1.0 public domain dedication"),
+                            ("all-rights-reserved", "All rights reserved"),
+                        ],
+                        default="cc-by-4.0",
+                        max_length=24,
+                        verbose_name="licence",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "Waiting for review"),
+                            ("published", "Published"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "publish_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="A date in the future schedules the publication.",
+                        null=True,
+                        verbose_name="publication date",
+                    ),
+                ),
+                (
+                    "review_note",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="editor's note",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "announced_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the author was told the article went live.",
+                        null=True,
+                        verbose_name="announced at",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "moderation_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending review"),
+                            ("published", "Published"),
+                            ("rejected", "Rejected"),
+                            ("hidden", "Hidden"),
+                        ],
+                        db_index=True,
+                        default="published",
+                        max_length=12,
+                        verbose_name="moderation status",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="articles",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "districts",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="articles",
+                        to="places.district",
+                        verbose_name="districts",
+                    ),
+                ),
+                (
+                    "listings",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="articles",
+                        to="directory.listing",
+                        verbose_name="linked listings",
+                    ),
+                ),
+                (
+                    "moderated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="moderated by",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="articles",
+                        to="organizations.organization",
+                        verbose_name="organization",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(
+                        blank=True, related_name="articles", to="news.tag", verbose_name="tags"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article',
-                'verbose_name_plural': 'articles',
-                'ordering': ['-publish_at', '-pk'],
-                'indexes': [models.Index(fields=['status', 'moderation_status', 'publish_at', 'id'], name='news_article_public')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['news', 'story', 'policy', 'announcement'])), name='news_article_kind_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'review', 'published'])), name='news_article_status_valid'), models.CheckConstraint(condition=models.Q(('licence__in', ['cc-by-4.0', 'cc-by-sa-4.0', 'cc0-1.0', 'all-rights-reserved'])), name='news_article_licence_valid'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('publish_at__isnull', False), _connector='OR'), name='news_article_published_has_date'), models.CheckConstraint(condition=models.Q(('cover_image', ''), models.Q(('cover_alt_ko', ''), _negated=True), _connector='OR'), name='news_article_cover_has_alt')],
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
+                "ordering": ["-publish_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "moderation_status", "publish_at", "id"],
+                        name="news_article_public",
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__in", ["news", "story", "policy", "announcement"])
+                        ),
+                        name="news_article_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["draft", "review", "published"])),
+                        name="news_article_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "licence__in",
+                                ["cc-by-4.0", "cc-by-sa-4.0", "cc0-1.0", "all-rights-reserved"],
+                            )
+                        ),
+                        name="news_article_licence_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "published"), _negated=True),
+                            ("publish_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="news_article_published_has_date",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("cover_image", ""),
+                            models.Q(("cover_alt_ko", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="news_article_cover_has_alt",
+                    ),
+                ],
             },
         ),
     ]

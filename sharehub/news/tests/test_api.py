@@ -35,16 +35,27 @@ def test_filters(client, organization):
     policy = ArticleFactory(kind=ArticleKind.POLICY)
     tagged = ArticleFactory(organization=organization)
     tagged.tags.add(tag)
-    assert [a["slug"] for a in client.get(f"{BASE}/articles", {"kind": "policy"}).json()["results"]] == [policy.slug]
-    assert [a["slug"] for a in client.get(f"{BASE}/articles", {"tag": "parking"}).json()["results"]] == [tagged.slug]
-    assert [a["slug"] for a in client.get(f"{BASE}/articles", {"organization": organization.slug}).json()["results"]] == [tagged.slug]
+    assert [
+        a["slug"] for a in client.get(f"{BASE}/articles", {"kind": "policy"}).json()["results"]
+    ] == [policy.slug]
+    assert [
+        a["slug"] for a in client.get(f"{BASE}/articles", {"tag": "parking"}).json()["results"]
+    ] == [tagged.slug]
+    assert [
+        a["slug"]
+        for a in client.get(f"{BASE}/articles", {"organization": organization.slug}).json()[
+            "results"
+        ]
+    ] == [tagged.slug]
 
 
 def test_bad_filters_are_422_with_field_errors(client):
     response = client.get(f"{BASE}/articles", {"kind": "rumour", "tag": "nope", "page": "x"})
     assert response.status_code == 422
     assert "page" in response.json()["errors"]
-    response = client.get(f"{BASE}/articles", {"kind": "rumour", "tag": "nope"}, headers={"accept-language": "ko"})
+    response = client.get(
+        f"{BASE}/articles", {"kind": "rumour", "tag": "nope"}, headers={"accept-language": "ko"}
+    )
     assert response.status_code == 422
     assert set(response.json()["errors"]) == {"kind", "tag"}
 
@@ -52,7 +63,9 @@ def test_bad_filters_are_422_with_field_errors(client):
 def test_search_finds_korean_with_a_particle(client, city_staff):
     from sharehub.news import services
 
-    article = services.create_article(actor=city_staff, title_ko="공구 도서관 개관", body_ko="<p>공구를 빌립니다</p>")
+    article = services.create_article(
+        actor=city_staff, title_ko="공구 도서관 개관", body_ko="<p>공구를 빌립니다</p>"
+    )
     services.publish_article(actor=city_staff, article=article)
     results = client.get(f"{BASE}/articles", {"q": "도서관에서"}).json()["results"]
     assert [a["slug"] for a in results] == [article.slug]
@@ -87,5 +100,7 @@ def test_feeds_endpoint(client, organization):
     feeds = client.get(f"{BASE}/feeds").json()
     titles = [feed["title"] for feed in feeds]
     assert titles == ["all", "tag:tools", f"organization:{organization.slug}"]
-    assert feeds[0]["rss"].endswith("/news/feed/rss/") and feeds[0]["atom"].endswith("/news/feed/atom/")
+    assert feeds[0]["rss"].endswith("/news/feed/rss/") and feeds[0]["atom"].endswith(
+        "/news/feed/atom/"
+    )
     assert client.get(feeds[1]["rss"].replace("http://testserver", "")).status_code == 200

@@ -19,14 +19,22 @@ LOGIN = "login"  # anonymous users are sent to the login page
 def draft(organization, member):
     """A draft story of `organization`, written by `member`."""
     return ArticleFactory(
-        kind=ArticleKind.STORY, organization=organization, created_by=member, status=ArticleStatus.DRAFT, publish_at=None
+        kind=ArticleKind.STORY,
+        organization=organization,
+        created_by=member,
+        status=ArticleStatus.DRAFT,
+        publish_at=None,
     )
 
 
 @pytest.fixture
 def in_review(organization, member):
     return ArticleFactory(
-        kind=ArticleKind.STORY, organization=organization, created_by=member, status=ArticleStatus.REVIEW, publish_at=None
+        kind=ArticleKind.STORY,
+        organization=organization,
+        created_by=member,
+        status=ArticleStatus.REVIEW,
+        publish_at=None,
     )
 
 
@@ -41,34 +49,207 @@ MATRIX = [
     ("news:rss", None, "get", None, dict.fromkeys(ROLES, 200)),
     ("news:pages", None, "get", None, dict.fromkeys(ROLES, 200)),
     ("news:detail", "published", "get", None, dict.fromkeys(ROLES, 200)),
-    ("news:detail", "draft", "get", None,
-     {"anonymous": 404, "citizen": 404, "member": 200, "other_member": 404, "moderator": 404, "editor": 200}),
-    ("news:create", None, "get", None,
-     {"anonymous": LOGIN, "citizen": 403, "member": 200, "other_member": 200, "moderator": 403, "editor": 200}),
-    ("news:desk", None, "get", None,
-     {"anonymous": LOGIN, "citizen": 403, "member": 200, "other_member": 200, "moderator": 403, "editor": 200}),
-    ("news:edit", "draft", "post", {"kind": "story", "organization": "<organization>", "title_ko": "고침", "licence": "cc-by-4.0"},
-     {"anonymous": LOGIN, "citizen": 404, "member": 302, "other_member": 404, "moderator": 404, "editor": 302}),
-    ("news:edit", "in_review", "get", None,
-     {"anonymous": LOGIN, "citizen": 404, "member": 403, "other_member": 404, "moderator": 404, "editor": 200}),
-    ("news:edit", "published", "get", None,
-     {"anonymous": LOGIN, "citizen": 403, "member": 403, "other_member": 403, "moderator": 403, "editor": 200}),
-    ("news:submit", "draft", "post", {},
-     {"anonymous": LOGIN, "citizen": 404, "member": 302, "other_member": 404, "moderator": 404, "editor": 302}),
-    ("news:review", "in_review", "get", None,
-     {"anonymous": LOGIN, "citizen": 403, "member": 403, "other_member": 403, "moderator": 403, "editor": 200}),
-    ("news:publish", "in_review", "post", {},
-     {"anonymous": LOGIN, "citizen": 403, "member": 403, "other_member": 403, "moderator": 403, "editor": 302}),
-    ("news:publish", "draft", "post", {},
-     {"anonymous": LOGIN, "citizen": 403, "member": 403, "other_member": 403, "moderator": 403, "editor": 302}),
-    ("news:return", "in_review", "post", {"note": "고쳐 주세요"},
-     {"anonymous": LOGIN, "citizen": 403, "member": 403, "other_member": 403, "moderator": 403, "editor": 302}),
-    ("news:unpublish", "published", "post", {},
-     {"anonymous": LOGIN, "citizen": 403, "member": 403, "other_member": 403, "moderator": 403, "editor": 302}),
-    ("news:delete", "draft", "post", {},
-     {"anonymous": LOGIN, "citizen": 404, "member": 302, "other_member": 404, "moderator": 404, "editor": 302}),
-    ("news:delete", "published", "post", {},
-     {"anonymous": LOGIN, "citizen": 403, "member": 403, "other_member": 403, "moderator": 403, "editor": 302}),
+    (
+        "news:detail",
+        "draft",
+        "get",
+        None,
+        {
+            "anonymous": 404,
+            "citizen": 404,
+            "member": 200,
+            "other_member": 404,
+            "moderator": 404,
+            "editor": 200,
+        },
+    ),
+    (
+        "news:create",
+        None,
+        "get",
+        None,
+        {
+            "anonymous": LOGIN,
+            "citizen": 403,
+            "member": 200,
+            "other_member": 200,
+            "moderator": 403,
+            "editor": 200,
+        },
+    ),
+    (
+        "news:desk",
+        None,
+        "get",
+        None,
+        {
+            "anonymous": LOGIN,
+            "citizen": 403,
+            "member": 200,
+            "other_member": 200,
+            "moderator": 403,
+            "editor": 200,
+        },
+    ),
+    (
+        "news:edit",
+        "draft",
+        "post",
+        {
+            "kind": "story",
+            "organization": "<organization>",
+            "title_ko": "고침",
+            "licence": "cc-by-4.0",
+        },
+        {
+            "anonymous": LOGIN,
+            "citizen": 404,
+            "member": 302,
+            "other_member": 404,
+            "moderator": 404,
+            "editor": 302,
+        },
+    ),
+    (
+        "news:edit",
+        "in_review",
+        "get",
+        None,
+        {
+            "anonymous": LOGIN,
+            "citizen": 404,
+            "member": 403,
+            "other_member": 404,
+            "moderator": 404,
+            "editor": 200,
+        },
+    ),
+    (
+        "news:edit",
+        "published",
+        "get",
+        None,
+        {
+            "anonymous": LOGIN,
+            "citizen": 403,
+            "member": 403,
+            "other_member": 403,
+            "moderator": 403,
+            "editor": 200,
+        },
+    ),
+    (
+        "news:submit",
+        "draft",
+        "post",
+        {},
+        {
+            "anonymous": LOGIN,
+            "citizen": 404,
+            "member": 302,
+            "other_member": 404,
+            "moderator": 404,
+            "editor": 302,
+        },
+    ),
+    (
+        "news:review",
+        "in_review",
+        "get",
+        None,
+        {
+            "anonymous": LOGIN,
+            "citizen": 403,
+            "member": 403,
+            "other_member": 403,
+            "moderator": 403,
+            "editor": 200,
+        },
+    ),
+    (
+        "news:publish",
+        "in_review",
+        "post",
+        {},
+        {
+            "anonymous": LOGIN,
+            "citizen": 403,
+            "member": 403,
+            "other_member": 403,
+            "moderator": 403,
+            "editor": 302,
+        },
+    ),
+    (
+        "news:publish",
+        "draft",
+        "post",
+        {},
+        {
+            "anonymous": LOGIN,
+            "citizen": 403,
+            "member": 403,
+            "other_member": 403,
+            "moderator": 403,
+            "editor": 302,
+        },
+    ),
+    (
+        "news:return",
+        "in_review",
+        "post",
+        {"note": "고쳐 주세요"},
+        {
+            "anonymous": LOGIN,
+            "citizen": 403,
+            "member": 403,
+            "other_member": 403,
+            "moderator": 403,
+            "editor": 302,
+        },
+    ),
+    (
+        "news:unpublish",
+        "published",
+        "post",
+        {},
+        {
+            "anonymous": LOGIN,
+            "citizen": 403,
+            "member": 403,
+            "other_member": 403,
+            "moderator": 403,
+            "editor": 302,
+        },
+    ),
+    (
+        "news:delete",
+        "draft",
+        "post",
+        {},
+        {
+            "anonymous": LOGIN,
+            "citizen": 404,
+            "member": 302,
+            "other_member": 404,
+            "moderator": 404,
+            "editor": 302,
+        },
+    ),
+    (
+        "news:delete",
+        "published",
+        "post",
+        {},
+        {
+            "anonymous": LOGIN,
+            "citizen": 403,
+            "member": 403,
+            "other_member": 403,
+            "moderator": 403,
+            "editor": 302,
+        },
+    ),
 ]
 
 
@@ -86,12 +267,18 @@ def test_matrix(client, request, actors, organization, role, name, fixture, meth
         client.force_login(actor)
     response = client.get(url) if method == "get" else client.post(url, data)
     if expected[role] == LOGIN:
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"], (name, role)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], (
+            name,
+            role,
+        )
     else:
         assert response.status_code == expected[role], (name, fixture, role, response.status_code)
 
 
-@pytest.mark.parametrize("role,status", [("anonymous", LOGIN), ("citizen", 403), ("member", 403), ("moderator", 403), ("editor", 200)])
+@pytest.mark.parametrize(
+    "role,status",
+    [("anonymous", LOGIN), ("citizen", 403), ("member", 403), ("moderator", 403), ("editor", 200)],
+)
 def test_page_edit(client, actors, role, status):
     page = PageFactory()
     actor = actors[role]
@@ -127,9 +314,16 @@ def test_writing_is_rate_limited(client, city_staff, monkeypatch):
     from sharehub.core import ratelimit
 
     now = time.time()
-    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now))  # one window, however slow the run
+    monkeypatch.setattr(
+        ratelimit, "time", SimpleNamespace(time=lambda: now)
+    )  # one window, however slow the run
     client.force_login(city_staff)
-    statuses = [client.post(reverse("news:create"), {"kind": "news", "title_ko": "", "licence": "cc-by-4.0"}).status_code for _ in range(31)]
+    statuses = [
+        client.post(
+            reverse("news:create"), {"kind": "news", "title_ko": "", "licence": "cc-by-4.0"}
+        ).status_code
+        for _ in range(31)
+    ]
     assert statuses[:30] == [400] * 30 and statuses[30] == 429
 
 

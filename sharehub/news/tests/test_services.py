@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,7 +31,11 @@ def stored_files(settings) -> list[Path]:
 
 def story(member, organization, **fields) -> Article:
     return services.create_article(
-        actor=member, kind=ArticleKind.STORY, organization=organization, title_ko="우리 단체 이야기", **fields
+        actor=member,
+        kind=ArticleKind.STORY,
+        organization=organization,
+        title_ko="우리 단체 이야기",
+        **fields,
     )
 
 
@@ -65,7 +68,9 @@ class TestWriting:
         article = story(member, organization)
         assert article.created_by == member and article.organization == organization
         with pytest.raises(ValidationError) as error:
-            services.create_article(actor=member, kind=ArticleKind.NEWS, organization=organization, title_ko="소식")
+            services.create_article(
+                actor=member, kind=ArticleKind.NEWS, organization=organization, title_ko="소식"
+            )
         assert "kind" in error.value.message_dict
         with pytest.raises(PermissionDenied):
             story(member, OrganizationFactory())
@@ -86,7 +91,12 @@ class TestWriting:
 
     def test_member_edits_a_draft_but_not_once_submitted(self, member, organization):
         article = story(member, organization)
-        services.update_article(actor=member, article=article, title_en="Our story", body_en="<p>x<script>y</script></p>")
+        services.update_article(
+            actor=member,
+            article=article,
+            title_en="Our story",
+            body_en="<p>x<script>y</script></p>",
+        )
         article.refresh_from_db()
         assert article.title_en == "Our story" and article.body_en == "<p>x</p>"
         services.submit_article(actor=member, article=article)
@@ -96,19 +106,26 @@ class TestWriting:
     def test_member_cannot_move_a_story_to_another_organization(self, member, organization):
         article = story(member, organization)
         with pytest.raises(PermissionDenied):
-            services.update_article(actor=member, article=article, organization=OrganizationFactory())
+            services.update_article(
+                actor=member, article=article, organization=OrganizationFactory()
+            )
 
 
 class TestCoverImage:
     def test_a_cover_needs_its_text_alternative(self, editor, settings):
         with pytest.raises(ValidationError) as error:
-            services.create_article(actor=editor, title_ko="표지", cover_image=upload(image_bytes()))
+            services.create_article(
+                actor=editor, title_ko="표지", cover_image=upload(image_bytes())
+            )
         assert "cover_alt_ko" in error.value.message_dict
         assert not Article.objects.exists() and stored_files(settings) == []
 
     def test_cover_is_reencoded_and_kept(self, editor, settings):
         article = services.create_article(
-            actor=editor, title_ko="표지", cover_image=upload(image_bytes(size=(3000, 1000))), cover_alt_ko="공유 창고 사진"
+            actor=editor,
+            title_ko="표지",
+            cover_image=upload(image_bytes(size=(3000, 1000))),
+            cover_alt_ko="공유 창고 사진",
         )
         assert article.cover_image.name.startswith("news/covers/")
         assert article.cover_image.width == services.COVER_MAX_SIDE
@@ -117,11 +134,19 @@ class TestCoverImage:
     def test_oversize_and_fake_images_are_refused_with_nothing_kept(self, editor, settings):
         with pytest.raises(ValidationError) as error:
             services.create_article(
-                actor=editor, title_ko="큰 그림", cover_image=upload(noisy_png(services.COVER_MAX_BYTES + 1)), cover_alt_ko="그림"
+                actor=editor,
+                title_ko="큰 그림",
+                cover_image=upload(noisy_png(services.COVER_MAX_BYTES + 1)),
+                cover_alt_ko="그림",
             )
         assert "cover_image" in error.value.message_dict
         with pytest.raises(ValidationError) as error:
-            services.create_article(actor=editor, title_ko="가짜", cover_image=upload(b"<script>x</script>"), cover_alt_ko="x")
+            services.create_article(
+                actor=editor,
+                title_ko="가짜",
+                cover_image=upload(b"<script>x</script>"),
+                cover_alt_ko="x",
+            )
         assert error.value.message_dict["cover_image"]
         assert not Article.objects.exists() and stored_files(settings) == []
 
@@ -131,25 +156,43 @@ class TestCoverImage:
 
         monkeypatch.setattr(services, "reindex_article", broken)
         with pytest.raises(RuntimeError):
-            services.create_article(actor=editor, title_ko="표지", cover_image=upload(image_bytes()), cover_alt_ko="사진")
+            services.create_article(
+                actor=editor,
+                title_ko="표지",
+                cover_image=upload(image_bytes()),
+                cover_alt_ko="사진",
+            )
         assert not Article.objects.exists()
         assert stored_files(settings) == []
 
-    def test_replacing_and_deleting_remove_the_old_file(self, editor, settings, django_capture_on_commit_callbacks):
+    def test_replacing_and_deleting_remove_the_old_file(
+        self, editor, settings, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=True):
-            article = services.create_article(actor=editor, title_ko="표지", cover_image=upload(image_bytes()), cover_alt_ko="사진")
+            article = services.create_article(
+                actor=editor,
+                title_ko="표지",
+                cover_image=upload(image_bytes()),
+                cover_alt_ko="사진",
+            )
         first = article.cover_image.name
         with django_capture_on_commit_callbacks(execute=True):
-            article = services.update_article(actor=editor, article=article, cover_image=upload(image_bytes(fmt="JPEG")))
+            article = services.update_article(
+                actor=editor, article=article, cover_image=upload(image_bytes(fmt="JPEG"))
+            )
         assert article.cover_image.name != first
-        assert [path.name for path in stored_files(settings)] == [Path(article.cover_image.name).name]
+        assert [path.name for path in stored_files(settings)] == [
+            Path(article.cover_image.name).name
+        ]
         with django_capture_on_commit_callbacks(execute=True):
             services.delete_article(actor=editor, article=article)
         assert stored_files(settings) == []
 
 
 class TestWorkflow:
-    def test_submit_tells_the_editors(self, member, organization, editor, django_capture_on_commit_callbacks):
+    def test_submit_tells_the_editors(
+        self, member, organization, editor, django_capture_on_commit_callbacks
+    ):
         article = story(member, organization)
         with django_capture_on_commit_callbacks(execute=True):
             services.submit_article(actor=member, article=article)
@@ -168,13 +211,19 @@ class TestWorkflow:
         article.refresh_from_db()
         assert article.status == ArticleStatus.REVIEW
 
-    def test_editor_publishes_and_the_author_is_told(self, member, organization, editor, django_capture_on_commit_callbacks):
+    def test_editor_publishes_and_the_author_is_told(
+        self, member, organization, editor, django_capture_on_commit_callbacks
+    ):
         article = story(member, organization)
         services.submit_article(actor=member, article=article)
         with django_capture_on_commit_callbacks(execute=True):
             services.publish_article(actor=editor, article=article)
         article.refresh_from_db()
-        assert article.is_public and article.published_by == editor and article.announced_at is not None
+        assert (
+            article.is_public
+            and article.published_by == editor
+            and article.announced_at is not None
+        )
         assert Notification.objects.filter(user=member, kind="news.decision").count() == 1
         assert list(Article.objects.public()) == [article]
         with pytest.raises(ValidationError):
@@ -204,10 +253,14 @@ class TestWorkflow:
     def test_naive_publication_time_is_a_field_error(self, editor):
         article = ArticleFactory(status=ArticleStatus.DRAFT, publish_at=None)
         with pytest.raises(ValidationError) as error:
-            services.publish_article(actor=editor, article=article, publish_at=timezone.now().replace(tzinfo=None))
+            services.publish_article(
+                actor=editor, article=article, publish_at=timezone.now().replace(tzinfo=None)
+            )
         assert "publish_at" in error.value.message_dict
 
-    def test_return_needs_a_note_and_makes_a_draft_again(self, member, organization, editor, django_capture_on_commit_callbacks):
+    def test_return_needs_a_note_and_makes_a_draft_again(
+        self, member, organization, editor, django_capture_on_commit_callbacks
+    ):
         article = story(member, organization)
         services.submit_article(actor=member, article=article)
         with pytest.raises(ValidationError) as error:
@@ -216,7 +269,10 @@ class TestWorkflow:
         with django_capture_on_commit_callbacks(execute=True):
             services.return_article(actor=editor, article=article, note="사진 설명을 더해 주세요.")
         article.refresh_from_db()
-        assert article.status == ArticleStatus.DRAFT and article.review_note == "사진 설명을 더해 주세요."
+        assert (
+            article.status == ArticleStatus.DRAFT
+            and article.review_note == "사진 설명을 더해 주세요."
+        )
         assert "사진 설명" in Notification.objects.get(user=member, kind="news.decision").body
         services.update_article(actor=member, article=article, title_en="Fixed")
 
@@ -244,7 +300,10 @@ class TestWorkflow:
 class TestSearch:
     def test_korean_word_with_a_particle_finds_the_article(self, editor):
         article = services.create_article(
-            actor=editor, title_ko="면접 정장 나눔", body_ko="<p>청년에게 정장을 빌려줍니다.</p>", title_en="Suits"
+            actor=editor,
+            title_ko="면접 정장 나눔",
+            body_ko="<p>청년에게 정장을 빌려줍니다.</p>",
+            title_en="Suits",
         )
         services.create_article(actor=editor, title_ko="자전거 공유", body_ko="<p>따릉이</p>")
         for draft in Article.objects.all():
@@ -264,7 +323,9 @@ class TestPagesAndMilestones:
         page = PageFactory()
         with pytest.raises(PermissionDenied):
             services.update_page(actor=member, page=page, title_ko="바뀜")
-        page = services.update_page(actor=editor, page=page, body_ko="<h2>안내</h2><script>x()</script>")
+        page = services.update_page(
+            actor=editor, page=page, body_ko="<h2>안내</h2><script>x()</script>"
+        )
         assert page.body_ko == "<h2>안내</h2>" and page.updated_by == editor
 
     def test_milestones_load_once_with_their_precision(self, settings):
@@ -276,12 +337,16 @@ class TestPagesAndMilestones:
         assert Milestone.objects.get(date="2013-06-01").precision == DatePrecision.MONTH
         assert Milestone.objects.get(date="2016-01-01").precision == DatePrecision.YEAR
         declaration = Milestone.objects.get(date="2012-09-20")
-        assert "공유도시 서울" in declaration.event_ko and "Sharing City Seoul" in declaration.event_en
+        assert (
+            "공유도시 서울" in declaration.event_ko and "Sharing City Seoul" in declaration.event_en
+        )
         assert MILESTONES_CSV.exists()
 
     def test_a_bad_date_is_a_clear_error(self, tmp_path):
         path = tmp_path / "m.csv"
-        path.write_text("date,event_en,headline_figure,source\n2013-13-40,Oops,,\n", encoding="utf-8")
+        path.write_text(
+            "date,event_en,headline_figure,source\n2013-13-40,Oops,,\n", encoding="utf-8"
+        )
         with pytest.raises(ValidationError) as error:
             services.import_milestones(path=path)
         assert "2013-13-40" in error.value.message_dict["date"][0]
@@ -295,14 +360,23 @@ def test_demo_loads_once(db):
 
     staff = UserFactory(is_city_staff=True)
     member = UserFactory()
-    MembershipFactory(organization=OrganizationFactory(name_en="Open Closet", name_ko="열린옷장"), user=member, role=MemberRole.OWNER)
+    MembershipFactory(
+        organization=OrganizationFactory(name_en="Open Closet", name_ko="열린옷장"),
+        user=member,
+        role=MemberRole.OWNER,
+    )
     accounts = {"staff@sharehub.example": staff, "member@sharehub.example": member}
     created = load_demo(accounts=accounts)
     assert created == 21 + 5 + 10 + 1
     assert load_demo(accounts=accounts) == 0
     assert Article.objects.public().count() == 10
     assert Article.objects.filter(status=ArticleStatus.REVIEW, created_by=member).count() == 1
-    assert set(Article.objects.values_list("licence", flat=True)) == {"cc-by-4.0", "cc-by-sa-4.0", "cc0-1.0", "all-rights-reserved"}
+    assert set(Article.objects.values_list("licence", flat=True)) == {
+        "cc-by-4.0",
+        "cc-by-sa-4.0",
+        "cc0-1.0",
+        "all-rights-reserved",
+    }
     assert all(article.title_en for article in Article.objects.all())
 
 
@@ -333,7 +407,9 @@ class TestSearchIndex:
         services.announce_due_articles(now=later + timedelta(minutes=1))
         # The task ran "later": by the real clock the article is not yet due, so it stays out.
         assert self.titles("비밀계") == []
-        Article.objects.filter(pk=draft.pk).update(publish_at=timezone.now() - timedelta(minutes=1), announced_at=None)
+        Article.objects.filter(pk=draft.pk).update(
+            publish_at=timezone.now() - timedelta(minutes=1), announced_at=None
+        )
         assert services.announce_due_articles() == 1
         assert self.titles("비밀계") == ["비밀계획 초안"]
         draft.refresh_from_db()
@@ -368,8 +444,12 @@ def test_any_save_sanitizes_the_rich_text(db):
     """The admin and the shell write through the model: it cleans the text too."""
     from sharehub.news.models import Page
 
-    article = ArticleFactory(body_ko='<p>본문</p><script>alert(1)</script><iframe src="https://evil.example"></iframe>')
-    page = Page.objects.create(slug="about", title_ko="안내", body_en='<a href="javascript:x()" onclick="y()">link</a>')
+    article = ArticleFactory(
+        body_ko='<p>본문</p><script>alert(1)</script><iframe src="https://evil.example"></iframe>'
+    )
+    page = Page.objects.create(
+        slug="about", title_ko="안내", body_en='<a href="javascript:x()" onclick="y()">link</a>'
+    )
     article.refresh_from_db()
     page.refresh_from_db()
     assert article.body_ko == "<p>본문</p>"

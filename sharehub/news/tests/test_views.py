@@ -38,7 +38,7 @@ class TestList:
         text = html(response)
         assert public.title_ko in text
         assert "초안" not in text and "예약된 글" not in text and "숨긴 글" not in text
-        assert f'rel="alternate" type="application/rss+xml" title="' in text
+        assert 'rel="alternate" type="application/rss+xml" title="' in text
         assert reverse("news:atom") in text
 
     @pytest.mark.parametrize("size", [3, 15])
@@ -68,7 +68,9 @@ class TestList:
     def test_search_with_a_particle(self, client, city_staff):
         from sharehub.news import services
 
-        article = services.create_article(actor=city_staff, title_ko="공유 주차장 확대", body_ko="<p>주차장을 나눕니다</p>")
+        article = services.create_article(
+            actor=city_staff, title_ko="공유 주차장 확대", body_ko="<p>주차장을 나눕니다</p>"
+        )
         services.publish_article(actor=city_staff, article=article)
         text = html(client.get(reverse("news:list"), {"q": "주차장을"}))
         assert "공유 주차장 확대" in text and "<mark>" in text
@@ -82,13 +84,18 @@ class TestDetail:
         text = html(client.get(article.get_absolute_url()))
         assert 'rel="license" href="https://creativecommons.org/licenses/by-sa/4.0/"' in text
         assert "CC BY-SA 4.0" in text
-        match = re.search(r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', text, re.S)
+        match = re.search(
+            r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', text, re.S
+        )
         data = json.loads(match.group(1))
         assert data["license"] == "https://creativecommons.org/licenses/by-sa/4.0/"
         assert data["headline"] == article.title_ko and data["@type"] == "NewsArticle"
         assert reverse("news:tag_rss", args=[tag.slug]) in text
         assert reverse("news:organization_rss", args=[organization.slug]) in text
-        assert "https://www.facebook.com/sharer/sharer.php?u=" in text and "https://story.kakao.com/share?url=" in text
+        assert (
+            "https://www.facebook.com/sharer/sharer.php?u=" in text
+            and "https://story.kakao.com/share?url=" in text
+        )
         assert "mailto:?subject=" in text
         # No third-party script: every script comes from the hub itself.
         for src in re.findall(r'<script[^>]*src="([^"]+)"', text):
@@ -108,7 +115,9 @@ class TestDetail:
     def test_body_is_never_unsafe(self, client, city_staff):
         from sharehub.news import services
 
-        article = services.create_article(actor=city_staff, title_ko="x", body_ko='<img src=x onerror="alert(1)"><p>본문</p>')
+        article = services.create_article(
+            actor=city_staff, title_ko="x", body_ko='<img src=x onerror="alert(1)"><p>본문</p>'
+        )
         services.publish_article(actor=city_staff, article=article)
         text = html(client.get(article.get_absolute_url()))
         assert "onerror" not in text and "<p>본문</p>" in text
@@ -142,25 +151,47 @@ class TestWritingPages:
         assert article.status == ArticleStatus.REVIEW
         assert client.get(article.get_absolute_url()).status_code == 200
 
-    def test_member_form_offers_stories_of_their_organizations_only(self, client, member, organization, other_member):
+    def test_member_form_offers_stories_of_their_organizations_only(
+        self, client, member, organization, other_member
+    ):
         client.force_login(member)
         form = client.get(reverse("news:create")).context["form"]
         assert [value for value, _ in form.fields["kind"].choices] == ["story"]
         assert list(form.fields["organization"].queryset) == [organization]
 
-    def test_member_cannot_pick_another_organization_in_the_form(self, client, member, other_member):
+    def test_member_cannot_pick_another_organization_in_the_form(
+        self, client, member, other_member
+    ):
         other_org = other_member.memberships.get().organization
         client.force_login(member)
-        response = client.post(reverse("news:create"), {"kind": "story", "organization": other_org.pk, "title_ko": "x", "licence": "cc-by-4.0"})
+        response = client.post(
+            reverse("news:create"),
+            {
+                "kind": "story",
+                "organization": other_org.pk,
+                "title_ko": "x",
+                "licence": "cc-by-4.0",
+            },
+        )
         assert response.status_code == 400
         assert not Article.objects.exists()
 
-    def test_oversize_cover_is_a_field_error_and_nothing_is_kept(self, client, city_staff, settings):
+    def test_oversize_cover_is_a_field_error_and_nothing_is_kept(
+        self, client, city_staff, settings
+    ):
         client.force_login(city_staff)
-        big = SimpleUploadedFile("big.png", noisy_png(COVER_MAX_BYTES + 1), content_type="image/png")
+        big = SimpleUploadedFile(
+            "big.png", noisy_png(COVER_MAX_BYTES + 1), content_type="image/png"
+        )
         response = client.post(
             reverse("news:create"),
-            {"kind": "news", "title_ko": "큰 표지", "licence": "cc-by-4.0", "cover_image": big, "cover_alt_ko": "사진"},
+            {
+                "kind": "news",
+                "title_ko": "큰 표지",
+                "licence": "cc-by-4.0",
+                "cover_image": big,
+                "cover_alt_ko": "사진",
+            },
         )
         assert response.status_code == 400
         assert response.context["form"].errors["cover_image"]
@@ -171,14 +202,19 @@ class TestWritingPages:
     def test_cover_without_alt_is_a_field_error(self, client, city_staff):
         client.force_login(city_staff)
         cover = SimpleUploadedFile("c.png", image_bytes(), content_type="image/png")
-        response = client.post(reverse("news:create"), {"kind": "news", "title_ko": "표지", "licence": "cc-by-4.0", "cover_image": cover})
+        response = client.post(
+            reverse("news:create"),
+            {"kind": "news", "title_ko": "표지", "licence": "cc-by-4.0", "cover_image": cover},
+        )
         assert response.status_code == 400
         assert response.context["form"].errors["cover_alt_ko"]
 
     def test_editor_reviews_schedules_and_returns(self, client, city_staff, member, organization):
         from sharehub.news import services
 
-        article = services.create_article(actor=member, kind="story", organization=organization, title_ko="검토할 이야기")
+        article = services.create_article(
+            actor=member, kind="story", organization=organization, title_ko="검토할 이야기"
+        )
         services.submit_article(actor=member, article=article)
         client.force_login(city_staff)
         assert client.get(reverse("news:desk")).status_code == 200
@@ -193,8 +229,15 @@ class TestWritingPages:
         response = client.post(reverse("news:publish", args=[article.slug]), {"publish_at": "어제"})
         assert response.status_code == 400
 
-    def test_member_desk_shows_their_organization_only(self, client, member, organization, other_member):
-        ArticleFactory(status=ArticleStatus.DRAFT, publish_at=None, organization=organization, title_ko="우리 초안")
+    def test_member_desk_shows_their_organization_only(
+        self, client, member, organization, other_member
+    ):
+        ArticleFactory(
+            status=ArticleStatus.DRAFT,
+            publish_at=None,
+            organization=organization,
+            title_ko="우리 초안",
+        )
         ArticleFactory(status=ArticleStatus.DRAFT, publish_at=None, title_ko="남의 초안")
         client.force_login(member)
         text = html(client.get(reverse("news:desk")))
@@ -203,7 +246,11 @@ class TestWritingPages:
 
 class TestFeeds:
     def test_rss_parses_with_dates_links_and_licence(self, client, organization):
-        older = ArticleFactory(publish_at=timezone.now() - timedelta(days=2), organization=organization, licence="cc0-1.0")
+        older = ArticleFactory(
+            publish_at=timezone.now() - timedelta(days=2),
+            organization=organization,
+            licence="cc0-1.0",
+        )
         newer = ArticleFactory(publish_at=timezone.now() - timedelta(hours=1))
         ArticleFactory(status=ArticleStatus.DRAFT, publish_at=None, title_ko="초안")
         response = client.get(reverse("news:rss"))
@@ -214,7 +261,9 @@ class TestFeeds:
         assert [item.findtext("title") for item in items] == [newer.title_ko, older.title_ko]
         first = items[0]
         assert first.findtext("link") == f"http://testserver{newer.get_absolute_url()}"
-        assert parsedate_to_datetime(first.findtext("pubDate")) == newer.publish_at.replace(microsecond=0)
+        assert parsedate_to_datetime(first.findtext("pubDate")) == newer.publish_at.replace(
+            microsecond=0
+        )
         licence = items[1].findtext("{http://backend.userland.com/creativeCommonsRssModule}license")
         assert licence == "https://creativecommons.org/publicdomain/zero/1.0/"
         assert channel.findtext("language") == "ko"
@@ -227,7 +276,10 @@ class TestFeeds:
         entry = root.find(f"{ATOM}entry")
         assert entry.findtext(f"{ATOM}title") == article.title_en
         links = {link.get("rel"): link.get("href") for link in entry.findall(f"{ATOM}link")}
-        assert links["alternate"] == f"http://testserver{article.get_absolute_url().replace('/ko/', '/en/')}"
+        assert (
+            links["alternate"]
+            == f"http://testserver{article.get_absolute_url().replace('/ko/', '/en/')}"
+        )
         assert links["license"] == "https://creativecommons.org/licenses/by/4.0/"
         from datetime import datetime
 
@@ -242,7 +294,9 @@ class TestFeeds:
         ArticleFactory(title_ko="기관 글", organization=organization)
         root = ET.fromstring(client.get(reverse("news:tag_atom", args=["나눔"])).content)
         assert [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")] == ["태그 글"]
-        root = ET.fromstring(client.get(reverse("news:organization_rss", args=[organization.slug])).content)
+        root = ET.fromstring(
+            client.get(reverse("news:organization_rss", args=[organization.slug])).content
+        )
         assert [i.findtext("title") for i in root.find("channel").findall("item")] == ["기관 글"]
         assert client.get(reverse("news:tag_rss", args=["없음"])).status_code == 404
 
@@ -256,7 +310,10 @@ class TestPages:
         PageFactory(slug="faq", title_ko="자주 묻는 질문")
         assert "자주 묻는 질문" in html(client.get(reverse("news:pages")))
         text = html(client.get(about.get_absolute_url()))
-        assert 'class="timeline"' in text and text.count("<li>\n          <p class=\"timeline-date\">") == Milestone.objects.count()
+        assert (
+            'class="timeline"' in text
+            and text.count('<li>\n          <p class="timeline-date">') == Milestone.objects.count()
+        )
         assert "공유도시 서울" in text and '<time datetime="2013-06">' in text
         assert '<time datetime="2016">2016년</time>' in text
         text = html(client.get(about.get_absolute_url().replace("/ko/", "/en/")))
@@ -269,10 +326,20 @@ class TestPages:
         client.force_login(city_staff)
         response = client.post(
             reverse("news:page_edit", args=[page.slug]),
-            {"title_ko": "새 제목", "title_en": "", "summary_ko": "", "summary_en": "", "body_ko": "<p>x</p><script>y</script>", "body_en": "", "order": 1},
+            {
+                "title_ko": "새 제목",
+                "title_en": "",
+                "summary_ko": "",
+                "summary_en": "",
+                "body_ko": "<p>x</p><script>y</script>",
+                "body_en": "",
+                "order": 1,
+            },
         )
         assert response.status_code == 302
         page.refresh_from_db()
         assert page.title_ko == "새 제목" and page.body_ko == "<p>x</p>"
-        response = client.post(reverse("news:page_edit", args=[page.slug]), {"title_ko": "", "order": 1})
+        response = client.post(
+            reverse("news:page_edit", args=[page.slug]), {"title_ko": "", "order": 1}
+        )
         assert response.status_code == 400

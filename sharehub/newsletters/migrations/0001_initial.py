@@ -8,174 +8,448 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('places', '0001_initial'),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='address name')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('name_ko', models.CharField(max_length=120, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=120, null=True, verbose_name='name')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
-                ('description_ko', models.CharField(blank=True, max_length=300, null=True, verbose_name='description')),
-                ('description_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='description')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="address name")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("name_ko", models.CharField(max_length=120, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=120, null=True, verbose_name="name")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="description"),
+                ),
+                (
+                    "description_ko",
+                    models.CharField(
+                        blank=True, max_length=300, null=True, verbose_name="description"
+                    ),
+                ),
+                (
+                    "description_en",
+                    models.CharField(
+                        blank=True, max_length=300, null=True, verbose_name="description"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'topic',
-                'verbose_name_plural': 'topics',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "topic",
+                "verbose_name_plural": "topics",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(max_length=200, verbose_name='subject')),
-                ('subject_ko', models.CharField(max_length=200, null=True, verbose_name='subject')),
-                ('subject_en', models.CharField(max_length=200, null=True, verbose_name='subject')),
-                ('body_html', models.TextField(verbose_name='HTML body')),
-                ('body_html_ko', models.TextField(null=True, verbose_name='HTML body')),
-                ('body_html_en', models.TextField(null=True, verbose_name='HTML body')),
-                ('body_text', models.TextField(verbose_name='plain text body')),
-                ('body_text_ko', models.TextField(null=True, verbose_name='plain text body')),
-                ('body_text_en', models.TextField(null=True, verbose_name='plain text body')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
-                ('roles', models.JSONField(blank=True, default=list, verbose_name='roles')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('scheduled', 'Scheduled'), ('sending', 'Sending'), ('paused', 'Paused'), ('sent', 'Sent'), ('cancelled', 'Cancelled')], default='draft', max_length=10, verbose_name='status')),
-                ('scheduled_at', models.DateTimeField(blank=True, null=True, verbose_name='scheduled for')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('recipients_ready', models.BooleanField(default=False, verbose_name='recipients listed')),
-                ('last_batch_at', models.DateTimeField(blank=True, null=True, verbose_name='last batch at')),
-                ('total_count', models.PositiveIntegerField(default=0, verbose_name='recipients')),
-                ('sent_count', models.PositiveIntegerField(default=0, verbose_name='sent')),
-                ('failed_count', models.PositiveIntegerField(default=0, verbose_name='failed')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('districts', models.ManyToManyField(blank=True, related_name='+', to='places.district', verbose_name='districts')),
-                ('topics', models.ManyToManyField(blank=True, related_name='campaigns', to='newsletters.topic', verbose_name='topics')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200, verbose_name="subject")),
+                ("subject_ko", models.CharField(max_length=200, null=True, verbose_name="subject")),
+                ("subject_en", models.CharField(max_length=200, null=True, verbose_name="subject")),
+                ("body_html", models.TextField(verbose_name="HTML body")),
+                ("body_html_ko", models.TextField(null=True, verbose_name="HTML body")),
+                ("body_html_en", models.TextField(null=True, verbose_name="HTML body")),
+                ("body_text", models.TextField(verbose_name="plain text body")),
+                ("body_text_ko", models.TextField(null=True, verbose_name="plain text body")),
+                ("body_text_en", models.TextField(null=True, verbose_name="plain text body")),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="languages")),
+                ("roles", models.JSONField(blank=True, default=list, verbose_name="roles")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("scheduled", "Scheduled"),
+                            ("sending", "Sending"),
+                            ("paused", "Paused"),
+                            ("sent", "Sent"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "scheduled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="scheduled for"),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="started at"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
+                (
+                    "recipients_ready",
+                    models.BooleanField(default=False, verbose_name="recipients listed"),
+                ),
+                (
+                    "last_batch_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last batch at"),
+                ),
+                ("total_count", models.PositiveIntegerField(default=0, verbose_name="recipients")),
+                ("sent_count", models.PositiveIntegerField(default=0, verbose_name="sent")),
+                ("failed_count", models.PositiveIntegerField(default=0, verbose_name="failed")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "districts",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="places.district", verbose_name="districts"
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="campaigns",
+                        to="newsletters.topic",
+                        verbose_name="topics",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'campaign',
-                'verbose_name_plural': 'campaigns',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "campaign",
+                "verbose_name_plural": "campaigns",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Subscriber',
+            name="Subscriber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail address')),
-                ('language', models.CharField(default='ko', max_length=8, verbose_name='language')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for confirmation'), ('confirmed', 'Confirmed'), ('unsubscribed', 'Unsubscribed'), ('bounced', 'Bounced')], default='pending', max_length=14, verbose_name='status')),
-                ('secret', models.CharField(default=sharehub.newsletters.models.new_secret, editable=False, max_length=32, verbose_name='secret')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
-                ('unsubscribed_at', models.DateTimeField(blank=True, null=True, verbose_name='unsubscribed at')),
-                ('bounced_at', models.DateTimeField(blank=True, null=True, verbose_name='bounced at')),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='places.district', verbose_name='district')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='newsletter_subscribers', to=settings.AUTH_USER_MODEL, verbose_name='account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail address")),
+                ("language", models.CharField(default="ko", max_length=8, verbose_name="language")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for confirmation"),
+                            ("confirmed", "Confirmed"),
+                            ("unsubscribed", "Unsubscribed"),
+                            ("bounced", "Bounced"),
+                        ],
+                        default="pending",
+                        max_length=14,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "secret",
+                    models.CharField(
+                        default=sharehub.newsletters.models.new_secret,
+                        editable=False,
+                        max_length=32,
+                        verbose_name="secret",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="confirmed at"),
+                ),
+                (
+                    "unsubscribed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="unsubscribed at"),
+                ),
+                (
+                    "bounced_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="bounced at"),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="places.district",
+                        verbose_name="district",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="newsletter_subscribers",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'subscriber',
-                'verbose_name_plural': 'subscribers',
-                'ordering': ['pk'],
+                "verbose_name": "subscriber",
+                "verbose_name_plural": "subscribers",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='ConsentRecord',
+            name="ConsentRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('subscribe', 'Subscribed'), ('confirm', 'Confirmed'), ('preferences', 'Changed preferences'), ('unsubscribe', 'Unsubscribed')], max_length=12, verbose_name='action')),
-                ('text_version', models.CharField(max_length=20, verbose_name='version of the text')),
-                ('text', models.TextField(blank=True, verbose_name='text agreed to')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='time')),
-                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='newsletters.subscriber', verbose_name='subscriber')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("subscribe", "Subscribed"),
+                            ("confirm", "Confirmed"),
+                            ("preferences", "Changed preferences"),
+                            ("unsubscribe", "Unsubscribed"),
+                        ],
+                        max_length=12,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "text_version",
+                    models.CharField(max_length=20, verbose_name="version of the text"),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="text agreed to")),
+                (
+                    "ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="time")),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="newsletters.subscriber",
+                        verbose_name="subscriber",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent record',
-                'verbose_name_plural': 'consent records',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "consent record",
+                "verbose_name_plural": "consent records",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to='newsletters.subscriber', verbose_name='subscriber')),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to='newsletters.topic', verbose_name='topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subscriptions",
+                        to="newsletters.subscriber",
+                        verbose_name="subscriber",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subscriptions",
+                        to="newsletters.topic",
+                        verbose_name="topic",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'subscription',
-                'verbose_name_plural': 'subscriptions',
+                "verbose_name": "subscription",
+                "verbose_name_plural": "subscriptions",
             },
         ),
         migrations.AddField(
-            model_name='subscriber',
-            name='topics',
-            field=models.ManyToManyField(related_name='subscribers', through='newsletters.Subscription', to='newsletters.topic', verbose_name='topics'),
+            model_name="subscriber",
+            name="topics",
+            field=models.ManyToManyField(
+                related_name="subscribers",
+                through="newsletters.Subscription",
+                to="newsletters.topic",
+                verbose_name="topics",
+            ),
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('skipped', 'Skipped')], default='queued', max_length=8, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='failed attempts')),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='next attempt at')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='claimed at')),
-                ('claimed_by', models.CharField(blank=True, max_length=80, verbose_name='claimed by')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('last_error', models.CharField(blank=True, max_length=500, verbose_name='last error')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='newsletters.campaign', verbose_name='campaign')),
-                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='newsletters.subscriber', verbose_name='subscriber')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("skipped", "Skipped"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "attempts",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="failed attempts"),
+                ),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="next attempt at"),
+                ),
+                (
+                    "claimed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="claimed at"),
+                ),
+                (
+                    "claimed_by",
+                    models.CharField(blank=True, max_length=80, verbose_name="claimed by"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                (
+                    "last_error",
+                    models.CharField(blank=True, max_length=500, verbose_name="last error"),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="newsletters.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="newsletters.subscriber",
+                        verbose_name="subscriber",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delivery',
-                'verbose_name_plural': 'deliveries',
-                'indexes': [models.Index(fields=['campaign', 'status', 'id'], name='newsletter_delivery_claim')],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'subscriber'), name='newsletter_one_delivery_per_recipient'), models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'sending', 'sent', 'failed', 'skipped'])), name='newsletter_delivery_status_valid')],
+                "verbose_name": "delivery",
+                "verbose_name_plural": "deliveries",
+                "indexes": [
+                    models.Index(
+                        fields=["campaign", "status", "id"], name="newsletter_delivery_claim"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("campaign", "subscriber"),
+                        name="newsletter_one_delivery_per_recipient",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["queued", "sending", "sent", "failed", "skipped"])
+                        ),
+                        name="newsletter_delivery_status_valid",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.UniqueConstraint(fields=('subscriber', 'topic'), name='newsletter_one_subscription_per_topic'),
+            model_name="subscription",
+            constraint=models.UniqueConstraint(
+                fields=("subscriber", "topic"), name="newsletter_one_subscription_per_topic"
+            ),
         ),
         migrations.AddIndex(
-            model_name='subscriber',
-            index=models.Index(fields=['status', 'language'], name='newsletter_sub_status_lang'),
+            model_name="subscriber",
+            index=models.Index(fields=["status", "language"], name="newsletter_sub_status_lang"),
         ),
         migrations.AddConstraint(
-            model_name='subscriber',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='newsletter_subscriber_email_ci'),
+            model_name="subscriber",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"),
+                name="newsletter_subscriber_email_ci",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscriber',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'confirmed', 'unsubscribed', 'bounced'])), name='newsletter_subscriber_status_valid'),
+            model_name="subscriber",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["pending", "confirmed", "unsubscribed", "bounced"])
+                ),
+                name="newsletter_subscriber_status_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='campaign',
-            index=models.Index(fields=['status', 'scheduled_at'], name='newsletter_campaign_due'),
+            model_name="campaign",
+            index=models.Index(fields=["status", "scheduled_at"], name="newsletter_campaign_due"),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled'])), name='newsletter_campaign_status_valid'),
+            model_name="campaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["draft", "scheduled", "sending", "paused", "sent", "cancelled"])
+                ),
+                name="newsletter_campaign_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'scheduled'), _negated=True), ('scheduled_at__isnull', False), _connector='OR'), name='newsletter_scheduled_has_time'),
+            model_name="campaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "scheduled"), _negated=True),
+                    ("scheduled_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="newsletter_scheduled_has_time",
+            ),
         ),
     ]

@@ -6,45 +6,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('newsletters', '0001_initial'),
-        ('places', '0001_initial'),
+        ("newsletters", "0001_initial"),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='campaign',
-            name='newsletter_campaign_status_valid',
+            model_name="campaign",
+            name="newsletter_campaign_status_valid",
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='failure_reason',
-            field=models.TextField(blank=True, verbose_name='reason for the failure'),
+            model_name="campaign",
+            name="failure_reason",
+            field=models.TextField(blank=True, verbose_name="reason for the failure"),
         ),
         migrations.AlterField(
-            model_name='campaign',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('scheduled', 'Scheduled'), ('sending', 'Sending'), ('paused', 'Paused'), ('sent', 'Sent'), ('cancelled', 'Cancelled'), ('failed', 'Failed')], default='draft', max_length=10, verbose_name='status'),
+            model_name="campaign",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("scheduled", "Scheduled"),
+                    ("sending", "Sending"),
+                    ("paused", "Paused"),
+                    ("sent", "Sent"),
+                    ("cancelled", "Cancelled"),
+                    ("failed", "Failed"),
+                ],
+                default="draft",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='campaign',
-            name='subject',
-            field=models.CharField(max_length=200, validators=[sharehub.core.validators.validate_header_value], verbose_name='subject'),
+            model_name="campaign",
+            name="subject",
+            field=models.CharField(
+                max_length=200,
+                validators=[sharehub.core.validators.validate_header_value],
+                verbose_name="subject",
+            ),
         ),
         migrations.AlterField(
-            model_name='campaign',
-            name='subject_en',
-            field=models.CharField(max_length=200, null=True, validators=[sharehub.core.validators.validate_header_value], verbose_name='subject'),
+            model_name="campaign",
+            name="subject_en",
+            field=models.CharField(
+                max_length=200,
+                null=True,
+                validators=[sharehub.core.validators.validate_header_value],
+                verbose_name="subject",
+            ),
         ),
         migrations.AlterField(
-            model_name='campaign',
-            name='subject_ko',
-            field=models.CharField(max_length=200, null=True, validators=[sharehub.core.validators.validate_header_value], verbose_name='subject'),
+            model_name="campaign",
+            name="subject_ko",
+            field=models.CharField(
+                max_length=200,
+                null=True,
+                validators=[sharehub.core.validators.validate_header_value],
+                verbose_name="subject",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled', 'failed'])), name='newsletter_campaign_status_valid'),
+            model_name="campaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        ["draft", "scheduled", "sending", "paused", "sent", "cancelled", "failed"],
+                    )
+                ),
+                name="newsletter_campaign_status_valid",
+            ),
         ),
     ]

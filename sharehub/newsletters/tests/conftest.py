@@ -7,9 +7,15 @@ from .factories import TopicFactory
 
 @pytest.fixture
 def topics(db):
-    return [TopicFactory(slug="sharing-city", name_ko="공유도시 소식", name_en="Sharing City news"),
-            TopicFactory(slug="district-events", name_ko="우리 동네 행사", name_en="Events in my district"),
-            TopicFactory(slug="enterprises", name_ko="공유기업 지원", name_en="For sharing enterprises")]
+    return [
+        TopicFactory(slug="sharing-city", name_ko="공유도시 소식", name_en="Sharing City news"),
+        TopicFactory(
+            slug="district-events", name_ko="우리 동네 행사", name_en="Events in my district"
+        ),
+        TopicFactory(
+            slug="enterprises", name_ko="공유기업 지원", name_en="For sharing enterprises"
+        ),
+    ]
 
 
 @pytest.fixture

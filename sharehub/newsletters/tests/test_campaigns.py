@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def start(campaign: Campaign) -> Campaign:
-    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENDING, started_at=timezone.now())
+    Campaign.objects.filter(pk=campaign.pk).update(
+        status=Campaign.Status.SENDING, started_at=timezone.now()
+    )
     campaign.refresh_from_db()
     return campaign
 
@@ -32,15 +34,33 @@ def population(topics, district, other_district, user, city_staff):
     member = UserFactory()
     MembershipFactory(user=member)
     return {
-        "ko_city_district": SubscriberFactory(email="a@example.org", language="ko", district=district, topics=[topics[0]]),
-        "en_city_district": SubscriberFactory(email="b@example.org", language="en", district=district, topics=[topics[0], topics[1]]),
-        "ko_events_other": SubscriberFactory(email="c@example.org", language="ko", district=other_district, topics=[topics[1]]),
-        "en_enterprise_member": SubscriberFactory(email=member.email, language="en", user=member, topics=[topics[2]]),
-        "ko_city_citizen": SubscriberFactory(email=user.email, language="ko", user=user, topics=[topics[0]]),
-        "ko_city_staff": SubscriberFactory(email=city_staff.email, language="ko", user=city_staff, topics=[topics[0]]),
-        "pending": SubscriberFactory(email="p@example.org", status=Subscriber.Status.PENDING, topics=[topics[0]]),
-        "unsubscribed": SubscriberFactory(email="u@example.org", status=Subscriber.Status.UNSUBSCRIBED, topics=[topics[0]]),
-        "bounced": SubscriberFactory(email="x@example.org", status=Subscriber.Status.BOUNCED, topics=[topics[0]]),
+        "ko_city_district": SubscriberFactory(
+            email="a@example.org", language="ko", district=district, topics=[topics[0]]
+        ),
+        "en_city_district": SubscriberFactory(
+            email="b@example.org", language="en", district=district, topics=[topics[0], topics[1]]
+        ),
+        "ko_events_other": SubscriberFactory(
+            email="c@example.org", language="ko", district=other_district, topics=[topics[1]]
+        ),
+        "en_enterprise_member": SubscriberFactory(
+            email=member.email, language="en", user=member, topics=[topics[2]]
+        ),
+        "ko_city_citizen": SubscriberFactory(
+            email=user.email, language="ko", user=user, topics=[topics[0]]
+        ),
+        "ko_city_staff": SubscriberFactory(
+            email=city_staff.email, language="ko", user=city_staff, topics=[topics[0]]
+        ),
+        "pending": SubscriberFactory(
+            email="p@example.org", status=Subscriber.Status.PENDING, topics=[topics[0]]
+        ),
+        "unsubscribed": SubscriberFactory(
+            email="u@example.org", status=Subscriber.Status.UNSUBSCRIBED, topics=[topics[0]]
+        ),
+        "bounced": SubscriberFactory(
+            email="x@example.org", status=Subscriber.Status.BOUNCED, topics=[topics[0]]
+        ),
     }
 
 
@@ -57,19 +77,33 @@ def emails(queryset) -> set[str]:
 
 def test_segments_pick_exactly_the_right_recipients(population, topics, district):
     p = population
-    everyone = {s.email for key, s in p.items() if key not in ("pending", "unsubscribed", "bounced")}
+    everyone = {
+        s.email for key, s in p.items() if key not in ("pending", "unsubscribed", "bounced")
+    }
     assert emails(selectors.segment_subscribers()) == everyone
     assert emails(selectors.segment_subscribers(topic_ids=[topics[0].pk])) == {
-        p["ko_city_district"].email, p["en_city_district"].email, p["ko_city_citizen"].email, p["ko_city_staff"].email}
-    assert emails(selectors.segment_subscribers(topic_ids=[topics[0].pk], district_ids=[district.pk])) == {
-        p["ko_city_district"].email, p["en_city_district"].email}
-    assert emails(selectors.segment_subscribers(topic_ids=[topics[0].pk, topics[2].pk], languages=["en"])) == {
-        p["en_city_district"].email, p["en_enterprise_member"].email}
-    assert emails(selectors.segment_subscribers(roles=[Role.MEMBER])) == {p["en_enterprise_member"].email}
-    assert emails(selectors.segment_subscribers(roles=[Role.CITIZEN])) == {p["ko_city_citizen"].email}
+        p["ko_city_district"].email,
+        p["en_city_district"].email,
+        p["ko_city_citizen"].email,
+        p["ko_city_staff"].email,
+    }
+    assert emails(
+        selectors.segment_subscribers(topic_ids=[topics[0].pk], district_ids=[district.pk])
+    ) == {p["ko_city_district"].email, p["en_city_district"].email}
+    assert emails(
+        selectors.segment_subscribers(topic_ids=[topics[0].pk, topics[2].pk], languages=["en"])
+    ) == {p["en_city_district"].email, p["en_enterprise_member"].email}
+    assert emails(selectors.segment_subscribers(roles=[Role.MEMBER])) == {
+        p["en_enterprise_member"].email
+    }
+    assert emails(selectors.segment_subscribers(roles=[Role.CITIZEN])) == {
+        p["ko_city_citizen"].email
+    }
     assert emails(selectors.segment_subscribers(roles=[Role.STAFF])) == {p["ko_city_staff"].email}
     assert emails(selectors.segment_subscribers(roles=[Role.NONE], topic_ids=[topics[1].pk])) == {
-        p["en_city_district"].email, p["ko_events_other"].email}
+        p["en_city_district"].email,
+        p["ko_events_other"].email,
+    }
 
 
 def test_campaign_reaches_its_segment_once_in_each_language_with_rfc8058_headers(
@@ -82,16 +116,21 @@ def test_campaign_reaches_its_segment_once_in_each_language_with_rfc8058_headers
     assert report.finished and report.sent == 4
     received = {m["To"]: m for m in smtp_server.messages}
     assert len(smtp_server.messages) == 4
-    assert set(received) == {population[k].email for k in ("ko_city_district", "en_city_district", "ko_city_citizen", "ko_city_staff")}
+    assert set(received) == {
+        population[k].email
+        for k in ("ko_city_district", "en_city_district", "ko_city_citizen", "ko_city_staff")
+    }
     english = received["b@example.org"]
     korean = received["a@example.org"]
     assert english["Subject"] == "Sharing City news, December"
     assert korean["Subject"] == "공유도시 소식 12월"
-    assert "Hello, this is the Sharing City news." in text_of(english) and "<p>Hello" in html_of(english)
+    assert "Hello, this is the Sharing City news." in text_of(english) and "<p>Hello" in html_of(
+        english
+    )
     assert "안녕하세요" in text_of(korean) and "안녕하세요" in html_of(korean)
     for message in (english, korean):
         header = str(message["List-Unsubscribe"])
-        assert header.startswith("<https://") or header.startswith("<http://")
+        assert header.startswith(("<https://", "<http://"))
         assert "mailto:" in header
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert message.get_body(("plain",)) is not None and message.get_body(("html",)) is not None
@@ -99,7 +138,9 @@ def test_campaign_reaches_its_segment_once_in_each_language_with_rfc8058_headers
     # The visible link in the body and the header's URL are the same one-click address.
     url = link_in(english, "unsubscribe")
     assert f"<{url}>" in str(english["List-Unsubscribe"])
-    assert "/en/newsletters/unsubscribe/" in url and "/ko/newsletters/unsubscribe/" in link_in(korean, "unsubscribe")
+    assert "/en/newsletters/unsubscribe/" in url and "/ko/newsletters/unsubscribe/" in link_in(
+        korean, "unsubscribe"
+    )
     # The header's URL unsubscribes with one POST and no cookies.
     response = Client(enforce_csrf_checks=True).post(
         path_of(url), "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
@@ -107,7 +148,11 @@ def test_campaign_reaches_its_segment_once_in_each_language_with_rfc8058_headers
     assert response.status_code == 200
     assert Subscriber.objects.get(email="b@example.org").status == Subscriber.Status.UNSUBSCRIBED
     campaign.refresh_from_db()
-    assert campaign.status == Campaign.Status.SENT and campaign.sent_count == 4 and campaign.failed_count == 0
+    assert (
+        campaign.status == Campaign.Status.SENT
+        and campaign.sent_count == 4
+        and campaign.failed_count == 0
+    )
     # Running again sends nothing more.
     assert CampaignSender(campaign.pk).run().sent == 0
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENDING)
@@ -142,13 +187,22 @@ def test_batches_resume_after_pause(topics, smtp_server, fast_sending, city_staf
     assert first.sent == 3 and not first.finished
     services.pause(actor=city_staff, campaign=campaign)
     assert CampaignSender(campaign.pk, batch=3).run().sent == 0
-    assert selectors.progress(campaign) == {"sent": 3, "failed": 0, "skipped": 0, "remaining": 4, "total": 7, "percent": 43}
+    assert selectors.progress(campaign) == {
+        "sent": 3,
+        "failed": 0,
+        "skipped": 0,
+        "remaining": 4,
+        "total": 7,
+        "percent": 43,
+    }
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENDING)
     assert CampaignSender(campaign.pk, batch=3).run().sent == 4
     assert len({m["To"] for m in smtp_server.messages}) == len(smtp_server.messages) == 7
 
 
-def test_refused_recipients_are_retried_with_backoff_then_failed(topics, smtp_server, fast_sending, settings):
+def test_refused_recipients_are_retried_with_backoff_then_failed(
+    topics, smtp_server, fast_sending, settings
+):
     settings.SHAREHUB_NEWSLETTER_MAX_ATTEMPTS = 2
     good = SubscriberFactory(email="good@example.org")
     flaky = SubscriberFactory(email="flaky@example.org")
@@ -167,7 +221,11 @@ def test_refused_recipients_are_retried_with_backoff_then_failed(topics, smtp_se
     report = CampaignSender(campaign.pk).run()
     assert report.sent == 1 and report.retried == 1 and report.failed == 1 and not report.finished
     flaky_row = Delivery.objects.get(subscriber=flaky)
-    assert flaky_row.status == Delivery.Status.QUEUED and flaky_row.attempts == 1 and flaky_row.next_attempt_at > timezone.now()
+    assert (
+        flaky_row.status == Delivery.Status.QUEUED
+        and flaky_row.attempts == 1
+        and flaky_row.next_attempt_at > timezone.now()
+    )
     # A 550 at RCPT is a hard bounce: the address gets nothing more.
     gone.refresh_from_db()
     assert gone.status == Subscriber.Status.BOUNCED
@@ -178,7 +236,11 @@ def test_refused_recipients_are_retried_with_backoff_then_failed(topics, smtp_se
     report = CampaignSender(campaign.pk).run()
     assert report.failed == 1 and report.finished  # the second failure is the last
     campaign.refresh_from_db()
-    assert (campaign.status, campaign.sent_count, campaign.failed_count) == (Campaign.Status.SENT, 1, 2)
+    assert (campaign.status, campaign.sent_count, campaign.failed_count) == (
+        Campaign.Status.SENT,
+        1,
+        2,
+    )
     assert [m["To"] for m in smtp_server.messages] == [good.email]
 
 
@@ -217,27 +279,49 @@ def test_bounce_command_and_webhook(topics, client, settings, tmp_path):
 
     url = "/api/v1/newsletters/bounces"
     settings.SHAREHUB_NEWSLETTER_BOUNCE_SECRET = "s3cret"
-    assert client.post(url, {"email": "c@example.org"}, content_type="application/json").status_code == 403
-    assert client.post(url, {"email": "c@example.org"}, content_type="application/json", headers={"X-Bounce-Secret": "nope"}).status_code == 403
+    assert (
+        client.post(url, {"email": "c@example.org"}, content_type="application/json").status_code
+        == 403
+    )
+    assert (
+        client.post(
+            url,
+            {"email": "c@example.org"},
+            content_type="application/json",
+            headers={"X-Bounce-Secret": "nope"},
+        ).status_code
+        == 403
+    )
     c.refresh_from_db()
     assert c.status == Subscriber.Status.CONFIRMED
-    response = client.post(url, {"email": "c@example.org", "type": "hard"}, content_type="application/json", headers={"X-Bounce-Secret": "s3cret"})
+    response = client.post(
+        url,
+        {"email": "c@example.org", "type": "hard"},
+        content_type="application/json",
+        headers={"X-Bounce-Secret": "s3cret"},
+    )
     assert response.status_code == 200
     c.refresh_from_db()
     assert c.status == Subscriber.Status.BOUNCED
 
 
-def test_scheduled_campaign_starts_when_due(topics, city_staff, smtp_server, fast_sending, django_capture_on_commit_callbacks):
+def test_scheduled_campaign_starts_when_due(
+    topics, city_staff, smtp_server, fast_sending, django_capture_on_commit_callbacks
+):
     SubscriberFactory()
     campaign = CampaignFactory()
-    services.start_sending(actor=city_staff, campaign=campaign, when=timezone.now() + timezone.timedelta(hours=1))
+    services.start_sending(
+        actor=city_staff, campaign=campaign, when=timezone.now() + timezone.timedelta(hours=1)
+    )
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.SCHEDULED
     from sharehub.newsletters.tasks import run_due_campaigns
 
     run_due_campaigns.call()
     assert smtp_server.messages == []
-    Campaign.objects.filter(pk=campaign.pk).update(scheduled_at=timezone.now() - timezone.timedelta(minutes=1))
+    Campaign.objects.filter(pk=campaign.pk).update(
+        scheduled_at=timezone.now() - timezone.timedelta(minutes=1)
+    )
     run_due_campaigns.call()
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.SENT and len(smtp_server.messages) == 1
@@ -246,7 +330,11 @@ def test_scheduled_campaign_starts_when_due(topics, city_staff, smtp_server, fas
 def test_campaign_html_is_sanitized(city_staff, topics):
     campaign = services.create_campaign(
         actor=city_staff,
-        fields={"subject_ko": "제목", "body_html_ko": '<p onclick="x()">안녕</p><script>alert(1)</script>', "body_text_ko": "안녕"},
+        fields={
+            "subject_ko": "제목",
+            "body_html_ko": '<p onclick="x()">안녕</p><script>alert(1)</script>',
+            "body_text_ko": "안녕",
+        },
     )
     assert "<script" not in campaign.body_html_ko and "onclick" not in campaign.body_html_ko
 
@@ -255,7 +343,9 @@ def test_only_staff_write_campaigns(user, topics):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.create_campaign(actor=user, fields={"subject_ko": "x", "body_html_ko": "x", "body_text_ko": "x"})
+        services.create_campaign(
+            actor=user, fields={"subject_ko": "x", "body_html_ko": "x", "body_text_ko": "x"}
+        )
     campaign = CampaignFactory()
     for action in (services.start_sending, services.send_test, services.pause, services.cancel):
         with pytest.raises(PermissionDenied):
@@ -271,7 +361,11 @@ def test_mailto_unsubscribe_from_a_mailbox(topics, tmp_path):
     a = SubscriberFactory(email="a@example.org")
     b = SubscriberFactory(email="b@example.org")
     box = mailbox.mbox(tmp_path / "unsubscribe.mbox")
-    for subject in (f"unsubscribe {tokens.manage_token(a.pk, a.secret)}", f"unsubscribe {b.pk}:forged", "hello"):
+    for subject in (
+        f"unsubscribe {tokens.manage_token(a.pk, a.secret)}",
+        f"unsubscribe {b.pk}:forged",
+        "hello",
+    ):
         message = EmailMessage()
         message["Subject"] = subject
         message["From"] = "someone@example.org"

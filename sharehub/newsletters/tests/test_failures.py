@@ -30,7 +30,9 @@ def bearer(user) -> dict:
 
 
 def sending(campaign: Campaign) -> Campaign:
-    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENDING, started_at=timezone.now())
+    Campaign.objects.filter(pk=campaign.pk).update(
+        status=Campaign.Status.SENDING, started_at=timezone.now()
+    )
     campaign.refresh_from_db()
     return campaign
 
@@ -42,7 +44,9 @@ def broken_subject(campaign: Campaign) -> Campaign:
     return campaign
 
 
-def test_a_campaign_that_cannot_be_built_stops_failed_with_its_reason(topics, smtp_server, fast_sending):
+def test_a_campaign_that_cannot_be_built_stops_failed_with_its_reason(
+    topics, smtp_server, fast_sending
+):
     SubscriberFactory.create_batch(3, topics=[topics[0]])
     campaign = sending(broken_subject(CampaignFactory()))
     report = CampaignSender(campaign.pk).run()
@@ -55,7 +59,9 @@ def test_a_campaign_that_cannot_be_built_stops_failed_with_its_reason(topics, sm
     assert campaign.pk not in run_due_campaigns.call()
 
 
-def test_an_unexpected_error_in_the_worker_also_fails_the_campaign(topics, monkeypatch, fast_sending):
+def test_an_unexpected_error_in_the_worker_also_fails_the_campaign(
+    topics, monkeypatch, fast_sending
+):
     SubscriberFactory(topics=[topics[0]])
     campaign = sending(CampaignFactory())
 
@@ -65,10 +71,15 @@ def test_an_unexpected_error_in_the_worker_also_fails_the_campaign(topics, monke
     monkeypatch.setattr("sharehub.newsletters.sending.claim_batch", down)
     CampaignSender(campaign.pk).run()
     campaign.refresh_from_db()
-    assert campaign.status == Campaign.Status.FAILED and campaign.failure_reason == "RuntimeError: database went away"
+    assert (
+        campaign.status == Campaign.Status.FAILED
+        and campaign.failure_reason == "RuntimeError: database went away"
+    )
 
 
-def test_staff_see_the_failure_correct_it_and_retry(topics, city_staff, smtp_server, fast_sending, django_capture_on_commit_callbacks):
+def test_staff_see_the_failure_correct_it_and_retry(
+    topics, city_staff, smtp_server, fast_sending, django_capture_on_commit_callbacks
+):
     SubscriberFactory.create_batch(2, topics=[topics[0]])
     campaign = sending(broken_subject(CampaignFactory()))
     CampaignSender(campaign.pk).run()
@@ -76,7 +87,9 @@ def test_staff_see_the_failure_correct_it_and_retry(topics, city_staff, smtp_ser
     client.force_login(city_staff)
     page = client.get(reverse("newsletters:campaign", kwargs={"pk": campaign.pk})).content.decode()
     assert "campaign-failure" in page and "subject_ko" in page and "/retry/" in page
-    retry_url = reverse("newsletters:campaign_action", kwargs={"pk": campaign.pk, "action": "retry"})
+    retry_url = reverse(
+        "newsletters:campaign_action", kwargs={"pk": campaign.pk, "action": "retry"}
+    )
     # Still broken: the retry is refused with the field's error, and it stays failed.
     response = client.post(retry_url, follow=True)
     assert "subject" in response.content.decode().lower()
@@ -91,7 +104,9 @@ def test_staff_see_the_failure_correct_it_and_retry(topics, city_staff, smtp_ser
     assert AuditEntry.objects.filter(action="newsletters.campaign.retry", actor=city_staff).exists()
 
 
-def test_retry_keeps_what_was_sent(topics, city_staff, smtp_server, fast_sending, django_capture_on_commit_callbacks):
+def test_retry_keeps_what_was_sent(
+    topics, city_staff, smtp_server, fast_sending, django_capture_on_commit_callbacks
+):
     first, second = SubscriberFactory.create_batch(2, topics=[topics[0]])
     campaign = sending(CampaignFactory())
     CampaignSender(campaign.pk).run(max_batches=0)  # lists the recipients
@@ -127,14 +142,18 @@ def test_api_shows_the_failure_and_retries(city_staff, topics, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/api/v1/newsletters/campaigns/{campaign.pk}/retry")
     assert response.status_code == 200, response.content
-    assert response.json()["status"] in ("sending", "sent") and response.json()["failure_reason"] == ""
+    assert (
+        response.json()["status"] in ("sending", "sent") and response.json()["failure_reason"] == ""
+    )
 
 
 # --- one-line subjects ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("subject", ["a\r\nBcc: x@example.org", "a\nb", "a\rb"])
-def test_line_breaks_in_a_subject_are_field_errors_in_the_form_and_the_api(city_staff, topics, subject):
+def test_line_breaks_in_a_subject_are_field_errors_in_the_form_and_the_api(
+    city_staff, topics, subject
+):
     client = Client()
     client.force_login(city_staff)
     form = {"subject_ko": subject, "body_html_ko": "<p>x</p>", "body_text_ko": "x"}
@@ -142,8 +161,15 @@ def test_line_breaks_in_a_subject_are_field_errors_in_the_form_and_the_api(city_
     assert response.status_code == 200 and "subject_ko" in response.context["form"].errors
     api = Client(**bearer(city_staff))
     for field in ("subject_ko", "subject_en"):
-        body = {"subject_ko": "제목", "body_html_ko": "<p>x</p>", "body_text_ko": "x", field: subject}
-        response = api.post("/api/v1/newsletters/campaigns", json.dumps(body), content_type="application/json")
+        body = {
+            "subject_ko": "제목",
+            "body_html_ko": "<p>x</p>",
+            "body_text_ko": "x",
+            field: subject,
+        }
+        response = api.post(
+            "/api/v1/newsletters/campaigns", json.dumps(body), content_type="application/json"
+        )
         assert response.status_code == 422 and field in response.json()["errors"], response.content
     assert not Campaign.objects.exists()
 
@@ -153,21 +179,35 @@ def test_a_broken_subject_is_a_field_error_on_test_preview_and_send(city_staff, 
     client = Client(raise_request_exception=False)
     client.force_login(city_staff)
     for action in ("test", "send"):
-        response = client.post(reverse("newsletters:campaign_action", kwargs={"pk": campaign.pk, "action": action}), follow=True)
+        response = client.post(
+            reverse("newsletters:campaign_action", kwargs={"pk": campaign.pk, "action": action}),
+            follow=True,
+        )
         assert response.status_code == 200
         assert any("Subject" in str(m) or "제목" in str(m) for m in response.context["messages"])
-    response = client.get(reverse("newsletters:campaign_preview", kwargs={"pk": campaign.pk, "language": "ko"}), follow=True)
+    response = client.get(
+        reverse("newsletters:campaign_preview", kwargs={"pk": campaign.pk, "language": "ko"}),
+        follow=True,
+    )
     assert response.status_code == 200 and response.redirect_chain
     api = Client(raise_request_exception=False, **bearer(city_staff))
     for action in ("test", "send"):
-        response = api.post(f"/api/v1/newsletters/campaigns/{campaign.pk}/{action}", "{}", content_type="application/json")
-        assert response.status_code == 422 and "subject_ko" in response.json()["errors"], response.content
+        response = api.post(
+            f"/api/v1/newsletters/campaigns/{campaign.pk}/{action}",
+            "{}",
+            content_type="application/json",
+        )
+        assert response.status_code == 422 and "subject_ko" in response.json()["errors"], (
+            response.content
+        )
     assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.DRAFT
 
 
 def test_list_unsubscribe_is_https_outside_loopback(settings):
     settings.SHAREHUB_SITE_URL = "http://hub.example.org"
-    assert render.list_unsubscribe_header("http://hub.example.org/ko/u/t/", "t").startswith("<https://hub.example.org/ko/u/t/>")
+    assert render.list_unsubscribe_header("http://hub.example.org/ko/u/t/", "t").startswith(
+        "<https://hub.example.org/ko/u/t/>"
+    )
     for local in ("http://127.0.0.1:8000/u/", "http://localhost:8000/u/", "http://[::1]:8000/u/"):
         assert render.list_unsubscribe_header(local, "t").startswith(f"<{local}>")
     assert render.one_click_url("https://hub.example.org/u/") == "https://hub.example.org/u/"

@@ -44,9 +44,17 @@ def actors(user, moderator, city_staff):
         ("newsletters:campaign_action", "post", "cancel", {}, 302),
     ],
 )
-def test_permission_matrix(client, actors, topics, role, name, method, with_campaign, data, staff_status):
+def test_permission_matrix(
+    client, actors, topics, role, name, method, with_campaign, data, staff_status
+):
     campaign = CampaignFactory()
-    args = [] if not with_campaign else [campaign.pk] if with_campaign is True else [campaign.pk, with_campaign]
+    args = (
+        []
+        if not with_campaign
+        else [campaign.pk]
+        if with_campaign is True
+        else [campaign.pk, with_campaign]
+    )
     actor = actors[role]
     if actor:
         client.force_login(actor)
@@ -62,29 +70,40 @@ def test_permission_matrix(client, actors, topics, role, name, method, with_camp
         assert campaign.status == Campaign.Status.DRAFT and Campaign.objects.count() == 1
 
 
-def test_compose_count_preview_test_and_send(client, city_staff, topics, smtp_server, settings, django_capture_on_commit_callbacks):
+def test_compose_count_preview_test_and_send(
+    client, city_staff, topics, smtp_server, settings, django_capture_on_commit_callbacks
+):
     settings.SHAREHUB_NEWSLETTER_RATE = 0
     SubscriberFactory(topics=[topics[0]], language="en")
     SubscriberFactory(topics=[topics[1]])
     client.force_login(city_staff)
-    response = client.post(reverse("newsletters:campaign_create"), {**CAMPAIGN_FORM, "topics": [topics[0].pk], "languages": ["en"]})
+    response = client.post(
+        reverse("newsletters:campaign_create"),
+        {**CAMPAIGN_FORM, "topics": [topics[0].pk], "languages": ["en"]},
+    )
     campaign = Campaign.objects.get()
     assert response["Location"] == reverse("newsletters:campaign", args=[campaign.pk])
     assert campaign.languages == ["en"] and list(campaign.topics.all()) == [topics[0]]
     page = client.get(reverse("newsletters:campaign", args=[campaign.pk]))
     assert page.context["recipient_count"] == 1
-    preview = client.get(reverse("newsletters:campaign_preview", args=[campaign.pk, "en"])).content.decode()
+    preview = client.get(
+        reverse("newsletters:campaign_preview", args=[campaign.pk, "en"])
+    ).content.decode()
     assert "<p>Body</p>" in preview and "News" in preview
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("newsletters:campaign_action", args=[campaign.pk, "test"]))
     assert sorted(str(m["To"]) for m in smtp_server.messages) == [city_staff.email] * 2
-    assert all(m["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" for m in smtp_server.messages)
+    assert all(
+        m["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" for m in smtp_server.messages
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("newsletters:campaign_action", args=[campaign.pk, "send"]))
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.SENT and campaign.sent_count == 1
     progress = client.get(reverse("newsletters:campaign_progress", args=[campaign.pk]))
-    assert progress.context["progress"]["sent"] == 1 and progress.context["progress"]["remaining"] == 0
+    assert (
+        progress.context["progress"]["sent"] == 1 and progress.context["progress"]["remaining"] == 0
+    )
     # Once sent it can no longer be edited, and it is in the public archive.
     client.post(reverse("newsletters:campaign_edit", args=[campaign.pk]), CAMPAIGN_FORM)
     assert client.get(reverse("newsletters:archive")).status_code == 200
@@ -103,10 +122,16 @@ def test_progress_polls_while_sending(client, city_staff, topics):
 def test_schedule_form_rejects_the_past(client, city_staff, topics):
     campaign = CampaignFactory()
     client.force_login(city_staff)
-    client.post(reverse("newsletters:campaign_action", args=[campaign.pk, "schedule"]), {"scheduled_at": "2000-01-01T10:00"})
+    client.post(
+        reverse("newsletters:campaign_action", args=[campaign.pk, "schedule"]),
+        {"scheduled_at": "2000-01-01T10:00"},
+    )
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.DRAFT
-    client.post(reverse("newsletters:campaign_action", args=[campaign.pk, "schedule"]), {"scheduled_at": "2099-01-01T10:00"})
+    client.post(
+        reverse("newsletters:campaign_action", args=[campaign.pk, "schedule"]),
+        {"scheduled_at": "2099-01-01T10:00"},
+    )
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.SCHEDULED and campaign.scheduled_at.year == 2099
 
@@ -117,7 +142,9 @@ def test_draft_is_not_in_the_archive(client, topics):
 
 
 @pytest.mark.parametrize("size", [1, 15])
-def test_archive_and_staff_list_queries_are_bounded(client, city_staff, topics, django_assert_max_num_queries, size):
+def test_archive_and_staff_list_queries_are_bounded(
+    client, city_staff, topics, django_assert_max_num_queries, size
+):
     for _ in range(size):
         CampaignFactory(status=Campaign.Status.SENT, finished_at=timezone.now())
     with django_assert_max_num_queries(8):
@@ -131,13 +158,17 @@ def test_subscribe_page_in_both_languages(client, topics):
     for language in ("ko", "en"):
         response = client.get(f"/{language}/newsletters/")
         assert response.status_code == 200
-        assert (topics[0].name_ko if language == "ko" else topics[0].name_en) in response.content.decode()
+        assert (
+            topics[0].name_ko if language == "ko" else topics[0].name_en
+        ) in response.content.decode()
 
 
 # --- API ----------------------------------------------------------------------------------
 
 
-def test_api_subscribe_confirm_unsubscribe(client, topics, smtp_server, django_capture_on_commit_callbacks):
+def test_api_subscribe_confirm_unsubscribe(
+    client, topics, smtp_server, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/api/v1/newsletters/subscribe",
@@ -148,11 +179,15 @@ def test_api_subscribe_confirm_unsubscribe(client, topics, smtp_server, django_c
     subscriber = Subscriber.objects.get()
     assert len(smtp_server.messages) == 1
     token = tokens.confirm_token(subscriber)
-    response = client.post("/api/v1/newsletters/confirm", {"token": token}, content_type="application/json")
+    response = client.post(
+        "/api/v1/newsletters/confirm", {"token": token}, content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["status"] == "confirmed"
     manage = tokens.manage_token(subscriber.pk, subscriber.secret)
     for _ in range(2):  # idempotent
-        response = client.post("/api/v1/newsletters/unsubscribe", {"token": manage}, content_type="application/json")
+        response = client.post(
+            "/api/v1/newsletters/unsubscribe", {"token": manage}, content_type="application/json"
+        )
         assert response.status_code == 200
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
@@ -168,52 +203,92 @@ def test_api_subscribe_confirm_unsubscribe(client, topics, smtp_server, django_c
     ],
 )
 def test_api_bad_input_is_422(client, topics, payload, field):
-    response = client.post("/api/v1/newsletters/subscribe", payload, content_type="application/json", headers={"Accept-Language": "ko"})
+    response = client.post(
+        "/api/v1/newsletters/subscribe",
+        payload,
+        content_type="application/json",
+        headers={"Accept-Language": "ko"},
+    )
     assert response.status_code == 422
     assert field in response.json()["errors"]
     assert Subscriber.objects.count() == 0
 
 
 def test_api_bad_tokens(client, topics):
-    response = client.post("/api/v1/newsletters/confirm", {"token": "1:abc:def"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/newsletters/confirm", {"token": "1:abc:def"}, content_type="application/json"
+    )
     assert response.status_code == 422 and "token" in response.json()["errors"]
-    response = client.post("/api/v1/newsletters/unsubscribe", {"token": "garbage"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/newsletters/unsubscribe", {"token": "garbage"}, content_type="application/json"
+    )
     assert response.status_code == 422
 
 
 def test_api_campaigns_staff_only(client, user, city_staff, topics):
-    body = {"subject_ko": "제목", "body_html_ko": "<p>x</p>", "body_text_ko": "x", "topics": [topics[0].pk], "roles": ["none"]}
+    body = {
+        "subject_ko": "제목",
+        "body_html_ko": "<p>x</p>",
+        "body_text_ko": "x",
+        "topics": [topics[0].pk],
+        "roles": ["none"],
+    }
     assert client.get("/api/v1/newsletters/campaigns").status_code == 401
     client.force_login(user)
     assert client.get("/api/v1/newsletters/campaigns").status_code == 403
-    assert client.post("/api/v1/newsletters/campaigns", body, content_type="application/json").status_code == 403
+    assert (
+        client.post(
+            "/api/v1/newsletters/campaigns", body, content_type="application/json"
+        ).status_code
+        == 403
+    )
     assert Campaign.objects.count() == 0
     campaign = CampaignFactory()
     assert client.get(f"/api/v1/newsletters/campaigns/{campaign.pk}").status_code == 404
-    assert client.post(f"/api/v1/newsletters/campaigns/{campaign.pk}/send", {}, content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/newsletters/campaigns/{campaign.pk}/send", {}, content_type="application/json"
+        ).status_code
+        == 404
+    )
     client.force_login(city_staff)
     response = client.post("/api/v1/newsletters/campaigns", body, content_type="application/json")
     assert response.status_code == 201, response.content
     assert response.json()["roles"] == ["none"] and response.json()["status"] == "draft"
-    bad = client.post("/api/v1/newsletters/campaigns", {**body, "roles": ["king"]}, content_type="application/json")
+    bad = client.post(
+        "/api/v1/newsletters/campaigns",
+        {**body, "roles": ["king"]},
+        content_type="application/json",
+    )
     assert bad.status_code == 422
     listing = client.get("/api/v1/newsletters/campaigns").json()
     assert listing["count"] == 2
     when = (timezone.now() + timezone.timedelta(days=1)).isoformat()
-    response = client.post(f"/api/v1/newsletters/campaigns/{campaign.pk}/send", {"scheduled_at": when}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/newsletters/campaigns/{campaign.pk}/send",
+        {"scheduled_at": when},
+        content_type="application/json",
+    )
     assert response.status_code == 200 and response.json()["status"] == "scheduled"
 
 
 def test_api_topics(client, topics):
     response = client.get("/api/v1/newsletters/topics")
-    assert [t["slug"] for t in response.json()] == ["sharing-city", "district-events", "enterprises"]
+    assert [t["slug"] for t in response.json()] == [
+        "sharing-city",
+        "district-events",
+        "enterprises",
+    ]
 
 
 def test_demo_is_idempotent(db):
     from sharehub.accounts.tests.factories import UserFactory
     from sharehub.newsletters.demo import load_demo
 
-    accounts = {e: UserFactory(email=e) for e in ("staff@sharehub.example", "citizen@sharehub.example", "member@sharehub.example")}
+    accounts = {
+        e: UserFactory(email=e)
+        for e in ("staff@sharehub.example", "citizen@sharehub.example", "member@sharehub.example")
+    }
     assert load_demo(accounts=accounts) > 0
     assert load_demo(accounts=accounts) == 0
     assert Campaign.objects.filter(status=Campaign.Status.SENT).count() == 1
@@ -233,7 +308,13 @@ def test_privacy_export_and_erase(user, topics):
 
 def test_staff_define_topics(client, city_staff, user, topics):
     url = reverse("newsletters:topics")
-    data = {"slug": "green", "name_ko": "녹색 공유", "name_en": "Green sharing", "order": 4, "active": "on"}
+    data = {
+        "slug": "green",
+        "name_ko": "녹색 공유",
+        "name_en": "Green sharing",
+        "order": 4,
+        "active": "on",
+    }
     client.force_login(user)
     assert client.post(url, data).status_code == 403
     client.force_login(city_staff)
@@ -252,6 +333,10 @@ def test_staff_define_topics(client, city_staff, user, topics):
 
 
 def test_archive_sanitizes_html_written_outside_the_service(client, topics):
-    campaign = CampaignFactory(status=Campaign.Status.SENT, finished_at=timezone.now(), body_html_ko='<p>안녕</p><script>alert(1)</script>')
+    campaign = CampaignFactory(
+        status=Campaign.Status.SENT,
+        finished_at=timezone.now(),
+        body_html_ko="<p>안녕</p><script>alert(1)</script>",
+    )
     html = client.get(reverse("newsletters:archive_detail", args=[campaign.pk])).content.decode()
     assert "안녕" in html and "alert(1)" not in html

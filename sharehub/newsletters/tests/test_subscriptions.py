@@ -19,14 +19,24 @@ pytestmark = pytest.mark.django_db
 
 
 def subscribe_form(topic_list, **extra):
-    data = {"email": "Reader@Example.ORG", "topics": [topic_list[0].pk, topic_list[1].pk], "language": "en", "district": "", "consent": "on"}
+    data = {
+        "email": "Reader@Example.ORG",
+        "topics": [topic_list[0].pk, topic_list[1].pk],
+        "language": "en",
+        "district": "",
+        "consent": "on",
+    }
     data.update(extra)
     return data
 
 
-def test_double_opt_in_end_to_end(client, topics, district, smtp_server, django_capture_on_commit_callbacks):
+def test_double_opt_in_end_to_end(
+    client, topics, district, smtp_server, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("newsletters:list"), subscribe_form(topics, district=district.pk))
+        response = client.post(
+            reverse("newsletters:list"), subscribe_form(topics, district=district.pk)
+        )
     assert response.status_code == 200
     assert "Reader@example.org" in response.content.decode()
     subscriber = Subscriber.objects.get()
@@ -35,7 +45,12 @@ def test_double_opt_in_end_to_end(client, topics, district, smtp_server, django_
     assert subscriber.language == "en" and subscriber.district == district
     assert set(subscriber.topics.all()) == {topics[0], topics[1]}
     consent = ConsentRecord.objects.get()
-    assert consent.action == "subscribe" and consent.text_version and consent.text and consent.ip == "127.0.0.1"
+    assert (
+        consent.action == "subscribe"
+        and consent.text_version
+        and consent.text
+        and consent.ip == "127.0.0.1"
+    )
 
     [mail] = smtp_server.messages
     assert mail["To"] == "Reader@example.org"
@@ -57,7 +72,9 @@ def test_double_opt_in_end_to_end(client, topics, district, smtp_server, django_
     assert subscriber.consents.count() == 2
 
 
-def test_korean_subscriber_gets_korean_confirmation(client, topics, smtp_server, django_capture_on_commit_callbacks):
+def test_korean_subscriber_gets_korean_confirmation(
+    client, topics, smtp_server, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("newsletters:list"), subscribe_form(topics, language="ko"))
     [mail] = smtp_server.messages
@@ -87,19 +104,36 @@ def test_bad_input_keeps_nothing(client, topics, smtp_server, changes, field):
 
 def test_errors_in_korean(client, topics):
     response = client.post("/ko/newsletters/", subscribe_form(topics, email="x"))
-    assert "올바른 이메일" in response.content.decode() or "유효한 이메일" in response.content.decode()
+    assert (
+        "올바른 이메일" in response.content.decode() or "유효한 이메일" in response.content.decode()
+    )
 
 
-def test_rate_limit_per_address_and_per_ip(client, topics, smtp_server, django_capture_on_commit_callbacks, settings):
+def test_rate_limit_per_address_and_per_ip(
+    client, topics, smtp_server, django_capture_on_commit_callbacks, settings
+):
     settings.SHAREHUB_NEWSLETTER_SUBSCRIBE_RATE_ADDRESS = "2/h"
     settings.SHAREHUB_NEWSLETTER_SUBSCRIBE_RATE_IP = "4/h"
     with django_capture_on_commit_callbacks(execute=True):
-        statuses = [client.post(reverse("newsletters:list"), subscribe_form(topics)).status_code for _ in range(3)]
+        statuses = [
+            client.post(reverse("newsletters:list"), subscribe_form(topics)).status_code
+            for _ in range(3)
+        ]
     assert statuses == [200, 200, 429]
     assert len(smtp_server.messages) == 2
     # Another address from the same IP: the per-IP limit (4) is reached at the 5th request.
-    assert client.post(reverse("newsletters:list"), subscribe_form(topics, email="b@example.org")).status_code == 200
-    assert client.post(reverse("newsletters:list"), subscribe_form(topics, email="c@example.org")).status_code == 429
+    assert (
+        client.post(
+            reverse("newsletters:list"), subscribe_form(topics, email="b@example.org")
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            reverse("newsletters:list"), subscribe_form(topics, email="c@example.org")
+        ).status_code
+        == 429
+    )
     assert not Subscriber.objects.filter(email="c@example.org").exists()
 
 
@@ -114,7 +148,9 @@ def test_forged_and_expired_confirm_tokens(client, topics):
     # Expired: signed four days ago.
     from unittest import mock
 
-    with mock.patch("django.core.signing.time.time", return_value=timezone.now().timestamp() - 4 * 86400):
+    with mock.patch(
+        "django.core.signing.time.time", return_value=timezone.now().timestamp() - 4 * 86400
+    ):
         old = tokens.confirm_token(subscriber)
     response = client.post(reverse("newsletters:confirm", args=[old]))
     assert response.status_code == 400 and "유효 기간이 지났습니다" in response.content.decode()
@@ -127,7 +163,9 @@ def test_unconfirmed_subscribers_are_purged(topics):
     Subscriber.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
     recent = SubscriberFactory(status=Subscriber.Status.PENDING, confirmed_at=None)
     confirmed = SubscriberFactory()
-    Subscriber.objects.filter(pk=confirmed.pk).update(created_at=timezone.now() - timedelta(days=90))
+    Subscriber.objects.filter(pk=confirmed.pk).update(
+        created_at=timezone.now() - timedelta(days=90)
+    )
     assert services.purge_unconfirmed() >= 1
     assert set(Subscriber.objects.values_list("pk", flat=True)) == {recent.pk, confirmed.pk}
 
@@ -137,7 +175,9 @@ def test_preferences_page_without_login(client, topics, district):
     token = tokens.manage_token(subscriber.pk, subscriber.secret)
     url = reverse("newsletters:preferences", args=[token])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"topics": [topics[1].pk, topics[2].pk], "language": "en", "district": district.pk})
+    response = client.post(
+        url, {"topics": [topics[1].pk, topics[2].pk], "language": "en", "district": district.pk}
+    )
     assert response.status_code == 302
     subscriber.refresh_from_db()
     assert set(subscriber.topics.all()) == {topics[1], topics[2]}
@@ -162,20 +202,33 @@ def test_one_click_unsubscribe_post_without_cookies_or_csrf(topics):
     assert subscriber.status == Subscriber.Status.CONFIRMED
     # A mail provider's POST: no cookie at all, CSRF checks on.
     browserless = Client(enforce_csrf_checks=True)
-    response = browserless.post(url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    response = browserless.post(
+        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 200
     assert "sessionid" not in response.cookies
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.UNSUBSCRIBED and subscriber.unsubscribed_at
     # Idempotent: again 200, nothing more recorded.
-    assert browserless.post(url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded").status_code == 200
+    assert (
+        browserless.post(
+            url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+        ).status_code
+        == 200
+    )
     assert subscriber.consents.filter(action="unsubscribe").count() == 1
     # Forged token: a clear 400, nothing changes.
-    assert browserless.post(reverse("newsletters:unsubscribe", args=[token + "x"])).status_code == 400
+    assert (
+        browserless.post(reverse("newsletters:unsubscribe", args=[token + "x"])).status_code == 400
+    )
 
 
-def test_resubscribe_after_unsubscribe(client, topics, smtp_server, django_capture_on_commit_callbacks):
-    subscriber = SubscriberFactory(email="reader@example.org", status=Subscriber.Status.UNSUBSCRIBED, topics=[topics[2]])
+def test_resubscribe_after_unsubscribe(
+    client, topics, smtp_server, django_capture_on_commit_callbacks
+):
+    subscriber = SubscriberFactory(
+        email="reader@example.org", status=Subscriber.Status.UNSUBSCRIBED, topics=[topics[2]]
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("newsletters:list"), subscribe_form(topics, email="READER@example.org"))
     assert Subscriber.objects.count() == 1
@@ -197,10 +250,14 @@ def test_old_confirm_link_does_not_resubscribe(client, topics):
     assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
 
 
-def test_confirmed_address_is_not_changed_by_a_stranger(client, topics, smtp_server, django_capture_on_commit_callbacks):
+def test_confirmed_address_is_not_changed_by_a_stranger(
+    client, topics, smtp_server, django_capture_on_commit_callbacks
+):
     subscriber = SubscriberFactory(email="reader@example.org", topics=[topics[2]], language="ko")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("newsletters:list"), subscribe_form(topics, email="reader@example.org"))
+        response = client.post(
+            reverse("newsletters:list"), subscribe_form(topics, email="reader@example.org")
+        )
     assert response.status_code == 200  # the same answer as for a new address
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.CONFIRMED

@@ -27,13 +27,21 @@ KILL_RECIPIENTS = 1000
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(os.environ.get("DATABASE_URL", "").split(":", 1)[0] not in ("postgres", "postgresql"), reason="PostgreSQL only"),
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").split(":", 1)[0] not in ("postgres", "postgresql"),
+        reason="PostgreSQL only",
+    ),
 ]
 
 
 def make_campaign(recipients: int) -> Campaign:
     Subscriber.objects.bulk_create(
-        [Subscriber(email=f"r{n}@example.org", language="en" if n % 3 else "ko", status="confirmed") for n in range(recipients)]
+        [
+            Subscriber(
+                email=f"r{n}@example.org", language="en" if n % 3 else "ko", status="confirmed"
+            )
+            for n in range(recipients)
+        ]
     )
     return CampaignFactory(status=Campaign.Status.SENDING, started_at=timezone.now())
 
@@ -50,7 +58,9 @@ def small_campaign(db):
 
 def worker(campaign_id: int, smtp_port: int, *extra: str) -> subprocess.Popen:
     settings = connection.settings_dict
-    credentials = settings["USER"] + (f":{quote(settings['PASSWORD'], safe='')}" if settings.get("PASSWORD") else "")
+    credentials = settings["USER"] + (
+        f":{quote(settings['PASSWORD'], safe='')}" if settings.get("PASSWORD") else ""
+    )
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{credentials}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}",
@@ -59,8 +69,20 @@ def worker(campaign_id: int, smtp_port: int, *extra: str) -> subprocess.Popen:
         "SHAREHUB_SMTP_TLS": "false",
         "SHAREHUB_SMTP_USER": "",
     }
-    command = [sys.executable, "manage.py", "send_campaign", str(campaign_id), "--rate", "0", "--batch", "25", *extra]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = [
+        sys.executable,
+        "manage.py",
+        "send_campaign",
+        str(campaign_id),
+        "--rate",
+        "0",
+        "--batch",
+        "25",
+        *extra,
+    ]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def smtp_port(settings) -> int:
@@ -86,7 +108,9 @@ def test_two_workers_deliver_each_mail_exactly_once(campaign, smtp_server, setti
     assert Delivery.objects.filter(campaign=campaign).count() == RECIPIENTS
 
 
-def test_worker_killed_mid_campaign_resumes_without_duplicates(small_campaign, smtp_server, settings):
+def test_worker_killed_mid_campaign_resumes_without_duplicates(
+    small_campaign, smtp_server, settings
+):
     """The kill comes at the worst moment: the SMTP server has the whole mail (its handler runs)
     and the worker has not read the server's 250 yet."""
     victim = worker(small_campaign.pk, smtp_port(settings))
@@ -103,20 +127,28 @@ def test_worker_killed_mid_campaign_resumes_without_duplicates(small_campaign, s
     victim.wait(timeout=300)
     assert victim.returncode == -signal.SIGKILL
     assert 710 <= len(smtp_server.messages) < KILL_RECIPIENTS
-    assert Delivery.objects.filter(campaign=small_campaign, status=Delivery.Status.SENDING).exists()  # its claimed batch
+    assert Delivery.objects.filter(
+        campaign=small_campaign, status=Delivery.Status.SENDING
+    ).exists()  # its claimed batch
     smtp_server.handle_DATA = collect
     # The restarted worker takes back the dead one's claim (lease 0 here; minutes in production).
     restarted = worker(small_campaign.pk, smtp_port(settings), "--lease", "0")
-    out, err = restarted.communicate(timeout=300)
+    _out, err = restarted.communicate(timeout=300)
     assert restarted.returncode == 0, err
     assert_each_once(smtp_server, KILL_RECIPIENTS)
     small_campaign.refresh_from_db()
-    assert small_campaign.status == Campaign.Status.SENT and small_campaign.sent_count == KILL_RECIPIENTS
+    assert (
+        small_campaign.status == Campaign.Status.SENT
+        and small_campaign.sent_count == KILL_RECIPIENTS
+    )
 
 
 def test_random_kill_while_two_workers_send(small_campaign, smtp_server, settings):
     """Two workers, one killed at an arbitrary moment; the survivor and a restart finish the job."""
-    first, second = worker(small_campaign.pk, smtp_port(settings)), worker(small_campaign.pk, smtp_port(settings))
+    first, second = (
+        worker(small_campaign.pk, smtp_port(settings)),
+        worker(small_campaign.pk, smtp_port(settings)),
+    )
     deadline = time.monotonic() + 60
     while len(smtp_server.messages) < 300 and time.monotonic() < deadline:
         time.sleep(0.01)

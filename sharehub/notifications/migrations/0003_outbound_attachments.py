@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_outbound_next_attempt'),
+        ("notifications", "0002_outbound_next_attempt"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboundemail',
-            name='attachments',
-            field=models.JSONField(blank=True, default=list, verbose_name='attachments'),
+            model_name="outboundemail",
+            name="attachments",
+            field=models.JSONField(blank=True, default=list, verbose_name="attachments"),
         ),
     ]

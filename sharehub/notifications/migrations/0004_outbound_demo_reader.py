@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0003_outbound_attachments'),
+        ("notifications", "0003_outbound_attachments"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboundemail',
-            name='demo_reader',
-            field=models.CharField(blank=True, db_index=True, default='', editable=False, max_length=64),
+            model_name="outboundemail",
+            name="demo_reader",
+            field=models.CharField(
+                blank=True, db_index=True, default="", editable=False, max_length=64
+            ),
         ),
     ]

@@ -10,7 +10,7 @@ from django.utils.html import escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 
-from ..kinds import label_of
+from sharehub.notifications.kinds import label_of
 
 register = template.Library()
 
@@ -22,7 +22,9 @@ _LINK = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 def safe_link(url: str) -> str:
     """A notification's link, only when it stays on the hub; anything else is dropped."""
     hub_host = urlsplit(settings.SHAREHUB_SITE_URL).hostname
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={hub_host} if hub_host else set()):
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={hub_host} if hub_host else set()
+    ):
         return url
     return ""
 
@@ -34,7 +36,9 @@ def demo_mailbox_notice(context) -> str:
 
     if not demo_mailbox.enabled():
         return ""
-    return render_to_string("notifications/partials/demo_notice.html", request=context.get("request"))
+    return render_to_string(
+        "notifications/partials/demo_notice.html", request=context.get("request")
+    )
 
 
 @register.filter

@@ -48,7 +48,11 @@ def test_notification_email_arrives_over_smtp(smtp_server, django_capture_on_com
     assert "/ko/organizations/share/" in text
     assert "<h1" in html and "서울 공유 Share 🙂" in html
     outbound = OutboundEmail.objects.get()
-    assert (outbound.status, outbound.attempts, outbound.last_error) == (OutboundEmail.Status.SENT, 1, "")
+    assert (outbound.status, outbound.attempts, outbound.last_error) == (
+        OutboundEmail.Status.SENT,
+        1,
+        "",
+    )
     assert outbound.sent_at is not None
 
 

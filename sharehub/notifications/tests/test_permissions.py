@@ -16,7 +16,11 @@ MATRIX = [
     ("/ko/notifications/preferences/", "post", [302, 302, 302, 302]),
     ("/ko/notifications/read-all/", "post", [302, 302, 302, 302]),
     ("/ko/notifications/read-all/", "get", [302, 405, 405, 405]),
-    ("/ko/notifications/{mine}/read/", "post", [302, 302, 404, 404]),  # the citizen's own notification
+    (
+        "/ko/notifications/{mine}/read/",
+        "post",
+        [302, 302, 404, 404],
+    ),  # the citizen's own notification
     ("/ko/notifications/outbox/", "get", [302, 403, 403, 200]),
     ("/ko/notifications/outbox/{mail}/", "get", [302, 403, 403, 200]),
     ("/ko/notifications/outbox/999999/", "get", [302, 403, 403, 404]),

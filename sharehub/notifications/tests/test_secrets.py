@@ -27,7 +27,11 @@ MAILBOX = "/ko/notifications/demo-mailbox/"
 def secret_links(mail: OutboundEmail) -> list[str]:
     """The links of a mail that carry a token (everything after the host)."""
     links = re.findall(r"https?://[^/\s]+(/[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+)", mail.body_text)
-    return [link for link in links if re.search(r"/(key|confirm-email|invitations|confirm|preferences)/\S{8,}", link)]
+    return [
+        link
+        for link in links
+        if re.search(r"/(key|confirm-email|invitations|confirm|preferences)/\S{8,}", link)
+    ]
 
 
 def signup(client: Client, email: str) -> None:
@@ -52,12 +56,18 @@ def secret_mails(user, django_capture_on_commit_callbacks) -> dict[str, Outbound
 
     browser = Client()
     with django_capture_on_commit_callbacks(execute=True):
-        assert browser.post("/ko/accounts/password/reset/", {"email": user.email}).status_code == 302
+        assert (
+            browser.post("/ko/accounts/password/reset/", {"email": user.email}).status_code == 302
+        )
         signup(Client(), "newcomer@example.org")
         organization = organization_owned_by(UserFactory())
         owner = organization.memberships.get().user
-        organizations.invite_member(actor=owner, organization=organization, email="invitee@example.org")
-        newsletters.subscribe(email="reader@example.org", topic_ids=[TopicFactory().pk], language="ko")
+        organizations.invite_member(
+            actor=owner, organization=organization, email="invitee@example.org"
+        )
+        newsletters.subscribe(
+            email="reader@example.org", topic_ids=[TopicFactory().pk], language="ko"
+        )
     mails = {
         "reset": OutboundEmail.objects.get(kind="password_reset_key"),
         "confirmation": OutboundEmail.objects.get(kind="email_confirmation_signup"),
@@ -65,7 +75,9 @@ def secret_mails(user, django_capture_on_commit_callbacks) -> dict[str, Outbound
         "newsletter": OutboundEmail.objects.get(kind="newsletters.confirm"),
     }
     for kind, mail in mails.items():
-        assert secret_links(mail), kind  # the test is only worth something if there is a secret to leak
+        assert secret_links(mail), (
+            kind
+        )  # the test is only worth something if there is a secret to leak
     return mails
 
 
@@ -92,10 +104,16 @@ def test_staff_read_metadata_but_no_secret_at_the_outbox(client, city_staff, sec
 def test_staff_see_attempts_and_last_error(client, city_staff):
     from .factories import OutboundEmailFactory
 
-    mail = OutboundEmailFactory(attempts=3, last_error="SMTPRecipientsRefused: 550 no such user", kind="events.registration")
+    mail = OutboundEmailFactory(
+        attempts=3, last_error="SMTPRecipientsRefused: 550 no such user", kind="events.registration"
+    )
     client.force_login(city_staff)
     page = client.get(f"/en/notifications/outbox/{mail.pk}/").content.decode()
-    assert "3 attempts" in page and "550 no such user" in page and "Your event registrations and the waitlist" in page
+    assert (
+        "3 attempts" in page
+        and "550 no such user" in page
+        and "Your event registrations and the waitlist" in page
+    )
 
 
 def test_no_other_staff_tool_shows_mail_bodies(client):
@@ -140,7 +158,9 @@ def test_demo_mailbox_shows_a_browser_the_reset_it_asked_for_and_nobody_else(
     listing = asking.get(MAILBOX).content.decode()
     assert mail.subject in listing and "데모" in listing
     detail = asking.get(f"{MAILBOX}{mail.pk}/").content.decode()
-    assert re.search(rf'<a href="https?://[^/"]+{re.escape(link)}" rel="nofollow">', detail)  # clickable
+    assert re.search(
+        rf'<a href="https?://[^/"]+{re.escape(link)}" rel="nofollow">', detail
+    )  # clickable
 
     another_browser = Client()
     another_browser.get("/ko/")
@@ -161,7 +181,9 @@ def test_demo_mailbox_shows_a_browser_the_reset_it_asked_for_and_nobody_else(
     assert recipient.get(f"{MAILBOX}{mail.pk}/").status_code == 200
 
 
-def test_demo_mailbox_sign_up_confirmation_reaches_only_its_browser(demo, django_capture_on_commit_callbacks):
+def test_demo_mailbox_sign_up_confirmation_reaches_only_its_browser(
+    demo, django_capture_on_commit_callbacks
+):
     browser, other = Client(), Client()
     with django_capture_on_commit_callbacks(execute=True):
         signup(browser, "demo.person@example.org")

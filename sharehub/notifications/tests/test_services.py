@@ -9,7 +9,11 @@ from sharehub.moderation.services import TRANSITIONS
 from sharehub.notifications import services
 from sharehub.notifications.kinds import all_kinds
 from sharehub.notifications.models import Notification, NotificationPreference, OutboundEmail
-from sharehub.notifications.privacy_data import ERASED_SUBJECT, erase_notifications, export_notifications
+from sharehub.notifications.privacy_data import (
+    ERASED_SUBJECT,
+    erase_notifications,
+    export_notifications,
+)
 from sharehub.notifications.selectors import preferences_for, unread_count
 
 from .factories import NotificationFactory, OutboundEmailFactory
@@ -24,7 +28,15 @@ BODY = PUBLISHED.body
 
 
 def tell(user, **extra):
-    return services.notify(user=user, kind=KIND, title=TITLE, body=BODY, url="/ko/organizations/x/", params={"title": "나눔 <Share> 🙂"}, **extra)
+    return services.notify(
+        user=user,
+        kind=KIND,
+        title=TITLE,
+        body=BODY,
+        url="/ko/organizations/x/",
+        params={"title": "나눔 <Share> 🙂"},
+        **extra,
+    )
 
 
 def test_notify_stores_in_app_and_queues_mail(user):
@@ -50,7 +62,9 @@ def test_each_user_reads_their_own_language():
     en_mail = OutboundEmail.objects.get(user=english)
     assert ko_mail.subject == "[공유허브] 게시됨: 나눔 <Share> 🙂"
     assert en_mail.subject == "[ShareHub] Published: 나눔 <Share> 🙂"
-    assert "안녕하세요" in ko_mail.body_text and "/ko/notifications/preferences/" in ko_mail.body_text
+    assert (
+        "안녕하세요" in ko_mail.body_text and "/ko/notifications/preferences/" in ko_mail.body_text
+    )
     assert "Hello" in en_mail.body_text and "/en/notifications/preferences/" in en_mail.body_text
     assert 'lang="en"' in en_mail.body_html and 'lang="ko"' in ko_mail.body_html
     assert Notification.objects.get(user=english).body.startswith("Your submission")
@@ -90,10 +104,13 @@ def test_mail_is_sent_after_commit_only(user, django_capture_on_commit_callbacks
     assert len(mail.outbox) == 1
     assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
 
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            tell(user)
-            raise RuntimeError("the caller's transaction fails")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        tell(user)
+        raise RuntimeError("the caller's transaction fails")
     assert len(mail.outbox) == 1
     assert Notification.objects.count() == 1
 
@@ -134,20 +151,30 @@ def test_privacy_erase(user, other_user):
     tell(other_user)
     services.set_email_preference(actor=user, kind=KIND, email=False)
     # Account mail (sign-up, password reset) has no user link, only the address.
-    account_mail = OutboundEmailFactory(to=[f"Someone <{user.email.upper()}>"], status=OutboundEmail.Status.SENT)
+    account_mail = OutboundEmailFactory(
+        to=[f"Someone <{user.email.upper()}>"], status=OutboundEmail.Status.SENT
+    )
     lookalike = OutboundEmailFactory(to=[f"x{user.email}"])
     erase_notifications(user)
     assert not Notification.objects.filter(user=user).exists()
     assert not NotificationPreference.objects.filter(user=user).exists()
     account_mail.refresh_from_db()
-    assert (account_mail.subject, account_mail.to, account_mail.body_text, account_mail.status) == (ERASED_SUBJECT, [], "", "sent")
+    assert (account_mail.subject, account_mail.to, account_mail.body_text, account_mail.status) == (
+        ERASED_SUBJECT,
+        [],
+        "",
+        "sent",
+    )
     queued = OutboundEmail.objects.get(kind=KIND, subject=ERASED_SUBJECT)
     assert queued.status == OutboundEmail.Status.FAILED  # nobody left to send it to
     assert queued.user is None and queued.body_html == ""
     lookalike.refresh_from_db()
     assert lookalike.subject != ERASED_SUBJECT
     assert Notification.objects.filter(user=other_user).count() == 1
-    assert OutboundEmail.objects.filter(user=other_user, status=OutboundEmail.Status.QUEUED).count() == 1
+    assert (
+        OutboundEmail.objects.filter(user=other_user, status=OutboundEmail.Status.QUEUED).count()
+        == 1
+    )
 
 
 def test_privacy_handler_is_registered():

@@ -25,7 +25,9 @@ def test_list_highlights_unread_and_links_to_object(client, user):
     assert 'data-testid="unread-count">1<' in page
 
 
-@pytest.mark.parametrize("url", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "url", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"]
+)
 def test_foreign_links_are_not_rendered(url, client, user):
     NotificationFactory(user=user, url=url, title="link test")
     client.force_login(user)
@@ -37,7 +39,9 @@ def test_foreign_links_are_not_rendered(url, client, user):
 def test_mark_one_read_without_js(client, user):
     notification = NotificationFactory(user=user)
     client.force_login(user)
-    response = client.post(f"/ko/notifications/{notification.pk}/read/", {"next": "/ko/notifications/?page=1"})
+    response = client.post(
+        f"/ko/notifications/{notification.pk}/read/", {"next": "/ko/notifications/?page=1"}
+    )
     assert response["Location"] == "/ko/notifications/?page=1"
     notification.refresh_from_db()
     assert notification.read_at is not None
@@ -90,7 +94,9 @@ def test_preferences_list_every_kind_and_save(client, user):
 def test_preferences_all_unchecked_is_saved(client, user):
     client.force_login(user)
     client.post("/en/notifications/preferences/", {})
-    assert set(NotificationPreference.objects.filter(user=user).values_list("email", flat=True)) == {False}
+    assert set(
+        NotificationPreference.objects.filter(user=user).values_list("email", flat=True)
+    ) == {False}
 
 
 # --- outbox ----------------------------------------------------------------------------------
@@ -116,10 +122,15 @@ def test_outbox_search(client, city_staff):
 
 
 def test_outbox_detail_shows_metadata_not_the_body(client, city_staff):
-    outbound = OutboundEmailFactory(body_text="확인 링크:\nhttp://127.0.0.1:8000/ko/accounts/confirm-email/Mg:1v/", kind="email_confirmation")
+    outbound = OutboundEmailFactory(
+        body_text="확인 링크:\nhttp://127.0.0.1:8000/ko/accounts/confirm-email/Mg:1v/",
+        kind="email_confirmation",
+    )
     client.force_login(city_staff)
     page = client.get(f"/ko/notifications/outbox/{outbound.pk}/").content.decode()
-    assert outbound.subject in page and "이메일 주소 확인" in page and "email_confirmation" not in page
+    assert (
+        outbound.subject in page and "이메일 주소 확인" in page and "email_confirmation" not in page
+    )
     assert "confirm-email" not in page and "확인 링크" not in page
 
 
@@ -131,7 +142,9 @@ def test_demo_mailbox_detail_makes_links_clickable_and_escapes_text(client, user
     )
     client.force_login(user)
     page = client.get(f"/ko/notifications/demo-mailbox/{outbound.pk}/").content.decode()
-    assert '<a href="http://127.0.0.1:8000/ko/accounts/confirm-email/Mg:1v/" rel="nofollow">' in page
+    assert (
+        '<a href="http://127.0.0.1:8000/ko/accounts/confirm-email/Mg:1v/" rel="nofollow">' in page
+    )
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 🙂" in page
     assert "<script>alert(1)" not in page
 

@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('places', '0001_initial'),
+        ("organizations", "0001_initial"),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(condition=models.Q(('moderation_status', 'published')), fields=['name_ko', 'id'], name='organization_published_name'),
+            model_name="organization",
+            index=models.Index(
+                condition=models.Q(("moderation_status", "published")),
+                fields=["name_ko", "id"],
+                name="organization_published_name",
+            ),
         ),
     ]

@@ -30,7 +30,9 @@ def bearer(user) -> dict:
 
 def test_list_is_public_paginated_and_filtered(client):
     mapo = DistrictFactory(slug="mapo")
-    OrganizationFactory(name_ko="공구 도서관", name_en="Tool Library", district=mapo, kind="cooperative")
+    OrganizationFactory(
+        name_ko="공구 도서관", name_en="Tool Library", district=mapo, kind="cooperative"
+    )
     OrganizationFactory(name_ko="마을 부엌", name_en="Village Kitchen", kind="community")
     OrganizationFactory(name_en="Hidden", moderation_status=ModerationStatus.PENDING)
     for n in range(20):
@@ -39,8 +41,12 @@ def test_list_is_public_paginated_and_filtered(client):
     assert body["count"] == 22 and len(body["results"]) == 20
     assert body["previous"] is None and body["next"].endswith("/api/v1/organizations?page=2")
     assert client.get(body["next"]).json()["previous"].endswith("page=1")
-    assert [o["name_en"] for o in client.get(API, {"q": "도서관"}).json()["results"]] == ["Tool Library"]
-    assert [o["name_en"] for o in client.get(API, {"q": "kitchen"}).json()["results"]] == ["Village Kitchen"]
+    assert [o["name_en"] for o in client.get(API, {"q": "도서관"}).json()["results"]] == [
+        "Tool Library"
+    ]
+    assert [o["name_en"] for o in client.get(API, {"q": "kitchen"}).json()["results"]] == [
+        "Village Kitchen"
+    ]
     found = client.get(API, {"district": "mapo"}).json()["results"]
     assert [(o["name_en"], o["district"]["slug"]) for o in found] == [("Tool Library", "mapo")]
     assert client.get(API, {"kind": "community"}).json()["count"] == 1
@@ -63,7 +69,9 @@ def test_list_query_count_is_bounded(client, django_assert_max_num_queries, rows
 
 
 def test_detail_in_the_requested_language(client):
-    organization = OrganizationFactory(name_ko="마을 부엌", name_en="Village Kitchen", kind="community")
+    organization = OrganizationFactory(
+        name_ko="마을 부엌", name_en="Village Kitchen", kind="community"
+    )
     english = client.get(f"{API}/{organization.slug}", headers={"Accept-Language": "en"}).json()
     korean = client.get(f"{API}/{organization.slug}", headers={"Accept-Language": "ko"}).json()
     assert (english["name"], english["kind_label"]) == ("Village Kitchen", "Community group")
@@ -72,11 +80,17 @@ def test_detail_in_the_requested_language(client):
     assert english["logo_url"] is None
 
 
-def test_unpublished_detail_is_404_except_for_members_and_staff(client, user, other_user, city_staff):
+def test_unpublished_detail_is_404_except_for_members_and_staff(
+    client, user, other_user, city_staff
+):
     organization = organization_owned_by(user, moderation_status=ModerationStatus.PENDING)
     path = f"{API}/{organization.slug}"
     response = client.get(path)
-    assert response.status_code == 404 and response.json()["errors"] == {} and response.json()["detail"]
+    assert (
+        response.status_code == 404
+        and response.json()["errors"] == {}
+        and response.json()["detail"]
+    )
     assert client.get(path, headers=bearer(other_user)).status_code == 404
     assert client.get(path, headers=bearer(user)).status_code == 200
     client.force_login(city_staff)
@@ -88,7 +102,9 @@ def test_unpublished_detail_is_404_except_for_members_and_staff(client, user, ot
 
 
 def test_create_needs_authentication(client):
-    response = client.post(API, {"name_ko": "단체", "kind": "community"}, content_type="application/json")
+    response = client.post(
+        API, {"name_ko": "단체", "kind": "community"}, content_type="application/json"
+    )
     assert response.status_code == 401
     assert set(response.json()) == {"detail", "errors"}
     assert not Organization.objects.exists()
@@ -118,7 +134,10 @@ def test_create_returns_201_and_makes_the_caller_owner(client, user):
     [
         ({}, {"name_ko", "kind"}),
         ({"name_ko": "가" * 121, "kind": "community"}, {"name_ko"}),
-        ({"name_ko": "단체", "kind": "community", "website": "nope", "email": "nope"}, {"website", "email"}),
+        (
+            {"name_ko": "단체", "kind": "community", "website": "nope", "email": "nope"},
+            {"website", "email"},
+        ),
         ({"name_ko": "단체", "kind": "community", "district": "atlantis"}, {"district"}),
         ({"name_ko": 12, "kind": ["x"]}, {"name_ko", "kind"}),
     ],
@@ -133,7 +152,9 @@ def test_create_validation_errors_are_422_by_field(client, user, payload, fields
 
 def test_create_errors_follow_accept_language(client, user):
     headers = {**bearer(user), "Accept-Language": "ko"}
-    response = client.post(API, {"kind": "community"}, content_type="application/json", headers=headers)
+    response = client.post(
+        API, {"kind": "community"}, content_type="application/json", headers=headers
+    )
     assert response.json()["errors"]["name_ko"] == ["이 필드는 빈 값일 수 없습니다."]
 
 
@@ -145,7 +166,12 @@ def test_malformed_json_is_not_a_500(client, user):
 def test_create_is_rate_limited(client, user):
     headers = bearer(user)
     statuses = [
-        client.post(API, {"name_ko": f"단체 {n}", "kind": "community"}, content_type="application/json", headers=headers).status_code
+        client.post(
+            API,
+            {"name_ko": f"단체 {n}", "kind": "community"},
+            content_type="application/json",
+            headers=headers,
+        ).status_code
         for n in range(11)
     ]
     assert statuses[:10] == [201] * 10 and statuses[10] == 429
@@ -156,11 +182,17 @@ def test_patch_by_editor_and_staff_but_not_others(client, user, other_user, city
     editor = MembershipFactory(organization=organization).user
     path = f"{API}/{organization.slug}"
     assert client.patch(path, {"address": "x"}, content_type="application/json").status_code == 401
-    response = client.patch(path, {"address": "x"}, content_type="application/json", headers=bearer(other_user))
+    response = client.patch(
+        path, {"address": "x"}, content_type="application/json", headers=bearer(other_user)
+    )
     assert response.status_code == 403 and response.json()["errors"] == {}
-    response = client.patch(path, {"address": "서울 종로"}, content_type="application/json", headers=bearer(editor))
+    response = client.patch(
+        path, {"address": "서울 종로"}, content_type="application/json", headers=bearer(editor)
+    )
     assert response.status_code == 200 and response.json()["address"] == "서울 종로"
-    response = client.patch(path, {"phone": "02-120"}, content_type="application/json", headers=bearer(city_staff))
+    response = client.patch(
+        path, {"phone": "02-120"}, content_type="application/json", headers=bearer(city_staff)
+    )
     assert response.status_code == 200
     organization.refresh_from_db()
     assert (organization.address, organization.phone) == ("서울 종로", "02-120")
@@ -169,20 +201,34 @@ def test_patch_by_editor_and_staff_but_not_others(client, user, other_user, city
 def test_patch_validation_and_district_clearing(client, user):
     organization = organization_owned_by(user, district=DistrictFactory())
     path = f"{API}/{organization.slug}"
-    response = client.patch(path, {"name_ko": "", "website": "x"}, content_type="application/json", headers=bearer(user))
+    response = client.patch(
+        path, {"name_ko": "", "website": "x"}, content_type="application/json", headers=bearer(user)
+    )
     assert response.status_code == 422 and {"name_ko", "website"} <= set(response.json()["errors"])
-    response = client.patch(path, {"district": None}, content_type="application/json", headers=bearer(user))
+    response = client.patch(
+        path, {"district": None}, content_type="application/json", headers=bearer(user)
+    )
     assert response.status_code == 200 and response.json()["district"] is None
 
 
 def test_logo_upload(client, user, other_user):
     organization = organization_owned_by(user)
     path = f"{API}/{organization.slug}/logo"
-    response = client.post(path, {"logo": SimpleUploadedFile("l.png", image_bytes(), "image/png")}, headers=bearer(user))
+    response = client.post(
+        path,
+        {"logo": SimpleUploadedFile("l.png", image_bytes(), "image/png")},
+        headers=bearer(user),
+    )
     assert response.status_code == 200 and response.json()["logo_url"].endswith(".png")
-    response = client.post(path, {"logo": SimpleUploadedFile("l.png", b"text", "image/png")}, headers=bearer(user))
+    response = client.post(
+        path, {"logo": SimpleUploadedFile("l.png", b"text", "image/png")}, headers=bearer(user)
+    )
     assert response.status_code == 422 and "logo" in response.json()["errors"]
-    response = client.post(path, {"logo": SimpleUploadedFile("l.png", image_bytes(), "image/png")}, headers=bearer(other_user))
+    response = client.post(
+        path,
+        {"logo": SimpleUploadedFile("l.png", image_bytes(), "image/png")},
+        headers=bearer(other_user),
+    )
     assert response.status_code == 403
 
 
@@ -197,7 +243,10 @@ def test_members_visible_to_members_only(client, user, other_user):
     assert client.get(path, headers=bearer(other_user)).status_code == 403
     body = client.get(path, headers=bearer(editor)).json()
     assert body["count"] == 2
-    assert [(m["user_id"], m["role"]) for m in body["results"]] == [(user.pk, "owner"), (editor.pk, "editor")]
+    assert [(m["user_id"], m["role"]) for m in body["results"]] == [
+        (user.pk, "owner"),
+        (editor.pk, "editor"),
+    ]
 
 
 @pytest.mark.parametrize("rows", [3, 30])
@@ -215,15 +264,24 @@ def test_invitations_owner_flow(client, user, django_capture_on_commit_callbacks
     path = f"{API}/{organization.slug}/invitations"
     headers = bearer(user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(path, {"email": "friend@example.org", "role": "owner"}, content_type="application/json", headers=headers)
+        response = client.post(
+            path,
+            {"email": "friend@example.org", "role": "owner"},
+            content_type="application/json",
+            headers=headers,
+        )
     assert response.status_code == 201
     invitation_id = response.json()["id"]
     assert response.json()["role"] == "owner" and len(mail.outbox) == 1
     listed = client.get(path, headers=headers).json()
     assert [i["email"] for i in listed["results"]] == ["friend@example.org"]
-    response = client.post(path, {"email": "friend@example.org"}, content_type="application/json", headers=headers)
+    response = client.post(
+        path, {"email": "friend@example.org"}, content_type="application/json", headers=headers
+    )
     assert response.status_code == 422 and "email" in response.json()["errors"]
-    response = client.post(path, {"email": "bad", "role": "emperor"}, content_type="application/json", headers=headers)
+    response = client.post(
+        path, {"email": "bad", "role": "emperor"}, content_type="application/json", headers=headers
+    )
     assert response.status_code == 422 and {"email", "role"} <= set(response.json()["errors"])
     assert client.delete(f"{path}/{invitation_id}", headers=headers).status_code == 204
     assert client.delete(f"{path}/{invitation_id}", headers=headers).status_code == 404
@@ -233,34 +291,53 @@ def test_invitations_owner_flow(client, user, django_capture_on_commit_callbacks
 def test_invitations_forbidden_for_editors_and_outsiders(client, user, other_user):
     organization = organization_owned_by(user)
     editor = MembershipFactory(organization=organization).user
-    invitation = services.invite_member(actor=user, organization=organization, email="x@example.org")
+    invitation = services.invite_member(
+        actor=user, organization=organization, email="x@example.org"
+    )
     path = f"{API}/{organization.slug}/invitations"
     for person in (editor, other_user):
         headers = bearer(person)
         assert client.get(path, headers=headers).status_code == 403
-        response = client.post(path, {"email": "y@example.org"}, content_type="application/json", headers=headers)
+        response = client.post(
+            path, {"email": "y@example.org"}, content_type="application/json", headers=headers
+        )
         assert response.status_code == 403
         assert client.delete(f"{path}/{invitation.pk}", headers=headers).status_code == 403
-    assert client.post(path, {"email": "y@example.org"}, content_type="application/json").status_code == 401
+    assert (
+        client.post(path, {"email": "y@example.org"}, content_type="application/json").status_code
+        == 401
+    )
     assert list(Invitation.objects.values_list("email", "revoked_at")) == [("x@example.org", None)]
 
 
 def test_accept_by_api(client, user):
     organization = organization_owned_by(user)
-    invitation = services.invite_member(actor=user, organization=organization, email="new@example.org")
+    invitation = services.invite_member(
+        actor=user, organization=organization, email="new@example.org"
+    )
     invitee = UserFactory(email="new@example.org")
     stranger = UserFactory()
     path = f"{API}/invitations/accept"
     token = make_token(invitation)
     assert client.post(path, {"token": token}, content_type="application/json").status_code == 401
-    response = client.post(path, {"token": token}, content_type="application/json", headers=bearer(stranger))
+    response = client.post(
+        path, {"token": token}, content_type="application/json", headers=bearer(stranger)
+    )
     assert response.status_code == 403 and "new@example.org" in response.json()["detail"]
-    response = client.post(path, {"token": token + "x"}, content_type="application/json", headers=bearer(invitee))
+    response = client.post(
+        path, {"token": token + "x"}, content_type="application/json", headers=bearer(invitee)
+    )
     assert response.status_code == 422 and "token" in response.json()["errors"]
-    response = client.post(path, {"token": token}, content_type="application/json", headers=bearer(invitee))
+    response = client.post(
+        path, {"token": token}, content_type="application/json", headers=bearer(invitee)
+    )
     assert response.status_code == 200
-    assert response.json()["organization"] == organization.slug and response.json()["role"] == "editor"
-    response = client.post(path, {"token": token}, content_type="application/json", headers=bearer(invitee))
+    assert (
+        response.json()["organization"] == organization.slug and response.json()["role"] == "editor"
+    )
+    response = client.post(
+        path, {"token": token}, content_type="application/json", headers=bearer(invitee)
+    )
     assert response.status_code == 422
 
 
@@ -271,26 +348,43 @@ def test_role_change_remove_transfer_and_leave(client, user, other_user):
     headers = bearer(user)
     members = f"{API}/{organization.slug}/members"
     english = {**headers, "Accept-Language": "en"}
-    response = client.patch(f"{members}/{user.pk}", {"role": "editor"}, content_type="application/json", headers=english)
-    assert response.status_code == 422 and "at least one owner" in response.json()["errors"]["__all__"][0]
-    response = client.patch(f"{members}/{editor.pk}", {"role": "owner"}, content_type="application/json", headers=bearer(editor))
+    response = client.patch(
+        f"{members}/{user.pk}", {"role": "editor"}, content_type="application/json", headers=english
+    )
+    assert (
+        response.status_code == 422
+        and "at least one owner" in response.json()["errors"]["__all__"][0]
+    )
+    response = client.patch(
+        f"{members}/{editor.pk}",
+        {"role": "owner"},
+        content_type="application/json",
+        headers=bearer(editor),
+    )
     assert response.status_code == 403
-    response = client.patch(f"{members}/{editor.pk}", {"role": "owner"}, content_type="application/json", headers=headers)
+    response = client.patch(
+        f"{members}/{editor.pk}",
+        {"role": "owner"},
+        content_type="application/json",
+        headers=headers,
+    )
     assert response.status_code == 200 and response.json()["role"] == "owner"
     assert client.delete(f"{members}/{third.pk}", headers=headers).status_code == 204
     assert client.delete(f"{members}/{third.pk}", headers=headers).status_code == 404
     response = client.post(f"{members}/{editor.pk}/transfer", headers=headers)
     assert response.status_code == 200
     assert client.delete(f"{members}/{user.pk}", headers=headers).status_code == 204  # leaving
-    assert list(Membership.objects.filter(organization=organization).values_list("user_id", "role")) == [
-        (editor.pk, MemberRole.OWNER)
-    ]
+    assert list(
+        Membership.objects.filter(organization=organization).values_list("user_id", "role")
+    ) == [(editor.pk, MemberRole.OWNER)]
 
 
 def test_session_writes_need_csrf(user):
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(user)
-    response = csrf_client.post(API, {"name_ko": "단체", "kind": "community"}, content_type="application/json")
+    response = csrf_client.post(
+        API, {"name_ko": "단체", "kind": "community"}, content_type="application/json"
+    )
     assert response.status_code in (401, 403)
     assert not Organization.objects.exists()
 

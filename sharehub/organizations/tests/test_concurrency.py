@@ -45,7 +45,9 @@ def _race(action, first, second, organization) -> list[BaseException | None]:
 
 
 def _demote(*, actor, organization, target) -> None:
-    services.change_role(actor=actor, organization=organization, member_id=target.pk, role=MemberRole.EDITOR)
+    services.change_role(
+        actor=actor, organization=organization, member_id=target.pk, role=MemberRole.EDITOR
+    )
 
 
 def _remove(*, actor, organization, target) -> None:

@@ -15,7 +15,12 @@ from sharehub.directory.tests.factories import ListingFactory
 from sharehub.moderation.models import ModerationStatus
 from sharehub.notifications.models import Notification
 from sharehub.organizations import name_changes, services
-from sharehub.organizations.models import MemberRole, NameChangeRequest, NameChangeStatus, Organization
+from sharehub.organizations.models import (
+    MemberRole,
+    NameChangeRequest,
+    NameChangeStatus,
+    Organization,
+)
 
 from .factories import MembershipFactory, organization_owned_by
 
@@ -50,7 +55,9 @@ def pending(organization: Organization) -> NameChangeRequest:
 
 def actions(organization: Organization) -> list[str]:
     return list(
-        AuditEntry.objects.filter(object_id=str(organization.pk), action__startswith="organizations.")
+        AuditEntry.objects.filter(
+            object_id=str(organization.pk), action__startswith="organizations."
+        )
         .order_by("id")
         .values_list("action", flat=True)
     )
@@ -72,7 +79,12 @@ def test_member_rename_waits_while_other_fields_publish(org, role):
     saved = fresh(org)
     assert (saved.name_ko, saved.name_en, saved.description_ko) == (OLD, "Tool Library", "새 소개")
     change = pending(org)
-    assert (change.name_ko, change.name_en, change.previous_name_ko, change.requested_by) == (NEW, "Seoul", OLD, member)
+    assert (change.name_ko, change.name_en, change.previous_name_ko, change.requested_by) == (
+        NEW,
+        "Seoul",
+        OLD,
+        member,
+    )
     assert result.pending_name_change == change
     assert actions(org) == ["organizations.name_change_requested", "organizations.updated"]
 
@@ -83,7 +95,9 @@ def test_one_pending_request_is_updated_then_withdrawn_by_going_back(org, owner)
     assert NameChangeRequest.objects.filter(organization=org).count() == 1
     assert (pending(org).name_ko, pending(org).name_en) == (NEW, "Seoul City")
     rename(owner, org, name_ko=OLD, name_en="Tool Library")
-    assert not NameChangeRequest.objects.filter(organization=org, status=NameChangeStatus.PENDING).exists()
+    assert not NameChangeRequest.objects.filter(
+        organization=org, status=NameChangeStatus.PENDING
+    ).exists()
     assert NameChangeRequest.objects.get(organization=org).status == NameChangeStatus.WITHDRAWN
     assert fresh(org).name_ko == OLD
 
@@ -91,7 +105,9 @@ def test_one_pending_request_is_updated_then_withdrawn_by_going_back(org, owner)
 def test_database_allows_one_pending_request_per_organization(org, owner):
     rename(owner, org, name_ko=NEW)
     with pytest.raises(IntegrityError), transaction.atomic():
-        NameChangeRequest.objects.create(organization=org, name_ko="또 다른 이름", requested_by=owner)
+        NameChangeRequest.objects.create(
+            organization=org, name_ko="또 다른 이름", requested_by=owner
+        )
 
 
 def test_proposed_name_is_validated_with_the_other_fields(org, owner):
@@ -106,7 +122,9 @@ def test_city_staff_rename_publishes_directly_and_refreshes_search(client, org, 
     rename(city_staff, org, name_ko=NEW)
     assert fresh(org).name_ko == NEW
     assert not NameChangeRequest.objects.exists()
-    suggestions = client.get("/ko/search/suggest/", {"model": "directory.listing", "q": "서울특"}).content.decode()
+    suggestions = client.get(
+        "/ko/search/suggest/", {"model": "directory.listing", "q": "서울특"}
+    ).content.decode()
     assert NEW in suggestions
 
 
@@ -152,14 +170,18 @@ def test_moderator_approves_publishes_reindexes_audits_and_notifies_after_commit
     assert NEW in client.get("/ko/search/suggest/", {**suggest, "q": "서울특"}).content.decode()
 
 
-def test_city_staff_rejects_with_reason_and_the_old_name_stays(org, owner, city_staff, django_capture_on_commit_callbacks):
+def test_city_staff_rejects_with_reason_and_the_old_name_stays(
+    org, owner, city_staff, django_capture_on_commit_callbacks
+):
     rename(owner, org, name_ko=NEW)
     change_id = pending(org).pk
     with pytest.raises(ValidationError) as error:
         name_changes.reject_name_change(actor=city_staff, change_id=change_id, reason="  ")
     assert "reason" in error.value.message_dict
     with django_capture_on_commit_callbacks(execute=True):
-        change = name_changes.reject_name_change(actor=city_staff, change_id=change_id, reason="시청 이름과 혼동됩니다.")
+        change = name_changes.reject_name_change(
+            actor=city_staff, change_id=change_id, reason="시청 이름과 혼동됩니다."
+        )
     assert change.status == NameChangeStatus.REJECTED and fresh(org).name_ko == OLD
     assert "시청 이름과 혼동됩니다." in Notification.objects.get(user=owner).body
     assert actions(org)[-1] == "organizations.name_change_rejected"
@@ -168,7 +190,15 @@ def test_city_staff_rejects_with_reason_and_the_old_name_stays(org, owner, city_
 
 
 @pytest.mark.parametrize(
-    "who", ["anonymous", "other user", "owner", "owner who moderates", "editor who moderates", "other organization's owner"]
+    "who",
+    [
+        "anonymous",
+        "other user",
+        "owner",
+        "owner who moderates",
+        "editor who moderates",
+        "other organization's owner",
+    ],
 )
 def test_forbidden_deciders(org, owner, who):
     rename(owner, org, name_ko=NEW)
@@ -203,8 +233,16 @@ def test_owner_sees_pending_notice_and_public_keeps_old_name(client, org, owner)
     ListingFactory(organization=org)
     client.force_login(owner)
     form = {
-        "name_ko": NEW, "name_en": "Tool Library", "kind": org.kind, "district": "", "address": "",
-        "website": "", "email": "", "phone": "", "description_ko": "새 소개", "description_en": "",
+        "name_ko": NEW,
+        "name_en": "Tool Library",
+        "kind": org.kind,
+        "district": "",
+        "address": "",
+        "website": "",
+        "email": "",
+        "phone": "",
+        "description_ko": "새 소개",
+        "description_en": "",
     }
     response = client.post(f"/ko/organizations/{org.slug}/edit/", form, follow=True)
     page = response.content.decode()
@@ -213,7 +251,9 @@ def test_owner_sees_pending_notice_and_public_keeps_old_name(client, org, owner)
     assert f'value="{NEW}"' in edit and 'data-testid="pending-name"' in edit
     client.logout()
     public = client.get(f"/ko/organizations/{org.slug}/").content.decode()
-    assert OLD in public and NEW not in public and "새 소개" in public  # the other edit is public at once
+    assert (
+        OLD in public and NEW not in public and "새 소개" in public
+    )  # the other edit is public at once
     listing = client.get(f"/ko/directory/{org.slug}/").content.decode()
     assert OLD in listing and NEW not in listing
     detail = client.get(f"{API}/{org.slug}").json()
@@ -227,18 +267,33 @@ def test_review_page_links_and_decisions(client, org, owner, moderator, city_sta
     assert client.get("/ko/organizations/name-changes/").status_code == 302  # to the login page
     client.force_login(user)
     assert client.get("/ko/organizations/name-changes/").status_code == 403
-    assert client.post(f"/ko/organizations/name-changes/{change.pk}/decide/", {"action": "approve"}).status_code == 403
+    assert (
+        client.post(
+            f"/ko/organizations/name-changes/{change.pk}/decide/", {"action": "approve"}
+        ).status_code
+        == 403
+    )
     client.force_login(moderator)
     queue = client.get("/ko/moderation/").content.decode()
     assert NEW in queue and "/ko/organizations/name-changes/" in queue
     assert NEW in client.get("/ko/organizations/name-changes/").content.decode()
-    response = client.post(f"/ko/organizations/name-changes/{change.pk}/decide/", {"action": "reject"}, follow=True)
-    assert "사유를 입력해 주세요" in response.content.decode() and pending(org).pk == change.pk  # a reason is required
+    response = client.post(
+        f"/ko/organizations/name-changes/{change.pk}/decide/", {"action": "reject"}, follow=True
+    )
+    assert (
+        "사유를 입력해 주세요" in response.content.decode() and pending(org).pk == change.pk
+    )  # a reason is required
     MembershipFactory(organization=org, user=moderator, role=MemberRole.EDITOR)
-    response = client.post(f"/ko/organizations/name-changes/{change.pk}/decide/", {"action": "approve"}, follow=True)
-    assert "결정할 수 없습니다" in response.content.decode() and fresh(org).name_ko == OLD  # a message, not a 403
+    response = client.post(
+        f"/ko/organizations/name-changes/{change.pk}/decide/", {"action": "approve"}, follow=True
+    )
+    assert (
+        "결정할 수 없습니다" in response.content.decode() and fresh(org).name_ko == OLD
+    )  # a message, not a 403
     client.force_login(city_staff)
-    assert "/ko/organizations/name-changes/" in client.get("/ko/").content.decode()  # in the staff menu
+    assert (
+        "/ko/organizations/name-changes/" in client.get("/ko/").content.decode()
+    )  # in the staff menu
     client.post(f"/ko/organizations/name-changes/{change.pk}/decide/", {"action": "approve"})
     assert fresh(org).name_ko == NEW
 
@@ -248,27 +303,50 @@ def test_review_page_links_and_decisions(client, org, owner, moderator, city_sta
 
 def test_api_rename_waits_and_staff_decide(client, org, owner, moderator):
     response = client.patch(
-        f"{API}/{org.slug}", {"name_ko": NEW, "phone": "02-123-4567"}, content_type="application/json", headers=bearer(owner)
+        f"{API}/{org.slug}",
+        {"name_ko": NEW, "phone": "02-123-4567"},
+        content_type="application/json",
+        headers=bearer(owner),
     )
     body = response.json()
     assert response.status_code == 200
-    assert (body["name_ko"], body["phone"], body["pending_name"]["name_ko"]) == (OLD, "02-123-4567", NEW)
-    assert client.get(f"{API}/{org.slug}", headers=bearer(owner)).json()["pending_name"]["name_ko"] == NEW
+    assert (body["name_ko"], body["phone"], body["pending_name"]["name_ko"]) == (
+        OLD,
+        "02-123-4567",
+        NEW,
+    )
+    assert (
+        client.get(f"{API}/{org.slug}", headers=bearer(owner)).json()["pending_name"]["name_ko"]
+        == NEW
+    )
     change_id = body["pending_name"]["id"]
     assert client.get(f"{API}/name-changes", headers=bearer(owner)).status_code == 403
-    assert client.post(f"{API}/name-changes/{change_id}/approve", headers=bearer(owner)).status_code == 403
+    assert (
+        client.post(f"{API}/name-changes/{change_id}/approve", headers=bearer(owner)).status_code
+        == 403
+    )
     staff = bearer(moderator)
-    assert [c["id"] for c in client.get(f"{API}/name-changes", headers=staff).json()["results"]] == [change_id]
-    rejected = client.post(f"{API}/name-changes/{change_id}/reject", {}, content_type="application/json", headers=staff)
+    assert [
+        c["id"] for c in client.get(f"{API}/name-changes", headers=staff).json()["results"]
+    ] == [change_id]
+    rejected = client.post(
+        f"{API}/name-changes/{change_id}/reject", {}, content_type="application/json", headers=staff
+    )
     assert rejected.status_code == 422 and "reason" in rejected.json()["errors"]
     approved = client.post(f"{API}/name-changes/{change_id}/approve", headers=staff)
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     assert client.get(f"{API}/{org.slug}").json()["name_ko"] == NEW
 
 
-def test_a_rejected_english_only_rename_is_named_in_the_korean_notice(org, owner, city_staff, django_capture_on_commit_callbacks):
+def test_a_rejected_english_only_rename_is_named_in_the_korean_notice(
+    org, owner, city_staff, django_capture_on_commit_callbacks
+):
     rename(owner, org, name_en="Open Tool Share")
     with django_capture_on_commit_callbacks(execute=True):
-        name_changes.reject_name_change(actor=city_staff, change_id=pending(org).pk, reason="혼동됩니다.")
+        name_changes.reject_name_change(
+            actor=city_staff, change_id=pending(org).pk, reason="혼동됩니다."
+        )
     body = Notification.objects.get(user=owner).body
-    assert "“Open Tool Share”" in body and "“Tool Library”" in body  # the English name asked for, and kept
+    assert (
+        "“Open Tool Share”" in body and "“Tool Library”" in body
+    )  # the English name asked for, and kept

@@ -33,12 +33,12 @@ ACTIONS = {
 
 EXPECTED = {
     #                 edit_form edit members invite revoke change_role remove transfer leave
-    "anonymous":       (302, 302, 302, 302, 302, 302, 302, 302, 302),
-    "other_user":      (403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "editor":          (200, 302, 200, 403, 403, 403, 403, 403, 302),
-    "owner":           (200, 302, 200, 302, 302, 302, 302, 302, 302),
+    "anonymous": (302, 302, 302, 302, 302, 302, 302, 302, 302),
+    "other_user": (403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "editor": (200, 302, 200, 403, 403, 403, 403, 403, 302),
+    "owner": (200, 302, 200, 302, 302, 302, 302, 302, 302),
     "other_org_owner": (403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "city_staff":      (200, 302, 200, 302, 302, 302, 302, 403, 403),
+    "city_staff": (200, 302, 200, 302, 302, 302, 302, 403, 403),
 }
 
 CASES = [
@@ -52,7 +52,9 @@ def world(city_staff):
     organization = organization_owned_by(owner)
     MembershipFactory(organization=organization, user=editor, role=MemberRole.EDITOR)
     MembershipFactory(organization=organization, user=target, role=MemberRole.EDITOR)
-    invitation = services.invite_member(actor=owner, organization=organization, email="waiting@example.org")
+    invitation = services.invite_member(
+        actor=owner, organization=organization, email="waiting@example.org"
+    )
     other_org_owner = UserFactory()
     organization_owned_by(other_org_owner)
     people = {
@@ -63,7 +65,12 @@ def world(city_staff):
         "other_org_owner": other_org_owner,
         "city_staff": city_staff,
     }
-    return {"organization": organization, "target": target, "invitation": invitation, "people": people}
+    return {
+        "organization": organization,
+        "target": target,
+        "invitation": invitation,
+        "people": people,
+    }
 
 
 def snapshot(organization: Organization) -> tuple:
@@ -71,7 +78,9 @@ def snapshot(organization: Organization) -> tuple:
     return (
         organization.name_ko,
         sorted(Membership.objects.filter(organization=organization).values_list("user_id", "role")),
-        sorted(Invitation.objects.filter(organization=organization).values_list("email", "revoked_at")),
+        sorted(
+            Invitation.objects.filter(organization=organization).values_list("email", "revoked_at")
+        ),
     )
 
 
@@ -103,7 +112,9 @@ def test_matrix(client, world, role, action, expected):
 @pytest.mark.parametrize("action", list(ACTIONS))
 @pytest.mark.parametrize("role", ["other_user", "other_org_owner"])
 def test_unpublished_organization_is_not_found_for_outsiders(client, world, role, action):
-    Organization.objects.filter(pk=world["organization"].pk).update(moderation_status=ModerationStatus.PENDING)
+    Organization.objects.filter(pk=world["organization"].pk).update(
+        moderation_status=ModerationStatus.PENDING
+    )
     client.force_login(world["people"][role])
     before = snapshot(world["organization"])
     assert request(client, world, action).status_code == 404
@@ -114,11 +125,17 @@ def test_unpublished_organization_is_not_found_for_outsiders(client, world, role
 def test_anyone_signed_in_may_create(client, user, method, expected):
     client.force_login(user)
     path = reverse("organizations:create")
-    response = client.get(path) if method == "get" else client.post(path, {"name_ko": "새 단체", "kind": "community"})
+    response = (
+        client.get(path)
+        if method == "get"
+        else client.post(path, {"name_ko": "새 단체", "kind": "community"})
+    )
     assert response.status_code == expected
 
 
 def test_visitor_may_not_create(client):
-    response = client.post(reverse("organizations:create"), {"name_ko": "새 단체", "kind": "community"})
+    response = client.post(
+        reverse("organizations:create"), {"name_ko": "새 단체", "kind": "community"}
+    )
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert not Organization.objects.filter(name_ko="새 단체").exists()

@@ -36,7 +36,9 @@ def test_erasing_a_sole_owner_promotes_the_longest_standing_member(user):
     organization = organization_owned_by(user)
     earlier = timezone.now() - timezone.timedelta(days=30)
     veteran = MembershipFactory(organization=organization, joined_at=earlier).user
-    MembershipFactory(organization=organization, joined_at=timezone.now() - timezone.timedelta(days=1))
+    MembershipFactory(
+        organization=organization, joined_at=timezone.now() - timezone.timedelta(days=1)
+    )
     delete_account(actor=user, user=user)
     assert roles(organization)[veteran.pk] == MemberRole.OWNER
     assert user.pk not in roles(organization)
@@ -76,7 +78,9 @@ def test_erasing_clears_invitations_and_addresses(user, other_user):
     assert other.created_by is None
     invited_entry = AuditEntry.objects.get(action="organizations.invited", object_id=str(other.pk))
     assert invited_entry.data["email"] == ""
-    untouched = AuditEntry.objects.get(action="organizations.invited", object_id=str(organization.pk))
+    untouched = AuditEntry.objects.get(
+        action="organizations.invited", object_id=str(organization.pk)
+    )
     assert untouched.data["email"] == "friend@example.org"
 
 
@@ -90,6 +94,6 @@ def test_export_lists_the_name_changes_the_person_asked_for(user):
     organization = organization_owned_by(user, slug="kitchen")
     services.update_organization(actor=user, organization=organization, name_ko="새 부엌")
     data = export_user_data(user=user)["data"]["organizations"]
-    assert [(r["organization"], r["name_ko"], r["status"]) for r in data["name_changes_requested"]] == [
-        ("kitchen", "새 부엌", "pending")
-    ]
+    assert [
+        (r["organization"], r["name_ko"], r["status"]) for r in data["name_changes_requested"]
+    ] == [("kitchen", "새 부엌", "pending")]

@@ -20,7 +20,13 @@ from sharehub.organizations.invitations import make_token
 from sharehub.organizations.logos import MAX_LOGO_BYTES
 from sharehub.organizations.models import Invitation, MemberRole, Membership, Organization
 
-from .factories import MembershipFactory, OrganizationFactory, image_bytes, noisy_png, organization_owned_by
+from .factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    image_bytes,
+    noisy_png,
+    organization_owned_by,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +39,9 @@ def roles(organization: Organization) -> dict[int, str]:
 
 def actions(organization: Organization) -> list[str]:
     return list(
-        AuditEntry.objects.filter(object_id=str(organization.pk), action__startswith="organizations.")
+        AuditEntry.objects.filter(
+            object_id=str(organization.pk), action__startswith="organizations."
+        )
         .order_by("id")
         .values_list("action", flat=True)
     )
@@ -125,7 +133,9 @@ def test_html_emoji_and_mixed_text_are_kept_exactly(user):
 def test_editor_edits_and_the_change_is_audited(user, other_user):
     organization = organization_owned_by(user)
     MembershipFactory(organization=organization, user=other_user, role=MemberRole.EDITOR)
-    services.update_organization(actor=other_user, organization=organization, address="서울 중구 세종대로 110")
+    services.update_organization(
+        actor=other_user, organization=organization, address="서울 중구 세종대로 110"
+    )
     organization.refresh_from_db()
     assert organization.address == "서울 중구 세종대로 110"
     entry = AuditEntry.objects.get(action="organizations.updated")
@@ -153,8 +163,12 @@ def test_city_staff_edits_any_organization(user, city_staff):
 
 
 def test_editing_a_rejected_organization_sends_it_back_for_review(user):
-    organization = organization_owned_by(user, moderation_status=ModerationStatus.REJECTED, moderation_reason="정보 부족")
-    services.update_organization(actor=user, organization=organization, description_ko="자세한 설명")
+    organization = organization_owned_by(
+        user, moderation_status=ModerationStatus.REJECTED, moderation_reason="정보 부족"
+    )
+    services.update_organization(
+        actor=user, organization=organization, description_ko="자세한 설명"
+    )
     organization.refresh_from_db()
     assert organization.moderation_status == ModerationStatus.PENDING
 
@@ -169,7 +183,9 @@ def test_editing_a_published_organization_keeps_it_published(user):
 def test_invalid_update_changes_nothing(user):
     organization = organization_owned_by(user)
     with pytest.raises(ValidationError) as caught:
-        services.update_organization(actor=user, organization=organization, name_ko="", website="nope")
+        services.update_organization(
+            actor=user, organization=organization, name_ko="", website="nope"
+        )
     assert set(caught.value.message_dict) == {"name_ko", "website"}
     organization.refresh_from_db()
     assert organization.name_ko.startswith("나눔협동조합")
@@ -178,12 +194,16 @@ def test_invalid_update_changes_nothing(user):
 # --- logos ---------------------------------------------------------------------------------
 
 
-def upload(content: bytes, name: str = "logo.png", content_type: str = "image/png") -> SimpleUploadedFile:
+def upload(
+    content: bytes, name: str = "logo.png", content_type: str = "image/png"
+) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
 def test_real_png_is_resized_to_512(user):
-    organization = services.create_organization(actor=user, logo=upload(image_bytes("PNG", (1024, 800))), **BASE)
+    organization = services.create_organization(
+        actor=user, logo=upload(image_bytes("PNG", (1024, 800))), **BASE
+    )
     with Image.open(organization.logo.path) as stored:
         assert stored.format == "PNG"
         assert stored.size == (512, 400)
@@ -239,7 +259,9 @@ def test_image_claiming_a_huge_canvas_is_refused(user, side):
 
 def test_logo_and_field_errors_come_together(user):
     with pytest.raises(ValidationError) as caught:
-        services.create_organization(actor=user, logo=upload(b"nope"), name_ko="", kind="cooperative")
+        services.create_organization(
+            actor=user, logo=upload(b"nope"), name_ko="", kind="cooperative"
+        )
     assert {"logo", "name_ko"} <= set(caught.value.message_dict)
 
 
@@ -248,11 +270,17 @@ def test_replacing_the_logo_deletes_the_old_file(user, django_capture_on_commit_
     old_name = organization.logo.name
     storage = organization.logo.storage
     with django_capture_on_commit_callbacks(execute=True):
-        organization = services.update_organization(actor=user, organization=organization, logo=upload(image_bytes("WEBP", (600, 600)), "l.webp", "image/webp"))
+        organization = services.update_organization(
+            actor=user,
+            organization=organization,
+            logo=upload(image_bytes("WEBP", (600, 600)), "l.webp", "image/webp"),
+        )
     assert organization.logo.name != old_name and organization.logo.name.endswith(".webp")
     assert not storage.exists(old_name)
     with django_capture_on_commit_callbacks(execute=True):
-        organization = services.update_organization(actor=user, organization=organization, remove_logo=True)
+        organization = services.update_organization(
+            actor=user, organization=organization, remove_logo=True
+        )
     assert not organization.logo
 
 
@@ -267,14 +295,18 @@ def test_last_owner_cannot_leave_be_removed_or_demoted(user, city_staff):
     with pytest.raises(ValidationError):
         services.remove_member(actor=city_staff, organization=organization, member_id=user.pk)
     with pytest.raises(ValidationError):
-        services.change_role(actor=user, organization=organization, member_id=user.pk, role=MemberRole.EDITOR)
+        services.change_role(
+            actor=user, organization=organization, member_id=user.pk, role=MemberRole.EDITOR
+        )
     assert roles(organization) == {user.pk: MemberRole.OWNER}
 
 
 def test_an_owner_may_go_when_another_owner_stays(user, other_user):
     organization = organization_owned_by(user)
     MembershipFactory(organization=organization, user=other_user, role=MemberRole.OWNER)
-    services.change_role(actor=other_user, organization=organization, member_id=user.pk, role=MemberRole.EDITOR)
+    services.change_role(
+        actor=other_user, organization=organization, member_id=user.pk, role=MemberRole.EDITOR
+    )
     assert roles(organization) == {user.pk: MemberRole.EDITOR, other_user.pk: MemberRole.OWNER}
     services.leave_organization(actor=user, organization=organization)
     assert roles(organization) == {other_user.pk: MemberRole.OWNER}
@@ -287,7 +319,12 @@ def test_editor_cannot_manage_members(user, other_user):
     with pytest.raises(PermissionDenied):
         services.remove_member(actor=other_user, organization=organization, member_id=user.pk)
     with pytest.raises(PermissionDenied):
-        services.change_role(actor=other_user, organization=organization, member_id=other_user.pk, role=MemberRole.OWNER)
+        services.change_role(
+            actor=other_user,
+            organization=organization,
+            member_id=other_user.pk,
+            role=MemberRole.OWNER,
+        )
     with pytest.raises(PermissionDenied):
         services.transfer_ownership(actor=other_user, organization=organization, member_id=user.pk)
     with pytest.raises(PermissionDenied):
@@ -300,7 +337,9 @@ def test_owner_removes_a_member_who_is_notified(user, other_user):
     MembershipFactory(organization=organization, user=other_user)
     services.remove_member(actor=user, organization=organization, member_id=other_user.pk)
     assert roles(organization) == {user.pk: MemberRole.OWNER}
-    assert Notification.objects.filter(user=other_user, kind="organizations.membership").count() == 1
+    assert (
+        Notification.objects.filter(user=other_user, kind="organizations.membership").count() == 1
+    )
     assert actions(organization)[-1] == "organizations.member_removed"
 
 
@@ -314,8 +353,12 @@ def test_role_change_validates_role_and_notifies(user, other_user):
     organization = organization_owned_by(user)
     MembershipFactory(organization=organization, user=other_user)
     with pytest.raises(ValidationError):
-        services.change_role(actor=user, organization=organization, member_id=other_user.pk, role="king")
-    services.change_role(actor=user, organization=organization, member_id=other_user.pk, role=MemberRole.OWNER)
+        services.change_role(
+            actor=user, organization=organization, member_id=other_user.pk, role="king"
+        )
+    services.change_role(
+        actor=user, organization=organization, member_id=other_user.pk, role=MemberRole.OWNER
+    )
     assert roles(organization)[other_user.pk] == MemberRole.OWNER
     assert Notification.objects.filter(user=other_user).count() == 1
 
@@ -338,7 +381,9 @@ def test_transfer_to_oneself_or_a_stranger_fails(user, other_user):
         services.transfer_ownership(actor=user, organization=organization, member_id=other_user.pk)
 
 
-def test_city_staff_manage_an_organization_without_members(city_staff, django_capture_on_commit_callbacks):
+def test_city_staff_manage_an_organization_without_members(
+    city_staff, django_capture_on_commit_callbacks
+):
     organization = OrganizationFactory()
     newcomer = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
@@ -357,7 +402,9 @@ def test_invitation_mails_the_address_in_the_inviters_language_when_no_account(
 ):
     organization = organization_owned_by(user, name_ko="나눔 부엌", name_en="Sharing Kitchen")
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
-        invitation = services.invite_member(actor=user, organization=organization, email="  New.Person@Example.org ")
+        invitation = services.invite_member(
+            actor=user, organization=organization, email="  New.Person@Example.org "
+        )
     assert invitation.email == "new.person@example.org"
     assert invitation.role == MemberRole.EDITOR
     assert [m.to for m in mail.outbox] == [["new.person@example.org"]]
@@ -370,7 +417,9 @@ def test_invitation_mails_the_address_in_the_inviters_language_when_no_account(
     assert actions(organization)[-1] == "organizations.invited"
 
 
-def test_invitation_uses_the_invitees_language_and_notifies_them(user, django_capture_on_commit_callbacks):
+def test_invitation_uses_the_invitees_language_and_notifies_them(
+    user, django_capture_on_commit_callbacks
+):
     invitee = UserFactory(preferred_language="ko")
     organization = organization_owned_by(user, name_ko="나눔 부엌", name_en="Sharing Kitchen")
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
@@ -405,7 +454,9 @@ def test_second_invitation_to_a_waiting_address_is_refused_but_an_expired_one_is
     first = services.invite_member(actor=user, organization=organization, email="a@example.org")
     with pytest.raises(ValidationError):
         services.invite_member(actor=user, organization=organization, email="A@example.org")
-    Invitation.objects.filter(pk=first.pk).update(expires_at=timezone.now() - timezone.timedelta(minutes=1))
+    Invitation.objects.filter(pk=first.pk).update(
+        expires_at=timezone.now() - timezone.timedelta(minutes=1)
+    )
     second = services.invite_member(actor=user, organization=organization, email="a@example.org")
     first.refresh_from_db()
     assert first.revoked_at is not None and second.pk != first.pk
@@ -423,7 +474,11 @@ def invited(user):
 def test_invitee_accepts_and_owners_are_told(user, invited):
     organization, invitee, invitation = invited
     membership = services.accept_invitation(actor=invitee, token=make_token(invitation))
-    assert (membership.organization, membership.user, membership.role) == (organization, invitee, MemberRole.EDITOR)
+    assert (membership.organization, membership.user, membership.role) == (
+        organization,
+        invitee,
+        MemberRole.EDITOR,
+    )
     invitation.refresh_from_db()
     assert invitation.accepted_by == invitee and invitation.accepted_at is not None
     assert Notification.objects.filter(user=user, kind="organizations.membership").count() == 1
@@ -431,7 +486,7 @@ def test_invitee_accepts_and_owners_are_told(user, invited):
 
 
 def test_reusing_an_invitation_fails(invited):
-    organization, invitee, invitation = invited
+    _organization, invitee, invitation = invited
     token = make_token(invitation)
     services.accept_invitation(actor=invitee, token=token)
     with pytest.raises(ValidationError) as caught:
@@ -454,7 +509,7 @@ def test_tampered_token_fails(invited):
 
 
 def test_link_older_than_the_setting_has_expired(invited, monkeypatch):
-    organization, invitee, invitation = invited
+    _organization, invitee, invitation = invited
     real_time = time.time
     monkeypatch.setattr(time, "time", lambda: real_time() - 15 * 86400)
     old_token = make_token(invitation)
@@ -465,8 +520,10 @@ def test_link_older_than_the_setting_has_expired(invited, monkeypatch):
 
 
 def test_invitation_past_its_expiry_date_has_expired(invited):
-    organization, invitee, invitation = invited
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timezone.timedelta(seconds=1))
+    _organization, invitee, invitation = invited
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timezone.timedelta(seconds=1)
+    )
     with pytest.raises(ValidationError) as caught:
         services.accept_invitation(actor=invitee, token=make_token(invitation))
     assert caught.value.error_dict["token"][0].code == "expired"
@@ -479,11 +536,13 @@ def test_revoked_invitation_fails(user, invited):
         services.accept_invitation(actor=invitee, token=make_token(invitation))
     assert caught.value.error_dict["token"][0].code == "revoked"
     with pytest.raises(Http404):
-        services.revoke_invitation(actor=user, organization=organization, invitation_id=invitation.pk)
+        services.revoke_invitation(
+            actor=user, organization=organization, invitation_id=invitation.pk
+        )
 
 
 def test_wrong_user_cannot_accept(other_user, invited):
-    organization, invitee, invitation = invited
+    organization, _invitee, invitation = invited
     with pytest.raises(PermissionDenied):
         services.accept_invitation(actor=other_user, token=make_token(invitation))
     assert not Membership.objects.filter(user=other_user, organization=organization).exists()
@@ -492,7 +551,7 @@ def test_wrong_user_cannot_accept(other_user, invited):
 
 
 def test_unverified_address_cannot_accept(invited):
-    organization, invitee, invitation = invited
+    _organization, invitee, invitation = invited
     EmailAddress.objects.filter(user=invitee).update(verified=False)
     with pytest.raises(PermissionDenied):
         services.accept_invitation(actor=invitee, token=make_token(invitation))
@@ -501,14 +560,20 @@ def test_unverified_address_cannot_accept(invited):
 def test_verified_secondary_address_can_accept(user):
     organization = organization_owned_by(user)
     invitee = UserFactory()
-    EmailAddress.objects.create(user=invitee, email="work@example.org", verified=True, primary=False)
-    invitation = services.invite_member(actor=user, organization=organization, email="work@example.org", role=MemberRole.OWNER)
+    EmailAddress.objects.create(
+        user=invitee, email="work@example.org", verified=True, primary=False
+    )
+    invitation = services.invite_member(
+        actor=user, organization=organization, email="work@example.org", role=MemberRole.OWNER
+    )
     services.accept_invitation(actor=invitee, token=make_token(invitation))
     assert roles(organization)[invitee.pk] == MemberRole.OWNER
 
 
 def test_other_organizations_owner_cannot_revoke(user, other_user, invited):
-    organization, invitee, invitation = invited
+    organization, _invitee, invitation = invited
     organization_owned_by(other_user)
     with pytest.raises(PermissionDenied):
-        services.revoke_invitation(actor=other_user, organization=organization, invitation_id=invitation.pk)
+        services.revoke_invitation(
+            actor=other_user, organization=organization, invitation_id=invitation.pk
+        )

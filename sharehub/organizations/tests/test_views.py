@@ -35,9 +35,15 @@ def text(response) -> str:
 
 def test_list_shows_published_only_with_filters(client):
     gangnam, mapo = DistrictFactory(slug="gangnam"), DistrictFactory(slug="mapo")
-    OrganizationFactory(name_ko="공구 도서관", name_en="Tool Library", district=gangnam, kind="cooperative")
-    OrganizationFactory(name_ko="마을 부엌", name_en="Village Kitchen", district=mapo, kind="community")
-    OrganizationFactory(name_ko="비밀 단체", name_en="Secret", moderation_status=ModerationStatus.PENDING)
+    OrganizationFactory(
+        name_ko="공구 도서관", name_en="Tool Library", district=gangnam, kind="cooperative"
+    )
+    OrganizationFactory(
+        name_ko="마을 부엌", name_en="Village Kitchen", district=mapo, kind="community"
+    )
+    OrganizationFactory(
+        name_ko="비밀 단체", name_en="Secret", moderation_status=ModerationStatus.PENDING
+    )
     page = text(client.get(url("list")))
     assert "Tool Library" in page and "Village Kitchen" in page and "Secret" not in page
     assert "Tool Library" in text(client.get(url("list"), {"q": "tool"}))
@@ -55,7 +61,10 @@ def test_list_paginates_and_keeps_filters_in_links(client):
     response = client.get(url("list"), {"kind": "community"})
     assert "kind=community&amp;page=2" in text(response)
     assert len(response.context["page"].object_list) == 20
-    assert len(client.get(url("list"), {"kind": "community", "page": "2"}).context["page"].object_list) == 5
+    assert (
+        len(client.get(url("list"), {"kind": "community", "page": "2"}).context["page"].object_list)
+        == 5
+    )
     assert client.get(url("list"), {"page": "junk"}).status_code == 200
 
 
@@ -104,7 +113,9 @@ def test_detail_shows_facts_and_keeps_text_as_text(client):
     assert "Only members see this list." not in page
 
 
-@pytest.mark.parametrize("status", [ModerationStatus.PENDING, ModerationStatus.REJECTED, ModerationStatus.HIDDEN])
+@pytest.mark.parametrize(
+    "status", [ModerationStatus.PENDING, ModerationStatus.REJECTED, ModerationStatus.HIDDEN]
+)
 def test_unpublished_organization_is_not_found_for_strangers(client, user, other_user, status):
     organization = organization_owned_by(user, moderation_status=status)
     assert client.get(url("detail", slug=organization.slug)).status_code == 404
@@ -120,7 +131,9 @@ def test_members_see_their_pending_organization_with_a_notice(client, user):
 
 
 def test_members_see_the_rejection_reason(client, user):
-    organization = organization_owned_by(user, moderation_status=ModerationStatus.REJECTED, moderation_reason="주소가 없습니다 <b>")
+    organization = organization_owned_by(
+        user, moderation_status=ModerationStatus.REJECTED, moderation_reason="주소가 없습니다 <b>"
+    )
     client.force_login(user)
     page = text(client.get(url("detail", slug=organization.slug)))
     assert "Not accepted" in page and "주소가 없습니다 &lt;b&gt;" in page
@@ -146,7 +159,17 @@ def test_korean_slug_works_in_urls(client, user):
     ("lang", "words"),
     [
         ("ko", ["단체 만들기", "한국어 이름", "영어 이름", "유형", "자치구", "로고"]),
-        ("en", ["Create organization", "Name in Korean", "Name in English", "Type", "District", "Logo"]),
+        (
+            "en",
+            [
+                "Create organization",
+                "Name in Korean",
+                "Name in English",
+                "Type",
+                "District",
+                "Logo",
+            ],
+        ),
     ],
 )
 def test_create_form_is_labelled_in_both_languages(client, user, lang, words):
@@ -206,7 +229,11 @@ def test_fake_logo_gets_a_field_error(client, user):
     client.force_login(user)
     response = client.post(
         url("create"),
-        {"name_ko": "좋은 단체", "kind": "cooperative", "logo": SimpleUploadedFile("x.png", b"text", content_type="image/png")},
+        {
+            "name_ko": "좋은 단체",
+            "kind": "cooperative",
+            "logo": SimpleUploadedFile("x.png", b"text", content_type="image/png"),
+        },
     )
     assert response.status_code == 200
     assert "logo" in response.context["form"].errors
@@ -235,7 +262,11 @@ def test_owner_edits_and_removes_the_logo(client, user):
     )
     assert response.status_code == 302
     organization.refresh_from_db()
-    assert organization.name_ko == "바뀐 이름" and organization.kind == "community" and not organization.logo
+    assert (
+        organization.name_ko == "바뀐 이름"
+        and organization.kind == "community"
+        and not organization.logo
+    )
 
 
 # --- members page ------------------------------------------------------------------------------
@@ -263,12 +294,17 @@ def test_editors_see_members_and_history_without_invitations(client, user, other
 
 
 @pytest.mark.parametrize(("lang", "button"), [("ko", "초대 보내기"), ("en", "Send invitation")])
-def test_invite_by_form_sends_the_mail(client, user, django_capture_on_commit_callbacks, lang, button):
+def test_invite_by_form_sends_the_mail(
+    client, user, django_capture_on_commit_callbacks, lang, button
+):
     organization = organization_owned_by(user)
     client.force_login(user)
     assert button in text(client.get(url("members", lang, slug=organization.slug)))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("invite", lang, slug=organization.slug), {"email": "friend@example.org", "role": "editor"})
+        response = client.post(
+            url("invite", lang, slug=organization.slug),
+            {"email": "friend@example.org", "role": "editor"},
+        )
     assert response.status_code == 302
     assert Invitation.objects.filter(organization=organization, email="friend@example.org").exists()
     assert len(mail.outbox) == 1
@@ -278,7 +314,9 @@ def test_invite_by_form_sends_the_mail(client, user, django_capture_on_commit_ca
 def test_invite_with_a_bad_address_shows_the_error(client, user):
     organization = organization_owned_by(user)
     client.force_login(user)
-    response = client.post(url("invite", slug=organization.slug), {"email": "not-an-email", "role": "editor"})
+    response = client.post(
+        url("invite", slug=organization.slug), {"email": "not-an-email", "role": "editor"}
+    )
     assert response.status_code == 400
     assert "email" in response.context["invite_form"].errors
     assert not Invitation.objects.exists()
@@ -288,17 +326,27 @@ def test_owner_revokes_changes_role_transfers_and_removes(client, user, other_us
     organization = organization_owned_by(user)
     MembershipFactory(organization=organization, user=other_user)
     third = MembershipFactory(organization=organization).user
-    invitation = services.invite_member(actor=user, organization=organization, email="x@example.org")
+    invitation = services.invite_member(
+        actor=user, organization=organization, email="x@example.org"
+    )
     client.force_login(user)
     client.post(url("revoke_invitation", slug=organization.slug, invitation_id=invitation.pk))
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
     client.post(url("remove_member", slug=organization.slug, user_id=third.pk))
-    client.post(url("change_role", slug=organization.slug, user_id=other_user.pk), {"role": "owner"})
-    assert Membership.objects.get(organization=organization, user=other_user).role == MemberRole.OWNER
-    client.post(url("change_role", slug=organization.slug, user_id=other_user.pk), {"role": "editor"})
+    client.post(
+        url("change_role", slug=organization.slug, user_id=other_user.pk), {"role": "owner"}
+    )
+    assert (
+        Membership.objects.get(organization=organization, user=other_user).role == MemberRole.OWNER
+    )
+    client.post(
+        url("change_role", slug=organization.slug, user_id=other_user.pk), {"role": "editor"}
+    )
     client.post(url("transfer_ownership", slug=organization.slug, user_id=other_user.pk))
-    roles = dict(Membership.objects.filter(organization=organization).values_list("user_id", "role"))
+    roles = dict(
+        Membership.objects.filter(organization=organization).values_list("user_id", "role")
+    )
     assert roles == {user.pk: MemberRole.EDITOR, other_user.pk: MemberRole.OWNER}
 
 
@@ -332,7 +380,9 @@ def test_member_actions_refuse_get(client, user):
 @pytest.fixture
 def invitation(user):
     organization = organization_owned_by(user, name_en="Tool Library")
-    return services.invite_member(actor=user, organization=organization, email="newcomer@example.org")
+    return services.invite_member(
+        actor=user, organization=organization, email="newcomer@example.org"
+    )
 
 
 def test_visitor_without_account_is_sent_to_sign_up_and_back(client, invitation):
@@ -345,7 +395,9 @@ def test_visitor_without_account_is_sent_to_sign_up_and_back(client, invitation)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_new_person_signs_up_verifies_and_comes_back_to_accept(client, invitation, django_capture_on_commit_callbacks):
+def test_new_person_signs_up_verifies_and_comes_back_to_accept(
+    client, invitation, django_capture_on_commit_callbacks
+):
     from sharehub.notifications.models import OutboundEmail
 
     accept = url("accept_invitation", token=make_token(invitation))
@@ -363,13 +415,17 @@ def test_new_person_signs_up_verifies_and_comes_back_to_accept(client, invitatio
             },
         )
     assert response.status_code == 302
-    confirmation = OutboundEmail.objects.filter(kind__contains="confirm").get(to=["newcomer@example.org"])
+    confirmation = OutboundEmail.objects.filter(kind__contains="confirm").get(
+        to=["newcomer@example.org"]
+    )
     link = re.search(r"/en/accounts/confirm-email/[^\s]+/", confirmation.body_text).group(0)
     response = client.post(link)
     assert response.status_code == 302 and response["Location"] == accept
     response = client.post(accept)
     assert response.status_code == 302
-    assert Membership.objects.filter(organization=invitation.organization, user__email="newcomer@example.org").exists()
+    assert Membership.objects.filter(
+        organization=invitation.organization, user__email="newcomer@example.org"
+    ).exists()
 
 
 def test_invitee_accepts_on_the_page(client, invitation):
@@ -378,8 +434,13 @@ def test_invitee_accepts_on_the_page(client, invitation):
     accept = url("accept_invitation", token=make_token(invitation))
     assert "Accept the invitation" in text(client.get(accept))
     response = client.post(accept)
-    assert response.status_code == 302 and response["Location"] == invitation.organization.get_absolute_url()
-    assert Membership.objects.filter(organization=invitation.organization, user=invitee, role=MemberRole.EDITOR).exists()
+    assert (
+        response.status_code == 302
+        and response["Location"] == invitation.organization.get_absolute_url()
+    )
+    assert Membership.objects.filter(
+        organization=invitation.organization, user=invitee, role=MemberRole.EDITOR
+    ).exists()
 
 
 def test_someone_else_is_told_the_invitation_is_not_theirs(client, other_user, invitation):
@@ -389,14 +450,20 @@ def test_someone_else_is_told_the_invitation_is_not_theirs(client, other_user, i
     assert "Accept the invitation" not in page and "newcomer@example.org" in page
     response = client.post(accept)
     assert response.status_code == 403
-    assert not Membership.objects.filter(user=other_user, organization=invitation.organization).exists()
+    assert not Membership.objects.filter(
+        user=other_user, organization=invitation.organization
+    ).exists()
 
 
 def test_bad_expired_and_used_links(client, invitation):
     assert client.get(url("accept_invitation", token="1:forged:token")).status_code == 404
     token = make_token(invitation)
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timezone.timedelta(seconds=1))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timezone.timedelta(seconds=1)
+    )
     response = client.get(url("accept_invitation", token=token))
     assert response.status_code == 410 and "expired" in text(response)
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() + timezone.timedelta(days=1), accepted_at=timezone.now())
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() + timezone.timedelta(days=1), accepted_at=timezone.now()
+    )
     assert client.get(url("accept_invitation", token=token)).status_code == 410

@@ -14,5 +14,16 @@ class DistrictFactory(factory.django.DjangoModelFactory):
     latitude = 37.55
     longitude = 126.98
     boundary = factory.LazyAttribute(
-        lambda o: {"type": "Polygon", "coordinates": [[[126.97, 37.54], [126.99, 37.54], [126.99, 37.56], [126.97, 37.56], [126.97, 37.54]]]}
+        lambda o: {
+            "type": "Polygon",
+            "coordinates": [
+                [
+                    [126.97, 37.54],
+                    [126.99, 37.54],
+                    [126.99, 37.56],
+                    [126.97, 37.56],
+                    [126.97, 37.54],
+                ]
+            ],
+        }
     )

@@ -5,31 +5,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.BigIntegerField(verbose_name='object id')),
-                ('title', models.TextField(verbose_name='title')),
-                ('body', models.TextField(blank=True, verbose_name='body')),
-                ('title_terms', models.TextField(blank=True, verbose_name='title terms')),
-                ('terms', models.TextField(blank=True, verbose_name='terms')),
-                ('fuzzy', models.TextField(blank=True, verbose_name='title letters')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype', verbose_name='content type')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.BigIntegerField(verbose_name="object id")),
+                ("title", models.TextField(verbose_name="title")),
+                ("body", models.TextField(blank=True, verbose_name="body")),
+                ("title_terms", models.TextField(blank=True, verbose_name="title terms")),
+                ("terms", models.TextField(blank=True, verbose_name="terms")),
+                ("fuzzy", models.TextField(blank=True, verbose_name="title letters")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="contenttypes.contenttype",
+                        verbose_name="content type",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'search entry',
-                'verbose_name_plural': 'search entries',
-                'constraints': [models.UniqueConstraint(fields=('content_type', 'object_id'), name='one_search_entry_per_object')],
+                "verbose_name": "search entry",
+                "verbose_name_plural": "search entries",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("content_type", "object_id"), name="one_search_entry_per_object"
+                    )
+                ],
             },
         ),
     ]

@@ -48,5 +48,7 @@ class Migration(migrations.Migration):
     dependencies = [("search", "0002_fulltext")]
 
     operations = [
-        migrations.RunPython(_run({"postgresql": POSTGRES_FORWARD}), _run({"postgresql": POSTGRES_BACKWARD}))
+        migrations.RunPython(
+            _run({"postgresql": POSTGRES_FORWARD}), _run({"postgresql": POSTGRES_BACKWARD})
+        )
     ]

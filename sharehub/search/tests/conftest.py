@@ -38,7 +38,11 @@ def corpus(searchable_organizations) -> dict[str, Organization]:
     organizations = {}
     for key, name_ko, name_en, description_ko, description_en in DOCUMENTS:
         organization = OrganizationFactory(
-            slug=key, name_ko=name_ko, name_en=name_en, description_ko=description_ko, description_en=description_en
+            slug=key,
+            name_ko=name_ko,
+            name_en=name_en,
+            description_ko=description_ko,
+            description_en=description_en,
         )
         index_object(organization)
         organizations[key] = organization

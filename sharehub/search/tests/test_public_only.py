@@ -60,7 +60,9 @@ def text(response) -> str:
     return response.content.decode()
 
 
-def assert_found_apart_from_secret(client, *, label: str, model, page: str, api: str, feeds: tuple[str, ...] = ()) -> None:
+def assert_found_apart_from_secret(
+    client, *, label: str, model, page: str, api: str, feeds: tuple[str, ...] = ()
+) -> None:
     """The public twin is found everywhere, the secret one nowhere."""
     suggestions = text(client.get("/ko/search/suggest/", {"model": label, "q": WORD[:6]}))
     pages = text(client.get(page, {"q": WORD}))
@@ -74,7 +76,11 @@ def assert_found_apart_from_secret(client, *, label: str, model, page: str, api:
 
 def test_every_searchable_model_is_covered_here():
     """A model registered later needs its own test in this file."""
-    assert {m._meta.label_lower for m in searchable_models()} == {"directory.listing", "events.event", "news.article"}
+    assert {m._meta.label_lower for m in searchable_models()} == {
+        "directory.listing",
+        "events.event",
+        "news.article",
+    }
 
 
 # Listings: public while their organization is published ---------------------------------------
@@ -82,7 +88,9 @@ def test_every_searchable_model_is_covered_here():
 
 def _listing(status, title: str) -> Listing:
     listing = ListingFactory(
-        organization=OrganizationFactory(name_ko=f"{WORD} {title}", name_en=f"{WORD} {title}", moderation_status=status)
+        organization=OrganizationFactory(
+            name_ko=f"{WORD} {title}", name_en=f"{WORD} {title}", moderation_status=status
+        )
     )
     reindex_listing(listing)
     return listing
@@ -95,10 +103,16 @@ def test_listing_of_an_unpublished_organization_is_never_indexed(client, status)
     member = UserFactory()
     MembershipFactory(organization=secret.organization, user=member, role=MemberRole.OWNER)
     # Its members keep editing it: each edit re-indexes the listing, and it must stay out.
-    directory_services.update_listing(actor=member, organization=secret.organization, summary_ko=f"{WORD} 공간")
+    directory_services.update_listing(
+        actor=member, organization=secret.organization, summary_ko=f"{WORD} 공간"
+    )
     assert not indexed(secret)
     assert_found_apart_from_secret(
-        client, label="directory.listing", model=Listing, page="/ko/directory/", api="/api/v1/directory/listings"
+        client,
+        label="directory.listing",
+        model=Listing,
+        page="/ko/directory/",
+        api="/api/v1/directory/listings",
     )
 
 
@@ -109,7 +123,11 @@ def test_listing_leaves_the_index_with_its_organizations_moderation(client, mode
     moderation.hide(actor=moderator, obj=listing.organization, reason="Spam")
     assert not indexed(listing)
     assert_found_apart_from_secret(
-        client, label="directory.listing", model=Listing, page="/ko/directory/", api="/api/v1/directory/listings"
+        client,
+        label="directory.listing",
+        model=Listing,
+        page="/ko/directory/",
+        api="/api/v1/directory/listings",
     )
     moderation.restore(actor=moderator, obj=listing.organization)
     assert indexed(listing)
@@ -131,9 +149,18 @@ def test_deleted_organization_takes_its_listing_out():
 
 
 def test_organizations_are_not_searchable_and_pending_ones_not_listed(client):
-    OrganizationFactory(name_ko=f"{WORD} {SECRET}", name_en=f"{WORD} {SECRET}", moderation_status=ModerationStatus.PENDING)
+    OrganizationFactory(
+        name_ko=f"{WORD} {SECRET}",
+        name_en=f"{WORD} {SECRET}",
+        moderation_status=ModerationStatus.PENDING,
+    )
     OrganizationFactory(name_ko=f"{WORD} {PUBLIC}", name_en=f"{WORD} {PUBLIC}")
-    assert client.get("/ko/search/suggest/", {"model": "organizations.organization", "q": WORD}).status_code == 404
+    assert (
+        client.get(
+            "/ko/search/suggest/", {"model": "organizations.organization", "q": WORD}
+        ).status_code
+        == 404
+    )
     page = text(client.get("/ko/organizations/", {"q": WORD}))
     listed = text(client.get("/api/v1/organizations", {"q": WORD}))
     assert PUBLIC in page and PUBLIC in listed
@@ -164,12 +191,21 @@ def _fields(title: str, **overrides) -> dict:
     }
 
 
-EVENT_FEEDS = ("/ko/events/feed.ics", "/ko/events/feed/city.ics", "/ko/events/feed/organizer/organizer.ics")
+EVENT_FEEDS = (
+    "/ko/events/feed.ics",
+    "/ko/events/feed/city.ics",
+    "/ko/events/feed/organizer/organizer.ics",
+)
 
 
 def _assert_event_hidden(client) -> None:
     assert_found_apart_from_secret(
-        client, label="events.event", model=Event, page="/ko/events/", api="/api/v1/events", feeds=EVENT_FEEDS
+        client,
+        label="events.event",
+        model=Event,
+        page="/ko/events/",
+        api="/api/v1/events",
+        feeds=EVENT_FEEDS,
     )
 
 
@@ -188,7 +224,9 @@ def test_draft_event_is_never_indexed(client, organizer):
 def test_event_back_to_draft_or_cancelled_leaves_the_index(client, organizer):
     user, organization = organizer
     event_services.create_event(actor=user, organization=organization, fields=_fields(PUBLIC))
-    event = event_services.create_event(actor=user, organization=organization, fields=_fields(SECRET))
+    event = event_services.create_event(
+        actor=user, organization=organization, fields=_fields(SECRET)
+    )
     assert indexed(event)
     event_services.update_event(actor=user, event=event, fields={"status": EventStatus.DRAFT})
     assert not indexed(event)
@@ -204,7 +242,9 @@ def test_event_back_to_draft_or_cancelled_leaves_the_index(client, organizer):
 def test_event_status_saved_alone_leaves_the_index(organizer):
     """Any write of the status alone (the admin's, a script's) is followed, not only the services'."""
     user, organization = organizer
-    event = event_services.create_event(actor=user, organization=organization, fields=_fields(SECRET))
+    event = event_services.create_event(
+        actor=user, organization=organization, fields=_fields(SECRET)
+    )
     event.status = EventStatus.DRAFT
     event.save(update_fields=["status"])
     assert not indexed(event)
@@ -223,10 +263,14 @@ def test_a_draft_cannot_be_cancelled_into_the_public_feeds(client, organizer):
 
 
 @pytest.mark.parametrize("transition", ["hide", "reject"])
-def test_events_of_an_organization_not_published_are_nowhere(client, moderator, organizer, transition):
+def test_events_of_an_organization_not_published_are_nowhere(
+    client, moderator, organizer, transition
+):
     user, organization = organizer
     EventFactory(title_ko=f"{WORD} {PUBLIC}", title_en=f"{WORD} {PUBLIC}", organization=None)
-    event = event_services.create_event(actor=user, organization=organization, fields=_fields(SECRET))
+    event = event_services.create_event(
+        actor=user, organization=organization, fields=_fields(SECRET)
+    )
     reindex_event(Event.objects.get(title_ko=f"{WORD} {PUBLIC}"))
     assert indexed(event)
     if transition == "hide":
@@ -236,7 +280,9 @@ def test_events_of_an_organization_not_published_are_nowhere(client, moderator, 
         organization.save(update_fields=["moderation_status"])
         moderation.reject(actor=moderator, obj=organization, reason="Not an organization")
     assert not indexed(event)
-    assert_found_apart_from_secret(client, label="events.event", model=Event, page="/ko/events/", api="/api/v1/events")
+    assert_found_apart_from_secret(
+        client, label="events.event", model=Event, page="/ko/events/", api="/api/v1/events"
+    )
     for url in EVENT_FEEDS[:2]:
         assert SECRET not in text(client.get(url))
     assert client.get("/ko/events/feed/organizer/organizer.ics").status_code == 404
@@ -248,7 +294,7 @@ def test_events_of_an_organization_not_published_are_nowhere(client, moderator, 
 
 
 def test_reindex_keeps_only_public_events(organizer):
-    user, organization = organizer
+    _user, organization = organizer
     public = EventFactory(organization=organization)
     draft = EventFactory(organization=organization, status=EventStatus.DRAFT)
     _write(draft)  # a stale entry from before the rule
@@ -269,9 +315,18 @@ def _article(title: str, **fields) -> Article:
 
 
 def _assert_article_hidden(client, tag=None) -> None:
-    feeds = NEWS_FEEDS + ((f"/ko/news/tags/{tag.slug}/feed/rss/", f"/ko/news/tags/{tag.slug}/feed/atom/") if tag else ())
+    feeds = NEWS_FEEDS + (
+        (f"/ko/news/tags/{tag.slug}/feed/rss/", f"/ko/news/tags/{tag.slug}/feed/atom/")
+        if tag
+        else ()
+    )
     assert_found_apart_from_secret(
-        client, label="news.article", model=Article, page="/ko/news/", api="/api/v1/news/articles", feeds=feeds
+        client,
+        label="news.article",
+        model=Article,
+        page="/ko/news/",
+        api="/api/v1/news/articles",
+        feeds=feeds,
     )
 
 
@@ -309,7 +364,9 @@ def test_article_leaves_the_index_when_hidden_unpublished_or_deleted(client, mod
     assert indexed(article)
     news_services.delete_article(actor=city_staff, article=article)
     assert not SearchEntry.objects.filter(object_id=article.pk).exists()
-    assert SECRET not in text(client.get("/ko/search/suggest/", {"model": "news.article", "q": WORD[:6]}))
+    assert SECRET not in text(
+        client.get("/ko/search/suggest/", {"model": "news.article", "q": WORD[:6]})
+    )
 
 
 # The second guard: reads re-check what the index holds ---------------------------------------
@@ -318,7 +375,14 @@ def test_article_leaves_the_index_when_hidden_unpublished_or_deleted(client, mod
 @pytest.mark.parametrize(
     "model,make",
     [
-        (Listing, lambda: ListingFactory(organization=OrganizationFactory(name_ko=f"{WORD} {SECRET}", moderation_status=ModerationStatus.PENDING))),
+        (
+            Listing,
+            lambda: ListingFactory(
+                organization=OrganizationFactory(
+                    name_ko=f"{WORD} {SECRET}", moderation_status=ModerationStatus.PENDING
+                )
+            ),
+        ),
         (Event, lambda: EventFactory(title_ko=f"{WORD} {SECRET}", status=EventStatus.DRAFT)),
         (Article, lambda: ArticleFactory(title_ko=f"{WORD} {SECRET}", status=ArticleStatus.DRAFT)),
     ],
@@ -360,7 +424,9 @@ def test_every_atom_id_is_an_iri(client):
         f"/ko/news/organizations/{organization.slug}/feed/atom/",
     ):
         root = ET.fromstring(client.get(url).content)
-        ids = [root.findtext(f"{ATOM}id")] + [entry.findtext(f"{ATOM}id") for entry in root.iter(f"{ATOM}entry")]
+        ids = [root.findtext(f"{ATOM}id")] + [
+            entry.findtext(f"{ATOM}id") for entry in root.iter(f"{ATOM}entry")
+        ]
         assert len(ids) == 2, url
         assert all(_is_iri(value) for value in ids), ids
         assert ids[1].startswith("tag:") and ids[1].endswith(f":article-{article.pk}")

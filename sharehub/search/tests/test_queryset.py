@@ -27,11 +27,15 @@ def test_recall_at_10_per_category(corpus):
             misses.append((category, query, ranked[:10]))
     for category, threshold in RECALL_THRESHOLDS.items():
         average = sum(recalls[category]) / len(recalls[category])
-        assert average >= threshold, f"{category}: recall@10 {average:.2f} < {threshold}; misses {misses}"
+        assert average >= threshold, (
+            f"{category}: recall@10 {average:.2f} < {threshold}; misses {misses}"
+        )
 
 
 @pytest.mark.parametrize(
-    "query,first", [(q, first) for _, q, _, first in QUERIES if first is not None], ids=lambda v: str(v)
+    "query,first",
+    [(q, first) for _, q, _, first in QUERIES if first is not None],
+    ids=lambda v: str(v),
 )
 def test_expected_document_ranks_first(corpus, query, first):
     assert _ranked_keys(corpus, query)[:1] == [first]

@@ -16,10 +16,61 @@ from sharehub.search.selectors import autocomplete, search
 from sharehub.search.services import index_object, reindex, remove_object
 
 JUNK = [
-    '"', '""', "'", "\\", '"열린옷장', "AND", "OR", "NOT", "a AND", "OR OR", "NEAR(a b)", "NEAR/2", "*", "공*",
-    "title:x", "{title body}: x", "-x", "^x", "a:b:c", "(", ")", "(()", "+", "&", "|", "!", "<->", ":*", "':*A",
-    "😀", "🏳️‍🌈", "a", "가", "ㄱ", "\x00", "\n\t", " ", "", "%", "_", "%_%", "--", "/*", "'; DROP TABLE x; --",
-    "가" * 1000, "a " * 500, "정장을 " * 200, "x" * 5000, "\u200b", "\ufeff", "ﾃｽﾄ", "Ａ", "ǅ", "ﷺ", "ß",
+    '"',
+    '""',
+    "'",
+    "\\",
+    '"열린옷장',
+    "AND",
+    "OR",
+    "NOT",
+    "a AND",
+    "OR OR",
+    "NEAR(a b)",
+    "NEAR/2",
+    "*",
+    "공*",
+    "title:x",
+    "{title body}: x",
+    "-x",
+    "^x",
+    "a:b:c",
+    "(",
+    ")",
+    "(()",
+    "+",
+    "&",
+    "|",
+    "!",
+    "<->",
+    ":*",
+    "':*A",
+    "😀",
+    "🏳️‍🌈",
+    "a",
+    "가",
+    "ㄱ",
+    "\x00",
+    "\n\t",
+    " ",
+    "",
+    "%",
+    "_",
+    "%_%",
+    "--",
+    "/*",
+    "'; DROP TABLE x; --",
+    "가" * 1000,
+    "a " * 500,
+    "정장을 " * 200,
+    "x" * 5000,
+    "\u200b",
+    "\ufeff",
+    "ﾃｽﾄ",
+    "Ａ",
+    "ǅ",
+    "ﷺ",
+    "ß",
 ]
 
 
@@ -30,7 +81,10 @@ def ids(hits) -> list[int]:
 @pytest.fixture
 def closet(searchable_organizations):
     organization = OrganizationFactory(
-        slug="open-closet", name_ko="열린옷장", name_en="Open Closet", description_ko="면접 정장을 대여합니다.",
+        slug="open-closet",
+        name_ko="열린옷장",
+        name_en="Open Closet",
+        description_ko="면접 정장을 대여합니다.",
         description_en="Suit rental.",
     )
     index_object(organization)
@@ -74,7 +128,9 @@ def test_fts_row_goes_with_the_entry(closet):
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
 def test_document_row_goes_with_the_entry(closet):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM search_document d JOIN search_searchentry e ON e.id = d.entry_id")
+        cursor.execute(
+            "SELECT count(*) FROM search_document d JOIN search_searchentry e ON e.id = d.entry_id"
+        )
         assert cursor.fetchone()[0] == 1
         index_object(closet)  # an update replaces the row, never adds one
         cursor.execute("SELECT count(*) FROM search_document")
@@ -107,7 +163,9 @@ def test_alternatives_asking_for_more_terms_are_dropped():
 def test_reindex_indexes_everything_and_drops_stale_entries(closet):
     other = OrganizationFactory(name_ko="공구도서관", name_en="Tool Library")
     assert search("공구", model=Organization) == []
-    SearchEntry.objects.filter(object_id=closet.pk).update(object_id=999999)  # an object that is gone
+    SearchEntry.objects.filter(object_id=closet.pk).update(
+        object_id=999999
+    )  # an object that is gone
     assert reindex(Organization) == 2
     assert ids(search("공구", model=Organization)) == [other.pk]
     assert not SearchEntry.objects.filter(object_id=999999).exists()
@@ -143,7 +201,9 @@ def test_junk_never_raises(closet, query):
     assert isinstance(autocomplete(query, model=Organization), list)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(query=st.text(max_size=1000))
 def test_any_unicode_never_raises(closet, query):
     for hit in search(query, model=Organization):
@@ -158,12 +218,17 @@ def test_operators_are_words_not_syntax(closet):
 
 def test_highlight_marks_matches_and_escapes_everything_else(searchable_organizations):
     organization = OrganizationFactory(
-        name_ko="<script>alert(1)</script> 공구도서관", name_en="Tool & <b>Library</b>",
+        name_ko="<script>alert(1)</script> 공구도서관",
+        name_en="Tool & <b>Library</b>",
         description_ko="공구를 <img src=x onerror=alert(1)> 빌려줍니다.",
     )
     index_object(organization)
     [hit] = search("공구", model=Organization)
-    assert "<script>" not in hit.highlight and "<img" not in hit.highlight and "<b>" not in hit.highlight
+    assert (
+        "<script>" not in hit.highlight
+        and "<img" not in hit.highlight
+        and "<b>" not in hit.highlight
+    )
     assert "&lt;script&gt;" in hit.highlight
     assert "&amp;" in hit.highlight
     assert "<mark>공구</mark>" in hit.highlight
@@ -182,7 +247,9 @@ def test_typo_hits_are_highlighted(closet):
 
 
 def test_exact_name_ranks_first(searchable_organizations):
-    longer = OrganizationFactory(name_ko="열린옷장 나눔 장터", name_en="Market", description_ko="열린옷장 열린옷장")
+    longer = OrganizationFactory(
+        name_ko="열린옷장 나눔 장터", name_en="Market", description_ko="열린옷장 열린옷장"
+    )
     exact = OrganizationFactory(name_ko="열린옷장", name_en="Open Closet")
     index_object(longer)
     index_object(exact)
@@ -198,12 +265,16 @@ def test_autocomplete_prefixes_in_both_languages(corpus):
     assert autocomplete("open cl", model=Organization) == ["열린옷장 Open Closet"]
     assert autocomplete("Clo", model=Organization) == ["열린옷장 Open Closet"]
     assert "공구도서관 Tool Library" in autocomplete("공구도", model=Organization)
-    assert "공구도서관 Tool Library" in autocomplete("공구ㄷ", model=Organization)  # syllable still being typed
+    assert "공구도서관 Tool Library" in autocomplete(
+        "공구ㄷ", model=Organization
+    )  # syllable still being typed
     assert len(autocomplete("공", model=Organization, limit=2)) <= 2
     assert autocomplete("", model=Organization) == []
 
 
-def test_highlights_are_built_when_read_with_one_query_for_all_hits(corpus, django_assert_max_num_queries):
+def test_highlights_are_built_when_read_with_one_query_for_all_hits(
+    corpus, django_assert_max_num_queries
+):
     hits = search("공유", model=Organization)
     assert len(hits) > 3
     # One SELECT of the bodies (plus a savepoint on PostgreSQL), whichever hit is read first.

@@ -16,7 +16,7 @@ class Command(BaseCommand):
             "(0 means it was already loaded)."
         )
         self.stdout.write("")
-        self.stdout.write("Demo accounts (password: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD})")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.email:32} {account.role}")
         self.stdout.write(

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("path", help="a file of bounces, or - for standard input")
 
     def handle(self, *args, path: str, **options) -> None:
-        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")
+        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115 (closed by the with below)
         marked = soft = 0
         with stream:
             for line in stream:

@@ -22,7 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("path", help="an mbox file or a Maildir folder")
 
     def handle(self, *args, path: str, **options) -> None:
-        box = mailbox.Maildir(path, create=False) if os.path.isdir(path) else mailbox.mbox(path, create=False)
+        box = (
+            mailbox.Maildir(path, create=False)
+            if os.path.isdir(path)
+            else mailbox.mbox(path, create=False)
+        )
         done = ignored = 0
         for key, message in list(box.items()):
             subject = str(message.get("Subject", "")).strip()

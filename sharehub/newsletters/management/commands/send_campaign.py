@@ -14,12 +14,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("campaign_id", type=int)
-        parser.add_argument("--rate", type=float, default=None, help="messages per second (0: no limit)")
+        parser.add_argument(
+            "--rate", type=float, default=None, help="messages per second (0: no limit)"
+        )
         parser.add_argument("--batch", type=int, default=None, help="deliveries claimed at a time")
-        parser.add_argument("--lease", type=int, default=None, help="seconds after which a dead worker's claim is taken back")
+        parser.add_argument(
+            "--lease",
+            type=int,
+            default=None,
+            help="seconds after which a dead worker's claim is taken back",
+        )
 
     def handle(self, *args, campaign_id: int, rate, batch, lease, **options) -> None:
         if not Campaign.objects.filter(pk=campaign_id).exists():
             raise CommandError(f"no campaign {campaign_id}")
         report = CampaignSender(campaign_id, rate=rate, batch=batch, lease=lease).run()
-        self.stdout.write(f"sent={report.sent} failed={report.failed} retried={report.retried} finished={report.finished}")
+        self.stdout.write(
+            f"sent={report.sent} failed={report.failed} retried={report.retried} finished={report.finished}"
+        )

@@ -15,10 +15,18 @@ from sharehub.notifications.tasks import send_outbound_email
 
 
 class Command(BaseCommand):
-    help = "Enqueue the sending of e-mails that have been queued for longer than --older-than minutes."
+    help = (
+        "Enqueue the sending of e-mails that have been queued for longer than --older-than minutes."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--older-than", type=int, default=5, metavar="MINUTES", help="Only e-mails queued at least this long ago (default 5).")
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            default=5,
+            metavar="MINUTES",
+            help="Only e-mails queued at least this long ago (default 5).",
+        )
 
     def handle(self, *args, older_than: int, **options) -> None:
         ids = stale_queued_email_ids(older_than=timedelta(minutes=max(older_than, 0)))

@@ -6,7 +6,9 @@ from sharehub.search.services import reindex
 
 
 class Command(BaseCommand):
-    help = "Rebuild the search index for every searchable model, or for one (--model app_label.Model)."
+    help = (
+        "Rebuild the search index for every searchable model, or for one (--model app_label.Model)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--model", help="app_label.Model, e.g. directory.Listing")
