@@ -63,3 +63,12 @@ class BoundedPageNumberPagination(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=1000)
+
+
+class Page[T](Schema):
+    """The one shape of every API page (`api_page` builds it): `Page[ListingOut]` in `response=`."""
+
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[T]

@@ -16,10 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sharehub.core.forms import apply_errors
 from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.core.ratelimit import ratelimit_writes
 from sharehub.core.uploads import private_file_response
-from sharehub.organizations.forms import apply_errors
 from sharehub.organizations.selectors import get_organization_for
 
 from . import selectors, services

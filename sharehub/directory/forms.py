@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.core.images import ACCEPT_ATTRIBUTE
-from sharehub.organizations.forms import apply_errors  # noqa: F401  (re-exported for views)
 from sharehub.places.selectors import district_list
 
 from .filters import Q_MAX_LENGTH, Sort

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from sharehub.core.forms import apply_errors
 from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.core.ratelimit import ratelimit_writes
 
@@ -32,7 +33,6 @@ from .forms import (
     PhotoEditForm,
     PhotoForm,
     ServiceForm,
-    apply_errors,
 )
 from .geojson import feature_collection
 from .models import Category, Listing, ListingAddress, ListingPhoto, Service, SuggestionKind

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sharehub.core.validators import validate_header_value
-from sharehub.organizations.forms import apply_errors  # noqa: F401  (re-exported for views)
 from sharehub.places.selectors import district_list
 
 from .materials import ACCEPT_ATTRIBUTE as MATERIAL_ACCEPT_ATTRIBUTE

@@ -19,6 +19,7 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from sharehub.core.forms import apply_errors
 from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.core.ratelimit import ratelimit_writes
 from sharehub.core.uploads import private_file_response
@@ -38,7 +39,6 @@ from .forms import (
     QuestionForm,
     RegistrationForm,
     SessionForm,
-    apply_errors,
 )
 from .models import EventMaterial, EventQuestion, EventSession, Registration, RegistrationStatus
 from .notices import qr_png

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from sharehub.core.images import ACCEPT_ATTRIBUTE
 from sharehub.core.sanitize import ALLOWED_TAGS
 from sharehub.directory.models import Listing
-from sharehub.organizations.forms import apply_errors  # noqa: F401  (re-exported for views)
 from sharehub.places.selectors import district_list
 
 from .licences import Licence

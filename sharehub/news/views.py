@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from sharehub.core.forms import apply_errors
 from sharehub.core.i18n import current_language, hub_name
 from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.core.ratelimit import ratelimit_writes
 
 from . import selectors, services
-from .forms import ArticleFilterForm, ArticleForm, PageForm, PublishForm, ReturnForm, apply_errors
+from .forms import ArticleFilterForm, ArticleForm, PageForm, PublishForm, ReturnForm
 from .licences import licence_info
 from .models import Article, ArticleStatus
 from .permissions import (

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sharehub.core.forms import apply_errors
 from sharehub.core.pagination import paginate
 from sharehub.core.ratelimit import RateLimited, check
-from sharehub.organizations.forms import apply_errors
 
 from . import conf, selectors, services, tokens
 from . import render as mail_render

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -14,15 +13,6 @@ from .models import MemberRole, Organization, OrganizationKind
 from .services import EDITABLE_FIELDS
 
 SEARCH_MAX_LENGTH = 100
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class OrganizationForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sharehub.core.forms import apply_errors
 from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.core.ratelimit import ratelimit_writes
 from sharehub.moderation.models import ModerationStatus
@@ -29,7 +30,6 @@ from .forms import (
     OrganizationFilterForm,
     OrganizationForm,
     RoleForm,
-    apply_errors,
 )
 from .history import describe
 from .invitations import check_open, invitation_for_token
