@@ -65,8 +65,8 @@ class BoundedPageNumberPagination(PageNumberPagination):
         page_size: int | None = Field(None, ge=1, le=1000)
 
 
-class Page[T](Schema):
-    """The one shape of every API page (`api_page` builds it): `Page[ListingOut]` in `response=`."""
+class ApiPage[T](Schema):
+    """The one shape of every API page (`api_page` builds it): `ApiPage[ListingOut]` in `response=`."""
 
     count: int
     next: str | None
