@@ -19,11 +19,12 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/sharehub
 VENDOR := sharehub/static/vendor
 
-.PHONY: sysdeps help setup run test test-sqlite test-postgres bench messages makemessages assets chromium postgres demo clean
+.PHONY: sysdeps help setup run lint test test-sqlite test-postgres bench messages makemessages assets chromium postgres demo clean
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT) with the worker"
 	@echo "make test   - install and run every test on SQLite and on PostgreSQL, browser tests included"
+	@echo "make lint   - ruff, the import layers and mypy (part of make test)"
 	@echo "make bench  - run the benchmarks in bench/"
 
 $(UV):
@@ -96,7 +97,16 @@ test-postgres: setup chromium postgres
 	DATABASE_URL=$(PG_URL) SHAREHUB_STATIC_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
 	$(VENV)/bin/pytest -q --create-db
 
-test: test-sqlite test-postgres
+# The house rules: lint and format (ruff), the layers (import-linter), types of every service and
+# selector (mypy with django-stubs).
+LINTED := sharehub bench e2e conftest.py manage.py
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+
+test: lint test-sqlite test-postgres
 
 bench: setup postgres
 	$(PY) bench/run.py

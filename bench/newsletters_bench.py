@@ -1,8 +1,9 @@
 """Sending a newsletter to 100,000 subscribers through a local SMTP sink, on SQLite and PostgreSQL.
 
-Prints, per database: messages per second of the campaign worker (sharehub.newsletters.sending,
-the code `send_campaign` and the background task run: delivery rows bulk-created in chunks, batches
-claimed, one SMTP connection per batch, each language rendered once, a conditional UPDATE per mail),
+Prints, per database: messages per second of the campaign worker (sharehub.newsletters.sending
+over the hub's one mail engine, sharehub.notifications.engine: the code `send_campaign` and the
+background task run: delivery rows bulk-created in chunks, batches claimed, one SMTP connection
+per batch, each language rendered once, a conditional UPDATE per mail at its "."),
 its peak memory (ru_maxrss of a fresh worker process) for a list of 10,000 and of 100,000, and the
 rate of a bare smtplib loop sending messages of the same size over one connection to the same sink
 in the same run (the practical ceiling). It also checks that the sink received each mail once.

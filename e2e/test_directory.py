@@ -171,7 +171,10 @@ def test_search_filter_map_listing_and_suggest_a_correction(
     assert page.locator("h1").inner_text() == OPEN_CLOSET[lang]
     suit = {"ko": "정장 대여", "en": "Suit rental"}[lang]
     assert page.locator("#services-heading ~ article h3").first.inner_text() == suit
-    page.locator("#listing-map .leaflet-marker-icon").wait_for()
+    marker = page.locator("#listing-map .leaflet-marker-icon")
+    marker.wait_for()
+    # The hub serves Leaflet's marker images itself (a guessed path would be a 404, caught below).
+    assert "/static/vendor/leaflet/images/marker-icon" in (marker.get_attribute("src") or "")
     screenshot(page, f"directory-detail-{lang}-desktop")
 
     # 7. A visitor proposes a correction: asked to sign in, then back to the form.

@@ -7,7 +7,6 @@ sharehub.core.api_schema documents every status each operation can answer.
 
 from __future__ import annotations
 
-from sharehub.accounts.api import router as accounts_router
 from sharehub.accounts.auth import api_auth
 from sharehub.core.api_errors import JsonObjectParser, install_error_handlers
 from sharehub.core.api_schema import HubNinjaAPI
@@ -18,6 +17,7 @@ from sharehub.news.api import router as news_router
 from sharehub.newsletters.api import router as newsletters_router
 from sharehub.organizations.api import router as organizations_router
 from sharehub.places.api import router as places_router
+from sharehub.portal.api import router as me_router
 
 api = HubNinjaAPI(
     title="ShareHub API",
@@ -28,7 +28,7 @@ api = HubNinjaAPI(
     auth=api_auth,
     parser=JsonObjectParser(),
 )
-api.add_router("/", accounts_router)
+api.add_router("/", me_router)
 api.add_router("/districts", places_router)
 api.add_router("/organizations", organizations_router)
 api.add_router("/designation", designation_router)

@@ -10,6 +10,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -99,6 +100,8 @@ INSTALLED_APPS = [
     "sharehub.events",
     "sharehub.news",
     "sharehub.newsletters",
+    # The top layer: composes the apps above into the home page, district pages, /me API, demo.
+    "sharehub.portal",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sharehub.core.context_processors.hub",
+                "sharehub.portal.context_processors.site",
             ],
         },
     },
@@ -336,12 +340,11 @@ X_FRAME_OPTIONS = "DENY"
 
 _tile_hosts = []
 if SHAREHUB_TILE_URL:
-    from urllib.parse import urlsplit
-
     _split = urlsplit(SHAREHUB_TILE_URL.replace("{s}", "a"))
+    _tile_host = _split.hostname or ""
     _tile_hosts = [
-        f"{_split.scheme}://*.{_split.hostname.split('.', 1)[-1]}",
-        f"{_split.scheme}://{_split.hostname}",
+        f"{_split.scheme}://*.{_tile_host.split('.', 1)[-1]}",
+        f"{_split.scheme}://{_tile_host}",
     ]
 SECURE_CSP = {
     "default-src": [CSP.SELF],

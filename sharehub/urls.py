@@ -4,8 +4,11 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from sharehub.api import api
+from sharehub.core import urls as core_urls
 from sharehub.core import views as core_views
 from sharehub.core.uploads import serve_public_media
+from sharehub.places import urls as places_urls
+from sharehub.portal import urls as portal_urls
 
 handler400 = "sharehub.core.views.bad_request"
 handler403 = "sharehub.core.views.permission_denied"
@@ -25,13 +28,18 @@ if settings.SHAREHUB_SERVE_MEDIA:
     urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve_public_media))
 
 urlpatterns += i18n_patterns(
-    path("", include("sharehub.core.urls")),
+    # The portal's pages keep their names: core:home beside core's pages, places:list and
+    # places:detail after places' own routes (districts.geojson is never read as a district).
+    path("", include((portal_urls.home_urlpatterns + core_urls.urlpatterns, core_urls.app_name))),
     path("accounts/", include("allauth.urls")),
     path("me/", include("sharehub.accounts.urls")),
     path("organizations/", include("sharehub.organizations.urls")),
     path("designation/", include("sharehub.designation.urls")),
     path("directory/", include("sharehub.directory.urls")),
-    path("districts/", include("sharehub.places.urls")),
+    path(
+        "districts/",
+        include((places_urls.urlpatterns + portal_urls.district_urlpatterns, places_urls.app_name)),
+    ),
     path("moderation/", include("sharehub.moderation.urls")),
     path("notifications/", include("sharehub.notifications.urls")),
     path("search/", include("sharehub.search.urls")),

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from sharehub.core.api_errors import error_response
 from sharehub.core.i18n import hub_name
 from sharehub.notifications.mail import queue_message
 
@@ -61,7 +62,5 @@ class AccountAdapter(DefaultAccountAdapter):
     ) -> HttpResponse:
         """A script that logs in with JSON learns it is limited from the status: 429, hub error shape."""
         if getattr(request, "login_rate_limited", False):
-            from sharehub.core.api_errors import error_response
-
             return error_response(429, str(self.error_messages[LOGIN_LIMITED]))
         return super().ajax_response(request, response, *args, **kwargs)

@@ -1,20 +1,16 @@
+"""The account's own fields in the API. The `/me` endpoint that adds what other apps know of the
+person (memberships) is the portal's (sharehub.portal.api)."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from typing import Any
 
-from sharehub.organizations.selectors import memberships_of
+from ninja import Schema
 
-router = Router(tags=["me"])
-
-
-class MyMembershipOut(Schema):
-    organization_id: int
-    organization_slug: str
-    role: str
+from .models import User
 
 
-class MeOut(Schema):
+class AccountOut(Schema):
     id: int
     email: str
     display_name: str
@@ -23,12 +19,11 @@ class MeOut(Schema):
     is_city_staff: bool
     is_moderator: bool
     is_administrator: bool
-    memberships: list[MyMembershipOut]
 
 
-@router.get("/me", response=MeOut, summary="The signed-in user")
-def me(request: HttpRequest):
-    user = request.auth
+def account_fields(user: User) -> dict[str, Any]:
+    """The account as the API shows it to its owner: the role flags as set, not the roles they
+    imply (an administrator's `is_city_staff` is the flag)."""
     return {
         "id": user.pk,
         "email": user.email,
@@ -38,12 +33,4 @@ def me(request: HttpRequest):
         "is_city_staff": user.is_city_staff,
         "is_moderator": user.is_moderator,
         "is_administrator": user.is_superuser,
-        "memberships": [
-            {
-                "organization_id": m.organization_id,
-                "organization_slug": m.organization.slug,
-                "role": m.role,
-            }
-            for m in memberships_of(user=user)
-        ],
     }

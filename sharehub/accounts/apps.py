@@ -1,45 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
-
-# allauth's account mails (template prefixes), as staff read them in the outbox.
-ACCOUNT_MAILS = {
-    "email_confirmation_signup": _("Sign-up confirmation"),
-    "email_confirmation": _("E-mail address confirmation"),
-    "email_confirm": _("E-mail address confirmation"),
-    "account_already_exists": _("Account already exists"),
-    "unknown_account": _("Unknown account"),
-    "login_code": _("Login code"),
-    "password_reset_key": _("Password reset"),
-    "password_reset": _("Password reset"),
-    "password_reset_code": _("Password reset"),
-    "password_changed": _("Password changed"),
-    "password_set": _("Password set"),
-    "email_changed": _("E-mail address changed"),
-    "email_deleted": _("E-mail address removed"),
-    "totp_activated": pgettext_lazy("mail kind", "Two-factor authentication turned on"),
-    "totp_deactivated": pgettext_lazy("mail kind", "Two-factor authentication turned off"),
-    "recovery_codes_generated": pgettext_lazy("mail kind", "New recovery codes"),
-}
 
 
 class AccountsConfig(AppConfig):
+    """Its registrations with the kernel are in manifest.py (DESIGN.md, "App contract")."""
+
     name = "sharehub.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
-
-    def ready(self) -> None:
-        from sharehub.core import privacy
-        from sharehub.notifications.kinds import register_mail_label
-
-        from . import privacy_data
-
-        privacy.register(
-            "account",
-            export=privacy_data.export_account,
-            erase=privacy_data.erase_account,
-            identifiers=privacy_data.account_identifiers,
-            order=1000,
-        )
-        for code, label in ACCOUNT_MAILS.items():
-            register_mail_label(code, label)

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.places.models import District
@@ -41,10 +45,8 @@ class SignupExtraForm(forms.Form):
         error_messages={"required": _("You must agree to the terms to create an account.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from django.utils.translation import get_language
-
         self.fields["preferred_language"].initial = (get_language() or "ko").split("-")[0]
         self.fields["accept_terms"].help_text = format_html(
             '<a href="{}">{}</a>',
@@ -52,7 +54,7 @@ class SignupExtraForm(forms.Form):
             _("Read the terms of use and privacy policy"),
         )
 
-    def signup(self, request, user: User) -> None:
+    def signup(self, request: HttpRequest, user: User) -> None:
         services.complete_signup_profile(
             user=user,
             display_name=self.cleaned_data.get("display_name", ""),

@@ -10,6 +10,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from .auth import has_mfa
+from .roles import is_privileged
 
 # Pages a privileged user may still open before setting up two-factor authentication.
 ALLOWED_NAMES = {
@@ -38,7 +39,7 @@ class RequireMFAForPrivilegedMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not user.is_privileged:
+        if user is None or not user.is_authenticated or not is_privileged(user):
             return None
         match = request.resolver_match
         if request.path.startswith(("/api/", "/static/", "/media/", "/health/")):

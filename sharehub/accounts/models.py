@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models, transaction
@@ -29,7 +31,8 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person. Everyone is a citizen; city staff, moderators and administrators are flags.
+    """A person. Everyone is a citizen; city staff, moderators and administrators are flags,
+    read only through `roles` (which says what each role means).
 
     Organization membership is a relation (organizations.Membership); committee roles come later.
     """
@@ -65,7 +68,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
@@ -79,11 +82,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.deleted_at:
             return str(_("Former member"))
         return self.display_name or self.email.split("@")[0]
-
-    @property
-    def is_privileged(self) -> bool:
-        """Staff, moderators and administrators must use two-factor authentication."""
-        return self.is_city_staff or self.is_moderator or self.is_superuser or self.is_staff
 
     def save(self, *args, **kwargs) -> None:
         """A change of role (wherever it is made: admin, shell, demo) revokes the user's API tokens.

@@ -6,7 +6,13 @@ member) belong to `organizations.permissions`.
 
 from __future__ import annotations
 
-from sharehub.core.actors import Actor, is_signed_in
+from typing import cast
+
+from django.db.models import QuerySet
+
+from sharehub.core.actors import Actor, is_signed_in, require_signed_in
+
+from .models import User
 
 
 def is_city_staff(actor: Actor) -> bool:
@@ -27,3 +33,21 @@ def is_editor(actor: Actor) -> bool:
 def is_privileged(actor: Actor) -> bool:
     """Any role beyond a citizen's: such accounts need two-factor authentication."""
     return is_city_staff(actor) or is_moderator(actor) or bool(getattr(actor, "is_staff", False))
+
+
+def moderators() -> QuerySet[User]:
+    """The active accounts named moderators, told of new reports (administrators hold the role
+    but are not told of every report unless they are named moderators too)."""
+    return User.objects.filter(is_active=True, is_moderator=True).order_by("pk")
+
+
+def city_staff_members() -> QuerySet[User]:
+    """The active accounts named city staff, told of stories to review (administrators hold the
+    role but are not told unless they are named city staff too)."""
+    return User.objects.filter(is_active=True, is_city_staff=True).order_by("pk")
+
+
+def signed_in_user(actor: Actor) -> User:
+    """The acting person, or PermissionDenied: services that need the account itself use this."""
+    require_signed_in(actor)
+    return cast("User", actor)

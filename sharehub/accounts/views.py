@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sharehub.core.api_errors import error_response
+from sharehub.core.me_panels import render_me_panels
 from sharehub.core.ratelimit import ratelimit_writes
-from sharehub.organizations.selectors import memberships_of
 
 from . import services
 from .forms import ApiTokenForm, DeleteAccountForm, ProfileForm
@@ -35,7 +35,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {
             "form": form,
-            "memberships": memberships_of(user=request.user),
+            # What the other apps know of the person (their manifests register the panels).
+            "panels": render_me_panels(request),
             "emails": EmailAddress.objects.filter(user=request.user),
             "consents": request.user.consents.all(),
         },

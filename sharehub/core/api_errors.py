@@ -4,6 +4,8 @@ in the language of the request (Accept-Language), and never a 500 for bad input.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 
 from django.core.exceptions import (
     BadRequest,
@@ -123,6 +125,31 @@ def _codes_of(exc: DjangoValidationError) -> set:
     return {error.code for error in exc.error_list}
 
 
+def validation_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """A ValidationError's messages by field (`__all__` for those about no field)."""
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+def json_errors[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+    """For a JSON view outside the API (a page's GeoJSON): a ValidationError it raises is a 422 in
+    the API's shape, as the API's own handler answers it."""
+
+    @wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            return view(*args, **kwargs)
+        except DjangoValidationError as exc:
+            return JsonResponse(
+                {"detail": _("Some fields are not valid."), "errors": validation_errors(exc)},
+                status=422,
+                json_dumps_params={"ensure_ascii": False},
+            )
+
+    return wrapper
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
@@ -135,12 +162,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(DjangoValidationError)
     def on_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-        if hasattr(exc, "error_dict"):
-            errors = {
-                field: [str(m) for m in messages] for field, messages in exc.message_dict.items()
-            }
-        else:
-            errors = {"__all__": [str(m) for m in exc.messages]}
+        errors = validation_errors(exc)
         if UPLOAD_LIMITED in _codes_of(exc):  # an upload budget spent (core.ratelimit.check_upload)
             return api.create_response(
                 request,

@@ -21,6 +21,8 @@ from typing import Any
 
 from ninja import NinjaAPI
 
+from .api_errors import ErrorOut
+
 MEDIA_TYPE_KEY = "x-sharehub-media-type"
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 UNSAFE_METHODS = {"post", "put", "patch", "delete"}
@@ -89,7 +91,6 @@ class HubNinjaAPI(NinjaAPI):
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict | None = None
     ):
-        from .api_errors import ErrorOut
 
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         return document_errors(

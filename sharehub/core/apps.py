@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,9 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import privacy, privacy_data
-
-        # Late, so it also scrubs what the other erasers logged.
-        privacy.register(
-            "audit", export=privacy_data.export_audit, erase=privacy_data.erase_audit, order=900
-        )
+        # Every app's registrations with the kernel (privacy, notification kinds, search,
+        # moderation, periodic jobs, audit, /me panels, demo data) live in its manifest.py,
+        # imported here once all models are loaded, in INSTALLED_APPS order (as the admin
+        # imports admin.py). The kernel iterates the registrations and never imports an app.
+        autodiscover_modules("manifest")

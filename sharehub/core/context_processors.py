@@ -6,12 +6,8 @@ from .i18n import city_name, current_language, hub_name
 
 
 def hub(request: HttpRequest) -> dict:
-    unread = 0
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        from sharehub.notifications.selectors import unread_count
-
-        unread = unread_count(user=user)
+    """The hub's name, city and languages, for every page. What the apps add to every page (the
+    unread notifications) comes from sharehub.portal.context_processors."""
     path = request.get_full_path()
     return {
         "hub_name": hub_name(),
@@ -22,5 +18,4 @@ def hub(request: HttpRequest) -> dict:
             {"code": code, "name": name, "url": translate_url(path, code)}
             for code, name in settings.LANGUAGES
         ],
-        "unread_notifications": unread,
     }

@@ -23,7 +23,10 @@ class FilterForm(forms.Form):
     """Base of every list's filter form. Every field is optional; bad values are field errors."""
 
     def applied(self) -> dict[str, Any]:
-        """The valid filters after validation (a bad field is left out, the others apply)."""
+        """The valid filters after validation (a bad field is left out, the others apply); none
+        when the form is unbound (no query string)."""
+        if not self.is_bound:
+            return {}
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
 

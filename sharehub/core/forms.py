@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 
 def field_error(field: str, message: str, *, code: str | None = None) -> ValidationError:
@@ -35,3 +37,19 @@ def run_service[T](form: forms.Form, call: Callable[[], T]) -> T | None:
     except ValidationError as error:
         apply_errors(form, error)
         return None
+
+
+def run_action(
+    request: HttpRequest, action: Callable[..., object], success: str = "", **kwargs: object
+) -> bool:
+    """Run a service behind a button (no form to show again) as `action(actor=request.user,
+    **kwargs)`: a rule it refuses becomes an error message on the next page, success a
+    confirmation. True when it ran; PermissionDenied passes through."""
+    try:
+        action(actor=request.user, **kwargs)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    if success:
+        messages.success(request, success)
+    return True

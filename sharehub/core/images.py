@@ -59,11 +59,12 @@ def prepare_image(upload, *, actor: Any, field: str, max_bytes: int, max_side: i
                 raise error(_("The image dimensions are too large."), "too_many_pixels")
             probe.verify()
         upload.seek(0)
-        with Image.open(upload) as image:
-            stored_format, extension = ACCEPTED_FORMATS[image.format]
-            if image.format == "JPEG":
-                image.draft(None, (max_side, max_side))  # decode a large photo at a reduced scale
-            image.load()
+        with Image.open(upload) as source:
+            stored_format, extension = ACCEPTED_FORMATS[str(source.format)]
+            image: Image.Image = source
+            if source.format == "JPEG":
+                source.draft(None, (max_side, max_side))  # decode a large photo at a reduced scale
+            source.load()
             image = ImageOps.exif_transpose(image)
             image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
             if stored_format == "JPEG" and image.mode not in ("RGB", "L"):

@@ -41,15 +41,11 @@ def lock_rows[M: models.Model](model: type[M], pks: Iterable[int]) -> dict[int, 
     if not keys:
         return {}
     _timeout_sql(str(LOCK_TIMEOUT_MS))
-    try:
-        rows = (
-            model._default_manager.select_for_update(of=("self",))
-            .filter(pk__in=keys)
-            .order_by("pk")
-        )
-        return {row.pk: row for row in rows}
-    finally:
-        _timeout_sql("DEFAULT")
+    rows = model._default_manager.select_for_update(of=("self",)).filter(pk__in=keys).order_by("pk")
+    found = {row.pk: row for row in rows}
+    # Only after success: a timeout aborts the transaction, which ends the setting with it.
+    _timeout_sql("DEFAULT")
+    return found
 
 
 def lock[M: models.Model](obj: M) -> M:
@@ -61,7 +57,8 @@ def lock_pk[M: models.Model](model: type[M], pk: int) -> M:
     """Lock a row by primary key and return it (raises model.DoesNotExist if there is none)."""
     found = lock_rows(model, [pk])
     if pk not in found:
-        raise model.DoesNotExist(f"{model._meta.label} {pk} does not exist")
+        # Django's metaclass gives every concrete model its own DoesNotExist; the stubs cannot know.
+        raise model.DoesNotExist(f"{model._meta.label} {pk} does not exist")  # type: ignore[attr-defined]
     return found[pk]
 
 
@@ -84,6 +81,6 @@ def lock_objects(*objects: models.Model) -> list[models.Model]:
     for obj in objects:
         key = (obj._meta.label, obj.pk)
         if key not in fresh:
-            raise type(obj).DoesNotExist(f"{key[0]} {key[1]} does not exist")
+            raise type(obj).DoesNotExist(f"{key[0]} {key[1]} does not exist")  # type: ignore[attr-defined]
         result.append(fresh[key])
     return result

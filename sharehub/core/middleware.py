@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from .api_errors import error_response
+
 API_PREFIX = "/api/v1/"
 
 
@@ -25,8 +27,6 @@ class ApiJsonErrorsMiddleware:
             and request.path.startswith(API_PREFIX)
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            from .api_errors import error_response
-
             replaced = error_response(response.status_code)
             for header in ("Allow", "Retry-After", "WWW-Authenticate", "Vary"):
                 if header in response:

@@ -1,6 +1,6 @@
 """Periodic background jobs: reminders, scheduled publishing, scheduled campaigns, retries.
 
-Apps register a task with how often it should run (in AppConfig.ready()); `manage.py run_periodic`
+Apps register a task with how often it should run (in its manifest.py); `manage.py run_periodic`
 (started by `make run` beside the worker, or one cron line running it with `--once`) enqueues each
 job when it is due. The claim is a conditional UPDATE of the job's row, so any number of
 schedulers on any number of machines enqueue a job once per period. The tasks themselves stay

@@ -1,6 +1,6 @@
 """Each app plugs its personal data into export and deletion here, without touching accounts.
 
-An app registers, in its AppConfig.ready(), a name with two functions: `export(user)` returns
+An app registers, in its manifest.py, a name with two functions: `export(user)` returns
 JSON-ready data, `erase(user)` removes personal data and anonymises public contributions. It may
 also name the strings that identify the person in its data (`identifiers(user)`: e-mail
 addresses, IP addresses), so that every app can scrub them from text that copied them.
@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import Q
 
 ERASED = "[erased]"
 # Shorter strings (a one-letter name) would erase unrelated words.
@@ -101,7 +103,6 @@ def scrub(value: Any, identifiers: Iterable[str]) -> Any:
 
 def mentions(identifiers: Iterable[str], *fields: str):
     """A Q matching rows whose text fields contain an identifier (a coarse filter before scrub())."""
-    from django.db.models import Q
 
     query = Q(pk__in=[])
     for identifier in identifiers:
@@ -114,7 +115,6 @@ def mentions(identifiers: Iterable[str], *fields: str):
 
 def equals_any(field: str, values: Iterable[str]):
     """A Q matching rows whose field equals one of the values, ignoring case (an e-mail column)."""
-    from django.db.models import Q
 
     query = Q(pk__in=[])
     for value in values:

@@ -249,7 +249,8 @@ class PrivateStorage(FileSystemStorage):
         return str(Path(self.base_location).resolve())
 
     @property
-    def base_url(self) -> None:
+    def base_url(self) -> None:  # type: ignore[override]
+        # None, not "": Django's storage then refuses to make a URL for a private file at all.
         return None
 
 
@@ -282,9 +283,9 @@ def private_file_response(
 PRIVATE_PREFIXES = ("events/materials/", "designation/")
 
 
-def serve_public_media(request: HttpRequest, path: str) -> HttpResponse:
+def serve_public_media(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
     """The embedded install's /media/ route (settings.SHAREHUB_SERVE_MEDIA)."""
     normalized = posixpath.normpath(path.replace("\\", "/")).lstrip("/")
     if (normalized.lower() + "/").startswith(PRIVATE_PREFIXES):
         raise Http404
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))

@@ -1,24 +1,7 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-
-from sharehub.events.selectors import upcoming_events
-from sharehub.news.selectors import latest_articles
-from sharehub.organizations.selectors import recent_published_organizations
-from sharehub.places.selectors import district_list
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "core/home.html",
-        {
-            "events": upcoming_events(limit=3),
-            "articles": latest_articles(limit=3),
-            "organizations": recent_published_organizations(limit=6),
-            "districts": district_list()[:25],
-        },
-    )
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -84,6 +67,4 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def terms(request: HttpRequest) -> HttpResponse:
-    from django.conf import settings
-
     return render(request, "core/terms.html", {"terms_version": settings.SHAREHUB_TERMS_VERSION})

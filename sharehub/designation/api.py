@@ -8,25 +8,30 @@ the caller, 422 with field errors (including a step that the application's statu
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema, Status
+from ninja import File, ModelSchema, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from sharehub.core.api_errors import ERRORS, RATE_LIMITED, ErrorOut
 from sharehub.core.api_types import Id, page_query
-from sharehub.core.pagination import api_page
+from sharehub.core.filters import api_filters, query_schema
+from sharehub.core.pagination import ApiPage, api_page
 from sharehub.core.ratelimit import check
 from sharehub.organizations.selectors import get_organization_for
 
 from . import selectors, services
+from .forms import DesignationFilterForm, QueueFilterForm
 from .models import (
     Application,
+    ApplicationDocument,
     ApplicationStatus,
     ChecklistItem,
     Designation,
     DesignationKind,
     DesignationStatus,
+    ReviewComment,
 )
 
 router = Router(tags=["designation"])
@@ -40,11 +45,11 @@ class DocumentOut(Schema):
     url: str
 
     @staticmethod
-    def resolve_name(obj) -> str:
+    def resolve_name(obj: ApplicationDocument) -> str:
         return obj.original_name
 
     @staticmethod
-    def resolve_url(obj, context: dict) -> str:
+    def resolve_url(obj: ApplicationDocument, context: dict) -> str:
         return context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
@@ -80,15 +85,8 @@ class ApplicationDetailOut(ApplicationOut):
     documents: list[DocumentOut]
 
     @staticmethod
-    def resolve_documents(obj: Application) -> list:
+    def resolve_documents(obj: Application) -> list[ApplicationDocument]:
         return list(obj.documents.all())
-
-
-class ApplicationPage(Schema):
-    count: int
-    next: str | None
-    previous: str | None
-    results: list[ApplicationOut]
 
 
 class DesignationOut(Schema):
@@ -120,11 +118,14 @@ class DesignationOut(Schema):
         return obj.renewed_by.number if obj.renewed_by_id else None
 
 
-class DesignationPage(Schema):
-    count: int
-    next: str | None
-    previous: str | None
-    results: list[DesignationOut]
+class CommentOut(ModelSchema):
+    class Meta:
+        model = ReviewComment
+        fields = ["id", "internal"]
+
+
+ApplicationQuery = query_schema(QueueFilterForm)
+DesignationQuery = query_schema(DesignationFilterForm)
 
 
 class ApplicationIn(Schema):
@@ -161,16 +162,15 @@ class ApproveIn(Schema):
 
 @router.get(
     "/applications",
-    response={200: ApplicationPage, **ERRORS},
+    response={200: ApiPage[ApplicationOut], **ERRORS},
     summary="Designation applications",
     description="City staff see every submitted application (filter `status`); members see their organizations' ones.",
 )
 def list_applications(
-    request: HttpRequest, status: ApplicationStatus | None = None, page: int = page_query()
+    request: HttpRequest, query: Query[ApplicationQuery], page: int = page_query()
 ):
-    return api_page(
-        request, selectors.applications_for(actor=request.auth, status=status or ""), page
-    )
+    status = api_filters(QueueFilterForm, query).cleaned_data["status"]
+    return api_page(request, selectors.applications_for(actor=request.auth, status=status), page)
 
 
 @router.post(
@@ -237,7 +237,7 @@ def submit_application(request: HttpRequest, pk: Id):
 
 @router.post(
     "/applications/{pk}/comments",
-    response={201: dict, **ERRORS},
+    response={201: CommentOut, **ERRORS},
     summary="Comment on an application",
 )
 def comment(request: HttpRequest, pk: Id, payload: CommentIn):
@@ -245,7 +245,7 @@ def comment(request: HttpRequest, pk: Id, payload: CommentIn):
     created = services.add_comment(
         actor=request.auth, application=application, body=payload.body, internal=payload.internal
     )
-    return Status(201, {"id": created.pk, "internal": created.internal})
+    return Status(201, created)
 
 
 @router.post(
@@ -311,18 +311,17 @@ def approve(request: HttpRequest, pk: Id, payload: ApproveIn):
 
 @router.get(
     "/designations",
-    response={200: DesignationPage, 422: ErrorOut},
+    response={200: ApiPage[DesignationOut], 422: ErrorOut},
     auth=None,
     summary="Designations (public)",
     description="Filter `status`: active (currently valid), suspended, revoked, expired, renewed. 20 per page.",
 )
 def list_designations(
-    request: HttpRequest, status: DesignationStatus | None = None, page: int = page_query()
+    request: HttpRequest, query: Query[DesignationQuery], page: int = page_query()
 ):
+    status = api_filters(DesignationFilterForm, query).cleaned_data["status"]
     return api_page(
-        request,
-        selectors.public_designations(status=status or "").select_related("renewed_by"),
-        page,
+        request, selectors.public_designations(status=status).select_related("renewed_by"), page
     )
 
 
@@ -336,7 +335,9 @@ def get_designation(request: HttpRequest, number: str):
     return selectors.get_designation(number)
 
 
-def _status_change(request: HttpRequest, number: str, payload: ReasonIn, action) -> Designation:
+def _status_change(
+    request: HttpRequest, number: str, payload: ReasonIn, action: Callable[..., Designation]
+) -> Designation:
     return action(
         actor=request.auth, designation=selectors.get_designation(number), reason=payload.reason
     )

@@ -3,29 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DesignationConfig(AppConfig):
+    """Its registrations with the kernel are in manifest.py (DESIGN.md, "App contract")."""
+
     name = "sharehub.designation"
     label = "designation"
     verbose_name = _("Designation")
-
-    def ready(self) -> None:
-        from datetime import timedelta
-
-        from sharehub.core import privacy
-        from sharehub.core.audit import register_describer
-        from sharehub.core.periodic import register_periodic
-        from sharehub.notifications.kinds import register_kind
-
-        from . import history, notices, privacy_data, tasks
-
-        register_kind(notices.APPLICATION_KIND, _("Designation applications of your organizations"))
-        register_kind(notices.DESIGNATION_KIND, _("Designation decisions about your organizations"))
-        register_kind(notices.REMINDER_KIND, _("Reminders before a designation expires"))
-        privacy.register(
-            "designation",
-            export=privacy_data.export_designation,
-            erase=privacy_data.erase_designation,
-        )
-        register_describer("designation.", history.describe)
-        register_periodic(
-            "designation.send_reminders", tasks.send_designation_reminders, every=timedelta(days=1)
-        )

@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from sharehub.core.filters import FilterForm
+
 from .documents import ACCEPT_ATTRIBUTE, MAX_DOCUMENT_BYTES
-from .models import REASON_LIMIT, TEXT_LIMIT, ApplicationStatus, ChecklistItem, DesignationKind
+from .models import (
+    REASON_LIMIT,
+    TEXT_LIMIT,
+    ApplicationStatus,
+    ChecklistItem,
+    DesignationKind,
+    DesignationStatus,
+)
 
 
 class ApplicationForm(forms.Form):
@@ -82,10 +93,28 @@ class ApproveForm(forms.Form):
     )
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(FilterForm):
+    """The applications list's filters, for the staff queue page and the API's list.
+
+    Drafts are the applicant's own business: the staff queue does not offer them (`drafts=False`);
+    the API's list, which members use too, does.
+    """
+
     status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All"))]
-        + [c for c in ApplicationStatus.choices if c[0] != ApplicationStatus.DRAFT],
+        label=_("Status"), required=False, choices=[("", _("All")), *ApplicationStatus.choices]
+    )
+
+    def __init__(self, *args: Any, drafts: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not drafts:
+            status = cast(forms.ChoiceField, self.fields["status"])
+            status.choices = [c for c in status.choices if c[0] != ApplicationStatus.DRAFT]
+
+
+class DesignationFilterForm(FilterForm):
+    """The designations list's filters (the API's public list): `active` means currently valid,
+    `expired` includes active rows whose validity has ended."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *DesignationStatus.choices]
     )

@@ -1,11 +1,44 @@
-"""The designation steps in words, for the application's, the designation's and (through
-`describe`) the organization's history."""
+"""The designation steps: recorded once on the object and on its organization (`record`), and
+in words for the application's, the designation's and (through `describe`) the organization's
+history."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
+from sharehub.core.actors import Actor
+from sharehub.core.audit import log_action
 from sharehub.core.models import AuditEntry
+
+from .models import Application, Designation
+
+
+def record(
+    *,
+    actor: Actor,
+    action: str,
+    target: Application | Designation,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> None:
+    """The same audit entry on the object and on its organization (the listing's history),
+    written inside the step's transaction."""
+    data = dict(data or {})
+    log_action(actor=actor, action=f"designation.{action}", target=target, reason=reason, data=data)
+    if isinstance(target, Application):
+        data.setdefault("application_id", target.pk)
+    else:
+        data.setdefault("designation_id", target.pk)
+        data.setdefault("number", target.number)
+    log_action(
+        actor=actor,
+        action=f"designation.{action}",
+        target=target.organization,
+        reason=reason,
+        data=data,
+    )
 
 
 def describe(entry: AuditEntry) -> str:

@@ -8,6 +8,7 @@ across the city, valid for a number of years, that can be renewed, suspended or 
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
@@ -19,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .storage import private_storage
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TEXT_LIMIT = 10_000
 REASON_LIMIT = 2000
@@ -168,7 +172,7 @@ class Application(models.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 
-    def checklist_items(self) -> list[tuple[str, str, bool]]:
+    def checklist_items(self) -> list[tuple[str, StrOrPromise, bool]]:
         """(value, label, checked) for every item, in the fixed order, whatever the JSON holds."""
         data = self.checklist or {}
         return [(value, label, bool(data.get(value))) for value, label in ChecklistItem.choices]

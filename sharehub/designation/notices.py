@@ -1,60 +1,28 @@
-"""What the designation process tells the organization's members, each in their own language."""
+"""What the designation process tells the organization's members, each in their own language.
+
+One call per transition, `announce(target, transition, **params)`, inside the decision's
+transaction: `notifications.services.notify` stores each member's notification and outbound
+mail rows there (so a rollback leaves none) and itself enqueues the sending on commit.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.notifications.services import notify
 from sharehub.organizations.models import Membership, Organization
 
+from .models import Application, Designation
+
 APPLICATION_KIND = "designation.application"
 DESIGNATION_KIND = "designation.designation"
 REMINDER_KIND = "designation.reminder"
-
-
-def _name_of(organization: Organization):
-    return lazy(lambda: organization.name, str)()
-
-
-def _path(user: Any, viewname: str, **kwargs: Any) -> str:
-    with translation.override(getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE):
-        return reverse(viewname, kwargs=kwargs)
-
-
-def notify_members(
-    *,
-    organization: Organization,
-    kind: str,
-    title,
-    body="",
-    viewname: str,
-    url_kwargs: dict,
-    params: dict | None = None,
-) -> None:
-    """Tell every member of the organization, after the write commits (a rollback sends nothing)."""
-    params = {"organization": _name_of(organization), **(params or {})}
-
-    def send() -> None:
-        members = Membership.objects.filter(organization=organization).select_related("user")
-        for membership in members:
-            notify(
-                user=membership.user,
-                kind=kind,
-                title=title,
-                body=body,
-                url=_path(membership.user, viewname, **url_kwargs),
-                params=params,
-            )
-
-    transaction.on_commit(send)
-
 
 # Titles and bodies, lazily translated so each recipient reads their own language.
 TEXTS = {
@@ -88,3 +56,70 @@ TEXTS = {
         _("It expires in %(days)s days. Apply for its renewal before then."),
     ),
 }
+
+# The notification kind of each transition that is not about an application.
+DESIGNATION_KINDS = {"reminder": REMINDER_KIND}
+
+
+def _lazy_text(function: Any) -> Any:
+    return lazy(function, str)()
+
+
+def _path(user: Any, viewname: str, **kwargs: Any) -> str:
+    with translation.override(getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE):
+        return reverse(viewname, kwargs=kwargs)
+
+
+def notify_members(
+    *,
+    organization: Organization,
+    kind: str,
+    title: Any,
+    body: Any = "",
+    viewname: str,
+    url_kwargs: dict[str, Any],
+    params: dict[str, Any] | None = None,
+) -> None:
+    """Tell every member of the organization, inside the caller's transaction."""
+    params = {"organization": _lazy_text(lambda: organization.name), **(params or {})}
+    members = Membership.objects.filter(organization=organization).select_related("user")
+    for membership in members:
+        notify(
+            user=membership.user,
+            kind=kind,
+            title=title,
+            body=body,
+            url=_path(membership.user, viewname, **url_kwargs),
+            params=params,
+        )
+
+
+def announce(target: Application | Designation, transition: str, **params: Any) -> None:
+    """The one call of every transition: its texts (`TEXTS`) to the organization's members,
+    linking to the application or the designation."""
+    title, body = TEXTS[transition]
+    if isinstance(target, Application):
+        notify_members(
+            organization=target.organization,
+            kind=APPLICATION_KIND,
+            title=title,
+            body=body,
+            viewname="designation:application",
+            url_kwargs={"pk": target.pk},
+            params=params,
+        )
+        return
+    valid_until = target.valid_until
+    notify_members(
+        organization=target.organization,
+        kind=DESIGNATION_KINDS.get(transition, DESIGNATION_KIND),
+        title=title,
+        body=body,
+        viewname="designation:detail",
+        url_kwargs={"number": target.number},
+        params={
+            "number": target.number,
+            "valid_until": _lazy_text(lambda: formats.date_format(valid_until, "DATE_FORMAT")),
+            **params,
+        },
+    )

@@ -13,8 +13,12 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sharehub.core.locking import lock_rows
+
+from .history import record
 from .models import Designation, DesignationStatus, Reminder
-from .services import _expire_if_past, _log, _notify_designation
+from .notices import announce
+from .services import expire_if_past
 
 REMINDER_OFFSETS = (90, 30, 7)
 
@@ -24,14 +28,19 @@ def due_offset(days_left: int) -> int | None:
     return min(due) if due else None
 
 
+def _locked_active(designation_id: int) -> Designation | None:
+    """The designation's row, locked, if it is still active (inside the caller's transaction)."""
+    designation = lock_rows(Designation, [designation_id]).get(designation_id)
+    if designation is None or designation.status != DesignationStatus.ACTIVE:
+        return None
+    return designation
+
+
 def _remind(designation_id: int, offset: int, today: datetime.date) -> bool:
+    """One reminder in its own transaction: the claim row, the audit entry and the members'
+    notifications together. Locks the designation's row."""
     with transaction.atomic():
-        designation = (
-            Designation.objects.select_for_update(of=("self",))
-            .select_related("organization")
-            .filter(pk=designation_id, status=DesignationStatus.ACTIVE)
-            .first()
-        )
+        designation = _locked_active(designation_id)
         if designation is None or designation.valid_until < today:
             return False
         try:
@@ -40,8 +49,8 @@ def _remind(designation_id: int, offset: int, today: datetime.date) -> bool:
         except IntegrityError:
             return False
         days = (designation.valid_until - today).days
-        _log(actor=None, action="reminded", target=designation, data={"days_before": offset})
-        _notify_designation(designation, "reminder", days=days)
+        record(actor=None, action="reminded", target=designation, data={"days_before": offset})
+        announce(designation, "reminder", days=days)
         return True
 
 
@@ -54,13 +63,8 @@ def _expire_past(today: datetime.date) -> int:
     )
     for pk in ids:
         with transaction.atomic():
-            designation = (
-                Designation.objects.select_for_update(of=("self",))
-                .select_related("organization")
-                .filter(pk=pk, status=DesignationStatus.ACTIVE)
-                .first()
-            )
-            if designation is not None and _expire_if_past(designation, today=today) is None:
+            designation = _locked_active(pk)
+            if designation is not None and expire_if_past(designation, today=today) is None:
                 expired += 1
     return expired
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from sharehub.accounts.models import User
+from sharehub.accounts.roles import is_city_staff
+from sharehub.core.actors import Actor, is_signed_in
 from sharehub.core.audit import history_for
 from sharehub.core.models import AuditEntry
 
@@ -19,13 +23,14 @@ from .models import (
     ApplicationStatus,
     Designation,
     DesignationStatus,
+    ReviewComment,
 )
-from .permissions import can_view_application, is_applicant_for, is_city_staff
+from .permissions import APPLICANT_ROLES, can_view_application, is_applicant_for
 
 HISTORY_LIMIT = 100
 
 
-def current_designation_filter(today=None) -> Q:
+def current_designation_filter(today: datetime.date | None = None) -> Q:
     today = today or timezone.localdate()
     return Q(status=DesignationStatus.ACTIVE, designated_on__lte=today, valid_until__gte=today)
 
@@ -109,34 +114,30 @@ def review_queue(*, status: str = "") -> QuerySet[Application]:
     return queryset.order_by("submitted_at", "pk")
 
 
-def applications_for(*, actor: Any, status: str = "") -> QuerySet[Application]:
+def applications_for(*, actor: Actor, status: str = "") -> QuerySet[Application]:
     """Staff see every submitted application; members see their organizations' ones."""
     if is_city_staff(actor):
         return review_queue(status=status).order_by("-submitted_at", "-pk")
+    if not is_signed_in(actor):
+        return Application.objects.none()
     queryset = applications_base().filter(
-        organization__memberships__user=actor,
-        organization__memberships__role__in=("owner", "editor"),
+        organization__memberships__user=cast(User, actor),
+        organization__memberships__role__in=APPLICANT_ROLES,
     )
     if status:
         queryset = queryset.filter(status=status)
     return queryset.order_by("-created_at", "-pk")
 
 
-def get_application_for(actor: Any, pk: int, *, lock: bool = False) -> Application:
-    """The application if the actor may see it; 404 whether it is missing or not theirs.
-
-    `lock=True` takes the application's row lock (inside the caller's transaction).
-    """
-    queryset = Application.objects.select_related("organization", "renews")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    application = queryset.filter(pk=pk).first()
+def get_application_for(actor: Actor, pk: int) -> Application:
+    """The application if the actor may see it; 404 whether it is missing or not theirs."""
+    application = Application.objects.select_related("organization", "renews").filter(pk=pk).first()
     if application is None or not can_view_application(actor, application):
         raise Http404
     return application
 
 
-def get_document_for(actor: Any, pk: int) -> ApplicationDocument:
+def get_document_for(actor: Actor, pk: int) -> ApplicationDocument:
     document = ApplicationDocument.objects.select_related("application").filter(pk=pk).first()
     if document is None or not (
         is_city_staff(actor) or is_applicant_for(actor, document.application.organization_id)
@@ -149,7 +150,7 @@ def open_application_of(organization: Any) -> Application | None:
     return Application.objects.filter(organization=organization, status__in=OPEN_STATUSES).first()
 
 
-def comments_for(*, actor: Any, application: Application):
+def comments_for(*, actor: Actor, application: Application) -> QuerySet[ReviewComment]:
     comments = application.comments.select_related("author")
     if not is_city_staff(actor):
         comments = comments.filter(internal=False)

@@ -1,28 +1,36 @@
-"""Every write of the designation process (DESIGN §3, §4): one transaction each, permission
-checked inside, an audit entry on the application or designation AND on the organization (so
-the organization's history shows it), and a notification to all its members after commit.
+"""Every write of the designation process (DESIGN §3, §4): one durable transaction each,
+permission checked inside, an audit entry on the application or designation AND on the
+organization (so the organization's history shows it), and the members' notifications written in
+the same transaction (`notices.announce`: a rollback leaves none; the mail is sent after commit).
 
-Lock order, always the same: the organization's row, then the application's, then the
-designation's, then the year's number counter.
+Locks: each step takes its rows in ONE `core.locking.lock_objects` call (the organization's, the
+application's or designation's, and for a renewal the renewed designation's), so the kernel's
+fixed order holds for every step; the year's number counter is always the last lock taken.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypedDict, Unpack, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils import formats, timezone
-from django.utils.functional import lazy
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sharehub.accounts.models import User
+from sharehub.accounts.roles import signed_in_user
+from sharehub.core.actors import Actor
 from sharehub.core.audit import log_action
+from sharehub.core.changes import apply_changes
+from sharehub.core.forms import field_error
+from sharehub.core.locking import lock, lock_objects, lock_pk
 from sharehub.organizations.models import Organization
 
-from . import notices
 from .documents import MAX_DOCUMENTS, check_document
+from .history import record
 from .models import (
     OPEN_STATUSES,
     REASON_LIMIT,
@@ -35,9 +43,18 @@ from .models import (
     NumberCounter,
     ReviewComment,
 )
-from .permissions import can_apply, can_decide, can_review, can_view_application, is_signed_in
+from .notices import announce
+from .permissions import can_apply, can_decide, can_review, can_view_application
 
 DEFAULT_YEARS = 3
+# What an applicant may change on a draft or an application sent back for changes.
+APPLICATION_FIELDS = ("kind", "activities", "plan")
+
+
+class ApplicationChanges(TypedDict, total=False):
+    kind: str
+    activities: str
+    plan: str
 
 
 def designation_years() -> int:
@@ -56,136 +73,47 @@ def default_valid_until(designated_on: datetime.date) -> datetime.date:
     return add_years(designated_on, designation_years()) - datetime.timedelta(days=1)
 
 
-def _date_text(day: datetime.date):
-    return lazy(lambda: formats.date_format(day, "DATE_FORMAT"), str)()
-
-
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _require_signed_in(actor: Any) -> None:
-    if not is_signed_in(actor):
-        raise PermissionDenied(_("Please log in first."))
-
-
-def _require_staff(actor: Any) -> None:
-    _require_signed_in(actor)
-    if not can_decide(actor):
+def _require_staff(actor: Actor) -> User:
+    user = signed_in_user(actor)
+    if not can_decide(user):
         raise PermissionDenied(_("Only city staff review and decide designations."))
+    return user
 
 
-def _clean_text(value: Any) -> str:
+def _clean_text(value: Any) -> Any:
     return (value or "").strip() if isinstance(value, str) or value is None else value
 
 
-def _reason(reason: Any, field: str = "reason") -> str:
+def _clean_change(name: str, value: Any) -> Any:
+    return value if name == "kind" else _clean_text(value)
+
+
+def _reason(reason: str | None, field: str = "reason") -> str:
     reason = _clean_text(reason)
     if not reason:
-        raise ValidationError({field: [_("Give a reason.")]})
+        raise field_error(field, _("Give a reason."))
     if len(reason) > REASON_LIMIT:
-        raise ValidationError(
-            {
-                field: [
-                    _("Ensure this value has at most %(max)s characters.") % {"max": REASON_LIMIT}
-                ]
-            }
+        raise field_error(
+            field, _("Ensure this value has at most %(max)s characters.") % {"max": REASON_LIMIT}
         )
     return reason
 
 
-def _lock_organization(organization_id: int) -> Organization:
-    return Organization.objects.select_for_update(of=("self",)).get(pk=organization_id)
-
-
-def _lock_application(application: Application) -> tuple[Organization, Application]:
-    organization = _lock_organization(application.organization_id)
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("renews")
-        .get(pk=application.pk)
-    )
-    application.organization = organization
-    return organization, application
-
-
-def _lock_designation(designation: Designation) -> tuple[Organization, Designation]:
-    organization = _lock_organization(designation.organization_id)
-    designation = Designation.objects.select_for_update(of=("self",)).get(pk=designation.pk)
-    designation.organization = organization
-    return organization, designation
-
-
-def _log(
-    *,
-    actor: Any,
-    action: str,
-    target: Application | Designation,
-    reason: str = "",
-    data: dict | None = None,
-) -> None:
-    """The same entry on the object and on its organization (the listing's history)."""
-    data = dict(data or {})
-    log_action(actor=actor, action=f"designation.{action}", target=target, reason=reason, data=data)
-    kind = "application_id" if isinstance(target, Application) else "designation_id"
-    data.setdefault(kind, target.pk)
-    if isinstance(target, Designation):
-        data.setdefault("number", target.number)
-    log_action(
-        actor=actor,
-        action=f"designation.{action}",
-        target=target.organization,
-        reason=reason,
-        data=data,
-    )
-
-
 def _invalid_transition(application: Application, action: str) -> ValidationError:
-    return ValidationError(
-        {
-            "status": [
-                ValidationError(
-                    _("This cannot be done while the application is “%(status)s”.")
-                    % {"status": application.get_status_display()},
-                    code=f"invalid_transition:{action}",
-                )
-            ]
-        }
+    return field_error(
+        "status",
+        _("This cannot be done while the application is “%(status)s”.")
+        % {"status": application.get_status_display()},
+        code=f"invalid_transition:{action}",
     )
 
 
 def _require_status(application: Application, action: str, *allowed: str) -> None:
     if application.status not in allowed:
         raise _invalid_transition(application, action)
-
-
-def _notify_application(application: Application, text: str, **params: Any) -> None:
-    title, body = notices.TEXTS[text]
-    notices.notify_members(
-        organization=application.organization,
-        kind=notices.APPLICATION_KIND,
-        title=title,
-        body=body,
-        viewname="designation:application",
-        url_kwargs={"pk": application.pk},
-        params=params,
-    )
-
-
-def _notify_designation(designation: Designation, text: str, **params: Any) -> None:
-    title, body = notices.TEXTS[text]
-    notices.notify_members(
-        organization=designation.organization,
-        kind=notices.REMINDER_KIND if text == "reminder" else notices.DESIGNATION_KIND,
-        title=title,
-        body=body,
-        viewname="designation:detail",
-        url_kwargs={"number": designation.number},
-        params={
-            "number": designation.number,
-            "valid_until": _date_text(designation.valid_until),
-            **params,
-        },
-    )
 
 
 def _active_designation(organization: Organization) -> Designation | None:
@@ -195,61 +123,52 @@ def _active_designation(organization: Organization) -> Designation | None:
     ).first()
 
 
-def _expire_if_past(designation: Designation | None, *, today: datetime.date) -> Designation | None:
-    """Mark an active designation whose validity has ended as expired; return it if still valid."""
+def expire_if_past(designation: Designation | None, *, today: datetime.date) -> Designation | None:
+    """Mark an active designation whose validity has ended as expired; return it if still valid.
+
+    The caller holds the organization's or the designation's row lock."""
     if designation is None or designation.valid_until >= today:
         return designation
     designation.status = DesignationStatus.EXPIRED
     designation.save(update_fields=["status"])
-    _log(actor=None, action="expired", target=designation)
+    record(actor=None, action="expired", target=designation)
     return None
 
 
 # --- applications -------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_application(
-    *, actor: Any, organization: Organization, kind: str, activities: str, plan: str
+    *, actor: Actor, organization: Organization, kind: str, activities: str, plan: str
 ) -> Application:
     """An owner or editor starts an application (a draft). While the organization holds a
-    current designation, the application is its renewal."""
-    _require_signed_in(actor)
-    organization = _lock_organization(organization.pk)
-    if not can_apply(actor, organization):
+    current designation, the application is its renewal. Locks the organization's row."""
+    user = signed_in_user(actor)
+    organization = lock(organization)
+    if not can_apply(user, organization):
         raise PermissionDenied(
             _("Only the organization's owners and editors may apply for its designation.")
         )
     if Application.objects.filter(organization=organization, status__in=OPEN_STATUSES).exists():
-        raise ValidationError(
-            {
-                "__all__": [
-                    ValidationError(
-                        _("This organization already has an open application."),
-                        code="open_application",
-                    )
-                ]
-            }
+        raise field_error(
+            "__all__",
+            _("This organization already has an open application."),
+            code="open_application",
         )
     if Designation.objects.filter(
         organization=organization, status=DesignationStatus.SUSPENDED
     ).exists():
-        raise ValidationError(
-            {
-                "__all__": [
-                    ValidationError(
-                        _("The organization's designation is suspended."), code="suspended"
-                    )
-                ]
-            }
+        raise field_error(
+            "__all__", _("The organization's designation is suspended."), code="suspended"
         )
-    current = _expire_if_past(_active_designation(organization), today=timezone.localdate())
+    current = expire_if_past(_active_designation(organization), today=timezone.localdate())
     application = Application(
         organization=organization,
         kind=kind,
         activities=_clean_text(activities),
         plan=_clean_text(plan),
-        created_by=actor,
+        created_by=user,
         is_renewal=current is not None,
         renews=current,
     )
@@ -257,8 +176,8 @@ def create_application(
         exclude=["organization", "created_by", "renews"], validate_constraints=False
     )
     application.save()
-    _log(
-        actor=actor,
+    record(
+        actor=user,
         action="application_created",
         target=application,
         data={"renewal": application.is_renewal},
@@ -266,68 +185,76 @@ def create_application(
     return application
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_application(
-    *, actor: Any, application: Application, kind: str, activities: str, plan: str
+    *, actor: Actor, application: Application, **changes: Unpack[ApplicationChanges]
 ) -> Application:
-    _require_signed_in(actor)
-    organization, application = _lock_application(application)
-    if not can_apply(actor, organization):
+    """The applicant changes the text of a draft or of an application sent back for changes.
+    Locks the organization's and the application's rows."""
+    user = signed_in_user(actor)
+    organization, application = cast(
+        tuple[Organization, Application], lock_objects(application.organization, application)
+    )
+    if not can_apply(user, organization):
         raise PermissionDenied(
             _("Only the organization's owners and editors may change its application.")
         )
     _require_status(
-        application, "update", *[ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED]
+        application, "update", ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED
     )
-    application.kind = kind
-    application.activities = _clean_text(activities)
-    application.plan = _clean_text(plan)
+    apply_changes(application, fields=APPLICATION_FIELDS, data=changes, clean=_clean_change)
     application.full_clean(
         exclude=["organization", "created_by", "renews"], validate_constraints=False
     )
     application.save()
-    _log(actor=actor, action="application_updated", target=application)
+    record(actor=user, action="application_updated", target=application)
     return application
 
 
-@transaction.atomic
-def add_document(*, actor: Any, application: Application, upload: Any) -> ApplicationDocument:
-    _require_signed_in(actor)
-    organization, application = _lock_application(application)
-    if not can_apply(actor, organization):
+@transaction.atomic(durable=True)
+def add_document(*, actor: Actor, application: Application, upload: Any) -> ApplicationDocument:
+    """Attach a checked file to a draft or an application sent back for changes.
+    Locks the organization's and the application's rows."""
+    user = signed_in_user(actor)
+    organization, application = cast(
+        tuple[Organization, Application], lock_objects(application.organization, application)
+    )
+    if not can_apply(user, organization):
         raise PermissionDenied(_("Only the organization's owners and editors may add documents."))
     _require_status(
         application, "upload", ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED
     )
     if application.documents.count() >= MAX_DOCUMENTS:
-        raise ValidationError(
-            {
-                "file": [
-                    _("An application holds at most %(max)s documents.") % {"max": MAX_DOCUMENTS}
-                ]
-            }
+        raise field_error(
+            "file", _("An application holds at most %(max)s documents.") % {"max": MAX_DOCUMENTS}
         )
-    stored, document_type, name, size = check_document(upload, actor=actor)
+    stored, document_type, name, size = check_document(upload, actor=user)
     document = ApplicationDocument(
         application=application,
         original_name=name,
         content_type=document_type.content_type,
         size=size,
-        uploaded_by=actor,
+        uploaded_by=user,
     )
-    document.file.save(stored.name, stored, save=False)
+    # check_document always names the file to store (a random name).
+    document.file.save(str(stored.name), stored, save=False)
     # The file is written before its row. On a rollback it stays behind under a random name
     # that no row points to, so it is never served; that is preferred to a row without a file.
     document.save()
-    _log(actor=actor, action="document_added", target=application, data={"document": name})
+    record(actor=user, action="document_added", target=application, data={"document": name})
     return document
 
 
-@transaction.atomic
-def remove_document(*, actor: Any, document: ApplicationDocument) -> None:
-    _require_signed_in(actor)
-    organization, application = _lock_application(document.application)
-    if not can_apply(actor, organization):
+@transaction.atomic(durable=True)
+def remove_document(*, actor: Actor, document: ApplicationDocument) -> None:
+    """Remove a document (its file is deleted after commit). Locks the organization's and the
+    application's rows."""
+    user = signed_in_user(actor)
+    organization, application = cast(
+        tuple[Organization, Application],
+        lock_objects(document.application.organization, document.application),
+    )
+    if not can_apply(user, organization):
         raise PermissionDenied(
             _("Only the organization's owners and editors may remove documents.")
         )
@@ -337,8 +264,9 @@ def remove_document(*, actor: Any, document: ApplicationDocument) -> None:
     name, stored = document.original_name, document.file.name
     storage = document.file.storage
     document.delete()
-    transaction.on_commit(lambda: storage.delete(stored))
-    _log(actor=actor, action="document_removed", target=application, data={"document": name})
+    if stored:
+        transaction.on_commit(partial(storage.delete, stored))
+    record(actor=user, action="document_removed", target=application, data={"document": name})
 
 
 def _check_complete(application: Application) -> None:
@@ -353,12 +281,12 @@ def _check_complete(application: Application) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
-def submit_application(*, actor: Any, application: Application) -> Application:
-    """Draft → submitted, or changes requested → resubmitted: the applicant hands it to staff."""
-    _require_signed_in(actor)
-    organization, application = _lock_application(application)
-    if not can_apply(actor, organization):
+def _submit(*, actor: Actor, application: Application) -> Application:
+    user = signed_in_user(actor)
+    organization, application = cast(
+        tuple[Organization, Application], lock_objects(application.organization, application)
+    )
+    if not can_apply(user, organization):
         raise PermissionDenied(
             _("Only the organization's owners and editors may submit its application.")
         )
@@ -366,54 +294,68 @@ def submit_application(*, actor: Any, application: Application) -> Application:
         application, "submit", ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED
     )
     _check_complete(application)
-    resubmitting = application.status == ApplicationStatus.CHANGES_REQUESTED
-    application.status = (
-        ApplicationStatus.RESUBMITTED if resubmitting else ApplicationStatus.SUBMITTED
+    transition = (
+        "resubmitted" if application.status == ApplicationStatus.CHANGES_REQUESTED else "submitted"
     )
-    application.submitted_by = actor
+    application.status = ApplicationStatus(transition)
+    application.submitted_by = user
     application.submitted_at = timezone.now()
     application.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
-    _log(actor=actor, action="resubmitted" if resubmitting else "submitted", target=application)
-    _notify_application(application, "resubmitted" if resubmitting else "submitted")
+    record(actor=user, action=transition, target=application)
+    announce(application, transition)
     return application
 
 
-def resubmit_application(*, actor: Any, application: Application) -> Application:
-    """Changes requested → resubmitted (the same service as the first submission)."""
+@transaction.atomic(durable=True)
+def submit_application(*, actor: Actor, application: Application) -> Application:
+    """Draft → submitted, or changes requested → resubmitted: the applicant hands it to staff.
+    Locks the organization's and the application's rows."""
+    return _submit(actor=actor, application=application)
+
+
+@transaction.atomic(durable=True)
+def resubmit_application(*, actor: Actor, application: Application) -> Application:
+    """Changes requested → resubmitted (the same step as the first submission)."""
     if application.status != ApplicationStatus.CHANGES_REQUESTED:
         raise _invalid_transition(application, "resubmit")
-    return submit_application(actor=actor, application=application)
+    return _submit(actor=actor, application=application)
 
 
-@transaction.atomic
-def start_review(*, actor: Any, application: Application) -> Application:
-    _require_staff(actor)
-    _organization, application = _lock_application(application)
+@transaction.atomic(durable=True)
+def start_review(*, actor: Actor, application: Application) -> Application:
+    """Submitted or resubmitted → under review, by the acting staff member.
+    Locks the organization's and the application's rows."""
+    user = _require_staff(actor)
+    _organization, application = cast(
+        tuple[Organization, Application], lock_objects(application.organization, application)
+    )
     _require_status(
         application, "start_review", ApplicationStatus.SUBMITTED, ApplicationStatus.RESUBMITTED
     )
     application.status = ApplicationStatus.UNDER_REVIEW
-    application.reviewer = actor
+    application.reviewer = user
     application.save(update_fields=["status", "reviewer", "updated_at"])
-    _log(actor=actor, action="review_started", target=application)
-    _notify_application(application, "review_started")
+    record(actor=user, action="review_started", target=application)
+    announce(application, "review_started")
     return application
 
 
-@transaction.atomic
-def set_checklist(*, actor: Any, application: Application, checked: dict[str, bool]) -> Application:
-    """Staff tick the checklist while reviewing; unknown items are refused, missing ones unchanged."""
-    _require_staff(actor)
-    _organization, application = _lock_application(application)
+@transaction.atomic(durable=True)
+def set_checklist(
+    *, actor: Actor, application: Application, checked: dict[str, bool]
+) -> Application:
+    """Staff tick the checklist while reviewing; unknown items are refused, missing ones unchanged.
+    Locks the organization's and the application's rows."""
+    user = _require_staff(actor)
+    _organization, application = cast(
+        tuple[Organization, Application], lock_objects(application.organization, application)
+    )
     _require_status(application, "checklist", ApplicationStatus.UNDER_REVIEW)
     unknown = set(checked) - set(ChecklistItem.values)
     if unknown:
-        raise ValidationError(
-            {
-                "checklist": [
-                    _("Unknown checklist item: %(items)s") % {"items": ", ".join(sorted(unknown))}
-                ]
-            }
+        raise field_error(
+            "checklist",
+            _("Unknown checklist item: %(items)s") % {"items": ", ".join(sorted(unknown))},
         )
     current = {value: state for value, _label, state in application.checklist_items()}
     changes = {item: bool(value) for item, value in checked.items() if current[item] != bool(value)}
@@ -423,22 +365,25 @@ def set_checklist(*, actor: Any, application: Application, checked: dict[str, bo
     application.checklist = current
     application.save(update_fields=["checklist", "updated_at"])
     log_action(
-        actor=actor, action="designation.checklist", target=application, data={"changes": changes}
+        actor=user, action="designation.checklist", target=application, data={"changes": changes}
     )
     return application
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def add_comment(
-    *, actor: Any, application: Application, body: str, internal: bool = False
+    *, actor: Actor, application: Application, body: str, internal: bool = False
 ) -> ReviewComment:
     """Staff comment (internal notes or messages to the applicant); the applicant's owners and
-    editors answer in the visible thread once the application has been submitted."""
-    _require_signed_in(actor)
-    _organization, application = _lock_application(application)
-    staff = can_review(actor)
+    editors answer in the visible thread once the application has been submitted.
+    Locks the organization's and the application's rows."""
+    user = signed_in_user(actor)
+    _organization, application = cast(
+        tuple[Organization, Application], lock_objects(application.organization, application)
+    )
+    staff = can_review(user)
     if not staff:
-        if not can_view_application(actor, application):
+        if not can_view_application(user, application):
             raise PermissionDenied(_("You may not comment on this application."))
         if internal:
             raise PermissionDenied(_("Only city staff write internal notes."))
@@ -446,7 +391,7 @@ def add_comment(
             raise _invalid_transition(application, "comment")
     comment = ReviewComment(
         application=application,
-        author=actor,
+        author=user,
         body=_clean_text(body),
         internal=internal,
         by_staff=staff,
@@ -455,60 +400,80 @@ def add_comment(
     comment.save()
     if not internal:
         log_action(
-            actor=actor,
+            actor=user,
             action="designation.commented",
             target=application,
             data={"comment_id": comment.pk},
         )
-        _notify_application(application, "commented", body=comment.body[:300])
+        announce(application, "commented", body=comment.body[:300])
     return comment
 
 
-@transaction.atomic
-def request_changes(*, actor: Any, application: Application, reason: str) -> Application:
-    """Under review → changes requested: back to the applicant, with the reason as a visible comment."""
-    _require_staff(actor)
+@transaction.atomic(durable=True)
+def request_changes(*, actor: Actor, application: Application, reason: str) -> Application:
+    """Under review → changes requested: back to the applicant, with the reason as a visible
+    comment. Locks the organization's and the application's rows."""
+    user = _require_staff(actor)
     reason = _reason(reason)
-    _organization, application = _lock_application(application)
+    _organization, application = cast(
+        tuple[Organization, Application], lock_objects(application.organization, application)
+    )
     _require_status(application, "request_changes", ApplicationStatus.UNDER_REVIEW)
     application.status = ApplicationStatus.CHANGES_REQUESTED
     application.save(update_fields=["status", "updated_at"])
     ReviewComment.objects.create(
-        application=application, author=actor, body=reason, internal=False, by_staff=True
+        application=application, author=user, body=reason, internal=False, by_staff=True
     )
-    _log(actor=actor, action="changes_requested", target=application, reason=reason)
-    _notify_application(application, "changes_requested", reason=reason)
+    record(actor=user, action="changes_requested", target=application, reason=reason)
+    announce(application, "changes_requested", reason=reason)
     return application
 
 
-@transaction.atomic
-def reject_application(*, actor: Any, application: Application, reason: str) -> Application:
-    _require_staff(actor)
+@transaction.atomic(durable=True)
+def reject_application(*, actor: Actor, application: Application, reason: str) -> Application:
+    """Under review → rejected, with the reason. Locks the organization's and the application's
+    rows."""
+    user = _require_staff(actor)
     reason = _reason(reason)
-    _organization, application = _lock_application(application)
+    _organization, application = cast(
+        tuple[Organization, Application], lock_objects(application.organization, application)
+    )
     _require_status(application, "reject", ApplicationStatus.UNDER_REVIEW)
     application.status = ApplicationStatus.REJECTED
     application.decision_reason = reason
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decision_reason", "decided_at", "updated_at"])
-    _log(actor=actor, action="rejected", target=application, reason=reason)
-    _notify_application(application, "rejected", reason=reason)
+    record(actor=user, action="rejected", target=application, reason=reason)
+    announce(application, "rejected", reason=reason)
     return application
 
 
 def _next_number(year: int) -> str:
     """The year's next number, under the counter row's lock (the last lock taken)."""
     NumberCounter.objects.bulk_create([NumberCounter(year=year, last=0)], ignore_conflicts=True)
-    counter = NumberCounter.objects.select_for_update().get(year=year)
+    counter = lock_pk(NumberCounter, year)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{year}-{counter.last:04d}"
 
 
-@transaction.atomic
+def _lock_for_approval(
+    application: Application,
+) -> tuple[Organization, Application, Designation | None]:
+    """The organization's, the application's and (a renewal) the renewed designation's rows,
+    locked in one `lock_objects` call."""
+    rows: list[models.Model] = [application.organization, application]
+    if application.renews_id is not None:  # set when the application is created, never changed
+        rows.append(Designation(pk=application.renews_id))
+    locked = lock_objects(*rows)
+    previous = cast(Designation, locked[2]) if len(locked) > 2 else None
+    return cast(Organization, locked[0]), cast(Application, locked[1]), previous
+
+
+@transaction.atomic(durable=True)
 def approve_application(
     *,
-    actor: Any,
+    actor: Actor,
     application: Application,
     designated_on: datetime.date | None = None,
     valid_until: datetime.date | None = None,
@@ -518,34 +483,29 @@ def approve_application(
 
     A renewal's designation follows the one it renews without a gap: it starts today and runs
     until the old end date plus the validity period; the old one is marked as renewed.
+    Locks the organization's, the application's and the renewed designation's rows, then the
+    year's number counter.
     """
-    _require_staff(actor)
-    organization, application = _lock_application(application)
+    user = _require_staff(actor)
+    organization, application, previous = _lock_for_approval(application)
     _require_status(application, "approve", ApplicationStatus.UNDER_REVIEW)
     if not application.checklist_complete:
-        raise ValidationError(
-            {"checklist": [_("Tick every item of the checklist before approving.")]}
-        )
+        raise field_error("checklist", _("Tick every item of the checklist before approving."))
     today = timezone.localdate()
     designated_on = designated_on or today
-    previous = None
-    if application.is_renewal:
-        previous = Designation.objects.select_for_update(of=("self",)).get(pk=application.renews_id)
+    if previous is not None:
         if previous.status != DesignationStatus.ACTIVE:
-            raise ValidationError(
-                {
-                    "__all__": [
-                        _("The designation to renew is no longer active (%(status)s).")
-                        % {"status": previous.get_status_display()}
-                    ]
-                }
+            raise field_error(
+                "__all__",
+                _("The designation to renew is no longer active (%(status)s).")
+                % {"status": previous.get_status_display()},
             )
         if valid_until is None:
             valid_until = add_years(max(previous.valid_until, designated_on), designation_years())
     else:
-        still_active = _expire_if_past(_active_designation(organization), today=today)
+        still_active = expire_if_past(_active_designation(organization), today=today)
         if still_active is not None:
-            raise ValidationError({"__all__": [_("This organization is already designated.")]})
+            raise field_error("__all__", _("This organization is already designated."))
     valid_until = valid_until or default_valid_until(designated_on)
     designation = Designation(
         organization=organization,
@@ -553,13 +513,13 @@ def approve_application(
         designated_on=designated_on,
         valid_until=valid_until,
         conditions=_clean_text(conditions),
-        decided_by=actor,
+        decided_by=user,
         application=application,
         number="pending",
     )
     if valid_until <= designated_on:
-        raise ValidationError(
-            {"valid_until": [_("The end of validity must be after the designation date.")]}
+        raise field_error(
+            "valid_until", _("The end of validity must be after the designation date.")
         )
     designation.full_clean(
         exclude=["organization", "number", "decided_by", "application", "renewed_by"],
@@ -573,15 +533,15 @@ def approve_application(
     if previous is not None:
         previous.renewed_by = designation
         previous.save(update_fields=["renewed_by"])
-        _log(
-            actor=actor, action="renewed", target=previous, data={"renewed_by": designation.number}
+        record(
+            actor=user, action="renewed", target=previous, data={"renewed_by": designation.number}
         )
     application.status = ApplicationStatus.APPROVED
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decided_at", "updated_at"])
-    _log(actor=actor, action="approved", target=application, data={"number": designation.number})
-    _log(
-        actor=actor,
+    record(actor=user, action="approved", target=application, data={"number": designation.number})
+    record(
+        actor=user,
         action="designated",
         target=designation,
         data={
@@ -590,7 +550,7 @@ def approve_application(
             "renewal": application.is_renewal,
         },
     )
-    _notify_designation(designation, "approved")
+    announce(designation, "approved")
     return designation
 
 
@@ -599,38 +559,36 @@ def approve_application(
 
 def _change_status(
     *,
-    actor: Any,
+    actor: Actor,
     designation: Designation,
     reason: str,
     allowed: tuple[str, ...],
-    to: str,
+    to: DesignationStatus,
     action: str,
 ) -> Designation:
-    _require_staff(actor)
+    """One designation status change: locks the organization's and the designation's rows."""
+    user = _require_staff(actor)
     reason = _reason(reason)
-    _organization, designation = _lock_designation(designation)
+    _organization, designation = cast(
+        tuple[Organization, Designation], lock_objects(designation.organization, designation)
+    )
     if designation.effective_status() not in allowed:
-        raise ValidationError(
-            {
-                "status": [
-                    ValidationError(
-                        _("This cannot be done while the designation is “%(status)s”.")
-                        % {"status": DesignationStatus(designation.effective_status()).label},
-                        code=f"invalid_transition:{action}",
-                    )
-                ]
-            }
+        raise field_error(
+            "status",
+            _("This cannot be done while the designation is “%(status)s”.")
+            % {"status": DesignationStatus(designation.effective_status()).label},
+            code=f"invalid_transition:{action}",
         )
     designation.status = to
     designation.status_reason = reason
     designation.save(update_fields=["status", "status_reason"])
-    _log(actor=actor, action=action, target=designation, reason=reason)
-    _notify_designation(designation, action, reason=reason)
+    record(actor=user, action=action, target=designation, reason=reason)
+    announce(designation, action, reason=reason)
     return designation
 
 
-@transaction.atomic
-def suspend_designation(*, actor: Any, designation: Designation, reason: str) -> Designation:
+@transaction.atomic(durable=True)
+def suspend_designation(*, actor: Actor, designation: Designation, reason: str) -> Designation:
     return _change_status(
         actor=actor,
         designation=designation,
@@ -641,11 +599,11 @@ def suspend_designation(*, actor: Any, designation: Designation, reason: str) ->
     )
 
 
-@transaction.atomic
-def reinstate_designation(*, actor: Any, designation: Designation, reason: str) -> Designation:
+@transaction.atomic(durable=True)
+def reinstate_designation(*, actor: Actor, designation: Designation, reason: str) -> Designation:
     if designation.valid_until < timezone.localdate():
-        raise ValidationError(
-            {"status": [_("The designation's validity has ended; it cannot be reinstated.")]}
+        raise field_error(
+            "status", _("The designation's validity has ended; it cannot be reinstated.")
         )
     return _change_status(
         actor=actor,
@@ -657,8 +615,8 @@ def reinstate_designation(*, actor: Any, designation: Designation, reason: str) 
     )
 
 
-@transaction.atomic
-def revoke_designation(*, actor: Any, designation: Designation, reason: str) -> Designation:
+@transaction.atomic(durable=True)
+def revoke_designation(*, actor: Actor, designation: Designation, reason: str) -> Designation:
     return _change_status(
         actor=actor,
         designation=designation,

@@ -12,20 +12,30 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from sharehub.accounts.auth import optional_user
 from sharehub.core.api_errors import ERRORS, RATE_LIMITED, ErrorOut
 from sharehub.core.api_schema import media_type
 from sharehub.core.api_types import page_query
-from sharehub.core.pagination import api_page
+from sharehub.core.filters import api_filters, query_schema
+from sharehub.core.pagination import ApiPage, api_page
 from sharehub.core.ratelimit import check
 from sharehub.places.models import District
 
 from . import selectors, services
-from .filters import ListingFilters, parse_filters
+from .filters import ListingFilterForm
 from .geojson import feature_collection
-from .models import Category, Listing, PriceType, Service, Suggestion, SuggestionKind
+from .models import (
+    Category,
+    Listing,
+    ListingAddress,
+    ListingLink,
+    PriceType,
+    Service,
+    Suggestion,
+    SuggestionKind,
+)
 from .suggestions import submit_suggestion
 
 router = Router(tags=["directory"])
@@ -37,13 +47,16 @@ FILTERS_DESCRIPTION = (
     "`designated` (true), `price` (free, paid, deposit, membership), `sort` (name, newest, distance), "
     "`near` (`lat,lon`; sorts by distance to the nearest address, listings without coordinates last)."
 )
+ListingFilterQuery = query_schema(ListingFilterForm)
 
 
-class CategoryOut(Schema):
-    slug: str
-    name: str
+class CategoryOut(ModelSchema):
     name_ko: str
     name_en: str | None
+
+    class Meta:
+        model = Category
+        fields = ["slug", "name"]
 
 
 class ListingItemOut(Schema):
@@ -58,34 +71,50 @@ class ListingItemOut(Schema):
     url: str
 
 
-class ListingPage(Schema):
-    count: int
-    next: str | None
-    previous: str | None
-    results: list[ListingItemOut]
-
-
-class ServiceOut(Schema):
-    id: int
-    name: str
+class ServiceOut(ModelSchema):
     name_ko: str
     name_en: str | None
     description: str
     category: str | None
     price_type: PriceType
     how_to_use: str
-    link: str
+
+    class Meta:
+        model = Service
+        fields = ["id", "name", "link"]
+
+    @staticmethod
+    def resolve_description(obj: Service) -> str:
+        return obj.description or ""
+
+    @staticmethod
+    def resolve_category(obj: Service) -> str | None:
+        return obj.category.slug if obj.category_id else None
+
+    @staticmethod
+    def resolve_how_to_use(obj: Service) -> str:
+        return obj.how_to_use or ""
 
 
-class AddressOut(Schema):
-    label: str
-    address: str
-    latitude: float | None
-    longitude: float | None
+class AddressOut(ModelSchema):
     district: str | None
 
+    class Meta:
+        model = ListingAddress
+        fields = ["label", "address", "latitude", "longitude"]
 
-class LinkOut(Schema):
+    @staticmethod
+    def resolve_district(obj: ListingAddress) -> str | None:
+        return obj.district.slug if obj.district_id else None
+
+
+class LinkOut(ModelSchema):
+    class Meta:
+        model = ListingLink
+        fields = ["label", "url"]
+
+
+class LinkIn(Schema):
     label: str
     url: str
 
@@ -123,7 +152,7 @@ class ListingPatch(Schema):
     email: str | None = None
     categories: list[str] | None = None
     districts_served: list[str] | None = None
-    links: list[LinkOut] | None = None
+    links: list[LinkIn] | None = None
 
 
 class SuggestionIn(Schema):
@@ -133,15 +162,23 @@ class SuggestionIn(Schema):
     message: str = ""
 
 
-class SuggestionOut(Schema):
-    id: int
+class SuggestionOut(ModelSchema):
     kind: SuggestionKind
     listing: str | None
     values: dict[str, Any]
-    message: str
     moderation_status: str
-    moderation_reason: str
-    created_at: datetime
+
+    class Meta:
+        model = Suggestion
+        fields = ["id", "message", "moderation_reason", "created_at"]
+
+    @staticmethod
+    def resolve_listing(obj: Suggestion) -> str | None:
+        return obj.listing.organization.slug if obj.listing_id else None
+
+    @staticmethod
+    def resolve_values(obj: Suggestion) -> dict[str, Any]:
+        return obj.payload
 
 
 class GeoJSONOut(Schema):
@@ -150,16 +187,7 @@ class GeoJSONOut(Schema):
     truncated: bool
 
 
-def _category_out(category: Category) -> dict:
-    return {
-        "slug": category.slug,
-        "name": category.name,
-        "name_ko": category.name_ko,
-        "name_en": category.name_en,
-    }
-
-
-def _item(listing: Listing, highlights: dict[int, str], request: HttpRequest) -> dict:
+def _item(listing: Listing, highlights: Any, request: HttpRequest) -> dict[str, Any]:
     organization = listing.organization
     return {
         "slug": organization.slug,
@@ -167,35 +195,14 @@ def _item(listing: Listing, highlights: dict[int, str], request: HttpRequest) ->
         "name_ko": organization.name_ko,
         "name_en": organization.name_en,
         "summary": listing.summary or "",
-        "categories": [_category_out(c) for c in listing.categories.all()],
+        "categories": list(listing.categories.all()),
         "distance_km": selectors.distance_km(getattr(listing, "distance_d2", None)),
         "highlight": highlights.get(listing.pk),
         "url": request.build_absolute_uri(listing.get_absolute_url()),
     }
 
 
-def _filters(request: HttpRequest) -> ListingFilters:
-    filters = parse_filters(request.GET)
-    if filters.errors:
-        raise ValidationError(filters.errors)
-    return filters
-
-
-def _service_out(service: Service) -> dict:
-    return {
-        "id": service.pk,
-        "name": service.name,
-        "name_ko": service.name_ko,
-        "name_en": service.name_en,
-        "description": service.description or "",
-        "category": service.category.slug if service.category_id else None,
-        "price_type": service.price_type,
-        "how_to_use": service.how_to_use or "",
-        "link": service.link,
-    }
-
-
-def _detail(listing: Listing, request: HttpRequest) -> dict:
+def _detail(listing: Listing, request: HttpRequest) -> dict[str, Any]:
     listing = selectors.listing_detail(listing)
     organization = listing.organization
     return {
@@ -204,20 +211,11 @@ def _detail(listing: Listing, request: HttpRequest) -> dict:
         "name_ko": organization.name_ko,
         "name_en": organization.name_en,
         **{name: getattr(listing, name) for name in services.LISTING_FIELDS},
-        "categories": [_category_out(c) for c in listing.categories.all()],
+        "categories": list(listing.categories.all()),
         "districts_served": [d.slug for d in listing.districts_served.all()],
-        "addresses": [
-            {
-                "label": a.label,
-                "address": a.address,
-                "latitude": a.latitude,
-                "longitude": a.longitude,
-                "district": a.district.slug if a.district_id else None,
-            }
-            for a in listing.addresses.all()
-        ],
-        "links": [{"label": link.label, "url": link.url} for link in listing.links.all()],
-        "services": [_service_out(s) for s in listing.services.all()],
+        "addresses": list(listing.addresses.all()),
+        "links": list(listing.links.all()),
+        "services": list(listing.services.all()),
         "updated_at": listing.updated_at,
         "url": request.build_absolute_uri(listing.get_absolute_url()),
     }
@@ -225,13 +223,13 @@ def _detail(listing: Listing, request: HttpRequest) -> dict:
 
 @router.get(
     "/listings",
-    response={200: ListingPage, 422: ErrorOut},
+    response={200: ApiPage[ListingItemOut], 422: ErrorOut},
     auth=None,
     summary="List public listings",
     description=FILTERS_DESCRIPTION + " 20 per page.",
 )
-def list_listings(request: HttpRequest, page: int = page_query()):
-    browse = selectors.browse_listings(_filters(request))
+def list_listings(request: HttpRequest, query: Query[ListingFilterQuery], page: int = page_query()):
+    browse = selectors.browse_listings(**api_filters(ListingFilterForm, query).cleaned_data)
     return api_page(
         request,
         browse.queryset,
@@ -250,13 +248,14 @@ def list_listings(request: HttpRequest, page: int = page_query()):
     + f" At most {selectors.GEOJSON_MAX_FEATURES} features; `truncated` says whether more matched.",
     openapi_extra=media_type("application/geo+json"),
 )
-def listings_geojson(request: HttpRequest):
-    return JsonResponse(feature_collection(_filters(request)), content_type="application/geo+json")
+def listings_geojson(request: HttpRequest, query: Query[ListingFilterQuery]):
+    filters = api_filters(ListingFilterForm, query).cleaned_data
+    return JsonResponse(feature_collection(**filters), content_type="application/geo+json")
 
 
 @router.get("/categories", response=list[CategoryOut], auth=None, summary="The active categories")
 def list_categories(request: HttpRequest):
-    return [_category_out(c) for c in selectors.active_categories()[:200]]
+    return selectors.active_categories()[:200]
 
 
 @router.get(
@@ -278,7 +277,7 @@ def get_listing(request: HttpRequest, slug: str):
 )
 def list_services(request: HttpRequest, slug: str):
     listing = selectors.get_listing_for(optional_user(request), slug)
-    return [_service_out(s) for s in selectors.services_of(listing)[: services.MAX_SERVICES]]
+    return selectors.services_of(listing)[: services.MAX_SERVICES]
 
 
 def _slugs_to(model: type, slugs: list[str], field: str) -> list:
@@ -308,19 +307,6 @@ def update_listing(request: HttpRequest, slug: str, payload: ListingPatch):
     return _detail(listing, request)
 
 
-def _suggestion_out(suggestion: Suggestion) -> dict:
-    return {
-        "id": suggestion.pk,
-        "kind": suggestion.kind,
-        "listing": suggestion.listing.organization.slug if suggestion.listing_id else None,
-        "values": suggestion.payload,
-        "message": suggestion.message,
-        "moderation_status": suggestion.moderation_status,
-        "moderation_reason": suggestion.moderation_reason,
-        "created_at": suggestion.created_at,
-    }
-
-
 @router.post(
     "/suggestions",
     response={201: SuggestionOut, **ERRORS, **RATE_LIMITED},
@@ -339,7 +325,7 @@ def create_suggestion(request: HttpRequest, payload: SuggestionIn):
         values=payload.values,
         message=payload.message,
     )
-    return Status(201, _suggestion_out(suggestion))
+    return Status(201, suggestion)
 
 
 @router.get(
@@ -349,4 +335,4 @@ def create_suggestion(request: HttpRequest, payload: SuggestionIn):
     description="The latest 100 suggestions of the signed-in user, with the moderators' decision and reason.",
 )
 def my_suggestions(request: HttpRequest):
-    return [_suggestion_out(s) for s in selectors.suggestions_by(request.auth)[:100]]
+    return selectors.suggestions_by(request.auth)[:100]

@@ -3,40 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DirectoryConfig(AppConfig):
+    """Its registrations with the kernel are in manifest.py (DESIGN.md, "App contract")."""
+
     name = "sharehub.directory"
     label = "directory"
     verbose_name = _("Directory")
-
-    def ready(self) -> None:
-        from sharehub.core import privacy
-        from sharehub.moderation.registry import register_moderated
-        from sharehub.moderation.signals import published
-        from sharehub.organizations.models import Organization
-        from sharehub.organizations.signals import public_facts_changed
-        from sharehub.search.registry import register_searchable
-
-        from . import privacy_data
-        from .models import Listing, Suggestion
-        from .search_index import listing_document
-        from .selectors import public_listings
-        from .services import on_public_facts_changed
-        from .suggestions import on_published
-
-        register_moderated(Suggestion)
-        published.connect(on_published, dispatch_uid="directory.apply_suggestion")
-        # A listing is public while its organization is published: the organization's moderation
-        # decisions bring the listing's search entry in line in the same transaction.
-        register_searchable(
-            Listing,
-            document=listing_document,
-            public=public_listings,
-            follows={Organization: "organization"},
-        )
-        public_facts_changed.connect(
-            on_public_facts_changed, dispatch_uid="directory.reindex_organization_listing"
-        )
-        privacy.register(
-            "directory",
-            export=privacy_data.export_suggestions,
-            erase=privacy_data.erase_suggestions,
-        )

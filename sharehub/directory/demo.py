@@ -1,4 +1,4 @@
-"""Directory demo data: the 41 real organizations (created by core/demo.py from
+"""Directory demo data: the 41 real organizations (created by organizations/demo.py from
 data/sharing-organizations.csv) get a listing with categories, districts, an address and one
 service derived from their category. Looked up before created: loading twice changes nothing.
 
@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
+from sharehub.core.demo import DATA_DIR
 from sharehub.organizations.models import Organization
 from sharehub.places.models import District
 
@@ -85,8 +86,6 @@ def seed_categories() -> dict[str, Category]:
 @transaction.atomic
 def load_directory_demo(*, actor: Any) -> int:
     """Give each demo organization its listing; returns how many listings were created."""
-    from sharehub.core.demo import DATA_DIR
-
     categories = seed_categories()
     districts = {d.name_en: d for d in District.objects.defer("boundary")}
     created = 0

@@ -1,49 +1,32 @@
-"""The browse filters, parsed once from query parameters for the list page, the map and the API.
+"""The browse filters, declared once (core.filters): the list page, the map, the GeoJSON endpoint
+and the API all validate their query with `ListingFilterForm`, and the selectors take its cleaned
+values (`selectors.ListingQuery`).
 
-Every bad value becomes a field error in the reader's language; the valid ones still apply, so a
-page can show the errors next to results and the API can answer 422.
+Every bad value is a field error in the reader's language; a page shows it next to the results
+while the valid filters still apply, the GeoJSON endpoint and the API answer 422.
 """
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from .models import Category, PriceType
+from sharehub.core.filters import FilterForm
+from sharehub.places.forms import DistrictChoiceField
+
+from .models import Listing, PriceType, Sort
+from .selectors import active_categories
 
 Q_MAX_LENGTH = 100
-
-
-class Sort:
-    NAME = "name"
-    NEWEST = "newest"
-    DISTANCE = "distance"
-    CHOICES = [
-        (NAME, gettext_lazy("Name")),
-        (NEWEST, gettext_lazy("Newest")),
-        (DISTANCE, gettext_lazy("Distance")),
-    ]
-    VALUES = {NAME, NEWEST, DISTANCE}
-
-
-@dataclass
-class ListingFilters:
-    q: str = ""
-    category: str = ""
-    district: str = ""
-    designated: bool = False
-    price: str = ""
-    sort: str = Sort.NAME
-    near: tuple[float, float] | None = None
-    sort_given: bool = False  # with `q` and no sort asked, the search's ranking decides
-    errors: dict[str, list[str]] = field(default_factory=dict)
-
-    def error(self, name: str, message: str) -> None:
-        self.errors.setdefault(name, []).append(message)
+SUGGESTIONS_ID = "q-suggestions"
+TRUE_WORDS = frozenset({"1", "true", "on", "yes"})
+FALSE_WORDS = frozenset({"", "0", "false", "off", "no"})
 
 
 def parse_near(text: str) -> tuple[float, float] | None:
@@ -60,53 +43,137 @@ def parse_near(text: str) -> tuple[float, float] | None:
     return lat, lon
 
 
-def parse_filters(params: Mapping[str, str]) -> ListingFilters:
-    """Read the filters; unknown category or district slugs are errors (one query each)."""
-    from sharehub.places.models import District
+def autocomplete_attributes() -> dict[str, str]:
+    """htmx asks search's suggest endpoint as the person types; without JavaScript the field is a
+    plain search box. directory-suggest.js makes the list a keyboard-usable listbox. The request
+    must not inherit the filter form's target, swap or history push."""
+    return {
+        "autocomplete": "off",
+        "role": "combobox",
+        "aria-autocomplete": "list",
+        "aria-expanded": "false",
+        "aria-controls": SUGGESTIONS_ID,
+        "data-hx-get": reverse("search:suggest"),
+        "data-hx-vals": json.dumps({"model": Listing._meta.label_lower}),
+        "data-hx-trigger": "input changed delay:300ms",
+        "data-hx-target": f"#{SUGGESTIONS_ID}",
+        "data-hx-swap": "innerHTML",
+        "data-hx-push-url": "false",
+        "data-hx-sync": "this:replace",
+        "data-suggest": "",
+    }
 
-    filters = ListingFilters()
-    q = (params.get("q") or "").strip()
-    if len(q) > Q_MAX_LENGTH:
-        filters.error(
-            "q", _("Keep the search under %(limit)d characters.") % {"limit": Q_MAX_LENGTH}
+
+def _checked(value: Any) -> bool:
+    return str(value).strip().lower() in TRUE_WORDS
+
+
+class YesNoCheckbox(forms.CheckboxInput):
+    """Hands the field the raw word (CheckboxInput would turn any word, even "0", into True)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, check_test=_checked)
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+
+class YesNoField(forms.BooleanField):
+    """A checkbox on the page; in a shared link or the API also true/false, 1/0, yes/no, on/off.
+    Any other word is an error."""
+
+    widget = YesNoCheckbox
+    default_error_messages = {"invalid": _("Enter true or false.")}
+
+    def to_python(self, value: Any) -> bool:
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        word = str(value).strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class ListingFilterForm(FilterForm):
+    """Search and filters of /directory/, its map, its GeoJSON and /api/v1/directory/listings."""
+
+    # Shown first; the rest fold away (on a phone seven fields would fill the screen before any result).
+    PRIMARY = ("q", "category", "district")
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        strip=True,
+        widget=forms.TextInput(attrs={"maxlength": Q_MAX_LENGTH}),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        required=False,
+        queryset=active_categories(),
+        to_field_name="slug",
+        empty_label=_("All categories"),
+        error_messages={"invalid_choice": _("There is no category with this address name.")},
+    )
+    district = DistrictChoiceField()
+    price = forms.ChoiceField(
+        label=_("Price"),
+        required=False,
+        choices=[("", _("Any price")), *PriceType.choices],
+        error_messages={"invalid_choice": _("Select a valid choice.")},
+    )
+    designated = YesNoField(label=_("Designated by the city only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=Sort.choices,
+        error_messages={"invalid_choice": _("Select a valid choice.")},
+    )
+    near = forms.CharField(
+        label=_("Near (latitude,longitude)"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": 60}),
+        help_text=_("For example 37.5665,126.9780"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # type="text": a combobox (the suggestions) may not be an <input type="search"> in HTML.
+        self.fields["q"].widget.attrs.update(
+            {"placeholder": _("Name, service or keyword"), **autocomplete_attributes()}
         )
-        q = q[:Q_MAX_LENGTH]
-    filters.q = q
-    if category := (params.get("category") or "").strip():
-        if Category.objects.filter(slug=category, active=True).exists():
-            filters.category = category
-        else:
-            filters.error("category", _("There is no category with this address name."))
-    if district := (params.get("district") or "").strip():
-        if District.objects.filter(slug=district).exists():
-            filters.district = district
-        else:
-            filters.error("district", _("There is no district with this address name."))
-    designated = (params.get("designated") or "").strip().lower()
-    if designated in ("1", "true", "on", "yes"):
-        filters.designated = True
-    elif designated not in ("", "0", "false", "off", "no"):
-        filters.error("designated", _("Enter true or false."))
-    if price := (params.get("price") or "").strip():
-        if price in PriceType.values:
-            filters.price = price
-        else:
-            filters.error("price", _("Select a valid choice."))
-    if near := (params.get("near") or "").strip():
-        filters.near = parse_near(near)
-        if filters.near is None:
-            filters.error(
-                "near", _("Give a point as latitude,longitude, for example 37.5665,126.9780.")
+
+    def clean_q(self) -> str:
+        q = self.cleaned_data["q"]
+        if len(q) > Q_MAX_LENGTH:
+            raise ValidationError(
+                _("Keep the search under %(limit)d characters.") % {"limit": Q_MAX_LENGTH}
             )
-    sort = (params.get("sort") or "").strip()
-    filters.sort_given = bool(sort)
-    if not sort:
-        filters.sort = Sort.DISTANCE if filters.near else Sort.NAME
-    elif sort not in Sort.VALUES:
-        filters.error("sort", _("Select a valid choice."))
-    elif sort == Sort.DISTANCE and filters.near is None:
-        if "near" not in filters.errors:
-            filters.error("near", _("Give a point to sort by distance."))
-    else:
-        filters.sort = sort
-    return filters
+        return q
+
+    def clean_near(self) -> tuple[float, float] | None:
+        text = self.cleaned_data["near"]
+        if not text:
+            return None
+        near = parse_near(text)
+        if near is None:
+            raise ValidationError(
+                _("Give a point as latitude,longitude, for example 37.5665,126.9780.")
+            )
+        return near
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("sort") == Sort.DISTANCE and not data.get("near") and "near" not in self.errors:
+            self.add_error("near", _("Give a point to sort by distance."))
+        return data
+
+    def primary_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.PRIMARY]
+
+    def more_fields(self) -> list[forms.BoundField]:
+        return [field for field in self if field.name not in self.PRIMARY]
+
+    def more_in_use(self) -> bool:
+        return any(self.data.get(field.name) for field in self.more_fields())

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.core.images import ACCEPT_ATTRIBUTE
 from sharehub.places.selectors import district_list
 
-from .filters import Q_MAX_LENGTH, Sort
 from .models import Category, Listing, ListingAddress, ListingPhoto, PriceType, Service
 from .selectors import active_categories
 from .services import (
@@ -21,74 +17,6 @@ from .services import (
     PHOTO_FIELDS,
     SERVICE_FIELDS,
 )
-
-SUGGESTIONS_ID = "q-suggestions"
-
-
-def autocomplete_attributes() -> dict[str, str]:
-    """htmx asks search's suggest endpoint as the person types; without JavaScript the field is a
-    plain search box. directory-suggest.js makes the list a keyboard-usable listbox. The request
-    must not inherit the filter form's target, swap or history push."""
-    return {
-        "autocomplete": "off",
-        "role": "combobox",
-        "aria-autocomplete": "list",
-        "aria-expanded": "false",
-        "aria-controls": SUGGESTIONS_ID,
-        "data-hx-get": reverse("search:suggest"),
-        "data-hx-vals": json.dumps({"model": Listing._meta.label_lower}),
-        "data-hx-trigger": "input changed delay:300ms",
-        "data-hx-target": f"#{SUGGESTIONS_ID}",
-        "data-hx-swap": "innerHTML",
-        "data-hx-push-url": "false",
-        "data-hx-sync": "this:replace",
-        "data-suggest": "",
-    }
-
-
-class ListingFilterForm(forms.Form):
-    """Only renders the filters (the selectors read the raw query, so links stay shareable)."""
-
-    # Shown first; the rest fold away (on a phone seven fields would fill the screen before any result).
-    PRIMARY = ("q", "category", "district")
-
-    def primary_fields(self) -> list:
-        return [self[name] for name in self.PRIMARY]
-
-    def more_fields(self) -> list:
-        return [field for field in self if field.name not in self.PRIMARY]
-
-    def more_in_use(self) -> bool:
-        return any(self.data.get(field.name) for field in self.more_fields())
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=Q_MAX_LENGTH)
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    district = forms.ChoiceField(label=_("District"), required=False)
-    price = forms.ChoiceField(
-        label=_("Price"), required=False, choices=[("", _("Any price")), *list(PriceType.choices)]
-    )
-    designated = forms.BooleanField(label=_("Designated by the city only"), required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=Sort.CHOICES)
-    near = forms.CharField(
-        label=_("Near (latitude,longitude)"),
-        required=False,
-        max_length=60,
-        help_text=_("For example 37.5665,126.9780"),
-    )
-
-    def __init__(self, *args, errors: dict | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        # type="text": a combobox (the suggestions) may not be an <input type="search"> in HTML.
-        self.fields["q"].widget.attrs.update(
-            {"placeholder": _("Name, service or keyword"), **autocomplete_attributes()}
-        )
-        self.fields["category"].choices = [("", _("All categories"))] + [
-            (c.slug, c.name) for c in active_categories()
-        ]
-        self.fields["district"].choices = [("", _("All districts"))] + [
-            (d.slug, d.name) for d in district_list()
-        ]
-        self.filter_errors = errors or {}
 
 
 class ListingForm(forms.ModelForm):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Unpack
 
-from .filters import ListingFilters
-from .selectors import listing_features
+from .selectors import ListingQuery, listing_features
 
 
-def feature_collection(filters: ListingFilters) -> dict[str, Any]:
-    addresses, truncated = listing_features(filters)
+def feature_collection(**filters: Unpack[ListingQuery]) -> dict[str, Any]:
+    addresses, truncated = listing_features(**filters)
     features = []
     for address in addresses:
         listing = address.listing

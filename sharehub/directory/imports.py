@@ -25,6 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sharehub.core import locking
+from sharehub.core.actors import Actor, require_signed_in
 from sharehub.core.audit import log_action
 from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations import services as organization_services
@@ -351,15 +353,14 @@ def parse_import(text: str) -> ParsedImport:
     return parsed
 
 
-def _require_staff(actor: Any) -> None:
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDenied(_("Please log in first."))
+def _require_staff(actor: Actor) -> None:
+    require_signed_in(actor)
     if not can_manage_directory(actor):
         raise PermissionDenied(_("Only city staff import listings."))
 
 
-@transaction.atomic
-def upload_import(*, actor: Any, upload: Any) -> tuple[ParsedImport, CsvImport | None]:
+@transaction.atomic(durable=True)
+def upload_import(*, actor: Actor, upload: Any) -> tuple[ParsedImport, CsvImport | None]:
     """Step 1: read and validate. The text is kept (for the confirmation) only when every row is valid."""
     _require_staff(actor)
     text = read_upload(upload)
@@ -378,7 +379,7 @@ def upload_import(*, actor: Any, upload: Any) -> tuple[ParsedImport, CsvImport |
     return parsed, pending
 
 
-def get_import_for(actor: Any, pk: int, *, lock: bool = False) -> CsvImport:
+def get_import_for(actor: Actor, pk: int, *, lock: bool = False) -> CsvImport:
     """The actor's own unconfirmed, unexpired upload; 404 otherwise (someone else's included)."""
     _require_staff(actor)
     queryset = CsvImport.objects.filter(
@@ -387,15 +388,17 @@ def get_import_for(actor: Any, pk: int, *, lock: bool = False) -> CsvImport:
         applied_at__isnull=True,
         created_at__gte=timezone.now() - PENDING_TTL,
     )
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
     pending = queryset.first()
+    if pending is not None and lock:
+        pending = locking.lock(pending)
+        if pending.applied_at is not None:  # a double submission confirmed it meanwhile
+            pending = None
     if pending is None:
         raise Http404
     return pending
 
 
-def _create_organization(row: ImportRow, actor: Any) -> Organization:
+def _create_organization(row: ImportRow, actor: Actor) -> Organization:
     values = row.values
     organization = Organization(
         name_ko=values.get("name_ko", ""),
@@ -423,7 +426,7 @@ def _create_organization(row: ImportRow, actor: Any) -> Organization:
     return organization
 
 
-def _apply_row(row: ImportRow, actor: Any) -> None:
+def _apply_row(row: ImportRow, actor: Actor) -> None:
     values = row.values
     if row.is_new:
         organization = _create_organization(row, actor)
@@ -456,8 +459,8 @@ def _apply_row(row: ImportRow, actor: Any) -> None:
             )
 
 
-@transaction.atomic
-def confirm_import(*, actor: Any, pk: int) -> tuple[CsvImport, ParsedImport]:
+@transaction.atomic(durable=True)
+def confirm_import(*, actor: Actor, pk: int) -> tuple[CsvImport, ParsedImport]:
     """Step 2: validate the kept text again and write every row, all or nothing.
 
     Locks the upload's row first, so a double submission imports once.

@@ -7,6 +7,8 @@ proposes arrives as a `Suggestion`, which goes through the moderation queue.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -31,6 +33,12 @@ class Category(models.Model):
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive categories are kept but not offered.")
     )
+
+    if TYPE_CHECKING:  # modeltranslation's columns (translation.py)
+        name_ko: str | None
+        name_en: str | None
+        description_ko: str | None
+        description_en: str | None
 
     class Meta:
         verbose_name = _("category")
@@ -74,6 +82,14 @@ class Listing(models.Model):
     email = models.EmailField(_("contact e-mail"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    if TYPE_CHECKING:  # modeltranslation's columns (translation.py)
+        summary_ko: str | None
+        summary_en: str | None
+        description_ko: str | None
+        description_en: str | None
+        opening_hours_ko: str | None
+        opening_hours_en: str | None
 
     class Meta:
         verbose_name = _("listing")
@@ -169,6 +185,10 @@ class ListingPhoto(models.Model):
     )  # alt_ko (required) / alt_en
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    if TYPE_CHECKING:  # modeltranslation's columns (translation.py)
+        alt_ko: str | None
+        alt_en: str | None
+
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
@@ -176,6 +196,14 @@ class ListingPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.alt
+
+
+class Sort(models.TextChoices):
+    """The orders of the browse list (the `sort` filter)."""
+
+    NAME = "name", _("Name")
+    NEWEST = "newest", _("Newest")
+    DISTANCE = "distance", _("Distance")
 
 
 class PriceType(models.TextChoices):
@@ -209,6 +237,14 @@ class Service(models.Model):
     )  # _ko / _en
     link = models.URLField(_("link"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    if TYPE_CHECKING:  # modeltranslation's columns (translation.py)
+        name_ko: str | None
+        name_en: str | None
+        description_ko: str | None
+        description_en: str | None
+        how_to_use_ko: str | None
+        how_to_use_en: str | None
 
     class Meta:
         verbose_name = _("service")

@@ -4,26 +4,22 @@ and photos. The taxonomy and the CSV tools are city staff's."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from sharehub.accounts.roles import is_city_staff
+from sharehub.core.actors import Actor
 from sharehub.organizations.models import Organization
 from sharehub.organizations.permissions import can_edit_organization, can_view_organization
 
 from .models import Listing
 
 
-def can_view_listing(user: Any, listing: Listing) -> bool:
+def can_view_listing(user: Actor, listing: Listing) -> bool:
     return can_view_organization(user, listing.organization)
 
 
-def can_edit_listing(user: Any, organization: Organization) -> bool:
+def can_edit_listing(user: Actor, organization: Organization) -> bool:
     return can_edit_organization(user, organization)
 
 
-def can_manage_directory(user: Any) -> bool:
+def can_manage_directory(user: Actor) -> bool:
     """Categories, CSV import and export."""
-    return bool(user is not None and user.is_authenticated and user.is_city_staff)
-
-
-def can_suggest(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
+    return is_city_staff(user)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from sharehub.search.documents import SearchDocument
+from sharehub.search.services import index_object
 
 from .models import Listing
 
 
-def listing_document(listing: Listing) -> Any:
+def listing_document(listing: Listing) -> SearchDocument:
     """Names in every language as the title; summaries, descriptions, services and categories as body."""
-    from sharehub.search.documents import SearchDocument
-
     organization = listing.organization
     title = " ".join(part for part in (organization.name_ko, organization.name_en) if part)
     body_parts = [
@@ -41,6 +40,4 @@ def listing_document(listing: Listing) -> Any:
 def reindex_listing(listing: Listing) -> None:
     """Call inside the writing transaction: the index then commits or rolls back with the data.
     Only the listing of a published organization is indexed (selectors.public_listings)."""
-    from sharehub.search.services import index_object
-
     index_object(listing)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, Unpack, cast
 
 from django.db.models import (
     Case,
@@ -24,13 +24,18 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from sharehub.accounts.models import User
+from sharehub.accounts.roles import is_city_staff, is_moderator
+from sharehub.core.actors import Actor, is_signed_in
 from sharehub.core.i18n import localized_order
+from sharehub.designation.selectors import current_designations, designated_q
 from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations.models import Organization
+from sharehub.organizations.selectors import get_organization_for
 from sharehub.places.models import District
+from sharehub.search.selectors import Hit, search
 
-from .filters import ListingFilters, Sort
-from .models import Category, Listing, ListingAddress, Service, Suggestion
+from .models import Category, Listing, ListingAddress, Service, Sort, Suggestion
 from .permissions import can_view_listing
 
 # Kilometres per degree of latitude (mean Earth radius 6371 km).
@@ -40,6 +45,22 @@ KM_PER_DEGREE = 6371.0 * math.pi / 180
 # equirectangular approximation is accurate to well under one per cent.
 NEAR_RADIUS_KM = 100.0
 GEOJSON_MAX_FEATURES = 5000
+
+
+# The listing–district table of `Listing.districts_served` (django-stubs cannot type it).
+_SERVED = cast(Any, Listing.districts_served.through)
+
+
+class ListingQuery(TypedDict, total=False):
+    """The browse filters as `filters.ListingFilterForm` cleans them (every key optional)."""
+
+    q: str
+    category: Category | None
+    district: District | None
+    designated: bool
+    price: str
+    sort: str
+    near: tuple[float, float] | None
 
 
 def public_listings() -> QuerySet[Listing]:
@@ -57,7 +78,7 @@ def all_categories() -> QuerySet[Category]:
     return Category.objects.order_by("order", "slug")
 
 
-def _by_name() -> Coalesce:
+def _by_name() -> Coalesce | F:
     return localized_order("organization__name")
 
 
@@ -98,35 +119,43 @@ class Browse:
     highlights: Mapping[int, str] = field(default_factory=dict)
 
 
-def _search_hits(q: str) -> list:
-    from sharehub.search.selectors import search
-
+def _search_hits(q: str) -> list[Hit]:
     return search(q, model=Listing)
 
 
-def filter_listings(queryset: QuerySet[Listing], filters: ListingFilters) -> QuerySet[Listing]:
-    if filters.category:
-        queryset = queryset.filter(categories__slug=filters.category)
-    if filters.district:
-        district = District.objects.filter(slug=filters.district).values("pk")
+def filter_listings(
+    queryset: QuerySet[Listing],
+    *,
+    category: Category | None = None,
+    district: District | None = None,
+    designated: bool = False,
+    price: str = "",
+) -> QuerySet[Listing]:
+    if category is not None:
+        queryset = queryset.filter(categories=category)
+    if district is not None:
         queryset = queryset.filter(
-            Q(organization__district__in=district)
-            | Q(
-                pk__in=Listing.districts_served.through.objects.filter(
-                    district__in=district
-                ).values("listing_id")
-            )
-            | Q(pk__in=ListingAddress.objects.filter(district__in=district).values("listing_id"))
+            Q(organization__district=district)
+            | Q(pk__in=_SERVED.objects.filter(district=district).values("listing_id"))
+            | Q(pk__in=ListingAddress.objects.filter(district=district).values("listing_id"))
         )
-    if filters.designated:
-        from sharehub.designation.selectors import designated_q
-
+    if designated:
         queryset = queryset.filter(designated_q("organization__"))
-    if filters.price:
+    if price:
         queryset = queryset.filter(
-            pk__in=Service.objects.filter(price_type=filters.price).values("listing_id")
+            pk__in=Service.objects.filter(price_type=price).values("listing_id")
         )
     return queryset
+
+
+def _filtered(filters: ListingQuery) -> QuerySet[Listing]:
+    return filter_listings(
+        public_listings(),
+        category=filters.get("category"),
+        district=filters.get("district"),
+        designated=filters.get("designated", False),
+        price=filters.get("price", ""),
+    )
 
 
 class HighlightsByListing(Mapping[int, str]):
@@ -135,7 +164,7 @@ class HighlightsByListing(Mapping[int, str]):
     A hit's highlight is marked up when first read, so a page of 20 costs 20, not the 1,000 hits.
     """
 
-    def __init__(self, hits: list) -> None:
+    def __init__(self, hits: list[Hit]) -> None:
         self._hits = {hit.object_id: hit for hit in hits}
 
     def __getitem__(self, listing_id: int) -> str:
@@ -148,13 +177,15 @@ class HighlightsByListing(Mapping[int, str]):
         return len(self._hits)
 
 
-def browse_listings(filters: ListingFilters) -> Browse:
-    """Public listings by the filters; with `q`, in the search's ranking unless another sort is asked."""
-    queryset = filter_listings(public_listings(), filters)
+def browse_listings(**filters: Unpack[ListingQuery]) -> Browse:
+    """Public listings by the filters; with `q`, in the search's ranking unless another sort is
+    asked. Without a sort: by distance when `near` is given, else by name."""
+    queryset = _filtered(filters)
     highlights: Mapping[int, str] = {}
+    ids: list[int] = []
     ranking = None
-    if filters.q:
-        hits = _search_hits(filters.q)
+    if q := filters.get("q"):
+        hits = _search_hits(q)
         highlights = HighlightsByListing(hits)
         ids = [hit.object_id for hit in hits]
         queryset = queryset.filter(pk__in=ids)
@@ -162,13 +193,15 @@ def browse_listings(filters: ListingFilters) -> Browse:
             *[When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ids)],
             output_field=IntegerField(),
         )
-    if filters.near is not None:
-        queryset = queryset.annotate(distance_d2=nearest_distance(filters.near))
-    if filters.sort == Sort.DISTANCE and filters.near is not None:
+    near = filters.get("near")
+    sort = filters.get("sort") or ""
+    if near is not None:
+        queryset = queryset.annotate(distance_d2=nearest_distance(near))
+    if near is not None and sort in ("", Sort.DISTANCE):
         queryset = queryset.order_by(F("distance_d2").asc(nulls_last=True), _by_name(), "pk")
-    elif filters.sort == Sort.NEWEST:
+    elif sort == Sort.NEWEST:
         queryset = queryset.order_by("-created_at", "-pk")
-    elif ranking is not None and not filters.sort_given:
+    elif ranking is not None and not sort:
         queryset = queryset.order_by(ranking, "pk") if ids else queryset.order_by("pk")
     else:
         queryset = queryset.order_by(_by_name(), "pk")
@@ -181,18 +214,16 @@ def _categories_prefetch() -> Prefetch:
 
 def designations_for(listings: list[Listing]) -> dict[int, Any]:
     """Current designations of the listings' organizations, in one query (for the badges)."""
-    from sharehub.designation.selectors import current_designations
-
     return current_designations([listing.organization_id for listing in listings])
 
 
 def listing_features(
-    filters: ListingFilters, *, limit: int = GEOJSON_MAX_FEATURES
+    *, limit: int = GEOJSON_MAX_FEATURES, **filters: Unpack[ListingQuery]
 ) -> tuple[list[ListingAddress], bool]:
     """The located addresses of the filtered listings (one query), and whether the cap cut them."""
-    listings = filter_listings(public_listings(), filters)
-    if filters.q:
-        listings = listings.filter(pk__in=[hit.object_id for hit in _search_hits(filters.q)])
+    listings = _filtered(filters)
+    if q := filters.get("q"):
+        listings = listings.filter(pk__in=[hit.object_id for hit in _search_hits(q)])
     addresses = list(
         ListingAddress.objects.filter(
             listing__in=listings.values("pk"), latitude__isnull=False, longitude__isnull=False
@@ -203,7 +234,7 @@ def listing_features(
     return addresses[:limit], len(addresses) > limit
 
 
-def get_listing_for(actor: Any, slug: str) -> Listing:
+def get_listing_for(actor: Actor, slug: str) -> Listing:
     """The listing of the organization with this slug, if the actor may see it; 404 otherwise."""
     listing = (
         Listing.objects.select_related("organization", "organization__district")
@@ -215,9 +246,7 @@ def get_listing_for(actor: Any, slug: str) -> Listing:
     return listing
 
 
-def get_organization_for_listing(actor: Any, slug: str) -> Organization:
-    from sharehub.organizations.selectors import get_organization_for
-
+def get_organization_for_listing(actor: Actor, slug: str) -> Organization:
     return get_organization_for(actor, slug)
 
 
@@ -243,7 +272,7 @@ def services_of(listing: Listing) -> QuerySet[Service]:
     )
 
 
-def suggestions_by(user: Any) -> QuerySet[Suggestion]:
+def suggestions_by(user: User) -> QuerySet[Suggestion]:
     return (
         Suggestion.objects.filter(created_by=user)
         .select_related("listing__organization")
@@ -251,25 +280,28 @@ def suggestions_by(user: Any) -> QuerySet[Suggestion]:
     )
 
 
-def get_suggestion_for(actor: Any, pk: int) -> Suggestion:
+def get_suggestion_for(actor: Actor, pk: int) -> Suggestion:
     """Its submitter, moderators and city staff see a suggestion; anyone else gets 404."""
     suggestion = (
         Suggestion.objects.select_related("listing__organization", "created_by")
         .filter(pk=pk)
         .first()
     )
-    if suggestion is None or actor is None or not actor.is_authenticated:
+    if suggestion is None or not is_signed_in(actor):
         raise Http404
-    if not (actor.is_moderator or actor.is_city_staff or suggestion.created_by_id == actor.pk):
+    if not (
+        is_moderator(actor)
+        or is_city_staff(actor)
+        or suggestion.created_by_id == getattr(actor, "pk", None)
+    ):
         raise Http404
     return suggestion
 
 
 def listings_in_district(district: District) -> QuerySet[Listing]:
     """For the district page: public listings located in or serving the district."""
-    filters = ListingFilters(district=district.slug)
     return (
-        filter_listings(public_listings(), filters)
+        filter_listings(public_listings(), district=district)
         .order_by(_by_name(), "pk")
         .prefetch_related(_categories_prefetch())
     )

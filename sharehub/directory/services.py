@@ -7,53 +7,88 @@ transaction, so the index never describes a listing that was rolled back.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sharehub.core.actors import Actor, require_signed_in
 from sharehub.core.audit import log_action
+from sharehub.core.changes import apply_changes
 from sharehub.core.images import prepare_image
+from sharehub.core.locking import lock, lock_rows
 from sharehub.organizations.models import Organization
+from sharehub.places.models import District
 
 from .models import Category, Listing, ListingAddress, ListingLink, ListingPhoto, Service
 from .permissions import can_edit_listing, can_manage_directory
 from .search_index import reindex_listing
 
-LISTING_FIELDS = (
-    "summary_ko",
-    "summary_en",
-    "description_ko",
-    "description_en",
-    "opening_hours_ko",
-    "opening_hours_en",
-    "phone",
-    "email",
-)
-SERVICE_FIELDS = (
-    "name_ko",
-    "name_en",
-    "description_ko",
-    "description_en",
-    "category",
-    "price_type",
-    "how_to_use_ko",
-    "how_to_use_en",
-    "link",
-    "order",
-)
-ADDRESS_FIELDS = ("label", "address", "latitude", "longitude", "district")
-PHOTO_FIELDS = ("alt_ko", "alt_en", "order")
-CATEGORY_FIELDS = (
-    "slug",
-    "name_ko",
-    "name_en",
-    "description_ko",
-    "description_en",
-    "order",
-    "active",
-)
+
+class ListingChanges(TypedDict, total=False):
+    """The listing's own fields a member edits (only those passed change)."""
+
+    summary_ko: str
+    summary_en: str
+    description_ko: str
+    description_en: str
+    opening_hours_ko: str
+    opening_hours_en: str
+    phone: str
+    email: str
+
+
+class ServiceChanges(TypedDict, total=False):
+    name_ko: str
+    name_en: str
+    description_ko: str
+    description_en: str
+    category: Category | None
+    price_type: str
+    how_to_use_ko: str
+    how_to_use_en: str
+    link: str
+    order: int | None
+
+
+class AddressChanges(TypedDict, total=False):
+    label: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    district: District | None
+
+
+class PhotoChanges(TypedDict, total=False):
+    alt_ko: str
+    alt_en: str
+    order: int | None
+
+
+class CategoryChanges(TypedDict, total=False):
+    slug: str
+    name_ko: str
+    name_en: str
+    description_ko: str
+    description_en: str
+    order: int | None
+    active: bool
+
+
+class LinkIn(TypedDict):
+    label: str
+    url: str
+
+
+# The editable fields, declared once by the TypedDicts above (forms and the API use them too).
+LISTING_FIELDS = tuple(ListingChanges.__annotations__)
+SERVICE_FIELDS = tuple(ServiceChanges.__annotations__)
+ADDRESS_FIELDS = tuple(AddressChanges.__annotations__)
+PHOTO_FIELDS = tuple(PhotoChanges.__annotations__)
+CATEGORY_FIELDS = tuple(CategoryChanges.__annotations__)
 MAX_LINKS = 10
 MAX_ADDRESSES = 20
 MAX_PHOTOS = 12
@@ -64,11 +99,6 @@ PHOTO_MAX_SIDE = 1600
 _NULLABLE = {"district", "category", "latitude", "longitude", "order"}
 
 
-def _require_signed_in(actor: Any) -> None:
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDenied(_("Please log in first."))
-
-
 def _clean(name: str, value: Any) -> Any:
     if isinstance(value, str):
         return value.strip()
@@ -77,26 +107,16 @@ def _clean(name: str, value: Any) -> Any:
     return value
 
 
-def _check_fields(fields: dict, allowed: tuple[str, ...]) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"not editable: {sorted(unknown)}")
-
-
-def _lock_organization(organization: Organization) -> Organization:
-    return Organization.objects.select_for_update(of=("self",)).get(pk=organization.pk)
-
-
-def _authorize(actor: Any, organization: Organization) -> Organization:
+def _authorize(actor: Actor, organization: Organization) -> Organization:
     """Lock the organization and check the actor may edit its listing. Expects a transaction."""
-    _require_signed_in(actor)
-    organization = _lock_organization(organization)
+    require_signed_in(actor)
+    organization = lock(organization)
     if not can_edit_listing(actor, organization):
         raise PermissionDenied(_("Only the organization's members may edit its listing."))
     return organization
 
 
-def _merge(errors: dict[str, list], error: ValidationError) -> None:
+def _merge(errors: dict[str, list[Any]], error: ValidationError) -> None:
     for field, messages in error.update_error_dict({}).items():
         errors.setdefault(field, []).extend(messages)
 
@@ -104,7 +124,7 @@ def _merge(errors: dict[str, list], error: ValidationError) -> None:
 def _full_clean(
     obj: Any, *, exclude: list[str] | None = None, extra: ValidationError | None = None
 ) -> None:
-    errors: dict[str, list] = {}
+    errors: dict[str, list[Any]] = {}
     if extra is not None:
         _merge(errors, extra)
     try:
@@ -120,14 +140,15 @@ def _listing_of(organization: Organization) -> Listing:
     return listing
 
 
-@transaction.atomic
-def ensure_listing(*, actor: Any, organization: Organization) -> Listing:
-    """The organization's listing, created empty the first time a member opens it for editing."""
+@transaction.atomic(durable=True)
+def ensure_listing(*, actor: Actor, organization: Organization) -> Listing:
+    """The organization's listing, created empty the first time a member opens it for editing.
+    Locks the organization."""
     organization = _authorize(actor, organization)
     return _listing_of(organization)
 
 
-def _validated_links(links: list[dict]) -> list[ListingLink]:
+def _validated_links(links: Sequence[LinkIn]) -> list[ListingLink]:
     if len(links) > MAX_LINKS:
         raise ValidationError(
             {"links": [_("Give at most %(limit)d links.") % {"limit": MAX_LINKS}]}
@@ -161,19 +182,21 @@ def _validated_links(links: list[dict]) -> list[ListingLink]:
 @transaction.atomic
 def update_listing(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
-    categories: list[Category] | None = None,
-    districts_served: list | None = None,
-    links: list[dict] | None = None,
-    **changes: Any,
+    categories: Sequence[Category] | None = None,
+    districts_served: Sequence[District] | None = None,
+    links: Sequence[LinkIn] | None = None,
+    **changes: Unpack[ListingChanges],
 ) -> Listing:
-    """Members (and city staff) edit the listing directly; only what is passed changes."""
-    _check_fields(changes, LISTING_FIELDS)
+    """Members (and city staff) edit the listing directly; only what is passed changes.
+
+    Locks the organization. Not durable: the CSV import writes each row with it, in its own
+    transaction.
+    """
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
-    for name, value in changes.items():
-        setattr(listing, name, _clean(name, value))
+    apply_changes(listing, fields=LISTING_FIELDS, data=changes, clean=_clean)
     link_error = None
     new_links = None
     if links is not None:
@@ -210,22 +233,19 @@ def update_listing(
     return listing
 
 
-def _category_or_none(value: Any) -> Category | None:
-    return value if isinstance(value, Category) or value is None else None
-
-
-@transaction.atomic
-def create_service(*, actor: Any, organization: Organization, **fields: Any) -> Service:
-    _check_fields(fields, SERVICE_FIELDS)
+@transaction.atomic(durable=True)
+def create_service(
+    *, actor: Actor, organization: Organization, **fields: Unpack[ServiceChanges]
+) -> Service:
+    """Locks the organization."""
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
     if listing.services.count() >= MAX_SERVICES:
         raise ValidationError(
             _("A listing can have at most %(limit)d services.") % {"limit": MAX_SERVICES}
         )
-    service = Service(
-        listing=listing, **{name: _clean(name, value) for name, value in fields.items()}
-    )
+    service = Service(listing=listing)
+    apply_changes(service, fields=SERVICE_FIELDS, data=fields, clean=_clean)
     _full_clean(service, exclude=["listing"])
     service.save()
     log_action(
@@ -239,26 +259,26 @@ def create_service(*, actor: Any, organization: Organization, **fields: Any) -> 
 
 
 def _own_service(listing: Listing, service_id: int) -> Service:
-    service = (
-        Service.objects.select_for_update(of=("self",))
-        .filter(listing=listing, pk=service_id)
-        .first()
-    )
-    if service is None:
+    """The listing's service, locked (after its organization)."""
+    service = lock_rows(Service, [service_id]).get(service_id)
+    if service is None or service.listing_id != listing.pk:
         raise ValidationError({"service": [_("This service does not belong to the listing.")]})
     return service
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_service(
-    *, actor: Any, organization: Organization, service_id: int, **changes: Any
+    *,
+    actor: Actor,
+    organization: Organization,
+    service_id: int,
+    **changes: Unpack[ServiceChanges],
 ) -> Service:
-    _check_fields(changes, SERVICE_FIELDS)
+    """Locks the organization, then the service."""
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
     service = _own_service(listing, service_id)
-    for name, value in changes.items():
-        setattr(service, name, _clean(name, value))
+    apply_changes(service, fields=SERVICE_FIELDS, data=changes, clean=_clean)
     _full_clean(service, exclude=["listing"])
     service.save()
     log_action(
@@ -271,8 +291,9 @@ def update_service(
     return service
 
 
-@transaction.atomic
-def delete_service(*, actor: Any, organization: Organization, service_id: int) -> None:
+@transaction.atomic(durable=True)
+def delete_service(*, actor: Actor, organization: Organization, service_id: int) -> None:
+    """Locks the organization, then the service."""
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
     service = _own_service(listing, service_id)
@@ -286,18 +307,25 @@ def delete_service(*, actor: Any, organization: Organization, service_id: int) -
     reindex_listing(listing)
 
 
+def _coordinates_error(address: ListingAddress) -> ValidationError | None:
+    if (address.latitude is None) != (address.longitude is None):
+        return ValidationError({"longitude": [_("Give both latitude and longitude, or neither.")]})
+    return None
+
+
 @transaction.atomic
-def add_address(*, actor: Any, organization: Organization, **fields: Any) -> ListingAddress:
-    _check_fields(fields, ADDRESS_FIELDS)
+def add_address(
+    *, actor: Actor, organization: Organization, **fields: Unpack[AddressChanges]
+) -> ListingAddress:
+    """Locks the organization. Not durable: the CSV import calls it inside its transaction."""
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
     if listing.addresses.count() >= MAX_ADDRESSES:
         raise ValidationError(
             _("A listing can have at most %(limit)d addresses.") % {"limit": MAX_ADDRESSES}
         )
-    address = ListingAddress(
-        listing=listing, **{name: _clean(name, value) for name, value in fields.items()}
-    )
+    address = ListingAddress(listing=listing)
+    apply_changes(address, fields=ADDRESS_FIELDS, data=fields, clean=_clean)
     _full_clean(address, exclude=["listing"], extra=_coordinates_error(address))
     address.save()
     log_action(
@@ -310,32 +338,27 @@ def add_address(*, actor: Any, organization: Organization, **fields: Any) -> Lis
 
 
 def _own_address(listing: Listing, address_id: int) -> ListingAddress:
-    address = (
-        ListingAddress.objects.select_for_update(of=("self",))
-        .filter(listing=listing, pk=address_id)
-        .first()
-    )
-    if address is None:
+    """The listing's address, locked (after its organization)."""
+    address = lock_rows(ListingAddress, [address_id]).get(address_id)
+    if address is None or address.listing_id != listing.pk:
         raise ValidationError({"address": [_("This address does not belong to the listing.")]})
     return address
 
 
-def _coordinates_error(address: ListingAddress) -> ValidationError | None:
-    if (address.latitude is None) != (address.longitude is None):
-        return ValidationError({"longitude": [_("Give both latitude and longitude, or neither.")]})
-    return None
-
-
 @transaction.atomic
 def update_address(
-    *, actor: Any, organization: Organization, address_id: int, **changes: Any
+    *,
+    actor: Actor,
+    organization: Organization,
+    address_id: int,
+    **changes: Unpack[AddressChanges],
 ) -> ListingAddress:
-    _check_fields(changes, ADDRESS_FIELDS)
+    """Locks the organization, then the address. Not durable: the CSV import calls it inside its
+    transaction."""
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
     address = _own_address(listing, address_id)
-    for name, value in changes.items():
-        setattr(address, name, _clean(name, value))
+    apply_changes(address, fields=ADDRESS_FIELDS, data=changes, clean=_clean)
     _full_clean(address, exclude=["listing"], extra=_coordinates_error(address))
     address.save()
     log_action(
@@ -347,8 +370,9 @@ def update_address(
     return address
 
 
-@transaction.atomic
-def delete_address(*, actor: Any, organization: Organization, address_id: int) -> None:
+@transaction.atomic(durable=True)
+def delete_address(*, actor: Actor, organization: Organization, address_id: int) -> None:
+    """Locks the organization."""
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
     deleted, _rows = ListingAddress.objects.filter(listing=listing, pk=address_id).delete()
@@ -362,11 +386,17 @@ def delete_address(*, actor: Any, organization: Organization, address_id: int) -
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def add_photo(
-    *, actor: Any, organization: Organization, image: Any, alt_ko: str, alt_en: str = ""
+    *,
+    actor: Actor,
+    organization: Organization,
+    image: UploadedFile | None,
+    alt_ko: str,
+    alt_en: str = "",
 ) -> ListingPhoto:
-    """The upload is checked and re-encoded (sharehub.core.images); alt text in Korean is required."""
+    """The upload is checked and re-encoded (sharehub.core.images); alt text in Korean is required.
+    Locks the organization."""
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
     if listing.photos.count() >= MAX_PHOTOS:
@@ -400,23 +430,28 @@ def add_photo(
     return photo
 
 
-@transaction.atomic
+def _own_photo(listing: Listing, photo_id: int) -> ListingPhoto:
+    """The listing's photo, locked (after its organization)."""
+    photo = lock_rows(ListingPhoto, [photo_id]).get(photo_id)
+    if photo is None or photo.listing_id != listing.pk:
+        raise ValidationError({"photo": [_("This photo does not belong to the listing.")]})
+    return photo
+
+
+@transaction.atomic(durable=True)
 def update_photo(
-    *, actor: Any, organization: Organization, photo_id: int, **changes: Any
+    *,
+    actor: Actor,
+    organization: Organization,
+    photo_id: int,
+    **changes: Unpack[PhotoChanges],
 ) -> ListingPhoto:
-    """Its text alternatives and order; a different picture is a new photo (delete, then add)."""
-    _check_fields(changes, PHOTO_FIELDS)
+    """Its text alternatives and order; a different picture is a new photo (delete, then add).
+    Locks the organization, then the photo."""
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
-    photo = (
-        ListingPhoto.objects.select_for_update(of=("self",))
-        .filter(listing=listing, pk=photo_id)
-        .first()
-    )
-    if photo is None:
-        raise ValidationError({"photo": [_("This photo does not belong to the listing.")]})
-    for name, value in changes.items():
-        setattr(photo, name, _clean(name, value))
+    photo = _own_photo(listing, photo_id)
+    apply_changes(photo, fields=PHOTO_FIELDS, data=changes, clean=_clean)
     _full_clean(photo, exclude=["listing", "alt", "image"])
     photo.save()
     log_action(
@@ -428,32 +463,32 @@ def update_photo(
     return photo
 
 
-@transaction.atomic
-def delete_photo(*, actor: Any, organization: Organization, photo_id: int) -> None:
+@transaction.atomic(durable=True)
+def delete_photo(*, actor: Actor, organization: Organization, photo_id: int) -> None:
+    """Locks the organization, then the photo; the file goes once the deletion has committed."""
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
-    photo = ListingPhoto.objects.filter(listing=listing, pk=photo_id).first()
-    if photo is None:
-        raise ValidationError({"photo": [_("This photo does not belong to the listing.")]})
+    photo = _own_photo(listing, photo_id)
     name, storage = photo.image.name, photo.image.storage
     photo.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
     log_action(
         actor=actor, action="directory.photo_deleted", target=listing, data={"photo_id": photo_id}
     )
 
 
-def _require_city_staff(actor: Any) -> None:
-    _require_signed_in(actor)
+def _require_directory_manager(actor: Actor) -> None:
+    require_signed_in(actor)
     if not can_manage_directory(actor):
         raise PermissionDenied(_("Only city staff manage the directory's categories."))
 
 
-@transaction.atomic
-def create_category(*, actor: Any, **fields: Any) -> Category:
-    _check_fields(fields, CATEGORY_FIELDS)
-    _require_city_staff(actor)
-    category = Category(**{name: _clean(name, value) for name, value in fields.items()})
+@transaction.atomic(durable=True)
+def create_category(*, actor: Actor, **fields: Unpack[CategoryChanges]) -> Category:
+    _require_directory_manager(actor)
+    category = Category()
+    apply_changes(category, fields=CATEGORY_FIELDS, data=fields, clean=_clean)
     _full_clean(category, exclude=["name", "description"])
     category.save()
     log_action(
@@ -465,13 +500,14 @@ def create_category(*, actor: Any, **fields: Any) -> Category:
     return category
 
 
-@transaction.atomic
-def update_category(*, actor: Any, category: Category, **changes: Any) -> Category:
-    _check_fields(changes, CATEGORY_FIELDS)
-    _require_city_staff(actor)
-    category = Category.objects.select_for_update(of=("self",)).get(pk=category.pk)
-    for name, value in changes.items():
-        setattr(category, name, _clean(name, value))
+@transaction.atomic(durable=True)
+def update_category(
+    *, actor: Actor, category: Category, **changes: Unpack[CategoryChanges]
+) -> Category:
+    """Locks the category; the search entries of its listings follow in the same transaction."""
+    _require_directory_manager(actor)
+    category = lock(category)
+    apply_changes(category, fields=CATEGORY_FIELDS, data=changes, clean=_clean)
     _full_clean(category, exclude=["name", "description"])
     category.save()
     log_action(

@@ -11,19 +11,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sharehub.core.actors import Actor, require_signed_in
 from sharehub.core.audit import log_action
+from sharehub.core.locking import lock, lock_pk
 from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations.models import Organization, OrganizationKind
 from sharehub.organizations.services import save_with_unique_slug
 from sharehub.places.models import District
 
 from .models import Category, Listing, ListingAddress, Service, Suggestion, SuggestionKind
-from .permissions import can_suggest
 from .search_index import reindex_listing
 
 NEW_LISTING_FIELDS = (
@@ -195,13 +196,17 @@ def validate_suggestion(kind: str, listing: Listing | None, payload: dict) -> No
         _validate_correction(listing, payload)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def submit_suggestion(
-    *, actor: Any, kind: str, listing: Listing | None = None, values: dict, message: str = ""
+    *,
+    actor: Actor,
+    kind: str,
+    listing: Listing | None = None,
+    values: dict[str, Any],
+    message: str = "",
 ) -> Suggestion:
     """Any signed-in person proposes; it waits in the moderation queue."""
-    if not can_suggest(actor):
-        raise PermissionDenied(_("Please log in first."))
+    require_signed_in(actor)
     if kind not in SuggestionKind.values:
         raise ValidationError({"kind": [_("Select a valid choice.")]})
     if kind != SuggestionKind.NEW_LISTING and listing is None:
@@ -234,7 +239,7 @@ def submit_suggestion(
     return suggestion
 
 
-def _new_listing(payload: dict, *, actor: Any) -> Listing:
+def _new_listing(payload: dict, *, actor: Actor) -> Listing:
     organization, listing, address, category = _build_organization(payload)
     organization.moderation_status = ModerationStatus.PUBLISHED
     organization.moderated_by = actor
@@ -257,9 +262,10 @@ def _new_listing(payload: dict, *, actor: Any) -> Listing:
     return listing
 
 
-def apply_suggestion(*, actor: Any, suggestion: Suggestion) -> Listing:
-    """Apply a suggestion a moderator has just published. Runs inside the publish transaction."""
-    suggestion = Suggestion.objects.select_for_update(of=("self",)).get(pk=suggestion.pk)
+def apply_suggestion(*, actor: Actor, suggestion: Suggestion) -> Listing:
+    """Apply a suggestion a moderator has just published. Runs inside the publish transaction:
+    locks the suggestion, then (for a service or a correction) the listing's organization."""
+    suggestion = lock(suggestion)
     if suggestion.applied_at is not None:
         return suggestion.listing
     kind, payload = suggestion.kind, suggestion.payload
@@ -267,9 +273,7 @@ def apply_suggestion(*, actor: Any, suggestion: Suggestion) -> Listing:
         listing = _new_listing(payload, actor=actor)
         suggestion.listing = listing
     else:
-        Organization.objects.select_for_update(of=("self",)).get(
-            pk=suggestion.listing.organization_id
-        )
+        lock_pk(Organization, suggestion.listing.organization_id)
         listing = suggestion.listing
         if kind == SuggestionKind.NEW_SERVICE:
             _build_service(listing, payload).save()
@@ -287,7 +291,7 @@ def apply_suggestion(*, actor: Any, suggestion: Suggestion) -> Listing:
     return listing
 
 
-def on_published(sender: type, *, obj: Any, actor: Any, **kwargs: Any) -> None:
-    """Receiver of sharehub.moderation.signals.published."""
-    if isinstance(obj, Suggestion):
+def on_published(sender: type, *, obj: Any, status: str, actor: Any, **kwargs: Any) -> None:
+    """Receiver of sharehub.moderation.signals.moderation_changed: apply a published suggestion."""
+    if isinstance(obj, Suggestion) and status == ModerationStatus.PUBLISHED:
         apply_suggestion(actor=actor, suggestion=obj)

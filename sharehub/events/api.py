@@ -11,17 +11,29 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from sharehub.accounts.auth import optional_user
 from sharehub.core.api_errors import ERRORS, ErrorOut
 from sharehub.core.api_types import Id, page_query
-from sharehub.core.pagination import api_page
+from sharehub.core.filters import api_filters, query_schema
+from sharehub.core.pagination import ApiPage, api_page
 from sharehub.core.ratelimit import check
 
 from . import selectors, services
 from .checkin import checkin_code
-from .models import Event, EventKind, EventStatus, Registration, RegistrationStatus, WaitlistMode
+from .forms import EventFilterForm
+from .models import (
+    Event,
+    EventKind,
+    EventQuestion,
+    EventSession,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    WaitlistMode,
+)
+from .services import CheckInOutcome, CheckInResult
 
 router = Router(tags=["events"])
 
@@ -34,7 +46,13 @@ FILTERS_DESCRIPTION = (
 )
 
 
+def _absolute(context: dict, path: str) -> str:
+    return context["request"].build_absolute_uri(path)
+
+
 class EventItemOut(Schema):
+    """An event as the list shows it; read from the Event row."""
+
     id: int
     title: str
     title_ko: str
@@ -58,12 +76,41 @@ class EventItemOut(Schema):
     url: str
     ics_url: str
 
+    @staticmethod
+    def resolve_summary(event: Event) -> str:
+        return event.summary or ""
 
-class EventPage(Schema):
-    count: int
-    next: str | None
-    previous: str | None
-    results: list[EventItemOut]
+    @staticmethod
+    def resolve_organizer(event: Event) -> str | None:
+        return event.organization.slug if event.organization else None
+
+    @staticmethod
+    def resolve_organizer_name(event: Event) -> str:
+        return event.organization.name if event.organization else ""
+
+    @staticmethod
+    def resolve_district(event: Event) -> str | None:
+        return event.district.slug if event.district else None
+
+    @staticmethod
+    def resolve_venue(event: Event) -> str:
+        return event.venue or ""
+
+    @staticmethod
+    def resolve_online(event: Event) -> bool:
+        return event.is_online
+
+    @staticmethod
+    def resolve_registration_open(event: Event) -> bool:
+        return event.registration_open()
+
+    @staticmethod
+    def resolve_url(event: Event, context: dict) -> str:
+        return _absolute(context, event.get_absolute_url())
+
+    @staticmethod
+    def resolve_ics_url(event: Event, context: dict) -> str:
+        return _absolute(context, f"{event.get_absolute_url()}event.ics")
 
 
 class QuestionOut(Schema):
@@ -73,12 +120,20 @@ class QuestionOut(Schema):
     required: bool
     choices: list[str]
 
+    @staticmethod
+    def resolve_choices(question: EventQuestion) -> list[str]:
+        return question.choice_list
+
 
 class SessionOut(Schema):
     id: int
     title: str
     starts_at: datetime
     ends_at: datetime
+
+    @staticmethod
+    def resolve_title(session: EventSession) -> str:
+        return session.title or ""
 
 
 class EventDetailOut(EventItemOut):
@@ -91,12 +146,34 @@ class EventDetailOut(EventItemOut):
     questions: list[QuestionOut]
     sessions: list[SessionOut]
 
+    @staticmethod
+    def resolve_description(event: Event) -> str:
+        return event.description or ""
+
+    @staticmethod
+    def resolve_registration_closes_at(event: Event) -> datetime:
+        return event.closes_at
+
+    @staticmethod
+    def resolve_cancellation_deadline(event: Event) -> datetime:
+        return event.cancellable_until
+
+    @staticmethod
+    def resolve_questions(event: Event) -> list[EventQuestion]:
+        return list(event.questions.all())
+
+    @staticmethod
+    def resolve_sessions(event: Event) -> list[EventSession]:
+        return list(event.sessions.all())
+
 
 class RegistrationIn(Schema):
     answers: dict[str, str] = {}
 
 
 class RegistrationOut(Schema):
+    """A person's registration; the check-in code and online link once confirmed."""
+
     id: int
     event: int
     status: RegistrationStatus
@@ -106,6 +183,26 @@ class RegistrationOut(Schema):
     answers: dict[str, str]
     checkin_code: str | None
     online_url: str | None
+
+    @staticmethod
+    def resolve_event(registration: Registration) -> int:
+        return registration.event_id
+
+    @staticmethod
+    def resolve_waitlist_position(registration: Registration) -> int | None:
+        return selectors.waitlist_position(registration)
+
+    @staticmethod
+    def resolve_checkin_code(registration: Registration) -> str | None:
+        if registration.status != RegistrationStatus.CONFIRMED:
+            return None
+        return checkin_code(registration)
+
+    @staticmethod
+    def resolve_online_url(registration: Registration) -> str | None:
+        if registration.status != RegistrationStatus.CONFIRMED:
+            return None
+        return registration.event.online_url or None
 
 
 class AttendeeOut(Schema):
@@ -117,12 +214,22 @@ class AttendeeOut(Schema):
     checked_in_at: datetime | None
     answers: dict[str, str]
 
+    @staticmethod
+    def resolve_name(registration: Registration) -> str:
+        return registration.user.display_name
 
-class AttendeePage(Schema):
-    count: int
-    next: str | None
-    previous: str | None
-    results: list[AttendeeOut]
+    @staticmethod
+    def resolve_email(registration: Registration) -> str:
+        return registration.user.email
+
+    @staticmethod
+    def resolve_registered_at(registration: Registration) -> datetime:
+        return registration.created_at
+
+
+class AttendeeFilters(Schema):
+    status: str = ""
+    q: str = ""
 
 
 class CheckInIn(Schema):
@@ -132,107 +239,51 @@ class CheckInIn(Schema):
 
 
 class CheckInOut(Schema):
-    outcome: str
+    outcome: CheckInOutcome
     already_checked_in: bool
     registration: int
     name: str
     checked_in_at: datetime | None
 
+    @staticmethod
+    def resolve_already_checked_in(result: CheckInResult) -> bool:
+        return result.already
 
-def _item(event: Event, request: HttpRequest) -> dict:
-    return {
-        "id": event.pk,
-        "title": event.title,
-        "title_ko": event.title_ko,
-        "title_en": event.title_en,
-        "summary": event.summary or "",
-        "kind": event.kind,
-        "status": event.status,
-        "organizer": event.organization.slug if event.organization_id else None,
-        "organizer_name": event.organization.name if event.organization_id else "",
-        "district": event.district.slug if event.district_id else None,
-        "venue": event.venue or "",
-        "address": event.address,
-        "latitude": event.latitude,
-        "longitude": event.longitude,
-        "online": event.is_online,
-        "starts_at": event.starts_at,
-        "ends_at": event.ends_at,
-        "capacity": event.capacity,
-        "free_places": event.free_places,
-        "registration_open": event.registration_open(),
-        "url": request.build_absolute_uri(event.get_absolute_url()),
-        "ics_url": request.build_absolute_uri(f"{event.get_absolute_url()}event.ics"),
-    }
+    @staticmethod
+    def resolve_registration(result: CheckInResult) -> int:
+        return result.registration.pk
 
+    @staticmethod
+    def resolve_name(result: CheckInResult) -> str:
+        return result.registration.user.display_name
 
-def _detail(event: Event, request: HttpRequest) -> dict:
-    return {
-        **_item(event, request),
-        "description": event.description or "",
-        "registration_opens_at": event.registration_opens_at,
-        "registration_closes_at": event.closes_at,
-        "cancellation_deadline": event.cancellable_until,
-        "requires_approval": event.requires_approval,
-        "waitlist_mode": event.waitlist_mode,
-        "questions": [
-            {
-                "id": q.pk,
-                "label": q.label,
-                "kind": q.kind,
-                "required": q.required,
-                "choices": q.choice_list,
-            }
-            for q in event.questions.all()
-        ],
-        "sessions": [
-            {"id": s.pk, "title": s.title or "", "starts_at": s.starts_at, "ends_at": s.ends_at}
-            for s in event.sessions.all()
-        ],
-    }
-
-
-def _registration_out(registration: Registration) -> dict:
-    confirmed = registration.status == RegistrationStatus.CONFIRMED
-    return {
-        "id": registration.pk,
-        "event": registration.event_id,
-        "status": registration.status,
-        "waitlist_position": selectors.waitlist_position(registration),
-        "offer_expires_at": registration.offer_expires_at,
-        "checked_in_at": registration.checked_in_at,
-        "answers": registration.answers,
-        "checkin_code": checkin_code(registration) if confirmed else None,
-        "online_url": registration.event.online_url or None if confirmed else None,
-    }
-
-
-def _filters(request: HttpRequest) -> selectors.EventFilters:
-    filters = selectors.parse_filters(request.GET)
-    if filters.errors:
-        raise ValidationError(filters.errors)
-    return filters
+    @staticmethod
+    def resolve_checked_in_at(result: CheckInResult) -> datetime | None:
+        return result.registration.checked_in_at
 
 
 @router.get(
     "",
-    response={200: EventPage, 422: ErrorOut},
+    response={200: ApiPage[EventItemOut], 422: ErrorOut},
     auth=None,
     summary="List public events",
     description=FILTERS_DESCRIPTION + " 20 per page.",
 )
-def list_events(request: HttpRequest, page: int = page_query()):
-    browse = selectors.browse_events(_filters(request))
-    return api_page(
-        request, browse.queryset, page, per_page=PER_PAGE, item=lambda event: _item(event, request)
-    )
+def list_events(
+    request: HttpRequest,
+    query: Query[query_schema(EventFilterForm)],  # type: ignore[valid-type]
+    page: int = page_query(),
+):
+    filters = api_filters(EventFilterForm, query).cleaned_data
+    browse = selectors.browse_events(**filters)
+    return api_page(request, browse.queryset, page, per_page=PER_PAGE)
 
 
 @router.get(
     "/{event_id}", response={200: EventDetailOut, 404: ErrorOut}, auth=None, summary="One event"
 )
 def get_event(request: HttpRequest, event_id: Id):
-    return _detail(selectors.get_event_for(optional_user(request), event_id), request)
+    return selectors.get_event_for(optional_user(request), event_id)
 
 
 def _mine(request: HttpRequest, event_id: int) -> Registration:
@@ -250,7 +301,7 @@ def _mine(request: HttpRequest, event_id: int) -> Registration:
     description="Its status, your place on the waitlist, and your check-in code once confirmed.",
 )
 def get_registration(request: HttpRequest, event_id: Id):
-    return _registration_out(_mine(request, event_id))
+    return _mine(request, event_id)
 
 
 @router.post(
@@ -265,7 +316,7 @@ def create_registration(request: HttpRequest, event_id: Id, payload: Registratio
     check(request, "events.register", REGISTER_RATE)
     event = selectors.get_event_for(request.auth, event_id)
     registration = services.register(actor=request.auth, event=event, answers=payload.answers)
-    return Status(201, _registration_out(registration))
+    return Status(201, registration)
 
 
 @router.delete(
@@ -278,9 +329,7 @@ def delete_registration(request: HttpRequest, event_id: Id):
     registration = _mine(request, event_id)
     if not registration.is_active:
         raise Http404
-    return _registration_out(
-        services.cancel_registration(actor=request.auth, registration=registration)
-    )
+    return services.cancel_registration(actor=request.auth, registration=registration)
 
 
 @router.post(
@@ -289,39 +338,26 @@ def delete_registration(request: HttpRequest, event_id: Id):
     summary="Accept an offered place",
 )
 def accept_offer(request: HttpRequest, event_id: Id):
-    return _registration_out(
-        services.accept_offer(actor=request.auth, registration=_mine(request, event_id))
-    )
+    return services.accept_offer(actor=request.auth, registration=_mine(request, event_id))
 
 
 @router.get(
     "/{event_id}/attendees",
-    response={200: AttendeePage, **ERRORS},
+    response={200: ApiPage[AttendeeOut], **ERRORS},
     summary="The attendees (organizer only)",
     description="Filter with `status` and `q` (name or e-mail). 50 per page.",
 )
 def list_attendees(
-    request: HttpRequest, event_id: Id, page: int = page_query(), status: str = "", q: str = ""
+    request: HttpRequest,
+    event_id: Id,
+    filters: Query[AttendeeFilters],
+    page: int = page_query(),
 ):
     event = selectors.get_managed_event_for(request.auth, event_id)
-    if status and status not in RegistrationStatus.values:
+    if filters.status and filters.status not in RegistrationStatus.values:
         raise ValidationError({"status": [_("Select a valid choice.")]})
-    queryset = selectors.attendees(event, q=q[:100], status=status)
-    return api_page(
-        request,
-        queryset,
-        page,
-        per_page=50,
-        item=lambda r: {
-            "id": r.pk,
-            "name": r.user.display_name,
-            "email": r.user.email,
-            "status": r.status,
-            "registered_at": r.created_at,
-            "checked_in_at": r.checked_in_at,
-            "answers": r.answers,
-        },
-    )
+    queryset = selectors.attendees(event, q=filters.q[:100], status=filters.status)
+    return api_page(request, queryset, page, per_page=50)
 
 
 @router.post(
@@ -338,17 +374,10 @@ def check_in(request: HttpRequest, event_id: Id, payload: CheckInIn):
         session = event.sessions.filter(pk=payload.session).first()
         if session is None:
             raise ValidationError({"session": [_("This session belongs to another event.")]})
-    result = services.check_in(
+    return services.check_in(
         actor=request.auth,
         event=event,
         code=payload.code or "",
         registration_id=payload.registration,
         session=session,
     )
-    return {
-        "outcome": result.outcome,
-        "already_checked_in": result.already,
-        "registration": result.registration.pk,
-        "name": result.registration.user.display_name,
-        "checked_in_at": result.registration.checked_in_at,
-    }

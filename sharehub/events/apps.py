@@ -3,43 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EventsConfig(AppConfig):
+    """Its registrations with the kernel are in manifest.py (DESIGN.md, "App contract")."""
+
     name = "sharehub.events"
     label = "events"
     verbose_name = _("Events")
-
-    def ready(self) -> None:
-        from datetime import timedelta
-
-        from sharehub.core import privacy
-        from sharehub.core.periodic import register_periodic
-        from sharehub.notifications.kinds import register_kind
-        from sharehub.organizations.models import Organization
-        from sharehub.search.registry import register_searchable
-
-        from . import notices, privacy_data, tasks
-        from .models import Event
-        from .search_index import EVENT_STATE_FIELDS, event_document
-        from .selectors import public_events
-
-        register_kind(notices.REGISTRATION_KIND, _("Your event registrations and the waitlist"))
-        register_kind(notices.REMINDER_KIND, _("Reminders before events you registered for"))
-        register_kind(notices.ORGANIZER_KIND, _("Messages from event organizers and cancellations"))
-        # Public: published, by the city or a published organization (selectors.public_events).
-        register_searchable(
-            Event,
-            document=event_document,
-            public=public_events,
-            state_fields=EVENT_STATE_FIELDS,
-            follows={Organization: "organization"},
-        )
-        privacy.register(
-            "events",
-            export=privacy_data.export_registrations,
-            erase=privacy_data.erase_registrations,
-        )
-        register_periodic(
-            "events.send_reminders", tasks.send_event_reminders, every=timedelta(minutes=10)
-        )
-        register_periodic(
-            "events.expire_offers", tasks.expire_waitlist_offers, every=timedelta(minutes=5)
-        )

@@ -38,7 +38,7 @@ def event_url(event: Event) -> str:
 
 def _location(event: Event, *, show_online: bool) -> str:
     parts = [event.venue, event.address]
-    if event.district_id and not event.address:
+    if event.district is not None and not event.address:
         parts.append(event.district.name)
     if show_online and event.online_url:
         parts.append(event.online_url)

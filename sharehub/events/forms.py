@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sharehub.core.filters import FilterForm
 from sharehub.core.validators import validate_header_value
+from sharehub.organizations.models import Organization
+from sharehub.places.forms import DistrictChoiceField
 from sharehub.places.selectors import district_list
 
 from .materials import ACCEPT_ATTRIBUTE as MATERIAL_ACCEPT_ATTRIBUTE
 from .models import Event, EventKind, EventMaterial, EventQuestion, EventSession, QuestionKind
+from .selectors import CITY, organizations_with_events, published_organization
 from .services import EVENT_FIELDS
 
 LOCAL = "%Y-%m-%dT%H:%M"
@@ -162,13 +169,43 @@ class CheckInForm(forms.Form):
     )
 
 
-class EventFilterForm(forms.Form):
-    """Only renders the filters; the selectors read the raw query so links stay shareable."""
+class OrganizerField(forms.ChoiceField):
+    """Lists the city and the published organizations with public events; accepts any published
+    organization (`EventFilterForm.clean_organizer` looks it up), so a shared link keeps working."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
-    district = forms.ChoiceField(label=_("District"), required=False)
-    organizer = forms.ChoiceField(label=_("Organizer"), required=False)
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)
+
+
+def _organizer_choices() -> list[tuple[str, Any]]:
+    return [
+        ("", _("All organizers")),
+        (CITY, _("The city")),
+        *[(o.slug, o.name) for o in organizations_with_events()],
+    ]
+
+
+class EventFilterForm(FilterForm):
+    """The events list's filters, declared once: the list, calendar and map pages render and apply
+    it; the API documents and validates its query with it (core.filters)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": 200}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All kinds")), *EventKind.choices],
+        error_messages={"invalid_choice": _("Select a valid choice.")},
+    )
+    district = DistrictChoiceField()
+    organizer = OrganizerField(
+        label=_("Organizer"),
+        required=False,
+        choices=_organizer_choices,
+    )
     start = forms.DateField(
         label=pgettext_lazy("date range", "From"),
         required=False,
@@ -182,17 +219,31 @@ class EventFilterForm(forms.Form):
     free = forms.BooleanField(label=_("With free places only"), required=False)
     past = forms.BooleanField(label=_("Past events"), required=False)
 
-    def __init__(self, *args, errors: dict | None = None, organizers=(), **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[
-            "q"
-        ].widget.input_type = "search"  # one type attribute (attrs["type"] would add a second)
-        self.fields["q"].widget.attrs.update({"placeholder": _("Title, place or keyword")})
-        self.fields["kind"].choices = [("", _("All kinds")), *list(EventKind.choices)]
-        self.fields["district"].choices = [("", _("All districts"))] + [
-            (d.slug, d.name) for d in district_list()
-        ]
-        self.fields["organizer"].choices = [("", _("All organizers")), ("city", _("The city"))] + [
-            (o.slug, o.name) for o in organizers
-        ]
-        self.filter_errors = errors or {}
+        # One type attribute (attrs["type"] would add a second).
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs["placeholder"] = _("Title, place or keyword")
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:200]
+
+    def clean_organizer(self) -> Organization | str | None:
+        """The city (`CITY`), a published organization, or None; a pending or hidden organization
+        is answered like a missing one."""
+        slug = self.cleaned_data["organizer"]
+        if not slug:
+            return None
+        if slug == CITY:
+            return CITY
+        organization = published_organization(slug)
+        if organization is None:
+            raise ValidationError(_("Select a valid choice."), code="invalid_choice")
+        return organization
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        start, end = self.cleaned_data.get("start"), self.cleaned_data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end date must not be before the start date."))
+        return cleaned

@@ -37,7 +37,7 @@ def check_material(upload, *, actor: Any) -> CheckedMaterial:
         image = prepare_image(
             upload, actor=actor, field="file", max_bytes=MAX_MATERIAL_BYTES, max_side=MAX_PHOTO_SIDE
         )
-        stored_extension = image.name.rsplit(".", 1)[-1]
+        stored_extension = (image.name or "").rsplit(".", 1)[-1]
         # The re-encoded format may differ from the client's extension; the download says the truth.
         stem = name.rsplit(".", 1)[0] or "photo"
         return CheckedMaterial(

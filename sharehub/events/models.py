@@ -9,6 +9,7 @@ race can therefore at worst fail, never overbook.
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -148,6 +149,16 @@ class Event(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    if TYPE_CHECKING:  # the language columns modeltranslation adds (translation.py)
+        title_ko: str
+        title_en: str | None
+        summary_ko: str
+        summary_en: str | None
+        description_ko: str
+        description_en: str | None
+        venue_ko: str
+        venue_en: str | None
 
     class Meta:
         verbose_name = _("event")

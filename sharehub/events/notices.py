@@ -1,34 +1,118 @@
-"""What the events app tells people, each in their own language, after the write commits."""
+"""What the events app tells people, each in their own language.
+
+Written inside the deciding service's transaction (a rollback writes nothing); `notify` sends the
+mail after commit. One table of texts, one entry per transition, and one call (`_tell`).
+"""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import qrcode
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from sharehub.accounts.models import User
 from sharehub.notifications.services import notify
 
 from .calendars import build_calendar
-from .models import Event, Registration
+from .checkin import checkin_code
+from .models import Event, Registration, RegistrationStatus
 
 REGISTRATION_KIND = "events.registration"
 REMINDER_KIND = "events.reminder"
 ORGANIZER_KIND = "events.organizer"
 
+OFFER_EXPIRED = "offer_expired"
+EVENT_CANCELLED = "event_cancelled"
+MESSAGE = "message"
+REMINDER = "reminder"
 
-def _title_of(event: Event):
-    return lazy(lambda: event.title, str)()
+# Transition → (kind, title, body, link, attach the .ics and the check-in QR code). Titles and bodies
+# are lazy translations, so each recipient reads their own language. Link "mine" is the person's
+# events page, "detail" the event's page.
+TEXTS: dict[str, tuple[str, Any, Any, str, bool]] = {
+    RegistrationStatus.CONFIRMED: (
+        REGISTRATION_KIND,
+        _("You are registered: %(event)s"),
+        _(
+            "Your place is confirmed. The calendar entry is attached; show the attached QR code "
+            "(also on your events page) at the entrance."
+        ),
+        "mine",
+        True,
+    ),
+    RegistrationStatus.WAITLISTED: (
+        REGISTRATION_KIND,
+        _("You are on the waitlist: %(event)s"),
+        _(
+            "The event is full. When a place frees, the first on the waitlist gets it, and we will tell you."
+        ),
+        "detail",
+        False,
+    ),
+    RegistrationStatus.PENDING: (
+        REGISTRATION_KIND,
+        _("Registration received: %(event)s"),
+        _("The organizer approves registrations for this event. We will tell you their answer."),
+        "detail",
+        False,
+    ),
+    RegistrationStatus.OFFERED: (
+        REGISTRATION_KIND,
+        _("A place is free for you: %(event)s"),
+        _(
+            "A place has freed. Accept it on the event page before %(expires)s, or it passes to the next person."
+        ),
+        "detail",
+        False,
+    ),
+    RegistrationStatus.REJECTED: (
+        REGISTRATION_KIND,
+        _("Registration declined: %(event)s"),
+        _("The organizer could not accept your registration."),
+        "detail",
+        False,
+    ),
+    OFFER_EXPIRED: (
+        REGISTRATION_KIND,
+        _("Your offer has expired: %(event)s"),
+        _("The place offered to you was not accepted in time and has passed to the next person."),
+        "detail",
+        False,
+    ),
+    EVENT_CANCELLED: (
+        ORGANIZER_KIND,
+        _("Event cancelled: %(event)s"),
+        _("The organizer has cancelled this event. %(reason)s"),
+        "detail",
+        False,
+    ),
+    # The organizer's own words, not translated: a placeholder, so a % in them is harmless.
+    MESSAGE: (ORGANIZER_KIND, _("%(event)s: %(subject)s"), "%(message)s", "detail", False),
+    REMINDER: (
+        REMINDER_KIND,
+        _("Reminder: %(event)s starts %(start)s"),
+        _("See you there. Your check-in QR code is on your events page."),
+        "mine",
+        True,
+    ),
+}
 
 
-def _path(user: Any, viewname: str, *args: Any) -> str:
-    with translation.override(getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE):
-        return reverse(viewname, args=args)
+def _local(moment: datetime | None) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else ""
+
+
+def _lazy_text(function: Any) -> Any:
+    """Evaluated when `notify` formats the text, under the recipient's language."""
+    return lazy(function, str)()
 
 
 def qr_png(code: str) -> bytes:
@@ -37,160 +121,85 @@ def qr_png(code: str) -> bytes:
     return buffer.getvalue()
 
 
-def _attachments(registration: Registration, *, with_qr: bool) -> list[tuple[str, bytes, str]]:
-    from .checkin import checkin_code
-
-    user = registration.user
+def _attachments(registration: Registration, user: User) -> list[tuple[str, str | bytes, str]]:
+    event = registration.event
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        ics = build_calendar(
-            [registration.event],
-            name=registration.event.title,
-            show_online_for={registration.event_id},
+        ics = build_calendar([event], name=event.title, show_online_for={event.pk})
+    return [
+        (f"event-{event.pk}.ics", ics, "text/calendar"),
+        (f"check-in-{event.pk}.png", qr_png(checkin_code(registration)), "image/png"),
+    ]
+
+
+def _tell(
+    transition: str,
+    *,
+    user: User,
+    event: Event,
+    registration: Registration | None = None,
+    **params: Any,
+) -> None:
+    kind, title, body, link, attach = TEXTS[transition]
+    language = getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        url = (
+            reverse("events:mine") if link == "mine" else reverse("events:detail", args=[event.pk])
         )
-    files = [(f"event-{registration.event_id}.ics", ics, "text/calendar")]
-    if with_qr:
-        files.append(
-            (
-                f"check-in-{registration.event_id}.png",
-                qr_png(checkin_code(registration)),
-                "image/png",
-            )
-        )
-    return files
+    notify(
+        user=user,
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        params={"event": _lazy_text(lambda: event.title), **params},
+        attachments=_attachments(registration, user) if attach and registration else None,
+    )
 
 
 def tell_registration(registration: Registration) -> None:
-    """The message that matches the registration's status: confirmed (with .ics and QR), waitlisted,
-    awaiting approval, offered a place."""
+    """The message that matches the registration's new status: confirmed (with .ics and QR),
+    waitlisted, awaiting approval, offered a place, declined."""
     registration = Registration.objects.select_related("event", "event__district", "user").get(
         pk=registration.pk
     )
-    event, user = registration.event, registration.user
-    params = {"event": _title_of(event)}
-    url = _path(user, "events:detail", event.pk)
-    status = registration.status
-    if status == "confirmed":
-        notify(
-            user=user,
-            kind=REGISTRATION_KIND,
-            title=_("You are registered: %(event)s"),
-            body=_(
-                "Your place is confirmed. The calendar entry is attached; show the attached QR code "
-                "(also on your events page) at the entrance."
-            ),
-            url=_path(user, "events:mine"),
-            params=params,
-            attachments=_attachments(registration, with_qr=True),
-        )
-    elif status == "waitlisted":
-        notify(
-            user=user,
-            kind=REGISTRATION_KIND,
-            title=_("You are on the waitlist: %(event)s"),
-            body=_(
-                "The event is full. When a place frees, the first on the waitlist gets it, and we will tell you."
-            ),
-            url=url,
-            params=params,
-        )
-    elif status == "pending":
-        notify(
-            user=user,
-            kind=REGISTRATION_KIND,
-            title=_("Registration received: %(event)s"),
-            body=_(
-                "The organizer approves registrations for this event. We will tell you their answer."
-            ),
-            url=url,
-            params=params,
-        )
-    elif status == "offered":
-        notify(
-            user=user,
-            kind=REGISTRATION_KIND,
-            title=_("A place is free for you: %(event)s"),
-            body=_(
-                "A place has freed. Accept it on the event page before %(expires)s, or it passes to the next person."
-            ),
-            url=url,
-            params={
-                **params,
-                "expires": lazy(lambda: _local(registration.offer_expires_at), str)(),
-            },
-        )
-    elif status == "rejected":
-        notify(
-            user=user,
-            kind=REGISTRATION_KIND,
-            title=_("Registration declined: %(event)s"),
-            body=_("The organizer could not accept your registration."),
-            url=url,
-            params=params,
-        )
-
-
-def _local(moment) -> str:
-    from django.utils import formats, timezone
-
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
-def tell_promoted(registration: Registration) -> None:
-    """A waitlisted person got a place (or an offer of one)."""
-    tell_registration(registration)
+    if registration.status not in TEXTS:
+        return
+    expires = registration.offer_expires_at
+    _tell(
+        registration.status,
+        user=registration.user,
+        event=registration.event,
+        registration=registration,
+        expires=_lazy_text(lambda: _local(expires)),
+    )
 
 
 def tell_offer_expired(registration: Registration) -> None:
     registration = Registration.objects.select_related("event", "user").get(pk=registration.pk)
-    notify(
-        user=registration.user,
-        kind=REGISTRATION_KIND,
-        title=_("Your offer has expired: %(event)s"),
-        body=_(
-            "The place offered to you was not accepted in time and has passed to the next person."
-        ),
-        url=_path(registration.user, "events:detail", registration.event_id),
-        params={"event": _title_of(registration.event)},
-    )
+    _tell(OFFER_EXPIRED, user=registration.user, event=registration.event)
 
 
-def tell_cancelled_event(event: Event, user_ids: list[int], reason: str) -> None:
-    from sharehub.accounts.models import User
-
-    for user in User.objects.filter(pk__in=user_ids):
-        notify(
-            user=user,
-            kind=ORGANIZER_KIND,
-            title=_("Event cancelled: %(event)s"),
-            body=_("The organizer has cancelled this event. %(reason)s"),
-            url=_path(user, "events:detail", event.pk),
-            params={"event": _title_of(event), "reason": reason},
-        )
+def _users(user_ids: Iterable[int]) -> Iterable[User]:
+    return User.objects.filter(pk__in=list(user_ids))
 
 
-def tell_attendees(event: Event, user_ids: list[int], subject: str, message: str) -> None:
+def tell_event_cancelled(event: Event, user_ids: Iterable[int], reason: str) -> None:
+    for user in _users(user_ids):
+        _tell(EVENT_CANCELLED, user=user, event=event, reason=reason)
+
+
+def tell_attendees(event: Event, user_ids: Iterable[int], subject: str, message: str) -> None:
     """A message from the organizer, as they wrote it (not translated)."""
-    from sharehub.accounts.models import User
-
-    for user in User.objects.filter(pk__in=user_ids):
-        notify(
-            user=user,
-            kind=ORGANIZER_KIND,
-            title=_("%(event)s: %(subject)s"),
-            body="%(message)s",  # the organizer's own words: a placeholder, so a % in them is harmless
-            url=_path(user, "events:detail", event.pk),
-            params={"event": _title_of(event), "subject": subject, "message": message},
-        )
+    for user in _users(user_ids):
+        _tell(MESSAGE, user=user, event=event, subject=subject, message=message)
 
 
 def tell_reminder(registration: Registration) -> None:
-    event, user = registration.event, registration.user
-    notify(
-        user=user,
-        kind=REMINDER_KIND,
-        title=_("Reminder: %(event)s starts %(start)s"),
-        body=_("See you there. Your check-in QR code is on your events page."),
-        url=_path(user, "events:mine"),
-        params={"event": _title_of(event), "start": lazy(lambda: _local(event.starts_at), str)()},
-        attachments=_attachments(registration, with_qr=True),
+    event = registration.event
+    _tell(
+        REMINDER,
+        user=registration.user,
+        event=event,
+        registration=registration,
+        start=_lazy_text(lambda: _local(event.starts_at)),
     )

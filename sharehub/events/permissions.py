@@ -4,40 +4,37 @@ owners and editors, and city staff); only they see the attendees, check people i
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.utils import timezone
 
+from sharehub.accounts.roles import is_city_staff
+from sharehub.core.actors import Actor, is_signed_in
 from sharehub.organizations.models import Organization
 from sharehub.organizations.permissions import can_edit_organization
 
 from .models import Event, EventStatus
 
 
-def _signed_in(user: Any) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
-
-def can_organize_for(user: Any, organization: Organization | None) -> bool:
+def can_organize_for(user: Actor, organization: Organization | None) -> bool:
     """Create events for this organizer (None: the city)."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return False
     if organization is None:
-        return bool(user.is_city_staff)
+        return is_city_staff(user)
     return can_edit_organization(user, organization)
 
 
-def can_manage_event(user: Any, event: Event) -> bool:
+def can_manage_event(user: Actor, event: Event) -> bool:
     """Edit, cancel, see and export attendees, message them, check them in."""
     return can_organize_for(user, event.organization)
 
 
-def can_view_event(user: Any, event: Event) -> bool:
+def can_view_event(user: Actor, event: Event) -> bool:
     """Published and cancelled events are public (a cancelled one says so) while their organizer is
     (the city or a published organization, as selectors.public_organizer_q); drafts and the events
     of a pending, rejected or hidden organization only to the organizer."""
     if event.status != EventStatus.DRAFT and (
-        event.organization_id is None or event.organization.is_published
+        event.organization is None or event.organization.is_published
     ):
         return True
     return can_manage_event(user, event)
@@ -48,13 +45,9 @@ def materials_public(event: Event, now: datetime | None = None) -> bool:
     return event.ends_at <= (now or timezone.now())
 
 
-def can_see_materials(user: Any, event: Event, now: datetime | None = None) -> bool:
+def can_see_materials(user: Actor, event: Event, now: datetime | None = None) -> bool:
     """Download a material: when the page shows it (the page is visible and the event has ended),
     and always for the organizer."""
     if not can_view_event(user, event):
         return False
     return materials_public(event, now) or can_manage_event(user, event)
-
-
-def can_register(user: Any) -> bool:
-    return _signed_in(user)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
-from .models import ACTIVE_STATUSES, CalendarFeed, Registration, RegistrationStatus
+from .models import CalendarFeed, Registration
+from .services import release_registrations_of
 
 
 def export_registrations(user: Any) -> list[dict]:
@@ -32,14 +32,7 @@ def export_registrations(user: Any) -> list[dict]:
 
 
 def erase_registrations(user: Any) -> None:
-    from .services import _lock_event, _release
-
     with transaction.atomic():
-        now = timezone.now()
-        for registration in Registration.objects.filter(
-            user=user, status__in=ACTIVE_STATUSES
-        ).order_by("event_id"):
-            event = _lock_event(registration.event_id)
-            _release(event, registration, status=RegistrationStatus.CANCELLED, now=now)
+        release_registrations_of(user)
         Registration.objects.filter(user=user).delete()
         CalendarFeed.objects.filter(user=user).delete()

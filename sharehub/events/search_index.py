@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from sharehub.search.documents import SearchDocument
+from sharehub.search.services import index_object
 
 from .models import Event
 
@@ -10,9 +11,7 @@ from .models import Event
 EVENT_STATE_FIELDS = ("status",)
 
 
-def event_document(event: Event) -> Any:
-    from sharehub.search.documents import SearchDocument
-
+def event_document(event: Event) -> SearchDocument:
     title = " ".join(part for part in (event.title_ko, event.title_en) if part)
     body = [
         event.summary_ko,
@@ -24,9 +23,9 @@ def event_document(event: Event) -> Any:
         event.address,
     ]
     keywords = [str(event.get_kind_display())]
-    if event.organization_id:
+    if event.organization is not None:
         keywords += [event.organization.name_ko, event.organization.name_en or ""]
-    if event.district_id:
+    if event.district is not None:
         keywords += [event.district.name_ko, event.district.name_en or ""]
     return SearchDocument(
         title=title,
@@ -38,6 +37,5 @@ def event_document(event: Event) -> Any:
 def reindex_event(event: Event) -> None:
     """Inside the writing transaction: a public event is indexed, any other (a draft, a cancelled
     one, one whose organization is not published) is taken out."""
-    from sharehub.search.services import index_object
 
     index_object(event)

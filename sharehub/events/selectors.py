@@ -3,26 +3,40 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack, cast
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sharehub.accounts.models import User
+from sharehub.accounts.roles import is_city_staff
+from sharehub.core.actors import Actor, is_signed_in
 from sharehub.moderation.models import ModerationStatus
-from sharehub.organizations.models import Organization
+from sharehub.organizations.models import MemberRole, Organization
 from sharehub.places.models import District
+from sharehub.search.selectors import search
 
 from .models import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
     Event,
-    EventKind,
     EventStatus,
     Registration,
     RegistrationStatus,
@@ -36,80 +50,36 @@ FEED_PAST_DAYS = 90
 FEED_MAX_EVENTS = 5000
 
 
-@dataclass
-class EventFilters:
-    q: str = ""
-    kind: str = ""
-    district: District | None = None
-    organizer: str = ""
-    organization: Organization | None = None
-    start: date | None = None
-    end: date | None = None
-    free: bool = False
-    past: bool = False
-    errors: dict[str, list[str]] = field(default_factory=dict)
+class EventFilters(TypedDict, total=False):
+    """The list's filters, as `forms.EventFilterForm` cleans them."""
 
-    @property
-    def active(self) -> bool:
-        return bool(
-            self.q
-            or self.kind
-            or self.district
-            or self.organizer
-            or self.start
-            or self.end
-            or self.free
-            or self.past
+    q: str
+    kind: str
+    district: District | None
+    organizer: Organization | str | None  # an organization, CITY, or None
+    start: date | None
+    end: date | None
+    free: bool
+    past: bool
+
+
+def published_organization(slug: str) -> Organization | None:
+    """A published organization by slug (a pending or hidden one is answered like a missing one)."""
+    return Organization.objects.filter(
+        slug=slug, moderation_status=ModerationStatus.PUBLISHED
+    ).first()
+
+
+def organizations_with_events() -> list[Organization]:
+    """The organizer filter's choices: published organizations with published events (a pending
+    or hidden one's name is not shown, nor are its events)."""
+    return list(
+        Organization.objects.filter(
+            events__status=EventStatus.PUBLISHED, moderation_status=ModerationStatus.PUBLISHED
         )
-
-
-def _parse_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def parse_filters(params: Mapping[str, Any]) -> EventFilters:
-    """The list's filters from query parameters; unknown values become field errors, never a 500."""
-    filters = EventFilters()
-    filters.q = str(params.get("q", "") or "").strip()[:200]
-    kind = str(params.get("kind", "") or "")
-    if kind:
-        if kind in EventKind.values:
-            filters.kind = kind
-        else:
-            filters.errors["kind"] = [_("Select a valid choice.")]
-    district = str(params.get("district", "") or "")
-    if district:
-        filters.district = District.objects.filter(slug=district).first()
-        if filters.district is None:
-            filters.errors["district"] = [_("Select a valid choice.")]
-    organizer = str(params.get("organizer", "") or "")
-    if organizer:
-        if organizer == CITY:
-            filters.organizer = CITY
-        else:
-            # A pending or hidden organization is answered like a missing one.
-            filters.organization = Organization.objects.filter(
-                slug=organizer, moderation_status=ModerationStatus.PUBLISHED
-            ).first()
-            if filters.organization is None:
-                filters.errors["organizer"] = [_("Select a valid choice.")]
-            else:
-                filters.organizer = organizer
-    for name in ("start", "end"):
-        value = str(params.get(name, "") or "")
-        if value:
-            parsed = _parse_date(value)
-            if parsed is None:
-                filters.errors[name] = [_("Enter a valid date.")]
-            setattr(filters, name, parsed)
-    if filters.start and filters.end and filters.end < filters.start:
-        filters.errors["end"] = [_("The end date must not be before the start date.")]
-    filters.free = str(params.get("free", "")).lower() in ("1", "true", "on", "yes")
-    filters.past = str(params.get("past", "")).lower() in ("1", "true", "on", "yes")
-    return filters
+        .distinct()
+        .order_by("name_ko")
+    )
 
 
 def _day_start(day: date) -> datetime:
@@ -139,26 +109,28 @@ def upcoming_events(*, limit: int) -> list[Event]:
 
 
 def filter_events(
-    queryset: QuerySet[Event], filters: EventFilters, *, now: datetime | None = None
+    queryset: QuerySet[Event], *, now: datetime | None = None, **filters: Unpack[EventFilters]
 ) -> QuerySet[Event]:
+    """Apply the filters (all but `q`); without dates, upcoming events (or past ones)."""
     now = now or timezone.now()
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.district:
-        queryset = queryset.filter(district=filters.district)
-    if filters.organizer == CITY:
+    start, end = filters.get("start"), filters.get("end")
+    if kind := filters.get("kind"):
+        queryset = queryset.filter(kind=kind)
+    if district := filters.get("district"):
+        queryset = queryset.filter(district=district)
+    organizer = filters.get("organizer")
+    if organizer == CITY:
         queryset = queryset.filter(organization__isnull=True)
-    elif filters.organization:
-        queryset = queryset.filter(organization=filters.organization)
-    if filters.start:
-        queryset = queryset.filter(ends_at__gte=_day_start(filters.start))
-    if filters.end:
-        queryset = queryset.filter(starts_at__lt=_day_start(filters.end + timedelta(days=1)))
-    if not filters.start and not filters.end:
-        queryset = (
-            queryset.filter(ends_at__lt=now) if filters.past else queryset.filter(ends_at__gte=now)
-        )
-    if filters.free:
+    elif isinstance(organizer, Organization):
+        queryset = queryset.filter(organization=organizer)
+    if start:
+        queryset = queryset.filter(ends_at__gte=_day_start(start))
+    if end:
+        queryset = queryset.filter(starts_at__lt=_day_start(end + timedelta(days=1)))
+    if not start and not end:
+        past = filters.get("past")
+        queryset = queryset.filter(ends_at__lt=now) if past else queryset.filter(ends_at__gte=now)
+    if filters.get("free"):
         queryset = queryset.filter(seats_taken__lt=F("capacity"), starts_at__gt=now)
     return queryset
 
@@ -169,20 +141,17 @@ class Browse:
     highlights: dict[int, str]
 
 
-def browse_events(filters: EventFilters) -> Browse:
+def browse_events(**filters: Unpack[EventFilters]) -> Browse:
     """The list: upcoming first (past ones latest first); with `q`, search order."""
-    from sharehub.search.selectors import search
-
-    queryset = filter_events(public_events(), filters)
+    q = filters.pop("q", "")
+    queryset = filter_events(public_events(), **filters)
     highlights: dict[int, str] = {}
-    if filters.q:
-        hits = search(filters.q, model=Event, limit=500)
+    if q:
+        hits = search(q, model=Event, limit=500)
         ids = [hit.object_id for hit in hits]
         highlights = {hit.object_id: hit.highlight for hit in hits[:100]}
         queryset = queryset.filter(pk__in=ids)
         order = {pk: i for i, pk in enumerate(ids)}
-        from django.db.models import Case, IntegerField, Value, When
-
         if ids:
             queryset = queryset.order_by(
                 Case(
@@ -191,7 +160,7 @@ def browse_events(filters: EventFilters) -> Browse:
                 )
             )
         return Browse(queryset, highlights)
-    if filters.past and not filters.start and not filters.end:
+    if filters.get("past") and not filters.get("start") and not filters.get("end"):
         queryset = queryset.order_by("-starts_at", "-pk")
     else:
         queryset = queryset.order_by("starts_at", "pk")
@@ -209,20 +178,22 @@ class MonthDay:
         return self.day == timezone.localdate()
 
 
-def month_grid(year: int, month: int, filters: EventFilters) -> list[list[MonthDay]]:
-    """Weeks (Sunday first, as Korean calendars print them) of the month with each day's events: one query."""
+def month_grid(year: int, month: int, **filters: Unpack[EventFilters]) -> list[list[MonthDay]]:
+    """Weeks (Sunday first, as Korean calendars print them) of the month with each day's events:
+    one query. The search words and dates of the list do not apply: the month is the range."""
     weeks = calendar.Calendar(firstweekday=6).monthdatescalendar(year, month)
     first, last = weeks[0][0], weeks[-1][-1]
-    bounded = EventFilters(
-        kind=filters.kind,
-        district=filters.district,
-        organizer=filters.organizer,
-        organization=filters.organization,
-        free=filters.free,
-        start=first,
-        end=last,
+    events = list(
+        filter_events(
+            public_events(),
+            kind=filters.get("kind", ""),
+            district=filters.get("district"),
+            organizer=filters.get("organizer"),
+            free=filters.get("free", False),
+            start=first,
+            end=last,
+        ).order_by("starts_at", "pk")[:500]
     )
-    events = list(filter_events(public_events(), bounded).order_by("starts_at", "pk")[:500])
     by_day: dict[date, list[Event]] = {}
     for event in events:
         day = timezone.localtime(event.starts_at).date()
@@ -236,7 +207,7 @@ def month_grid(year: int, month: int, filters: EventFilters) -> list[list[MonthD
     ]
 
 
-def get_event_for(actor: Any, pk: Any) -> Event:
+def get_event_for(actor: Actor, pk: Any) -> Event:
     """The event or 404, whether it is missing or a draft the actor may not see."""
     try:
         event = Event.objects.select_related("organization", "district").get(pk=int(pk))
@@ -247,7 +218,7 @@ def get_event_for(actor: Any, pk: Any) -> Event:
     return event
 
 
-def get_managed_event_for(actor: Any, pk: Any) -> Event:
+def get_managed_event_for(actor: Actor, pk: Any) -> Event:
     """404 when the actor cannot see it, 403 when they see it but do not organize it."""
     event = get_event_for(actor, pk)
     if not can_manage_event(actor, event):
@@ -255,11 +226,11 @@ def get_managed_event_for(actor: Any, pk: Any) -> Event:
     return event
 
 
-def registration_of(user: Any, event: Event) -> Registration | None:
+def registration_of(user: Actor, event: Event) -> Registration | None:
     """The person's active registration for the event (or their latest one)."""
-    if user is None or not user.is_authenticated:
+    if not is_signed_in(user):
         return None
-    registrations = Registration.objects.filter(event=event, user=user).order_by(
+    registrations = Registration.objects.filter(event=event, user=cast(User, user)).order_by(
         "-created_at", "-pk"
     )
     return registrations.filter(status__in=ACTIVE_STATUSES).first() or registrations.first()
@@ -293,8 +264,6 @@ def attendees(event: Event, *, q: str = "", status: str = "") -> QuerySet[Regist
 
 def counts(event: Event) -> dict[str, int]:
     """Live numbers for the check-in page: two queries whatever the size."""
-    from django.db.models import Count
-
     rows = dict(
         Registration.objects.filter(event=event)
         .values_list("status")
@@ -326,12 +295,10 @@ def my_registrations(user: Any, *, past: bool = False) -> QuerySet[Registration]
 
 def managed_events(user: Any) -> QuerySet[Event]:
     """Events the person organizes (city staff: the city's and all organizations')."""
-    from sharehub.organizations.models import MemberRole
-
     queryset = Event.objects.select_related("organization", "district").order_by(
         "-starts_at", "-pk"
     )
-    if user.is_city_staff:
+    if is_city_staff(user):
         return queryset
     return queryset.filter(
         organization__memberships__user=user,
@@ -339,18 +306,17 @@ def managed_events(user: Any) -> QuerySet[Event]:
     )
 
 
-def organizers_for(user: Any) -> list[Organization | None]:
+def organizers_for(user: Actor) -> list[Organization | None]:
     """Whom the person may create events for: None is the city."""
-    from sharehub.organizations.models import MemberRole
-
-    if user is None or not user.is_authenticated:
+    if not is_signed_in(user):
         return []
     organizations = list(
         Organization.objects.filter(
-            memberships__user=user, memberships__role__in=[MemberRole.OWNER, MemberRole.EDITOR]
+            memberships__user=cast(User, user),
+            memberships__role__in=[MemberRole.OWNER, MemberRole.EDITOR],
         ).order_by("name_ko")
     )
-    return ([None] if user.is_city_staff else []) + organizations
+    return ([None] if is_city_staff(user) else []) + organizations
 
 
 # Feeds ----------------------------------------------------------------------------------------

@@ -1,26 +1,34 @@
-"""Every write to events (DESIGN §3, §4): one transaction each, permission checked inside.
+"""Every write to events (DESIGN §3, §4): one durable transaction each, permission checked inside.
 
-Locking (pretix's quota lock): anything that changes who holds a place takes the event's row lock
-first (`_lock_event`), then counts and writes. `Event.seats_taken` is changed only under that lock
-and a CHECK constraint keeps it at or below the capacity, so no number of simultaneous
-registrations can overbook. On SQLite the transactions are IMMEDIATE, which serialises them.
-Side effects (mail, notifications) run on commit.
+Locking (pretix's quota lock, `core.locking`): anything that changes who holds a place locks the
+event's row first, then the registration, then counts and writes. `Event.seats_taken` is changed
+only under that lock and a CHECK constraint keeps it at or below the capacity, so no number of
+simultaneous registrations can overbook. On SQLite the transactions are IMMEDIATE, which
+serialises them. Notices (notification and mail rows) are written inside the same transaction; the
+mail is sent after commit by `notifications.notify`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sharehub.accounts.models import User
+from sharehub.accounts.roles import signed_in_user
+from sharehub.core.actors import Actor, require_signed_in
 from sharehub.core.audit import log_action
+from sharehub.core.changes import apply_changes
+from sharehub.core.locking import lock, lock_pk
 from sharehub.organizations.models import Organization
+from sharehub.places.models import District
 
 from . import notices
 from .checkin import read_checkin_code
@@ -36,83 +44,71 @@ from .models import (
     EventQuestion,
     EventSession,
     EventStatus,
+    MaterialKind,
     QuestionKind,
     Registration,
     RegistrationStatus,
     ReminderDelivery,
     WaitlistMode,
+    new_feed_secret,
 )
-from .permissions import can_manage_event, can_organize_for, can_register
+from .permissions import can_manage_event, can_organize_for
 from .search_index import reindex_event
+from .selectors import due_reminders
 
-EVENT_FIELDS = (
-    "title_ko",
-    "title_en",
-    "summary_ko",
-    "summary_en",
-    "description_ko",
-    "description_en",
-    "kind",
-    "status",
-    "district",
-    "venue_ko",
-    "venue_en",
-    "address",
-    "latitude",
-    "longitude",
-    "online_url",
-    "starts_at",
-    "ends_at",
-    "capacity",
-    "registration_opens_at",
-    "registration_closes_at",
-    "cancellation_deadline",
-    "requires_approval",
-    "waitlist_mode",
-    "offer_hours",
-    "reminder_hours",
-    "certificate_min_sessions",
-)
-_NULLABLE = {
-    "district",
-    "latitude",
-    "longitude",
-    "registration_opens_at",
-    "registration_closes_at",
-    "cancellation_deadline",
-    "certificate_min_sessions",
-    "starts_at",
-    "ends_at",
-    "capacity",
-}
+
+class EventChanges(TypedDict, total=False):
+    """What an organizer sets on an event (the event form's fields)."""
+
+    title_ko: str
+    title_en: str
+    summary_ko: str
+    summary_en: str
+    description_ko: str
+    description_en: str
+    kind: EventKind | str
+    status: EventStatus | str
+    district: District | None
+    venue_ko: str
+    venue_en: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    online_url: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    capacity: int | None
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    cancellation_deadline: datetime | None
+    requires_approval: bool
+    waitlist_mode: WaitlistMode | str
+    offer_hours: int
+    reminder_hours: int
+    certificate_min_sessions: int | None
+
+
+EVENT_FIELDS = tuple(EventChanges.__annotations__)
 MAX_QUESTIONS = 10
 MAX_SESSIONS = 30
 MAX_ANSWER = 500
 
 
-def _require_signed_in(actor: Any) -> None:
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDenied(_("Please log in first."))
-
-
-def _lock_event(event: Event | int) -> Event:
-    pk = event.pk if isinstance(event, Event) else event
-    return Event.objects.select_for_update(of=("self",)).get(pk=pk)
-
-
-def _authorize(actor: Any, event: Event) -> Event:
-    """Lock the event and check the actor organizes it. Expects a transaction."""
-    _require_signed_in(actor)
-    event = _lock_event(event)
+def _authorize(actor: Actor, event: Event | int) -> Event:
+    """Lock the event's row and check the actor organizes it. Expects a transaction."""
+    require_signed_in(actor)
+    event = lock_pk(Event, event.pk if isinstance(event, Event) else event)
     if not can_manage_event(actor, event):
         raise PermissionDenied(_("Only the event's organizer may do this."))
     return event
 
 
 def _clean(name: str, value: Any) -> Any:
+    """Text is stripped; an empty text field holds "" (never None)."""
     if isinstance(value, str):
         return value.strip()
-    if value is None and name not in _NULLABLE:
+    field = Event._meta.get_field(name)
+    if value is None and isinstance(field, models.CharField | models.TextField):
         return ""
     return value
 
@@ -127,7 +123,7 @@ def _check_event(event: Event) -> None:
     if event.starts_at and event.ends_at and event.ends_at <= event.starts_at:
         errors.setdefault("ends_at", []).append(_("The event must end after it starts."))
     if (
-        event.starts_at
+        event.ends_at
         and event.registration_closes_at
         and event.registration_closes_at > event.ends_at
     ):
@@ -157,24 +153,19 @@ def _check_event(event: Event) -> None:
         raise ValidationError(errors)
 
 
-def _apply(event: Event, fields: dict) -> None:
-    unknown = set(fields) - set(EVENT_FIELDS)
-    if unknown:
-        raise TypeError(f"not editable: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(event, name, _clean(name, value))
-
-
-@transaction.atomic
-def create_event(*, actor: Any, organization: Organization | None, fields: dict) -> Event:
-    """A new event for the city (organization None, city staff only) or an organization (its editors)."""
-    _require_signed_in(actor)
+@transaction.atomic(durable=True)
+def create_event(
+    *, actor: Actor, organization: Organization | None, **changes: Unpack[EventChanges]
+) -> Event:
+    """A new event for the city (organization None, city staff only) or an organization (its
+    editors). Locks the organization's row, so it cannot be hidden halfway."""
+    user = signed_in_user(actor)
     if organization is not None:
-        organization = Organization.objects.select_for_update(of=("self",)).get(pk=organization.pk)
+        organization = lock(organization)
     if not can_organize_for(actor, organization):
         raise PermissionDenied(_("You may not organize events for this organizer."))
-    event = Event(organization=organization, created_by=actor)
-    _apply(event, fields)
+    event = Event(organization=organization, created_by=user)
+    apply_changes(event, fields=EVENT_FIELDS, data=changes, clean=_clean)
     _check_event(event)
     event.save()
     reindex_event(event)
@@ -182,29 +173,30 @@ def create_event(*, actor: Any, organization: Organization | None, fields: dict)
     return event
 
 
-@transaction.atomic
-def update_event(*, actor: Any, event: Event, fields: dict) -> Event:
-    """Edit an event. A capacity below the places already taken is refused; a higher one promotes
-    the waitlist at once."""
+@transaction.atomic(durable=True)
+def update_event(*, actor: Actor, event: Event, **changes: Unpack[EventChanges]) -> Event:
+    """Edit an event under its row lock. A capacity below the places already taken is refused; a
+    higher one promotes the waitlist at once."""
     event = _authorize(actor, event)
     if event.status == EventStatus.CANCELLED:
         raise ValidationError({"__all__": [_("A cancelled event cannot be changed.")]})
-    if fields.get("status") == EventStatus.CANCELLED:
+    if changes.get("status") == EventStatus.CANCELLED:
         raise ValidationError(
             {"status": [_("Use “Cancel the event” to cancel it: everyone registered is told.")]}
         )
-    _apply(event, fields)
+    apply_changes(event, fields=EVENT_FIELDS, data=changes, clean=_clean)
     _check_event(event)
     event.save()
     _promote_waitlist(event)
     reindex_event(event)
-    log_action(actor=actor, action="events.update", target=event, data={"fields": sorted(fields)})
+    log_action(actor=actor, action="events.update", target=event, data={"fields": sorted(changes)})
     return event
 
 
-@transaction.atomic
-def cancel_event(*, actor: Any, event: Event, reason: str = "") -> Event:
-    """Cancel the event: every active registration is cancelled and its person told."""
+@transaction.atomic(durable=True)
+def cancel_event(*, actor: Actor, event: Event, reason: str = "") -> Event:
+    """Cancel the event under its row lock: every active registration is cancelled and its person
+    told."""
     event = _authorize(actor, event)
     if event.status == EventStatus.CANCELLED:
         raise ValidationError({"__all__": [_("This event is already cancelled.")]})
@@ -220,6 +212,7 @@ def cancel_event(*, actor: Any, event: Event, reason: str = "") -> Event:
             }
         )
     now = timezone.now()
+    reason = reason[:1000]
     active = Registration.objects.filter(event=event, status__in=ACTIVE_STATUSES)
     user_ids = list(active.values_list("user_id", flat=True))
     active.update(status=RegistrationStatus.CANCELLED, cancelled_at=now, offer_expires_at=None)
@@ -228,22 +221,41 @@ def cancel_event(*, actor: Any, event: Event, reason: str = "") -> Event:
     event.seats_taken = 0
     event.save(update_fields=["status", "cancelled_at", "seats_taken", "updated_at"])
     reindex_event(event)
-    log_action(actor=actor, action="events.cancel", target=event, reason=reason[:1000])
-    transaction.on_commit(partial(notices.tell_cancelled_event, event, user_ids, reason[:1000]))
+    log_action(actor=actor, action="events.cancel", target=event, reason=reason)
+    notices.tell_event_cancelled(event, user_ids, reason)
     return event
 
 
 # Questions, sessions, materials ---------------------------------------------------------------
 
 
-@transaction.atomic
-def add_question(*, actor: Any, event: Event, fields: dict) -> EventQuestion:
+@transaction.atomic(durable=True)
+def add_question(
+    *,
+    actor: Actor,
+    event: Event,
+    label_ko: str,
+    label_en: str = "",
+    kind: QuestionKind | str = QuestionKind.TEXT,
+    choices: str = "",
+    required: bool = False,
+    order: int | None = 0,
+) -> EventQuestion:
+    """A question asked when registering; takes the event's row lock."""
     event = _authorize(actor, event)
     if event.questions.count() >= MAX_QUESTIONS:
         raise ValidationError(
             {"__all__": [_("An event has at most %(max)d questions.") % {"max": MAX_QUESTIONS}]}
         )
-    question = EventQuestion(event=event, **{k: _clean(k, v) for k, v in fields.items()})
+    question = EventQuestion(
+        event=event,
+        label_ko=(label_ko or "").strip(),
+        label_en=(label_en or "").strip(),
+        kind=kind,
+        choices=(choices or "").strip(),
+        required=required,
+        order=order or 0,
+    )
     question.full_clean()
     if question.kind == QuestionKind.CHOICE and len(question.choice_list) < 2:
         raise ValidationError({"choices": [_("Give at least two choices, one per line.")]})
@@ -251,20 +263,35 @@ def add_question(*, actor: Any, event: Event, fields: dict) -> EventQuestion:
     return question
 
 
-@transaction.atomic
-def delete_question(*, actor: Any, question: EventQuestion) -> None:
-    _authorize(actor, question.event)
+@transaction.atomic(durable=True)
+def delete_question(*, actor: Actor, question: EventQuestion) -> None:
+    _authorize(actor, question.event_id)
     question.delete()
 
 
-@transaction.atomic
-def add_session(*, actor: Any, event: Event, fields: dict) -> EventSession:
+@transaction.atomic(durable=True)
+def add_session(
+    *,
+    actor: Actor,
+    event: Event,
+    starts_at: datetime,
+    ends_at: datetime,
+    title_ko: str = "",
+    title_en: str = "",
+) -> EventSession:
+    """One date of a training; takes the event's row lock."""
     event = _authorize(actor, event)
     if event.sessions.count() >= MAX_SESSIONS:
         raise ValidationError(
             {"__all__": [_("A training has at most %(max)d sessions.") % {"max": MAX_SESSIONS}]}
         )
-    session = EventSession(event=event, **{k: _clean(k, v) for k, v in fields.items()})
+    session = EventSession(
+        event=event,
+        title_ko=(title_ko or "").strip(),
+        title_en=(title_en or "").strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
     session.full_clean()
     if session.ends_at <= session.starts_at:
         raise ValidationError({"ends_at": [_("The session must end after it starts.")]})
@@ -272,37 +299,46 @@ def add_session(*, actor: Any, event: Event, fields: dict) -> EventSession:
     return session
 
 
-@transaction.atomic
-def delete_session(*, actor: Any, session: EventSession) -> None:
-    _authorize(actor, session.event)
+@transaction.atomic(durable=True)
+def delete_session(*, actor: Actor, session: EventSession) -> None:
+    _authorize(actor, session.event_id)
     session.delete()
 
 
-@transaction.atomic
-def add_material(*, actor: Any, event: Event, fields: dict) -> EventMaterial:
+@transaction.atomic(durable=True)
+def add_material(
+    *,
+    actor: Actor,
+    event: Event,
+    title: str,
+    kind: MaterialKind | str = MaterialKind.SLIDES,
+    file: UploadedFile | None = None,
+    link: str = "",
+) -> EventMaterial:
     """A file is checked (materials.check_material), stored privately under a random name and
-    served only through views.material_download; a link is kept as given."""
+    served only through views.material_download; a link is kept as given. Takes the event's row
+    lock."""
     event = _authorize(actor, event)
-    fields = dict(fields)
-    upload = fields.pop("file", None) or None
-    material = EventMaterial(event=event, **fields)
+    material = EventMaterial(event=event, kind=kind, title=title, link=link)
     material.full_clean(exclude=["file"])
-    if upload is None and not material.link:
+    file = file or None  # a form without an upload gives None or False
+    if file is None and not material.link:
         raise ValidationError({"link": [_("Give a file or a link.")]})
-    if upload is not None:
-        checked = check_material(upload, actor=actor)
+    if file is not None:
+        checked = check_material(file, actor=actor)
         material.original_name = checked.original_name
         material.content_type = checked.content_type
         # The file is written before its row. On a rollback it stays behind under a random name
         # that no row points to, so it is never served.
-        material.file.save(checked.file.name, checked.file, save=False)
+        material.file.save(checked.file.name or checked.original_name, checked.file, save=False)
     material.save()
     return material
 
 
-@transaction.atomic
-def delete_material(*, actor: Any, material: EventMaterial) -> None:
-    _authorize(actor, material.event)
+@transaction.atomic(durable=True)
+def delete_material(*, actor: Actor, material: EventMaterial) -> None:
+    """The row goes at once; its file is deleted once the deletion has committed."""
+    _authorize(actor, material.event_id)
     name, storage = material.file.name, material.file.storage
     material.delete()
     if name:
@@ -373,22 +409,16 @@ def _promote_waitlist(event: Event, *, now: datetime | None = None) -> list[Regi
             registration.confirmed_at = now
         registration.save(update_fields=["status", "offer_expires_at", "confirmed_at"])
         _take_seat(event)
-        transaction.on_commit(partial(notices.tell_promoted, registration))
+        notices.tell_registration(registration)
     return queue
 
 
-@transaction.atomic
-def register(
-    *, actor: Any, event: Event, answers: dict | None = None, user: Any = None
-) -> Registration:
+@transaction.atomic(durable=True)
+def register(*, actor: Actor, event: Event, answers: dict | None = None) -> Registration:
     """Register the actor for the event: confirmed while places remain, else on the waitlist;
     awaiting approval when the organizer approves registrations. Takes the event's row lock."""
-    _require_signed_in(actor)
-    if user is not None and user.pk != actor.pk:
-        raise PermissionDenied(_("You can only register yourself."))
-    if not can_register(actor):
-        raise PermissionDenied(_("Please log in first."))
-    event = _lock_event(event)
+    user = signed_in_user(actor)
+    event = lock(event)
     now = timezone.now()
     if event.status == EventStatus.CANCELLED:
         raise ValidationError({"__all__": [_("This event has been cancelled.")]})
@@ -398,10 +428,10 @@ def register(
         raise ValidationError({"__all__": [_("Registration has not opened yet.")]})
     if now >= event.closes_at:
         raise ValidationError({"__all__": [_("Registration is closed.")]})
-    if Registration.objects.filter(event=event, user=actor, status__in=ACTIVE_STATUSES).exists():
+    if Registration.objects.filter(event=event, user=user, status__in=ACTIVE_STATUSES).exists():
         raise ValidationError({"__all__": [_("You are already registered for this event.")]})
     cleaned = clean_answers(event, answers)
-    registration = Registration(event=event, user=actor, answers=cleaned, created_at=now)
+    registration = Registration(event=event, user=user, answers=cleaned, created_at=now)
     if event.requires_approval:
         registration.status = RegistrationStatus.PENDING
     elif event.seats_taken < event.capacity:
@@ -419,11 +449,13 @@ def register(
         ) from error
     if registration.holds_seat:
         _take_seat(event)
-    transaction.on_commit(partial(notices.tell_registration, registration))
+    notices.tell_registration(registration)
     return registration
 
 
-def _release(event: Event, registration: Registration, *, status: str, now: datetime) -> None:
+def _release(
+    event: Event, registration: Registration, *, status: RegistrationStatus, now: datetime
+) -> None:
     """End a registration; a place it held goes to the waitlist. Expects the event's row lock."""
     held = registration.holds_seat
     registration.status = status
@@ -435,14 +467,20 @@ def _release(event: Event, registration: Registration, *, status: str, now: date
         _promote_waitlist(event, now=now)
 
 
-@transaction.atomic
-def cancel_registration(*, actor: Any, registration: Registration) -> Registration:
-    """The attendee cancels, until the event's cancellation deadline; the organizer may remove anyone."""
-    _require_signed_in(actor)
-    event = _lock_event(registration.event_id)
-    registration = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
-    organizer = can_manage_event(actor, event)
-    if registration.user_id != actor.pk and not organizer:
+def _lock_registration(registration: Registration) -> tuple[Event, Registration]:
+    """The event's row lock, then the registration's: always in this order."""
+    event = lock_pk(Event, registration.event_id)
+    return event, lock(registration)
+
+
+@transaction.atomic(durable=True)
+def cancel_registration(*, actor: Actor, registration: Registration) -> Registration:
+    """The attendee cancels, until the event's cancellation deadline; the organizer may remove
+    anyone. Locks the event, then the registration."""
+    user = signed_in_user(actor)
+    event, registration = _lock_registration(registration)
+    organizer = can_manage_event(user, event)
+    if registration.user_id != user.pk and not organizer:
         raise PermissionDenied(_("You can only cancel your own registration."))
     if not registration.is_active:
         raise ValidationError({"__all__": [_("This registration is not active.")]})
@@ -459,29 +497,34 @@ def cancel_registration(*, actor: Any, registration: Registration) -> Registrati
     return registration
 
 
-@transaction.atomic
-def accept_offer(*, actor: Any, registration: Registration) -> Registration:
-    _require_signed_in(actor)
-    _lock_event(registration.event_id)
-    registration = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
-    if registration.user_id != actor.pk:
+@transaction.atomic(durable=True)
+def accept_offer(*, actor: Actor, registration: Registration) -> Registration:
+    """The person takes the place offered to them. Locks the event, then the registration."""
+    user = signed_in_user(actor)
+    _event, registration = _lock_registration(registration)
+    if registration.user_id != user.pk:
         raise PermissionDenied(_("You can only accept your own offer."))
     now = timezone.now()
-    if registration.status != RegistrationStatus.OFFERED or registration.offer_expires_at <= now:
+    if (
+        registration.status != RegistrationStatus.OFFERED
+        or registration.offer_expires_at is None
+        or registration.offer_expires_at <= now
+    ):
         raise ValidationError({"__all__": [_("This offer is no longer valid.")]})
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = now
     registration.offer_expires_at = None
     registration.save(update_fields=["status", "confirmed_at", "offer_expires_at"])
-    transaction.on_commit(partial(notices.tell_registration, registration))
+    notices.tell_registration(registration)
     return registration
 
 
-@transaction.atomic
-def decide_registration(*, actor: Any, registration: Registration, approve: bool) -> Registration:
-    """The organizer approves (a place, or the waitlist when full) or declines a pending registration."""
-    event = _authorize(actor, registration.event)
-    registration = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
+@transaction.atomic(durable=True)
+def decide_registration(*, actor: Actor, registration: Registration, approve: bool) -> Registration:
+    """The organizer approves (a place, or the waitlist when full) or declines a pending
+    registration. Locks the event, then the registration."""
+    event = _authorize(actor, registration.event_id)
+    registration = lock(registration)
     if registration.status != RegistrationStatus.PENDING:
         raise ValidationError({"__all__": [_("This registration is not awaiting approval.")]})
     now = timezone.now()
@@ -502,13 +545,13 @@ def decide_registration(*, actor: Any, registration: Registration, approve: bool
         target=event,
         data={"registration": registration.pk},
     )
-    transaction.on_commit(partial(notices.tell_registration, registration))
+    notices.tell_registration(registration)
     return registration
 
 
 def expire_offers(*, now: datetime | None = None) -> int:
-    """Offers not accepted in time pass to the next on the waitlist. One transaction per event;
-    safe to run twice at once (the second finds nothing expired under the lock)."""
+    """Offers not accepted in time pass to the next on the waitlist. One durable transaction per
+    event under its row lock; safe to run twice at once (the second finds nothing expired)."""
     now = now or timezone.now()
     event_ids = (
         Registration.objects.filter(status=RegistrationStatus.OFFERED, offer_expires_at__lte=now)
@@ -517,54 +560,51 @@ def expire_offers(*, now: datetime | None = None) -> int:
     )
     expired = 0
     for event_id in list(event_ids):
-        with transaction.atomic():
-            event = _lock_event(event_id)
+        with transaction.atomic(durable=True):
+            event = lock_pk(Event, event_id)
             for registration in Registration.objects.filter(
                 event=event, status=RegistrationStatus.OFFERED, offer_expires_at__lte=now
             ).order_by("offer_expires_at", "pk"):
                 _release(event, registration, status=RegistrationStatus.CANCELLED, now=now)
-                transaction.on_commit(partial(notices.tell_offer_expired, registration))
+                notices.tell_offer_expired(registration)
                 expired += 1
     return expired
+
+
+def release_registrations_of(user: User) -> None:
+    """A departing person's places go to the waitlist, event by event under each event's row lock.
+    Runs inside the caller's transaction (the account erasure)."""
+    now = timezone.now()
+    active = Registration.objects.filter(user=user, status__in=ACTIVE_STATUSES).order_by("event_id")
+    for registration in active:
+        event = lock_pk(Event, registration.event_id)
+        _release(event, registration, status=RegistrationStatus.CANCELLED, now=now)
 
 
 # Check-in and attendance ---------------------------------------------------------------------
 
 
-class CheckInResult:
+class CheckInOutcome(models.TextChoices):
+    """What a scan did (the API's `outcome`)."""
+
     OK = "ok"
     ALREADY = "already"
 
-    def __init__(
-        self, registration: Registration, outcome: str, session: EventSession | None = None
-    ) -> None:
-        self.registration = registration
-        self.outcome = outcome
-        self.session = session
+
+@dataclass(frozen=True)
+class CheckInResult:
+    registration: Registration
+    outcome: CheckInOutcome
+    session: EventSession | None = None
 
     @property
     def already(self) -> bool:
-        return self.outcome == self.ALREADY
+        return self.outcome == CheckInOutcome.ALREADY
 
 
-@transaction.atomic
-def check_in(
-    *,
-    actor: Any,
-    event: Event,
-    code: str = "",
-    registration_id: int | None = None,
-    session: EventSession | None = None,
-) -> CheckInResult:
-    """Mark a confirmed attendee present, once: by the signed QR code or, after a name search, by id.
-
-    For a training with sessions, the attendance is recorded for `session`. A second scan answers
-    "already checked in". A forged code or someone not confirmed for this event is a clear error.
-    """
-    _require_signed_in(actor)
-    event = Event.objects.get(pk=event.pk)
-    if not can_manage_event(actor, event):
-        raise PermissionDenied(_("Only the event's organizer may check people in."))
+def _registration_to_check_in(
+    event: Event, *, code: str, registration_id: int | None
+) -> Registration:
     if code:
         decoded = read_checkin_code(code)
         if decoded is None:
@@ -590,31 +630,52 @@ def check_in(
                 ]
             }
         )
+    return registration
+
+
+@transaction.atomic(durable=True)
+def check_in(
+    *,
+    actor: Actor,
+    event: Event,
+    code: str = "",
+    registration_id: int | None = None,
+    session: EventSession | None = None,
+) -> CheckInResult:
+    """Mark a confirmed attendee present, once: by the signed QR code or, after a name search, by id.
+
+    For a training with sessions, the attendance is recorded for `session`. A second scan answers
+    "already checked in". A forged code or someone not confirmed for this event is a clear error.
+    No lock: the unique attendance row and a conditional update make a double scan harmless.
+    """
+    user = signed_in_user(actor)
+    event = Event.objects.get(pk=event.pk)
+    if not can_manage_event(user, event):
+        raise PermissionDenied(_("Only the event's organizer may check people in."))
+    registration = _registration_to_check_in(event, code=code, registration_id=registration_id)
     now = timezone.now()
+    first_time = Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True)
     if session is not None:
         if session.event_id != event.pk:
             raise ValidationError({"session": [_("This session belongs to another event.")]})
         try:
             with transaction.atomic():
                 Attendance.objects.create(
-                    registration=registration, session=session, recorded_by=actor, recorded_at=now
+                    registration=registration, session=session, recorded_by=user, recorded_at=now
                 )
         except IntegrityError:
-            return CheckInResult(registration, CheckInResult.ALREADY, session)
-        Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
-            checked_in_at=now, checked_in_by=actor
-        )
-        return CheckInResult(registration, CheckInResult.OK, session)
-    updated = Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
-        checked_in_at=now, checked_in_by=actor
-    )
+            return CheckInResult(registration, CheckInOutcome.ALREADY, session)
+        first_time.update(checked_in_at=now, checked_in_by=user)
+        return CheckInResult(registration, CheckInOutcome.OK, session)
+    updated = first_time.update(checked_in_at=now, checked_in_by=user)
     registration.refresh_from_db(fields=["checked_in_at", "checked_in_by"])
-    return CheckInResult(registration, CheckInResult.OK if updated else CheckInResult.ALREADY)
+    return CheckInResult(registration, CheckInOutcome.OK if updated else CheckInOutcome.ALREADY)
 
 
-@transaction.atomic
-def message_attendees(*, actor: Any, event: Event, subject: str, message: str) -> int:
-    """Write to everyone confirmed (and offered a place); returns how many were written to."""
+@transaction.atomic(durable=True)
+def message_attendees(*, actor: Actor, event: Event, subject: str, message: str) -> int:
+    """Write to everyone confirmed (and offered a place); returns how many were written to.
+    Takes the event's row lock, so nobody joins or leaves while the list is read."""
     event = _authorize(actor, event)
     subject, message = (subject or "").strip(), (message or "").strip()
     errors = {}
@@ -639,7 +700,7 @@ def message_attendees(*, actor: Any, event: Event, subject: str, message: str) -
         target=event,
         data={"subject": subject, "recipients": len(user_ids)},
     )
-    transaction.on_commit(partial(notices.tell_attendees, event, user_ids, subject, message))
+    notices.tell_attendees(event, user_ids, subject, message)
     return len(user_ids)
 
 
@@ -652,13 +713,11 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
     The ReminderDelivery row is inserted in the same transaction as the notification: a second
     worker racing for the same registration hits the unique constraint and sends nothing.
     """
-    from .selectors import due_reminders
-
     now = now or timezone.now()
     sent = 0
     for registration in due_reminders(now=now):
         try:
-            with transaction.atomic():
+            with transaction.atomic(durable=True):
                 ReminderDelivery.objects.create(
                     registration=registration,
                     hours_before=registration.event.reminder_hours,
@@ -671,20 +730,21 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
     return sent
 
 
-@transaction.atomic
-def reset_calendar_secret(*, actor: Any) -> CalendarFeed:
-    """A new secret address for the person's private feed; the old one stops working."""
-    _require_signed_in(actor)
-    feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=actor)
+@transaction.atomic(durable=True)
+def reset_calendar_secret(*, actor: Actor) -> CalendarFeed:
+    """A new secret address for the person's private feed; the old one stops working. Locks the
+    feed's row."""
+    user = signed_in_user(actor)
+    feed, created = CalendarFeed.objects.get_or_create(user=user)
     if not created:
-        from .models import new_feed_secret
-
+        feed = lock(feed)
         feed.secret = new_feed_secret()
         feed.created_at = timezone.now()
         feed.save(update_fields=["secret", "created_at"])
     return feed
 
 
-def calendar_feed_of(user: Any) -> CalendarFeed:
+def calendar_feed_of(user: User) -> CalendarFeed:
+    """The person's private feed, made on first use."""
     feed, _created = CalendarFeed.objects.get_or_create(user=user)
     return feed

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import ReportReason
+from .models import Decision, ReportReason
 from .services import DETAILS_MAX_LENGTH, REASON_MAX_LENGTH
+
+
+class ReportDecision(models.TextChoices):
+    """The report queue's buttons: hide the content (closing its reports), or dismiss the report."""
+
+    HIDE = Decision.HIDE.value, Decision.HIDE.label
+    DISMISS = "dismiss", pgettext_lazy("moderation action", "Dismiss")
 
 
 class DecisionForm(forms.Form):
@@ -14,10 +22,8 @@ class DecisionForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Decision"),
         choices=[
-            ("publish", pgettext_lazy("moderation action", "Publish")),
-            ("reject", pgettext_lazy("moderation action", "Reject")),
-            ("hide", pgettext_lazy("moderation action", "Hide")),
-            ("restore", pgettext_lazy("moderation action", "Restore")),
+            (decision.value, decision.label)
+            for decision in (Decision.PUBLISH, Decision.REJECT, Decision.HIDE, Decision.RESTORE)
         ],
     )
     reason = forms.CharField(
@@ -31,10 +37,7 @@ class DecisionForm(forms.Form):
 class ReportDecisionForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Decision"),
-        choices=[
-            ("hide", pgettext_lazy("moderation action", "Hide")),
-            ("dismiss", pgettext_lazy("moderation action", "Dismiss")),
-        ],
+        choices=ReportDecision.choices,
     )
     reason = forms.CharField(
         label=_("Reason"),

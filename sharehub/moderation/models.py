@@ -3,6 +3,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ModerationStatus(models.TextChoices):
@@ -10,6 +11,16 @@ class ModerationStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
     REJECTED = "rejected", _("Rejected")
     HIDDEN = "hidden", _("Hidden")
+
+
+class Decision(models.TextChoices):
+    """The transitions of the state machine (`services.TRANSITIONS`)."""
+
+    PUBLISH = "publish", pgettext_lazy("moderation action", "Publish")
+    REJECT = "reject", pgettext_lazy("moderation action", "Reject")
+    HIDE = "hide", pgettext_lazy("moderation action", "Hide")
+    RESTORE = "restore", pgettext_lazy("moderation action", "Restore")
+    RESUBMIT = "resubmit", pgettext_lazy("moderation action", "Submit again")
 
 
 class Moderated(models.Model):
@@ -49,6 +60,13 @@ class ReportReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Resolution(models.TextChoices):
+    """How the queue's buttons resolve a report; moderators may also write their own text."""
+
+    DISMISSED = "dismissed", pgettext_lazy("report resolution", "Dismissed")
+    HIDDEN = "hidden", pgettext_lazy("report resolution", "Content hidden")
+
+
 class Report(models.Model):
     """Any signed-in person may report published content; moderators resolve reports."""
 
@@ -77,6 +95,9 @@ class Report(models.Model):
         related_name="+",
     )
     resolution = models.CharField(_("resolution"), max_length=200, blank=True)
+
+    # Set by selectors.attach_targets: the reported object, None when it is gone.
+    target_object: models.Model | None
 
     class Meta:
         verbose_name = _("report")

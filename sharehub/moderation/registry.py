@@ -1,4 +1,4 @@
-"""Which models go through moderation. Apps register theirs in AppConfig.ready().
+"""Which models go through moderation. Apps register theirs in their manifest.py.
 
 A registered model mixes in `Moderated`. It may define `get_absolute_url()` (links in the queue
 and in notifications) and `moderation_authors()` returning the users told about decisions;

@@ -6,14 +6,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
+from sharehub.core.actors import Actor
 from sharehub.core.audit import history_for
 from sharehub.core.models import AuditEntry
 
-from .models import ModerationStatus, Report
+from .models import Moderated, ModerationStatus, Report
 from .registry import is_moderated, moderated_models
 
 QUEUE_SECTION_SIZE = 20
@@ -35,19 +36,19 @@ class QueueSection:
 
 def _has_foreign_key(model: type[models.Model], name: str) -> bool:
     try:
-        return model._meta.get_field(name).many_to_one
+        return bool(model._meta.get_field(name).many_to_one)
     except FieldDoesNotExist:
         return False
 
 
-def registered_model_for(content_type_id: int) -> type[models.Model]:
+def registered_model_for(content_type_id: int) -> type[Moderated]:
     """The model behind a content type id, or 404 when it is unknown or not moderated."""
     try:
         content_type = ContentType.objects.get_for_id(content_type_id)
     except ContentType.DoesNotExist:
         raise Http404 from None
     model = content_type.model_class()
-    if model is None or not is_moderated(model):
+    if model is None or not is_moderated(model) or not issubclass(model, Moderated):
         raise Http404
     return model
 
@@ -78,21 +79,16 @@ def queue_overview(*, size: int = QUEUE_SECTION_SIZE) -> list[QueueSection]:
     return sections
 
 
-def get_moderated_object(
-    *, content_type_id: int, object_id: str, lock: bool = False
-) -> models.Model:
-    """A registered object in any state, or 404. With lock=True the caller must be in a transaction."""
+def get_moderated_object(*, content_type_id: int, object_id: str) -> Moderated:
+    """A registered object in any state, or 404."""
     model = registered_model_for(content_type_id)
-    queryset = model._default_manager.all()
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
     try:
-        return queryset.get(pk=object_id)
-    except (model.DoesNotExist, ValueError, TypeError):
+        return model._default_manager.get(pk=object_id)
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def get_reportable_for(actor, *, content_type_id: int, object_id: str) -> models.Model:
+def get_reportable_for(actor: Actor, *, content_type_id: int, object_id: str) -> Moderated:
     """Only published content can be reported; anything else is a 404 so nothing leaks."""
     obj = get_moderated_object(content_type_id=content_type_id, object_id=object_id)
     if obj.moderation_status != ModerationStatus.PUBLISHED:
@@ -128,12 +124,9 @@ def attach_targets(reports: list[Report]) -> list[Report]:
     return reports
 
 
-def get_report(*, report_id: int, lock: bool = False) -> Report:
-    """A report by id or 404. With lock=True the caller must be in a transaction."""
-    queryset = Report.objects.filter(pk=report_id)
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    report = queryset.first()
+def get_report(*, report_id: int) -> Report:
+    """A report by id or 404."""
+    report = Report.objects.filter(pk=report_id).first()
     if report is None:
         raise Http404
     return report

@@ -14,31 +14,34 @@ object resolves its open reports.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from sharehub.accounts.models import User
+from sharehub.accounts.roles import is_moderator, moderators
+from sharehub.core.actors import Actor, is_signed_in, require_signed_in
 from sharehub.core.audit import log_action
+from sharehub.core.locking import lock, lock_rows
 from sharehub.notifications.services import notify
 
-from . import signals
-from .models import ModerationStatus, Report, ReportReason
-from .permissions import can_moderate, can_report, is_author
+from .models import Decision, Moderated, ModerationStatus, Report, ReportReason, Resolution
+from .permissions import is_author
 from .registry import authors_of, is_moderated, url_of
+from .signals import moderation_changed
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as LazyText
 
 REASON_MAX_LENGTH = 2000
 DETAILS_MAX_LENGTH = 2000
 RESOLUTION_MAX_LENGTH = 200
-# Stored in Report.resolution by the queue's buttons; moderators may also write their own text.
-RESOLUTION_DISMISSED = "dismissed"
-RESOLUTION_HIDDEN = "hidden"
 
 KIND_DECISION = "moderation.decision"
 KIND_REPORT = "moderation.report"
@@ -46,16 +49,18 @@ KIND_REPORT = "moderation.report"
 
 @dataclass(frozen=True)
 class Transition:
-    sources: frozenset[str]
-    target: str
+    """One move of the state machine and what the authors are told about it (its notice texts)."""
+
+    sources: frozenset[ModerationStatus]
+    target: ModerationStatus
     action: str  # audit action name
-    invalid: Promise  # why the transition is refused from any other state
-    title: Promise | None = None  # what the authors are told, None for no notification
-    body: Promise | None = None
+    invalid: LazyText  # why the transition is refused from any other state
+    title: LazyText | None = None  # what the authors are told, None for no notification
+    body: LazyText | None = None
 
 
-TRANSITIONS: dict[str, Transition] = {
-    "publish": Transition(
+TRANSITIONS: dict[Decision, Transition] = {
+    Decision.PUBLISH: Transition(
         frozenset({ModerationStatus.PENDING}),
         ModerationStatus.PUBLISHED,
         "moderation.published",
@@ -63,7 +68,7 @@ TRANSITIONS: dict[str, Transition] = {
         _("Published: %(title)s"),
         _("Your submission “%(title)s” has been reviewed and published."),
     ),
-    "reject": Transition(
+    Decision.REJECT: Transition(
         frozenset({ModerationStatus.PENDING}),
         ModerationStatus.REJECTED,
         "moderation.rejected",
@@ -71,7 +76,7 @@ TRANSITIONS: dict[str, Transition] = {
         _("Not accepted: %(title)s"),
         _("Your submission “%(title)s” was not accepted. Reason: %(reason)s"),
     ),
-    "hide": Transition(
+    Decision.HIDE: Transition(
         frozenset({ModerationStatus.PUBLISHED}),
         ModerationStatus.HIDDEN,
         "moderation.hidden",
@@ -79,7 +84,7 @@ TRANSITIONS: dict[str, Transition] = {
         _("Hidden: %(title)s"),
         _("Your content “%(title)s” has been hidden by a moderator. Reason: %(reason)s"),
     ),
-    "restore": Transition(
+    Decision.RESTORE: Transition(
         frozenset({ModerationStatus.HIDDEN}),
         ModerationStatus.PUBLISHED,
         "moderation.restored",
@@ -87,7 +92,7 @@ TRANSITIONS: dict[str, Transition] = {
         _("Visible again: %(title)s"),
         _("Your content “%(title)s” is visible again."),
     ),
-    "resubmit": Transition(
+    Decision.RESUBMIT: Transition(
         frozenset({ModerationStatus.REJECTED}),
         ModerationStatus.PENDING,
         "moderation.resubmitted",
@@ -97,10 +102,11 @@ TRANSITIONS: dict[str, Transition] = {
 MODERATION_FIELDS = ["moderation_status", "moderation_reason", "moderated_at", "moderated_by"]
 
 
-def _lock(obj: models.Model) -> models.Model:
+def _lock_moderated[M: Moderated](obj: M) -> M:
+    """The object's row, locked (the caller is inside the decision's transaction)."""
     if not is_moderated(type(obj)):
         raise ValueError(f"{obj._meta.label} is not registered for moderation")
-    return type(obj)._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
+    return lock(obj)
 
 
 def _clean_reason(reason: str, *, required: bool) -> str:
@@ -120,13 +126,21 @@ def _clean_reason(reason: str, *, required: bool) -> str:
     return reason
 
 
-def _require_moderator(actor) -> None:
-    if not can_moderate(actor):
+def _require_moderator(actor: Actor) -> User:
+    if not is_moderator(actor):
         raise PermissionDenied(_("Only moderators can do this."))
+    assert isinstance(actor, User)
+    return actor
 
 
 def _tell(
-    user, *, kind: str, title: Promise, body: Promise, obj: models.Model | None, params: dict
+    user: User,
+    *,
+    kind: str,
+    title: LazyText,
+    body: LazyText | None,
+    obj: models.Model | None,
+    params: dict,
 ) -> None:
     """Notify one person, with the object's name and link in their own language."""
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
@@ -134,19 +148,23 @@ def _tell(
         if obj is not None:
             values.setdefault("title", str(obj))
         url = url_of(obj) if obj is not None else ""
-    notify(user=user, kind=kind, title=title, body=body, url=url, params=values)
+    notify(user=user, kind=kind, title=title, body=body or "", url=url, params=values)
 
 
-def _transition(*, actor, obj: models.Model, name: str, reason: str = "") -> models.Model:
-    """Apply one transition to the locked row; the caller has checked permission and reason."""
-    transition = TRANSITIONS[name]
-    locked = _lock(obj)
-    previous = locked.moderation_status
+def _transition[M: Moderated](*, actor: User, obj: M, decision: Decision, reason: str = "") -> M:
+    """Apply one transition to the locked row; the caller has checked permission and reason.
+
+    Locks the object's row. Inside the caller's transaction: the audit row, the authors' notices
+    (one table of texts, `TRANSITIONS`) and `moderation_changed`, whose receivers may refuse.
+    """
+    transition = TRANSITIONS[decision]
+    locked = _lock_moderated(obj)
+    previous = ModerationStatus(locked.moderation_status)
     if previous not in transition.sources:
         raise ValidationError(transition.invalid, code="invalid_transition")
     locked.moderation_status = transition.target
     locked.moderation_reason = reason
-    if name != "resubmit":  # moderated_* say which moderator took the last decision
+    if decision != Decision.RESUBMIT:  # moderated_* say which moderator took the last decision
         locked.moderated_at = timezone.now()
         locked.moderated_by = actor
     locked.save(update_fields=MODERATION_FIELDS)
@@ -170,69 +188,73 @@ def _transition(*, actor, obj: models.Model, name: str, reason: str = "") -> mod
                     obj=locked,
                     params={"reason": reason},
                 )
+    moderation_changed.send(
+        sender=type(obj),
+        obj=obj,
+        previous=previous,
+        status=transition.target,
+        actor=actor,
+        reason=reason,
+    )
     return obj
 
 
+# Not durable: the demo loader publishes inside its own transaction.
 @transaction.atomic
-def publish(*, actor, obj: models.Model) -> models.Model:
-    _require_moderator(actor)
-    obj = _transition(actor=actor, obj=obj, name="publish")
-    signals.published.send(sender=type(obj), obj=obj, actor=actor)
-    return obj
+def publish[M: Moderated](*, actor: Actor, obj: M) -> M:
+    """Publish pending content. Locks the object's row."""
+    moderator = _require_moderator(actor)
+    return _transition(actor=moderator, obj=obj, decision=Decision.PUBLISH)
 
 
-@transaction.atomic
-def reject(*, actor, obj: models.Model, reason: str) -> models.Model:
-    _require_moderator(actor)
-    return _transition(
-        actor=actor, obj=obj, name="reject", reason=_clean_reason(reason, required=True)
-    )
+@transaction.atomic(durable=True)
+def reject[M: Moderated](*, actor: Actor, obj: M, reason: str) -> M:
+    """Refuse pending content, telling its authors why. Locks the object's row."""
+    moderator = _require_moderator(actor)
+    reason = _clean_reason(reason, required=True)
+    return _transition(actor=moderator, obj=obj, decision=Decision.REJECT, reason=reason)
 
 
-@transaction.atomic
-def hide(*, actor, obj: models.Model, reason: str) -> models.Model:
-    """Hide published content and close its open reports: hiding is what they asked for."""
-    _require_moderator(actor)
-    obj = _transition(
-        actor=actor, obj=obj, name="hide", reason=_clean_reason(reason, required=True)
-    )
+@transaction.atomic(durable=True)
+def hide[M: Moderated](*, actor: Actor, obj: M, reason: str) -> M:
+    """Hide published content and close its open reports: hiding is what they asked for.
+
+    Locks the object's row, then its open reports' rows.
+    """
+    moderator = _require_moderator(actor)
+    reason = _clean_reason(reason, required=True)
+    obj = _transition(actor=moderator, obj=obj, decision=Decision.HIDE, reason=reason)
     content_type = ContentType.objects.get_for_model(obj)
-    reports = Report.objects.select_for_update(of=("self",)).filter(
+    open_ids = Report.objects.filter(
         content_type=content_type, object_id=str(obj.pk), resolved_at__isnull=True
-    )
-    for open_report in reports.select_related("reporter"):
-        _close_report(actor=actor, report=open_report, resolution=RESOLUTION_HIDDEN, target=obj)
+    ).values_list("pk", flat=True)
+    for open_report in lock_rows(Report, open_ids).values():
+        if open_report.resolved_at is not None:  # resolved meanwhile, before the lock
+            continue
+        _close_report(actor=moderator, report=open_report, resolution=Resolution.HIDDEN, target=obj)
     return obj
 
 
-@transaction.atomic
-def restore(*, actor, obj: models.Model) -> models.Model:
-    _require_moderator(actor)
-    return _transition(actor=actor, obj=obj, name="restore")
+@transaction.atomic(durable=True)
+def restore[M: Moderated](*, actor: Actor, obj: M) -> M:
+    """Make hidden content visible again. Locks the object's row."""
+    moderator = _require_moderator(actor)
+    return _transition(actor=moderator, obj=obj, decision=Decision.RESTORE)
 
 
-@transaction.atomic
-def resubmit(*, actor, obj: models.Model) -> models.Model:
-    """An author sends rejected content back to the queue (after editing it, usually)."""
-    if not (
-        actor is not None and actor.is_authenticated and actor.is_active and is_author(actor, obj)
-    ):
+@transaction.atomic(durable=True)
+def resubmit[M: Moderated](*, actor: Actor, obj: M) -> M:
+    """An author sends rejected content back to the queue (after editing it, usually).
+
+    Locks the object's row.
+    """
+    if not (is_signed_in(actor) and is_author(actor, obj)):
         raise PermissionDenied(_("Only its author can submit this again."))
-    return _transition(actor=actor, obj=obj, name="resubmit")
+    assert isinstance(actor, User)
+    return _transition(actor=actor, obj=obj, decision=Decision.RESUBMIT)
 
 
-def _moderators():
-    return get_user_model().objects.filter(is_active=True, is_moderator=True).order_by("pk")
-
-
-@transaction.atomic
-def report(*, actor, obj: models.Model, reason: str, details: str = "") -> Report:
-    """File a report on published content; moderators are notified. One open report per person."""
-    if not can_report(actor):
-        raise PermissionDenied(_("Log in to report content."))
-    locked = _lock(obj)
-    if locked.moderation_status != ModerationStatus.PUBLISHED:
-        raise ValidationError(_("Only published content can be reported."), code="not_published")
+def _clean_details(details: str) -> str:
     details = (details or "").strip()
     if len(details) > DETAILS_MAX_LENGTH:
         raise ValidationError(
@@ -242,6 +264,24 @@ def report(*, actor, obj: models.Model, reason: str, details: str = "") -> Repor
             },
             code="max_length",
         )
+    return details
+
+
+@transaction.atomic(durable=True)
+def report(*, actor: Actor, obj: Moderated, reason: str, details: str = "") -> Report:
+    """File a report on published content; moderators are notified. One open report per person.
+
+    Locks the reported object's row.
+    """
+    try:
+        require_signed_in(actor)
+    except PermissionDenied:
+        raise PermissionDenied(_("Log in to report content.")) from None
+    assert isinstance(actor, User)
+    locked = _lock_moderated(obj)
+    if locked.moderation_status != ModerationStatus.PUBLISHED:
+        raise ValidationError(_("Only published content can be reported."), code="not_published")
+    details = _clean_details(details)
     content_type = ContentType.objects.get_for_model(locked)
     duplicate = ValidationError(
         _("You have already reported this. A moderator will look at your report soon."),
@@ -259,16 +299,15 @@ def report(*, actor, obj: models.Model, reason: str, details: str = "") -> Repor
         reason=reason,
         details=details,
     )
-    new_report.full_clean(
-        validate_constraints=False
-    )  # the constraint is checked above with a clear message
+    # The one-open-report constraint is checked above with a clear message.
+    new_report.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             new_report.save()
     except IntegrityError:  # a double click racing the check above
         raise duplicate from None
     log_action(actor=actor, action="moderation.reported", target=new_report, reason=reason)
-    for moderator in _moderators().exclude(pk=actor.pk):
+    for moderator in moderators().exclude(pk=actor.pk):
         with translation.override(moderator.preferred_language or settings.LANGUAGE_CODE):
             params = {"reason": str(ReportReason(reason).label), "title": str(locked)}
             url = reverse("moderation:queue") + "?section=reports"
@@ -283,7 +322,10 @@ def report(*, actor, obj: models.Model, reason: str, details: str = "") -> Repor
     return new_report
 
 
-def _close_report(*, actor, report: Report, resolution: str, target: models.Model | None) -> Report:
+def _close_report(
+    *, actor: User, report: Report, resolution: str, target: models.Model | None
+) -> Report:
+    """Close a locked report and tell its reporter it was reviewed."""
     report.resolved_at = timezone.now()
     report.resolved_by = actor
     report.resolution = resolution
@@ -303,10 +345,7 @@ def _close_report(*, actor, report: Report, resolution: str, target: models.Mode
     return report
 
 
-@transaction.atomic
-def resolve_report(*, actor, report: Report, resolution: str) -> Report:
-    """Close an open report with a note on what was done (the reporter is told it was reviewed)."""
-    _require_moderator(actor)
+def _clean_resolution(resolution: str) -> str:
     resolution = (resolution or "").strip()
     if not resolution:
         raise ValidationError(
@@ -320,15 +359,28 @@ def resolve_report(*, actor, report: Report, resolution: str) -> Report:
             },
             code="max_length",
         )
-    locked = (
-        Report.objects.select_for_update(of=("self",)).select_related("reporter").get(pk=report.pk)
-    )
+    return resolution
+
+
+def _resolve(*, actor: Actor, report: Report, resolution: str) -> Report:
+    moderator = _require_moderator(actor)
+    resolution = _clean_resolution(resolution)
+    locked = lock(report)
     if locked.resolved_at is not None:
         raise ValidationError(_("This report has already been resolved."), code="resolved")
-    _close_report(actor=actor, report=locked, resolution=resolution, target=_target_of(locked))
+    _close_report(actor=moderator, report=locked, resolution=resolution, target=_target_of(locked))
     for field in ("resolved_at", "resolved_by", "resolution"):
         setattr(report, field, getattr(locked, field))
     return report
+
+
+@transaction.atomic(durable=True)
+def resolve_report(*, actor: Actor, report: Report, resolution: str) -> Report:
+    """Close an open report with a note on what was done (the reporter is told it was reviewed).
+
+    Locks the report's row.
+    """
+    return _resolve(actor=actor, report=report, resolution=resolution)
 
 
 def _target_of(report: Report) -> models.Model | None:
@@ -336,6 +388,7 @@ def _target_of(report: Report) -> models.Model | None:
     return model._default_manager.filter(pk=report.object_id).first() if model is not None else None
 
 
-def dismiss_report(*, actor, report: Report) -> Report:
-    """The content is fine: close the report without touching the object."""
-    return resolve_report(actor=actor, report=report, resolution=RESOLUTION_DISMISSED)
+@transaction.atomic(durable=True)
+def dismiss_report(*, actor: Actor, report: Report) -> Report:
+    """The content is fine: close the report without touching the object. Locks the report's row."""
+    return _resolve(actor=actor, report=report, resolution=Resolution.DISMISSED)

@@ -1,10 +1,13 @@
-"""Signals other apps listen to.
+"""The one signal of moderation, sent for every transition (publish, reject, hide, restore, resubmit).
 
-`published(sender=Model, obj=..., actor=...)` is sent when a moderator publishes an object, inside
-the publishing transaction: a receiver's writes commit with the decision, and a receiver raising
-ValidationError makes the publication fail with that message (shown to the moderator).
+`moderation_changed(sender=Model, obj=..., previous=..., status=..., actor=..., reason=...)`:
+`obj` is the instance whose `moderation_status` just changed from `previous` to `status` (both
+`ModerationStatus` values), `actor` who decided and `reason` the reason given ("" when none).
+It is sent inside the decision's transaction, after its audit row and notices: a receiver's writes
+commit with the decision (search reindexing, applying a published suggestion), and a receiver
+raising ValidationError makes the decision fail with that message (shown to the moderator).
 """
 
 from django.dispatch import Signal
 
-published = Signal()
+moderation_changed = Signal()

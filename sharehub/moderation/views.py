@@ -17,20 +17,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sharehub.accounts.roles import is_moderator
+from sharehub.core.forms import run_service
 from sharehub.core.pagination import paginate
 from sharehub.core.ratelimit import ratelimit_writes
 
 from . import selectors, services
-from .forms import DecisionForm, ReportDecisionForm, ReportForm
-from .permissions import can_moderate
+from .forms import DecisionForm, ReportDecision, ReportDecisionForm, ReportForm
+from .models import Decision
 from .registry import queue_sections, url_of
 
 DONE_MESSAGES = {
-    "publish": gettext_lazy("Published."),
-    "reject": gettext_lazy("Rejected; the author has been told why."),
-    "hide": gettext_lazy("Hidden; the author has been told why."),
-    "restore": gettext_lazy("Restored."),
-    "dismiss": gettext_lazy("Report dismissed."),
+    Decision.PUBLISH: gettext_lazy("Published."),
+    Decision.REJECT: gettext_lazy("Rejected; the author has been told why."),
+    Decision.HIDE: gettext_lazy("Hidden; the author has been told why."),
+    Decision.RESTORE: gettext_lazy("Restored."),
+    ReportDecision.DISMISS: gettext_lazy("Report dismissed."),
 }
 
 
@@ -39,7 +41,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _require_moderator(request: HttpRequest) -> None:
-    if not can_moderate(request.user):
+    if not is_moderator(request.user):
         raise PermissionDenied
 
 
@@ -129,7 +131,7 @@ def decide(request: HttpRequest, content_type_id: int, object_id: str) -> HttpRe
     if form.is_valid():
         action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
         try:
-            if action in ("reject", "hide"):
+            if action in (Decision.REJECT, Decision.HIDE):
                 getattr(services, action)(actor=request.user, obj=obj, reason=reason)
             else:
                 getattr(services, action)(actor=request.user, obj=obj)
@@ -159,7 +161,7 @@ def decide_report(request: HttpRequest, report_id: int) -> HttpResponse:
     if form.is_valid():
         action = form.cleaned_data["action"]
         try:
-            if action == "dismiss":
+            if action == ReportDecision.DISMISS:
                 services.dismiss_report(actor=request.user, report=report_obj)
             elif report_obj.target_object is None:
                 raise ValidationError(_("The reported content no longer exists."))
@@ -195,16 +197,16 @@ def report(request: HttpRequest, content_type_id: int, object_id: str) -> HttpRe
     )
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.report(
+        filed = run_service(
+            form,
+            lambda: services.report(
                 actor=request.user,
                 obj=obj,
                 reason=form.cleaned_data["reason"],
                 details=form.cleaned_data["details"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+            ),
+        )
+        if filed is not None:
             messages.success(request, _("Thank you. A moderator will look at your report."))
             return redirect(_next_url(request, url_of(obj) or reverse("core:home")))
     status = 400 if form.is_bound and form.errors else 200

@@ -7,20 +7,22 @@ the page (its organization's members, its author, the editors). Errors: 404, 422
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from sharehub.accounts.auth import optional_user
 from sharehub.core.api_errors import ErrorOut
-from sharehub.core.api_types import page_query
-from sharehub.core.pagination import api_page
+from sharehub.core.api_types import PageNumber
+from sharehub.core.filters import api_filters, query_schema
+from sharehub.core.pagination import ApiPage, api_page
 
 from . import selectors
+from .filters import ArticleFilterForm
 from .licences import Licence, licence_info
-from .models import Article, ArticleKind, ArticleStatus, Tag
+from .models import Article, ArticleKind, ArticleStatus
 
 router = Router(tags=["news"])
 
@@ -50,7 +52,13 @@ class OrganizationRef(Schema):
     name: str
 
 
+def _absolute(context: dict[str, Any], path: str) -> str:
+    return context["request"].build_absolute_uri(path)
+
+
 class ArticleItemOut(Schema):
+    """An article read from the model; `highlight` is set by the list when it searched."""
+
     slug: str
     kind: ArticleKind
     title: str
@@ -64,12 +72,27 @@ class ArticleItemOut(Schema):
     highlight: str | None
     url: str
 
+    @staticmethod
+    def resolve_summary(obj: Article) -> str:
+        return obj.summary or ""
 
-class ArticlePage(Schema):
-    count: int
-    next: str | None
-    previous: str | None
-    results: list[ArticleItemOut]
+    @staticmethod
+    def resolve_tags(obj: Article) -> list[Any]:
+        return list(obj.tags.all())
+
+    @staticmethod
+    def resolve_licence(obj: Article) -> dict[str, Any]:
+        info = licence_info(obj.licence)
+        return {"code": info.code, "name": str(Licence(obj.licence).label), "url": info.url or None}
+
+    @staticmethod
+    def resolve_highlight(obj: Article) -> str | None:
+        hit = getattr(obj, "search_hit", None)
+        return str(hit.highlight) if hit is not None else None
+
+    @staticmethod
+    def resolve_url(obj: Article, context: dict[str, Any]) -> str:
+        return _absolute(context, obj.get_absolute_url())
 
 
 class ArticleDetailOut(ArticleItemOut):
@@ -85,6 +108,18 @@ class ArticleDetailOut(ArticleItemOut):
     districts: list[str]
     updated_at: datetime
 
+    @staticmethod
+    def resolve_cover_image(obj: Article, context: dict[str, Any]) -> str | None:
+        return _absolute(context, obj.cover_image.url) if obj.cover_image else None
+
+    @staticmethod
+    def resolve_listings(obj: Article) -> list[Any]:
+        return [listing.organization for listing in obj.listings.all()]
+
+    @staticmethod
+    def resolve_districts(obj: Article) -> list[str]:
+        return [district.slug for district in obj.districts.all()]
+
 
 class FeedOut(Schema):
     title: str
@@ -92,56 +127,24 @@ class FeedOut(Schema):
     atom: str
 
 
-def _tag_out(tag: Tag) -> dict:
-    return {"slug": tag.slug, "name": tag.name, "name_ko": tag.name_ko, "name_en": tag.name_en}
-
-
-def _licence_out(code: str) -> dict:
-    info = licence_info(code)
-    return {"code": info.code, "name": str(Licence(code).label), "url": info.url or None}
-
-
-def _item(article: Article, request: HttpRequest, highlights: dict) -> dict:
-    hit = highlights.get(article.pk)
-    return {
-        "slug": article.slug,
-        "kind": article.kind,
-        "title": article.title,
-        "title_ko": article.title_ko,
-        "title_en": article.title_en,
-        "summary": article.summary or "",
-        "organization": (
-            {"slug": article.organization.slug, "name": article.organization.name}
-            if article.organization_id
-            else None
-        ),
-        "tags": [_tag_out(tag) for tag in article.tags.all()],
-        "licence": _licence_out(article.licence),
-        "publish_at": article.publish_at,
-        "highlight": str(hit.highlight) if hit is not None else None,
-        "url": request.build_absolute_uri(article.get_absolute_url()),
-    }
-
-
 @router.get(
     "/articles",
-    response={200: ArticlePage, 422: ErrorOut},
+    response={200: ApiPage[ArticleItemOut], 422: ErrorOut},
     auth=None,
     summary="List public articles",
     description=FILTERS_DESCRIPTION + " 20 per page.",
 )
-def list_articles(request: HttpRequest, page: int = page_query()):
-    filters = selectors.parse_filters(request.GET)
-    if filters.errors:
-        raise ValidationError(filters.errors)
+def list_articles(
+    request: HttpRequest, query: Query[query_schema(ArticleFilterForm)], page: PageNumber = 1
+):
+    filters = api_filters(ArticleFilterForm, query).cleaned_data
     browse = selectors.public_articles(filters)
-    return api_page(
-        request,
-        browse.queryset,
-        page,
-        per_page=PER_PAGE,
-        item=lambda article: _item(article, request, browse.highlights),
-    )
+
+    def item(article: Article) -> Article:
+        article.search_hit = browse.highlights.get(article.pk)
+        return article
+
+    return api_page(request, browse.queryset, page, per_page=PER_PAGE, item=item)
 
 
 @router.get(
@@ -152,31 +155,12 @@ def list_articles(request: HttpRequest, page: int = page_query()):
     description="Both language versions of the text (sanitized HTML), its licence, links and districts.",
 )
 def get_article(request: HttpRequest, slug: str):
-    article = selectors.article_detail(selectors.get_article_for(optional_user(request), slug))
-    return {
-        **_item(article, request, {}),
-        "status": article.status,
-        "summary_ko": article.summary_ko,
-        "summary_en": article.summary_en,
-        "body_ko": article.body_ko,
-        "body_en": article.body_en,
-        "cover_image": request.build_absolute_uri(article.cover_image.url)
-        if article.cover_image
-        else None,
-        "cover_alt_ko": article.cover_alt_ko,
-        "cover_alt_en": article.cover_alt_en,
-        "listings": [
-            {"slug": listing.organization.slug, "name": listing.organization.name}
-            for listing in article.listings.all()
-        ],
-        "districts": [district.slug for district in article.districts.all()],
-        "updated_at": article.updated_at,
-    }
+    return selectors.article_detail(selectors.get_article_for(optional_user(request), slug))
 
 
 @router.get("/tags", response=list[TagOut], auth=None, summary="Tags of public articles")
 def list_tags(request: HttpRequest):
-    return [_tag_out(tag) for tag in selectors.tags_in_use()[:500]]
+    return selectors.tags_in_use()[:500]
 
 
 @router.get(

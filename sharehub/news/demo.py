@@ -16,7 +16,7 @@ from sharehub.organizations.models import Organization
 
 from . import services
 from .demo_content import ARTICLES, MILESTONES_KO, PAGES
-from .models import Article, Page
+from .models import Article, ArticleKind, Page
 
 WAITING_TITLE = "정장 기증자에게 받은 편지"
 MILESTONES_CSV = Path(settings.BASE_DIR) / "data" / "sharing-city-milestones.csv"
@@ -88,7 +88,7 @@ def load_demo(*, accounts: dict) -> int:
         if organization is not None:
             article = services.create_article(
                 actor=member,
-                kind="story",
+                kind=ArticleKind.STORY,
                 organization=organization,
                 tags=["정장"],
                 title_ko=WAITING_TITLE,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from sharehub.core.i18n import hub_name
 from sharehub.organizations.models import Organization
+from sharehub.organizations.selectors import published_organizations
 
 from . import selectors
 from .licences import licence_info
@@ -137,7 +138,7 @@ class TagFeed(ArticlesFeed):
         )
 
     def items(self, obj: Tag) -> list[Article]:
-        return selectors.feed_articles(tag=obj)
+        return selectors.feed_articles({"tag": obj.slug})
 
 
 class AtomTagFeed(TagFeed):
@@ -147,9 +148,7 @@ class AtomTagFeed(TagFeed):
 
 class OrganizationFeed(ArticlesFeed):
     def get_object(self, request, slug: str | None = None) -> Organization:
-        return get_object_or_404(
-            Organization.objects.filter(moderation_status="published"), slug=slug
-        )
+        return get_object_or_404(published_organizations(), slug=slug)
 
     def title(self, obj: Organization) -> str:
         return _("%(hub)s news about %(organization)s") % {
@@ -167,7 +166,7 @@ class OrganizationFeed(ArticlesFeed):
         return reverse(name, kwargs={"slug": obj.slug})
 
     def items(self, obj: Organization) -> list[Article]:
-        return selectors.feed_articles(organization=obj)
+        return selectors.feed_articles({"organization": obj.slug})
 
 
 class AtomOrganizationFeed(OrganizationFeed):

@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from sharehub.accounts.roles import is_editor
 from sharehub.core.images import ACCEPT_ATTRIBUTE
 from sharehub.core.sanitize import ALLOWED_TAGS
 from sharehub.directory.models import Listing
@@ -12,8 +13,7 @@ from sharehub.places.selectors import district_list
 
 from .licences import Licence
 from .models import BODY_MAX, SUMMARY_MAX, TITLE_MAX, Article, ArticleKind, Page
-from .permissions import is_editor
-from .selectors import Q_MAX_LENGTH, tags_in_use, writable_organizations
+from .selectors import writable_organizations
 from .services import COVER_MAX_BYTES, COVER_MAX_SIDE
 
 _BODY_HELP = lazy(
@@ -191,23 +191,3 @@ class PageForm(forms.ModelForm):
             "body_ko": forms.Textarea(attrs={"rows": 16}),
             "body_en": forms.Textarea(attrs={"rows": 16}),
         }
-
-
-class ArticleFilterForm(forms.Form):
-    """Only renders the filters (the selectors read the raw query, so links stay shareable)."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=Q_MAX_LENGTH)
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds")), *list(ArticleKind.choices)]
-    )
-    tag = forms.ChoiceField(label=_("Tag"), required=False)
-
-    def __init__(self, *args, errors: dict | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields[
-            "q"
-        ].widget.input_type = "search"  # one type attribute (attrs["type"] would add a second)
-        self.fields["tag"].choices = [("", _("All tags"))] + [
-            (t.slug, t.name) for t in tags_in_use()
-        ]
-        self.filter_errors = errors or {}

@@ -10,6 +10,8 @@ articles are created already "published" for moderation, the editorial review be
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -56,6 +58,10 @@ class ArticleStatus(models.TextChoices):
 class Tag(models.Model):
     slug = models.SlugField(_("address name"), max_length=60, unique=True, allow_unicode=True)
     name = models.CharField(_("name"), max_length=60)  # name_ko / name_en
+
+    if TYPE_CHECKING:  # modeltranslation's columns (translation.py)
+        name_ko: str
+        name_en: str | None
 
     class Meta:
         verbose_name = _("tag")
@@ -166,6 +172,16 @@ class Article(SanitizedBody, Moderated):
 
     objects = ArticleQuerySet.as_manager()
 
+    if TYPE_CHECKING:  # modeltranslation's columns (translation.py)
+        title_ko: str
+        title_en: str | None
+        summary_ko: str | None
+        summary_en: str | None
+        body_ko: str | None
+        body_en: str | None
+        cover_alt_ko: str | None
+        cover_alt_en: str | None
+
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
@@ -207,7 +223,8 @@ class Article(SanitizedBody, Moderated):
         return reverse("news:detail", kwargs={"slug": self.slug})
 
     def moderation_authors(self) -> list:
-        return [self.created_by] if self.created_by_id and self.created_by.is_active else []
+        author = self.created_by
+        return [author] if author is not None and author.is_active else []
 
     @property
     def is_public(self) -> bool:
@@ -251,6 +268,14 @@ class Page(SanitizedBody):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    if TYPE_CHECKING:  # modeltranslation's columns (translation.py)
+        title_ko: str
+        title_en: str | None
+        summary_ko: str | None
+        summary_en: str | None
+        body_ko: str | None
+        body_en: str | None
 
     class Meta:
         verbose_name = _("page")

@@ -7,19 +7,19 @@ articles from the hits, so nothing unpublished is ever listed."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.html import strip_tags
+
+from sharehub.search.documents import SearchDocument
+from sharehub.search.services import index_object, remove_object
 
 from .models import Article
 
-# Saved alone (a moderator's decision, a status change), these may make an article public or not.
+# Saved alone, these may make an article public or not: a moderator's decision is followed through
+# the moderation app's signal as well, a status or date written by the admin or a script only here.
 ARTICLE_STATE_FIELDS = ("moderation_status", "status", "publish_at")
 
 
-def article_document(article: Article) -> Any:
-    from sharehub.search.documents import SearchDocument
-
+def article_document(article: Article) -> SearchDocument:
     title = " ".join(part for part in (article.title_ko, article.title_en) if part)
     body = "\n".join(
         part
@@ -31,11 +31,11 @@ def article_document(article: Article) -> Any:
         )
         if part
     )
-    keywords = []
+    keywords: list[str] = []
     if article.pk:
         for tag in article.tags.all():
             keywords += [tag.name_ko, tag.name_en or ""]
-    if article.organization_id:
+    if article.organization is not None:
         keywords += [article.organization.name_ko, article.organization.name_en or ""]
     return SearchDocument(
         title=title, body=body, keywords=" ".join(part for part in keywords if part)
@@ -45,6 +45,9 @@ def article_document(article: Article) -> Any:
 def reindex_article(article: Article) -> None:
     """Index a public article, take any other out. Call inside the writing transaction: the index
     commits or rolls back with the article."""
-    from sharehub.search.services import index_object
-
     index_object(article)
+
+
+def unindex_article(article: Article) -> None:
+    """Take an article out of the index (before deleting it), in the deleting transaction."""
+    remove_object(article)

@@ -19,63 +19,20 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
-from django.utils.translation import gettext as _
 
+from sharehub.accounts.roles import is_editor
+from sharehub.core.actors import Actor
+from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations.models import Organization
 from sharehub.places.models import District
+from sharehub.search.selectors import Hit, search
 
-from .licences import Licence
-from .models import Article, ArticleKind, ArticleStatus, Milestone, Page, Tag
-from .permissions import can_view_article, is_editor
+from .models import Article, ArticleStatus, Milestone, Page, Tag
+from .permissions import can_view_article, writer_memberships
 
-Q_MAX_LENGTH = 100
-
-
-@dataclass
-class ArticleFilters:
-    q: str = ""
-    kind: str = ""
-    tag: str = ""
-    organization: str = ""
-    district: str = ""
-    licence: str = ""
-    errors: dict[str, list[str]] = field(default_factory=dict)
-
-    def error(self, name: str, message: str) -> None:
-        self.errors.setdefault(name, []).append(message)
-
-
-def parse_filters(params: Mapping[str, Any]) -> ArticleFilters:
-    """Bad values become field errors in the reader's language; the valid ones still apply."""
-    filters = ArticleFilters()
-    q = str(params.get("q") or "").strip()
-    if len(q) > Q_MAX_LENGTH:
-        filters.error(
-            "q", _("Ensure this value has at most %(max)s characters.") % {"max": Q_MAX_LENGTH}
-        )
-        q = q[:Q_MAX_LENGTH]
-    filters.q = q
-    if kind := str(params.get("kind") or "").strip():
-        if kind in ArticleKind.values:
-            filters.kind = kind
-        else:
-            filters.error("kind", _("Select a valid choice."))
-    if licence := str(params.get("licence") or "").strip():
-        if licence in Licence.values:
-            filters.licence = licence
-        else:
-            filters.error("licence", _("Select a valid choice."))
-    for name, model, message in (
-        ("tag", Tag, _("There is no tag with this address name.")),
-        ("organization", Organization, _("There is no organization with this address name.")),
-        ("district", District, _("There is no district with this address name.")),
-    ):
-        if value := str(params.get(name) or "").strip():
-            if model.objects.filter(slug=value).exists():
-                setattr(filters, name, value)
-            else:
-                filters.error(name, message)
-    return filters
+# The cleaned values of news.filters.ArticleFilterForm: q, kind, tag, organization, district and
+# licence ("" or absent: no filter).
+Filters = Mapping[str, Any]
 
 
 def _list_related(queryset: QuerySet[Article]) -> QuerySet[Article]:
@@ -84,35 +41,34 @@ def _list_related(queryset: QuerySet[Article]) -> QuerySet[Article]:
     )
 
 
-def _search_hits(q: str) -> list:
-    from sharehub.search.selectors import search
-
-    return search(q, model=Article)
+def _filtered(queryset: QuerySet[Article], filters: Filters) -> QuerySet[Article]:
+    # Each filter names one tag or district (slugs are unique), so the joins never repeat a row.
+    lookups = {
+        "kind": "kind",
+        "licence": "licence",
+        "tag": "tags__slug",
+        "organization": "organization__slug",
+        "district": "districts__slug",
+    }
+    for name, lookup in lookups.items():
+        if value := filters.get(name):
+            queryset = queryset.filter(**{lookup: value})
+    return queryset
 
 
 @dataclass
 class Browse:
     queryset: QuerySet[Article]
-    highlights: dict = field(default_factory=dict)
+    highlights: dict[int, Hit] = field(default_factory=dict)
 
 
-def public_articles(filters: ArticleFilters | None = None) -> Browse:
+def public_articles(filters: Filters | None = None) -> Browse:
     """Public articles, newest first; with `q`, in the search's ranking."""
-    filters = filters or ArticleFilters()
-    queryset = Article.objects.public()
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.licence:
-        queryset = queryset.filter(licence=filters.licence)
-    if filters.tag:
-        queryset = queryset.filter(tags__slug=filters.tag)
-    if filters.organization:
-        queryset = queryset.filter(organization__slug=filters.organization)
-    if filters.district:
-        queryset = queryset.filter(districts__slug=filters.district)
-    highlights: dict = {}
-    if filters.q:
-        hits = _search_hits(filters.q)
+    filters = filters or {}
+    queryset = _filtered(Article.objects.public(), filters)
+    highlights: dict[int, Hit] = {}
+    if q := filters.get("q"):
+        hits = search(q, model=Article)
         ids = [hit.object_id for hit in hits]
         highlights = {hit.object_id: hit for hit in hits}
         ranking = Case(
@@ -122,7 +78,6 @@ def public_articles(filters: ArticleFilters | None = None) -> Browse:
         queryset = queryset.filter(pk__in=ids).order_by(ranking, "pk") if ids else queryset.none()
     else:
         queryset = queryset.order_by("-publish_at", "-pk")
-    # Each filter names one tag or district (slugs are unique), so the joins never repeat a row.
     return Browse(queryset=_list_related(queryset), highlights=highlights)
 
 
@@ -131,22 +86,16 @@ def latest_articles(*, limit: int) -> list[Article]:
     return list(_list_related(Article.objects.public().order_by("-publish_at", "-pk"))[:limit])
 
 
-def feed_articles(
-    *, tag: Tag | None = None, organization: Organization | None = None, limit: int = 30
-) -> list[Article]:
-    queryset = Article.objects.public()
-    if tag is not None:
-        queryset = queryset.filter(tags=tag)
-    if organization is not None:
-        queryset = queryset.filter(organization=organization)
+def feed_articles(filters: Filters | None = None, *, limit: int = 30) -> list[Article]:
+    """The newest public articles a feed lists, narrowed as the list page is (a tag's feed:
+    {"tag": slug})."""
+    queryset = _filtered(Article.objects.public(), filters or {})
     return list(_list_related(queryset.order_by("-publish_at", "-pk"))[:limit])
 
 
-def get_article_for(actor: Any, slug: str, *, lock: bool = False) -> Article:
+def get_article_for(actor: Actor, slug: str) -> Article:
     """The article if the actor may read it, else 404 whether it is missing or forbidden."""
     queryset = Article.objects.select_related("organization", "created_by", "published_by")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
     article = queryset.filter(slug=slug).first()
     if article is None or not can_view_article(actor, article):
         raise Http404
@@ -180,18 +129,14 @@ def related_articles(article: Article, *, limit: int = 3) -> list[Article]:
     return list(_list_related(queryset).order_by("-publish_at", "-pk")[:limit])
 
 
-def desk_articles(actor: Any) -> dict[str, QuerySet[Article]]:
+def desk_articles(actor: Actor) -> dict[str, QuerySet[Article]]:
     """The writing desk: editors see the review queue and every unpublished article; members
     the articles of the organizations they may edit (and their own)."""
     base = Article.objects.select_related("organization", "created_by").order_by(
         "-updated_at", "-pk"
     )
     if not is_editor(actor):
-        org_ids = list(
-            actor.memberships.filter(role__in=("owner", "editor")).values_list(
-                "organization_id", flat=True
-            )
-        )
+        org_ids = list(writer_memberships(actor).values_list("organization_id", flat=True))
         base = base.filter(Q(organization_id__in=org_ids) | Q(created_by=actor))
     return {
         "review": base.filter(status=ArticleStatus.REVIEW).order_by("submitted_at", "pk"),
@@ -200,11 +145,11 @@ def desk_articles(actor: Any) -> dict[str, QuerySet[Article]]:
     }
 
 
-def writable_organizations(actor: Any) -> QuerySet[Organization]:
+def writable_organizations(actor: Actor) -> QuerySet[Organization]:
     if is_editor(actor):
         return Organization.objects.order_by("name_ko")
     return Organization.objects.filter(
-        memberships__user=actor, memberships__role__in=("owner", "editor")
+        pk__in=writer_memberships(actor).values("organization_id")
     ).order_by("name_ko")
 
 
@@ -233,18 +178,18 @@ def tags_in_use() -> QuerySet[Tag]:
 
 def organizations_with_articles() -> QuerySet[Organization]:
     public = Article.objects.public().filter(organization_id=OuterRef("pk"))
-    return Organization.objects.filter(Exists(public), moderation_status="published").order_by(
-        "slug"
-    )
+    return Organization.objects.filter(
+        Exists(public), moderation_status=ModerationStatus.PUBLISHED
+    ).order_by("slug")
 
 
-def filter_labels(filters: ArticleFilters) -> list[str]:
+def filter_labels(filters: Filters) -> list[str]:
     """The names of the organization and district a list is narrowed to (tag and kind have fields)."""
     labels = []
-    if filters.organization:
-        organization = Organization.objects.filter(slug=filters.organization).first()
-        labels.append(str(organization) if organization else filters.organization)
-    if filters.district:
-        district = District.objects.filter(slug=filters.district).defer("boundary").first()
-        labels.append(str(district) if district else filters.district)
+    if slug := filters.get("organization"):
+        organization = Organization.objects.filter(slug=slug).first()
+        labels.append(str(organization) if organization else slug)
+    if slug := filters.get("district"):
+        district = District.objects.filter(slug=slug).defer("boundary").first()
+        labels.append(str(district) if district else slug)
     return labels

@@ -8,6 +8,15 @@ The editorial workflow of an article:
 
 Editors may publish a draft directly (their own articles). Rich text is sanitized on every save;
 the cover image is checked and re-encoded (core.images) and never left behind by a failed write.
+
+Side effects (DESIGN §4): a transition writes its audit row and its notices (`notices.send`, which
+stores the notifications and mail rows) inside its own transaction. Only files follow the commit: a
+replaced or deleted cover's file is removed by `transaction.on_commit` (a rolled-back change keeps
+the file its row still names), and a new cover's file is removed if the transaction fails.
+
+`update_article`, `return_article`, `unpublish_article`, `delete_article` and `update_page` are
+durable transactions. `create_article`, `submit_article`, `publish_article`, `create_page` and
+`import_milestones` are also run by the demo loader inside its own transaction, so they are not.
 """
 
 from __future__ import annotations
@@ -17,18 +26,26 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.files.storage import Storage
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from sharehub.accounts.models import User
+from sharehub.accounts.roles import city_staff_members, is_editor, signed_in_user
+from sharehub.core.actors import Actor
 from sharehub.core.audit import log_action
+from sharehub.core.changes import apply_changes
 from sharehub.core.images import prepare_image
+from sharehub.core.locking import lock
 from sharehub.core.sanitize import clean_html
+from sharehub.directory.models import Listing
 from sharehub.organizations.models import Organization
+from sharehub.places.models import District
 
 from . import notices
 from .licences import Licence
@@ -39,43 +56,56 @@ from .permissions import (
     can_publish,
     can_submit_article,
     can_write_for,
-    is_editor,
 )
-from .search_index import reindex_article
+from .search_index import reindex_article, unindex_article
 
-ARTICLE_FIELDS = (
-    "kind",
-    "title_ko",
-    "title_en",
-    "summary_ko",
-    "summary_en",
-    "body_ko",
-    "body_en",
-    "cover_alt_ko",
-    "cover_alt_en",
-    "licence",
-    "organization",
-)
-PAGE_FIELDS = (
-    "title_ko",
-    "title_en",
-    "summary_ko",
-    "summary_en",
-    "body_ko",
-    "body_en",
-    "order",
-    "show_timeline",
-)
+
+class ArticleText(TypedDict, total=False):
+    """The texts of an article besides its Korean title."""
+
+    title_en: str
+    summary_ko: str
+    summary_en: str
+    body_ko: str  # HTML, sanitized
+    body_en: str
+    cover_alt_ko: str
+    cover_alt_en: str
+
+
+class ArticleChanges(ArticleText, total=False):
+    """What `update_article` may change (only what is passed changes)."""
+
+    kind: str
+    title_ko: str
+    licence: str
+    organization: Organization | None
+
+
+class PageText(TypedDict, total=False):
+    title_en: str
+    summary_ko: str
+    summary_en: str
+    body_ko: str  # HTML, sanitized
+    body_en: str
+    order: int
+    show_timeline: bool
+
+
+class PageChanges(PageText, total=False):
+    title_ko: str
+
+
+ARTICLE_FIELDS = tuple(ArticleChanges.__annotations__)
+PAGE_FIELDS = tuple(PageChanges.__annotations__)
 HTML_FIELDS = {"body_ko", "body_en"}
 COVER_MAX_BYTES = 5 * 1024 * 1024
 COVER_MAX_SIDE = 1600
 MAX_TAGS = 10
 SLUG_MAX = 80
+NOTE_MAX = 2000
 
-
-def _require_signed_in(actor: Any) -> None:
-    if actor is None or not actor.is_authenticated or not actor.is_active:
-        raise PermissionDenied(_("Please log in first."))
+Errors = dict[str, list[Any]]
+WrittenFiles = list[tuple[Storage, str]]
 
 
 def _clean(name: str, value: Any) -> Any:
@@ -88,15 +118,18 @@ def _clean(name: str, value: Any) -> Any:
     return value
 
 
-def _check_fields(fields: dict, allowed: tuple[str, ...]) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"not editable: {sorted(unknown)}")
-
-
-def _merge(errors: dict[str, list], error: ValidationError) -> None:
+def _merge(errors: Errors, error: ValidationError) -> None:
     for field, messages in error.update_error_dict({}).items():
         errors.setdefault(field, []).extend(messages)
+
+
+def _collect_tags(errors: Errors, names: Iterable[str]) -> list[Tag]:
+    """The tags by name; a bad list is a field error among the others (nothing is raised)."""
+    try:
+        return _tags_from(names)
+    except ValidationError as error:
+        _merge(errors, error)
+        return []
 
 
 def _unique_slug(article: Article) -> str:
@@ -115,7 +148,8 @@ def _unique_slug(article: Article) -> str:
 
 def _tags_from(names: Iterable[str]) -> list[Tag]:
     """Existing tags by address name or name in either language; new ones are created in Korean."""
-    tags, seen = [], set()
+    tags: list[Tag] = []
+    seen: set[str] = set()
     for raw in names:
         name = (raw or "").strip().lstrip("#").strip()
         if not name:
@@ -139,14 +173,14 @@ def _tags_from(names: Iterable[str]) -> list[Tag]:
     return tags
 
 
-def _check_authorship(actor: Any, *, kind: str, organization: Organization | None) -> None:
+def _check_authorship(actor: Actor, *, kind: str, organization: Organization | None) -> None:
     """Organization members write stories of their own organization; editors write anything."""
     if not can_write_for(actor, organization):
         raise PermissionDenied(
             _("Only the organization's members or the city's editors may write this.")
         )
     if not is_editor(actor):
-        errors = {}
+        errors: Errors = {}
         if organization is None:
             errors["organization"] = [_("Choose the organization the story is about.")]
         if kind != ArticleKind.STORY:
@@ -159,7 +193,7 @@ def _check_authorship(actor: Any, *, kind: str, organization: Organization | Non
             raise ValidationError(errors)
 
 
-def _prepare_cover(article: Article, image: Any, errors: dict, *, actor: Any) -> None:
+def _prepare_cover(article: Article, image: Any, errors: Errors, *, actor: User) -> None:
     try:
         article.cover_image = prepare_image(
             image,
@@ -172,7 +206,7 @@ def _prepare_cover(article: Article, image: Any, errors: dict, *, actor: Any) ->
         _merge(errors, error)
 
 
-def _validate(article: Article, errors: dict) -> None:
+def _validate(article: Article, errors: Errors) -> None:
     exclude = ["cover_image"] if "cover_image" in errors else []
     if article.cover_image and not article.cover_alt_ko:
         errors.setdefault("cover_alt_ko", []).append(
@@ -189,11 +223,17 @@ def _validate(article: Article, errors: dict) -> None:
         raise ValidationError(errors)
 
 
+def _cover_storage() -> Storage:
+    field = Article._meta.get_field("cover_image")
+    assert isinstance(field, models.FileField)
+    return field.storage
+
+
 @contextmanager
-def _files_removed_on_error() -> Iterator[list]:
+def _files_removed_on_error() -> Iterator[WrittenFiles]:
     """Files written inside the block are deleted if the block fails: a rolled-back row must not
     leave its picture behind. Put it outside the transaction, so it also covers the commit."""
-    written: list = []
+    written: WrittenFiles = []
     try:
         yield written
     except BaseException:
@@ -202,7 +242,15 @@ def _files_removed_on_error() -> Iterator[list]:
         raise
 
 
-def _save_with_file(article: Article, written: list, *, new_file: bool, old_name: str = "") -> None:
+def _delete_file_on_commit(name: str) -> None:
+    """A file side effect that must follow the commit: before it, the row may still name the file."""
+    storage = _cover_storage()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def _save_with_file(
+    article: Article, written: WrittenFiles, *, new_file: bool, old_name: str = ""
+) -> None:
     """Save the row (writing a new cover's file); the replaced file goes once the change commits."""
     try:
         article.save()
@@ -210,175 +258,110 @@ def _save_with_file(article: Article, written: list, *, new_file: bool, old_name
         if new_file and article.cover_image and article.cover_image.name:
             written.append((article.cover_image.storage, article.cover_image.name))
     if old_name and old_name != article.cover_image.name:
-        storage = Article._meta.get_field("cover_image").storage
-        transaction.on_commit(lambda: storage.delete(old_name))
-
-
-def _apply(article: Article, changes: dict) -> None:
-    for name, value in changes.items():
-        setattr(article, name, _clean(name, value))
+        _delete_file_on_commit(old_name)
 
 
 def create_article(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str = ArticleKind.NEWS,
     title_ko: str,
     organization: Organization | None = None,
     tags: Iterable[str] = (),
-    listings: Iterable = (),
-    districts: Iterable = (),
+    listings: Iterable[Listing] = (),
+    districts: Iterable[District] = (),
     cover_image: Any = None,
     licence: str = Licence.CC_BY,
-    **fields: Any,
+    **text: Unpack[ArticleText],
 ) -> Article:
     """A draft by an editor (any kind) or by an organization's member (a story of theirs)."""
     with _files_removed_on_error() as written, transaction.atomic():
-        return _create_article(
-            actor=actor,
-            kind=kind,
-            title_ko=title_ko,
-            organization=organization,
-            tags=tags,
-            listings=listings,
-            districts=districts,
-            cover_image=cover_image,
-            licence=licence,
-            written=written,
-            fields=fields,
+        user = signed_in_user(actor)
+        _check_authorship(user, kind=kind, organization=organization)
+        article = Article(created_by=user, status=ArticleStatus.DRAFT)
+        apply_changes(
+            article,
+            fields=ARTICLE_FIELDS,
+            data={
+                "kind": kind,
+                "title_ko": title_ko,
+                "organization": organization,
+                "licence": licence,
+                **text,
+            },
+            clean=_clean,
         )
+        errors: Errors = {}
+        if cover_image is not None:
+            _prepare_cover(article, cover_image, errors, actor=user)
+        tag_objects = _collect_tags(errors, tags)
+        _validate(article, errors)
+        article.slug = _unique_slug(article)
+        _save_with_file(article, written, new_file=bool(article.cover_image))
+        article.tags.set(tag_objects)
+        article.listings.set(list(listings))
+        article.districts.set(list(districts))
+        reindex_article(article)
+        log_action(actor=user, action="news.created", target=article, data={"kind": article.kind})
+        return article
 
 
-def _create_article(
-    *,
-    actor,
-    kind,
-    title_ko,
-    organization,
-    tags,
-    listings,
-    districts,
-    cover_image,
-    licence,
-    written,
-    fields,
-):
-    _require_signed_in(actor)
-    _check_fields(fields, ARTICLE_FIELDS)
-    _check_authorship(actor, kind=kind, organization=organization)
-    article = Article(created_by=actor, status=ArticleStatus.DRAFT)
-    _apply(
-        article,
-        {
-            "kind": kind,
-            "title_ko": title_ko,
-            "organization": organization,
-            "licence": licence,
-            **fields,
-        },
-    )
-    errors: dict[str, list] = {}
-    if cover_image is not None:
-        _prepare_cover(article, cover_image, errors, actor=actor)
-    tag_objects = _collect(errors, _tags_from, tags)
-    _validate(article, errors)
-    article.slug = _unique_slug(article)
-    _save_with_file(article, written, new_file=bool(article.cover_image))
-    article.tags.set(tag_objects)
-    article.listings.set(list(listings))
-    article.districts.set(list(districts))
-    reindex_article(article)
-    log_action(actor=actor, action="news.created", target=article, data={"kind": article.kind})
-    return article
-
-
-def _collect(errors: dict, build, values):
-    try:
-        return build(values)
-    except ValidationError as error:
-        _merge(errors, error)
-        return []
-
-
-def get_article_for_update(actor: Any, article: Article) -> Article:
-    """Lock the article's row; expects a transaction."""
-    return (
-        Article.objects.select_for_update(of=("self",))
-        .select_related("organization")
-        .get(pk=article.pk)
-    )
+def _lock_for(actor: Actor, article: Article) -> tuple[User, Article]:
+    """The signed-in actor and the article's locked row; expects a transaction."""
+    user = signed_in_user(actor)
+    return user, lock(article)
 
 
 def update_article(
     *,
-    actor: Any,
+    actor: Actor,
     article: Article,
     tags: Iterable[str] | None = None,
-    listings: Iterable | None = None,
-    districts: Iterable | None = None,
+    listings: Iterable[Listing] | None = None,
+    districts: Iterable[District] | None = None,
     cover_image: Any = None,
     remove_cover: bool = False,
-    **changes: Any,
+    **changes: Unpack[ArticleChanges],
 ) -> Article:
-    """Only what is passed changes. A member cannot move a story to another organization or kind."""
-    with _files_removed_on_error() as written, transaction.atomic():
-        return _update_article(
-            actor=actor,
-            article=article,
-            tags=tags,
-            listings=listings,
-            districts=districts,
-            cover_image=cover_image,
-            remove_cover=remove_cover,
-            written=written,
-            changes=changes,
+    """Only what is passed changes. A member cannot move a story to another organization or kind.
+    Locks the article's row."""
+    with _files_removed_on_error() as written, transaction.atomic(durable=True):
+        user, locked = _lock_for(actor, article)
+        if not can_edit_article(user, locked):
+            raise PermissionDenied(_("You may not edit this article."))
+        if "kind" in changes or "organization" in changes:
+            _check_authorship(
+                user,
+                kind=changes.get("kind", locked.kind),
+                organization=changes.get("organization", locked.organization),
+            )
+        old_name = locked.cover_image.name or "" if locked.cover_image else ""
+        apply_changes(locked, fields=ARTICLE_FIELDS, data=changes, clean=_clean)
+        errors: Errors = {}
+        new_file = False
+        if cover_image is not None:
+            _prepare_cover(locked, cover_image, errors, actor=user)
+            new_file = "cover_image" not in errors
+        elif remove_cover:
+            locked.cover_image = ""
+        tag_objects = _collect_tags(errors, tags) if tags is not None else None
+        _validate(locked, errors)
+        if ("title_en" in changes or "title_ko" in changes) and (
+            locked.status != ArticleStatus.PUBLISHED
+        ):  # a published address stays stable for links and feeds
+            locked.slug = _unique_slug(locked)
+        _save_with_file(locked, written, new_file=new_file, old_name=old_name)
+        if tag_objects is not None:
+            locked.tags.set(tag_objects)
+        if listings is not None:
+            locked.listings.set(list(listings))
+        if districts is not None:
+            locked.districts.set(list(districts))
+        reindex_article(locked)
+        log_action(
+            actor=user, action="news.updated", target=locked, data={"fields": sorted(changes)}
         )
-
-
-def _update_article(
-    *, actor, article, tags, listings, districts, cover_image, remove_cover, written, changes
-):
-    _require_signed_in(actor)
-    _check_fields(changes, ARTICLE_FIELDS)
-    locked = get_article_for_update(actor, article)
-    if not can_edit_article(actor, locked):
-        raise PermissionDenied(_("You may not edit this article."))
-    if "kind" in changes or "organization" in changes:
-        _check_authorship(
-            actor,
-            kind=changes.get("kind", locked.kind),
-            organization=changes.get("organization", locked.organization),
-        )
-    old_name = locked.cover_image.name if locked.cover_image else ""
-    _apply(locked, changes)
-    errors: dict[str, list] = {}
-    new_file = False
-    if cover_image is not None:
-        _prepare_cover(locked, cover_image, errors, actor=actor)
-        new_file = "cover_image" not in errors
-    elif remove_cover:
-        locked.cover_image = ""
-    tag_objects = _collect(errors, _tags_from, tags) if tags is not None else None
-    _validate(locked, errors)
-    if ("title_en" in changes or "title_ko" in changes) and (
-        locked.status != ArticleStatus.PUBLISHED
-    ):  # a published address stays stable for links and feeds
-        locked.slug = _unique_slug(locked)
-    _save_with_file(locked, written, new_file=new_file, old_name=old_name)
-    if tag_objects is not None:
-        locked.tags.set(tag_objects)
-    if listings is not None:
-        locked.listings.set(list(listings))
-    if districts is not None:
-        locked.districts.set(list(districts))
-    reindex_article(locked)
-    log_action(actor=actor, action="news.updated", target=locked, data={"fields": sorted(changes)})
-    return locked
-
-
-def _locked_for(actor: Any, article: Article) -> Article:
-    _require_signed_in(actor)
-    return get_article_for_update(actor, article)
+        return locked
 
 
 def _sync(article: Article, locked: Article, fields: Iterable[str]) -> Article:
@@ -387,15 +370,15 @@ def _sync(article: Article, locked: Article, fields: Iterable[str]) -> Article:
     return article
 
 
-def _authors_of(article: Article) -> list:
-    return list(article.moderation_authors())
+def _authors_except(article: Article, actor: User | None) -> list[User]:
+    return [user for user in article.moderation_authors() if actor is None or user.pk != actor.pk]
 
 
 @transaction.atomic
-def submit_article(*, actor: Any, article: Article) -> Article:
-    """A draft goes to the editors' review queue; they are told once the submission commits."""
-    locked = _locked_for(actor, article)
-    if not can_submit_article(actor, locked):
+def submit_article(*, actor: Actor, article: Article) -> Article:
+    """A draft goes to the editors' review queue, and they are told. Locks the article's row."""
+    user, locked = _lock_for(actor, article)
+    if not can_submit_article(user, locked):
         if locked.status != ArticleStatus.DRAFT:
             raise ValidationError(
                 _("Only a draft can be submitted for review."), code="invalid_transition"
@@ -404,38 +387,29 @@ def submit_article(*, actor: Any, article: Article) -> Article:
     locked.status = ArticleStatus.REVIEW
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
-    log_action(actor=actor, action="news.submitted", target=locked)
-    article_id = locked.pk
-
-    def tell_editors() -> None:
-        for editor in notices.editors().exclude(pk=actor.pk):
-            notices.tell(
-                editor, kind=notices.KIND_REVIEW, message=notices.SUBMITTED, article_id=article_id
-            )
-
-    transaction.on_commit(tell_editors)
+    log_action(actor=user, action="news.submitted", target=locked)
+    notices.send("submitted", article=locked, recipients=city_staff_members().exclude(pk=user.pk))
     return _sync(article, locked, ("status", "submitted_at"))
 
 
-def _due(publish_at: datetime | None, now: datetime) -> datetime:
-    return publish_at or now
-
-
 @transaction.atomic
-def publish_article(*, actor: Any, article: Article, publish_at: datetime | None = None) -> Article:
+def publish_article(
+    *, actor: Actor, article: Article, publish_at: datetime | None = None
+) -> Article:
     """Editors only. Without a date it is public at once; a future date schedules it (the periodic
-    task tells the author when it goes live)."""
-    locked = _locked_for(actor, article)
-    if not can_publish(actor):
+    task tells the author when it goes live). Locks the article's row."""
+    user, locked = _lock_for(actor, article)
+    if not can_publish(user):
         raise PermissionDenied(_("Only editors publish articles."))
     if locked.status == ArticleStatus.PUBLISHED:
         raise ValidationError(_("This article is already published."), code="invalid_transition")
     if publish_at is not None and timezone.is_naive(publish_at):
         raise ValidationError({"publish_at": [_("Give the publication time with its time zone.")]})
     now = timezone.now()
+    due = publish_at or now
     locked.status = ArticleStatus.PUBLISHED
-    locked.publish_at = _due(publish_at, now)
-    locked.published_by = actor
+    locked.publish_at = due
+    locked.published_by = user
     locked.review_note = ""
     locked.announced_at = None
     locked.save(
@@ -450,53 +424,33 @@ def publish_article(*, actor: Any, article: Article, publish_at: datetime | None
     )
     reindex_article(locked)
     log_action(
-        actor=actor,
-        action="news.scheduled" if locked.publish_at > now else "news.published",
+        actor=user,
+        action="news.scheduled" if due > now else "news.published",
         target=locked,
-        data={"publish_at": locked.publish_at.isoformat()},
+        data={"publish_at": due.isoformat()},
     )
-    if locked.publish_at <= now:
-        _announce(locked, actor=actor, now=now)
+    if due <= now:
+        _announce(locked, actor=user, now=now)
     else:
-        authors = [user for user in _authors_of(locked) if user.pk != actor.pk]
-        article_id = locked.pk
-        transaction.on_commit(
-            lambda: [
-                notices.tell(
-                    user,
-                    kind=notices.KIND_DECISION,
-                    message=notices.SCHEDULED,
-                    article_id=article_id,
-                )
-                for user in authors
-            ]
-        )
+        notices.send("scheduled", article=locked, recipients=_authors_except(locked, user))
     return _sync(
         article, locked, ("status", "publish_at", "published_by", "review_note", "announced_at")
     )
 
 
-def _announce(article: Article, *, actor: Any | None, now: datetime) -> None:
+def _announce(article: Article, *, actor: User | None, now: datetime) -> None:
     """Mark the article announced and tell its authors once; expects the row locked or claimed."""
     Article.objects.filter(pk=article.pk).update(announced_at=now)
     article.announced_at = now
-    authors = [user for user in _authors_of(article) if actor is None or user.pk != actor.pk]
-    article_id = article.pk
-    transaction.on_commit(
-        lambda: [
-            notices.tell(
-                user, kind=notices.KIND_DECISION, message=notices.PUBLISHED, article_id=article_id
-            )
-            for user in authors
-        ]
-    )
+    notices.send("published", article=article, recipients=_authors_except(article, actor))
 
 
-@transaction.atomic
-def return_article(*, actor: Any, article: Article, note: str) -> Article:
-    """An editor sends a submitted article back to its authors with a note (it becomes a draft)."""
-    locked = _locked_for(actor, article)
-    if not can_publish(actor):
+@transaction.atomic(durable=True)
+def return_article(*, actor: Actor, article: Article, note: str) -> Article:
+    """An editor sends a submitted article back to its authors with a note (it becomes a draft).
+    Locks the article's row."""
+    user, locked = _lock_for(actor, article)
+    if not can_publish(user):
         raise PermissionDenied(_("Only editors review articles."))
     if locked.status != ArticleStatus.REVIEW:
         raise ValidationError(
@@ -505,63 +459,53 @@ def return_article(*, actor: Any, article: Article, note: str) -> Article:
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": [_("Tell the authors what to change.")]})
-    if len(note) > 2000:
+    if len(note) > NOTE_MAX:
         raise ValidationError(
-            {"note": [_("Keep the note under %(limit)d characters.") % {"limit": 2000}]}
+            {"note": [_("Keep the note under %(limit)d characters.") % {"limit": NOTE_MAX}]}
         )
     locked.status = ArticleStatus.DRAFT
     locked.review_note = note
     locked.save(update_fields=["status", "review_note", "updated_at"])
-    log_action(actor=actor, action="news.returned", target=locked, reason=note)
-    authors = [user for user in _authors_of(locked) if user.pk != actor.pk]
-    article_id = locked.pk
-    transaction.on_commit(
-        lambda: [
-            notices.tell(
-                user,
-                kind=notices.KIND_DECISION,
-                message=notices.RETURNED,
-                article_id=article_id,
-                params={"note": note},
-            )
-            for user in authors
-        ]
+    log_action(actor=user, action="news.returned", target=locked, reason=note)
+    notices.send(
+        "returned",
+        article=locked,
+        recipients=_authors_except(locked, user),
+        params={"note": note},
     )
     return _sync(article, locked, ("status", "review_note"))
 
 
-@transaction.atomic
-def unpublish_article(*, actor: Any, article: Article) -> Article:
-    """An editor takes a published (or scheduled) article back to draft."""
-    locked = _locked_for(actor, article)
-    if not can_publish(actor):
+@transaction.atomic(durable=True)
+def unpublish_article(*, actor: Actor, article: Article) -> Article:
+    """An editor takes a published (or scheduled) article back to draft. Locks the article's row."""
+    user, locked = _lock_for(actor, article)
+    if not can_publish(user):
         raise PermissionDenied(_("Only editors publish articles."))
     if locked.status != ArticleStatus.PUBLISHED:
         raise ValidationError(_("This article is not published."), code="invalid_transition")
     locked.status = ArticleStatus.DRAFT
     locked.save(update_fields=["status", "updated_at"])
     reindex_article(locked)
-    log_action(actor=actor, action="news.unpublished", target=locked)
+    log_action(actor=user, action="news.unpublished", target=locked)
     return _sync(article, locked, ("status",))
 
 
-@transaction.atomic
-def delete_article(*, actor: Any, article: Article) -> None:
-    """Editors delete any article; its team deletes a draft. The cover goes after commit."""
-    from sharehub.search.services import remove_object
-
-    locked = _locked_for(actor, article)
-    if not can_edit_article(actor, locked) or (
-        locked.status == ArticleStatus.PUBLISHED and not is_editor(actor)
+@transaction.atomic(durable=True)
+def delete_article(*, actor: Actor, article: Article) -> None:
+    """Editors delete any article; its team deletes a draft. Locks the article's row; the cover's
+    file goes after commit."""
+    user, locked = _lock_for(actor, article)
+    if not can_edit_article(user, locked) or (
+        locked.status == ArticleStatus.PUBLISHED and not is_editor(user)
     ):
         raise PermissionDenied(_("You may not delete this article."))
-    name = locked.cover_image.name if locked.cover_image else ""
-    log_action(actor=actor, action="news.deleted", target=locked, data={"title": locked.title_ko})
-    remove_object(locked)
+    name = locked.cover_image.name or "" if locked.cover_image else ""
+    log_action(actor=user, action="news.deleted", target=locked, data={"title": locked.title_ko})
+    unindex_article(locked)
     locked.delete()
     if name:
-        storage = Article._meta.get_field("cover_image").storage
-        transaction.on_commit(lambda: storage.delete(name))
+        _delete_file_on_commit(name)
 
 
 def announce_due_articles(*, now: datetime | None = None) -> int:
@@ -592,35 +536,37 @@ def announce_due_articles(*, now: datetime | None = None) -> int:
 # Pages
 
 
-@transaction.atomic
-def update_page(*, actor: Any, page: Page, **changes: Any) -> Page:
-    _require_signed_in(actor)
-    _check_fields(changes, PAGE_FIELDS)
-    if not can_edit_pages(actor):
+def _require_page_editor(actor: Actor) -> User:
+    user = signed_in_user(actor)
+    if not can_edit_pages(user):
         raise PermissionDenied(_("Only editors edit the city's pages."))
-    locked = Page.objects.select_for_update(of=("self",)).get(pk=page.pk)
-    _apply(locked, changes)
+    return user
+
+
+@transaction.atomic(durable=True)
+def update_page(*, actor: Actor, page: Page, **changes: Unpack[PageChanges]) -> Page:
+    """Only what is passed changes. Locks the page's row."""
+    user = _require_page_editor(actor)
+    locked = lock(page)
+    apply_changes(locked, fields=PAGE_FIELDS, data=changes, clean=_clean)
     locked.updated_at = timezone.now()
-    locked.updated_by = actor
+    locked.updated_by = user
     locked.full_clean(exclude=["title", "summary", "body"])
     locked.save()
     log_action(
-        actor=actor, action="news.page_updated", target=locked, data={"fields": sorted(changes)}
+        actor=user, action="news.page_updated", target=locked, data={"fields": sorted(changes)}
     )
     return locked
 
 
 @transaction.atomic
-def create_page(*, actor: Any, slug: str, title_ko: str, **fields: Any) -> Page:
-    _require_signed_in(actor)
-    _check_fields(fields, PAGE_FIELDS)
-    if not can_edit_pages(actor):
-        raise PermissionDenied(_("Only editors edit the city's pages."))
-    page = Page(slug=(slug or "").strip(), updated_by=actor)
-    _apply(page, {"title_ko": title_ko, **fields})
+def create_page(*, actor: Actor, slug: str, title_ko: str, **text: Unpack[PageText]) -> Page:
+    user = _require_page_editor(actor)
+    page = Page(slug=(slug or "").strip(), updated_by=user)
+    apply_changes(page, fields=PAGE_FIELDS, data={"title_ko": title_ko, **text}, clean=_clean)
     page.full_clean(exclude=["title", "summary", "body"])
     page.save()
-    log_action(actor=actor, action="news.page_created", target=page)
+    log_action(actor=user, action="news.page_created", target=page)
     return page
 
 

@@ -23,6 +23,8 @@ class SubscriberAdmin(admin.ModelAdmin):
     list_filter = ("status", "language")
     search_fields = ("email",)
     raw_id_fields = ("user",)
+    # Set by the sender (a refusal at RCPT), a bounce list or the webhook: why this address gets nothing.
+    readonly_fields = ("bounced_at", "bounce_reason")
     inlines = [ConsentInline]
 
 

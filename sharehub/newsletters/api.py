@@ -17,10 +17,10 @@ from ninja import Router, Schema, Status
 
 from sharehub.core.api_errors import ERRORS, ErrorOut
 from sharehub.core.api_types import HeaderText, Id, page_query
-from sharehub.core.pagination import api_page
+from sharehub.core.pagination import ApiPage, api_page
 from sharehub.core.ratelimit import check
 
-from . import conf, selectors, services, tokens
+from . import conf, selectors, services, tokens, upkeep
 from .models import Campaign, Role
 from .permissions import can_manage_newsletters
 
@@ -95,13 +95,6 @@ class CampaignOut(Schema):
     roles: list[str]
     recipient_count: int
     progress: ProgressOut
-
-
-class CampaignPage(Schema):
-    count: int
-    next: str | None
-    previous: str | None
-    results: list[CampaignOut]
 
 
 class SendIn(Schema):
@@ -227,11 +220,13 @@ def bounce(request: HttpRequest, payload: BounceIn):
     if not secret or not hmac.compare_digest(secret.encode(), given.encode()):
         raise PermissionDenied(_("Wrong or missing secret."))
     if payload.type == "hard":
-        services.mark_bounced(email=payload.email, reason="webhook")
+        upkeep.mark_bounced(email=payload.email, reason="webhook")
     return {"detail": "ok"}
 
 
-@router.get("/campaigns", response={200: CampaignPage, **ERRORS}, summary="Campaigns (city staff)")
+@router.get(
+    "/campaigns", response={200: ApiPage[CampaignOut], **ERRORS}, summary="Campaigns (city staff)"
+)
 def list_campaigns(request: HttpRequest, page: int = page_query()):
     actor = _staff(request)
     queryset = selectors.campaigns_for_staff(actor).prefetch_related("topics", "districts")
@@ -246,7 +241,7 @@ def create_campaign(request: HttpRequest, payload: CampaignIn):
     data = payload.dict()
     campaign = services.create_campaign(
         actor=actor,
-        fields={name: data[name] for name in services.CAMPAIGN_TEXT_FIELDS},
+        **{name: data[name] for name in services.CAMPAIGN_TEXT_FIELDS},
         topic_ids=data["topics"],
         district_ids=data["districts"],
         languages=data["languages"],

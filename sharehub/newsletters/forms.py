@@ -133,7 +133,7 @@ class CampaignForm(forms.ModelForm):
     def service_fields(self) -> dict:
         data = self.cleaned_data
         return {
-            "fields": {name: data[name] for name in CAMPAIGN_TEXT_FIELDS},
+            **{name: data[name] for name in CAMPAIGN_TEXT_FIELDS},
             "topic_ids": [topic.pk for topic in data["topics"]],
             "district_ids": [district.pk for district in data["districts"]],
             "languages": data["languages"],

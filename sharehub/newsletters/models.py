@@ -84,6 +84,8 @@ class Subscriber(models.Model):
     )
     unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
     bounced_at = models.DateTimeField(_("bounced at"), null=True, blank=True)
+    # Why: the mail server's refusal, "bounce list" or "webhook" (shown to staff).
+    bounce_reason = models.CharField(_("reason for the bounce"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("subscriber")

@@ -3,10 +3,9 @@ account); campaigns, topics and subscriber lists are city staff's."""
 
 from __future__ import annotations
 
-from typing import Any
+from sharehub.accounts.roles import is_city_staff
+from sharehub.core.actors import Actor
 
 
-def can_manage_newsletters(user: Any) -> bool:
-    return bool(
-        user is not None and user.is_authenticated and user.is_active and user.is_city_staff
-    )
+def can_manage_newsletters(user: Actor) -> bool:
+    return is_city_staff(user)

@@ -35,6 +35,8 @@ def export_subscriptions(user: Any) -> list[dict]:
             "district": subscriber.district.name if subscriber.district_id else None,
             "topics": [topic.slug for topic in subscriber.topics.all()],
             "created_at": subscriber.created_at.isoformat(),
+            "bounced_at": subscriber.bounced_at.isoformat() if subscriber.bounced_at else None,
+            "bounce_reason": subscriber.bounce_reason,
             "consents": [
                 {
                     "action": c.action,

@@ -129,13 +129,14 @@ def render_campaign(campaign: Campaign, language: str) -> RenderedCampaign:
     check_headers(campaign, language)
     with translation.override(language):
         subject = localized(campaign, "subject", language)
+        unsubscribe = unsubscribe_url(language, TOKEN)
         context = {
             "campaign": campaign,
             "subject": subject,
             # Sanitized when saved by the service; again here for rows written another way (admin).
             "body_html": mark_safe(safe_body(campaign, language)),
             "body_text": localized(campaign, "body_text", language),
-            "unsubscribe_url": unsubscribe_url(language, TOKEN),
+            "unsubscribe_url": unsubscribe,
             "preferences_url": preferences_url(language, TOKEN),
             "archive_url": site_url(
                 reverse("newsletters:archive_detail", kwargs={"pk": campaign.pk})
@@ -156,7 +157,7 @@ def render_campaign(campaign: Campaign, language: str) -> RenderedCampaign:
         subject=subject,
         html=html,
         text=text,
-        unsubscribe_url=context["unsubscribe_url"],
+        unsubscribe_url=unsubscribe,
         headers_block=headers_block,
     )
 

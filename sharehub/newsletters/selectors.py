@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from sharehub.core.actors import Actor
 from sharehub.organizations.models import Membership
 
 from .models import Campaign, Delivery, Role, Subscriber, Subscription, Topic
@@ -111,18 +112,18 @@ def progress(campaign: Campaign) -> dict:
     return figures
 
 
-def campaigns_for_staff(actor) -> QuerySet[Campaign]:
+def campaigns_for_staff(actor: Actor) -> QuerySet[Campaign]:
     if not can_manage_newsletters(actor):
         return Campaign.objects.none()
     return Campaign.objects.select_related("created_by").order_by("-created_at", "-pk")
 
 
-def get_campaign_for(actor, pk: int, *, lock: bool = False) -> Campaign:
-    """The campaign, or 404 whether it is missing or the actor is not city staff."""
+def get_campaign_for(actor: Actor, pk: int) -> Campaign:
+    """The campaign, or 404 whether it is missing or the actor is not city staff (services lock
+    it themselves: `core.locking.lock`)."""
     if not can_manage_newsletters(actor):
         raise Http404
-    queryset = Campaign.objects.select_for_update(of=("self",)) if lock else Campaign.objects.all()
-    campaign = queryset.filter(pk=pk).first()
+    campaign = Campaign.objects.filter(pk=pk).first()
     if campaign is None:
         raise Http404
     return campaign

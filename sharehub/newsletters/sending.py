@@ -1,35 +1,23 @@
 """Sending a campaign exactly once, by any number of workers, surviving crashes.
 
+The transport, the exactly-once claim and mark, and the retry policy are the hub's one mail
+engine (`sharehub.notifications.engine`, whose docstring states the guarantee); this module keeps
+what is a campaign's own:
+
 1. The segment is frozen into one Delivery row per recipient (unique campaign × subscriber),
    inserted in chunks under the campaign's row lock, so two workers never list it twice.
-2. A worker claims a small batch (queued and due, or 'sending' under a claim older than the lease)
-   with SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL (SQLite serialises the write transaction),
-   and marks it 'sending', claimed_by itself.
-3. Over one SMTP connection per batch, each mail goes MAIL, RCPT, DATA (354); then, *before*
-   the content and the final "." that makes the server accept it, the row is switched to 'sent'
-   by a conditional UPDATE (still 'sending', still claimed by this worker) in its own transaction.
-   On PostgreSQL the COMMIT and the mail are written back to back before either answer is read
-   (libpq's asynchronous send), so a kill finds both or neither in the kernel's buffers; on
-   SQLite the commit is a local call of microseconds, then the mail follows in one write.
-
-Guarantee: a row that a worker failed to mark never had its "." sent, so a crash before the mark
-loses nothing (the server drops an unfinished DATA) and the row is sent again after the lease;
-a crash after the mark has the "." in the socket or already accepted, so nothing is sent twice.
-Two workers cannot both mark one row (the UPDATE is conditional). What remains is a window of
-a few microseconds of CPU between the two writes: a worker killed exactly there records one mail
-as sent that the server never accepted (at most once, never twice). A refusal after "." (rare:
-most servers refuse at RCPT) puts the row back to queued with back-off, or failed.
+2. A worker claims a small batch of deliveries (`engine.claim`), renders each language once and
+   builds each mail as bytes (the recipient's own links), and sends the batch over one SMTP
+   connection, each delivery marked 'sent' as its "." leaves (`engine.send_claimed`).
+3. A refusal goes back with back-off or fails (`engine.record_failure`); a permanent refusal at
+   RCPT is a hard bounce (the address gets nothing more). Once nothing is queued or in flight,
+   the campaign is closed with its figures.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import logging
-import os
-import select
-import smtplib
-import socket
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -37,12 +25,14 @@ from datetime import timedelta
 from email.utils import formatdate, parseaddr
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, mailers
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from . import conf, render, tokens
+from sharehub.core.locking import lock_pk, lock_rows
+from sharehub.notifications import engine
+
+from . import conf, render, tokens, upkeep
 from .models import Campaign, Delivery, Subscriber
 from .selectors import campaign_segment
 
@@ -50,22 +40,14 @@ logger = logging.getLogger(__name__)
 CHUNK = 1000
 
 
-def new_worker_id() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Back-off after the 1st, 2nd, 3rd failure: 5, 25, 125 minutes."""
-    return timedelta(minutes=5**attempts)
-
-
 # --- 1. the recipients --------------------------------------------------------------------
 
 
 def list_recipients(campaign_id: int) -> int:
-    """Create the delivery rows once (idempotent), in chunks: memory stays flat whatever the list."""
+    """Create the delivery rows once (idempotent), in chunks: memory stays flat whatever the list.
+    Takes the campaign's row lock."""
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+        campaign = lock_pk(Campaign, campaign_id)
         if campaign.recipients_ready:
             return campaign.total_count
         subscriber_ids = campaign_segment(campaign).order_by("pk").values_list("pk", flat=True)
@@ -99,23 +81,16 @@ class Recipient:
 
 
 def claim_batch(campaign_id: int, *, worker: str, size: int, lease: int) -> list[Recipient]:
-    now = timezone.now()
-    claimable = Q(status=Delivery.Status.QUEUED) & (
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    """Claim up to `size` deliveries of the campaign (`engine.claim`), with what each mail needs."""
+    ids = engine.claim(
+        Delivery,
+        where=Q(campaign_id=campaign_id),
+        worker=worker,
+        size=size,
+        lease=timedelta(seconds=lease),
     )
-    claimable |= Q(status=Delivery.Status.SENDING, claimed_at__lt=now - timedelta(seconds=lease))
-    with transaction.atomic():
-        ids = list(
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(claimable, campaign_id=campaign_id)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:size]
-        )
-        if not ids:
-            return []
-        Delivery.objects.filter(pk__in=ids).update(
-            status=Delivery.Status.SENDING, claimed_at=now, claimed_by=worker
-        )
+    if not ids:
+        return []
     rows = (
         Delivery.objects.filter(pk__in=ids)
         .order_by("pk")
@@ -132,124 +107,6 @@ def claim_batch(campaign_id: int, *, worker: str, size: int, lease: int) -> list
 
 
 # --- 3. one mail --------------------------------------------------------------------------
-
-
-class PermanentRefusal(Exception):
-    def __init__(self, code: int, reply: bytes, *, at_recipient: bool) -> None:
-        super().__init__(f"{code} {reply[:200]!r}")
-        self.at_recipient = at_recipient
-
-
-class TemporaryRefusal(Exception):
-    pass
-
-
-class ClaimLost(Exception):
-    """Another worker took the row (our lease ran out): this mail is theirs."""
-
-
-def _refusal(code: int, reply: bytes, *, at_recipient: bool = False) -> Exception:
-    if 500 <= code < 600:
-        return PermanentRefusal(code, reply, at_recipient=at_recipient)
-    return TemporaryRefusal(f"{code} {reply[:200]!r}")
-
-
-class SmtpTransport:
-    """One SMTP connection of the configured mailer, driven command by command."""
-
-    def __init__(self) -> None:
-        self.backend = mailers.default
-        self.connection: smtplib.SMTP | None = None
-
-    @property
-    def is_smtp(self) -> bool:
-        return hasattr(self.backend, "connection") and hasattr(self.backend, "use_tls")
-
-    def open(self) -> None:
-        if self.is_smtp and self.connection is None:
-            self.backend.open()
-            self.connection = self.backend.connection
-            # The "." must leave at once, not wait for the server's delayed ACK (Nagle).
-            self.connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self.connection.ehlo_or_helo_if_needed()
-
-    def close(self) -> None:
-        if self.connection is not None:
-            with contextlib.suppress(Exception):  # a broken connection is closed anyway
-                self.backend.close()
-        self.connection = None
-
-    def send(self, *, sender: str, recipient: str, content: bytes, mark_sent) -> None:
-        """Send one mail. `mark_sent(then)` marks the row 'sent', calls `then` (which writes the
-        content and the final ".") and returns a callable that waits for the commit's answer
-        (called once the server's reply is read, so the two waits overlap), or None when the
-        claim was lost."""
-        if not self.is_smtp:
-            settle = mark_sent(lambda: None)
-            if not settle:
-                raise ClaimLost
-            settle()
-            self.backend.send_messages([RawEmail(content, sender, recipient)])
-            return
-        self.open()
-        conn = self.connection
-        code, reply = conn.mail(sender)
-        if code != 250:
-            conn.rset()
-            raise _refusal(code, reply)
-        code, reply = conn.rcpt(recipient)
-        if code not in (250, 251):
-            conn.rset()
-            raise _refusal(code, reply, at_recipient=True)
-        code, reply = conn.docmd("data")
-        if code != 354:
-            conn.rset()
-            raise _refusal(code, reply)
-        data = smtplib._quote_periods(content)
-        if not data.endswith(b"\r\n"):
-            data += b"\r\n"
-        write_error: list[OSError] = []
-
-        def finish_data() -> None:
-            # The content and the final "." leave in one write, after the commit.
-            try:
-                conn.sock.sendall(data + b".\r\n")
-            except OSError as error:  # smtplib.SMTPServerDisconnected is an OSError too
-                write_error.append(error)
-
-        settle = mark_sent(finish_data)
-        if not settle:
-            self.close()  # the server drops a mail whose DATA never ended
-            raise ClaimLost
-        try:
-            if write_error:
-                raise TemporaryRefusal(
-                    f"connection lost before the end of the mail: {write_error[0]}"
-                )
-            try:
-                code, reply = conn.getreply()
-            except OSError:
-                # The server may have accepted it: it stays 'sent' (never twice).
-                self.close()
-                return
-            if code != 250:
-                raise _refusal(code, reply)
-        finally:
-            settle()
-
-
-class RawEmail(EmailMessage):
-    """A prepared mail for the non-SMTP mailers (locmem in tests, console, dummy)."""
-
-    def __init__(self, content: bytes, sender: str, recipient: str) -> None:
-        super().__init__(from_email=sender, to=[recipient])
-        self.content = content
-
-    def message(self, **kwargs):
-        import email
-        import email.policy
-
-        return email.message_from_bytes(self.content, policy=email.policy.default)
 
 
 def build_message(
@@ -329,7 +186,7 @@ class CampaignSender:
         lease: int | None = None,
     ) -> None:
         self.campaign_id = campaign_id
-        self.worker = worker or new_worker_id()
+        self.worker = worker or engine.new_worker_id()
         self.throttle = Throttle(conf.send_rate() if rate is None else rate)
         self.batch = batch or conf.batch_size()
         self.lease = conf.lease_seconds() if lease is None else lease
@@ -360,9 +217,7 @@ class CampaignSender:
         except Exception as error:
             logger.exception("campaign %s failed", self.campaign_id)
             self.report.failure = failure_reason(error)
-            from .services import fail_campaign
-
-            fail_campaign(self.campaign_id, reason=self.report.failure)
+            upkeep.fail_campaign(self.campaign_id, reason=self.report.failure)
             return self.report
 
     def _run(self, *, max_batches: int | None = None) -> SendReport:
@@ -383,29 +238,13 @@ class CampaignSender:
         self.report.finished = finish_if_done(self.campaign_id)
         return self.report
 
-    def mark_sent(self, delivery_id: int, then):
-        """Commit 'sent' for a row this worker still holds and call `then` (the mail's end);
-        returns the callable that settles the commit, or None when the row is no longer ours."""
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            return commit_with(delivery_id, self.worker, then)
-        with connection.cursor() as cursor:  # plain SQL: this runs once per mail
-            cursor.execute(
-                MARK_SENT_SQL.format(table=connection.ops.quote_name(Delivery._meta.db_table)),
-                mark_sent_params(delivery_id, self.worker),
-            )
-            marked = cursor.rowcount == 1
-        if not marked:
-            return None
-        then()
-        return _settled
-
     def send_batch(self, recipients: list[Recipient]) -> None:
         gone = [r.delivery_id for r in recipients if r.status != Subscriber.Status.CONFIRMED]
         if gone:  # unsubscribed or bounced since the list was made
             self.report.skipped += Delivery.objects.filter(
                 pk__in=gone, claimed_by=self.worker
             ).update(status=Delivery.Status.SKIPPED)
-        transport = SmtpTransport()
+        transport = engine.SmtpTransport()
         date = formatdate(localtime=False)
         try:
             for recipient in recipients:
@@ -423,62 +262,54 @@ class CampaignSender:
         finally:
             transport.close()
             # Whatever this worker still holds (the connection broke) goes back to the queue now.
-            Delivery.objects.filter(
-                pk__in=[r.delivery_id for r in recipients],
-                status=Delivery.Status.SENDING,
-                claimed_by=self.worker,
-            ).update(status=Delivery.Status.QUEUED, claimed_by="", claimed_at=None)
+            engine.release(Delivery, [r.delivery_id for r in recipients], worker=self.worker)
 
-    def send_one(self, transport: SmtpTransport, recipient: Recipient, content: bytes) -> None:
-        def mark_sent(then):
-            return self.mark_sent(recipient.delivery_id, then)
-
-        try:
-            transport.send(
-                sender=self.sender, recipient=recipient.email, content=content, mark_sent=mark_sent
-            )
-        except ClaimLost:
-            transport.close()
-            return
-        except PermanentRefusal as error:
-            self.record_failure(
-                recipient, str(error), permanent=True, hard_bounce=error.at_recipient
-            )
-            return
-        except (TemporaryRefusal, smtplib.SMTPException, OSError) as error:
-            transport.close()
-            self.record_failure(recipient, f"{type(error).__name__}: {error}", permanent=False)
-            return
-        self.report.sent += 1
-
-    def record_failure(
-        self, recipient: Recipient, error: str, *, permanent: bool, hard_bounce: bool = False
+    def send_one(
+        self, transport: engine.SmtpTransport, recipient: Recipient, content: bytes
     ) -> None:
-        """Back-off and retry, or mark failed; a recipient refused for good at RCPT is a hard bounce."""
+        mail = engine.OutgoingMail(
+            sender=self.sender, recipients=[recipient.email], content=content
+        )
+        result = engine.send_claimed(
+            transport, Delivery, recipient.delivery_id, worker=self.worker, mail=mail
+        )
+        if result.outcome is engine.Outcome.SENT:
+            self.report.sent += 1
+        elif result.outcome is not engine.Outcome.LOST:
+            self.record_failure(recipient, result)
+
+    def record_failure(self, recipient: Recipient, result: engine.Result) -> None:
+        """Back-off and retry, or mark failed (`engine.record_failure`, deliveries count their
+        failures); a recipient refused for good at RCPT is a hard bounce."""
         logger.warning(
-            "campaign %s to delivery %s failed: %s", self.campaign_id, recipient.delivery_id, error
+            "campaign %s to delivery %s failed: %s",
+            self.campaign_id,
+            recipient.delivery_id,
+            result.error,
         )
-        row = Delivery.objects.filter(pk=recipient.delivery_id, claimed_by=self.worker).first()
-        if row is None:
+        failures = (
+            Delivery.objects.filter(pk=recipient.delivery_id)
+            .values_list("attempts", flat=True)
+            .first()
+        )
+        retried = engine.record_failure(
+            Delivery,
+            recipient.delivery_id,
+            worker=self.worker,
+            error=result.error,
+            failures=(failures or 0) + 1,
+            max_attempts=conf.max_attempts(),
+            permanent=result.outcome is engine.Outcome.REFUSED,
+            count_failure=True,
+        )
+        if retried is None:
             return
-        attempts = row.attempts + 1
-        retry = not permanent and attempts < conf.max_attempts()
-        Delivery.objects.filter(pk=row.pk, claimed_by=self.worker).update(
-            status=Delivery.Status.QUEUED if retry else Delivery.Status.FAILED,
-            attempts=F("attempts") + 1,
-            next_attempt_at=timezone.now() + retry_delay(attempts) if retry else None,
-            last_error=error[:500],
-            claimed_by="",
-            claimed_at=None,
-        )
-        if retry:
+        if retried:
             self.report.retried += 1
         else:
             self.report.failed += 1
-        if hard_bounce:
-            from .services import mark_bounced
-
-            mark_bounced(email=recipient.email, reason=error)
+        if result.hard_bounce:
+            upkeep.mark_bounced(email=recipient.email, reason=result.error)
 
 
 def failure_reason(error: Exception) -> str:
@@ -494,95 +325,20 @@ def failure_reason(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-MARK_SENT_SQL = (
-    "UPDATE {table} SET status = %s, sent_at = %s WHERE id = %s AND status = %s AND claimed_by = %s"
-)
-
-
-def mark_sent_params(delivery_id: int, worker: str) -> list:
-    sent_at = connection.ops.adapt_datetimefield_value(timezone.now())
-    return [Delivery.Status.SENT, sent_at, delivery_id, Delivery.Status.SENDING, worker]
-
-
-def _pg_send(pgconn, query: bytes) -> None:
-    pgconn.send_query(query)
-    while pgconn.flush():
-        select.select([], [pgconn.socket], [])
-
-
-def _pg_results(pgconn) -> list:
-    results = []
-    while True:
-        while pgconn.is_busy():
-            select.select([pgconn.socket], [], [])
-            pgconn.consume_input()
-        result = pgconn.get_result()
-        if result is None:
-            return results
-        results.append(result)
-
-
-def _settled() -> None:
-    return None
-
-
-def commit_with(delivery_id: int, worker: str, then):
-    """PostgreSQL: BEGIN and the conditional UPDATE in one round trip; then COMMIT is written and
-    `then` called before the COMMIT's answer is read, so the two writes leave back to back.
-    Returns the callable that reads the COMMIT's answer (the caller first reads the SMTP reply:
-    the database's WAL flush and the mail server's work overlap), or None for a lost claim.
-
-    Driven through libpq directly (simple query protocol) on Django's connection, which is in
-    autocommit mode here and left idle afterwards.
-    """
-    from psycopg import pq, sql
-
-    connection.ensure_connection()
-    pgconn = connection.connection.pgconn
-    query = sql.SQL(
-        "BEGIN; UPDATE {table} SET status = {sent}, sent_at = now() WHERE id = {id} AND status = {sending} AND claimed_by = {worker}"
-    ).format(
-        table=sql.Identifier(Delivery._meta.db_table),
-        sent=sql.Literal(str(Delivery.Status.SENT)),
-        id=sql.Literal(int(delivery_id)),
-        sending=sql.Literal(str(Delivery.Status.SENDING)),
-        worker=sql.Literal(worker),
-    )
-    _pg_send(pgconn, query.as_bytes(connection.connection))
-    results = _pg_results(pgconn)
-    ok = all(r.status == pq.ExecStatus.COMMAND_OK for r in results) and len(results) == 2
-    if not ok or results[-1].command_tuples != 1:
-        _pg_send(pgconn, b"ROLLBACK")
-        _pg_results(pgconn)
-        if not ok:
-            raise OSError(f"marking the delivery failed: {[r.error_message for r in results]!r}")
-        return None
-    _pg_send(pgconn, b"COMMIT")
-    then()
-
-    def settle() -> None:
-        failed = [
-            r.error_message for r in _pg_results(pgconn) if r.status != pq.ExecStatus.COMMAND_OK
-        ]
-        if failed:
-            raise OSError(f"commit failed: {failed!r}")
-
-    return settle
-
-
 def finish_if_done(campaign_id: int) -> bool:
-    """Close the campaign with its figures once no delivery is queued or in flight."""
+    """Close the campaign with its figures once no delivery is queued or in flight (takes the
+    campaign's row lock)."""
     if Delivery.objects.filter(
         campaign_id=campaign_id, status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
     ).exists():
         return False
     with transaction.atomic():
-        campaign = (
-            Campaign.objects.select_for_update()
-            .filter(pk=campaign_id, status=Campaign.Status.SENDING, recipients_ready=True)
-            .first()
-        )
-        if campaign is None:
+        campaign = lock_rows(Campaign, [campaign_id]).get(campaign_id)
+        if (
+            campaign is None
+            or campaign.status != Campaign.Status.SENDING
+            or not campaign.recipients_ready
+        ):
             return False
         deliveries = Delivery.objects.filter(campaign_id=campaign_id)
         campaign.sent_count = deliveries.filter(status=Delivery.Status.SENT).count()

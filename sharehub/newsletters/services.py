@@ -1,12 +1,16 @@
-"""Every write to newsletters (DESIGN §4): one transaction each, permission checked inside,
-mail and task enqueueing after commit."""
+"""Every write to newsletters (DESIGN §4): one durable transaction each, permission checked
+inside; mail rows are stored inside the transaction (the outbox enqueues their sending on
+commit), and so is the enqueueing of a campaign's sending (on commit).
+
+Writes no person asks for (a hard bounce, a campaign failing, scheduled campaigns starting,
+unconfirmed addresses purged) are the worker's and the periodic jobs': `upkeep`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,11 +20,15 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from sharehub.core.actors import Actor
 from sharehub.core.audit import log_action
+from sharehub.core.changes import apply_changes
 from sharehub.core.i18n import hub_name
+from sharehub.core.locking import lock, lock_pk
 from sharehub.core.ratelimit import RateLimited, hit
 from sharehub.core.sanitize import clean_html
 from sharehub.notifications.mail import queue_message
@@ -28,8 +36,19 @@ from sharehub.places.models import District
 
 from . import conf, render, tokens
 from .consent import CONSENT_VERSION, consent_text
-from .models import Campaign, ConsentRecord, Delivery, Subscriber, Subscription, Topic, new_secret
+from .models import (
+    Campaign,
+    ConsentRecord,
+    Delivery,
+    Role,
+    Subscriber,
+    Subscription,
+    Topic,
+    new_secret,
+)
 from .permissions import can_manage_newsletters
+from .tasks import send_campaign
+from .upkeep import normalize_email
 
 # Throw-away mailbox services: a sign-up from one of them is refused (the usual spam pattern).
 DISPOSABLE_DOMAINS = frozenset(
@@ -48,14 +67,6 @@ DISPOSABLE_DOMAINS = frozenset(
         "throwawaymail.com",
     }
 )
-CAMPAIGN_TEXT_FIELDS = (
-    "subject_ko",
-    "subject_en",
-    "body_html_ko",
-    "body_html_en",
-    "body_text_ko",
-    "body_text_en",
-)
 
 
 def offered_languages() -> list[str]:
@@ -63,12 +74,6 @@ def offered_languages() -> list[str]:
 
 
 # --- subscribers ----------------------------------------------------------------------------
-
-
-def normalize_email(value: str) -> str:
-    value = (value or "").strip()
-    local, at, domain = value.rpartition("@")
-    return f"{local}@{domain.lower()}" if at else value
 
 
 def _check_choices(
@@ -123,7 +128,7 @@ def _consent(subscriber: Subscriber, action: str, ip: str | None) -> None:
     )
 
 
-def _queue_mail(subscriber: Subscriber, template: str, context: dict) -> None:
+def _queue_mail(subscriber: Subscriber, template: str, context: dict[str, Any]) -> None:
     with translation.override(subscriber.language):
         context = {"hub_name": hub_name(subscriber.language), **context}
         subject = render_to_string(f"newsletters/email/{template}_subject.txt", context).strip()
@@ -138,8 +143,6 @@ def _queue_mail(subscriber: Subscriber, template: str, context: dict) -> None:
 
 def _send_confirmation(subscriber: Subscriber) -> None:
     with translation.override(subscriber.language):
-        from django.urls import reverse
-
         url = render.site_url(
             reverse("newsletters:confirm", kwargs={"token": tokens.confirm_token(subscriber)})
         )
@@ -164,9 +167,9 @@ def subscribe(
     language: str,
     district_id: int | None = None,
     ip: str | None = None,
-    actor: Any = None,
 ) -> Subscriber:
     """Anyone subscribes; a confirmation mail goes out (double opt-in) and nothing else until confirmed.
+    Takes the subscriber's row lock when the address is known.
 
     The answer is the same whatever the address's state, so the form reveals nobody's subscription:
     a new, pending, unsubscribed or bounced address gets (again) a confirmation link and the
@@ -180,18 +183,17 @@ def subscribe(
         raise RateLimited("newsletters.address")
     user = get_user_model().objects.filter(email__iexact=email).first()
     try:
-        with transaction.atomic():
-            subscriber = (
-                Subscriber.objects.select_for_update()
-                .annotate(email_ci=Lower("email"))
+        with transaction.atomic(durable=True):
+            existing = (
+                Subscriber.objects.annotate(email_ci=Lower("email"))
                 .filter(email_ci=email.lower())
+                .values_list("pk", flat=True)
                 .first()
             )
-            if subscriber is not None and subscriber.status == Subscriber.Status.CONFIRMED:
-                transaction.on_commit(partial(_send_already_subscribed, subscriber))
+            subscriber = lock_pk(Subscriber, existing) if existing else Subscriber(email=email)
+            if subscriber.status == Subscriber.Status.CONFIRMED:
+                _send_already_subscribed(subscriber)
                 return subscriber
-            if subscriber is None:
-                subscriber = Subscriber(email=email)
             subscriber.language = language
             subscriber.district = district
             subscriber.status = Subscriber.Status.PENDING
@@ -206,24 +208,35 @@ def subscribe(
     return subscriber
 
 
+@transaction.atomic(durable=True)
 def confirm(*, token: str, ip: str | None = None) -> Subscriber:
-    """Double opt-in: the signed, expiring link from the mail. Confirming twice is harmless."""
-    with transaction.atomic():
-        subscriber = tokens.read_confirm_token(token, lock=True)
-        if subscriber.status == Subscriber.Status.CONFIRMED:
-            return subscriber
-        if subscriber.status != Subscriber.Status.PENDING:
-            # Unsubscribed (or bounced) after this link was sent: an old link does not bring it back.
-            raise tokens.BadToken
-        subscriber.status = Subscriber.Status.CONFIRMED
-        subscriber.confirmed_at = timezone.now()
-        subscriber.unsubscribed_at = None
-        subscriber.bounced_at = None
-        subscriber.save(update_fields=["status", "confirmed_at", "unsubscribed_at", "bounced_at"])
-        _consent(subscriber, ConsentRecord.Action.CONFIRM, ip)
+    """Double opt-in: the signed, expiring link from the mail. Confirming twice is harmless.
+    Takes the subscriber's row lock."""
+    subscriber = lock(tokens.read_confirm_token(token))
+    if subscriber.status == Subscriber.Status.CONFIRMED:
+        return subscriber
+    if subscriber.status != Subscriber.Status.PENDING:
+        # Unsubscribed (or bounced) after this link was sent: an old link does not bring it back.
+        raise tokens.BadToken
+    subscriber.status = Subscriber.Status.CONFIRMED
+    subscriber.confirmed_at = timezone.now()
+    subscriber.unsubscribed_at = None
+    subscriber.bounced_at = None
+    subscriber.bounce_reason = ""
+    subscriber.save(
+        update_fields=[
+            "status",
+            "confirmed_at",
+            "unsubscribed_at",
+            "bounced_at",
+            "bounce_reason",
+        ]
+    )
+    _consent(subscriber, ConsentRecord.Action.CONFIRM, ip)
     return subscriber
 
 
+@transaction.atomic(durable=True)
 def update_preferences(
     *,
     subscriber: Subscriber,
@@ -232,53 +245,31 @@ def update_preferences(
     district_id: int | None = None,
     ip: str | None = None,
 ) -> Subscriber:
-    """From the preferences link (the token is the permission)."""
+    """From the preferences link (the token is the permission). Takes the subscriber's row lock."""
     topic_ids, district = _check_choices(
         email=subscriber.email, topic_ids=topic_ids, language=language, district_id=district_id
     )
-    with transaction.atomic():
-        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
-        subscriber.language = language
-        subscriber.district = district
-        subscriber.save(update_fields=["language", "district"])
-        _set_topics(subscriber, topic_ids)
-        _consent(subscriber, ConsentRecord.Action.PREFERENCES, ip)
+    subscriber = lock(subscriber)
+    subscriber.language = language
+    subscriber.district = district
+    subscriber.save(update_fields=["language", "district"])
+    _set_topics(subscriber, list(topic_ids))
+    _consent(subscriber, ConsentRecord.Action.PREFERENCES, ip)
     return subscriber
 
 
+@transaction.atomic(durable=True)
 def unsubscribe(*, subscriber: Subscriber, ip: str | None = None) -> bool:
     """One-click unsubscribe (RFC 8058): idempotent; True when this call unsubscribed."""
-    with transaction.atomic():
-        changed = Subscriber.objects.filter(
-            pk=subscriber.pk, status__in=[Subscriber.Status.PENDING, Subscriber.Status.CONFIRMED]
-        ).update(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())
-        if changed:
-            _consent(subscriber, ConsentRecord.Action.UNSUBSCRIBE, ip)
+    changed = Subscriber.objects.filter(
+        pk=subscriber.pk, status__in=[Subscriber.Status.PENDING, Subscriber.Status.CONFIRMED]
+    ).update(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())
+    if changed:
+        _consent(subscriber, ConsentRecord.Action.UNSUBSCRIBE, ip)
     return bool(changed)
 
 
-def mark_bounced(*, email: str, reason: str = "") -> bool:
-    """A hard bounce: the address gets nothing more (until its owner subscribes again)."""
-    with transaction.atomic():
-        changed = (
-            Subscriber.objects.annotate(email_ci=Lower("email"))
-            .filter(email_ci=normalize_email(email).lower())
-            .exclude(status=Subscriber.Status.BOUNCED)
-            .update(status=Subscriber.Status.BOUNCED, bounced_at=timezone.now())
-        )
-    return bool(changed)
-
-
-def purge_unconfirmed(*, older_than: timedelta = timedelta(days=30)) -> int:
-    """Addresses never confirmed are not kept (privacy): deleted with their choices."""
-    deleted, _rows = Subscriber.objects.filter(
-        status=Subscriber.Status.PENDING,
-        confirmed_at__isnull=True,
-        created_at__lt=timezone.now() - older_than,
-    ).delete()
-    return deleted
-
-
+@transaction.atomic(durable=True)
 def reset_links(*, subscriber: Subscriber) -> None:
     """Invalidate every link sent to this address so far."""
     Subscriber.objects.filter(pk=subscriber.pk).update(secret=new_secret())
@@ -286,40 +277,62 @@ def reset_links(*, subscriber: Subscriber) -> None:
 
 # --- topics ---------------------------------------------------------------------------------
 
-TOPIC_FIELDS = ("slug", "name_ko", "name_en", "description_ko", "description_en", "order", "active")
+
+class TopicChanges(TypedDict, total=False):
+    slug: str
+    name_ko: str
+    name_en: str
+    description_ko: str
+    description_en: str
+    order: int
+    active: bool
 
 
-def save_topic(*, actor: Any, fields: dict, topic: Topic | None = None) -> Topic:
-    """Create or change a topic (city staff). Topics are never deleted, only made inactive,
-    so subscriptions and past segments keep their meaning."""
+TOPIC_FIELDS = tuple(TopicChanges.__annotations__)
+
+
+def _require_staff(actor: Actor) -> None:
     if not can_manage_newsletters(actor):
         raise PermissionDenied(_("Only city staff can manage newsletters."))
-    unknown = set(fields) - set(TOPIC_FIELDS)
-    if unknown:
-        raise TypeError(f"not editable: {sorted(unknown)}")
-    with transaction.atomic():
-        topic = Topic.objects.select_for_update().get(pk=topic.pk) if topic else Topic()
-        for name, value in fields.items():
-            setattr(topic, name, value.strip() if isinstance(value, str) else value)
-        topic.full_clean()
-        topic.save()
-        log_action(actor=actor, action="newsletters.topic.save", target=topic)
+
+
+def _stripped(_name: str, value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+@transaction.atomic(durable=True)
+def save_topic(
+    *, actor: Actor, topic: Topic | None = None, **changes: Unpack[TopicChanges]
+) -> Topic:
+    """Create or change a topic (city staff; takes the topic's row lock). Topics are never
+    deleted, only made inactive, so subscriptions and past segments keep their meaning."""
+    _require_staff(actor)
+    topic = lock(topic) if topic else Topic()
+    apply_changes(topic, fields=TOPIC_FIELDS, data=changes, clean=_stripped)
+    topic.full_clean()
+    topic.save()
+    log_action(actor=actor, action="newsletters.topic.save", target=topic)
     return topic
 
 
 # --- campaigns ------------------------------------------------------------------------------
 
 
-def _require_staff(actor: Any) -> None:
-    if not can_manage_newsletters(actor):
-        raise PermissionDenied(_("Only city staff can manage newsletters."))
+class CampaignTexts(TypedDict, total=False):
+    subject_ko: str
+    subject_en: str
+    body_html_ko: str
+    body_html_en: str
+    body_text_ko: str
+    body_text_en: str
+
+
+CAMPAIGN_TEXT_FIELDS = tuple(CampaignTexts.__annotations__)
 
 
 def _check_segment(
     *, languages: Iterable[str], roles: Iterable[str]
 ) -> tuple[list[str], list[str]]:
-    from .models import Role
-
     languages, roles = sorted(set(languages)), sorted(set(roles))
     errors = {}
     if any(code not in offered_languages() for code in languages):
@@ -331,23 +344,21 @@ def _check_segment(
     return languages, roles
 
 
+def _clean_text(name: str, value: Any) -> str:
+    value = (value or "").strip()
+    return clean_html(value) if name.startswith("body_html") else value
+
+
 def _apply_campaign(
     campaign: Campaign,
     *,
-    fields: dict,
+    texts: CampaignTexts,
     topic_ids: Iterable[int],
     district_ids: Iterable[int],
     languages: Iterable[str],
     roles: Iterable[str],
 ) -> Campaign:
-    unknown = set(fields) - set(CAMPAIGN_TEXT_FIELDS)
-    if unknown:
-        raise TypeError(f"not editable: {sorted(unknown)}")
-    for name, value in fields.items():
-        value = (value or "").strip()
-        if name.startswith("body_html"):
-            value = clean_html(value)
-        setattr(campaign, name, value)
+    apply_changes(campaign, fields=CAMPAIGN_TEXT_FIELDS, data=texts, clean=_clean_text)
     campaign.languages, campaign.roles = _check_segment(languages=languages, roles=roles)
     campaign.full_clean(exclude=["created_by"])
     campaign.save()
@@ -361,107 +372,108 @@ def _apply_campaign(
     return campaign
 
 
+@transaction.atomic(durable=True)
 def create_campaign(
     *,
-    actor: Any,
-    fields: dict,
+    actor: Actor,
     topic_ids: Iterable[int] = (),
     district_ids: Iterable[int] = (),
     languages: Iterable[str] = (),
     roles: Iterable[str] = (),
+    **texts: Unpack[CampaignTexts],
 ) -> Campaign:
     _require_staff(actor)
-    with transaction.atomic():
-        campaign = _apply_campaign(
-            Campaign(created_by=actor),
-            fields=fields,
-            topic_ids=topic_ids,
-            district_ids=district_ids,
-            languages=languages,
-            roles=roles,
-        )
-        log_action(actor=actor, action="newsletters.campaign.create", target=campaign)
+    campaign = _apply_campaign(
+        # Staff (checked above): a signed-in User, not the anonymous half of `Actor`.
+        Campaign(created_by=actor),  # type: ignore[misc]
+        texts=texts,
+        topic_ids=topic_ids,
+        district_ids=district_ids,
+        languages=languages,
+        roles=roles,
+    )
+    log_action(actor=actor, action="newsletters.campaign.create", target=campaign)
     return campaign
 
 
+@transaction.atomic(durable=True)
 def update_campaign(
     *,
-    actor: Any,
+    actor: Actor,
     campaign: Campaign,
-    fields: dict,
     topic_ids: Iterable[int] = (),
     district_ids: Iterable[int] = (),
     languages: Iterable[str] = (),
     roles: Iterable[str] = (),
+    **texts: Unpack[CampaignTexts],
 ) -> Campaign:
+    """Change a draft, scheduled or failed campaign (takes the campaign's row lock)."""
     _require_staff(actor)
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        if not campaign.is_editable:
-            raise ValidationError(_("A campaign can no longer be changed once it is being sent."))
-        campaign = _apply_campaign(
-            campaign,
-            fields=fields,
-            topic_ids=topic_ids,
-            district_ids=district_ids,
-            languages=languages,
-            roles=roles,
-        )
-        log_action(actor=actor, action="newsletters.campaign.update", target=campaign)
+    campaign = lock(campaign)
+    if not campaign.is_editable:
+        raise ValidationError(_("A campaign can no longer be changed once it is being sent."))
+    campaign = _apply_campaign(
+        campaign,
+        texts=texts,
+        topic_ids=topic_ids,
+        district_ids=district_ids,
+        languages=languages,
+        roles=roles,
+    )
+    log_action(actor=actor, action="newsletters.campaign.update", target=campaign)
     return campaign
 
 
+@transaction.atomic(durable=True)
 def send_test(
-    *, actor: Any, campaign: Campaign, languages: Iterable[str] | None = None
+    *, actor: Actor, campaign: Campaign, languages: Iterable[str] | None = None
 ) -> list[str]:
     """Send the campaign to the staff member themselves, in each language (through the outbox)."""
     _require_staff(actor)
     languages = list(languages or offered_languages())
-    with transaction.atomic():
-        for language in languages:
-            rendered = render.render_campaign(campaign, language)
-            message = render.as_email_message(rendered, to=actor.email, token="test")
-            message.subject = f"[{_('Test')}] {message.subject}"
-            queue_message(message, kind="newsletters.test", user=actor)
-        log_action(
-            actor=actor,
-            action="newsletters.campaign.test",
-            target=campaign,
-            data={"languages": languages},
-        )
+    for language in languages:
+        rendered = render.render_campaign(campaign, language)
+        message = render.as_email_message(rendered, to=actor.email, token="test")  # type: ignore[union-attr]  # staff: a signed-in user
+        message.subject = f"[{_('Test')}] {message.subject}"
+        queue_message(message, kind="newsletters.test", user=actor)  # type: ignore[arg-type]  # staff: a signed-in user
+    log_action(
+        actor=actor,
+        action="newsletters.campaign.test",
+        target=campaign,
+        data={"languages": languages},
+    )
     return languages
 
 
 def _enqueue_sending(campaign_id: int) -> None:
-    from .tasks import send_campaign
-
     send_campaign.enqueue(campaign_id)
 
 
-def start_sending(*, actor: Any, campaign: Campaign, when: datetime | None = None) -> Campaign:
-    """Send now (when=None) or schedule; the background worker does the sending."""
+@transaction.atomic(durable=True)
+def start_sending(*, actor: Actor, campaign: Campaign, when: datetime | None = None) -> Campaign:
+    """Send now (when=None) or schedule; the background worker does the sending. Takes the
+    campaign's row lock."""
     _require_staff(actor)
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED):
-            raise ValidationError(_("This campaign has already been sent or is being sent."))
-        check_sendable(campaign)
-        if when is not None and when > timezone.now():
-            campaign.status = Campaign.Status.SCHEDULED
-            campaign.scheduled_at = when
-            campaign.save(update_fields=["status", "scheduled_at", "updated_at"])
-            log_action(
-                actor=actor,
-                action="newsletters.campaign.schedule",
-                target=campaign,
-                data={"at": when.isoformat()},
-            )
-            return campaign
-        campaign.status = Campaign.Status.SENDING
-        campaign.started_at = timezone.now()
-        campaign.save(update_fields=["status", "started_at", "updated_at"])
-        log_action(actor=actor, action="newsletters.campaign.send", target=campaign)
-        transaction.on_commit(partial(_enqueue_sending, campaign.pk))
+    campaign = lock(campaign)
+    if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED):
+        raise ValidationError(_("This campaign has already been sent or is being sent."))
+    check_sendable(campaign)
+    if when is not None and when > timezone.now():
+        campaign.status = Campaign.Status.SCHEDULED
+        campaign.scheduled_at = when
+        campaign.save(update_fields=["status", "scheduled_at", "updated_at"])
+        log_action(
+            actor=actor,
+            action="newsletters.campaign.schedule",
+            target=campaign,
+            data={"at": when.isoformat()},
+        )
+        return campaign
+    campaign.status = Campaign.Status.SENDING
+    campaign.started_at = timezone.now()
+    campaign.save(update_fields=["status", "started_at", "updated_at"])
+    log_action(actor=actor, action="newsletters.campaign.send", target=campaign)
+    transaction.on_commit(partial(_enqueue_sending, campaign.pk))
     return campaign
 
 
@@ -471,124 +483,116 @@ def check_sendable(campaign: Campaign) -> None:
         render.render_campaign(campaign, language)
 
 
-FAILURE_REASON_MAX = 1000
-
-
-def fail_campaign(campaign_id: int, *, reason: str) -> bool:
-    """Sending stopped on an error of the campaign itself: it stops in 'failed' with the reason
-    (shown to staff, who may correct it and retry) instead of staying 'sending' for ever.
-    Called by the worker; True when this call moved it."""
-    with transaction.atomic():
-        changed = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SENDING).update(
-            status=Campaign.Status.FAILED,
-            failure_reason=(reason or "")[:FAILURE_REASON_MAX],
-            updated_at=timezone.now(),
-        )
-    return bool(changed)
-
-
-def retry(*, actor: Any, campaign: Campaign) -> Campaign:
+@transaction.atomic(durable=True)
+def retry(*, actor: Actor, campaign: Campaign) -> Campaign:
     """Send a failed campaign again. What was sent stays sent (the delivery rows): only the rest
-    goes. When nothing had gone yet, the recipients are listed anew, so a corrected segment counts."""
+    goes. When nothing had gone yet, the recipients are listed anew, so a corrected segment counts.
+    Takes the campaign's row lock."""
     _require_staff(actor)
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        if campaign.status != Campaign.Status.FAILED:
-            raise ValidationError(_("Only a failed campaign can be retried."))
-        check_sendable(campaign)
-        deliveries = Delivery.objects.filter(campaign=campaign)
-        if not deliveries.exclude(
-            status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
-        ).exists():
-            deliveries.delete()
-            campaign.recipients_ready = False
-            campaign.total_count = 0
-        campaign.status = Campaign.Status.SENDING
-        campaign.failure_reason = ""
-        campaign.last_batch_at = None
-        campaign.started_at = campaign.started_at or timezone.now()
-        campaign.save(
-            update_fields=[
-                "status",
-                "failure_reason",
-                "last_batch_at",
-                "started_at",
-                "recipients_ready",
-                "total_count",
-                "updated_at",
-            ]
-        )
-        log_action(actor=actor, action="newsletters.campaign.retry", target=campaign)
-        transaction.on_commit(partial(_enqueue_sending, campaign.pk))
+    campaign = lock(campaign)
+    if campaign.status != Campaign.Status.FAILED:
+        raise ValidationError(_("Only a failed campaign can be retried."))
+    check_sendable(campaign)
+    deliveries = Delivery.objects.filter(campaign=campaign)
+    if not deliveries.exclude(
+        status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+    ).exists():
+        deliveries.delete()
+        campaign.recipients_ready = False
+        campaign.total_count = 0
+    campaign.status = Campaign.Status.SENDING
+    campaign.failure_reason = ""
+    campaign.last_batch_at = None
+    campaign.started_at = campaign.started_at or timezone.now()
+    campaign.save(
+        update_fields=[
+            "status",
+            "failure_reason",
+            "last_batch_at",
+            "started_at",
+            "recipients_ready",
+            "total_count",
+            "updated_at",
+        ]
+    )
+    log_action(actor=actor, action="newsletters.campaign.retry", target=campaign)
+    transaction.on_commit(partial(_enqueue_sending, campaign.pk))
     return campaign
 
 
-def unschedule(*, actor: Any, campaign: Campaign) -> Campaign:
+def _move(
+    actor: Actor,
+    campaign: Campaign,
+    *,
+    action: str,
+    allowed: Iterable[str],
+    error: str,
+    **updates: Any,
+) -> Campaign:
+    """One conditional transition of a campaign's state, logged; `error` when it is in none of
+    the `allowed` states."""
     _require_staff(actor)
-    with transaction.atomic():
-        changed = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.SCHEDULED).update(
-            status=Campaign.Status.DRAFT, scheduled_at=None
-        )
-        if not changed:
-            raise ValidationError(_("This campaign is not scheduled."))
-        log_action(actor=actor, action="newsletters.campaign.unschedule", target=campaign)
+    if not Campaign.objects.filter(pk=campaign.pk, status__in=list(allowed)).update(**updates):
+        raise ValidationError(error)
+    log_action(actor=actor, action=f"newsletters.campaign.{action}", target=campaign)
     return Campaign.objects.get(pk=campaign.pk)
 
 
-def pause(*, actor: Any, campaign: Campaign) -> Campaign:
+@transaction.atomic(durable=True)
+def unschedule(*, actor: Actor, campaign: Campaign) -> Campaign:
+    return _move(
+        actor,
+        campaign,
+        action="unschedule",
+        allowed=[Campaign.Status.SCHEDULED],
+        error=_("This campaign is not scheduled."),
+        status=Campaign.Status.DRAFT,
+        scheduled_at=None,
+    )
+
+
+@transaction.atomic(durable=True)
+def pause(*, actor: Actor, campaign: Campaign) -> Campaign:
     """Workers stop after their current batch; resuming continues where they stopped."""
-    _require_staff(actor)
-    with transaction.atomic():
-        if not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.SENDING).update(
-            status=Campaign.Status.PAUSED
-        ):
-            raise ValidationError(_("Only a campaign being sent can be paused."))
-        log_action(actor=actor, action="newsletters.campaign.pause", target=campaign)
-    return Campaign.objects.get(pk=campaign.pk)
+    return _move(
+        actor,
+        campaign,
+        action="pause",
+        allowed=[Campaign.Status.SENDING],
+        error=_("Only a campaign being sent can be paused."),
+        status=Campaign.Status.PAUSED,
+    )
 
 
-def resume(*, actor: Any, campaign: Campaign) -> Campaign:
-    _require_staff(actor)
-    with transaction.atomic():
-        if not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PAUSED).update(
-            status=Campaign.Status.SENDING
-        ):
-            raise ValidationError(_("Only a paused campaign can be resumed."))
-        log_action(actor=actor, action="newsletters.campaign.resume", target=campaign)
-        transaction.on_commit(partial(_enqueue_sending, campaign.pk))
-    return Campaign.objects.get(pk=campaign.pk)
+@transaction.atomic(durable=True)
+def resume(*, actor: Actor, campaign: Campaign) -> Campaign:
+    campaign = _move(
+        actor,
+        campaign,
+        action="resume",
+        allowed=[Campaign.Status.PAUSED],
+        error=_("Only a paused campaign can be resumed."),
+        status=Campaign.Status.SENDING,
+    )
+    transaction.on_commit(partial(_enqueue_sending, campaign.pk))
+    return campaign
 
 
-def cancel(*, actor: Any, campaign: Campaign) -> Campaign:
+@transaction.atomic(durable=True)
+def cancel(*, actor: Actor, campaign: Campaign) -> Campaign:
     """Stop for good; whatever was not sent is not sent."""
-    _require_staff(actor)
-    with transaction.atomic():
-        changed = Campaign.objects.filter(
-            pk=campaign.pk,
-            status__in=[
-                Campaign.Status.SCHEDULED,
-                Campaign.Status.SENDING,
-                Campaign.Status.PAUSED,
-                Campaign.Status.DRAFT,
-                Campaign.Status.FAILED,
-            ],
-        ).update(status=Campaign.Status.CANCELLED, finished_at=timezone.now())
-        if not changed:
-            raise ValidationError(_("This campaign has already been sent."))
-        log_action(actor=actor, action="newsletters.campaign.cancel", target=campaign)
-    return Campaign.objects.get(pk=campaign.pk)
-
-
-def start_due_campaigns(*, now: datetime | None = None) -> list[int]:
-    """Scheduled campaigns whose time has come start sending (called by the periodic job)."""
-    now = now or timezone.now()
-    started = []
-    with transaction.atomic():
-        for campaign in Campaign.objects.select_for_update(skip_locked=True).filter(
-            status=Campaign.Status.SCHEDULED, scheduled_at__lte=now
-        ):
-            campaign.status = Campaign.Status.SENDING
-            campaign.started_at = now
-            campaign.save(update_fields=["status", "started_at", "updated_at"])
-            started.append(campaign.pk)
-    return started
+    return _move(
+        actor,
+        campaign,
+        action="cancel",
+        allowed=[
+            Campaign.Status.SCHEDULED,
+            Campaign.Status.SENDING,
+            Campaign.Status.PAUSED,
+            Campaign.Status.DRAFT,
+            Campaign.Status.FAILED,
+        ],
+        error=_("This campaign has already been sent."),
+        status=Campaign.Status.CANCELLED,
+        finished_at=timezone.now(),
+    )

@@ -12,13 +12,13 @@ from django.tasks import task
 from django.utils import timezone
 
 from .models import Campaign
+from .sending import CampaignSender
+from .upkeep import purge_unconfirmed, start_due_campaigns
 
 
 @task()
 def send_campaign(campaign_id: int) -> dict:
     """Send what is left of a campaign, batch after batch, until nothing is claimable."""
-    from .sending import CampaignSender
-
     report = CampaignSender(campaign_id).run()
     return {
         "sent": report.sent,
@@ -37,8 +37,6 @@ def run_due_campaigns() -> list[int]:
     """Every minute: start scheduled campaigns that are due, and resume campaigns still 'sending'
     that no worker has moved lately (a crashed worker's rows are reclaimed after the lease;
     retries are sent when due)."""
-    from .services import start_due_campaigns
-
     start_due_campaigns()
     quiet = Q(last_batch_at__isnull=True) | Q(last_batch_at__lt=timezone.now() - STALLED_AFTER)
     campaign_ids = list(
@@ -51,6 +49,4 @@ def run_due_campaigns() -> list[int]:
 
 @task()
 def purge_unconfirmed_subscribers() -> int:
-    from .services import purge_unconfirmed
-
     return purge_unconfirmed(older_than=timedelta(days=30))

@@ -33,19 +33,19 @@ def manage_token(pk: int, secret: str) -> str:
     return signing.Signer(salt=f"{MANAGE_SALT}:{secret}").sign(str(pk))
 
 
-def _subscriber_of(token: str, *, lock: bool) -> Subscriber:
+def _subscriber_of(token: str) -> Subscriber:
     head, _, _ = (token or "").partition(":")
     if not head.isdigit() or len(token) > 200:
         raise BadToken
-    queryset = Subscriber.objects.select_for_update() if lock else Subscriber.objects.all()
-    subscriber = queryset.filter(pk=int(head)).first()
+    subscriber = Subscriber.objects.filter(pk=int(head)).first()
     if subscriber is None:
         raise BadToken
     return subscriber
 
 
-def read_confirm_token(token: str, *, lock: bool = False) -> Subscriber:
-    subscriber = _subscriber_of(token, lock=lock)
+def read_confirm_token(token: str) -> Subscriber:
+    """The subscriber a confirmation link names (services lock it: `core.locking.lock`)."""
+    subscriber = _subscriber_of(token)
     signer = signing.TimestampSigner(salt=f"{CONFIRM_SALT}:{subscriber.secret}")
     try:
         signer.unsign(token, max_age=conf.confirm_max_age())
@@ -56,8 +56,8 @@ def read_confirm_token(token: str, *, lock: bool = False) -> Subscriber:
     return subscriber
 
 
-def read_manage_token(token: str, *, lock: bool = False) -> Subscriber:
-    subscriber = _subscriber_of(token, lock=lock)
+def read_manage_token(token: str) -> Subscriber:
+    subscriber = _subscriber_of(token)
     try:
         signing.Signer(salt=f"{MANAGE_SALT}:{subscriber.secret}").unsign(token)
     except signing.BadSignature:

@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import secrets
 from email.utils import getaddresses
+from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.core import context
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -54,8 +57,6 @@ def enabled() -> bool:
 
 def _current_request() -> HttpRequest | None:
     # allauth's AccountMiddleware keeps the request in a context variable for every request.
-    from allauth.core import context
-
     return context.request
 
 
@@ -72,9 +73,7 @@ def reader_for_new_mail(*, kind: str) -> str:
     return session[SESSION_KEY]
 
 
-def _own_addresses(user) -> set[str]:
-    from allauth.account.models import EmailAddress
-
+def _own_addresses(user: Any) -> set[str]:
     return {
         email.lower()
         for email in EmailAddress.objects.filter(user=user, verified=True).values_list(

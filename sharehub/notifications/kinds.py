@@ -1,6 +1,6 @@
 """The kinds of notification a person can receive, each with a label and an e-mail default.
 
-Apps register their kinds in AppConfig.ready(); the preferences page lists them all.
+Apps register their kinds in their manifest.py; the preferences page lists them all.
 """
 
 from __future__ import annotations

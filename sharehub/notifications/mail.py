@@ -1,58 +1,47 @@
-"""Outgoing mail: stored in the outbox, then sent by the worker after the transaction commits."""
+"""Outgoing mail: stored in the outbox inside the caller's transaction, its sending enqueued on
+commit (the worker sends it through the mail engine: `outbox.send_outbound`)."""
 
 from __future__ import annotations
 
-import base64
 from functools import partial
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 
 from . import demo_mailbox
 from .models import OutboundEmail
+from .outbox import stored_attachment
+from .tasks import send_outbound_email
 
 
-def queue_message(message: EmailMessage, *, kind: str = "", user=None) -> OutboundEmail:
+def queue_message(
+    message: EmailMessage, *, kind: str = "", user: AbstractBaseUser | None = None
+) -> OutboundEmail:
+    """Store `message` in the outbox (inside the caller's transaction) and enqueue its sending on
+    commit: a rolled-back decision sends nothing."""
     html = ""
     if isinstance(message, EmailMultiAlternatives):
         html = next(
-            (content for content, mimetype in message.alternatives if mimetype == "text/html"), ""
+            (str(content) for content, mimetype in message.alternatives if mimetype == "text/html"),
+            "",
         )
     outbound = OutboundEmail.objects.create(
-        user=user,
+        # The user model lives in accounts, above this app: any AbstractBaseUser is one.
+        user=user,  # type: ignore[misc]
         kind=kind,
         from_email=message.from_email,
         to=list(message.to),
-        subject=message.subject,
-        body_text=message.body,
+        subject=str(message.subject),
+        body_text=str(message.body),
         body_html=html,
         headers=dict(message.extra_headers),
-        attachments=[_stored(attachment) for attachment in message.attachments],
+        attachments=[stored_attachment(attachment) for attachment in message.attachments],
         demo_reader=demo_mailbox.reader_for_new_mail(kind=kind),
     )
     transaction.on_commit(partial(enqueue_send, outbound.pk))
     return outbound
 
 
-def _stored(attachment) -> dict:
-    """An attachment as JSON: content is base64 (text is encoded as UTF-8 first)."""
-    filename, content, mimetype = attachment
-    data = content.encode() if isinstance(content, str) else bytes(content)
-    return {
-        "filename": filename,
-        "mimetype": mimetype or "application/octet-stream",
-        "content": base64.b64encode(data).decode(),
-    }
-
-
-def attach_stored(message: EmailMessage, attachments: list[dict]) -> None:
-    for attachment in attachments or []:
-        message.attach(
-            attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"]
-        )
-
-
 def enqueue_send(outbound_id: int) -> None:
-    from .tasks import send_outbound_email
-
     send_outbound_email.enqueue(outbound_id)

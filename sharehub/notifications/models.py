@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .engine import MailStatus
+
 
 class Notification(models.Model):
     """An in-app message: the bell and the list."""
@@ -47,13 +49,9 @@ class NotificationPreference(models.Model):
 
 
 class OutboundEmail(models.Model):
-    """Every e-mail the hub sends, stored first and sent by the worker exactly once."""
+    """Every e-mail the hub sends, stored first and sent by the worker exactly once (`engine`)."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+    Status = MailStatus
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -79,6 +77,9 @@ class OutboundEmail(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     # After a failure: the earliest time the recovery command may try again (exponential back-off).
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    # The worker sending it now, since when (a claim older than the engine's lease is a dead one's).
+    claimed_by = models.CharField(_("claimed by"), max_length=80, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # Demo mode only (SHAREHUB_DEMO_MAILBOX): the browser session that asked for this mail for

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from .engine import LEASE
 from .kinds import Kind, all_kinds
 from .models import Notification, NotificationPreference, OutboundEmail
 from .permissions import can_read_outbox
@@ -80,16 +81,18 @@ def get_outbound_for(actor, *, outbound_id: int) -> OutboundEmail:
 
 
 def stale_queued_email_ids(*, older_than: timedelta) -> list[int]:
-    """Queued e-mails whose send task was probably lost (a crash, a restarted worker).
+    """Queued e-mails whose send task was probably lost (a crash, a restarted worker), and e-mails
+    a dead worker held without sending them (its claim is older than the engine's lease).
 
     E-mails waiting for a back-off after a failure are left alone until their time has come.
     """
     now = timezone.now()
+    queued = Q(status=OutboundEmail.Status.QUEUED, created_at__lte=now - older_than) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    abandoned = Q(status=OutboundEmail.Status.SENDING, claimed_at__lt=now - LEASE)
     return list(
-        OutboundEmail.objects.filter(
-            status=OutboundEmail.Status.QUEUED, created_at__lte=now - older_than
-        )
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        OutboundEmail.objects.filter(queued | abandoned)
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
+from sharehub.core.actors import Actor, require_signed_in
 from sharehub.core.i18n import hub_name
 
 from .kinds import get_kind
@@ -21,6 +22,15 @@ from .models import Notification, NotificationPreference
 Text = str | Promise
 
 
+class Recipient(Protocol):
+    """Who is told: a user account (the model lives in accounts, above this app)."""
+
+    pk: Any
+    email: str
+    preferred_language: str
+    is_active: bool
+
+
 def absolute_url(url: str) -> str:
     """Links in e-mails must carry the hub's address; other absolute links are left as they are."""
     if url.startswith("/") and not url.startswith("//"):
@@ -28,9 +38,9 @@ def absolute_url(url: str) -> str:
     return url
 
 
-def wants_email(*, user, kind: str) -> bool:
+def wants_email(*, user: Recipient, kind: str) -> bool:
     preference = (
-        NotificationPreference.objects.filter(user=user, kind=kind)
+        NotificationPreference.objects.filter(user_id=user.pk, kind=kind)
         .values_list("email", flat=True)
         .first()
     )
@@ -40,7 +50,7 @@ def wants_email(*, user, kind: str) -> bool:
 @transaction.atomic
 def notify(
     *,
-    user,
+    user: Recipient,
     kind: str,
     title: Text,
     body: Text = "",
@@ -49,6 +59,9 @@ def notify(
     attachments: list[tuple[str, str | bytes, str]] | None = None,
 ) -> Notification:
     """Store an in-app notification and queue its e-mail, both in the recipient's language.
+
+    Called inside the deciding service's transaction (the side-effect rule): the rows are written
+    there, and only the enqueueing of the e-mail's sending waits for the commit (`queue_message`).
 
     `attachments` are (filename, content, mimetype) triples added to the e-mail (an event's .ics).
 
@@ -61,7 +74,11 @@ def notify(
         title_text = str(title) % params if params else str(title)
         body_text = str(body) % params if params and body else str(body)
         notification = Notification.objects.create(
-            user=user, kind=kind, title=title_text[:200], body=body_text, url=url
+            user=user,  # type: ignore[misc]  # a Recipient is a user account
+            kind=kind,
+            title=title_text[:200],
+            body=body_text,
+            url=url,
         )
         if user.is_active and wants_email(user=user, kind=kind):
             context = {
@@ -84,31 +101,40 @@ def notify(
             )
             for filename, content, mimetype in attachments or []:
                 message.attach(filename, content, mimetype)
-            queue_message(message, kind=kind, user=user)
+            queue_message(message, kind=kind, user=user)  # type: ignore[arg-type]  # a user account
     return notification
 
 
-@transaction.atomic
-def mark_read(*, actor, notification_ids: list[int] | None = None) -> int:
+@transaction.atomic(durable=True)
+def mark_read(*, actor: Actor, notification_ids: list[int] | None = None) -> int:
     """Mark the actor's own notifications read (all of them when no ids are given)."""
-    queryset = Notification.objects.filter(user=actor, read_at__isnull=True)
+    require_signed_in(actor)
+    # Signed in (checked above): a user account, not the anonymous half of `Actor`.
+    queryset = Notification.objects.filter(user=actor, read_at__isnull=True)  # type: ignore[misc]
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=notification_ids)
     return queryset.update(read_at=timezone.now())
 
 
-@transaction.atomic
-def set_email_preference(*, actor, kind: str, email: bool) -> NotificationPreference:
+def _set_email_preference(actor: Actor, kind: str, email: bool) -> NotificationPreference:
+    require_signed_in(actor)
     get_kind(kind)
     preference, _ = NotificationPreference.objects.update_or_create(
-        user=actor, kind=kind, defaults={"email": email}
+        user=actor,  # type: ignore[misc]  # signed in: a user account
+        kind=kind,
+        defaults={"email": email},
     )
     return preference
 
 
-@transaction.atomic
-def set_email_preferences(*, actor, choices: dict[str, bool]) -> list[NotificationPreference]:
+@transaction.atomic(durable=True)
+def set_email_preference(*, actor: Actor, kind: str, email: bool) -> NotificationPreference:
+    return _set_email_preference(actor, kind, email)
+
+
+@transaction.atomic(durable=True)
+def set_email_preferences(
+    *, actor: Actor, choices: dict[str, bool]
+) -> list[NotificationPreference]:
     """Save the whole preferences page at once: every kind or none."""
-    return [
-        set_email_preference(actor=actor, kind=kind, email=email) for kind, email in choices.items()
-    ]
+    return [_set_email_preference(actor, kind, email) for kind, email in choices.items()]

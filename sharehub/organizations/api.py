@@ -12,16 +12,18 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import File, ModelSchema, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from sharehub.accounts.auth import optional_user
 from sharehub.core.api_errors import ERRORS, RATE_LIMITED, ErrorOut
 from sharehub.core.api_types import HeaderText, Id, page_query
-from sharehub.core.pagination import api_page
+from sharehub.core.filters import api_filters, query_schema
+from sharehub.core.pagination import ApiPage, api_page
 from sharehub.core.ratelimit import check
 
 from . import name_changes, selectors, services
+from .forms import OrganizationFilterForm
 from .models import (
     Invitation,
     MemberRole,
@@ -44,11 +46,10 @@ class DistrictRef(Schema):
     name: str
 
 
-class PendingNameOut(Schema):
-    id: int
-    name_ko: str
-    name_en: str
-    requested_at: datetime
+class PendingNameOut(ModelSchema):
+    class Meta:
+        model = NameChangeRequest
+        fields = ["id", "name_ko", "name_en", "requested_at"]
 
 
 class OrganizationOut(Schema):
@@ -115,13 +116,6 @@ class OrganizationOut(Schema):
         return context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
-class OrganizationPage(Schema):
-    count: int
-    next: str | None
-    previous: str | None
-    results: list[OrganizationOut]
-
-
 class OrganizationIn(Schema):
     """Required fields default to empty so the answer is a translated field error, not a schema one."""
 
@@ -150,22 +144,18 @@ class OrganizationPatch(Schema):
     description_en: str | None = None
 
 
-class MemberOut(Schema):
+class MemberOut(ModelSchema):
     user_id: int
     name: str
     role: MemberRole
-    joined_at: datetime
+
+    class Meta:
+        model = Membership
+        fields = ["joined_at"]
 
     @staticmethod
     def resolve_name(obj: Membership) -> str:
         return obj.user.public_name
-
-
-class MemberPage(Schema):
-    count: int
-    next: str | None
-    previous: str | None
-    results: list[MemberOut]
 
 
 class RoleIn(Schema):
@@ -177,14 +167,14 @@ class InvitationIn(Schema):
     role: str = MemberRole.EDITOR
 
 
-class InvitationOut(Schema):
-    id: int
-    email: str
+class InvitationOut(ModelSchema):
     role: MemberRole
     invited_by: str | None
-    created_at: datetime
-    expires_at: datetime
     expired: bool
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "created_at", "expires_at"]
 
     @staticmethod
     def resolve_invited_by(obj: Invitation) -> str | None:
@@ -193,13 +183,6 @@ class InvitationOut(Schema):
     @staticmethod
     def resolve_expired(obj: Invitation) -> bool:
         return obj.is_expired
-
-
-class InvitationPage(Schema):
-    count: int
-    next: str | None
-    previous: str | None
-    results: list[InvitationOut]
 
 
 class AcceptIn(Schema):
@@ -225,22 +208,22 @@ def _district(slug: str | None) -> Any:
     return district
 
 
+OrganizationQuery = query_schema(OrganizationFilterForm)
+
+
 @router.get(
     "",
-    response={200: OrganizationPage, 422: ErrorOut},
+    response={200: ApiPage[OrganizationOut], 422: ErrorOut},
     auth=None,
     summary="List published organizations",
-    description="Filters: `q` (part of the Korean or English name), `district` (district slug), `kind`. 20 per page.",
+    description="Filters, as on the page: `q` (part of the Korean or English name), `district` "
+    "(district slug), `kind`. A bad filter is a 422 naming it. 20 per page.",
 )
 def list_organizations(
-    request: HttpRequest,
-    q: str = "",
-    district: str = "",
-    kind: OrganizationKind | None = None,
-    page: int = page_query(),
+    request: HttpRequest, query: Query[OrganizationQuery], page: int = page_query()
 ):
-    queryset = selectors.search_organizations(q=q[:100], district=district, kind=kind or "")
-    return api_page(request, queryset, page)
+    filters = api_filters(OrganizationFilterForm, query).cleaned_data
+    return api_page(request, selectors.search_organizations(**filters), page)
 
 
 @router.post(
@@ -266,28 +249,26 @@ def accept_invitation(request: HttpRequest, payload: AcceptIn):
     return services.accept_invitation(actor=request.auth, token=payload.token)
 
 
-class NameChangeOut(Schema):
-    id: int
+class NameChangeOut(ModelSchema):
     organization: str
-    name_ko: str
-    name_en: str
-    previous_name_ko: str
-    previous_name_en: str
     status: NameChangeStatus
-    reason: str
-    requested_at: datetime
-    decided_at: datetime | None
+
+    class Meta:
+        model = NameChangeRequest
+        fields = [
+            "id",
+            "name_ko",
+            "name_en",
+            "previous_name_ko",
+            "previous_name_en",
+            "reason",
+            "requested_at",
+            "decided_at",
+        ]
 
     @staticmethod
     def resolve_organization(obj: NameChangeRequest) -> str:
         return obj.organization.slug
-
-
-class NameChangePage(Schema):
-    count: int
-    next: str | None
-    previous: str | None
-    results: list[NameChangeOut]
 
 
 class RejectIn(Schema):
@@ -296,7 +277,7 @@ class RejectIn(Schema):
 
 @router.get(
     "/name-changes",
-    response={200: NameChangePage, **ERRORS},
+    response={200: ApiPage[NameChangeOut], **ERRORS},
     summary="New names waiting for review",
     description="City staff and moderators. A member's new name for a public organization is published only once approved.",
 )
@@ -370,7 +351,7 @@ def upload_logo(request: HttpRequest, slug: str, logo: File[UploadedFile]):
 
 @router.get(
     "/{slug}/members",
-    response={200: MemberPage, **ERRORS},
+    response={200: ApiPage[MemberOut], **ERRORS},
     summary="Members of an organization",
     description="Visible to its members and city staff.",
 )
@@ -424,7 +405,7 @@ def transfer_ownership(request: HttpRequest, slug: str, user_id: Id):
 
 @router.get(
     "/{slug}/invitations",
-    response={200: InvitationPage, **ERRORS},
+    response={200: ApiPage[InvitationOut], **ERRORS},
     summary="Pending invitations",
     description="Owners and city staff.",
 )

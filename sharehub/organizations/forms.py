@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from sharehub.core.filters import FilterForm
 from sharehub.core.validators import validate_header_value
+from sharehub.places.forms import DistrictChoiceField
 from sharehub.places.selectors import district_list
 
 from .logos import ACCEPT_ATTRIBUTE, MAX_LOGO_BYTES, MAX_LOGO_SIDE
 from .models import MemberRole, Organization, OrganizationKind
-from .services import EDITABLE_FIELDS
+from .services import EDITABLE_FIELDS, OrganizationChanges
 
 SEARCH_MAX_LENGTH = 100
 
@@ -70,34 +74,32 @@ class OrganizationForm(forms.ModelForm):
         ]
         return [(legend, [self[name] for name in names]) for legend, names in groups]
 
-    def service_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+    def service_fields(self) -> OrganizationChanges:
+        return cast(
+            OrganizationChanges, {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+        )
 
 
 class OrganizationEditForm(OrganizationForm):
     remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
 
 
-class OrganizationFilterForm(forms.Form):
-    """Only renders the filters; the list reads the raw query so links stay shareable."""
+class OrganizationFilterForm(FilterForm):
+    """The public list's filters, for the page and the API (`core.filters`)."""
 
     q = forms.CharField(label=_("Name"), required=False, max_length=SEARCH_MAX_LENGTH)
-    district = forms.ChoiceField(label=_("District"), required=False)
+    district = DistrictChoiceField()
     kind = forms.ChoiceField(
         label=_("Type"),
         required=False,
         choices=[("", _("All types")), *list(OrganizationKind.choices)],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[
-            "q"
-        ].widget.input_type = "search"  # one type attribute (attrs["type"] would add a second)
+        # One type attribute (attrs["type"] would add a second).
+        self.fields["q"].widget.input_type = "search"
         self.fields["q"].widget.attrs.update({"placeholder": _("Search by name")})
-        self.fields["district"].choices = [("", _("All districts"))] + [
-            (district.slug, district.name) for district in district_list()
-        ]
 
 
 class InviteForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from sharehub.accounts.models import User
 from sharehub.core.audit import describe as describe_elsewhere
 from sharehub.core.models import AuditEntry
 
@@ -14,14 +15,12 @@ def _role(value: str | None) -> str:
     return str(MemberRole(value).label) if value in MemberRole.values else ""
 
 
-def describe(entry: AuditEntry, *, show_emails: bool) -> str:
+def describe(entry: AuditEntry, *, member: User | None = None, show_emails: bool) -> str:
     """One sentence per entry. Invited addresses are shown only to those who manage members."""
     data = entry.data or {}
     values = {
         "actor": entry.actor.public_name if entry.actor else _("Someone"),
-        "member": entry.member.public_name
-        if getattr(entry, "member", None)
-        else _("a former member"),
+        "member": member.public_name if member is not None else _("a former member"),
         "role": _role(data.get("to") or data.get("role")),
         "email": data.get("email") or "",
         "reason": entry.reason,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
@@ -67,6 +69,16 @@ class Organization(Moderated):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    if TYPE_CHECKING:
+        # Columns modeltranslation adds (translation.py); the English ones may be empty or None.
+        name_ko: str
+        name_en: str | None
+        description_ko: str
+        description_en: str | None
+        # Not a column: the new name waiting for review, set by services.update_organization
+        # and the API's detail for those who may edit.
+        pending_name_change: NameChangeRequest | None
 
     class Meta:
         verbose_name = _("organization")

@@ -5,7 +5,8 @@ public name: the new name is kept as the organization's one pending `NameChangeR
 staff or a moderator approves or rejects it. City staff rename directly, and so does anyone while
 the organization itself still waits for review (the moderator then sees the name anyway).
 
-Lock order, as in services: the organization's row first, then the request's.
+Lock order, as in services: the organization's row first, then the request's. A decision
+writes its audit entry and tells the requester and the owners inside its own transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sharehub.accounts.models import User
+from sharehub.accounts.roles import is_city_staff
+from sharehub.core.actors import Actor, require_signed_in
 from sharehub.core.audit import log_action
+from sharehub.core.locking import lock_pk
 from sharehub.moderation.models import ModerationStatus
 
 from . import notices
@@ -32,8 +37,8 @@ REASON_MAX_LENGTH = 2000
 _UNREVIEWED = (ModerationStatus.PENDING, ModerationStatus.REJECTED)
 
 
-def needs_review(actor: Any, organization: Organization) -> bool:
-    return not actor.is_city_staff and organization.moderation_status not in _UNREVIEWED
+def needs_review(actor: Actor, organization: Organization) -> bool:
+    return not is_city_staff(actor) and organization.moderation_status not in _UNREVIEWED
 
 
 def pending_for(organization: Organization) -> NameChangeRequest | None:
@@ -46,7 +51,7 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def take_proposal(organization: Organization, changes: dict) -> dict[str, str] | None:
+def take_proposal(organization: Organization, changes: dict[str, Any]) -> dict[str, str] | None:
     """Remove the name fields from `changes`; return the whole proposed name, or None if none was sent.
 
     A field not sent keeps its pending value (or, without a pending request, its public one).
@@ -80,7 +85,7 @@ def _current(organization: Organization) -> dict[str, str]:
 
 
 def submit_proposal(
-    *, actor: Any, organization: Organization, proposal: dict[str, str]
+    *, actor: User, organization: Organization, proposal: dict[str, str]
 ) -> NameChangeRequest | None:
     """Record the proposal; the caller holds the organization's lock and has checked permission.
 
@@ -120,10 +125,10 @@ def submit_proposal(
     return change
 
 
-def _decidable(actor: Any, change_id: int) -> NameChangeRequest:
-    """The pending request, locked with its organization, if the actor may decide on it."""
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDenied(_("Please log in first."))
+def _decidable(actor: Actor, change_id: int) -> tuple[User, NameChangeRequest]:
+    """The reviewer, and the pending request locked with its organization if they may decide."""
+    require_signed_in(actor)
+    assert isinstance(actor, User)
     if not can_review_name_changes(actor):
         raise PermissionDenied(_("Only city staff and moderators decide on new names."))
     organization_id = (
@@ -133,12 +138,8 @@ def _decidable(actor: Any, change_id: int) -> NameChangeRequest:
     )
     if organization_id is None:
         raise Http404
-    organization = Organization.objects.select_for_update(of=("self",)).get(pk=organization_id)
-    change = (
-        NameChangeRequest.objects.select_for_update(of=("self",))
-        .select_related("requested_by")
-        .get(pk=change_id)
-    )
+    organization = lock_pk(Organization, organization_id)
+    change = lock_pk(NameChangeRequest, change_id)
     change.organization = organization
     if not can_decide_name_change(actor, change):
         raise PermissionDenied(
@@ -146,22 +147,33 @@ def _decidable(actor: Any, change_id: int) -> NameChangeRequest:
         )
     if not change.is_pending:
         raise ValidationError(_("This name change has already been decided."), code="decided")
-    return change
+    return actor, change
 
 
-def _decided(change: NameChangeRequest, *, actor: Any, status: str, reason: str = "") -> None:
+def _decided(
+    change: NameChangeRequest, *, actor: User, status: NameChangeStatus, reason: str = ""
+) -> None:
+    """Record the decision and tell the requester and the owners (in this transaction)."""
     change.status = status
     change.reason = reason
     change.decided_by = actor
     change.decided_at = timezone.now()
     change.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    notices.tell(
+        status,
+        users=notices.name_change_recipients(change),
+        organization=change.organization,
+        name=notices.lazy_text(lambda: change.name),
+        previous=notices.lazy_text(lambda: change.previous_name),
+        reason=change.reason,
+    )
 
 
-@transaction.atomic
-def approve_name_change(*, actor: Any, change_id: int) -> NameChangeRequest:
-    """Publish the new name: the organization, its listing's search entry, an audit entry; the
-    requester and the owners are told after commit."""
-    change = _decidable(actor, change_id)
+@transaction.atomic(durable=True)
+def approve_name_change(*, actor: Actor, change_id: int) -> NameChangeRequest:
+    """Publish the new name: the organization, its listing's search entry, an audit entry, and
+    the requester and the owners told. Locks the organization's row, then the request's."""
+    actor, change = _decidable(actor, change_id)
     organization = change.organization
     previous = _current(organization)
     organization.name_ko = change.name_ko
@@ -183,7 +195,6 @@ def approve_name_change(*, actor: Any, change_id: int) -> NameChangeRequest:
     public_facts_changed.send(
         sender=Organization, organization=organization, fields=list(NAME_FIELDS)
     )
-    notices.notify_name_change_decided(change=change)
     return change
 
 
@@ -204,10 +215,11 @@ def _clean_reason(reason: str) -> str:
     return reason
 
 
-@transaction.atomic
-def reject_name_change(*, actor: Any, change_id: int, reason: str) -> NameChangeRequest:
-    """Keep the old name; the requester and the owners are told why, after commit."""
-    change = _decidable(actor, change_id)
+@transaction.atomic(durable=True)
+def reject_name_change(*, actor: Actor, change_id: int, reason: str) -> NameChangeRequest:
+    """Keep the old name; the requester and the owners are told why. Locks the organization's
+    row, then the request's."""
+    actor, change = _decidable(actor, change_id)
     reason = _clean_reason(reason)
     _decided(change, actor=actor, status=NameChangeStatus.REJECTED, reason=reason)
     log_action(
@@ -221,5 +233,4 @@ def reject_name_change(*, actor: Any, change_id: int, reason: str) -> NameChange
             "member_id": change.requested_by_id,
         },
     )
-    notices.notify_name_change_decided(change=change)
     return change

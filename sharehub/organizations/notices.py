@@ -1,16 +1,18 @@
 """What organizations tell people: the invitation e-mail and in-app notifications.
 
 Each text is a lazy translation filled with lazy parameters, so it is rendered in the
-recipient's language (notify() switches to it), including the organization's name.
+recipient's language (notify() switches to it), including the organization's name. The texts of
+every transition are one table (`NOTICES`), sent by one call (`tell`) inside the decision's
+transaction; the invitation e-mail is stored in the outbox there too (sent after commit).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -25,24 +27,22 @@ from .invitations import make_token
 from .models import (
     Invitation,
     MemberRole,
-    Membership,
     NameChangeRequest,
     NameChangeStatus,
     Organization,
 )
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as LazyText
 
 INVITATION_KIND = "organizations.invitation"
 MEMBERSHIP_KIND = "organizations.membership"
 NAME_CHANGE_KIND = "organizations.name_change"
 
 
-def _name_of(organization: Organization):
+def _name_of(organization: Organization) -> str:
     """The organization's name in whatever language is active when it is rendered."""
     return lazy(lambda: organization.name, str)()
-
-
-def _role_label(role: str):
-    return MemberRole(role).label
 
 
 def _path_for(user: Any, viewname: str, **kwargs: Any) -> str:
@@ -62,7 +62,7 @@ def send_invitation_email(*, invitation: Invitation, invitee: Any | None, langua
         context = {
             "organization_name": invitation.organization.name,
             "inviter_name": invitation.invited_by.public_name if invitation.invited_by else "",
-            "role": _role_label(invitation.role),
+            "role": role_label(invitation.role),
             "accept_url": settings.SHAREHUB_SITE_URL + accept_path(invitation),
             "expires_at": formats.date_format(
                 timezone.localtime(invitation.expires_at), "DATE_FORMAT"
@@ -83,91 +83,104 @@ def send_invitation_email(*, invitation: Invitation, invitee: Any | None, langua
     queue_message(message, kind=INVITATION_KIND, user=invitee)
 
 
-def notify_invited(*, invitation: Invitation, invitee: Any) -> None:
-    with translation.override(invitee.preferred_language or settings.LANGUAGE_CODE):
-        url = accept_path(invitation)
-    notify(
-        user=invitee,
-        kind=INVITATION_KIND,
-        title=_("You are invited to join %(organization)s"),
-        body=_("%(inviter)s invited you to join %(organization)s as %(role)s."),
-        url=url,
-        params={
-            "organization": _name_of(invitation.organization),
-            "inviter": invitation.invited_by.public_name if invitation.invited_by else "",
-            "role": _role_label(invitation.role),
-        },
-    )
+class Notice(NamedTuple):
+    """The texts of one transition, lazily translated, and the page it links to."""
+
+    kind: str
+    title: LazyText
+    body: LazyText | str
+    page: str  # a URL name taking the organization's slug; "" links elsewhere (url=)
 
 
-def notify_joined(
-    *, organization: Organization, member: Any, role: str, owners: list[Membership]
+# One table of texts per transition; `tell` sends any of them.
+NOTICES: dict[str, Notice] = {
+    "invited": Notice(
+        INVITATION_KIND,
+        _("You are invited to join %(organization)s"),
+        _("%(inviter)s invited you to join %(organization)s as %(role)s."),
+        "",
+    ),
+    "joined": Notice(
+        MEMBERSHIP_KIND,
+        _("%(member)s joined %(organization)s"),
+        _("%(member)s accepted the invitation and is now %(role)s."),
+        "organizations:members",
+    ),
+    "removed": Notice(
+        MEMBERSHIP_KIND,
+        _("You were removed from %(organization)s"),
+        _("An owner removed you from the members of %(organization)s."),
+        "organizations:detail",
+    ),
+    "role_changed": Notice(
+        MEMBERSHIP_KIND,
+        _("Your role in %(organization)s is now %(role)s"),
+        "",
+        "organizations:members",
+    ),
+    "ownership_transferred": Notice(
+        MEMBERSHIP_KIND,
+        _("You are now an owner of %(organization)s"),
+        _(
+            "%(previous)s handed the ownership of %(organization)s over to you and is now an editor."
+        ),
+        "organizations:members",
+    ),
+    "promoted": Notice(
+        MEMBERSHIP_KIND,
+        _("You are now an owner of %(organization)s"),
+        _(
+            "Its last owner deleted their account. As its longest-standing member, you are now its owner."
+        ),
+        "organizations:members",
+    ),
+    NameChangeStatus.APPROVED: Notice(
+        NAME_CHANGE_KIND,
+        _("New name approved: %(name)s"),
+        _("The new name “%(name)s” is now public (it was “%(previous)s”)."),
+        "organizations:detail",
+    ),
+    NameChangeStatus.REJECTED: Notice(
+        NAME_CHANGE_KIND,
+        _("New name not approved: %(name)s"),
+        _(
+            "The new name “%(name)s” was not approved; the organization keeps the name “%(previous)s”. Reason: %(reason)s"
+        ),
+        "organizations:detail",
+    ),
+}
+
+
+def tell(
+    notice: str,
+    *,
+    users: Iterable[Any],
+    organization: Organization,
+    url: str = "",
+    **params: Any,
 ) -> None:
-    for owner in owners:
+    """Notify each user of one transition, in their own language, inside the caller's transaction
+    (notify stores the rows; a rolled-back decision tells nobody anything)."""
+    text = NOTICES[notice]
+    values = {"organization": _name_of(organization), **params}
+    for user in users:
         notify(
-            user=owner.user,
-            kind=MEMBERSHIP_KIND,
-            title=_("%(member)s joined %(organization)s"),
-            body=_("%(member)s accepted the invitation and is now %(role)s."),
-            url=_path_for(owner.user, "organizations:members", slug=organization.slug),
-            params={
-                "member": member.public_name,
-                "organization": _name_of(organization),
-                "role": _role_label(role),
-            },
+            user=user,
+            kind=text.kind,
+            title=text.title,
+            body=text.body,
+            url=_path_for(user, text.page, slug=organization.slug) if text.page else url,
+            params=values,
         )
 
 
-def notify_removed(*, organization: Organization, member: Any) -> None:
-    notify(
-        user=member,
-        kind=MEMBERSHIP_KIND,
-        title=_("You were removed from %(organization)s"),
-        body=_("An owner removed you from the members of %(organization)s."),
-        url=_path_for(member, "organizations:detail", slug=organization.slug),
-        params={"organization": _name_of(organization)},
-    )
+def invited_path(invitation: Invitation, invitee: Any) -> str:
+    """The accept page in the invitee's language."""
+    with translation.override(invitee.preferred_language or settings.LANGUAGE_CODE):
+        return accept_path(invitation)
 
 
-def notify_role_changed(*, organization: Organization, member: Any, role: str) -> None:
-    notify(
-        user=member,
-        kind=MEMBERSHIP_KIND,
-        title=_("Your role in %(organization)s is now %(role)s"),
-        url=_path_for(member, "organizations:members", slug=organization.slug),
-        params={"organization": _name_of(organization), "role": _role_label(role)},
-    )
-
-
-def notify_ownership_transferred(
-    *, organization: Organization, member: Any, previous_owner: Any
-) -> None:
-    notify(
-        user=member,
-        kind=MEMBERSHIP_KIND,
-        title=_("You are now an owner of %(organization)s"),
-        body=_(
-            "%(previous)s handed the ownership of %(organization)s over to you and is now an editor."
-        ),
-        url=_path_for(member, "organizations:members", slug=organization.slug),
-        params={"organization": _name_of(organization), "previous": previous_owner.public_name},
-    )
-
-
-def notify_promoted(*, organization: Organization, member: Any) -> None:
-    notify(
-        user=member,
-        kind=MEMBERSHIP_KIND,
-        title=_("You are now an owner of %(organization)s"),
-        body=_(
-            "Its last owner deleted their account. As its longest-standing member, you are now its owner."
-        ),
-        url=_path_for(member, "organizations:members", slug=organization.slug),
-        params={"organization": _name_of(organization)},
-    )
-
-
-def _name_change_recipients(change: NameChangeRequest) -> list[Any]:
+def name_change_recipients(change: NameChangeRequest) -> list[Any]:
     """Who asked, and the organization's owners: active accounts, each once, never the decider."""
     owners = [
         m.user
@@ -183,32 +196,10 @@ def _name_change_recipients(change: NameChangeRequest) -> list[Any]:
     return people
 
 
-def notify_name_change_decided(*, change: NameChangeRequest) -> None:
-    """Tell them after commit: a decision rolled back tells nobody anything."""
-    recipients = _name_change_recipients(change)
-    if change.status == NameChangeStatus.APPROVED:
-        title = _("New name approved: %(name)s")
-        body = _("The new name “%(name)s” is now public (it was “%(previous)s”).")
-    else:
-        title = _("New name not approved: %(name)s")
-        body = _(
-            "The new name “%(name)s” was not approved; the organization keeps the name “%(previous)s”. Reason: %(reason)s"
-        )
-    params = {
-        "name": lazy(lambda: change.name, str)(),
-        "previous": lazy(lambda: change.previous_name, str)(),
-        "reason": change.reason,
-    }
+def role_label(role: str) -> LazyText:
+    return MemberRole(role).label
 
-    def send() -> None:
-        for person in recipients:
-            notify(
-                user=person,
-                kind=NAME_CHANGE_KIND,
-                title=title,
-                body=body,
-                url=_path_for(person, "organizations:detail", slug=change.organization.slug),
-                params=params,
-            )
 
-    transaction.on_commit(send)
+def lazy_text(value: Callable[[], str]) -> str:
+    """A parameter read when the notice is rendered (in the recipient's language)."""
+    return lazy(value, str)()

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from sharehub.core import privacy
 from sharehub.core.audit import log_action
+from sharehub.core.locking import lock_pk
 from sharehub.core.models import AuditEntry
 
 from . import notices
@@ -100,9 +101,7 @@ def erase_organizations(user: Any) -> None:
     """
     memberships = list(Membership.objects.filter(user=user).order_by("organization_id"))
     for membership in memberships:
-        organization = Organization.objects.select_for_update(of=("self",)).get(
-            pk=membership.organization_id
-        )
+        organization = lock_pk(Organization, membership.organization_id)
         others = Membership.objects.filter(organization=organization).exclude(user=user)
         if (
             membership.role == MemberRole.OWNER
@@ -119,7 +118,7 @@ def erase_organizations(user: Any) -> None:
                     reason="account deleted",
                     data={"member_id": successor.user_id},
                 )
-                notices.notify_promoted(organization=organization, member=successor.user)
+                notices.tell("promoted", users=[successor.user], organization=organization)
         membership.delete()
         log_action(
             actor=None,

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from sharehub.accounts.models import User
+from sharehub.core.actors import Actor
 from sharehub.core.audit import history_for
 from sharehub.core.models import AuditEntry
 from sharehub.moderation.models import ModerationStatus
@@ -37,7 +36,7 @@ def recent_published_organizations(*, limit: int = 6) -> list[Organization]:
     return list(published_organizations().order_by("-created_at")[:limit])
 
 
-def memberships_of(*, user: Any) -> QuerySet[Membership]:
+def memberships_of(*, user: User) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(user=user)
         .select_related("organization")
@@ -46,23 +45,24 @@ def memberships_of(*, user: Any) -> QuerySet[Membership]:
 
 
 def search_organizations(
-    *, q: str = "", district: str = "", kind: str = ""
+    *, q: str = "", district: District | None = None, kind: str = ""
 ) -> QuerySet[Organization]:
-    """The public list: published only, filtered like the page and the API (DESIGN §5)."""
+    """The public list: published only, filtered by the cleaned values of
+    `forms.OrganizationFilterForm`, for the page and the API alike (DESIGN §5)."""
     queryset = published_organizations()
     if q := q.strip():
         queryset = queryset.filter(Q(name_ko__icontains=q) | Q(name_en__icontains=q))
-    if district := district.strip():
-        queryset = queryset.filter(district__slug=district)
-    if kind := kind.strip():
+    if district is not None:
+        queryset = queryset.filter(district=district)
+    if kind:
         queryset = queryset.filter(kind=kind)
     return queryset.order_by("name_ko", "pk")
 
 
-def get_organization_for(actor: Any, slug: str) -> Organization:
+def get_organization_for(actor: Actor, slug: str) -> Organization:
     """The organization if the actor may see it; 404 whether it is missing or hidden from them.
 
-    Writes take the row lock themselves, in the service (services._lock).
+    Writes take the row lock themselves, in the service.
     """
     organization = Organization.objects.select_related("district").filter(slug=slug).first()
     if organization is None or not can_view_organization(actor, organization):
@@ -74,7 +74,7 @@ def district_for_slug(slug: str) -> District | None:
     return District.objects.filter(slug=slug).first()
 
 
-def email_status(*, user: Any, email: str) -> str:
+def email_status(*, user: User, email: str) -> str:
     """'verified', 'unverified' or 'other': how the user's addresses relate to an invitation's."""
     verified = (
         EmailAddress.objects.filter(user=user, email__iexact=email)
@@ -104,14 +104,14 @@ def open_invitations(*, organization: Organization) -> QuerySet[Invitation]:
     )
 
 
-def members_for(*, actor: Any, organization: Organization) -> QuerySet[Membership]:
+def members_for(*, actor: Actor, organization: Organization) -> QuerySet[Membership]:
     """The member list, for members and city staff only."""
     if not can_view_members(actor, organization):
         raise PermissionDenied(_("Only the organization's members can see its members."))
     return members_of(organization=organization)
 
 
-def invitations_for(*, actor: Any, organization: Organization) -> QuerySet[Invitation]:
+def invitations_for(*, actor: Actor, organization: Organization) -> QuerySet[Invitation]:
     """Pending invitations, for those who manage members only."""
     if not can_manage_members(actor, organization):
         raise PermissionDenied(_("Only the organization's owners can see its invitations."))
@@ -120,17 +120,15 @@ def invitations_for(*, actor: Any, organization: Organization) -> QuerySet[Invit
 
 def organization_history(
     *, organization: Organization, limit: int = HISTORY_LIMIT
-) -> list[AuditEntry]:
-    """The latest audit entries, each with `member` set to the user they are about (if any).
+) -> list[tuple[AuditEntry, User | None]]:
+    """The latest audit entries, each with the user it is about (None if none, or erased).
 
     Entries keep user ids, not names, so an erased account shows as a former member.
     """
     entries = list(history_for(organization)[:limit])
     ids = {entry.data.get("member_id") for entry in entries if entry.data.get("member_id")}
-    users = get_user_model().objects.in_bulk(ids) if ids else {}
-    for entry in entries:
-        entry.member = users.get(entry.data.get("member_id"))
-    return entries
+    users = User.objects.in_bulk(ids) if ids else {}
+    return [(entry, users.get(entry.data.get("member_id"))) for entry in entries]
 
 
 def pending_name_changes() -> QuerySet[NameChangeRequest]:
@@ -155,7 +153,7 @@ def name_change_queue() -> dict:
     return {"count": queryset.count(), "items": list(queryset[:NAME_CHANGE_QUEUE_SIZE])}
 
 
-def name_changes_for(*, actor: Any) -> QuerySet[NameChangeRequest]:
+def name_changes_for(*, actor: Actor) -> QuerySet[NameChangeRequest]:
     """The pending new names, for city staff and moderators only."""
     if not can_review_name_changes(actor):
         raise PermissionDenied(_("Only city staff and moderators decide on new names."))

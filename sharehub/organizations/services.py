@@ -1,29 +1,39 @@
 """Every write to organizations, their members and invitations (DESIGN §3, §4).
 
-Member changes take the organization's row lock first (`_lock`), then re-read every membership
-they rely on, including the actor's own: two owners demoting each other at the same moment are
-serialised, and the second finds it is no longer an owner. So an organization always keeps an
-owner. On SQLite the IMMEDIATE write transactions give the same serialisation.
+Member changes lock the organization's row first (`core.locking.lock`), then re-read every
+membership they rely on, including the actor's own: two owners demoting each other at the same
+moment are serialised, and the second finds it is no longer an owner. So an organization always
+keeps an owner. On SQLite the IMMEDIATE write transactions give the same serialisation.
+
+Each decision writes its audit entry, its notices and the invitation mail's outbox row inside its
+own transaction; only the mail's sending and the old logo's deletion wait for the commit.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from sharehub.accounts.models import User
+from sharehub.accounts.roles import is_city_staff, signed_in_user
+from sharehub.core.actors import Actor
 from sharehub.core.audit import log_action
+from sharehub.core.changes import apply_changes
+from sharehub.core.locking import lock, lock_pk
 from sharehub.moderation.models import ModerationStatus
+from sharehub.places.models import District
 
 from . import name_changes, notices
 from .invitations import check_open, invitation_for_token
@@ -32,18 +42,24 @@ from .models import Invitation, MemberRole, Membership, Organization
 from .permissions import can_edit_organization, can_manage_members
 from .signals import public_facts_changed
 
-EDITABLE_FIELDS = (
-    "name_ko",
-    "name_en",
-    "kind",
-    "district",
-    "address",
-    "website",
-    "email",
-    "phone",
-    "description_ko",
-    "description_en",
-)
+
+class OrganizationChanges(TypedDict, total=False):
+    """The facts members edit (`EDITABLE_FIELDS`), as services take them."""
+
+    name_ko: str
+    name_en: str
+    kind: str
+    district: District | None
+    address: str
+    website: str
+    email: str
+    phone: str
+    description_ko: str
+    description_en: str
+
+
+EDITABLE_FIELDS: tuple[str, ...] = tuple(OrganizationChanges.__annotations__)
+PUBLIC_FIELDS = frozenset({"name_ko", "name_en", "description_ko", "description_en"})
 # Paths under /organizations/ that a slug must not shadow.
 RESERVED_SLUGS = frozenset({"new", "invitations", "name-changes"})
 SLUG_BASE_LENGTH = 60
@@ -56,23 +72,16 @@ def _last_owner_error() -> ValidationError:
     )
 
 
-def _require_signed_in(actor: Any) -> None:
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDenied(_("Please log in first."))
+def _clean(name: str, value: Any) -> Any:
+    """Text is stripped; a missing text is empty (only the district may be None)."""
+    if isinstance(value, str):
+        return value.strip()
+    if value is None and name != "district":
+        return ""
+    return value
 
 
-def _clean(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _lock(organization: Organization) -> Organization:
-    """Take the organization's row lock; expects to run inside transaction.atomic()."""
-    return Organization.objects.select_for_update(of=("self",)).get(pk=organization.pk)
-
-
-def _membership(organization: Organization, user: Any) -> Membership | None:
-    if user is None or not user.is_authenticated:
-        return None
+def _membership(organization: Organization, user: User) -> Membership | None:
     return (
         Membership.objects.select_related("user")
         .filter(organization=organization, user=user)
@@ -88,13 +97,13 @@ def _other_owner_exists(organization: Organization, membership: Membership) -> b
     )
 
 
-def _owners(organization: Organization, *, exclude: Any = None) -> list[Membership]:
+def _owners(organization: Organization, *, exclude: User | None = None) -> list[User]:
     owners = Membership.objects.filter(
         organization=organization, role=MemberRole.OWNER
     ).select_related("user")
     if exclude is not None:
         owners = owners.exclude(user=exclude)
-    return list(owners)
+    return [owner.user for owner in owners]
 
 
 def _slug_base(*, name_en: str, name_ko: str) -> str:
@@ -105,15 +114,19 @@ def _slug_base(*, name_en: str, name_ko: str) -> str:
     return base or "organization"
 
 
-def _slug_candidates(base: str):
+def _slug_candidates(base: str) -> Iterator[str]:
     if base not in RESERVED_SLUGS:
         yield base
     while True:
         yield f"{base}-{secrets.token_hex(3)}"
 
 
-def _save_with_unique_slug(organization: Organization) -> None:
-    """Save a new organization, picking the first free slug. The unique index decides races."""
+def save_with_unique_slug(organization: Organization) -> None:
+    """Save a new organization, picking the first free slug. The unique index decides races.
+
+    Public for other apps that create organizations without an owner (directory suggestions
+    and CSV import): the caller has validated it and checked permission.
+    """
     base = _slug_base(name_en=organization.name_en or "", name_ko=organization.name_ko or "")
     for attempt, candidate in enumerate(_slug_candidates(base)):
         if Organization.objects.filter(slug=candidate).exists():
@@ -129,12 +142,6 @@ def _save_with_unique_slug(organization: Organization) -> None:
             organization.pk = None
 
 
-def save_with_unique_slug(organization: Organization) -> None:
-    """Public for other apps that create organizations without an owner (directory suggestions
-    and CSV import): the caller has validated it and checked permission."""
-    _save_with_unique_slug(organization)
-
-
 def _merge(errors: dict[str, list], error: ValidationError) -> None:
     for field, messages in error.update_error_dict({}).items():
         errors.setdefault(field, []).extend(messages)
@@ -143,10 +150,10 @@ def _merge(errors: dict[str, list], error: ValidationError) -> None:
 def _validated(
     organization: Organization,
     *,
-    actor: Any,
-    logo: Any | None,
+    actor: User,
+    logo: UploadedFile | None,
     exclude: list[str],
-    also: Any = None,
+    also: Callable[[], None] | None = None,
 ) -> None:
     """Validate fields and logo together (and `also`, a callable that may raise ValidationError),
     so one answer lists every problem."""
@@ -169,33 +176,34 @@ def _validated(
         raise ValidationError(errors)
 
 
+# Not durable: the demo loader creates organizations inside its own transaction.
 @transaction.atomic
-def create_organization(*, actor: Any, logo: Any | None = None, **fields: Any) -> Organization:
+def create_organization(
+    *,
+    actor: Actor,
+    logo: UploadedFile | None = None,
+    **fields: Unpack[OrganizationChanges],
+) -> Organization:
     """Any signed-in person may create an organization and becomes its owner.
 
     City staff publish directly; anyone else's organization waits for a moderator.
     """
-    _require_signed_in(actor)
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"not editable: {sorted(unknown)}")
+    creator = signed_in_user(actor)
     organization = Organization(
-        created_by=actor, **{name: _clean(value) for name, value in fields.items()}
+        created_by=creator, name_en="", description_ko="", description_en=""
     )
-    for name in ("name_en", "description_ko", "description_en"):
-        if getattr(organization, name) is None:
-            setattr(organization, name, "")
-    if actor.is_city_staff:
+    apply_changes(organization, fields=EDITABLE_FIELDS, data=fields, clean=_clean)
+    if is_city_staff(creator):
         organization.moderation_status = ModerationStatus.PUBLISHED
-        organization.moderated_by = actor
+        organization.moderated_by = creator
         organization.moderated_at = timezone.now()
     else:
         organization.moderation_status = ModerationStatus.PENDING
-    _validated(organization, actor=actor, logo=logo, exclude=["slug", "name"])
-    _save_with_unique_slug(organization)
-    Membership.objects.create(organization=organization, user=actor, role=MemberRole.OWNER)
+    _validated(organization, actor=creator, logo=logo, exclude=["slug", "name"])
+    save_with_unique_slug(organization)
+    Membership.objects.create(organization=organization, user=creator, role=MemberRole.OWNER)
     log_action(
-        actor=actor,
+        actor=creator,
         action="organizations.created",
         target=organization,
         data={"status": organization.moderation_status},
@@ -203,42 +211,33 @@ def create_organization(*, actor: Any, logo: Any | None = None, **fields: Any) -
     return organization
 
 
+# Not durable: the directory's CSV import updates organizations inside its own transaction.
 @transaction.atomic
 def update_organization(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
-    logo: Any | None = None,
+    logo: UploadedFile | None = None,
     remove_logo: bool = False,
-    **changes: Any,
+    **changes: Unpack[OrganizationChanges],
 ) -> Organization:
     """Owners, editors and city staff edit the facts. A rejected organization, once edited,
-    goes back to the moderators' queue.
+    goes back to the moderators' queue. Locks the organization's row.
 
     Other facts publish at once, but a member's new name for a public organization waits for
     review (name_changes.py); the returned organization carries `pending_name_change`.
     """
-    _require_signed_in(actor)
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"not editable: {sorted(unknown)}")
-    organization = _lock(organization)
-    if not can_edit_organization(actor, organization):
+    editor = signed_in_user(actor)
+    organization = lock(organization)
+    if not can_edit_organization(editor, organization):
         raise PermissionDenied(_("You may not edit this organization."))
-    changes = dict(changes)
+    data: dict[str, Any] = dict(changes)
     proposal = (
-        name_changes.take_proposal(organization, changes)
-        if name_changes.needs_review(actor, organization)
+        name_changes.take_proposal(organization, data)
+        if name_changes.needs_review(editor, organization)
         else None
     )
-    changed = []
-    for name, value in changes.items():
-        value = _clean(value)
-        if value is None and name != "district":
-            value = ""
-        if getattr(organization, name) != value:
-            setattr(organization, name, value)
-            changed.append(name)
+    changed = apply_changes(organization, fields=EDITABLE_FIELDS, data=data, clean=_clean)
     old_logo = organization.logo.name if organization.logo else ""
     if logo is not None or (remove_logo and old_logo):
         changed.append("logo")
@@ -246,14 +245,14 @@ def update_organization(
         organization.logo = ""
     _validated(
         organization,
-        actor=actor,
+        actor=editor,
         logo=logo,
         exclude=["slug", "name"],
         also=(lambda: name_changes.validate_proposal(proposal)) if proposal is not None else None,
     )
     if proposal is not None:
         organization.pending_name_change = name_changes.submit_proposal(
-            actor=actor, organization=organization, proposal=proposal
+            actor=editor, organization=organization, proposal=proposal
         )
     else:
         organization.pending_name_change = name_changes.pending_for(organization)
@@ -266,12 +265,12 @@ def update_organization(
         storage = organization.logo.storage
         transaction.on_commit(lambda: storage.delete(old_logo))
     log_action(
-        actor=actor,
+        actor=editor,
         action="organizations.updated",
         target=organization,
         data={"fields": sorted(changed), "status": organization.moderation_status},
     )
-    public = {"name_ko", "name_en", "description_ko", "description_en"}.intersection(changed)
+    public = PUBLIC_FIELDS.intersection(changed)
     if public:
         public_facts_changed.send(
             sender=Organization, organization=organization, fields=sorted(public)
@@ -279,9 +278,8 @@ def update_organization(
     return organization
 
 
-def user_for_email(email: str) -> Any | None:
+def user_for_email(email: str) -> User | None:
     """The account an e-mail address belongs to: its login address or a verified extra one."""
-    User = get_user_model()
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is None:
         address = (
@@ -293,10 +291,10 @@ def user_for_email(email: str) -> Any | None:
     return user
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def invite_member(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     email: str,
     role: str = MemberRole.EDITOR,
@@ -304,17 +302,17 @@ def invite_member(
 ) -> Invitation:
     """Owners (and city staff) invite by e-mail. The mail always goes to the address, in the
     invitee's language if they have an account (else `language`, by default the active one);
-    an existing account is also notified in the hub."""
-    _require_signed_in(actor)
-    organization = _lock(organization)
-    if not can_manage_members(actor, organization):
+    an existing account is also notified in the hub. Locks the organization's row."""
+    inviter = signed_in_user(actor)
+    organization = lock(organization)
+    if not can_manage_members(inviter, organization):
         raise PermissionDenied(_("Only the organization's owners may invite members."))
-    email = _clean(email or "").lower()
+    email = (email or "").strip().lower()
     invitation = Invitation(
         organization=organization,
         email=email,
         role=role,
-        invited_by=actor,
+        invited_by=inviter,
         expires_at=timezone.now() + timedelta(days=settings.SHAREHUB_INVITATION_DAYS),
     )
     invitation.full_clean(exclude=["organization", "invited_by"], validate_constraints=False)
@@ -344,7 +342,7 @@ def invite_member(
         waiting.save(update_fields=["revoked_at"])
     invitation.save()
     log_action(
-        actor=actor,
+        actor=inviter,
         action="organizations.invited",
         target=organization,
         data={"invitation_id": invitation.pk, "email": email, "role": role},
@@ -353,15 +351,25 @@ def invite_member(
         invitation=invitation, invitee=invitee, language=language or translation.get_language()
     )
     if invitee is not None:
-        notices.notify_invited(invitation=invitation, invitee=invitee)
+        notices.tell(
+            "invited",
+            users=[invitee],
+            organization=organization,
+            url=notices.invited_path(invitation, invitee),
+            inviter=inviter.public_name,
+            role=notices.role_label(role),
+        )
     return invitation
 
 
-@transaction.atomic
-def revoke_invitation(*, actor: Any, organization: Organization, invitation_id: int) -> Invitation:
-    _require_signed_in(actor)
-    organization = _lock(organization)
-    if not can_manage_members(actor, organization):
+@transaction.atomic(durable=True)
+def revoke_invitation(
+    *, actor: Actor, organization: Organization, invitation_id: int
+) -> Invitation:
+    """Withdraw a waiting invitation: its link stops working. Locks the organization's row."""
+    manager = signed_in_user(actor)
+    organization = lock(organization)
+    if not can_manage_members(manager, organization):
         raise PermissionDenied(_("Only the organization's owners may withdraw invitations."))
     invitation = Invitation.objects.filter(
         organization=organization,
@@ -374,7 +382,7 @@ def revoke_invitation(*, actor: Any, organization: Organization, invitation_id: 
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     log_action(
-        actor=actor,
+        actor=manager,
         action="organizations.invitation_revoked",
         target=organization,
         data={"invitation_id": invitation.pk, "email": invitation.email},
@@ -382,66 +390,72 @@ def revoke_invitation(*, actor: Any, organization: Organization, invitation_id: 
     return invitation
 
 
-def has_verified_email(user: Any, email: str) -> bool:
+def has_verified_email(user: User, email: str) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
-@transaction.atomic
-def accept_invitation(*, actor: Any, token: str) -> Membership:
+@transaction.atomic(durable=True)
+def accept_invitation(*, actor: Actor, token: str) -> Membership:
     """The signed-in person whose *verified* e-mail address the invitation was sent to joins.
 
-    Holding the link is not enough: a forwarded mail must not let someone else in.
+    Holding the link is not enough: a forwarded mail must not let someone else in. Locks the
+    organization's row, then the invitation's.
     """
-    _require_signed_in(actor)
+    person = signed_in_user(actor)
     invitation = invitation_for_token(token)
-    organization = _lock(invitation.organization)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    organization = lock(invitation.organization)
+    invitation = lock_pk(Invitation, invitation.pk)
     check_open(invitation)
-    if not has_verified_email(actor, invitation.email):
+    if not has_verified_email(person, invitation.email):
         raise PermissionDenied(
             _(
                 "This invitation was sent to %(email)s. Log in with the account that uses this verified address."
             )
             % {"email": invitation.email}
         )
-    membership = _membership(organization, actor)
+    membership = _membership(organization, person)
     if membership is None:
         membership = Membership.objects.create(
-            organization=organization, user=actor, role=invitation.role
+            organization=organization, user=person, role=invitation.role
         )
     elif invitation.role == MemberRole.OWNER and not membership.is_owner:
         membership.role = MemberRole.OWNER  # an invitation never lowers a role
         membership.save(update_fields=["role"])
     invitation.accepted_at = timezone.now()
-    invitation.accepted_by = actor
+    invitation.accepted_by = person
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     log_action(
-        actor=actor,
+        actor=person,
         action="organizations.accepted",
         target=organization,
-        data={"invitation_id": invitation.pk, "member_id": actor.pk, "role": membership.role},
+        data={"invitation_id": invitation.pk, "member_id": person.pk, "role": membership.role},
     )
-    notices.notify_joined(
+    notices.tell(
+        "joined",
+        users=_owners(organization, exclude=person),
         organization=organization,
-        member=actor,
-        role=membership.role,
-        owners=_owners(organization, exclude=actor),
+        member=person.public_name,
+        role=notices.role_label(membership.role),
     )
     return membership
 
 
-@transaction.atomic
-def leave_organization(*, actor: Any, organization: Organization) -> None:
-    _require_signed_in(actor)
-    organization = _lock(organization)
-    membership = _membership(organization, actor)
+@transaction.atomic(durable=True)
+def leave_organization(*, actor: Actor, organization: Organization) -> None:
+    """A member leaves (never the last owner). Locks the organization's row."""
+    member = signed_in_user(actor)
+    organization = lock(organization)
+    membership = _membership(organization, member)
     if membership is None:
         raise PermissionDenied(_("You are not a member of this organization."))
     if membership.is_owner and not _other_owner_exists(organization, membership):
         raise _last_owner_error()
     membership.delete()
     log_action(
-        actor=actor, action="organizations.left", target=organization, data={"member_id": actor.pk}
+        actor=member,
+        action="organizations.left",
+        target=organization,
+        data={"member_id": member.pk},
     )
 
 
@@ -456,31 +470,38 @@ def _target_membership(organization: Organization, member_id: int) -> Membership
     return membership
 
 
-@transaction.atomic
-def remove_member(*, actor: Any, organization: Organization, member_id: int) -> None:
-    _require_signed_in(actor)
-    organization = _lock(organization)
-    if not can_manage_members(actor, organization):
+@transaction.atomic(durable=True)
+def remove_member(*, actor: Actor, organization: Organization, member_id: int) -> None:
+    """Owners and city staff remove a member (never the last owner). Locks the organization's row."""
+    manager = signed_in_user(actor)
+    organization = lock(organization)
+    if not can_manage_members(manager, organization):
         raise PermissionDenied(_("Only the organization's owners may remove members."))
     membership = _target_membership(organization, member_id)
     if membership.is_owner and not _other_owner_exists(organization, membership):
         raise _last_owner_error()
     membership.delete()
     log_action(
-        actor=actor,
+        actor=manager,
         action="organizations.member_removed",
         target=organization,
         data={"member_id": member_id},
     )
-    if member_id != actor.pk:
-        notices.notify_removed(organization=organization, member=membership.user)
+    if member_id != manager.pk:
+        notices.tell("removed", users=[membership.user], organization=organization)
 
 
-@transaction.atomic
-def change_role(*, actor: Any, organization: Organization, member_id: int, role: str) -> Membership:
-    _require_signed_in(actor)
-    organization = _lock(organization)
-    if not can_manage_members(actor, organization):
+@transaction.atomic(durable=True)
+def change_role(
+    *, actor: Actor, organization: Organization, member_id: int, role: str
+) -> Membership:
+    """Owners and city staff make a member an owner or an editor (the last owner stays one).
+
+    Locks the organization's row.
+    """
+    manager = signed_in_user(actor)
+    organization = lock(organization)
+    if not can_manage_members(manager, organization):
         raise PermissionDenied(_("Only the organization's owners may change roles."))
     if role not in MemberRole.values:
         raise ValidationError({"role": [_("Choose owner or editor.")]})
@@ -493,22 +514,30 @@ def change_role(*, actor: Any, organization: Organization, member_id: int, role:
     membership.role = role
     membership.save(update_fields=["role"])
     log_action(
-        actor=actor,
+        actor=manager,
         action="organizations.role_changed",
         target=organization,
         data={"member_id": member_id, "from": previous, "to": role},
     )
-    if member_id != actor.pk:
-        notices.notify_role_changed(organization=organization, member=membership.user, role=role)
+    if member_id != manager.pk:
+        notices.tell(
+            "role_changed",
+            users=[membership.user],
+            organization=organization,
+            role=notices.role_label(role),
+        )
     return membership
 
 
-@transaction.atomic
-def transfer_ownership(*, actor: Any, organization: Organization, member_id: int) -> Membership:
-    """An owner hands ownership to another member and becomes an editor."""
-    _require_signed_in(actor)
-    organization = _lock(organization)
-    own = _membership(organization, actor)
+@transaction.atomic(durable=True)
+def transfer_ownership(*, actor: Actor, organization: Organization, member_id: int) -> Membership:
+    """An owner hands ownership to another member and becomes an editor.
+
+    Locks the organization's row.
+    """
+    owner = signed_in_user(actor)
+    organization = lock(organization)
+    own = _membership(organization, owner)
     if own is None or not own.is_owner:
         raise PermissionDenied(_("Only an owner can hand over ownership."))
     target = _target_membership(organization, member_id)
@@ -519,12 +548,15 @@ def transfer_ownership(*, actor: Any, organization: Organization, member_id: int
     own.role = MemberRole.EDITOR
     own.save(update_fields=["role"])
     log_action(
-        actor=actor,
+        actor=owner,
         action="organizations.ownership_transferred",
         target=organization,
-        data={"member_id": target.user_id, "previous_owner_id": actor.pk},
+        data={"member_id": target.user_id, "previous_owner_id": owner.pk},
     )
-    notices.notify_ownership_transferred(
-        organization=organization, member=target.user, previous_owner=actor
+    notices.tell(
+        "ownership_transferred",
+        users=[target.user],
+        organization=organization,
+        previous=owner.public_name,
     )
     return target

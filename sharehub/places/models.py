@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,10 @@ class District(models.Model):
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
     # The geometry object (Polygon or MultiPolygon) of the GeoJSON feature, WGS84.
     boundary = models.JSONField(_("boundary"), null=True, blank=True)
+
+    if TYPE_CHECKING:  # modeltranslation's columns (translation.py)
+        name_ko: str
+        name_en: str | None
 
     class Meta:
         verbose_name = _("district")

@@ -110,23 +110,30 @@ def _read_feature(
     if not isinstance(properties, dict):
         raise ValidationError(_("Its properties are not an object."))
     errors = []
-    values = {}
+    texts: dict[str, str] = {}
     for key, name in (
         ("code", code_property),
         ("name_ko", name_ko_property),
         ("name_en", name_en_property),
     ):
         try:
-            values[key] = _text_property(properties, name)
+            texts[key] = _text_property(properties, name)
         except ValidationError as exc:
             errors.extend(exc.messages)
+    boundary: dict = {}
     try:
-        values["boundary"] = clean_geometry(feature.get("geometry"))
+        boundary = clean_geometry(feature.get("geometry"))
     except GeometryError as exc:
         errors.append(str(exc))
     if errors:
         raise ValidationError(errors)
-    return _DistrictRow(label=label, **values)
+    return _DistrictRow(
+        label=label,
+        code=texts["code"],
+        name_ko=texts["name_ko"],
+        name_en=texts["name_en"],
+        boundary=boundary,
+    )
 
 
 def _read_features(

@@ -23,6 +23,8 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 
+from kiwipiepy import Kiwi
+
 MAX_QUERY_CHARS = 1000
 MAX_QUERY_TERMS = 20
 # Documents are capped too: a listing is a few paragraphs, and analysis time grows with length.
@@ -64,21 +66,19 @@ _ENGLISH_STOPWORDS = frozenset(
 _WORD = re.compile(r"[^\W_]+")
 _HANGUL_SYLLABLE = re.compile(r"^[\uac00-\ud7a3]+$")
 
-_kiwi = None
+_kiwi: Kiwi | None = None
 _kiwi_lock = threading.Lock()
 # Kiwi's analysis is fast; the lock makes sharing one instance between threads safe whatever
 # the kiwipiepy version guarantees.
 _analyse_lock = threading.Lock()
 
 
-def kiwi():
+def kiwi() -> Kiwi:
     """The process's one Kiwi instance: building it loads the model (about a second), so once."""
     global _kiwi
     if _kiwi is None:
         with _kiwi_lock:
             if _kiwi is None:
-                from kiwipiepy import Kiwi
-
                 _kiwi = Kiwi()
     return _kiwi
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from .analysis import letter_bigrams
+from .models import SearchEntry
 
 # bm25 weights per FTS5 column (kind, title, body, fuzzy, words): a title match counts ten times.
 _BM25 = "bm25(search_fts, 0.0, 10.0, 1.0, 0.0, 0.0)"
@@ -240,8 +241,6 @@ def bodies(entry_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
     ids = [int(i) for i in entry_ids]
     if not ids:
         return {}
-    from .models import SearchEntry
-
     return {
         pk: (title, body)
         for pk, title, body in SearchEntry.objects.filter(pk__in=ids).values_list(
@@ -328,7 +327,7 @@ def prefix_matches(
             " FROM search_fts WHERE search_fts MATCH %s ORDER BY r LIMIT %s) f"
             " JOIN search_searchentry e ON e.id = f.id ORDER BY f.r, length(e.title), e.id"
         )
-        params = [expression, limit]
+        params: list[str | int] = [expression, limit]
     else:
         sql = (
             "SELECT e.object_id, e.title FROM search_document d JOIN search_searchentry e ON e.id = d.entry_id,"

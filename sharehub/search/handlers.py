@@ -3,12 +3,16 @@
 They run synchronously inside the transaction of the change (never on commit), so a status change,
 a moderation decision or a deletion takes the object out of the index in the same transaction:
 
-- a registered object saved in full, or with fields that include one of its `state_fields`
-  (moderation decisions, status changes), is taken out if the public may no longer see it, and
-  indexed if it became public (its content is re-indexed by the service that changed it);
+- a moderation decision on a registered model, or on a model registered models follow (an
+  organization: its listing and its events), brings their entries in line (`moderation_changed`,
+  sent by every transition of the moderation app inside the decision's transaction);
+- a registered object saved in full, or with fields that include one of its `state_fields` (a
+  status changed by its service, the admin or a script), is taken out if the public may no longer
+  see it, and indexed if it became public (its content is re-indexed by the service that changed
+  it);
 - a deleted registered object is taken out (cascades included);
-- an object that registered models follow (an organization) brings its followers' entries in
-  line (its listing and its events), reading only the ids when nothing changed.
+- an object that registered models follow brings its followers' entries in line when saved,
+  reading only the ids when nothing changed.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ from typing import Any
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 
-from .registry import Searchable
+from sharehub.moderation.signals import moderation_changed
+
+from .catalog import Searchable, entry_for, followers_of
+from .services import remove_object, sync_visibility
 
 
 def _uid(kind: str, model: type[models.Model]) -> str:
@@ -32,6 +39,10 @@ def connect(entry: Searchable) -> None:
     post_delete.connect(
         _deleted, sender=entry.model, weak=False, dispatch_uid=_uid("deleted", entry.model)
     )
+    for model in (entry.model, *entry.follows):
+        moderation_changed.connect(
+            _moderated, sender=model, weak=False, dispatch_uid=_uid("moderated", model)
+        )
     for related in entry.follows:
         post_save.connect(
             _followed_saved, sender=related, weak=False, dispatch_uid=_uid("followed", related)
@@ -41,20 +52,25 @@ def connect(entry: Searchable) -> None:
 def disconnect(entry: Searchable) -> None:
     post_save.disconnect(sender=entry.model, dispatch_uid=_uid("saved", entry.model))
     post_delete.disconnect(sender=entry.model, dispatch_uid=_uid("deleted", entry.model))
-    # A followed model's receiver stays: it looks its followers up when it runs, and finds none.
+    # The moderation and followed models' receivers stay: they look the registered models up when
+    # they run, and find none.
+
+
+def _moderated(sender: type[models.Model], obj: models.Model, **kwargs: Any) -> None:
+    if entry_for(sender) is not None:
+        sync_visibility(sender, pk=obj.pk)
+    for entry, lookup in followers_of(sender):
+        sync_visibility(entry.model, **{lookup: obj})
 
 
 def _saved(
     sender: type[models.Model],
     instance: models.Model,
     created: bool = False,
-    update_fields=None,
+    update_fields: frozenset[str] | None = None,
     raw: bool = False,
     **kwargs: Any,
 ) -> None:
-    from .registry import entry_for
-    from .services import sync_visibility
-
     entry = entry_for(sender)
     if raw or created or entry is None:  # a new object is indexed by the service that made it
         return
@@ -63,9 +79,6 @@ def _saved(
 
 
 def _deleted(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    from .registry import entry_for
-    from .services import remove_object
-
     if entry_for(sender) is not None:
         remove_object(instance)
 
@@ -77,9 +90,6 @@ def _followed_saved(
     raw: bool = False,
     **kwargs: Any,
 ) -> None:
-    from .registry import followers_of
-    from .services import sync_visibility
-
     if raw or created:  # nothing follows an object that did not exist
         return
     for entry, lookup in followers_of(sender):

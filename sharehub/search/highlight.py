@@ -31,7 +31,8 @@ def pattern_for(words: Sequence[str]) -> re.Pattern | None:
 def _marked(text: str, pattern: re.Pattern | None) -> str:
     if pattern is None:
         return escape(text)
-    out, last = [], 0
+    out: list[str] = []
+    last = 0
     for found in pattern.finditer(text):
         if found.end() == found.start():
             continue

@@ -15,8 +15,8 @@ from django.utils.safestring import SafeString
 
 from . import engine
 from .analysis import MAX_QUERY_CHARS, analyse_query, fuzzy_words, normalize, surface_words
+from .catalog import entry_for
 from .highlight import highlight, pattern_for
-from .registry import entry_for
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class Hit:
             other.highlight,
         )
 
-    __hash__ = None  # mutable cache inside; compare, don't hash
+    __hash__ = None  # type: ignore[assignment]  # mutable cache inside: compare, don't hash
 
     def __repr__(self) -> str:
         return f"Hit(object_id={self.object_id!r}, score={self.score!r})"
@@ -126,7 +126,9 @@ def _visible(
 def _names(title: str) -> set[str]:
     """The names in a title, as the runs of Korean and of other words ("열린옷장 Open Closet" →
     열린옷장, opencloset), lower case without spaces."""
-    names, run, run_is_korean = set(), [], None
+    names: set[str] = set()
+    run: list[str] = []
+    run_is_korean: bool | None = None
     for word in surface_words(title):
         is_korean = bool(_HANGUL.search(word))
         if run and is_korean != run_is_korean:

@@ -15,9 +15,9 @@ from django.db import models, transaction
 
 from . import engine
 from .analysis import fuzzy_words, index_terms, surface_words
+from .catalog import document_for, is_public, is_searchable, public_queryset
 from .documents import SearchDocument
 from .models import SearchEntry
-from .registry import document_for, is_public, is_searchable, public_queryset
 
 REINDEX_CHUNK = 500
 

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .registry import get_searchable_model
+from .catalog import get_searchable_model
 from .selectors import autocomplete
 
 

@@ -105,9 +105,7 @@ def _touch_every_app(person, client) -> None:
     )
 
     event = EventFactory(organization=own)
-    question = events.add_question(
-        actor=person, event=event, fields={"label_ko": "연락처", "kind": "text"}
-    )
+    question = events.add_question(actor=person, event=event, label_ko="연락처", kind="text")
     events.register(actor=person, event=event, answers={str(question.pk): f"{NAME} {EMAIL}"})
 
     news.create_article(

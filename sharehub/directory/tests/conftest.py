@@ -1,5 +1,6 @@
 import pytest
 
+from sharehub.accounts.tests.factories import UserFactory
 from sharehub.organizations.models import MemberRole
 from sharehub.organizations.tests.factories import MembershipFactory
 
@@ -14,7 +15,6 @@ def listing(db):
 @pytest.fixture
 def member(db, listing):
     """An editor of the listing's organization."""
-    from sharehub.accounts.tests.factories import UserFactory
 
     user = UserFactory()
     MembershipFactory(organization=listing.organization, user=user, role=MemberRole.EDITOR)
@@ -24,7 +24,6 @@ def member(db, listing):
 @pytest.fixture
 def other_member(db):
     """A member of another organization."""
-    from sharehub.accounts.tests.factories import UserFactory
 
     user = UserFactory()
     other = ListingFactory()

@@ -6,14 +6,17 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sharehub.core import ratelimit
 from sharehub.core.models import AuditEntry
+from sharehub.designation import services as designation_services
+from sharehub.designation.tests.factories import designate, world
 from sharehub.directory import api as directory_api
 from sharehub.directory import services
-from sharehub.directory.filters import parse_filters
+from sharehub.directory.filters import ListingFilterForm
 from sharehub.directory.models import Category, ListingAddress, ListingPhoto, Suggestion
 from sharehub.directory.search_index import reindex_listing
 from sharehub.directory.selectors import browse_listings
@@ -102,7 +105,6 @@ def test_member_edits_a_photo(client, listing, member):
 def test_services_refuse_another_listings_address_and_photo(listing, member, other_member):
     other = ListingFactory()
     address = AddressFactory(listing=other)
-    from django.core.exceptions import PermissionDenied, ValidationError
 
     with pytest.raises(ValidationError):
         services.update_address(
@@ -246,15 +248,15 @@ def test_suggest_endpoint_answers_for_listings(client):
 
 
 def test_designated_filter_on_page_and_api(client):
-    from sharehub.designation import services as designation_services
-    from sharehub.designation.tests.factories import designate, world
 
     organization, owner, _editor, staff = world()
     designated = ListingFactory(organization=organization)
     plain = ListingFactory(organization__name_ko="지정 안 된 곳")
     designation = designate(organization, owner, staff)
-    assert list(browse_listings(parse_filters({"designated": "true"})).queryset) == [designated]
-    assert set(browse_listings(parse_filters({})).queryset) == {designated, plain}
+    assert list(
+        browse_listings(**ListingFilterForm({"designated": "true"}).applied()).queryset
+    ) == [designated]
+    assert set(browse_listings(**ListingFilterForm({}).applied()).queryset) == {designated, plain}
     html = client.get("/ko/directory/?designated=on").content.decode()
     assert organization.name_ko in html and "지정 안 된 곳" not in html
     slugs = [
@@ -263,7 +265,9 @@ def test_designated_filter_on_page_and_api(client):
     ]
     assert slugs == [organization.slug]
     designation_services.suspend_designation(actor=staff, designation=designation, reason="점검 중")
-    assert list(browse_listings(parse_filters({"designated": "true"})).queryset) == []
+    assert (
+        list(browse_listings(**ListingFilterForm({"designated": "true"}).applied()).queryset) == []
+    )
 
 
 # --- rate limits on suggestions ---------------------------------------------------------------

@@ -4,9 +4,11 @@ import csv
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from sharehub.accounts.tests.factories import UserFactory, give_totp
 from sharehub.core.models import AuditEntry
 from sharehub.directory import imports
 from sharehub.directory.exports import COLUMNS
@@ -171,7 +173,6 @@ def test_confirm_revalidates_and_rolls_back_everything(client, city_staff, listi
 
 
 def test_write_failure_in_a_later_row_rolls_back_earlier_rows(city_staff, listing, monkeypatch):
-    from django.core.exceptions import ValidationError
 
     _parsed, pending = imports.upload_import(
         actor=city_staff,
@@ -290,7 +291,6 @@ def test_import_permissions(client, user, other_user, moderator, city_staff, mem
     for actor in (user, moderator):
         client.force_login(actor)
         assert client.post(confirm).status_code == 403
-    from sharehub.accounts.tests.factories import UserFactory, give_totp
 
     other_staff = give_totp(UserFactory(is_city_staff=True))
     client.force_login(other_staff)

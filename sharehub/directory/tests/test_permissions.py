@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from .factories import ServiceFactory
+from sharehub.directory.suggestions import submit_suggestion
+from sharehub.moderation.models import ModerationStatus
+
+from .factories import ListingFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +96,6 @@ def test_write_matrix(client, listing, actors, role, name, with_service, data, e
 def test_suggestion_page_visible_to_submitter_and_moderators_only(
     client, user, other_user, moderator, listing
 ):
-    from sharehub.directory.suggestions import submit_suggestion
 
     suggestion = submit_suggestion(
         actor=user, kind="correction", listing=listing, values={"phone": "02-123-4567"}
@@ -105,9 +107,6 @@ def test_suggestion_page_visible_to_submitter_and_moderators_only(
 
 
 def test_unpublished_listing_is_404_for_strangers(client, user):
-    from sharehub.moderation.models import ModerationStatus
-
-    from .factories import ListingFactory
 
     hidden = ListingFactory(organization__moderation_status=ModerationStatus.PENDING)
     client.force_login(user)

@@ -4,9 +4,19 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from sharehub.core.demo import load_demo
 from sharehub.directory import services
-from sharehub.directory.filters import parse_filters
-from sharehub.directory.models import Category, ListingPhoto, PriceType, Service, Suggestion
+from sharehub.directory.demo import load_directory_demo
+from sharehub.directory.filters import ListingFilterForm
+from sharehub.directory.models import (
+    Category,
+    Listing,
+    ListingPhoto,
+    PriceType,
+    Service,
+    Suggestion,
+)
+from sharehub.directory.search_index import reindex_listing
 from sharehub.directory.selectors import browse_listings
 from sharehub.directory.suggestions import submit_suggestion
 from sharehub.moderation import services as moderation
@@ -17,6 +27,11 @@ from sharehub.search.selectors import search
 from .factories import AddressFactory, ListingFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def browsed(params: dict) -> list:
+    """The public listings a visitor sees with these query parameters."""
+    return list(browse_listings(**ListingFilterForm(params).applied()).queryset)
 
 
 def test_seeded_taxonomy_has_thirteen_categories():
@@ -133,8 +148,7 @@ def test_distance_sort_nearest_address_and_missing_last():
     AddressFactory(listing=near, latitude=37.70, longitude=127.10)  # its far address …
     AddressFactory(listing=near, latitude=37.567, longitude=126.979)  # … and its nearest one
     nowhere = ListingFactory()
-    result = list(browse_listings(parse_filters({"near": "37.5665,126.9780"})).queryset)
-    assert result == [near, far, nowhere]
+    assert browsed({"near": "37.5665,126.9780"}) == [near, far, nowhere]
 
 
 def test_filters_by_category_district_price(district):
@@ -143,29 +157,29 @@ def test_filters_by_category_district_price(district):
     a.categories.add(space)
     b.districts_served.add(district)
     ServiceFactory(listing=c, price_type=PriceType.MEMBERSHIP)
-    assert list(browse_listings(parse_filters({"category": "space"})).queryset) == [a]
-    assert list(browse_listings(parse_filters({"district": district.slug})).queryset) == [b]
-    assert list(browse_listings(parse_filters({"price": "membership"})).queryset) == [c]
-    filters = parse_filters({"category": "nope", "price": "cheap", "near": "999,1", "sort": "x"})
-    assert set(filters.errors) == {"category", "price", "near", "sort"}
+    assert browsed({"category": "space"}) == [a]
+    assert browsed({"district": district.slug}) == [b]
+    assert browsed({"price": "membership"}) == [c]
+    form = ListingFilterForm({"category": "nope", "price": "cheap", "near": "999,1", "sort": "x"})
+    assert set(form.applied()) == {"q", "district", "designated"}
+    assert set(form.errors) == {"category", "price", "near", "sort"}
 
 
 def test_unpublished_organization_hides_listing():
     hidden = ListingFactory(organization__moderation_status=ModerationStatus.HIDDEN)
     shown = ListingFactory()
-    assert list(browse_listings(parse_filters({})).queryset) == [shown]
+    assert browsed({}) == [shown]
     assert hidden.pk
 
 
 def test_search_keeps_ranking_and_highlight():
     a = ListingFactory(organization__name_ko="공구도서관", organization__name_en="Tool Library")
     services.update_listing  # noqa: B018
-    from sharehub.directory.search_index import reindex_listing
 
     reindex_listing(a)
     b = ListingFactory()
     reindex_listing(b)
-    browse = browse_listings(parse_filters({"q": "공구도서관"}))
+    browse = browse_listings(**ListingFilterForm({"q": "공구도서관"}).applied())
     assert list(browse.queryset) == [a]
     assert "<mark>" in browse.highlights[a.pk]
 
@@ -218,9 +232,6 @@ def test_suggestion_bad_input(user, listing):
 
 
 def test_demo_is_idempotent(city_staff):
-    from sharehub.core.demo import load_demo
-    from sharehub.directory.demo import load_directory_demo
-    from sharehub.directory.models import Listing
 
     load_demo()  # calls load_directory_demo
     assert Listing.objects.count() == 41

@@ -75,3 +75,15 @@ def test_staff_exports_csv(client, city_staff, listing):
     response = client.get(reverse("directory:export"))
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert listing.organization.slug in body
+
+
+def test_pages_use_the_one_map(client, listing):
+    """The list's map and a listing's map are the hub's one map (core), with the hub's markers."""
+    AddressFactory(listing=listing, latitude=37.57, longitude=126.98)
+    for url in ("/ko/directory/map/?category=space", f"/ko/directory/{listing.organization.slug}/"):
+        html = client.get(url).content.decode()
+        assert "core/js/map.js" in html and "data-map" in html, url
+        assert "vendor/leaflet/images/marker-icon.png" in html, url
+        assert "directory-map.js" not in html, url
+    html = client.get("/ko/directory/map/?category=space").content.decode()
+    assert 'data-points-url="/ko/directory/listings.geojson?category=space"' in html

@@ -35,7 +35,6 @@ def postgresql_only():
 def quiet(monkeypatch):
     """The rush tests count places, not mail: skip the confirmation e-mails (tested elsewhere)."""
     monkeypatch.setattr(notices, "tell_registration", lambda registration: None)
-    monkeypatch.setattr(notices, "tell_promoted", lambda registration: None)
 
 
 class Rush:

@@ -121,7 +121,9 @@ def test_api_registration_needs_login_and_checks_answers(client, event, organize
     question = services.add_question(
         actor=organizer,
         event=event,
-        fields={"label_ko": "식단", "kind": "yes_no", "required": True},
+        label_ko="식단",
+        kind="yes_no",
+        required=True,
     )
     client.force_login(user)
     response = client.post(
@@ -195,3 +197,20 @@ def test_public_feed_is_cached_until_an_event_changes(client, django_assert_num_
     assert "바뀐 제목" in changed
     EventFactory(title_ko="새 행사")
     assert "새 행사" in client.get("/ko/events/feed.ics").content.decode()
+
+
+def test_one_filter_form_serves_page_map_and_api(client):
+    """The list's filters are declared once (forms.EventFilterForm): OpenAPI lists them, and the
+    page, the map's GeoJSON and the API refuse the same bad value on the same field."""
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/events"]["get"]
+    names = {parameter["name"] for parameter in operation["parameters"]}
+    assert {"q", "kind", "district", "organizer", "start", "end", "free", "past", "page"} <= names
+    bad = {"organizer": "nobody", "end": "2026-01-01", "start": "2026-02-01"}
+    api = client.get("/api/v1/events", bad)
+    geojson = client.get(reverse("events:geojson"), bad)
+    assert api.status_code == geojson.status_code == 422
+    assert api.json()["errors"] == geojson.json()["errors"]
+    assert set(api.json()["errors"]) == {"organizer", "end"}
+    page = client.get(reverse("events:list"), bad)
+    assert page.status_code == 200
+    assert set(page.context["filter_form"].errors) == {"organizer", "end"}

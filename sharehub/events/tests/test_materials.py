@@ -41,7 +41,9 @@ def add(organizer, event, name: str, content: bytes) -> EventMaterial:
     return services.add_material(
         actor=organizer,
         event=event,
-        fields={"kind": "slides", "title": "발표 자료", "file": SimpleUploadedFile(name, content)},
+        kind="slides",
+        title="발표 자료",
+        file=SimpleUploadedFile(name, content),
     )
 
 

@@ -78,14 +78,12 @@ def test_search_finds_korean_with_particles(client, organization, city_staff):
     services.create_event(
         actor=city_staff,
         organization=None,
-        fields={
-            "title_ko": "공구도서관 이용 교육",
-            "title_en": "Tool library training",
-            "kind": "training",
-            "starts_at": timezone.now() + timedelta(days=3),
-            "ends_at": timezone.now() + timedelta(days=3, hours=2),
-            "capacity": 5,
-        },
+        title_ko="공구도서관 이용 교육",
+        title_en="Tool library training",
+        kind="training",
+        starts_at=timezone.now() + timedelta(days=3),
+        ends_at=timezone.now() + timedelta(days=3, hours=2),
+        capacity=5,
     )
     EventFactory(title_ko="다른 모임")
     page = client.get(reverse("events:list"), {"q": "공구도서관에서"}).content.decode()
@@ -126,7 +124,7 @@ def test_register_cancel_flow(client, event, user, django_capture_on_commit_call
 
 def test_register_questions_errors_in_the_form(client, event, user, organizer):
     question = services.add_question(
-        actor=organizer, event=event, fields={"label_ko": "소속", "kind": "text", "required": True}
+        actor=organizer, event=event, label_ko="소속", kind="text", required=True
     )
     client.force_login(user)
     response = client.post(reverse("events:register", args=[event.pk]), {})

@@ -14,8 +14,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
+from sharehub.accounts.roles import is_city_staff, is_moderator
 from sharehub.moderation.models import ModerationStatus
-from sharehub.moderation.permissions import can_moderate, is_author
+from sharehub.moderation.permissions import is_author
 from sharehub.moderation.registry import is_moderated
 from sharehub.moderation.selectors import moderation_history as history_selector
 
@@ -41,7 +42,7 @@ def moderation_history(
     """
     request = context.get("request")
     viewer = getattr(request, "user", None)
-    staff_view = can_moderate(viewer) or bool(getattr(viewer, "is_city_staff", False))
+    staff_view = is_moderator(viewer) or is_city_staff(viewer)
     author = is_author(viewer, obj)
     visible = staff_view or author
     entries = []

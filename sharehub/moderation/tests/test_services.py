@@ -9,7 +9,7 @@ from django.utils import translation
 from sharehub.accounts.tests.factories import UserFactory
 from sharehub.core.models import AuditEntry
 from sharehub.moderation import services
-from sharehub.moderation.models import ModerationStatus, Report, ReportReason
+from sharehub.moderation.models import ModerationStatus, Report, ReportReason, Resolution
 from sharehub.moderation.registry import (
     authors_of,
     is_moderated,
@@ -17,6 +17,7 @@ from sharehub.moderation.registry import (
     register_moderated,
 )
 from sharehub.moderation.selectors import moderation_history
+from sharehub.moderation.signals import moderation_changed
 from sharehub.notifications.models import Notification, OutboundEmail
 
 from .factories import make_report
@@ -269,7 +270,7 @@ def test_dismiss_report(make_org, user, moderator):
     services.dismiss_report(actor=moderator, report=report)
     report.refresh_from_db()
     assert report.resolved_by == moderator
-    assert report.resolution == services.RESOLUTION_DISMISSED
+    assert report.resolution == Resolution.DISMISSED
     org.refresh_from_db()
     assert org.moderation_status == PUB
     assert Notification.objects.filter(user=user, kind="moderation.decision").count() == 1
@@ -298,7 +299,7 @@ def test_hide_resolves_open_reports(make_org, user, other_user, moderator):
     services.hide(actor=moderator, obj=org, reason="광고입니다")
     for report in (first, second):
         report.refresh_from_db()
-        assert report.resolution == services.RESOLUTION_HIDDEN
+        assert report.resolution == Resolution.HIDDEN
         assert report.resolved_by == moderator
     untouched.refresh_from_db()
     assert untouched.resolved_at is None
@@ -364,3 +365,52 @@ def test_privacy_handler_is_registered():
     from sharehub.core import privacy
 
     assert "moderation" in {handler.name for handler in privacy.handlers()}
+
+
+@pytest.mark.parametrize(("name", "source", "target"), [*VALID, ("resubmit", REJ, P)])
+def test_every_transition_sends_moderation_changed_inside_the_decision(
+    name, source, target, make_org, moderator, user
+):
+    org = make_org(status=source, author=user)
+    actor = user if name == "resubmit" else moderator
+    received = []
+
+    def receiver(sender, **kwargs):
+        # Inside the decision's transaction: the row is already written, and locked.
+        received.append((sender, kwargs, type(org).objects.get(pk=org.pk).moderation_status))
+
+    moderation_changed.connect(receiver)
+    try:
+        apply(name, actor=actor, obj=org, reason="이유" if name in ("reject", "hide") else "")
+    finally:
+        moderation_changed.disconnect(receiver)
+    [(sender, kwargs, status_seen)] = received
+    assert sender is type(org)
+    assert kwargs.pop("signal") is moderation_changed
+    assert kwargs == {
+        "obj": org,
+        "previous": source,
+        "status": target,
+        "actor": actor,
+        "reason": "이유" if name in ("reject", "hide") else "",
+    }
+    assert status_seen == target
+
+
+def test_a_receiver_refusing_makes_the_decision_fail(make_org, moderator, user):
+    org = make_org(author=user)
+
+    def refuse(sender, **kwargs):
+        raise ValidationError("이 제안은 적용할 수 없습니다.")
+
+    moderation_changed.connect(refuse)
+    try:
+        with pytest.raises(ValidationError) as error:
+            services.publish(actor=moderator, obj=org)
+    finally:
+        moderation_changed.disconnect(refuse)
+    assert error.value.messages == ["이 제안은 적용할 수 없습니다."]
+    org.refresh_from_db()
+    assert org.moderation_status == P
+    assert not AuditEntry.objects.exists()
+    assert not Notification.objects.exists()

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from sharehub.accounts.tests.factories import UserFactory
 from sharehub.moderation import services
-from sharehub.moderation.models import ModerationStatus, Report
+from sharehub.moderation.models import ModerationStatus, Report, Resolution
 from sharehub.moderation.registry import moderated_models, queue_sections
 
 from .factories import make_report
@@ -169,7 +169,7 @@ def test_hide_from_report_row(client, moderator, make_org, user):
     org.refresh_from_db()
     report.refresh_from_db()
     assert org.moderation_status == ModerationStatus.HIDDEN
-    assert report.resolution == services.RESOLUTION_HIDDEN
+    assert report.resolution == Resolution.HIDDEN
 
 
 def test_hide_from_report_needs_reason(client, moderator, make_org, user):
@@ -188,7 +188,7 @@ def test_dismiss_report_without_js(client, moderator, make_org, user):
     response = client.post(f"/ko/moderation/reports/{report.pk}/", {"action": "dismiss"})
     assert response.status_code == 302
     report.refresh_from_db()
-    assert report.resolution == services.RESOLUTION_DISMISSED
+    assert report.resolution == Resolution.DISMISSED
 
 
 # --- the report form -------------------------------------------------------------------------

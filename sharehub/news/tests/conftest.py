@@ -1,5 +1,7 @@
 import pytest
+from django.utils import translation
 
+from sharehub.accounts.tests.factories import UserFactory
 from sharehub.organizations.models import MemberRole
 from sharehub.organizations.tests.factories import MembershipFactory, OrganizationFactory
 
@@ -12,7 +14,6 @@ def organization(db):
 @pytest.fixture
 def member(db, organization):
     """An editor of `organization`."""
-    from sharehub.accounts.tests.factories import UserFactory
 
     user = UserFactory()
     MembershipFactory(organization=organization, user=user, role=MemberRole.EDITOR)
@@ -22,7 +23,6 @@ def member(db, organization):
 @pytest.fixture
 def other_member(db):
     """The owner of another organization."""
-    from sharehub.accounts.tests.factories import UserFactory
 
     user = UserFactory()
     MembershipFactory(organization=OrganizationFactory(), user=user, role=MemberRole.OWNER)
@@ -49,7 +49,6 @@ def actors(user, member, other_member, editor, moderator):
 @pytest.fixture(autouse=True)
 def _korean():
     """Pages and feeds in Korean, the hub's default language (URLs reversed as /ko/…)."""
-    from django.utils import translation
 
     with translation.override("ko"):
         yield

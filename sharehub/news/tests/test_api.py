@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from sharehub.news import services
 from sharehub.news.models import ArticleKind, ArticleStatus
 
 from .factories import ArticleFactory, TagFactory
@@ -61,7 +62,6 @@ def test_bad_filters_are_422_with_field_errors(client):
 
 
 def test_search_finds_korean_with_a_particle(client, city_staff):
-    from sharehub.news import services
 
     article = services.create_article(
         actor=city_staff, title_ko="공구 도서관 개관", body_ko="<p>공구를 빌립니다</p>"

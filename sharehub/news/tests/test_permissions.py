@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from types import SimpleNamespace
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from sharehub.core import ratelimit
 from sharehub.news.models import ArticleKind, ArticleStatus
 
 from .factories import ArticleFactory, PageFactory
@@ -298,7 +303,6 @@ def test_get_on_post_only_actions_is_405(client, city_staff, published):
 
 
 def test_writes_need_a_csrf_token(city_staff, draft):
-    from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(city_staff)
@@ -308,10 +312,6 @@ def test_writes_need_a_csrf_token(city_staff, draft):
 
 
 def test_writing_is_rate_limited(client, city_staff, monkeypatch):
-    import time
-    from types import SimpleNamespace
-
-    from sharehub.core import ratelimit
 
     now = time.time()
     monkeypatch.setattr(

@@ -6,18 +6,36 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 
+from sharehub.accounts.tests.factories import UserFactory
+from sharehub.core.periodic import registered_jobs
 from sharehub.moderation import services as moderation_services
 from sharehub.news import services
-from sharehub.news.models import Article, ArticleKind, ArticleStatus, DatePrecision, Milestone
-from sharehub.news.selectors import parse_filters, public_articles
+from sharehub.news.demo import MILESTONES_CSV, load_demo, load_milestones
+from sharehub.news.filters import ArticleFilterForm
+from sharehub.news.models import Article, ArticleKind, ArticleStatus, DatePrecision, Milestone, Page
+from sharehub.news.privacy_data import erase_articles, export_articles
+from sharehub.news.selectors import public_articles
+from sharehub.news.tasks import announce_scheduled_articles
 from sharehub.notifications.models import Notification
-from sharehub.organizations.tests.factories import OrganizationFactory, image_bytes, noisy_png
+from sharehub.organizations.models import MemberRole
+from sharehub.organizations.tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    image_bytes,
+    noisy_png,
+)
+from sharehub.search.selectors import autocomplete
 
 from .factories import ArticleFactory, PageFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _filters(params: dict) -> dict:
+    return ArticleFilterForm(params).applied()
 
 
 def upload(data: bytes, name: str = "cover.png") -> SimpleUploadedFile:
@@ -202,6 +220,24 @@ class TestWorkflow:
         with pytest.raises(ValidationError):
             services.submit_article(actor=member, article=article)
 
+    def test_notices_are_written_inside_the_decision(
+        self, member, organization, editor, monkeypatch
+    ):
+        """The side-effect rule: the notification rows commit or roll back with the transition."""
+        article = story(member, organization)
+        services.submit_article(actor=member, article=article)
+        assert Notification.objects.filter(user=editor, kind="news.review").count() == 1
+
+        def broken(*args):  # fails after the author's notice was written
+            raise RuntimeError("late failure")
+
+        monkeypatch.setattr(services, "_sync", broken)
+        with pytest.raises(RuntimeError):
+            services.publish_article(actor=editor, article=article)
+        assert not Notification.objects.filter(user=member).exists()
+        article.refresh_from_db()
+        assert article.status == ArticleStatus.REVIEW
+
     @pytest.mark.parametrize("role", ["member", "other_member", "citizen", "moderator"])
     def test_only_editors_publish(self, role, actors, member, organization):
         article = story(member, organization)
@@ -308,14 +344,14 @@ class TestSearch:
         services.create_article(actor=editor, title_ko="자전거 공유", body_ko="<p>따릉이</p>")
         for draft in Article.objects.all():
             services.publish_article(actor=editor, article=draft)
-        found = list(public_articles(parse_filters({"q": "정장을"})).queryset)
+        found = list(public_articles(_filters({"q": "정장을"})).queryset)
         assert found == [article]
-        found = list(public_articles(parse_filters({"q": "정장이"})).queryset)
+        found = list(public_articles(_filters({"q": "정장이"})).queryset)
         assert found == [article]
 
     def test_unpublished_articles_are_never_found(self, editor):
         services.create_article(actor=editor, title_ko="비밀 정장 계획")
-        assert list(public_articles(parse_filters({"q": "정장"})).queryset) == []
+        assert list(public_articles(_filters({"q": "정장"})).queryset) == []
 
 
 class TestPagesAndMilestones:
@@ -329,7 +365,6 @@ class TestPagesAndMilestones:
         assert page.body_ko == "<h2>안내</h2>" and page.updated_by == editor
 
     def test_milestones_load_once_with_their_precision(self, settings):
-        from sharehub.news.demo import MILESTONES_CSV, load_milestones
 
         assert load_milestones() == 21
         assert load_milestones() == 0
@@ -353,10 +388,6 @@ class TestPagesAndMilestones:
 
 
 def test_demo_loads_once(db):
-    from sharehub.accounts.tests.factories import UserFactory
-    from sharehub.news.demo import load_demo
-    from sharehub.organizations.models import MemberRole
-    from sharehub.organizations.tests.factories import MembershipFactory
 
     staff = UserFactory(is_city_staff=True)
     member = UserFactory()
@@ -381,7 +412,6 @@ def test_demo_loads_once(db):
 
 
 def test_privacy_export_and_erase(member, organization):
-    from sharehub.news.privacy_data import erase_articles, export_articles
 
     article = story(member, organization)
     assert export_articles(member)[0]["title_ko"] == "우리 단체 이야기"
@@ -394,7 +424,6 @@ class TestSearchIndex:
     """The shared autocomplete answers anyone: only public articles may be in the index."""
 
     def titles(self, prefix: str) -> list[str]:
-        from sharehub.search.selectors import autocomplete
 
         return autocomplete(prefix, model=Article)
 
@@ -421,8 +450,6 @@ class TestSearchIndex:
         assert self.titles("비밀계") == []
 
     def test_the_periodic_task_is_registered_and_runs(self, editor):
-        from sharehub.core.periodic import registered_jobs
-        from sharehub.news.tasks import announce_scheduled_articles
 
         assert "news.announce_scheduled" in {job.name for job in registered_jobs()}
         article = ArticleFactory(announced_at=None)
@@ -433,7 +460,6 @@ class TestSearchIndex:
 
 
 def test_load_milestones_command(db):
-    from django.core.management import call_command
 
     call_command("load_milestones", verbosity=0)
     call_command("load_milestones", verbosity=0)
@@ -442,7 +468,6 @@ def test_load_milestones_command(db):
 
 def test_any_save_sanitizes_the_rich_text(db):
     """The admin and the shell write through the model: it cleans the text too."""
-    from sharehub.news.models import Page
 
     article = ArticleFactory(
         body_ko='<p>본문</p><script>alert(1)</script><iframe src="https://evil.example"></iframe>'

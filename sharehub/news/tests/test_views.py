@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -12,6 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from sharehub.news import services
+from sharehub.news.demo import load_milestones
 from sharehub.news.models import Article, ArticleKind, ArticleStatus, Milestone
 from sharehub.news.services import COVER_MAX_BYTES
 from sharehub.organizations.tests.factories import image_bytes, noisy_png
@@ -66,7 +68,6 @@ class TestList:
         assert "There is no tag" in html(response) or "태그가 없습니다" in html(response)
 
     def test_search_with_a_particle(self, client, city_staff):
-        from sharehub.news import services
 
         article = services.create_article(
             actor=city_staff, title_ko="공유 주차장 확대", body_ko="<p>주차장을 나눕니다</p>"
@@ -113,7 +114,6 @@ class TestDetail:
         assert '<article class="article" lang="ko">' in text
 
     def test_body_is_never_unsafe(self, client, city_staff):
-        from sharehub.news import services
 
         article = services.create_article(
             actor=city_staff, title_ko="x", body_ko='<img src=x onerror="alert(1)"><p>본문</p>'
@@ -210,7 +210,6 @@ class TestWritingPages:
         assert response.context["form"].errors["cover_alt_ko"]
 
     def test_editor_reviews_schedules_and_returns(self, client, city_staff, member, organization):
-        from sharehub.news import services
 
         article = services.create_article(
             actor=member, kind="story", organization=organization, title_ko="검토할 이야기"
@@ -281,7 +280,6 @@ class TestFeeds:
             == f"http://testserver{article.get_absolute_url().replace('/ko/', '/en/')}"
         )
         assert links["license"] == "https://creativecommons.org/licenses/by/4.0/"
-        from datetime import datetime
 
         published = datetime.fromisoformat(entry.findtext(f"{ATOM}published"))
         assert published.replace(microsecond=0) == article.publish_at.replace(microsecond=0)
@@ -303,7 +301,6 @@ class TestFeeds:
 
 class TestPages:
     def test_pages_and_the_timeline(self, client):
-        from sharehub.news.demo import load_milestones
 
         load_milestones()
         about = PageFactory(slug="sharing-city", title_ko="공유도시 서울", show_timeline=True)

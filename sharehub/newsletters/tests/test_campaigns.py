@@ -229,6 +229,7 @@ def test_refused_recipients_are_retried_with_backoff_then_failed(
     # A 550 at RCPT is a hard bounce: the address gets nothing more.
     gone.refresh_from_db()
     assert gone.status == Subscriber.Status.BOUNCED
+    assert gone.bounce_reason.startswith("550") and "No such user" in gone.bounce_reason
     assert Delivery.objects.get(subscriber=gone).status == Delivery.Status.FAILED
     # Not due yet: nothing happens.
     assert CampaignSender(campaign.pk).run().retried == 0
@@ -276,6 +277,7 @@ def test_bounce_command_and_webhook(topics, client, settings, tmp_path):
     a.refresh_from_db()
     b.refresh_from_db()
     assert a.status == Subscriber.Status.BOUNCED and b.status == Subscriber.Status.CONFIRMED
+    assert a.bounce_reason == "bounce list"  # kept for staff (the admin shows it)
 
     url = "/api/v1/newsletters/bounces"
     settings.SHAREHUB_NEWSLETTER_BOUNCE_SECRET = "s3cret"
@@ -302,7 +304,7 @@ def test_bounce_command_and_webhook(topics, client, settings, tmp_path):
     )
     assert response.status_code == 200
     c.refresh_from_db()
-    assert c.status == Subscriber.Status.BOUNCED
+    assert c.status == Subscriber.Status.BOUNCED and c.bounce_reason == "webhook"
 
 
 def test_scheduled_campaign_starts_when_due(
@@ -330,11 +332,9 @@ def test_scheduled_campaign_starts_when_due(
 def test_campaign_html_is_sanitized(city_staff, topics):
     campaign = services.create_campaign(
         actor=city_staff,
-        fields={
-            "subject_ko": "제목",
-            "body_html_ko": '<p onclick="x()">안녕</p><script>alert(1)</script>',
-            "body_text_ko": "안녕",
-        },
+        subject_ko="제목",
+        body_html_ko='<p onclick="x()">안녕</p><script>alert(1)</script>',
+        body_text_ko="안녕",
     )
     assert "<script" not in campaign.body_html_ko and "onclick" not in campaign.body_html_ko
 
@@ -343,9 +343,7 @@ def test_only_staff_write_campaigns(user, topics):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.create_campaign(
-            actor=user, fields={"subject_ko": "x", "body_html_ko": "x", "body_text_ko": "x"}
-        )
+        services.create_campaign(actor=user, subject_ko="x", body_html_ko="x", body_text_ko="x")
     campaign = CampaignFactory()
     for action in (services.start_sending, services.send_test, services.pause, services.cancel):
         with pytest.raises(PermissionDenied):

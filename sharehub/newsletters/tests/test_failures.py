@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sharehub.accounts.services import create_api_token
 from sharehub.core.models import AuditEntry
-from sharehub.newsletters import render, services
+from sharehub.newsletters import render, services, upkeep
 from sharehub.newsletters.models import Campaign, Delivery
 from sharehub.newsletters.sending import CampaignSender
 from sharehub.newsletters.tasks import run_due_campaigns
@@ -111,7 +111,7 @@ def test_retry_keeps_what_was_sent(
     campaign = sending(CampaignFactory())
     CampaignSender(campaign.pk).run(max_batches=0)  # lists the recipients
     Delivery.objects.filter(campaign=campaign, subscriber=first).update(status=Delivery.Status.SENT)
-    services.fail_campaign(campaign.pk, reason="RuntimeError: x")
+    upkeep.fail_campaign(campaign.pk, reason="RuntimeError: x")
     with django_capture_on_commit_callbacks(execute=True):
         services.retry(actor=city_staff, campaign=campaign)
     assert [m["To"] for m in smtp_server.messages] == [second.email]
@@ -122,7 +122,7 @@ def test_only_staff_retry_and_only_failed_campaigns(user, city_staff, topics):
     campaign = CampaignFactory()
     with pytest.raises(services.ValidationError):
         services.retry(actor=city_staff, campaign=campaign)  # a draft
-    services.fail_campaign(sending(campaign).pk, reason="x")
+    upkeep.fail_campaign(sending(campaign).pk, reason="x")
     with pytest.raises(services.PermissionDenied):
         services.retry(actor=user, campaign=campaign)
     with pytest.raises(services.PermissionDenied):
@@ -135,7 +135,7 @@ def test_only_staff_retry_and_only_failed_campaigns(user, city_staff, topics):
 
 def test_api_shows_the_failure_and_retries(city_staff, topics, django_capture_on_commit_callbacks):
     campaign = sending(CampaignFactory())
-    services.fail_campaign(campaign.pk, reason="RuntimeError: x")
+    upkeep.fail_campaign(campaign.pk, reason="RuntimeError: x")
     client = Client(**bearer(city_staff))
     body = client.get(f"/api/v1/newsletters/campaigns/{campaign.pk}").json()
     assert body["status"] == "failed" and body["failure_reason"] == "RuntimeError: x"

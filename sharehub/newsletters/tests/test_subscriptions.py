@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from sharehub.newsletters import services, tokens
+from sharehub.newsletters import services, tokens, upkeep
 from sharehub.newsletters.models import ConsentRecord, Subscriber
 
 from .conftest import link_in, path_of, text_of
@@ -166,7 +166,7 @@ def test_unconfirmed_subscribers_are_purged(topics):
     Subscriber.objects.filter(pk=confirmed.pk).update(
         created_at=timezone.now() - timedelta(days=90)
     )
-    assert services.purge_unconfirmed() >= 1
+    assert upkeep.purge_unconfirmed() >= 1
     assert set(Subscriber.objects.values_list("pk", flat=True)) == {recent.pk, confirmed.pk}
 
 

@@ -10,6 +10,7 @@ from django.utils.html import escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 
+from sharehub.notifications import demo_mailbox
 from sharehub.notifications.kinds import label_of
 
 register = template.Library()
@@ -32,8 +33,6 @@ def safe_link(url: str) -> str:
 @register.simple_tag(takes_context=True)
 def demo_mailbox_notice(context) -> str:
     """In demo mode (SHAREHUB_DEMO_MAILBOX) a notice on every page: this browser's mail is in the demo mailbox."""
-    from sharehub.notifications import demo_mailbox
-
     if not demo_mailbox.enabled():
         return ""
     return render_to_string(

@@ -14,6 +14,7 @@ from sharehub.accounts.tests.factories import UserFactory
 from sharehub.moderation.services import TRANSITIONS
 from sharehub.notifications import services
 from sharehub.notifications.models import OutboundEmail
+from sharehub.notifications.outbox import MAX_ATTEMPTS
 from sharehub.notifications.tasks import send_outbound_email
 
 from .factories import OutboundEmailFactory
@@ -89,8 +90,6 @@ def test_smtp_refusal_keeps_the_mail_queued(smtp_down):
 
 @pytest.mark.django_db
 def test_gives_up_after_the_last_attempt(smtp_down):
-    from sharehub.notifications.tasks import MAX_ATTEMPTS
-
     outbound = OutboundEmailFactory(attempts=MAX_ATTEMPTS - 1)
     send_outbound_email.call(outbound.pk)
     outbound.refresh_from_db()

@@ -393,3 +393,16 @@ def test_openapi_documents_the_routes(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/organizations/{slug}/invitations" in schema["paths"]
     assert schema["paths"]["/api/v1/organizations"]["post"]["summary"] == "Create an organization"
+
+
+def test_list_filters_are_the_page_form_unknown_district_is_422(client):
+    DistrictFactory(slug="mapo")
+    response = client.get(API, {"district": "atlantis"})
+    assert response.status_code == 422 and "district" in response.json()["errors"]
+    parameters = {
+        p["name"]
+        for p in client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/organizations"]["get"][
+            "parameters"
+        ]
+    }
+    assert {"q", "district", "kind", "page"} <= parameters

@@ -467,3 +467,14 @@ def test_bad_expired_and_used_links(client, invitation):
         expires_at=timezone.now() + timezone.timedelta(days=1), accepted_at=timezone.now()
     )
     assert client.get(url("accept_invitation", token=token)).status_code == 410
+
+
+def test_list_shows_a_bad_filter_and_applies_the_others(client):
+    DistrictFactory(slug="mapo")
+    OrganizationFactory(name_en="Tool Library", kind="cooperative")
+    OrganizationFactory(name_en="Village Kitchen", kind="community")
+    response = client.get(url("list"), {"district": "atlantis", "kind": "community"})
+    assert response.status_code == 200
+    page = text(response)
+    assert "Village Kitchen" in page and "Tool Library" not in page
+    assert response.context["filter_form"].errors["district"]

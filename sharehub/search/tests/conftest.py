@@ -33,6 +33,19 @@ def searchable_organizations(db):
 
 
 @pytest.fixture
+def moderated_organizations(db):
+    """Organization searchable with no `state_fields`: only the moderation app's signal
+    (`moderation_changed`) can tell the index about a decision."""
+    register_searchable(
+        Organization,
+        document=organization_document,
+        public=lambda: Organization.objects.filter(moderation_status=ModerationStatus.PUBLISHED),
+    )
+    yield Organization
+    unregister_searchable(Organization)
+
+
+@pytest.fixture
 def corpus(searchable_organizations) -> dict[str, Organization]:
     """The labelled documents as indexed organizations, by key."""
     organizations = {}

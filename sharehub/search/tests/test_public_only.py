@@ -36,8 +36,8 @@ from sharehub.news.search_index import reindex_article
 from sharehub.news.tests.factories import ArticleFactory, TagFactory
 from sharehub.organizations.models import MemberRole
 from sharehub.organizations.tests.factories import MembershipFactory, OrganizationFactory
+from sharehub.search.catalog import searchable_models
 from sharehub.search.models import SearchEntry
-from sharehub.search.registry import searchable_models
 from sharehub.search.selectors import autocomplete, search
 from sharehub.search.services import _write, reindex
 
@@ -211,27 +211,25 @@ def _assert_event_hidden(client) -> None:
 
 def test_draft_event_is_never_indexed(client, organizer):
     user, organization = organizer
-    event_services.create_event(actor=user, organization=organization, fields=_fields(PUBLIC))
+    event_services.create_event(actor=user, organization=organization, **_fields(PUBLIC))
     draft = event_services.create_event(
-        actor=user, organization=organization, fields=_fields(SECRET, status=EventStatus.DRAFT)
+        actor=user, organization=organization, **_fields(SECRET, status=EventStatus.DRAFT)
     )
     assert not indexed(draft)
-    event_services.update_event(actor=user, event=draft, fields={"summary_ko": "곧 공개"})
+    event_services.update_event(actor=user, event=draft, summary_ko="곧 공개")
     assert not indexed(draft)
     _assert_event_hidden(client)
 
 
 def test_event_back_to_draft_or_cancelled_leaves_the_index(client, organizer):
     user, organization = organizer
-    event_services.create_event(actor=user, organization=organization, fields=_fields(PUBLIC))
-    event = event_services.create_event(
-        actor=user, organization=organization, fields=_fields(SECRET)
-    )
+    event_services.create_event(actor=user, organization=organization, **_fields(PUBLIC))
+    event = event_services.create_event(actor=user, organization=organization, **_fields(SECRET))
     assert indexed(event)
-    event_services.update_event(actor=user, event=event, fields={"status": EventStatus.DRAFT})
+    event_services.update_event(actor=user, event=event, status=EventStatus.DRAFT)
     assert not indexed(event)
     _assert_event_hidden(client)
-    event_services.update_event(actor=user, event=event, fields={"status": EventStatus.PUBLISHED})
+    event_services.update_event(actor=user, event=event, status=EventStatus.PUBLISHED)
     assert indexed(event)
     event_services.cancel_event(actor=user, event=event, reason="Rain")
     assert not indexed(event)
@@ -242,9 +240,7 @@ def test_event_back_to_draft_or_cancelled_leaves_the_index(client, organizer):
 def test_event_status_saved_alone_leaves_the_index(organizer):
     """Any write of the status alone (the admin's, a script's) is followed, not only the services'."""
     user, organization = organizer
-    event = event_services.create_event(
-        actor=user, organization=organization, fields=_fields(SECRET)
-    )
+    event = event_services.create_event(actor=user, organization=organization, **_fields(SECRET))
     event.status = EventStatus.DRAFT
     event.save(update_fields=["status"])
     assert not indexed(event)
@@ -253,7 +249,7 @@ def test_event_status_saved_alone_leaves_the_index(organizer):
 def test_a_draft_cannot_be_cancelled_into_the_public_feeds(client, organizer):
     user, organization = organizer
     draft = event_services.create_event(
-        actor=user, organization=organization, fields=_fields(SECRET, status=EventStatus.DRAFT)
+        actor=user, organization=organization, **_fields(SECRET, status=EventStatus.DRAFT)
     )
     with pytest.raises(ValidationError):
         event_services.cancel_event(actor=user, event=draft)
@@ -268,9 +264,7 @@ def test_events_of_an_organization_not_published_are_nowhere(
 ):
     user, organization = organizer
     EventFactory(title_ko=f"{WORD} {PUBLIC}", title_en=f"{WORD} {PUBLIC}", organization=None)
-    event = event_services.create_event(
-        actor=user, organization=organization, fields=_fields(SECRET)
-    )
+    event = event_services.create_event(actor=user, organization=organization, **_fields(SECRET))
     reindex_event(Event.objects.get(title_ko=f"{WORD} {PUBLIC}"))
     assert indexed(event)
     if transition == "hide":

@@ -5,12 +5,18 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sharehub.accounts.models import User
+from sharehub.moderation import services as moderation
+from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations.models import Organization
 from sharehub.organizations.tests.factories import OrganizationFactory
+from sharehub.search import engine
+from sharehub.search.engine import _without_subsumed
 from sharehub.search.models import SearchEntry
 from sharehub.search.selectors import autocomplete, search
 from sharehub.search.services import index_object, reindex, remove_object
@@ -142,7 +148,6 @@ def test_document_row_goes_with_the_entry(closet):
 
 def test_typo_with_no_strict_candidate_falls_back_to_the_broad_set(searchable_organizations):
     # 쏘까 and 쏘카 share no three letters (ㅆㅗㄲㅏ / ㅆㅗㅋㅏ) and 2 of 5 trigrams: only the broad pass finds it.
-    from sharehub.search import engine
 
     socar = OrganizationFactory(name_ko="쏘카", name_en="SoCar")
     index_object(socar)
@@ -152,7 +157,6 @@ def test_typo_with_no_strict_candidate_falls_back_to_the_broad_set(searchable_or
 
 
 def test_alternatives_asking_for_more_terms_are_dropped():
-    from sharehub.search.engine import _without_subsumed
 
     assert _without_subsumed([["운동", "기구"], ["운동", "동기", "기구"]]) == [["운동", "기구"]]
     assert _without_subsumed([["운동", "동기", "기구"], ["운동", "기구"]]) == [["운동", "기구"]]
@@ -178,7 +182,6 @@ def test_reindex_command(closet):
 
 
 def test_reindex_command_rejects_unsearchable_model(db):
-    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError):
         call_command("reindex_search", "--model", "accounts.User")
@@ -190,7 +193,6 @@ def test_unregistered_model_cannot_be_indexed(db):
 
 
 def test_search_is_per_model(closet, user):
-    from sharehub.accounts.models import User
 
     assert search("열린옷장", model=User) == []
 
@@ -283,3 +285,25 @@ def test_highlights_are_built_when_read_with_one_query_for_all_hits(
     with django_assert_max_num_queries(0):
         assert [hit.highlight for hit in reversed(hits)] == highlights
     assert any("<mark>" in h for h in highlights)
+
+
+def test_every_moderation_decision_moves_the_object_in_the_same_transaction(
+    moderated_organizations, moderator
+):
+    """Hide, restore, reject and publish: the index follows `moderation_changed`, sent inside the
+    decision's transaction, even where the saved fields are not watched."""
+    organization = OrganizationFactory(name_ko="나눔창고", name_en="Sharing Depot")
+    index_object(organization)
+    entries = SearchEntry.objects.filter(object_id=organization.pk)
+    assert entries.exists()
+    moderation.hide(actor=moderator, obj=organization, reason="Spam")
+    assert not entries.exists() and autocomplete("나눔", model=Organization) == []
+    moderation.restore(actor=moderator, obj=organization)
+    assert entries.exists() and autocomplete("나눔", model=Organization) == [
+        "나눔창고 Sharing Depot"
+    ]
+    pending = OrganizationFactory(name_ko="대기창고", moderation_status=ModerationStatus.PENDING)
+    index_object(pending)
+    assert not SearchEntry.objects.filter(object_id=pending.pk).exists()
+    moderation.publish(actor=moderator, obj=pending)
+    assert SearchEntry.objects.filter(object_id=pending.pk).exists()

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import pytest
 
+from sharehub.organizations.tests.factories import OrganizationFactory
+from sharehub.search.services import index_object
+
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_suggest_returns_escaped_options(client, corpus, lang, searchable_organizations):
-    from sharehub.organizations.tests.factories import OrganizationFactory
-    from sharehub.search.services import index_object
 
     index_object(OrganizationFactory(name_ko="열린<b>", name_en="x"))
     response = client.get(

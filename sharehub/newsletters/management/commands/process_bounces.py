@@ -8,7 +8,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from sharehub.newsletters.services import mark_bounced
+from sharehub.newsletters.upkeep import mark_bounced
 
 
 class Command(BaseCommand):

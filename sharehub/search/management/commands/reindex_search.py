@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
-from sharehub.search.registry import is_searchable, searchable_models
+from sharehub.search.catalog import is_searchable, searchable_models
 from sharehub.search.services import reindex
 
 

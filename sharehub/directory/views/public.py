@@ -1,0 +1,95 @@
+"""The public directory: the list with its filters, the map, its GeoJSON, one listing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from sharehub.core.api_errors import json_errors
+from sharehub.core.filters import page_filters
+from sharehub.core.pagination import paginate, querystring_without_page
+from sharehub.directory import selectors
+from sharehub.directory.filters import ListingFilterForm
+from sharehub.directory.geojson import feature_collection
+from sharehub.directory.permissions import can_edit_listing
+
+
+def _filters(request: HttpRequest) -> tuple[ListingFilterForm, dict[str, Any]]:
+    """The bound filter form and the valid filters (a bad one is shown and left out)."""
+    form = page_filters(ListingFilterForm, request.GET)
+    return form, (form.applied() if form.is_bound else {})
+
+
+@require_safe
+def listing_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    browse = selectors.browse_listings(**filters)
+    page = paginate(request, browse.queryset)
+    listings = list(page.object_list)
+    for listing in listings:
+        listing.highlight = browse.highlights.get(listing.pk, "")
+        listing.distance_km = selectors.distance_km(getattr(listing, "distance_d2", None))
+    page.object_list = listings
+    context = {
+        "page": page,
+        "query": querystring_without_page(request),
+        "designations": selectors.designations_for(listings) if listings else {},
+        "filter_form": form,
+    }
+    template = "directory/list.html"
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
+        template = "directory/list.html#results"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_safe
+def listing_map(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "directory/map.html",
+        {
+            "filter_form": page_filters(ListingFilterForm, request.GET),
+            "query": request.GET.urlencode(),
+            "max_features": selectors.GEOJSON_MAX_FEATURES,
+        },
+    )
+
+
+@require_safe
+@json_errors
+def listings_geojson(request: HttpRequest) -> HttpResponse:
+    """The map's data; bad filters are a 422 in the API's error shape."""
+    form = ListingFilterForm(request.GET)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return JsonResponse(
+        feature_collection(**form.cleaned_data),
+        content_type="application/geo+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_safe
+def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    listing = selectors.listing_detail(selectors.get_listing_for(request.user, slug))
+    return render(
+        request,
+        "directory/detail.html",
+        {
+            "listing": listing,
+            "organization": listing.organization,
+            "can_edit": can_edit_listing(request.user, listing.organization),
+            "map_points": [
+                {"lat": a.latitude, "lon": a.longitude, "name": a.label or a.address}
+                for a in listing.addresses.all()
+                if a.has_coordinates
+            ],
+        },
+    )

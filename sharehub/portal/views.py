@@ -1,0 +1,76 @@
+"""The pages that compose the apps: the home page and the district pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from sharehub.core.pagination import DEFAULT_PER_PAGE, paginate, querystring_without_page
+from sharehub.directory.selectors import listings_in_district
+from sharehub.events.selectors import upcoming_events
+from sharehub.news.selectors import latest_articles
+from sharehub.organizations.selectors import recent_published_organizations
+from sharehub.places.selectors import district_list, get_district
+
+from .selectors import districts_with_organization_counts, published_organizations_in
+
+# How close the small map of one district starts before it fits the boundary.
+DISTRICT_MAP_ZOOM = 13
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "events": upcoming_events(limit=3),
+            "articles": latest_articles(limit=3),
+            "organizations": recent_published_organizations(limit=6),
+            "districts": district_list()[:25],
+        },
+    )
+
+
+def _map_view(*, center: tuple[float, float] | list[float], zoom: int) -> dict[str, str]:
+    """Where the district map opens, for `{% map %}` (plain strings, never localized)."""
+    return {"center": f"{float(center[0])},{float(center[1])}", "zoom": str(zoom)}
+
+
+@require_safe
+def district_index(request: HttpRequest) -> HttpResponse:
+    # Not paginated: a city has a few dozen districts and the map shows them all anyway.
+    districts = list(districts_with_organization_counts())
+    city = settings.SHAREHUB_CITY
+    return render(
+        request,
+        "portal/district_list.html",
+        {
+            "districts": districts,
+            "map": _map_view(center=city["map_center"], zoom=city["map_zoom"]),
+        },
+    )
+
+
+@require_safe
+def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    district = get_district(slug=slug)
+    # Its own page parameter: the organizations above are paged by `page`.
+    listings = Paginator(listings_in_district(district), DEFAULT_PER_PAGE).get_page(
+        request.GET.get("listings_page")
+    )
+    return render(
+        request,
+        "portal/district_detail.html",
+        {
+            "district": district,
+            "listings_page": listings,
+            "page": paginate(request, published_organizations_in(district=district)),
+            "query": querystring_without_page(request),
+            "map": _map_view(
+                center=(district.latitude, district.longitude), zoom=DISTRICT_MAP_ZOOM
+            ),
+        },
+    )
