@@ -189,7 +189,8 @@ TASKS = {
 
 # --- Accounts (django-allauth) ---------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, whose `has_perm` answers the hub's roles first.
+    "sharehub.accounts.backends.RolePermissionBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}

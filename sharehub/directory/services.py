@@ -140,6 +140,25 @@ def _listing_of(organization: Organization) -> Listing:
     return listing
 
 
+def _not_ours(model: type[Service | ListingAddress | ListingPhoto]) -> ValidationError:
+    field, message = {
+        Service: ("service", _("This service does not belong to the listing.")),
+        ListingAddress: ("address", _("This address does not belong to the listing.")),
+        ListingPhoto: ("photo", _("This photo does not belong to the listing.")),
+    }[model]
+    return ValidationError({field: [message]})
+
+
+def _own_part[P: (Service, ListingAddress, ListingPhoto)](
+    model: type[P], listing: Listing, pk: int
+) -> P:
+    """One of the listing's parts, locked (after its organization)."""
+    part = lock_rows(model, [pk]).get(pk)
+    if part is None or part.listing_id != listing.pk:
+        raise _not_ours(model)
+    return part
+
+
 @transaction.atomic(durable=True)
 def ensure_listing(*, actor: Actor, organization: Organization) -> Listing:
     """The organization's listing, created empty the first time a member opens it for editing.
@@ -258,14 +277,6 @@ def create_service(
     return service
 
 
-def _own_service(listing: Listing, service_id: int) -> Service:
-    """The listing's service, locked (after its organization)."""
-    service = lock_rows(Service, [service_id]).get(service_id)
-    if service is None or service.listing_id != listing.pk:
-        raise ValidationError({"service": [_("This service does not belong to the listing.")]})
-    return service
-
-
 @transaction.atomic(durable=True)
 def update_service(
     *,
@@ -277,7 +288,7 @@ def update_service(
     """Locks the organization, then the service."""
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
-    service = _own_service(listing, service_id)
+    service = _own_part(Service, listing, service_id)
     apply_changes(service, fields=SERVICE_FIELDS, data=changes, clean=_clean)
     _full_clean(service, exclude=["listing"])
     service.save()
@@ -296,7 +307,7 @@ def delete_service(*, actor: Actor, organization: Organization, service_id: int)
     """Locks the organization, then the service."""
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
-    service = _own_service(listing, service_id)
+    service = _own_part(Service, listing, service_id)
     service.delete()
     log_action(
         actor=actor,
@@ -337,14 +348,6 @@ def add_address(
     return address
 
 
-def _own_address(listing: Listing, address_id: int) -> ListingAddress:
-    """The listing's address, locked (after its organization)."""
-    address = lock_rows(ListingAddress, [address_id]).get(address_id)
-    if address is None or address.listing_id != listing.pk:
-        raise ValidationError({"address": [_("This address does not belong to the listing.")]})
-    return address
-
-
 @transaction.atomic
 def update_address(
     *,
@@ -357,7 +360,7 @@ def update_address(
     transaction."""
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
-    address = _own_address(listing, address_id)
+    address = _own_part(ListingAddress, listing, address_id)
     apply_changes(address, fields=ADDRESS_FIELDS, data=changes, clean=_clean)
     _full_clean(address, exclude=["listing"], extra=_coordinates_error(address))
     address.save()
@@ -377,7 +380,7 @@ def delete_address(*, actor: Actor, organization: Organization, address_id: int)
     listing = _listing_of(organization)
     deleted, _rows = ListingAddress.objects.filter(listing=listing, pk=address_id).delete()
     if not deleted:
-        raise ValidationError({"address": [_("This address does not belong to the listing.")]})
+        raise _not_ours(ListingAddress)
     log_action(
         actor=actor,
         action="directory.address_deleted",
@@ -430,14 +433,6 @@ def add_photo(
     return photo
 
 
-def _own_photo(listing: Listing, photo_id: int) -> ListingPhoto:
-    """The listing's photo, locked (after its organization)."""
-    photo = lock_rows(ListingPhoto, [photo_id]).get(photo_id)
-    if photo is None or photo.listing_id != listing.pk:
-        raise ValidationError({"photo": [_("This photo does not belong to the listing.")]})
-    return photo
-
-
 @transaction.atomic(durable=True)
 def update_photo(
     *,
@@ -450,7 +445,7 @@ def update_photo(
     Locks the organization, then the photo."""
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
-    photo = _own_photo(listing, photo_id)
+    photo = _own_part(ListingPhoto, listing, photo_id)
     apply_changes(photo, fields=PHOTO_FIELDS, data=changes, clean=_clean)
     _full_clean(photo, exclude=["listing", "alt", "image"])
     photo.save()
@@ -468,7 +463,7 @@ def delete_photo(*, actor: Actor, organization: Organization, photo_id: int) -> 
     """Locks the organization, then the photo; the file goes once the deletion has committed."""
     organization = _authorize(actor, organization)
     listing = _listing_of(organization)
-    photo = _own_photo(listing, photo_id)
+    photo = _own_part(ListingPhoto, listing, photo_id)
     name, storage = photo.image.name, photo.image.storage
     photo.delete()
     if name:

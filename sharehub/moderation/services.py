@@ -34,7 +34,7 @@ from sharehub.notifications.services import notify
 from .models import Decision, Moderated, ModerationStatus, Report, ReportReason, Resolution
 from .permissions import is_author
 from .registry import authors_of, is_moderated, url_of
-from .signals import moderation_changed
+from .signals import MODERATION_FIELDS, moderation_changed
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise as LazyText
@@ -99,7 +99,6 @@ TRANSITIONS: dict[Decision, Transition] = {
         _("Only content that was not accepted can be submitted again."),
     ),
 }
-MODERATION_FIELDS = ["moderation_status", "moderation_reason", "moderated_at", "moderated_by"]
 
 
 def _lock_moderated[M: Moderated](obj: M) -> M:

@@ -11,3 +11,7 @@ raising ValidationError makes the decision fail with that message (shown to the 
 from django.dispatch import Signal
 
 moderation_changed = Signal()
+
+# The fields a transition saves (`save(update_fields=MODERATION_FIELDS)`), just before it sends
+# the signal: a save of these alone is a decision, which receivers learn from the signal.
+MODERATION_FIELDS = ["moderation_status", "moderation_reason", "moderated_at", "moderated_by"]

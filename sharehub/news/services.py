@@ -510,14 +510,15 @@ def delete_article(*, actor: Actor, article: Article) -> None:
 
 def announce_due_articles(*, now: datetime | None = None) -> int:
     """Tell the authors of scheduled articles that came due. Each article is claimed by a
-    conditional update, so two runs at once announce it once. Returns how many were announced."""
+    conditional update, so two runs at once announce it once, and committed on its own (durable):
+    one failing article does not hold back the others. Returns how many were announced."""
     now = now or timezone.now()
     due = Article.objects.filter(
         status=ArticleStatus.PUBLISHED, publish_at__lte=now, announced_at__isnull=True
     )
     count = 0
     for article_id in list(due.values_list("pk", flat=True)[:500]):
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             claimed = Article.objects.filter(pk=article_id, announced_at__isnull=True).update(
                 announced_at=now
             )

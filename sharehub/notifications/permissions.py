@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
 
-def can_read_outbox(user) -> bool:
-    """The outbox lists everyone's mail by its metadata (never bodies): city staff only."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_city_staff or user.is_superuser)
-    )
+
+def can_read_outbox(user: Any) -> bool:
+    """The outbox lists everyone's mail by its metadata (never bodies). The role behind it is
+    defined in accounts (`accounts.backends.ROLE_PERMISSIONS`), asked through Django's
+    permission API because notifications sits below accounts."""
+    return user is not None and user.has_perm("notifications.read_outbox")

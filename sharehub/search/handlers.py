@@ -22,10 +22,18 @@ from typing import Any
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 
-from sharehub.moderation.signals import moderation_changed
+from sharehub.moderation.signals import MODERATION_FIELDS, moderation_changed
 
 from .catalog import Searchable, entry_for, followers_of
 from .services import remove_object, sync_visibility
+
+
+def _is_decision(update_fields: frozenset[str] | None) -> bool:
+    """A moderation transition's own save: `_moderated` brings the index in line once, after."""
+    return update_fields is not None and update_fields <= _DECISION_FIELDS
+
+
+_DECISION_FIELDS = frozenset(MODERATION_FIELDS)
 
 
 def _uid(kind: str, model: type[models.Model]) -> str:
@@ -74,6 +82,8 @@ def _saved(
     entry = entry_for(sender)
     if raw or created or entry is None:  # a new object is indexed by the service that made it
         return
+    if _is_decision(update_fields):
+        return
     if update_fields is None or entry.state_fields.intersection(update_fields):
         sync_visibility(sender, pk=instance.pk)
 
@@ -87,10 +97,11 @@ def _followed_saved(
     sender: type[models.Model],
     instance: models.Model,
     created: bool = False,
+    update_fields: frozenset[str] | None = None,
     raw: bool = False,
     **kwargs: Any,
 ) -> None:
-    if raw or created:  # nothing follows an object that did not exist
+    if raw or created or _is_decision(update_fields):  # nothing follows a new object
         return
     for entry, lookup in followers_of(sender):
         sync_visibility(entry.model, **{lookup: instance})

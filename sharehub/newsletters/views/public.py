@@ -4,14 +4,13 @@ without logging in: the signed token is the permission) and the archive."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from sharehub.core.forms import apply_errors
+from sharehub.core.forms import run_service
 from sharehub.core.pagination import paginate
 from sharehub.core.ratelimit import RateLimited, check
 from sharehub.newsletters import conf, selectors, services, tokens, upkeep
@@ -60,19 +59,18 @@ def subscribe_page(request: HttpRequest) -> HttpResponse:
             check(request, "newsletters.subscribe", conf.subscribe_rate_ip())
         except RateLimited:
             return _too_many(request)
-        if form.is_valid():
-            try:
-                services.subscribe(**form.service_fields(), ip=client_ip(request))
-            except RateLimited:
-                return _too_many(request)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                return render(
-                    request,
-                    "newsletters/check_inbox.html",
-                    {"email": upkeep.normalize_email(form.cleaned_data["email"])},
-                )
+        try:
+            subscribed = form.is_valid() and run_service(
+                form, lambda: services.subscribe(**form.service_fields(), ip=client_ip(request))
+            )
+        except RateLimited:
+            return _too_many(request)
+        if subscribed:
+            return render(
+                request,
+                "newsletters/check_inbox.html",
+                {"email": upkeep.normalize_email(form.cleaned_data["email"])},
+            )
     return render(
         request,
         "newsletters/subscribe.html",
@@ -119,16 +117,19 @@ def preferences_page(request: HttpRequest, token: str) -> HttpResponse:
     }
     form = PreferencesForm(request.POST or None, initial=initial)
     active = subscriber.status == Subscriber.Status.CONFIRMED
-    if request.method == "POST" and active and form.is_valid():
-        try:
-            services.update_preferences(
+    if (
+        request.method == "POST"
+        and active
+        and form.is_valid()
+        and run_service(
+            form,
+            lambda: services.update_preferences(
                 subscriber=subscriber, **form.service_fields(), ip=client_ip(request)
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Your preferences are saved."))
-            return redirect("newsletters:preferences", token=token)
+            ),
+        )
+    ):
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("newsletters:preferences", token=token)
     return render(
         request,
         "newsletters/preferences.html",
