@@ -15,12 +15,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import translation
+from django.utils.choices import CallableChoiceIterator
 from ninja import Field, Schema
 from pydantic import create_model
 
 
 class FilterForm(forms.Form):
     """Base of every list's filter form. Every field is optional; bad values are field errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Choices read from the database (a callable) are read when first needed and then once
+        # per form, however often the page iterates them (the API never does).
+        for field in self.fields.values():
+            choices = getattr(field, "_choices", None)
+            if isinstance(choices, CallableChoiceIterator):
+                field.choices = cache(choices.func)  # type: ignore[attr-defined]
 
     def applied(self) -> dict[str, Any]:
         """The valid filters after validation (a bad field is left out, the others apply); none

@@ -75,14 +75,22 @@ class Tag(models.Model):
         return reverse("news:list") + f"?tag={self.slug}"
 
 
+def public_articles_q(prefix: str = "", now=None) -> models.Q:
+    """Published, due (publish_at has passed) and not hidden by a moderator; `prefix` ("article__")
+    asks it across a relation, as a join rather than an IN over every public article."""
+    return models.Q(
+        **{
+            f"{prefix}status": ArticleStatus.PUBLISHED,
+            f"{prefix}publish_at__lte": now or timezone.now(),
+            f"{prefix}moderation_status": ModerationStatus.PUBLISHED,
+        }
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def public(self, now=None) -> ArticleQuerySet:
         """Published, due (publish_at has passed) and not hidden by a moderator."""
-        return self.filter(
-            status=ArticleStatus.PUBLISHED,
-            publish_at__lte=now or timezone.now(),
-            moderation_status=ModerationStatus.PUBLISHED,
-        )
+        return self.filter(public_articles_q(now=now))
 
 
 class Article(SanitizedBody, Moderated):

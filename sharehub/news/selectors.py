@@ -27,7 +27,7 @@ from sharehub.organizations.models import Organization
 from sharehub.places.models import District
 from sharehub.search.selectors import Hit, search
 
-from .models import Article, ArticleStatus, Milestone, Page, Tag
+from .models import Article, ArticleStatus, Milestone, Page, Tag, public_articles_q
 from .permissions import can_view_article, writer_memberships
 
 # The cleaned values of news.filters.ArticleFilterForm: q, kind, tag, organization, district and
@@ -171,7 +171,7 @@ def milestones() -> QuerySet[Milestone]:
 def tags_in_use() -> QuerySet[Tag]:
     """Tags with at least one public article: one EXISTS per tag, which stops at its first hit."""
     public = Article.tags.through.objects.filter(
-        tag_id=OuterRef("pk"), article__in=Article.objects.public()
+        public_articles_q("article__"), tag_id=OuterRef("pk")
     )
     return Tag.objects.filter(Exists(public)).order_by("slug")
 
