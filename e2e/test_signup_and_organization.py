@@ -75,7 +75,9 @@ def test_sign_up_verify_create_organization_and_invite_a_member(
     form.locator("#id_display_name").fill(names["display"])
     form.locator("#id_preferred_language").select_option(lang)
     form.locator("#id_home_district").select_option(label=names["district"])
-    form.locator("#id_accept_terms").check()
+    # The age confirmation and the two required consents, each its own checkbox.
+    for consent in ("#id_consent_age", "#id_consent_terms", "#id_consent_privacy"):
+        form.locator(consent).check()
     screenshot(page, f"flow-{lang}-1-signup-filled")
     submit(form)
     page.wait_for_url(re.compile(r"/accounts/confirm-email/"))

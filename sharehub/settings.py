@@ -82,12 +82,18 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     # Before allauth, so that their templates override allauth's layout.
     "sharehub.core",
     "sharehub.accounts",
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Kakao and Naver sign-in: installed always, offered only when the city sets their keys
+    # (SOCIALACCOUNT_PROVIDERS below; docs/accounts-social-login.md).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.kakao",
+    "allauth.socialaccount.providers.naver",
     "ninja",
     "django_tasks_db",
     "sharehub.places",
@@ -214,6 +220,30 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_email": "1/m/user",
 }
+# Changes to an account (password, e-mail address, two-factor) are mailed to its owner.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Sign-in with Kakao and Naver, each on when its client id is set; new people always pass through
+# the sign-up form (AUTO_SIGNUP off) so they give the consents and confirm their age.
+SOCIALACCOUNT_ADAPTER = "sharehub.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    provider: {
+        "APPS": [
+            {
+                "client_id": client_id,
+                "secret": os.environ.get(f"SHAREHUB_{provider.upper()}_SECRET", ""),
+            }
+        ]
+    }
+    for provider in ("kakao", "naver")
+    if (client_id := os.environ.get(f"SHAREHUB_{provider.upper()}_CLIENT_ID", ""))
+}
+# Where the sign-in forms of the providers switched on send the browser (CSP form-action).
+SOCIAL_LOGIN_ORIGINS = [
+    {"kakao": "https://kauth.kakao.com", "naver": "https://nid.naver.com"}[provider]
+    for provider in SOCIALACCOUNT_PROVIDERS
+]
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SHAREHUB_CITY["hub_name_en"]
 LOGIN_REDIRECT_URL = "core:home"
@@ -356,7 +386,7 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *SOCIAL_LOGIN_ORIGINS],
     "frame-ancestors": [CSP.NONE],
 }
 

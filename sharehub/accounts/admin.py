@@ -42,8 +42,9 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Consent)
 class ConsentAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "version", "given_at"]
-    readonly_fields = ["user", "kind", "version", "given_at"]
+    list_display = ["user", "kind", "version", "given_at", "withdrawn_at"]
+    list_filter = ["kind", "version"]
+    readonly_fields = ["user", "kind", "version", "given_at", "ip_address", "withdrawn_at"]
 
 
 @admin.register(ApiToken)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 
 from sharehub.core.actors import Actor
 
@@ -28,6 +29,10 @@ class RolePermissionBackend(ModelBackend):
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
         holds = ROLE_PERMISSIONS.get(perm)
-        if holds is not None:
-            return bool(getattr(user_obj, "is_active", False) and holds(user_obj))
-        return super().has_perm(user_obj, perm, obj)
+        if holds is None:
+            return super().has_perm(user_obj, perm, obj)
+        if getattr(user_obj, "is_active", False) and holds(user_obj):
+            return True
+        # The role is the whole answer: stop Django from asking the next backends (allauth's
+        # subclasses the model backend and would read the permission tables).
+        raise PermissionDenied

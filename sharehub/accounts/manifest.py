@@ -1,10 +1,13 @@
 """accounts' registrations with the kernel (see DESIGN.md, "App contract")."""
 
+from allauth.socialaccount.models import SocialApp, SocialToken
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sharehub.core import privacy
 from sharehub.core.demo import register_demo
+from sharehub.core.user_menu import register_user_menu_entry
 from sharehub.notifications.kinds import register_mail_label
 
 from . import privacy_data
@@ -28,6 +31,8 @@ ACCOUNT_MAILS = {
     "totp_activated": pgettext_lazy("mail kind", "Two-factor authentication turned on"),
     "totp_deactivated": pgettext_lazy("mail kind", "Two-factor authentication turned off"),
     "recovery_codes_generated": pgettext_lazy("mail kind", "New recovery codes"),
+    "account_connected": _("Kakao or Naver account connected"),
+    "account_disconnected": _("Kakao or Naver account disconnected"),
 }
 
 privacy.register(
@@ -40,3 +45,11 @@ privacy.register(
 for code, label in ACCOUNT_MAILS.items():
     register_mail_label(code, label)
 register_demo("accounts", load_demo_accounts, label="accounts", order=20)
+
+# Kakao and Naver are configured from the environment only (adapter.SocialAccountAdapter ignores
+# applications stored in the database, and no token is stored): their admin pages would mislead.
+# The admin has registered them by now (its ready() runs before core's, which imports manifests).
+for model in (SocialApp, SocialToken):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+register_user_menu_entry("account", label=_("My account"), url_name="accounts:profile", order=90)

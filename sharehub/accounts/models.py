@@ -115,27 +115,45 @@ ROLE_FIELDS = ("is_city_staff", "is_moderator", "is_staff", "is_superuser")
 
 
 class Consent(models.Model):
-    """Agreement to a version of the terms, kept with its time (DESIGN §4, privacy)."""
+    """One consent given by a person: which, to which version, when and from which address
+    (DESIGN §4, privacy). The kinds asked at sign-up and their current versions are defined in
+    `consents.py`; an optional consent withdrawn keeps its row with `withdrawn_at`, so the history
+    stays, and may be given again."""
 
     class Kind(models.TextChoices):
-        TERMS = "terms", _("Terms of use and privacy policy")
+        TERMS = "terms", _("Terms of use")
+        PRIVACY = "privacy", _("Collection and use of personal information")
+        AGE = "age", _("Being 14 or older")
+        NEWSLETTER = "newsletter", _("News and notices by e-mail")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="consents"
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TERMS)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     version = models.CharField(_("version"), max_length=20)
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
-        ordering = ["-given_at"]
+        ordering = ["-given_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "kind", "version"], name="consent_once_per_version"
-            )
+                fields=["user", "kind", "version"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="consent_in_force_once_per_version",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True)
+                | models.Q(withdrawn_at__gte=models.F("given_at")),
+                name="consent_withdrawn_after_given",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.version}"
 
 
 class ApiToken(models.Model):

@@ -10,6 +10,7 @@ from allauth.account import app_settings as allauth_account
 from allauth.account.models import EmailAddress
 from allauth.core.internal.ratelimit import parse_rates, truncate_ip
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -25,6 +26,8 @@ def account_identifiers(user: User) -> set[str]:
         user.email,
         user.display_name,
         *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+        *(ip for ip in user.consents.values_list("ip_address", flat=True) if ip),
+        *SocialAccount.objects.filter(user=user).values_list("uid", flat=True),
     }
 
 
@@ -46,8 +49,25 @@ def export_account(user: User) -> dict[str, Any]:
             for a in EmailAddress.objects.filter(user=user)
         ],
         "consents": [
-            {"kind": c.kind, "version": c.version, "given_at": c.given_at.isoformat()}
-            for c in user.consents.all()
+            {
+                "kind": c.kind,
+                "version": c.version,
+                "given_at": c.given_at.isoformat(),
+                "ip_address": c.ip_address,
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in user.consents.order_by("given_at", "pk")
+        ],
+        # Kakao or Naver accounts used to log in, with what the provider shared (no tokens are kept).
+        "social_accounts": [
+            {
+                "provider": a.provider,
+                "uid": a.uid,
+                "connected_at": a.date_joined.isoformat(),
+                "last_login": a.last_login.isoformat() if a.last_login else None,
+                "shared_data": a.extra_data,
+            }
+            for a in SocialAccount.objects.filter(user=user).order_by("pk")
         ],
         "api_tokens": [
             {
@@ -103,6 +123,7 @@ def erase_account(user: User) -> None:
         entry.save(update_fields=["object_repr", "change_message"])
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()
     user.api_tokens.all().delete()
     user.consents.all().delete()
     user.email = f"deleted-{user.pk}@deleted.invalid"

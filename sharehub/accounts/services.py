@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from typing import Any, TypedDict, Unpack
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sharehub.core import privacy
 from sharehub.core.actors import Actor
@@ -16,8 +18,16 @@ from sharehub.core.changes import apply_changes
 from sharehub.core.locking import lock_pk
 from sharehub.places.models import District
 
+from .consents import (
+    CONSENTS_BY_KIND,
+    OPTIONAL_KINDS,
+    REQUIRED_KINDS,
+    SIGNUP_CONSENTS,
+    missing_message,
+)
 from .models import ApiToken, Consent, User
 from .roles import signed_in_user
+from .signals import consent_changed
 
 TOKEN_PREFIX = "shk_"
 
@@ -37,15 +47,26 @@ class ProfileChanges(TypedDict, total=False):
 PROFILE_FIELDS: tuple[str, ...] = tuple(ProfileChanges.__annotations__)
 
 
-def _record_consent(*, user: User, version: str, kind: str) -> Consent:
-    consent, _ = Consent.objects.get_or_create(user=user, kind=kind, version=version)
+def _record_consent(
+    *, user: User, kind: str, version: str, ip_address: str | None = None
+) -> Consent:
+    """The consent in force for this version, recorded now if it is not already."""
+    consent, _created = Consent.objects.get_or_create(
+        user=user,
+        kind=kind,
+        version=version,
+        withdrawn_at=None,
+        defaults={"ip_address": ip_address or None},
+    )
     return consent
 
 
 @transaction.atomic(durable=True)
-def record_consent(*, user: User, version: str, kind: str = Consent.Kind.TERMS) -> Consent:
-    """Record agreement to a version of the terms (once per version)."""
-    return _record_consent(user=user, version=version, kind=kind)
+def record_consent(
+    *, user: User, version: str, kind: str = Consent.Kind.TERMS, ip_address: str | None = None
+) -> Consent:
+    """Record agreement to a version (once per version while in force)."""
+    return _record_consent(user=user, kind=kind, version=version, ip_address=ip_address)
 
 
 @transaction.atomic(durable=True)
@@ -55,15 +76,73 @@ def complete_signup_profile(
     display_name: str,
     preferred_language: str,
     home_district: District | None,
-    terms_version: str,
+    consents: Collection[str],
+    ip_address: str | None = None,
 ) -> User:
+    """The profile and the consents given on the sign-up form (allauth has saved the account).
+
+    Every required consent must be among `consents` (the kinds given); each one given is
+    recorded at its current version with the time and the address it came from."""
+    missing = REQUIRED_KINDS - set(consents)
+    unknown = set(consents) - set(CONSENTS_BY_KIND)
+    if missing or unknown:
+        raise ValidationError(
+            {CONSENTS_BY_KIND[kind].field_name: missing_message(kind) for kind in sorted(missing)}
+            or _("Unknown consent.")
+        )
     user.display_name = display_name.strip()
     user.preferred_language = preferred_language
     user.home_district = home_district
     user.full_clean(exclude=["password"])
     user.save(update_fields=["display_name", "preferred_language", "home_district"])
-    _record_consent(user=user, version=terms_version, kind=Consent.Kind.TERMS)
+    for spec in SIGNUP_CONSENTS:
+        if spec.kind in consents:
+            consent = _record_consent(
+                user=user, kind=spec.kind, version=spec.version, ip_address=ip_address
+            )
+            _announce(consent, given=True)
     return user
+
+
+def _announce(consent: Consent, *, given: bool) -> None:
+    consent_changed.send(sender=Consent, user=consent.user, kind=consent.kind, given=given)
+
+
+@transaction.atomic(durable=True)
+def set_optional_consent(
+    *, actor: Actor, kind: str, given: bool, ip_address: str | None = None
+) -> Consent | None:
+    """Give or withdraw one of the optional consents (the newsletter) from the privacy page.
+
+    A withdrawal keeps the row with its time; giving it again records a new row at the current
+    version. Returns the consent in force afterwards, or None. Locks the person's row, so two
+    clicks record one change."""
+    user = signed_in_user(actor)
+    if kind not in OPTIONAL_KINDS:
+        raise ValidationError({"kind": _("This consent cannot be changed here.")})
+    lock_pk(User, user.pk)
+    in_force = Consent.objects.filter(user=user, kind=kind, withdrawn_at__isnull=True)
+    if given:
+        spec = CONSENTS_BY_KIND[kind]
+        consent = in_force.filter(version=spec.version).first()
+        if consent is None:
+            consent = _record_consent(
+                user=user, kind=kind, version=spec.version, ip_address=ip_address
+            )
+            _announce(consent, given=True)
+        return consent
+    withdrawn = list(in_force)
+    if withdrawn:
+        in_force.update(withdrawn_at=timezone.now())
+        _announce(withdrawn[0], given=False)
+    return None
+
+
+def consents_in_force(user: User) -> set[str]:
+    """The kinds of consent the person has given and not withdrawn (any version)."""
+    return set(
+        Consent.objects.filter(user=user, withdrawn_at__isnull=True).values_list("kind", flat=True)
+    )
 
 
 def _strip(name: str, value: Any) -> Any:

@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sharehub.core.api_errors import error_response
+from sharehub.core.forms import run_action
 from sharehub.core.me_panels import render_me_panels
 from sharehub.core.ratelimit import ratelimit_writes
 
 from . import services
-from .forms import ApiTokenForm, DeleteAccountForm, ProfileForm
+from .consents import SIGNUP_CONSENTS
+from .forms import ApiTokenForm, DeleteAccountForm, ProfileForm, client_ip
 
 
 @login_required
@@ -72,13 +74,45 @@ def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("accounts:api_tokens")
 
 
-@login_required
-def privacy(request: HttpRequest) -> HttpResponse:
+def _privacy_page(
+    request: HttpRequest, delete_form: DeleteAccountForm, status: int = 200
+) -> HttpResponse:
+    in_force = services.consents_in_force(request.user)
     return render(
         request,
         "accounts/privacy.html",
-        {"consents": request.user.consents.all(), "delete_form": DeleteAccountForm()},
+        {
+            "consents": request.user.consents.all(),
+            "optional_consents": [
+                {"spec": spec, "given": spec.kind in in_force}
+                for spec in SIGNUP_CONSENTS
+                if not spec.required
+            ],
+            "delete_form": delete_form,
+        },
+        status=status,
     )
+
+
+@login_required
+def privacy(request: HttpRequest) -> HttpResponse:
+    return _privacy_page(request, DeleteAccountForm())
+
+
+@login_required
+@require_POST
+def set_consent(request: HttpRequest) -> HttpResponse:
+    """Give or withdraw an optional consent (the newsletter) from the privacy page."""
+    given = request.POST.get("given") == "1"
+    run_action(
+        request,
+        services.set_optional_consent,
+        _("Your consent has been recorded.") if given else _("Your consent has been withdrawn."),
+        kind=request.POST.get("kind", ""),
+        given=given,
+        ip_address=client_ip(request),
+    )
+    return redirect("accounts:privacy")
 
 
 @login_required
@@ -98,12 +132,7 @@ def export_data(request: HttpRequest) -> HttpResponse:
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "accounts/privacy.html",
-            {"consents": request.user.consents.all(), "delete_form": form},
-            status=400,
-        )
+        return _privacy_page(request, form, status=400)
     user = request.user
     services.delete_account(actor=user, user=user)
     logout(request)

@@ -7,6 +7,9 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from sharehub.accounts.models import User
 
 PASSWORD = "correct-horse-battery-9"
+# The sign-up form's required checkboxes (accounts.consents.SIGNUP_CONSENTS), for tests that sign
+# up through the form; the optional newsletter consent is left unchecked.
+REQUIRED_CONSENTS = {"consent_age": "on", "consent_terms": "on", "consent_privacy": "on"}
 
 
 class UserFactory(factory.django.DjangoModelFactory):

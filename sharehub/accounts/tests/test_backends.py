@@ -31,6 +31,12 @@ def test_a_role_permission_asks_no_permission_table(django_assert_num_queries):
         assert staff.has_perm(OUTBOX)
 
 
+def test_refusing_a_role_permission_asks_no_permission_table(django_assert_num_queries):
+    citizen = UserFactory()
+    with django_assert_num_queries(0):
+        assert not citizen.has_perm(OUTBOX)
+
+
 def test_other_permissions_still_come_from_the_model_backend():
     user = UserFactory()
     assert not user.has_perm("auth.change_user")

@@ -14,7 +14,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.core import mail
 
 from sharehub.accounts.models import Consent, User
-from sharehub.accounts.tests.factories import PASSWORD, UserFactory
+from sharehub.accounts.tests.factories import PASSWORD, REQUIRED_CONSENTS, UserFactory
 from sharehub.notifications.models import OutboundEmail
 
 SIGNUP = "/{lang}/accounts/signup/"
@@ -27,7 +27,7 @@ def signup_data(**overrides):
         "password2": "a-long-pass-phrase-42",
         "display_name": "공유 좋아 🚲 Kim",
         "preferred_language": "en",
-        "accept_terms": "on",
+        **REQUIRED_CONSENTS,
     }
     data.update(overrides)
     return data
@@ -43,7 +43,7 @@ def test_signup_records_consent_and_sends_verification_through_the_outbox(
     user = User.objects.get(email="newfriend@example.org")
     assert user.display_name == "공유 좋아 🚲 Kim"  # emoji and mixed text kept exactly
     assert user.preferred_language == "en"
-    consent = Consent.objects.get(user=user)
+    consent = Consent.objects.get(user=user, kind=Consent.Kind.TERMS)
     assert consent.version == settings.SHAREHUB_TERMS_VERSION and consent.given_at is not None
     outbound = OutboundEmail.objects.get(to=["newfriend@example.org"])
     assert outbound.status == OutboundEmail.Status.SENT
@@ -58,9 +58,9 @@ def test_signup_records_consent_and_sends_verification_through_the_outbox(
 
 @pytest.mark.django_db
 def test_signup_without_consent_is_refused_with_a_korean_message(client):
-    response = client.post(SIGNUP.format(lang="ko"), signup_data(accept_terms=""))
+    response = client.post(SIGNUP.format(lang="ko"), signup_data(consent_terms=""))
     assert response.status_code == 200
-    assert "약관에 동의해야" in response.content.decode()
+    assert "계정을 만들려면 이 항목에 동의해야 합니다." in response.content.decode()
     assert not User.objects.filter(email="newfriend@example.org").exists()
 
 

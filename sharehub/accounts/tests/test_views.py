@@ -75,12 +75,29 @@ def test_export_downloads_json(client, user):
 
 
 @pytest.mark.django_db
-def test_delete_needs_the_confirmation_word(client, user):
+@pytest.mark.parametrize(
+    "lang,phrase,wrong",
+    [("en", "delete my account", "DELETE"), ("ko", "내 계정 삭제", "delete")],
+)
+def test_delete_needs_the_phrase_in_the_readers_language(client, user, lang, phrase, wrong):
     client.force_login(user)
-    response = client.post("/en/me/privacy/delete/", {"confirm": "yes"})
+    page = client.get(f"/{lang}/me/privacy/").content.decode()
+    assert f"<strong>{phrase}</strong>" in page
+    response = client.post(f"/{lang}/me/privacy/delete/", {"confirm": wrong})
     assert response.status_code == 400
+    assert phrase in response.content.decode()  # the error repeats the phrase to type
     assert User.objects.get(pk=user.pk).is_active
-    response = client.post("/en/me/privacy/delete/", {"confirm": "DELETE"})
+    # Spacing and case do not matter; the words do.
+    response = client.post(f"/{lang}/me/privacy/delete/", {"confirm": f"  {phrase.upper()} "})
     assert response.status_code == 302
     assert not User.objects.get(pk=user.pk).is_active
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_delete_accepts_the_phrase_of_the_other_language(client, user):
+    """A person reading the English page with a Korean keyboard (or the other way round)."""
+    client.force_login(user)
+    response = client.post("/en/me/privacy/delete/", {"confirm": "내 계정 삭제"})
+    assert response.status_code == 302
+    assert not User.objects.get(pk=user.pk).is_active

@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.test import Client
 from django.utils import translation
 
-from sharehub.accounts.tests.factories import UserFactory, give_totp
+from sharehub.accounts.tests.factories import REQUIRED_CONSENTS, UserFactory, give_totp
 from sharehub.notifications.kinds import label_of
 from sharehub.notifications.models import OutboundEmail
 
@@ -41,7 +41,7 @@ def signup(client: Client, email: str) -> None:
         "password2": "a-long-pass-phrase-42",
         "display_name": "새 회원",
         "preferred_language": "ko",
-        "accept_terms": "on",
+        **REQUIRED_CONSENTS,
     }
     assert client.post("/ko/accounts/signup/", data).status_code == 302
 

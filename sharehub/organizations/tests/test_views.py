@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from sharehub.accounts.tests.factories import UserFactory
+from sharehub.accounts.tests.factories import REQUIRED_CONSENTS, UserFactory
 from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations import services
 from sharehub.organizations.invitations import make_token
@@ -410,7 +410,7 @@ def test_new_person_signs_up_verifies_and_comes_back_to_accept(
                 "password1": password,
                 "password2": password,
                 "preferred_language": "en",
-                "accept_terms": "on",
+                **REQUIRED_CONSENTS,
                 "next": accept,
             },
         )
