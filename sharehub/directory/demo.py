@@ -1,20 +1,21 @@
 """Directory demo data: the 41 real organizations (created by organizations/demo.py from
-data/sharing-organizations.csv) get a listing with categories, districts, an address and one
-service derived from their category. Looked up before created: loading twice changes nothing.
+data/sharing-organizations.csv) get a listing with its summary, description and services in Korean
+and English (data/sharing-organizations-texts.json), categories, districts and an address. Looked
+up before created: loading twice changes nothing.
 
 Coordinates: the CSV gives a district for a few organizations; their address sits at the
 district's centroid (no better is known). Organizations with no district get no address rather
-than an invented one, and serve the whole city.
+than an invented one, and serve the whole city. A service's price is the one its sources give,
+else "price not listed".
 """
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.db import transaction
 
-from sharehub.core.demo import DATA_DIR
+from sharehub.organizations.demo import demo_rows, demo_texts
 from sharehub.organizations.models import Organization
 from sharehub.places.models import District
 
@@ -48,22 +49,6 @@ CATEGORY_MAP = {
     "platform / hub": "platforms",
     "organization": "platforms",
 }
-# One service per organization, named for its category: (Korean, English, price type).
-SERVICE_BY_CATEGORY = {
-    "space": ("공간 대여", "Space rental", PriceType.PAID),
-    "goods-and-tools": ("물건·공구 대여", "Lending goods and tools", PriceType.DEPOSIT),
-    "car-sharing-and-parking": ("차량·주차 공유", "Vehicle and parking sharing", PriceType.PAID),
-    "clothing": ("정장 대여", "Suit rental", PriceType.PAID),
-    "childrens-goods": ("아동용품 나눔", "Children's goods exchange", PriceType.MEMBERSHIP),
-    "books": ("도서 나눔", "Book sharing", PriceType.FREE),
-    "housing-and-rooms": ("공유 주거", "Shared housing", PriceType.PAID),
-    "skills-and-knowledge": ("재능·경험 나눔", "Sharing skills and experience", PriceType.PAID),
-    "time-and-care": ("돌봄 나눔", "Sharing care", PriceType.MEMBERSHIP),
-    "food": ("먹거리 나눔", "Food sharing", PriceType.FREE),
-    "travel": ("여행·숙박 공유", "Travel and lodging sharing", PriceType.PAID),
-    "culture": ("문화 나눔", "Sharing culture", PriceType.FREE),
-    "platforms": ("공유 플랫폼", "Sharing platform", PriceType.FREE),
-}
 
 
 def category_slug(text: str) -> str:
@@ -88,38 +73,51 @@ def load_directory_demo(*, actor: Any) -> int:
     """Give each demo organization its listing; returns how many listings were created."""
     categories = seed_categories()
     districts = {d.name_en: d for d in District.objects.defer("boundary")}
+    texts = demo_texts()
     created = 0
-    with open(DATA_DIR / "sharing-organizations.csv", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            organization = Organization.objects.filter(name_ko=row["name_ko"]).first()
-            if organization is None or Listing.objects.filter(organization=organization).exists():
-                continue
-            slug = category_slug(row["category"])
-            category = categories[slug]
-            summary = row["description_en"].split(";")[0].strip()[:300]
-            listing = Listing.objects.create(
-                organization=organization, summary_en=summary, summary_ko=""
-            )
-            listing.categories.add(category)
-            district = districts.get(row["district_en"])
-            if district is not None:
-                listing.districts_served.add(district)
-                ListingAddress.objects.create(
-                    listing=listing,
-                    address=f"{district.name_ko} 일대",
-                    latitude=float(district.latitude),
-                    longitude=float(district.longitude),
-                    district=district,
-                )
-            name_ko, name_en, price = SERVICE_BY_CATEGORY[slug]
-            Service.objects.create(
+    for row in demo_rows():
+        organization = Organization.objects.filter(name_ko=row["name_ko"]).first()
+        if organization is None or Listing.objects.filter(organization=organization).exists():
+            continue
+        text = texts[row["name_ko"]]
+        listing = Listing.objects.create(
+            organization=organization,
+            summary_ko=text["summary"]["ko"],
+            summary_en=text["summary"]["en"],
+            description_ko=text["listing"]["ko"],
+            description_en=text["listing"]["en"],
+        )
+        listing.full_clean()
+        listing.categories.add(categories[category_slug(row["category"])])
+        district = districts.get(row["district_en"])
+        if district is not None:
+            listing.districts_served.add(district)
+            ListingAddress.objects.create(
                 listing=listing,
-                name_ko=name_ko,
-                name_en=name_en,
-                category=category,
-                price_type=price,
-                link=row["website"],
+                address=f"{district.name_ko} 일대",
+                latitude=float(district.latitude),
+                longitude=float(district.longitude),
+                district=district,
             )
-            reindex_listing(listing)
-            created += 1
+        for order, spec in enumerate(text["services"]):
+            category = categories[spec["category"]]
+            listing.categories.add(category)
+            how_to_use = spec.get("how_to_use", {})
+            service = Service(
+                listing=listing,
+                name_ko=spec["name"]["ko"],
+                name_en=spec["name"]["en"],
+                description_ko=spec["description"]["ko"],
+                description_en=spec["description"]["en"],
+                how_to_use_ko=how_to_use.get("ko", ""),
+                how_to_use_en=how_to_use.get("en", ""),
+                category=category,
+                price_type=PriceType(spec["price"]),
+                link=row["website"],
+                order=order,
+            )
+            service.full_clean()
+            service.save()
+        reindex_listing(listing)
+        created += 1
     return created

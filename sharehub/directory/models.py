@@ -211,6 +211,8 @@ class PriceType(models.TextChoices):
     PAID = "paid", _("Paid")
     DEPOSIT = "deposit", _("Deposit")
     MEMBERSHIP = "membership", _("Membership")
+    # What a service costs is not known (the demo's sources rarely say): never shown as "free".
+    NOT_LISTED = "not_listed", _("Price not listed")
 
 
 class Service(models.Model):
