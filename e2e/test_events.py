@@ -108,12 +108,19 @@ def test_find_register_mail_cancel_and_check_in(
     results["mine"] = axe(page)
     screenshot(page, f"events-{lang}-3-mine")
 
-    page.goto(f"/{lang}/events/{event.pk}/")
+    # Cancelling asks first: the button leads to a page that asks, and only its form cancels.
+    page.locator(f"main a[href$='/events/{event.pk}/cancel-registration/']").click()
+    page.wait_for_load_state()
+    assert Registration.objects.get(user=citizen).status == "confirmed"
+    results["cancel-confirm"] = axe(page)
+    screenshot(page, f"events-{lang}-3b-cancel-confirm")
     page.locator(
         f"form[action$='/events/{event.pk}/cancel-registration/'] button[type=submit]"
     ).click()
     page.wait_for_load_state()
+    assert page.url.endswith(f"/{lang}/events/mine/")
     assert Registration.objects.get(user=citizen).status == "cancelled"
+    page.goto(f"/{lang}/events/{event.pk}/")
     page.locator(f"form[action$='/events/{event.pk}/register/'] button[type=submit]").click()
     page.wait_for_load_state()
     assert Registration.objects.get(user=citizen, status="confirmed")
@@ -159,7 +166,50 @@ def test_calendar_and_map_pages_are_accessible(make_page, axe, screenshot, hub_d
     page.goto("/ko/events/calendar/")
     results["calendar"] = axe(page)
     screenshot(page, "events-ko-calendar")
+    assert page.locator("table.month").is_visible() and not page.locator(".agenda").is_visible()
     page.goto("/ko/events/map/")
     page.wait_for_selector(".leaflet-marker-icon, .marker-cluster", timeout=8000)
     results["map"] = axe(page)
     assert_accessible(results)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_calendar_is_an_agenda_on_a_phone(make_page, axe, screenshot, hub_data, lang):
+    """At 375 px the month reads as a list of the days that have events: a course on its
+    session days only, each day's events in time order, and nothing scrolls sideways."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from e2e.pages import assert_no_horizontal_scroll
+    from sharehub.events.models import EventSession
+    from sharehub.events.tests.factories import EventFactory
+
+    seoul = ZoneInfo("Asia/Seoul")
+    today = timezone.localdate()
+    month = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+    def at(day: int, hour: int) -> datetime:
+        return datetime(month.year, month.month, day, hour, tzinfo=seoul)
+
+    course = EventFactory(
+        title_ko="공구도서관 운영자 교육", title_en="Tool library training",
+        starts_at=at(3, 19), ends_at=at(17, 21),
+    )  # fmt: skip
+    for day in (3, 10, 17):
+        EventSession.objects.create(event=course, starts_at=at(day, 19), ends_at=at(day, 21))
+    EventFactory(
+        title_ko="아침 나눔 장터", title_en="Morning swap", starts_at=at(10, 9), ends_at=at(10, 12)
+    )
+
+    page = make_page(lang=lang, device="phone", bypass_csp=True)
+    page.goto(f"/{lang}/events/calendar/?month={month:%Y-%m}")
+    assert not page.locator("table.month").is_visible()
+    days = page.locator(".agenda-day")
+    assert days.count() == 3
+    second = days.nth(1).inner_text()
+    morning = "아침 나눔 장터" if lang == "ko" else "Morning swap"
+    training = "공구도서관 운영자 교육" if lang == "ko" else "Tool library training"
+    assert second.index(morning) < second.index(training)
+    assert_no_horizontal_scroll(page, f"calendar {lang}")
+    screenshot(page, f"events-{lang}-calendar-phone")
+    assert_accessible({"agenda": axe(page)})

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("health/", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
+    *portal_urls.root_urlpatterns,
 ]
 if settings.SHAREHUB_SERVE_MEDIA:
     # The embedded install serves public uploads itself; a city's production puts them on object
@@ -32,7 +33,9 @@ urlpatterns += i18n_patterns(
     # places:detail after places' own routes (districts.geojson is never read as a district).
     path("", include((portal_urls.home_urlpatterns + core_urls.urlpatterns, core_urls.app_name))),
     path("accounts/", include("allauth.urls")),
+    path("me/", include((portal_urls.me_urlpatterns, "portal"))),
     path("me/", include("sharehub.accounts.urls")),
+    path("workspace/", include((portal_urls.workspace_urlpatterns, "workspace"))),
     path("organizations/", include("sharehub.organizations.urls")),
     path("designation/", include("sharehub.designation.urls")),
     path("directory/", include("sharehub.directory.urls")),

@@ -48,3 +48,23 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FormerSlug(models.Model):
+    """An address an object had before (core.slugs): its page answers it with a permanent redirect,
+    so links already shared keep working. `model` is the object's model label ("app.model")."""
+
+    model = models.CharField(_("model"), max_length=100)
+    slug = models.CharField(_("former address name"), max_length=200)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former address")
+        verbose_name_plural = _("former addresses")
+        constraints = [
+            models.UniqueConstraint(fields=["model", "slug"], name="former_slug_once_per_model")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model}: {self.slug}"

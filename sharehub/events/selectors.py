@@ -16,11 +16,14 @@ from django.db.models import (
     IntegerField,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +40,7 @@ from .models import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
     Event,
+    EventSession,
     EventStatus,
     Registration,
     RegistrationStatus,
@@ -101,10 +105,37 @@ def public_events() -> QuerySet[Event]:
     )
 
 
+def with_next_start(queryset: QuerySet[Event], *, now: datetime) -> QuerySet[Event]:
+    """Annotate `next_starts_at`: when the event next takes place. A course of several sessions
+    that has begun next meets at its first session not yet over, so a card under "coming up"
+    never shows a date already past; an event without sessions keeps its own start."""
+    next_session = (
+        EventSession.objects.filter(event=OuterRef("pk"), ends_at__gte=now)
+        .order_by("starts_at", "pk")
+        .values("starts_at")[:1]
+    )
+    return queryset.annotate(next_starts_at=Coalesce(Subquery(next_session), F("starts_at")))
+
+
 def upcoming_events(*, limit: int) -> list[Event]:
-    """The next public events not yet over, soonest first (the home page)."""
+    """The next public events not yet over, by when they next take place (the home page)."""
+    now = timezone.now()
     return list(
-        public_events().filter(ends_at__gte=timezone.now()).order_by("starts_at", "pk")[:limit]
+        with_next_start(public_events().filter(ends_at__gte=now), now=now).order_by(
+            F("next_starts_at").asc(), "pk"
+        )[:limit]
+    )
+
+
+def upcoming_events_of(organization: Organization, *, limit: int) -> list[Event]:
+    """The organization's next public events not yet over (its page), in one query."""
+    if not organization.is_published:
+        return []
+    now = timezone.now()
+    return list(
+        with_next_start(
+            public_events().filter(organization=organization, ends_at__gte=now), now=now
+        ).order_by(F("next_starts_at").asc(), "pk")[:limit]
     )
 
 
@@ -144,7 +175,8 @@ class Browse:
 def browse_events(**filters: Unpack[EventFilters]) -> Browse:
     """The list: upcoming first (past ones latest first); with `q`, search order."""
     q = filters.pop("q", "")
-    queryset = filter_events(public_events(), **filters)
+    now = timezone.now()
+    queryset = with_next_start(filter_events(public_events(), now=now, **filters), now=now)
     highlights: dict[int, str] = {}
     if q:
         hits = search(q, model=Event, limit=500)
@@ -163,27 +195,66 @@ def browse_events(**filters: Unpack[EventFilters]) -> Browse:
     if filters.get("past") and not filters.get("start") and not filters.get("end"):
         queryset = queryset.order_by("-starts_at", "-pk")
     else:
-        queryset = queryset.order_by("starts_at", "pk")
+        queryset = queryset.order_by(F("next_starts_at").asc(), "pk")
     return Browse(queryset, highlights)
+
+
+@dataclass(frozen=True)
+class DayEntry:
+    """One event on one day of the calendar: its session that day, or its own time (a day of a
+    multi-day event without sessions starts at midnight and is marked `continued`)."""
+
+    event: Event
+    starts_at: datetime
+    ends_at: datetime
+    session: EventSession | None = None
+    continued: bool = False
 
 
 @dataclass
 class MonthDay:
     day: date
     in_month: bool
-    events: list[Event]
+    entries: list[DayEntry]
 
     @property
     def is_today(self) -> bool:
         return self.day == timezone.localdate()
 
 
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def day_entries(event: Event, *, first: date, last: date) -> list[tuple[date, DayEntry]]:
+    """The days from `first` to `last` on which the event takes place. A course with sessions
+    meets on its session days only, not every day of its span; expects `sessions` prefetched."""
+    sessions = list(event.sessions.all())
+    if sessions:
+        return [
+            (day, DayEntry(event, session.starts_at, session.ends_at, session=session))
+            for session in sessions
+            if first <= (day := _local_day(session.starts_at)) <= last
+        ]
+    start_day = _local_day(event.starts_at)
+    end_day = _local_day(event.ends_at - timedelta(seconds=1))
+    entries = []
+    day = max(start_day, first)
+    while day <= min(end_day, last):
+        continued = day != start_day
+        starts_at = _day_start(day) if continued else event.starts_at
+        entries.append((day, DayEntry(event, starts_at, event.ends_at, continued=continued)))
+        day += timedelta(days=1)
+    return entries
+
+
 def month_grid(year: int, month: int, **filters: Unpack[EventFilters]) -> list[list[MonthDay]]:
-    """Weeks (Sunday first, as Korean calendars print them) of the month with each day's events:
-    one query. The search words and dates of the list do not apply: the month is the range."""
+    """Weeks (Sunday first, as Korean calendars print them) of the month with each day's events
+    sorted by the time they take place that day: two queries (events, their sessions). The
+    search words and dates of the list do not apply: the month is the range."""
     weeks = calendar.Calendar(firstweekday=6).monthdatescalendar(year, month)
     first, last = weeks[0][0], weeks[-1][-1]
-    events = list(
+    events = (
         filter_events(
             public_events(),
             kind=filters.get("kind", ""),
@@ -192,19 +263,26 @@ def month_grid(year: int, month: int, **filters: Unpack[EventFilters]) -> list[l
             free=filters.get("free", False),
             start=first,
             end=last,
-        ).order_by("starts_at", "pk")[:500]
+        )
+        .prefetch_related(
+            Prefetch("sessions", queryset=EventSession.objects.order_by("starts_at", "pk"))
+        )
+        .order_by("starts_at", "pk")[:500]
     )
-    by_day: dict[date, list[Event]] = {}
+    by_day: dict[date, list[DayEntry]] = {}
     for event in events:
-        day = timezone.localtime(event.starts_at).date()
-        end_day = timezone.localtime(event.ends_at - timedelta(seconds=1)).date()
-        current = max(day, first)
-        while current <= min(end_day, last):
-            by_day.setdefault(current, []).append(event)
-            current += timedelta(days=1)
+        for day, entry in day_entries(event, first=first, last=last):
+            by_day.setdefault(day, []).append(entry)
+    for entries in by_day.values():
+        entries.sort(key=lambda entry: (entry.starts_at, entry.event.pk))
     return [
         [MonthDay(day, day.month == month, by_day.get(day, [])) for day in week] for week in weeks
     ]
+
+
+def agenda(weeks: list[list[MonthDay]]) -> list[MonthDay]:
+    """The month's days that have events, in order: the calendar as a list, for phones."""
+    return [day for week in weeks for day in week if day.in_month and day.entries]
 
 
 def get_event_for(actor: Actor, pk: Any) -> Event:
@@ -284,13 +362,24 @@ def counts(event: Event) -> dict[str, int]:
 
 
 def my_registrations(user: Any, *, past: bool = False) -> QuerySet[Registration]:
+    """The person's active registrations: those coming up (by when the event next takes place)
+    or, with `past`, those over (latest first)."""
     now = timezone.now()
     queryset = Registration.objects.filter(user=user, status__in=ACTIVE_STATUSES).select_related(
         "event", "event__organization", "event__district"
     )
     if past:
         return queryset.filter(event__ends_at__lt=now).order_by("-event__starts_at", "-pk")
-    return queryset.filter(event__ends_at__gte=now).order_by("event__starts_at", "pk")
+    next_session = (
+        EventSession.objects.filter(event=OuterRef("event_id"), ends_at__gte=now)
+        .order_by("starts_at", "pk")
+        .values("starts_at")[:1]
+    )
+    return (
+        queryset.filter(event__ends_at__gte=now)
+        .annotate(next_starts_at=Coalesce(Subquery(next_session), F("event__starts_at")))
+        .order_by("next_starts_at", "pk")
+    )
 
 
 def managed_events(user: Any) -> QuerySet[Event]:
@@ -417,3 +506,12 @@ def certificate_eligible(registration: Registration) -> bool:
     if event.ends_at > timezone.now():
         return False
     return registration.attendances.count() >= event.certificate_min_sessions
+
+
+def registrations_awaiting_approval_count(user: Any) -> int:
+    """Registrations waiting for the organizer's approval in the coming events this person
+    manages."""
+    return Registration.objects.filter(
+        status=RegistrationStatus.PENDING,
+        event__in=managed_events(user).filter(ends_at__gt=timezone.now()).values("pk"),
+    ).count()

@@ -143,3 +143,13 @@ def reports_made_by(*, user) -> models.QuerySet[Report]:
         .select_related("content_type")
         .order_by("created_at", "pk")
     )
+
+
+def waiting_count() -> int:
+    """What waits for a moderator: pending content of every registered model and open reports
+    (one count per model, a bounded handful)."""
+    pending = sum(
+        model._default_manager.filter(moderation_status=ModerationStatus.PENDING).count()
+        for model in moderated_models()
+    )
+    return pending + Report.objects.filter(resolved_at__isnull=True).count()

@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path("write/", editor.article_create, name="create"),
     path("desk/", editor.desk, name="desk"),
+    path("write/listings/", editor.listing_choices, name="listing_choices"),
+    path("write/tags/", editor.tag_choices, name="tag_choices"),
     path("articles/<str:slug>/", public.article_detail, name="detail"),
     path("articles/<str:slug>/edit/", editor.article_edit, name="edit"),
     path("articles/<str:slug>/submit/", editor.article_submit, name="submit"),

@@ -89,6 +89,44 @@ def recipient_count(campaign: Campaign) -> int:
     return campaign_segment(campaign).count()
 
 
+def recipients_by_language(campaign: Campaign) -> dict[str, int]:
+    """Who would receive it now, by the language they read: the segment `list_recipients` turns
+    into deliveries, counted in one query."""
+    rows = (
+        campaign_segment(campaign)
+        .order_by()
+        .values_list("language")
+        .annotate(n=Count("pk"))
+        .values_list("language", "n")
+    )
+    return dict(rows)
+
+
+DELIVERIES_PER_PAGE = 50
+
+
+def deliveries(campaign: Campaign, *, status: str = "") -> QuerySet[Delivery]:
+    """The campaign's deliveries for its staff page: the recipient's address and language and
+    the engine's columns, never a body; by id (a status filter follows the claim index)."""
+    queryset = (
+        Delivery.objects.filter(campaign=campaign)
+        .select_related("subscriber")
+        .only(
+            "pk",
+            "status",
+            "attempts",
+            "sent_at",
+            "last_error",
+            "subscriber__email",
+            "subscriber__language",
+        )
+        .order_by("pk")
+    )
+    if status in Delivery.Status.values:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
 def progress(campaign: Campaign) -> dict:
     """Figures from the delivery rows, one query: sent, failed, skipped, remaining, total."""
     counts = dict(
@@ -138,3 +176,28 @@ def archived_campaign(pk: int) -> Campaign:
     if campaign is None:
         raise Http404
     return campaign
+
+
+def subscriber_of(user: Actor) -> Subscriber | None:
+    """The newsletter subscription tied to the person's account (set when they subscribed with
+    its address), with its topics; None when they have none."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Subscriber.objects.filter(user_id=user.pk)
+        .prefetch_related("topics")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def campaigns_in_progress_count() -> int:
+    """Campaigns scheduled, sending, paused or failed: the ones staff still have to follow."""
+    return Campaign.objects.filter(
+        status__in=[
+            Campaign.Status.SCHEDULED,
+            Campaign.Status.SENDING,
+            Campaign.Status.PAUSED,
+            Campaign.Status.FAILED,
+        ]
+    ).count()

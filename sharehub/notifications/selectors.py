@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from .engine import LEASE
@@ -15,6 +15,17 @@ from .permissions import can_read_outbox
 
 def unread_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def unread_count_of_request(request: HttpRequest) -> int:
+    """The signed-in person's unread count, counted once per request (the header's user menu
+    and the page's context both show it)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    if not hasattr(request, "_unread_notifications"):
+        request._unread_notifications = unread_count(user=user)  # type: ignore[attr-defined]
+    return request._unread_notifications  # type: ignore[attr-defined]
 
 
 def notifications_for(*, user) -> QuerySet[Notification]:
@@ -96,3 +107,8 @@ def stale_queued_email_ids(*, older_than: timedelta) -> list[int]:
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)
     )
+
+
+def failed_email_count() -> int:
+    """Mails the worker gave up on, for the staff who read the outbox."""
+    return OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count()

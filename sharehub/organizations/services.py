@@ -23,7 +23,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from sharehub.accounts.models import User
@@ -32,6 +31,7 @@ from sharehub.core.actors import Actor
 from sharehub.core.audit import log_action
 from sharehub.core.changes import apply_changes
 from sharehub.core.locking import lock, lock_pk
+from sharehub.core.slugs import short_slug
 from sharehub.moderation.models import ModerationStatus
 from sharehub.places.models import District
 
@@ -61,8 +61,8 @@ class OrganizationChanges(TypedDict, total=False):
 EDITABLE_FIELDS: tuple[str, ...] = tuple(OrganizationChanges.__annotations__)
 PUBLIC_FIELDS = frozenset({"name_ko", "name_en", "description_ko", "description_en"})
 # Paths under /organizations/ that a slug must not shadow.
-RESERVED_SLUGS = frozenset({"new", "invitations", "name-changes"})
-SLUG_BASE_LENGTH = 60
+RESERVED_SLUGS = frozenset({"new", "mine", "invitations", "name-changes"})
+SLUG_BASE_LENGTH = 50
 
 
 def _last_owner_error() -> ValidationError:
@@ -107,11 +107,9 @@ def _owners(organization: Organization, *, exclude: User | None = None) -> list[
 
 
 def _slug_base(*, name_en: str, name_ko: str) -> str:
-    # An English name gives a plain ASCII address; a Korean-only name keeps its Hangul.
-    base = slugify(name_en)[:SLUG_BASE_LENGTH].strip("-") or slugify(name_ko, allow_unicode=True)[
-        :SLUG_BASE_LENGTH
-    ].strip("-")
-    return base or "organization"
+    # Always ASCII (core.slugs): the English name, else the Korean one romanized, so a shared
+    # address is short and never a run of percent-escapes.
+    return short_slug(name_en, name_ko, max_length=SLUG_BASE_LENGTH) or "organization"
 
 
 def _slug_candidates(base: str) -> Iterator[str]:

@@ -6,6 +6,7 @@ app_name = "organizations"
 urlpatterns = [
     path("", public.organization_list, name="list"),
     path("new/", manage.organization_create, name="create"),
+    path("mine/", manage.my_organizations, name="mine"),
     path("invitations/<str:token>/", invitations.accept_invitation, name="accept_invitation"),
     path("name-changes/", name_changes.name_change_list, name="name_changes"),
     path(

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from sharehub.core.pagination import DEFAULT_PER_PAGE, paginate, querystring_without_page
-from sharehub.directory.selectors import listings_in_district
+from sharehub.directory.selectors import district_listing_counts, listings_in_district
 from sharehub.events.selectors import upcoming_events
 from sharehub.news.selectors import latest_articles
+from sharehub.newsletters.models import Subscriber
+from sharehub.newsletters.selectors import subscriber_of
+from sharehub.newsletters.tokens import manage_token
 from sharehub.organizations.selectors import recent_published_organizations
 from sharehub.places.selectors import district_list, get_district
 
@@ -67,10 +71,31 @@ def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "district": district,
             "listings_page": listings,
+            "listing_counts": district_listing_counts(district),
             "page": paginate(request, published_organizations_in(district=district)),
             "query": querystring_without_page(request),
             "map": _map_view(
                 center=(district.latitude, district.longitude), zoom=DISTRICT_MAP_ZOOM
             ),
+        },
+    )
+
+
+@require_safe
+@login_required
+def my_subscriptions(request: HttpRequest) -> HttpResponse:
+    """What the person receives, in one place: the newsletter tied to their account (with the
+    link to its preferences once confirmed), their calendars and their notification e-mails."""
+    subscriber = subscriber_of(request.user)
+    confirmed = subscriber is not None and subscriber.status == Subscriber.Status.CONFIRMED
+    return render(
+        request,
+        "portal/subscriptions.html",
+        {
+            "subscriber": subscriber,
+            "topics": list(subscriber.topics.all()) if subscriber is not None else [],
+            "manage_token": manage_token(subscriber.pk, subscriber.secret)
+            if subscriber is not None and confirmed
+            else "",
         },
     )

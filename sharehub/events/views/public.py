@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
 from sharehub.core.api_errors import error_detail
@@ -77,12 +78,14 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
     following = (year + 1, 1) if month == 12 else (year, month + 1)
     params = request.GET.copy()
     params.pop("month", None)
+    weeks = selectors.month_grid(year, month, **filters)
     return render(
         request,
         "events/calendar.html",
         {
             **_filter_context(request, form, filters),
-            "weeks": selectors.month_grid(year, month, **filters),
+            "weeks": weeks,
+            "agenda": selectors.agenda(weeks),
             "month_start": date(year, month, 1),
             "previous": f"{previous[0]}-{previous[1]:02d}",
             "following": f"{following[0]}-{following[1]:02d}",
@@ -149,6 +152,13 @@ def events_geojson(request: HttpRequest) -> HttpResponse:
     )
 
 
+def share_description(event: Event) -> str:
+    """What a shared link's preview says under the title: when, where, then the summary."""
+    when = date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT")
+    where = event.venue or (event.district.name if event.district else "")
+    return " · ".join(part for part in (when, where, event.summary) if part)
+
+
 def detail_context(
     request: HttpRequest, event: Event, form: RegistrationForm | None = None
 ) -> dict:
@@ -157,6 +167,7 @@ def detail_context(
     now = timezone.now()
     return {
         "event": event,
+        "og_description": share_description(event),
         "registration": registration,
         "position": selectors.waitlist_position(registration) if registration else None,
         "form": form or RegistrationForm(event=event),

@@ -8,8 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sharehub.core.forms import run_action, run_service
 from sharehub.core.ratelimit import ratelimit_writes
@@ -57,17 +58,30 @@ def _own_registration(request: HttpRequest, event: Event) -> Registration:
     return registration
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def cancel_registration(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks "do you really want to cancel?" (a page, so it works without JavaScript); only
+    the POST from that page, with its CSRF token, cancels. Afterwards: the person's events."""
     event = selectors.get_event_for(request.user, pk)
-    run_action(
+    registration = _own_registration(request, event)
+    if request.method == "POST":
+        run_action(
+            request,
+            services.cancel_registration,
+            _("Your registration is cancelled."),
+            registration=registration,
+        )
+        return redirect("events:mine")
+    return render(
         request,
-        services.cancel_registration,
-        _("Your registration is cancelled."),
-        registration=_own_registration(request, event),
+        "events/cancel_confirm.html",
+        {
+            "event": event,
+            "registration": registration,
+            "can_cancel": timezone.now() < event.cancellable_until,
+        },
     )
-    return redirect("events:detail", pk=event.pk)
 
 
 @require_POST
@@ -88,6 +102,11 @@ def accept_offer(request: HttpRequest, pk: int) -> HttpResponse:
 def my_events(request: HttpRequest) -> HttpResponse:
     upcoming = list(selectors.my_registrations(request.user))
     past = list(selectors.my_registrations(request.user, past=True)[:50])
+    now = timezone.now()
+    for registration in upcoming:
+        # When the event next takes place (a course that has begun: its next session).
+        registration.event.next_starts_at = registration.next_starts_at
+        registration.can_cancel = now < registration.event.cancellable_until
     for registration in upcoming + past:
         registration.code = checkin_code(registration)
         registration.position = selectors.waitlist_position(registration)

@@ -7,9 +7,11 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 from sharehub.core.filters import page_filters
+from sharehub.core.org_sections import render_org_sections
 from sharehub.core.pagination import paginate, querystring_without_page
+from sharehub.core.slugs import redirect_former_slugs
 from sharehub.organizations.forms import OrganizationFilterForm
-from sharehub.organizations.models import MemberRole
+from sharehub.organizations.models import MemberRole, Organization
 from sharehub.organizations.permissions import can_edit_organization, can_view_members, role_of
 from sharehub.organizations.selectors import (
     get_organization_for,
@@ -33,6 +35,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@redirect_former_slugs(Organization)
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_organization_for(request.user, slug)
     role = role_of(request.user, organization)
@@ -49,5 +52,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "pending_name_change": pending_name_change_of(organization) if can_edit else None,
             "show_members": show_members,
             "members": members_of(organization=organization) if show_members else [],
+            # What the other apps know of it: listing and services, events, stories, …
+            "sections": render_org_sections(organization, request),
         },
     )
