@@ -8,12 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from sharehub.core import privacy
 from sharehub.core.demo import register_demo
 from sharehub.core.me_panels import register_me_panel
+from sharehub.core.user_menu import register_user_menu_entry
+from sharehub.core.workspace import register_work
 from sharehub.moderation.registry import register_moderated, register_queue_section
 from sharehub.notifications.kinds import register_kind
 
 from . import notices, privacy_data, selectors
 from .demo import load_demo_organizations
 from .models import Organization
+from .permissions import can_review_name_changes
 
 
 def _memberships_panel(request: HttpRequest) -> dict[str, Any]:
@@ -42,3 +45,15 @@ register_me_panel(
     context=_memberships_panel,
 )
 register_demo("organizations", load_demo_organizations, label="organizations", order=30)
+register_user_menu_entry(
+    "organizations", label=_("My organizations"), url_name="organizations:mine", order=20
+)
+register_work(
+    "organizations.name_changes",
+    label=_("New names to review"),
+    url_name="organizations:name_changes",
+    allowed=can_review_name_changes,
+    count=lambda user: selectors.pending_name_changes().count(),
+    help_text=_("Organizations that asked to change their name."),
+    order=25,
+)

@@ -59,7 +59,10 @@ def test_a_moderator_sees_the_moderation_queue_counted(client, moderator):
     client.force_login(moderator)
     response = client.get(URL)
     assert response.status_code == 200
-    assert cards(response) == {reverse("moderation:queue"): 3}
+    assert cards(response) == {
+        reverse("moderation:queue"): 3,
+        reverse("organizations:name_changes"): 0,
+    }
     assert tools(response) == []
 
 
@@ -78,6 +81,7 @@ def test_city_staff_see_their_queues_counted_and_their_tools(client, city_staff)
     client.force_login(city_staff)
     response = client.get(URL)
     assert cards(response) == {
+        reverse("organizations:name_changes"): 0,
         reverse("news:desk"): 2,
         reverse("events:manage_list"): 2,
         reverse("newsletters:manage"): 1,
@@ -98,6 +102,13 @@ def test_every_link_works_for_its_role(client, city_staff, moderator):
         response = client.get(URL)
         for href in [*cards(response), *tools(response)]:
             assert client.get(href).status_code == 200, (user, href)
+
+
+def test_the_header_links_the_workspace_for_its_roles_only(client, city_staff):
+    client.force_login(UserFactory())
+    assert URL not in client.get("/ko/").content.decode()
+    client.force_login(city_staff)
+    assert f'href="{URL}"' in client.get("/ko/").content.decode()
 
 
 def test_the_page_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries):
