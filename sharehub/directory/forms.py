@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.core.images import ACCEPT_ATTRIBUTE
+from sharehub.places.forms import attach_map_picker
 from sharehub.places.selectors import district_list
 
 from .models import Category, Listing, ListingAddress, ListingPhoto, PriceType, Service
@@ -108,6 +109,9 @@ class ServiceForm(forms.ModelForm):
 
 
 class AddressForm(forms.ModelForm):
+    # The coordinates last: the map that fills them follows them (places.forms.attach_map_picker).
+    field_order = ["label", "address", "district", "latitude", "longitude"]
+
     class Meta:
         model = ListingAddress
         fields = list(ADDRESS_FIELDS)
@@ -115,6 +119,7 @@ class AddressForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = district_list()
+        attach_map_picker(self)
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in ADDRESS_FIELDS}
@@ -268,6 +273,9 @@ class CorrectionSuggestionForm(forms.Form):
 class CsvImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("UTF-8, at most 2 MB, with the header row described below."),
+        help_text=_(
+            "UTF-8 or CP949 (EUC-KR, what Korean Excel saves), at most 2 MB, with the header "
+            "row described below."
+        ),
         widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
     )

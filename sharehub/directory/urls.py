@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import manage, public, staff, suggest
+from .views import export, manage, public, staff, suggest
 
 app_name = "directory"
 urlpatterns = [
@@ -11,7 +11,7 @@ urlpatterns = [
     path("suggestions/<int:pk>/", suggest.suggestion_detail, name="suggestion"),
     path("categories/", staff.category_list, name="categories"),
     path("categories/<int:pk>/", staff.category_edit, name="category_edit"),
-    path("export.csv", staff.export_csv, name="export"),
+    path("export.csv", export.listings_csv, name="export"),
     path("import/", staff.import_csv, name="import"),
     path("import/<int:pk>/confirm/", staff.import_confirm, name="import_confirm"),
     path("<str:slug>/", public.listing_detail, name="detail"),

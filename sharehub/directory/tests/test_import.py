@@ -154,6 +154,7 @@ def test_one_bad_row_writes_nothing_and_errors_are_per_row_and_column(client, ci
         assert "nope" in bad.errors["categories"][0]
         assert missing.number == 4 and set(missing.errors) == {"slug"}
         assert 'id="row-3"' in response.content.decode()
+        assert ("Row 3" if lang == "en" else "3행") in response.content.decode()
     assert not Organization.objects.filter(name_ko="좋은 행").exists()
     assert not CsvImport.objects.exists()
 
@@ -198,8 +199,11 @@ def test_write_failure_in_a_later_row_rolls_back_earlier_rows(city_staff, listin
 @pytest.mark.parametrize(
     "data,name,message",
     [
-        ("slug,name_ko\n,가나다\n".encode("cp949"), "euckr.csv", "not UTF-8"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image.csv", "not UTF-8"),
+        # UTF-16 (Excel's "Unicode text") and Windows-1252 are neither of the two encodings read.
+        ("slug,name_ko\n,가나다\n".encode("utf-16"), "utf16.csv", "neither UTF-8 nor CP949"),
+        ("slug,name_ko\n,Café €5\n".encode("cp1252"), "latin.csv", "neither UTF-8 nor CP949"),
+        # "\x89P" happens to be a CP949 character: the control characters give the binary away.
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image.csv", "not a CSV"),
         (b"just some text\nwithout columns\n", "notes.csv", "header row"),
         (b"slug,name_ko\x00\n", "nul.csv", "not a CSV"),
         (b"", "empty.csv", "empty"),
@@ -296,3 +300,153 @@ def test_import_permissions(client, user, other_user, moderator, city_staff, mem
     client.force_login(other_staff)
     assert client.post(confirm).status_code == 404  # another staff member's upload
     assert not Organization.objects.filter(name_ko="새 공유단체 🌱").exists()
+
+
+# --- Korean Excel: encodings, names of districts, categories and types ---
+
+
+@pytest.fixture
+def seoul(db):
+    """Two real districts, as places' demo loads them."""
+    from sharehub.places.tests.factories import DistrictFactory
+
+    return {
+        "seocho": DistrictFactory(
+            slug="seocho-gu", code="11650", name_ko="서초구", name_en="Seocho-gu"
+        ),
+        "jung": DistrictFactory(slug="jung-gu", code="11140", name_ko="중구", name_en="Jung-gu"),
+    }
+
+
+def korean_excel_bytes(rows: list[list[str]], encoding: str) -> bytes:
+    """What Korean Excel saves: "CSV (쉼표로 분리)" is CP949, "CSV UTF-8" has a BOM."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["slug", "name_ko", "kind", "categories", "districts_served", "summary_ko"])
+    writer.writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp949"])
+def test_korean_excel_file_with_korean_names(client, city_staff, seoul, encoding):
+    client.force_login(city_staff)
+    data = korean_excel_bytes(
+        [["", "서초 공구도서관", "협동조합", "물건·공구; 공간", "서초구, 중구", "공구를 빌려요"]],
+        encoding,
+    )
+    if encoding == "cp949":
+        with pytest.raises(UnicodeDecodeError):
+            data.decode("utf-8")  # a real CP949 file, not UTF-8 by chance
+    response = client.post("/ko/directory/import/", {"file": upload(data)})
+    assert response.status_code == 200, response.context["parsed"].rows[0].errors
+    read_as = "CP949(EUC-KR)" if encoding == "cp949" else "UTF-8"
+    assert read_as in response.content.decode()
+    pending = response.context["pending"]
+    assert client.post(f"/ko/directory/import/{pending.pk}/confirm/").status_code == 302
+    listing = Listing.objects.get(organization__name_ko="서초 공구도서관")
+    assert listing.summary_ko == "공구를 빌려요"
+    assert listing.organization.kind == "cooperative"
+    assert sorted(c.slug for c in listing.categories.all()) == ["goods-and-tools", "space"]
+    assert sorted(d.slug for d in listing.districts_served.all()) == ["jung-gu", "seocho-gu"]
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["서초구", "서초", " 서초 구 ", "Seocho-gu", "SEOCHO GU", "seocho", "seocho-gu", "11650"],
+)
+def test_a_district_by_any_of_its_names(seoul, written):
+    parsed = imports.parse_import(f"slug,name_ko,districts_served\n,이름,{written};중;jung\n")
+    assert parsed.is_valid, parsed.rows[0].errors
+    assert parsed.rows[0].districts == [seoul["seocho"], seoul["jung"]]
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["물건·공구", "물건 공구", "물건공구", "Goods and tools", "GOODS-AND-TOOLS", "goods and tools"],
+)
+def test_a_category_and_a_type_by_any_of_their_names(db, written):
+    for kind, value in (("공유기업", "enterprise"), ("Non-profit organization", "nonprofit")):
+        parsed = imports.parse_import(f"slug,name_ko,kind,categories\n,이름,{kind},{written}\n")
+        assert parsed.is_valid, parsed.rows[0].errors
+        assert [c.slug for c in parsed.rows[0].categories] == ["goods-and-tools"]
+        assert parsed.rows[0].kind == value
+
+
+def test_unknown_district_lists_the_valid_values(client, city_staff, seoul):
+    client.force_login(city_staff)
+    data = korean_excel_bytes([["", "이름", "", "공간", "서초동", ""]], "cp949")
+    response = client.post("/ko/directory/import/", {"file": upload(data)})
+    assert response.status_code == 400
+    (error,) = response.context["parsed"].rows[0].errors["districts_served"]
+    assert error.startswith("“서초동” 자치구는 없습니다.") and "“서초구”" in error  # did you mean
+    html = response.content.decode()
+    # The list of valid values is on the page, opened, in the reader's language.
+    valid = html[html.index('<details id="valid-districts" open>') :]
+    valid = valid[: valid.index("</details>")]
+    assert "서초구" in valid and "seocho-gu" in valid and "중구" in valid
+    assert '<details id="valid-categories">' in html and "물건·공구" in html
+    assert not CsvImport.objects.exists()
+    response = client.post("/en/directory/import/", {"file": upload(data)})
+    (error,) = response.context["parsed"].rows[0].errors["districts_served"]
+    assert error.startswith("There is no district “서초동”. Did you mean “Seocho-gu”?")
+    assert "Seocho-gu" in response.content.decode()
+
+
+def test_a_name_of_two_categories_is_ambiguous(db):
+    from .factories import CategoryFactory
+
+    CategoryFactory(slug="sharing", name_ko="나눔", name_en="Sharing")
+    CategoryFactory(slug="giving", name_ko="기부", name_en="나눔")
+    parsed = imports.parse_import("slug,name_ko,categories\n,이름,나눔\n")
+    assert "names more than one" in parsed.rows[0].errors["categories"][0]
+    parsed = imports.parse_import("slug,name_ko,categories\n,이름,sharing;giving\n")
+    assert parsed.is_valid
+
+
+def test_rows_are_numbered_as_the_spreadsheet_numbers_them(db):
+    text = 'slug,name_ko,kind\n,"여러 줄\n이름",\n,,\n,이름,외계인\n'
+    parsed = imports.parse_import(text)
+    (bad,) = parsed.rows_with_errors
+    assert bad.number == 4 and set(bad.errors) == {"kind"}
+
+
+# --- publication: what the page says is what the import does ---
+
+
+def test_publication_is_as_the_page_says(client, city_staff, listing):
+    from sharehub.moderation.models import ModerationStatus
+
+    client.force_login(city_staff)
+    page = client.get("/en/directory/import/").content.decode()
+    for paragraph in imports.PUBLICATION_HELP:
+        assert str(paragraph).replace("'", "&#x27;") in page
+    states = {
+        ModerationStatus.PENDING: ModerationStatus.PENDING,
+        ModerationStatus.HIDDEN: ModerationStatus.HIDDEN,
+        ModerationStatus.REJECTED: ModerationStatus.PENDING,  # changed: back to the queue
+        ModerationStatus.PUBLISHED: ModerationStatus.PUBLISHED,
+    }
+    existing = {status: ListingFactory(organization__moderation_status=status) for status in states}
+    header = ["slug", "name_ko", "summary_ko", "published"]
+    rows = [[lst.organization.slug, "바뀐 이름", "바뀐 요약", "no"] for lst in existing.values()]
+    rows.append(["", "새 단체", "새 요약", "no"])  # "published" is ignored: published at once
+    pending = post_upload(client, csv_bytes(rows, header=header)).context["pending"]
+    assert client.post(reverse("directory:import_confirm", args=[pending.pk])).status_code == 302
+    for before, lst in existing.items():
+        lst.organization.refresh_from_db()
+        assert lst.organization.moderation_status == states[before], before
+    # The same for listings, under a published organization.
+    listings = {status: ListingFactory(moderation_status=status) for status in states}
+    rows = [
+        [lst.organization.slug, lst.organization.name_ko, "다시 바뀐 요약", "no"]
+        for lst in listings.values()
+    ]
+    pending = post_upload(client, csv_bytes(rows, header=header)).context["pending"]
+    assert client.post(reverse("directory:import_confirm", args=[pending.pk])).status_code == 302
+    for before, lst in listings.items():
+        lst.refresh_from_db()
+        assert lst.moderation_status == states[before] and lst.summary_ko == "다시 바뀐 요약"
+    new = Organization.objects.get(name_ko="새 단체")
+    assert new.moderation_status == ModerationStatus.PUBLISHED
+    assert new.moderated_by == city_staff and new.moderated_at is not None
+    assert Listing.objects.get(organization=new).is_public  # its listing too

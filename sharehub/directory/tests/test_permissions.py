@@ -60,12 +60,6 @@ WRITES = [
         {"citizen": 403, "member": 403, "other_member": 403, "moderator": 403, "city_staff": 302},
     ),
     (
-        "directory:export",
-        None,
-        None,
-        {"citizen": 403, "member": 403, "other_member": 403, "moderator": 403, "city_staff": 200},
-    ),
-    (
         "directory:suggest",
         None,
         {"name_ko": "새 단체"},
@@ -114,3 +108,12 @@ def test_unpublished_listing_is_404_for_strangers(client, user):
         client.get(reverse("directory:detail", args=[hidden.organization.slug])).status_code == 404
     )
     assert client.get(reverse("directory:edit", args=[hidden.organization.slug])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_export_is_public_and_read_only(client, listing, actors, role):
+    """Anyone downloads the directory (public rows only: test_export); nobody posts to it."""
+    if actors[role] is not None:
+        client.force_login(actors[role])
+    assert client.get(reverse("directory:export")).status_code == 200
+    assert client.post(reverse("directory:export")).status_code == 405

@@ -70,13 +70,6 @@ def test_member_edits_listing_with_field_errors(client, listing, member):
     assert listing.summary_ko == "새 요약 😀"
 
 
-def test_staff_exports_csv(client, city_staff, listing):
-    client.force_login(city_staff)
-    response = client.get(reverse("directory:export"))
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert listing.organization.slug in body
-
-
 def test_pages_use_the_one_map(client, listing):
     """The list's map and a listing's map are the hub's one map (core), with the hub's markers."""
     AddressFactory(listing=listing, latitude=37.57, longitude=126.98)

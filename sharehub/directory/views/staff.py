@@ -1,4 +1,4 @@
-"""City staff's tools: the categories, the CSV export and the two-step CSV import."""
+"""City staff's tools: the categories and the two-step CSV import (the export is public: export.py)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_POST
 
 from sharehub.core.forms import run_service
-from sharehub.directory import exports, imports, selectors, services
+from sharehub.directory import imports, selectors, services
 from sharehub.directory.forms import CategoryForm, CsvImportForm
 from sharehub.directory.imports import ParsedImport
 from sharehub.directory.models import Category, CsvImport
 from sharehub.directory.permissions import can_manage_directory
+from sharehub.organizations.models import OrganizationKind
+from sharehub.places.selectors import district_list
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -65,13 +67,6 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "directory/category_form.html", {"form": form, "category": category})
 
 
-@login_required
-@require_safe
-def export_csv(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
-    return exports.streaming_export()
-
-
 def _import_page(
     request: HttpRequest,
     *,
@@ -87,7 +82,13 @@ def _import_page(
             "form": form,
             "parsed": parsed,
             "pending": pending,
-            "columns": [(name, imports.COLUMN_HELP[name]) for name in exports.COLUMNS],
+            "columns": [(name, imports.COLUMN_HELP[name]) for name in imports.IMPORT_COLUMNS],
+            "publication_help": imports.PUBLICATION_HELP,
+            # The values the district and category columns accept, opened where a row got them wrong.
+            "districts": district_list(),
+            "categories": selectors.all_categories(),
+            "kinds": OrganizationKind.choices,
+            "open_values": parsed.columns_with_errors if parsed else set(),
             "max_rows": imports.MAX_ROWS,
             "max_mb": imports.MAX_BYTES // (1024 * 1024),
         },
