@@ -1,4 +1,5 @@
-"""Read-only district API: the list, the boundaries as GeoJSON, and one district by code."""
+"""Read-only district API: the list, the boundaries as GeoJSON, the neighbourhoods as GeoJSON, and
+one district by code."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from ninja.pagination import paginate
 from sharehub.core.api_schema import media_type
 from sharehub.core.pagination import BoundedPageNumberPagination
 
-from .geojson import district_geojson_response
+from .geojson import district_geojson_response, neighbourhood_geojson_response
 from .selectors import district_list, get_district_by_code
 
 router = Router(tags=["districts"])
@@ -59,6 +60,26 @@ class DistrictFeatureCollection(Schema):
     features: list[DistrictFeature]
 
 
+class NeighbourhoodFeatureProperties(Schema):
+    code: str
+    name: str
+    name_ko: str
+    name_en: str | None
+    district: str
+
+
+class NeighbourhoodFeature(Schema):
+    type: Literal["Feature"]
+    id: str
+    geometry: GeometryOut
+    properties: NeighbourhoodFeatureProperties
+
+
+class NeighbourhoodFeatureCollection(Schema):
+    type: Literal["FeatureCollection"]
+    features: list[NeighbourhoodFeature]
+
+
 @router.get(
     "", response=list[DistrictOut], auth=None, summary="List districts (without boundaries)"
 )
@@ -80,6 +101,20 @@ def list_districts(request: HttpRequest):
 def districts_geojson(request: HttpRequest):
     # The cached, already serialized body goes out as is; the schema documents its shape.
     return district_geojson_response(request)
+
+
+@router.get(
+    "/neighbourhoods/geojson",
+    response={200: NeighbourhoodFeatureCollection, 304: None},
+    auth=None,
+    summary="All neighbourhood boundaries as a GeoJSON FeatureCollection",
+    description="The legal neighbourhoods (beopjeong-dong) of every district, the base map's finest "
+    "layer; `district` is the district's code, `name` follows the request language "
+    "(Accept-Language). Coordinates have five decimals. Cached: send If-None-Match.",
+    openapi_extra=media_type("application/geo+json"),
+)
+def neighbourhoods_geojson(request: HttpRequest):
+    return neighbourhood_geojson_response(request)
 
 
 @router.get(

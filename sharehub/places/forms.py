@@ -27,3 +27,58 @@ class DistrictChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: District) -> str:
         return obj.name
+
+
+class PointPickerInput(forms.TextInput):
+    """A "latitude,longitude" text field followed by a small map: a click, a dragged pin or "my
+    location" fills it (core/js/map.js). Without JavaScript it is the text field it always was."""
+
+    template_name = "places/widgets/point_picker.html"
+
+    def __init__(self, *, map_label: str, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.map_label = map_label
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["map_label"] = self.map_label
+        return context
+
+
+class CoordinatePickerInput(forms.NumberInput):
+    """The longitude input of a form with latitude and longitude fields, followed by a map where a
+    click or a dragged pin fills both. Set by `attach_map_picker`."""
+
+    template_name = "places/widgets/coordinate_picker.html"
+
+    def __init__(
+        self, *, latitude_id: str, map_label: str, attrs: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__({"step": "any", **(attrs or {})})
+        self.latitude_id = latitude_id
+        self.map_label = map_label
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(latitude_id=self.latitude_id, map_label=self.map_label)
+        return context
+
+
+def attach_map_picker(
+    form: forms.BaseForm, *, latitude: str = "latitude", longitude: str = "longitude"
+) -> None:
+    """Let the person pick the form's place on a map instead of typing its coordinates.
+
+    The two fields stay (typed values still work, and without JavaScript they are the form); the
+    map follows the longitude input. A template shows `{% map_assets %}` when `form.has_map_picker`.
+    """
+    help_text = _("Filled in when you click the map below; you can also type it.")
+    form.fields[latitude].help_text = help_text
+    form.fields[latitude].widget.attrs.setdefault("step", "any")
+    form.fields[longitude].help_text = help_text
+    form.fields[longitude].widget = CoordinatePickerInput(
+        latitude_id=form[latitude].auto_id,
+        map_label=str(_("Map to pick the place")),
+        attrs=form.fields[longitude].widget.attrs,
+    )
+    form.has_map_picker = True  # type: ignore[attr-defined]

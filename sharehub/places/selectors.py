@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import District
+from .models import District, Neighbourhood
 
 
 def district_list() -> QuerySet[District]:
@@ -24,5 +24,14 @@ def district_boundaries() -> QuerySet[District]:
     return (
         District.objects.exclude(boundary__isnull=True)
         .only("code", "slug", "name_ko", "name_en", "boundary")
+        .order_by("code")
+    )
+
+
+def neighbourhood_boundaries() -> QuerySet[Neighbourhood]:
+    """Every neighbourhood with only what the base map needs."""
+    return (
+        Neighbourhood.objects.select_related("district")
+        .only("code", "name_ko", "name_en", "boundary", "district__code")
         .order_by("code")
     )

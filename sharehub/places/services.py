@@ -1,4 +1,4 @@
-"""Writes to districts: loading a city's boundaries from a GeoJSON file."""
+"""Writes to places: loading a city's districts and neighbourhoods from GeoJSON files."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .geometry import GeometryError, centroid, clean_geometry
-from .models import District
+from .models import District, Neighbourhood
 
 # The model keeps six decimals (about 10 cm): round every coordinate the same way so that a
 # second load compares equal to the first.
@@ -31,7 +31,7 @@ class LoadCounts:
 
 
 @dataclass(frozen=True)
-class _DistrictRow:
+class _FeatureRow:
     """One feature of the file, checked, before it touches the database."""
 
     label: str
@@ -45,6 +45,11 @@ def bundled_district_files() -> tuple[Path, Path]:
     """The project's own copy of Seoul's districts: (GeoJSON boundaries, centroids CSV)."""
     data = Path(settings.BASE_DIR) / "data"
     return data / "seoul-districts.geojson", data / "seoul-districts.csv"
+
+
+def bundled_neighbourhood_file() -> Path:
+    """The project's own copy of Seoul's 467 legal neighbourhoods (GeoJSON boundaries)."""
+    return Path(settings.BASE_DIR) / "data" / "seoul-neighborhoods.geojson"
 
 
 def _coordinate(value: Any) -> Decimal:
@@ -102,8 +107,14 @@ def _text_property(properties: dict, name: str) -> str:
 
 
 def _read_feature(
-    feature: Any, label: str, *, code_property: str, name_ko_property: str, name_en_property: str
-) -> _DistrictRow:
+    feature: Any,
+    label: str,
+    *,
+    code_property: str,
+    name_ko_property: str,
+    name_en_property: str,
+    name_en_required: bool = True,
+) -> _FeatureRow:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         raise ValidationError(_("It is not a GeoJSON Feature."))
     properties = feature.get("properties") or {}
@@ -116,6 +127,9 @@ def _read_feature(
         ("name_ko", name_ko_property),
         ("name_en", name_en_property),
     ):
+        if key == "name_en" and not name_en_required and properties.get(name) in (None, ""):
+            texts[key] = ""
+            continue
         try:
             texts[key] = _text_property(properties, name)
         except ValidationError as exc:
@@ -127,7 +141,7 @@ def _read_feature(
         errors.append(str(exc))
     if errors:
         raise ValidationError(errors)
-    return _DistrictRow(
+    return _FeatureRow(
         label=label,
         code=texts["code"],
         name_ko=texts["name_ko"],
@@ -137,9 +151,36 @@ def _read_feature(
 
 
 def _read_features(
-    path: Path, *, code_property: str, name_ko_property: str, name_en_property: str
-) -> list[_DistrictRow]:
-    rows: list[_DistrictRow] = []
+    path: Path,
+    *,
+    code_property: str,
+    name_ko_property: str,
+    name_en_property: str,
+    name_en_required: bool = True,
+) -> list[_FeatureRow]:
+    rows, errors = _read_rows(
+        path,
+        code_property=code_property,
+        name_ko_property=name_ko_property,
+        name_en_property=name_en_property,
+        name_en_required=name_en_required,
+    )
+    if errors:
+        raise ValidationError(errors)
+    return rows
+
+
+def _read_rows(
+    path: Path,
+    *,
+    code_property: str,
+    name_ko_property: str,
+    name_en_property: str,
+    name_en_required: bool,
+) -> tuple[list[_FeatureRow], list[str]]:
+    """The good features and the problems of the others (a file that is no FeatureCollection
+    raises at once)."""
+    rows: list[_FeatureRow] = []
     errors: list[str] = []
     seen: dict[str, str] = {}
     for number, feature in enumerate(_read_geojson(path), start=1):
@@ -151,6 +192,7 @@ def _read_features(
                 code_property=code_property,
                 name_ko_property=name_ko_property,
                 name_en_property=name_en_property,
+                name_en_required=name_en_required,
             )
         except ValidationError as exc:
             errors.extend(f"{label}: {message}" for message in exc.messages)
@@ -163,9 +205,7 @@ def _read_features(
             )
         seen[row.code] = label
         rows.append(replace(row, label=label))
-    if errors:
-        raise ValidationError(errors)
-    return rows
+    return rows, errors
 
 
 def _read_centroids(path: Path) -> dict[str, tuple[Decimal, Decimal]]:
@@ -215,7 +255,7 @@ def _read_centroids(path: Path) -> dict[str, tuple[Decimal, Decimal]]:
     return centroids
 
 
-def _free_slug(row: _DistrictRow, taken: dict[str, str]) -> str:
+def _free_slug(row: _FeatureRow, taken: dict[str, str]) -> str:
     """A slug from the English name; the code disambiguates two districts of the same name."""
     base = slugify(row.name_en) or slugify(row.code)
     for candidate in (base, slugify(f"{base}-{row.code}")):
@@ -225,7 +265,7 @@ def _free_slug(row: _DistrictRow, taken: dict[str, str]) -> str:
 
 
 def _is_unchanged(
-    district: District, row: _DistrictRow, latitude: Decimal, longitude: Decimal
+    district: District, row: _FeatureRow, latitude: Decimal, longitude: Decimal
 ) -> bool:
     return (
         district.name_ko == row.name_ko
@@ -308,5 +348,92 @@ def load_districts(
             updated += not is_new
         if errors:
             # Raising inside atomic() rolls back the districts already saved in this run.
+            raise ValidationError(errors)
+    return LoadCounts(created=created, updated=updated, unchanged=unchanged)
+
+
+def _district_of(code: str, districts: dict[str, District]) -> District | None:
+    """The district whose code begins the neighbourhood's (Korean codes nest: 11110 ⊂ 11110101)."""
+    for length in range(len(code) - 1, 0, -1):
+        if district := districts.get(code[:length]):
+            return district
+    return None
+
+
+def load_neighbourhoods(
+    *,
+    geojson_path: str | Path,
+    code_property: str = "EMD_CD",
+    name_ko_property: str = "EMD_KOR_NM",
+    name_en_property: str = "EMD_ENG_NM",
+) -> LoadCounts:
+    """Create or update one neighbourhood per feature, matched by code, in the district whose code
+    begins its own (load the districts first).
+
+    As `load_districts`: idempotent, the whole file checked first and written in one transaction,
+    every problem listed in one ValidationError, neighbourhoods missing from the file left alone.
+    The English name may be missing: the map then writes the Korean one.
+    """
+    rows, errors = _read_rows(
+        Path(geojson_path),
+        code_property=code_property,
+        name_ko_property=name_ko_property,
+        name_en_property=name_en_property,
+        name_en_required=False,
+    )
+    districts = {d.code: d for d in District.objects.defer("boundary")}
+    found: list[tuple[_FeatureRow, District, Decimal, Decimal]] = []
+    for row in rows:
+        district = _district_of(row.code, districts)
+        if district is None:
+            errors.append(
+                _("%(label)s: no district has a code that begins this code.") % {"label": row.label}
+            )
+            continue
+        try:
+            lat, lon = centroid(row.boundary)
+        except GeometryError as exc:
+            errors.append(f"{row.label}: {exc}")
+            continue
+        found.append((row, district, _coordinate(lat), _coordinate(lon)))
+    if errors:
+        raise ValidationError(errors)
+
+    created = updated = unchanged = 0
+    with transaction.atomic():
+        existing = {
+            n.code: n for n in Neighbourhood.objects.filter(code__in=[row.code for row in rows])
+        }
+        for row, district, latitude, longitude in found:
+            neighbourhood = existing.get(row.code) or Neighbourhood(code=row.code)
+            values = {
+                "district_id": district.pk,
+                "name_ko": row.name_ko,
+                "name_en": row.name_en,
+                "latitude": latitude,
+                "longitude": longitude,
+                "boundary": row.boundary,
+            }
+            if neighbourhood.pk and all(
+                getattr(neighbourhood, name) == value for name, value in values.items()
+            ):
+                unchanged += 1
+                continue
+            is_new = neighbourhood.pk is None
+            for name, value in values.items():
+                setattr(neighbourhood, name, value)
+            try:
+                # The code is unique in the file and matched above, the district was just read
+                # and a centroid of checked positions is on Earth: no query per row for them.
+                neighbourhood.full_clean(
+                    exclude=["district"], validate_unique=False, validate_constraints=False
+                )
+            except ValidationError as exc:
+                errors.extend(f"{row.label}: {message}" for message in exc.messages)
+                continue
+            neighbourhood.save()
+            created += is_new
+            updated += not is_new
+        if errors:
             raise ValidationError(errors)
     return LoadCounts(created=created, updated=updated, unchanged=unchanged)

@@ -1,9 +1,11 @@
 """`{% load maps %}`: the hub's one map, `{% map_assets %}` in the head and `{% map %}` in the body.
 
 Every page with a map uses these (core/partials/map.html and core/js/map.js), whatever it shows:
-points from a GeoJSON address or inline, district boundaries as the content or as a background.
-Numbers reach the data- attributes as plain strings (never localized), the tile layer comes from
-the settings, and Leaflet's marker images from the hub's static files.
+points from a GeoJSON address or inline, district boundaries as the content, a picker that fills a
+form's coordinates. Under all of it the base map the apps register (core/basemap.py: districts and
+neighbourhoods with their names), so no map needs an outside server. Numbers reach the data-
+attributes as plain strings (never localized), the tile layer comes from the settings, and
+Leaflet's marker images from the hub's static files.
 """
 
 from __future__ import annotations
@@ -17,7 +19,15 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
+from sharehub.core.basemap import base_layers
+
 register = template.Library()
+
+# One point is shown close (a whole map of a single pin says nothing): where its streets can be
+# read on a tile layer; without one, a little wider, so the hub's own base map names the
+# neighbourhoods around it.
+STREET_ZOOM = 16
+NEIGHBOURHOOD_ZOOM = 15
 
 
 class MapPoint(TypedDict, total=False):
@@ -60,6 +70,10 @@ def hub_map(
     center: Sequence[float] | str | None = None,
     zoom: int | str | None = None,
     small: bool = False,
+    locate: bool = True,
+    pick_lat: str = "",
+    pick_lon: str = "",
+    pick_point: str = "",
     error_message: str = "",
     truncated_message: str = "",
     skip_href: str = "",
@@ -70,13 +84,20 @@ def hub_map(
 
     `query` (a list's filters as a query string) is passed on to `points_url`; `points` is a list
     of MapPoint (or its JSON); `center` defaults to the first point, else the
-    city's; `skip_href`/`skip_label` add a link before the map to the same content as text (`#id`
-    of a list on the page, or a page's address); `no_script` says where that content is when
-    scripts do not run.
+    city's, and `zoom` to the street's for inline points, else the city's; `focus` (a district's
+    slug) outlines that district; `locate` adds a "my location" button; `pick_lat`/`pick_lon` (ids
+    of two inputs) or `pick_point` (one "lat,lon" input) make the map a picker that fills them;
+    `skip_href`/`skip_label` add a link before the map to the same content as text (`#id` of a
+    list on the page, or a page's address); `no_script` says where that content is when scripts
+    do not run.
     """
     if isinstance(points, str):
         points = json.loads(points) if points else []
     point_list = list(points or [])
+    if zoom is None and point_list:
+        zoom = STREET_ZOOM if settings.SHAREHUB_TILE_URL else NEIGHBOURHOOD_ZOOM
+    elif zoom is None:
+        zoom = settings.SHAREHUB_CITY["map_zoom"]
     return {
         "element_id": element_id,
         "label": label,
@@ -87,13 +108,19 @@ def hub_map(
         "focus": focus,
         "cluster": cluster,
         "center": _center(center, point_list),
-        "zoom": str(int(zoom if zoom is not None else settings.SHAREHUB_CITY["map_zoom"])),
+        "zoom": str(int(zoom)),
+        "base_layers": json.dumps(base_layers(), ensure_ascii=False),
         "tile_url": settings.SHAREHUB_TILE_URL,
         "tile_attribution": settings.SHAREHUB_TILE_ATTRIBUTION,
         "icon_url": static("vendor/leaflet/images/marker-icon.png"),
         "icon_retina_url": static("vendor/leaflet/images/marker-icon-2x.png"),
         "shadow_url": static("vendor/leaflet/images/marker-shadow.png"),
         "small": small,
+        "locate": locate,
+        "pick_lat": pick_lat,
+        "pick_lon": pick_lon,
+        "pick_point": pick_point,
+        "picker": bool((pick_lat and pick_lon) or pick_point),
         "error_message": error_message or _("The map could not be loaded."),
         "truncated_message": truncated_message,
         "skip_href": skip_href,

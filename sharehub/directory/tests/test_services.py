@@ -22,6 +22,7 @@ from sharehub.directory.suggestions import submit_suggestion
 from sharehub.moderation import services as moderation
 from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations.tests.factories import image_bytes
+from sharehub.places.tests.factories import DistrictFactory
 from sharehub.search.selectors import search
 
 from .factories import AddressFactory, ListingFactory, ServiceFactory
@@ -157,8 +158,13 @@ def test_filters_by_category_district_price(district):
     a.categories.add(space)
     b.districts_served.add(district)
     ServiceFactory(listing=c, price_type=PriceType.MEMBERSHIP)
+    elsewhere = ListingFactory()
+    elsewhere.districts_served.add(DistrictFactory())
     assert browsed({"category": "space"}) == [a]
-    assert browsed({"district": district.slug}) == [b]
+    # A district's own listings first, then those serving the whole city (a and c name no
+    # district), never one serving only another district.
+    in_district = browsed({"district": district.slug})
+    assert in_district[0] == b and set(in_district[1:]) == {a, c}
     assert browsed({"price": "membership"}) == [c]
     form = ListingFilterForm({"category": "nope", "price": "cheap", "near": "999,1", "sort": "x"})
     assert set(form.applied()) == {"q", "district", "designated"}

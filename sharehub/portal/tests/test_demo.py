@@ -51,8 +51,10 @@ def test_demo_loads_the_real_data_and_twice_changes_nothing():
 def test_every_app_registers_its_demo_data_in_the_order_they_depend_on():
     assert [loader.name for loader in demo_loaders()] == [
         "places",
+        "places.neighbourhoods",
         "accounts",
         "organizations",
+        "designation",
         "directory",
         "events",
         "news",
