@@ -66,6 +66,8 @@ class ListingItemOut(Schema):
     name_en: str | None
     summary: str
     categories: list[CategoryOut]
+    # It names no district served: it serves the whole city (and every district's filter).
+    city_wide: bool
     distance_km: float | None
     highlight: str | None
     url: str
@@ -196,6 +198,7 @@ def _item(listing: Listing, highlights: Any, request: HttpRequest) -> dict[str, 
         "name_en": organization.name_en,
         "summary": listing.summary or "",
         "categories": list(listing.categories.all()),
+        "city_wide": bool(getattr(listing, "city_wide", False)),
         "distance_km": selectors.distance_km(getattr(listing, "distance_d2", None)),
         "highlight": highlights.get(listing.pk),
         "url": request.build_absolute_uri(listing.get_absolute_url()),

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.core.filters import FilterForm
-from sharehub.places.forms import DistrictChoiceField
+from sharehub.places.forms import DistrictChoiceField, PointPickerInput
 
 from .models import Listing, PriceType, Sort
 from .selectors import active_categories
@@ -137,12 +137,24 @@ class ListingFilterForm(FilterForm):
         help_text=_("For example 37.5665,126.9780"),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, near_picker: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # type="text": a combobox (the suggestions) may not be an <input type="search"> in HTML.
         self.fields["q"].widget.attrs.update(
             {"placeholder": _("Name, service or keyword"), **autocomplete_attributes()}
         )
+        if near_picker:
+            # The list sorts by distance from a point: the browser's location or one picked on a
+            # map (the page then loads the map's assets: `has_map_picker`).
+            self.fields["near"].widget = PointPickerInput(
+                map_label=str(_("Map to pick the point to sort by distance")),
+                attrs=self.fields["near"].widget.attrs,
+            )
+            self.has_map_picker = True
+
+    def distance_without_point(self) -> bool:
+        """Sorting by distance was asked but no usable point given: the page says so."""
+        return self.is_bound and self.data.get("sort") == Sort.DISTANCE and "near" in self.errors
 
     def clean_q(self) -> str:
         q = self.cleaned_data["q"]

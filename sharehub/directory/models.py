@@ -1,8 +1,10 @@
 """The directory: each organization's public listing, its services, and the city's categories.
 
-A listing has no moderation state of its own: it is public exactly when its organization is
-published, so hiding an organization (or reporting it) hides its listing too. What the public
-proposes arrives as a `Suggestion`, which goes through the moderation queue.
+A listing is public when its organization is published and the listing itself is published. A
+listing an organization's member creates waits for a moderator, as the organization did; listings
+city staff create (the demo, the CSV import, an applied suggestion) are published at once, and
+later edits publish at once (logged and reportable). Hiding an organization hides its listing too.
+What the public proposes arrives as a `Suggestion`, which goes through the moderation queue.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sharehub.moderation.models import Moderated
+from sharehub.moderation.models import Moderated, ModerationStatus
 from sharehub.organizations.models import phone_validator
 
 SUMMARY_MAX = 300
@@ -49,7 +51,16 @@ class Category(models.Model):
         return self.name
 
 
-class Listing(models.Model):
+class Listing(Moderated):
+    # Published by default: every path but a member's own creation (services.ensure_listing,
+    # which asks for review) is the city's, and existing rows were the city's.
+    moderation_status = models.CharField(
+        _("moderation status"),
+        max_length=12,
+        choices=ModerationStatus.choices,
+        default=ModerationStatus.PUBLISHED,
+        db_index=True,
+    )
     organization = models.OneToOneField(
         "organizations.Organization",
         verbose_name=_("organization"),
@@ -104,7 +115,11 @@ class Listing(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.organization.is_published
+        return self.is_published and self.organization.is_published
+
+    def moderation_authors(self) -> list:
+        """The organization's members are told of decisions on its listing."""
+        return self.organization.moderation_authors()
 
 
 class ListingLink(models.Model):

@@ -4,15 +4,29 @@ and photos. The taxonomy and the CSV tools are city staff's."""
 
 from __future__ import annotations
 
-from sharehub.accounts.roles import is_city_staff
+from sharehub.accounts.roles import is_city_staff, is_moderator
 from sharehub.core.actors import Actor
 from sharehub.organizations.models import Organization
-from sharehub.organizations.permissions import can_edit_organization, can_view_organization
+from sharehub.organizations.permissions import (
+    can_edit_organization,
+    can_view_organization,
+    role_of,
+)
 
 from .models import Listing
 
 
 def can_view_listing(user: Actor, listing: Listing) -> bool:
+    """A published listing of a published organization is public; a pending, rejected or hidden
+    one is seen by the organization's members, moderators and city staff only."""
+    if not listing.is_published:
+        if user is None or not user.is_authenticated:
+            return False
+        return (
+            is_city_staff(user)
+            or is_moderator(user)
+            or role_of(user, listing.organization) is not None
+        )
     return can_view_organization(user, listing.organization)
 
 

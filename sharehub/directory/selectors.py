@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict, Unpack, cast
 
 from django.db.models import (
+    BooleanField,
     Case,
+    Count,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
@@ -21,6 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable, NegatedExpression
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -64,10 +68,27 @@ class ListingQuery(TypedDict, total=False):
 
 
 def public_listings() -> QuerySet[Listing]:
-    """A listing is public exactly when its organization is published."""
+    """A listing is public when it and its organization are published (every public read: pages,
+    API, search index, sitemap, feeds, exports)."""
     return Listing.objects.filter(
-        organization__moderation_status=ModerationStatus.PUBLISHED
+        moderation_status=ModerationStatus.PUBLISHED,
+        organization__moderation_status=ModerationStatus.PUBLISHED,
     ).select_related("organization")
+
+
+def listing_of(organization: Organization) -> Listing | None:
+    """The organization's listing in any state (the organization's page decides what to show)."""
+    listing = (
+        Listing.objects.filter(organization=organization)
+        .prefetch_related(
+            _categories_prefetch(),
+            Prefetch("services", queryset=Service.objects.select_related("category")),
+        )
+        .first()
+    )
+    if listing is not None:
+        listing.organization = organization  # the page's own row: no query for it
+    return listing
 
 
 def active_categories() -> QuerySet[Category]:
@@ -123,6 +144,21 @@ def _search_hits(q: str) -> list[Hit]:
     return search(q, model=Listing)
 
 
+def serves_whole_city() -> NegatedExpression[Combinable]:
+    """True for a listing that names no district served: as its form says, it serves the whole
+    city (the search index reads it the same way)."""
+    return ~Exists(_SERVED.objects.filter(listing_id=OuterRef("pk")))
+
+
+def in_district_q(district: District) -> Q:
+    """Listings located in or serving the district, without the city-wide ones."""
+    return (
+        Q(organization__district=district)
+        | Q(pk__in=_SERVED.objects.filter(district=district).values("listing_id"))
+        | Q(pk__in=ListingAddress.objects.filter(district=district).values("listing_id"))
+    )
+
+
 def filter_listings(
     queryset: QuerySet[Listing],
     *,
@@ -131,14 +167,20 @@ def filter_listings(
     designated: bool = False,
     price: str = "",
 ) -> QuerySet[Listing]:
+    """The browse filters. A district keeps the listings located in or serving it (annotated
+    `local`) and those that serve the whole city (`city_wide`), as a resident can use both."""
     if category is not None:
         queryset = queryset.filter(categories=category)
     if district is not None:
-        queryset = queryset.filter(
-            Q(organization__district=district)
-            | Q(pk__in=_SERVED.objects.filter(district=district).values("listing_id"))
-            | Q(pk__in=ListingAddress.objects.filter(district=district).values("listing_id"))
-        )
+        queryset = queryset.annotate(
+            city_wide=serves_whole_city(),
+            # CASE, not the bare condition: a listing with no district is NULL there, not false.
+            local=Case(
+                When(in_district_q(district), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        ).filter(in_district_q(district) | Q(city_wide=True))
     if designated:
         queryset = queryset.filter(designated_q("organization__"))
     if price:
@@ -203,8 +245,13 @@ def browse_listings(**filters: Unpack[ListingQuery]) -> Browse:
         queryset = queryset.order_by("-created_at", "-pk")
     elif ranking is not None and not sort:
         queryset = queryset.order_by(ranking, "pk") if ids else queryset.order_by("pk")
+    elif filters.get("district") is not None and not sort:
+        # In a district, its own listings before the city-wide ones.
+        queryset = queryset.order_by(F("local").desc(), _by_name(), "pk")
     else:
         queryset = queryset.order_by(_by_name(), "pk")
+    if filters.get("district") is None:
+        queryset = queryset.annotate(city_wide=serves_whole_city())
     return Browse(queryset=queryset.prefetch_related(_categories_prefetch()), highlights=highlights)
 
 
@@ -299,9 +346,21 @@ def get_suggestion_for(actor: Actor, pk: int) -> Suggestion:
 
 
 def listings_in_district(district: District) -> QuerySet[Listing]:
-    """For the district page: public listings located in or serving the district."""
+    """For the district page: public listings located in or serving the district (`local`), then
+    those serving the whole city (`city_wide`)."""
     return (
         filter_listings(public_listings(), district=district)
-        .order_by(_by_name(), "pk")
+        .order_by(F("local").desc(), _by_name(), "pk")
         .prefetch_related(_categories_prefetch())
     )
+
+
+def district_listing_counts(district: District) -> dict[str, int]:
+    """How many public listings the district has of its own (`local`, whatever else they serve)
+    and, besides them, serving the whole city (`city_wide`), in one query."""
+    # The aggregates are named apart from the `local` annotation they count.
+    counts = filter_listings(public_listings(), district=district).aggregate(
+        n_local=Count("pk", filter=Q(local=True)),
+        n_city_wide=Count("pk", filter=Q(local=False)),
+    )
+    return {"local": counts["n_local"], "city_wide": counts["n_city_wide"]}

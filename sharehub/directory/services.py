@@ -13,13 +13,16 @@ from typing import Any, TypedDict, Unpack
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sharehub.accounts.roles import is_city_staff, signed_in_user
 from sharehub.core.actors import Actor, require_signed_in
 from sharehub.core.audit import log_action
 from sharehub.core.changes import apply_changes
 from sharehub.core.images import prepare_image
 from sharehub.core.locking import lock, lock_rows
+from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations.models import Organization
 from sharehub.places.models import District
 
@@ -135,8 +138,30 @@ def _full_clean(
         raise ValidationError(errors)
 
 
-def _listing_of(organization: Organization) -> Listing:
-    listing, _created = Listing.objects.get_or_create(organization=organization)
+def _listing_of(organization: Organization, actor: Actor) -> Listing:
+    """The organization's listing, created on first use. Expects the organization locked."""
+    listing = Listing.objects.filter(organization=organization).first()
+    return listing if listing is not None else _create_listing(organization, actor)
+
+
+def _create_listing(organization: Organization, actor: Actor) -> Listing:
+    """City staff's listing is public at once; a member's first listing waits for a moderator, as
+    their organization did (the moderation queue lists it; its members are told the decision)."""
+    listing = Listing(organization=organization)
+    if is_city_staff(actor):
+        listing.moderation_status = ModerationStatus.PUBLISHED
+        listing.moderated_by = signed_in_user(actor)
+        listing.moderated_at = timezone.now()
+    else:
+        listing.moderation_status = ModerationStatus.PENDING
+    listing.save()
+    log_action(
+        actor=actor,
+        action="directory.listing_created",
+        target=listing,
+        data={"status": listing.moderation_status},
+    )
+    reindex_listing(listing)
     return listing
 
 
@@ -164,7 +189,7 @@ def ensure_listing(*, actor: Actor, organization: Organization) -> Listing:
     """The organization's listing, created empty the first time a member opens it for editing.
     Locks the organization."""
     organization = _authorize(actor, organization)
-    return _listing_of(organization)
+    return _listing_of(organization, actor)
 
 
 def _validated_links(links: Sequence[LinkIn]) -> list[ListingLink]:
@@ -214,8 +239,11 @@ def update_listing(
     transaction.
     """
     organization = _authorize(actor, organization)
-    listing = _listing_of(organization)
+    listing = _listing_of(organization, actor)
     apply_changes(listing, fields=LISTING_FIELDS, data=changes, clean=_clean)
+    if listing.moderation_status == ModerationStatus.REJECTED:
+        # Edited after a refusal: back to the moderators' queue, as an organization goes.
+        listing.moderation_status = ModerationStatus.PENDING
     link_error = None
     new_links = None
     if links is not None:
@@ -258,7 +286,7 @@ def create_service(
 ) -> Service:
     """Locks the organization."""
     organization = _authorize(actor, organization)
-    listing = _listing_of(organization)
+    listing = _listing_of(organization, actor)
     if listing.services.count() >= MAX_SERVICES:
         raise ValidationError(
             _("A listing can have at most %(limit)d services.") % {"limit": MAX_SERVICES}
@@ -287,7 +315,7 @@ def update_service(
 ) -> Service:
     """Locks the organization, then the service."""
     organization = _authorize(actor, organization)
-    listing = _listing_of(organization)
+    listing = _listing_of(organization, actor)
     service = _own_part(Service, listing, service_id)
     apply_changes(service, fields=SERVICE_FIELDS, data=changes, clean=_clean)
     _full_clean(service, exclude=["listing"])
@@ -306,7 +334,7 @@ def update_service(
 def delete_service(*, actor: Actor, organization: Organization, service_id: int) -> None:
     """Locks the organization, then the service."""
     organization = _authorize(actor, organization)
-    listing = _listing_of(organization)
+    listing = _listing_of(organization, actor)
     service = _own_part(Service, listing, service_id)
     service.delete()
     log_action(
@@ -330,7 +358,7 @@ def add_address(
 ) -> ListingAddress:
     """Locks the organization. Not durable: the CSV import calls it inside its transaction."""
     organization = _authorize(actor, organization)
-    listing = _listing_of(organization)
+    listing = _listing_of(organization, actor)
     if listing.addresses.count() >= MAX_ADDRESSES:
         raise ValidationError(
             _("A listing can have at most %(limit)d addresses.") % {"limit": MAX_ADDRESSES}
@@ -359,7 +387,7 @@ def update_address(
     """Locks the organization, then the address. Not durable: the CSV import calls it inside its
     transaction."""
     organization = _authorize(actor, organization)
-    listing = _listing_of(organization)
+    listing = _listing_of(organization, actor)
     address = _own_part(ListingAddress, listing, address_id)
     apply_changes(address, fields=ADDRESS_FIELDS, data=changes, clean=_clean)
     _full_clean(address, exclude=["listing"], extra=_coordinates_error(address))
@@ -377,7 +405,7 @@ def update_address(
 def delete_address(*, actor: Actor, organization: Organization, address_id: int) -> None:
     """Locks the organization."""
     organization = _authorize(actor, organization)
-    listing = _listing_of(organization)
+    listing = _listing_of(organization, actor)
     deleted, _rows = ListingAddress.objects.filter(listing=listing, pk=address_id).delete()
     if not deleted:
         raise _not_ours(ListingAddress)
@@ -401,7 +429,7 @@ def add_photo(
     """The upload is checked and re-encoded (sharehub.core.images); alt text in Korean is required.
     Locks the organization."""
     organization = _authorize(actor, organization)
-    listing = _listing_of(organization)
+    listing = _listing_of(organization, actor)
     if listing.photos.count() >= MAX_PHOTOS:
         raise ValidationError(
             _("A listing can have at most %(limit)d photos.") % {"limit": MAX_PHOTOS}
@@ -444,7 +472,7 @@ def update_photo(
     """Its text alternatives and order; a different picture is a new photo (delete, then add).
     Locks the organization, then the photo."""
     organization = _authorize(actor, organization)
-    listing = _listing_of(organization)
+    listing = _listing_of(organization, actor)
     photo = _own_part(ListingPhoto, listing, photo_id)
     apply_changes(photo, fields=PHOTO_FIELDS, data=changes, clean=_clean)
     _full_clean(photo, exclude=["listing", "alt", "image"])
@@ -462,7 +490,7 @@ def update_photo(
 def delete_photo(*, actor: Actor, organization: Organization, photo_id: int) -> None:
     """Locks the organization, then the photo; the file goes once the deletion has committed."""
     organization = _authorize(actor, organization)
-    listing = _listing_of(organization)
+    listing = _listing_of(organization, actor)
     photo = _own_part(ListingPhoto, listing, photo_id)
     name, storage = photo.image.name, photo.image.storage
     photo.delete()

@@ -22,6 +22,8 @@ from django.http import Http404
 
 from sharehub.accounts.roles import is_editor
 from sharehub.core.actors import Actor
+from sharehub.directory.models import Listing
+from sharehub.directory.selectors import public_listings
 from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations.models import Organization
 from sharehub.places.models import District
@@ -84,6 +86,17 @@ def public_articles(filters: Filters | None = None) -> Browse:
 def latest_articles(*, limit: int) -> list[Article]:
     """The newest public articles (the home page)."""
     return list(_list_related(Article.objects.public().order_by("-publish_at", "-pk"))[:limit])
+
+
+def organization_articles(organization: Organization, *, limit: int) -> list[Article]:
+    """The organization's newest public articles (its page), in one query."""
+    if not organization.is_published:
+        return []
+    return list(
+        Article.objects.public()
+        .filter(organization=organization)
+        .order_by("-publish_at", "-pk")[:limit]
+    )
 
 
 def feed_articles(filters: Filters | None = None, *, limit: int = 30) -> list[Article]:
@@ -153,6 +166,39 @@ def writable_organizations(actor: Actor) -> QuerySet[Organization]:
     ).order_by("name_ko")
 
 
+PICKER_RESULTS = 20  # answers of the pickers' searches (core.widgets)
+PICKER_QUERY_MAX = 100
+
+
+def linkable_listings() -> QuerySet[Listing]:
+    """The listings an article may name: the public ones (a hidden listing is no link to give)."""
+    return public_listings().select_related("organization").order_by("organization__name_ko")
+
+
+def listing_choices(q: str) -> list[dict[str, str]]:
+    """The article form's listing picker: public listings whose organization's name (in either
+    language) contains `q`; one query, at most PICKER_RESULTS."""
+    q = q.strip()[:PICKER_QUERY_MAX]
+    if not q:
+        return []
+    found = linkable_listings().filter(
+        Q(organization__name_ko__icontains=q) | Q(organization__name_en__icontains=q)
+    )[:PICKER_RESULTS]
+    return [{"value": str(listing.pk), "text": listing.organization.name} for listing in found]
+
+
+def tag_choices(q: str) -> list[dict[str, str]]:
+    """The article form's tag picker: tags whose name (in either language) or address name
+    contains `q`, by name as the form takes them; one query, at most PICKER_RESULTS."""
+    q = q.strip().lstrip("#").strip()[:PICKER_QUERY_MAX]
+    if not q:
+        return []
+    found = Tag.objects.filter(
+        Q(name_ko__icontains=q) | Q(name_en__icontains=q) | Q(slug__icontains=q)
+    ).order_by("slug")[:PICKER_RESULTS]
+    return [{"value": tag.name, "text": tag.name} for tag in found]
+
+
 def pages() -> QuerySet[Page]:
     return Page.objects.order_by("order", "slug")
 
@@ -193,3 +239,8 @@ def filter_labels(filters: Filters) -> list[str]:
         district = District.objects.filter(slug=slug).defer("boundary").first()
         labels.append(str(district) if district else slug)
     return labels
+
+
+def review_count() -> int:
+    """Articles submitted for review: what waits for the city's editors."""
+    return Article.objects.filter(status=ArticleStatus.REVIEW).count()

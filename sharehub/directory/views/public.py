@@ -7,21 +7,25 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from sharehub.core.api_errors import json_errors
 from sharehub.core.filters import page_filters
 from sharehub.core.pagination import paginate, querystring_without_page
+from sharehub.core.slugs import redirect_former_slugs
 from sharehub.directory import selectors
 from sharehub.directory.filters import ListingFilterForm
 from sharehub.directory.geojson import feature_collection
+from sharehub.directory.models import Sort
 from sharehub.directory.permissions import can_edit_listing
+from sharehub.organizations.models import Organization
 
 
 def _filters(request: HttpRequest) -> tuple[ListingFilterForm, dict[str, Any]]:
     """The bound filter form and the valid filters (a bad one is shown and left out)."""
-    form = page_filters(ListingFilterForm, request.GET)
+    form = page_filters(ListingFilterForm, request.GET, near_picker=True)
     return form, (form.applied() if form.is_bound else {})
 
 
@@ -40,6 +44,10 @@ def listing_list(request: HttpRequest) -> HttpResponse:
         "query": querystring_without_page(request),
         "designations": selectors.designations_for(listings) if listings else {},
         "filter_form": form,
+        # Never a silent fallback: a distance sort without a point says the order is by name.
+        "distance_without_point": form.distance_without_point(),
+        "sorted_by_distance": filters.get("near") is not None
+        and filters.get("sort", "") in ("", Sort.DISTANCE),
     }
     template = "directory/list.html"
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
@@ -77,8 +85,12 @@ def listings_geojson(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@redirect_former_slugs(
+    Organization, lambda organization: reverse("directory:detail", args=[organization.slug])
+)
 def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
     listing = selectors.listing_detail(selectors.get_listing_for(request.user, slug))
+    located = [a for a in listing.addresses.all() if a.has_coordinates]
     return render(
         request,
         "directory/detail.html",
@@ -88,8 +100,11 @@ def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_edit": can_edit_listing(request.user, listing.organization),
             "map_points": [
                 {"lat": a.latitude, "lon": a.longitude, "name": a.label or a.address}
-                for a in listing.addresses.all()
-                if a.has_coordinates
+                for a in located
             ],
+            # One place is shown at street level, its district outlined around it.
+            "map_focus": located[0].district.slug
+            if len(located) == 1 and located[0].district
+            else "",
         },
     )
