@@ -292,9 +292,10 @@ def test_review_page_links_and_decisions(client, org, owner, moderator, city_sta
         "결정할 수 없습니다" in response.content.decode() and fresh(org).name_ko == OLD
     )  # a message, not a 403
     client.force_login(city_staff)
+    assert "/ko/workspace/" in client.get("/ko/").content.decode()  # the header's workspace link
     assert (
-        "/ko/organizations/name-changes/" in client.get("/ko/").content.decode()
-    )  # in the staff menu
+        "/ko/organizations/name-changes/" in client.get("/ko/workspace/").content.decode()
+    )  # a queue of the workspace
     client.post(f"/ko/organizations/name-changes/{change.pk}/decide/", {"action": "approve"})
     assert fresh(org).name_ko == NEW
 
