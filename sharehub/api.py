@@ -7,6 +7,7 @@ sharehub.core.api_schema documents every status each operation can answer.
 
 from __future__ import annotations
 
+from sharehub.accounts.api import staff_router
 from sharehub.accounts.auth import api_auth
 from sharehub.core.api_errors import JsonObjectParser, install_error_handlers
 from sharehub.core.api_schema import HubNinjaAPI
@@ -18,6 +19,7 @@ from sharehub.newsletters.api import router as newsletters_router
 from sharehub.organizations.api import router as organizations_router
 from sharehub.places.api import router as places_router
 from sharehub.portal.api import router as me_router
+from sharehub.search.api import router as search_router
 
 api = HubNinjaAPI(
     title="ShareHub API",
@@ -36,5 +38,7 @@ api.add_router("/directory", directory_router)
 api.add_router("/events", events_router)
 api.add_router("/news", news_router)
 api.add_router("/newsletters", newsletters_router)
+api.add_router("/search", search_router)
+api.add_router("/staff", staff_router)
 
 install_error_handlers(api)

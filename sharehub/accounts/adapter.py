@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from allauth.account import app_settings as allauth_account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from allauth.core.internal.ratelimit import get_ip
@@ -59,6 +62,18 @@ def recipient_language(user: Any = None) -> str:
     if preferred in OFFERED_LANGUAGES:
         return preferred
     return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def logged_in_recently(request: HttpRequest | None) -> bool:
+    """Whether this session's person logged in (password, code or second factor) within the
+    reauthentication timeout."""
+    user = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated:
+        return False
+    records = get_authentication_records(request, user)
+    return bool(records) and (
+        time.time() - records[-1]["at"] < allauth_account_settings.REAUTHENTICATION_TIMEOUT
+    )
 
 
 def _absolute(request: HttpRequest | None, path: str) -> str:
@@ -167,6 +182,14 @@ class AccountAdapter(DefaultAccountAdapter):
             super().send_notification_mail(
                 template_prefix, user, {**(context or {}), "user": user}, email
             )
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """A login a moment ago counts as confirming access: allauth counts only an explicit
+        reauthentication, so a new staff member, sent to set up two-factor authentication right
+        after logging in, was asked for the password a second time."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        return not logged_in_recently(self.request or _request())
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         # The address as allauth's own per-address rate sees it (an IPv6 /64 counts as one).

@@ -161,3 +161,41 @@ class DeleteAccountForm(NoColonMixin, forms.Form):
                 _("Type “%(phrase)s” exactly to confirm."), params={"phrase": self.phrase}
             )
         return value
+
+
+class StaffSearchForm(NoColonMixin, forms.Form):
+    """The search on the administrators' staff page."""
+
+    q = forms.CharField(label=_("E-mail or name"), required=False, max_length=100)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[
+            ("", _("Everyone")),
+            ("privileged", _("Any role")),
+            ("city_staff", _("City staff")),
+            ("moderator", _("Moderator")),
+            ("administrator", _("Administrator")),
+        ],
+    )
+
+
+class StaffRoleForm(NoColonMixin, forms.Form):
+    """Give or remove one role, with the reason the person and the record read."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=services.StaffRole.choices)
+    granted = forms.TypedChoiceField(
+        label=_("Change"),
+        choices=[("1", _("Give the role")), ("0", _("Remove the role"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TwoFactorResetForm(NoColonMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -6,12 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sharehub.core import privacy
+from sharehub.core.audit import register_describer
 from sharehub.core.demo import register_demo
 from sharehub.core.user_menu import register_user_menu_entry
-from sharehub.notifications.kinds import register_mail_label
+from sharehub.core.workspace import register_work
+from sharehub.notifications.kinds import register_kind, register_mail_label
 
-from . import privacy_data
+from . import history, privacy_data
 from .demo import load_demo_accounts
+from .roles import is_administrator
+from .services import SECURITY_KIND
 
 # allauth's account mails (template prefixes), as staff read them in the outbox.
 ACCOUNT_MAILS = {
@@ -53,3 +57,13 @@ for model in (SocialApp, SocialToken):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 register_user_menu_entry("account", label=_("My account"), url_name="accounts:profile", order=90)
+register_kind(SECURITY_KIND, _("Changes to my roles and two-factor authentication"))
+register_describer("accounts.", history.describe)
+register_work(
+    "accounts.staff",
+    label=_("Staff and roles"),
+    url_name="accounts:staff",
+    allowed=is_administrator,
+    help_text=_("Give or remove roles, reset a lost two-factor authentication."),
+    order=90,
+)

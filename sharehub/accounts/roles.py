@@ -30,6 +30,11 @@ def is_editor(actor: Actor) -> bool:
     return is_city_staff(actor)
 
 
+def is_administrator(actor: Actor) -> bool:
+    """Administrators (superusers) hold every role and give or remove the others."""
+    return is_signed_in(actor) and bool(actor.is_superuser)  # type: ignore[union-attr]
+
+
 def is_privileged(actor: Actor) -> bool:
     """Any role beyond a citizen's: such accounts need two-factor authentication."""
     return is_city_staff(actor) or is_moderator(actor) or bool(getattr(actor, "is_staff", False))

@@ -1,4 +1,5 @@
-"""Account writes: profile, consent, API tokens, data export and account deletion."""
+"""Account writes: profile, consent, API tokens, data export, account deletion, and the
+administrators' staff management (roles, a lost second factor)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ import secrets
 from collections.abc import Collection
 from typing import Any, TypedDict, Unpack
 
+from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.core import privacy
 from sharehub.core.actors import Actor
+from sharehub.core.audit import log_action
 from sharehub.core.changes import apply_changes
 from sharehub.core.locking import lock_pk
+from sharehub.notifications.services import notify
 from sharehub.places.models import District
 
 from .consents import (
@@ -26,7 +31,7 @@ from .consents import (
     missing_message,
 )
 from .models import ApiToken, Consent, User
-from .roles import signed_in_user
+from .roles import is_administrator, signed_in_user
 from .signals import consent_changed
 
 TOKEN_PREFIX = "shk_"
@@ -219,3 +224,121 @@ def delete_account(*, actor: Actor, user: User) -> None:
     if signed_in_user(actor).pk != user.pk:
         raise PermissionDenied
     privacy.erase(user)
+
+
+# --- Staff management by administrators -----------------------------------------------------
+
+SECURITY_KIND = "accounts.security"
+
+
+class StaffRole(models.TextChoices):
+    """The roles an administrator gives in the hub's pages (editors are city staff, roles.py).
+    The administrator role itself is not given here: the last one could lock the city out."""
+
+    CITY_STAFF = "city_staff", _("City staff")
+    MODERATOR = "moderator", _("Moderator")
+
+
+ROLE_FLAG = {StaffRole.CITY_STAFF: "is_city_staff", StaffRole.MODERATOR: "is_moderator"}
+
+ROLE_NOTICES = {
+    True: (
+        _("You are now %(role)s"),
+        _(
+            "An administrator gave your account the role %(role)s. Reason: %(reason)s. "
+            "The next time you log in you will set up two-factor authentication if you have not "
+            "yet; your API tokens were revoked."
+        ),
+    ),
+    False: (
+        _("You are no longer %(role)s"),
+        _(
+            "An administrator removed the role %(role)s from your account. Reason: %(reason)s. "
+            "Your API tokens were revoked."
+        ),
+    ),
+}
+
+
+def _staff_target(actor: Actor, user: User, reason: str) -> tuple[User, User, str]:
+    """The administrator and the person's locked row; nobody manages their own account."""
+    admin = signed_in_user(actor)
+    if not is_administrator(admin) or admin.pk == user.pk:
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why, for the record and for the person.")})
+    target = lock_pk(User, user.pk)
+    if not target.is_active or target.deleted_at:
+        raise ValidationError(_("This account is closed."))
+    return admin, target, reason
+
+
+@transaction.atomic(durable=True)
+def set_staff_role(*, actor: Actor, user: User, role: str, granted: bool, reason: str) -> bool:
+    """Give (`granted`) or remove a staff role; returns whether anything changed.
+
+    Administrators only, never on their own account. Saving the flag through `User.save` revokes
+    the person's API tokens (a role change does, wherever it is made); the decision is audited and
+    the person told. Locks the person's row."""
+    if role not in ROLE_FLAG:
+        raise ValidationError({"role": _("Choose a role.")})
+    admin, target, reason = _staff_target(actor, user, reason)
+    flag = ROLE_FLAG[StaffRole(role)]
+    if getattr(target, flag) == granted:
+        return False
+    setattr(target, flag, granted)
+    target.save(update_fields=[flag])
+    log_action(
+        actor=admin,
+        action="accounts.role_granted" if granted else "accounts.role_removed",
+        target=target,
+        reason=reason,
+        data={"role": role},
+    )
+    title, body = ROLE_NOTICES[granted]
+    notify(
+        user=target,
+        kind=SECURITY_KIND,
+        title=title,
+        body=body,
+        params={"role": StaffRole(role).label, "reason": reason},
+    )
+    user.refresh_from_db()
+    return True
+
+
+@transaction.atomic(durable=True)
+def reset_two_factor(*, actor: Actor, user: User, reason: str) -> int:
+    """An administrator removes a person's lost second factor (authenticator app, recovery codes,
+    security keys); returns how many were removed.
+
+    The person's open sessions end (a new session stamp) and their API tokens are revoked, so
+    whoever holds the lost device holds nothing; at the next login a privileged person sets up
+    TOTP again (the middleware sends them there). Audited, the person told. Locks their row."""
+    admin, target, reason = _staff_target(actor, user, reason)
+    removed, _by_model = Authenticator.objects.filter(user=target).delete()
+    target.session_stamp = get_random_string(32)
+    target.save(update_fields=["session_stamp"])
+    ApiToken.objects.filter(user=target, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    log_action(
+        actor=admin,
+        action="accounts.two_factor_reset",
+        target=target,
+        reason=reason,
+        data={"removed": removed},
+    )
+    notify(
+        user=target,
+        kind=SECURITY_KIND,
+        title=_("Your two-factor authentication was reset"),
+        body=_(
+            "An administrator removed your authenticator app and recovery codes. Reason: "
+            "%(reason)s. You were logged out everywhere and your API tokens were revoked; "
+            "the next time you log in you will set up the authenticator app again. If you did "
+            "not ask for this, tell the city's administrators at once."
+        ),
+        params={"reason": reason},
+    )
+    user.refresh_from_db()
+    return removed

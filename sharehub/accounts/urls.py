@@ -11,4 +11,6 @@ urlpatterns = [
     path("privacy/consent/", views.set_consent, name="consent"),
     path("privacy/export/", views.export_data, name="export"),
     path("privacy/delete/", views.delete_account, name="delete"),
+    path("staff/", views.staff, name="staff"),
+    path("staff/<int:user_id>/", views.staff_member, name="staff_member"),
 ]

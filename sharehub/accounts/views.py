@@ -7,20 +7,32 @@ from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sharehub.core.api_errors import error_response
-from sharehub.core.forms import run_action
+from sharehub.core.audit import describe, history_for
+from sharehub.core.forms import run_action, run_service
 from sharehub.core.me_panels import render_me_panels
+from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.core.ratelimit import ratelimit_writes
 
-from . import services
+from . import selectors, services
 from .consents import SIGNUP_CONSENTS
-from .forms import ApiTokenForm, DeleteAccountForm, ProfileForm, client_ip
+from .forms import (
+    ApiTokenForm,
+    DeleteAccountForm,
+    ProfileForm,
+    StaffRoleForm,
+    StaffSearchForm,
+    TwoFactorResetForm,
+    client_ip,
+)
+from .roles import is_administrator
 
 
 @login_required
@@ -138,6 +150,91 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, _("Your account has been deleted. Thank you for taking part."))
     return redirect("core:home")
+
+
+def _require_administrator(request: HttpRequest) -> None:
+    if not is_administrator(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def staff(request: HttpRequest) -> HttpResponse:
+    """Administrators find people by e-mail or name, with their roles and two-factor state."""
+    _require_administrator(request)
+    form = StaffSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    people = selectors.people_for_staff_management(
+        q=filters.get("q", ""), role=filters.get("role", "")
+    )
+    return render(
+        request,
+        "accounts/staff.html",
+        {
+            "form": form,
+            "page": paginate(request, people),
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+@login_required
+def staff_member(request: HttpRequest, user_id: int) -> HttpResponse:
+    """One person: give or remove a role, reset a lost second factor, the record of both."""
+    _require_administrator(request)
+    person = selectors.person_for_staff_management(user_id)
+    if person is None:
+        raise Http404
+    role_form = StaffRoleForm(request.POST if "role-role" in request.POST else None, prefix="role")
+    reset_form = TwoFactorResetForm(
+        request.POST if "mfa-reason" in request.POST else None, prefix="mfa"
+    )
+    if request.method == "POST" and person.pk != request.user.pk:
+        if role_form.is_bound and role_form.is_valid():
+            changed = run_service(
+                role_form,
+                lambda: services.set_staff_role(
+                    actor=request.user, user=person, **role_form.cleaned_data
+                ),
+            )
+            if changed is not None:
+                messages.success(
+                    request,
+                    _("The role has been changed.") if changed else _("Nothing has changed."),
+                )
+                return redirect("accounts:staff_member", user_id=person.pk)
+        elif reset_form.is_bound and reset_form.is_valid():
+            removed = run_service(
+                reset_form,
+                lambda: services.reset_two_factor(
+                    actor=request.user, user=person, reason=reset_form.cleaned_data["reason"]
+                ),
+            )
+            if removed is not None:
+                messages.success(
+                    request,
+                    _(
+                        "Two-factor authentication has been reset: the person sets it up again "
+                        "at their next login."
+                    ),
+                )
+                return redirect("accounts:staff_member", user_id=person.pk)
+    elif request.method == "POST":
+        raise PermissionDenied  # nobody changes their own roles
+    return render(
+        request,
+        "accounts/staff_member.html",
+        {
+            "person": person,
+            "own": person.pk == request.user.pk,
+            "role_form": role_form,
+            "reset_form": reset_form,
+            "history": [
+                (entry, describe(entry))
+                for entry in history_for(person).filter(action__startswith="accounts.")[:20]
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

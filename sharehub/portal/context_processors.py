@@ -10,5 +10,5 @@ def site(request: HttpRequest) -> dict:
     whether the header links the staff workspace (roles only, no query)."""
     return {
         "unread_notifications": unread_count_of_request(request),
-        "has_workspace": has_work(request.user),
+        "has_workspace": has_work(getattr(request, "user", None)),
     }
