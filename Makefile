@@ -47,6 +47,9 @@ $(VENDOR)/.built: frontend/node_modules/.installed
 	cp frontend/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js frontend/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js.map frontend/node_modules/leaflet.markercluster/dist/MarkerCluster.css frontend/node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/markercluster/
 	mkdir -p $(VENDOR)/jsqr
 	cp frontend/node_modules/jsqr/dist/jsQR.js $(VENDOR)/jsqr/jsQR.js
+	mkdir -p $(VENDOR)/quill $(VENDOR)/tom-select
+	cp frontend/node_modules/quill/dist/quill.js frontend/node_modules/quill/dist/quill.js.map frontend/node_modules/quill/dist/quill.js.LICENSE.txt frontend/node_modules/quill/dist/quill.core.css frontend/node_modules/quill/dist/quill.core.css.map $(VENDOR)/quill/
+	cp frontend/node_modules/tom-select/dist/js/tom-select.complete.min.js frontend/node_modules/tom-select/dist/js/tom-select.complete.min.js.map frontend/node_modules/tom-select/dist/css/tom-select.min.css frontend/node_modules/tom-select/dist/css/tom-select.min.css.map $(VENDOR)/tom-select/
 	@touch $@
 
 assets: $(VENDOR)/.built

@@ -50,3 +50,40 @@ def assert_no_horizontal_scroll(page, label: str) -> None:
             PHONE_WIDTH,
         )
         pytest.fail(f"{label} scrolls sideways: {widths}; widest elements: {wide}")
+
+
+def paste_rich_text(page, field_id: str, html: str) -> None:
+    """Put HTML into the rich-text editor of field `field_id` as a paste would (core/js/editor.js
+    keeps the hidden textarea in step); where the editor did not start, fill the textarea."""
+    surface = f"#{field_id}_surface"
+    if page.locator(surface).count():
+        page.evaluate(
+            "([selector, html]) => {"
+            " const quill = Quill.find(document.querySelector(selector).closest('.ql-container'));"
+            " quill.setContents(quill.clipboard.convert({html}), 'user'); }",
+            [surface, html],
+        )
+    else:
+        page.fill(f"#{field_id}", html)
+
+
+def pick(page, field_id: str, *choices: str | tuple[str, str]) -> None:
+    """Choose in the searchable picker of `field_id` by keyboard, then leave it with Escape. Each
+    choice is a text to type and take as it is (the first match, or a new name), or (text, option):
+    type the text, wait for that option among the answers, move to it with the arrow keys, Enter."""
+    control = page.locator(f"#{field_id}-ts-control")
+    dropdown = page.locator(f"#{field_id}-ts-dropdown")
+    control.focus()
+    for choice in choices:
+        typed, wanted = choice if isinstance(choice, tuple) else (choice, None)
+        control.press_sequentially(typed)
+        if wanted is None:
+            dropdown.locator(".active").first.wait_for()
+        else:
+            dropdown.locator("[data-selectable]", has_text=wanted).first.wait_for()
+            for _ in range(20):
+                if wanted in (dropdown.locator(".active").first.inner_text() or ""):
+                    break
+                control.press("ArrowDown")
+        control.press("Enter")
+    control.press("Escape")

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from e2e.conftest import assert_accessible
+from e2e.pages import paste_rich_text
 
 pytestmark = pytest.mark.e2e
 
@@ -139,19 +140,26 @@ def test_staff_write_and_send_a_newsletter(
     page.goto("/ko/newsletters/manage/new/")
     page.fill("#id_subject_ko", "공유도시 12월 소식")
     page.fill("#id_subject_en", "Sharing City in December")
-    page.fill("#id_body_html_ko", "<p>올해의 공유도시 소식입니다.</p>")
-    page.fill("#id_body_html_en", "<p>The sharing city's year.</p>")
+    paste_rich_text(page, "id_body_html_ko", "<p>올해의 공유도시 소식입니다.</p>")
+    paste_rich_text(page, "id_body_html_en", "<p>The sharing city's year.</p>")
     page.fill("#id_body_text_ko", "올해의 공유도시 소식입니다.")
     page.fill("#id_body_text_en", "The sharing city's year.")
     page.check("#id_topics_0")
     results["compose"] = axe(page)
     screenshot(page, "newsletters-staff-1-compose")
-    page.locator("main form button[type=submit]").click()
+    page.get_by_role("button", name="초안 저장").click()
     page.wait_for_load_state()
     assert "3" in page.locator(".recipient-count").inner_text()
     results["campaign"] = axe(page)
     screenshot(page, "newsletters-staff-2-campaign")
-    page.locator("form[action$='/send/'] button").click()
+    # Sending goes through its confirmation: recipients per language, every version complete.
+    page.locator("a.send-link").click()
+    page.wait_for_load_state()
+    assert page.locator(".recipient-total").inner_text() == "3"
+    assert page.locator(".missing-version").count() == 0
+    results["confirm"] = axe(page)
+    screenshot(page, "newsletters-staff-2b-confirm")
+    page.locator("button.confirm-send").click()
     page.wait_for_load_state()
     campaign = Campaign.objects.get()
     assert campaign.status == "sent"

@@ -26,12 +26,14 @@ def record(
     """The same audit entry on the object and on its organization (the listing's history),
     written inside the step's transaction."""
     data = dict(data or {})
+    if isinstance(target, Designation):
+        # Its own history names it too ("No. 2026-0001", never "No. ").
+        data.setdefault("number", target.number)
     log_action(actor=actor, action=f"designation.{action}", target=target, reason=reason, data=data)
     if isinstance(target, Application):
         data.setdefault("application_id", target.pk)
     else:
         data.setdefault("designation_id", target.pk)
-        data.setdefault("number", target.number)
     log_action(
         actor=actor,
         action=f"designation.{action}",
@@ -45,17 +47,37 @@ def describe(entry: AuditEntry) -> str:
     data = entry.data or {}
     values = {
         "actor": entry.actor.public_name if entry.actor else _("Someone"),
-        "number": data.get("number") or data.get("renewed_by") or "",
+        # A renewal's entry is on the old designation: it names the new one.
+        "number": data.get("renewed_by") or data.get("number") or "",
         "document": data.get("document") or "",
+        "receipt": data.get("receipt_number") or "",
+        "stage": data.get("stage") or "",
+        "year": data.get("year") or "",
     }
     texts = {
         "designation.application_created": _("%(actor)s started an application for designation."),
         "designation.application_updated": _("%(actor)s edited the application."),
         "designation.document_added": _("%(actor)s attached “%(document)s”."),
         "designation.document_removed": _("%(actor)s removed “%(document)s”."),
-        "designation.submitted": _("%(actor)s submitted the application."),
+        "designation.submitted": _(
+            "%(actor)s submitted the application (receipt No. %(receipt)s)."
+        ),
         "designation.resubmitted": _("%(actor)s sent the application again after changes."),
         "designation.review_started": _("City staff started the review."),
+        "designation.stage_advanced": _("The review moved to the stage: %(stage)s."),
+        "designation.scored": _("City staff updated the score sheet."),
+        "designation.committee_decided": _("The committee deliberated on the application."),
+        "designation.settings_changed": _("City staff changed the review settings."),
+        "designation.report_submitted": _("%(actor)s sent the activity report for year %(year)s."),
+        "designation.report_resubmitted": _(
+            "%(actor)s sent the activity report for year %(year)s again."
+        ),
+        "designation.report_accepted": _(
+            "City staff accepted the activity report for year %(year)s."
+        ),
+        "designation.report_changes_requested": _(
+            "City staff asked for changes to the activity report for year %(year)s."
+        ),
         "designation.checklist": _("City staff updated the checklist."),
         "designation.commented": _("%(actor)s commented."),
         "designation.changes_requested": _("City staff asked for changes."),
@@ -71,6 +93,8 @@ def describe(entry: AuditEntry) -> str:
             "The organization was reminded that the designation expires soon."
         ),
     }
+    if entry.action == "designation.submitted" and not values["receipt"]:
+        texts[entry.action] = _("%(actor)s submitted the application.")  # before receipt numbers
     text = texts.get(entry.action)
     return text % values if text else entry.action
 

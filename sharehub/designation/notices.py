@@ -18,28 +18,39 @@ from django.utils.translation import gettext_lazy as _
 from sharehub.notifications.services import notify
 from sharehub.organizations.models import Membership, Organization
 
-from .models import Application, Designation
+from .models import AnnualReport, Application, Designation
 
 APPLICATION_KIND = "designation.application"
 DESIGNATION_KIND = "designation.designation"
 REMINDER_KIND = "designation.reminder"
+REPORT_KIND = "designation.report"
 
 # Titles and bodies, lazily translated so each recipient reads their own language.
 TEXTS = {
     "submitted": (
         _("Designation application for %(organization)s submitted"),
-        _("City staff will review it."),
+        _("Receipt number %(receipt)s. City staff will review it and decide by %(due)s."),
     ),
     "review_started": (_("City staff are reviewing the application of %(organization)s"), ""),
+    "stage_advanced": (
+        _("The designation application of %(organization)s is now at the stage: %(stage)s"),
+        "",
+    ),
     "changes_requested": (
         _("Changes requested on the designation application of %(organization)s"),
         _("City staff ask for changes: %(reason)s"),
     ),
-    "resubmitted": (_("Designation application for %(organization)s sent again"), ""),
+    "resubmitted": (
+        _("Designation application for %(organization)s sent again"),
+        _("Receipt number %(receipt)s. The decision is due by %(due)s."),
+    ),
     "commented": (_("New comment on the designation application of %(organization)s"), "%(body)s"),
     "approved": (
         _("%(organization)s is designated (No. %(number)s)"),
-        _("The designation is valid until %(valid_until)s."),
+        _(
+            "The designation is valid until %(valid_until)s. The certificate can be downloaded "
+            "from the designation's page."
+        ),
     ),
     "rejected": (
         _("The designation application of %(organization)s was not approved"),
@@ -59,6 +70,23 @@ TEXTS = {
 
 # The notification kind of each transition that is not about an application.
 DESIGNATION_KINDS = {"reminder": REMINDER_KIND}
+
+REPORT_TEXTS = {
+    "report_reminder": (
+        _(
+            "The activity report of %(organization)s for designation year %(year)s is due by %(due)s"
+        ),
+        _("The owners of the organization send it from the designation's page."),
+    ),
+    "report_accepted": (
+        _("City staff accepted the activity report of %(organization)s for year %(year)s"),
+        "%(reason)s",
+    ),
+    "report_changes_requested": (
+        _("Changes requested on the activity report of %(organization)s for year %(year)s"),
+        _("City staff ask for changes: %(reason)s"),
+    ),
+}
 
 
 def _lazy_text(function: Any) -> Any:
@@ -120,6 +148,27 @@ def announce(target: Application | Designation, transition: str, **params: Any) 
         params={
             "number": target.number,
             "valid_until": _lazy_text(lambda: formats.date_format(valid_until, "DATE_FORMAT")),
+            **params,
+        },
+    )
+
+
+def announce_report(report: AnnualReport, transition: str, **params: Any) -> None:
+    """A report's reminder or review to the organization's members, linking to the report."""
+    title, body = REPORT_TEXTS[transition]
+    designation = report.designation
+    due_on = report.due_on
+    notify_members(
+        organization=designation.organization,
+        kind=REPORT_KIND,
+        title=title,
+        body=body,
+        viewname="designation:report",
+        url_kwargs={"number": designation.number, "year": report.year},
+        params={
+            "year": report.year,
+            "due": _lazy_text(lambda: formats.date_format(due_on, "DATE_FORMAT")),
+            "reason": "",
             **params,
         },
     )

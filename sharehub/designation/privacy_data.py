@@ -1,8 +1,8 @@
 """The designation part of a person's data export and account deletion (core.privacy).
 
-Applications belong to the organization, not to the person: on deletion they stay, with the
-person's name removed; comments stay too (they are part of a public decision's record), with
-their author anonymised.
+Applications and annual reports belong to the organization, not to the person: on deletion they
+stay, with the person's name removed; comments stay too (they are part of a public decision's
+record), with their author anonymised, and so do the staff's scores and committee records.
 """
 
 from __future__ import annotations
@@ -11,7 +11,14 @@ from typing import Any
 
 from django.db import transaction
 
-from .models import Application, ApplicationDocument, ReviewComment
+from .models import (
+    AnnualReport,
+    Application,
+    ApplicationDocument,
+    CommitteeDecision,
+    ReviewComment,
+    Score,
+)
 
 
 def export_designation(user: Any) -> dict[str, Any]:
@@ -40,6 +47,17 @@ def export_designation(user: Any) -> dict[str, Any]:
             }
             for c in ReviewComment.objects.filter(author=user).order_by("created_at")
         ],
+        "annual_reports": [
+            {
+                "designation": r.designation.number,
+                "year": r.year,
+                "summary": r.summary,
+                "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
+            }
+            for r in AnnualReport.objects.filter(submitted_by=user)
+            .select_related("designation")
+            .order_by("submitted_at")
+        ],
     }
 
 
@@ -50,3 +68,7 @@ def erase_designation(user: Any) -> None:
     Application.objects.filter(submitted_by=user).update(submitted_by=None)
     Application.objects.filter(reviewer=user).update(reviewer=None)
     ApplicationDocument.objects.filter(uploaded_by=user).update(uploaded_by=None)
+    AnnualReport.objects.filter(submitted_by=user).update(submitted_by=None)
+    AnnualReport.objects.filter(reviewed_by=user).update(reviewed_by=None)
+    Score.objects.filter(scored_by=user).update(scored_by=None)
+    CommitteeDecision.objects.filter(recorded_by=user).update(recorded_by=None)

@@ -1,4 +1,5 @@
-"""Expiry reminders, 90, 30 and 7 days before a designation's last valid day.
+"""Expiry reminders, 90, 30 and 7 days before a designation's last valid day, and the reminder
+of each annual activity report once its designation year has ended.
 
 Each reminder is a unique (designation, offset) row inserted before anyone is notified, in the
 same transaction as the notifications: a second run (or a second worker at the same moment)
@@ -16,11 +17,12 @@ from django.utils import timezone
 from sharehub.core.locking import lock_rows
 
 from .history import record
-from .models import Designation, DesignationStatus, Reminder
-from .notices import announce
-from .services import expire_if_past
+from .models import AnnualReport, Designation, DesignationStatus, Reminder, ReportStatus
+from .notices import announce, announce_report
+from .rules import RENEWAL_WINDOW_DAYS
+from .services import ensure_reports, expire_if_past
 
-REMINDER_OFFSETS = (90, 30, 7)
+REMINDER_OFFSETS = (RENEWAL_WINDOW_DAYS, 30, 7)
 
 
 def due_offset(days_left: int) -> int | None:
@@ -83,3 +85,46 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
         if offset is not None and _remind(pk, offset, today):
             sent += 1
     return sent
+
+
+# A report is asked of designations still in force or just ended (the last year's report is due
+# after the end); not of revoked or suspended ones.
+REPORTING_STATUSES = (
+    DesignationStatus.ACTIVE,
+    DesignationStatus.EXPIRED,
+    DesignationStatus.RENEWED,
+)
+
+
+def _remind_report(report_id: int, now: datetime.datetime) -> bool:
+    """One report's reminder, claimed by a conditional update of `reminded_at` in the same
+    transaction as the members' notifications: whoever updates the row first sends it; a
+    concurrent run waits on the row, then finds it claimed and sends nothing."""
+    with transaction.atomic():
+        claimed = AnnualReport.objects.filter(
+            pk=report_id, reminded_at__isnull=True, status=ReportStatus.DUE
+        ).update(reminded_at=now)
+        if not claimed:
+            return False
+        report = AnnualReport.objects.select_related("designation__organization").get(pk=report_id)
+        announce_report(report, "report_reminder")
+        return True
+
+
+def send_report_reminders(*, today: datetime.date | None = None) -> int:
+    """Make sure every designation in force has its report rows, then remind each report whose
+    year has ended and that is still due, once. Returns how many reminders were sent."""
+    today = today or timezone.localdate()
+    for designation in Designation.objects.filter(
+        status=DesignationStatus.ACTIVE, valid_until__gte=today
+    ).iterator():
+        with transaction.atomic():
+            ensure_reports(designation)
+    due = AnnualReport.objects.filter(
+        status=ReportStatus.DUE,
+        reminded_at__isnull=True,
+        period_end__lt=today,
+        designation__status__in=REPORTING_STATUSES,
+    ).values_list("pk", flat=True)
+    now = timezone.now()
+    return sum(1 for pk in list(due) if _remind_report(pk, now))

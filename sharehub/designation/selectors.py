@@ -6,26 +6,44 @@ import datetime
 from collections.abc import Iterable
 from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sharehub.accounts.models import User
 from sharehub.accounts.roles import is_city_staff
 from sharehub.core.actors import Actor, is_signed_in
 from sharehub.core.audit import history_for
 from sharehub.core.models import AuditEntry
+from sharehub.moderation.models import ModerationStatus
 
 from .models import (
     OPEN_STATUSES,
+    REVIEW_STATUSES,
+    AnnualReport,
     Application,
     ApplicationDocument,
     ApplicationStatus,
+    Committee,
+    CommitteeDecision,
     Designation,
     DesignationStatus,
+    ReportStatus,
     ReviewComment,
+    ReviewStage,
+    Score,
+    ScoreCriterion,
+    ScoreSection,
+    normalize_verification_code,
 )
-from .permissions import APPLICANT_ROLES, can_view_application, is_applicant_for
+from .permissions import (
+    APPLICANT_ROLES,
+    can_see_designation_internals,
+    can_view_application,
+    is_applicant_for,
+)
+from .rules import RENEWAL_WINDOW_DAYS
 
 HISTORY_LIMIT = 100
 
@@ -73,9 +91,22 @@ def designated_organizations() -> QuerySet[Designation]:
     )
 
 
-def public_designations(*, status: str = "") -> QuerySet[Designation]:
-    """Every designation, for the API's list (its status is public once decided)."""
-    queryset = Designation.objects.select_related("organization").order_by("-designated_on", "-pk")
+def public_designations(*, status: str = "", q: str = "", kind: str = "") -> QuerySet[Designation]:
+    """The public register: every designation of a published organization (its status is public
+    once decided), newest first; `q` finds a number or a name in either language."""
+    queryset = (
+        Designation.objects.filter(organization__moderation_status=ModerationStatus.PUBLISHED)
+        .select_related("organization")
+        .order_by("-designated_on", "-number")
+    )
+    if q := (q or "").strip():
+        queryset = queryset.filter(
+            Q(number__icontains=q)
+            | Q(organization__name_ko__icontains=q)
+            | Q(organization__name_en__icontains=q)
+        )
+    if kind:
+        queryset = queryset.filter(kind=kind)
     if status == DesignationStatus.EXPIRED:
         today = timezone.localdate()
         return queryset.filter(
@@ -102,8 +133,17 @@ def get_designation(number: str) -> Designation:
     return designation
 
 
+def get_designation_for_certificate(actor: Actor, number: str) -> Designation:
+    """The designation whose certificate the actor may download (a member of the organization or
+    city staff); 404 otherwise, as for a missing number."""
+    designation = get_designation(number)
+    if not can_see_designation_internals(actor, designation.organization_id):
+        raise Http404
+    return designation
+
+
 def applications_base() -> QuerySet[Application]:
-    return Application.objects.select_related("organization", "submitted_by", "renews")
+    return Application.objects.select_related("organization", "submitted_by", "renews", "stage")
 
 
 def review_queue(*, status: str = "") -> QuerySet[Application]:
@@ -131,7 +171,9 @@ def applications_for(*, actor: Actor, status: str = "") -> QuerySet[Application]
 
 def get_application_for(actor: Actor, pk: int) -> Application:
     """The application if the actor may see it; 404 whether it is missing or not theirs."""
-    application = Application.objects.select_related("organization", "renews").filter(pk=pk).first()
+    application = (
+        Application.objects.select_related("organization", "renews", "stage").filter(pk=pk).first()
+    )
     if application is None or not can_view_application(actor, application):
         raise Http404
     return application
@@ -157,9 +199,220 @@ def comments_for(*, actor: Actor, application: Application) -> QuerySet[ReviewCo
     return comments
 
 
-def history(target: Any, *, limit: int = HISTORY_LIMIT) -> list[AuditEntry]:
-    return list(history_for(target)[:limit])
+# Steps of the city's own review that the applicant's pages leave out.
+STAFF_ONLY_ACTIONS = ("designation.scored", "designation.settings_changed")
+
+
+def history(target: Any, *, limit: int = HISTORY_LIMIT, staff: bool = True) -> list[AuditEntry]:
+    entries = history_for(target)
+    if not staff:
+        entries = entries.exclude(action__in=STAFF_ONLY_ACTIONS)
+    return list(entries[:limit])
 
 
 def designations_of(organization: Any) -> QuerySet[Designation]:
     return Designation.objects.filter(organization=organization).order_by("-designated_on", "-pk")
+
+
+# --- the register's CSV and the certificate's verification ----------------------------------
+
+
+def register_csv_rows(designations: QuerySet[Designation], *, site_url: str) -> Any:
+    """The public fields of each designation, as CSV rows after a header (lazily: streamed)."""
+    yield [
+        _("Designation number"),
+        _("Organization"),
+        _("Name in English"),
+        _("Designated as"),
+        _("Designated on"),
+        _("Valid until"),
+        _("Status"),
+        _("Page"),
+    ]
+    for designation in designations.iterator(chunk_size=500):
+        organization = designation.organization
+        yield [
+            designation.number,
+            organization.name_ko,
+            organization.name_en or "",
+            designation.get_kind_display(),
+            designation.designated_on.isoformat(),
+            designation.valid_until.isoformat(),
+            designation.get_effective_status_display(),
+            f"{site_url}{designation.get_absolute_url()}",
+        ]
+
+
+def verify_code(code: str) -> Designation | None:
+    """The designation whose certificate carries `code` (as typed), or None."""
+    normalized = normalize_verification_code(code)
+    if not normalized:
+        return None
+    return (
+        Designation.objects.select_related("organization")
+        .filter(verification_code=normalized)
+        .first()
+    )
+
+
+def renewal_due(designation: Designation | None, today: datetime.date | None = None) -> bool:
+    """A current designation may be renewed in its last months (from the first reminder)."""
+    if designation is None:
+        return False
+    today = today or timezone.localdate()
+    return (designation.valid_until - today).days <= RENEWAL_WINDOW_DAYS
+
+
+# --- review: stages, score sheet, committee --------------------------------------------------
+
+
+def review_stages(*, active_only: bool = True) -> list[ReviewStage]:
+    stages = ReviewStage.objects.order_by("order", "pk")
+    return list(stages.filter(active=True) if active_only else stages)
+
+
+def stage_progress(application: Application) -> list[tuple[ReviewStage, str]]:
+    """Each stage in use with "done", "current" or "next" for the application."""
+    current = application.stage
+    progress = []
+    for stage in review_stages():
+        if current is None:
+            state = "next"
+        elif stage.pk == current.pk:
+            state = "current"
+        elif (stage.order, stage.pk) < (current.order, current.pk):
+            state = "done"
+        else:
+            state = "next"
+        progress.append((stage, state))
+    return progress
+
+
+def score_sheet(application: Application) -> dict[str, Any]:
+    """The criteria in use with the application's points, and the totals per section and
+    overall summed by the database. Three queries."""
+    scores = {s.criterion_id: s for s in Score.objects.filter(application=application)}
+    criteria = list(ScoreCriterion.objects.filter(active=True).order_by("section", "order", "pk"))
+    sections: list[dict[str, Any]] = []
+    for value, label in ScoreSection.choices:
+        rows = [(c, scores.get(c.pk)) for c in criteria if c.section == value]
+        if rows:
+            sections.append(
+                {
+                    "code": value,
+                    "label": label,
+                    "rows": rows,
+                    "maximum": sum(c.max_points for c in criteria if c.section == value),
+                }
+            )
+    totals = {
+        row["criterion__section"]: row["points"]
+        for row in Score.objects.filter(application=application)
+        .values("criterion__section")
+        .annotate(points=Sum("points"))
+        .order_by()
+    }
+    for section in sections:
+        section["points"] = totals.get(section["code"], 0)
+    return {
+        "sections": sections,
+        "points": sum(totals.values()),
+        "maximum": sum(c.max_points for c in criteria),
+        "complete": all(c.pk in scores for c in criteria),
+    }
+
+
+def score_total(application: Application) -> int:
+    """The application's total points, summed by the database."""
+    return (
+        Score.objects.filter(application=application).aggregate(total=Sum("points"))["total"] or 0
+    )
+
+
+def committee_decisions(application: Application) -> QuerySet[CommitteeDecision]:
+    return application.committee_decisions.select_related("committee").order_by(
+        "-meeting_on", "-pk"
+    )
+
+
+def the_committee() -> Committee | None:
+    return Committee.objects.order_by("pk").first()
+
+
+def score_criteria(*, active_only: bool = False) -> QuerySet[ScoreCriterion]:
+    criteria = ScoreCriterion.objects.order_by("section", "order", "pk")
+    return criteria.filter(active=True) if active_only else criteria
+
+
+def overdue_applications(today: datetime.date | None = None) -> QuerySet[Application]:
+    """Applications with the city past their processing deadline (for the workspace)."""
+    today = today or timezone.localdate()
+    return applications_base().filter(status__in=REVIEW_STATUSES, due_on__lt=today)
+
+
+def waiting_for_staff() -> QuerySet[Application]:
+    """Applications in the city's hands: submitted, resubmitted or under review."""
+    return applications_base().filter(status__in=REVIEW_STATUSES)
+
+
+# --- annual activity reports ------------------------------------------------------------------
+
+
+def reports_of(designation: Designation) -> QuerySet[AnnualReport]:
+    return designation.reports.order_by("year")
+
+
+def get_report_for(actor: Actor, number: str, year: int) -> AnnualReport:
+    """The report if the actor is a member of the organization or city staff; 404 otherwise."""
+    report = (
+        AnnualReport.objects.select_related("designation__organization")
+        .filter(designation__number=number, year=year)
+        .first()
+    )
+    if report is None or not can_see_designation_internals(
+        actor, report.designation.organization_id
+    ):
+        raise Http404
+    return report
+
+
+def get_report_by_id_for(actor: Actor, pk: int) -> AnnualReport:
+    report = AnnualReport.objects.select_related("designation__organization").filter(pk=pk).first()
+    if report is None or not can_see_designation_internals(
+        actor, report.designation.organization_id
+    ):
+        raise Http404
+    return report
+
+
+def reports_to_review() -> QuerySet[AnnualReport]:
+    """Submitted reports waiting for staff, oldest first."""
+    return (
+        AnnualReport.objects.filter(status=ReportStatus.SUBMITTED)
+        .select_related("designation__organization")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def overdue_reports(today: datetime.date | None = None) -> QuerySet[AnnualReport]:
+    today = today or timezone.localdate()
+    return (
+        AnnualReport.objects.filter(
+            status__in=(ReportStatus.DUE, ReportStatus.CHANGES_REQUESTED),
+            due_on__lt=today,
+            designation__status=DesignationStatus.ACTIVE,
+        )
+        .select_related("designation__organization")
+        .order_by("due_on", "pk")
+    )
+
+
+def stage_counts() -> dict[int, int]:
+    """Open applications per stage (the settings page shows which stages hold some)."""
+    rows = (
+        Application.objects.filter(status__in=OPEN_STATUSES, stage__isnull=False)
+        .values("stage")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["stage"]: row["n"] for row in rows}

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from .views import applicant, documents, public, review
+from .views import applicant, documents, public, reports, review, setup
 
 app_name = "designation"
 urlpatterns = [
     path("", public.register, name="register"),
+    path("register.csv", public.register_csv, name="register_csv"),
+    path("verify/", public.verify, name="verify"),
     path("apply/<str:slug>/", applicant.apply, name="apply"),
     path("applications/<int:pk>/", applicant.application_detail, name="application"),
     path("applications/<int:pk>/edit/", applicant.application_edit, name="application_edit"),
@@ -15,9 +17,13 @@ urlpatterns = [
     path("documents/<int:pk>/", documents.document_download, name="document"),
     path("documents/<int:pk>/remove/", documents.document_remove, name="document_remove"),
     path("review/", review.review_queue, name="queue"),
+    path("review/reports/", reports.reports_queue, name="reports_queue"),
     path("review/<int:pk>/", review.review, name="review"),
     path("review/<int:pk>/start/", review.review_start, name="review_start"),
     path("review/<int:pk>/checklist/", review.review_checklist, name="review_checklist"),
+    path("review/<int:pk>/advance/", review.review_advance, name="review_advance"),
+    path("review/<int:pk>/scores/", review.review_scores, name="review_scores"),
+    path("review/<int:pk>/committee/", review.review_committee, name="review_committee"),
     path(
         "review/<int:pk>/request-changes/",
         review.review_request_changes,
@@ -25,7 +31,22 @@ urlpatterns = [
     ),
     path("review/<int:pk>/reject/", review.review_reject, name="review_reject"),
     path("review/<int:pk>/approve/", review.review_approve, name="review_approve"),
+    path("setup/", setup.setup_home, name="setup"),
+    path("setup/stages/new/", setup.stage_new, name="stage_new"),
+    path("setup/stages/<int:pk>/", setup.stage_edit, name="stage_edit"),
+    path("setup/criteria/new/", setup.criterion_new, name="criterion_new"),
+    path("setup/criteria/<int:pk>/", setup.criterion_edit, name="criterion_edit"),
+    path("setup/committee/", setup.committee_edit, name="committee_edit"),
+    path("reports/<int:pk>/file/", reports.report_document, name="report_document"),
+    path("reports/<int:pk>/accept/", reports.report_accept, name="report_accept"),
+    path(
+        "reports/<int:pk>/request-changes/",
+        reports.report_request_changes,
+        name="report_request_changes",
+    ),
     path("<str:number>/", public.designation_detail, name="detail"),
+    path("<str:number>/certificate.pdf", public.certificate, name="certificate"),
+    path("<str:number>/reports/<int:year>/", reports.report_detail, name="report"),
     path("<str:number>/suspend/", review.designation_suspend, name="suspend"),
     path("<str:number>/reinstate/", review.designation_reinstate, name="reinstate"),
     path("<str:number>/revoke/", review.designation_revoke, name="revoke"),

@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sharehub.core.filters import FilterForm
+from sharehub.core.i18n import city_name
 from sharehub.core.validators import validate_header_value
+from sharehub.core.widgets import RichTextarea
 from sharehub.organizations.models import Organization
-from sharehub.places.forms import DistrictChoiceField
+from sharehub.places.forms import DistrictChoiceField, attach_map_picker
 from sharehub.places.selectors import district_list
 
 from .materials import ACCEPT_ATTRIBUTE as MATERIAL_ACCEPT_ATTRIBUTE
@@ -37,8 +39,8 @@ class EventForm(forms.ModelForm):
             "registration_opens_at": _when(),
             "registration_closes_at": _when(),
             "cancellation_deadline": _when(),
-            "description_ko": forms.Textarea(attrs={"rows": 6}),
-            "description_en": forms.Textarea(attrs={"rows": 6}),
+            "description_ko": RichTextarea(lang="ko", rows=8),
+            "description_en": RichTextarea(lang="en", rows=8),
         }
 
     def __init__(self, *args, **kwargs):
@@ -52,6 +54,7 @@ class EventForm(forms.ModelForm):
         ):
             self.fields[name].input_formats = [LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
         self.fields["district"].queryset = district_list()
+        attach_map_picker(self)
         self.fields["status"].choices = [
             c for c in self.fields["status"].choices if c[0] != "cancelled"
         ]
@@ -66,7 +69,7 @@ class OrganizerChoiceForm(forms.Form):
     def __init__(self, *args, organizers: list, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organizer"].choices = [
-            ("city" if o is None else str(o.pk), _("The city") if o is None else o.name)
+            ("city" if o is None else str(o.pk), city_name() if o is None else o.name)
             for o in organizers
         ]
 
@@ -180,7 +183,7 @@ class OrganizerField(forms.ChoiceField):
 def _organizer_choices() -> list[tuple[str, Any]]:
     return [
         ("", _("All organizers")),
-        (CITY, _("The city")),
+        (CITY, city_name()),
         *[(o.slug, o.name) for o in organizations_with_events()],
     ]
 

@@ -212,6 +212,21 @@ class Event(models.Model):
         return now < self.closes_at
 
     @property
+    def registration_state(self) -> str:
+        """What a card says instead of the places left: "cancelled", "ended", "not_open" (yet),
+        "closed" (the deadline has passed), "full" (waitlist) or "open"."""
+        now = timezone.now()
+        if self.is_cancelled:
+            return "cancelled"
+        if self.ends_at <= now:
+            return "ended"
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_open"
+        if not self.registration_open(now):
+            return "closed"
+        return "open" if self.free_places else "full"
+
+    @property
     def is_online(self) -> bool:
         return bool(self.online_url) or self.kind == EventKind.ONLINE
 

@@ -27,6 +27,7 @@ from sharehub.core.actors import Actor, require_signed_in
 from sharehub.core.audit import log_action
 from sharehub.core.changes import apply_changes
 from sharehub.core.locking import lock, lock_pk
+from sharehub.core.sanitize import check_rich_text, rich_text_html
 from sharehub.organizations.models import Organization
 from sharehub.places.models import District
 
@@ -103,8 +104,14 @@ def _authorize(actor: Actor, event: Event | int) -> Event:
     return event
 
 
+RICH_FIELDS = ("description_ko", "description_en")
+
+
 def _clean(name: str, value: Any) -> Any:
-    """Text is stripped; an empty text field holds "" (never None)."""
+    """Text is stripped; an empty text field holds "" (never None); the description is cleaned
+    HTML (core.sanitize: the editor's, and plain text from before it as paragraphs)."""
+    if name in RICH_FIELDS:
+        return rich_text_html((value or "").strip()).strip()
     if isinstance(value, str):
         return value.strip()
     field = Event._meta.get_field(name)
@@ -165,6 +172,7 @@ def create_event(
     if not can_organize_for(actor, organization):
         raise PermissionDenied(_("You may not organize events for this organizer."))
     event = Event(organization=organization, created_by=user)
+    check_rich_text(changes, RICH_FIELDS)
     apply_changes(event, fields=EVENT_FIELDS, data=changes, clean=_clean)
     _check_event(event)
     event.save()
@@ -184,6 +192,7 @@ def update_event(*, actor: Actor, event: Event, **changes: Unpack[EventChanges])
         raise ValidationError(
             {"status": [_("Use “Cancel the event” to cancel it: everyone registered is told.")]}
         )
+    check_rich_text(changes, RICH_FIELDS)
     apply_changes(event, fields=EVENT_FIELDS, data=changes, clean=_clean)
     _check_event(event)
     event.save()

@@ -73,20 +73,31 @@ PAGES = [
         "summary_ko": "서울시가 공유단체와 공유기업을 지정하는 절차와 지정 후 받을 수 있는 지원입니다.",
         "summary_en": "How the city designates sharing organizations and enterprises, and the support that follows.",
         "body_ko": (
-            "<ol><li><strong>신청</strong>: 공유허브에서 단체 정보와 공유 사업 계획, 증빙 서류를 내고 지정을 신청합니다.</li>"
-            "<li><strong>검토</strong>: 시 담당자가 서류를 검토하고 필요하면 보완을 요청합니다.</li>"
-            "<li><strong>심의</strong>: 공유촉진위원회의 심의를 거칩니다.</li>"
-            "<li><strong>지정</strong>: 지정 결과를 알리고 지정서를 발급합니다. 지정은 3년 동안 유효합니다.</li></ol>"
+            "<ol><li><strong>신청</strong>: 공유 활동을 6개월 이상 한 중소기업, 사회적기업, 협동조합, 비영리법인·단체가 "
+            "공유허브에서 단체 정보(대표자, 사업자등록번호 또는 고유번호, 설립일, 회원·인력, 전년도 예산)와 공유 사업 계획을 적고, "
+            "단체 유형에 맞는 서류(사업계획서, 정관 또는 규약, 등기사항증명서 등)를 첨부해 제출합니다. 제출하면 접수번호와 처리 기한을 받습니다.</li>"
+            "<li><strong>심사</strong>: 서류 심사, 현장 실사, 발표 심사를 거치며 단체 역량(50점)과 공유 가치(50점)를 평가합니다. "
+            "시 담당자가 필요하면 보완을 요청합니다.</li>"
+            "<li><strong>심의</strong>: 공유촉진위원회가 심의해 의결합니다.</li>"
+            "<li><strong>지정</strong>: 지정 결과를 알리고 지정서(PDF)를 발급합니다. 지정서에 적힌 확인 코드로 누구나 "
+            '<a href="/ko/designation/verify/">진위를 확인</a>할 수 있습니다. 지정은 3년 동안 유효하며, 지정된 단체는 해마다 활동 보고서를 냅니다.</li></ol>'
+            '<p>지정된 단체는 <a href="/ko/designation/">지정 현황</a>에서 찾아볼 수 있습니다.</p>'
             "<p>지정된 단체는 공유 사업비 지원을 신청할 수 있고, 서울시 공유 브랜드를 쓰며 홍보를 지원받습니다. "
             "2013년 첫 지정에서는 58곳이 신청해 27곳이 지정되었고, 2021년 상반기까지 195곳이 지정되었습니다.</p>"
         ),
         "body_en": (
-            "<ol><li><strong>Apply</strong>: on ShareHub, send the organization’s details, the sharing project and the "
-            "supporting documents.</li>"
-            "<li><strong>Review</strong>: city staff check the file and may ask for more.</li>"
-            "<li><strong>Deliberation</strong>: the Sharing Promotion Committee deliberates.</li>"
-            "<li><strong>Designation</strong>: the decision is announced and a certificate issued. A designation is valid "
-            "for three years.</li></ol>"
+            "<ol><li><strong>Apply</strong>: small businesses, social enterprises, cooperatives and non-profits with at "
+            "least six months of sharing activity send, on ShareHub, the organization’s details (representative, business or "
+            "non-profit registration number, founding date, members and staff, last year’s budget), the sharing project and "
+            "the documents their type requires (business plan, articles or bylaws, registry extract…). The application gets a "
+            "receipt number and a processing deadline.</li>"
+            "<li><strong>Review</strong>: a document review, a site visit and a presentation; the organization is scored "
+            "(50 points) with its sharing value (50 points). City staff may ask for more.</li>"
+            "<li><strong>Deliberation</strong>: the Sharing Promotion Committee deliberates and votes.</li>"
+            "<li><strong>Designation</strong>: the decision is announced and a certificate (PDF) issued; anyone can "
+            '<a href="/en/designation/verify/">check it</a> with the code printed on it. A designation is valid for three '
+            "years, and designated organizations send an activity report every year.</li></ol>"
+            '<p>Designated organizations are listed in the <a href="/en/designation/">register of designations</a>.</p>'
             "<p>Designated organizations may apply for project funding, use the Sharing Seoul brand and receive help "
             "with publicity. The first round in 2013 designated 27 of 58 applicants; 195 had been designated by mid-2021.</p>"
         ),

@@ -8,18 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from sharehub.accounts.roles import is_editor
 from sharehub.core.images import ACCEPT_ATTRIBUTE
 from sharehub.core.sanitize import ALLOWED_TAGS
-from sharehub.directory.models import Listing
+from sharehub.core.widgets import PickerSelectMultiple, PickerTagsInput, RichTextarea, names
 from sharehub.places.selectors import district_list
 
 from .licences import Licence
 from .models import BODY_MAX, SUMMARY_MAX, TITLE_MAX, Article, ArticleKind, Page
-from .selectors import writable_organizations
+from .selectors import linkable_listings, writable_organizations
 from .services import COVER_MAX_BYTES, COVER_MAX_SIDE
 
 _BODY_HELP = lazy(
     lambda: (
         gettext(
-            "HTML is allowed with these tags only: %(tags)s. Anything else, scripts included, is removed."
+            "Headings, lists, links, quotes and images from the toolbar; every image needs a text "
+            "alternative. Written as HTML, only these tags are kept: %(tags)s."
         )
         % {"tags": ", ".join(sorted(ALLOWED_TAGS))}
     ),
@@ -48,14 +49,14 @@ class ArticleForm(forms.Form):
         label=_("Text (Korean)"),
         max_length=BODY_MAX,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 14}),
+        widget=RichTextarea(lang="ko", rows=14),
         help_text=_BODY_HELP,
     )
     body_en = forms.CharField(
         label=_("Text (English)"),
         max_length=BODY_MAX,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 14}),
+        widget=RichTextarea(lang="en", rows=14),
         help_text=_BODY_HELP,
     )
     cover_image = forms.FileField(
@@ -86,19 +87,27 @@ class ArticleForm(forms.Form):
     )
     licence = forms.ChoiceField(label=_("Licence"), choices=Licence.choices, initial=Licence.CC_BY)
     tags = forms.CharField(
-        label=_("Tags"), required=False, max_length=400, help_text=_("Separate tags with commas.")
+        label=_("Tags"),
+        required=False,
+        max_length=400,
+        help_text=_("Separate tags with commas."),
+        widget=PickerTagsInput(search_url="news:tag_choices"),
     )
     listings = forms.ModelMultipleChoiceField(
         label=_("Linked listings"),
         queryset=None,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=PickerSelectMultiple(
+            attrs={"size": 6},
+            search_url="news:listing_choices",
+            search_text=lambda listing: names(listing.organization),
+        ),
     )
     districts = forms.ModelMultipleChoiceField(
         label=_("Districts"),
         queryset=None,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=PickerSelectMultiple(attrs={"size": 6}, search_text=names),
     )
 
     def __init__(self, *args, actor, article: Article | None = None, **kwargs):
@@ -107,9 +116,7 @@ class ArticleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = writable_organizations(actor)
         self.fields["organization"].empty_label = _("— The city —")
-        self.fields["listings"].queryset = Listing.objects.select_related("organization").order_by(
-            "organization__name_ko"
-        )
+        self.fields["listings"].queryset = linkable_listings()
         self.fields["listings"].label_from_instance = lambda listing: listing.organization.name
         self.fields["districts"].queryset = district_list()
         if article is None or not article.cover_image:
@@ -188,6 +195,6 @@ class PageForm(forms.ModelForm):
         }
         help_texts = {"body_ko": _BODY_HELP, "body_en": _BODY_HELP}
         widgets = {
-            "body_ko": forms.Textarea(attrs={"rows": 16}),
-            "body_en": forms.Textarea(attrs={"rows": 16}),
+            "body_ko": RichTextarea(lang="ko", rows=16),
+            "body_en": RichTextarea(lang="en", rows=16),
         }

@@ -7,9 +7,12 @@ articles from the hits, so nothing unpublished is ever listed."""
 
 from __future__ import annotations
 
+from django.utils import formats, timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
 
 from sharehub.search.documents import SearchDocument
+from sharehub.search.registry import SearchKind
 from sharehub.search.services import index_object, remove_object
 
 from .models import Article
@@ -38,8 +41,35 @@ def article_document(article: Article) -> SearchDocument:
     if article.organization is not None:
         keywords += [article.organization.name_ko, article.organization.name_en or ""]
     return SearchDocument(
-        title=title, body=body, keywords=" ".join(part for part in keywords if part)
+        title=title,
+        body=body,
+        keywords=" ".join(part for part in keywords if part),
+        display={
+            lang: (
+                getattr(article, f"title_{lang}", "") or "",
+                "\n".join(
+                    part
+                    for part in (
+                        getattr(article, f"summary_{lang}", ""),
+                        strip_tags(getattr(article, f"body_{lang}", "") or ""),
+                    )
+                    if part
+                ),
+            )
+            for lang in ("ko", "en")
+        },
     )
+
+
+def describe_article(article: Article) -> str:
+    """The line under an article on the hub's search page: its kind and day."""
+    if article.publish_at is None:
+        return str(article.get_kind_display())
+    day = formats.date_format(timezone.localtime(article.publish_at), "DATE_FORMAT")
+    return f"{article.get_kind_display()} · {day}"
+
+
+ARTICLE_KIND = SearchKind("news", _("News and stories"), order=30, describe=describe_article)
 
 
 def reindex_article(article: Article) -> None:

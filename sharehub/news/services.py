@@ -22,7 +22,7 @@ durable transactions. `create_article`, `submit_article`, `publish_article`, `cr
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -42,7 +42,8 @@ from sharehub.core.audit import log_action
 from sharehub.core.changes import apply_changes
 from sharehub.core.images import prepare_image
 from sharehub.core.locking import lock
-from sharehub.core.sanitize import clean_html
+from sharehub.core.sanitize import check_rich_text, clean_html
+from sharehub.core.slugs import short_slug
 from sharehub.directory.models import Listing
 from sharehub.organizations.models import Organization
 from sharehub.places.models import District
@@ -101,7 +102,7 @@ HTML_FIELDS = {"body_ko", "body_en"}
 COVER_MAX_BYTES = 5 * 1024 * 1024
 COVER_MAX_SIDE = 1600
 MAX_TAGS = 10
-SLUG_MAX = 80
+SLUG_MAX = 60
 NOTE_MAX = 2000
 
 Errors = dict[str, list[Any]]
@@ -123,6 +124,15 @@ def _merge(errors: Errors, error: ValidationError) -> None:
         errors.setdefault(field, []).extend(messages)
 
 
+def _check_images(errors: Errors, data: Mapping[str, object]) -> None:
+    """An image that was not uploaded through the editor, or has no text alternative, is a field
+    error among the others."""
+    try:
+        check_rich_text(data, HTML_FIELDS)
+    except ValidationError as error:
+        _merge(errors, error)
+
+
 def _collect_tags(errors: Errors, names: Iterable[str]) -> list[Tag]:
     """The tags by name; a bad list is a field error among the others (nothing is raised)."""
     try:
@@ -133,12 +143,8 @@ def _collect_tags(errors: Errors, names: Iterable[str]) -> list[Tag]:
 
 
 def _unique_slug(article: Article) -> str:
-    base = (
-        slugify(article.title_en or "")
-        or slugify(article.title_ko or "", allow_unicode=True)
-        or "article"
-    )
-    base = base[:SLUG_MAX].strip("-") or "article"
+    # Always ASCII (core.slugs): the English title, else the Korean one romanized, cut at a word.
+    base = short_slug(article.title_en, article.title_ko, max_length=SLUG_MAX) or "article"
     slug, number = base, 1
     while Article.objects.filter(slug=slug).exclude(pk=article.pk).exists():
         number += 1
@@ -292,6 +298,7 @@ def create_article(
             clean=_clean,
         )
         errors: Errors = {}
+        _check_images(errors, text)
         if cover_image is not None:
             _prepare_cover(article, cover_image, errors, actor=user)
         tag_objects = _collect_tags(errors, tags)
@@ -338,6 +345,7 @@ def update_article(
         old_name = locked.cover_image.name or "" if locked.cover_image else ""
         apply_changes(locked, fields=ARTICLE_FIELDS, data=changes, clean=_clean)
         errors: Errors = {}
+        _check_images(errors, changes)
         new_file = False
         if cover_image is not None:
             _prepare_cover(locked, cover_image, errors, actor=user)
@@ -549,6 +557,7 @@ def update_page(*, actor: Actor, page: Page, **changes: Unpack[PageChanges]) -> 
     """Only what is passed changes. Locks the page's row."""
     user = _require_page_editor(actor)
     locked = lock(page)
+    check_rich_text(changes, HTML_FIELDS)
     apply_changes(locked, fields=PAGE_FIELDS, data=changes, clean=_clean)
     locked.updated_at = timezone.now()
     locked.updated_by = user

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sharehub.core.widgets import PickerSelectMultiple, RichTextarea, names
 from sharehub.places.selectors import district_list
 
 from .models import Campaign, Role, Topic
@@ -76,7 +77,7 @@ class CampaignForm(forms.ModelForm):
         label=_("Districts"),
         queryset=district_list(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=PickerSelectMultiple(attrs={"size": 6}, search_text=names),
         help_text=_("None chosen: every district and subscribers without one."),
     )
     languages = forms.MultipleChoiceField(
@@ -98,8 +99,8 @@ class CampaignForm(forms.ModelForm):
         model = Campaign
         fields = list(CAMPAIGN_TEXT_FIELDS)
         widgets = {
-            "body_html_ko": forms.Textarea(attrs={"rows": 10}),
-            "body_html_en": forms.Textarea(attrs={"rows": 10}),
+            "body_html_ko": RichTextarea(lang="ko", rows=12),
+            "body_html_en": RichTextarea(lang="en", rows=12),
             "body_text_ko": forms.Textarea(attrs={"rows": 8}),
             "body_text_en": forms.Textarea(attrs={"rows": 8}),
         }
@@ -118,7 +119,8 @@ class CampaignForm(forms.ModelForm):
             self.fields[name].required = False
             self.fields[name].help_text = _("Empty: English readers get the Korean text.")
         self.fields["body_html_ko"].help_text = _(
-            "Headings, paragraphs, lists, tables and links; anything else (scripts, styles, images) is removed."
+            "Headings, lists, links, quotes and images from the toolbar; every image needs a text "
+            "alternative. Anything else (scripts, styles) is removed."
         )
         if self.instance.pk:
             self.initial.setdefault(

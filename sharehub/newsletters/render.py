@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from sharehub.core.i18n import hub_name
 from sharehub.core.sanitize import clean_html
@@ -45,7 +46,7 @@ def preferences_url(language: str, token: str) -> str:
 
 
 def localized(campaign: Campaign, field: str, language: str) -> str:
-    other = "en" if language == "ko" else "ko"
+    other = fallback_language(language)
     return (
         getattr(campaign, f"{field}_{language}", "")
         or getattr(campaign, f"{field}_{other}", "")
@@ -70,6 +71,38 @@ def check_headers(campaign: Campaign, language: str) -> None:
 
 def safe_body(campaign: Campaign, language: str) -> str:
     return clean_html(localized(campaign, "body_html", language))
+
+
+def mail_body(campaign: Campaign, language: str) -> str:
+    """The HTML body as a mail carries it: images and links written with a path ("/media/…",
+    the editor's uploads) get the site's address, since a mail has no page to be relative to."""
+    return clean_html(
+        localized(campaign, "body_html", language),
+        base_url=settings.SHAREHUB_SITE_URL,
+        image_style="max-width:100%;height:auto",
+    )
+
+
+# The parts of a campaign written once per language, as staff name them.
+PARTS = {
+    "subject": _("subject"),
+    "body_html": _("HTML body"),
+    "body_text": _("plain text body"),
+}
+
+
+def fallback_language(language: str) -> str:
+    """Whose text a reader of `language` gets where that language's is empty (see `localized`)."""
+    return "en" if language == "ko" else "ko"
+
+
+def missing_parts(campaign: Campaign, language: str) -> list[str]:
+    """The parts this language's version lacks (its readers get the other language's instead)."""
+    return [
+        str(label)
+        for field, label in PARTS.items()
+        if not (getattr(campaign, f"{field}_{language}", "") or "").strip()
+    ]
 
 
 @dataclass(frozen=True)
@@ -134,7 +167,7 @@ def render_campaign(campaign: Campaign, language: str) -> RenderedCampaign:
             "campaign": campaign,
             "subject": subject,
             # Sanitized when saved by the service; again here for rows written another way (admin).
-            "body_html": mark_safe(safe_body(campaign, language)),
+            "body_html": mark_safe(mail_body(campaign, language)),
             "body_text": localized(campaign, "body_text", language),
             "unsubscribe_url": unsubscribe,
             "preferences_url": preferences_url(language, TOKEN),

@@ -30,7 +30,7 @@ from sharehub.core.changes import apply_changes
 from sharehub.core.i18n import hub_name
 from sharehub.core.locking import lock, lock_pk
 from sharehub.core.ratelimit import RateLimited, hit
-from sharehub.core.sanitize import clean_html
+from sharehub.core.sanitize import check_rich_text, clean_html
 from sharehub.notifications.mail import queue_message
 from sharehub.places.models import District
 
@@ -358,6 +358,7 @@ def _apply_campaign(
     languages: Iterable[str],
     roles: Iterable[str],
 ) -> Campaign:
+    check_rich_text(texts, ("body_html_ko", "body_html_en"))
     apply_changes(campaign, fields=CAMPAIGN_TEXT_FIELDS, data=texts, clean=_clean_text)
     campaign.languages, campaign.roles = _check_segment(languages=languages, roles=roles)
     campaign.full_clean(exclude=["created_by"])

@@ -20,5 +20,7 @@ urlpatterns = [
     path(
         "manage/<int:pk>/preview/<str:language>/", manage.campaign_preview, name="campaign_preview"
     ),
+    path("manage/<int:pk>/confirm/", manage.campaign_confirm, name="campaign_confirm"),
+    path("manage/<int:pk>/mail/<str:language>/", manage.campaign_mail, name="campaign_mail"),
     path("manage/<int:pk>/<str:action>/", manage.campaign_action, name="campaign_action"),
 ]

@@ -5,14 +5,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from django.http import Http404
+from django.utils.functional import Promise
 
 from .documents import SearchDocument
 
 DocumentBuilder = Callable[[models.Model], SearchDocument]
 PublicQuerySet = Callable[[], models.QuerySet]
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    """How the hub's search page (and its suggestions) show a model's hits: one group per kind.
+
+    code: the page's `kind` parameter ("services"); label: the group's heading; order: groups
+    by ascending order. queryset: the public objects with what `describe` reads already joined
+    (default: the model's `public`); describe: a short line under a hit's title (a date, the
+    districts), in the active language.
+    """
+
+    code: str
+    label: str | Promise
+    order: int = 100
+    queryset: PublicQuerySet | None = None
+    describe: Callable[[Any], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -24,6 +43,10 @@ class Searchable:
     state_fields: frozenset[str] = frozenset()
     # Related model → lookup from this model to it ("organization"): its state decides ours too.
     follows: Mapping[type[models.Model], str] = field(default_factory=dict)
+    # A district named in a query filters this model's hits to it and to city-wide ones.
+    by_district: bool = False
+    # Shown on the hub's search page (None: searched only by its own app's pages).
+    kind: SearchKind | None = None
 
 
 _entries: dict[str, Searchable] = {}
@@ -80,3 +103,13 @@ def get_searchable_model(label: str) -> type[models.Model]:
     if entry is None:
         raise Http404("Not a searchable model")
     return entry.model
+
+
+def kinds() -> list[Searchable]:
+    """The registered models shown on the hub's search page, in their kinds' order."""
+    shown = [entry for entry in _entries.values() if entry.kind is not None]
+    return sorted(shown, key=lambda entry: (entry.kind.order, entry.kind.code))  # type: ignore[union-attr]
+
+
+def by_kind(code: str) -> Searchable | None:
+    return next((entry for entry in kinds() if entry.kind and entry.kind.code == code), None)

@@ -7,13 +7,15 @@ double-quoted for FTS5 or single-quoted for tsquery, and always as a bound param
 from __future__ import annotations
 
 import itertools
-import math
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
-from .analysis import letter_bigrams
+from .analysis import Expr, all_of, any_of, letter_bigrams
 from .models import SearchEntry
 
 # bm25 weights per FTS5 column (kind, title, body, fuzzy, words): a title match counts ten times.
@@ -22,6 +24,9 @@ FUZZY_CANDIDATES = 50
 # A term matching at least this many entries is too common to pick anything out when the
 # query fell back to "any term" (and ranking all its matches is what made such queries slow).
 COMMON_TERM_ENTRIES = 1000
+# How many entries holding such words in their title match_broad ranks at most (and how many
+# matches it reads to find the others).
+BROAD_CANDIDATES = 2000
 # ts_rank, not ts_rank_cd: ranking every match is what a common word costs, and the cover-density
 # one took twice as long per entry (5,000 matches: ~35 vs ~17 ms) for the same recall. Its AND
 # ranking still weighs how close the terms are.
@@ -36,6 +41,7 @@ class Row:
     object_id: int
     title: str
     rank: float  # higher is better
+    areas: str = ""  # the district tokens (read by match and match_any only)
 
 
 @dataclass
@@ -48,6 +54,7 @@ class FulltextRow:
     terms: str
     fuzzy: str
     words: str
+    areas: str = ""
 
 
 def vendor() -> str:
@@ -66,6 +73,32 @@ def _ts_lexeme(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+# --- districts -------------------------------------------------------------------------
+# An entry of a kind filtered by district (registry: by_district) is indexed under one token per
+# district it serves, or CITY_WIDE; SQLite keeps them in the `kind` column, PostgreSQL in the
+# tsvector (weight D, never in a ranked query). Text terms are letters and digits only, and no
+# text is indexed in the kind column, so neither can be mistaken for the other.
+CITY_WIDE = "areaall"
+
+
+def area_token(code: str) -> str:
+    return "area" + "".join(ch for ch in str(code) if ch.isalnum())
+
+
+def area_tokens(codes: Sequence[str] | None, *, city_wide: bool) -> str:
+    """The tokens of an entry: none for a kind with no districts (codes None)."""
+    if codes is None:
+        return ""
+    if city_wide or not codes:
+        return CITY_WIDE
+    return " ".join(dict.fromkeys(area_token(code) for code in codes))
+
+
+def _area_filter(areas: Sequence[str]) -> list[str]:
+    """The tokens a query for `areas` (district codes) accepts: those districts and the city-wide."""
+    return [*dict.fromkeys(area_token(code) for code in areas), CITY_WIDE]
+
+
 # --- writes ---------------------------------------------------------------------------
 def write(rows: Sequence[FulltextRow]) -> None:
     """Put rows into the full-text index, replacing what was there (call inside the write's transaction)."""
@@ -81,7 +114,7 @@ def write(rows: Sequence[FulltextRow]) -> None:
                 [
                     (
                         r.entry_id,
-                        _kind(r.content_type_id),
+                        f"{_kind(r.content_type_id)} {r.areas}".strip(),
                         r.title_terms,
                         r.terms,
                         " ".join(b for w in r.fuzzy.split() for b in letter_bigrams(w)),
@@ -95,14 +128,17 @@ def write(rows: Sequence[FulltextRow]) -> None:
             # the title as written (weight B) serves autocomplete prefixes. See migration 0003
             # for why this is a table of its own.
             cursor.execute(
-                "INSERT INTO search_document (entry_id, content_type_id, document, fuzzy)"
+                "INSERT INTO search_document (entry_id, content_type_id, document, fuzzy, title_document)"
                 " SELECT id, content_type_id,"
                 " setweight(to_tsvector('simple', title_terms), 'A')"
                 " || setweight(to_tsvector('simple', title), 'B')"
-                " || setweight(to_tsvector('simple', terms), 'D'), fuzzy"
+                " || setweight(to_tsvector('simple', terms), 'D')"
+                " || setweight(to_tsvector('simple', areas), 'D'), fuzzy,"
+                " to_tsvector('simple', title_terms)"
                 " FROM search_searchentry WHERE id = ANY(%s)"
                 " ON CONFLICT (entry_id) DO UPDATE SET content_type_id = EXCLUDED.content_type_id,"
-                " document = EXCLUDED.document, fuzzy = EXCLUDED.fuzzy",
+                " document = EXCLUDED.document, fuzzy = EXCLUDED.fuzzy,"
+                " title_document = EXCLUDED.title_document",
                 [[r.entry_id for r in rows]],
             )
 
@@ -118,24 +154,11 @@ def delete(entry_ids: Iterable[int]) -> None:
             cursor.execute("DELETE FROM search_document WHERE entry_id = ANY(%s)", [ids])
 
 
-# --- reads ----------------------------------------------------------------------------
+# --- expressions ----------------------------------------------------------------------
 def _fetch(sql: str, params: list) -> list[Row]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [Row(*row) for row in cursor.fetchall()]
-
-
-Groups = Sequence[Sequence[Sequence[str]]]
-
-
-def _boolean(groups: Groups, phrase, and_: str, or_: str) -> str:
-    """AND of groups; a group is an OR of alternatives; an alternative is an AND of terms."""
-    return and_.join(
-        "("
-        + or_.join("(" + and_.join(phrase(t) for t in alternative) + ")" for alternative in group)
-        + ")"
-        for group in groups
-    )
 
 
 def _without_subsumed(alternatives: Sequence[Sequence[str]]) -> list[Sequence[str]]:
@@ -155,96 +178,331 @@ def _without_subsumed(alternatives: Sequence[Sequence[str]]) -> list[Sequence[st
     return kept
 
 
-def match(content_type_id: int, groups: Groups, *, limit: int) -> list[Row]:
-    """Entries matching the boolean expression over analysed terms (see analysis.QueryAnalysis), best first."""
-    groups = [_without_subsumed([a for a in group if a]) for group in groups]
-    groups = [group for group in groups if group]
-    if not groups:
-        return []
-    if connection.vendor == "sqlite":
-        expression = (
-            f"kind : {_fts_phrase(_kind(content_type_id))} AND "
-            f"{{title body}} : ({_boolean(groups, _fts_phrase, ' AND ', ' OR ')})"
+def _flat_terms(expr: Expr) -> list[str] | None:
+    """The terms of a term or an AND of terms; None for anything with an OR inside."""
+    if isinstance(expr, str):
+        return [expr]
+    if expr[0] == "and" and all(isinstance(p, str) for p in expr[1]):
+        return [p for p in expr[1] if isinstance(p, str)]
+    return None
+
+
+def simplify(expr: Expr) -> Expr:
+    """Alternatives subsumed by another (see _without_subsumed) leave every OR."""
+    if isinstance(expr, str):
+        return expr
+    op, parts = expr
+    parts = tuple(simplify(p) for p in parts)
+    if op == "or":
+        flat = [_flat_terms(p) for p in parts]
+        simple = [f for f in flat if f is not None]
+        kept_simple = {tuple(a) for a in _without_subsumed(simple)}
+        parts = tuple(
+            p for p, f in zip(parts, flat, strict=True) if f is None or tuple(f) in kept_simple
         )
+    return parts[0] if len(parts) == 1 else (op, parts)
+
+
+def _compile(expr: Expr, phrase: Callable[[str], str], and_: str, or_: str) -> str:
+    if isinstance(expr, str):
+        return phrase(expr)
+    op, parts = expr
+    return (
+        "("
+        + (and_ if op == "and" else or_).join(_compile(p, phrase, and_, or_) for p in parts)
+        + ")"
+    )
+
+
+def _fts(expr: Expr) -> str:
+    return _compile(expr, _fts_phrase, " AND ", " OR ")
+
+
+def _tsquery(expr: Expr) -> str:
+    return _compile(expr, _ts_lexeme, " & ", " | ")
+
+
+def _fts_where(content_type_id: int, text: str | None, areas: Sequence[str] | None) -> str:
+    """An FTS5 MATCH expression: the kind, its districts, the text in title and body."""
+    parts = [f"kind : {_fts_phrase(_kind(content_type_id))}"]
+    if areas:
+        parts.append(f"kind : ({' OR '.join(_fts_phrase(t) for t in _area_filter(areas))})")
+    if text:
+        parts.append(f"{{title body}} : {text}")
+    return " AND ".join(parts)
+
+
+def _pg_matches(areas: Sequence[str] | None) -> tuple[str, list]:
+    """The condition "the document has the query q (and serves one of `areas`)", as one tsquery
+    so that PostgreSQL reads it from the GIN index in one scan (two @@ conditions under a LIMIT
+    led its planner to scan the table)."""
+    if areas:
+        return "d.document @@ (q && %s::tsquery)", [_area_tsquery(areas)]
+    return "d.document @@ q", []
+
+
+def _area_tsquery(areas: Sequence[str]) -> str:
+    return " | ".join(_ts_lexeme(t) for t in _area_filter(areas))
+
+
+# --- reads ----------------------------------------------------------------------------
+def match(
+    content_type_id: int,
+    exprs: Sequence[Expr],
+    *,
+    limit: int,
+    areas: Sequence[str] | None = None,
+) -> list[Row]:
+    """Entries matching every expression (and serving one of `areas` or the whole city), best
+    first. With no expression, the entries of those districts, by id."""
+    exprs = [simplify(e) for e in exprs if e]
+    if not exprs and not areas:
+        return []
+    text = all_of(exprs)
+    if connection.vendor == "sqlite":
+        where = _fts_where(content_type_id, _fts(text) if text else None, areas)
         return _fetch(
-            "SELECT e.id, e.object_id, e.title, -f.r FROM"
-            f" (SELECT rowid AS id, {_BM25} AS r FROM search_fts WHERE search_fts MATCH %s ORDER BY r LIMIT %s) f"
+            "SELECT e.id, e.object_id, e.title, -f.r, e.areas FROM"
+            f" (SELECT rowid AS id, {_BM25} AS r FROM search_fts WHERE search_fts MATCH %s ORDER BY r, rowid LIMIT %s) f"
             " JOIN search_searchentry e ON e.id = f.id ORDER BY f.r, e.id",
-            [expression, limit],
+            [where, limit],
+        )
+    if text is None:
+        return _fetch(
+            "SELECT e.id, e.object_id, e.title, 0.0, e.areas FROM"
+            " (SELECT d.entry_id FROM search_document d WHERE d.content_type_id = %s"
+            " AND d.document @@ %s::tsquery ORDER BY d.entry_id LIMIT %s) d"
+            " JOIN search_searchentry e ON e.id = d.entry_id ORDER BY e.id",
+            [content_type_id, _area_tsquery(areas or []), limit],
         )
     # Ranked in the narrow table; the wide entry rows are read for the hits kept only.
+    matches, area_params = _pg_matches(areas)
     return _fetch(
-        "SELECT e.id, e.object_id, e.title, d.r FROM"
+        "SELECT e.id, e.object_id, e.title, d.r, e.areas FROM"
         f" (SELECT d.entry_id, {PG_RANK}(d.document, q) AS r"
         " FROM search_document d, to_tsquery('simple', %s) q"
-        " WHERE d.content_type_id = %s AND d.document @@ q ORDER BY r DESC, d.entry_id LIMIT %s) d"
+        f" WHERE d.content_type_id = %s AND {matches}"
+        " ORDER BY r DESC, d.entry_id LIMIT %s) d"
         " JOIN search_searchentry e ON e.id = d.entry_id ORDER BY d.r DESC, e.id",
-        [_boolean(groups, _ts_lexeme, " & ", " | "), content_type_id, limit],
+        [_tsquery(text), content_type_id, *area_params, limit],
     )
 
 
-def match_any(content_type_id: int, terms: Sequence[str], *, limit: int) -> list[Row]:
-    """Entries with any of `terms`, best first, leaving out terms too common to tell entries apart
-    (unless all are). On PostgreSQL, whose ts_rank knows nothing of how rare a term is, entries
-    are ranked first by the rarity of the terms they have (FTS5's bm25 already weighs that)."""
-    terms = list(dict.fromkeys(t for t in terms if t))
-    if not terms:
-        return []
-    counts = _capped_counts(content_type_id, terms)
-    found = [t for t in terms if counts[t] > 0]
-    terms = [t for t in found if counts[t] < COMMON_TERM_ENTRIES] or found
-    if not terms:
+def match_broad(
+    content_type_id: int,
+    exprs: Sequence[Expr],
+    *,
+    limit: int,
+    areas: Sequence[str] | None = None,
+) -> list[Row]:
+    """`match` for words too common to rank every match (each held by COMMON_TERM_ENTRIES
+    entries or more): the entries holding one of them in their title come first, ranked (at
+    most BROAD_CANDIDATES of them), then the others in the index's order, unranked. The cost
+    no longer grows with the number of matches."""
+    exprs = [simplify(e) for e in exprs if e]
+    text = all_of(exprs)
+    titled = any_of(exprs)
+    if text is None or titled is None:
         return []
     if connection.vendor == "sqlite":
-        return match(content_type_id, [[[t] for t in terms]], limit=limit)
-    # idf-like weight per term; coordination decides, the rank (squashed into [0, 1)) breaks ties.
-    weights = [math.log(1 + COMMON_TERM_ENTRIES / counts[t]) for t in terms]
-    coordination = " + ".join("(d.document @@ %s::tsquery)::int * %s" for _ in terms)
+        everything = _fts_where(content_type_id, _fts(text), areas)
+        ranked = _fetch(
+            "SELECT e.id, e.object_id, e.title, -f.r, e.areas FROM (SELECT id, r FROM"
+            f" (SELECT rowid AS id, {_BM25} AS r FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
+            " ORDER BY r, id LIMIT %s) f JOIN search_searchentry e ON e.id = f.id ORDER BY f.r, e.id",
+            [f"{everything} AND title : {_fts(titled)}", BROAD_CANDIDATES, limit],
+        )
+        rest_sql = (
+            "SELECT e.id, e.object_id, e.title, 0.0, e.areas FROM"
+            " (SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s LIMIT %s) f"
+            " JOIN search_searchentry e ON e.id = f.id ORDER BY e.id"
+        )
+        # FTS5 walks the index in order and stops at the limit: NOT costs no more than a match.
+        rest_params: list = [f"{everything} NOT title : {_fts(titled)}"]
+    else:
+        matches, area_params = _pg_matches(areas)
+        where = (
+            "FROM search_document d, to_tsquery('simple', %s) q, to_tsquery('simple', %s) t"
+            f" WHERE d.content_type_id = %s AND {matches}"
+        )
+        params = [_tsquery(text), _tsquery(titled), content_type_id, *area_params]
+        # Ranked by the title's own (small) tsvector: every candidate has the words there.
+        ranked = _fetch(
+            "SELECT e.id, e.object_id, e.title, c.r, e.areas FROM"
+            f" (SELECT c.entry_id, {PG_RANK}(c.title_document, c.q) AS r FROM"
+            f" (SELECT d.entry_id, d.title_document, q {where} AND d.title_document @@ t LIMIT %s) c"
+            " ORDER BY r DESC, c.entry_id LIMIT %s) c"
+            " JOIN search_searchentry e ON e.id = c.entry_id ORDER BY c.r DESC, e.id",
+            [*params, BROAD_CANDIDATES, limit],
+        )
+        # The others among a bounded number of matches: where nearly every match has the words
+        # in its title, looking for ones that do not would otherwise read every match.
+        # (MATERIALIZED: planned on its own, so the outer LIMIT cannot talk the planner into
+        # scanning the table for the few rows it expects to need.)
+        rest_sql = (
+            f"WITH c AS MATERIALIZED (SELECT d.entry_id, d.title_document, t {where} LIMIT %s)"
+            " SELECT e.id, e.object_id, e.title, 0.0, e.areas FROM"
+            " (SELECT c.entry_id FROM c WHERE NOT c.title_document @@ c.t LIMIT %s) d"
+            " JOIN search_searchentry e ON e.id = d.entry_id ORDER BY e.id"
+        )
+        rest_params = [*params, BROAD_CANDIDATES]
+    rest = _fetch(rest_sql, [*rest_params, limit - len(ranked)]) if len(ranked) < limit else []
+    # Below every ranked one, in the index's order.
+    floor = min((row.rank for row in ranked), default=1.0)
+    for n, row in enumerate(rest):
+        row.rank = floor - 1 - n / (len(rest) + 1)
+    return ranked + rest
+
+
+def match_any(
+    content_type_id: int,
+    exprs: Sequence[Expr],
+    *,
+    weights: Sequence[float],
+    limit: int,
+    areas: Sequence[str] | None = None,
+) -> list[Row]:
+    """Entries matching any of `exprs`, best first. FTS5's bm25 weighs how rare each term is; on
+    PostgreSQL, whose ts_rank knows nothing of that, entries are ranked first by the sum of the
+    `weights` (idf-like, one per expression) of the expressions they match, then by ts_rank."""
+    pairs = [(simplify(e), w) for e, w in zip(exprs, weights, strict=True) if e]
+    if not pairs:
+        return []
+    if connection.vendor == "sqlite":
+        return match(content_type_id, [any_of(e for e, _ in pairs) or ""], limit=limit, areas=areas)
+    coordination = " + ".join("(d.document @@ %s::tsquery)::int * %s" for _ in pairs)
     params: list = []
-    for term, weight in zip(terms, weights, strict=False):
-        params += [_ts_lexeme(term), weight]
+    for expr, weight in pairs:
+        params += [_tsquery(expr), weight]
+    matches, area_params = _pg_matches(areas)
     return _fetch(
-        "SELECT e.id, e.object_id, e.title, m.c + m.r / (1 + m.r) FROM (SELECT d.entry_id,"
+        "SELECT e.id, e.object_id, e.title, m.c + m.r / (1 + m.r), e.areas FROM (SELECT d.entry_id,"
         f" ({coordination}) AS c, {PG_RANK}(d.document, q) AS r"
         " FROM search_document d, to_tsquery('simple', %s) q"
-        " WHERE d.content_type_id = %s AND d.document @@ q ORDER BY c DESC, r DESC, d.entry_id LIMIT %s) m"
+        f" WHERE d.content_type_id = %s AND {matches}"
+        " ORDER BY c DESC, r DESC, d.entry_id LIMIT %s) m"
         " JOIN search_searchentry e ON e.id = m.entry_id ORDER BY m.c DESC, m.r DESC, e.id",
-        [*params, " | ".join(_ts_lexeme(t) for t in terms), content_type_id, limit],
+        [
+            *params,
+            " | ".join("(" + _tsquery(e) + ")" for e, _ in pairs),
+            content_type_id,
+            *area_params,
+            limit,
+        ],
     )
 
 
-def _capped_counts(content_type_id: int, terms: Sequence[str]) -> dict[str, int]:
-    """How many entries have each term, counting no further than COMMON_TERM_ENTRIES (cheap either way)."""
-    counts = {}
+def counts(
+    content_type_id: int, exprs: Sequence[Expr], *, cap: int, size_cap: int
+) -> tuple[int, list[int]]:
+    """How many entries the kind has (counting to `size_cap`) and how many match each of
+    `exprs` (counting to `cap`), in one query: cheap whatever the answers. On PostgreSQL a kind
+    of `size_cap` entries or more has its matches estimated (_estimated), not counted."""
+    selects = [
+        "(SELECT count(*) FROM (SELECT 1 FROM search_searchentry WHERE content_type_id = %s LIMIT %s) s)"
+    ]
+    params: list = [content_type_id, size_cap]
+    if connection.vendor == "postgresql" and exprs:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + selects[0], params)
+            size = cursor.fetchone()[0]
+        if size >= size_cap:
+            return size, [min(cap, n) for n in _estimated(exprs)]
+    for expr in exprs:
+        if connection.vendor == "sqlite":
+            selects.append(
+                "(SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s))"
+            )
+            params += [_fts_where(content_type_id, _fts(simplify(expr)), None), cap]
+        else:
+            selects.append(
+                "(SELECT count(*) FROM (SELECT 1 FROM search_document d WHERE d.content_type_id = %s"
+                " AND d.document @@ to_tsquery('simple', %s) LIMIT %s) s)"
+            )
+            params += [content_type_id, _tsquery(simplify(expr)), cap]
     with connection.cursor() as cursor:
-        for term in terms:
-            if connection.vendor == "sqlite":
-                cursor.execute(
-                    "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
-                    [
-                        f"kind : {_fts_phrase(_kind(content_type_id))} AND {{title body}} : {_fts_phrase(term)}",
-                        COMMON_TERM_ENTRIES,
-                    ],
-                )
-            else:
-                cursor.execute(
-                    "SELECT count(*) FROM (SELECT 1 FROM search_document d WHERE d.content_type_id = %s"
-                    " AND d.document @@ %s::tsquery LIMIT %s) s",
-                    [content_type_id, _ts_lexeme(term), COMMON_TERM_ENTRIES],
-                )
-            counts[term] = cursor.fetchone()[0]
-    return counts
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        row = cursor.fetchone()
+    return row[0], list(row[1:])
 
 
-def bodies(entry_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-    """(title, body) by entry id, in one query."""
+# The most common lexemes of the index and how many entries hold each, as PostgreSQL's
+# statistics have them (refreshed by ANALYZE, which autovacuum runs): kept for a while in the
+# shared cache, since reading them costs a query.
+COMMON_LEXEMES_KEY = "search:common-lexemes"
+COMMON_LEXEMES_SECONDS = 600
+
+
+def _common_lexemes() -> dict[str, float]:
+    """Lexeme → estimated number of entries holding it, for the most common ones only."""
+    found = cache.get(COMMON_LEXEMES_KEY)
+    if isinstance(found, dict):
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples"
+            " FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename"
+            " AND c.relnamespace = to_regnamespace(s.schemaname)"
+            " WHERE s.schemaname = current_schema() AND s.tablename = 'search_document'"
+            " AND s.attname = 'document'"
+        )
+        row = cursor.fetchone()
+    lexemes: dict[str, float] = {}
+    if row and row[0] and row[1]:
+        rows = max(float(row[2] or 0), 0.0)
+        # The frequencies are followed by their minimum, maximum and the null frequency.
+        lexemes = {lexeme: freq * rows for lexeme, freq in zip(row[0], row[1], strict=False)}
+    cache.set(COMMON_LEXEMES_KEY, lexemes, COMMON_LEXEMES_SECONDS)
+    return lexemes
+
+
+def _estimate(expr: Expr, common: dict[str, float]) -> float:
+    """Entries matching `expr`: a lexeme not among the common ones counts as none; all of
+    several as the rarest of them; any of several as their sum."""
+    if isinstance(expr, str):
+        return common.get(expr, 0.0)
+    values = [_estimate(part, common) for part in expr[1]]
+    return min(values) if expr[0] == "and" else sum(values)
+
+
+def _estimated(exprs: Sequence[Expr]) -> list[int]:
+    """PostgreSQL: how many entries match each expression, estimated from the statistics of the
+    tsvector's most common lexemes. A common word ("공유" and its synonyms in most of 100,000
+    entries) cannot be counted cheaply, even to a cap: the GIN index hands over every match
+    first. Whether a word is common (1% of the entries or more) is what the search asks, and
+    for those the statistics are close; a rare word is estimated as none."""
+    common = _common_lexemes()
+    return [round(_estimate(simplify(expr), common)) for expr in exprs]
+
+
+def id_list(ids: Sequence[int]) -> RawSQL:
+    """A list of ids as one bound parameter (`pk__in=id_list(ids)`): a thousand ids as a
+    thousand parameters cost more to send and plan than the lookup itself."""
+    clean = [int(i) for i in ids]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [clean])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(clean)])
+
+
+def entries_for(content_type_id: int, object_ids: Sequence[int]) -> list[Row]:
+    """The entries of these objects (no rank), in one query."""
+    return [
+        Row(pk, object_id, title, 0.0)
+        for pk, object_id, title in SearchEntry.objects.filter(
+            content_type_id=content_type_id, object_id__in=[int(i) for i in object_ids]
+        ).values_list("pk", "object_id", "title")
+    ]
+
+
+def bodies(entry_ids: Sequence[int]) -> dict[int, tuple[str, str, dict]]:
+    """(title, body, display) by entry id, in one query."""
     ids = [int(i) for i in entry_ids]
     if not ids:
         return {}
     return {
-        pk: (title, body)
-        for pk, title, body in SearchEntry.objects.filter(pk__in=ids).values_list(
-            "pk", "title", "body"
+        pk: (title, body, display or {})
+        for pk, title, body, display in SearchEntry.objects.filter(pk__in=ids).values_list(
+            "pk", "title", "body", "display"
         )
     }
 
@@ -269,7 +527,11 @@ LOOSE_WORD_SIMILARITY = "0.2"
 
 
 def fuzzy_candidates(
-    content_type_id: int, words: Sequence[str], *, strict: bool = True
+    content_type_id: int,
+    words: Sequence[str],
+    *,
+    strict: bool = True,
+    areas: Sequence[str] | None = None,
 ) -> list[Row]:
     """A bounded set of entries whose title letters resemble `words` (jamo for Hangul).
 
@@ -287,7 +549,7 @@ def fuzzy_candidates(
                 _fts_phrase(b) for b in dict.fromkeys(b for w in words for b in letter_bigrams(w))
             ][:40]
         expression = (
-            f"kind : {_fts_phrase(_kind(content_type_id))} AND fuzzy : ({' OR '.join(phrases)})"
+            f"{_fts_where(content_type_id, None, areas)} AND fuzzy : ({' OR '.join(phrases)})"
         )
         return _fetch(
             "SELECT e.id, e.object_id, e.title, -f.r FROM"
@@ -302,12 +564,16 @@ def fuzzy_candidates(
             "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
             [STRICT_WORD_SIMILARITY if strict else LOOSE_WORD_SIMILARITY],
         )
+    area_sql, area_params = ("", [])
+    if areas:
+        area_sql, area_params = " AND d.document @@ %s::tsquery", [_area_tsquery(areas)]
     return _fetch(
         "SELECT e.id, e.object_id, e.title, d.r FROM"
         " (SELECT d.entry_id, word_similarity(%s, d.fuzzy) AS r FROM search_document d"
-        " WHERE d.content_type_id = %s AND %s <%% d.fuzzy ORDER BY r DESC, d.entry_id LIMIT %s) d"
+        f" WHERE d.content_type_id = %s AND %s <%% d.fuzzy{area_sql}"
+        " ORDER BY r DESC, d.entry_id LIMIT %s) d"
         " JOIN search_searchentry e ON e.id = d.entry_id ORDER BY d.r DESC, e.id",
-        [text, content_type_id, text, FUZZY_CANDIDATES],
+        [text, content_type_id, text, *area_params, FUZZY_CANDIDATES],
     )
 
 

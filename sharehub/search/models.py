@@ -25,6 +25,12 @@ class SearchEntry(models.Model):
     terms = models.TextField(_("terms"), blank=True)
     # Title words as letters (Hangul as jamo), for typo tolerance.
     fuzzy = models.TextField(_("title letters"), blank=True)
+    # The districts it serves, as index tokens (engine.area_tokens); empty for a kind without.
+    areas = models.TextField(_("districts"), blank=True, default="")
+    # What a reader sees of it, per language: {"ko": [title, text], "en": [title, text]}.
+    display = models.JSONField(_("display texts"), default=dict, blank=True)
+    # The analysis.ANALYSIS_VERSION that built the terms: older entries are rebuilt.
+    analysis_version = models.PositiveSmallIntegerField(_("analysis version"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -38,3 +44,32 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+SYNONYM_WORDS_MAX = 30
+SYNONYM_WORD_CHARS = 40
+
+
+class SynonymGroup(models.Model):
+    """Words a search treats as one ("대여", "빌리기", "렌탈", "rental"): city staff edit them.
+
+    Applied when a query is read (selectors), never to the index: a change takes effect on the
+    next search, on both databases, with no reindexing.
+    """
+
+    words = models.JSONField(
+        _("words"),
+        default=list,
+        help_text=_("Korean or English words and phrases that mean the same in a search."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonym groups")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return " · ".join(str(word) for word in self.words)

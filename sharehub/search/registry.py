@@ -7,6 +7,8 @@
             organization__moderation_status=ModerationStatus.PUBLISHED
         ),
         follows={Organization: "organization"},
+        by_district=True,
+        kind=SearchKind("services", _("Services and organizations"), order=10),
     )
 
 `public` is the one rule of what an anonymous visitor may see: the index holds only objects it
@@ -23,7 +25,9 @@ from collections.abc import Iterable, Mapping
 from django.db import models
 
 from . import catalog, handlers
-from .catalog import DocumentBuilder, PublicQuerySet, Searchable
+from .catalog import DocumentBuilder, PublicQuerySet, Searchable, SearchKind
+
+__all__ = ["SearchKind", "register_searchable", "unregister_searchable"]
 
 
 def register_searchable(
@@ -33,9 +37,23 @@ def register_searchable(
     public: PublicQuerySet,
     state_fields: Iterable[str] = (),
     follows: Mapping[type[models.Model], str] | None = None,
+    by_district: bool = False,
+    kind: SearchKind | None = None,
 ) -> None:
-    """`public()` returns the objects of `model` an anonymous visitor may see (a queryset)."""
-    entry = Searchable(model, document, public, frozenset(state_fields), dict(follows or {}))
+    """`public()` returns the objects of `model` an anonymous visitor may see (a queryset).
+
+    by_district: the documents say which districts each object serves (SearchDocument.districts,
+    city_wide), and a district named in a query filters to those and the city-wide ones.
+    kind: the group its hits form on the hub's search page (catalog.SearchKind)."""
+    entry = Searchable(
+        model,
+        document,
+        public,
+        frozenset(state_fields),
+        dict(follows or {}),
+        by_district=by_district,
+        kind=kind,
+    )
     catalog.add(entry)
     handlers.connect(entry)
 

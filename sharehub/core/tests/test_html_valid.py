@@ -237,6 +237,11 @@ def _pages(hub: dict, lang: str) -> list[tuple[str, str, str | None]]:
         ("newsletter-manage", u("newsletters:manage"), "staff"),
         ("newsletter-campaign", u("newsletters:campaign", pk=hub["campaign"].pk), "staff"),
         ("newsletter-campaign-create", u("newsletters:campaign_create"), "staff"),
+        (
+            "newsletter-preview",
+            u("newsletters:campaign_preview", pk=hub["campaign"].pk, language="en"),
+            "staff",
+        ),
         ("newsletter-topics", u("newsletters:topics"), "staff"),
         ("outbox", u("notifications:outbox"), "staff"),
         (

@@ -1,5 +1,6 @@
 """{% designation_badge organization %} and, for list pages, {% designation_badge_for organization designations %}
-where `designations` comes from selectors.current_designations (one query for the whole page)."""
+where `designations` comes from selectors.current_designations (one query for the whole page);
+{% designation_state organization as state %} for the organization's page."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from typing import Any
 
 from django import template
 
-from sharehub.designation.selectors import current_designation_of
+from sharehub.designation.rules import applicant_types_for
+from sharehub.designation.selectors import (
+    current_designation_of,
+    open_application_of,
+    renewal_due,
+)
 
 register = template.Library()
 
@@ -23,3 +29,18 @@ def designation_badge(organization: Any) -> dict:
 @register.inclusion_tag("designation/partials/badge.html")
 def designation_badge_for(organization: Any, designations: dict | None) -> dict:
     return {"designation": (designations or {}).get(getattr(organization, "pk", None))}
+
+
+@register.simple_tag
+def designation_state(organization: Any) -> dict:
+    """What the organization's page offers: its current designation, its open application,
+    whether it may apply (its kind) and whether a renewal is due. Two queries."""
+    if not getattr(organization, "pk", None):
+        return {}
+    current = current_designation_of(organization)
+    return {
+        "current": current,
+        "open_application": open_application_of(organization),
+        "eligible": bool(applicant_types_for(organization)),
+        "renewal_due": renewal_due(current),
+    }

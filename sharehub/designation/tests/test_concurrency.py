@@ -1,5 +1,6 @@
-"""Races on real PostgreSQL connections: two approvals at once get different numbers, and the
-reminder task run twice at once sends each reminder once."""
+"""Races on real PostgreSQL connections: two approvals at once get different numbers, submissions
+at once get different receipt numbers, and the reminder tasks run at once send each reminder
+once."""
 
 from __future__ import annotations
 
@@ -10,14 +11,22 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from sharehub.accounts.tests.factories import UserFactory
 from sharehub.designation import services
-from sharehub.designation.models import Designation, Reminder
-from sharehub.designation.reminders import send_reminders
+from sharehub.designation.models import Application, Designation, Reminder
+from sharehub.designation.reminders import send_reminders, send_report_reminders
 from sharehub.notifications.models import Notification
 from sharehub.organizations.models import MemberRole
 from sharehub.organizations.tests.factories import MembershipFactory, OrganizationFactory
 
-from .factories import designate, tick_all, under_review, world
+from .factories import (
+    attach_required,
+    designate,
+    draft_application,
+    ready_to_decide,
+    under_review,
+    world,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,7 +61,7 @@ def test_two_approvals_at_once_get_different_numbers():
         for _ in range(2):
             org = OrganizationFactory()
             MembershipFactory(organization=org, user=owner, role=MemberRole.OWNER)
-            applications.append(tick_all(under_review(org, owner, staff), staff))
+            applications.append(ready_to_decide(under_review(org, owner, staff), staff))
         results = _parallel(
             *[
                 lambda a=a: services.approve_application(actor=staff, application=a)
@@ -83,3 +92,39 @@ def test_reminders_sent_once_when_two_run_at_once():
     assert (
         Notification.objects.filter(kind="designation.reminder").count() == 2
     )  # owner and editor, once each
+
+
+def test_receipt_numbers_are_unique_when_many_submit_at_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks and parallel connections")
+    drafts = []
+    for _ in range(6):
+        owner = UserFactory()  # one each: a person's uploads are limited per hour
+        organization = OrganizationFactory()
+        MembershipFactory(organization=organization, user=owner, role=MemberRole.OWNER)
+        draft = draft_application(organization, owner)
+        attach_required(draft, owner)
+        drafts.append((draft, owner))
+    results = _parallel(
+        *[lambda d=d, o=o: services.submit_application(actor=o, application=d) for d, o in drafts]
+    )
+    assert all(not isinstance(r, Exception) for r in results), results
+    year = timezone.localdate().year
+    numbers = sorted(Application.objects.values_list("receipt_number", flat=True))
+    assert numbers == [f"{year}-{n:04d}" for n in range(1, 7)]
+
+
+def test_report_reminders_sent_once_when_two_run_at_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks and parallel connections")
+    organization, owner, _editor, staff = world()
+    designation = designate(organization, owner, staff)
+    report = designation.reports.order_by("year").first()
+    day_after = report.period_end + datetime.timedelta(days=1)
+    results = _parallel(
+        lambda: send_report_reminders(today=day_after),
+        lambda: send_report_reminders(today=day_after),
+        lambda: send_report_reminders(today=day_after),
+    )
+    assert sorted(results) == [0, 0, 1], results
+    assert Notification.objects.filter(kind="designation.report").count() == 2  # owner, editor

@@ -30,6 +30,18 @@ APPLICATION_KEYS = {
     "created_at",
     "submitted_at",
     "decided_at",
+    "applicant_type",
+    "receipt_number",
+    "due_on",
+    "stage",
+    "representative",
+    "registration_type",
+    "registration_number",
+    "founded_on",
+    "sharing_since",
+    "members_count",
+    "staff_count",
+    "budget_last_year",
 }
 
 
@@ -104,7 +116,14 @@ def test_api_json_shapes(client):
     detail = client.get(f"/api/v1/designation/applications/{application.pk}").json()
     assert set(detail) == APPLICATION_KEYS | {"documents"}
     assert detail["renews"] == designation.number and detail["organization"] == organization.slug
-    assert set(detail["documents"][0]) == {"id", "name", "content_type", "size", "url"}
+    assert set(detail["documents"][0]) == {
+        "id",
+        "document_type",
+        "name",
+        "content_type",
+        "size",
+        "url",
+    }
     listed = client.get("/api/v1/designation/designations").json()
     assert listed["count"] == 1 and listed["next"] is None and listed["previous"] is None
     assert listed["results"][0] == {

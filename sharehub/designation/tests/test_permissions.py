@@ -9,11 +9,27 @@ from django.urls import reverse
 
 from sharehub.accounts.tests.factories import UserFactory
 from sharehub.core.models import AuditEntry
-from sharehub.designation.models import Application, ApplicationDocument, Designation
+from sharehub.designation.models import (
+    Application,
+    ApplicationDocument,
+    CommitteeDecision,
+    Designation,
+    ReviewStage,
+    Score,
+)
 from sharehub.organizations.models import MemberRole
 from sharehub.organizations.tests.factories import MembershipFactory, OrganizationFactory
 
-from .factories import designate, pdf, submitted_application, tick_all, world
+from .factories import (
+    attach_required,
+    designate,
+    draft_application,
+    pdf,
+    ready_to_decide,
+    submitted_application,
+    tick_all,
+    world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +37,16 @@ ROLES = ["anonymous", "citizen", "editor", "owner", "other_org_owner", "moderato
 
 # name → (url name, target, POST data)
 PAGE_ACTIONS = {
-    "apply": ("apply", "org", {"kind": "enterprise", "activities": "a", "plan": "b"}),
-    "edit": ("application_edit", "draft", {"kind": "enterprise", "activities": "a2", "plan": "b2"}),
+    "apply": (
+        "apply",
+        "org",
+        {"applicant_type": "cooperative", "kind": "enterprise", "activities": "a", "plan": "b"},
+    ),
+    "edit": (
+        "application_edit",
+        "draft",
+        {"applicant_type": "cooperative", "kind": "enterprise", "activities": "a2", "plan": "b2"},
+    ),
     "upload": ("document_upload", "draft", "file"),
     "remove_doc": ("document_remove", "document", {}),
     "submit": ("submit", "draft", {}),
@@ -34,18 +58,85 @@ PAGE_ACTIONS = {
     "approve": ("review_approve", "submitted_review", {}),
     "suspend": ("suspend", "designation", {"reason": "점검"}),
     "revoke": ("revoke", "designation", {"reason": "취소"}),
+    "advance": ("review_advance", "reviewing", {"note": "서류 확인"}),
+    "scores": ("review_scores", "reviewing", {"score_org_purpose": "10"}),
+    "committee": (
+        "review_committee",
+        "submitted_review",
+        {
+            "meeting_on": "2026-01-15",
+            "members_present": "9",
+            "votes_for": "9",
+            "votes_against": "0",
+            "votes_abstain": "0",
+        },
+    ),
+    "stage_new": ("stage_new", None, {"code": "interview", "name_ko": "면접", "order": "35"}),
 }
 
 # Applicants in the apply column: "apply" needs another organization (the draft world has one open).
+# Then: advance scores committee stage_new (city staff's review and settings).
+STAFF_ONLY = (403, 403, 403, 403)
 EXPECTED = {
     #                  apply edit upload rmdoc submit comment start check changes reject approve suspend revoke
-    "anonymous": (302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302),
-    "citizen": (403, 404, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403),
-    "editor": (302, 302, 302, 302, 302, 302, 403, 403, 403, 403, 403, 403, 403),
-    "owner": (302, 302, 302, 302, 302, 302, 403, 403, 403, 403, 403, 403, 403),
-    "other_org_owner": (403, 404, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403),
-    "moderator": (403, 404, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403),
-    "city_staff": (403, 403, 403, 403, 403, 302, 302, 302, 302, 302, 302, 302, 302),
+    "anonymous": (
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+    ),
+    "citizen": (403, 404, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403, *STAFF_ONLY),
+    "editor": (302, 302, 302, 302, 302, 302, 403, 403, 403, 403, 403, 403, 403, *STAFF_ONLY),
+    "owner": (302, 302, 302, 302, 302, 302, 403, 403, 403, 403, 403, 403, 403, *STAFF_ONLY),
+    "other_org_owner": (
+        403,
+        404,
+        404,
+        404,
+        404,
+        404,
+        403,
+        403,
+        403,
+        403,
+        403,
+        403,
+        403,
+        *STAFF_ONLY,
+    ),
+    "moderator": (403, 404, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403, *STAFF_ONLY),
+    "city_staff": (
+        403,
+        403,
+        403,
+        403,
+        403,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+        302,
+    ),
 }
 
 
@@ -60,10 +151,9 @@ def matrix(moderator):
     MembershipFactory(organization=draft_org, user=editor, role=MemberRole.EDITOR)
     from sharehub.designation import services
 
-    draft = services.create_application(
-        actor=owner, organization=draft_org, kind="enterprise", activities="a", plan="b"
-    )
-    document = services.add_document(actor=owner, application=draft, upload=pdf())
+    draft = draft_application(draft_org, owner)
+    attach_required(draft, owner)
+    document = draft.documents.first()
     submitted = submitted_application(organization, owner)
     designated_org = OrganizationFactory()
     MembershipFactory(organization=designated_org, user=owner, role=MemberRole.OWNER)
@@ -72,7 +162,16 @@ def matrix(moderator):
     MembershipFactory(organization=review_org, user=owner, role=MemberRole.OWNER)
     MembershipFactory(organization=review_org, user=editor, role=MemberRole.EDITOR)
     submitted_review = submitted_application(review_org, owner)
-    tick_all(services.start_review(actor=staff, application=submitted_review), staff)
+    ready_to_decide(services.start_review(actor=staff, application=submitted_review), staff)
+    reviewing_org = OrganizationFactory()
+    MembershipFactory(organization=reviewing_org, user=owner, role=MemberRole.OWNER)
+    MembershipFactory(organization=reviewing_org, user=editor, role=MemberRole.EDITOR)
+    reviewing = tick_all(
+        services.start_review(
+            actor=staff, application=submitted_application(reviewing_org, editor)
+        ),
+        staff,
+    )
     other_owner = UserFactory()
     MembershipFactory(organization=OrganizationFactory(), user=other_owner, role=MemberRole.OWNER)
     people = {
@@ -91,20 +190,26 @@ def matrix(moderator):
         "submitted": submitted,
         "submitted_review": submitted_review,
         "designation": designation,
+        "reviewing": reviewing,
     }
     return people, targets
 
 
 def snapshot() -> tuple:
     return (
-        sorted(Application.objects.values_list("pk", "status", "activities", "checklist")),
+        sorted(Application.objects.values_list("pk", "status", "activities", "checklist", "stage")),
         ApplicationDocument.objects.count(),
         sorted(Designation.objects.values_list("number", "status")),
+        sorted(Score.objects.values_list("application", "criterion", "points")),
+        CommitteeDecision.objects.count(),
+        ReviewStage.objects.count(),
         AuditEntry.objects.count(),
     )
 
 
 def _url(name, target):
+    if target is None:
+        return reverse(f"designation:{name}")
     if name == "apply":
         return reverse("designation:apply", kwargs={"slug": target.slug})
     if isinstance(target, Designation):
@@ -124,9 +229,9 @@ def test_page_permission_matrix(client, matrix, role, action, expected):
     if person is not None:
         client.force_login(person)
     name, target_key, data = PAGE_ACTIONS[action]
-    target = targets[target_key]
+    target = targets[target_key] if target_key else None
     if data == "file":
-        data = {"file": pdf()}
+        data = {"file": pdf(), "document_type": "other"}
     before = snapshot()
     response = client.post(_url(name, target), data)
     assert response.status_code == expected, (role, action)
@@ -214,16 +319,35 @@ API_ACTIONS = {
         "designation",
         {"reason": "r"},
     ),
+    "advance": ("post", "/api/v1/designation/applications/{pk}/advance", "reviewing", {}),
+    "scores": (
+        "put",
+        "/api/v1/designation/applications/{pk}/scores",
+        "reviewing",
+        {"scores": {"org_purpose": 10}},
+    ),
+    "committee": (
+        "post",
+        "/api/v1/designation/applications/{pk}/committee-decisions",
+        "submitted_review",
+        {
+            "meeting_on": "2026-01-15",
+            "members_present": 9,
+            "votes_for": 9,
+            "votes_against": 0,
+            "votes_abstain": 0,
+        },
+    ),
 }
 API_EXPECTED = {
-    #                  create submit review changes reject approve suspend revoke
-    "anonymous": (401, 401, 401, 401, 401, 401, 401, 401),
-    "citizen": (403, 404, 404, 404, 404, 404, 403, 403),
-    "editor": (201, 200, 403, 403, 403, 403, 403, 403),
-    "owner": (201, 200, 403, 403, 403, 403, 403, 403),
-    "other_org_owner": (403, 404, 404, 404, 404, 404, 403, 403),
-    "moderator": (403, 404, 404, 404, 404, 404, 403, 403),
-    "city_staff": (403, 403, 200, 200, 200, 201, 200, 200),
+    #                  create submit review changes reject approve suspend revoke advance scores committee
+    "anonymous": (401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401),
+    "citizen": (403, 404, 404, 404, 404, 404, 403, 403, 404, 404, 404),
+    "editor": (201, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "owner": (201, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "other_org_owner": (403, 404, 404, 404, 404, 404, 403, 403, 404, 404, 404),
+    "moderator": (403, 404, 404, 404, 404, 404, 403, 403, 404, 404, 404),
+    "city_staff": (403, 403, 200, 200, 200, 201, 200, 200, 200, 200, 201),
 }
 API_CASES = [
     (role, action, API_EXPECTED[role][i]) for role in ROLES for i, action in enumerate(API_ACTIONS)
@@ -235,15 +359,42 @@ def test_api_permission_matrix(client, matrix, role, action, expected):
     people, targets = matrix
     if people[role] is not None:
         client.force_login(people[role])
-    _method, path, target_key, data = API_ACTIONS[action]
+    method, path, target_key, data = API_ACTIONS[action]
     target = targets[target_key]
     if target_key == "org":
         data = {**data, "organization": target.slug}
     path = path.format(pk=getattr(target, "pk", ""), number=getattr(target, "number", ""))
     before = snapshot()
-    response = client.post(path, data, content_type="application/json")
+    response = getattr(client, method)(path, data, content_type="application/json")
     assert response.status_code == expected, (role, action, response.content)
     body = response.json()
     if expected >= 400:
         assert set(body) == {"detail", "errors"}
         assert snapshot() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_scores_and_committee_votes_are_staff_only(client, matrix, role):
+    people, targets = matrix
+    application = targets["submitted_review"]  # scored, with the committee's vote
+    if people[role] is not None:
+        client.force_login(people[role])
+    base = f"/api/v1/designation/applications/{application.pk}"
+    statuses = (
+        client.get(f"{base}/scores").status_code,
+        client.get(f"{base}/committee-decisions").status_code,
+        client.get(reverse("designation:review", kwargs={"pk": application.pk})).status_code,
+    )
+    expected = {
+        "anonymous": (401, 401, 302),
+        "editor": (403, 403, 403),
+        "owner": (403, 403, 403),
+        "city_staff": (200, 200, 200),
+    }.get(role, (404, 404, 403))
+    assert statuses == expected
+    if role in ("editor", "owner"):
+        page = client.get(application.get_absolute_url()).content.decode()
+        detail = client.get(base).json()
+        for internal in ("위원장 외 10명", "score_org_purpose", "votes_for"):
+            assert internal not in page and internal not in str(detail)
+        assert "stage" in detail and detail["stage"]["code"] == "committee"

@@ -24,4 +24,4 @@ def test_export_and_erase_keep_comments_but_anonymise_them():
     assert comment.author is None and comment.body == "답변입니다"
     application.refresh_from_db()
     assert application.created_by is None and application.submitted_by is None
-    assert handler.export(owner) == {"applications": [], "comments": []}
+    assert handler.export(owner) == {"applications": [], "comments": [], "annual_reports": []}

@@ -21,6 +21,8 @@ from .factories import (
     docx,
     pdf,
     png,
+    ready_to_decide,
+    score_all,
     submitted_application,
     tick_all,
     under_review,
@@ -126,7 +128,7 @@ def _application_in(status: str, organization, owner, staff):
         return application
     if status == "rejected":
         return services.reject_application(actor=staff, application=application, reason="no")
-    tick_all(application, staff)
+    application = ready_to_decide(application, staff)
     services.approve_application(actor=staff, application=application)
     application.refresh_from_db()
     return application
@@ -149,7 +151,7 @@ def test_every_invalid_transition_is_refused(status, step):
 
 def test_reasons_are_required():
     organization, owner, _editor, staff = world()
-    application = tick_all(under_review(organization, owner, staff), staff)
+    application = ready_to_decide(under_review(organization, owner, staff), staff)
     for action in (services.request_changes, services.reject_application):
         with pytest.raises(ValidationError) as refused:
             action(actor=staff, application=application, reason="  ")
@@ -162,20 +164,31 @@ def test_reasons_are_required():
     assert designation.status == DesignationStatus.ACTIVE
 
 
-def test_approval_needs_the_whole_checklist():
+def test_the_committee_stage_needs_the_whole_checklist_and_every_score():
     organization, owner, _editor, staff = world()
     application = under_review(organization, owner, staff)
     services.set_checklist(actor=staff, application=application, checked={"sustainability": True})
     with pytest.raises(ValidationError) as refused:
         services.approve_application(actor=staff, application=application)
-    assert "checklist" in refused.value.error_dict
+    assert "stage" in refused.value.error_dict  # not at the last stage
+    services.advance_stage(actor=staff, application=application)  # site visit
+    services.advance_stage(actor=staff, application=application)  # presentation
+    with pytest.raises(ValidationError) as refused:
+        services.advance_stage(actor=staff, application=application)  # the committee's
+    assert {"checklist", "scores"} <= set(refused.value.error_dict)
+    tick_all(application, staff)
+    with pytest.raises(ValidationError) as refused:
+        services.advance_stage(actor=staff, application=application)
+    assert set(refused.value.error_dict) == {"scores"}
+    score_all(application, staff)
+    services.advance_stage(actor=staff, application=application)
     with pytest.raises(ValidationError):
         services.set_checklist(actor=staff, application=application, checked={"bribes": True})
 
 
 def test_valid_until_must_follow_designated_on():
     organization, owner, _editor, staff = world()
-    application = tick_all(under_review(organization, owner, staff), staff)
+    application = ready_to_decide(under_review(organization, owner, staff), staff)
     today = timezone.localdate()
     with pytest.raises(ValidationError) as refused:
         services.approve_application(
@@ -237,7 +250,7 @@ def test_suspended_cannot_apply_and_reinstated_renews():
 def test_renewal_of_a_revoked_designation_cannot_be_approved():
     organization, owner, _editor, staff = world()
     designation = designate(organization, owner, staff)
-    renewal = tick_all(under_review(organization, owner, staff), staff)
+    renewal = ready_to_decide(under_review(organization, owner, staff), staff)
     assert renewal.renews == designation
     services.revoke_designation(actor=staff, designation=designation, reason="위반")
     with pytest.raises(ValidationError):
@@ -256,7 +269,7 @@ def test_non_members_moderators_and_applicants_are_refused_by_services(moderator
         with pytest.raises(PermissionDenied):
             services.start_review(actor=actor, application=application)
     services.start_review(actor=staff, application=application)
-    tick_all(application, staff)
+    application = ready_to_decide(application, staff)
     for actor in (owner, moderator):
         with pytest.raises(PermissionDenied):
             services.approve_application(actor=actor, application=application)

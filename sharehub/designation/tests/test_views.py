@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from sharehub.accounts.tests.factories import UserFactory
 from sharehub.designation import services
+from sharehub.designation.models import ChecklistItem, ScoreCriterion
 from sharehub.organizations.models import MemberRole
 from sharehub.organizations.tests.factories import MembershipFactory, OrganizationFactory
 
@@ -15,8 +17,9 @@ from .factories import designate, pdf, submitted_application, world
 pytestmark = pytest.mark.django_db
 
 
-def _designated_world(count: int, staff, owner) -> None:
-    for _ in range(count):
+def _designated_world(count: int, staff) -> None:
+    for _ in range(count):  # an owner each: one person's uploads are limited per hour
+        owner = UserFactory()
         organization = OrganizationFactory()
         MembershipFactory(organization=organization, user=owner, role=MemberRole.OWNER)
         designate(organization, owner, staff)
@@ -24,8 +27,8 @@ def _designated_world(count: int, staff, owner) -> None:
 
 @pytest.mark.parametrize("count", [3, 30])
 def test_register_and_api_list_are_bounded(client, django_assert_max_num_queries, count):
-    _organization, owner, _editor, staff = world()
-    _designated_world(count, staff, owner)
+    _organization, _owner, _editor, staff = world()
+    _designated_world(count, staff)
     with django_assert_max_num_queries(6):
         response = client.get(reverse("designation:register"))
     assert response.status_code == 200
@@ -39,8 +42,9 @@ def test_register_and_api_list_are_bounded(client, django_assert_max_num_queries
 def test_review_queue_and_api_applications_are_bounded(
     client, django_assert_max_num_queries, count
 ):
-    _organization, owner, _editor, staff = world()
+    _organization, _owner, _editor, staff = world()
     for _ in range(count):
+        owner = UserFactory()
         org = OrganizationFactory()
         MembershipFactory(organization=org, user=owner, role=MemberRole.OWNER)
         submitted_application(org, owner)
@@ -60,7 +64,12 @@ def test_applicant_pages_and_organization_link(client):
     assert reverse("designation:apply", kwargs={"slug": organization.slug}) in detail
     response = client.post(
         reverse("designation:apply", kwargs={"slug": organization.slug}),
-        {"kind": "enterprise", "activities": "<script>alert(1)</script> 나눔 🎁", "plan": "plan"},
+        {
+            "applicant_type": "cooperative",
+            "kind": "enterprise",
+            "activities": "<script>alert(1)</script> 나눔 🎁",
+            "plan": "plan",
+        },
     )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
@@ -71,7 +80,7 @@ def test_applicant_pages_and_organization_link(client):
             "designation:application_edit",
             kwargs={"pk": organization.designation_applications.get().pk},
         ),
-        {"kind": "enterprise", "activities": "", "plan": "p"},
+        {"applicant_type": "cooperative", "kind": "enterprise", "activities": "", "plan": "p"},
     )
     assert response.status_code == 400
     assert "필수" in response.content.decode()
@@ -111,25 +120,52 @@ def test_badge_on_organization_page_and_designation_page(client):
 
 
 def test_staff_review_through_pages(client):
+    """Stages, checklist, score sheet, committee vote and decision, each through its form."""
     organization, owner, _editor, staff = world()
     application = submitted_application(organization, owner)
     client.force_login(staff)
-    client.post(reverse("designation:review_start", kwargs={"pk": application.pk}))
-    client.post(
-        reverse("designation:review_checklist", kwargs={"pk": application.pk}),
-        {
-            "items": [
-                "nonprofit_purpose",
-                "sharing_activity",
-                "sustainability",
-                "seoul_based",
-                "documents_complete",
-            ]
-        },
-    )
-    client.post(
-        reverse("designation:review_approve", kwargs={"pk": application.pk}), {"conditions": "조건"}
-    )
+
+    def post(name, data=None):
+        return client.post(
+            reverse(f"designation:{name}", kwargs={"pk": application.pk}), data or {}
+        )
+
+    post("review_start")
+    post("review_checklist", {"items": list(ChecklistItem.values)})
+    criteria = list(ScoreCriterion.objects.filter(active=True))
+    too_many = {f"score_{c.code}": c.max_points + 1 for c in criteria}
+    response = post("review_scores", too_many)
+    assert response.status_code == 400 and not application.scores.exists()
+    page = response.content.decode()
+    assert "errorlist" in page
+    response = post("review_scores", {f"score_{c.code}": c.max_points - 1 for c in criteria})
+    assert response.status_code == 302
+    total = sum(c.max_points - 1 for c in criteria)
+    page = client.get(reverse("designation:review", kwargs={"pk": application.pk})).content.decode()
+    assert f"<td>{total}</td>" in page
+    for _ in range(3):
+        assert post("review_advance", {"note": "현장 확인 완료"}).status_code == 302
+    application.refresh_from_db()
+    assert application.stage.is_committee
+    # the staff's stage notes and the score sheet stay on the staff's page
+    review_page = client.get(reverse("designation:review", kwargs={"pk": application.pk}))
+    assert "현장 확인 완료" in review_page.content.decode()
+    client.force_login(owner)
+    applicant_page = client.get(application.get_absolute_url()).content.decode()
+    assert "현장 확인 완료" not in applicant_page and "score-sheet" not in applicant_page
+    assert application.stage.name in applicant_page
+    client.force_login(staff)
+    no_quorum = {
+        "meeting_on": timezone.localdate().isoformat(),
+        "members_present": 7,
+        "votes_for": 7,
+        "votes_against": 0,
+        "votes_abstain": 0,
+    }
+    response = post("review_committee", no_quorum)
+    assert response.status_code == 400 and not application.committee_decisions.exists()
+    assert post("review_committee", {**no_quorum, "members_present": 8}).status_code == 302
+    post("review_approve", {"conditions": "조건"})
     application.refresh_from_db()
     assert application.status == "approved"
     assert application.designation.conditions == "조건"

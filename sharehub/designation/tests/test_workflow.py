@@ -18,7 +18,15 @@ from sharehub.designation.selectors import current_designations, designated_q
 from sharehub.notifications.models import Notification
 from sharehub.organizations.models import Organization
 
-from .factories import pdf, png, submitted_application, tick_all, world
+from .factories import (
+    attach_required,
+    details,
+    pdf,
+    png,
+    ready_to_decide,
+    submitted_application,
+    world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +45,16 @@ def test_designation_workflow_end_to_end(django_capture_on_commit_callbacks):
         kind="enterprise",
         activities="  <b>공구</b> 도서관 🛠 Tool library  ",
         plan="계획 plan",
+        **details(registration_number="1234567891"),
     )
     assert application.status == ApplicationStatus.DRAFT and not application.is_renewal
     assert application.activities == "<b>공구</b> 도서관 🛠 Tool library"
+    assert application.registration_number == "123-45-67891"  # written as it is printed
+    assert application.applicant_type == "cooperative"  # the organization's kind's first
     services.add_document(actor=editor, application=application, upload=pdf())
     services.add_document(actor=owner, application=application, upload=png())
     assert application.documents.count() == 2
+    attach_required(application, owner)
     stored = application.documents.first().file.name
     assert stored.startswith(f"designation/{application.pk}/") and "articles" not in stored
 
@@ -69,7 +81,7 @@ def test_designation_workflow_end_to_end(django_capture_on_commit_callbacks):
     assert application.status == ApplicationStatus.RESUBMITTED
 
     services.start_review(actor=staff, application=application)
-    tick_all(application, staff)
+    application = ready_to_decide(application, staff)
     today = timezone.localdate()
     designation = services.approve_application(
         actor=staff, application=application, conditions="연 1회 보고"
@@ -119,7 +131,7 @@ def test_designation_workflow_end_to_end(django_capture_on_commit_callbacks):
     renewal = submitted_application(organization, owner)
     assert renewal.is_renewal and renewal.renews == designation
     services.start_review(actor=staff, application=renewal)
-    tick_all(renewal, staff)
+    renewal = ready_to_decide(renewal, staff)
     renewed = services.approve_application(actor=staff, application=renewal)
     designation.refresh_from_db()
     assert designation.status == DesignationStatus.RENEWED and designation.renewed_by == renewed
@@ -212,4 +224,4 @@ def test_expired_designation_is_not_designated_and_is_marked_by_the_task():
     application = services.create_application(
         actor=owner, organization=organization, kind="organization", activities="a", plan="b"
     )
-    assert not application.is_renewal
+    assert not application.is_renewal and application.kind == "organization"

@@ -14,10 +14,12 @@ from sharehub.core.forms import run_service
 from sharehub.core.ratelimit import ratelimit_writes
 from sharehub.designation import selectors, services
 from sharehub.designation.forms import ApplicationForm, CommentForm
+from sharehub.designation.models import KINDS_OF_TYPE
 from sharehub.designation.permissions import can_apply, can_decide
+from sharehub.designation.rules import applicant_types_for, min_activity_months
 from sharehub.organizations.selectors import get_organization_for
 
-from .common import application_page, form_errors_message, run_action
+from .common import application_form, application_page, form_errors_message, run_action
 
 
 @login_required
@@ -30,9 +32,9 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     if existing is not None:
         return redirect(existing)
     current = selectors.current_designation_of(organization)
-    form = ApplicationForm(
-        request.POST or None, initial={"kind": current.kind if current else None}
-    )
+    types = applicant_types_for(organization)
+    kind = current.kind if current else (KINDS_OF_TYPE[types[0]][0] if types else None)
+    form = ApplicationForm(request.POST or None, initial={"kind": kind}, organization=organization)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -52,7 +54,13 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "designation/apply.html",
-        {"organization": organization, "form": form, "current": current},
+        {
+            "organization": organization,
+            "form": form,
+            "current": current,
+            "eligible": bool(applicant_types_for(organization)),
+            "months": min_activity_months(),
+        },
         status=400 if form.is_bound else 200,
     )
 
@@ -66,7 +74,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.get_application_for(request.user, pk)
-    form = ApplicationForm(request.POST)
+    form = application_form(application, request.POST)
     if form.is_valid() and run_service(
         form,
         lambda: services.update_application(

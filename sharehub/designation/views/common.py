@@ -3,11 +3,14 @@ and the application page (shown again with a form's errors)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from sharehub.core.forms import run_action  # noqa: F401  (the views of this package import it from here)
 from sharehub.designation import selectors
@@ -16,6 +19,8 @@ from sharehub.designation.forms import ApplicationForm, CommentForm, DocumentFor
 from sharehub.designation.history import described
 from sharehub.designation.models import Application, ApplicationStatus
 from sharehub.designation.permissions import can_decide, is_applicant_for
+from sharehub.designation.rules import submission_problems
+from sharehub.designation.services import APPLICATION_FIELDS
 
 
 def form_errors_message(request: HttpRequest, form: forms.Form) -> None:
@@ -25,6 +30,18 @@ def form_errors_message(request: HttpRequest, form: forms.Form) -> None:
 def require_staff(request: HttpRequest) -> None:
     if not can_decide(request.user):
         raise PermissionDenied
+
+
+def application_form(application: Application, data: Any = None) -> ApplicationForm:
+    """The application's form, bound to `data` or filled with what the application holds."""
+    initial = {field: getattr(application, field) for field in APPLICATION_FIELDS}
+    return ApplicationForm(data, initial=initial, organization=application.organization)
+
+
+def document_checklist(application: Application, documents: list) -> list[tuple[str, bool]]:
+    """(document type label, attached) for each document the applicant's type requires."""
+    present = {document.document_type for document in documents}
+    return [(str(kind.label), kind in present) for kind in application.required_documents()]
 
 
 def application_page(
@@ -37,6 +54,8 @@ def application_page(
 ) -> HttpResponse:
     applicant = is_applicant_for(request.user, application.organization_id)
     editable = applicant and application.is_editable
+    documents = list(application.documents.all())
+    problems = submission_problems(application, timezone.localdate()) if editable else {}
     return render(
         request,
         "designation/application.html",
@@ -46,21 +65,19 @@ def application_page(
             "applicant": applicant,
             "editable": editable,
             "staff": can_decide(request.user),
-            "form": form
-            or ApplicationForm(
-                initial={
-                    "kind": application.kind,
-                    "activities": application.activities,
-                    "plan": application.plan,
-                }
-            ),
+            "form": form or application_form(application),
             "document_form": document_form or DocumentForm(),
             "accept": ACCEPT_ATTRIBUTE,
-            "documents": application.documents.all(),
+            "documents": documents,
+            "document_checklist": document_checklist(application, documents),
+            "problems": [message for messages in problems.values() for message in messages],
+            "progress": selectors.stage_progress(application)
+            if application.status != ApplicationStatus.DRAFT
+            else [],
             "comments": selectors.comments_for(actor=request.user, application=application),
             "comment_form": CommentForm(),
             "can_comment": application.status != ApplicationStatus.DRAFT,
-            "history": described(selectors.history(application)),
+            "history": described(selectors.history(application, staff=can_decide(request.user))),
         },
         status=status,
     )

@@ -28,7 +28,10 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and run_service(
         form,
         lambda: services.add_document(
-            actor=request.user, application=application, upload=form.cleaned_data["file"]
+            actor=request.user,
+            application=application,
+            upload=form.cleaned_data["file"],
+            document_type=form.cleaned_data["document_type"],
         ),
     ):
         messages.success(request, _("The document has been attached."))

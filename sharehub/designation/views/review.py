@@ -11,23 +11,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sharehub.core.filters import page_filters
+from sharehub.core.forms import run_service
 from sharehub.core.pagination import paginate, querystring_without_page
+from sharehub.designation import committee as voting
 from sharehub.designation import selectors, services
 from sharehub.designation.forms import (
+    AdvanceForm,
     ApproveForm,
     ChecklistForm,
     CommentForm,
+    CommitteeDecisionForm,
     QueueFilterForm,
     ReasonForm,
+    ScoreSheetForm,
 )
 from sharehub.designation.history import described
-from sharehub.designation.models import ChecklistItem
+from sharehub.designation.models import Application, ChecklistItem
 
-from .common import form_errors_message, require_staff, run_action
+from .common import document_checklist, form_errors_message, require_staff, run_action
 
 
 @login_required
@@ -43,25 +49,61 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page": paginate(request, selectors.review_queue(status=status)),
             "query": querystring_without_page(request),
+            "overdue": selectors.overdue_applications().count(),
+            "reports_waiting": selectors.reports_to_review().count(),
         },
     )
 
 
-@login_required
-def review(request: HttpRequest, pk: int) -> HttpResponse:
-    require_staff(request)
-    application = selectors.get_application_for(request.user, pk)
+def review_page(
+    request: HttpRequest,
+    application: Application,
+    *,
+    score_form: ScoreSheetForm | None = None,
+    committee_form: CommitteeDecisionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The staff's page of one application: the file, the stages, the score sheet, the
+    committee's votes and the decisions the current stage allows."""
+    sheet = selectors.score_sheet(application)
+    criteria = [criterion for section in sheet["sections"] for criterion, _score in section["rows"]]
+    scores = {
+        f"score_{criterion.code}": score.points
+        for section in sheet["sections"]
+        for criterion, score in section["rows"]
+        if score is not None
+    }
+    score_form = score_form or ScoreSheetForm(initial=scores, criteria=criteria)
+    score_sections = [
+        {
+            **section,
+            "rows": [
+                (criterion, score, score_form[f"score_{criterion.code}"])
+                for criterion, score in section["rows"]
+            ],
+        }
+        for section in sheet["sections"]
+    ]
+    stages = selectors.review_stages()
+    last = stages[-1] if stages else None
+    at_last = last is not None and application.stage_id == last.pk
+    at_committee = application.stage is not None and application.stage.is_committee
+    decisions = list(selectors.committee_decisions(application))
+    committee = selectors.the_committee()
+    documents = list(application.documents.all())
     return render(
         request,
         "designation/review.html",
         {
             "application": application,
             "organization": application.organization,
-            "documents": application.documents.all(),
+            "documents": documents,
+            "document_checklist": document_checklist(application, documents),
             "comments": selectors.comments_for(actor=request.user, application=application),
             "comment_form": CommentForm(),
             "reason_form": ReasonForm(),
             "approve_form": ApproveForm(),
+            "advance_form": AdvanceForm(),
             "checklist_form": ChecklistForm(
                 initial={
                     "items": [
@@ -69,10 +111,79 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                     ]
                 }
             ),
-            "history": described(selectors.history(application)),
+            "progress": selectors.stage_progress(application),
+            "at_last": at_last,
+            "at_committee": at_committee,
+            "sheet": sheet,
+            "score_form": score_form,
+            "score_sections": score_sections,
+            "committee": committee,
+            "quorum": voting.quorum(committee.seats) if committee else None,
+            "committee_form": committee_form
+            or CommitteeDecisionForm(initial={"meeting_on": timezone.localdate()}),
+            "decisions": decisions,
+            "latest_decision": decisions[0] if decisions else None,
+            "history": [
+                (entry, f"{text} {entry.data['note']}" if (entry.data or {}).get("note") else text)
+                for entry, text in described(selectors.history(application))
+            ],
             "designations": selectors.designations_of(application.organization),
         },
+        status=status,
     )
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    require_staff(request)
+    return review_page(request, selectors.get_application_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def review_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    return _staff_action(
+        request,
+        pk,
+        services.advance_stage,
+        _("The application moved to the next stage."),
+        AdvanceForm,
+    )
+
+
+@login_required
+@require_POST
+def review_scores(request: HttpRequest, pk: int) -> HttpResponse:
+    require_staff(request)
+    application = selectors.get_application_for(request.user, pk)
+    criteria = list(selectors.score_criteria(active_only=True))
+    form = ScoreSheetForm(request.POST, criteria=criteria)
+    if form.is_valid() and run_service(
+        form,
+        lambda: services.set_scores(
+            actor=request.user, application=application, points=form.points()
+        ),
+    ):
+        messages.success(request, _("The score sheet has been saved."))
+        return redirect("designation:review", pk=pk)
+    return review_page(request, application, score_form=form, status=400)
+
+
+@login_required
+@require_POST
+def review_committee(request: HttpRequest, pk: int) -> HttpResponse:
+    require_staff(request)
+    application = selectors.get_application_for(request.user, pk)
+    form = CommitteeDecisionForm(request.POST)
+    if form.is_valid() and run_service(
+        form,
+        lambda: services.record_committee_decision(
+            actor=request.user, application=application, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, _("The committee's decision has been recorded."))
+        return redirect("designation:review", pk=pk)
+    return review_page(request, application, committee_form=form, status=400)
 
 
 def _staff_action(

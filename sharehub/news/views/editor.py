@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -203,6 +203,22 @@ def article_delete(request: HttpRequest, slug: str) -> HttpResponse:
     ):
         return redirect("news:detail", slug=slug)
     return redirect("news:desk")
+
+
+@login_required
+@require_safe
+def listing_choices(request: HttpRequest) -> JsonResponse:
+    """The listing picker's search (core.widgets.PickerSelectMultiple): `?q=` → [{value, text}]."""
+    _require_writer(request)
+    return JsonResponse(selectors.listing_choices(request.GET.get("q", "")), safe=False)
+
+
+@login_required
+@require_safe
+def tag_choices(request: HttpRequest) -> JsonResponse:
+    """The tag picker's search (core.widgets.PickerTagsInput): `?q=` → [{value, text}]."""
+    _require_writer(request)
+    return JsonResponse(selectors.tag_choices(request.GET.get("q", "")), safe=False)
 
 
 @login_required

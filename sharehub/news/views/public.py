@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from sharehub.core.filters import page_filters
 from sharehub.core.i18n import current_language, hub_name
 from sharehub.core.pagination import paginate, querystring_without_page
+from sharehub.core.slugs import redirect_former_slugs
 from sharehub.news import selectors
 from sharehub.news.filters import ArticleFilterForm
 from sharehub.news.licences import licence_info
@@ -129,13 +130,8 @@ def _json_ld(request: HttpRequest, article: Article) -> str:
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
-def _content_language(article: Article) -> str:
-    """The language the reader actually gets: a missing translation falls back to Korean."""
-    language = current_language()
-    return language if getattr(article, f"title_{language}", "") else "ko"
-
-
 @require_safe
+@redirect_former_slugs(Article)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = selectors.article_detail(selectors.get_article_for(request.user, slug))
     return render(
@@ -143,7 +139,6 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "news/detail.html",
         {
             "article": article,
-            "content_language": _content_language(article),
             "licence": licence_info(article.licence),
             "share_links": _share_links(request, article),
             "share_url": request.build_absolute_uri(article.get_absolute_url()),

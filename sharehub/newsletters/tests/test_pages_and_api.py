@@ -89,7 +89,12 @@ def test_compose_count_preview_test_and_send(
     preview = client.get(
         reverse("newsletters:campaign_preview", args=[campaign.pk, "en"])
     ).content.decode()
-    assert "<p>Body</p>" in preview and "News" in preview
+    assert (
+        "News" in preview
+        and reverse("newsletters:campaign_mail", args=[campaign.pk, "en"]) in preview
+    )
+    mail = client.get(reverse("newsletters:campaign_mail", args=[campaign.pk, "en"]))
+    assert "<p>Body</p>" in mail.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("newsletters:campaign_action", args=[campaign.pk, "test"]))
     assert sorted(str(m["To"]) for m in smtp_server.messages) == [city_staff.email] * 2

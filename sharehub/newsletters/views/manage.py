@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sharehub.core.editor import language_name
 from sharehub.core.forms import run_service
 from sharehub.core.pagination import paginate
 from sharehub.newsletters import render as mail_render
 from sharehub.newsletters import selectors, services
 from sharehub.newsletters.forms import CampaignForm, ScheduleForm, TopicForm
-from sharehub.newsletters.models import Campaign, Topic
+from sharehub.newsletters.models import Campaign, Delivery, Topic
 from sharehub.newsletters.permissions import can_manage_newsletters
 
 
@@ -88,13 +95,112 @@ def _campaign_context(campaign: Campaign) -> dict:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.get_campaign_for(request.user, pk)
     context = _campaign_context(campaign)
+    status = request.GET.get("status", "")
+    status = status if status in Delivery.Status.values else ""
     context.update(
         recipient_count=selectors.recipient_count(campaign),
-        schedule_form=ScheduleForm(),
         topics=campaign.topics.all(),
         districts=campaign.districts.all(),
+        deliveries=paginate(
+            request,
+            selectors.deliveries(campaign, status=status),
+            per_page=selectors.DELIVERIES_PER_PAGE,
+        ),
+        delivery_status=status,
+        delivery_statuses=Delivery.Status.choices,
     )
     return render(request, "newsletters/campaign.html", context)
+
+
+def _versions(campaign: Campaign) -> list[dict]:
+    """Per offered language (and any other a subscriber reads): how many receive it, what its
+    version lacks and whose text they get instead."""
+    counts = selectors.recipients_by_language(campaign)
+    languages = services.offered_languages()
+    languages += sorted(code for code in counts if code not in languages)
+    versions = []
+    for code in languages:
+        fallback = mail_render.fallback_language(code)
+        versions.append(
+            {
+                "code": code,
+                "name": language_name(code),
+                "count": counts.get(code, 0),
+                "offered": code in services.offered_languages(),
+                "missing": mail_render.missing_parts(campaign, code)
+                if code in services.offered_languages()
+                else [],
+                "fallback": fallback,
+                "fallback_name": language_name(fallback),
+            }
+        )
+    return versions
+
+
+@login_required
+@require_safe
+def campaign_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before sending or scheduling: who receives it, per language; which versions are missing and
+    what their readers get; each version as the mail will look."""
+    campaign = selectors.get_campaign_for(request.user, pk)
+    if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED):
+        messages.error(request, _("This campaign has already been sent or is being sent."))
+        return redirect("newsletters:campaign", pk=pk)
+    try:
+        services.check_sendable(campaign)
+    except ValidationError as error:
+        _error_messages(request, error)
+        return redirect("newsletters:campaign", pk=pk)
+    versions = _versions(campaign)
+    return render(
+        request,
+        "newsletters/confirm_send.html",
+        {
+            "campaign": campaign,
+            "versions": versions,
+            "total": sum(version["count"] for version in versions),
+            "previews": [v for v in versions if v["offered"]],
+            "schedule_form": ScheduleForm(),
+        },
+    )
+
+
+def _mail_preview_csp() -> dict[str, list[str]]:
+    """The mail shown in a frame of the hub's own pages may have its inline styles (a mail has no
+    stylesheet) and its images (on the site's address, see render.mail_body), nothing else; no
+    script runs, and the frame is sandboxed as well."""
+    parts = urlsplit(settings.SHAREHUB_SITE_URL)
+    site = [f"{parts.scheme}://{parts.netloc}"] if parts.netloc else []
+    return {
+        "default-src": [CSP.NONE],
+        "style-src": [CSP.UNSAFE_INLINE],
+        "img-src": [CSP.SELF, "data:", *site],
+        "base-uri": [CSP.NONE],
+        "form-action": [CSP.NONE],
+        "frame-ancestors": [CSP.SELF],
+    }
+
+
+@login_required
+@require_safe
+@xframe_options_sameorigin
+def campaign_mail(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+    """The campaign's HTML mail in one language, rendered by the real mail template (with a
+    placeholder token in its links), for the preview frames."""
+    campaign = selectors.get_campaign_for(request.user, pk)
+    if language not in services.offered_languages():
+        raise Http404
+    try:
+        rendered = mail_render.render_campaign(campaign, language)
+    except ValidationError:
+        raise Http404 from None
+    html, _text, _url = rendered.for_token("preview")
+
+    @csp_override(_mail_preview_csp())
+    def answer(request: HttpRequest) -> HttpResponse:
+        return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+    return answer(request)
 
 
 @login_required
@@ -126,8 +232,10 @@ def campaign_preview(request: HttpRequest, pk: int, language: str) -> HttpRespon
         {
             "campaign": campaign,
             "language": language,
+            "language_name": language_name(language),
+            "missing": mail_render.missing_parts(campaign, language),
+            "fallback_name": language_name(mail_render.fallback_language(language)),
             "subject": rendered.subject,
-            "body_html": mail_render.safe_body(campaign, language),
             "text": text,
         },
     )
@@ -169,6 +277,8 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, _("Done."))
     except ValidationError as error:
         _error_messages(request, error)
+        if request.POST.get("from") == "confirm":  # a refused send or schedule: back to the check
+            return redirect("newsletters:campaign_confirm", pk=pk)
     return redirect("newsletters:campaign", pk=pk)
 
 

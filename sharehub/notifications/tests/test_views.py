@@ -22,7 +22,7 @@ def test_list_highlights_unread_and_links_to_object(client, user):
     assert '<a href="/ko/organizations/a/">새 &lt;b&gt;알림&lt;/b&gt; 🙂</a>' in page
     assert "읽은 알림" in page
     assert "someone else" not in page
-    assert 'data-testid="unread-count">1<' in page
+    assert 'data-testid="count-notifications">1<' in page
 
 
 @pytest.mark.parametrize(
@@ -52,9 +52,9 @@ def test_mark_one_read_with_htmx_returns_item_and_updates_badge(client, user):
     client.force_login(user)
     html = client.post(f"/en/notifications/{first.pk}/read/", **HTMX).content.decode()
     assert html.startswith(f'<li class="card notification" id="notification-{first.pk}"')
-    assert 'data-hx-swap-oob="outerHTML:.bell .badge">1<' in html
+    assert 'data-hx-swap-oob="outerHTML:.menu-count .badge">1<' in html
     html = client.post(f"/en/notifications/{second.pk}/read/", **HTMX).content.decode()
-    assert 'data-hx-swap-oob="delete:.bell .badge"' in html
+    assert 'data-hx-swap-oob="delete:.menu-count"' in html
 
 
 def test_mark_all_read(client, user):

@@ -16,8 +16,23 @@ from sharehub.core.ratelimit import ratelimit_writes
 from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations import name_changes, services
 from sharehub.organizations.forms import OrganizationEditForm, OrganizationForm
-from sharehub.organizations.permissions import can_edit_organization
-from sharehub.organizations.selectors import get_organization_for, pending_name_change_of
+from sharehub.organizations.permissions import can_edit_organization, can_view_members
+from sharehub.organizations.selectors import (
+    get_organization_for,
+    memberships_of,
+    pending_name_change_of,
+)
+
+
+@login_required
+def my_organizations(request: HttpRequest) -> HttpResponse:
+    """The organizations the person belongs to, with their role and what they may do there."""
+    memberships = list(memberships_of(user=request.user).select_related("organization__district"))
+    for membership in memberships:
+        organization, role = membership.organization, membership.role
+        membership.can_edit = can_edit_organization(request.user, organization, role=role)
+        membership.can_view_members = can_view_members(request.user, organization, role=role)
+    return render(request, "organizations/mine.html", {"memberships": memberships})
 
 
 @login_required

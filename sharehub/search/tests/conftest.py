@@ -60,3 +60,33 @@ def corpus(searchable_organizations) -> dict[str, Organization]:
         index_object(organization)
         organizations[key] = organization
     return organizations
+
+
+@pytest.fixture(scope="module")
+def demo_hub(django_db_setup, django_db_blocker):
+    """The demo hub (districts, the 41 real organizations and their listings, events, articles)
+    loaded once for a module, inside a transaction rolled back after it; each test runs in its
+    own savepoint within (request `db` too). Marked as the test case's own, so durable services
+    called by a test still run."""
+    from django.db import transaction
+
+    from sharehub.core.demo import DemoRun, demo_loaders
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer._from_testcase = True  # type: ignore[attr-defined]
+        outer.__enter__()
+        try:
+            run = DemoRun()
+            for loader in demo_loaders():
+                if loader.name in DEMO_PARTS:
+                    with transaction.atomic():
+                        run.created[loader.name] = loader.load(run)
+            yield run
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+# What the natural queries search: the newsletters' demo is not needed.
+DEMO_PARTS = {"places", "accounts", "organizations", "directory", "events", "news", "search"}

@@ -16,6 +16,7 @@ from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations.models import Organization
 from sharehub.organizations.tests.factories import OrganizationFactory
 from sharehub.search import engine
+from sharehub.search.analysis import ANALYSIS_VERSION
 from sharehub.search.engine import _without_subsumed
 from sharehub.search.models import SearchEntry
 from sharehub.search.selectors import autocomplete, search
@@ -307,3 +308,11 @@ def test_every_moderation_decision_moves_the_object_in_the_same_transaction(
     assert not SearchEntry.objects.filter(object_id=pending.pk).exists()
     moderation.publish(actor=moderator, obj=pending)
     assert SearchEntry.objects.filter(object_id=pending.pk).exists()
+
+
+def test_entries_of_an_older_analysis_are_rebuilt(closet):
+    SearchEntry.objects.update(analysis_version=0, terms="")
+    call_command("reindex_search", "--stale")
+    entry = SearchEntry.objects.get()
+    assert entry.analysis_version == ANALYSIS_VERSION and "정장" in entry.terms
+    assert ids(search("정장", model=Organization)) == [closet.pk]

@@ -1,0 +1,93 @@
+"""The review the city starts with (Seoul's procedure), as data city staff then edit:
+stages, the score sheet (the organization 50 points, its sharing value 50) and the committee.
+
+The data migration installs them; `install_defaults` installs them again into a database that
+lost them (a test database flushed between transactional tests), and never changes rows that
+exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# code, Korean name, English name, order, committee stage
+STAGES = [
+    ("document_review", "서류 심사", "Document review", 10, False),
+    ("site_visit", "현장 실사", "Site visit", 20, False),
+    ("presentation", "발표 심사", "Presentation", 30, False),
+    ("committee", "공유촉진위원회 심의", "Committee deliberation", 40, True),
+]
+# code, section, Korean name, English name, maximum points
+CRITERIA = [
+    (
+        "org_purpose",
+        "organization",
+        "설립 목적과 공유 사업의 부합성",
+        "Fit of the purpose with sharing",
+        15,
+    ),
+    (
+        "org_capacity",
+        "organization",
+        "조직 운영 역량과 인력",
+        "Organizational capacity and staff",
+        15,
+    ),
+    (
+        "org_finance",
+        "organization",
+        "재정 건전성과 지속 가능성",
+        "Financial soundness and sustainability",
+        10,
+    ),
+    ("org_record", "organization", "공유 활동 실적", "Record of sharing activities", 10),
+    ("share_public", "sharing_value", "공공성과 사회적 가치", "Public and social value", 15),
+    (
+        "share_access",
+        "sharing_value",
+        "시민 참여와 이용 편의",
+        "Citizen participation and ease of use",
+        15,
+    ),
+    ("share_spread", "sharing_value", "확산 가능성과 파급 효과", "Potential to spread", 10),
+    (
+        "share_plan",
+        "sharing_value",
+        "사업 계획의 구체성과 실현 가능성",
+        "Concrete and feasible plan",
+        10,
+    ),
+]
+# The ordinance's committee: at most 15 members, the chair included.
+COMMITTEE = ("sharing-promotion", "공유촉진위원회", "Sharing Promotion Committee", 15)
+
+
+def install_defaults(review_stage: Any, score_criterion: Any, committee: Any) -> None:
+    """Create the default rows that are missing (the models may be a migration's)."""
+    for code, ko, en, order, is_committee in STAGES:
+        review_stage.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": ko,
+                "name_ko": ko,
+                "name_en": en,
+                "order": order,
+                "is_committee": is_committee,
+            },
+        )
+    for order, (code, section, ko, en, points) in enumerate(CRITERIA, start=1):
+        score_criterion.objects.get_or_create(
+            code=code,
+            defaults={
+                "section": section,
+                "name": ko,
+                "name_ko": ko,
+                "name_en": en,
+                "max_points": points,
+                "order": order * 10,
+            },
+        )
+    code, ko, en, seats = COMMITTEE
+    committee.objects.get_or_create(
+        code=code, defaults={"name": ko, "name_ko": ko, "name_en": en, "seats": seats}
+    )

@@ -1,0 +1,21 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Committee, ReviewStage, ScoreCriterion
+
+
+@register(ReviewStage)
+class ReviewStageTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("ko",)
+
+
+@register(ScoreCriterion)
+class ScoreCriterionTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("ko",)
+
+
+@register(Committee)
+class CommitteeTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("ko",)
