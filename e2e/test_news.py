@@ -145,7 +145,7 @@ def test_story_is_written_published_read_and_followed(
     results["list"] = axe(reader)
     screenshot(reader, f"news-{lang}-4-list")
     reader.fill("#id_q", "사다리를")
-    reader.locator("form[role=search] button[type=submit]").click()
+    reader.locator("main form[role=search] button[type=submit]").click()
     reader.wait_for_load_state()
     title = article.title_ko if lang == "ko" else article.title_en
     reader.get_by_role("link", name=title).click()
