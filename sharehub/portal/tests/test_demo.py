@@ -59,4 +59,5 @@ def test_every_app_registers_its_demo_data_in_the_order_they_depend_on():
         "events",
         "news",
         "newsletters",
+        "search",
     ]
