@@ -41,7 +41,9 @@ def test_owner_renames_staff_approve_from_the_menu(
     sign_in(staff, give_totp(UserFactory(is_city_staff=True)), live_server)
     staff.goto(f"/{lang}/")
     open_menu(staff)
-    staff.locator("header a[href$='/organizations/name-changes/']").click()
+    staff.locator("header a.workspace-link").click()  # the header's workspace, then its queue
+    staff.wait_for_load_state()
+    staff.locator("main a[href$='/organizations/name-changes/']").click()
     staff.wait_for_load_state()
     assert new_name in staff.locator("main").inner_text()
     results["review"] = axe(staff)

@@ -106,8 +106,16 @@ def write(rows: Sequence[FulltextRow]) -> None:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
+            for table in ("search_fts", "search_fts_title"):
+                cursor.executemany(
+                    f"DELETE FROM {table} WHERE rowid = %s", [(r.entry_id,) for r in rows]
+                )
             cursor.executemany(
-                "DELETE FROM search_fts WHERE rowid = %s", [(r.entry_id,) for r in rows]
+                "INSERT INTO search_fts_title (rowid, kind, title) VALUES (%s, %s, %s)",
+                [
+                    (r.entry_id, f"{_kind(r.content_type_id)} {r.areas}".strip(), r.title_terms)
+                    for r in rows
+                ],
             )
             cursor.executemany(
                 "INSERT INTO search_fts (rowid, kind, title, body, fuzzy, words) VALUES (%s, %s, %s, %s, %s, %s)",
@@ -149,7 +157,8 @@ def delete(entry_ids: Iterable[int]) -> None:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in ids])
+            for table in ("search_fts", "search_fts_title"):
+                cursor.executemany(f"DELETE FROM {table} WHERE rowid = %s", [(i,) for i in ids])
         elif connection.vendor == "postgresql":
             cursor.execute("DELETE FROM search_document WHERE entry_id = ANY(%s)", [ids])
 
@@ -296,41 +305,45 @@ def match_broad(
     areas: Sequence[str] | None = None,
 ) -> list[Row]:
     """`match` for words too common to rank every match (each held by COMMON_TERM_ENTRIES
-    entries or more): the entries holding one of them in their title come first, ranked (at
-    most BROAD_CANDIDATES of them), then the others in the index's order, unranked. The cost
-    no longer grows with the number of matches."""
+    entries or more): the entries whose title has all the words come first, ranked by their
+    title (at most BROAD_CANDIDATES of them, found in the titles' own index, migrations 0006 and
+    0007), then the others in the index's order, unranked. The cost no longer grows with the
+    number of matches."""
     exprs = [simplify(e) for e in exprs if e]
     text = all_of(exprs)
-    titled = any_of(exprs)
-    if text is None or titled is None:
+    if text is None:
         return []
     if connection.vendor == "sqlite":
-        everything = _fts_where(content_type_id, _fts(text), areas)
+        kind = f"kind : {_fts_phrase(_kind(content_type_id))}"
+        if areas:
+            kind += f" AND kind : ({' OR '.join(_fts_phrase(t) for t in _area_filter(areas))})"
         ranked = _fetch(
             "SELECT e.id, e.object_id, e.title, -f.r, e.areas FROM (SELECT id, r FROM"
-            f" (SELECT rowid AS id, {_BM25} AS r FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
-            " ORDER BY r, id LIMIT %s) f JOIN search_searchentry e ON e.id = f.id ORDER BY f.r, e.id",
-            [f"{everything} AND title : {_fts(titled)}", BROAD_CANDIDATES, limit],
+            " (SELECT rowid AS id, bm25(search_fts_title, 0.0, 1.0) AS r FROM search_fts_title"
+            " WHERE search_fts_title MATCH %s LIMIT %s) ORDER BY r, id LIMIT %s) f"
+            " JOIN search_searchentry e ON e.id = f.id ORDER BY f.r, e.id",
+            [f"{kind} AND title : {_fts(text)}", BROAD_CANDIDATES, limit],
         )
+        # FTS5 walks the index in order and stops at the limit: the others cost little.
         rest_sql = (
             "SELECT e.id, e.object_id, e.title, 0.0, e.areas FROM"
             " (SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s LIMIT %s) f"
             " JOIN search_searchentry e ON e.id = f.id ORDER BY e.id"
         )
-        # FTS5 walks the index in order and stops at the limit: NOT costs no more than a match.
-        rest_params: list = [f"{everything} NOT title : {_fts(titled)}"]
+        everything = _fts_where(content_type_id, _fts(text), areas)
+        rest_params: list = [f"{everything} NOT title : {_fts(text)}"]
     else:
         matches, area_params = _pg_matches(areas)
         where = (
-            "FROM search_document d, to_tsquery('simple', %s) q, to_tsquery('simple', %s) t"
+            "FROM search_document d, to_tsquery('simple', %s) q"
             f" WHERE d.content_type_id = %s AND {matches}"
         )
-        params = [_tsquery(text), _tsquery(titled), content_type_id, *area_params]
-        # Ranked by the title's own (small) tsvector: every candidate has the words there.
+        params = [_tsquery(text), content_type_id, *area_params]
+        # Ranked by the title's own (small) tsvector, where every candidate has the words.
         ranked = _fetch(
             "SELECT e.id, e.object_id, e.title, c.r, e.areas FROM"
             f" (SELECT c.entry_id, {PG_RANK}(c.title_document, c.q) AS r FROM"
-            f" (SELECT d.entry_id, d.title_document, q {where} AND d.title_document @@ t LIMIT %s) c"
+            f" (SELECT d.entry_id, d.title_document, q {where} AND d.title_document @@ q LIMIT %s) c"
             " ORDER BY r DESC, c.entry_id LIMIT %s) c"
             " JOIN search_searchentry e ON e.id = c.entry_id ORDER BY c.r DESC, e.id",
             [*params, BROAD_CANDIDATES, limit],
@@ -340,9 +353,9 @@ def match_broad(
         # (MATERIALIZED: planned on its own, so the outer LIMIT cannot talk the planner into
         # scanning the table for the few rows it expects to need.)
         rest_sql = (
-            f"WITH c AS MATERIALIZED (SELECT d.entry_id, d.title_document, t {where} LIMIT %s)"
+            f"WITH c AS MATERIALIZED (SELECT d.entry_id, d.title_document, q {where} LIMIT %s)"
             " SELECT e.id, e.object_id, e.title, 0.0, e.areas FROM"
-            " (SELECT c.entry_id FROM c WHERE NOT c.title_document @@ c.t LIMIT %s) d"
+            " (SELECT c.entry_id FROM c WHERE NOT c.title_document @@ c.q LIMIT %s) d"
             " JOIN search_searchentry e ON e.id = d.entry_id ORDER BY e.id"
         )
         rest_params = [*params, BROAD_CANDIDATES]

@@ -125,11 +125,13 @@ def test_delete_changes_results_immediately(closet):
 @pytest.mark.skipif("connection.vendor != 'sqlite'")
 def test_fts_row_goes_with_the_entry(closet):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM search_fts")
-        assert cursor.fetchone()[0] == 1
+        for table in ("search_fts", "search_fts_title"):
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            assert cursor.fetchone()[0] == 1
         remove_object(closet)
-        cursor.execute("SELECT count(*) FROM search_fts")
-        assert cursor.fetchone()[0] == 0
+        for table in ("search_fts", "search_fts_title"):
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            assert cursor.fetchone()[0] == 0
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")

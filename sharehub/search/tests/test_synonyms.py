@@ -109,9 +109,9 @@ def test_staff_page_lists_adds_edits_and_deletes(client, city_staff):
     bad = client.post("/ko/search/synonyms/", {"words": "텐트", "note": ""})
     assert bad.status_code == 400
     assert "같은 뜻의 낱말을 두 개 이상" in bad.content.decode()
-    response = client.post("/ko/search/synonyms/", {"words": "텐트, 천막", "note": "캠핑"})
+    response = client.post("/ko/search/synonyms/", {"words": "텐트, 천막", "note": "텐트 묶음"})
     assert response.status_code == 302
-    group = SynonymGroup.objects.get(note="캠핑")
+    group = SynonymGroup.objects.get(note="텐트 묶음")
     assert group.words == ["텐트", "천막"]
     edit = client.get(f"/ko/search/synonyms/{group.pk}/")
     assert "텐트, 천막" in edit.content.decode()
