@@ -81,6 +81,8 @@ def test_city_staff_see_their_queues_counted_and_their_tools(client, city_staff)
     client.force_login(city_staff)
     response = client.get(URL)
     assert cards(response) == {
+        reverse("designation:queue"): 0,
+        reverse("designation:reports_queue"): 0,
         reverse("organizations:name_changes"): 0,
         reverse("news:desk"): 2,
         reverse("events:manage_list"): 2,
@@ -93,6 +95,7 @@ def test_city_staff_see_their_queues_counted_and_their_tools(client, city_staff)
         reverse("news:pages"),
         reverse("events:create"),
         reverse("newsletters:topics"),
+        reverse("designation:setup"),
     }
 
 
