@@ -67,7 +67,9 @@ def test_owner_creates_from_the_organization_page_then_a_moderator_publishes(
     client.force_login(owner)
     page = client.get(org.get_absolute_url()).content.decode()
     create = reverse("directory:edit", args=[org.slug])
-    assert "Create your listing in the service directory" in page
+    assert (
+        "공유 서비스 목록에 안내 정보 만들기" in page
+    )  # "Create your listing in the service directory"
     assert f'href="{create}"' in page
 
     response = client.post(create, {"summary_ko": "공구를 나눠요", "summary_en": "Tools"})
