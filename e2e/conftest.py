@@ -33,6 +33,61 @@ TIMEOUT_MS = 10_000
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
+def _serve_one_request_at_a_time_on_in_memory_sqlite() -> None:
+    """The live server shares the test's in-memory SQLite connection with all its threads.
+
+    One sqlite3 connection used by two threads at once fails ("bad parameter or other API
+    misuse"), e.g. when a map fetches its GeoJSON while a form is posted. So on SQLite the live
+    server's application runs one request at a time, from the call until its body is closed;
+    connections stay threaded (keep-alive must not block other requests). PostgreSQL gives each
+    thread its own connection and keeps full concurrency.
+    """
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    import threading
+
+    from django.test.testcases import LiveServerThread
+
+    lock = threading.Lock()
+
+    class Serialised:
+        def __init__(self, application):
+            self.application = application
+
+        def __call__(self, environ, start_response):
+            lock.acquire()
+            try:
+                return _Body(self.application(environ, start_response))
+            except BaseException:
+                lock.release()
+                raise
+
+    class _Body:
+        def __init__(self, body):
+            self.body = body
+
+        def __iter__(self):
+            return iter(self.body)
+
+        def close(self):
+            try:
+                if hasattr(self.body, "close"):
+                    self.body.close()
+            finally:
+                lock.release()
+
+    class SerialisedServer(LiveServerThread.server_class):  # type: ignore[misc,valid-type]
+        def set_app(self, application):
+            super().set_app(Serialised(application))
+
+    LiveServerThread.server_class = SerialisedServer
+
+
+_serve_one_request_at_a_time_on_in_memory_sqlite()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     if not CHROMIUM.exists():

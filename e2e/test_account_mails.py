@@ -50,7 +50,8 @@ def is_logged_in(page) -> bool:
 
 
 def submit(form) -> None:
-    form.locator("button[type=submit]").last.click()
+    with form.page.expect_navigation():
+        form.locator("button[type=submit]").last.click()
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

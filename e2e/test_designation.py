@@ -36,8 +36,8 @@ def sign_in(page, user, live_server) -> None:
 
 
 def submit(page, action_suffix: str) -> None:
-    page.locator(f"form[action$='{action_suffix}'] button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"form[action$='{action_suffix}'] button[type=submit]").first.click()
 
 
 def main_text(page) -> str:
@@ -60,8 +60,8 @@ def test_apply_review_in_stages_designate_and_verify_the_certificate(
     owner_page = make_page(lang=lang, bypass_csp=True)
     sign_in(owner_page, hub_data["owner"], live_server)
     owner_page.goto(f"/{lang}/organizations/{organization.slug}/")
-    owner_page.locator("a[href$='/designation/apply/mapo-tool-library/']").click()
-    owner_page.wait_for_load_state()
+    with owner_page.expect_navigation():
+        owner_page.locator("a[href$='/designation/apply/mapo-tool-library/']").click()
     owner_page.select_option("#id_applicant_type", "nonprofit_group")
     owner_page.select_option("#id_kind", "organization")
     owner_page.fill("#id_representative", "김공구")
@@ -76,8 +76,8 @@ def test_apply_review_in_stages_designate_and_verify_the_certificate(
     owner_page.fill("#id_plan", "2027년에 자치구 세 곳으로 넓힙니다.")
     results["apply"] = axe(owner_page)
     screenshot(owner_page, f"designation-{lang}-1-apply")
-    owner_page.locator("main form[method=post] button[type=submit]").last.click()
-    owner_page.wait_for_load_state()
+    with owner_page.expect_navigation():
+        owner_page.locator("main form[method=post] button[type=submit]").last.click()
     application = Application.objects.get(organization=organization)
     assert f"/designation/applications/{application.pk}/" in owner_page.url
     assert "105-82-12345" in owner_page.locator("#id_registration_number").input_value()
@@ -111,8 +111,8 @@ def test_apply_review_in_stages_designate_and_verify_the_certificate(
     staff_page.goto(f"/{lang}/designation/review/")
     assert application.receipt_number in main_text(staff_page)
     results["queue"] = axe(staff_page)
-    staff_page.locator(f"a[href$='/designation/review/{application.pk}/']").click()
-    staff_page.wait_for_load_state()
+    with staff_page.expect_navigation():
+        staff_page.locator(f"a[href$='/designation/review/{application.pk}/']").click()
     submit(staff_page, "/start/")
     for box in staff_page.locator("form[action$='/checklist/'] input[type=checkbox]").all():
         box.check()
@@ -161,27 +161,27 @@ def test_apply_review_in_stages_designate_and_verify_the_certificate(
     # --- anyone confirms it on the public register ---------------------------------------------
     visitor = make_page(lang=lang, bypass_csp=True)
     visitor.goto(f"/{lang}/")
-    visitor.locator("footer a[href$='/designation/']").click()
-    visitor.wait_for_load_state()
+    with visitor.expect_navigation():
+        visitor.locator("footer a[href$='/designation/']").click()
     visitor.fill("#id_q", organization.name_ko[:2])
-    visitor.locator("form.filters button[type=submit]").click()
-    visitor.wait_for_load_state()
+    with visitor.expect_navigation():
+        visitor.locator("form.filters button[type=submit]").click()
     assert designation.number in main_text(visitor)
     results["register"] = axe(visitor)
     screenshot(visitor, f"designation-{lang}-4-register")
-    visitor.locator("a[href$='/designation/verify/']").first.click()
-    visitor.wait_for_load_state()
+    with visitor.expect_navigation():
+        visitor.locator("a[href$='/designation/verify/']").first.click()
     visitor.fill("#id_code", printed.lower())
-    visitor.locator("main form button[type=submit]").click()
-    visitor.wait_for_load_state()
+    with visitor.expect_navigation():
+        visitor.locator("main form button[type=submit]").click()
     result = visitor.locator(".verify-result")
     assert designation.number in result.inner_text()
     assert "invalid" not in (result.get_attribute("class") or "")
     results["verify"] = axe(visitor)
     screenshot(visitor, f"designation-{lang}-5-verify")
     visitor.fill("#id_code", "AAAA-BBBB-CCCC-DDDD")
-    visitor.locator("main form button[type=submit]").click()
-    visitor.wait_for_load_state()
+    with visitor.expect_navigation():
+        visitor.locator("main form button[type=submit]").click()
     assert "invalid" in (visitor.locator(".verify-result").get_attribute("class") or "")
 
     # on a phone: the register and the staff's review page

@@ -196,8 +196,8 @@ def test_story_written_with_the_editor_and_the_pickers(
         ("Mapo" if lang == "en" else "마포", "Mapo" if lang == "en" else "마포"),
     )
     screenshot(page, f"editors-{lang}-2-picked")
-    page.get_by_role("button", name=labels["save"]).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=labels["save"]).click()
 
     article = Article.objects.get()
     assert "<h2>공구 나눔</h2>" in article.body_ko and "<ul><li>전동드릴</li>" in article.body_ko
@@ -326,13 +326,13 @@ def test_newsletter_written_with_the_editor_and_sent_through_its_confirmation(
     page.locator("#id_topics_0").check()
     results["compose"] = axe(page)
     screenshot(page, "editors-newsletter-1-compose")
-    page.get_by_role("button", name="초안 저장").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="초안 저장").click()
     campaign = Campaign.objects.get()
     assert not campaign.districts.exists() and "<h2>12월의 공유도시</h2>" in campaign.body_html_ko
 
-    page.locator("a.send-link").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("a.send-link").click()
     counts = {
         row.get_attribute("data-language"): int(
             row.locator(".recipient-language-count").inner_text()
@@ -362,8 +362,8 @@ def test_newsletter_written_with_the_editor_and_sent_through_its_confirmation(
     screenshot(page, "editors-newsletter-3-confirm-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    page.locator("button.confirm-send").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("button.confirm-send").click()
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.SENT
     delivered = {

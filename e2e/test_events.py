@@ -85,12 +85,14 @@ def test_find_register_mail_cancel_and_check_in(
         % ("다른 행사" if lang == "ko" else "Another event")
     )
     screenshot(page, f"events-{lang}-1-search")
-    page.locator("#results a", has_text=event.title_ko if lang == "ko" else event.title_en).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(
+            "#results a", has_text=event.title_ko if lang == "ko" else event.title_en
+        ).click()
     assert f"/events/{event.pk}/" in page.url
     results["detail"] = axe(page)
-    page.locator(f"form[action$='/events/{event.pk}/register/'] button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"form[action$='/events/{event.pk}/register/'] button[type=submit]").click()
     screenshot(page, f"events-{lang}-2-registered")
     assert Registration.objects.get(user=citizen).status == "confirmed"
 
@@ -109,20 +111,20 @@ def test_find_register_mail_cancel_and_check_in(
     screenshot(page, f"events-{lang}-3-mine")
 
     # Cancelling asks first: the button leads to a page that asks, and only its form cancels.
-    page.locator(f"main a[href$='/events/{event.pk}/cancel-registration/']").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"main a[href$='/events/{event.pk}/cancel-registration/']").click()
     assert Registration.objects.get(user=citizen).status == "confirmed"
     results["cancel-confirm"] = axe(page)
     screenshot(page, f"events-{lang}-3b-cancel-confirm")
-    page.locator(
-        f"form[action$='/events/{event.pk}/cancel-registration/'] button[type=submit]"
-    ).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(
+            f"form[action$='/events/{event.pk}/cancel-registration/'] button[type=submit]"
+        ).click()
     assert page.url.endswith(f"/{lang}/events/mine/")
     assert Registration.objects.get(user=citizen).status == "cancelled"
     page.goto(f"/{lang}/events/{event.pk}/")
-    page.locator(f"form[action$='/events/{event.pk}/register/'] button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"form[action$='/events/{event.pk}/register/'] button[type=submit]").click()
     assert Registration.objects.get(user=citizen, status="confirmed")
 
     organizer = make_page(lang=lang, device="phone", bypass_csp=True)

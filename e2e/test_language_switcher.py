@@ -11,10 +11,10 @@ pytestmark = pytest.mark.e2e
 
 def switch_language(page, name: str) -> None:
     open_menu(page)
-    page.locator("header nav, header ul.languages").get_by_role(
-        "link", name=name, exact=True
-    ).click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.locator("header nav, header ul.languages").get_by_role(
+            "link", name=name, exact=True
+        ).click()
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])

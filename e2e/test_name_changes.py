@@ -26,8 +26,8 @@ def test_owner_renames_staff_approve_from_the_menu(
     owner.goto(f"/{lang}/organizations/{organization.slug}/edit/")
     owner.locator("#id_name_ko").fill(NEW_NAMES["ko"])
     owner.locator("#id_name_en").fill(NEW_NAMES["en"])
-    owner.locator("main form button[type=submit]").first.click()
-    owner.wait_for_load_state()
+    with owner.expect_navigation():
+        owner.locator("main form button[type=submit]").first.click()
     notice = owner.locator("[data-testid=pending-name]")
     assert new_name in notice.inner_text()
     results["owner-notice"] = axe(owner)
@@ -41,15 +41,15 @@ def test_owner_renames_staff_approve_from_the_menu(
     sign_in(staff, give_totp(UserFactory(is_city_staff=True)), live_server)
     staff.goto(f"/{lang}/")
     open_menu(staff)
-    staff.locator("header a.workspace-link").click()  # the header's workspace, then its queue
-    staff.wait_for_load_state()
-    staff.locator("main a[href$='/organizations/name-changes/']").click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():  # the header's workspace, then its queue
+        staff.locator("header a.workspace-link").click()
+    with staff.expect_navigation():
+        staff.locator("main a[href$='/organizations/name-changes/']").click()
     assert new_name in staff.locator("main").inner_text()
     results["review"] = axe(staff)
     screenshot(staff, f"name-change-{lang}-2-review")
-    staff.locator("main form button[value=approve]").first.click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():
+        staff.locator("main form button[value=approve]").first.click()
 
     visitor.reload()
     assert new_name in visitor.locator("h1").inner_text()

@@ -104,8 +104,8 @@ def test_story_is_written_published_read_and_followed(
     pick(writer, "id_tags", "공구", "tools")
     results["write"] = axe(writer)
     screenshot(writer, f"news-{lang}-1-write")
-    writer.locator("main form button[type=submit]:not([name=_preview])").click()
-    writer.wait_for_load_state()
+    with writer.expect_navigation():
+        writer.locator("main form button[type=submit]:not([name=_preview])").click()
     # The alt text is missing: a clear error on its field, the rest kept.
     assert (
         writer.locator("#id_cover_alt_ko").get_attribute("aria-invalid") == "true"
@@ -117,12 +117,12 @@ def test_story_is_written_published_read_and_followed(
     writer.set_input_files("#id_cover_image", str(cover))
     writer.fill("#id_cover_alt_ko", "노란 사다리가 줄지어 선 공구도서관 선반")
     writer.fill("#id_cover_alt_en", "Yellow ladders in a row on the tool library's shelves")
-    writer.locator("main form button[type=submit]:not([name=_preview])").click()
-    writer.wait_for_load_state()
+    with writer.expect_navigation():
+        writer.locator("main form button[type=submit]:not([name=_preview])").click()
     article = Article.objects.get(organization=organization)
     assert "<script" not in article.body_ko
-    writer.locator("form[action$='/submit/'] button[type=submit]").click()
-    writer.wait_for_load_state()
+    with writer.expect_navigation():
+        writer.locator("form[action$='/submit/'] button[type=submit]").click()
     article.refresh_from_db()
     assert article.status == "review"
     results["draft"] = axe(writer)
@@ -135,8 +135,8 @@ def test_story_is_written_published_read_and_followed(
     editor.goto(f"/{lang}/news/articles/{article.slug}/review/")
     results["review"] = axe(editor)
     screenshot(editor, f"news-{lang}-3-review")
-    editor.locator("form[action$='/publish/'] button[type=submit]").click()
-    editor.wait_for_load_state()
+    with editor.expect_navigation():
+        editor.locator("form[action$='/publish/'] button[type=submit]").click()
     article.refresh_from_db()
     assert article.is_public
 
@@ -145,11 +145,11 @@ def test_story_is_written_published_read_and_followed(
     results["list"] = axe(reader)
     screenshot(reader, f"news-{lang}-4-list")
     reader.fill("#id_q", "사다리를")
-    reader.locator("main form[role=search] button[type=submit]").click()
-    reader.wait_for_load_state()
+    with reader.expect_navigation():
+        reader.locator("main form[role=search] button[type=submit]").click()
     title = article.title_ko if lang == "ko" else article.title_en
-    reader.get_by_role("link", name=title).click()
-    reader.wait_for_load_state()
+    with reader.expect_navigation():
+        reader.get_by_role("link", name=title).click()
     assert reader.locator("h1").inner_text() == title
     badge = reader.locator("a[rel=license]")
     assert badge.get_attribute("href") == "https://creativecommons.org/licenses/by/4.0/"
@@ -173,8 +173,8 @@ def test_story_is_written_published_read_and_followed(
     items = {item.findtext("title"): item.findtext("link") for item in channel.findall("item")}
     assert items[title].endswith(f"/{lang}/news/articles/{article.slug}/")
     # And the visible feed link of the organization.
-    reader.locator(f"a.feed-link[href$='/organizations/{organization.slug}/feed/rss/']").click()
-    reader.wait_for_load_state()
+    with reader.expect_navigation():
+        reader.locator(f"a.feed-link[href$='/organizations/{organization.slug}/feed/rss/']").click()
     assert title in reader.content()
 
     # Under the real CSP (no bypass): the JSON-LD block and the share script load without a
@@ -202,10 +202,10 @@ def test_pages_and_the_timeline(make_page, axe, screenshot, news_data, lang):
     page = make_page(lang=lang, bypass_csp=True)
     page.goto(f"/{lang}/news/pages/")
     results["pages"] = axe(page)
-    page.get_by_role(
-        "link", name="공유도시 서울" if lang == "ko" else "Sharing City Seoul"
-    ).first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role(
+            "link", name="공유도시 서울" if lang == "ko" else "Sharing City Seoul"
+        ).first.click()
     timeline = page.locator("ol.timeline > li")
     assert timeline.count() == 21
     first = timeline.first.inner_text()
@@ -213,10 +213,10 @@ def test_pages_and_the_timeline(make_page, axe, screenshot, news_data, lang):
     assert ("공공시설" in first) if lang == "ko" else ("public-facility" in first)
     results["sharing-city"] = axe(page)
     screenshot(page, f"news-{lang}-7-sharing-city")
-    page.locator("nav.page-nav").get_by_role(
-        "link", name="자주 묻는 질문" if lang == "ko" else "Frequently asked questions"
-    ).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("nav.page-nav").get_by_role(
+            "link", name="자주 묻는 질문" if lang == "ko" else "Frequently asked questions"
+        ).click()
     assert page.locator("ol.timeline").count() == 0
     results["faq"] = axe(page)
     phone = make_page(lang=lang, device="phone", bypass_csp=True)

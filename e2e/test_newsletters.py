@@ -48,8 +48,8 @@ def test_subscribe_confirm_change_and_unsubscribe(
     # A first try without a topic: the error is shown next to the field, nothing is kept.
     page.fill("#id_email", "reader@example.org")
     page.check("#id_consent")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     assert page.locator(".has-error").count() >= 1
     assert Subscriber.objects.count() == 0
     results["subscribe-errors"] = axe(page)
@@ -63,8 +63,8 @@ def test_subscribe_confirm_change_and_unsubscribe(
         label=hub_data["district"].name_ko if lang == "ko" else hub_data["district"].name_en,
     )
     page.check("#id_consent")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     screenshot(page, f"newsletters-{lang}-2-check-inbox")
     results["check-inbox"] = axe(page)
     assert "reader@example.org" in page.locator("main").inner_text()
@@ -75,20 +75,20 @@ def test_subscribe_confirm_change_and_unsubscribe(
     assert ("구독" in mail["Subject"]) == (lang == "ko")
     page.goto(link_from(mail, "confirm", live_server))
     results["confirm"] = axe(page)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     screenshot(page, f"newsletters-{lang}-3-confirmed")
     subscriber = Subscriber.objects.get()
     assert subscriber.status == "confirmed"
 
     # Preferences, without logging in.
-    page.locator("main a.button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main a.button").click()
     assert "/newsletters/preferences/" in page.url
     page.uncheck("#id_topics_0")
     page.check("#id_topics_2")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     results["preferences"] = axe(page)
     screenshot(page, f"newsletters-{lang}-4-preferences")
     assert sorted(subscriber.topics.values_list("slug", flat=True)) == [
@@ -97,13 +97,13 @@ def test_subscribe_confirm_change_and_unsubscribe(
     ]
 
     # Unsubscribe: the link shows a button; the click unsubscribes.
-    page.locator("main a[href*='/unsubscribe/']").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main a[href*='/unsubscribe/']").click()
     subscriber.refresh_from_db()
     assert subscriber.status == "confirmed"
     results["unsubscribe"] = axe(page)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     screenshot(page, f"newsletters-{lang}-5-unsubscribed")
     subscriber.refresh_from_db()
     assert subscriber.status == "unsubscribed"
@@ -147,20 +147,20 @@ def test_staff_write_and_send_a_newsletter(
     page.check("#id_topics_0")
     results["compose"] = axe(page)
     screenshot(page, "newsletters-staff-1-compose")
-    page.get_by_role("button", name="초안 저장").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="초안 저장").click()
     assert "3" in page.locator(".recipient-count").inner_text()
     results["campaign"] = axe(page)
     screenshot(page, "newsletters-staff-2-campaign")
     # Sending goes through its confirmation: recipients per language, every version complete.
-    page.locator("a.send-link").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("a.send-link").click()
     assert page.locator(".recipient-total").inner_text() == "3"
     assert page.locator(".missing-version").count() == 0
     results["confirm"] = axe(page)
     screenshot(page, "newsletters-staff-2b-confirm")
-    page.locator("button.confirm-send").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("button.confirm-send").click()
     campaign = Campaign.objects.get()
     assert campaign.status == "sent"
     assert sorted(str(m["To"]) for m in smtp_server.messages) == [

@@ -55,8 +55,8 @@ def test_owner_creates_organization_and_listing_moderator_publishes_both(
     form.locator("#id_name_ko").fill(names["org"])
     form.locator("#id_kind").select_option("community")
     form.locator("#id_district").select_option(label=names["district"])
-    form.locator("button[type=submit]").last.click()
-    owner.wait_for_load_state()
+    with owner.expect_navigation():
+        form.locator("button[type=submit]").last.click()
     organization = Organization.objects.get(name_ko=names["org"])
     _publish(moderator, organization, live_server)
 
@@ -66,15 +66,15 @@ def test_owner_creates_organization_and_listing_moderator_publishes_both(
     assert create.count() == 1
     results["organization-owner"] = axe(owner)
     screenshot(owner, f"presence-{lang}-1-organization-no-listing")
-    create.click()
-    owner.wait_for_load_state()
+    with owner.expect_navigation():
+        create.click()
     owner.locator("#id_summary_ko").fill("드릴, 사다리, 공구를 이웃과 나눠 씁니다.")
-    owner.locator("main form button[type=submit]").first.click()
-    owner.wait_for_load_state()
+    with owner.expect_navigation():
+        owner.locator("main form button[type=submit]").first.click()
     service_form = owner.locator("main form[action$='/services/add/']")
     service_form.locator("#id_name_ko").fill(names["service"])
-    service_form.locator("button[type=submit]").click()
-    owner.wait_for_load_state()
+    with owner.expect_navigation():
+        service_form.locator("button[type=submit]").click()
     listing = Listing.objects.get(organization=organization)
     assert listing.moderation_status == "pending"
     assert listing.services.count() == 1
@@ -89,13 +89,13 @@ def test_owner_creates_organization_and_listing_moderator_publishes_both(
     # 3. A moderator publishes the listing: it is in the directory, linked both ways.
     _publish(moderator, listing, live_server)
     visitor.goto(url("directory:list", lang) + f"?q={organization.name_ko}")
-    visitor.locator(f"main a[href$='/directory/{organization.slug}/']").first.click()
-    visitor.wait_for_load_state()
+    with visitor.expect_navigation():
+        visitor.locator(f"main a[href$='/directory/{organization.slug}/']").first.click()
     assert names["service"] in visitor.locator("main").inner_text() or lang == "en"
     results["listing"] = axe(visitor)
     screenshot(visitor, f"presence-{lang}-3-listing")
-    visitor.locator(f"main a[href$='/organizations/{organization.slug}/']").first.click()
-    visitor.wait_for_load_state()
+    with visitor.expect_navigation():
+        visitor.locator(f"main a[href$='/organizations/{organization.slug}/']").first.click()
     assert visitor.locator(f"main a[href$='/directory/{organization.slug}/']").count() >= 1
     results["organization-public"] = axe(visitor)
     screenshot(visitor, f"presence-{lang}-4-organization-1280")

@@ -41,7 +41,8 @@ def outbound_to(email: str):
 
 
 def submit(form) -> None:
-    form.locator("button[type=submit], input[type=submit]").last.click()
+    with form.page.expect_navigation():
+        form.locator("button[type=submit], input[type=submit]").last.click()
 
 
 def is_logged_in(page) -> bool:

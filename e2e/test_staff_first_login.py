@@ -49,8 +49,8 @@ def test_first_login_one_password_prompt_totp_codes_workspace(
     page.goto(f"/{lang}/accounts/login/")
     page.fill("input[name=login]", person.email)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
 
     # Straight to the authenticator set-up: the password was asked once.
     assert page.url.endswith(f"/{lang}/accounts/2fa/totp/activate/"), page.url
@@ -59,14 +59,14 @@ def test_first_login_one_password_prompt_totp_codes_workspace(
     check_both_widths(page, axe, screenshot, f"staff-first-login-{lang}-totp", results)
     secret = page.locator("#authenticator_secret").input_value()
     page.fill("input[name=code]", current_code(secret))
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
 
     assert page.url.endswith(f"/{lang}/accounts/2fa/recovery-codes/"), page.url
     assert len(page.locator("#recovery_codes").input_value().split()) == 10
     check_both_widths(page, axe, screenshot, f"staff-first-login-{lang}-codes", results)
-    page.locator("[data-testid=continue]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("[data-testid=continue]").click()
     assert page.url.endswith(f"/{lang}/workspace/"), page.url
     assert page.locator("main h1").inner_text() == ("업무" if lang == "ko" else "Workspace")
     assert sum("/accounts/login/" in url for url in visited) == 1
@@ -96,8 +96,8 @@ def test_every_tool_of_the_role_is_reached_by_links(
     page = make_page(lang=lang, bypass_csp=True)
     sign_in(page, person, live_server)
     page.goto(f"/{lang}/")
-    page.locator("header a.workspace-link").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("header a.workspace-link").first.click()
     assert page.url.endswith(f"/{lang}/workspace/"), page.url
     results: dict = {}
     check_both_widths(page, axe, screenshot, f"workspace-{role}-{lang}", results)
@@ -119,16 +119,16 @@ def test_every_tool_of_the_role_is_reached_by_links(
         # Find the organization's owner by e-mail and make them a moderator, with a reason.
         owner = hub_data["owner"]
         page.fill("main input[name=q]", owner.email)
-        page.locator("main form.filters button[type=submit]").click()
-        page.wait_for_load_state()
-        page.locator("main table a").first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("main form.filters button[type=submit]").click()
+        with page.expect_navigation():
+            page.locator("main table a").first.click()
         check_both_widths(page, axe, screenshot, f"staff-member-{lang}", results)
         page.select_option("select[name=role-role]", "moderator")
         page.check("input[name=role-granted][value='1']")
         page.fill("textarea[name=role-reason]", "게시물 관리 지원")
-        page.locator("main section[aria-labelledby=role-heading] button[type=submit]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("main section[aria-labelledby=role-heading] button[type=submit]").click()
         assert "게시물 관리 지원" in page.locator("main").inner_text()
         owner.refresh_from_db()
         assert owner.is_moderator

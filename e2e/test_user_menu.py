@@ -87,8 +87,8 @@ def test_my_pages_from_the_user_menu(
     page.keyboard.press("Escape")
     assert menu.get_attribute("open") is None
     summary.click()
-    menu.locator("[data-testid=user-menu-events]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        menu.locator("[data-testid=user-menu-events]").click()
     assert page.url.endswith(f"/{lang}/events/mine/")
     main = page.locator("main").inner_text()
     assert ("마포 공유센터" if lang == "ko" else "Mapo Sharing Centre") in main
@@ -102,8 +102,8 @@ def test_my_pages_from_the_user_menu(
         ("account", f"/{lang}/me/"),
     ]:
         page.locator("header details.user-menu summary").click()
-        page.locator(f"[data-testid=user-menu-{name}]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(f"[data-testid=user-menu-{name}]").click()
         assert page.url.endswith(path), (name, page.url)
         results[name] = axe(page)
     screenshot(page, f"user-menu-{lang}-{device}-account")
@@ -121,8 +121,8 @@ def test_the_menu_opens_without_javascript(browser, live_server, citizen):
     page.locator("header details.user-menu summary").click()
     link = page.locator("[data-testid=user-menu-events]")
     assert link.is_visible()
-    link.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        link.click()
     assert page.url.endswith("/ko/events/mine/")
     context.close()
 
