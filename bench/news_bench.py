@@ -1,10 +1,12 @@
-"""The news lists at 10 and at 10,000 public articles, on SQLite and on PostgreSQL.
+"""The news lists at 100 and at 10,000 public articles, on SQLite and on PostgreSQL.
 
 For each database and each endpoint — the list page /ko/news/, the API /api/v1/news/articles,
 the RSS feed /ko/news/feed/rss/ and one article page — prints the SQL queries of one request and
-requests per second in-process (Django's test Client), and their ratios 10,000 : 10 from the same
+requests per second in-process (Django's test Client), and their ratios 10,000 : 100 from the same
 run. Targets: the same number of queries at both sizes, and at least half the requests per second
-at 10,000 as at 10 (lists are paginated and indexed, so the table's size should barely matter).
+at 10,000 as at 100 (lists are paginated and indexed, so the table's size should barely matter).
+The small size fills every page (the list and the API show 20, a feed 30), so both sizes render
+the same number of items and the ratio measures the table's size alone.
 
     .venv/bin/python bench/news_bench.py [--only sqlite|postgresql] [--rows 10000]
 
@@ -25,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 PG_DATABASE = "sharehub_news_bench"
-SMALL = 10
+SMALL = 100
 MIN_RPS_RATIO = 0.5
 ENDPOINTS = {
     "list page": "/ko/news/",

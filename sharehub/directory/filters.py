@@ -45,7 +45,7 @@ def parse_near(text: str) -> tuple[float, float] | None:
 
 def autocomplete_attributes() -> dict[str, str]:
     """htmx asks search's suggest endpoint as the person types; without JavaScript the field is a
-    plain search box. directory-suggest.js makes the list a keyboard-usable listbox. The request
+    plain search box. core/js/combobox.js makes the list a keyboard-usable listbox. The request
     must not inherit the filter form's target, swap or history push."""
     return {
         "autocomplete": "off",
@@ -60,7 +60,7 @@ def autocomplete_attributes() -> dict[str, str]:
         "data-hx-swap": "innerHTML",
         "data-hx-push-url": "false",
         "data-hx-sync": "this:replace",
-        "data-suggest": "",
+        "data-combobox": "submit",
     }
 
 

@@ -228,7 +228,8 @@ def test_search_box_asks_search_for_suggestions(client):
     assert "directory.listing" in html and 'aria-controls="q-suggestions"' in html
     assert 'id="q-suggestions"' in html and 'role="combobox"' in html
     assert 'data-hx-push-url="false"' in html
-    assert "directory/js/directory-suggest.js" in html
+    assert html.count("core/js/combobox.js") == 1  # the header's, which sets up every box
+    assert 'data-combobox="submit"' in html
     assert (
         '<form method="get" action="/ko/directory/"' in html
     )  # still a plain form without JavaScript

@@ -1,21 +1,33 @@
 /*
- * The header's search box: a combobox with a listbox (WAI-ARIA APG pattern). htmx fills
- * #header-suggestions from search's suggestions endpoint as the person types; this script lets
- * them move through the suggestions with the arrow keys and open one with Enter or a pointer
- * (each is a link to the item, the last one searches). Escape closes the list. Without it (or
- * without JavaScript) the box is a plain search form.
+ * Search boxes with suggestions: a combobox with a listbox (WAI-ARIA APG pattern). htmx fills the
+ * box named by the input's aria-controls as the person types; this script lets them move through
+ * the options with the arrow keys and choose one with Enter or a pointer. Escape closes the list.
+ * Without it (or without JavaScript) the field is a plain search box in a plain form. The header
+ * (every page) loads this script once; every page's comboboxes are set up from it.
+ *
+ * <input data-combobox="navigate">: each option carries data-href and choosing opens it (the
+ *   header's search: links to items, the last one searches).
+ * <input data-combobox="submit">: choosing puts the option's text in the field and submits its
+ *   form (the directory's filter form); options with aria-disabled="true" are not choosable.
  */
 (function () {
   "use strict";
 
-  function options(box) {
-    return Array.prototype.slice.call(box.querySelectorAll('[role="option"][data-href]'));
-  }
+  var CHOOSABLE = {
+    navigate: '[role="option"][data-href]',
+    submit: '[role="option"]:not([aria-disabled="true"])'
+  };
 
   function setup(input) {
     var box = document.getElementById(input.getAttribute("aria-controls"));
-    if (!box) return;
+    var mode = input.getAttribute("data-combobox");
+    var selector = CHOOSABLE[mode];
+    if (!box || !selector) return;
     var active = -1;
+
+    function options() {
+      return Array.prototype.slice.call(box.querySelectorAll(selector));
+    }
 
     function close() {
       box.innerHTML = "";
@@ -25,7 +37,7 @@
     }
 
     function highlight(index) {
-      var items = options(box);
+      var items = options();
       items.forEach(function (item, i) { item.setAttribute("aria-selected", i === index ? "true" : "false"); });
       active = index;
       if (index >= 0 && items[index]) {
@@ -36,14 +48,22 @@
       }
     }
 
-    function open(item) {
-      var href = item.getAttribute("data-href");
+    function choose(item) {
+      if (mode === "navigate") {
+        var href = item.getAttribute("data-href");
+        close();
+        if (href) window.location.assign(href);
+        return;
+      }
+      input.value = item.textContent.trim();
       close();
-      if (href) window.location.assign(href);
+      if (input.form) {
+        if (input.form.requestSubmit) input.form.requestSubmit(); else input.form.submit();
+      }
     }
 
     box.addEventListener("htmx:afterSwap", function () {
-      options(box).forEach(function (item, i) { item.id = box.id + "-" + i; });
+      options().forEach(function (item, i) { item.id = box.id + "-" + i; });
       active = -1;
       input.removeAttribute("aria-activedescendant");
       var shown = Boolean(box.querySelector('[role="option"]')) && document.activeElement === input;
@@ -56,7 +76,7 @@
     });
 
     input.addEventListener("keydown", function (event) {
-      var items = options(box);
+      var items = options();
       if (event.key === "ArrowDown" && items.length) {
         event.preventDefault();
         input.setAttribute("aria-expanded", "true");
@@ -66,7 +86,7 @@
         highlight(active <= 0 ? items.length - 1 : active - 1);
       } else if (event.key === "Enter" && active >= 0 && items[active]) {
         event.preventDefault();
-        open(items[active]);
+        choose(items[active]);
       } else if (event.key === "Escape" && input.getAttribute("aria-expanded") === "true") {
         event.preventDefault();
         close();
@@ -75,10 +95,10 @@
 
     // mousedown, not click: choosing must happen before the input loses focus and closes the list.
     box.addEventListener("mousedown", function (event) {
-      var item = event.target.closest('[role="option"][data-href]');
+      var item = event.target.closest(selector);
       if (item) {
         event.preventDefault();
-        open(item);
+        choose(item);
       }
     });
 
@@ -87,7 +107,7 @@
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll("input[data-header-suggest]"), setup);
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-combobox]"), setup);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
