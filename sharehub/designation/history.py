@@ -12,7 +12,7 @@ from sharehub.core.actors import Actor
 from sharehub.core.audit import log_action
 from sharehub.core.models import AuditEntry
 
-from .models import Application, Designation
+from .models import Application, Designation, ReviewStage
 
 
 def record(
@@ -43,15 +43,27 @@ def record(
     )
 
 
-def describe(entry: AuditEntry) -> str:
+def _stage_names() -> dict[str, str]:
+    """Stage code → its name in the reader's language (a handful of rows)."""
+    return {stage.code: stage.name for stage in ReviewStage.objects.all()}
+
+
+def describe(entry: AuditEntry, stage_names: dict[str, str] | None = None) -> str:
     data = entry.data or {}
+    stage = data.get("stage") or ""
+    if entry.action == "designation.stage_advanced" and data.get("to"):
+        # The entry keeps the stage's code; its name is read in the reader's language (the name
+        # saved with the entry is the writer's, kept only for a stage deleted since).
+        if stage_names is None:
+            stage_names = _stage_names()
+        stage = stage_names.get(data["to"], stage)
     values = {
         "actor": entry.actor.public_name if entry.actor else _("Someone"),
         # A renewal's entry is on the old designation: it names the new one.
         "number": data.get("renewed_by") or data.get("number") or "",
         "document": data.get("document") or "",
         "receipt": data.get("receipt_number") or "",
-        "stage": data.get("stage") or "",
+        "stage": stage,
         "year": data.get("year") or "",
     }
     texts = {
@@ -100,4 +112,9 @@ def describe(entry: AuditEntry) -> str:
 
 
 def described(entries: list[AuditEntry]) -> list[tuple[AuditEntry, str]]:
-    return [(entry, describe(entry)) for entry in entries]
+    stage_names = (
+        _stage_names()
+        if any(entry.action == "designation.stage_advanced" for entry in entries)
+        else {}
+    )
+    return [(entry, describe(entry, stage_names)) for entry in entries]
