@@ -44,3 +44,15 @@ def test_phone_width_has_no_horizontal_scroll(make_page, screenshot, crowded_lis
     open_menu(page)
     assert_no_horizontal_scroll(page, f"{name} ({lang}, menu open)")
     screenshot(page, f"phone-{name.replace(':', '-')}-{lang}-crowded")
+
+
+def test_a_wide_staff_table_scrolls_inside_its_box(make_page, live_server, city_staff):
+    """A wide table scrolls in its own box; its visually hidden header text (absolutely
+    positioned) must not widen the page past it."""
+    from e2e.test_designation import sign_in
+
+    page = make_page(lang="ko", device="phone")
+    sign_in(page, city_staff, live_server)
+    assert page.goto(url("directory:categories", "ko")).status == 200
+    assert page.locator(".table-scroll th .visually-hidden").count() == 1
+    assert_no_horizontal_scroll(page, "directory:categories (ko)")
