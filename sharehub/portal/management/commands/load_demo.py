@@ -9,10 +9,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         run = load_demo()
-        created = ", ".join(
-            f"{run.created[loader.name]} {loader.label}" for loader in demo_loaders()
+        counts = "\n".join(
+            f"  {run.created[loader.name]:>6}  {loader.label}" for loader in demo_loaders()
         )
-        self.stdout.write(f"Demo data: {created} created (0 means it was already loaded).")
+        self.stdout.write(f"Demo data, what this run added (0: it was already there):\n{counts}")
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD})")
         for account in DEMO_ACCOUNTS:
