@@ -15,8 +15,8 @@ from sharehub.directory.models import Listing
 from sharehub.organizations.models import Organization
 
 from . import services
-from .demo_content import ARTICLES, MILESTONES_KO, PAGES
-from .models import Article, ArticleKind, Page
+from .demo_content import ARTICLES, MILESTONES_KO, PAGES, TAGS
+from .models import Article, ArticleKind, Page, Tag
 
 WAITING_TITLE = "정장 기증자에게 받은 편지"
 MILESTONES_CSV = Path(settings.BASE_DIR) / "data" / "sharing-city-milestones.csv"
@@ -39,6 +39,12 @@ def load_demo(*, accounts: dict) -> int:
             continue
         services.create_page(actor=staff, slug=slug, **fields)
         created += 1
+    for slug, name_ko, name_en in TAGS:
+        # Before the articles, which find their tags by the Korean name.
+        _, made = Tag.objects.get_or_create(
+            name_ko=name_ko, defaults={"slug": slug, "name_en": name_en}
+        )
+        created += made
     now = timezone.now()
     for (
         kind,

@@ -15,7 +15,15 @@ from sharehub.moderation import services as moderation_services
 from sharehub.news import services
 from sharehub.news.demo import MILESTONES_CSV, load_demo, load_milestones
 from sharehub.news.filters import ArticleFilterForm
-from sharehub.news.models import Article, ArticleKind, ArticleStatus, DatePrecision, Milestone, Page
+from sharehub.news.models import (
+    Article,
+    ArticleKind,
+    ArticleStatus,
+    DatePrecision,
+    Milestone,
+    Page,
+    Tag,
+)
 from sharehub.news.privacy_data import erase_articles, export_articles
 from sharehub.news.selectors import public_articles
 from sharehub.news.tasks import announce_scheduled_articles
@@ -398,8 +406,12 @@ def test_demo_loads_once(db):
     )
     accounts = {"staff@sharehub.example": staff, "member@sharehub.example": member}
     created = load_demo(accounts=accounts)
-    assert created == 21 + 5 + 10 + 1
+    assert created == 21 + 5 + 11 + 10 + 1  # milestones, pages, tags, articles, one in review
     assert load_demo(accounts=accounts) == 0
+    # Each tag is one tag in both languages, not a Korean one and an English one side by side.
+    tags = Tag.objects.filter(articles__isnull=False).distinct()
+    assert tags.count() == 11 and not tags.filter(name_en="").exists()
+    assert not Tag.objects.filter(name_ko__regex=r"^[a-z-]+$").exists()
     assert Article.objects.public().count() == 10
     assert Article.objects.filter(status=ArticleStatus.REVIEW, created_by=member).count() == 1
     assert set(Article.objects.values_list("licence", flat=True)) == {
