@@ -7,8 +7,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from sharehub.accounts.tests.factories import UserFactory
+from sharehub.accounts.tests.factories import UserFactory, give_totp
 from sharehub.core.models import AuditEntry
+from sharehub.core.tests.shared_data import built_once
+from sharehub.designation import services
 from sharehub.designation.models import (
     Application,
     ApplicationDocument,
@@ -140,8 +142,7 @@ EXPECTED = {
 }
 
 
-@pytest.fixture
-def matrix(moderator):
+def _build_matrix() -> tuple[dict, dict]:
     organization, owner, editor, staff = world()
     spare = OrganizationFactory()  # where applicants may start a new application
     MembershipFactory(organization=spare, user=owner, role=MemberRole.OWNER)
@@ -149,8 +150,6 @@ def matrix(moderator):
     draft_org = OrganizationFactory()
     MembershipFactory(organization=draft_org, user=owner, role=MemberRole.OWNER)
     MembershipFactory(organization=draft_org, user=editor, role=MemberRole.EDITOR)
-    from sharehub.designation import services
-
     draft = draft_application(draft_org, owner)
     attach_required(draft, owner)
     document = draft.documents.first()
@@ -180,7 +179,7 @@ def matrix(moderator):
         "editor": editor,
         "owner": owner,
         "other_org_owner": other_owner,
-        "moderator": moderator,
+        "moderator": give_totp(UserFactory(is_moderator=True)),
         "city_staff": staff,
     }
     targets = {
@@ -192,6 +191,22 @@ def matrix(moderator):
         "designation": designation,
         "reviewing": reviewing,
     }
+    return people, targets
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world every case of the matrix asks about, built once for the module (each case runs
+    in its own savepoint, so a granted action never shows in the next case)."""
+    media = tmp_path_factory.mktemp("designation-matrix")
+    yield from built_once(django_db_blocker, media, lambda: (media, *_build_matrix(), snapshot()))
+
+
+@pytest.fixture
+def matrix(matrix_world, settings):
+    media, people, targets, as_built = matrix_world
+    assert snapshot() == as_built  # nothing an earlier case did is left
+    settings.MEDIA_ROOT = media  # where the world's documents were stored
     return people, targets
 
 

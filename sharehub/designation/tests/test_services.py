@@ -11,9 +11,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sharehub.accounts.tests.factories import UserFactory
+from sharehub.core.tests.shared_data import built_once
 from sharehub.designation import services
 from sharehub.designation.documents import MAX_DOCUMENT_BYTES
-from sharehub.designation.models import ApplicationStatus, Designation, DesignationStatus
+from sharehub.designation.models import (
+    Application,
+    ApplicationStatus,
+    Designation,
+    DesignationStatus,
+)
 from sharehub.organizations.tests.factories import OrganizationFactory
 
 from .factories import (
@@ -134,19 +140,39 @@ def _application_in(status: str, organization, owner, staff):
     return application
 
 
-@pytest.mark.parametrize("status", list(ApplicationStatus.values))
-@pytest.mark.parametrize("step", list(ALLOWED))
-def test_every_invalid_transition_is_refused(status, step):
-    organization, owner, _editor, staff = world()
-    application = _application_in(status, organization, owner, staff)
-    assert application.status == status
-    if status in ALLOWED[step]:
-        return
-    with pytest.raises(ValidationError) as refused:
-        _steps(staff, owner)[step](application)
-    assert "status" in refused.value.error_dict
-    application.refresh_from_db()
-    assert application.status == status
+@pytest.fixture(scope="class")
+def application_in(django_db_setup, django_db_blocker, tmp_path_factory):
+    """status → (pk, owner, staff): one application in each status, each in a world of its own,
+    built once for the class instead of once for each of its steps."""
+    media = tmp_path_factory.mktemp("transitions")
+
+    def build():
+        built = {}
+        for status in ApplicationStatus.values:
+            organization, owner, _editor, staff = world()
+            application = _application_in(status, organization, owner, staff)
+            built[status] = (application.pk, owner, staff)
+        return media, built
+
+    yield from built_once(django_db_blocker, media, build)
+
+
+class TestTransitions:
+    @pytest.mark.parametrize("status", list(ApplicationStatus.values))
+    @pytest.mark.parametrize("step", list(ALLOWED))
+    def test_every_invalid_transition_is_refused(self, application_in, settings, status, step):
+        media, built = application_in
+        settings.MEDIA_ROOT = media
+        pk, owner, staff = built[status]
+        application = Application.objects.get(pk=pk)
+        assert application.status == status
+        if status in ALLOWED[step]:
+            return
+        with pytest.raises(ValidationError) as refused:
+            _steps(staff, owner)[step](application)
+        assert "status" in refused.value.error_dict
+        application.refresh_from_db()
+        assert application.status == status
 
 
 def test_reasons_are_required():
