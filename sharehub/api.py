@@ -17,6 +17,7 @@ from sharehub.events.api import router as events_router
 from sharehub.news.api import router as news_router
 from sharehub.newsletters.api import router as newsletters_router
 from sharehub.organizations.api import router as organizations_router
+from sharehub.participation.api import router as participation_router
 from sharehub.places.api import router as places_router
 from sharehub.portal.api import router as me_router
 from sharehub.search.api import router as search_router
@@ -38,6 +39,7 @@ api.add_router("/directory", directory_router)
 api.add_router("/events", events_router)
 api.add_router("/news", news_router)
 api.add_router("/newsletters", newsletters_router)
+api.add_router("/participation", participation_router)
 api.add_router("/search", search_router)
 api.add_router("/staff", staff_router)
 

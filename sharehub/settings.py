@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "sharehub.organizations",
     "sharehub.directory",
     "sharehub.designation",
+    "sharehub.participation",
     "sharehub.search",
     "sharehub.events",
     "sharehub.news",

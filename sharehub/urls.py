@@ -48,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("search/", include("sharehub.search.urls")),
     path("events/", include("sharehub.events.urls")),
     path("news/", include("sharehub.news.urls")),
+    path("participate/", include("sharehub.participation.urls")),
     path("newsletters/", include("sharehub.newsletters.urls")),
     path("admin/", admin.site.urls),
 )

@@ -124,8 +124,12 @@ def people(db, user, city_staff, moderator):
     organization = OrganizationFactory()
     writer = UserFactory()
     MembershipFactory(organization=organization, user=writer, role=MemberRole.EDITOR)
+    unverified = UserFactory()
+    unverified.emailaddress_set.update(verified=False)
     return {
         "anonymous": None,
+        # Anyone with a verified address may propose policy, in rich text (participation).
+        "unverified citizen": unverified,
         "citizen": user,
         "moderator": moderator,
         "organization editor": writer,
@@ -141,8 +145,9 @@ def _png(name: str = "photo.png", content: bytes | None = None) -> SimpleUploade
     "who,status",
     [
         ("anonymous", 403),
-        ("citizen", 403),
-        ("moderator", 403),
+        ("unverified citizen", 403),
+        ("citizen", 201),
+        ("moderator", 201),
         ("organization editor", 201),
         ("city staff", 201),
     ],
@@ -224,8 +229,9 @@ def test_image_upload_needs_its_csrf_token(city_staff):
     "who,status",
     [
         ("anonymous", 403),
-        ("citizen", 403),
-        ("moderator", 403),
+        ("unverified citizen", 403),
+        ("citizen", 200),
+        ("moderator", 200),
         ("organization editor", 200),
         ("city staff", 200),
     ],

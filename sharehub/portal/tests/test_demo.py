@@ -56,6 +56,7 @@ def test_every_app_registers_its_demo_data_in_the_order_they_depend_on():
         "organizations",
         "designation",
         "directory",
+        "participation",
         "events",
         "news",
         "newsletters",

@@ -36,6 +36,10 @@ from sharehub.news.search_index import reindex_article
 from sharehub.news.tests.factories import ArticleFactory, TagFactory
 from sharehub.organizations.models import MemberRole
 from sharehub.organizations.tests.factories import MembershipFactory, OrganizationFactory
+from sharehub.participation import services as participation_services
+from sharehub.participation.models import Proposal
+from sharehub.participation.search_index import reindex_proposal
+from sharehub.participation.tests.factories import ProposalFactory
 from sharehub.search.catalog import searchable_models
 from sharehub.search.models import SearchEntry
 from sharehub.search.selectors import autocomplete, search
@@ -80,6 +84,7 @@ def test_every_searchable_model_is_covered_here():
         "directory.listing",
         "events.event",
         "news.article",
+        "participation.proposal",
     }
 
 
@@ -361,6 +366,29 @@ def test_article_leaves_the_index_when_hidden_unpublished_or_deleted(client, mod
     assert SECRET not in text(
         client.get("/ko/search/suggest/", {"model": "news.article", "q": WORD[:6]})
     )
+
+
+# Proposals: public once published by moderation; never a draft, pending, rejected or hidden one --
+
+
+def test_proposal_is_findable_only_while_public(client, moderator):
+    author = UserFactory()
+    public = ProposalFactory(author=author, title=f"{WORD} {PUBLIC}")
+    reindex_proposal(public)
+    draft = participation_services.create_proposal(
+        actor=author, title=f"{WORD} {SECRET}", body="<p>초안</p>", language="ko", area=public.area
+    )
+    assert not indexed(draft)
+    participation_services.submit_proposal(actor=author, proposal=draft)
+    assert not indexed(draft)  # pending
+    titles = [hit.title for hit in search(WORD, model=Proposal)]
+    assert any(PUBLIC in title for title in titles) and not any(SECRET in t for t in titles)
+    page = text(client.get("/ko/search/", {"q": WORD}))
+    assert PUBLIC in page and SECRET not in page
+    moderation.hide(actor=moderator, obj=public, reason="광고")
+    assert not indexed(public)
+    moderation.restore(actor=moderator, obj=public)
+    assert indexed(public)
 
 
 # The second guard: reads re-check what the index holds ---------------------------------------

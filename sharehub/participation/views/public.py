@@ -1,0 +1,87 @@
+"""The public pages: the proposal list, one proposal with its timeline, the committees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from sharehub.core.filters import page_filters
+from sharehub.core.pagination import paginate, querystring_without_page
+from sharehub.participation import selectors
+from sharehub.participation.filters import ProposalFilterForm
+from sharehub.participation.forms import AmendmentForm
+from sharehub.participation.models import SUPPORT_STATES, Proposal
+from sharehub.participation.permissions import can_edit_in_place, is_author
+
+
+@require_safe
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    form = page_filters(ProposalFilterForm, request.GET)
+    filters = form.applied() if form.is_bound else {}
+    page = paginate(request, selectors.proposal_list(filters=filters))
+    proposals = list(page.object_list)
+    supported = selectors.supported_ids(user=request.user, proposal_ids=[p.pk for p in proposals])
+    context = {
+        "page": page,
+        "proposals": proposals,
+        "supported": supported,
+        "filter_form": form,
+        "query": querystring_without_page(request),
+    }
+    template = "participation/list.html"
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
+        template = "participation/list.html#results"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def detail_context(request: HttpRequest, proposal: Proposal, **extra: Any) -> dict[str, Any]:
+    mine = is_author(request.user, proposal)
+    open_for_support = (
+        proposal.is_published
+        and proposal.state in SUPPORT_STATES
+        and proposal.support_deadline is not None
+        and timezone.now() < proposal.support_deadline
+    )
+    context = {
+        "proposal": proposal,
+        "timeline": selectors.timeline(proposal),
+        "is_author": mine,
+        "can_edit": mine and can_edit_in_place(proposal),
+        "can_amend": mine and open_for_support and not can_edit_in_place(proposal),
+        "open_for_support": open_for_support,
+        "supported": proposal.pk
+        in selectors.supported_ids(user=request.user, proposal_ids=[proposal.pk]),
+        "amendment_form": AmendmentForm(),
+    }
+    context.update(extra)
+    return context
+
+
+@require_safe
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = selectors.get_proposal_for(request.user, pk)
+    return render(request, "participation/detail.html", detail_context(request, proposal))
+
+
+@require_safe
+def committee_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "participation/committees.html", {"committees": selectors.committee_list()}
+    )
+
+
+@require_safe
+def committee_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    committee = selectors.get_committee(slug=slug)
+    return render(
+        request,
+        "participation/committee.html",
+        {"committee": committee, "agenda": selectors.committee_agenda(committee)[:50]},
+    )
