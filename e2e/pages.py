@@ -26,6 +26,8 @@ def main_pages(lang: str, *, organization_slug: str, district_slug: str) -> dict
         "organization-detail": url("organizations:detail", lang, slug=organization_slug),
         "district-list": url("places:list", lang),
         "district-detail": url("places:detail", lang, slug=district_slug),
+        "proposal-list": url("participation:list", lang),
+        "committee-list": url("participation:committees", lang),
     }
 
 

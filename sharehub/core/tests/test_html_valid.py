@@ -138,6 +138,10 @@ def _hub() -> dict:
         created_by=citizen,
     )
     make_report(obj=organization, reporter=citizen, details="광고 글 🙂")
+    from sharehub.participation.tests.factories import ProposalFactory
+
+    proposal = ProposalFactory(author=owner)
+    proposal.districts.add(district)
     for user in (owner, citizen):
         NotificationFactory(user=user, title="새 소식", body="검토가 끝났습니다.", url="/ko/")
     return {
@@ -149,6 +153,7 @@ def _hub() -> dict:
         "subscriber": subscriber,
         "designation": designation,
         "application": application,
+        "proposal": proposal,
         "owner": owner,
         "staff": staff,
         "moderator": moderator,
@@ -197,6 +202,16 @@ def _pages(hub: dict, lang: str) -> list[tuple[str, str, str | None]]:
             None,
         ),
         ("designation-register", u("designation:register"), None),
+        ("proposal-list", u("participation:list"), None),
+        ("proposal-detail", u("participation:detail", pk=hub["proposal"].pk), None),
+        ("committee-list", u("participation:committees"), None),
+        (
+            "committee-detail",
+            u("participation:committee", slug=hub["proposal"].area.committee.slug),
+            None,
+        ),
+        ("proposal-create", u("participation:create"), "owner"),
+        ("my-proposals", u("participation:mine"), "owner"),
         ("designation-detail", u("designation:detail", number=hub["designation"].number), None),
         ("signup", u("account_signup"), None),
         ("login", u("account_login"), None),
