@@ -116,3 +116,12 @@ def content(
     if tag:
         return format_html("<{0}{1}>{2}</{0}>", tag, flatatt(attrs), body)
     return body
+
+
+@register.filter
+def language_note(language: str) -> SafeString:
+    """`{{ proposal.language|language_note }}`: for content written in one language only (what
+    people write themselves), the "Korean only" note when the page is in another language."""
+    if not language or language == get_language():
+        return mark_safe("")
+    return format_html('<span class="tag lang-note">{}</span>', only_in(language))

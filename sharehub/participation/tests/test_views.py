@@ -215,3 +215,14 @@ def test_mine_lists_my_proposals_and_supports(client, proposal, author, user):
     assert proposal.title in _page(client.get("/ko/participate/mine/"))
     client.force_login(author)
     assert proposal.title in _page(client.get("/en/participate/mine/"))
+
+
+def test_a_proposal_says_which_language_it_is_written_in(client, proposal):
+    """A proposal is written in one language: on a page in the other, it says so."""
+    assert proposal.language == "ko"
+    for path in ("/en/participate/", f"/en/participate/{proposal.pk}/"):
+        page = _page(client.get(path))
+        assert '<span class="tag lang-note">Korean only</span>' in page
+        assert f'lang="ko">{proposal.title}' in page or 'lang="ko"><a' in page
+    for path in ("/ko/participate/", f"/ko/participate/{proposal.pk}/"):
+        assert "lang-note" not in _page(client.get(path))
