@@ -19,11 +19,12 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/sharehub
 VENDOR := sharehub/static/vendor
 
-.PHONY: sysdeps help setup run lint test test-sqlite test-postgres bench messages makemessages assets chromium postgres demo clean
+.PHONY: sysdeps help setup run lint test test-sqlite test-postgres test-postgres-e2e bench messages makemessages assets chromium postgres demo clean
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT) with the worker"
-	@echo "make test   - install and run every test on SQLite and on PostgreSQL, browser tests included"
+	@echo "make test   - install and run every test on SQLite (browser tests included) and on PostgreSQL"
+	@echo "make test-postgres-e2e - the browser tests on PostgreSQL too"
 	@echo "make lint   - ruff, the import layers and mypy (part of make test)"
 	@echo "make bench  - run the benchmarks in bench/"
 
@@ -96,9 +97,15 @@ test-sqlite: setup chromium
 	SHAREHUB_STATIC_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
 	$(VENV)/bin/pytest -q
 
-test-postgres: setup chromium postgres
+# The browser tests run once, on the embedded default (test-sqlite): on PostgreSQL every other test
+# runs, the concurrency proofs among them. `make test-postgres-e2e` runs the browser tests there too.
+test-postgres: setup postgres
 	DATABASE_URL=$(PG_URL) SHAREHUB_STATIC_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
-	$(VENV)/bin/pytest -q --create-db
+	$(VENV)/bin/pytest -q --create-db -m "not e2e"
+
+test-postgres-e2e: setup chromium postgres
+	DATABASE_URL=$(PG_URL) SHAREHUB_STATIC_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
+	$(VENV)/bin/pytest -q --create-db e2e
 
 # The house rules: lint and format (ruff), the layers (import-linter), types of every service and
 # selector (mypy with django-stubs).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from sharehub.accounts.tests.factories import UserFactory, give_totp
 from sharehub.directory import selectors, services
@@ -59,6 +60,14 @@ def _public_everywhere(client, listing: Listing) -> dict[str, bool]:
         "export": slug
         in b"".join(client.get(reverse("directory:export")).streaming_content).decode("utf-8-sig"),
     }
+
+
+@pytest.fixture(autouse=True)
+def _in_korean():
+    """The pages are read in Korean, whatever language an earlier test left active (the
+    addresses built by reverse() and get_absolute_url() follow the active language)."""
+    with translation.override("ko"):
+        yield
 
 
 def test_owner_creates_from_the_organization_page_then_a_moderator_publishes(
