@@ -62,20 +62,16 @@ def _public_everywhere(client, listing: Listing) -> dict[str, bool]:
     }
 
 
-@pytest.fixture(autouse=True)
-def _in_korean():
-    """The pages are read in Korean, whatever language an earlier test left active (the
-    addresses built by reverse() and get_absolute_url() follow the active language)."""
-    with translation.override("ko"):
-        yield
-
-
 def test_owner_creates_from_the_organization_page_then_a_moderator_publishes(
     client, org, owner, moderator
 ):
     client.force_login(owner)
-    page = client.get(org.get_absolute_url()).content.decode()
-    create = reverse("directory:edit", args=[org.slug])
+    # The Korean pages, whatever language an earlier test's request left active (reverse() and
+    # get_absolute_url() follow it); the requests below then keep Korean active.
+    with translation.override("ko"):
+        organization_page = org.get_absolute_url()
+        create = reverse("directory:edit", args=[org.slug])
+    page = client.get(organization_page).content.decode()
     assert (
         "공유 서비스 목록에 안내 정보 만들기" in page
     )  # "Create your listing in the service directory"
