@@ -19,8 +19,15 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    # The test client's requests leave the last page's language active in this thread
+    # (LocaleMiddleware activates it and nothing deactivates it): every test starts in the
+    # default language, and one that reads another language says so.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -52,3 +52,6 @@ privacy.register(
     erase=privacy_data.erase_participation,
 )
 register_demo("participation", _load_demo, label="policy participation", order=45)
+
+# The registrations of the comments, committee review and city answers parts.
+from . import manifest_answers, manifest_comments, manifest_review  # noqa: E402, F401

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -224,6 +224,8 @@ class Proposal(Moderated):
         db_index=True,
     )
     supports_count = models.PositiveIntegerField(_("supports"), default=0)
+    # Published comments (and replies); moved under the proposal's row lock like supports.
+    comments_count = models.PositiveIntegerField(_("comments"), default=0)
     # Copied from the area at publication: a later change of the area's rules does not move a
     # running proposal's goalposts.
     support_threshold = models.PositiveIntegerField(_("support threshold"), null=True, blank=True)
@@ -340,3 +342,445 @@ class ProposalAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} ({self.created_at:%Y-%m-%d})"
+
+
+# --- Follows and comments --------------------------------------------------------------------
+
+COMMENT_MAX = 4000
+
+
+class Follow(models.Model):
+    """A person who wants to hear what happens to a proposal (its author follows it from the
+    start); followers are told by their notification preferences."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="follows"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="proposal_follows",
+    )
+    created_at = models.DateTimeField(_("followed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="one_follow_per_person")
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="follow_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ⟶ {self.proposal}"
+
+
+class Stance(models.TextChoices):
+    """Where a comment stands on the proposal (as Decidim's comments do)."""
+
+    FOR = "for", pgettext_lazy("comment stance", "For")
+    AGAINST = "against", pgettext_lazy("comment stance", "Against")
+    NEUTRAL = "neutral", pgettext_lazy("comment stance", "Neutral")
+
+
+class Comment(Moderated):
+    """A comment on a public proposal, or a reply to one. Published at once and moderated after
+    reports (post-moderation); a hidden comment keeps its place in the thread as "hidden"."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposal_comments",
+    )
+    body = models.TextField(
+        _("comment"), max_length=COMMENT_MAX, validators=[MaxLengthValidator(COMMENT_MAX)]
+    )  # plain text
+    stance = models.CharField(
+        _("stance"), max_length=10, choices=Stance.choices, default=Stance.NEUTRAL
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["proposal", "moderation_status", "created_at"], name="comment_thread"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stance__in=["for", "against", "neutral"]),
+                name="comment_stance_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} · {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.proposal.get_absolute_url()}#comment-{self.pk}"
+
+    def moderation_authors(self) -> list:
+        return [self.author] if self.author_id else []
+
+
+# --- Committee review ------------------------------------------------------------------------
+
+
+class CommitteeNote(models.Model):
+    """A committee member's private note on a proposal on its agenda: seen by the committee's
+    members only, never through pages, the API, search, feeds or exports to anyone else."""
+
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="notes"
+    )
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("proposal"),
+        on_delete=models.CASCADE,
+        related_name="committee_notes",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(
+        _("note"), max_length=REASON_MAX * 2, validators=[MaxLengthValidator(REASON_MAX * 2)]
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("private note")
+        verbose_name_plural = _("private notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.committee} · {self.proposal}"
+
+
+class Review(models.Model):
+    """The committee's review of one proposal on its agenda: who reports on it, since when."""
+
+    proposal = models.OneToOneField(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="review"
+    )
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    rapporteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rapporteur"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rapporteur_of",
+    )
+    started_at = models.DateTimeField(_("review started"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.committee} · {self.proposal}"
+
+
+class RecommendationState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("recommendation state", "Draft")
+    PUBLISHED = "published", pgettext_lazy("recommendation state", "Published")
+
+
+class Recommendation(models.Model):
+    """A committee's published document answering one or more proposals (`items`); a draft is
+    seen by the committee's members only. The city answers it by `answer_due`."""
+
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    body = models.TextField(
+        _("recommendation"), max_length=BODY_MAX, validators=[MaxLengthValidator(BODY_MAX)]
+    )  # sanitized HTML
+    language = models.CharField(
+        _("written in"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=RecommendationState.choices,
+        default=RecommendationState.DRAFT,
+        db_index=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
+    answer_due = models.DateTimeField(_("city's answer due"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.state == RecommendationState.PUBLISHED
+
+
+class Verdict(models.TextChoices):
+    RECOMMEND = "recommend", pgettext_lazy("committee verdict", "Recommend")
+    RECOMMEND_WITH_CHANGES = (
+        "with_changes",
+        pgettext_lazy("committee verdict", "Recommend with changes"),
+    )
+    NOT_RECOMMEND = "not_recommend", pgettext_lazy("committee verdict", "Do not recommend")
+
+
+class RecommendationItem(models.Model):
+    """The committee's decision on one proposal, with its reasons, inside a recommendation."""
+
+    recommendation = models.ForeignKey(
+        Recommendation,
+        verbose_name=_("recommendation"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.PROTECT, related_name="decisions"
+    )
+    verdict = models.CharField(_("decision"), max_length=16, choices=Verdict.choices)
+    reasons = models.TextField(
+        _("reasons"), max_length=REASON_MAX * 2, validators=[MaxLengthValidator(REASON_MAX * 2)]
+    )
+
+    class Meta:
+        verbose_name = _("decision on a proposal")
+        verbose_name_plural = _("decisions on proposals")
+        ordering = ["recommendation", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "proposal"], name="one_decision_per_recommendation"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(verdict__in=["recommend", "with_changes", "not_recommend"]),
+                name="recommendation_verdict_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation} · {self.proposal}"
+
+
+# --- The city's answers and results ----------------------------------------------------------
+
+
+class AnswerStatus(models.TextChoices):
+    ACCEPTED = "accepted", pgettext_lazy("city answer", "Accepted")
+    PARTLY_ACCEPTED = "partly", pgettext_lazy("city answer", "Partly accepted")
+    REJECTED = "rejected", pgettext_lazy("city answer", "Rejected")
+
+
+class AnswerTemplate(models.Model):
+    """Reusable wording for the city's answers: staff answer several recommendations at once
+    from one template and adjust each."""
+
+    name = models.CharField(_("name"), max_length=120)  # name_ko / name_en
+    status = models.CharField(_("answer"), max_length=10, choices=AnswerStatus.choices)
+    reasons = models.TextField(
+        _("reasons"), max_length=REASON_MAX * 2, validators=[MaxLengthValidator(REASON_MAX * 2)]
+    )  # reasons_ko / reasons_en
+    department = models.CharField(_("responsible department"), max_length=120, blank=True)
+
+    if TYPE_CHECKING:
+        name_ko: str | None
+        name_en: str | None
+        reasons_ko: str | None
+        reasons_en: str | None
+
+    class Meta:
+        verbose_name = _("answer template")
+        verbose_name_plural = _("answer templates")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Answer(models.Model):
+    """The city's answer to one published recommendation."""
+
+    recommendation = models.OneToOneField(
+        Recommendation,
+        verbose_name=_("recommendation"),
+        on_delete=models.PROTECT,
+        related_name="answer",
+    )
+    status = models.CharField(_("answer"), max_length=10, choices=AnswerStatus.choices)
+    reasons = models.TextField(
+        _("reasons"), max_length=REASON_MAX * 2, validators=[MaxLengthValidator(REASON_MAX * 2)]
+    )
+    language = models.CharField(
+        _("written in"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    department = models.CharField(_("responsible department"), max_length=120)
+    cost_estimate = models.PositiveBigIntegerField(_("cost estimate (won)"), null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    template = models.ForeignKey(
+        AnswerTemplate,
+        verbose_name=_("from the template"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("city answer")
+        verbose_name_plural = _("city answers")
+        ordering = ["-answered_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["accepted", "partly", "rejected"]),
+                name="answer_status_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation} · {self.get_status_display()}"
+
+
+class Result(models.Model):
+    """What the city does about an accepted (or partly accepted) answer, tracked in public until
+    implemented: progress 0–100 %, milestones and dated updates."""
+
+    answer = models.ForeignKey(
+        Answer, verbose_name=_("city answer"), on_delete=models.CASCADE, related_name="results"
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX)  # title_ko / title_en
+    description = models.TextField(
+        _("description"), max_length=BODY_MAX, blank=True, validators=[MaxLengthValidator(BODY_MAX)]
+    )  # description_ko / description_en
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    implemented_at = models.DateTimeField(_("implemented at"), null=True, blank=True)
+
+    if TYPE_CHECKING:
+        title_ko: str | None
+        title_en: str | None
+        description_ko: str | None
+        description_en: str | None
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="result_progress_percent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    result = models.ForeignKey(
+        Result, verbose_name=_("result"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("milestone"), max_length=TITLE_MAX)  # title_ko / title_en
+    due_date = models.DateField(_("due"), null=True, blank=True)
+    done_at = models.DateTimeField(_("reached"), null=True, blank=True)
+
+    if TYPE_CHECKING:
+        title_ko: str | None
+        title_en: str | None
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ResultUpdate(models.Model):
+    """A dated public update on a result, with the progress it reports."""
+
+    result = models.ForeignKey(
+        Result, verbose_name=_("result"), on_delete=models.CASCADE, related_name="updates"
+    )
+    text = models.TextField(
+        _("update"), max_length=REASON_MAX * 2, validators=[MaxLengthValidator(REASON_MAX * 2)]
+    )
+    language = models.CharField(
+        _("written in"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), validators=[MaxValueValidator(100)]
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("result update")
+        verbose_name_plural = _("result updates")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.result} · {self.progress} %"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import author, public
+from .views import answers, author, comments, public, review
 
 app_name = "participation"
 urlpatterns = [
@@ -18,3 +18,5 @@ urlpatterns = [
     path("<int:pk>/support/", author.support, name="support"),
     path("<int:pk>/unsupport/", author.unsupport, name="unsupport"),
 ]
+# The comments, committee review and city answers parts keep their own routes.
+urlpatterns += [*comments.urlpatterns, *review.urlpatterns, *answers.urlpatterns]

@@ -17,6 +17,7 @@ from sharehub.participation.filters import ProposalFilterForm
 from sharehub.participation.forms import AmendmentForm
 from sharehub.participation.models import SUPPORT_STATES, Proposal
 from sharehub.participation.permissions import can_edit_in_place, is_author
+from sharehub.participation.views import answers, comments, review
 
 
 @require_safe
@@ -60,6 +61,8 @@ def detail_context(request: HttpRequest, proposal: Proposal, **extra: Any) -> di
         in selectors.supported_ids(user=request.user, proposal_ids=[proposal.pk]),
         "amendment_form": AmendmentForm(),
     }
+    for part in (comments, review, answers):
+        context.update(part.detail_extra(request, proposal))
     context.update(extra)
     return context
 

@@ -30,10 +30,8 @@ from sharehub.core.locking import lock
 from sharehub.core.sanitize import check_rich_text, clean_html
 from sharehub.moderation import services as moderation
 from sharehub.moderation.models import ModerationStatus
-from sharehub.places.models import District
-
-from . import notices
-from .models import (
+from sharehub.participation import notices
+from sharehub.participation.models import (
     SUPPORT_STATES,
     WITHDRAWABLE_STATES,
     PolicyArea,
@@ -42,9 +40,10 @@ from .models import (
     ProposalState,
     Support,
 )
-from .permissions import can_edit_in_place, has_verified_email, is_author
-from .search_index import reindex_proposal
-from .selectors import due_for_closing
+from sharehub.participation.permissions import can_edit_in_place, has_verified_email, is_author
+from sharehub.participation.search_index import reindex_proposal
+from sharehub.participation.selectors import due_for_closing
+from sharehub.places.models import District
 
 ACTION = "participation."
 

@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from sharehub.accounts.models import User
 from sharehub.core.actors import Actor, is_signed_in
 from sharehub.moderation.models import ModerationStatus
-
-from .models import (
+from sharehub.participation.models import (
     PUBLIC_STATES,
     Committee,
     CommitteeMembership,
@@ -23,7 +22,7 @@ from .models import (
     ProposalState,
     Support,
 )
-from .permissions import can_see_proposal
+from sharehub.participation.permissions import can_see_proposal
 
 
 def public_proposals() -> QuerySet[Proposal]:
@@ -173,6 +172,9 @@ def timeline(proposal: Proposal) -> list[TimelineEntry]:
         )
     if proposal.state == ProposalState.NOT_ENOUGH_SUPPORT and proposal.closed_at:
         entries.append(TimelineEntry(proposal.closed_at, _("Closed: not enough support")))
+    from . import answers, review  # noqa: PLC0415 (they import this package: no circle at load)
+
+    entries += review.timeline_entries(proposal) + answers.timeline_entries(proposal)
     return sorted(entries, key=lambda entry: entry.when)
 
 

@@ -17,10 +17,16 @@ from sharehub.core.api_types import Id, page_query
 from sharehub.core.filters import api_filters, query_schema
 from sharehub.core.pagination import ApiPage, api_page
 from sharehub.core.ratelimit import check
-
-from . import selectors, services
-from .filters import ProposalFilterForm
-from .models import Committee, CommitteeMembership, CommitteeRole, PolicyArea, Proposal, Support
+from sharehub.participation import selectors, services
+from sharehub.participation.filters import ProposalFilterForm
+from sharehub.participation.models import (
+    Committee,
+    CommitteeMembership,
+    CommitteeRole,
+    PolicyArea,
+    Proposal,
+    Support,
+)
 
 router = Router(tags=["participation"])
 
@@ -244,3 +250,11 @@ def delete_support(request: HttpRequest, proposal_id: Id):
     check(request, "participation.support", SUPPORT_RATE)
     proposal = selectors.get_proposal_for(request.auth, proposal_id)
     return services.withdraw_support(actor=request.auth, proposal=proposal)
+
+
+# The comments, committee review and city answers parts (their own modules).
+from . import answers, comments, review  # noqa: E402
+
+router.add_router("", comments.router)
+router.add_router("", review.router)
+router.add_router("", answers.router)

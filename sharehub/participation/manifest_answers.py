@@ -1,0 +1,1 @@
+"""participation: answers's registrations with the kernel (imported by manifest.py)."""

@@ -1,0 +1,1 @@
+"""participation: comments's registrations with the kernel (imported by manifest.py)."""

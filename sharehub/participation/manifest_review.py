@@ -1,0 +1,1 @@
+"""participation: review's registrations with the kernel (imported by manifest.py)."""

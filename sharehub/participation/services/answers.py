@@ -1,0 +1,1 @@
+"""participation: answers — writes (stub, to be filled)."""

@@ -1,0 +1,1 @@
+"""participation: comments — writes (stub, to be filled)."""

@@ -1,0 +1,1 @@
+"""participation: review — writes (stub, to be filled)."""
