@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sharehub.notifications.services import notify
 
-from .models import Proposal
+from .models import Follow, Proposal
 
 PROPOSAL_KIND = "participation.proposal"
 
@@ -57,6 +57,39 @@ def _tell(transition: str, proposal: Proposal, **params: Any) -> None:
         url=url,
         params={"proposal": proposal.title, **params},
     )
+
+
+def tell_author_and_followers(
+    proposal: Proposal,
+    *,
+    kind: str,
+    title: Any,
+    body: Any,
+    params: dict[str, Any],
+    exclude: Any = None,
+) -> int:
+    """One notice to the author and to each follower of the proposal (once each, in their own
+    language and by their preferences for `kind`), except `exclude` (who caused it). Returns how
+    many were told. Runs inside the caller's transaction."""
+    people = {proposal.author_id: proposal.author} if proposal.author_id else {}
+    for follow in Follow.objects.filter(proposal=proposal).select_related("user"):
+        people.setdefault(follow.user_id, follow.user)
+    told = 0
+    for person in people.values():
+        if person is None or not person.is_active or person == exclude:
+            continue
+        with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+            url = proposal.get_absolute_url()
+        notify(
+            user=person,
+            kind=kind,
+            title=title,
+            body=body,
+            url=url,
+            params={"proposal": proposal.title, **params},
+        )
+        told += 1
+    return told
 
 
 def tell_threshold_reached(proposal: Proposal) -> None:
