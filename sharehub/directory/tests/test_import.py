@@ -398,7 +398,7 @@ def test_a_name_of_two_categories_is_ambiguous(db):
     CategoryFactory(slug="sharing", name_ko="나눔", name_en="Sharing")
     CategoryFactory(slug="giving", name_ko="기부", name_en="나눔")
     parsed = imports.parse_import("slug,name_ko,categories\n,이름,나눔\n")
-    assert "names more than one" in parsed.rows[0].errors["categories"][0]
+    assert "해당하는 값이 여럿입니다" in parsed.rows[0].errors["categories"][0]
     parsed = imports.parse_import("slug,name_ko,categories\n,이름,sharing;giving\n")
     assert parsed.is_valid
 
