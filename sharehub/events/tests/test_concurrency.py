@@ -3,14 +3,14 @@ keep registrations within capacity whatever arrives at once; reminders go once w
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from sharehub.accounts.models import User
+from sharehub.core.tests.rush import Rush
 from sharehub.events import notices, services
 from sharehub.events.models import Event, Registration, RegistrationStatus, ReminderDelivery
 from sharehub.notifications.models import Notification
@@ -35,50 +35,6 @@ def postgresql_only():
 def quiet(monkeypatch):
     """The rush tests count places, not mail: skip the confirmation e-mails (tested elsewhere)."""
     monkeypatch.setattr(notices, "tell_registration", lambda registration: None)
-
-
-class Rush:
-    """N threads, each on its own connection, released together by a barrier per round."""
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self.start = threading.Barrier(workers + 1)
-        self.done = threading.Barrier(workers + 1)
-        self.jobs: list = [None] * workers
-        self.results: list = [None] * workers
-        self.stop = False
-        self.threads = [
-            threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(workers)
-        ]
-        for thread in self.threads:
-            thread.start()
-
-    def _run(self, index: int) -> None:
-        try:
-            while True:
-                self.start.wait(timeout=60)
-                if self.stop:
-                    return
-                try:
-                    self.results[index] = self.jobs[index]()
-                except Exception as error:
-                    self.results[index] = error
-                self.done.wait(timeout=60)
-        finally:
-            connections.close_all()
-
-    def round(self, jobs: list) -> list:
-        self.jobs = jobs + [lambda: None] * (self.workers - len(jobs))
-        self.results = [None] * self.workers
-        self.start.wait(timeout=60)
-        self.done.wait(timeout=120)
-        return self.results[: len(jobs)]
-
-    def close(self) -> None:
-        self.stop = True
-        self.start.wait(timeout=60)
-        for thread in self.threads:
-            thread.join(timeout=30)
 
 
 @pytest.fixture

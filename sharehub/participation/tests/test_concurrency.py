@@ -3,15 +3,15 @@ rounds; the proposal's count equals its rows after every round and the threshold
 
 from __future__ import annotations
 
-import threading
 import warnings
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.db import connection, connections
+from django.db import connection
 
 from sharehub.accounts.models import User
 from sharehub.core.audit import AuditEntry
+from sharehub.core.tests.rush import Rush, free_connections
 from sharehub.notifications.models import Notification
 from sharehub.participation import services
 from sharehub.participation.models import Proposal, ProposalState, Support
@@ -32,66 +32,9 @@ def postgresql_only():
         pytest.skip("needs PostgreSQL row locks and parallel connections")
 
 
-class Rush:
-    """N threads, each on its own connection, released together by a barrier per round."""
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self.start = threading.Barrier(workers + 1)
-        self.done = threading.Barrier(workers + 1)
-        self.jobs: list = [None] * workers
-        self.results: list = [None] * workers
-        self.stop = False
-        self.threads = [
-            threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(workers)
-        ]
-        for thread in self.threads:
-            thread.start()
-
-    def _run(self, index: int) -> None:
-        try:
-            while True:
-                self.start.wait(timeout=120)
-                if self.stop:
-                    return
-                try:
-                    self.results[index] = self.jobs[index]()
-                except Exception as error:
-                    self.results[index] = error
-                self.done.wait(timeout=120)
-        finally:
-            connections.close_all()
-
-    def round(self, jobs: list) -> list:
-        self.jobs = jobs
-        self.results = [None] * self.workers
-        self.start.wait(timeout=120)
-        self.done.wait(timeout=240)
-        return list(self.results)
-
-    def close(self) -> None:
-        self.stop = True
-        self.start.wait(timeout=120)
-        for thread in self.threads:
-            thread.join(timeout=30)
-
-
-def _free_connections() -> int:
-    """Connections the server still accepts (max_connections is 100 by default: with this test's
-    own connection and any other client, 100 more do not fit)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW max_connections")
-        limit = int(cursor.fetchone()[0])
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
-        )
-        used = int(cursor.fetchone()[0])
-    return limit - used - 2
-
-
 @pytest.fixture
 def rush():
-    workers = min(THREADS, _free_connections())
+    workers = min(THREADS, free_connections())
     if workers < THREADS:
         warnings.warn(
             f"PostgreSQL accepts {workers} more connections: the rush runs {workers} threads "
