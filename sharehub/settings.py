@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "sharehub.directory",
     "sharehub.designation",
     "sharehub.participation",
+    "sharehub.facilities",
     "sharehub.search",
     "sharehub.events",
     "sharehub.news",

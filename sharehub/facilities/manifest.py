@@ -1,0 +1,1 @@
+"""facilities' registrations with the kernel (see DESIGN.md, "App contract")."""

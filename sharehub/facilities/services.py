@@ -1,0 +1,358 @@
+"""Every write to facilities (DESIGN §3, §4): one durable transaction each, permission checked
+inside, every refusal a field error in the actor's language.
+
+Never double-booked: a booking locks its space's row first (`core.locking`), then checks the
+overlap and the person's limits and writes. The lock serialises bookings of one space, so the
+check and the write cannot interleave; on PostgreSQL the exclusion constraint `booking_no_overlap`
+(migration 0002) refuses any overlap that got past it anyway, and that refusal becomes the same
+"taken" error. On SQLite the transaction is IMMEDIATE, which serialises every writer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sharehub.accounts.models import User
+from sharehub.accounts.roles import signed_in_user
+from sharehub.core.actors import Actor
+from sharehub.core.audit import log_action
+from sharehub.core.forms import field_error
+from sharehub.core.locking import lock
+from sharehub.organizations.models import Organization
+from sharehub.organizations.permissions import role_of
+
+from . import rules
+from .models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingSeries,
+    BookingStatus,
+    Eligibility,
+    Space,
+)
+from .permissions import is_booker, is_space_staff
+
+ACTION = "facilities."
+MAX_SERIES_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class BookingAsk:
+    """What the booking form (or the API) sends."""
+
+    starts_at: datetime
+    ends_at: datetime
+    purpose: str
+    purpose_detail: str
+    people: int
+    organization: Organization | None = None
+    # The person declares they live, work or study in the city (where the space asks it).
+    declares_eligible: bool = False
+    # Seconds from opening the form to sending it (None: unknown, e.g. the API).
+    form_seconds: float | None = None
+
+
+def _taken() -> ValidationError:
+    return field_error("starts_at", _("This time is already taken."), code="taken")
+
+
+def _overlapping(space: Space, starts_at: datetime, ends_at: datetime) -> QuerySet[Booking]:
+    return Booking.objects.filter(
+        space=space, status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+
+
+def _check_eligibility(user: User, space: Space, ask: BookingAsk) -> None:
+    if space.eligibility == Eligibility.CITY and not ask.declares_eligible:
+        raise field_error(
+            "declares_eligible",
+            _("This space is for people who live, work or study in the city."),
+            code="eligibility",
+        )
+    if space.eligibility == Eligibility.ORGANIZATIONS and ask.organization is None:
+        raise field_error(
+            "organization", _("This space is booked by organizations."), code="eligibility"
+        )
+    if ask.organization is not None and role_of(user, ask.organization) is None:
+        raise field_error(
+            "organization", _("You can book only for an organization you belong to."), code="member"
+        )
+
+
+def _check_limits(user: User, space: Space, starts_at: datetime, ends_at: datetime) -> None:
+    """The person's limits at this space, counted from their active bookings (under the space's
+    lock, so simultaneous bookings by one person are counted too)."""
+    day = rules.local(starts_at).date()
+    mine = Booking.objects.filter(space=space, user=user, status__in=ACTIVE_STATUSES)
+    day_start = rules.at(day, datetime.min.time())
+    same_day = mine.filter(starts_at__gte=day_start, starts_at__lt=day_start + timedelta(days=1))
+    minutes = sum((b.ends_at - b.starts_at).total_seconds() / 60 for b in same_day)
+    minutes += (ends_at - starts_at).total_seconds() / 60
+    if minutes > space.max_hours_per_day * 60:
+        raise field_error(
+            "ends_at",
+            _("You may book this space for at most %(hours)s hours a day.")
+            % {"hours": space.max_hours_per_day},
+            code="limit_day",
+        )
+    month_start = rules.at(day.replace(day=1), datetime.min.time())
+    next_month = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    month_end = rules.at(next_month, datetime.min.time())
+    in_month = mine.filter(starts_at__gte=month_start, starts_at__lt=month_end).count()
+    if in_month >= space.max_bookings_per_month:
+        raise field_error(
+            "starts_at",
+            _("You may book this space at most %(count)s times a month.")
+            % {"count": space.max_bookings_per_month},
+            code="limit_month",
+        )
+
+
+def _validate(space: Space, ask: BookingAsk, *, now: datetime) -> None:
+    errors = rules.check(
+        space,
+        rules.Ask(ask.starts_at, ask.ends_at, ask.purpose, ask.people),
+        now=now,
+        hours=space.hours.all(),
+        closures=space.closures.all(),
+    )
+    if not ask.purpose_detail.strip():
+        errors.setdefault("purpose_detail", []).append(_("Say briefly what the space is for."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _new_booking(user: User, space: Space, ask: BookingAsk, *, now: datetime) -> Booking:
+    """Create one booking of a locked space (the caller holds the lock and validated the ask)."""
+    if _overlapping(space, ask.starts_at, ask.ends_at).exists():
+        raise _taken()
+    _check_limits(user, space, ask.starts_at, ask.ends_at)
+    fee = rules.fee(space, ask.starts_at, ask.ends_at)
+    if ask.form_seconds is not None and ask.form_seconds < space.human_seconds:
+        status = BookingStatus.HELD  # faster than a person: staff look first
+    elif space.confirmation == "approval":
+        status = BookingStatus.REQUESTED
+    else:
+        status = BookingStatus.CONFIRMED
+    booking = Booking(
+        space=space,
+        user=user,
+        organization=ask.organization,
+        starts_at=ask.starts_at,
+        ends_at=ask.ends_at,
+        purpose=ask.purpose,
+        purpose_detail=ask.purpose_detail.strip(),
+        people=ask.people,
+        status=status,
+        fee=fee,
+        form_seconds=ask.form_seconds,
+        created_at=now,
+    )
+    if status == BookingStatus.CONFIRMED and fee:
+        booking.payment_due = now + timedelta(hours=space.payment_hours)
+    try:
+        with transaction.atomic():  # a savepoint: the constraint's refusal leaves the rest usable
+            booking.save()
+    except IntegrityError as error:
+        if "booking_no_overlap" in str(error):
+            raise _taken() from error
+        raise
+    return booking
+
+
+def book(*, actor: Actor, space: Space, ask: BookingAsk) -> Booking:
+    """Book a space for one period: confirmed at once, requested (staff approve) or held for
+    review (completed faster than a person could)."""
+    user = signed_in_user(actor)
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        space = lock(space)
+        _validate(space, ask, now=now)
+        _check_eligibility(user, space, ask)
+        booking = _new_booking(user, space, ask, now=now)
+        log_action(
+            actor=user, action=ACTION + "book", target=booking, data={"status": booking.status}
+        )
+    return booking
+
+
+def book_series(*, actor: Actor, space: Space, ask: BookingAsk, weeks: int) -> BookingSeries:
+    """The same period every week for `weeks` weeks, all or nothing: when any week cannot be
+    booked, nothing is, and the error lists every week that cannot, with why."""
+    user = signed_in_user(actor)
+    if not 2 <= weeks <= MAX_SERIES_WEEKS:
+        raise field_error(
+            "weeks",
+            _("A series is from 2 to %(max)s weeks.") % {"max": MAX_SERIES_WEEKS},
+            code="weeks",
+        )
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        space = lock(space)
+        _check_eligibility(user, space, ask)
+        series = BookingSeries.objects.create(space=space, user=user, weeks=weeks, created_at=now)
+        problems: list[str] = []
+        for week in range(weeks):
+            shift = timedelta(weeks=week)
+            one = BookingAsk(
+                **{
+                    **ask.__dict__,
+                    "starts_at": ask.starts_at + shift,
+                    "ends_at": ask.ends_at + shift,
+                }
+            )
+            day = rules.local(one.starts_at).date()
+            try:
+                _validate(space, one, now=now)
+                booking = _new_booking(user, space, one, now=now)
+            except ValidationError as error:
+                messages = "; ".join(m for ms in error.message_dict.values() for m in ms)
+                problems.append(f"{day:%Y-%m-%d}: {messages}")
+                continue
+            booking.series = series
+            booking.save(update_fields=["series"])
+        if problems:
+            transaction.set_rollback(True)
+            raise ValidationError({"weeks": problems}, code="series_conflicts")
+        log_action(actor=user, action=ACTION + "book_series", target=series, data={"weeks": weeks})
+    return series
+
+
+def _require_staff(actor: Actor, space: Space) -> User:
+    user = signed_in_user(actor)
+    if not is_space_staff(user, space):
+        raise PermissionDenied(_("Only the space's staff may do this."))
+    return user
+
+
+def _reason(reason: str, *, required: bool) -> str:
+    reason = reason.strip()
+    if required and not reason:
+        raise field_error("reason", _("Please give a reason."), code="required")
+    if len(reason) > 2000:
+        raise field_error("reason", _("At most 2,000 characters."), code="max_length")
+    return reason
+
+
+def approve(*, actor: Actor, booking: Booking) -> Booking:
+    """Staff confirm a requested or held booking; a fee then falls due."""
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        booking = lock(booking)
+        user = _require_staff(actor, booking.space)
+        if booking.status not in (BookingStatus.REQUESTED, BookingStatus.HELD):
+            raise field_error("__all__", _("Only a waiting booking can be approved."), code="state")
+        booking.status = BookingStatus.CONFIRMED
+        booking.decided_at, booking.decided_by = now, user
+        if booking.fee:
+            booking.payment_due = now + timedelta(hours=booking.space.payment_hours)
+        booking.save(update_fields=["status", "decided_at", "decided_by", "payment_due"])
+        log_action(actor=user, action=ACTION + "approve", target=booking)
+    return booking
+
+
+def reject(*, actor: Actor, booking: Booking, reason: str) -> Booking:
+    reason = _reason(reason, required=True)
+    with transaction.atomic(durable=True):
+        booking = lock(booking)
+        user = _require_staff(actor, booking.space)
+        if booking.status not in (BookingStatus.REQUESTED, BookingStatus.HELD):
+            raise field_error("__all__", _("Only a waiting booking can be rejected."), code="state")
+        booking.status = BookingStatus.REJECTED
+        booking.decided_at, booking.decided_by = timezone.now(), user
+        booking.decision_reason = reason
+        booking.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+        log_action(actor=user, action=ACTION + "reject", target=booking, reason=reason)
+    return booking
+
+
+def mark_paid(*, actor: Actor, booking: Booking) -> Booking:
+    """Staff record the payment (the hub has no payment gateway)."""
+    with transaction.atomic(durable=True):
+        booking = lock(booking)
+        user = _require_staff(actor, booking.space)
+        if booking.status != BookingStatus.CONFIRMED or not booking.fee or booking.paid_at:
+            raise field_error("__all__", _("This booking has nothing to pay."), code="state")
+        booking.paid_at = timezone.now()
+        booking.save(update_fields=["paid_at"])
+        log_action(actor=user, action=ACTION + "paid", target=booking)
+    return booking
+
+
+def cancel(*, actor: Actor, booking: Booking, reason: str = "") -> Booking:
+    """The booker cancels (the space's refund band applies to what was paid) or staff cancel with
+    a reason (what was paid is refunded in full)."""
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        booking = lock(booking)
+        user = signed_in_user(actor)
+        by_booker = is_booker(user, booking)
+        if not by_booker and not is_space_staff(user, booking.space):
+            raise PermissionDenied(_("Only the booker or the space's staff may cancel it."))
+        reason = _reason(reason, required=not by_booker)
+        if not booking.is_active:
+            raise field_error("__all__", _("This booking is no longer active."), code="state")
+        if by_booker and booking.starts_at <= now:
+            raise field_error(
+                "__all__", _("A booking that has begun cannot be cancelled."), code="started"
+            )
+        if booking.paid_at:
+            percent = (
+                rules.refund_percent(
+                    booking.space.refund_bands.all(), starts_at=booking.starts_at, now=now
+                )
+                if by_booker
+                else 100
+            )
+            booking.refund = booking.fee * percent // 100
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at, booking.cancelled_by = now, user
+        booking.decision_reason = reason
+        booking.save(
+            update_fields=["status", "cancelled_at", "cancelled_by", "decision_reason", "refund"]
+        )
+        log_action(actor=user, action=ACTION + "cancel", target=booking, reason=reason)
+    return booking
+
+
+def expire_waiting(*, now: datetime | None = None) -> int:
+    """Requests staff did not decide in time (or by the start) expire; unpaid confirmed bookings
+    past their payment deadline are cancelled. Safe to run twice. Returns how many changed."""
+    now = now or timezone.now()
+    changed = 0
+    waiting = Booking.objects.filter(status__in=(BookingStatus.REQUESTED, BookingStatus.HELD))
+    for pk in waiting.values_list("pk", flat=True)[:1000]:
+        with transaction.atomic(durable=True):
+            booking = lock(Booking.objects.select_related("space").get(pk=pk))
+            deadline = booking.created_at + timedelta(hours=booking.space.request_hours)
+            if booking.status in (BookingStatus.REQUESTED, BookingStatus.HELD) and (
+                now >= deadline or now >= booking.starts_at
+            ):
+                booking.status = BookingStatus.EXPIRED
+                booking.save(update_fields=["status"])
+                changed += 1
+    unpaid = Booking.objects.filter(
+        status=BookingStatus.CONFIRMED, paid_at__isnull=True, payment_due__lte=now
+    )
+    for pk in unpaid.values_list("pk", flat=True)[:1000]:
+        with transaction.atomic(durable=True):
+            booking = lock(Booking.objects.get(pk=pk))
+            if (
+                booking.status == BookingStatus.CONFIRMED
+                and not booking.paid_at
+                and booking.payment_due
+                and booking.payment_due <= now
+            ):
+                booking.status = BookingStatus.CANCELLED
+                # No canceller and a passed payment deadline: the page says "not paid in time".
+                booking.cancelled_at = now
+                booking.save(update_fields=["status", "cancelled_at"])
+                changed += 1
+    return changed

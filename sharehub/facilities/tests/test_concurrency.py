@@ -1,0 +1,73 @@
+"""Never double-booked (issue 15), on real PostgreSQL connections: 30 people book overlapping
+times of one space at once, 20 rounds; exactly one wins each round, the others read "taken"."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from sharehub.accounts.models import User
+from sharehub.core.tests.rush import Rush
+from sharehub.facilities import services
+from sharehub.facilities.models import Booking, BookingStatus
+
+from .factories import SpaceFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+THREADS = 30
+ROUNDS = 20
+
+
+@pytest.fixture(autouse=True)
+def postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL and parallel connections")
+
+
+@pytest.fixture
+def rush():
+    pool = Rush(THREADS)
+    yield pool
+    pool.close()
+
+
+def test_thirty_at_once_for_one_slot_twenty_times(rush):
+    space = SpaceFactory(max_bookings_per_month=31, max_hours_per_day=12, opens_days_ahead=90)
+    people = User.objects.bulk_create(
+        [User(email=f"booker{i}@example.org", display_name=f"예약자 {i}") for i in range(THREADS)]
+    )
+    first_day = timezone.localdate() + timedelta(days=2)
+    for round_ in range(ROUNDS):
+        day = first_day + timedelta(days=round_)
+
+        # Half ask for 9–11, half for 10–12: every two asks overlap.
+        def job(i: int, day=day):
+            start = 9 + i % 2
+            ask = services.BookingAsk(
+                starts_at=timezone.make_aware(datetime.combine(day, time(start))),
+                ends_at=timezone.make_aware(datetime.combine(day, time(start + 2))),
+                purpose="meeting",
+                purpose_detail="모임",
+                people=3,
+            )
+            return services.book(actor=people[i], space=space, ask=ask)
+
+        results = rush.round([lambda i=i: job(i) for i in range(THREADS)])
+        won = [r for r in results if isinstance(r, Booking)]
+        lost = [r for r in results if isinstance(r, ValidationError)]
+        others = [r for r in results if not isinstance(r, Booking | ValidationError)]
+        assert others == [], others
+        assert len(won) == 1, f"round {round_}: {len(won)} winners"
+        assert all(e.error_dict["starts_at"][0].code == "taken" for e in lost)
+        assert (
+            Booking.objects.filter(
+                space=space, status=BookingStatus.CONFIRMED, starts_at__date=day
+            ).count()
+            <= 1
+        )
+    assert Booking.objects.filter(space=space).count() == ROUNDS
