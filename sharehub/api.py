@@ -14,6 +14,7 @@ from sharehub.core.api_schema import HubNinjaAPI
 from sharehub.designation.api import router as designation_router
 from sharehub.directory.api import router as directory_router
 from sharehub.events.api import router as events_router
+from sharehub.facilities.api import router as facilities_router
 from sharehub.news.api import router as news_router
 from sharehub.newsletters.api import router as newsletters_router
 from sharehub.organizations.api import router as organizations_router
@@ -40,6 +41,7 @@ api.add_router("/events", events_router)
 api.add_router("/news", news_router)
 api.add_router("/newsletters", newsletters_router)
 api.add_router("/participation", participation_router)
+api.add_router("/spaces", facilities_router)
 api.add_router("/search", search_router)
 api.add_router("/staff", staff_router)
 

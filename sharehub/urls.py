@@ -49,6 +49,7 @@ urlpatterns += i18n_patterns(
     path("events/", include("sharehub.events.urls")),
     path("news/", include("sharehub.news.urls")),
     path("participate/", include("sharehub.participation.urls")),
+    path("spaces/", include("sharehub.facilities.urls")),
     path("newsletters/", include("sharehub.newsletters.urls")),
     path("admin/", admin.site.urls),
 )

@@ -365,10 +365,12 @@ class Booking(models.Model):
     space = models.ForeignKey(
         Space, verbose_name=_("space"), on_delete=models.PROTECT, related_name="bookings"
     )
+    # NULL once the booker deleted their account: the booking stays counted in the space's use.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("booked by"),
-        on_delete=models.CASCADE,
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="space_bookings",
     )
     organization = models.ForeignKey(

@@ -1,0 +1,208 @@
+"""Every non-trivial read of facilities, query-bounded (DESIGN §4).
+
+The public sees spaces and, for each slot, only "free" or "taken"; a booking's details are for its
+booker and the space's staff (`permissions.can_see_booking`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, cast
+
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from sharehub.accounts.models import User
+from sharehub.accounts.roles import is_city_staff
+from sharehub.core.actors import Actor, is_signed_in
+
+from . import rules
+from .models import ACTIVE_STATUSES, Booking, BookingStatus, Closure, OpeningHours, Space
+from .permissions import can_see_booking
+
+
+def public_spaces() -> QuerySet[Space]:
+    return Space.objects.filter(is_active=True)
+
+
+def _free_between(
+    spaces: QuerySet[Space], starts_at: datetime, ends_at: datetime
+) -> QuerySet[Space]:
+    """Spaces open for the whole period, not closed that day, and without an active booking
+    overlapping it (three subqueries in one statement)."""
+    start, end = rules.local(starts_at), rules.local(ends_at)
+    day = start.date()
+    opened = OpeningHours.objects.filter(
+        space=OuterRef("pk"), weekday=day.weekday(), opens__lte=start.time(), closes__gte=end.time()
+    )
+    closed = Closure.objects.filter(space=OuterRef("pk"), starts_on__lte=day, ends_on__gte=day)
+    taken = Booking.objects.filter(
+        space=OuterRef("pk"),
+        status__in=ACTIVE_STATUSES,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
+    )
+    spaces = spaces.filter(Exists(opened)).exclude(Exists(closed)).exclude(Exists(taken))
+    if rules.holiday_name(day):
+        spaces = spaces.filter(closed_on_holidays=False)
+    return spaces
+
+
+def space_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Space]:
+    """Public spaces by the list's filters (filters.SpaceFilterForm's cleaned values)."""
+    filters = filters or {}
+    spaces = public_spaces().select_related("district")
+    if filters.get("district"):
+        spaces = spaces.filter(district=filters["district"])
+    if filters.get("people"):
+        spaces = spaces.filter(capacity__gte=filters["people"])
+    if filters.get("free_of_charge"):
+        spaces = spaces.filter(fee_mode="free")
+    for feature in filters.get("features") or ():
+        spaces = spaces.filter(features=feature)
+    if filters.get("day"):
+        day: date = filters["day"]
+        start: time = filters.get("start") or time(0)
+        end: time = filters.get("end") or time(23, 59)
+        if start < end:
+            spaces = _free_between(spaces, rules.at(day, start), rules.at(day, end))
+    near = filters.get("near")
+    if near:
+        lat, lon = near
+        # Squared equirectangular distance: the order of nearness in one city, in SQL.
+        spaces = (
+            spaces.filter(latitude__isnull=False)
+            .annotate(
+                nearness=(F("latitude") - lat) * (F("latitude") - lat)
+                + (F("longitude") - lon) * (F("longitude") - lon) * 0.64
+            )
+            .order_by("nearness", "pk")
+        )
+    else:
+        spaces = spaces.order_by("district__name", "name", "pk")
+    return spaces
+
+
+def get_space(*, slug: str) -> Space:
+    space = (
+        Space.objects.select_related("district")
+        .prefetch_related("features", "hours", "refund_bands")
+        .filter(slug=slug, is_active=True)
+        .first()
+    )
+    if space is None:
+        raise Http404
+    return space
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: datetime
+    ends_at: datetime
+    state: str  # "free", "taken", "past", "not_yet" (outside the booking window)
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    closed: str | None  # why, when closed all day
+    slots: list[Slot]
+
+
+def week(space: Space, first: date, *, now: datetime | None = None) -> list[Day]:
+    """Seven days from `first`: each day's slots and whether each is free. Three queries
+    (hours, closures, active bookings), whatever the number of bookings."""
+    now = now or timezone.now()
+    last = first + timedelta(days=6)
+    hours = list(space.hours.all())
+    closures = list(space.closures.filter(starts_on__lte=last, ends_on__gte=first))
+    begin, end = rules.at(first, time(0)), rules.at(last + timedelta(days=1), time(0))
+    taken = list(
+        Booking.objects.filter(
+            space=space, status__in=ACTIVE_STATUSES, starts_at__lt=end, ends_at__gt=begin
+        ).values_list("starts_at", "ends_at")
+    )
+    today = rules.local(now).date()
+    step = timedelta(minutes=space.slot_minutes)
+    days = []
+    for offset in range(7):
+        day = first + timedelta(days=offset)
+        closed = rules.closed_reason(space, day, closures)
+        slots: list[Slot] = []
+        if not closed:
+            ahead = (day - today).days
+            bookable = space.closes_days_ahead <= ahead <= space.opens_days_ahead
+            for opens, closes in rules.periods(day, hours):
+                moment = opens
+                while moment + step <= closes:
+                    following = moment + step
+                    if moment <= now:
+                        state = "past"
+                    elif any(s < following and e > moment for s, e in taken):
+                        state = "taken"
+                    elif not bookable:
+                        state = "not_yet"
+                    else:
+                        state = "free"
+                    slots.append(Slot(moment, following, state))
+                    moment = following
+        days.append(Day(day, closed, slots))
+    return days
+
+
+def bookings_of(*, user: Actor) -> QuerySet[Booking]:
+    if not is_signed_in(user):
+        return Booking.objects.none()
+    return (
+        Booking.objects.filter(user=cast(User, user))
+        .select_related("space", "space__district")
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def get_booking_for(actor: Actor, reference: str) -> Booking:
+    """The booking, for its booker or the space's staff; 404 for anyone else (its existence is
+    not theirs to know)."""
+    booking = (
+        Booking.objects.select_related("space", "space__district", "user", "organization")
+        .filter(reference=reference)
+        .first()
+    )
+    if booking is None or not can_see_booking(actor, booking):
+        raise Http404
+    return booking
+
+
+def staffed_spaces(actor: Actor) -> QuerySet[Space]:
+    if not is_signed_in(actor):
+        return Space.objects.none()
+    if is_city_staff(actor):
+        return Space.objects.all()
+    return Space.objects.filter(staff=cast(User, actor))
+
+
+def waiting_for(actor: Actor) -> QuerySet[Booking]:
+    """Requests and held bookings of the spaces this person staffs, oldest first."""
+    return (
+        Booking.objects.filter(
+            space__in=staffed_spaces(actor),
+            status__in=(BookingStatus.REQUESTED, BookingStatus.HELD),
+        )
+        .select_related("space", "user", "organization")
+        .order_by("created_at", "pk")
+    )
+
+
+def waiting_count(actor: Actor) -> int:
+    return waiting_for(actor).count()
+
+
+def space_bookings(space: Space, *, first: date, days: int = 7) -> QuerySet[Booking]:
+    begin, end = rules.at(first, time(0)), rules.at(first + timedelta(days=days), time(0))
+    return (
+        Booking.objects.filter(space=space, starts_at__lt=end, ends_at__gt=begin)
+        .select_related("user", "organization")
+        .order_by("starts_at", "pk")
+    )
