@@ -145,6 +145,7 @@ def render(document: dict) -> str:
         ("events", "events_bench.py"),
         ("news", "news_bench.py"),
         ("newsletters", "newsletters_bench.py"),
+        ("participation", "participation_bench.py"),
     ):
         if (result := document.get(part)) is None:
             continue

@@ -2,7 +2,7 @@
 10,000 rows with the page served by gunicorn under load against a static file from the same
 server; the directory (list page, map data, API) at 100 and at 100,000 listings; then the apps' own
 benchmark scripts (bench/search_bench.py, bench/events_bench.py, bench/news_bench.py,
-bench/newsletters_bench.py), each
+bench/newsletters_bench.py, bench/participation_bench.py), each
 taking `--only sqlite|postgresql` and exiting non-zero when it misses its target.
 
 Every figure comes from this one run on this machine; the ratios are what to read (bench/README.md).
@@ -28,13 +28,14 @@ RESULTS = Path(__file__).resolve().parent / "results"
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 PG_DATABASE = "sharehub_bench"
 PG_DIRECTORY_DATABASE = "sharehub_bench_dir"
-PARTS = ("organizations", "directory", "search", "events", "news", "newsletters")
+PARTS = ("organizations", "directory", "search", "events", "news", "newsletters", "participation")
 # Parts that are one standalone script each, run as they are and reporting their own figures.
 SCRIPTS = {
     "search": "search_bench.py",
     "events": "events_bench.py",
     "news": "news_bench.py",
     "newsletters": "newsletters_bench.py",
+    "participation": "participation_bench.py",
 }
 
 
@@ -181,6 +182,7 @@ def main() -> int:
         "events": scripts.get("events"),
         "news": scripts.get("news"),
         "newsletters": scripts.get("newsletters"),
+        "participation": scripts.get("participation"),
         "query_counts_constant": summary["ok"] and directory_summary["ok"],
     }
     RESULTS.mkdir(exist_ok=True)

@@ -28,6 +28,10 @@ def main_pages(lang: str, *, organization_slug: str, district_slug: str) -> dict
         "district-detail": url("places:detail", lang, slug=district_slug),
         "proposal-list": url("participation:list", lang),
         "committee-list": url("participation:committees", lang),
+        "recommendation-list": url("participation:recommendations", lang),
+        "result-list": url("participation:results", lang),
+        "answers-due": url("participation:due", lang),
+        "space-list": url("facilities:list", lang),
     }
 
 

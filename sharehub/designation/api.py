@@ -512,7 +512,7 @@ def list_committee_decisions(request: HttpRequest, pk: Id):
     "/applications/{pk}/committee-decisions",
     response={201: CommitteeDecisionOut, **ERRORS},
     summary="Record the committee's vote (staff)",
-    description="At the committee stage. Quorum: more than half of the seats present; the motion carries with more than half of those present voting for it.",
+    description="At the committee stage. Quorum: more than half of the seats present (the committee's seats, or when none are set, its members whose term runs); the motion carries with more than half of those present voting for it.",
 )
 def record_committee_decision(request: HttpRequest, pk: Id, payload: CommitteeDecisionIn):
     application = selectors.get_application_for(request.auth, pk)

@@ -1,7 +1,8 @@
 """The review the city starts with (Seoul's procedure), as data city staff then edit:
-stages, the score sheet (the organization 50 points, its sharing value 50) and the committee.
+stages, the score sheet (the organization 50 points, its sharing value 50) and the committee
+(one of participation's committees, found by its slug `COMMITTEE_SLUG`).
 
-The data migration installs them; `install_defaults` installs them again into a database that
+The data migrations install them; `install_defaults` installs them again into a database that
 lost them (a test database flushed between transactional tests), and never changes rows that
 exist.
 """
@@ -58,12 +59,29 @@ CRITERIA = [
         10,
     ),
 ]
-# The ordinance's committee: at most 15 members, the chair included.
-COMMITTEE = ("sharing-promotion", "공유촉진위원회", "Sharing Promotion Committee", 15)
+# The ordinance's committee: at most 15 members, the chair included. Participation's demo uses
+# the same slug, so the demo's 공유촉진위원회 is this one.
+COMMITTEE_SLUG = "sharing-promotion"
+COMMITTEE = {
+    "name_ko": "공유촉진위원회",
+    "name_en": "Sharing Promotion Committee",
+    "remit_ko": (
+        "「서울특별시 공유 촉진 조례」에 따라 공유단체·공유기업의 지정과 공유촉진 사업의 "
+        "주요 사항을 심의합니다."
+    ),
+    "remit_en": (
+        "Under the Seoul Metropolitan City Ordinance on Promoting Sharing, deliberates on the "
+        "designation of sharing organizations and enterprises and on the main matters of the "
+        "city's sharing programmes."
+    ),
+    "seats": 15,
+    "order": 20,
+}
 
 
-def install_defaults(review_stage: Any, score_criterion: Any, committee: Any) -> None:
-    """Create the default rows that are missing (the models may be a migration's)."""
+def install_defaults(review_stage: Any, score_criterion: Any, committee: Any = None) -> None:
+    """Create the default rows that are missing (the models may be a migration's); `committee`
+    is participation's Committee model."""
     for code, ko, en, order, is_committee in STAGES:
         review_stage.objects.get_or_create(
             code=code,
@@ -87,7 +105,14 @@ def install_defaults(review_stage: Any, score_criterion: Any, committee: Any) ->
                 "order": order * 10,
             },
         )
-    code, ko, en, seats = COMMITTEE
-    committee.objects.get_or_create(
-        code=code, defaults={"name": ko, "name_ko": ko, "name_en": en, "seats": seats}
+    if committee is not None:
+        install_committee(committee)
+
+
+def install_committee(committee: Any) -> Any:
+    """The designation committee among participation's committees, created when missing."""
+    found, _created = committee.objects.get_or_create(
+        slug=COMMITTEE_SLUG,
+        defaults={"name": COMMITTEE["name_ko"], "remit": COMMITTEE["remit_ko"], **COMMITTEE},
     )
+    return found

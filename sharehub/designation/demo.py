@@ -8,7 +8,9 @@ renewals: so that the register shows who is designated, the demo keeps each desi
 for the hub's period (three years) counted on from its documented date to the period that holds
 the day the demo is loaded. Numbers are the hub's ("2013-0001"): Open Closet keeps its documented
 No. 26; the rest are numbered by date, the second 2013 round after the 27 of the first.
-Looked up before created: loading twice changes nothing.
+The committee that decides designations is participation's 공유촉진위원회 (`defaults.COMMITTEE`,
+with its remit: deciding designations and promoting sharing); participation's demo uses its slug
+and adds its members. Looked up before created: loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from django.utils import timezone
 from sharehub.core.demo import DemoRun
 from sharehub.organizations.demo import demo_rows, demo_texts
 from sharehub.organizations.models import Organization
+from sharehub.participation.models import Committee
 
+from .defaults import install_committee
 from .models import Designation, DesignationKind, DesignationStatus, NumberCounter
 from .services import add_years, designation_years
 
@@ -53,6 +57,7 @@ def documented_designations() -> list[tuple[str, dict]]:
 
 def load_designation_demo(run: DemoRun) -> int:
     today = timezone.localdate()
+    install_committee(Committee)  # made by the migrations; again in a database that lost it
     organizations = {o.name_ko: o for o in Organization.objects.all()}
     already = set(Designation.objects.values_list("organization__name_ko", flat=True))
     to_create = [

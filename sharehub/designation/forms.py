@@ -296,13 +296,17 @@ class NewCriterionForm(CriterionForm):
 
 
 class CommitteeForm(forms.Form):
-    name_ko = forms.CharField(label=_("Name in Korean"), max_length=150)
-    name_en = forms.CharField(label=_("Name in English"), max_length=150, required=False)
+    name_ko = forms.CharField(label=_("Name in Korean"), max_length=120)
+    name_en = forms.CharField(label=_("Name in English"), max_length=120, required=False)
     seats = forms.IntegerField(
         label=_("Members (seats)"),
         min_value=1,
         max_value=200,
-        help_text=_("More than half must be present for the committee to decide."),
+        required=False,
+        help_text=_(
+            "More than half must be present for the committee to decide. Left empty, the "
+            "members whose term runs are counted."
+        ),
     )
 
 

@@ -4,8 +4,8 @@ An organization applies (draft → submitted → under review → approved | rej
 through changes requested → resubmitted). Submission gives the application its receipt number
 (접수번호) and processing deadline. The review passes through the stages the city configures
 (`ReviewStage`: by default document review → site visit → presentation → committee), with a score
-sheet on the city's criteria (`ScoreCriterion`, `Score`) and the committee's vote
-(`CommitteeDecision`); an approval creates a Designation with a number unique across the city,
+sheet on the city's criteria (`ScoreCriterion`, `Score`) and the vote of the committee, one of
+participation's committees (`CommitteeDecision`); an approval creates a Designation with a number unique across the city,
 valid for a number of years, that can be renewed, suspended or revoked, carries a verification
 code printed on its certificate, and asks for an activity report every designation year
 (`AnnualReport`).
@@ -235,30 +235,6 @@ class ScoreCriterion(models.Model):
                 condition=Q(section__in=ScoreSection.values),
                 name="designation_criterion_section_valid",
             ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Committee(models.Model):
-    """The body that decides designations (Seoul: 공유촉진위원회). Its seats (재적위원) set the
-    quorum. When the participation app brings committees, this becomes one of them (DESIGN.md)."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=150)  # name_ko / name_en
-    seats = models.PositiveSmallIntegerField(
-        _("members (seats)"),
-        validators=[MinValueValidator(1)],
-        help_text=_("The number of members the committee has, present or not."),
-    )
-
-    class Meta:
-        verbose_name = _("committee")
-        verbose_name_plural = _("committees")
-        ordering = ["pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(seats__gte=1), name="designation_committee_seats")
         ]
 
     def __str__(self) -> str:
@@ -782,8 +758,12 @@ class CommitteeDecision(models.Model):
         on_delete=models.CASCADE,
         related_name="committee_decisions",
     )
+    # One of participation's committees (the 공유촉진위원회 by default: `defaults.COMMITTEE`).
     committee = models.ForeignKey(
-        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="decisions"
+        "participation.Committee",
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        related_name="designation_decisions",
     )
     meeting_on = models.DateField(_("meeting date"))
     seats = models.PositiveSmallIntegerField(_("members (seats)"))

@@ -17,7 +17,9 @@ from sharehub.core.actors import Actor, is_signed_in
 from sharehub.core.audit import history_for
 from sharehub.core.models import AuditEntry
 from sharehub.moderation.models import ModerationStatus
+from sharehub.participation.models import Committee, CommitteeMembership
 
+from .defaults import COMMITTEE_SLUG
 from .models import (
     OPEN_STATUSES,
     REVIEW_STATUSES,
@@ -25,7 +27,6 @@ from .models import (
     Application,
     ApplicationDocument,
     ApplicationStatus,
-    Committee,
     CommitteeDecision,
     Designation,
     DesignationStatus,
@@ -336,7 +337,23 @@ def committee_decisions(application: Application) -> QuerySet[CommitteeDecision]
 
 
 def the_committee() -> Committee | None:
-    return Committee.objects.order_by("pk").first()
+    """The participation committee that votes on designations (`defaults.COMMITTEE_SLUG`)."""
+    return Committee.objects.filter(slug=COMMITTEE_SLUG).first()
+
+
+def committee_seats(committee: Committee, on: datetime.date | None = None) -> int:
+    """The members counted for the quorum (재적위원): the committee's seats, or when the city left
+    them empty, the members whose term runs on the day (`on`, today by default), each once."""
+    if committee.seats:
+        return committee.seats
+    day = on or timezone.localdate()
+    return (
+        CommitteeMembership.objects.filter(committee=committee, term_start__lte=day)
+        .exclude(term_end__lt=day)
+        .values("user_id")
+        .distinct()
+        .count()
+    )
 
 
 def score_criteria(*, active_only: bool = False) -> QuerySet[ScoreCriterion]:

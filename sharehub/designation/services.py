@@ -35,6 +35,7 @@ from sharehub.core.changes import apply_changes
 from sharehub.core.forms import field_error
 from sharehub.core.locking import lock, lock_objects, lock_pk, lock_rows
 from sharehub.organizations.models import Organization
+from sharehub.participation.models import Committee
 
 from . import committee as voting
 from .defaults import install_defaults
@@ -48,7 +49,6 @@ from .models import (
     ApplicationDocument,
     ApplicationStatus,
     ChecklistItem,
-    Committee,
     CommitteeDecision,
     CommitteeOutcome,
     Designation,
@@ -77,6 +77,7 @@ from .rules import (
     report_days,
     submission_problems,
 )
+from .selectors import committee_seats, the_committee
 
 DEFAULT_YEARS = 3
 # What an applicant may change on a draft or an application sent back for changes.
@@ -726,8 +727,8 @@ def set_scores(
 
 
 def designation_committee() -> Committee:
-    """The committee that votes on designations (created by the migrations)."""
-    found = Committee.objects.order_by("pk").first()
+    """The participation committee that votes on designations (created by the migrations)."""
+    found = the_committee()
     if found is None:
         raise field_error("committee", _("No committee is set up."))
     return found
@@ -761,6 +762,14 @@ def record_committee_decision(
             code="invalid_transition:committee",
         )
     body = designation_committee()
+    # 재적위원: the seats the city set, or the members whose term ran on the meeting's day.
+    seats = committee_seats(body, on=meeting_on)
+    if seats < 1:
+        raise field_error(
+            "members_present",
+            _("The committee has no seats set and no current members: set its seats first."),
+            code="no_seats",
+        )
     errors: dict[str, list[str]] = {}
     if meeting_on > timezone.localdate():
         errors["meeting_on"] = [_("The meeting cannot be in the future.")]
@@ -773,18 +782,17 @@ def record_committee_decision(
     for field, value in counts.items():
         if value < 0:
             errors[field] = [_("Enter 0 or more.")]
-    if members_present > body.seats:
+    if members_present > seats:
         errors["members_present"] = [
-            _("The committee has %(seats)s members: no more can be present.")
-            % {"seats": body.seats}
+            _("The committee has %(seats)s members: no more can be present.") % {"seats": seats}
         ]
-    elif not voting.has_quorum(seats=body.seats, present=members_present):
+    elif not voting.has_quorum(seats=seats, present=members_present):
         errors["members_present"] = [
             _(
                 "No quorum: at least %(quorum)s of the %(seats)s members must be present for the "
                 "committee to decide."
             )
-            % {"quorum": voting.quorum(body.seats), "seats": body.seats}
+            % {"quorum": voting.quorum(seats), "seats": seats}
         ]
     votes = votes_for + votes_against + votes_abstain
     if votes > members_present:
@@ -803,7 +811,7 @@ def record_committee_decision(
         application=application,
         committee=body,
         meeting_on=meeting_on,
-        seats=body.seats,
+        seats=seats,
         members_present=members_present,
         attendees=_clean_text(attendees),
         votes_for=votes_for,
@@ -1070,7 +1078,7 @@ class CriterionChanges(TypedDict, total=False):
 class CommitteeChanges(TypedDict, total=False):
     name_ko: str
     name_en: str
-    seats: int
+    seats: int | None
 
 
 STAGE_FIELDS = ("name_ko", "name_en", "order", "is_committee", "active")
@@ -1208,13 +1216,14 @@ def update_criterion(
 def update_committee(
     *, actor: Actor, committee: Committee, **changes: Unpack[CommitteeChanges]
 ) -> Committee:
-    """City staff rename the committee or change its seats (decisions keep the seats they were
-    taken with). Locks the committee's row."""
+    """City staff rename the committee (one of participation's) or change its seats; no seats
+    means the members whose term runs are counted (`selectors.committee_seats`). Decisions keep
+    the seats they were taken with. Locks the committee's row."""
     user = _require_staff(actor)
     committee = lock(committee)
     changed = apply_changes(committee, fields=COMMITTEE_FIELDS, data=changes, clean=_clean_setting)
     errors = _check_name(committee)
-    if not 1 <= (committee.seats or 0) <= SETTINGS_MAX_SEATS:
+    if committee.seats is not None and not 1 <= committee.seats <= SETTINGS_MAX_SEATS:
         errors["seats"] = [_("Give between 1 and %(max)s members.") % {"max": SETTINGS_MAX_SEATS}]
     if errors:
         raise ValidationError(errors)
@@ -1224,7 +1233,7 @@ def update_committee(
         actor=user,
         action="designation.settings_changed",
         target=committee,
-        data={"committee": committee.code, "fields": changed},
+        data={"committee": committee.slug, "fields": changed},
     )
     return committee
 

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Committee, ReviewStage, ScoreCriterion
+from .models import ReviewStage, ScoreCriterion
 
 
 @register(ReviewStage)
@@ -11,11 +11,5 @@ class ReviewStageTranslation(TranslationOptions):
 
 @register(ScoreCriterion)
 class ScoreCriterionTranslation(TranslationOptions):
-    fields = ("name",)
-    required_languages = ("ko",)
-
-
-@register(Committee)
-class CommitteeTranslation(TranslationOptions):
     fields = ("name",)
     required_languages = ("ko",)

@@ -15,9 +15,11 @@ from sharehub.core.user_menu import register_user_menu_entry
 from sharehub.core.workspace import register_work
 from sharehub.notifications.kinds import register_kind
 from sharehub.organizations.models import Organization
+from sharehub.participation.committee_sections import register_committee_section
 from sharehub.search.registry import register_searchable
 
 from . import demo, notices, privacy_data, tasks
+from .committee_section import committee_meetings
 from .models import Event
 from .search_index import EVENT_KIND, EVENT_STATE_FIELDS, event_document
 from .selectors import (
@@ -82,4 +84,12 @@ def _org_events(organization: Organization, request: Any) -> dict[str, Any] | No
 # The organization's page lists its next public events (one query).
 register_org_section(
     "events", template="events/partials/org_section.html", context=_org_events, order=30
+)
+
+# A committee's page (participation) lists its coming meetings and its published minutes.
+register_committee_section(
+    "events",
+    template="events/partials/committee_section.html",
+    context=committee_meetings,
+    order=30,
 )

@@ -29,6 +29,8 @@ class EventKind(models.TextChoices):
     FORUM = "forum", pgettext_lazy("event kind", "Forum")
     FESTIVAL = "festival", pgettext_lazy("event kind", "Festival")
     ONLINE = "online", pgettext_lazy("event kind", "Online session")
+    # A meeting of one of participation's committees (`Event.committee`), organized by the city.
+    COMMITTEE_MEETING = "committee", pgettext_lazy("event kind", "Committee meeting")
 
 
 class EventStatus(models.TextChoices):
@@ -68,6 +70,17 @@ class Event(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="events",
+    )
+    # A committee meeting's committee (participation): its page lists the meeting and, once
+    # published as a "minutes" material, its minutes.
+    committee = models.ForeignKey(
+        "participation.Committee",
+        verbose_name=_("committee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+        help_text=_("Committee meetings only."),
     )
     district = models.ForeignKey(
         "places.District",

@@ -29,6 +29,7 @@ from sharehub.core.changes import apply_changes
 from sharehub.core.locking import lock, lock_pk
 from sharehub.core.sanitize import check_rich_text, rich_text_html
 from sharehub.organizations.models import Organization
+from sharehub.participation.models import Committee
 from sharehub.places.models import District
 
 from . import notices
@@ -68,6 +69,7 @@ class EventChanges(TypedDict, total=False):
     description_ko: str
     description_en: str
     kind: EventKind | str
+    committee: Committee | None
     status: EventStatus | str
     district: District | None
     venue_ko: str
@@ -152,6 +154,12 @@ def _check_event(event: Event) -> None:
             _("%(taken)d places are already taken: the capacity cannot be lower.")
             % {"taken": event.seats_taken}
         )
+    if event.kind == EventKind.COMMITTEE_MEETING and event.committee_id is None:
+        errors.setdefault("committee", []).append(_("Choose the committee that meets."))
+    if event.committee_id is not None and event.kind != EventKind.COMMITTEE_MEETING:
+        errors.setdefault("committee", []).append(_("Only committee meetings have a committee."))
+    if event.committee_id is not None and event.organization_id is not None:
+        errors.setdefault("committee", []).append(_("The city organizes committee meetings."))
     if event.certificate_min_sessions is not None and event.kind != EventKind.TRAINING:
         errors.setdefault("certificate_min_sessions", []).append(
             _("Only trainings give certificates.")

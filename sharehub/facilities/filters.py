@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sharehub.core.filters import FilterForm
 from sharehub.places.forms import DistrictChoiceField
@@ -20,12 +21,19 @@ class SpaceFilterForm(FilterForm):
         label=_("Free on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     start = forms.TimeField(
-        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=pgettext_lazy("time", "From"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
     )
     end = forms.TimeField(
         label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    people = forms.IntegerField(label=_("People"), required=False, min_value=1, max_value=10000)
+    people = forms.IntegerField(
+        label=pgettext_lazy("number of people", "People"),
+        required=False,
+        min_value=1,
+        max_value=10000,
+    )
     free_of_charge = forms.BooleanField(label=_("Free of charge"), required=False)
     features = forms.ModelMultipleChoiceField(
         label=_("Amenities and accessibility"),

@@ -9,6 +9,7 @@ from django import forms
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sharehub.organizations.models import Organization
 
@@ -33,16 +34,22 @@ def seconds_since(token: str) -> float | None:
 
 
 class BookingForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    day = forms.DateField(
+        label=pgettext_lazy("booking", "Day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start = forms.TimeField(
+        label=pgettext_lazy("time", "From"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
     end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
-    purpose = forms.ChoiceField(label=_("Purpose"))
+    purpose = forms.ChoiceField(label=pgettext_lazy("booking", "Purpose"))
     purpose_detail = forms.CharField(
         label=_("What for"),
         max_length=300,
         help_text=_("For example: a monthly meeting of our tool library's volunteers."),
     )
-    people = forms.IntegerField(label=_("People"), min_value=1, max_value=10000)
+    people = forms.IntegerField(
+        label=pgettext_lazy("number of people", "People"), min_value=1, max_value=10000
+    )
     organization = forms.ModelChoiceField(
         label=_("For an organization"),
         required=False,

@@ -19,7 +19,14 @@ def _load_demo(run: DemoRun) -> int:
 
 
 def _runs_spaces(user: object) -> bool:
-    return staffed_spaces(user).exists()
+    """City staff, or the staff of a space; asked by every page's header, so once per request
+    (remembered on the request's user object)."""
+    known = getattr(user, "_runs_spaces", None)
+    if known is None:
+        known = staffed_spaces(user).exists()
+        if getattr(user, "is_authenticated", False):
+            user._runs_spaces = known  # type: ignore[attr-defined]
+    return known
 
 
 register_user_menu_entry("facilities", label=_("My bookings"), url_name="facilities:mine", order=15)

@@ -277,7 +277,7 @@ class Closure(models.Model):
     space = models.ForeignKey(
         Space, verbose_name=_("space"), on_delete=models.CASCADE, related_name="closures"
     )
-    starts_on = models.DateField(_("from"))
+    starts_on = models.DateField(pgettext_lazy("closure", "from"))
     ends_on = models.DateField(_("until"))
     reason = models.CharField(_("reason"), max_length=200)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

@@ -54,4 +54,9 @@ privacy.register(
 register_demo("participation", _load_demo, label="policy participation", order=45)
 
 # The registrations of the comments, committee review and city answers parts.
-from . import manifest_answers, manifest_comments, manifest_review  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    manifest_answers,
+    manifest_attachments,
+    manifest_comments,
+    manifest_review,
+)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sharehub.core.uploads import private_storage
 from sharehub.moderation.models import Moderated, ModerationStatus
 
 TITLE_MAX = 150
@@ -38,6 +39,18 @@ class Committee(models.Model):
         _("remit"), max_length=4000, blank=True, validators=[MaxLengthValidator(4000)]
     )  # remit_ko / remit_en
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # 재적위원: the quorum of a vote (designation's) is counted on these; empty, on the members
+    # whose term runs on the day.
+    seats = models.PositiveSmallIntegerField(
+        _("members (seats)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "The members counted for the quorum, present or not. Empty: the members whose term "
+            "runs are counted."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     if TYPE_CHECKING:  # modeltranslation's columns (translation.py)
@@ -50,6 +63,12 @@ class Committee(models.Model):
         verbose_name = _("committee")
         verbose_name_plural = _("committees")
         ordering = ["order", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(seats__isnull=True) | models.Q(seats__gte=1),
+                name="committee_seats_positive",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -225,7 +244,9 @@ class Proposal(Moderated):
     )
     supports_count = models.PositiveIntegerField(_("supports"), default=0)
     # Published comments (and replies); moved under the proposal's row lock like supports.
-    comments_count = models.PositiveIntegerField(_("comments"), default=0)
+    comments_count = models.PositiveIntegerField(
+        pgettext_lazy("proposal comment", "comments"), default=0
+    )
     # Copied from the area at publication: a later change of the area's rules does not move a
     # running proposal's goalposts.
     support_threshold = models.PositiveIntegerField(_("support threshold"), null=True, blank=True)
@@ -257,13 +278,16 @@ class Proposal(Moderated):
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
         ordering = ["-published_at", "-pk"]
+        # The list's two orders, read in order under "published" and stopped after a page (state
+        # IN the public states is checked on the way; `state` first made PostgreSQL sort every
+        # proposal). `state` last: the paginator's count reads the index only.
         indexes = [
             models.Index(
-                fields=["moderation_status", "state", "-supports_count", "-id"],
+                fields=["moderation_status", "-supports_count", "-published_at", "-id", "state"],
                 name="proposal_by_supports",
             ),
             models.Index(
-                fields=["moderation_status", "state", "-published_at", "-id"],
+                fields=["moderation_status", "-published_at", "-id", "state"],
                 name="proposal_by_date",
             ),
             models.Index(fields=["state", "support_deadline"], name="proposal_deadline"),
@@ -365,8 +389,8 @@ class Follow(models.Model):
     created_at = models.DateTimeField(_("followed at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("follow")
-        verbose_name_plural = _("follows")
+        verbose_name = pgettext_lazy("following a proposal", "follow")
+        verbose_name_plural = pgettext_lazy("following a proposal", "follows")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["proposal", "user"], name="one_follow_per_person")
@@ -409,7 +433,9 @@ class Comment(Moderated):
         related_name="proposal_comments",
     )
     body = models.TextField(
-        _("comment"), max_length=COMMENT_MAX, validators=[MaxLengthValidator(COMMENT_MAX)]
+        pgettext_lazy("proposal comment", "comment"),
+        max_length=COMMENT_MAX,
+        validators=[MaxLengthValidator(COMMENT_MAX)],
     )  # plain text
     stance = models.CharField(
         _("stance"), max_length=10, choices=Stance.choices, default=Stance.NEUTRAL
@@ -418,8 +444,8 @@ class Comment(Moderated):
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("comment")
-        verbose_name_plural = _("comments")
+        verbose_name = pgettext_lazy("proposal comment", "comment")
+        verbose_name_plural = pgettext_lazy("proposal comment", "comments")
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(
@@ -434,10 +460,14 @@ class Comment(Moderated):
         ]
 
     def __str__(self) -> str:
-        return f"{self.proposal} · {self.pk}"
+        # Its own words, shortened: the moderation queue names many comments without reading
+        # their proposals (no query per comment).
+        text = " ".join(self.body.split())
+        return text if len(text) <= 60 else text[:59] + "…"
 
     def get_absolute_url(self) -> str:
-        return f"{self.proposal.get_absolute_url()}#comment-{self.pk}"
+        url = reverse("participation:detail", kwargs={"pk": self.proposal_id})
+        return f"{url}#comment-{self.pk}"
 
     def moderation_authors(self) -> list:
         return [self.author] if self.author_id else []
@@ -557,6 +587,9 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("participation:recommendation", kwargs={"pk": self.pk})
 
     @property
     def is_public(self) -> bool:
@@ -735,7 +768,9 @@ class Milestone(models.Model):
     result = models.ForeignKey(
         Result, verbose_name=_("result"), on_delete=models.CASCADE, related_name="milestones"
     )
-    title = models.CharField(_("milestone"), max_length=TITLE_MAX)  # title_ko / title_en
+    title = models.CharField(
+        pgettext_lazy("result", "milestone"), max_length=TITLE_MAX
+    )  # title_ko / title_en
     due_date = models.DateField(_("due"), null=True, blank=True)
     done_at = models.DateTimeField(_("reached"), null=True, blank=True)
 
@@ -744,8 +779,8 @@ class Milestone(models.Model):
         title_en: str | None
 
     class Meta:
-        verbose_name = _("milestone")
-        verbose_name_plural = _("milestones")
+        verbose_name = pgettext_lazy("result", "milestone")
+        verbose_name_plural = pgettext_lazy("result", "milestones")
         ordering = ["due_date", "pk"]
 
     def __str__(self) -> str:
@@ -784,3 +819,44 @@ class ResultUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.result} · {self.progress} %"
+
+
+# --- Attachments -----------------------------------------------------------------------------
+
+
+def attachment_path(instance: ProposalAttachment, filename: str) -> str:
+    # `filename` is already random (core.uploads.check_document); the folder groups one proposal.
+    return f"participation/proposals/{instance.proposal_id}/{filename}"
+
+
+class ProposalAttachment(models.Model):
+    """A file the author adds to a proposal, checked like every upload of the hub. Stored outside
+    the public media under a random name and served by a view to those who may see the proposal
+    (a draft's files to its author only)."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(
+        _("file"), upload_to=attachment_path, storage=private_storage, max_length=200
+    )
+    title = models.CharField(_("title"), max_length=150)  # the client's file name by default
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("participation:attachment", kwargs={"pk": self.pk})
+
+    @property
+    def extension(self) -> str:
+        name = self.file.name or ""
+        return name.rsplit(".", 1)[-1].lower() if "." in name else ""

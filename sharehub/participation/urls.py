@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import answers, author, comments, public, review
+from .views import answers, attachments, author, comments, public, review
 
 app_name = "participation"
 urlpatterns = [
     path("", public.proposal_list, name="list"),
     path("new/", author.proposal_create, name="create"),
+    path("similar/", author.similar, name="similar"),
     path("mine/", author.mine, name="mine"),
     path("committees/", public.committee_list, name="committees"),
     path("committees/<slug:slug>/", public.committee_detail, name="committee"),
@@ -20,3 +21,4 @@ urlpatterns = [
 ]
 # The comments, committee review and city answers parts keep their own routes.
 urlpatterns += [*comments.urlpatterns, *review.urlpatterns, *answers.urlpatterns]
+urlpatterns += attachments.urlpatterns

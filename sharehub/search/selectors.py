@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -57,6 +58,8 @@ TYPO_SIMILARITY = 0.7
 MAX_PREFIXES = 5
 # How many of the database's best matches get the name boost (see _search).
 BOOSTED = 200
+# Titles whose words and names (_title_forms) each process keeps.
+TITLE_FORMS_CACHED = 20_000
 # A word is common — not required beside a rarer one — when this share of the kind's entries
 # holds it (at least COMMON_MIN entries, at most engine.COMMON_TERM_ENTRIES, so counting stays cheap).
 COMMON_FRACTION = 0.4
@@ -242,13 +245,17 @@ def _visible(
     )
 
 
-def _names(title: str) -> set[str]:
-    """The names in a title, as the runs of Korean and of other words ("열린옷장 Open Closet" →
-    열린옷장, opencloset), lower case without spaces."""
+@lru_cache(maxsize=TITLE_FORMS_CACHED)
+def _title_forms(title: str) -> tuple[str, frozenset[str]]:
+    """The title's words joined (lower case, no spaces) and the names in it, as the runs of
+    Korean and of other words ("열린옷장 Open Closet" → 열린옷장, opencloset). Computed once per
+    title and process: the same titles come back search after search, and normalising them was a
+    good part of a search's own time."""
+    words = surface_words(title)
     names: set[str] = set()
     run: list[str] = []
     run_is_korean: bool | None = None
-    for word in surface_words(title):
+    for word in words:
         is_korean = bool(_HANGUL.search(word))
         if run and is_korean != run_is_korean:
             names.add("".join(run))
@@ -257,7 +264,7 @@ def _names(title: str) -> set[str]:
         run_is_korean = is_korean
     if run:
         names.add("".join(run))
-    return names
+    return "".join(words), frozenset(names)
 
 
 def _name_boost(q: str, title: str) -> float:
@@ -265,10 +272,10 @@ def _name_boost(q: str, title: str) -> float:
     when it is part of the title."""
     if len(q) < 2 or q[0] not in title.lower():  # most titles: no normalising needed
         return 1.0
-    t = "".join(surface_words(title))
+    t, names = _title_forms(title)
     if not t or q not in t:
         return 1.0
-    if q in _names(title):
+    if q in names:
         return 3.0
     return 1.0 + len(q) / len(t)
 

@@ -142,6 +142,9 @@ def _hub() -> dict:
 
     proposal = ProposalFactory(author=owner)
     proposal.districts.add(district)
+    from sharehub.facilities.tests.factories import SpaceFactory
+
+    space = SpaceFactory(district=district, latitude=37.59, longitude=127.01)
     for user in (owner, citizen):
         NotificationFactory(user=user, title="새 소식", body="검토가 끝났습니다.", url="/ko/")
     return {
@@ -154,6 +157,7 @@ def _hub() -> dict:
         "designation": designation,
         "application": application,
         "proposal": proposal,
+        "space": space,
         "owner": owner,
         "staff": staff,
         "moderator": moderator,
@@ -212,6 +216,17 @@ def _pages(hub: dict, lang: str) -> list[tuple[str, str, str | None]]:
         ),
         ("proposal-create", u("participation:create"), "owner"),
         ("my-proposals", u("participation:mine"), "owner"),
+        ("recommendation-list", u("participation:recommendations"), None),
+        ("result-list", u("participation:results"), None),
+        ("answers-due", u("participation:due"), None),
+        ("city-answers", u("participation:city_queue"), "staff"),
+        ("answer-templates", u("participation:answer_templates"), "staff"),
+        ("space-list", u("facilities:list"), None),
+        ("space-detail", u("facilities:detail", slug=hub["space"].slug), None),
+        ("space-book", u("facilities:book", slug=hub["space"].slug), "owner"),
+        ("my-bookings", u("facilities:mine"), "owner"),
+        ("space-queue", u("facilities:queue"), "staff"),
+        ("space-calendar", u("facilities:calendar", slug=hub["space"].slug), "staff"),
         ("designation-detail", u("designation:detail", number=hub["designation"].number), None),
         ("signup", u("account_signup"), None),
         ("login", u("account_login"), None),

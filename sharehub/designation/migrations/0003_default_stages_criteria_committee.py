@@ -36,7 +36,18 @@ def forwards(apps, schema_editor):
     AuditEntry = apps.get_model("core", "AuditEntry")
     ContentType = apps.get_model("contenttypes", "ContentType")
 
-    install_defaults(ReviewStage, ScoreCriterion, Committee)
+    install_defaults(ReviewStage, ScoreCriterion)
+    # The committee as this migration made it (designation's own, until 0005 moves it to
+    # participation's committees).
+    Committee.objects.get_or_create(
+        code="sharing-promotion",
+        defaults={
+            "name": "공유촉진위원회",
+            "name_ko": "공유촉진위원회",
+            "name_en": "Sharing Promotion Committee",
+            "seats": 15,
+        },
+    )
 
     first_stage = ReviewStage.objects.get(code="document_review")
     days = int(getattr(settings, "SHAREHUB_DESIGNATION_PROCESSING_DAYS", 60))

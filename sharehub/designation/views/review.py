@@ -90,6 +90,7 @@ def review_page(
     at_committee = application.stage is not None and application.stage.is_committee
     decisions = list(selectors.committee_decisions(application))
     committee = selectors.the_committee()
+    seats = selectors.committee_seats(committee) if committee else 0
     documents = list(application.documents.all())
     return render(
         request,
@@ -118,7 +119,8 @@ def review_page(
             "score_form": score_form,
             "score_sections": score_sections,
             "committee": committee,
-            "quorum": voting.quorum(committee.seats) if committee else None,
+            "seats": seats,
+            "quorum": voting.quorum(seats) if seats else None,
             "committee_form": committee_form
             or CommitteeDecisionForm(initial={"meeting_on": timezone.localdate()}),
             "decisions": decisions,

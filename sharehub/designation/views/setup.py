@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from sharehub.designation.forms import (
     NewStageForm,
     StageForm,
 )
-from sharehub.designation.models import Committee, ReviewStage, ScoreCriterion, ScoreSection
+from sharehub.designation.models import ReviewStage, ScoreCriterion, ScoreSection
 
 from .common import require_staff
 
@@ -31,6 +31,7 @@ def setup_home(request: HttpRequest) -> HttpResponse:
     require_staff(request)
     criteria = list(selectors.score_criteria())
     counts = selectors.stage_counts()
+    committee = selectors.the_committee()
     sections = [
         (
             label,
@@ -49,7 +50,8 @@ def setup_home(request: HttpRequest) -> HttpResponse:
             ],
             "sections": sections,
             "total": sum(c.max_points for c in criteria if c.active),
-            "committee": selectors.the_committee(),
+            "committee": committee,
+            "committee_seats": selectors.committee_seats(committee) if committee else 0,
         },
     )
 
@@ -136,7 +138,9 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def committee_edit(request: HttpRequest) -> HttpResponse:
     require_staff(request)
-    committee = get_object_or_404(Committee, pk=getattr(selectors.the_committee(), "pk", None))
+    committee = selectors.the_committee()
+    if committee is None:
+        raise Http404
     initial = {f: getattr(committee, f) for f in services.COMMITTEE_FIELDS}
     form = CommitteeForm(request.POST or None, initial=initial)
     return _setting_form(

@@ -43,6 +43,7 @@ from sharehub.participation.models import (
 from sharehub.participation.permissions import can_edit_in_place, has_verified_email, is_author
 from sharehub.participation.search_index import reindex_proposal
 from sharehub.participation.selectors import due_for_closing
+from sharehub.participation.services.comments import follow_as_author
 from sharehub.places.models import District
 
 ACTION = "participation."
@@ -182,6 +183,7 @@ def _submit_draft(*, actor: Actor, proposal: Proposal) -> Proposal:
     proposal.submitted_at = timezone.now()
     proposal.save(update_fields=["state", "moderation_status", "submitted_at", "updated_at"])
     log_action(actor=user, action=ACTION + "submit", target=proposal)
+    follow_as_author(user=user, proposal=proposal)  # told of comments and of what becomes of it
     return proposal
 
 

@@ -22,7 +22,7 @@ def test_demo_committees_areas_and_proposals_in_several_states(client):
     created = load_demo(accounts=accounts)
     assert created >= len(COMMITTEES) + len(AREAS) + len(PROPOSALS)
     assert load_demo(accounts=accounts) == 0
-    assert {c.slug for c in Committee.objects.all()} == {"policy", "laws", "promotion"}
+    assert {c.slug for c in Committee.objects.all()} == {"policy", "laws", "sharing-promotion"}
     for committee in Committee.objects.all():
         assert committee.name_ko and committee.name_en and committee.remit_ko and committee.remit_en
     assert PolicyArea.objects.count() == 5

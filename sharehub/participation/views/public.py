@@ -13,10 +13,12 @@ from django.views.decorators.http import require_safe
 from sharehub.core.filters import page_filters
 from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.participation import selectors
+from sharehub.participation.committee_sections import render_committee_sections
 from sharehub.participation.filters import ProposalFilterForm
 from sharehub.participation.forms import AmendmentForm
 from sharehub.participation.models import SUPPORT_STATES, Proposal
-from sharehub.participation.permissions import can_edit_in_place, is_author
+from sharehub.participation.permissions import can_edit_in_place, is_author, is_committee_member
+from sharehub.participation.selectors import review as review_selectors
 from sharehub.participation.views import answers, comments, review
 
 
@@ -75,16 +77,28 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def committee_list(request: HttpRequest) -> HttpResponse:
+    mine = set(review_selectors.member_committees(user=request.user).values_list("pk", flat=True))
     return render(
-        request, "participation/committees.html", {"committees": selectors.committee_list()}
+        request,
+        "participation/committees.html",
+        {"committees": selectors.committee_list(), "my_committees": mine},
     )
 
 
 @require_safe
 def committee_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The committee's public page: remit, members, agenda, published recommendations, and what
+    other apps register (participation.committee_sections: the events app's meetings and
+    minutes); its members get a link to their private workspace."""
     committee = selectors.get_committee(slug=slug)
     return render(
         request,
         "participation/committee.html",
-        {"committee": committee, "agenda": selectors.committee_agenda(committee)[:50]},
+        {
+            "committee": committee,
+            "agenda": selectors.committee_agenda(committee)[:50],
+            "is_member": is_committee_member(request.user, committee),
+            "recommendations": review_selectors.published_recommendations(committee=committee)[:20],
+            "sections": render_committee_sections(committee, request),
+        },
     )

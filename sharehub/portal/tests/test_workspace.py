@@ -88,6 +88,7 @@ def test_city_staff_see_their_queues_counted_and_their_tools(client, city_staff)
         reverse("events:manage_list"): 2,
         reverse("newsletters:manage"): 1,
         reverse("notifications:outbox"): 3,
+        reverse("participation:city_queue"): 0,
     }
     assert set(tools(response)) >= {
         reverse("directory:import"),
@@ -119,5 +120,7 @@ def test_the_page_runs_a_bounded_number_of_queries(client, django_assert_max_num
     OrganizationFactory.create_batch(5, moderation_status=ModerationStatus.PENDING)
     client.force_login(administrator)
     client.get(URL)
-    with django_assert_max_num_queries(20):
+    # One count per registered queue (and its overdue count), whatever the data: the bound grows
+    # with the apps, never with the rows.
+    with django_assert_max_num_queries(26):
         assert client.get(URL).status_code == 200
