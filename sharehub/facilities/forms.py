@@ -125,3 +125,12 @@ class OptionalReasonForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ClosureForm(forms.Form):
+    starts_on = forms.DateField(
+        label=pgettext_lazy("closure", "from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label=_("until"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason_ko = forms.CharField(label=_("Reason (Korean)"), max_length=200)
+    reason_en = forms.CharField(label=_("Reason (English)"), max_length=200, required=False)

@@ -9,8 +9,9 @@ from sharehub.core.demo import DemoRun, register_demo
 from sharehub.core.periodic import register_periodic
 from sharehub.core.user_menu import register_user_menu_entry
 from sharehub.core.workspace import register_work
+from sharehub.notifications.kinds import register_kind
 
-from . import demo, privacy_data, tasks
+from . import demo, notices, privacy_data, tasks
 from .selectors import staffed_spaces, waiting_count
 
 
@@ -29,6 +30,11 @@ def _runs_spaces(user: object) -> bool:
     return known
 
 
+register_kind(
+    notices.BOOKING_KIND,
+    _("Your bookings of public spaces: confirmations, decisions, cancellations"),
+    email_default=True,
+)
 register_user_menu_entry("facilities", label=_("My bookings"), url_name="facilities:mine", order=15)
 register_work(
     "facilities.waiting",

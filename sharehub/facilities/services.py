@@ -11,7 +11,7 @@ check and the write cannot interleave; on PostgreSQL the exclusion constraint `b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -28,12 +28,13 @@ from sharehub.core.locking import lock
 from sharehub.organizations.models import Organization
 from sharehub.organizations.permissions import role_of
 
-from . import rules
+from . import notices, rules
 from .models import (
     ACTIVE_STATUSES,
     Booking,
     BookingSeries,
     BookingStatus,
+    Closure,
     Eligibility,
     Space,
 )
@@ -180,6 +181,7 @@ def book(*, actor: Actor, space: Space, ask: BookingAsk) -> Booking:
         log_action(
             actor=user, action=ACTION + "book", target=booking, data={"status": booking.status}
         )
+        notices.tell(booking.status, booking)
     return booking
 
 
@@ -222,6 +224,10 @@ def book_series(*, actor: Actor, space: Space, ask: BookingAsk, weeks: int) -> B
             transaction.set_rollback(True)
             raise ValidationError({"weeks": problems}, code="series_conflicts")
         log_action(actor=user, action=ACTION + "book_series", target=series, data={"weeks": weeks})
+        # One notice for the series (its first booking), not one per week.
+        first = series.bookings.order_by("starts_at").first()
+        if first is not None:
+            notices.tell(first.status, first)
     return series
 
 
@@ -255,6 +261,7 @@ def approve(*, actor: Actor, booking: Booking) -> Booking:
             booking.payment_due = now + timedelta(hours=booking.space.payment_hours)
         booking.save(update_fields=["status", "decided_at", "decided_by", "payment_due"])
         log_action(actor=user, action=ACTION + "approve", target=booking)
+        notices.tell(notices.APPROVED, booking)
     return booking
 
 
@@ -270,6 +277,7 @@ def reject(*, actor: Actor, booking: Booking, reason: str) -> Booking:
         booking.decision_reason = reason
         booking.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
         log_action(actor=user, action=ACTION + "reject", target=booking, reason=reason)
+        notices.tell(notices.REJECTED, booking, reason=reason)
     return booking
 
 
@@ -319,6 +327,8 @@ def cancel(*, actor: Actor, booking: Booking, reason: str = "") -> Booking:
             update_fields=["status", "cancelled_at", "cancelled_by", "decision_reason", "refund"]
         )
         log_action(actor=user, action=ACTION + "cancel", target=booking, reason=reason)
+        if not by_booker:
+            notices.tell(notices.CANCELLED_BY_STAFF, booking, reason=reason)
     return booking
 
 
@@ -337,6 +347,7 @@ def expire_waiting(*, now: datetime | None = None) -> int:
             ):
                 booking.status = BookingStatus.EXPIRED
                 booking.save(update_fields=["status"])
+                notices.tell(notices.EXPIRED, booking)
                 changed += 1
     unpaid = Booking.objects.filter(
         status=BookingStatus.CONFIRMED, paid_at__isnull=True, payment_due__lte=now
@@ -354,5 +365,70 @@ def expire_waiting(*, now: datetime | None = None) -> int:
                 # No canceller and a passed payment deadline: the page says "not paid in time".
                 booking.cancelled_at = now
                 booking.save(update_fields=["status", "cancelled_at"])
+                notices.tell(notices.UNPAID, booking)
                 changed += 1
     return changed
+
+
+def close_space(
+    *,
+    actor: Actor,
+    space: Space,
+    starts_on: date,
+    ends_on: date,
+    reason_ko: str,
+    reason_en: str = "",
+) -> tuple[Closure, int]:
+    """Staff close a space for some days: the active bookings of those days are cancelled (what
+    was paid refunded in full) and their bookers told. Returns the closure and how many bookings
+    were cancelled."""
+    reason_ko, reason_en = reason_ko.strip(), reason_en.strip()
+    if not reason_ko:
+        raise field_error("reason_ko", _("Please give a reason."), code="required")
+    if len(reason_ko) > 200 or len(reason_en) > 200:
+        raise field_error("reason_ko", _("At most 200 characters."), code="max_length")
+    if ends_on < starts_on:
+        raise field_error("ends_on", _("The end must be after the start."), code="order")
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        space = lock(space)
+        user = _require_staff(actor, space)
+        closure = Closure.objects.create(
+            space=space,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason_ko=reason_ko,
+            reason_en=reason_en or None,
+            created_at=now,
+        )
+        begin = rules.at(starts_on, time(0))
+        end = rules.at(ends_on + timedelta(days=1), time(0))
+        affected = list(
+            Booking.objects.select_for_update(of=("self",))
+            .filter(space=space, status__in=ACTIVE_STATUSES, starts_at__lt=end, ends_at__gt=begin)
+            .select_related("user", "space")
+        )
+        for booking in affected:
+            booking.status = BookingStatus.CANCELLED
+            booking.cancelled_at, booking.cancelled_by = now, user
+            booking.decision_reason = reason_ko
+            if booking.paid_at:
+                booking.refund = booking.fee
+            booking.save(
+                update_fields=[
+                    "status",
+                    "cancelled_at",
+                    "cancelled_by",
+                    "decision_reason",
+                    "refund",
+                ]
+            )
+            notices.tell(notices.CLOSED, booking, reason=reason_ko)
+        log_action(
+            actor=user,
+            action=ACTION + "close",
+            target=space,
+            reason=reason_ko,
+            data={"from": str(starts_on), "until": str(ends_on), "cancelled": len(affected)},
+        )
+    return closure, len(affected)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("bookings/<str:reference>/booking.ics", booking.booking_ics, name="booking_ics"),
     path("manage/", manage.queue, name="queue"),
     path("manage/<slug:slug>/", manage.space_calendar, name="calendar"),
+    path("manage/<slug:slug>/close/", manage.close, name="close"),
     path("manage/bookings/<str:reference>/approve/", manage.approve, name="approve"),
     path("manage/bookings/<str:reference>/reject/", manage.reject, name="reject"),
     path("manage/bookings/<str:reference>/paid/", manage.mark_paid, name="paid"),

@@ -240,3 +240,50 @@ def test_expiry_of_requests_and_unpaid_bookings(space, user, other_user):
     waiting.refresh_from_db()
     unpaid.refresh_from_db()
     assert waiting.status == BookingStatus.EXPIRED and unpaid.status == BookingStatus.CANCELLED
+
+
+def test_the_booker_is_told_in_their_language(space, user, city_staff):
+    from sharehub.notifications.models import Notification
+
+    user.preferred_language = "en"
+    user.save()
+    space.confirmation = "approval"
+    space.save()
+    booking = services.book(actor=user, space=space, ask=ask(_day(3)))
+    services.reject(actor=city_staff, booking=booking, reason="공사 중")
+    titles = [n.title for n in Notification.objects.filter(user=user).order_by("pk")]
+    assert titles[0].startswith("Your booking request was received")
+    assert titles[1].startswith("Your booking was not approved")
+
+
+def test_a_closure_cancels_the_days_bookings_and_tells_their_bookers(
+    space, user, other_user, city_staff
+):
+    from sharehub.notifications.models import Notification
+
+    space.fee_mode, space.fee_amount = "hour", 10000
+    space.save()
+    inside = services.book(actor=user, space=space, ask=ask(_day(4)))
+    services.mark_paid(actor=city_staff, booking=inside)
+    outside = services.book(actor=other_user, space=space, ask=ask(_day(6)))
+    with pytest.raises(PermissionDenied):
+        services.close_space(
+            actor=user, space=space, starts_on=_day(4), ends_on=_day(5), reason_ko="누수"
+        )
+    with pytest.raises(ValidationError):
+        services.close_space(
+            actor=city_staff, space=space, starts_on=_day(5), ends_on=_day(4), reason_ko="누수"
+        )
+    _closure, cancelled = services.close_space(
+        actor=city_staff, space=space, starts_on=_day(4), ends_on=_day(5), reason_ko="누수 공사"
+    )
+    assert cancelled == 1
+    inside.refresh_from_db()
+    outside.refresh_from_db()
+    assert inside.status == BookingStatus.CANCELLED and inside.refund == inside.fee
+    assert outside.status == BookingStatus.CONFIRMED
+    assert Notification.objects.filter(user=user, body__contains="누수 공사").exists()
+    # The closed days cannot be booked any more.
+    with pytest.raises(ValidationError) as refused:
+        services.book(actor=other_user, space=space, ask=ask(_day(5)))
+    assert "누수 공사" in refused.value.error_dict["starts_at"][0].message

@@ -183,3 +183,17 @@ def test_staff_decide_from_the_queue(client, space, user, other_user):
     )
     client.force_login(other_user)
     assert client.get(f"/ko/spaces/manage/{space.slug}/").status_code == 403
+
+
+def test_staff_close_a_space_from_its_calendar(client, space, user, other_user, city_staff):
+    booking = _book(user, space, _day(4))
+    url = f"/ko/spaces/manage/{space.slug}/close/"
+    data = {"starts_on": _day(4).isoformat(), "ends_on": _day(4).isoformat(), "reason_ko": "소독"}
+    client.force_login(other_user)
+    assert client.post(url, data).status_code == 403
+    client.force_login(city_staff)
+    refused = client.post(url, {**data, "reason_ko": ""})
+    assert refused.status_code == 422
+    assert client.post(url, data).status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED

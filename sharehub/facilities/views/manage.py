@@ -1,9 +1,11 @@
-"""The space staff's side: the approvals queue, a space's bookings week by week, decisions."""
+"""The space staff's side: the approvals queue, a space's bookings week by week, decisions,
+closures."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -12,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from sharehub.core.forms import run_action
+from sharehub.core.forms import run_action, run_service
 from sharehub.core.pagination import paginate
 from sharehub.facilities import selectors, services
-from sharehub.facilities.forms import ReasonForm
+from sharehub.facilities.forms import ClosureForm, ReasonForm
 from sharehub.facilities.models import Booking, Space
 from sharehub.facilities.permissions import is_space_staff
 
@@ -39,29 +41,61 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
-@login_required
-def space_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+def _staffed(request: HttpRequest, slug: str) -> Space:
     space = get_object_or_404(Space, slug=slug)
     if not is_space_staff(request.user, space):
         raise PermissionDenied
+    return space
+
+
+def _calendar(
+    request: HttpRequest, space: Space, *, closure_form: ClosureForm | None = None
+) -> HttpResponse:
     try:
         first = date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
         first = timezone.localdate()
-    bookings = list(selectors.space_bookings(space, first=first))
     return render(
         request,
         "facilities/manage/calendar.html",
         {
             "space": space,
-            "bookings": bookings,
+            "bookings": list(selectors.space_bookings(space, first=first)),
             "first": first,
             "previous": first - timedelta(days=7),
             "next": first + timedelta(days=7),
-            "reason_form": ReasonForm(),
+            "closure_form": closure_form or ClosureForm(),
+            "closures": space.closures.filter(ends_on__gte=timezone.localdate()).order_by(
+                "starts_on"
+            )[:50],
         },
+        status=422 if closure_form is not None and closure_form.errors else 200,
     )
+
+
+@require_safe
+@login_required
+def space_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    return _calendar(request, _staffed(request, slug))
+
+
+@require_POST
+@login_required
+def close(request: HttpRequest, slug: str) -> HttpResponse:
+    """Close the space for some days: the bookings of those days are cancelled and told."""
+    space = _staffed(request, slug)
+    form = ClosureForm(request.POST)
+    result = form.is_valid() and run_service(
+        form, lambda: services.close_space(actor=request.user, space=space, **form.cleaned_data)
+    )
+    if result:
+        messages.success(
+            request,
+            _("The space is closed on those days; %(count)s bookings were cancelled.")
+            % {"count": result[1]},
+        )
+        return redirect("facilities:calendar", slug=space.slug)
+    return _calendar(request, space, closure_form=form)
 
 
 def _booking(reference: str) -> Booking:

@@ -158,7 +158,11 @@ def _answer(
         raise ValidationError(errors)
     answer.save()
     if answer.status in TRACKED_STATUSES:
-        Result.objects.create(answer=answer, title_ko=recommendation.title)
+        # The result starts with the recommendation's title, in the language it is written in
+        # (the other language falls back to it, marked as such, until staff translate it).
+        Result.objects.create(
+            answer=answer, **{f"title_{recommendation.language}": recommendation.title}
+        )
     status_label = answer.get_status_display()
     department = answer.department
     for proposal in proposals:

@@ -81,6 +81,17 @@ def test_staff_answer_moves_proposals_and_tells_author_and_followers(
     assert list(answer.results.values_list("title_ko", flat=True)) == [recommendation.title]
 
 
+def test_the_result_takes_the_title_in_the_recommendations_language(recommendation, city_staff):
+    recommendation.language = "en"
+    recommendation.title = "Open every district's tool library on Saturdays"
+    recommendation.save()
+    answer = services.answer_recommendation(
+        actor=city_staff, recommendation=recommendation, **VALUES
+    )
+    result = answer.results.get()
+    assert result.title_en == recommendation.title and not result.title_ko
+
+
 def test_rejected_answer_has_no_result(recommendation, city_staff):
     answer = services.answer_recommendation(
         actor=city_staff,
