@@ -101,7 +101,10 @@ def get_space(*, slug: str) -> Space:
 class Slot:
     starts_at: datetime
     ends_at: datetime
-    state: str  # "free", "taken", "past", "not_yet" (outside the booking window)
+    # "free", "taken", "past", "not_yet" (outside the booking window), "short" (free, but the
+    # shortest booking from here would run past closing or into a taken time)
+    state: str
+    book_until: datetime | None = None  # the shortest booking from this slot, when free
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ def week(space: Space, first: date, *, now: datetime | None = None) -> list[Day]
     )
     today = rules.local(now).date()
     step = timedelta(minutes=space.slot_minutes)
+    shortest = max(step, timedelta(minutes=space.min_minutes))
     days = []
     for offset in range(7):
         day = first + timedelta(days=offset)
@@ -138,15 +142,18 @@ def week(space: Space, first: date, *, now: datetime | None = None) -> list[Day]
                 moment = opens
                 while moment + step <= closes:
                     following = moment + step
+                    until = moment + shortest
                     if moment <= now:
                         state = "past"
                     elif any(s < following and e > moment for s, e in taken):
                         state = "taken"
                     elif not bookable:
                         state = "not_yet"
+                    elif until > closes or any(s < until and e > moment for s, e in taken):
+                        state = "short"
                     else:
                         state = "free"
-                    slots.append(Slot(moment, following, state))
+                    slots.append(Slot(moment, following, state, until if state == "free" else None))
                     moment = following
         days.append(Day(day, closed, slots))
     return days

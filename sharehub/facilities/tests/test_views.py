@@ -197,3 +197,18 @@ def test_staff_close_a_space_from_its_calendar(client, space, user, other_user, 
     assert client.post(url, data).status_code == 302
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
+
+
+def test_a_free_slot_links_the_shortest_booking_that_fits(client, space, user):
+    space.min_minutes = 120
+    space.save()
+    from sharehub.facilities import selectors
+
+    day = _day(3)
+    _book(user, space, day, 12, 14)
+    slots = {s.starts_at.hour: s for s in selectors.week(space, day)[0].slots}
+    assert slots[10].state == "free" and slots[10].book_until == _at(day, 12)
+    assert slots[11].state == "short"  # 11–13 would run into the 12–14 booking
+    assert slots[20].state == "free" and slots[21].state == "short"  # closes at 22
+    page = client.get(f"/ko/spaces/{space.slug}/?week={day.isoformat()}").content.decode()
+    assert "남은 시간 부족" in page

@@ -62,7 +62,9 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "space": space,
         "week": selectors.week(space, first),
         "first": first,
-        "previous": first - timedelta(days=7) if first > timezone.localdate() else None,
+        "previous": max(first - timedelta(days=7), timezone.localdate())
+        if first > timezone.localdate()
+        else None,
         "next": first + timedelta(days=7),
         "bands": bands,
         "points": [{"lat": space.latitude, "lon": space.longitude, "name": space.name}]

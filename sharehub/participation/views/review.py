@@ -32,6 +32,7 @@ from sharehub.participation.forms_review import (
 )
 from sharehub.participation.models import Committee, Proposal, Recommendation
 from sharehub.participation.permissions import is_committee_member
+from sharehub.participation.selectors import answers as answer_selectors
 from sharehub.participation.selectors import review as review_selectors
 from sharehub.participation.services import review as services
 
@@ -246,11 +247,14 @@ def _recommendation_page(
 @require_safe
 def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = review_selectors.get_recommendation_for(request.user, pk)
-    return render(
-        request,
-        "participation/committee/recommendation.html",
-        _recommendation_page(request, recommendation),
+    context = _recommendation_page(request, recommendation)
+    # The city's answer to it, with its results, once there is one.
+    context["city_answers"] = (
+        list(answer_selectors.answer_list().filter(recommendation=recommendation))
+        if recommendation.is_public
+        else []
     )
+    return render(request, "participation/committee/recommendation.html", context)
 
 
 @require_POST
