@@ -133,10 +133,12 @@ def get_committee(*, slug: str) -> Committee:
 
 
 def committee_agenda(committee: Committee) -> QuerySet[Proposal]:
-    """Public proposals on the committee's agenda, oldest deadline first."""
-    return _for_list(public_proposals().filter(agenda_committee=committee)).order_by(
-        "answer_due", "id"
-    )
+    """Public proposals waiting on the committee's agenda (not yet decided: those are in its
+    recommendations), oldest deadline first."""
+    waiting = (ProposalState.ON_AGENDA, ProposalState.UNDER_REVIEW)
+    return _for_list(
+        public_proposals().filter(agenda_committee=committee, state__in=waiting)
+    ).order_by("answer_due", "id")
 
 
 @dataclass(frozen=True)

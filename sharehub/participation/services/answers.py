@@ -17,6 +17,7 @@ from typing import Any, TypedDict, Unpack
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -66,6 +67,8 @@ ANSWERED_BODY = gettext_lazy(
     "proposal's page."
 )
 IMPLEMENTED_TITLE = gettext_lazy("Implemented: %(proposal)s")
+PROGRESS_TITLE = gettext_lazy("News on what the city does about: %(proposal)s")
+PROGRESS_BODY = gettext_lazy("%(result)s: now %(progress)s %% done.")
 IMPLEMENTED_BODY = gettext_lazy(
     "The city reports every result of its answer as complete. Thank you for proposing and "
     "following it."
@@ -488,5 +491,23 @@ def post_result_update(
         result.implemented_at
         and not Result.objects.filter(answer=answer, implemented_at__isnull=True).exists()
     ):
-        _implement(answer, now, user)
+        _implement(answer, now, user)  # tells authors and followers itself
+    else:
+        _tell_progress(answer, result, user)
     return update
+
+
+def _tell_progress(answer: Answer, result: Result, user: User) -> None:
+    """Each update is news for the authors and followers of the proposals the answer cites."""
+    items = RecommendationItem.objects.filter(
+        recommendation_id=answer.recommendation_id
+    ).select_related("proposal", "proposal__author")
+    for item in items:
+        notices.tell_author_and_followers(
+            item.proposal,
+            kind=ANSWER_KIND,
+            title=PROGRESS_TITLE,
+            body=PROGRESS_BODY,
+            params={"result": lazy(lambda: result.title, str)(), "progress": result.progress},
+            exclude=user,
+        )

@@ -256,8 +256,10 @@ def test_updates_move_progress_until_implemented(recommendation, city_staff, aut
     assert recommended.state == ProposalState.IMPLEMENTED and recommended.closed_at
     # The committee did not recommend the other: the city's results do not implement it.
     assert not_recommended.state == ProposalState.ANSWERED
-    # Told twice: answered, then implemented.
-    assert Notification.objects.filter(user=author, kind=services.ANSWER_KIND).count() == 2
+    # Told: answered, each update before the last (50 %, the first result at 100 %), implemented.
+    told = Notification.objects.filter(user=author, kind=services.ANSWER_KIND).order_by("pk")
+    assert told.count() == 4
+    assert "50" in told[1].body
     assert ResultUpdate.objects.count() == 3
 
 

@@ -209,6 +209,24 @@ def test_committee_pages_in_both_languages(client, area, user):
     assert client.get("/ko/participate/committees/nowhere/").status_code == 404
 
 
+def test_the_committee_page_lists_only_what_waits_on_its_agenda(client, area):
+    waiting = ProposalFactory(
+        area=area,
+        title="기다리는 제안",
+        state=ProposalState.ON_AGENDA,
+        agenda_committee=area.committee,
+    )
+    decided = ProposalFactory(
+        area=area,
+        title="권고가 끝난 제안",
+        state=ProposalState.RECOMMENDED,
+        agenda_committee=area.committee,
+    )
+    assert waiting.is_public and decided.is_public
+    html = _page(client.get(f"/ko/participate/committees/{area.committee.slug}/"))
+    assert waiting.title in html and decided.title not in html
+
+
 def test_mine_lists_my_proposals_and_supports(client, proposal, author, user):
     services.support_proposal(actor=user, proposal=proposal)
     client.force_login(user)
