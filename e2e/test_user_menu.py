@@ -16,9 +16,10 @@ from e2e.test_events import sign_in
 pytestmark = pytest.mark.e2e
 
 LABELS = {
-    "ko": ["내 행사", "내 단체", "내 구독", "알림", "내 계정", "로그아웃"],
+    "ko": ["내 행사", "내 예약", "내 단체", "내 구독", "알림", "내 계정", "로그아웃"],
     "en": [
         "My events",
+        "My bookings",
         "My organizations",
         "My subscriptions",
         "Notifications",
