@@ -11,7 +11,17 @@ from sharehub.core.user_menu import register_user_menu_entry
 from sharehub.core.workspace import register_work
 from sharehub.notifications.kinds import register_kind
 
-from . import demo, notices, privacy_data, tasks
+from . import (  # noqa: F401  each part registers what it adds
+    demo,
+    manifest_lottery,
+    manifest_penalties,
+    manifest_results,
+    manifest_spaces,
+    manifest_waitlist,
+    notices,
+    privacy_data,
+    tasks,
+)
 from .selectors import staffed_spaces, waiting_count
 
 

@@ -205,6 +205,24 @@ class Space(models.Model):
         default=5,
         help_text=_("A booking completed faster than this is held for review."),
     )
+    lottery_draw_days = models.PositiveSmallIntegerField(
+        _("lottery drawn (days before)"),
+        default=7,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "In lottery mode, the slots of a day are drawn this many days before it; until then "
+            "people enter the lottery, after it the slots left are booked first come."
+        ),
+    )
+    no_show_limit = models.PositiveSmallIntegerField(
+        _("no-shows before a suspension"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_("No-shows within 90 days that suspend a person from booking this space."),
+    )
+    suspension_days = models.PositiveSmallIntegerField(
+        _("suspension (days)"), default=30, validators=[MinValueValidator(1)]
+    )
     is_active = models.BooleanField(_("open for bookings"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -317,6 +335,62 @@ class RefundBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.space}: {self.days_before}+ → {self.percent} %"
+
+
+class DayKind(models.TextChoices):
+    WEEKDAY = "weekday", _("Weekdays")
+    WEEKEND = "weekend", _("Weekends and public holidays")
+
+
+class FeeRate(models.Model):
+    """The fee table: from `starts` on this kind of day, an hour (or a block) costs `amount`
+    instead of the space's base fee (Seoul's community centres charge more in the evening and at
+    weekends). The latest `starts` that applies wins."""
+
+    space = models.ForeignKey(
+        Space, verbose_name=_("space"), on_delete=models.CASCADE, related_name="fee_rates"
+    )
+    day_kind = models.CharField(_("days"), max_length=8, choices=DayKind.choices)
+    starts = models.TimeField(pgettext_lazy("fee rate", "from"))
+    amount = models.PositiveIntegerField(_("fee (won)"))
+
+    class Meta:
+        verbose_name = _("fee rate")
+        verbose_name_plural = _("fee rates")
+        ordering = ["space", "day_kind", "starts"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["space", "day_kind", "starts"], name="one_fee_rate_per_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.space} {self.day_kind} {self.starts:%H:%M}: {self.amount}"
+
+
+class SpacePhoto(models.Model):
+    space = models.ForeignKey(
+        Space, verbose_name=_("space"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("photo"), upload_to="facilities/photos/")
+    alt = models.CharField(
+        _("text alternative"),
+        max_length=200,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )  # alt_ko (required) / alt_en
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    if TYPE_CHECKING:
+        alt_ko: str | None
+        alt_en: str | None
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["space", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt
 
 
 class BookingStatus(models.TextChoices):
@@ -432,6 +506,7 @@ class Booking(models.Model):
     )
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     no_show = models.BooleanField(_("did not come"), default=False)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("booking")
@@ -460,3 +535,301 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+# --- Fairness: lottery rounds, the penalty register, the waitlist ---------------------------------
+
+
+class LotteryRound(models.Model):
+    """The slots of a lottery-mode space on the days from `covers_from` to `covers_until`, drawn at
+    `draws_at`. `seed_hash` (SHA-256 of the seed) is published when the round opens and the seed
+    when it is drawn, so anyone can check the draw was not chosen after seeing the entries."""
+
+    space = models.ForeignKey(
+        Space, verbose_name=_("space"), on_delete=models.CASCADE, related_name="lottery_rounds"
+    )
+    covers_from = models.DateField(_("first day"))
+    covers_until = models.DateField(_("last day"))
+    draws_at = models.DateTimeField(_("drawn at"))
+    seed_hash = models.CharField(_("seed fingerprint (SHA-256)"), max_length=64)
+    seed = models.CharField(_("seed"), max_length=64, blank=True)
+    drawn_at = models.DateTimeField(_("draw completed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lottery round")
+        verbose_name_plural = _("lottery rounds")
+        ordering = ["space", "covers_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["space", "covers_from"], name="one_round_per_start"),
+            models.CheckConstraint(
+                condition=Q(covers_from__lte=F("covers_until")), name="round_days_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.space} {self.covers_from}–{self.covers_until}"
+
+
+class EntryStatus(models.TextChoices):
+    ENTERED = "entered", pgettext_lazy("lottery entry", "Entered")
+    WON = "won", pgettext_lazy("lottery entry", "Won")
+    LOST = "lost", pgettext_lazy("lottery entry", "Not drawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("lottery entry", "Withdrawn")
+
+
+class LotteryEntry(models.Model):
+    """One person's request for one period in a round; the draw makes winners' bookings."""
+
+    round = models.ForeignKey(
+        LotteryRound,
+        verbose_name=_("lottery round"),
+        on_delete=models.CASCADE,
+        related_name="entries",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="lottery_entries",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("for the organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
+    purpose_detail = models.CharField(_("what for"), max_length=300)
+    people = models.PositiveSmallIntegerField(_("people"), validators=[MinValueValidator(1)])
+    declares_eligible = models.BooleanField(default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.ENTERED
+    )
+    position = models.PositiveIntegerField(_("place in the draw"), null=True, blank=True)
+    outcome = models.CharField(_("why"), max_length=200, blank=True)
+    booking = models.OneToOneField(
+        "Booking",
+        verbose_name=_("booking"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lottery_entry",
+    )
+    created_at = models.DateTimeField(_("entered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lottery entry")
+        verbose_name_plural = _("lottery entries")
+        ordering = ["round", "starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "user", "starts_at"],
+                condition=~Q(status="withdrawn"),
+                name="one_entry_per_person_slot",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")), name="entry_has_length"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class PenaltyKind(models.TextChoices):
+    NO_SHOW = "no_show", _("Repeated no-shows")
+    MACRO = "macro", _("Automated (macro) booking")
+    OTHER = "other", pgettext_lazy("penalty", "Other")
+
+
+class Penalty(models.Model):
+    """A suspension from booking: one space, or every space when `space` is empty (macros)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="space_penalties",
+    )
+    space = models.ForeignKey(
+        Space,
+        verbose_name=_("space"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="penalties",
+        help_text=_("Empty: every space."),
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=PenaltyKind.choices)
+    reason = models.TextField(_("reason"), max_length=2000, validators=[MaxLengthValidator(2000)])
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        ordering = ["-starts_at", "-pk"]
+        indexes = [models.Index(fields=["user", "ends_at"], name="penalty_by_user_end")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")), name="penalty_has_length"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.starts_at:%Y-%m-%d}"
+
+
+class AppealStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("appeal", "Waiting for a decision")
+    UPHELD = "upheld", pgettext_lazy("appeal", "Suspension upheld")
+    LIFTED = "lifted", pgettext_lazy("appeal", "Suspension lifted")
+
+
+class Appeal(models.Model):
+    """The suspended person's appeal; staff decide it (lifting the suspension or not)."""
+
+    penalty = models.OneToOneField(
+        Penalty, verbose_name=_("suspension"), on_delete=models.CASCADE, related_name="appeal"
+    )
+    text = models.TextField(
+        _("your appeal"), max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=AppealStatus.choices, default=AppealStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("appealed at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answer = models.TextField(
+        _("answer"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.penalty} ({self.status})"
+
+
+class WaitStatus(models.TextChoices):
+    WAITING = "waiting", pgettext_lazy("waitlist", "Waiting")
+    OFFERED = "offered", pgettext_lazy("waitlist", "Offered")
+    BOOKED = "booked", pgettext_lazy("waitlist", "Booked")
+    EXPIRED = "expired", pgettext_lazy("waitlist", "Offer expired")
+    WITHDRAWN = "withdrawn", pgettext_lazy("waitlist", "Withdrawn")
+
+
+class WaitlistEntry(models.Model):
+    """A person waiting for a taken period; when it is released the first waiting person is
+    offered it, and holds the offer until `offer_expires_at`."""
+
+    space = models.ForeignKey(
+        Space, verbose_name=_("space"), on_delete=models.CASCADE, related_name="waitlist"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="space_waitlist",
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=WaitStatus.choices, default=WaitStatus.WAITING
+    )
+    created_at = models.DateTimeField(_("joined at"), default=timezone.now)
+    offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
+    booking = models.OneToOneField(
+        "Booking",
+        verbose_name=_("booking"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="waitlist_entry",
+    )
+
+    class Meta:
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist entries")
+        ordering = ["space", "starts_at", "created_at", "pk"]
+        indexes = [models.Index(fields=["space", "status", "starts_at"], name="waitlist_by_space")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["space", "user", "starts_at"],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="one_wait_per_person_slot",
+            ),
+            models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="wait_has_length"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.space} {self.starts_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+# --- Operating results (published monthly; Seoul's 2025 ordinance) --------------------------------
+
+
+class MonthlyResult(models.Model):
+    """One space's use in one month, computed once the month is over and published."""
+
+    space = models.ForeignKey(
+        Space, verbose_name=_("space"), on_delete=models.CASCADE, related_name="monthly_results"
+    )
+    month = models.DateField(_("month"), help_text=_("The month's first day."))
+    uses = models.PositiveIntegerField(_("uses"))
+    booked_hours = models.DecimalField(_("hours booked"), max_digits=8, decimal_places=1)
+    open_hours = models.DecimalField(_("hours open"), max_digits=8, decimal_places=1)
+    evening_weekend_open_hours = models.DecimalField(
+        _("hours open in the evening or at weekends"), max_digits=8, decimal_places=1
+    )
+    people = models.PositiveIntegerField(_("people"))
+    no_shows = models.PositiveIntegerField(_("no-shows"))
+    cancellations = models.PositiveIntegerField(_("cancellations"))
+    fees = models.PositiveIntegerField(_("fees collected (won)"))
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("monthly operating result")
+        verbose_name_plural = _("monthly operating results")
+        ordering = ["-month", "space"]
+        constraints = [
+            models.UniqueConstraint(fields=["space", "month"], name="one_result_per_space_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.space} {self.month:%Y-%m}"

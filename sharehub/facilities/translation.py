@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Closure, Feature, Space
+from .models import Closure, Feature, Space, SpacePhoto
 
 
 @register(Feature)
@@ -18,4 +18,10 @@ class SpaceTranslation(TranslationOptions):
 @register(Closure)
 class ClosureTranslation(TranslationOptions):
     fields = ("reason",)
+    required_languages = ("ko",)
+
+
+@register(SpacePhoto)
+class SpacePhotoTranslation(TranslationOptions):
+    fields = ("alt",)
     required_languages = ("ko",)

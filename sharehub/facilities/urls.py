@@ -1,9 +1,17 @@
 from django.urls import path
 
-from .views import booking, manage, public
+from .views import booking, lottery, manage, penalties, public, results, spaces, waitlist
 
 app_name = "facilities"
+# Each part's own routes come first: the catch-all `<slug:slug>/` below would take them.
 urlpatterns = [
+    *spaces.urlpatterns,
+    *lottery.urlpatterns,
+    *penalties.urlpatterns,
+    *waitlist.urlpatterns,
+    *results.urlpatterns,
+]
+urlpatterns += [
     path("", public.space_list, name="list"),
     path("bookings/", booking.mine, name="mine"),
     path("bookings/<str:reference>/", booking.booking_detail, name="booking"),

@@ -19,11 +19,10 @@ from sharehub.core.filters import api_filters, query_schema
 from sharehub.core.forms import field_error
 from sharehub.core.pagination import ApiPage, api_page
 from sharehub.core.ratelimit import check
+from sharehub.facilities import selectors, services
+from sharehub.facilities.filters import SpaceFilterForm
+from sharehub.facilities.models import Booking, Space
 from sharehub.organizations.models import Organization
-
-from . import selectors, services
-from .filters import SpaceFilterForm
-from .models import Booking, Space
 
 router = Router(tags=["spaces"])
 
@@ -251,3 +250,10 @@ def create_booking(request: HttpRequest, slug: str, body: BookingIn):
         series = services.book_series(actor=request.auth, space=space, ask=ask, weeks=body.weeks)
         return Status(201, list(series.bookings.select_related("space").order_by("starts_at")))
     return Status(201, services.book(actor=request.auth, space=space, ask=ask))
+
+
+# Each part's endpoints (their own modules), under the same /api/v1/spaces.
+from sharehub.facilities.api import lottery, penalties, results, spaces, waitlist  # noqa: E402
+
+for _part in (spaces, lottery, penalties, waitlist, results):
+    router.add_router("", _part.router)

@@ -17,10 +17,16 @@ from django.utils import timezone
 from sharehub.accounts.models import User
 from sharehub.accounts.roles import is_city_staff
 from sharehub.core.actors import Actor, is_signed_in
-
-from . import rules
-from .models import ACTIVE_STATUSES, Booking, BookingStatus, Closure, OpeningHours, Space
-from .permissions import can_see_booking
+from sharehub.facilities import rules
+from sharehub.facilities.models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingStatus,
+    Closure,
+    OpeningHours,
+    Space,
+)
+from sharehub.facilities.permissions import can_see_booking
 
 
 def public_spaces() -> QuerySet[Space]:

@@ -1,5 +1,5 @@
-"""Every write to facilities (DESIGN §3, §4): one durable transaction each, permission checked
-inside, every refusal a field error in the actor's language.
+"""Bookings (DESIGN §3, §4h): one durable transaction each, permission checked inside, every
+refusal a field error in the actor's language.
 
 Never double-booked: a booking locks its space's row first (`core.locking`), then checks the
 overlap and the person's limits and writes. The lock serialises bookings of one space, so the
@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from sharehub.accounts.models import User
@@ -25,11 +25,8 @@ from sharehub.core.actors import Actor
 from sharehub.core.audit import log_action
 from sharehub.core.forms import field_error
 from sharehub.core.locking import lock
-from sharehub.organizations.models import Organization
-from sharehub.organizations.permissions import role_of
-
-from . import notices, rules
-from .models import (
+from sharehub.facilities import notices, rules
+from sharehub.facilities.models import (
     ACTIVE_STATUSES,
     Booking,
     BookingSeries,
@@ -38,7 +35,13 @@ from .models import (
     Eligibility,
     Space,
 )
-from .permissions import is_booker, is_space_staff
+from sharehub.facilities.permissions import is_booker, is_space_staff
+from sharehub.facilities.selectors.lottery import undrawn_round
+from sharehub.facilities.selectors.penalties import suspension_of
+from sharehub.facilities.selectors.waitlist import offer_holding
+from sharehub.facilities.services import waitlist
+from sharehub.organizations.models import Organization
+from sharehub.organizations.permissions import role_of
 
 ACTION = "facilities."
 MAX_SERIES_WEEKS = 12
@@ -130,10 +133,36 @@ def _validate(space: Space, ask: BookingAsk, *, now: datetime) -> None:
         raise ValidationError(errors)
 
 
-def _new_booking(user: User, space: Space, ask: BookingAsk, *, now: datetime) -> Booking:
-    """Create one booking of a locked space (the caller holds the lock and validated the ask)."""
+def check_not_suspended(user: User, space: Space, *, now: datetime) -> None:
+    penalty = suspension_of(user, space, now=now)
+    if penalty is not None:
+        raise field_error(
+            "__all__",
+            _("You are suspended from booking this space until %(until)s.")
+            % {"until": formats.date_format(timezone.localtime(penalty.ends_at), "DATE_FORMAT")},
+            code="suspended",
+        )
+
+
+def _new_booking(
+    user: User, space: Space, ask: BookingAsk, *, now: datetime, drawn: bool = False
+) -> Booking:
+    """Create one booking of a locked space (the caller holds the lock and validated the ask).
+    `drawn`: the lottery's draw books its winners (the round is not drawn yet while it does)."""
     if _overlapping(space, ask.starts_at, ask.ends_at).exists():
         raise _taken()
+    if not drawn and undrawn_round(space, rules.local(ask.starts_at).date()) is not None:
+        raise field_error(
+            "starts_at",
+            _("This day is allocated by lottery: enter the lottery instead."),
+            code="lottery",
+        )
+    if offer_holding(space, ask.starts_at, ask.ends_at, now=now, user=user) is not None:
+        raise field_error(
+            "starts_at",
+            _("This time is offered to the next person on the waitlist."),
+            code="offered",
+        )
     _check_limits(user, space, ask.starts_at, ask.ends_at)
     fee = rules.fee(space, ask.starts_at, ask.ends_at)
     if ask.form_seconds is not None and ask.form_seconds < space.human_seconds:
@@ -175,6 +204,7 @@ def book(*, actor: Actor, space: Space, ask: BookingAsk) -> Booking:
     now = timezone.now()
     with transaction.atomic(durable=True):
         space = lock(space)
+        check_not_suspended(user, space, now=now)
         _validate(space, ask, now=now)
         _check_eligibility(user, space, ask)
         booking = _new_booking(user, space, ask, now=now)
@@ -198,6 +228,7 @@ def book_series(*, actor: Actor, space: Space, ask: BookingAsk, weeks: int) -> B
     now = timezone.now()
     with transaction.atomic(durable=True):
         space = lock(space)
+        check_not_suspended(user, space, now=now)
         _check_eligibility(user, space, ask)
         series = BookingSeries.objects.create(space=space, user=user, weeks=weeks, created_at=now)
         problems: list[str] = []
@@ -278,6 +309,7 @@ def reject(*, actor: Actor, booking: Booking, reason: str) -> Booking:
         booking.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
         log_action(actor=user, action=ACTION + "reject", target=booking, reason=reason)
         notices.tell(notices.REJECTED, booking, reason=reason)
+        waitlist.released(booking, now=booking.decided_at)
     return booking
 
 
@@ -329,6 +361,7 @@ def cancel(*, actor: Actor, booking: Booking, reason: str = "") -> Booking:
         log_action(actor=user, action=ACTION + "cancel", target=booking, reason=reason)
         if not by_booker:
             notices.tell(notices.CANCELLED_BY_STAFF, booking, reason=reason)
+        waitlist.released(booking, now=now)
     return booking
 
 
@@ -348,6 +381,7 @@ def expire_waiting(*, now: datetime | None = None) -> int:
                 booking.status = BookingStatus.EXPIRED
                 booking.save(update_fields=["status"])
                 notices.tell(notices.EXPIRED, booking)
+                waitlist.released(booking, now=now)
                 changed += 1
     unpaid = Booking.objects.filter(
         status=BookingStatus.CONFIRMED, paid_at__isnull=True, payment_due__lte=now
@@ -366,6 +400,7 @@ def expire_waiting(*, now: datetime | None = None) -> int:
                 booking.cancelled_at = now
                 booking.save(update_fields=["status", "cancelled_at"])
                 notices.tell(notices.UNPAID, booking)
+                waitlist.released(booking, now=now)
                 changed += 1
     return changed
 

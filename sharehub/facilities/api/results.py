@@ -1,0 +1,7 @@
+"""/api/v1/spaces: Utilisation and the monthly operating results (published; they feed the open-data indicators)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["spaces"])

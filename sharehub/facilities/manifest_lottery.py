@@ -1,0 +1,1 @@
+"""facilities lottery: registrations with the kernel (DESIGN.md, "App contract")."""

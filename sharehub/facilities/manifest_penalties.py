@@ -1,0 +1,1 @@
+"""facilities penalties: registrations with the kernel (DESIGN.md, "App contract")."""

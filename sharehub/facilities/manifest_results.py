@@ -1,0 +1,1 @@
+"""facilities results: registrations with the kernel (DESIGN.md, "App contract")."""

@@ -1,0 +1,1 @@
+"""facilities spaces: registrations with the kernel (DESIGN.md, "App contract")."""

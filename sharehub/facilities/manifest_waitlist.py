@@ -1,0 +1,1 @@
+"""facilities waitlist: registrations with the kernel (DESIGN.md, "App contract")."""

@@ -1,0 +1,3 @@
+"""facilities: Lottery rounds for popular slots: entries, the draw with a published seed, winners booked."""
+
+from __future__ import annotations

@@ -1,0 +1,7 @@
+"""facilities pages: Lottery rounds for popular slots: entries, the draw with a published seed, winners booked."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,7 @@
+"""facilities pages: Utilisation and the monthly operating results (published; they feed the open-data indicators)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
