@@ -19,6 +19,7 @@ from sharehub.facilities import calendars, selectors, services
 from sharehub.facilities.forms import BookingForm, OptionalReasonForm, ReasonForm
 from sharehub.facilities.models import BookingStatus
 from sharehub.facilities.permissions import is_booker, is_space_staff
+from sharehub.facilities.views import parts
 
 BOOK_RATE = "30/h"
 
@@ -73,7 +74,9 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.bookings_of(user=request.user))
-    return render(request, "facilities/mine.html", {"page": page, "bookings": page.object_list})
+    context = {"page": page, "bookings": page.object_list}
+    context |= parts.extra("mine_extra", request)
+    return render(request, "facilities/mine.html", context)
 
 
 @require_safe
@@ -88,6 +91,7 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "cancel_form": OptionalReasonForm(),
         "staff_form": ReasonForm(),
     }
+    context |= parts.extra("booking_extra", request, booking)
     return render(request, "facilities/booking.html", context)
 
 

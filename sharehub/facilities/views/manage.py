@@ -20,6 +20,7 @@ from sharehub.facilities import selectors, services
 from sharehub.facilities.forms import ClosureForm, ReasonForm
 from sharehub.facilities.models import Booking, Space
 from sharehub.facilities.permissions import is_space_staff
+from sharehub.facilities.views import parts
 
 
 @require_safe
@@ -37,6 +38,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "bookings": page.object_list,
             "spaces": spaces.order_by("slug")[:200],
             "reason_form": ReasonForm(),
+            **parts.extra("queue_extra", request),
         },
     )
 
@@ -68,6 +70,7 @@ def _calendar(
             "closures": space.closures.filter(ends_on__gte=timezone.localdate()).order_by(
                 "starts_on"
             )[:50],
+            **parts.extra("calendar_extra", request, space),
         },
         status=422 if closure_form is not None and closure_form.errors else 200,
     )

@@ -15,6 +15,7 @@ from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.facilities import selectors
 from sharehub.facilities.filters import SpaceFilterForm
 from sharehub.facilities.models import RefundBand
+from sharehub.facilities.views import parts
 
 
 @require_safe
@@ -71,4 +72,5 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if space.latitude is not None and space.longitude is not None
         else [],
     }
+    context |= parts.extra("detail_extra", request, space)
     return render(request, "facilities/detail.html", context)
