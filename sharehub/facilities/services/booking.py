@@ -208,6 +208,7 @@ def book(*, actor: Actor, space: Space, ask: BookingAsk) -> Booking:
         _validate(space, ask, now=now)
         _check_eligibility(user, space, ask)
         booking = _new_booking(user, space, ask, now=now)
+        waitlist.booked(booking, now=now)
         log_action(
             actor=user, action=ACTION + "book", target=booking, data={"status": booking.status}
         )
