@@ -23,10 +23,12 @@ class SpaceFilterForm(FilterForm):
     start = forms.TimeField(
         label=pgettext_lazy("time", "From"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     end = forms.TimeField(
-        label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Until"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     people = forms.IntegerField(
         label=pgettext_lazy("number of people", "People"),

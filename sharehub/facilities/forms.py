@@ -38,9 +38,12 @@ class BookingForm(forms.Form):
         label=pgettext_lazy("booking", "Day"), widget=forms.DateInput(attrs={"type": "date"})
     )
     start = forms.TimeField(
-        label=pgettext_lazy("time", "From"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=pgettext_lazy("time", "From"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(
+        label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     purpose = forms.ChoiceField(label=pgettext_lazy("booking", "Purpose"))
     purpose_detail = forms.CharField(
         label=_("What for"),

@@ -56,6 +56,30 @@ def _free_between(
     return spaces
 
 
+def _open_on(spaces: QuerySet[Space], day: date) -> QuerySet[Space]:
+    """Spaces open at some time of the day and not closed on it."""
+    opened = OpeningHours.objects.filter(space=OuterRef("pk"), weekday=day.weekday())
+    closed = Closure.objects.filter(space=OuterRef("pk"), starts_on__lte=day, ends_on__gte=day)
+    spaces = spaces.filter(Exists(opened)).exclude(Exists(closed))
+    if rules.holiday_name(day):
+        spaces = spaces.filter(closed_on_holidays=False)
+    return spaces
+
+
+def _free_on(
+    spaces: QuerySet[Space], day: date, start: time | None, end: time | None
+) -> QuerySet[Space]:
+    """The list's "free on" filter: with no time, the spaces open that day; with one end of the
+    period, an hour from (or up to) it; with both, free for the whole period."""
+    if start is None and end is None:
+        return _open_on(spaces, day)
+    begin = rules.at(day, start) if start is not None else rules.at(day, end) - timedelta(hours=1)
+    finish = rules.at(day, end) if end is not None else begin + timedelta(hours=1)
+    if begin >= finish:
+        return spaces.none()
+    return _free_between(spaces, begin, finish)
+
+
 def space_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Space]:
     """Public spaces by the list's filters (filters.SpaceFilterForm's cleaned values)."""
     filters = filters or {}
@@ -69,11 +93,7 @@ def space_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Space]:
     for feature in filters.get("features") or ():
         spaces = spaces.filter(features=feature)
     if filters.get("day"):
-        day: date = filters["day"]
-        start: time = filters.get("start") or time(0)
-        end: time = filters.get("end") or time(23, 59)
-        if start < end:
-            spaces = _free_between(spaces, rules.at(day, start), rules.at(day, end))
+        spaces = _free_on(spaces, filters["day"], filters.get("start"), filters.get("end"))
     near = filters.get("near")
     if near:
         lat, lon = near

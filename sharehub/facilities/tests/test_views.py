@@ -56,6 +56,25 @@ def test_the_list_finds_spaces_free_at_a_time(client, space, user):
     assert "Mapo room" in page and "Busy room" in page
 
 
+def test_a_day_alone_finds_the_spaces_open_that_day_and_one_end_an_hour(client, space, user):
+    """"Free this Saturday" with no time lists the spaces open that day (not only those free all
+    day long); with only a start (or an end) the period is an hour from (or up to) it."""
+    from sharehub.facilities.models import Closure
+
+    closed = SpaceFactory(name_ko="닫은 회의실", name_en="Closed room")
+    Closure.objects.create(space=closed, starts_on=_day(3), ends_on=_day(3), reason_ko="공사")
+    busy = SpaceFactory(name_ko="바쁜 회의실", name_en="Busy room")
+    _book(user, busy, _day(3), 14, 15)
+    page = client.get(f"/ko/spaces/?day={_day(3).isoformat()}").content.decode()
+    assert "마포 다목적실" in page and "바쁜 회의실" in page and "닫은 회의실" not in page
+    page = client.get(f"/ko/spaces/?day={_day(3).isoformat()}&start=14:00").content.decode()
+    assert "마포 다목적실" in page and "바쁜 회의실" not in page
+    page = client.get(f"/ko/spaces/?day={_day(3).isoformat()}&end=14:00").content.decode()
+    assert "바쁜 회의실" in page  # 13–14 is free
+    page = client.get(f"/ko/spaces/?day={_day(3).isoformat()}&start=15:00").content.decode()
+    assert "바쁜 회의실" in page
+
+
 def test_the_list_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries):
     for _ in range(3):
         SpaceFactory()
