@@ -647,18 +647,26 @@ class Designation(models.Model):
         return format_verification_code(self.verification_code)
 
 
-class NumberCounter(models.Model):
-    """The last designation number given in a year; its row lock makes numbers unique and gapless."""
+class YearlyCounter(models.Model):
+    """The last number given in a year; its row lock makes the numbers unique and gapless
+    (`services._next_in_year`)."""
 
     year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
     last = models.PositiveIntegerField(_("last number"), default=0)
 
     class Meta:
-        verbose_name = _("designation number counter")
-        verbose_name_plural = _("designation number counters")
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class NumberCounter(YearlyCounter):
+    """Designation numbers (2026-0001)."""
+
+    class Meta:
+        verbose_name = _("designation number counter")
+        verbose_name_plural = _("designation number counters")
 
 
 class Reminder(models.Model):
@@ -687,18 +695,12 @@ class Reminder(models.Model):
         return f"{self.designation} −{self.days_before}d"
 
 
-class ReceiptCounter(models.Model):
-    """The last receipt number given in a year; its row lock makes receipt numbers unique."""
-
-    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
-    last = models.PositiveIntegerField(_("last number"), default=0)
+class ReceiptCounter(YearlyCounter):
+    """Application receipt numbers (2026-0001)."""
 
     class Meta:
         verbose_name = _("receipt number counter")
         verbose_name_plural = _("receipt number counters")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
 
 
 class Score(models.Model):

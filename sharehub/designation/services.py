@@ -61,6 +61,7 @@ from .models import (
     ReviewStage,
     Score,
     ScoreCriterion,
+    YearlyCounter,
 )
 from .notices import announce, announce_report
 from .permissions import (
@@ -404,13 +405,18 @@ def _check_complete(application: Application) -> None:
         raise ValidationError(errors)
 
 
-def _next_receipt_number(year: int) -> str:
-    """The year's next receipt number (2026-0001), under the counter row's lock (the last lock)."""
-    ReceiptCounter.objects.bulk_create([ReceiptCounter(year=year, last=0)], ignore_conflicts=True)
-    counter = lock_pk(ReceiptCounter, year)
+def _next_in_year(counter_model: type[YearlyCounter], year: int) -> str:
+    """The year's next number of a counter (2026-0001), under its row's lock: callers take it as
+    their last lock, so the row is held for the shortest time."""
+    counter_model.objects.bulk_create([counter_model(year=year, last=0)], ignore_conflicts=True)
+    counter = lock_pk(counter_model, year)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{year}-{counter.last:04d}"
+
+
+def _next_receipt_number(year: int) -> str:
+    return _next_in_year(ReceiptCounter, year)
 
 
 def _submit(*, actor: Actor, application: Application) -> Application:
@@ -871,12 +877,7 @@ def _ready_for_decision(application: Application, organization: Organization) ->
 
 
 def _next_number(year: int) -> str:
-    """The year's next number, under the counter row's lock (the last lock taken)."""
-    NumberCounter.objects.bulk_create([NumberCounter(year=year, last=0)], ignore_conflicts=True)
-    counter = lock_pk(NumberCounter, year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{year}-{counter.last:04d}"
+    return _next_in_year(NumberCounter, year)
 
 
 def _lock_for_approval(
