@@ -9,7 +9,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ACTIVE_STATUSES, Booking, BookingStatus
+from sharehub.core.locking import lock
+from sharehub.facilities.services import waitlist
+
+from .models import ACTIVE_STATUSES, Booking, BookingStatus, Space
 
 
 def export_bookings(user: Any) -> list[dict]:
@@ -32,9 +35,15 @@ def export_bookings(user: Any) -> list[dict]:
 
 
 def erase_bookings(user: Any) -> None:
+    """Future bookings are cancelled one by one, each under its space's lock as a cancellation
+    is, so the first person waiting for the time is offered it."""
     now = timezone.now()
     with transaction.atomic():
-        Booking.objects.filter(user=user, status__in=ACTIVE_STATUSES, starts_at__gt=now).update(
-            status=BookingStatus.CANCELLED, cancelled_at=now
-        )
+        future = Booking.objects.filter(user=user, status__in=ACTIVE_STATUSES, starts_at__gt=now)
+        for pk in future.values_list("pk", flat=True):
+            lock(Space.objects.get(bookings=pk))
+            booking = lock(Booking.objects.get(pk=pk))
+            booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
+            booking.save(update_fields=["status", "cancelled_at"])
+            waitlist.released(booking, now=now)
         Booking.objects.filter(user=user).update(user=None, purpose_detail="", organization=None)
