@@ -7,7 +7,9 @@ supports in all, each proposal's supporters distinct people among 20,000, `suppo
 equal to its rows, checked). For each page: SQL queries of one request (target: equal at both
 sizes), then every request timed one by one with Django's test Client in-process (at most
 REQUESTS requests or MAX_SECONDS): median and p95 ms, and the ratio small / large of the medians
-(target ≥ 0.5), and at 100,000 a median and a p95 under 100 ms.
+(target ≥ 0.5), and at 100,000 a median and a p95 under 100 ms. The list counts its matches up
+to `views.public.LIST_COUNT_CAP` (1,000: "more than 1,000 proposals"), so its count reads at most
+that many index entries at any size; each timing notes the machine's load average.
 
 Supports: 50 threads, each on its own connection and released together, act for 1,000 people
 (20 each) with verified addresses: each supports PROPOSALS proposals through
@@ -265,6 +267,7 @@ def measure_page(path: str) -> dict:
     if response.status_code != 200:
         raise RuntimeError(f"{path} answered {response.status_code}")
     times = []
+    load_before = os.getloadavg()[0]
     deadline = time.perf_counter() + MAX_SECONDS
     while len(times) < REQUESTS and time.perf_counter() < deadline:
         started = time.perf_counter()
@@ -278,6 +281,9 @@ def measure_page(path: str) -> dict:
         "requests": len(times),
         "p50": statistics.median(times),
         "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
+        # The machine's 1-minute load average around the timing: figures taken on a busy machine
+        # (other processes on the same CPUs) are slower and say so.
+        "load": (load_before, os.getloadavg()[0]),
     }
 
 
@@ -479,7 +485,8 @@ def report(result: dict) -> bool:
         for size, figures in ((SMALL, a), (big, b)):
             print(
                 f"    {size:>7,}: {figures['queries']} queries, {figures['cards']} cards,"
-                f" p50 {figures['p50']:6.1f} ms, p95 {figures['p95']:6.1f} ms ({figures['requests']} requests)"
+                f" p50 {figures['p50']:6.1f} ms, p95 {figures['p95']:6.1f} ms ({figures['requests']} requests,"
+                f" load {figures['load'][0]:.1f}→{figures['load'][1]:.1f} on {os.cpu_count()} CPUs)"
             )
         print(
             f"    queries equal: {'yes' if same else 'NO'};  time ratio {SMALL}/{big:,} ×{ratio:.2f}"

@@ -2,7 +2,7 @@
 10,000 rows with the page served by gunicorn under load against a static file from the same
 server; the directory (list page, map data, API) at 100 and at 100,000 listings; then the apps' own
 benchmark scripts (bench/search_bench.py, bench/events_bench.py, bench/news_bench.py,
-bench/newsletters_bench.py, bench/participation_bench.py), each
+bench/newsletters_bench.py, bench/participation_bench.py, bench/facilities_bench.py), each
 taking `--only sqlite|postgresql` and exiting non-zero when it misses its target.
 
 Every figure comes from this one run on this machine; the ratios are what to read (bench/README.md).
@@ -28,7 +28,16 @@ RESULTS = Path(__file__).resolve().parent / "results"
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 PG_DATABASE = "sharehub_bench"
 PG_DIRECTORY_DATABASE = "sharehub_bench_dir"
-PARTS = ("organizations", "directory", "search", "events", "news", "newsletters", "participation")
+PARTS = (
+    "organizations",
+    "directory",
+    "search",
+    "events",
+    "news",
+    "newsletters",
+    "participation",
+    "facilities",
+)
 # Parts that are one standalone script each, run as they are and reporting their own figures.
 SCRIPTS = {
     "search": "search_bench.py",
@@ -36,6 +45,7 @@ SCRIPTS = {
     "news": "news_bench.py",
     "newsletters": "newsletters_bench.py",
     "participation": "participation_bench.py",
+    "facilities": "facilities_bench.py",
 }
 
 
@@ -183,6 +193,7 @@ def main() -> int:
         "news": scripts.get("news"),
         "newsletters": scripts.get("newsletters"),
         "participation": scripts.get("participation"),
+        "facilities": scripts.get("facilities"),
         "query_counts_constant": summary["ok"] and directory_summary["ok"],
     }
     RESULTS.mkdir(exist_ok=True)

@@ -32,6 +32,7 @@ def main_pages(lang: str, *, organization_slug: str, district_slug: str) -> dict
         "result-list": url("participation:results", lang),
         "answers-due": url("participation:due", lang),
         "space-list": url("facilities:list", lang),
+        "space-results": url("facilities:results", lang),
     }
 
 

@@ -30,7 +30,7 @@ def test_main_pages_have_no_serious_accessibility_violation(
         organization_slug=hub_data["organization"].slug,
         district_slug=hub_data["district"].slug,
     )
-    assert len(pages) == 13
+    assert len(pages) == 14
     results = {}
     for name, path in pages.items():
         visit(page, path, name)

@@ -201,3 +201,87 @@ def test_space_pages_fit_a_phone(make_page, axe, hub_data, live_server):
         assert width <= 375, f"{label}: {width}px wide"
         results[label] = axe(phone)
     assert_accessible(results)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_lottery_round_entered_drawn_and_checked(
+    make_page, axe, screenshot, hub_data, live_server, lang
+):
+    """Two people enter a lottery-mode studio's round for the same evening from its week view;
+    the round is drawn at its time; the round page reveals the seed that reproduces the order,
+    the winner finds the booking under "My bookings" and the other is told "not drawn"."""
+    from django.utils import timezone
+
+    from sharehub.accounts.tests.factories import UserFactory
+    from sharehub.facilities.models import Allocation, EntryStatus, LotteryEntry, Purpose
+    from sharehub.facilities.services import lottery
+    from sharehub.facilities.tests.factories import SpaceFactory
+
+    results: dict[str, list[dict]] = {}
+    studio = SpaceFactory(
+        slug="youth-studio",
+        name_ko="청년 공유 스튜디오",
+        name_en="Youth Sharing Studio",
+        district=hub_data["district"],
+        allocation=Allocation.LOTTERY,
+        lottery_draw_days=3,
+        human_seconds=0,
+    )
+    today = timezone.localdate()
+    monday = today + datetime.timedelta(days=7 + (7 - today.weekday()) % 7)
+    draw = lottery.open_round(studio, monday, now=timezone.now())
+    assert draw is not None
+    day = monday + datetime.timedelta(days=2)  # that week's Wednesday
+    people = [UserFactory(preferred_language=lang) for _ in range(2)]
+    with translation.override(lang):
+        purpose = str(Purpose.CULTURE.label)
+        enter = gettext("Enter the lottery")
+        won = str(EntryStatus.WON.label)
+        drawn_booked = pgettext("lottery outcome", "Drawn: booked")
+        taken_earlier = gettext("An earlier entry in the draw got this time.")
+
+    for index, person in enumerate(people):
+        page = make_page(lang=lang, bypass_csp=True)
+        sign_in(page, person, live_server)
+        page.goto(
+            url("facilities:detail", lang, slug=studio.slug) + f"?week={monday.isoformat()}",
+            timeout=30_000,
+        )
+        results[f"studio-{index}"] = axe(page)
+        slot = page.locator(
+            f"li.week-day:has(time[datetime='{day.isoformat()}']) a.slot.lottery"
+        ).filter(has_text="19:00")
+        click(page, slot)
+        form = page.locator("main form[method=post]")
+        form.locator("#id_end").fill("21:00")
+        form.locator("#id_purpose").select_option(label=purpose)
+        form.locator("#id_purpose_detail").fill("밴드 합주" if lang == "ko" else "Band practice")
+        form.locator("#id_people").fill("5")
+        form.locator("#id_accept_rules").check()
+        results[f"enter-{index}"] = axe(page)
+        click(page, form.get_by_role("button", name=enter, exact=True))
+        assert LotteryEntry.objects.filter(round=draw, user=person).exists(), main_text(page)
+        if index == 0:
+            screenshot(page, f"facilities-{lang}-lottery-entered")
+
+    # The draw, as the job runs it at the round's time.
+    assert lottery.draw(lottery=draw, now=draw.draws_at + datetime.timedelta(minutes=1))
+    draw.refresh_from_db()
+    winner = draw.entries.get(status=EntryStatus.WON)
+    assert winner.booking is not None
+    assert draw.entries.filter(status=EntryStatus.LOST).count() == 1
+
+    page = make_page(lang=lang, bypass_csp=True)
+    sign_in(page, winner.user, live_server)
+    page.goto(url("facilities:mine", lang))
+    assert won in main_text(page)
+    click(
+        page,
+        page.locator(f"main a[href='{url('facilities:lottery_round', lang, pk=draw.pk)}']").first,
+    )
+    text = main_text(page)
+    assert draw.seed in text and draw.seed_hash in text
+    assert drawn_booked in text and taken_earlier in text
+    results["round"] = axe(page)
+    screenshot(page, f"facilities-{lang}-lottery-round")
+    assert_accessible(results)

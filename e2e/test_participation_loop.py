@@ -253,12 +253,11 @@ def test_propose_moderate_support_review_answer_and_implement(
     assert recommendation.items.get().verdict == "recommend"
     assert chair.locator(f"main #decisions-heading ~ article a[href='{proposal_url}']").count() == 1
     check(chair, "recommendation-with-decision")
-    click(
-        chair,
-        chair.locator(
-            f"main form[action='{url('participation:recommendation_publish', lang, pk=recommendation.pk)}'] button"
-        ),
+    publish_form = chair.locator(
+        f"main form[action='{url('participation:recommendation_publish', lang, pk=recommendation.pk)}']"
     )
+    publish_form.locator("#id_confirm").check()  # publishing asks for a confirmation
+    click(chair, publish_form.locator("button"))
     recommendation.refresh_from_db()
     assert recommendation.is_public and recommendation.answer_due
     proposal.refresh_from_db()

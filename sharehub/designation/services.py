@@ -408,7 +408,9 @@ def _check_complete(application: Application) -> None:
 def _next_in_year(counter_model: type[YearlyCounter], year: int) -> str:
     """The year's next number of a counter (2026-0001), under its row's lock: callers take it as
     their last lock, so the row is held for the shortest time."""
-    counter_model.objects.bulk_create([counter_model(year=year, last=0)], ignore_conflicts=True)
+    counter_model._default_manager.bulk_create(
+        [counter_model(year=year, last=0)], ignore_conflicts=True
+    )
     counter = lock_pk(counter_model, year)
     counter.last += 1
     counter.save(update_fields=["last"])

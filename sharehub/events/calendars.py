@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from sharehub.core.calendar_feed import CalendarEntry
 from sharehub.core.i18n import hub_name
 
 from .models import Event, EventStatus
@@ -68,10 +69,32 @@ def _vevent(event: Event, *, stamp: datetime, show_online: bool) -> VEvent:
     return entry
 
 
+def _other_vevent(entry: CalendarEntry, *, stamp: datetime) -> VEvent:
+    """Another app's entry (`core.calendar_feed`: a booking of a public space)."""
+    zone = _zone()
+    vevent = VEvent()
+    vevent.add("uid", entry.uid)
+    vevent.add("dtstamp", stamp)
+    vevent.add("dtstart", entry.start.astimezone(zone))
+    vevent.add("dtend", entry.end.astimezone(zone))
+    vevent.add("summary", entry.summary)
+    vevent.add("description", entry.url)
+    vevent.add("url", entry.url)
+    if entry.location:
+        vevent.add("location", entry.location)
+    vevent.add("status", entry.status)
+    return vevent
+
+
 def build_calendar(
-    events: Iterable[Event], *, name: str, show_online_for: set[int] | frozenset[int] = frozenset()
+    events: Iterable[Event],
+    *,
+    name: str,
+    show_online_for: set[int] | frozenset[int] = frozenset(),
+    others: Iterable[CalendarEntry] = (),
 ) -> bytes:
-    """The calendar as bytes. `show_online_for`: ids of events whose online link the reader may see."""
+    """The calendar as bytes. `show_online_for`: ids of events whose online link the reader may see;
+    `others`: other apps' entries of the person's private feed."""
     calendar = Calendar()
     calendar.add(
         "prodid",
@@ -85,5 +108,7 @@ def build_calendar(
     stamp = timezone.now()
     for event in events:
         calendar.add_component(_vevent(event, stamp=stamp, show_online=event.pk in show_online_for))
+    for entry in others:
+        calendar.add_component(_other_vevent(entry, stamp=stamp))
     calendar.add_missing_timezones()
     return calendar.to_ical()

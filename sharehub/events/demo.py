@@ -3,7 +3,9 @@
 A dozen sharing events in Seoul around November and December 2026, in Korean and English: the
 city's forum and festival, trainings with several sessions (one finished, with materials and
 attendance), an online briefing, an event run by Open Closet (whose owner is the demo member), one
-that needs the organizer's approval, and a small one that is full with a waitlist. Looked up by
+that needs the organizer's approval, and a small one that is full with a waitlist. Then the
+meetings of participation's demo committees (`load_committee_meetings`, after participation's demo
+by the demo orders): for each, a past meeting with its minutes and a coming one. Looked up by
 title before being created: loading twice changes nothing.
 """
 
@@ -12,17 +14,22 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from sharehub.organizations.models import Organization
+from sharehub.participation.models import Committee
 from sharehub.places.models import District
 
 from .models import (
     Attendance,
     Event,
+    EventKind,
     EventMaterial,
     EventQuestion,
     EventSession,
+    MaterialKind,
     Registration,
     RegistrationStatus,
 )
@@ -324,6 +331,99 @@ def load_demo(*, accounts: dict) -> int:
                 EventMaterial.objects.create(event=event, kind=kind, title=title, link=link)
             _register_demo_people(event, attendees, sessions, spec)
             reindex_event(event)
+    return created + load_committee_meetings(staff=staff)
+
+
+# Participation's demo committees (by slug), each with what its last meeting discussed and what
+# its next one will: (slug, past agenda ko, past agenda en, minutes ko, next agenda ko, next en).
+COMMITTEE_MEETINGS = [
+    (
+        "policy",
+        "시민 정책 제안 검토: 주민센터 공간 야간 개방, 공구도서관 지원",
+        "Citizens' proposals: community centre rooms in the evening, tool libraries",
+        "1. 주민센터 회의실 야간·주말 개방 제안: 관리 인력과 무인 예약 시스템 비용을 "
+        "자치구와 함께 검토하기로 함(보고자 지정).\n"
+        "2. 아파트 단지 공구도서관 지원 제안: 공유촉진 사업 보조금 대상에 포함하는 방안을 "
+        "다음 회의에서 권고안으로 논의하기로 함.\n"
+        "3. 다음 회의: 권고안 초안 심의.",
+        "권고안 초안 심의와 자치구 공유 인센티브 기준",
+        "Draft recommendations and the district incentive criteria",
+    ),
+    (
+        "laws",
+        "공유 촉진 조례 개정 방향과 공공데이터 개방 제안",
+        "Amending the sharing ordinance; the open public data proposal",
+        "1. 서울특별시 공유 촉진 조례 개정 방향: 공유기업 지정 요건을 정비하는 안을 "
+        "법무 검토에 부치기로 함.\n"
+        "2. 공공시설 예약 데이터 개방 제안: 개인정보 비식별 처리 기준을 확인한 뒤 권고하기로 함.\n"
+        "3. 다음 회의: 조례 개정안 검토.",
+        "조례 개정안 검토",
+        "The draft amendment of the ordinance",
+    ),
+    (
+        "sharing-promotion",
+        "공유단체·공유기업 지정 심의",
+        "Designation of sharing organizations and enterprises",
+        "1. 상반기 공유기업 지정 신청 심의: 서류 보완이 필요한 신청은 보완을 요청하기로 함.\n"
+        "2. 지정 기업의 사업 실적 보고 양식 개선안을 확정함.\n"
+        "3. 다음 회의: 하반기 지정 심의.",
+        "하반기 공유기업 지정 심의",
+        "Designations for the second half of the year",
+    ),
+]
+COMMITTEE_VENUE = ("서울시청 본관 회의실", "Seoul City Hall, main building meeting room")
+COMMITTEE_ADDRESS = "서울 중구 세종대로 110"
+
+
+def load_committee_meetings(*, staff: object | None) -> int:
+    """For each demo committee found: a meeting three weeks before the load, with its minutes (a
+    text file, a "minutes" material, public once the meeting has ended), and one three weeks
+    after, so its page shows both. City-organized, as every committee meeting."""
+    created = 0
+    today = timezone.localdate()
+    with transaction.atomic():
+        for slug, past_ko, past_en, minutes, next_ko, next_en in COMMITTEE_MEETINGS:
+            committee = Committee.objects.filter(slug=slug).first()
+            if committee is None:
+                continue
+            for days, agenda_ko, agenda_en in ((-21, past_ko, past_en), (21, next_ko, next_en)):
+                day = today + timedelta(days=days)
+                title_ko = f"{committee.name_ko} {day.month}월 회의"
+                if Event.objects.filter(committee=committee, title_ko=title_ko).exists():
+                    continue
+                starts = datetime(day.year, day.month, day.day, 14, tzinfo=SEOUL)
+                event = Event.objects.create(
+                    kind=EventKind.COMMITTEE_MEETING,
+                    committee=committee,
+                    created_by=staff,
+                    title_ko=title_ko,
+                    title_en=f"{committee.name_en}: {day:%B} meeting",
+                    summary_ko=f"안건: {agenda_ko}",
+                    summary_en=f"Agenda: {agenda_en}",
+                    description_ko="위원회 회의는 방청할 수 있습니다. 방청 인원에 맞춰 신청을 받습니다.",
+                    description_en="Committee meetings are open to the public, within the seats.",
+                    venue_ko=COMMITTEE_VENUE[0],
+                    venue_en=COMMITTEE_VENUE[1],
+                    address=COMMITTEE_ADDRESS,
+                    district=District.objects.filter(name_en="Jung-gu").first(),
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=2),
+                    capacity=20,
+                )
+                created += 1
+                if days < 0:
+                    EventMaterial.objects.create(
+                        event=event,
+                        kind=MaterialKind.MINUTES,
+                        title=f"{title_ko} 회의록",
+                        file=ContentFile(
+                            f"{title_ko} 회의록\n\n{minutes}\n".encode(),
+                            name=f"minutes-{slug}-{day:%Y-%m}.txt",
+                        ),
+                        original_name=f"minutes-{slug}-{day:%Y-%m}.txt",
+                        content_type="text/plain; charset=utf-8",
+                    )
+                reindex_event(event)
     return created
 
 

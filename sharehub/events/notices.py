@@ -6,12 +6,10 @@ mail after commit. One table of texts, one entry per transition, and one call (`
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-import qrcode
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -19,6 +17,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.accounts.models import User
+from sharehub.core.qr import qr_png
 from sharehub.notifications.services import notify
 
 from .calendars import build_calendar
@@ -113,12 +112,6 @@ def _local(moment: datetime | None) -> str:
 def _lazy_text(function: Any) -> Any:
     """Evaluated when `notify` formats the text, under the recipient's language."""
     return lazy(function, str)()
-
-
-def qr_png(code: str) -> bytes:
-    buffer = io.BytesIO()
-    qrcode.make(code, box_size=8, border=2).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def _attachments(registration: Registration, user: User) -> list[tuple[str, str | bytes, str]]:

@@ -12,7 +12,8 @@ from django.db import transaction
 
 from sharehub.places.models import District
 
-from .models import Feature, FeatureKind, OpeningHours, RefundBand, Space
+from . import demo_lottery
+from .models import Feature, FeatureKind, FeeRate, OpeningHours, RefundBand, Space
 
 FEATURES = [
     ("projector", FeatureKind.AMENITY, "빔프로젝터", "Projector"),
@@ -29,6 +30,13 @@ WEEKDAYS_9_TO_22 = [(day, time(9), time(22)) for day in range(5)] + [(5, time(9)
 EVERY_DAY_10_TO_21 = [(day, time(10), time(21)) for day in range(7)]
 OFFICE_HOURS = [(day, time(9), time(18)) for day in range(5)]
 SEOUL_BANDS = [(7, 100), (3, 90), (1, 70)]
+
+
+def evening_and_weekend(evening: int, weekend: int) -> list[tuple[str, time, int]]:
+    """A community centre's fee table: the space's base fee on weekdays by day, `evening` from
+    18:00 on weekdays, `weekend` all day at weekends and on public holidays."""
+    return [("weekday", time(18), evening), ("weekend", time(0), weekend)]
+
 
 # slug, district slug, names, office, address, lat, lon, capacity, area, fee mode, amount, rules
 SPACES: list[dict[str, Any]] = [
@@ -68,7 +76,9 @@ SPACES: list[dict[str, Any]] = [
         "capacity": 120,
         "area": 280,
         "fee": ("block", 60000),
-        "hours": OFFICE_HOURS,
+        # A hall: ₩60,000 per 2-hour block on weekdays, ₩90,000 per block on Saturdays.
+        "fee_table": [("weekend", time(0), 90000)],
+        "hours": [*OFFICE_HOURS, (5, time(9), time(18))],
         "bands": SEOUL_BANDS,
         "features": ["projector", "sound", "wifi", "step-free", "accessible-toilet", "elevator"],
         "rules": {
@@ -100,6 +110,7 @@ SPACES: list[dict[str, Any]] = [
         "capacity": 12,
         "area": 45,
         "fee": ("hour", 10000),
+        "fee_table": evening_and_weekend(evening=13000, weekend=13000),
         "hours": EVERY_DAY_10_TO_21,
         "bands": SEOUL_BANDS,
         "features": ["kitchen", "step-free"],
@@ -121,6 +132,11 @@ SPACES: list[dict[str, Any]] = [
         "capacity": 15,
         "area": 50,
         "fee": ("hour", 15000),
+        "fee_table": [
+            ("weekday", time(18), 20000),
+            ("weekend", time(0), 20000),
+            ("weekend", time(18), 25000),
+        ],
         "hours": EVERY_DAY_10_TO_21,
         "bands": SEOUL_BANDS,
         "features": ["mirror", "sound", "wifi"],
@@ -171,6 +187,39 @@ SPACES: list[dict[str, Any]] = [
             "eligibility": "organizations",
             "closes_days_ahead": 3,
         },
+    },
+    {
+        "slug": "seongdong-community-program-room",
+        "district": "seongdong-gu",
+        "name": ("성동구 주민센터 프로그램실", "Seongdong-gu community centre programme room"),
+        "description": (
+            "동아리 활동, 소모임, 교육에 쓰는 주민센터 프로그램실입니다. 2시간 단위로 예약합니다.",
+            "A community-centre room for clubs, small groups and classes, booked in two-hour "
+            "blocks.",
+        ),
+        "office": ("성동구청 자치행정과", "Seongdong-gu Office, Autonomy Division"),
+        "address": "서울특별시 성동구 고산자로 270",
+        "lat": 37.5634,
+        "lon": 127.0369,
+        "capacity": 20,
+        "area": 50,
+        # ₩10,000 per 2 hours on weekdays by day, ₩15,000 from 18:00, ₩20,000 at weekends.
+        "fee": ("block", 10000),
+        "fee_table": evening_and_weekend(evening=15000, weekend=20000),
+        "hours": WEEKDAYS_9_TO_22,
+        "bands": SEOUL_BANDS,
+        "features": ["projector", "wifi", "step-free", "elevator"],
+        "rules": {
+            "slot_minutes": 60,
+            "min_minutes": 120,
+            "max_minutes": 240,
+            "block_minutes": 120,
+            "closes_days_ahead": 1,
+        },
+        "exemptions": (
+            "성동구민 동아리와 65세 이상 어르신 모임은 사용료의 50%를 감면합니다.",
+            "Clubs of Seongdong residents and groups of people aged 65 and over pay half.",
+        ),
     },
 ]
 
@@ -223,8 +272,13 @@ def load_demo(*, accounts: dict[str, Any]) -> int:
             RefundBand(space=space, days_before=days, percent=percent)
             for days, percent in spec.get("bands", [])
         )
+        FeeRate.objects.bulk_create(
+            FeeRate(space=space, day_kind=kind, starts=starts, amount=amount)
+            for kind, starts, amount in spec.get("fee_table", [])
+        )
         space.features.set([features[code] for code in spec["features"]])
         if staff is not None:
             space.staff.add(staff)
         created += 1
+    created += demo_lottery.load(accounts=accounts)
     return created

@@ -22,22 +22,11 @@ from . import (  # noqa: F401  each part registers what it adds
     privacy_data,
     tasks,
 )
-from .selectors import staffed_spaces, waiting_count
+from .selectors import runs_spaces, waiting_count
 
 
 def _load_demo(run: DemoRun) -> int:
     return demo.load_demo(accounts=run.accounts)
-
-
-def _runs_spaces(user: object) -> bool:
-    """City staff, or the staff of a space; asked by every page's header, so once per request
-    (remembered on the request's user object)."""
-    known = getattr(user, "_runs_spaces", None)
-    if known is None:
-        known = staffed_spaces(user).exists()
-        if getattr(user, "is_authenticated", False):
-            user._runs_spaces = known  # type: ignore[attr-defined]
-    return known
 
 
 register_kind(
@@ -50,7 +39,7 @@ register_work(
     "facilities.waiting",
     label=_("Bookings to decide"),
     url_name="facilities:queue",
-    allowed=_runs_spaces,
+    allowed=runs_spaces,
     count=waiting_count,
     help_text=_("Requests and held bookings of the spaces you run."),
     order=45,

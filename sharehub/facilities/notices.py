@@ -10,9 +10,11 @@ from django.utils import formats, timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from sharehub.core.qr import qr_png
 from sharehub.notifications.services import notify
 
 from .calendars import booking_ics
+from .checkin import checkin_code
 from .models import Booking
 
 BOOKING_KIND = "facilities.booking"
@@ -31,7 +33,7 @@ UNPAID = "unpaid"
 TEXTS: dict[str, tuple[Any, Any, bool]] = {
     CONFIRMED: (
         _("Your booking is confirmed: %(space)s"),
-        _("%(when)s. The calendar entry is attached."),
+        _("%(when)s. The calendar entry and the check-in code to show at the space are attached."),
         True,
     ),
     REQUESTED: (
@@ -49,7 +51,7 @@ TEXTS: dict[str, tuple[Any, Any, bool]] = {
     ),
     APPROVED: (
         _("Your booking is approved: %(space)s"),
-        _("%(when)s. The calendar entry is attached."),
+        _("%(when)s. The calendar entry and the check-in code to show at the space are attached."),
         True,
     ),
     REJECTED: (
@@ -100,8 +102,12 @@ def tell(transition: str, booking: Booking, *, reason: str = "") -> None:
     title, body, with_calendar = TEXTS[transition]
     with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
         url = booking.get_absolute_url()
+    # A confirmed booking's mail carries its calendar entry and the check-in code staff scan.
     attachments: list[tuple[str, str | bytes, str]] | None = (
-        [(f"booking-{booking.reference}.ics", booking_ics(booking), "text/calendar")]
+        [
+            (f"booking-{booking.reference}.ics", booking_ics(booking), "text/calendar"),
+            (f"check-in-{booking.reference}.png", qr_png(checkin_code(booking)), "image/png"),
+        ]
         if with_calendar
         else None
     )

@@ -17,7 +17,7 @@ import holidays
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Closure, FeeMode, OpeningHours, RefundBand, Space
+from .models import Closure, DayKind, FeeMode, FeeRate, OpeningHours, RefundBand, Space
 
 
 @cache
@@ -150,14 +150,74 @@ def check(
     return errors
 
 
-def fee(space: Space, starts_at: datetime, ends_at: datetime) -> int:
-    """The fee in won: per started hour or block, as the space charges."""
+def is_weekend(day: date) -> bool:
+    """Saturday, Sunday or a public holiday: the fee table's weekend rates apply."""
+    return day.weekday() >= 5 or holiday_name(day) is not None
+
+
+def rate_at(space: Space, moment: datetime, rates: Iterable[FeeRate]) -> int:
+    """The price of the hour or block starting at `moment`: the fee table's rate for that kind of
+    day with the latest `starts` at or before the local time, else the space's base fee."""
+    start = local(moment)
+    kind = DayKind.WEEKEND if is_weekend(start.date()) else DayKind.WEEKDAY
+    applicable = [r for r in rates if r.day_kind == kind and r.starts <= start.time()]
+    if not applicable:
+        return space.fee_amount
+    return max(applicable, key=lambda rate: rate.starts).amount
+
+
+def fee(
+    space: Space,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    rates: Iterable[FeeRate] | None = None,
+) -> int:
+    """The fee in won: each started hour or block at the fee table's rate where it starts (the
+    base fee where no rate applies). `rates` defaults to the space's fee table (one query, none
+    when prefetched)."""
+    if space.fee_mode == FeeMode.FREE:
+        return 0
+    unit = 60 if space.fee_mode == FeeMode.PER_HOUR else space.block_minutes
     minutes = int((ends_at - starts_at).total_seconds() // 60)
-    if space.fee_mode == FeeMode.PER_HOUR:
-        return space.fee_amount * -(-minutes // 60)
-    if space.fee_mode == FeeMode.PER_BLOCK:
-        return space.fee_amount * -(-minutes // space.block_minutes)
-    return 0
+    units = -(-minutes // unit)
+    if rates is None:  # an unsaved space (a preview, a test) has no table yet
+        rates = space.fee_rates.all() if space.pk is not None else ()
+    table = list(rates)
+    if not table:
+        return space.fee_amount * units
+    step = timedelta(minutes=unit)
+    return sum(rate_at(space, starts_at + step * n, table) for n in range(units))
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One line of a fee table as the public page shows it: from `starts` (until `ends`, or the
+    end of the day when None), `amount` won per hour or block."""
+
+    starts: time
+    ends: time | None
+    amount: int
+
+
+def fee_table(space: Space, rates: Iterable[FeeRate]) -> dict[str, list[TableRow]]:
+    """The fee table by kind of day (weekday, weekend), base fee first where the first rate starts
+    after midnight; empty for a free space or one without rates."""
+    rates = list(rates)
+    if space.fee_mode == FeeMode.FREE or not rates:
+        return {}
+    table: dict[str, list[TableRow]] = {}
+    for kind in DayKind.values:
+        day_rates = sorted((r for r in rates if r.day_kind == kind), key=lambda r: r.starts)
+        starts = (
+            [(time(0), space.fee_amount)] if not day_rates or day_rates[0].starts > time(0) else []
+        )
+        starts += [(r.starts, r.amount) for r in day_rates]
+        table[kind] = [
+            TableRow(begin, starts[i + 1][0] if i + 1 < len(starts) else None, amount)
+            for i, (begin, amount) in enumerate(starts)
+        ]
+    return table
 
 
 def refund_percent(bands: Iterable[RefundBand], *, starts_at: datetime, now: datetime) -> int:

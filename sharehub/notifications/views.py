@@ -3,6 +3,11 @@ only) and, in demo mode, the demo mailbox where a browser reads the mail meant f
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -115,6 +120,40 @@ def demo_mailbox_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# A stored attachment's type, without parameters, as a data: URL may carry it; anything else is
+# offered as plain bytes.
+_MIMETYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
+
+
+def _attachment_links(message: Any) -> list[dict[str, Any]]:
+    """The mail's attachments (small files such as an event's .ics, stored base64) as download
+    links: data: URLs with the `download` attribute, so the page needs no other route and the
+    files reach only whoever may read this mail here."""
+    links = []
+    for attachment in message.attachments or []:
+        content = str(attachment.get("content", ""))
+        try:
+            size = len(base64.b64decode(content, validate=True))
+        except (binascii.Error, ValueError):
+            continue  # not what the mail engine stores: nothing to offer
+        mimetype = str(attachment.get("mimetype", "")).split(";")[0].strip().lower()
+        if not _MIMETYPE.match(mimetype):
+            mimetype = "application/octet-stream"
+        links.append(
+            {
+                "filename": str(attachment.get("filename") or "attachment"),
+                "mimetype": mimetype,
+                "size": size,
+                "href": f"data:{mimetype};base64,{content}",
+            }
+        )
+    return links
+
+
 def demo_mailbox_detail(request: HttpRequest, outbound_id: int) -> HttpResponse:
     message = demo_mailbox.get_mail_for(request, outbound_id=outbound_id)
-    return render(request, "notifications/demo_mailbox_detail.html", {"message": message})
+    return render(
+        request,
+        "notifications/demo_mailbox_detail.html",
+        {"message": message, "attachments": _attachment_links(message)},
+    )

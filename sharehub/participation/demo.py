@@ -15,6 +15,7 @@ from django.utils import timezone
 from sharehub.accounts.models import User
 from sharehub.moderation.models import ModerationStatus
 from sharehub.places.models import District
+from sharehub.search.services import index_object
 
 from .models import (
     Committee,
@@ -237,7 +238,8 @@ def load_demo(*, accounts: dict) -> int:
 
 
 DEMO_COMMENTS = [
-    # (proposal title, commenter: index into the supporters or "author", stance, text, reply to)
+    # (proposal title, commenter: index into the supporters or "author", stance (None for a
+    # reply: replies take none), text, reply to)
     (
         "주민센터 회의실을 저녁과 주말에도 개방해 주세요",
         0,
@@ -256,7 +258,7 @@ DEMO_COMMENTS = [
     (
         "주민센터 회의실을 저녁과 주말에도 개방해 주세요",
         "author",
-        "neutral",
+        None,  # a reply takes no stance
         "좋은 지적입니다. 이미 무인 출입을 시범 운영하는 자치구 사례를 찾아 덧붙이겠습니다.",
         1,
     ),
@@ -274,7 +276,7 @@ DEMO_COMMENTS = [
 def _load_comments(*, author: User, supporters: list[User]) -> int:
     """A few comments (for, against, a reply by the proposal's author) and follows on the
     public proposals; looked up before created."""
-    from .models import Comment, Follow  # noqa: PLC0415 (the comments part's models)
+    from .models import Comment, Follow, Stance  # noqa: PLC0415 (the comments part's models)
 
     made = 0
     written: list = []
@@ -295,7 +297,7 @@ def _load_comments(*, author: User, supporters: list[User]) -> int:
                 parent=parent,
                 author=person,
                 body=body,
-                stance=stance,
+                stance=stance or Stance.NEUTRAL,
                 moderation_status=ModerationStatus.PUBLISHED,
             )
             made += 1
@@ -541,6 +543,7 @@ def load_answers_demo(*, accounts: dict) -> int:
                 if verdict != "not_recommend"
                 else "시 재정 부담이 크고 다른 중소기업과의 형평성 문제가 있습니다.",
             )
+            index_object(recommendation)  # published: searchable, with its decision
             created += 3
             if template_index is not None:
                 template = templates[template_index]
@@ -755,6 +758,7 @@ def load_review_demo(*, accounts: dict) -> int:
                     verdict="with_changes",
                     reasons=reasons,
                 )
+                index_object(recommendation)  # published: searchable, with its decision
                 reindex_proposal(decided)
                 made += 4
     return made

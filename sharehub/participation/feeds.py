@@ -24,6 +24,7 @@ from sharehub.participation.selectors.comments import FeedItem
 
 FEED_LABELS = {
     "comment": gettext_lazy("Comment by %(name)s (%(stance)s)"),
+    "reply": gettext_lazy("Reply by %(name)s"),
     "former": gettext_lazy("A former member"),
 }
 

@@ -65,7 +65,38 @@ class DecisionForm(forms.Form):
     reasons = forms.CharField(
         label=_("Reasons"), max_length=REASON_MAX * 2, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # Set by a decision's own "Edit the decision" form: it replaces that decision, where adding
+    # a second one for the same proposal is refused (services.review.set_decision).
+    replace = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, committee: Committee, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["proposal"].queryset = reviewable_proposals(committee)
+
+    @classmethod
+    def editing(cls, item: Any, committee: Committee) -> DecisionForm:
+        """The form that edits one decision of a draft: its proposal fixed, its values filled."""
+        form = cls(
+            committee=committee,
+            auto_id=f"id_decision{item.pk}_%s",
+            initial={
+                "proposal": item.proposal_id,
+                "verdict": item.verdict,
+                "reasons": item.reasons,
+                "replace": True,
+            },
+        )
+        form.fields["proposal"].widget = forms.HiddenInput()
+        return form
+
+
+class PublishForm(forms.Form):
+    """Publishing cannot be undone: the chair or secretary confirms it (no script needed)."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm the publication: the recommendation becomes public and can no longer be "
+            "changed, and the authors and followers of its proposals are told."
+        ),
+        error_messages={"required": _("Please tick the box to confirm the publication.")},
+    )

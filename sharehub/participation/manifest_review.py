@@ -1,7 +1,7 @@
 """participation: review's registrations with the kernel (imported by manifest.py).
 
-Nothing of the review is registered searchable: notes and drafts are the committee's alone, and
-the published recommendations are found through the proposals they cite and the committee pages.
+Published recommendations are searchable (their own kind on the hub's search page); notes and
+drafts never: the index holds only what `public_recommendations` returns.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -9,15 +9,29 @@ from django.utils.translation import gettext_lazy as _
 from sharehub.core import privacy
 from sharehub.core.workspace import register_work
 from sharehub.notifications.kinds import register_kind
+from sharehub.search.registry import register_searchable
 
+from .models import Recommendation
 from .privacy_review import erase_review, export_review
-from .selectors.review import agenda_count, is_member_of_any
+from .search_index import (
+    RECOMMENDATION_KIND,
+    RECOMMENDATION_STATE_FIELDS,
+    recommendation_document,
+)
+from .selectors.review import agenda_count, is_member_of_any, public_recommendations
 from .services.review import REVIEW_KIND
 
 register_kind(
     REVIEW_KIND,
     _("Committee decisions on proposals you wrote or follow"),
     email_default=True,
+)
+register_searchable(
+    Recommendation,
+    document=recommendation_document,
+    public=public_recommendations,
+    state_fields=RECOMMENDATION_STATE_FIELDS,
+    kind=RECOMMENDATION_KIND,
 )
 # A committee member finds the committee's private workspace from the header's workspace.
 register_work(

@@ -413,6 +413,12 @@ class Comment(Moderated):
     """A comment on a public proposal, or a reply to one. Published at once and moderated after
     reports (post-moderation); a hidden comment keeps its place in the thread as "hidden"."""
 
+    @property
+    def takes_stance(self) -> bool:
+        """Only a thread's first comment is for, against or neutral; a reply's `stance` is the
+        column's default, never shown or counted (services.comments._clean_stance)."""
+        return self.parent_id is None
+
     proposal = models.ForeignKey(
         Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="comments"
     )

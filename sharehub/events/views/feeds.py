@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from sharehub.core.calendar_feed import entries_for
 from sharehub.events import selectors
 from sharehub.events.calendars import build_calendar
 from sharehub.events.models import CalendarFeed, EventStatus
@@ -75,7 +76,8 @@ def organizer_feed(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def private_feed(request: HttpRequest, secret: str) -> HttpResponse:
-    """Behind the secret alone (calendar apps send no cookie); an old secret is a 404."""
+    """Behind the secret alone (calendar apps send no cookie); an old secret is a 404. Never
+    cached: it holds the person's own entries, with other apps' (their bookings of spaces)."""
     feed = (
         CalendarFeed.objects.select_related("user")
         .filter(secret=secret, user__is_active=True)
@@ -85,7 +87,9 @@ def private_feed(request: HttpRequest, secret: str) -> HttpResponse:
         raise Http404
     events, confirmed = selectors.personal_feed(feed.user)
     return _ics(
-        build_calendar(events, name=_("My events"), show_online_for=confirmed),
+        build_calendar(
+            events, name=_("My events"), show_online_for=confirmed, others=entries_for(feed.user)
+        ),
         "my-events.ics",
         private=True,
     )

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sharehub.core.forms import run_action, run_service
+from sharehub.core.qr import qr_png
 from sharehub.core.ratelimit import ratelimit_writes
 from sharehub.events import selectors, services
 from sharehub.events.certificates import certificate_pdf
 from sharehub.events.checkin import checkin_code
 from sharehub.events.forms import RegistrationForm
 from sharehub.events.models import Event, Registration, RegistrationStatus
-from sharehub.events.notices import qr_png
 from sharehub.events.permissions import can_manage_event
 
 from .public import detail_context

@@ -60,7 +60,10 @@ class SpaceOut(Schema):
 class SlotOut(Schema):
     starts_at: datetime
     ends_at: datetime
-    state: str = Field(description="free, taken, past or not_yet (outside the booking window)")
+    state: str = Field(
+        description="free, taken, past, not_yet (outside the booking window), short (free but "
+        "too short a gap) or lottery (free, allocated by a lottery round: enter it)"
+    )
 
 
 class DayOut(Schema):

@@ -20,9 +20,11 @@ from sharehub.core.actors import Actor, is_signed_in
 from sharehub.facilities import rules
 from sharehub.facilities.models import (
     ACTIVE_STATUSES,
+    Allocation,
     Booking,
     BookingStatus,
     Closure,
+    LotteryRound,
     OpeningHours,
     Space,
 )
@@ -47,6 +49,7 @@ def _free_between(
     taken = Booking.objects.filter(
         space=OuterRef("pk"),
         status__in=ACTIVE_STATUSES,
+        starts_at__gte=rules.at(day, time(0)),  # within one day (rules.check): an index range
         starts_at__lt=ends_at,
         ends_at__gt=starts_at,
     )
@@ -71,10 +74,14 @@ def _free_on(
 ) -> QuerySet[Space]:
     """The list's "free on" filter: with no time, the spaces open that day; with one end of the
     period, an hour from (or up to) it; with both, free for the whole period."""
-    if start is None and end is None:
+    if start is not None:
+        begin = rules.at(day, start)
+        finish = rules.at(day, end) if end is not None else begin + timedelta(hours=1)
+    elif end is not None:
+        finish = rules.at(day, end)
+        begin = finish - timedelta(hours=1)
+    else:
         return _open_on(spaces, day)
-    begin = rules.at(day, start) if start is not None else rules.at(day, end) - timedelta(hours=1)
-    finish = rules.at(day, end) if end is not None else begin + timedelta(hours=1)
     if begin >= finish:
         return spaces.none()
     return _free_between(spaces, begin, finish)
@@ -114,7 +121,7 @@ def space_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Space]:
 def get_space(*, slug: str) -> Space:
     space = (
         Space.objects.select_related("district")
-        .prefetch_related("features", "hours", "refund_bands")
+        .prefetch_related("features", "hours", "refund_bands", "fee_rates", "photos")
         .filter(slug=slug, is_active=True)
         .first()
     )
@@ -128,7 +135,8 @@ class Slot:
     starts_at: datetime
     ends_at: datetime
     # "free", "taken", "past", "not_yet" (outside the booking window), "short" (free, but the
-    # shortest booking from here would run past closing or into a taken time)
+    # shortest booking from here would run past closing or into a taken time), "lottery" (free,
+    # on a day a lottery round will allocate: entered, not booked)
     state: str
     book_until: datetime | None = None  # the shortest booking from this slot, when free
 
@@ -142,17 +150,32 @@ class Day:
 
 def week(space: Space, first: date, *, now: datetime | None = None) -> list[Day]:
     """Seven days from `first`: each day's slots and whether each is free. Three queries
-    (hours, closures, active bookings), whatever the number of bookings."""
+    (hours, closures, active bookings; a fourth in lottery mode), whatever the number of
+    bookings."""
     now = now or timezone.now()
     last = first + timedelta(days=6)
     hours = list(space.hours.all())
     closures = list(space.closures.filter(starts_on__lte=last, ends_on__gte=first))
     begin, end = rules.at(first, time(0)), rules.at(last + timedelta(days=1), time(0))
     taken = list(
+        # A booking lies within one day (rules.check), so it starts after `begin`: a bounded
+        # range of the (space, starts_at) index however many past bookings the space has.
         Booking.objects.filter(
-            space=space, status__in=ACTIVE_STATUSES, starts_at__lt=end, ends_at__gt=begin
+            space=space,
+            status__in=ACTIVE_STATUSES,
+            starts_at__gte=begin,
+            starts_at__lt=end,
+            ends_at__gt=begin,
         ).values_list("starts_at", "ends_at")
     )
+    # In lottery mode, the free slots of days whose round is not drawn yet are entered, not booked.
+    drawn_later: set[date] = set()
+    if space.allocation == Allocation.LOTTERY:
+        for round_from, round_until in LotteryRound.objects.filter(
+            space=space, covers_from__lte=last, covers_until__gte=first, drawn_at__isnull=True
+        ).values_list("covers_from", "covers_until"):
+            span = (round_until - round_from).days
+            drawn_later.update(round_from + timedelta(days=d) for d in range(span + 1))
     today = rules.local(now).date()
     step = timedelta(minutes=space.slot_minutes)
     shortest = max(step, timedelta(minutes=space.min_minutes))
@@ -178,8 +201,15 @@ def week(space: Space, first: date, *, now: datetime | None = None) -> list[Day]
                     elif until > closes or any(s < until and e > moment for s, e in taken):
                         state = "short"
                     else:
-                        state = "free"
-                    slots.append(Slot(moment, following, state, until if state == "free" else None))
+                        state = "lottery" if day in drawn_later else "free"
+                    slots.append(
+                        Slot(
+                            moment,
+                            following,
+                            state,
+                            until if state in ("free", "lottery") else None,
+                        )
+                    )
                     moment = following
         days.append(Day(day, closed, slots))
     return days
@@ -214,6 +244,17 @@ def staffed_spaces(actor: Actor) -> QuerySet[Space]:
     if is_city_staff(actor):
         return Space.objects.all()
     return Space.objects.filter(staff=cast(User, actor))
+
+
+def runs_spaces(user: object) -> bool:
+    """City staff, or the staff of a space: asked by every page's header for each of the
+    workspace's facilities entries, so once per request (remembered on the request's user)."""
+    known = getattr(user, "_runs_spaces", None)
+    if known is None:
+        known = staffed_spaces(cast(Actor, user)).exists()
+        if getattr(user, "is_authenticated", False):
+            user._runs_spaces = known  # type: ignore[attr-defined]
+    return known
 
 
 def waiting_for(actor: Actor) -> QuerySet[Booking]:

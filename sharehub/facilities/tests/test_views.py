@@ -57,7 +57,7 @@ def test_the_list_finds_spaces_free_at_a_time(client, space, user):
 
 
 def test_a_day_alone_finds_the_spaces_open_that_day_and_one_end_an_hour(client, space, user):
-    """"Free this Saturday" with no time lists the spaces open that day (not only those free all
+    """ "Free this Saturday" with no time lists the spaces open that day (not only those free all
     day long); with only a start (or an end) the period is an hour from (or up to) it."""
     from sharehub.facilities.models import Closure
 

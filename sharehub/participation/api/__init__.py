@@ -15,7 +15,7 @@ from sharehub.accounts.auth import optional_user
 from sharehub.core.api_errors import ERRORS, ErrorOut
 from sharehub.core.api_types import Id, page_query
 from sharehub.core.filters import api_filters, query_schema
-from sharehub.core.pagination import ApiPage, api_page
+from sharehub.core.pagination import ApiPage, CappedApiPage, api_page
 from sharehub.core.ratelimit import check
 from sharehub.participation import selectors, services
 from sharehub.participation.filters import ProposalFilterForm
@@ -31,6 +31,7 @@ from sharehub.participation.models import (
 router = Router(tags=["participation"])
 
 PER_PAGE = 20
+LIST_COUNT_CAP = 1000  # as the list page (views.public): an exact count read every row
 SUPPORT_RATE = "120/h"
 FILTERS_DESCRIPTION = (
     "Filters: `state` (collecting, on_agenda, not_enough_support, withdrawn, …), `area` (a policy "
@@ -192,10 +193,12 @@ def list_areas(request: HttpRequest):
 
 @router.get(
     "/proposals",
-    response={200: ApiPage[ProposalOut], 422: ErrorOut},
+    response={200: CappedApiPage[ProposalOut], 422: ErrorOut},
     auth=None,
     summary="List public proposals",
-    description=FILTERS_DESCRIPTION + " 20 per page.",
+    description=FILTERS_DESCRIPTION
+    + f" 20 per page. Counted up to {LIST_COUNT_CAP:,}: past it `count` is {LIST_COUNT_CAP:,}"
+    " and `count_capped` true (follow `next`).",
 )
 def list_proposals(
     request: HttpRequest,
@@ -203,7 +206,13 @@ def list_proposals(
     page: int = page_query(),
 ):
     filters = api_filters(ProposalFilterForm, query).cleaned_data
-    return api_page(request, selectors.proposal_list(filters=filters), page, per_page=PER_PAGE)
+    return api_page(
+        request,
+        selectors.proposal_list(filters=filters),
+        page,
+        per_page=PER_PAGE,
+        count_cap=LIST_COUNT_CAP,
+    )
 
 
 @router.get(

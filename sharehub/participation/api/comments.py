@@ -41,7 +41,10 @@ class CommentOut(Schema):
     hidden: bool
     author: str | None = Field(description="The author's public name; null when hidden or gone.")
     body: str | None = Field(description="Plain text; null when hidden by a moderator.")
-    stance: Stance | None
+    stance: Stance | None = Field(
+        description="For, against or neutral; null for a reply (replies take no stance) or when "
+        "hidden."
+    )
     created_at: datetime
     edited_at: datetime | None
     url: str
@@ -66,7 +69,8 @@ class CommentOut(Schema):
 
     @staticmethod
     def resolve_stance(comment: Comment) -> str | None:
-        return comment.stance if comment.moderation_status == ModerationStatus.PUBLISHED else None
+        shown = comment.moderation_status == ModerationStatus.PUBLISHED and comment.takes_stance
+        return comment.stance if shown else None
 
     @staticmethod
     def resolve_edited_at(comment: Comment) -> datetime | None:
@@ -81,7 +85,10 @@ class CommentOut(Schema):
 
 class CommentIn(Schema):
     body: str = Field(max_length=COMMENT_MAX * 2)
-    stance: Stance = Stance.NEUTRAL
+    stance: Stance | None = Field(
+        None,
+        description="A comment's position (neutral when left out); a reply takes none (422).",
+    )
     parent: int | None = Field(
         None,
         description="The comment replied to; a reply to a third-level comment joins its thread.",
@@ -106,7 +113,9 @@ class ReportOut(Schema):
 
 class StanceCountsOut(Schema):
     comments_count: int = Field(description="Published comments and replies.")
-    stances: dict[Stance, int] = Field(description="Published comments by stance.")
+    stances: dict[Stance, int] = Field(
+        description="Published first comments of threads by stance (replies take none)."
+    )
 
 
 class FollowOut(Schema):

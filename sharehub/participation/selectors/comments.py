@@ -96,10 +96,13 @@ def build_threads(roots: list[Comment]) -> list[ThreadNode]:
 
 
 def stance_counts(proposal: Proposal) -> dict[str, int]:
-    """Published comments by stance: {"for": n, "against": n, "neutral": n} (one query)."""
+    """Published first comments of threads by stance: {"for": n, "against": n, "neutral": n}
+    (one query); replies take no stance (`Comment.takes_stance`) and are not counted."""
     counts = dict.fromkeys(Stance.values, 0)
     rows = (
-        Comment.objects.filter(proposal=proposal, moderation_status=ModerationStatus.PUBLISHED)
+        Comment.objects.filter(
+            proposal=proposal, moderation_status=ModerationStatus.PUBLISHED, parent__isnull=True
+        )
         .values("stance")
         .annotate(n=Count("pk"))
         .order_by()
@@ -194,7 +197,8 @@ class FeedItem:
 
 def proposal_feed_items(proposal: Proposal, *, labels: dict[str, Any]) -> list[FeedItem]:
     """A public proposal's timeline and its newest published comments, newest first (hidden
-    comments never; `labels` gives the wording: "comment" with %(name)s)."""
+    comments never; `labels` gives the wording: "comment" with %(name)s and %(stance)s, "reply"
+    with %(name)s)."""
     url = proposal.get_absolute_url()
     items = [
         FeedItem(
@@ -219,7 +223,9 @@ def proposal_feed_items(proposal: Proposal, *, labels: dict[str, Any]) -> list[F
                 key=f"proposal-{proposal.pk}-comment-{comment.pk}",
                 when=comment.created_at,
                 title=str(labels["comment"])
-                % {"name": name, "stance": comment.get_stance_display()},
+                % {"name": name, "stance": comment.get_stance_display()}
+                if comment.takes_stance
+                else str(labels["reply"]) % {"name": name},
                 text=comment.body,
                 url=f"{url}#comment-{comment.pk}",
                 author=name,

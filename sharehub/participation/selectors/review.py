@@ -141,10 +141,16 @@ def drafts_of(committee: Committee) -> QuerySet[Recommendation]:
     )
 
 
+def public_recommendations() -> QuerySet[Recommendation]:
+    """What an anonymous visitor may see of the recommendations: the published ones, never a
+    draft. The search index starts here (manifest_review)."""
+    return Recommendation.objects.filter(state=RecommendationState.PUBLISHED)
+
+
 def published_recommendations(*, committee: Committee | None = None) -> QuerySet[Recommendation]:
     """Published recommendations, newest first: the only ones anyone outside a committee sees
     (pages, API, feeds)."""
-    queryset = Recommendation.objects.filter(state=RecommendationState.PUBLISHED)
+    queryset = public_recommendations()
     if committee is not None:
         queryset = queryset.filter(committee=committee)
     return (

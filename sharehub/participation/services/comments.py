@@ -53,6 +53,7 @@ EXCERPT = 200
 
 COMMENT_TITLE = gettext_lazy("New comment on the proposal “%(proposal)s”")
 COMMENT_BODY = gettext_lazy("%(name)s (%(stance)s): %(excerpt)s")
+REPLY_BODY = gettext_lazy("%(name)s: %(excerpt)s")
 REPLY_TITLE = gettext_lazy("A reply to your comment on “%(proposal)s”")
 
 
@@ -106,7 +107,20 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _clean_stance(stance: str) -> str:
+def _clean_stance(stance: str | None, *, reply: bool) -> str:
+    """A thread's first comment says for, against or neutral (neutral when it says nothing);
+    a reply takes no stance, as in Decidim, where only a top-level comment has the for/against
+    toggle: it is stored as the column's default and never shown or counted (`takes_stance`)."""
+    if reply:
+        if stance:
+            raise field_error(
+                "stance",
+                _("A reply takes no position: only a thread's first comment is for or against."),
+                code="reply_stance",
+            )
+        return Stance.NEUTRAL
+    if not stance:
+        return Stance.NEUTRAL
     if stance not in Stance.values:
         raise field_error("stance", _("Choose for, against or neutral."), code="invalid")
     return stance
@@ -138,13 +152,16 @@ def _excerpt(text: str) -> str:
 def _tell_about(comment: Comment, proposal: Proposal, user: User) -> None:
     """The proposal's author and followers (by their preferences for COMMENT_KIND), and the author
     of the comment replied to, are told; never the commenter."""
-    stance_label = Stance(comment.stance).label
-    params = {"name": user.display_name, "stance": stance_label, "excerpt": _excerpt(comment.body)}
+    params: dict[str, Any] = {"name": user.display_name, "excerpt": _excerpt(comment.body)}
+    body = REPLY_BODY
+    if comment.takes_stance:
+        params["stance"] = Stance(comment.stance).label
+        body = COMMENT_BODY
     notices.tell_author_and_followers(
         proposal,
         kind=COMMENT_KIND,
         title=COMMENT_TITLE,
-        body=COMMENT_BODY,
+        body=body,
         params=params,
         exclude=user,
     )
@@ -161,7 +178,7 @@ def _tell_about(comment: Comment, proposal: Proposal, user: User) -> None:
         user=parent_author,
         kind=COMMENT_KIND,
         title=REPLY_TITLE,
-        body=COMMENT_BODY,
+        body=body,
         url=comment.get_absolute_url(),
         params={"proposal": proposal.title, **params},
     )
@@ -173,17 +190,18 @@ def create_comment(
     actor: Actor,
     proposal: Proposal,
     body: str,
-    stance: str = Stance.NEUTRAL,
+    stance: str | None = None,
     parent: Comment | None = None,
 ) -> Comment:
     """A comment on a public, open proposal (or a reply to one of its comments), published at
     once; the proposal's author and followers are told. Needs a verified e-mail. Locks the
-    proposal's row, which holds `comments_count`."""
+    proposal's row, which holds `comments_count`. A comment's stance defaults to neutral; a
+    reply takes none (`_clean_stance`)."""
     user = _require_commenter(actor)
     proposal = lock(proposal)
     _check_open(proposal)
     body = _clean_body(body)
-    stance = _clean_stance(stance)
+    stance = _clean_stance(stance, reply=parent is not None)
     if parent is not None:
         if parent.proposal_id != proposal.pk:
             raise field_error("parent", _("You can only reply to a comment on this proposal."))
@@ -227,7 +245,8 @@ def edit_comment(
         )
     _check_open(comment.proposal, "body")
     body = _clean_body(body)
-    new_stance = comment.stance if stance in (None, "") else _clean_stance(stance)
+    reply = comment.parent_id is not None
+    new_stance = comment.stance if stance in (None, "") else _clean_stance(stance, reply=reply)
     if body == comment.body and new_stance == comment.stance:
         return comment
     comment.body = body

@@ -49,6 +49,7 @@ from sharehub.participation.models import (
 from sharehub.participation.permissions import is_committee_member
 from sharehub.participation.search_index import reindex_proposal
 from sharehub.participation.selectors.review import REVIEWABLE_STATES, can_lead_committee
+from sharehub.search.services import index_object
 
 from . import ACTION, _is_blank
 
@@ -261,10 +262,12 @@ def set_decision(
     proposal: Proposal,
     verdict: str,
     reasons: str,
+    replace: bool = False,
 ) -> RecommendationItem:
-    """The draft's decision on one proposal on the committee's agenda (a second call for the
-    same proposal replaces it). A proposal decided in a published recommendation is not decided
-    again. Locks the draft's row."""
+    """The draft's decision on one proposal on the committee's agenda. A second decision for
+    the same proposal is refused unless `replace` says it edits the first (the page's "Edit the
+    decision"), so nothing is overwritten by mistake. A proposal decided in a published
+    recommendation is not decided again. Locks the draft's row."""
     _user, recommendation = _lock_draft(actor, recommendation)
     _check_reviewable(proposal, recommendation.committee)
     if _decided_elsewhere(proposal, recommendation):
@@ -278,7 +281,15 @@ def set_decision(
         raise field_error("reasons", _("Please give the reasons for the decision."))
     item = RecommendationItem.objects.filter(
         recommendation=recommendation, proposal=proposal
-    ).first() or RecommendationItem(recommendation=recommendation, proposal=proposal)
+    ).first()
+    if item is None:
+        item = RecommendationItem(recommendation=recommendation, proposal=proposal)
+    elif not replace:
+        raise field_error(
+            "proposal",
+            _("This draft already has a decision on this proposal: edit that decision instead."),
+            code="duplicate",
+        )
     item.verdict = verdict
     item.reasons = reasons
     item.full_clean(exclude=["recommendation", "proposal"], validate_constraints=False)
@@ -356,6 +367,7 @@ def publish_recommendation(*, actor: Actor, recommendation: Recommendation) -> R
     recommendation.published_at = now
     recommendation.answer_due = now + timedelta(days=CITY_ANSWER_DAYS)
     recommendation.save(update_fields=["state", "published_at", "answer_due"])
+    index_object(recommendation)  # now public: its content goes into the search index
     for item in items:
         proposal = by_pk[item.proposal_id]
         proposal.state = VERDICT_STATES[Verdict(item.verdict)]

@@ -185,14 +185,14 @@ def test_page_shows_threads_stances_and_hidden_placeholders(
     client, user, other_user, moderator, proposal
 ):
     first = _comment(user, proposal, body="첫 번째 의견", stance=Stance.FOR)
-    _comment(other_user, proposal, body="답글입니다", stance=Stance.AGAINST, parent=first)
+    _comment(other_user, proposal, body="답글입니다", parent=first)
     bad = _comment(other_user, proposal, body="숨길 욕설")
     moderation.hide(actor=moderator, obj=bad, reason="욕설")
     html = client.get(_url(proposal)).content.decode()
     assert "첫 번째 의견" in html and "답글입니다" in html
     assert "숨길 욕설" not in html and "This comment was hidden by a moderator." in html
     assert f'id="comment-{bad.pk}"' in html  # keeps its place
-    assert "For: 1 · Against: 1 · Neutral: 0" in html
+    assert "For: 1 · Against: 0 · Neutral: 0" in html  # the reply takes no stance
     assert "Log in to comment" in html
 
 
@@ -318,7 +318,8 @@ def test_api_list_create_edit_report(client, user, other_user, moderator, propos
     assert hidden["hidden"] and hidden["body"] is None and hidden["author"] is None
     assert "고침" not in str(data)
     stances = client.get(f"{API}/proposals/{proposal.pk}/stances").json()
-    assert stances == {"comments_count": 1, "stances": {"for": 0, "against": 0, "neutral": 1}}
+    # the one published comment left is a reply: counted, but it takes no stance
+    assert stances == {"comments_count": 1, "stances": {"for": 0, "against": 0, "neutral": 0}}
 
 
 def test_api_errors_for_closed_and_unseen_proposals(client, user, area, author):

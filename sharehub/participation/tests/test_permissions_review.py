@@ -144,7 +144,10 @@ WRITES = [
         LEADS,
         lambda b, actor, o: services.publish_recommendation(actor=actor, recommendation=o["draft"]),
         lambda b, o: Recommendation.objects.get(pk=o["draft"].pk).state == "published",
-        lambda b, o: (f"/ko/participate/recommendations/{o['draft'].pk}/publish/", {}),
+        lambda b, o: (
+            f"/ko/participate/recommendations/{o['draft'].pk}/publish/",
+            {"confirm": "on"},
+        ),
     ),
     Write(
         "delete_recommendation",

@@ -139,12 +139,13 @@ def test_draft_decide_and_publish(board):
         verdict="with_changes",
         reasons="예산을 줄여서",
     )
-    services.set_decision(  # the same proposal again replaces the decision
+    services.set_decision(  # an explicit edit replaces the decision (see test_leftovers_review)
         actor=board.member,
         recommendation=draft,
         proposal=board.proposal,
         verdict="recommend",
         reasons="시민 수요가 큽니다",
+        replace=True,
     )
     services.set_decision(
         actor=board.chair,

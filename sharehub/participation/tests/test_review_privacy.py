@@ -130,10 +130,15 @@ def test_search_index_holds_no_note_or_draft(board, secrets):
         )
     from django.contrib.contenttypes.models import ContentType
 
-    for model in (CommitteeNote, Recommendation, Review):
+    for model in (CommitteeNote, Review):
         assert not SearchEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(model)
         ).exists()
+    # Of the recommendations, only the published one (test_leftovers_review).
+    indexed = SearchEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Recommendation)
+    ).values_list("object_id", flat=True)
+    assert {int(pk) for pk in indexed} == {secrets["published"].pk}
 
 
 def test_another_persons_data_export_has_no_notes(client, board, secrets):

@@ -153,7 +153,7 @@ def test_draft_decide_publish_through_the_pages(client, board):
     draft.refresh_from_db()
     assert draft.state == RecommendationState.DRAFT
     client.force_login(board.secretary)
-    client.post(f"/ko/participate/recommendations/{draft.pk}/publish/")
+    client.post(f"/ko/participate/recommendations/{draft.pk}/publish/", {"confirm": "on"})
     draft.refresh_from_db()
     assert draft.state == RecommendationState.PUBLISHED
     client.logout()
@@ -179,7 +179,9 @@ def test_a_plain_member_publishing_is_forbidden(client, board):
 def test_publishing_without_decisions_is_refused_with_a_message(client, board):
     draft = board.draft(with_item=False)
     client.force_login(board.chair)
-    response = client.post(f"/ko/participate/recommendations/{draft.pk}/publish/", follow=True)
+    response = client.post(
+        f"/ko/participate/recommendations/{draft.pk}/publish/", {"confirm": "on"}, follow=True
+    )
     draft.refresh_from_db()
     assert draft.state == RecommendationState.DRAFT
     assert "결정" in response.content.decode()

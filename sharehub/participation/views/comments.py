@@ -48,7 +48,10 @@ class CommentForm(forms.Form):
 
 
 def _reply_form(parent_pk: int, data: Any = None) -> CommentForm:
-    return CommentForm(data, auto_id=f"id_reply{parent_pk}_%s", initial={"parent": parent_pk})
+    """A reply's form: no stance (replies take none, services.comments._clean_stance)."""
+    form = CommentForm(data, auto_id=f"id_reply{parent_pk}_%s", initial={"parent": parent_pk})
+    del form.fields["stance"]
+    return form
 
 
 def _attach_reply_forms(nodes: list, bound: CommentForm | None, bound_parent: int | None) -> bool:
@@ -121,7 +124,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 proposal=proposal,
                 body=form.cleaned_data["body"],
-                stance=form.cleaned_data["stance"],
+                stance=form.cleaned_data.get("stance"),
                 parent=parent,
             ),
         )
@@ -143,6 +146,8 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     form = CommentForm(
         request.POST or None, initial={"body": comment.body, "stance": comment.stance}
     )
+    if not comment.takes_stance:
+        del form.fields["stance"]
     if request.method == "POST" and form.is_valid():
         edited = run_service(
             form,
@@ -150,7 +155,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
                 actor=request.user,
                 comment=comment,
                 body=form.cleaned_data["body"],
-                stance=form.cleaned_data["stance"],
+                stance=form.cleaned_data.get("stance"),
             ),
         )
         if edited is not None:

@@ -21,12 +21,16 @@ from sharehub.participation.permissions import can_edit_in_place, is_author, is_
 from sharehub.participation.selectors import review as review_selectors
 from sharehub.participation.views import answers, comments, review
 
+# The proposal list counts its matches up to this many ("more than 1,000 proposals" past it):
+# counting 100,000 rows on every page was half the page's time (bench/participation_bench.py).
+LIST_COUNT_CAP = 1000
+
 
 @require_safe
 def proposal_list(request: HttpRequest) -> HttpResponse:
     form = page_filters(ProposalFilterForm, request.GET)
     filters = form.applied() if form.is_bound else {}
-    page = paginate(request, selectors.proposal_list(filters=filters))
+    page = paginate(request, selectors.proposal_list(filters=filters), count_cap=LIST_COUNT_CAP)
     proposals = list(page.object_list)
     supported = selectors.supported_ids(user=request.user, proposal_ids=[p.pk for p in proposals])
     context = {

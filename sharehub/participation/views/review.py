@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -27,6 +28,7 @@ from sharehub.participation.committee_sections import render_committee_sections
 from sharehub.participation.forms_review import (
     DecisionForm,
     NoteForm,
+    PublishForm,
     RapporteurForm,
     RecommendationForm,
 )
@@ -237,9 +239,12 @@ def _recommendation_page(
     }
     if not recommendation.is_public:  # only members get this far with a draft
         context["decision_form"] = DecisionForm(committee=recommendation.committee)
+        for item in context["items"]:
+            item.edit_form = DecisionForm.editing(item, recommendation.committee)
         context["can_publish"] = review_selectors.can_lead_committee(
             request.user, recommendation.committee
         )
+        context["publish_form"] = PublishForm()
     context.update(extra)
     return context
 
@@ -286,7 +291,15 @@ def decision_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def recommendation_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publishes once the box "I confirm the publication" is ticked; unticked, the draft's page
+    again with the field's error, and nothing changed."""
     recommendation = _draft_for(request, pk)
+    if not review_selectors.can_lead_committee(request.user, recommendation.committee):
+        raise PermissionDenied  # the service's rule, asked first: no form for a plain member
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        context = _recommendation_page(request, recommendation, publish_form=form)
+        return render(request, "participation/committee/recommendation.html", context, status=422)
     run_action(
         request,
         services.publish_recommendation,
