@@ -1,9 +1,10 @@
 import pytest
 
 from sharehub.accounts.tests.factories import UserFactory
-from sharehub.events.demo import EVENTS, load_demo
+from sharehub.events.demo import COMMITTEE_MEETINGS, EVENTS, load_demo
 from sharehub.events.models import Event, Registration, RegistrationStatus
 from sharehub.events.selectors import certificate_eligible
+from sharehub.participation.models import Committee
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,11 @@ def test_demo_is_bilingual_idempotent_and_consistent():
     accounts = {
         f"{name}@sharehub.example": UserFactory(email=f"{name}@sharehub.example") for name in emails
     }
-    assert load_demo(accounts=accounts) == len(EVENTS) >= 12
+    # Every event, and a past and an upcoming meeting of each demo committee found (here only
+    # the designation committee the migrations create).
+    meetings = 2 * Committee.objects.filter(slug__in=[c[0] for c in COMMITTEE_MEETINGS]).count()
+    assert load_demo(accounts=accounts) == len(EVENTS) + meetings
+    assert len(EVENTS) >= 12
     assert load_demo(accounts=accounts) == 0
     for event in Event.objects.all():
         assert event.title_ko and event.title_en and event.summary_en

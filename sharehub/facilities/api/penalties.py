@@ -33,7 +33,7 @@ class CodeIn(Schema):
     code: str = Field(max_length=500, description="The text of the booker's QR code")
 
 
-class CheckInOut(Schema):
+class SpaceCheckInOut(Schema):
     reference: str
     starts_at: datetime
     ends_at: datetime
@@ -89,7 +89,7 @@ class AppealIn(Schema):
 
 @router.post(
     "/{slug}/check-in",
-    response={200: CheckInOut, **ERRORS},
+    response={200: SpaceCheckInOut, **ERRORS},
     summary="Check a booker in by their code (the space's staff)",
     description="A confirmed booking of this space today, before its end. Checking in twice "
     "answers `already`. A code not signed by the hub, or of another space, is a 422 on `code`.",
@@ -98,7 +98,7 @@ def check_in(request: HttpRequest, slug: str, body: CodeIn):
     space = selectors.get_space(slug=slug[:80])
     result = services.check_in(actor=request.auth, space=space, code=body.code)
     booking = result.booking
-    return CheckInOut(
+    return SpaceCheckInOut(
         reference=booking.reference,
         starts_at=booking.starts_at,
         ends_at=booking.ends_at,

@@ -44,7 +44,7 @@ class TotalOut(FiguresOut):
     spaces: int
 
 
-class DistrictOut(TotalOut):
+class DistrictResultOut(TotalOut):
     district: str
     name: str
 
@@ -58,7 +58,7 @@ class SpaceResultOut(FiguresOut):
 class MonthOut(Schema):
     month: str
     city: TotalOut
-    districts: list[DistrictOut]
+    districts: list[DistrictResultOut]
 
 
 def _figures(figures: selectors.Figures) -> dict[str, object]:

@@ -322,9 +322,12 @@ def test_another_spaces_staff_cannot_touch_its_photos(space, staff, other_staff)
 
 
 def _url(name: str, space=None) -> str:
+    """The page in English, whose messages the tests read."""
     from django.urls import reverse
+    from django.utils import translation
 
-    return reverse(f"facilities:{name}", kwargs={"slug": space.slug} if space else {})
+    with translation.override("en"):
+        return reverse(f"facilities:{name}", kwargs={"slug": space.slug} if space else {})
 
 
 @pytest.mark.parametrize(("who", "may_create", "may_edit"), MATRIX)

@@ -60,6 +60,7 @@ def test_every_app_registers_its_demo_data_in_the_order_they_depend_on():
         "participation.answers",
         "events",
         "facilities",
+        "facilities-results",
         "news",
         "newsletters",
         "search",
