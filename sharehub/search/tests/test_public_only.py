@@ -37,9 +37,9 @@ from sharehub.news.tests.factories import ArticleFactory, TagFactory
 from sharehub.organizations.models import MemberRole
 from sharehub.organizations.tests.factories import MembershipFactory, OrganizationFactory
 from sharehub.participation import services as participation_services
-from sharehub.participation.models import Proposal
+from sharehub.participation.models import Proposal, Recommendation
 from sharehub.participation.search_index import reindex_proposal
-from sharehub.participation.tests.factories import ProposalFactory
+from sharehub.participation.tests.factories import ProposalFactory, RecommendationFactory
 from sharehub.search.catalog import searchable_models
 from sharehub.search.models import SearchEntry
 from sharehub.search.selectors import autocomplete, search
@@ -85,6 +85,7 @@ def test_every_searchable_model_is_covered_here():
         "events.event",
         "news.article",
         "participation.proposal",
+        "participation.recommendation",
     }
 
 
@@ -391,6 +392,22 @@ def test_proposal_is_findable_only_while_public(client, moderator):
     assert indexed(public)
 
 
+# Recommendations: public once the committee publishes them; a draft never ---------------------
+
+
+def test_recommendation_is_findable_only_once_published(client):
+    public = RecommendationFactory(title=f"{WORD} {PUBLIC}")
+    _write(public)
+    draft = RecommendationFactory(title=f"{WORD} {SECRET}", state="draft", published_at=None)
+    draft.save()  # saved as an edit would be: the index's handler runs
+    assert indexed(public) and not indexed(draft)
+    titles = [hit.title for hit in search(WORD, model=Recommendation)]
+    assert any(PUBLIC in t for t in titles) and not any(SECRET in t for t in titles)
+    page = text(client.get("/ko/search/", {"q": WORD}))
+    assert PUBLIC in page and SECRET not in page
+    assert [t for t in autocomplete(WORD[:6], model=Recommendation) if SECRET in t] == []
+
+
 # The second guard: reads re-check what the index holds ---------------------------------------
 
 
@@ -407,8 +424,14 @@ def test_proposal_is_findable_only_while_public(client, moderator):
         ),
         (Event, lambda: EventFactory(title_ko=f"{WORD} {SECRET}", status=EventStatus.DRAFT)),
         (Article, lambda: ArticleFactory(title_ko=f"{WORD} {SECRET}", status=ArticleStatus.DRAFT)),
+        (
+            Recommendation,
+            lambda: RecommendationFactory(
+                title=f"{WORD} {SECRET}", state="draft", published_at=None
+            ),
+        ),
     ],
-    ids=["listing", "event", "article"],
+    ids=["listing", "event", "article", "recommendation"],
 )
 def test_reads_skip_an_entry_the_public_may_not_see(client, model, make):
     """An entry written around the rule (an old index, a bulk load) is still never shown."""
