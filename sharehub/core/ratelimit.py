@@ -38,17 +38,24 @@ def address_key(ip: str) -> str:
 
 
 def hit(scope: str, key: str, rate: str) -> bool:
-    """Count one request; False when the limit of this window is already spent."""
+    """Count one request; False when the limit is already spent.
+
+    A sliding window: the previous window's count weighs by how much of it still lies within the
+    last `seconds`. A fixed window would let a client spend twice the limit across a boundary (and
+    made a test that straddled one flaky)."""
     limit, seconds = parse_rate(rate)
-    window = int(time.time() // seconds)
+    window_index, elapsed = divmod(time.time(), seconds)
+    window = int(window_index)
     cache_key = f"rl:{scope}:{key}:{window}"
-    cache.add(cache_key, 0, seconds + 1)
+    # Kept through the next window, which still weighs it.
+    cache.add(cache_key, 0, 2 * seconds + 1)
     try:
         count = cache.incr(cache_key)
     except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, seconds + 1)
+        cache.set(cache_key, 1, 2 * seconds + 1)
         count = 1
-    return count <= limit
+    previous = cache.get(f"rl:{scope}:{key}:{window - 1}", 0)
+    return previous * (1 - elapsed / seconds) + count <= limit
 
 
 def forget(scope: str, key: str, rate: str) -> None:

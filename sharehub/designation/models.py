@@ -750,22 +750,18 @@ class CommitteeOutcome(models.TextChoices):
     NOT_APPROVED = "not_approved", _("Not approved")
 
 
-class CommitteeDecision(models.Model):
-    """The committee's vote on an application at one meeting (its quorum rule: `committee.py`).
-    Votes and attendance are the city's internal record; the applicant learns the decision."""
+class CommitteeVote(models.Model):
+    """A committee's vote at one meeting on one matter: the committee step shared by designation
+    and the support programmes (`committee_votes.record_vote` validates and saves it; the quorum
+    rule: `committee.py`). A concrete vote adds the matter it decides (a foreign key). Votes and
+    attendance are the city's internal record; the applicant learns the decision."""
 
-    application = models.ForeignKey(
-        Application,
-        verbose_name=_("application"),
-        on_delete=models.CASCADE,
-        related_name="committee_decisions",
-    )
     # One of participation's committees (the 공유촉진위원회 by default: `defaults.COMMITTEE`).
     committee = models.ForeignKey(
         "participation.Committee",
         verbose_name=_("committee"),
         on_delete=models.PROTECT,
-        related_name="designation_decisions",
+        related_name="%(app_label)s_decisions",
     )
     meeting_on = models.DateField(_("meeting date"))
     seats = models.PositiveSmallIntegerField(_("members (seats)"))
@@ -794,13 +790,12 @@ class CommitteeDecision(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("committee decision")
-        verbose_name_plural = _("committee decisions")
+        abstract = True
         ordering = ["-meeting_on", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(members_present__lte=models.F("seats")),
-                name="designation_present_within_seats",
+                name="%(app_label)s_present_within_seats",
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -808,16 +803,31 @@ class CommitteeDecision(models.Model):
                     + models.F("votes_against")
                     + models.F("votes_abstain")
                 ),
-                name="designation_votes_within_present",
+                name="%(app_label)s_votes_within_present",
             ),
             models.CheckConstraint(
                 condition=Q(outcome__in=CommitteeOutcome.values),
-                name="designation_committee_outcome_valid",
+                name="%(app_label)s_committee_outcome_valid",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.committee} {self.meeting_on}: {self.get_outcome_display()}"
+
+
+class CommitteeDecision(CommitteeVote):
+    """The committee's vote on a designation application."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="committee_decisions",
+    )
+
+    class Meta(CommitteeVote.Meta):
+        verbose_name = _("committee decision")
+        verbose_name_plural = _("committee decisions")
 
 
 class ReportStatus(models.TextChoices):

@@ -37,7 +37,7 @@ from sharehub.core.locking import lock, lock_objects, lock_pk, lock_rows
 from sharehub.organizations.models import Organization
 from sharehub.participation.models import Committee
 
-from . import committee as voting
+from .committee_votes import record_vote
 from .defaults import install_defaults
 from .documents import MAX_DOCUMENTS, check_document
 from .history import record
@@ -78,7 +78,7 @@ from .rules import (
     report_days,
     submission_problems,
 )
-from .selectors import committee_seats, the_committee
+from .selectors import the_committee
 
 DEFAULT_YEARS = 3
 # What an applicant may change on a draft or an application sent back for changes.
@@ -769,68 +769,19 @@ def record_committee_decision(
             _("The committee votes at the committee stage."),
             code="invalid_transition:committee",
         )
-    body = designation_committee()
-    # 재적위원: the seats the city set, or the members whose term ran on the meeting's day.
-    seats = committee_seats(body, on=meeting_on)
-    if seats < 1:
-        raise field_error(
-            "members_present",
-            _("The committee has no seats set and no current members: set its seats first."),
-            code="no_seats",
-        )
-    errors: dict[str, list[str]] = {}
-    if meeting_on > timezone.localdate():
-        errors["meeting_on"] = [_("The meeting cannot be in the future.")]
-    counts = {
-        "members_present": members_present,
-        "votes_for": votes_for,
-        "votes_against": votes_against,
-        "votes_abstain": votes_abstain,
-    }
-    for field, value in counts.items():
-        if value < 0:
-            errors[field] = [_("Enter 0 or more.")]
-    if members_present > seats:
-        errors["members_present"] = [
-            _("The committee has %(seats)s members: no more can be present.") % {"seats": seats}
-        ]
-    elif not voting.has_quorum(seats=seats, present=members_present):
-        errors["members_present"] = [
-            _(
-                "No quorum: at least %(quorum)s of the %(seats)s members must be present for the "
-                "committee to decide."
-            )
-            % {"quorum": voting.quorum(seats), "seats": seats}
-        ]
-    votes = votes_for + votes_against + votes_abstain
-    if votes > members_present:
-        errors["votes_for"] = [
-            _("%(votes)s votes cannot come from %(present)s members present.")
-            % {"votes": votes, "present": members_present}
-        ]
-    if errors:
-        raise ValidationError(errors)
-    outcome = (
-        CommitteeOutcome.APPROVED
-        if voting.carried(present=members_present, votes_for=votes_for)
-        else CommitteeOutcome.NOT_APPROVED
-    )
-    decision = CommitteeDecision(
-        application=application,
-        committee=body,
+    decision = record_vote(
+        CommitteeDecision,
+        committee=designation_committee(),
+        recorded_by=user,
         meeting_on=meeting_on,
-        seats=seats,
         members_present=members_present,
-        attendees=_clean_text(attendees),
         votes_for=votes_for,
         votes_against=votes_against,
         votes_abstain=votes_abstain,
-        outcome=outcome,
-        note=_clean_text(note),
-        recorded_by=user,
+        attendees=attendees,
+        note=note,
+        application=application,
     )
-    decision.full_clean(exclude=["application", "committee", "recorded_by"])
-    decision.save()
     log_action(
         actor=user,
         action="designation.committee_decided",

@@ -114,6 +114,21 @@ def test_write_rate_limit_blocks_after_the_limit(rf, user):
 
 
 @pytest.mark.django_db
+def test_rate_limit_window_slides_across_a_boundary(monkeypatch):
+    """A fixed window would grant a fresh limit a second after the boundary; the sliding one still
+    weighs the previous minute, and lets requests through again as it ages."""
+    from sharehub.core import ratelimit
+
+    clock = {"now": 60_000 * 60 + 59.0}  # one second before a minute's boundary
+    monkeypatch.setattr(ratelimit.time, "time", lambda: clock["now"])
+    assert [ratelimit.hit("slide", "u1", "3/m") for _ in range(3)] == [True, True, True]
+    clock["now"] += 2  # one second into the next window: 3 × 59/60 + 1 > 3
+    assert ratelimit.hit("slide", "u1", "3/m") is False
+    clock["now"] += 49  # 50 s in: 3 × 10/60 + 2 = 2.5
+    assert ratelimit.hit("slide", "u1", "3/m") is True
+
+
+@pytest.mark.django_db
 def test_rate_limit_counts_each_user_separately(rf, user, other_user):
     view = ratelimit_writes("test-scope2", "1/m")(lambda request: HttpResponse("ok"))
     for person, expected in ((user, 200), (user, 429), (other_user, 200)):
