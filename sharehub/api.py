@@ -20,6 +20,7 @@ from sharehub.newsletters.api import router as newsletters_router
 from sharehub.organizations.api import router as organizations_router
 from sharehub.participation.api import router as participation_router
 from sharehub.places.api import router as places_router
+from sharehub.programmes.api import router as programmes_router
 from sharehub.portal.api import router as me_router
 from sharehub.search.api import router as search_router
 
@@ -42,6 +43,7 @@ api.add_router("/news", news_router)
 api.add_router("/newsletters", newsletters_router)
 api.add_router("/participation", participation_router)
 api.add_router("/spaces", facilities_router)
+api.add_router("/programmes", programmes_router)
 api.add_router("/search", search_router)
 api.add_router("/staff", staff_router)
 

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "sharehub.designation",
     "sharehub.participation",
     "sharehub.facilities",
+    "sharehub.programmes",
     "sharehub.search",
     "sharehub.events",
     "sharehub.news",

@@ -50,6 +50,7 @@ urlpatterns += i18n_patterns(
     path("news/", include("sharehub.news.urls")),
     path("participate/", include("sharehub.participation.urls")),
     path("spaces/", include("sharehub.facilities.urls")),
+    path("support/", include("sharehub.programmes.urls")),
     path("newsletters/", include("sharehub.newsletters.urls")),
     path("admin/", admin.site.urls),
 )

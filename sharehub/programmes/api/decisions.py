@@ -1,0 +1,7 @@
+"""/api/v1/programmes: the decisions part's endpoints."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["programmes"])

@@ -1,0 +1,3 @@
+"""The decisions part's registrations with the kernel (imported by manifest.py)."""
+
+from __future__ import annotations

@@ -1,0 +1,85 @@
+"""Who may do what to which call, application, review or report (DESIGN §3): functions, not
+scattered ifs. An application is private: its organization's members, the call's staff and its
+reviewers who declared no conflict see it; nobody else, through any page, API, export or notice."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from sharehub.accounts.roles import is_city_staff
+from sharehub.core.actors import Actor, is_signed_in
+from sharehub.organizations.models import Membership, Organization
+
+from .models import Application, Call, Conflict, ReviewAssignment
+
+
+def _pk(actor: Actor) -> int | None:
+    return getattr(actor, "pk", None)
+
+
+def runs_programmes(actor: Actor) -> bool:
+    """City staff create calls (and run every call)."""
+    return is_signed_in(actor) and is_city_staff(actor)
+
+
+def is_call_staff(actor: Actor, call: Call) -> bool:
+    """City staff run every call; a call's named staff run theirs."""
+    if not is_signed_in(actor):
+        return False
+    return is_city_staff(actor) or call.staff.filter(pk=_pk(actor)).exists()
+
+
+def is_member(actor: Actor, organization: Organization) -> bool:
+    return (
+        is_signed_in(actor)
+        and Membership.objects.filter(organization=organization, user_id=_pk(actor)).exists()
+    )
+
+
+def member_organizations(actor: Actor) -> QuerySet[Organization]:
+    if not is_signed_in(actor):
+        return Organization.objects.none()
+    return Organization.objects.filter(memberships__user_id=_pk(actor))
+
+
+def assignment_of(actor: Actor, application: Application) -> ReviewAssignment | None:
+    if not is_signed_in(actor):
+        return None
+    return ReviewAssignment.objects.filter(application=application, reviewer_id=_pk(actor)).first()
+
+
+def is_reviewer(actor: Actor, application: Application) -> bool:
+    """An assigned reviewer who has not declared a conflict (undeclared: they may only declare)."""
+    assignment = assignment_of(actor, application)
+    return assignment is not None and assignment.conflict != Conflict.DECLARED
+
+
+def can_see_application(actor: Actor, application: Application) -> bool:
+    if not is_signed_in(actor):
+        return False
+    return (
+        is_member(actor, application.organization)
+        or is_call_staff(actor, application.call)
+        or is_reviewer(actor, application)
+    )
+
+
+def can_edit_application(actor: Actor, application: Application) -> bool:
+    """Members of the applicant organization (the service checks status and deadline)."""
+    return is_member(actor, application.organization)
+
+
+def visible_applications_q(actor: Actor) -> Q:
+    """The applications an actor may see, as a filter on Application (lists, search, exports);
+    subqueries, so a list never repeats a row."""
+    if not is_signed_in(actor):
+        return Q(pk__in=[])
+    if is_city_staff(actor):
+        return Q()
+    pk = _pk(actor)
+    member = Membership.objects.filter(organization=OuterRef("organization_id"), user_id=pk)
+    staff = Call.staff.through.objects.filter(call_id=OuterRef("call_id"), user_id=pk)
+    reviewer = ReviewAssignment.objects.filter(application=OuterRef("pk"), reviewer_id=pk).exclude(
+        conflict=Conflict.DECLARED
+    )
+    return Q(Exists(member)) | Q(Exists(staff)) | Q(Exists(reviewer))

@@ -1,0 +1,3 @@
+"""Support programmes: the applications part's reads."""
+
+from __future__ import annotations

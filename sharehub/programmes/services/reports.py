@@ -1,0 +1,3 @@
+"""Support programmes: the reports part's services (lock order: services/__init__.py)."""
+
+from __future__ import annotations
