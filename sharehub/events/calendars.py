@@ -49,7 +49,9 @@ def _location(event: Event, *, show_online: bool) -> str:
 
 def _vevent(event: Event, *, stamp: datetime, show_online: bool, kinds: dict[str, str]) -> bytes:
     url = event_url(event)
-    has_geo = event.latitude is not None and event.longitude is not None
+    geo = None
+    if event.latitude is not None and event.longitude is not None:
+        geo = (event.latitude, event.longitude)
     return ical.vevent(
         uid=event_uid(event),
         stamp=stamp,
@@ -60,7 +62,7 @@ def _vevent(event: Event, *, stamp: datetime, show_online: bool, kinds: dict[str
         description="\n\n".join(part for part in (event.summary, url) if part),
         url=url,
         location=_location(event, show_online=show_online),
-        geo=(event.latitude, event.longitude) if has_geo else None,
+        geo=geo,
         status="CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED",
         last_modified=event.updated_at,
         categories=[kinds.get(event.kind, event.kind)],
