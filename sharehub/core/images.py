@@ -10,10 +10,12 @@ import io
 import uuid
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from sharehub.core.ratelimit import check_upload
@@ -85,3 +87,22 @@ def prepare_image(upload, *, actor: Any, field: str, max_bytes: int, max_side: i
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise error(not_an_image, "not_an_image") from None
     return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")
+
+
+class PhotoForm(forms.Form):
+    """A photo with its text alternatives (required in Korean), for every app that takes photos
+    (directory listings, public spaces); the app's service calls `prepare_image`."""
+
+    image = forms.FileField(
+        label=_lazy("Photo"),
+        widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        help_text=_lazy("PNG, JPEG or WebP, at most 5 MB."),
+    )
+    alt_ko = forms.CharField(
+        label=_lazy("Text alternative in Korean"),
+        max_length=200,
+        help_text=_lazy("What the photo shows, for people who cannot see it."),
+    )
+    alt_en = forms.CharField(
+        label=_lazy("Text alternative in English"), max_length=200, required=False
+    )

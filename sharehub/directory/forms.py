@@ -4,7 +4,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from sharehub.core.images import ACCEPT_ATTRIBUTE
 from sharehub.places.forms import attach_map_picker
 from sharehub.places.selectors import district_list
 
@@ -123,20 +122,6 @@ class AddressForm(forms.ModelForm):
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in ADDRESS_FIELDS}
-
-
-class PhotoForm(forms.Form):
-    image = forms.FileField(
-        label=_("Photo"),
-        widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
-        help_text=_("PNG, JPEG or WebP, at most 5 MB."),
-    )
-    alt_ko = forms.CharField(
-        label=_("Text alternative in Korean"),
-        max_length=200,
-        help_text=_("What the photo shows, for people who cannot see it."),
-    )
-    alt_en = forms.CharField(label=_("Text alternative in English"), max_length=200, required=False)
 
 
 class PhotoEditForm(forms.ModelForm):

@@ -13,7 +13,6 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from sharehub.core.images import ACCEPT_ATTRIBUTE
 from sharehub.places.forms import DistrictChoiceField, attach_map_picker
 
 from .models import DayKind, Purpose, Space
@@ -265,20 +264,6 @@ class StaffForm(forms.Form):
 
     def emails_list(self) -> list[str]:
         return [line for line in self.cleaned_data["emails"].splitlines() if line.strip()]
-
-
-class PhotoForm(forms.Form):
-    image = forms.FileField(
-        label=_("Photo"),
-        widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
-        help_text=_("PNG, JPEG or WebP, at most 5 MB."),
-    )
-    alt_ko = forms.CharField(
-        label=_("Text alternative in Korean"),
-        max_length=200,
-        help_text=_("What the photo shows, for people who cannot see it."),
-    )
-    alt_en = forms.CharField(label=_("Text alternative in English"), max_length=200, required=False)
 
 
 class PhotoTextForm(forms.Form):

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sharehub.core.forms import run_action, run_service
+from sharehub.core.images import PhotoForm
 from sharehub.core.ratelimit import ratelimit_writes
 from sharehub.directory import selectors, services
-from sharehub.directory.forms import AddressForm, ListingForm, PhotoEditForm, PhotoForm, ServiceForm
+from sharehub.directory.forms import AddressForm, ListingForm, PhotoEditForm, ServiceForm
 from sharehub.directory.models import Listing, ListingAddress, ListingPhoto, Service
 from sharehub.directory.permissions import can_edit_listing
 from sharehub.organizations.models import Organization

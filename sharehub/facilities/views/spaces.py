@@ -19,11 +19,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sharehub.accounts.roles import is_city_staff
 from sharehub.core.forms import run_action, run_service
+from sharehub.core.images import PhotoForm
 from sharehub.facilities.forms_spaces import (
     BandFormSet,
     FeeFormSet,
     HoursFormSet,
-    PhotoForm,
     PhotoTextForm,
     RowFormSet,
     SpaceForm,
