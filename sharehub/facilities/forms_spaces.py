@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sharehub.core.rows import row_formset
 from sharehub.places.forms import DistrictChoiceField, attach_map_picker
 
 from .models import DayKind, Purpose, Space
@@ -194,56 +194,6 @@ class BandRowForm(forms.Form):
         return BandRow(
             days_before=self.cleaned_data["days_before"], percent=self.cleaned_data["percent"]
         )
-
-
-class RowFormSet(forms.BaseFormSet):
-    """Rows replaced at once: blank and removed rows are left out; the service's errors, keyed
-    `<prefix>-<index>-<field>` by the rows it was given, go back to the form each row came from."""
-
-    def initial_form_count(self) -> int:
-        # Every row may be left blank (and is then left out), the rows shown from the database
-        # too: none is an "initial" form that must be filled in.
-        return 0
-
-    def kept(self) -> list[forms.Form]:
-        return [
-            form
-            for form in self.forms
-            if form.has_changed() and not (self.can_delete and self._should_delete_form(form))
-        ]
-
-    def rows(self) -> list[Any]:
-        return [form.row() for form in self.kept()]  # type: ignore[attr-defined]
-
-    def show_errors(self, error: ValidationError) -> None:
-        kept = self.kept()
-        general: list[str] = []
-        for key, messages in error.message_dict.items():
-            parts = key.split("-")
-            if len(parts) == 3 and parts[0] == self.prefix and parts[1].isdigit():
-                index, field = int(parts[1]), parts[2]
-                if index < len(kept) and field in kept[index].fields:
-                    kept[index].add_error(field, messages)
-                    continue
-            general.extend(messages)
-        self.service_errors = general
-
-
-def rows_formset(
-    formset_class: type[RowFormSet], data: Any, *, initial: list[dict[str, Any]], prefix: str
-) -> RowFormSet:
-    """The formset of a page: posted rows as they came, or the saved rows and a few blank ones."""
-    if data is not None:
-        return formset_class(data, prefix=prefix)
-    formset = formset_class(initial=initial, prefix=prefix)
-    formset.extra = len(initial) + formset_class.extra
-    return formset
-
-
-def row_formset(form: type[forms.Form], *, extra: int = 3) -> type[RowFormSet]:
-    return forms.formset_factory(
-        form, formset=RowFormSet, extra=extra, can_delete=True, max_num=50, absolute_max=60
-    )
 
 
 HoursFormSet = row_formset(HoursRowForm, extra=4)

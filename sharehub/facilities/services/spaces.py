@@ -28,6 +28,7 @@ from sharehub.core.changes import apply_changes
 from sharehub.core.forms import field_error
 from sharehub.core.images import prepare_image
 from sharehub.core.locking import lock
+from sharehub.core.rows import RowErrors
 from sharehub.core.slugs import short_slug
 from sharehub.facilities.models import (
     DayKind,
@@ -338,30 +339,14 @@ def set_active(*, actor: Actor, space: Space, active: bool) -> Space:
 # --- rows: opening hours, the fee table, refund bands --------------------------------------------
 
 
-class _RowErrors:
-    """Errors of a list of rows, keyed `<prefix>-<index>-<field>` (or `<prefix>` for the list)."""
-
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-        self.errors: dict[str, list[ValidationError]] = {}
-
-    def add(self, index: int | None, field: str, message: str, code: str) -> None:
-        key = self.prefix if index is None else f"{self.prefix}-{index}-{field}"
-        self.errors.setdefault(key, []).append(ValidationError(message, code=code))
-
-    def raise_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
-def _too_many(rows: Sequence[object], errors: _RowErrors) -> None:
+def _too_many(rows: Sequence[object], errors: RowErrors) -> None:
     if len(rows) > MAX_ROWS:
         errors.add(None, "", _("At most %(count)s rows.") % {"count": MAX_ROWS}, "max")
         errors.raise_any()
 
 
 def _check_hours(rows: Sequence[HoursRow]) -> None:
-    errors = _RowErrors("hours")
+    errors = RowErrors("hours")
     _too_many(rows, errors)
     for i, row in enumerate(rows):
         if not 0 <= row.weekday <= 6:
@@ -402,7 +387,7 @@ def replace_hours(*, actor: Actor, space: Space, rows: Sequence[HoursRow]) -> li
 
 
 def _check_fee_rates(rows: Sequence[FeeRow]) -> None:
-    errors = _RowErrors("fees")
+    errors = RowErrors("fees")
     _too_many(rows, errors)
     seen: set[tuple[str, time]] = set()
     for i, row in enumerate(rows):
@@ -444,7 +429,7 @@ def replace_fee_rates(*, actor: Actor, space: Space, rows: Sequence[FeeRow]) -> 
 
 
 def _check_refund_bands(rows: Sequence[BandRow]) -> None:
-    errors = _RowErrors("bands")
+    errors = RowErrors("bands")
     _too_many(rows, errors)
     seen: set[int] = set()
     for i, row in enumerate(rows):

@@ -20,15 +20,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sharehub.accounts.roles import is_city_staff
 from sharehub.core.forms import run_action, run_service
 from sharehub.core.images import PhotoForm
+from sharehub.core.rows import RowFormSet, rows_formset
 from sharehub.facilities.forms_spaces import (
     BandFormSet,
     FeeFormSet,
     HoursFormSet,
     PhotoTextForm,
-    RowFormSet,
     SpaceForm,
     StaffForm,
-    rows_formset,
 )
 from sharehub.facilities.models import Space
 from sharehub.facilities.selectors import spaces as selectors
