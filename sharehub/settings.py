@@ -69,6 +69,9 @@ SHAREHUB_TILE_ATTRIBUTION = os.environ.get("SHAREHUB_TILE_ATTRIBUTION", "")
 SHAREHUB_TERMS_VERSION = os.environ.get("SHAREHUB_TERMS_VERSION", "2026-11")
 # Absolute address of the hub, for links in e-mails.
 SHAREHUB_SITE_URL = os.environ.get("SHAREHUB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The 360Giving identifier prefix of the city's grant data (registered with 360Giving when the
+# city publishes there; programmes/giving360.py).
+SHAREHUB_360GIVING_PREFIX = os.environ.get("SHAREHUB_360GIVING_PREFIX", "360G-sharehub")
 SHAREHUB_SERVE_MEDIA = env_bool("SHAREHUB_SERVE_MEDIA", True)
 SHAREHUB_INVITATION_DAYS = int(os.environ.get("SHAREHUB_INVITATION_DAYS", "14"))
 

@@ -40,7 +40,9 @@ def register_describer(prefix: str, describe: Callable[[AuditEntry], str]) -> No
 
 
 def describe(entry: AuditEntry) -> str:
-    for prefix, describer in _describers.items():
-        if entry.action.startswith(prefix):
-            return describer(entry)
-    return entry.action
+    """The entry in words, by the describer of the longest prefix its action starts with (an
+    app's part may describe its own actions: "programmes.decision." before "programmes.")."""
+    matching = [prefix for prefix in _describers if entry.action.startswith(prefix)]
+    if not matching:
+        return entry.action
+    return _describers[max(matching, key=len)](entry)

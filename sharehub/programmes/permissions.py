@@ -13,8 +13,9 @@ from sharehub.organizations.models import Membership, Organization
 from .models import Application, Call, Conflict, ReviewAssignment
 
 
-def _pk(actor: Actor) -> int | None:
-    return getattr(actor, "pk", None)
+def _pk(actor: Actor) -> int:
+    """The actor's key (0, which no row has, for nobody)."""
+    return int(getattr(actor, "pk", 0) or 0)
 
 
 def runs_programmes(actor: Actor) -> bool:
@@ -78,7 +79,7 @@ def visible_applications_q(actor: Actor) -> Q:
         return Q()
     pk = _pk(actor)
     member = Membership.objects.filter(organization=OuterRef("organization_id"), user_id=pk)
-    staff = Call.staff.through.objects.filter(call_id=OuterRef("call_id"), user_id=pk)
+    staff = Call.objects.filter(pk=OuterRef("call_id"), staff__pk=pk)
     reviewer = ReviewAssignment.objects.filter(application=OuterRef("pk"), reviewer_id=pk).exclude(
         conflict=Conflict.DECLARED
     )
