@@ -2,7 +2,8 @@
 10,000 rows with the page served by gunicorn under load against a static file from the same
 server; the directory (list page, map data, API) at 100 and at 100,000 listings; then the apps' own
 benchmark scripts (bench/search_bench.py, bench/events_bench.py, bench/news_bench.py,
-bench/newsletters_bench.py, bench/participation_bench.py, bench/facilities_bench.py), each
+bench/newsletters_bench.py, bench/participation_bench.py, bench/facilities_bench.py,
+bench/programmes_bench.py), each
 taking `--only sqlite|postgresql` and exiting non-zero when it misses its target.
 
 Every figure comes from this one run on this machine; the ratios are what to read (bench/README.md).
@@ -37,6 +38,7 @@ PARTS = (
     "newsletters",
     "participation",
     "facilities",
+    "programmes",
 )
 # Parts that are one standalone script each, run as they are and reporting their own figures.
 SCRIPTS = {
@@ -46,6 +48,7 @@ SCRIPTS = {
     "newsletters": "newsletters_bench.py",
     "participation": "participation_bench.py",
     "facilities": "facilities_bench.py",
+    "programmes": "programmes_bench.py",
 }
 
 

@@ -20,8 +20,8 @@ from sharehub.newsletters.api import router as newsletters_router
 from sharehub.organizations.api import router as organizations_router
 from sharehub.participation.api import router as participation_router
 from sharehub.places.api import router as places_router
-from sharehub.programmes.api import router as programmes_router
 from sharehub.portal.api import router as me_router
+from sharehub.programmes.api import router as programmes_router
 from sharehub.search.api import router as search_router
 
 api = HubNinjaAPI(

@@ -433,6 +433,13 @@ class Application(models.Model):
         _("status"), max_length=20, choices=ApplicationStatus.choices, default="draft"
     )
     receipt_number = models.CharField(_("receipt number"), max_length=20, blank=True)
+    # The submitted reviews, kept with the application under its lock (services.review), so the
+    # ranked table orders by a column instead of aggregating every score on each request:
+    # review_points is the sum of the reviews' weighted totals (Σ weight × score, 0–500 each),
+    # review_mean their mean on the 0–5 scale (null without a review).
+    reviews_submitted = models.PositiveSmallIntegerField(_("reviews submitted"), default=0)
+    review_points = models.PositiveIntegerField(_("review points"), default=0)
+    review_mean = models.FloatField(_("mean review score"), null=True, blank=True)
     screening_reason = models.TextField(
         _("screening reasons"),
         blank=True,
@@ -488,7 +495,10 @@ class Application(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["call", "status"])]
+        indexes = [
+            models.Index(fields=["call", "status"]),
+            models.Index(fields=["call", "review_mean"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["call", "organization"],
@@ -504,8 +514,9 @@ class Application(models.Model):
                 condition=Q(status__in=ApplicationStatus.values),
                 name="programmes_application_status_valid",
             ),
+            # A withdrawn draft was never submitted.
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                condition=Q(status__in=["draft", "withdrawn"]) | Q(submitted_at__isnull=False),
                 name="programmes_submitted_has_time",
             ),
         ]

@@ -50,9 +50,10 @@ def assignment_of(actor: Actor, application: Application) -> ReviewAssignment | 
 
 
 def is_reviewer(actor: Actor, application: Application) -> bool:
-    """An assigned reviewer who has not declared a conflict (undeclared: they may only declare)."""
+    """An assigned reviewer who declared no conflict. Before declaring, a reviewer sees only the
+    call, the organization and the title (their review page), never the answers or files."""
     assignment = assignment_of(actor, application)
-    return assignment is not None and assignment.conflict != Conflict.DECLARED
+    return assignment is not None and assignment.conflict == Conflict.NONE
 
 
 def can_see_application(actor: Actor, application: Application) -> bool:
@@ -80,7 +81,7 @@ def visible_applications_q(actor: Actor) -> Q:
     pk = _pk(actor)
     member = Membership.objects.filter(organization=OuterRef("organization_id"), user_id=pk)
     staff = Call.objects.filter(pk=OuterRef("call_id"), staff__pk=pk)
-    reviewer = ReviewAssignment.objects.filter(application=OuterRef("pk"), reviewer_id=pk).exclude(
-        conflict=Conflict.DECLARED
+    reviewer = ReviewAssignment.objects.filter(
+        application=OuterRef("pk"), reviewer_id=pk, conflict=Conflict.NONE
     )
     return Q(Exists(member)) | Q(Exists(staff)) | Q(Exists(reviewer))

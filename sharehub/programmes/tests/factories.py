@@ -58,6 +58,9 @@ def open_call(*, budget: int = 100 * MILLION, cap: int = 30 * MILLION, **fields)
     long text, a money question and a file."""
     now = timezone.now()
     n = next(_numbers)
+    # Seoul's caps: the themed track up to 50M, the free track `cap`; the call's cap is the
+    # highest, as the call editor requires (a track's cap never above the call's).
+    themed_cap = min(50 * MILLION, budget)
     values = {
         "slug": f"call-{n}",
         "title_ko": f"공유촉진사업 공모 {n}",
@@ -65,7 +68,7 @@ def open_call(*, budget: int = 100 * MILLION, cap: int = 30 * MILLION, **fields)
         "summary_ko": "공유 기업과 단체의 사업을 지원합니다.",
         "kind": CallKind.GRANT,
         "total_budget": budget,
-        "award_cap": cap,
+        "award_cap": max(cap, themed_cap),
         "opens_at": now - datetime.timedelta(days=1),
         "closes_at": now + datetime.timedelta(days=10),
         "published_at": now - datetime.timedelta(days=1),
@@ -80,11 +83,16 @@ def open_call(*, budget: int = 100 * MILLION, cap: int = 30 * MILLION, **fields)
         name_en="Themed track",
         kind=TrackKind.THEMED,
         themes_ko="공구 공유\n주차장 공유",
-        award_cap=min(50 * MILLION, budget),
+        award_cap=themed_cap,
         order=1,
     )
     Track.objects.create(
-        call=call, name_ko="자유공모", name_en="Free track", kind=TrackKind.FREE, order=2
+        call=call,
+        name_ko="자유공모",
+        name_en="Free track",
+        kind=TrackKind.FREE,
+        award_cap=cap,
+        order=2,
     )
     for order, (name_ko, name_en, weight) in enumerate(
         (

@@ -86,6 +86,7 @@ def test_every_searchable_model_is_covered_here():
         "news.article",
         "participation.proposal",
         "participation.recommendation",
+        "programmes.call",
     }
 
 
@@ -406,6 +407,27 @@ def test_recommendation_is_findable_only_once_published(client):
     page = text(client.get("/ko/search/", {"q": WORD}))
     assert PUBLIC in page and SECRET not in page
     assert [t for t in autocomplete(WORD[:6], model=Recommendation) if SECRET in t] == []
+
+
+@pytest.mark.parametrize("unpublished", [None, "future"])
+def test_call_is_findable_only_once_published(client, unpublished):
+    from sharehub.programmes.models import Call
+    from sharehub.programmes.tests.factories import open_call
+
+    public = open_call(title_ko=f"{WORD} {PUBLIC}", title_en=f"{WORD} {PUBLIC}")
+    _write(public)
+    when = None if unpublished is None else timezone.now() + timedelta(days=3)
+    draft = open_call(title_ko=f"{WORD} {SECRET}", title_en=f"{WORD} {SECRET}", published_at=when)
+    draft.save()  # saved as an edit would be: the index's handler runs
+    assert indexed(public) and not indexed(draft)
+    titles = [hit.title for hit in search(WORD, model=Call)]
+    assert any(PUBLIC in t for t in titles) and not any(SECRET in t for t in titles)
+    page = text(client.get("/ko/search/", {"q": WORD}))
+    assert PUBLIC in page and SECRET not in page
+    assert [t for t in autocomplete(WORD[:6], model=Call) if SECRET in t] == []
+    for url in ("/ko/support/", "/ko/support/feed/", "/api/v1/programmes/calls"):
+        body = text(client.get(url))
+        assert PUBLIC in body and SECRET not in body, url
 
 
 # The second guard: reads re-check what the index holds ---------------------------------------
