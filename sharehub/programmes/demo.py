@@ -557,6 +557,14 @@ def _reviews(application: Application, spec: AppSpec, reviewers: list[Any], staf
         for criterion, score in zip(criteria, triple, strict=True):
             ReviewScore.objects.create(assignment=assignment, criterion=criterion, score=score)
             created += 1
+        # The application's review columns, as services.review keeps them.
+        application.reviews_submitted += 1
+        application.review_points += sum(
+            c.weight * score for c, score in zip(criteria, triple, strict=True)
+        )
+        application.review_mean = application.review_points / application.reviews_submitted / 100
+    if spec.scores:
+        application.save(update_fields=["reviews_submitted", "review_points", "review_mean"])
     if spec.pending_reviewer:
         waiting = next((r for r in pool if r not in scorers), None)
         if waiting is not None:

@@ -103,3 +103,11 @@ def invariants() -> None:
     assert not ReviewAssignment.objects.filter(
         conflict=Conflict.DECLARED, submitted_at__isnull=False
     ).exists()
+    for application in Application.objects.all():
+        submitted = ReviewScore.objects.filter(
+            assignment__application=application, assignment__submitted_at__isnull=False
+        ).select_related("criterion")
+        points = sum(s.criterion.weight * s.score for s in submitted)
+        reviews = application.assignments.filter(submitted_at__isnull=False).count()
+        assert (application.reviews_submitted, application.review_points) == (reviews, points)
+        assert application.review_mean == (points / reviews / 100 if reviews else None)
