@@ -91,6 +91,7 @@ def fill(call, organizations: list[int], reviewers: list[int], *, prefix: str) -
         ReviewAssignment,
         ReviewScore,
     )
+    from sharehub.programmes.services.review import refresh_call_review_figures
 
     now = timezone.now()
     track = call.tracks.first()
@@ -144,6 +145,8 @@ def fill(call, organizations: list[int], reviewers: list[int], *, prefix: str) -
                 for j, c in enumerate(criteria)
             ),
         )
+        # The application's review columns, as the review services keep them.
+        refresh_call_review_figures(call)
     return len(assignments)
 
 

@@ -16,6 +16,7 @@ from sharehub.core.models import AuditEntry
 from sharehub.core.org_sections import register_org_section
 from sharehub.core.user_menu import register_user_menu_entry
 from sharehub.organizations.models import Organization
+from sharehub.programmes.permissions import belongs_to_an_organization
 
 from . import privacy_data
 from .permissions import is_member
@@ -24,7 +25,7 @@ from .services.applications import ACTION
 
 
 def _belongs(request: HttpRequest) -> bool:
-    return selectors.belongs_to_an_organization(request.user)
+    return belongs_to_an_organization(request.user)
 
 
 def _org_programmes(organization: Organization, request: Any) -> dict[str, Any] | None:

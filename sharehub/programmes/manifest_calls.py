@@ -15,10 +15,10 @@ from sharehub.core.workspace import register_work
 from sharehub.search.registry import register_searchable
 
 from .models import Call
-from .permissions import runs_programmes
+from .permissions import runs_any_call, runs_programmes
 from .search_index import CALL_KIND, CALL_STATE_FIELDS, call_document
 from .selectors import public_calls
-from .selectors.calls import export_follows, may_manage_calls
+from .selectors.calls import export_follows
 from .services.calls import erase_follows
 from .tasks_calls import send_call_reminders
 
@@ -36,7 +36,7 @@ register_work(
     "programmes.calls",
     label=_("Support programmes"),
     url_name="programmes:manage",
-    allowed=may_manage_calls,
+    allowed=runs_any_call,
     help_text=_("Calls for support: create, edit and publish them; their applications."),
     order=60,
 )

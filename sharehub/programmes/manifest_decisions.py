@@ -9,7 +9,8 @@ from sharehub.core.audit import register_describer
 from sharehub.core.models import AuditEntry
 from sharehub.core.workspace import register_work
 from sharehub.designation.models import CommitteeOutcome
-from sharehub.programmes.selectors.decisions import count_before_committee, runs_any_call
+from sharehub.programmes.permissions import runs_any_call
+from sharehub.programmes.selectors.decisions import count_before_committee
 from sharehub.programmes.services.decisions import ACTION, won
 
 

@@ -11,7 +11,8 @@ from sharehub.core.periodic import register_periodic
 from sharehub.core.workspace import register_work
 
 from . import demo, tasks_reports
-from .selectors.reports import overdue_count, runs_reports, to_review_count
+from .permissions import runs_any_call
+from .selectors.reports import overdue_count, to_review_count
 
 
 def _load_demo(run: DemoRun) -> int:
@@ -25,7 +26,7 @@ register_work(
     "programmes.reports",
     label=_("Project reports to review"),
     url_name="programmes:reports",
-    allowed=runs_reports,
+    allowed=runs_any_call,
     count=to_review_count,
     overdue=overdue_count,
     help_text=_("Interim and final reports of awarded projects in the calls you run."),

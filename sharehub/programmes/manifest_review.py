@@ -1,19 +1,20 @@
 """The review part's registrations with the kernel (imported by manifest.py): the staff's
 "Applications to screen" and the reviewers' "Reviews to do" in the workspace, and the reviewer's
-reviews in "download my data" and account deletion."""
+reviews in "download my data" and account deletion, and the words for every `programmes.` audit
+entry that no part with a longer prefix describes (history.py)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.core import privacy
+from sharehub.core.audit import register_describer
 from sharehub.core.workspace import register_work
 
-from . import privacy_review
+from . import history, privacy_review
+from .permissions import reviews_anything, runs_any_call
 from .selectors.review import (
-    has_assignments,
     pending_reviews_count,
-    runs_any_call,
     screening_count,
 )
 
@@ -30,7 +31,7 @@ register_work(
     "programmes.reviews",
     label=_("Reviews to do"),
     url_name="programmes:reviews",
-    allowed=has_assignments,
+    allowed=reviews_anything,
     count=pending_reviews_count,
     help_text=_("Applications of support programmes you are asked to review."),
     order=51,
@@ -40,3 +41,4 @@ privacy.register(
     export=privacy_review.export_reviews,
     erase=privacy_review.erase_reviews,
 )
+register_describer(history.PREFIX, history.describe)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from sharehub.accounts.models import User
 from sharehub.accounts.roles import is_city_staff
 from sharehub.core.actors import Actor, is_signed_in
 from sharehub.organizations.models import Membership, Organization
@@ -21,6 +22,44 @@ def _pk(actor: Actor) -> int:
 def runs_programmes(actor: Actor) -> bool:
     """City staff create calls (and run every call)."""
     return is_signed_in(actor) and is_city_staff(actor)
+
+
+def header_roles(actor: Actor) -> dict[str, bool]:
+    """What every page's header asks of a signed-in person for this app (the workspace's entries,
+    the user menu): whether they run a call, review anything, belong to an organization. One
+    query, remembered on the request's user object."""
+    if not is_signed_in(actor):
+        return {"runs": False, "reviews": False, "belongs": False}
+    known = getattr(actor, "_programmes_roles", None)
+    if known is None:
+        pk = _pk(actor)
+        known = (
+            User.objects.filter(pk=pk)
+            .annotate(
+                runs=Exists(Call.objects.filter(staff__pk=pk)),
+                reviews=Exists(ReviewAssignment.objects.filter(reviewer_id=pk)),
+                belongs=Exists(Membership.objects.filter(user_id=pk)),
+            )
+            .values("runs", "reviews", "belongs")
+            .first()
+        ) or {"runs": False, "reviews": False, "belongs": False}
+        setattr(actor, "_programmes_roles", known)  # noqa: B010  a per-request memo
+    return dict(known)
+
+
+def runs_any_call(actor: Actor) -> bool:
+    """City staff, or the named staff of at least one call: they see the staff's pages (the
+    calls, screening, the committee, reports to review)."""
+    return is_signed_in(actor) and (is_city_staff(actor) or header_roles(actor)["runs"])
+
+
+def reviews_anything(actor: Actor) -> bool:
+    """Someone assigned to review at least one application."""
+    return header_roles(actor)["reviews"]
+
+
+def belongs_to_an_organization(actor: Actor) -> bool:
+    return header_roles(actor)["belongs"]
 
 
 def is_call_staff(actor: Actor, call: Call) -> bool:

@@ -163,6 +163,83 @@ def _hub() -> dict:
         "moderator": moderator,
         "page": PageFactory(),
         "organization_type": ContentType.objects.get_for_model(organization).pk,
+        **_programmes(staff),
+    }
+
+
+def _programmes(staff) -> dict:
+    """A support programme's call (the city staff run every call) with an application in each
+    state a page shows: a draft, one to screen, one in review (a submitted review and a pending
+    one), one before the committee and an awarded one with its reports; its applicant's member
+    and a reviewer."""
+    from sharehub.accounts.tests.factories import UserFactory
+    from sharehub.organizations.models import MemberRole
+    from sharehub.organizations.tests.factories import MembershipFactory
+    from sharehub.programmes.models import Application, ApplicationStatus, Award, ReportKind
+    from sharehub.programmes.services import reports as report_services
+    from sharehub.programmes.services import review as review_services
+    from sharehub.programmes.tests.factories import MILLION, applicant, open_call
+
+    call = open_call()
+    _org, member = applicant()
+    now = timezone.now()
+    receipts = iter(range(1, 100))
+
+    def application(status: str, title: str, *, own: bool = False, **fields) -> Application:
+        # One application per organization and call; the member belongs to those marked own.
+        applicant_org, _owner = applicant()
+        if own:
+            MembershipFactory(organization=applicant_org, user=member, role=MemberRole.OWNER)
+        return Application.objects.create(
+            call=call,
+            track=call.tracks.get(kind="free"),
+            organization=applicant_org,
+            title=title,
+            requested_amount=10 * MILLION,
+            status=status,
+            submitted_at=None if status == ApplicationStatus.DRAFT else now,
+            receipt_number=""
+            if status == ApplicationStatus.DRAFT
+            else f"2026-{next(receipts):05d}",
+            **fields,
+        )
+
+    draft = application(ApplicationStatus.DRAFT, "공유 부엌 초안", own=True)
+    application(ApplicationStatus.SUBMITTED, "마을 공구도서관")
+    in_review = application(ApplicationStatus.SUBMITTED, "아이 옷 나눔", own=True)
+    review_services.screen_application(actor=staff, application=in_review, eligible=True)
+    in_review.status = ApplicationStatus.IN_REVIEW
+    in_review.save(update_fields=["status"])
+    reviewer, second = UserFactory(display_name="심사위원"), UserFactory(display_name="심사위원 2")
+    pending, done = review_services.assign_reviewers(
+        actor=staff, application=in_review, reviewers=[reviewer, second]
+    )
+    for person, assignment in ((reviewer, pending), (second, done)):
+        review_services.declare_conflict(actor=person, assignment=assignment, conflict=False)
+    criteria = list(call.criteria.order_by("order", "pk"))
+    review_services.save_scores(
+        actor=second, assignment=done, scores={c.pk: 4 for c in criteria}, comment="좋습니다."
+    )
+    review_services.submit_review(actor=second, assignment=done)
+    committee = application(ApplicationStatus.COMMITTEE, "동네 수리점")
+    awarded = application(ApplicationStatus.AWARDED, "책 나눔 상자", own=True, decided_at=now)
+    award = Award.objects.create(
+        application=awarded,
+        call=call,
+        amount=10 * MILLION,
+        cap=call.award_cap,
+        identifier=Award.new_identifier(),
+    )
+    report_services.create_reports_for(award)
+    return {
+        "programme_call": call,
+        "programme_draft": draft,
+        "programme_in_review": in_review,
+        "programme_committee": committee,
+        "programme_report": award.reports.get(kind=ReportKind.INTERIM),
+        "programme_assignment": pending,
+        "programme_member": member,
+        "programme_reviewer": reviewer,
     }
 
 
@@ -172,6 +249,7 @@ def _pages(hub: dict, lang: str) -> list[tuple[str, str, str | None]]:
 
     organization, event, subscriber = hub["organization"], hub["event"], hub["subscriber"]
     u = lambda name, **kwargs: _url(name, lang, **kwargs)  # noqa: E731
+    programme_call = hub["programme_call"]
     return [
         ("home", u("core:home"), None),
         ("terms", u("core:terms"), None),
@@ -296,6 +374,44 @@ def _pages(hub: dict, lang: str) -> list[tuple[str, str, str | None]]:
         ("email", u("account_email"), "owner"),
         ("password-change", u("account_change_password"), "owner"),
         ("two-factor", u("mfa_index"), "staff"),
+        # Support programmes.
+        ("programme-list", u("programmes:list"), None),
+        ("programme-call", u("programmes:call", slug=programme_call.slug), None),
+        ("programme-apply", u("programmes:apply", slug=programme_call.slug), "programme_member"),
+        (
+            "programme-application",
+            u("programmes:application", pk=hub["programme_in_review"].pk),
+            "programme_member",
+        ),
+        (
+            "programme-application-staff",
+            u("programmes:application", pk=hub["programme_in_review"].pk),
+            "staff",
+        ),
+        (
+            "programme-edit",
+            u("programmes:edit", pk=hub["programme_draft"].pk),
+            "programme_member",
+        ),
+        ("programme-mine", u("programmes:mine"), "programme_member"),
+        ("programme-mine-reviewer", u("programmes:mine"), "programme_reviewer"),
+        ("programme-reviews", u("programmes:reviews"), "programme_reviewer"),
+        (
+            "programme-review",
+            u("programmes:review", pk=hub["programme_assignment"].pk),
+            "programme_reviewer",
+        ),
+        ("programme-screening", u("programmes:screening"), "staff"),
+        ("programme-table", u("programmes:table", slug=programme_call.slug), "staff"),
+        ("programme-decide", u("programmes:decide", pk=hub["programme_committee"].pk), "staff"),
+        ("programme-awards", u("programmes:awards"), None),
+        (
+            "programme-report",
+            u("programmes:report", pk=hub["programme_report"].pk),
+            "programme_member",
+        ),
+        ("programme-manage", u("programmes:manage"), "staff"),
+        ("programme-call-edit", u("programmes:call_edit", slug=programme_call.slug), "staff"),
         ("not-found", u("core:home") + "no-such-page/", None),
     ]
 

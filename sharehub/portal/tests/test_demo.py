@@ -61,6 +61,7 @@ def test_every_app_registers_its_demo_data_in_the_order_they_depend_on():
         "events",
         "facilities",
         "facilities-results",
+        "programmes",
         "news",
         "newsletters",
         "search",

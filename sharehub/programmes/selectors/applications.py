@@ -25,10 +25,6 @@ def organizations_of(actor: Actor) -> QuerySet[Organization]:
     return member_organizations(actor).select_related("district").order_by("name", "pk")
 
 
-def belongs_to_an_organization(actor: Actor) -> bool:
-    return is_signed_in(actor) and member_organizations(actor).exists()
-
-
 def applications_of_member(actor: Actor) -> QuerySet[Application]:
     """Every application of the person's organizations, newest first (one query per page)."""
     pk = getattr(actor, "pk", None)

@@ -23,7 +23,7 @@ from sharehub.programmes.models import (
     FormField,
     Track,
 )
-from sharehub.programmes.permissions import is_call_staff, runs_programmes
+from sharehub.programmes.permissions import is_call_staff
 from sharehub.programmes.selectors import public_calls
 
 FEED_SIZE = 50
@@ -100,14 +100,6 @@ def call_to_manage(actor: Actor, slug: str) -> Call:
     if call is None or not is_call_staff(actor, call):
         raise Http404
     return call
-
-
-def may_manage_calls(actor: Actor) -> bool:
-    """The staff's list of calls is theirs: city staff, or someone named on a call."""
-    pk = int(getattr(actor, "pk", 0) or 0)
-    return runs_programmes(actor) or (
-        is_signed_in(actor) and Call.objects.filter(staff__pk=pk).exists()
-    )
 
 
 def status_counts(calls: list[Call]) -> dict[int, dict[str, int]]:

@@ -90,19 +90,6 @@ def votes_of(application: Application) -> list[CommitteeDecision]:
     return list(application.committee_decisions.order_by("-meeting_on", "-pk"))
 
 
-def runs_any_call(user: Any) -> bool:
-    """City staff, or the named staff of a call: asked by every page's header for the workspace
-    entry, so remembered on the request's user."""
-    known = getattr(user, "_runs_programme_calls", None)
-    if known is None:
-        known = is_signed_in(user) and (
-            is_city_staff(user) or Call.objects.filter(staff__pk=user.pk).exists()
-        )
-        if is_signed_in(user):
-            user._runs_programme_calls = known
-    return bool(known)
-
-
 def _before_committee(actor: Actor) -> QuerySet[Application]:
     applications = Application.objects.filter(status=ApplicationStatus.COMMITTEE)
     if not is_signed_in(actor):

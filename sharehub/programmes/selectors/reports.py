@@ -11,7 +11,7 @@ from sharehub.accounts.roles import is_city_staff
 from sharehub.core.actors import Actor, is_signed_in
 from sharehub.organizations.models import Membership
 from sharehub.programmes.models import Application, Call, Report, ReportStatus
-from sharehub.programmes.permissions import is_call_staff, is_member, runs_programmes
+from sharehub.programmes.permissions import is_call_staff, is_member
 
 OWED = (ReportStatus.DUE, ReportStatus.CHANGES_REQUESTED)
 RELATED = ("award__call", "award__application__organization", "award__application__track")
@@ -19,13 +19,6 @@ RELATED = ("award__call", "award__application__organization", "award__applicatio
 
 def _pk(actor: Actor) -> int:
     return int(getattr(actor, "pk", None) or 0)
-
-
-def runs_reports(actor: Actor) -> bool:
-    """City staff, or the staff of any call: they review reports (the workspace entry)."""
-    if not is_signed_in(actor):
-        return False
-    return runs_programmes(actor) or Call.objects.filter(staff__id=_pk(actor)).exists()
 
 
 def _staff_q(actor: Actor) -> Q:

@@ -1,11 +1,11 @@
 """Support programmes: the review part's reads.
 
-The ranked table computes in the database. One narrow query ranks the call's applications by
-their weighted mean (a reviewer's weighted total is Σ weight × score / 100 on the 0–5 scale; an
-application's weighted mean is the mean of its submitted reviews' totals, which equals
-Σ weight × (mean score of the criterion) / 100 because a submitted review scores every
-criterion); grouped queries over the page's applications only give their review counts and the
-spread of their reviewers' totals. A fixed number of queries whatever the call's size.
+The ranked table orders by a column. A reviewer's weighted total is Σ weight × score / 100 on the
+0–5 scale; an application's weighted mean is the mean of its submitted reviews' totals, kept in
+`Application.review_mean` (with `reviews_submitted` and `review_points`) by the review services.
+One narrow query ranks a page of the call's applications by it; grouped queries over the page's
+applications only give their review counts and the spread of their reviewers' totals. A fixed
+number of queries, and work bounded by the page, whatever the call's size.
 """
 
 from __future__ import annotations
@@ -21,14 +21,11 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    FloatField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import Cast
 from django.http import Http404
 
 from sharehub.accounts.models import User
@@ -70,10 +67,6 @@ def calls_run_by(actor: Actor) -> QuerySet[Call]:
     if is_city_staff(actor):
         return Call.objects.all()
     return Call.objects.filter(staff__pk=_pk(actor) or 0)
-
-
-def runs_any_call(actor: Actor) -> bool:
-    return is_signed_in(actor) and (is_city_staff(actor) or calls_run_by(actor).exists())
 
 
 def applications_to_screen(actor: Actor) -> QuerySet[Application]:
@@ -125,10 +118,6 @@ def pending_reviews(actor: Actor) -> QuerySet[ReviewAssignment]:
 
 def pending_reviews_count(actor: Actor) -> int:
     return pending_reviews(actor).count()
-
-
-def has_assignments(actor: Actor) -> bool:
-    return is_signed_in(actor) and ReviewAssignment.objects.filter(reviewer_id=_pk(actor)).exists()
 
 
 def get_assignment_for(actor: Actor, pk: int) -> ReviewAssignment:
@@ -250,34 +239,16 @@ def table_applications(
     return found
 
 
-def _mean_of_reviews() -> Subquery:
-    """An application's weighted mean (0–5) of its submitted reviews: Σ weight × score over their
-    scores / (100 × the number of reviews); NULL without any."""
-    return Subquery(
-        ReviewScore.objects.filter(
-            assignment__application=OuterRef("pk"), assignment__submitted_at__isnull=False
-        )
-        .values("assignment__application")
-        .annotate(
-            mean=Cast(Sum(F("score") * F("criterion__weight")), FloatField())
-            / (Count("assignment_id", distinct=True) * 100.0)
-        )
-        .values("mean"),
-        output_field=FloatField(),
-    )
-
-
 def ranked(
     applications: QuerySet[Application],
 ) -> QuerySet[Application, tuple[int, float | None]]:
-    """(pk, weighted mean) of the applications, best first (unreviewed last, by receipt number):
-    the ranking is the one figure computed for every application, in one narrow query; the page's
-    other figures come from `table_rows` for its rows only. Its `count()` drops the annotation."""
-    return (
-        applications.annotate(weighted_mean=_mean_of_reviews())
-        .order_by(F("weighted_mean").desc(nulls_last=True), "receipt_number", "pk")
-        .values_list("pk", "weighted_mean")
-    )
+    """(pk, weighted mean) of the applications, best first (unreviewed last, by receipt number).
+    The mean is the application's `review_mean` column (kept by the review services), so a page
+    costs one indexed, narrow query however many scores the call has; the page's other figures
+    come from `table_rows` for its rows only. Its `count()` drops the ordering."""
+    return applications.order_by(
+        F("review_mean").desc(nulls_last=True), "receipt_number", "pk"
+    ).values_list("pk", "review_mean")
 
 
 def review_figures(application_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -355,6 +326,7 @@ def table_rows(
                 "rank": first_rank + offset if mean is not None else None,
                 "application": applications[pk],
                 "mean": mean,
+                "points": applications[pk].review_points,
                 "percent": mean * 20 if mean is not None else None,
                 **figures.get(pk, empty),
                 "spread": found.get(pk),
@@ -364,7 +336,11 @@ def table_rows(
 
 
 def application_mean(application: Application) -> tuple[float | None, int]:
-    """(weighted mean 0–5 or None, reviews submitted) of one application (two queries)."""
-    mean = ranked(Application.objects.filter(pk=application.pk)).first()
-    counts = review_figures([application.pk]).get(application.pk, {})
-    return (mean[1] if mean else None), counts.get("submitted", 0)
+    """(weighted mean 0–5 or None, reviews submitted) of one application: its columns, read
+    afresh (one query; the object in hand may predate a review)."""
+    found = (
+        Application.objects.filter(pk=application.pk)
+        .values_list("review_mean", "reviews_submitted")
+        .first()
+    )
+    return found if found is not None else (None, 0)

@@ -58,6 +58,7 @@ from sharehub.programmes.permissions import runs_programmes
 from sharehub.programmes.search_index import reindex_call
 from sharehub.programmes.selectors.calls import due_reminders, parse_options
 from sharehub.programmes.services import require_call_staff
+from sharehub.programmes.services.review import refresh_call_review_figures
 
 ACTION = "programmes.call_"
 # First path segments of the app's own pages under /support/: a call with one of these addresses
@@ -635,6 +636,8 @@ def _replace_criteria(call: Call, rows: Sequence[CriterionRow]) -> None:
         criterion.description_en = _text(row.description_en)
         criterion.weight, criterion.order = row.weight, order
         criterion.save()
+    # Submitted reviews are ranked by their weighted totals: new weights, new totals.
+    refresh_call_review_figures(call)
 
 
 def _replace(actor: Actor, call: Call, name: str, **rows: Any) -> Call:

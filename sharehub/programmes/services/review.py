@@ -28,6 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -563,6 +564,7 @@ def submit_review(*, actor: Actor, assignment: ReviewAssignment) -> ReviewAssign
             )
         assignment.submitted_at = timezone.now()
         assignment.save(update_fields=["submitted_at"])
+        refresh_review_figures(application)
         log_action(
             actor=user,
             action=ACTION + "review_submitted",
@@ -585,6 +587,7 @@ def reopen_review(*, actor: Actor, assignment: ReviewAssignment, reason: str) ->
         reason = _text("reason", reason, limit=REASON_LIMIT, required=_("Give a reason."))
         assignment.submitted_at = None
         assignment.save(update_fields=["submitted_at"])
+        refresh_review_figures(application)
         log_action(
             actor=user,
             action=ACTION + "review_reopened",
@@ -594,6 +597,77 @@ def reopen_review(*, actor: Actor, assignment: ReviewAssignment, reason: str) ->
         )
         _tell_review(assignment, "reopened", reason=reason)
     return assignment
+
+
+# --- The application's review figures ---------------------------------------------------------
+# `Application.reviews_submitted`, `review_points` and `review_mean` let the ranked table order by
+# a column instead of aggregating every score of the call on each request. They are recounted
+# from the scores (not adjusted by a delta) wherever a review's submitted state changes, so a
+# change of the criteria's weights cannot leave them drifting: submit and reopen here; removing an
+# assignment and declaring a conflict refuse a submitted review, so they never change them.
+
+
+def _figures(reviews: int, points: int | None) -> tuple[int, int, float | None]:
+    points = points or 0
+    # The same division as a mean of the reviews' totals / 100 (0–5 scale).
+    return reviews, points, (points / (reviews * 100) if reviews else None)
+
+
+def refresh_review_figures(application: Application) -> Application:
+    """Recount one application's review columns from its submitted reviews' scores (one
+    aggregate, one update); the caller holds the application's lock."""
+    found = ReviewAssignment.objects.filter(
+        application_id=application.pk, submitted_at__isnull=False
+    ).aggregate(
+        reviews=Count("pk", distinct=True),
+        points=Sum(F("scores__score") * F("scores__criterion__weight")),
+    )
+    figures = _figures(found["reviews"], found["points"])
+    application.reviews_submitted, application.review_points, application.review_mean = figures
+    Application.objects.filter(pk=application.pk).update(
+        reviews_submitted=figures[0], review_points=figures[1], review_mean=figures[2]
+    )
+    return application
+
+
+def refresh_call_review_figures(call: Call) -> int:
+    """Recount the review columns of every application of a call (after its criteria's weights
+    change, or rows written without the services, e.g. seeding); the caller holds the call's lock
+    or owns the data. Two grouped queries and a batched update; returns the rows changed."""
+    reviews = dict(
+        ReviewAssignment.objects.filter(application__call=call, submitted_at__isnull=False)
+        .values("application_id")
+        .annotate(n=Count("pk"))
+        .values_list("application_id", "n")
+        .order_by()
+    )
+    points = dict(
+        ReviewScore.objects.filter(
+            assignment__application__call=call, assignment__submitted_at__isnull=False
+        )
+        .values("assignment__application_id")
+        .annotate(points=Sum(F("score") * F("criterion__weight")))
+        .values_list("assignment__application_id", "points")
+        .order_by()
+    )
+    changed = []
+    for application in Application.objects.filter(call=call).only(
+        "pk", "reviews_submitted", "review_points", "review_mean"
+    ):
+        figures = _figures(reviews.get(application.pk, 0), points.get(application.pk))
+        current = (
+            application.reviews_submitted,
+            application.review_points,
+            application.review_mean,
+        )
+        if figures != current:
+            application.reviews_submitted, application.review_points = figures[:2]
+            application.review_mean = figures[2]
+            changed.append(application)
+    Application.objects.bulk_update(
+        changed, ["reviews_submitted", "review_points", "review_mean"], batch_size=1000
+    )
+    return len(changed)
 
 
 # --- To the committee ------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def test_an_ineligible_organization_is_told_why(call):
     organization, owner = applicant(designated=False)
     with pytest.raises(ValidationError) as excinfo:
         start(call, organization, owner)
-    assert "designated" in " ".join(errors_of(excinfo)["organization"])
+    assert "지정한 공유기업·공유단체만" in " ".join(errors_of(excinfo)["organization"])
     assert not Application.objects.exists()
 
 

@@ -246,4 +246,7 @@ def test_a_named_staff_member_sees_the_workspace_entry(client):
     person = UserFactory()
     assert "programmes.calls" not in [link.name for link in work_for(person)[1]]
     open_call().staff.add(person)
+    person = type(person).objects.get(
+        pk=person.pk
+    )  # the next request's user (answers are per request)
     assert "programmes.calls" in [link.name for link in work_for(person)[1]]

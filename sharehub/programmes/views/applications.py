@@ -32,7 +32,11 @@ from sharehub.programmes.forms_applications import (
     choice_options,
 )
 from sharehub.programmes.models import Application, ApplicationStatus, Call, FieldKind
-from sharehub.programmes.permissions import can_edit_application, is_member
+from sharehub.programmes.permissions import (
+    belongs_to_an_organization,
+    can_edit_application,
+    is_member,
+)
 from sharehub.programmes.selectors import applications as selectors
 from sharehub.programmes.selectors import get_application_for, get_call_for
 from sharehub.programmes.services import applications as services
@@ -411,7 +415,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "page": page,
         "applications": page.object_list,
-        "belongs": selectors.belongs_to_an_organization(request.user),
+        "belongs": belongs_to_an_organization(request.user),
     }
     context |= parts.extra("mine_extra", request)
     return render(request, "programmes/mine.html", context)

@@ -38,7 +38,7 @@ from sharehub.programmes.forms_calls import (
     TrackFormSet,
 )
 from sharehub.programmes.models import ApplicationStatus, Call
-from sharehub.programmes.permissions import is_call_staff, runs_programmes
+from sharehub.programmes.permissions import is_call_staff, runs_any_call, runs_programmes
 from sharehub.programmes.selectors import calls as selectors
 from sharehub.programmes.selectors import public_calls
 from sharehub.programmes.services import calls as services
@@ -171,7 +171,7 @@ def follow(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
-    if not selectors.may_manage_calls(request.user):
+    if not runs_any_call(request.user):
         raise PermissionDenied
     page = paginate(request, selectors.calls_to_manage(request.user), per_page=20)
     calls = list(page.object_list)

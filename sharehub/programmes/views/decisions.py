@@ -46,7 +46,7 @@ from sharehub.programmes.models import (
     Award,
     Call,
 )
-from sharehub.programmes.permissions import is_call_staff, is_member
+from sharehub.programmes.permissions import is_call_staff, is_member, runs_any_call
 from sharehub.programmes.selectors import decisions as selectors
 from sharehub.programmes.selectors import get_application_for, get_call_for
 from sharehub.programmes.services import decisions as services
@@ -237,7 +237,7 @@ def _meeting_page(
 @login_required
 def committee_queue(request: HttpRequest) -> HttpResponse:
     """The applications before the committee in the calls this person runs."""
-    if not selectors.runs_any_call(request.user):
+    if not runs_any_call(request.user):
         raise PermissionDenied
     page = paginate(request, selectors.before_committee(request.user), per_page=PER_PAGE)
     calls = list({application.call_id: application.call for application in page}.values())

@@ -25,7 +25,7 @@ from sharehub.core.ratelimit import ratelimit_writes
 from sharehub.core.uploads import content_type_for, private_file_response
 from sharehub.programmes.forms_reports import ReportFilterForm, ReportForm, ReportReviewForm
 from sharehub.programmes.models import Application, Report
-from sharehub.programmes.permissions import is_call_staff, is_member
+from sharehub.programmes.permissions import is_call_staff, is_member, runs_any_call
 from sharehub.programmes.selectors import reports as selectors
 from sharehub.programmes.services import reports as services
 
@@ -136,7 +136,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    if not selectors.runs_reports(request.user):
+    if not runs_any_call(request.user):
         raise PermissionDenied
     form = ReportFilterForm(request.GET or None)
     state = "review"

@@ -42,7 +42,7 @@ from sharehub.programmes.models import (
     Conflict,
     ReviewAssignment,
 )
-from sharehub.programmes.permissions import assignment_of, is_call_staff
+from sharehub.programmes.permissions import assignment_of, is_call_staff, runs_any_call
 from sharehub.programmes.selectors import get_application_for, get_call_for
 from sharehub.programmes.selectors import review as reads
 from sharehub.programmes.services import review as services
@@ -52,6 +52,23 @@ CSV_CHUNK = 500
 LIST_PER_PAGE = 20
 
 # --- Hooks into the shared pages (views/parts.py) ----------------------------------------------
+
+
+MINE_REVIEWS = 10
+
+
+def mine_extra(request: HttpRequest) -> dict[str, Any]:
+    """The reviews waiting for the person on their "My applications" page: the oldest
+    assignments first, at most MINE_REVIEWS (two queries; none for the anonymous), with a link to
+    all of them."""
+    waiting = reads.pending_reviews(request.user)
+    shown = list(
+        waiting.select_related("application__call").order_by("assigned_at", "pk")[:MINE_REVIEWS]
+    )
+    if not shown:
+        return {}
+    count = len(shown) if len(shown) < MINE_REVIEWS else waiting.count()
+    return {"mine_review": {"assignments": shown, "count": count}}
 
 
 def application_extra(request: HttpRequest, application: Application) -> dict[str, Any]:
@@ -129,7 +146,7 @@ def _run(request: HttpRequest, service: Any, success: str, **kwargs: Any) -> boo
 @require_safe
 @login_required
 def screening_queue(request: HttpRequest) -> HttpResponse:
-    if not reads.runs_any_call(request.user):
+    if not runs_any_call(request.user):
         raise PermissionDenied
     page = paginate(request, reads.applications_to_screen(request.user), per_page=LIST_PER_PAGE)
     return render(
@@ -273,7 +290,7 @@ def reopen_review(request: HttpRequest, pk: int, assignment: int) -> HttpRespons
 @login_required
 def reviewer_choices(request: HttpRequest) -> JsonResponse:
     """The reviewer picker's search (core.widgets.PickerSelectMultiple): `?q=` → [{value, text}]."""
-    if not reads.runs_any_call(request.user):
+    if not runs_any_call(request.user):
         raise PermissionDenied
     return JsonResponse(reads.reviewer_choices(request.GET.get("q", "")), safe=False)
 
