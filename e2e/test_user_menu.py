@@ -1,6 +1,7 @@
-"""The user menu in a browser: a signed-in person finds "my events", "my organizations", "my
-subscriptions", notifications (with the unread count) and the account from every page, at 375 and
-1280 px in Korean and English, with and without JavaScript; axe-core on the open menu."""
+"""The user menu in a browser: a signed-in person finds "my events", "my bookings", "my
+organizations", "my applications" (a member of an organization), "my subscriptions",
+notifications (with the unread count) and the account from every page, at 375 and 1280 px in
+Korean and English, with and without JavaScript; axe-core on the open menu."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from e2e.test_events import sign_in
 pytestmark = pytest.mark.e2e
 
 LABELS = {
-    "ko": ["내 행사", "내 예약", "내 단체", "내 구독", "알림", "내 계정", "로그아웃"],
+    "ko": ["내 행사", "내 예약", "내 단체", "내 신청", "내 구독", "알림", "내 계정", "로그아웃"],
     "en": [
         "My events",
         "My bookings",
         "My organizations",
+        "My applications",
         "My subscriptions",
         "Notifications",
         "My account",

@@ -78,9 +78,13 @@ def erase(user: Any) -> None:
 
 def _pattern(identifiers: Iterable[str]) -> re.Pattern | None:
     # Longest first, so an e-mail address goes whole before a name inside it; whole words only,
-    # so "192.0.2.7" leaves "192.0.2.77" alone and a name leaves longer words alone.
+    # so "192.0.2.7" leaves "192.0.2.77" alone and a name leaves longer words alone, except that
+    # Korean particles follow a word without a space ("Zelda의", "김공구님"): a Hangul syllable
+    # after it still ends the match.
     alternatives = "|".join(re.escape(s) for s in sorted(identifiers, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if alternatives else None
+    if not alternatives:
+        return None
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?![^\W\uac00-\ud7a3])", re.IGNORECASE)
 
 
 def scrub(value: Any, identifiers: Iterable[str]) -> Any:

@@ -7,10 +7,13 @@ it came from."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 
 class RowErrors:
@@ -52,7 +55,7 @@ class RowFormSet(forms.BaseFormSet):
     def show_errors(self, error: ValidationError) -> None:
         kept = self.kept()
         general: list[str] = []
-        for key, messages in error.message_dict.items():
+        for key, texts in error.message_dict.items():
             parts = key.split("-")
             if len(parts) == 3 and parts[0] == self.prefix and parts[1].isdigit():
                 index, field = int(parts[1]), parts[2]
@@ -62,9 +65,9 @@ class RowFormSet(forms.BaseFormSet):
                     and field in form.fields
                     and not form.fields[field].widget.is_hidden
                 ):
-                    form.add_error(field, messages)
+                    form.add_error(field, texts)
                     continue
-            general.extend(messages)
+            general.extend(texts)
         self.service_errors = general
 
 
@@ -83,3 +86,22 @@ def row_formset(form: type[forms.Form], *, extra: int = 3) -> type[RowFormSet]:
     return forms.formset_factory(  # type: ignore[return-value]
         form, formset=RowFormSet, extra=extra, can_delete=True, max_num=50, absolute_max=60
     )
+
+
+def save_rows(
+    request: HttpRequest, formset: RowFormSet, replace: Callable[[list[Any]], object], saved: str
+) -> bool | None:
+    """A rows page's POST: the valid rows go to `replace(rows)` (a service saving them all or
+    none), its errors back to their rows. True when saved (the caller redirects), False when
+    refused, None for a GET."""
+    if request.method != "POST":
+        return None
+    if formset.is_valid():
+        try:
+            replace(formset.rows())
+        except ValidationError as error:
+            formset.show_errors(error)
+        else:
+            messages.success(request, saved)
+            return True
+    return False

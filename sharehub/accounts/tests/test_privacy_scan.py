@@ -126,6 +126,48 @@ def _touch_every_app(person, client) -> None:
     subscriber = Subscriber.objects.get(email=EMAIL)
     newsletters.confirm(token=tokens.confirm_token(subscriber), ip=IP)
 
+    # Support programmes: they follow a call, apply for their organization with their address in
+    # an answer, and review another organization's application, naming themselves in comments.
+    from sharehub.programmes.services import applications as programme_applications
+    from sharehub.programmes.services import calls as programme_calls
+    from sharehub.programmes.services import review as programme_review
+    from sharehub.programmes.tests.factories import applicant, designate_directly, open_call
+
+    call = open_call()
+    programme_calls.follow_call(actor=person, call=call)
+    designate_directly(own)
+    draft = programme_applications.create_application(
+        actor=person, call=call, organization=own, track=call.tracks.first(), title=f"{NAME}의 사업"
+    )
+    programme_applications.save_application(
+        actor=person,
+        application=draft,
+        changes=programme_applications.ApplicationChanges(
+            answers={"plan": f"담당 {NAME}, {EMAIL}"}, requested_amount=1_000_000
+        ),
+    )
+    staff = UserFactory(is_city_staff=True)
+    other_org, _other_owner = applicant()
+    theirs = programme_applications.create_application(
+        actor=other_org.memberships.get().user,
+        call=call,
+        organization=other_org,
+        track=call.tracks.first(),
+        title="다른 사업",
+    )
+    theirs.status, theirs.submitted_at = "in_review", theirs.created_at
+    theirs.save()
+    (assignment,) = programme_review.assign_reviewers(
+        actor=staff, application=theirs, reviewers=[person]
+    )
+    programme_review.declare_conflict(actor=person, assignment=assignment, conflict=False)
+    programme_review.save_scores(
+        actor=person,
+        assignment=assignment,
+        scores={},
+        comment=f"{NAME} ({EMAIL}) reviewed this.",
+    )
+
     reported = OrganizationFactory()
     moderation.report(
         actor=person,

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sharehub.accounts.roles import is_city_staff
 from sharehub.core.forms import run_action, run_service
 from sharehub.core.images import PhotoForm
-from sharehub.core.rows import RowFormSet, rows_formset
+from sharehub.core.rows import RowFormSet, rows_formset, save_rows
 from sharehub.facilities.forms_spaces import (
     BandFormSet,
     FeeFormSet,
@@ -145,23 +145,17 @@ def _rows_page(
 ) -> HttpResponse:
     space = selectors.space_to_manage(request.user, slug)
     formset = rows_formset(formset_class, _posted(request), initial=initial(space), prefix=prefix)
-    invalid = False
-    if request.method == "POST":
-        if formset.is_valid():
-            try:
-                replace(actor=request.user, space=space, rows=formset.rows())
-            except ValidationError as error:
-                formset.show_errors(error)
-            else:
-                messages.success(request, saved)
-                return redirect(f"facilities:space_{current}", slug=space.slug)
-        invalid = True
+    done = save_rows(
+        request, formset, lambda rows: replace(actor=request.user, space=space, rows=rows), saved
+    )
+    if done:
+        return redirect(f"facilities:space_{current}", slug=space.slug)
     context = _manage_context(request, space, current) | {
         "formset": formset,
         "title": title,
         "intro": intro,
     }
-    return _page(request, "rows.html", context, invalid=invalid)
+    return _page(request, "rows.html", context, invalid=done is False)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

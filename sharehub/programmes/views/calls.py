@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -24,7 +24,7 @@ from sharehub.core.filters import page_filters
 from sharehub.core.forms import run_action, run_service
 from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.core.ratelimit import ratelimit_writes
-from sharehub.core.rows import RowFormSet, rows_formset
+from sharehub.core.rows import RowFormSet, rows_formset, save_rows
 from sharehub.core.uploads import private_file_response
 from sharehub.organizations.models import OrganizationKind
 from sharehub.programmes.feeds import CallFeed
@@ -252,23 +252,17 @@ def _rows_page(
 ) -> HttpResponse:
     call = selectors.call_to_manage(request.user, slug)
     formset = rows_formset(formset_class, _posted(request), initial=initial(call), prefix=prefix)
-    invalid = False
-    if request.method == "POST":
-        if formset.is_valid():
-            try:
-                replace(actor=request.user, call=call, rows=formset.rows())
-            except ValidationError as error:
-                formset.show_errors(error)
-            else:
-                messages.success(request, saved)
-                return redirect(f"programmes:call_{current}", slug=call.slug)
-        invalid = True
+    done = save_rows(
+        request, formset, lambda rows: replace(actor=request.user, call=call, rows=rows), saved
+    )
+    if done:
+        return redirect(f"programmes:call_{current}", slug=call.slug)
     context = _manage_context(request, call, current) | {
         "formset": formset,
         "title": title,
         "intro": intro,
     }
-    return _page(request, "rows.html", context, invalid=invalid)
+    return _page(request, "rows.html", context, invalid=done is False)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
