@@ -417,7 +417,8 @@ def _ensure_call(spec: CallSpec, staff: Any) -> tuple[Call, int]:
         reviews_per_application=3,
         interim_report_due=_day(spec.interim_due) if spec.interim_due is not None else None,
         final_report_due=_day(spec.final_due) if spec.final_due is not None else None,
-        published_at=opens - datetime.timedelta(days=14),
+        # Announced two weeks before opening, and the upcoming call already (the public sees it).
+        published_at=min(opens - datetime.timedelta(days=14), timezone.now()),
         created_by=staff,
     )
     created = 1

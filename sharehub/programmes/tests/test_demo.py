@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from sharehub.core.demo import DemoRun, demo_loaders
 from sharehub.programmes.models import (
@@ -57,6 +58,8 @@ def every_status_and_phase(loaded: DemoRun) -> None:
         ApplicationStatus.values
     )
     assert {call.phase() for call in Call.objects.all()} == set(CallPhase.values)
+    # The public sees every phase: each call is published by now.
+    assert not Call.objects.filter(published_at__gt=timezone.now()).exists()
     assert {ReportStatus.DUE, ReportStatus.SUBMITTED, ReportStatus.ACCEPTED} <= set(
         Report.objects.values_list("status", flat=True)
     )
