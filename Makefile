@@ -51,6 +51,8 @@ $(VENDOR)/.built: frontend/node_modules/.installed
 	mkdir -p $(VENDOR)/quill $(VENDOR)/tom-select
 	cp frontend/node_modules/quill/dist/quill.js frontend/node_modules/quill/dist/quill.js.map frontend/node_modules/quill/dist/quill.js.LICENSE.txt frontend/node_modules/quill/dist/quill.core.css frontend/node_modules/quill/dist/quill.core.css.map $(VENDOR)/quill/
 	cp frontend/node_modules/tom-select/dist/js/tom-select.complete.min.js frontend/node_modules/tom-select/dist/js/tom-select.complete.min.js.map frontend/node_modules/tom-select/dist/css/tom-select.min.css frontend/node_modules/tom-select/dist/css/tom-select.min.css.map $(VENDOR)/tom-select/
+	mkdir -p $(VENDOR)/chartjs
+	cp frontend/node_modules/chart.js/dist/chart.umd.min.js frontend/node_modules/chart.js/dist/chart.umd.min.js.map frontend/node_modules/chart.js/LICENSE.md $(VENDOR)/chartjs/
 	@touch $@
 
 assets: $(VENDOR)/.built

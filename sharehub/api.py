@@ -17,6 +17,7 @@ from sharehub.events.api import router as events_router
 from sharehub.facilities.api import router as facilities_router
 from sharehub.news.api import router as news_router
 from sharehub.newsletters.api import router as newsletters_router
+from sharehub.opendata.api import router as opendata_router
 from sharehub.organizations.api import router as organizations_router
 from sharehub.participation.api import router as participation_router
 from sharehub.places.api import router as places_router
@@ -44,6 +45,7 @@ api.add_router("/newsletters", newsletters_router)
 api.add_router("/participation", participation_router)
 api.add_router("/spaces", facilities_router)
 api.add_router("/programmes", programmes_router)
+api.add_router("/data", opendata_router)
 api.add_router("/search", search_router)
 api.add_router("/staff", staff_router)
 

@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "sharehub.events",
     "sharehub.news",
     "sharehub.newsletters",
+    # Open data reads every app above: indicators, the scoreboard, the catalogue.
+    "sharehub.opendata",
     # The top layer: composes the apps above into the home page, district pages, /me API, demo.
     "sharehub.portal",
 ]

@@ -7,6 +7,7 @@ from sharehub.api import api
 from sharehub.core import urls as core_urls
 from sharehub.core import views as core_views
 from sharehub.core.uploads import serve_public_media
+from sharehub.opendata import urls as opendata_urls
 from sharehub.places import urls as places_urls
 from sharehub.portal import urls as portal_urls
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     *portal_urls.root_urlpatterns,
+    # The DCAT-AP catalogue and the CKAN Action API, where harvesters look for them.
+    path("", include((opendata_urls.root_urlpatterns, opendata_urls.root_app_name))),
 ]
 if settings.SHAREHUB_SERVE_MEDIA:
     # The embedded install serves public uploads itself; a city's production puts them on object
@@ -52,5 +55,6 @@ urlpatterns += i18n_patterns(
     path("spaces/", include("sharehub.facilities.urls")),
     path("support/", include("sharehub.programmes.urls")),
     path("newsletters/", include("sharehub.newsletters.urls")),
+    path("data/", include("sharehub.opendata.urls")),
     path("admin/", admin.site.urls),
 )

@@ -1,0 +1,5 @@
+"""opendata pages: statistics (skeleton; see urls.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
