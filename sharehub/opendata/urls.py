@@ -1,12 +1,13 @@
 """opendata's pages under /{lang}/data/, and its language-neutral root files (the DCAT-AP
 catalogue, the CKAN Action API), mounted by sharehub/urls.py."""
 
-from .views import ckan, dashboard, datasets, dcat, scoreboard, statistics
+from .views import ckan, dashboard, datasets, dcat, manage, scoreboard, statistics
 
 app_name = "opendata"
 # Each part's routes; a part's fixed prefixes ("indicators/", "scoreboard/", "datasets/",
 # "statistics/", "manage/") keep them apart.
 urlpatterns = [
+    *manage.urlpatterns,
     *statistics.urlpatterns,
     *scoreboard.urlpatterns,
     *datasets.urlpatterns,

@@ -164,7 +164,22 @@ def _hub() -> dict:
         "page": PageFactory(),
         "organization_type": ContentType.objects.get_for_model(organization).pk,
         **_programmes(staff),
+        **_opendata(staff),
     }
+
+
+def _opendata(staff) -> dict:
+    """A published dataset with a generated resource, and a draft scoring."""
+    from sharehub.opendata.tests.factories import (
+        OfficialIndicatorFactory,
+        ResourceFactory,
+        ScoringCriterionFactory,
+    )
+
+    resource = ResourceFactory(dataset__slug="sharing-directory")
+    criterion = ScoringCriterionFactory(scoring__slug="districts-draft")
+    OfficialIndicatorFactory(code="population")
+    return {"opendata_resource": resource, "opendata_scoring": criterion.scoring}
 
 
 def _programmes(staff) -> dict:
@@ -412,6 +427,31 @@ def _pages(hub: dict, lang: str) -> list[tuple[str, str, str | None]]:
         ),
         ("programme-manage", u("programmes:manage"), "staff"),
         ("programme-call-edit", u("programmes:call_edit", slug=programme_call.slug), "staff"),
+        # Open data.
+        ("data-dashboard", u("opendata:dashboard"), None),
+        ("data-indicators", u("opendata:indicators"), None),
+        ("data-indicator", u("opendata:indicator", code="directory.listings"), None),
+        ("data-datasets", u("opendata:datasets"), None),
+        ("data-dataset", u("opendata:dataset", slug="sharing-directory"), None),
+        (
+            "data-resource",
+            u("opendata:resource", slug="sharing-directory", pk=hub["opendata_resource"].pk),
+            None,
+        ),
+        ("data-statistics", u("opendata:statistics"), None),
+        ("data-official", u("opendata:official_indicator", code="population"), None),
+        ("data-scoreboard", u("opendata:scoreboard"), None),
+        ("data-manage", u("opendata:manage"), "staff"),
+        ("data-manage-datasets", u("opendata:manage_datasets"), "staff"),
+        ("data-dataset-edit", u("opendata:dataset_edit", slug="sharing-directory"), "staff"),
+        ("data-import", u("opendata:statistics_import"), "staff"),
+        ("data-manage-scorings", u("opendata:manage_scorings"), "staff"),
+        ("data-scoring-edit", u("opendata:scoring_edit", slug="districts-draft"), "staff"),
+        (
+            "data-scoring-preview",
+            u("opendata:scoring_preview", slug="districts-draft"),
+            "staff",
+        ),
         ("not-found", u("core:home") + "no-such-page/", None),
     ]
 

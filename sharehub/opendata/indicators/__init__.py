@@ -11,8 +11,17 @@ call costs the same at 1,000 or 100,000 listings.
 Importing this package imports every indicator module, which registers itself.
 """
 
-from . import directory  # noqa: F401  registers its indicators
+from . import (  # noqa: F401  each registers its indicators
+    designation,
+    directory,
+    events,
+    facilities,
+    newsletters,
+    participation,
+    programmes,
+)
 from .engine import (  # noqa: F401  the package's interface
+    ALL,
     Indicator,
     Point,
     Row,

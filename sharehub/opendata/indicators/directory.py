@@ -1,40 +1,53 @@
-"""The directory's indicators: public listings by district, category and month of listing."""
+"""The directory's indicators: public listings by district, category and month of listing (new
+each month, and the running total), and their services by category and by price type."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from sharehub.directory.models import Category, Listing
+from sharehub.directory.models import Category, Listing, PriceType, Service
 from sharehub.directory.selectors import public_listings
 from sharehub.organizations.models import Organization
 
-from .engine import Indicator, Point, register
+from .engine import ALL, Indicator, Point, as_month, register
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _listings() -> Iterator[Point]:
     """New public listings per month of listing, by the organization's district and category
-    (a listing in two categories counts in each; one with none counts with no category)."""
+    (a listing in two categories counts in each; one with none counts with no category), and
+    per month and district with the categories totalled (ALL), each listing once."""
+    listed = public_listings().annotate(month=TruncMonth("created_at"))
     grouped = (
-        public_listings()
-        .annotate(month=TruncMonth("created_at"))
-        .values("month", "organization__district__code", "categories__slug")
+        listed.values("month", "organization__district__code", "categories__slug")
         .annotate(n=Count("pk", distinct=True))
         .order_by()
     )
     for row in grouped:
         yield Point(
-            row["month"].date() if hasattr(row["month"], "date") else row["month"],
+            as_month(row["month"]),
             row["organization__district__code"],
             row["categories__slug"],
             row["n"],
         )
+    totals = (
+        listed.values("month", "organization__district__code").annotate(n=Count("pk")).order_by()
+    )
+    for total in totals:
+        yield Point(
+            as_month(total["month"]), total["organization__district__code"], ALL, total["n"]
+        )
 
 
-def _category_labels() -> dict[str, str]:
+def _category_labels() -> dict[str, StrOrPromise]:
     return {c.slug: c.name for c in Category.objects.order_by("order", "pk")}
 
 
@@ -43,18 +56,100 @@ LISTINGS = register(
         code="directory.listings",
         group="directory",
         name=_("Listings in the directory"),
-        unit=_("listings"),
+        unit=pgettext_lazy("unit", "listings"),
         definition=_(
             "Sharing services listed in the public directory, by the month they were listed."
         ),
         method=_(
-            "Counts public listings of public organizations by the month of their creation (Asia/Seoul), the organization's district and each category of the listing."
+            "Counts public listings of public organizations by the month of their creation (Asia/Seoul), the organization's district and each category of the listing: a listing in two categories counts in each, and once when the categories are added up."
         ),
         source=_("ShareHub directory"),
         compute=_listings,
         sources=(Listing, Listing.categories.through, Organization, Category),
         dimensions=("period", "district", "category"),
+        multi_valued=("category",),
         categories=_category_labels,
         order=10,
+    )
+)
+
+
+LISTINGS_TOTAL = register(
+    Indicator(
+        code="directory.listings_total",
+        group="directory",
+        name=_("Listings in the directory, in all"),
+        unit=pgettext_lazy("unit", "listings"),
+        definition=_(
+            "Sharing services in the public directory by the end of each month: the running total of the listings added each month."
+        ),
+        method=_(
+            "Adds up, month by month, the public listings of public organizations by the month of their creation (Asia/Seoul), by the organization's district and each category of the listing. A listing in two categories counts in each, and once when the categories are added up; a listing hidden or removed since is not counted in any month."
+        ),
+        source=_("ShareHub directory"),
+        compute=_listings,
+        sources=(Listing, Listing.categories.through, Organization, Category),
+        dimensions=("period", "district", "category"),
+        multi_valued=("category",),
+        categories=_category_labels,
+        cumulative=True,
+        order=11,
+    )
+)
+
+
+def _services_by(field: str) -> Iterator[Point]:
+    """Services of public listings now, by the organization's district and `field`."""
+    grouped = (
+        Service.objects.filter(listing__in=public_listings())
+        .values("listing__organization__district__code", field)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in grouped:
+        yield Point(None, row["listing__organization__district__code"], row[field], row["n"])
+
+
+def _price_labels() -> dict[str, StrOrPromise]:
+    return dict(PriceType.choices)
+
+
+SERVICES = register(
+    Indicator(
+        code="directory.services",
+        group="directory",
+        name=_("Services by category"),
+        unit=_("services"),
+        definition=_("The services that public listings offer now, by category."),
+        method=_(
+            "Counts the services of public listings of public organizations by the service's category and the organization's district; a service with no category counts with none."
+        ),
+        source=_("ShareHub directory"),
+        compute=lambda: _services_by("category__slug"),
+        sources=(Service, Listing, Organization, Category),
+        dimensions=("district", "category"),
+        categories=_category_labels,
+        order=12,
+    )
+)
+
+SERVICES_BY_PRICE = register(
+    Indicator(
+        code="directory.services_by_price",
+        group="directory",
+        name=_("Services by price"),
+        unit=_("services"),
+        definition=_(
+            "The services that public listings offer now, by how they are paid for (free, paid, deposit, membership, price not listed)."
+        ),
+        method=_(
+            "Counts the services of public listings of public organizations by their price type and the organization's district."
+        ),
+        source=_("ShareHub directory"),
+        compute=lambda: _services_by("price_type"),
+        sources=(Service, Listing, Organization),
+        dimensions=("district", "category"),
+        categories=_price_labels,
+        order=13,
     )
 )

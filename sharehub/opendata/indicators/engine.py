@@ -7,12 +7,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Literal
 
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -24,6 +24,10 @@ Dimension = Literal["period", "district", "category"]
 # How the values of points are combined when a dimension is summed over: counts add up; a
 # percentage is recomputed from its parts (`ratio_of`), never averaged.
 Aggregate = Literal["sum", "max"]
+TENTH = Decimal("0.1")
+Key = tuple[date | None, str | None, str | None]  # (period, district, category)
+# The key of a point that totals a many-valued dimension (see `Indicator.multi_valued`).
+ALL = "*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +65,19 @@ class Indicator:
     sources: tuple[type[models.Model], ...]
     dimensions: tuple[Dimension, ...] = ("period", "district")
     aggregate: Aggregate = "sum"
-    # A percentage: 100 × numerator / denominator, each another indicator's code, grouped alike.
+    # A ratio: `ratio_scale` × numerator / denominator (one decimal), each another indicator's
+    # code, grouped alike: 100 for a percentage, 1 for "uses per space".
     ratio_of: tuple[str, str] | None = None
+    ratio_scale: int = 100
     # The labels of category keys, in display order (None: no categories).
     categories: Callable[[], dict[str, StrOrPromise]] | None = None
-    # Cumulative: a month's value is the running total up to it (listings that exist by then).
+    # Dimensions where one thing may count under several keys (a listing in two categories, a
+    # proposal about two districts): summing over them would count it twice, so `compute` also
+    # yields, per other keys, a point with ALL as that dimension's key counting each thing once.
+    # Readers use those points when the dimension is neither grouped by nor filtered on.
+    multi_valued: tuple[Dimension, ...] = ()
+    # Cumulative: the points are what was added each month, and a month's value is the running
+    # total up to it (listings that exist by then); without `period` in `by`, the total by `end`.
     cumulative: bool = False
     order: int = 100
     extra: dict[str, object] = field(default_factory=dict)
@@ -84,6 +96,11 @@ def register(indicator: Indicator) -> Indicator:
         if not _SOURCES[label]:
             post_save.connect(_changed, sender=model, dispatch_uid=f"opendata-{label}-save")
             post_delete.connect(_changed, sender=model, dispatch_uid=f"opendata-{label}-delete")
+            if model._meta.auto_created:
+                # A many-to-many table: add(), set() and clear() send only m2m_changed.
+                m2m_changed.connect(
+                    _changed_m2m, sender=model, dispatch_uid=f"opendata-{label}-m2m"
+                )
         _SOURCES[label].add(indicator.code)
     return indicator
 
@@ -94,6 +111,14 @@ def get(code: str) -> Indicator | None:
 
 def all_indicators() -> list[Indicator]:
     return sorted(_REGISTRY.values(), key=lambda i: (i.order, i.code))
+
+
+def as_month(value: date | datetime | None) -> date | None:
+    """The first day of a TruncMonth value (a datetime in the current zone, or a date)."""
+    if value is None:
+        return None
+    day = value.date() if isinstance(value, datetime) else value
+    return day.replace(day=1)
 
 
 # --- The cache ------------------------------------------------------------------------------
@@ -112,6 +137,11 @@ def bump(*models_: type[models.Model]) -> None:
 
 def _changed(sender: type[models.Model], **kwargs: object) -> None:
     transaction.on_commit(lambda: bump(sender))
+
+
+def _changed_m2m(sender: type[models.Model], action: str, **kwargs: object) -> None:
+    if action.startswith("post_"):
+        transaction.on_commit(lambda: bump(sender))
 
 
 def _version(indicator: Indicator) -> str:
@@ -146,8 +176,15 @@ def _select(
     end: date | None,
     district: str | None,
     category: str | None,
+    totals: frozenset[str] = frozenset(),
 ) -> Iterable[Point]:
+    """The points within the filters; of a many-valued dimension in `totals`, only its ALL
+    points, and of any other, none of them."""
     for point in points:
+        if ("district" in totals) != (point.district == ALL):
+            continue
+        if ("category" in totals) != (point.category == ALL):
+            continue
         if start and point.period and point.period < start:
             continue
         if end and point.period and point.period > end:
@@ -173,20 +210,35 @@ def rows(
     if indicator.ratio_of:
         top, bottom = (get(code) for code in indicator.ratio_of)
         assert top and bottom, indicator.ratio_of
-        filters = {"start": start, "end": end, "district": district, "category": category}
         parts = [
-            {(r.period, r.district, r.category): r.value for r in rows(i, by=by, **filters)}
+            {
+                (r.period, r.district, r.category): r.value
+                for r in rows(i, by=by, start=start, end=end, district=district, category=category)
+            }
             for i in (top, bottom)
         ]
         result = []
         for key in sorted(set(parts[0]) | set(parts[1]), key=_sort_key):
             num, den = parts[0].get(key) or 0, parts[1].get(key) or 0
-            value = (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.1")) if den else None
-            result.append(Row(*key, value))
+            value = (
+                (Decimal(num) * indicator.ratio_scale / Decimal(den)).quantize(TENTH, ROUND_HALF_UP)
+                if den
+                else None
+            )
+            result.append(Row(key[0], key[1], key[2], value))
         return result
-    grouped: dict[tuple, Decimal | int] = {}
+    if indicator.cumulative:
+        return _cumulative_rows(
+            indicator, by=by, start=start, end=end, district=district, category=category
+        )
+    grouped: dict[Key, Decimal | int] = {}
     for p in _select(
-        table_of(indicator).points, start=start, end=end, district=district, category=category
+        table_of(indicator).points,
+        start=start,
+        end=end,
+        district=district,
+        category=category,
+        totals=_totals(indicator, by, district=district, category=category),
     ):
         key = (
             p.period if "period" in by else None,
@@ -201,7 +253,86 @@ def rows(
             )
         else:
             grouped[key] = p.value
-    return [Row(*key, grouped[key]) for key in sorted(grouped, key=_sort_key)]
+    return [Row(k[0], k[1], k[2], grouped[k]) for k in sorted(grouped, key=_sort_key)]
+
+
+def _totals(
+    indicator: Indicator,
+    by: Sequence[Dimension],
+    *,
+    district: str | None,
+    category: str | None,
+) -> frozenset[str]:
+    """The many-valued dimensions read from their ALL points: neither grouped by nor filtered."""
+    filtered = {"district": district, "category": category}
+    return frozenset(d for d in indicator.multi_valued if d not in by and not filtered.get(d))
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _cumulative_rows(
+    indicator: Indicator,
+    *,
+    by: Sequence[Dimension],
+    start: date | None,
+    end: date | None,
+    district: str | None,
+    category: str | None,
+) -> list[Row]:
+    """Running totals of a cumulative indicator. Points before `start` still count (what existed
+    then); a point with no month counts from the beginning. By period: every month from the
+    group's first to the indicator's last month with data (at most `end`), so a stock is never a
+    gap."""
+    table = table_of(indicator).points
+    points = list(
+        _select(
+            table,
+            start=None,
+            end=end,
+            district=district,
+            category=category,
+            totals=_totals(indicator, by, district=district, category=category),
+        )
+    )
+
+    def key_of(p: Point) -> tuple[str | None, str | None]:
+        return (
+            p.district if "district" in by else None,
+            p.category if "category" in by else None,
+        )
+
+    if "period" not in by:
+        totals: dict[tuple[str | None, str | None], Decimal | int] = defaultdict(int)
+        for p in points:
+            totals[key_of(p)] += p.value
+        return [Row(None, k[0], k[1], totals[k]) for k in sorted(totals, key=_sort_key)]
+    added: dict[tuple[str | None, str | None], dict[date | None, Decimal | int]] = defaultdict(
+        lambda: defaultdict(int)
+    )
+    for p in points:
+        added[key_of(p)][p.period] += p.value
+    # The series run to the table's last month (at most `end`), whatever the filters.
+    months = [p.period for p in table if p.period is not None and (end is None or p.period <= end)]
+    if not points or not months:
+        return [
+            Row(None, k[0], k[1], sum(values.values()))
+            for k, values in sorted(added.items(), key=lambda item: _sort_key(item[0]))
+        ]
+    last = max(months)
+    result = []
+    for key in sorted(added, key=_sort_key):
+        values = added[key]
+        total: Decimal | int = values.pop(None, 0)
+        dated = sorted(m for m in values if m is not None)
+        month = dated[0] if dated else last
+        while month <= last:
+            total += values.get(month, 0)
+            if start is None or month >= start:
+                result.append(Row(month, key[0], key[1], total))
+            month = _next_month(month)
+    return result
 
 
 def _sort_key(key: tuple) -> tuple:

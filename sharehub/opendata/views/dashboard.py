@@ -1,5 +1,377 @@
-"""opendata pages: dashboard (skeleton; see urls.py)."""
+"""Open data's public pictures: the dashboard (/data/), the list of indicators, one indicator's
+page and the download of its data.
 
-from django.urls import URLPattern
+- The dashboard draws every indicator by section (charts.js: lines over months, bars by
+  category), each with its data table and downloads, and a choropleth of the districts
+  (choropleth.js on the hub's own boundaries, places:geojson) for the indicator chosen.
+- Filters (a GET form, no script needed): months from/to, district, category. Bad values are
+  field errors on a 400 page (the valid filters still apply), a 400 JSON or text for downloads.
+- `indicator_data`: the filtered rows as CSV (UTF-8 with a BOM, or `?encoding=cp949`) or JSON,
+  grouped by `?by=period,district,category` (default: every dimension of the indicator).
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, URLPattern, path, re_path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views.decorators.http import require_safe
+
+from sharehub.core.csvexport import CP949, csv_response, encoding_from
+from sharehub.core.filters import FilterForm
+from sharehub.opendata import indicators
+from sharehub.opendata.indicators import Indicator
+from sharehub.opendata.selectors import dashboard as selectors
+from sharehub.opendata.selectors.dashboard import DIMENSIONS, Filters, Labels
+
+TEMPLATES = "opendata/"
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# The dashboard draws each indicator over the months and, when it has some, by category.
+DASHBOARD_VIEWS: tuple[selectors.Dimension, ...] = ("period", "category")
+
+
+class MonthInput(forms.TextInput):
+    """<input type="month">; a value that is no month is not written back (the field's error
+    says what was wrong), since the month input accepts only YYYY-MM."""
+
+    input_type = "month"
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, date):
+            return value.strftime("%Y-%m")
+        text = str(value or "")
+        match = MONTH.match(text)
+        return text if match and 1 <= int(match[2]) <= 12 else None
+
+
+class MonthField(forms.CharField):
+    """A month as YYYY-MM (the value of <input type="month">); its first day."""
+
+    widget = MonthInput
+    default_error_messages = {
+        "invalid": gettext_lazy("Enter a month as YYYY-MM, for example 2025-03."),
+    }
+
+    def to_python(self, value: Any) -> date | None:  # type: ignore[override]
+        text = str(value or "").strip()
+        if not text:
+            return None
+        match = MONTH.match(text)
+        if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1900:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return date(int(match[1]), int(match[2]), 1)
+
+
+class DataFilterForm(FilterForm):
+    """The filters of the dashboard, of an indicator's page and of its downloads."""
+
+    start = MonthField(label=gettext_lazy("From (month)"), required=False, help_text="YYYY-MM")
+    end = MonthField(label=gettext_lazy("To (month)"), required=False, help_text="YYYY-MM")
+    district = forms.ChoiceField(label=gettext_lazy("District"), required=False)
+    category = forms.ChoiceField(
+        label=pgettext_lazy("indicator dimension", "Category"), required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        labels: Labels,
+        items: list[Indicator],
+        map_choices: list[Indicator] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        everywhere = str(_("All districts"))
+        district = cast(forms.ChoiceField, self.fields["district"])
+        district.choices = [("", everywhere), *labels.districts.items()]
+        categories = selectors.category_choices(labels, items)
+        if categories:
+            category = cast(forms.ChoiceField, self.fields["category"])
+            category.choices = [("", _("All categories")), *categories]
+        else:
+            del self.fields["category"]
+        if map_choices:
+            self.fields["indicator"] = forms.ChoiceField(
+                label=_("Indicator on the map"),
+                required=False,
+                choices=[(i.code, str(i.name)) for i in map_choices],
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The last month must not be before the first."))
+        return data
+
+    def filters(self) -> Filters:
+        applied = self.applied()
+        return Filters(
+            start=applied.get("start"),
+            end=applied.get("end"),
+            district=applied.get("district") or None,
+            category=applied.get("category") or None,
+        )
+
+
+def _query(filters: Filters, **extra: str) -> str:
+    """The filters as a query string, for the download links and the indicator pages."""
+    params = {
+        "start": filters.start.strftime("%Y-%m") if filters.start else "",
+        "end": filters.end.strftime("%Y-%m") if filters.end else "",
+        "district": filters.district or "",
+        "category": filters.category or "",
+        **extra,
+    }
+    return urlencode({key: value for key, value in params.items() if value})
+
+
+def _related_links() -> list[tuple[str, str]]:
+    """The other open-data pages, those that exist."""
+    links = []
+    for name, label in (
+        ("opendata:datasets", _("Datasets catalogue")),
+        ("opendata:scoreboard", _("District scoreboard")),
+        ("opendata:statistics", _("Official statistics")),
+        ("opendata:indicators", _("All indicators")),
+    ):
+        try:
+            links.append((reverse(name), label))
+        except NoReverseMatch:
+            continue
+    return links
+
+
+def _chart_links(charts: list[selectors.Chart], filters: Filters) -> list[dict[str, Any]]:
+    return [
+        {
+            "chart": item,
+            "query": _query(filters, by=item.by),
+        }
+        for item in charts
+    ]
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    labels = Labels()
+    items = indicators.all_indicators()
+    mappable = selectors.map_indicators()
+    form = DataFilterForm(request.GET or None, labels=labels, items=items, map_choices=mappable)
+    filters = form.filters()
+    invalid = form.is_bound and not form.is_valid()
+    sections = []
+    for code, heading, members in selectors.indicator_sections(items):
+        sections.append(
+            {
+                "code": code,
+                "heading": heading,
+                "indicators": [
+                    {
+                        "indicator": indicator,
+                        "charts": _chart_links(
+                            selectors.charts_of(indicator, filters, labels, views=DASHBOARD_VIEWS),
+                            filters,
+                        ),
+                        "value": None
+                        if indicator.dimensions
+                        else selectors.single_value(indicator, filters, labels),
+                        "query": _query(filters),
+                    }
+                    for indicator in members
+                ],
+            }
+        )
+    chosen = form.applied().get("indicator") if form.is_bound else None
+    on_map = indicators.get(chosen) if chosen else (mappable[0] if mappable else None)
+    choropleth = selectors.choropleth(on_map, filters, labels) if on_map else None
+    context = {
+        "form": form,
+        "filters": filters,
+        "query": _query(filters),
+        "sections": sections,
+        "choropleth": choropleth,
+        "map_query": _query(filters, by="district"),
+        "links": _related_links(),
+    }
+    return render(
+        request, TEMPLATES + "dashboard/dashboard.html", context, status=400 if invalid else 200
+    )
+
+
+@require_safe
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    sections = [
+        {
+            "heading": heading,
+            "indicators": [
+                {"indicator": i, "computed_at": selectors.computed_at(i)} for i in members
+            ],
+        }
+        for _code, heading, members in selectors.indicator_sections()
+    ]
+    return render(
+        request,
+        TEMPLATES + "indicators/list.html",
+        {"sections": sections, "links": _related_links()},
+    )
+
+
+def _indicator_or_404(code: str) -> Indicator:
+    indicator = indicators.get(code)
+    if indicator is None:
+        raise Http404(_("There is no such indicator."))
+    return indicator
+
+
+@require_safe
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator_or_404(code)
+    labels = Labels()
+    form = DataFilterForm(request.GET or None, labels=labels, items=[indicator])
+    filters = form.filters()
+    invalid = form.is_bound and not form.is_valid()
+    charts = selectors.charts_of(indicator, filters, labels, prefix="indicator")
+    context = {
+        "indicator": indicator,
+        "group": selectors.GROUPS.get(indicator.group, indicator.group),
+        "computed_at": selectors.computed_at(indicator),
+        "form": form,
+        "filters": filters,
+        "query": _query(filters),
+        "charts": _chart_links(charts, filters),
+        "value": None
+        if indicator.dimensions
+        else selectors.single_value(indicator, filters, labels),
+        "dimensions": [selectors.DIMENSION_HEADINGS[d] for d in indicator.dimensions],
+        "links": _related_links(),
+    }
+    return render(
+        request, TEMPLATES + "indicators/detail.html", context, status=400 if invalid else 200
+    )
+
+
+# --- Downloads --------------------------------------------------------------------------------
+
+
+def _bad_request(fmt: str, errors: dict[str, list[str]]) -> HttpResponse:
+    detail = _("Some filters are not valid.")
+    if fmt == "json":
+        return JsonResponse({"detail": detail, "errors": errors}, status=400)
+    lines = [detail] + [f"{field}: {' '.join(messages)}" for field, messages in errors.items()]
+    return HttpResponse("\n".join(lines), status=400, content_type="text/plain; charset=utf-8")
+
+
+def _dimensions_from(indicator: Indicator, text: str | None) -> tuple[selectors.Dimension, ...]:
+    if not text:
+        return tuple(indicator.dimensions)
+    asked = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [part for part in asked if part not in indicator.dimensions]
+    if unknown or len(set(asked)) != len(asked):
+        raise ValidationError(
+            _("Group by any of: %(dimensions)s, separated by commas.")
+            % {"dimensions": ", ".join(indicator.dimensions) or "–"}
+        )
+    return tuple(d for d in DIMENSIONS if d in asked)
+
+
+def csv_header(by: tuple[selectors.Dimension, ...]) -> list[str]:
+    header = [str(_("Indicator"))]
+    names = {
+        "district": (_("District code"), _("District")),
+        "category": (_("Category code"), pgettext_lazy("indicator dimension", "Category")),
+    }
+    for dimension in by:
+        if dimension == "period":
+            header.append(str(_("Month")))
+        else:
+            header += [str(label) for label in names[dimension]]
+    return [*header, str(_("Value")), str(_("Unit"))]
+
+
+@require_safe
+def indicator_data(
+    request: HttpRequest, code: str, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
+    indicator = _indicator_or_404(code)
+    labels = Labels()
+    form = DataFilterForm(request.GET or None, labels=labels, items=[indicator])
+    errors: dict[str, list[str]] = {}
+    if form.is_bound and not form.is_valid():
+        errors.update({name: [str(m) for m in messages] for name, messages in form.errors.items()})
+    # Only the known parameters: a misspelt one would silently give the unfiltered table.
+    unknown = set(request.GET) - {"start", "end", "district", "category", "by", "encoding"}
+    if unknown:
+        errors["__all__"] = [
+            _("Unknown parameters: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        ]
+    try:
+        by = _dimensions_from(indicator, request.GET.get("by"))
+    except ValidationError as error:
+        errors["by"] = error.messages
+    encoding = "utf-8"
+    if fmt == "csv":
+        try:
+            encoding = encoding_from(request.GET)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        return _bad_request(fmt, errors)
+    filters = form.filters()
+    stem = indicator.code.replace(".", "-")
+    if fmt == "json":
+        body = {
+            "indicator": {
+                "code": indicator.code,
+                "name": str(indicator.name),
+                "unit": str(indicator.unit),
+                "definition": str(indicator.definition),
+                "method": str(indicator.method),
+                "source": str(indicator.source),
+                "computed_at": selectors.computed_at(indicator).isoformat(),
+            },
+            "filters": {
+                "start": filters.start.strftime("%Y-%m") if filters.start else None,
+                "end": filters.end.strftime("%Y-%m") if filters.end else None,
+                "district": filters.district,
+                "category": filters.category,
+            },
+            "by": list(by),
+            "rows": selectors.json_rows(indicator, by, filters, labels),
+        }
+        response: HttpResponse | StreamingHttpResponse = JsonResponse(
+            body, json_dumps_params={"ensure_ascii": False}
+        )
+        # The code is ASCII (the route's pattern): no encoding of the name is needed.
+        response["Content-Disposition"] = f'inline; filename="{stem}.json"'
+    else:
+        # Read now, in the view: the rows come from the engine's cache, a short list.
+        rows = list(selectors.csv_rows(indicator, by, filters, labels, header=csv_header(by)))
+        suffix = "-cp949" if encoding == CP949 else ""
+        response = csv_response(iter(rows), filename=f"{stem}{suffix}.csv", encoding=encoding)
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("", dashboard, name="dashboard"),
+    path("indicators/", indicator_list, name="indicators"),
+    re_path(
+        r"^indicators/(?P<code>[a-z0-9_.-]+)/data\.(?P<fmt>csv|json)$",
+        indicator_data,
+        name="indicator_data",
+    ),
+    re_path(r"^indicators/(?P<code>[a-z0-9_.-]+)/$", indicator_detail, name="indicator"),
+]

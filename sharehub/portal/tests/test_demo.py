@@ -64,5 +64,8 @@ def test_every_app_registers_its_demo_data_in_the_order_they_depend_on():
         "programmes",
         "news",
         "newsletters",
+        "opendata_statistics",
+        "opendata_scoreboard",
+        "opendata_datasets",
         "search",
     ]

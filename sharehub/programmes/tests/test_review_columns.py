@@ -85,3 +85,19 @@ def test_the_table_reads_the_columns_in_order(call, runner):  # noqa: F811
     for application in (a, b, c):
         check(application)
     assert reads.application_mean(a) == (pytest.approx(3.85), 1)
+
+
+@pytest.mark.django_db
+def test_ranked_table_has_its_order_as_an_index_on_postgresql():
+    """PostgreSQL reads the ranked table's first page from an index in the table's own order
+    (migration 0002), instead of sorting all of a call's applications."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite cannot index NULLS LAST; the migration does nothing there")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'programmes_application_ranked'"
+        )
+        (definition,) = cursor.fetchone()
+    assert "review_mean DESC NULLS LAST, receipt_number, id" in definition

@@ -87,6 +87,7 @@ def test_every_searchable_model_is_covered_here():
         "participation.proposal",
         "participation.recommendation",
         "programmes.call",
+        "opendata.dataset",
     }
 
 
@@ -428,6 +429,34 @@ def test_call_is_findable_only_once_published(client, unpublished):
     for url in ("/ko/support/", "/ko/support/feed/", "/api/v1/programmes/calls"):
         body = text(client.get(url))
         assert PUBLIC in body and SECRET not in body, url
+
+
+def test_dataset_is_findable_only_once_published(client):
+    from sharehub.opendata.models import Dataset
+    from sharehub.opendata.tests.factories import DatasetFactory
+
+    public = DatasetFactory(title_ko=f"{WORD} {PUBLIC}", title_en=f"{WORD} {PUBLIC}")
+    _write(public)
+    draft = DatasetFactory(
+        title_ko=f"{WORD} {SECRET}", title_en=f"{WORD} {SECRET}", is_published=False, issued=None
+    )
+    draft.save()  # saved as an edit would be: the index's handler runs
+    assert indexed(public) and not indexed(draft)
+    titles = [hit.title for hit in search(WORD, model=Dataset)]
+    assert any(PUBLIC in t for t in titles) and not any(SECRET in t for t in titles)
+    page = text(client.get("/ko/search/", {"q": WORD}))
+    assert PUBLIC in page and SECRET not in page
+    assert [t for t in autocomplete(WORD[:6], model=Dataset) if SECRET in t] == []
+    for url in (
+        "/ko/data/datasets/",
+        "/api/v1/data/datasets",
+        "/catalog.jsonld",
+        "/api/action/package_list",
+        "/api/action/package_search",
+    ):
+        body = text(client.get(url, {"q": WORD} if "datasets" in url else {}))
+        assert PUBLIC in body or "package_list" in url, url
+        assert SECRET not in body, url
 
 
 # The second guard: reads re-check what the index holds ---------------------------------------

@@ -1,0 +1,37 @@
+"""The datasets part's registrations with the kernel (imported by manifest.py): published datasets
+are searchable, the indicator series are kept in step with the live indicators every day, and
+the demo publishes the standard datasets."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.tasks import task
+from django.utils.translation import gettext_lazy as _
+
+from sharehub.core.demo import register_demo
+from sharehub.core.periodic import register_periodic
+from sharehub.search.registry import register_searchable
+
+from . import demo_datasets
+from .models import Dataset
+from .search_index import DATASET_KIND, DATASET_STATE_FIELDS, dataset_document
+from .selectors.datasets import public_datasets
+from .services.datasets import sync_indicator_series
+
+
+@task()
+def sync_indicator_series_task() -> dict[str, int]:
+    return sync_indicator_series()
+
+
+register_searchable(
+    Dataset,
+    document=dataset_document,
+    public=public_datasets,
+    state_fields=DATASET_STATE_FIELDS,
+    by_district=True,
+    kind=DATASET_KIND,
+)
+register_periodic("opendata.indicator_series", sync_indicator_series_task, every=timedelta(days=1))
+register_demo("opendata_datasets", demo_datasets.load, label=_("Open data: datasets"), order=84)
