@@ -10,7 +10,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import expect
 
 from e2e.conftest import assert_accessible
 from e2e.pages import assert_no_horizontal_scroll, url
@@ -94,9 +93,11 @@ def test_dashboard_charts_map_and_download(
         # Every chart has its table (closed under the chart on the dashboard, one click away;
         # the map's table is open beside it).
         assert page.locator("details.od-table table caption").count() >= canvases.count()
-        closed = page.locator("details.od-table:not([open])").first
-        closed.locator("summary").click()
-        expect(closed.locator("table")).to_be_visible()
+        # (a handle: the locator would move on to the next closed table once this one opens)
+        closed = page.locator("details.od-table:not([open])").first.element_handle()
+        closed.query_selector("summary").click()
+        page.wait_for_function("(d) => d.open", arg=closed)
+        assert closed.query_selector("table").is_visible()
         if device == "phone":
             assert_no_horizontal_scroll(page, f"dashboard {lang} phone")
         results[f"dashboard {lang} {device}"] = axe(page)
