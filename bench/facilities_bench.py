@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -53,30 +52,6 @@ ATTEMPTS = 20
 SPACES = 1_000
 BOOKINGS_PER_SPACE = 1_000
 CHUNK = 50_000
-
-
-def _timed(run, *, requests: int = REQUESTS) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(WARM_UP):
-        run()
-    with CaptureQueriesContext(connection) as captured:
-        run()
-    queries = len(captured.captured_queries)
-    times = []
-    deadline = time.perf_counter() + MAX_SECONDS
-    while len(times) < requests and time.perf_counter() < deadline:
-        started = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - started) * 1000)
-    ordered = sorted(times)
-    return {
-        "queries": queries,
-        "requests": len(times),
-        "p50": statistics.median(times),
-        "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
-    }
 
 
 # --- rows ----------------------------------------------------------------------------------
@@ -246,6 +221,7 @@ def many_spaces(day) -> None:
 def availability(slug: str) -> dict:
     from django.test import Client
     from django.utils import timezone
+    from inprocess import timed
 
     client = Client()
     path = f"/api/v1/spaces/{slug}/availability?start={timezone.localdate()}&days=31"
@@ -255,7 +231,7 @@ def availability(slug: str) -> dict:
         if response.status_code != 200:
             raise RuntimeError(f"{path} answered {response.status_code}")
 
-    result = _timed(run)
+    result = timed(run, requests=REQUESTS, max_seconds=MAX_SECONDS, warm_up=WARM_UP)
     result["path"] = path
     result["days"] = len(client.get(path).json())
     return result
@@ -332,6 +308,7 @@ def contested() -> dict:
 
 def free_search(day) -> dict:
     from django.db import connection
+    from inprocess import timed
 
     from sharehub.facilities import selectors
 
@@ -342,7 +319,7 @@ def free_search(day) -> dict:
         spaces.count()
         list(spaces[:20])
 
-    result = _timed(run)
+    result = timed(run, requests=REQUESTS, max_seconds=MAX_SECONDS, warm_up=WARM_UP)
     spaces = selectors.space_list(filters=filters)
     result["free"] = spaces.count()
     result["plan"] = (

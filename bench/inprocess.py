@@ -75,3 +75,33 @@ def measure(
         bytes=size,
         listed=listed,
     )
+
+
+def timed(run, *, requests: int = 40, max_seconds: float = 12.0, warm_up: int = WARM_UP) -> dict:
+    """`run()` (one request, raising on a bad answer) timed one call at a time after `warm_up`
+    calls: the SQL queries of one call, how many calls were timed (at most `requests`, within
+    `max_seconds`), their median and p95 in milliseconds."""
+    import statistics
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warm_up):
+        run()
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    # Counted now: the next call empties the log the capture reads.
+    queries = len(captured.captured_queries)
+    times = []
+    deadline = time.perf_counter() + max_seconds
+    while len(times) < requests and time.perf_counter() < deadline:
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    ordered = sorted(times)
+    return {
+        "queries": queries,
+        "requests": len(times),
+        "p50": statistics.median(times),
+        "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
+    }

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,31 +36,6 @@ MAX_SECONDS = 15.0
 WARM_UP = 3
 TARGET_RATIO = 0.5
 CHUNK = 5_000
-
-
-def _timed(run) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(WARM_UP):
-        run()
-    with CaptureQueriesContext(connection) as captured:
-        run()
-    # Counted now: the next request empties the log the capture reads.
-    queries = len(captured.captured_queries)
-    times = []
-    deadline = time.perf_counter() + MAX_SECONDS
-    while len(times) < REQUESTS and time.perf_counter() < deadline:
-        started = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - started) * 1000)
-    ordered = sorted(times)
-    return {
-        "queries": queries,
-        "requests": len(times),
-        "p50": statistics.median(times),
-        "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
-    }
 
 
 def _insert(model, template, rows) -> None:
@@ -151,6 +125,8 @@ def fill(call, organizations: list[int], reviewers: list[int], *, prefix: str) -
 
 
 def table(client, slug: str) -> dict:
+    from inprocess import timed
+
     page = f"/ko/support/manage/{slug}/applications/"
     api = f"/api/v1/programmes/calls/{slug}/table"
     results = {}
@@ -161,7 +137,9 @@ def table(client, slug: str) -> dict:
             if response.status_code != 200:
                 raise RuntimeError(f"{path} answered {response.status_code}")
 
-        results[name] = _timed(run) | {"path": path}
+        results[name] = timed(run, requests=REQUESTS, max_seconds=MAX_SECONDS, warm_up=WARM_UP) | {
+            "path": path
+        }
     return results
 
 

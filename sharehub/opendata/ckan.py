@@ -51,6 +51,7 @@ from sharehub.opendata.models import (
     Theme,
     label_of,
 )
+from sharehub.opendata.selectors.datasets import public_datasets
 from sharehub.organizations.models import Organization
 
 # The CKAN release whose Action API this imitates: its read actions, parameters and shapes are
@@ -325,7 +326,7 @@ def org_dict(org: Organization | None, base_url: str, count: int | None = None) 
 
 
 def published() -> QuerySet[Dataset]:
-    return Dataset.objects.filter(is_published=True)
+    return public_datasets()
 
 
 def _with_relations(datasets: QuerySet[Dataset]) -> QuerySet[Dataset]:
@@ -1053,7 +1054,9 @@ def resource_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """
     pk = parse_id("resource", _required_id(data))
     resource = (
-        Resource.objects.filter(pk=pk, dataset__is_published=True).select_related("dataset").first()
+        Resource.objects.filter(pk=pk, dataset__in=public_datasets())
+        .select_related("dataset")
+        .first()
         if pk is not None
         else None
     )

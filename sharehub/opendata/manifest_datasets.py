@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sharehub.core.demo import register_demo
 from sharehub.core.periodic import register_periodic
+from sharehub.organizations.models import Organization
 from sharehub.search.registry import register_searchable
 
 from . import demo_datasets
@@ -30,6 +31,8 @@ register_searchable(
     document=dataset_document,
     public=public_datasets,
     state_fields=DATASET_STATE_FIELDS,
+    # A hidden organization's datasets leave the index with it (selectors.datasets.PUBLIC).
+    follows={Organization: "publisher"},
     by_district=True,
     kind=DATASET_KIND,
 )

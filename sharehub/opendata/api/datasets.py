@@ -22,6 +22,7 @@ from sharehub.core.pagination import ApiPage, api_page
 from sharehub.opendata.forms_datasets import CatalogueFilterForm
 from sharehub.opendata.models import Dataset, Resource
 from sharehub.opendata.selectors import datasets as selectors
+from sharehub.opendata.selectors.datasets import PUBLIC
 
 router = Router(tags=["open data"])
 
@@ -162,11 +163,7 @@ def get_dataset(request: HttpRequest, slug: str):
     if dataset is None:
         raise Http404
     members = (
-        list(
-            dataset.members.filter(is_published=True)
-            .order_by("slug")
-            .values_list("slug", flat=True)
-        )
+        list(dataset.members.filter(PUBLIC).order_by("slug").values_list("slug", flat=True))
         if dataset.is_series
         else []
     )

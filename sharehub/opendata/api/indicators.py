@@ -154,7 +154,9 @@ def _official(indicator: OfficialIndicator) -> dict[str, Any]:
     summary="The live indicators, with their definitions",
 )
 def list_indicators(request: HttpRequest):
-    return [_indicator(indicator) for indicator in indicators.all_indicators()]
+    items = indicators.all_indicators()
+    with indicators.snapshot(items):
+        return [_indicator(indicator) for indicator in items]
 
 
 @router.get(
@@ -173,16 +175,18 @@ def indicator_rows(
 ):
     indicator = _get(code)
     filters = api_filters(IndicatorQueryForm, query, indicator=indicator).cleaned_data
-    rows = indicators.rows(
-        indicator,
-        by=filters["by"],
-        start=filters.get("start"),
-        end=filters.get("end"),
-        district=filters.get("district"),
-        category=filters.get("category"),
-    )
+    with indicators.snapshot([indicator]):
+        rows = indicators.rows(
+            indicator,
+            by=filters["by"],
+            start=filters.get("start"),
+            end=filters.get("end"),
+            district=filters.get("district"),
+            category=filters.get("category"),
+        )
+        described = _indicator(indicator)
     return {
-        "indicator": _indicator(indicator),
+        "indicator": described,
         "rows": [
             {
                 "period": row.period.strftime("%Y-%m") if row.period else None,

@@ -6,7 +6,8 @@ registered with `register()`. An indicator's `compute()` returns its whole table
 (`engine.table_of`) under a version that every change to one of its `sources` models moves, on
 commit, and for at most `CACHE_SECONDS` in any case (bulk updates send no signal). Readers filter
 and group the cached table in Python (`engine.rows`, `engine.by_district`), so a page or an API
-call costs the same at 1,000 or 100,000 listings.
+call costs the same at 1,000 or 100,000 listings; within `engine.snapshot(indicators)` (a page,
+an API call) every table it reads costs one cache read in all, not two each.
 
 Importing this package imports every indicator module, which registers itself.
 """
@@ -30,5 +31,6 @@ from .engine import (  # noqa: F401  the package's interface
     get,
     register,
     rows,
+    snapshot,
     table_of,
 )

@@ -15,7 +15,7 @@ from sharehub.directory.models import Category, Listing, PriceType, Service
 from sharehub.directory.selectors import public_listings
 from sharehub.organizations.models import Organization
 
-from .engine import ALL, Indicator, Point, as_month, register
+from .engine import ALL, Indicator, Point, as_month, register, table_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -87,7 +87,8 @@ LISTINGS_TOTAL = register(
             "Adds up, month by month, the public listings of public organizations by the month of their creation (Asia/Seoul), by the organization's district and each category of the listing. A listing in two categories counts in each, and once when the categories are added up; a listing hidden or removed since is not counted in any month."
         ),
         source=_("ShareHub directory"),
-        compute=_listings,
+        # The same table as LISTINGS (same sources): computed once, read as a running total.
+        compute=lambda: table_of(LISTINGS).points,
         sources=(Listing, Listing.categories.through, Organization, Category),
         dimensions=("period", "district", "category"),
         multi_valued=("category",),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -144,10 +146,11 @@ def _changed_m2m(sender: type[models.Model], action: str, **kwargs: object) -> N
         transaction.on_commit(lambda: bump(sender))
 
 
-def _version(indicator: Indicator) -> str:
-    keys = [_version_key(m._meta.label_lower) for m in indicator.sources]
-    found = cache.get_many(keys)
-    return "-".join(str(found.get(key, 0)) for key in keys)
+def _table_key(indicator: Indicator, versions: dict[str, object]) -> str:
+    tokens = "-".join(
+        str(versions.get(_version_key(m._meta.label_lower), 0)) for m in indicator.sources
+    )
+    return f"opendata:table:{indicator.code}:{tokens}"
 
 
 @dataclass(frozen=True)
@@ -156,13 +159,65 @@ class Table:
     computed_at: datetime
 
 
+@dataclass
+class _Snapshot:
+    asked: set[str]  # the version keys read (a key never bumped is absent from `versions`)
+    versions: dict[str, object]
+    tables: dict[str, Table]  # table key → table
+
+
+# The tables read for one page or API call (`snapshot`), so each costs one cache read in all.
+_snapshot: ContextVar[_Snapshot | None] = ContextVar("opendata_snapshot", default=None)
+
+
+def _with_parts(items: Iterable[Indicator]) -> list[Indicator]:
+    """The indicators and, for ratios, the indicators they divide (recursively)."""
+    found: dict[str, Indicator] = {}
+    todo = list(items)
+    while todo:
+        indicator = todo.pop()
+        if indicator.code in found:
+            continue
+        found[indicator.code] = indicator
+        todo += [i for code in indicator.ratio_of or () if (i := get(code))]
+    return list(found.values())
+
+
+@contextmanager
+def snapshot(items: Iterable[Indicator]) -> Iterator[None]:
+    """Within the block, the tables of these indicators (and of their ratios' parts) come from
+    two cache reads made here (their versions, then the tables) instead of two per table; the
+    missing ones are computed on first use, as outside. Versions are read once, at the start:
+    a page shows one consistent state."""
+    needed = _with_parts(items)
+    labels = {_version_key(m._meta.label_lower) for i in needed for m in i.sources}
+    versions = cache.get_many(list(labels))
+    keys = [_table_key(i, versions) for i in needed]
+    token = _snapshot.set(_Snapshot(asked=labels, versions=versions, tables=cache.get_many(keys)))
+    try:
+        yield
+    finally:
+        _snapshot.reset(token)
+
+
 def table_of(indicator: Indicator) -> Table:
     """The indicator's whole table, from the cache when its sources have not changed."""
-    key = f"opendata:table:{indicator.code}:{_version(indicator)}"
-    found = cache.get(key)
+    current = _snapshot.get()
+    labels = [_version_key(m._meta.label_lower) for m in indicator.sources]
+    versions = (
+        current.versions
+        if current is not None and current.asked.issuperset(labels)
+        else cache.get_many(labels)
+    )
+    key = _table_key(indicator, versions)
+    found = current.tables.get(key) if current is not None else None
+    if found is None:
+        found = cache.get(key)
     if found is None:
         found = Table(points=tuple(indicator.compute()), computed_at=timezone.now())
         cache.set(key, found, timeout=CACHE_SECONDS)
+    if current is not None:
+        current.tables[key] = found
     return found
 
 

@@ -87,11 +87,11 @@ def district_names() -> dict[str, str]:
 
 
 class Labels:
-    """The labels of one page: district names read once, each indicator's categories once."""
+    """The labels of one page: district names read once, each set of categories once."""
 
     def __init__(self) -> None:
         self._districts: dict[str, str] | None = None
-        self._categories: dict[str, dict[str, str]] = {}
+        self._categories: dict[object, dict[str, str]] = {}
 
     @property
     def districts(self) -> dict[str, str]:
@@ -100,10 +100,12 @@ class Labels:
         return self._districts
 
     def categories(self, indicator: Indicator) -> dict[str, str]:
-        if indicator.code not in self._categories:
-            found = indicator.categories() if indicator.categories else {}
-            self._categories[indicator.code] = {key: str(label) for key, label in found.items()}
-        return self._categories[indicator.code]
+        # Keyed by the labels' function: indicators of one app share theirs (one query).
+        source = indicator.categories
+        if source not in self._categories:
+            found = source() if source else {}
+            self._categories[source] = {key: str(label) for key, label in found.items()}
+        return self._categories[source]
 
     def of(self, indicator: Indicator, dimension: str, key: Any) -> str:
         if key is None:

@@ -14,6 +14,7 @@ from django.http import Http404
 from openpyxl import load_workbook
 
 from sharehub.core.actors import Actor
+from sharehub.moderation.models import ModerationStatus
 from sharehub.opendata import generators
 from sharehub.opendata.models import Dataset, DatasetKind, Resource, ResourceVersion
 from sharehub.opendata.permissions import runs_open_data
@@ -28,10 +29,22 @@ SORTS = {
 DEFAULT_SORT = "title"
 
 
+# What anyone may see: a published dataset or series whose publisher is the city or a public
+# organization (a hidden organization's datasets leave every public read with it).
+PUBLIC = Q(is_published=True) & (
+    Q(publisher__isnull=True) | Q(publisher__moderation_status=ModerationStatus.PUBLISHED)
+)
+
+
 def public_datasets() -> QuerySet[Dataset]:
-    """What anyone may see: published datasets and series (every public read: pages, API, search
-    index, DCAT, CKAN)."""
-    return Dataset.objects.filter(is_published=True)
+    """The one rule of every public read: pages, API, search index, DCAT, CKAN."""
+    return Dataset.objects.filter(PUBLIC)
+
+
+def is_public(dataset: Dataset) -> bool:
+    """PUBLIC for one dataset already read (its publisher is read if not yet)."""
+    publisher = dataset.publisher
+    return dataset.is_published and (publisher is None or publisher.is_published)
 
 
 def _resources() -> Prefetch:
@@ -101,7 +114,7 @@ def public_series() -> QuerySet[Dataset]:
 
 
 def may_see(actor: Actor, dataset: Dataset) -> bool:
-    return dataset.is_published or runs_open_data(actor)
+    return is_public(dataset) or runs_open_data(actor)
 
 
 def get_dataset(actor: Actor, slug: str) -> Dataset:
@@ -121,11 +134,7 @@ def get_dataset(actor: Actor, slug: str) -> Dataset:
 def members_of(actor: Actor, dataset: Dataset) -> list[Dataset]:
     if not dataset.is_series:
         return []
-    members = (
-        dataset.members.all()
-        if runs_open_data(actor)
-        else dataset.members.filter(is_published=True)
-    )
+    members = dataset.members.all() if runs_open_data(actor) else dataset.members.filter(PUBLIC)
     return list(members.order_by("-temporal_start", "title_ko", "pk"))
 
 

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from sharehub.opendata.models import Dataset
 from sharehub.opendata.schemaorg import dataset_markup, script_json
+from sharehub.opendata.selectors.datasets import is_public
 
 register = template.Library()
 
@@ -35,7 +36,7 @@ def _links(urls: list[str]) -> SafeString:
 
 
 def _is_public(dataset: object) -> bool:
-    return isinstance(dataset, Dataset) and dataset.is_published
+    return isinstance(dataset, Dataset) and is_public(dataset)
 
 
 @register.simple_tag

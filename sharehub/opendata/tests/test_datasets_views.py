@@ -406,3 +406,40 @@ def test_api_lists_published_datasets_only(client, draft):
     assert client.get("/api/v1/data/datasets/none-such").status_code == 404
     response = client.get("/api/v1/data/datasets", {"theme": "NOPE"})
     assert response.status_code == 422 and "theme" in response.json()["errors"]
+
+
+def test_a_hidden_publishers_datasets_leave_every_public_read(client, moderator, city_staff):
+    from sharehub.moderation import services as moderation
+    from sharehub.search.selectors import search
+
+    publisher = OrganizationFactory(name_ko="숨길 공유단체", name_en="Hidden Sharers")
+    dataset = DatasetFactory(
+        slug="by-org", title_ko="단체 자전거 자료", title_en="Org bicycles", publisher=publisher
+    )
+    resource = ResourceFactory(dataset=dataset, format="CSV")
+    services.publish_dataset(actor=city_staff, dataset=dataset)  # indexed for search
+    ResourceFactory(dataset=DatasetFactory(slug="city-data"))
+    reads = {
+        "page": url("dataset", "by-org"),
+        "download": url("resource_download", "by-org", resource.pk),
+        "api": "/api/v1/data/datasets/by-org",
+        "dcat": "/catalog/by-org.jsonld",
+        "ckan": "/api/3/action/package_show?id=by-org",
+    }
+    assert all(client.get(path).status_code == 200 for path in reads.values()), reads
+    assert search("bicycles", model=Dataset)
+    moderation.hide(actor=moderator, obj=publisher, reason="신고 확인")
+    # Gone everywhere, as a draft: no page, no file, no API, no catalogue, no search hit.
+    for name, path in reads.items():
+        assert client.get(path).status_code == 404, name
+    assert not search("bicycles", model=Dataset)
+    listed = client.get("/api/v1/data/datasets").json()
+    assert [d["slug"] for d in listed["results"]] == ["city-data"]
+    catalog = client.get("/catalog.jsonld").content.decode()
+    assert "by-org" not in catalog and "숨길" not in catalog
+    assert "by-org" not in client.get("/api/3/action/package_list").content.decode()
+    orgs = client.get("/api/3/action/organization_list?all_fields=true").content.decode()
+    assert "숨길" not in orgs and "Hidden" not in orgs
+    # City staff still see it (to fix or unpublish it).
+    client.force_login(city_staff)
+    assert client.get(url("dataset", "by-org")).status_code == 200

@@ -466,3 +466,26 @@ def test_cached_table_is_invalidated_on_commit(places, django_capture_on_commit_
     # Without a commit the table stays as cached (the change is not visible to others yet).
     ListingFactory(organization=OrganizationFactory(district=a), created_at=at(M2))
     assert value("directory.listings", by=())[(None, None, None)] == 3
+
+
+def test_snapshot_reads_every_table_in_two_cache_queries(
+    places, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    a, _b = places
+    everything = indicators.all_indicators()
+    with django_capture_on_commit_callbacks(execute=True):
+        ListingFactory(organization=OrganizationFactory(district=a), created_at=at(M1))
+    with indicators.snapshot(everything):  # computes and caches every table
+        for indicator in everything:
+            rows(indicator, by=())
+    # Warm: the versions and the tables, one read each, however many indicators are read.
+    with django_assert_max_num_queries(2), indicators.snapshot(everything):
+        for indicator in everything:
+            rows(indicator, by=("period", "district"))
+    assert value("directory.listings", by=())[(None, None, None)] == 1
+    # A change committed since is seen by the next snapshot: its versions are read afresh.
+    with django_capture_on_commit_callbacks(execute=True):
+        ListingFactory(organization=OrganizationFactory(district=a), created_at=at(M1))
+    with indicators.snapshot(everything):
+        assert value("directory.listings", by=())[(None, None, None)] == 2
+        assert value("directory.listings_total", by=())[(None, None, None)] == 2

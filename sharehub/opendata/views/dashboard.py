@@ -166,8 +166,13 @@ def _chart_links(charts: list[selectors.Chart], filters: Filters) -> list[dict[s
 
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    labels = Labels()
     items = indicators.all_indicators()
+    with indicators.snapshot(items):
+        return _dashboard(request, items)
+
+
+def _dashboard(request: HttpRequest, items: list[Indicator]) -> HttpResponse:
+    labels = Labels()
     mappable = selectors.map_indicators()
     form = DataFilterForm(request.GET or None, labels=labels, items=items, map_choices=mappable)
     filters = form.filters()
@@ -213,6 +218,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def indicator_list(request: HttpRequest) -> HttpResponse:
+    with indicators.snapshot(indicators.all_indicators()):
+        return _indicator_list(request)
+
+
+def _indicator_list(request: HttpRequest) -> HttpResponse:
     sections = [
         {
             "heading": heading,
@@ -239,6 +249,11 @@ def _indicator_or_404(code: str) -> Indicator:
 @require_safe
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator_or_404(code)
+    with indicators.snapshot([indicator]):
+        return _indicator_detail(request, indicator)
+
+
+def _indicator_detail(request: HttpRequest, indicator: Indicator) -> HttpResponse:
     labels = Labels()
     form = DataFilterForm(request.GET or None, labels=labels, items=[indicator])
     filters = form.filters()
@@ -306,6 +321,13 @@ def indicator_data(
     request: HttpRequest, code: str, fmt: str
 ) -> HttpResponse | StreamingHttpResponse:
     indicator = _indicator_or_404(code)
+    with indicators.snapshot([indicator]):
+        return _indicator_data(request, indicator, fmt)
+
+
+def _indicator_data(
+    request: HttpRequest, indicator: Indicator, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
     labels = Labels()
     form = DataFilterForm(request.GET or None, labels=labels, items=[indicator])
     errors: dict[str, list[str]] = {}

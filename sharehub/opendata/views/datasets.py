@@ -130,7 +130,7 @@ def resource_download(
 ) -> HttpResponse | StreamingHttpResponse:
     resource = selectors.get_resource(request.user, slug, pk)
     dataset = resource.dataset
-    public = dataset.is_published
+    public = selectors.is_public(dataset)
     version = request.GET.get("version")
     if resource.is_generated:
         generator = generators.resolve(resource.generator)
