@@ -37,6 +37,7 @@ from sharehub.core.locking import lock, lock_objects, lock_pk, lock_rows
 from sharehub.organizations.models import Organization
 from sharehub.participation.models import Committee
 
+from . import scoring
 from .committee_votes import record_vote
 from .defaults import install_defaults
 from .documents import MAX_DOCUMENTS, check_document
@@ -224,12 +225,13 @@ def _next_stage(stage: ReviewStage) -> ReviewStage | None:
 
 
 def missing_scores(application: Application) -> list[ScoreCriterion]:
-    """The criteria in use that the application has no score for."""
-    return list(
-        ScoreCriterion.objects.filter(active=True)
-        .exclude(scores__application=application)
-        .order_by("section", "order", "pk")
-    )
+    """The criteria in use that the application has no score for, in the sheet's order."""
+    criteria = {
+        c.pk: c
+        for c in ScoreCriterion.objects.filter(active=True).order_by("section", "order", "pk")
+    }
+    scored = application.scores.values_list("criterion_id", flat=True)
+    return [criteria[pk] for pk in scoring.missing(criteria, scored)]
 
 
 def latest_committee_decision(application: Application) -> CommitteeDecision | None:
@@ -691,42 +693,39 @@ def set_scores(
     application = _lock_application(application)
     _require_status(application, "scores", ApplicationStatus.UNDER_REVIEW)
     criteria = {c.code: c for c in ScoreCriterion.objects.filter(active=True, code__in=points)}
-    unknown = set(points) - set(criteria)
-    if unknown:
-        raise field_error(
-            "scores",
-            _("Unknown criterion: %(codes)s") % {"codes": ", ".join(sorted(unknown))},
-        )
-    errors: dict[str, list[str]] = {}
-    for code, value in points.items():
-        maximum = criteria[code].max_points
-        if value is not None and not (isinstance(value, int) and 0 <= value <= maximum):
-            errors[f"score_{code}"] = [_("Give between 0 and %(max)s points.") % {"max": maximum}]
-    if errors:
-        raise ValidationError(errors)
-    existing = {s.criterion_id: s for s in application.scores.all()}
-    changes: dict[str, int | None] = {}
-    for code, value in points.items():
+    scoring.check(
+        {code: scoring.Line(maximum=c.max_points) for code, c in criteria.items()},
+        points,
+        field=lambda code: f"score_{code}",
+        unknown=_("Unknown criterion: %(codes)s")
+        % {"codes": ", ".join(sorted(set(points) - set(criteria)))},
+    )
+    now = timezone.now()
+
+    def create(code: str, value: int) -> None:
         criterion = criteria[code]
-        score = existing.get(criterion.pk)
-        if value is None:
-            if score is not None:
-                score.delete()
-                changes[code] = None
-            continue
-        if score is not None and score.points == value:
-            continue
-        Score.objects.update_or_create(
+        Score.objects.create(
             application=application,
             criterion=criterion,
-            defaults={
-                "points": value,
-                "max_points": criterion.max_points,
-                "scored_by": user,
-                "scored_at": timezone.now(),
-            },
+            points=value,
+            max_points=criterion.max_points,
+            scored_by=user,
+            scored_at=now,
         )
-        changes[code] = value
+
+    def change(score: Score, value: int) -> None:
+        score.points, score.max_points = value, criteria[score.criterion.code].max_points
+        score.scored_by, score.scored_at = user, now
+        score.save(update_fields=["points", "max_points", "scored_by", "scored_at"])
+
+    changes = scoring.write(
+        points,
+        {s.criterion.code: s for s in application.scores.select_related("criterion")},
+        unchanged=lambda score, value: score.points == value,
+        create=create,
+        change=change,
+        clear=lambda score: score.delete(),
+    )
     if changes:
         log_action(
             actor=user, action="designation.scored", target=application, data={"changes": changes}

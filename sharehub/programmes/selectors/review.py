@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +32,9 @@ from django.http import Http404
 from sharehub.accounts.models import User
 from sharehub.accounts.roles import is_city_staff
 from sharehub.core.actors import Actor, is_signed_in
+from sharehub.designation import scoring
 from sharehub.programmes.models import (
+    SCORE_MAX,
     Application,
     ApplicationStatus,
     Call,
@@ -165,10 +168,17 @@ class ReviewShown:
     total: float | None  # weighted, 0–5
 
 
+def sheet(criteria: Iterable[Criterion]) -> dict[int, scoring.Line]:
+    """A call's criteria as the review engine's score sheet (designation.scoring): each scored 0–5
+    and weighted by its weight in % (the weights total 100)."""
+    return {c.pk: scoring.Line(maximum=SCORE_MAX, weight=c.weight) for c in criteria}
+
+
 def weighted_total(criteria: list[Criterion], scores: dict[int, ReviewScore]) -> float | None:
-    if not criteria or any(c.pk not in scores for c in criteria):
+    """A complete review's Σ weight × score / 100, on the 0–5 scale (None if incomplete)."""
+    if not criteria or scoring.missing([c.pk for c in criteria], scores):
         return None
-    return sum(c.weight * scores[c.pk].score for c in criteria) / 100
+    return scoring.total(sheet(criteria), {pk: s.score for pk, s in scores.items()}) / 100
 
 
 def submitted_reviews(

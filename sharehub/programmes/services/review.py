@@ -40,12 +40,12 @@ from sharehub.core.actors import Actor
 from sharehub.core.audit import log_action
 from sharehub.core.forms import field_error
 from sharehub.core.locking import lock_pk
+from sharehub.designation import scoring
 from sharehub.notifications.services import notify
 from sharehub.organizations.models import Membership
 from sharehub.programmes import notices
 from sharehub.programmes.models import (
     REASON_LIMIT,
-    SCORE_MAX,
     Application,
     ApplicationStatus,
     Call,
@@ -54,6 +54,7 @@ from sharehub.programmes.models import (
     ReviewAssignment,
     ReviewScore,
 )
+from sharehub.programmes.selectors.review import sheet
 from sharehub.programmes.services import invalid_transition, lock_application, require_call_staff
 
 ACTION = "programmes."
@@ -488,21 +489,22 @@ def save_scores(
         user = _require_own(actor, assignment)
         _writable(user, application, assignment)
         criteria = {c.pk: c for c in Criterion.objects.filter(call_id=application.call_id)}
-        unknown = (set(scores) | set(comments)) - set(criteria)
-        if unknown:
+        if set(comments) - set(criteria):
             raise field_error(
                 "scores", _("These criteria are not the call's."), code="unknown_criterion"
             )
         errors: dict[str, list[ValidationError]] = {}
-        for pk, value in scores.items():
-            if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= SCORE_MAX
-            ):
-                errors[score_field(pk)] = [
-                    ValidationError(
-                        _("Give a score from 0 to %(max)s.") % {"max": SCORE_MAX}, code="range"
-                    )
-                ]
+        try:
+            scoring.check(
+                sheet(criteria.values()),
+                scores,
+                field=score_field,
+                unknown=_("These criteria are not the call's."),
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise
+            errors.update(error.error_dict)
         for pk, text in comments.items():
             if len((text or "").strip()) > COMMENT_LIMIT:
                 errors[comment_field(pk)] = [
@@ -522,22 +524,27 @@ def save_scores(
         if errors:
             raise ValidationError(errors)
         existing = {s.criterion_id: s for s in assignment.scores.all()}
+        # A comment alone keeps the score given; a score alone keeps its comment.
+        entries: dict[int, tuple[int, str] | None] = {}
         for pk in set(scores) | set(comments):
             value = scores.get(pk, existing[pk].score if pk in existing else None)
             note = comments[pk] if pk in comments else getattr(existing.get(pk), "comment", "")
-            note = (note or "").strip()
-            score = existing.get(pk)
-            if value is None:
-                if score is not None:
-                    score.delete()
-                continue
-            if score is None:
-                ReviewScore.objects.create(
-                    assignment=assignment, criterion_id=pk, score=value, comment=note
-                )
-            elif score.score != value or score.comment != note:
-                score.score, score.comment = value, note
-                score.save(update_fields=["score", "comment"])
+            entries[pk] = None if value is None else (value, (note or "").strip())
+
+        def change(score: ReviewScore, entry: tuple[int, str]) -> None:
+            score.score, score.comment = entry
+            score.save(update_fields=["score", "comment"])
+
+        scoring.write(
+            entries,
+            existing,
+            unchanged=lambda score, entry: (score.score, score.comment) == entry,
+            create=lambda pk, entry: ReviewScore.objects.create(
+                assignment=assignment, criterion_id=pk, score=entry[0], comment=entry[1]
+            ),
+            change=change,
+            clear=lambda score: score.delete(),
+        )
         if comment is not None:
             assignment.comment = comment.strip()
             assignment.save(update_fields=["comment"])
@@ -551,15 +558,13 @@ def submit_review(*, actor: Actor, assignment: ReviewAssignment) -> ReviewAssign
         call, application, assignment = _lock_assignment(assignment)
         user = _require_own(actor, assignment)
         _writable(user, application, assignment)
-        scored = set(assignment.scores.values_list("criterion_id", flat=True))
-        missing = Criterion.objects.filter(call=call).exclude(pk__in=scored)
-        if missing:
+        criteria = Criterion.objects.filter(call=call).order_by("order", "pk")
+        scored = assignment.scores.values_list("criterion_id", flat=True)
+        if missing := scoring.missing([c.pk for c in criteria], scored):
             raise ValidationError(
                 {
-                    score_field(c.pk): [
-                        ValidationError(_("Score this criterion."), code="required")
-                    ]
-                    for c in missing
+                    score_field(pk): [ValidationError(_("Score this criterion."), code="required")]
+                    for pk in missing
                 }
             )
         assignment.submitted_at = timezone.now()
