@@ -12,6 +12,7 @@ other reviewers' submitted reviews, without names, once yours is submitted), its
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -445,24 +446,25 @@ def ranked_table(
     return body
 
 
-def _table_out(row: dict) -> ReviewTableRowOut:
+def _table_out(row: dict) -> dict[str, Any]:
+    # A dict, validated once by the response schema (a schema instance would be validated twice).
     application = row["application"]
     spread = row["spread"]
-    return ReviewTableRowOut(
-        rank=row["rank"],
-        id=application.pk,
-        receipt_number=application.receipt_number,
-        organization=application.organization.name,
-        title=application.title,
-        track=application.track.name,
-        requested_amount=application.requested_amount,
-        status=application.status,
-        reviews_submitted=row["submitted"],
-        reviews_assigned=row["assigned"],
-        conflicts=row["conflicts"],
-        weighted_mean=row["mean"],
-        weighted_percent=row["percent"],
-        lowest=spread.low if spread else None,
-        highest=spread.high if spread else None,
-        deviation=spread.deviation if spread else None,
-    )
+    return {
+        "rank": row["rank"],
+        "id": application.pk,
+        "receipt_number": application.receipt_number,
+        "organization": application.organization.name,
+        "title": application.title,
+        "track": application.track.name,
+        "requested_amount": application.requested_amount,
+        "status": application.status,
+        "reviews_submitted": row["submitted"],
+        "reviews_assigned": row["assigned"],
+        "conflicts": row["conflicts"],
+        "weighted_mean": row["mean"],
+        "weighted_percent": row["percent"],
+        "lowest": spread.low if spread else None,
+        "highest": spread.high if spread else None,
+        "deviation": spread.deviation if spread else None,
+    }

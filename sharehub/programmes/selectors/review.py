@@ -319,13 +319,31 @@ def spread_of(values: list[float]) -> Spread:
     return Spread(count=len(values), low=min(values), high=max(values), deviation=deviation)
 
 
+# The columns a ranked table's row reads (the page, the CSV, the API).
+TABLE_FIELDS = (
+    "receipt_number",
+    "title",
+    "requested_amount",
+    "status",
+    "review_points",
+    "organization__name_ko",
+    "organization__name_en",
+    "track__name_ko",
+    "track__name_en",
+)
+
+
 def table_rows(
     ranking: list[tuple[int, float | None]], *, first_rank: int = 1
 ) -> list[dict[str, Any]]:
     """The rows of a page of the ranking: each application (organization and track), its rank,
     weighted mean (0–5 and 0–100), review counts and spread; three queries whatever the page."""
     ids = [pk for pk, _mean in ranking]
-    applications = Application.objects.select_related("organization", "track").in_bulk(ids)
+    # Only what a row shows: a page of 50 full rows (answers, descriptions) cost more than the
+    # queries themselves.
+    applications = (
+        Application.objects.select_related("organization", "track").only(*TABLE_FIELDS).in_bulk(ids)
+    )
     figures = review_figures(ids)
     found = spreads(ids)
     empty = {"submitted": 0, "assigned": 0, "conflicts": 0}
