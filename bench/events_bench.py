@@ -209,10 +209,20 @@ def run_child(database_url: str, var_dir: str, people: int, places: int) -> dict
 
 
 def report(result: dict) -> bool:
+    from targets import check
+
     ok = True
+    db = result["vendor"]
     small, large = result["feed_small"], result["feed_large"]
     same = small["queries"] == large["queries"]
-    ok &= same
+    ok &= check(
+        "events",
+        db,
+        "calendar feed: queries small = large",
+        f"{small['queries']} / {large['queries']}",
+        "equal",
+        same,
+    )
     per_small = small["seconds"] / max(small["entries"], 1) * 1000
     per_large = large["seconds"] / max(large["entries"], 1) * 1000
     print(f"\n{result['vendor']}: calendar feed /ko/events/feed.ics")
@@ -238,7 +248,14 @@ def report(result: dict) -> bool:
             and r["waitlisted"] == r["people"] - r["places"]
             and not r["errors"]
         )
-        ok &= good
+        ok &= check(
+            "events",
+            db,
+            "rush: confirmed = places, errors",
+            f"{r['confirmed']} of {r['places']}, {r['errors']}",
+            "equal, 0",
+            good,
+        )
         print(
             f"  rush: {r['people']:,} people at once for {r['places']} places on {THREADS} connections"
         )

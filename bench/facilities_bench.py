@@ -394,12 +394,30 @@ def run_child(database_url: str) -> dict:
 
 
 def report(result: dict) -> bool:
+    from targets import check
+
     ok = True
+    db = result["vendor"]
     print(f"\n{result['vendor']} ({result['server_version']}): facilities")
     a, b = result["small"], result["large"]
     same = a["queries"] == b["queries"]
     ratio = a["p50"] / b["p50"]
-    ok &= same and ratio >= TARGET_RATIO
+    ok &= check(
+        "facilities",
+        db,
+        f"a month of one space: queries {SMALL} = {LARGE:,}",
+        f"{a['queries']} / {b['queries']}",
+        "equal",
+        same,
+    )
+    ok &= check(
+        "facilities",
+        db,
+        f"a month of one space: p50 {SMALL} / {LARGE:,}",
+        f"{ratio:.2f}",
+        f"≥ {TARGET_RATIO}",
+        ratio >= TARGET_RATIO,
+    )
     print(f"  a month of one space: {b['path']} ({b['days']} days)")
     for size, figures in ((SMALL, a), (result["past_bookings"], b)):
         print(
@@ -413,7 +431,14 @@ def report(result: dict) -> bool:
     if "contested" in result:
         r = result["contested"]
         good = r["booked"] == 1 and r["rows"] == 1 and r["others"] == 0
-        ok &= good
+        ok &= check(
+            "facilities",
+            db,
+            "contested slot: bookings, other errors",
+            f"{r['booked']}, {r['others']}",
+            "1, 0",
+            good,
+        )
         print(
             f"  one contested slot: {r['threads']} clients × {ATTEMPTS} attempts through services.book:"
             f" {r['attempts']:,} in {r['seconds']:.2f} s, {r['attempts'] / r['seconds']:.0f} attempts per second"
@@ -426,7 +451,14 @@ def report(result: dict) -> bool:
             print(f"    first other outcome: {r['first_other']}")
     s = result["search"]
     fast = s["p95"] < TARGET_MS
-    ok &= fast
+    ok &= check(
+        "facilities",
+        db,
+        f"free across {SPACES:,} spaces: p95",
+        f"{s['p95']:.1f} ms",
+        f"< {TARGET_MS:.0f} ms",
+        fast,
+    )
     print(
         f"  free on a date 14:00–16:00 across {SPACES:,} spaces and {result['bookings']:,} bookings:"
         f" {s['free']} free, {s['queries']} queries,"

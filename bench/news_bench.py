@@ -140,6 +140,8 @@ def _psql(sql: str) -> None:
 
 
 def report(label: str, result: dict, rows: int) -> bool:
+    from targets import check
+
     small, large = result["sizes"][str(SMALL)], result["sizes"][str(rows)]
     ok = True
     print(f"\n{label} ({large['articles']:,} articles at the large size)")
@@ -149,6 +151,23 @@ def report(label: str, result: dict, rows: int) -> bool:
         ratio = b["rps"] / a["rps"] if a["rps"] else 0.0
         same = a["queries"] == b["queries"]
         passed = same and ratio >= MIN_RPS_RATIO
+        db = label.lower()
+        check(
+            "news",
+            db,
+            f"{name}: queries = at {rows:,}",
+            f"{a['queries']} / {b['queries']}",
+            "equal",
+            same,
+        )
+        check(
+            "news",
+            db,
+            f"{name}: req/s {rows:,} / {SMALL}",
+            f"{ratio:.2f}",
+            f"≥ {MIN_RPS_RATIO}",
+            ratio >= MIN_RPS_RATIO,
+        )
         ok &= passed
         print(
             f"  {name:<14} {a['queries']:>6} → {b['queries']:<6} {a['rps']:>8.1f} → {b['rps']:<8.1f} {ratio:>6.2f}"

@@ -300,7 +300,34 @@ def report(name: str, results: dict) -> bool:
     print(
         f"each mail received once: {'yes' if once else 'NO'} (received {large['received']:,}, duplicates {large['duplicates']})"
     )
-    return ratio >= TARGET_RATIO and growth <= TARGET_MEMORY_GROWTH and once
+    from targets import check
+
+    db = name.lower()
+    ok = check(
+        "newsletters",
+        db,
+        "worker / bare smtplib loop",
+        f"{ratio:.2f}",
+        f"≥ {TARGET_RATIO}",
+        ratio >= TARGET_RATIO,
+    )
+    ok &= check(
+        "newsletters",
+        db,
+        f"memory {large['expected']:,} / {small['expected']:,}",
+        f"{growth:.2f}×",
+        f"≤ {TARGET_MEMORY_GROWTH}×",
+        growth <= TARGET_MEMORY_GROWTH,
+    )
+    ok &= check(
+        "newsletters",
+        db,
+        "each mail once",
+        f"{large['received']:,} received, {large['duplicates']} twice",
+        "all once",
+        once,
+    )
+    return ok
 
 
 def main() -> int:

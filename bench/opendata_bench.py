@@ -237,6 +237,8 @@ def run_child(database_url: str, size: str) -> dict:
 
 
 def report(small: dict, large: dict) -> bool:
+    from targets import check
+
     ok = True
     print(f"\n{large['vendor']} ({large['server_version']}): open data")
     print(
@@ -248,7 +250,23 @@ def report(small: dict, large: dict) -> bool:
         a, b = small["warm"][name], large["warm"][name]
         same = a["queries"] == b["queries"]
         ratio = a["p50"] / b["p50"]
-        ok &= same and ratio >= TARGET_RATIO
+        db = large["vendor"]
+        ok &= check(
+            "opendata",
+            db,
+            f"{name}: queries small = large",
+            f"{a['queries']} / {b['queries']}",
+            "equal",
+            same,
+        )
+        ok &= check(
+            "opendata",
+            db,
+            f"{name}: p50 small / large",
+            f"{ratio:.2f}",
+            f"≥ {TARGET_RATIO}",
+            ratio >= TARGET_RATIO,
+        )
         print(f"    {name}: {b['path']}")
         for label, result, figures in (("small", small, a), ("large", large, b)):
             print(
@@ -263,7 +281,14 @@ def report(small: dict, large: dict) -> bool:
     print(f"  catalogue: {DATASETS:,} published datasets, {RESOURCES_PER_DATASET} resources each")
     for name, figures in large["catalogue"].items():
         fast = figures["p50"] < TARGET_MS
-        ok &= fast
+        ok &= check(
+            "opendata",
+            large["vendor"],
+            f"{name}: p50",
+            f"{figures['p50']:.1f} ms",
+            f"< {TARGET_MS:.0f} ms",
+            fast,
+        )
         print(
             f"    {name}: {figures['queries']} queries, p50 {figures['p50']:6.1f} ms,"
             f" p95 {figures['p95']:6.1f} ms  [{'OK' if fast else 'MISSED'}: under {TARGET_MS:.0f} ms]"

@@ -464,13 +464,22 @@ def run_child(database_url: str, large: int, supports_total: int) -> dict:
 
 
 def report(result: dict) -> bool:
+    from targets import check
+
     ok = True
     small, large = result["small"], result["large"]
     big = result["large_size"]
     print(f"\npostgresql ({result['server_version']}): the proposal list")
     for size in (small, large):
         exact = size["counts_wrong"] == 0 and size["supports"] == size["supports_count_sum"]
-        ok &= exact
+        ok &= check(
+            "participation",
+            "postgresql",
+            f"{size['proposals']:,} proposals: supports_count = rows",
+            f"{size['counts_wrong']} wrong",
+            "0 wrong",
+            exact,
+        )
         print(
             f"  {size['proposals']:>7,} proposals ({size['public']:,} public), {size['supports']:>9,} supports,"
             f" supports_count = rows: {'yes' if exact else 'NO'}"
@@ -480,7 +489,30 @@ def report(result: dict) -> bool:
         same = a["queries"] == b["queries"]
         ratio = a["p50"] / b["p50"]
         fast = b["p50"] < TARGET_MS and b["p95"] < TARGET_MS
-        ok &= same and ratio >= TARGET_RATIO and fast
+        ok &= check(
+            "participation",
+            "postgresql",
+            f"list ({label}): queries {SMALL} = {big:,}",
+            f"{a['queries']} / {b['queries']}",
+            "equal",
+            same,
+        )
+        ok &= check(
+            "participation",
+            "postgresql",
+            f"list ({label}): p50 {SMALL} / {big:,}",
+            f"{ratio:.2f}",
+            f"≥ {TARGET_RATIO}",
+            ratio >= TARGET_RATIO,
+        )
+        ok &= check(
+            "participation",
+            "postgresql",
+            f"list ({label}): p50, p95 at {big:,}",
+            f"{b['p50']:.1f}, {b['p95']:.1f} ms",
+            f"< {TARGET_MS:.0f} ms",
+            fast,
+        )
         print(f"  {b['path']} ({label}):")
         for size, figures in ((SMALL, a), (big, b)):
             print(
@@ -502,7 +534,14 @@ def report(result: dict) -> bool:
         and [p["rows"] for p in r["per_proposal"]] == expected_rows
         and r["threshold_events"] == 1
     )
-    ok &= good
+    ok &= check(
+        "participation",
+        "postgresql",
+        "supports at once: counts exact, errors, threshold events",
+        f"{'exact' if exact else 'WRONG'}, {r['errors']}, {r['threshold_events']}",
+        "exact, 0, 1",
+        good,
+    )
     print(
         f"  supports: {r['people']:,} people on {r['threads']} connections at once, each supporting"
         f" {r['proposals']} proposals, then withdrawing one"

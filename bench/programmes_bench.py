@@ -220,6 +220,8 @@ def run_child(database_url: str) -> dict:
 
 
 def report(result: dict) -> bool:
+    from targets import check
+
     ok = True
     print(f"\n{result['vendor']} ({result['server_version']}): programmes")
     print(
@@ -231,7 +233,23 @@ def report(result: dict) -> bool:
         a, b = result["small"][name], result["large"][name]
         same = a["queries"] == b["queries"]
         ratio = a["p50"] / b["p50"]
-        ok &= same and ratio >= TARGET_RATIO
+        db = result["vendor"]
+        ok &= check(
+            "programmes",
+            db,
+            f"table {name}: queries {SMALL} = {LARGE:,}",
+            f"{a['queries']} / {b['queries']}",
+            "equal",
+            same,
+        )
+        ok &= check(
+            "programmes",
+            db,
+            f"table {name}: p50 {SMALL} / {LARGE:,}",
+            f"{ratio:.2f}",
+            f"≥ {TARGET_RATIO}",
+            ratio >= TARGET_RATIO,
+        )
         print(f"    {b['path'].replace('bench-large', '<slug>')}")
         for size, figures in ((SMALL, a), (LARGE, b)):
             print(

@@ -416,7 +416,27 @@ def run_child(database_url: str, analysed_path: str, keys: list[str], var_dir: s
 
 
 def report(result: dict) -> None:
-    ok = "OK" if result["index_p95"] < TARGET_P95_MS else "OVER TARGET"
+    from targets import check
+
+    fast = result["index_p95"] < TARGET_P95_MS
+    ok = "OK" if fast else "OVER TARGET"
+    db = result["vendor"]
+    check(
+        "search",
+        db,
+        f"{result['rows']:,} listings: p95",
+        f"{result['index_p95']:.1f} ms",
+        f"< {TARGET_P95_MS:.0f} ms",
+        fast,
+    )
+    check(
+        "search",
+        db,
+        "natural queries: recall@5",
+        f"{result['natural_mean']:.2f}",
+        f"≥ {TARGET_NATURAL_RECALL}",
+        result["natural_mean"] >= TARGET_NATURAL_RECALL,
+    )
     print(
         f"\n{result['vendor']}: {result['rows']:,} listings in the index (loaded in {result['load_seconds']:.0f} s), {result['queries']} timed queries"
     )
