@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from targets import check
 
-SMALL, LARGE = "10", "10000"
+# The small list fills its first page (20 rows), as the large one does.
+SMALL, LARGE = "20", "10000"
 ENDPOINTS = {"page": "list page", "api": "API list"}
 DIRECTORY_SMALL, DIRECTORY_LARGE = "100", "100000"
 DIRECTORY_ENDPOINTS = {"page": "list page", "map": "map data", "api": "API list"}
@@ -34,14 +35,14 @@ def summarize(results: dict) -> dict:
         for endpoint in ENDPOINTS:
             queries = _ratio(large[endpoint]["queries"], small[endpoint]["queries"])
             ratios[database][endpoint] = {
-                "queries_10k_over_10": queries,
-                "rps_10k_over_10": _ratio(large[endpoint]["rps"], small[endpoint]["rps"]),
+                "queries_10k_over_20": queries,
+                "rps_10k_over_20": _ratio(large[endpoint]["rps"], small[endpoint]["rps"]),
             }
             ok = ok and queries == 1.0
             check(
                 "organizations",
                 database,
-                f"{endpoint}: queries 10,000 / 10",
+                f"{endpoint}: queries 10,000 / 20",
                 _fmt(queries),
                 "1.00",
                 queries == 1.0,
@@ -136,10 +137,10 @@ def render(document: dict) -> str:
         rows = [
             [
                 "",
-                "queries @10",
+                "queries @20",
                 "queries @10k",
                 "ratio",
-                "req/s @10",
+                "req/s @20",
                 "req/s @10k",
                 "ratio",
                 "listed @10k",
@@ -152,10 +153,10 @@ def render(document: dict) -> str:
                     f"{label} {a['path']}",
                     str(a["queries"]),
                     str(b["queries"]),
-                    _fmt(r["queries_10k_over_10"]),
+                    _fmt(r["queries_10k_over_20"]),
                     f"{a['rps']:.0f}",
                     f"{b['rps']:.0f}",
-                    _fmt(r["rps_10k_over_10"]),
+                    _fmt(r["rps_10k_over_20"]),
                     str(b["listed"] if b["listed"] is not None else large["organizations"]),
                 ]
             )

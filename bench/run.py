@@ -1,4 +1,4 @@
-"""`make bench`: on SQLite and on PostgreSQL, the organization list (page and API) at 10 and at
+"""`make bench`: on SQLite and on PostgreSQL, the organization list (page and API) at 20 and at
 10,000 rows with the page served by gunicorn under load against a static file from the same
 server; the directory (list page, map data, API) at 100 and at 100,000 listings; then the apps' own
 benchmark scripts (bench/search_bench.py, bench/events_bench.py, bench/news_bench.py,
