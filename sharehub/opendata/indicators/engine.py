@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -81,6 +82,9 @@ class Indicator:
     # Cumulative: the points are what was added each month, and a month's value is the running
     # total up to it (listings that exist by then); without `period` in `by`, the total by `end`.
     cumulative: bool = False
+    # When its public rows change by the clock alone (a call published at a set time): the next
+    # such moment, or None. The cached table lives no longer than that.
+    changes_at: Callable[[], datetime | None] | None = None
     order: int = 100
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -200,6 +204,14 @@ def snapshot(items: Iterable[Indicator]) -> Iterator[None]:
         _snapshot.reset(token)
 
 
+def _lifetime(indicator: Indicator, now: datetime) -> int:
+    """Seconds the table may be kept: CACHE_SECONDS, or less until its next change by the clock."""
+    upcoming = indicator.changes_at() if indicator.changes_at else None
+    if upcoming is None:
+        return CACHE_SECONDS
+    return max(1, min(CACHE_SECONDS, math.ceil((upcoming - now).total_seconds())))
+
+
 def table_of(indicator: Indicator) -> Table:
     """The indicator's whole table, from the cache when its sources have not changed."""
     current = _snapshot.get()
@@ -214,8 +226,9 @@ def table_of(indicator: Indicator) -> Table:
     if found is None:
         found = cache.get(key)
     if found is None:
-        found = Table(points=tuple(indicator.compute()), computed_at=timezone.now())
-        cache.set(key, found, timeout=CACHE_SECONDS)
+        now = timezone.now()
+        found = Table(points=tuple(indicator.compute()), computed_at=now)
+        cache.set(key, found, timeout=_lifetime(indicator, now))
     if current is not None:
         current.tables[key] = found
     return found

@@ -4,10 +4,12 @@ amount) by the month awarded, the organization's district and the kind of call."
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.organizations.models import Organization
@@ -19,8 +21,18 @@ from .engine import Indicator, Point, as_month, register
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-# A call published at a set time becomes public with no write: CACHE_SECONDS bounds the wait.
 SOURCES = (Award, Call, Application, Organization)
+
+
+def _next_publication() -> datetime | None:
+    """A call's awards become public at its publication time, with no write: the next such
+    time of a call with awards, for the engine's cache (`Indicator.changes_at`)."""
+    return (
+        Call.objects.filter(published_at__gt=timezone.now(), awards__isnull=False)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
 
 
 def _kind_labels() -> dict[str, StrOrPromise]:
@@ -62,6 +74,7 @@ AWARDS = register(
         sources=SOURCES,
         dimensions=("period", "district", "category"),
         categories=_kind_labels,
+        changes_at=_next_publication,
         order=60,
     )
 )
@@ -83,6 +96,7 @@ AWARDED_AMOUNT = register(
         sources=SOURCES,
         dimensions=("period", "district", "category"),
         categories=_kind_labels,
+        changes_at=_next_publication,
         order=61,
     )
 )

@@ -420,6 +420,24 @@ def test_awards(places):
     }
 
 
+def test_awards_of_a_call_published_later_count_from_its_publication(places):
+    import time
+
+    from sharehub.opendata.indicators.engine import CACHE_SECONDS, _lifetime
+
+    a, _b = places
+    awards = indicators.get("programmes.awards")
+    now = timezone.now()
+    assert _lifetime(awards, now) == CACHE_SECONDS  # nothing due: the usual lifetime
+    later = open_call(published_at=now + timedelta(seconds=1))
+    award(later, OrganizationFactory(district=a), 1_000_000, date(2025, 1, 20))
+    assert _lifetime(awards, timezone.now()) <= 1
+    assert value("programmes.awards", by=()) == {}  # cached for at most that second
+    time.sleep(1.2)
+    # Public now, with no write: the table was not kept past the publication.
+    assert value("programmes.awards", by=()) == {(None, None, None): 1}
+
+
 # --- Newsletters ------------------------------------------------------------------------------
 
 
