@@ -18,12 +18,17 @@ from . import demo_datasets
 from .models import Dataset
 from .search_index import DATASET_KIND, DATASET_STATE_FIELDS, dataset_document
 from .selectors.datasets import public_datasets
-from .services.datasets import sync_indicator_series
+from .services.datasets import refresh_generated_content, sync_indicator_series
 
 
 @task()
 def sync_indicator_series_task() -> dict[str, int]:
     return sync_indicator_series()
+
+
+@task()
+def refresh_generated_content_task() -> int:
+    return refresh_generated_content()
 
 
 register_searchable(
@@ -37,4 +42,7 @@ register_searchable(
     kind=DATASET_KIND,
 )
 register_periodic("opendata.indicator_series", sync_indicator_series_task, every=timedelta(days=1))
+register_periodic(
+    "opendata.generated_content", refresh_generated_content_task, every=timedelta(days=1)
+)
 register_demo("opendata_datasets", demo_datasets.load, label=_("Open data: datasets"), order=84)

@@ -546,6 +546,9 @@ class Resource(models.Model):
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
     byte_size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    # A generated resource's content as of the daily check (SHA-256 of its rows as CSV): when it
+    # differs, the content changed and `modified_at` (and the dataset's `modified`) move.
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1)
     download_count = models.PositiveBigIntegerField(_("downloads"), default=0)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

@@ -48,7 +48,7 @@ def test_write_creates_changes_and_clears_only_what_differs():
 
     changes = scoring.write(
         {"plan": 3, "impact": None, "reach": 2},
-        {key: value for key, value in existing.items()},
+        existing,
         unchanged=lambda score, value: score[1] == value,
         create=lambda key, value: created.append((key, value)),
         change=change,

@@ -10,6 +10,7 @@ field, and nothing is written.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import zipfile
@@ -803,3 +804,35 @@ def ensure_standard_datasets() -> int:
             if _ensure_generated(dataset, spec["generator"], generators.GENERATED_FORMATS, now):
                 Dataset.objects.filter(pk=dataset.pk).update(modified=now)
     return created
+
+
+def refresh_generated_content(*, now: datetime.datetime | None = None) -> int:
+    """The daily job: a generated resource is live, so when its rows changed since the last check
+    its `modified_at` and its dataset's `modified` move to now. DCAT's `dct:modified` and the
+    catalogue's `modified_since` then tell harvesters what to fetch again. Each generator is read
+    once (as CSV, hashed) however many resources use it. Returns the datasets moved."""
+    now = now or timezone.now()
+    specs = (
+        Resource.objects.filter(origin=ResourceOrigin.GENERATED)
+        .order_by()
+        .values_list("generator", flat=True)
+        .distinct()
+    )
+    moved: set[int] = set()
+    for spec in sorted(specs):
+        generator = generators.resolve(spec)
+        if generator is None:
+            continue
+        digest = hashlib.sha256()
+        for chunk in generators.csv_bytes(generator):
+            digest.update(chunk)
+        fingerprint = digest.hexdigest()
+        with transaction.atomic():
+            changed = Resource.objects.filter(
+                origin=ResourceOrigin.GENERATED, generator=spec
+            ).exclude(fingerprint=fingerprint)
+            datasets = set(changed.values_list("dataset_id", flat=True))
+            changed.update(fingerprint=fingerprint, modified_at=now)
+            Dataset.objects.filter(pk__in=datasets).update(modified=now)
+        moved |= datasets
+    return len(moved)

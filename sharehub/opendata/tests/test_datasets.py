@@ -407,6 +407,32 @@ def test_sync_indicator_series_is_idempotent():
     assert not series.is_published
 
 
+def test_a_generated_resource_moves_modified_when_its_content_changes():
+    from sharehub.organizations.tests.factories import OrganizationFactory
+
+    before = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    live = DatasetFactory(slug="live", modified=before)
+    ResourceFactory(dataset=live, generator="directory.listings", format="CSV")
+    ResourceFactory(dataset=live, generator="directory.listings", format="JSON")
+    register = DatasetFactory(slug="register", modified=before)
+    ResourceFactory(dataset=register, generator="designation.register")
+    first = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    # The first check records each content (never seen before): both datasets move once.
+    assert services.refresh_generated_content(now=first) == 2
+    live.refresh_from_db()
+    assert live.modified == first
+    # Nothing changed: nothing moves.
+    assert services.refresh_generated_content(now=first + dt.timedelta(days=1)) == 0
+    # A new public listing changes the directory's rows, not the register's.
+    ListingFactory(organization=OrganizationFactory(name_ko="새 공유단체"))
+    later = first + dt.timedelta(days=2)
+    assert services.refresh_generated_content(now=later) == 1
+    live.refresh_from_db()
+    register.refresh_from_db()
+    assert live.modified == later and register.modified == first
+    assert set(live.resources.values_list("modified_at", flat=True)) == {later}
+
+
 def test_standard_datasets_are_created_once_with_every_format():
     assert services.ensure_standard_datasets() == len(services.STANDARD_DATASETS)
     assert services.ensure_standard_datasets() == 0
