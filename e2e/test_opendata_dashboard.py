@@ -5,7 +5,6 @@ finds nothing serious. The pages are photographed for a human to look at."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,7 +16,6 @@ from e2e.pages import assert_no_horizontal_scroll, url
 pytestmark = pytest.mark.e2e
 
 SEOUL = ZoneInfo("Asia/Seoul")
-HELPER_SHOTS = "/tmp/helpers"
 
 
 @pytest.fixture
@@ -101,8 +99,7 @@ def test_dashboard_charts_map_and_download(
         if device == "phone":
             assert_no_horizontal_scroll(page, f"dashboard {lang} phone")
         results[f"dashboard {lang} {device}"] = axe(page)
-        shot = screenshot(page, f"opendata-dashboard-{lang}-{device}")
-        shutil.copy(shot, f"{HELPER_SHOTS}/h2-e2e-dashboard-{lang}-{device}.png")
+        screenshot(page, f"opendata-dashboard-{lang}-{device}")
         assert not errors, errors
 
     # A download link of the listings' chart by month answers its CSV (UTF-8 with a BOM).
@@ -133,8 +130,7 @@ def test_dashboard_charts_map_and_download(
     page.locator("canvas[data-drawn]").first.wait_for()
     assert drawn_charts(page) == 3
     results[f"indicator {lang}"] = axe(page)
-    shot = screenshot(page, f"opendata-indicator-{lang}")
-    shutil.copy(shot, f"{HELPER_SHOTS}/h2-e2e-indicator-{lang}.png")
+    screenshot(page, f"opendata-indicator-{lang}")
     assert not errors, errors
 
     page = make_page(lang=lang, device="phone", bypass_csp=True)
