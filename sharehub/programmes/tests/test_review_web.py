@@ -188,6 +188,27 @@ def test_the_declaration_form_then_the_score_sheet(client, world):
     assert assignment.submitted_at is not None
 
 
+def test_a_drafts_overall_comment_is_shown_again_and_kept_on_submission(client, world):
+    """As a reviewer does it: save a draft with an overall comment, come back to the page, submit
+    the form with what the page shows."""
+    import re
+    from html import unescape
+
+    client.force_login(world["scorer"])
+    assignment = world["a_scorer"]
+    criteria = reads.criteria_of(world["call"])
+    scores = {f"score_{c.pk}": "4" for c in criteria}
+    draft = scores | {"save": "1", "comment": "종합 의견입니다"}
+    assert client.post(_url("review_scores", pk=assignment.pk), draft).status_code == 302
+    page = client.get(_url("review", pk=assignment.pk)).content.decode()
+    shown = re.search(r'<textarea[^>]*name="comment"[^>]*>(.*?)</textarea>', page, re.S)
+    assert shown and unescape(shown.group(1)).strip() == "종합 의견입니다"
+    submitted = scores | {"submit": "1", "comment": unescape(shown.group(1)).strip()}
+    assert client.post(_url("review_scores", pk=assignment.pk), submitted).status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is not None and assignment.comment == "종합 의견입니다"
+
+
 def test_others_scores_show_only_after_ones_own_is_submitted(client, world):
     staff, scorer = world["staff"], world["scorer"]
     other = UserFactory()

@@ -330,7 +330,10 @@ def _review_page(
             assignment.submitted_at is None and application.status == ApplicationStatus.IN_REVIEW
         )
         if writable:
-            context["sheet"] = sheet or ScoreSheetForm(criteria=criteria, scores=scores)
+            # The draft's overall comment too: a sheet shown without it would save it empty.
+            context["sheet"] = sheet or ScoreSheetForm(
+                criteria=criteria, scores=scores, initial={"comment": assignment.comment}
+            )
             context["conflict_form"] = conflict_form or ConflictForm(initial={"conflict": "yes"})
         if assignment.submitted_at is not None:
             # Blind until one's own review is in: then the others' submitted reviews.
