@@ -119,7 +119,7 @@ SERVICES = register(
     Indicator(
         code="directory.services",
         group="directory",
-        name=_("Services by category"),
+        name=_("Services offered"),
         unit=_("services"),
         definition=_("The services that public listings offer now, by category."),
         method=_(
@@ -138,7 +138,9 @@ SERVICES_BY_PRICE = register(
     Indicator(
         code="directory.services_by_price",
         group="directory",
-        name=_("Services by price"),
+        name=_("Price types of services"),
+        # Its categories are the price types: the name says the grouping already.
+        captions={"category": _("Price types of services")},
         unit=_("services"),
         definition=_(
             "The services that public listings offer now, by how they are paid for (free, paid, deposit, membership, price not listed)."

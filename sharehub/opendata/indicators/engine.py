@@ -82,6 +82,9 @@ class Indicator:
     # Cumulative: the points are what was added each month, and a month's value is the running
     # total up to it (listings that exist by then); without `period` in `by`, the total by `end`.
     cumulative: bool = False
+    # A chart's caption for a dimension where "<name> by <dimension>" would read badly (a name
+    # that already says "by price type"); the others are built from the name.
+    captions: dict[str, StrOrPromise] = field(default_factory=dict)
     # When its public rows change by the clock alone (a call published at a set time): the next
     # such moment, or None. The cached table lives no longer than that.
     changes_at: Callable[[], datetime | None] | None = None

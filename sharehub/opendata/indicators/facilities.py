@@ -81,6 +81,7 @@ USES_PER_SPACE = _figure(
     42,
     ratio_of=("facilities.uses", "facilities.spaces"),
     ratio_scale=1,
+    captions={"period": _("Uses per space, month by month")},
 )
 BOOKED_HOURS = _figure(
     "booked_hours",

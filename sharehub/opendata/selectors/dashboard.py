@@ -261,7 +261,7 @@ def chart(
         rows=rows,
         dom_id=f"{prefix}-{indicator.code.replace('.', '-')}-{by}",
     )
-    item.caption = str(CAPTIONS[by]) % {"name": indicator.name}
+    item.caption = str(indicator.captions.get(by) or str(CAPTIONS[by]) % {"name": indicator.name})
     item.summary = summary(item)
     if filters.category and filters.category not in categories and indicator.categories:
         item.notes.append(_("This indicator has no such category: every category is counted."))

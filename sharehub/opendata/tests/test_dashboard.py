@@ -119,6 +119,23 @@ def test_dashboard_draws_every_indicator_with_its_table_and_downloads(client, da
     assert "vendor/chartjs/chart.umd.min.js" in page and "opendata/charts.js" in page
 
 
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_chart_caption_says_each_grouping_once(client, data, lang):
+    """ "Services by category by category" was seen: a caption built from a name that already
+    says how it is grouped. Every chart of every indicator's page, in both languages."""
+    import re
+    from html import unescape
+
+    for indicator in indicators.all_indicators():
+        page = client.get(url("indicator", lang, code=indicator.code)).content.decode()
+        for caption in re.findall(r"<caption[^>]*>(.*?)</caption>", page, re.S):
+            text = unescape(re.sub(r"<[^>]+>", " ", caption)).split()
+            if lang == "en":
+                assert text.count("by") <= 1, (indicator.code, text)
+            else:
+                assert sum(word.endswith("별") for word in text) <= 1, (indicator.code, text)
+
+
 def test_dashboard_map_colours_every_district_with_its_value(client, data):
     response = client.get(url("dashboard"), {"indicator": CODE})
     assert response.status_code == 200
