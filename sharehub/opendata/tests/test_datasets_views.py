@@ -419,6 +419,9 @@ def test_a_hidden_publishers_datasets_leave_every_public_read(client, moderator,
     resource = ResourceFactory(dataset=dataset, format="CSV")
     services.publish_dataset(actor=city_staff, dataset=dataset)  # indexed for search
     ResourceFactory(dataset=DatasetFactory(slug="city-data"))
+    # The page links its publisher's page.
+    page = client.get(url("dataset", "by-org")).content.decode()
+    assert f'href="{publisher.get_absolute_url()}"' in page
     reads = {
         "page": url("dataset", "by-org"),
         "download": url("resource_download", "by-org", resource.pk),
@@ -442,4 +445,7 @@ def test_a_hidden_publishers_datasets_leave_every_public_read(client, moderator,
     assert "숨길" not in orgs and "Hidden" not in orgs
     # City staff still see it (to fix or unpublish it).
     client.force_login(city_staff)
-    assert client.get(url("dataset", "by-org")).status_code == 200
+    page = client.get(url("dataset", "by-org"))
+    assert page.status_code == 200
+    # Named for staff, not linked: the organization's page is hidden.
+    assert f'href="{publisher.get_absolute_url()}"' not in page.content.decode()
