@@ -169,7 +169,11 @@ def test_hide_from_report_row(client, moderator, make_org, user):
         f"/en/moderation/reports/{report.pk}/", {"action": "hide", "reason": "Advertising"}, **HTMX
     )
     assert response.status_code == 200
-    assert "Hidden; the author has been told why." in response.content.decode()
+    row = response.content.decode()
+    assert "Hidden; the author has been told why." in row
+    # The row shows the content as it is now (it said "Published" until a reload) and closed.
+    assert ">Hidden</span>" in row and ">Published</span>" not in row
+    assert "Resolved" in row and 'value="hide"' not in row
     org.refresh_from_db()
     report.refresh_from_db()
     assert org.moderation_status == ModerationStatus.HIDDEN
