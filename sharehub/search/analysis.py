@@ -619,15 +619,53 @@ def surface_words(text: str) -> list[str]:
     return _WORD.findall(normalize(text))
 
 
+# How a verb's first syllable may be written once conjugated: the initial consonant always stays,
+# and so does the vowel of a stem of two syllables or more (빌리다 → 빌려, 모르다 → 몰라); a stem of
+# one syllable may merge its vowel with the ending's (보다 → 봐, 주다 → 줘, 쓰다 → 써, 하다 → 해,
+# 되다 → 돼, 기다 → 겨, 푸다 → 퍼). Vowels as indices into _JUNGSEONG.
+_MERGED_VOWELS = {8: (9,), 13: (14, 4), 18: (4,), 0: (1,), 11: (10,), 20: (6,), 4: (1,), 2: (3,)}
+# Text around a verb that Kiwi reads at once: the sentence (or line) holding it.
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def _onsets(lemma: str) -> set[tuple[int, int]]:
+    """(initial consonant, vowel) pairs the first syllable of `lemma`'s conjugated forms may have."""
+    stem = lemma[:-1] if lemma.endswith("다") else lemma
+    code = ord(stem[0]) - 0xAC00 if stem else -1
+    if not 0 <= code < 11172:
+        return set()
+    initial, vowel = code // 588, (code % 588) // 28
+    vowels = (vowel,) if len(stem) > 1 else (vowel, *_MERGED_VOWELS.get(vowel, ()))
+    return {(initial, v) for v in vowels}
+
+
+def _may_hold(sentence: str, onsets: set[tuple[int, int]]) -> bool:
+    for ch in sentence:
+        code = ord(ch) - 0xAC00
+        if 0 <= code < 11172 and (code // 588, (code % 588) // 28) in onsets:
+            return True
+    return False
+
+
 def lemma_spans(text: str, lemmas: Iterable[str]) -> list[tuple[int, int]]:
-    """Where in `text` a verb or adjective of `lemmas` is written ("빌려 쓰고" → 빌려 for 빌리다)."""
+    """Where in `text` a verb or adjective of `lemmas` is written ("빌려 쓰고" → 빌려 for 빌리다).
+
+    Kiwi reads only the sentences with a syllable a form of one of the verbs could start with
+    (_onsets): a snippet's highlights were mostly Kiwi reading texts that hold none of them."""
     wanted = set(lemmas)
     if not wanted or not text.strip():
         return []
+    onsets = set().union(*(_onsets(lemma) for lemma in wanted))
+    sentences = [m for m in _SENTENCE.finditer(text) if _may_hold(m.group(), onsets)]
+    if not sentences:
+        return []
+    spans = []
     with _analyse_lock:
-        analysed = kiwi().tokenize(text, split_complex=True)
-    return [
-        (t.start, t.start + t.len)
-        for t in analysed
-        if t.tag.split("-")[0] in _STEM_TAGS and _clean(t.form) + "다" in wanted
-    ]
+        analysed = kiwi().tokenize([m.group() for m in sentences], split_complex=True)
+        for sentence, tokens in zip(sentences, analysed, strict=True):
+            spans += [
+                (sentence.start() + t.start, sentence.start() + t.start + t.len)
+                for t in tokens
+                if t.tag.split("-")[0] in _STEM_TAGS and _clean(t.form) + "다" in wanted
+            ]
+    return spans

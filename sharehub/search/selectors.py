@@ -16,6 +16,7 @@ How a query is read (analysis, vocabulary):
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -56,6 +57,9 @@ logger = logging.getLogger(__name__)
 # Letter-by-letter similarity (jamo for Hangul) a title word needs to count as a typo of a query word.
 TYPO_SIMILARITY = 0.7
 MAX_PREFIXES = 5
+# How many hits' texts one read for highlights brings: a page's worth and more (the events list
+# marks 100), never all of a search's up to 1,000.
+BODIES_READ = 100
 # How many of the database's best matches get the name boost (see _search).
 BOOSTED = 200
 # Titles whose words and names (_title_forms) each process keeps.
@@ -104,7 +108,9 @@ def shown(title: str, body: str, display: dict, lang: str) -> _Shown:
 
 class _Snippets:
     """The highlights of one search's hits, built on first use: a page shows a few of up to 1,000
-    hits, and reading every body and marking it took longer than the search itself."""
+    hits, and reading every body and marking it took longer than the search itself. Bodies are
+    read by blocks of BODIES_READ hits in rank order (the first block holds any page shown
+    first), one query per block, whichever of its hits is read first."""
 
     def __init__(
         self,
@@ -114,27 +120,38 @@ class _Snippets:
     ) -> None:
         self.pattern = pattern
         self.lemmas = list(lemmas)
-        self.titles = titles  # object id → (entry id, title)
-        self.texts: dict[int, tuple[str, str, dict]] | None = None
+        self.titles = titles  # object id → (entry id, title), best hit first
+        self.order = {object_id: n for n, object_id in enumerate(titles)}
+        self.texts: dict[int, tuple[str, str, dict]] = {}
 
     def shown(self, object_id: int) -> _Shown:
         entry_id, title = self.titles[object_id]
-        if self.texts is None:
-            self.texts = self._load()
+        if entry_id not in self.texts:
+            self._load(self.order[object_id] // BODIES_READ * BODIES_READ)
         title, body, display = self.texts.get(entry_id, (title, "", {}))
         return shown(title, body, display, reader_language())
 
-    def _load(self) -> dict[int, tuple[str, str, dict]]:
-        # One query for all hits (bodies only, titles are known), whichever is shown first.
-        entry_ids = [entry_id for entry_id, _ in self.titles.values()]
+    def _load(self, first: int) -> None:
+        # One query for the block's hits (bodies only, titles are known).
+        window = [
+            (entry_id, title)
+            for entry_id, title in itertools.islice(
+                self.titles.values(), first, first + BODIES_READ
+            )
+            if entry_id not in self.texts
+        ]
         try:
             if connection.vendor == "postgresql":
                 with transaction.atomic():
-                    return engine.bodies(entry_ids)
-            return engine.bodies(entry_ids)
+                    found = engine.bodies([entry_id for entry_id, _ in window])
+            else:
+                found = engine.bodies([entry_id for entry_id, _ in window])
         except DatabaseError:
             logger.exception("loading search snippets failed")
-            return {}
+            found = {}
+        # An entry gone since the search keeps its title, and is not asked for again.
+        for entry_id, title in window:
+            self.texts[entry_id] = found.get(entry_id, (title, "", {}))
 
 
 class Hit:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from sharehub.search.analysis import (
     MAX_EXPANDED_TERMS,
     MAX_QUERY_TERMS,
@@ -10,6 +12,7 @@ from sharehub.search.analysis import (
     hangul_bigrams,
     index_terms,
     kiwi,
+    lemma_spans,
     prepare_places,
     prepare_synonyms,
     query_terms,
@@ -144,3 +147,25 @@ def test_district_names_become_a_filter():
     assert analyse_query("중 공구", places=places).districts == []
     assert analyse_query("중구 공구", places=places).districts == ["11140"]
     assert analyse_query("은평 강남 공구", places=places).districts == ["11380", "11680"]
+
+
+@pytest.mark.parametrize(
+    "text,lemma,marked",
+    [
+        ("카메라를 빌려 쓰고 돌려줍니다.", "빌리다", "빌려"),
+        ("주말에 영화를 봐요.", "보다", "봐"),
+        ("이웃에게 책을 줘요.", "주다", "줘"),
+        ("공구를 써 보세요.", "쓰다", "써"),
+        ("이름을 몰라도 됩니다.", "모르다", "몰"),
+        ("음식을 나눠 먹어요.", "나누다", "나눠"),
+    ],
+)
+def test_a_conjugated_verb_is_found_in_a_snippet(text, lemma, marked):
+    """Kiwi reads only sentences with a syllable a form of the verb may start with (its vowel may
+    merge with the ending's: 보다 → 봐); these forms must pass that filter."""
+    assert marked in [text[start:end] for start, end in lemma_spans(text, [lemma])]
+
+
+def test_a_verb_is_not_looked_for_where_no_form_of_it_can_be():
+    assert lemma_spans("모빌리티 서비스입니다. 전동 킥보드.", ["빌리다"]) == []
+    assert lemma_spans("자전거 대여. 우산 대여.", ["먹다"]) == []
