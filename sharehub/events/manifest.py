@@ -56,6 +56,7 @@ privacy.register(
 )
 register_periodic("events.send_reminders", tasks.send_event_reminders, every=timedelta(minutes=10))
 register_periodic("events.expire_offers", tasks.expire_waitlist_offers, every=timedelta(minutes=5))
+register_periodic("events.tell_due_notices", tasks.tell_due_notices, every=timedelta(minutes=1))
 register_demo("events", _load_demo, label="events", order=50)
 register_user_menu_entry("events", label=_("My events"), url_name="events:mine", order=10)
 register_work(

@@ -395,6 +395,10 @@ class Registration(models.Model):
     offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # The status whose notice (notification and mail) is still to be written: set with the status
+    # under the event's lock, cleared by `notices.tell_due` in the transaction that writes the
+    # notice, so it is written once, after the lock is released (issue 18: rushes). "" = none.
+    notice_due = models.CharField(_("notice due"), max_length=12, blank=True, default="")
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -424,7 +428,11 @@ class Registration(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["event", "status", "waitlisted_at"], name="registration_queue")
+            models.Index(fields=["event", "status", "waitlisted_at"], name="registration_queue"),
+            # The sweep that writes notices whose task was lost reads only the few due ones.
+            models.Index(
+                fields=["id"], condition=~Q(notice_due=""), name="registration_notice_due"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.functional import lazy
@@ -149,12 +150,38 @@ def _tell(
     )
 
 
+def tell_due(registration_id: int) -> bool:
+    """Write the notice a service marked due (`Registration.notice_due`), once: the row is locked
+    and its mark cleared in the transaction that writes the notice, so a second run (the task
+    twice, or the sweep beside it) finds nothing to do. A registration whose status has changed
+    since is not told the old one (the change marked its own notice, or needs none)."""
+    with transaction.atomic(durable=True):
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("event", "event__district", "user")
+            .exclude(notice_due="")
+            .filter(pk=registration_id)
+            .first()
+        )
+        if registration is None:
+            return False
+        due, registration.notice_due = registration.notice_due, ""
+        registration.save(update_fields=["notice_due"])
+        if due == registration.status:
+            tell_registration(registration)
+        return True
+
+
+def tell_all_due(*, limit: int = 500) -> int:
+    """Every notice still due (the periodic sweep), oldest first; how many were claimed."""
+    due = Registration.objects.exclude(notice_due="").order_by("pk").values_list("pk", flat=True)
+    return sum(tell_due(pk) for pk in list(due[:limit]))
+
+
 def tell_registration(registration: Registration) -> None:
-    """The message that matches the registration's new status: confirmed (with .ics and QR),
-    waitlisted, awaiting approval, offered a place, declined."""
-    registration = Registration.objects.select_related("event", "event__district", "user").get(
-        pk=registration.pk
-    )
+    """The message that matches the registration's status (read with its event, the event's
+    district and its person): confirmed (with .ics and QR), waitlisted, awaiting approval,
+    offered a place, declined."""
     if registration.status not in TEXTS:
         return
     expires = registration.offer_expires_at

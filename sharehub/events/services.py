@@ -4,8 +4,15 @@ Locking (pretix's quota lock, `core.locking`): anything that changes who holds a
 event's row first, then the registration, then counts and writes. `Event.seats_taken` is changed
 only under that lock and a CHECK constraint keeps it at or below the capacity, so no number of
 simultaneous registrations can overbook. On SQLite the transactions are IMMEDIATE, which
-serialises them. Notices (notification and mail rows) are written inside the same transaction; the
-mail is sent after commit by `notifications.notify`.
+serialises them.
+
+What a registration tells its person (a notification, a mail with the calendar entry and the
+check-in QR code) takes longer to build than the registration itself, so it is not built under the
+event's lock: the service marks the new status `notice_due` in its transaction and, after commit,
+`tasks.tell_registration` writes the notice and clears the mark in one transaction
+(`notices.tell_due`), so it is written exactly once; the sweep `tasks.tell_due_notices` writes any
+whose task was lost. Other notices (an event cancelled, an organizer's message, reminders) are
+written inside the deciding transaction (DESIGN §4b).
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from sharehub.organizations.models import Organization
 from sharehub.participation.models import Committee
 from sharehub.places.models import District
 
-from . import notices
+from . import notices, tasks
 from .checkin import read_checkin_code
 from .materials import check_material
 from .models import (
@@ -400,6 +407,16 @@ def _free_seat(event: Event) -> None:
     event.seats_taken -= 1
 
 
+def _tell_after_commit(registration: Registration) -> None:
+    """Mark the registration's new status to be told (the caller saves `notice_due` with the
+    status) and enqueue the notice once the transaction commits (see the module's docstring)."""
+    if registration.status not in notices.TEXTS:
+        return
+    registration.notice_due = registration.status
+    # Read at commit: a new registration has no key yet when it is marked.
+    transaction.on_commit(lambda: tasks.tell_registration.enqueue(registration.pk))
+
+
 def _promote_waitlist(event: Event, *, now: datetime | None = None) -> list[Registration]:
     """Give free places to the waitlist in order. Expects the event's row lock."""
     if event.status != EventStatus.PUBLISHED:
@@ -424,19 +441,43 @@ def _promote_waitlist(event: Event, *, now: datetime | None = None) -> list[Regi
         else:
             registration.status = RegistrationStatus.CONFIRMED
             registration.confirmed_at = now
-        registration.save(update_fields=["status", "offer_expires_at", "confirmed_at"])
+        _tell_after_commit(registration)
+        registration.save(
+            update_fields=["status", "offer_expires_at", "confirmed_at", "notice_due"]
+        )
         _take_seat(event)
-        notices.tell_registration(registration)
     return queue
 
 
-@transaction.atomic(durable=True)
+def _already_registered() -> ValidationError:
+    return ValidationError({"__all__": [_("You are already registered for this event.")]})
+
+
 def register(*, actor: Actor, event: Event, answers: dict | None = None) -> Registration:
     """Register the actor for the event: confirmed while places remain, else on the waitlist;
-    awaiting approval when the organizer approves registrations. Takes the event's row lock."""
+    awaiting approval when the organizer approves registrations. Takes the event's row lock.
+
+    In a rush everyone queues on that lock, so it is held for as little as possible: what needs
+    no lock (the person, their answers, a registration they already hold) is read before it, and
+    the lock covers the checks of the fresh row, one INSERT and one UPDATE."""
     user = signed_in_user(actor)
-    event = lock(event)
-    now = timezone.now()
+    _check_open(event, timezone.now())  # the refusals in their usual order; again under the lock
+    active = Registration.objects.filter(event=event, user=user, status__in=ACTIVE_STATUSES)
+    if active.exists():
+        raise _already_registered()
+    # The questions as they are now: one added while this runs applies to later registrations.
+    cleaned = clean_answers(event, answers)
+    try:
+        return _register(user, event, cleaned)
+    except IntegrityError as error:
+        # A second tab registering at the same moment: the unique constraint refused it (the
+        # transaction is rolled back whole, so no savepoint is needed inside the lock).
+        if active.exists():
+            raise _already_registered() from error
+        raise
+
+
+def _check_open(event: Event, now: datetime) -> None:
     if event.status == EventStatus.CANCELLED:
         raise ValidationError({"__all__": [_("This event has been cancelled.")]})
     if event.status != EventStatus.PUBLISHED:
@@ -445,9 +486,13 @@ def register(*, actor: Actor, event: Event, answers: dict | None = None) -> Regi
         raise ValidationError({"__all__": [_("Registration has not opened yet.")]})
     if now >= event.closes_at:
         raise ValidationError({"__all__": [_("Registration is closed.")]})
-    if Registration.objects.filter(event=event, user=user, status__in=ACTIVE_STATUSES).exists():
-        raise ValidationError({"__all__": [_("You are already registered for this event.")]})
-    cleaned = clean_answers(event, answers)
+
+
+@transaction.atomic(durable=True)
+def _register(user: User, event: Event, cleaned: dict[str, str]) -> Registration:
+    event = lock(event)
+    now = timezone.now()
+    _check_open(event, now)
     registration = Registration(event=event, user=user, answers=cleaned, created_at=now)
     if event.requires_approval:
         registration.status = RegistrationStatus.PENDING
@@ -457,16 +502,10 @@ def register(*, actor: Actor, event: Event, answers: dict | None = None) -> Regi
     else:
         registration.status = RegistrationStatus.WAITLISTED
         registration.waitlisted_at = now
-    try:
-        with transaction.atomic():
-            registration.save()
-    except IntegrityError as error:  # a second tab registering at the same moment
-        raise ValidationError(
-            {"__all__": [_("You are already registered for this event.")]}
-        ) from error
+    _tell_after_commit(registration)
+    registration.save()
     if registration.holds_seat:
         _take_seat(event)
-    notices.tell_registration(registration)
     return registration
 
 
@@ -531,8 +570,8 @@ def accept_offer(*, actor: Actor, registration: Registration) -> Registration:
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = now
     registration.offer_expires_at = None
-    registration.save(update_fields=["status", "confirmed_at", "offer_expires_at"])
-    notices.tell_registration(registration)
+    _tell_after_commit(registration)
+    registration.save(update_fields=["status", "confirmed_at", "offer_expires_at", "notice_due"])
     return registration
 
 
@@ -555,14 +594,16 @@ def decide_registration(*, actor: Actor, registration: Registration, approve: bo
     else:
         registration.status = RegistrationStatus.WAITLISTED
         registration.waitlisted_at = now
-    registration.save(update_fields=["status", "cancelled_at", "confirmed_at", "waitlisted_at"])
+    _tell_after_commit(registration)
+    registration.save(
+        update_fields=["status", "cancelled_at", "confirmed_at", "waitlisted_at", "notice_due"]
+    )
     log_action(
         actor=actor,
         action="events.registration.approve" if approve else "events.registration.decline",
         target=event,
         data={"registration": registration.pk},
     )
-    notices.tell_registration(registration)
     return registration
 
 

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from .services import expire_offers, send_due_reminders
+# `services` enqueues `tell_registration`: the module, not its names, so neither import needs the
+# other finished first.
+from . import notices, services
 
 
 @task()
 def send_event_reminders() -> int:
-    return send_due_reminders()
+    return services.send_due_reminders()
 
 
 @task()
 def expire_waitlist_offers() -> int:
-    return expire_offers()
+    return services.expire_offers()
+
+
+@task()
+def tell_registration(registration_id: int) -> bool:
+    """The notice a registration's change marked due (enqueued on its commit)."""
+    return notices.tell_due(registration_id)
+
+
+@task()
+def tell_due_notices() -> int:
+    """Notices marked due whose task was lost (a worker that died between commit and enqueue)."""
+    return notices.tell_all_due()

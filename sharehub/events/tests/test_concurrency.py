@@ -7,13 +7,14 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from sharehub.accounts.models import User
 from sharehub.core.tests.rush import Rush
 from sharehub.events import notices, services
 from sharehub.events.models import Event, Registration, RegistrationStatus, ReminderDelivery
-from sharehub.notifications.models import Notification
+from sharehub.notifications.models import Notification, OutboundEmail
 
 from .factories import EventFactory
 
@@ -122,3 +123,31 @@ def test_two_reminder_workers_send_each_reminder_once(rush):
     assert Notification.objects.filter(kind="events.reminder").count() == 12
     for person in people:
         assert Notification.objects.filter(user=person, kind="events.reminder").count() == 1
+
+
+def test_each_notice_of_a_rush_is_written_once_whoever_claims_it(rush):
+    """The notices are written after the lock (`notices.tell_due`): each registration's once,
+    even when every worker sweeps the same due notices at the same moment."""
+    people = _people(THREADS)
+    event = EventFactory(capacity=PLACES)
+    results = rush.round([lambda p=p: services.register(actor=p, event=event) for p in people])
+    assert not [r for r in results if isinstance(r, Exception)], results[:3]
+    told = Notification.objects.filter(kind="events.registration")
+    assert told.count() == THREADS  # each commit's task wrote its person's notice
+    assert not Registration.objects.exclude(notice_due="").exists()
+    # Every notice due again at once, and fifty sweeps racing for them.
+    told.delete()
+    Registration.objects.filter(event=event).update(notice_due=F("status"))
+    claimed = rush.round([notices.tell_all_due for _ in range(THREADS)])
+    assert not [r for r in claimed if isinstance(r, Exception)], claimed[:3]
+    assert sum(claimed) == THREADS
+    for person in people:
+        assert told.filter(user=person).count() == 1
+    confirmed = Registration.objects.filter(event=event, status=S.CONFIRMED).values("user")
+    mails = list(OutboundEmail.objects.filter(user__in=confirmed))
+    assert len(mails) == 2 * PLACES  # once per round
+    for mail in mails:  # the calendar entry and the check-in QR code
+        assert [a["filename"] for a in mail.attachments] == [
+            f"event-{event.pk}.ics",
+            f"check-in-{event.pk}.png",
+        ]

@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from icalendar import Calendar
 
 from sharehub.accounts.tests.factories import UserFactory
-from sharehub.events import services
+from sharehub.events import notices, services, tasks
 from sharehub.events.checkin import checkin_code
 from sharehub.events.models import (
     Event,
@@ -242,7 +243,7 @@ def test_cancel_promotes_the_first_on_the_waitlist(event, django_capture_on_comm
     services.register(actor=second, event=event)
     services.register(actor=third, event=event)
     told = Notification.objects.filter(user=second, kind="events.registration")
-    before = told.count()  # the waitlist notice, written with the registration
+    before = told.count()  # 0: the waitlist notice waits for its commit, not run here
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_registration(actor=first, registration=a)
     assert Registration.objects.get(user=second, status__in=[S.CONFIRMED]).confirmed_at
@@ -459,3 +460,77 @@ def test_erasing_a_person_frees_their_place_for_the_waitlist(event):
     assert Registration.objects.get(user=waiting).status == S.CONFIRMED
     event.refresh_from_db()
     assert event.seats_taken == 1
+
+
+# Notices after the lock ------------------------------------------------------------------------
+
+
+def test_the_registration_notice_is_written_after_commit_and_once(
+    event, user, django_capture_on_commit_callbacks
+):
+    told = Notification.objects.filter(user=user, kind="events.registration")
+    with django_capture_on_commit_callbacks() as pending:
+        registration = services.register(actor=user, event=event)
+        # Inside the registration's transaction (which held the event's lock) nothing was built.
+        assert not told.exists() and not OutboundEmail.objects.filter(user=user).exists()
+    registration.refresh_from_db()
+    assert registration.notice_due == S.CONFIRMED
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in pending:
+            callback()
+    assert told.count() == 1
+    assert OutboundEmail.objects.filter(user=user).count() == 1
+    registration.refresh_from_db()
+    assert registration.notice_due == ""
+    # The task run again, or the sweep beside it, finds nothing left to tell.
+    assert notices.tell_due(registration.pk) is False
+    assert tasks.tell_due_notices.call() == 0
+    assert told.count() == 1
+
+
+def test_a_lost_notice_task_is_caught_by_the_sweep(event, django_capture_on_commit_callbacks):
+    event.capacity = 1
+    event.save()
+    first, second = people(2)
+    services.register(actor=first, event=event)  # its enqueue never runs: commit hooks dropped
+    services.register(actor=second, event=event)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.tell_due_notices.call() == 2
+    titles = dict(
+        Notification.objects.filter(kind="events.registration").values_list("user", "title")
+    )
+    assert set(titles) == {first.pk, second.pk}
+    assert titles[first.pk] != titles[second.pk]  # confirmed, and on the waitlist
+    assert tasks.tell_due_notices.call() == 0
+    assert Notification.objects.filter(kind="events.registration").count() == 2
+
+
+def test_a_notice_overtaken_by_a_change_is_not_told(event, user):
+    registration = services.register(actor=user, event=event)
+    services.cancel_registration(actor=user, registration=registration)
+    assert notices.tell_due(registration.pk) is True  # claimed and cleared …
+    assert not Notification.objects.filter(
+        user=user
+    ).exists()  # … but "confirmed" is no longer true
+    registration.refresh_from_db()
+    assert registration.notice_due == ""
+
+
+def test_a_second_tab_past_the_check_is_refused_by_the_constraint(event, user, monkeypatch):
+    """The check before the lock can miss a registration committed just after it: the unique
+    constraint refuses the INSERT, the whole transaction rolls back, the person reads the same
+    "already registered"."""
+    services.register(actor=user, event=event)
+    exists = QuerySet.exists
+    calls = []
+
+    def missed_once(queryset):  # the check before the lock, as if read a moment earlier
+        calls.append(queryset.model)
+        return False if len(calls) == 1 else exists(queryset)
+
+    monkeypatch.setattr(QuerySet, "exists", missed_once)
+    with pytest.raises(ValidationError, match="already registered"):
+        services.register(actor=user, event=event)
+    event.refresh_from_db()
+    assert event.seats_taken == 1
+    assert Registration.objects.filter(user=user).count() == 1
