@@ -32,6 +32,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kiwipiepy import Kiwi
 
@@ -620,52 +621,80 @@ def surface_words(text: str) -> list[str]:
 
 
 # How a verb's first syllable may be written once conjugated: the initial consonant always stays,
-# and so does the vowel of a stem of two syllables or more (빌리다 → 빌려, 모르다 → 몰라); a stem of
-# one syllable may merge its vowel with the ending's (보다 → 봐, 주다 → 줘, 쓰다 → 써, 하다 → 해,
+# and so does the vowel of a stem of two syllables or more (빌리다 → 빌려, 모르다 → 몰라), whose
+# second syllable keeps its initial consonant; a stem of one syllable may merge its vowel with the
+# ending's (보다 → 봐, 주다 → 줘, 쓰다 → 써, 하다 → 해,
 # 되다 → 돼, 기다 → 겨, 푸다 → 퍼). Vowels as indices into _JUNGSEONG.
 _MERGED_VOWELS = {8: (9,), 13: (14, 4), 18: (4,), 0: (1,), 11: (10,), 20: (6,), 4: (1,), 2: (3,)}
-# Text around a verb that Kiwi reads at once: the sentence (or line) holding it.
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_WRITTEN_WORD = re.compile(r"\S+")
 
 
-def _onsets(lemma: str) -> set[tuple[int, int]]:
-    """(initial consonant, vowel) pairs the first syllable of `lemma`'s conjugated forms may have."""
+def _syllables(initial: int, vowel: int | None = None) -> str:
+    """A regex character class of the Hangul syllables with this initial consonant (and vowel)."""
+    first = 0xAC00 + initial * 588 + (vowel * 28 if vowel is not None else 0)
+    last = first + (27 if vowel is not None else 587)
+    return f"[{chr(first)}-{chr(last)}]"
+
+
+def _form_start(lemma: str) -> str:
+    """A regex for how a form of `lemma` starts: its first syllable (any final consonant), and for
+    a stem of two syllables or more the initial consonant of the second (빌리다 → 빌+ㄹ…, which
+    빌려, 빌린 and 빌립니다 have; 모르다 → 몰라, 나누다 → 나눠)."""
     stem = lemma[:-1] if lemma.endswith("다") else lemma
-    code = ord(stem[0]) - 0xAC00 if stem else -1
-    if not 0 <= code < 11172:
-        return set()
-    initial, vowel = code // 588, (code % 588) // 28
-    vowels = (vowel,) if len(stem) > 1 else (vowel, *_MERGED_VOWELS.get(vowel, ()))
-    return {(initial, v) for v in vowels}
+    codes = [ord(ch) - 0xAC00 for ch in stem[:2]]
+    if not codes or not all(0 <= code < 11172 for code in codes):
+        return ""
+    initial, vowel = codes[0] // 588, (codes[0] % 588) // 28
+    if len(codes) > 1:
+        return _syllables(initial, vowel) + _syllables(codes[1] // 588)
+    vowels = (vowel, *_MERGED_VOWELS.get(vowel, ()))
+    return "|".join(_syllables(initial, v) for v in vowels)
 
 
-def _may_hold(sentence: str, onsets: set[tuple[int, int]]) -> bool:
-    for ch in sentence:
-        code = ord(ch) - 0xAC00
-        if 0 <= code < 11172 and (code // 588, (code % 588) // 28) in onsets:
-            return True
-    return False
+@lru_cache(maxsize=256)
+def _lemma_filter(lemmas: frozenset[str]) -> re.Pattern | None:
+    starts = [start for start in (_form_start(lemma) for lemma in sorted(lemmas)) if start]
+    return re.compile("|".join(starts)) if starts else None
+
+
+@lru_cache(maxsize=8192)
+def _word_lemmas(word: str) -> tuple[tuple[int, int, str], ...]:
+    """The verbs and adjectives of one written word: (start, end, dictionary form). Written words
+    recur from text to text ("빌려", "빌려주는"), so each is read by Kiwi once per process."""
+    with _analyse_lock:
+        tokens = kiwi().tokenize(word, split_complex=True)
+    return tuple(
+        (t.start, t.start + t.len, _clean(t.form) + "다")
+        for t in tokens
+        if t.tag.split("-")[0] in _STEM_TAGS
+    )
 
 
 def lemma_spans(text: str, lemmas: Iterable[str]) -> list[tuple[int, int]]:
     """Where in `text` a verb or adjective of `lemmas` is written ("빌려 쓰고" → 빌려 for 빌리다).
 
-    Kiwi reads only the sentences with a syllable a form of one of the verbs could start with
-    (_onsets): a snippet's highlights were mostly Kiwi reading texts that hold none of them."""
-    wanted = set(lemmas)
+    Kiwi reads only the written words where a form of one of the verbs could start
+    (_form_start), one by one: a page's highlights were mostly Kiwi reading whole texts. A verb is
+    told from a noun within its word (빌려 is 빌리다, 빌라 a noun; 모빌리티 is not 빌리다)."""
+    wanted = frozenset(lemmas)
     if not wanted or not text.strip():
         return []
-    onsets = set().union(*(_onsets(lemma) for lemma in wanted))
-    sentences = [m for m in _SENTENCE.finditer(text) if _may_hold(m.group(), onsets)]
-    if not sentences:
+    candidate = _lemma_filter(wanted)
+    if candidate is None:
         return []
-    spans = []
-    with _analyse_lock:
-        analysed = kiwi().tokenize([m.group() for m in sentences], split_complex=True)
-        for sentence, tokens in zip(sentences, analysed, strict=True):
-            spans += [
-                (sentence.start() + t.start, sentence.start() + t.start + t.len)
-                for t in tokens
-                if t.tag.split("-")[0] in _STEM_TAGS and _clean(t.form) + "다" in wanted
-            ]
+    spans: list[tuple[int, int]] = []
+    last_end = -1
+    for found in candidate.finditer(text):
+        if found.start() < last_end:
+            continue  # in the word just read
+        begins = max(text.rfind(space, 0, found.start()) for space in " \n\t\r") + 1
+        word = _WRITTEN_WORD.search(text, begins)
+        if word is None:
+            continue
+        last_end = word.end()
+        spans += [
+            (word.start() + start, word.start() + end)
+            for start, end, lemma in _word_lemmas(word.group())
+            if lemma in wanted
+        ]
     return spans
