@@ -381,9 +381,16 @@ def read_query(q: str) -> QueryAnalysis:
     return analyse_query(q, synonyms=words.synonyms, places=words.places)
 
 
-def search(q: str, *, model: type[models.Model], limit: int = 1000) -> list[Hit]:
+def search(
+    q: str,
+    *,
+    model: type[models.Model],
+    limit: int = 1000,
+    analysis: QueryAnalysis | None = None,
+) -> list[Hit]:
     """Objects of `model` matching `q`, best first, with a highlighted snippet each (see the
-    module's docstring). Junk input gives [], never an exception."""
+    module's docstring). Junk input gives [], never an exception. `analysis`: read_query(q),
+    when the caller searches several kinds for the same query."""
     q = str(q or "")[:MAX_QUERY_CHARS]
     limit = max(1, min(int(limit), 1000))
     try:
@@ -392,15 +399,17 @@ def search(q: str, *, model: type[models.Model], limit: int = 1000) -> list[Hit]
             # trigram threshold set by the typo fallback. (On SQLite an atomic block would take
             # the write lock, since transactions there are IMMEDIATE.)
             with transaction.atomic():
-                return _search(q, model, limit)
-        return _search(q, model, limit)
+                return _search(q, model, limit, analysis)
+        return _search(q, model, limit, analysis)
     except DatabaseError:
         logger.exception("search failed for a query of %d characters", len(q or ""))
         return []
 
 
-def _search(q: str, model: type[models.Model], limit: int) -> list[Hit]:
-    analysis = read_query(q)
+def _search(
+    q: str, model: type[models.Model], limit: int, analysis: QueryAnalysis | None
+) -> list[Hit]:
+    analysis = analysis or read_query(q)
     entry = entry_for(model)
     by_district = entry is not None and entry.by_district
     # A kind without districts reads a district's name as a word like any other.
@@ -547,10 +556,17 @@ def hub_search(q: str, *, kind: str | None = None, shown: int = 5) -> list[KindR
     `shown` hits presented. Kinds with no hit are left out."""
     entries = [by_kind(kind)] if kind else kinds()
     groups = []
+    analysis: QueryAnalysis | None = None
     for entry in entries:
         if entry is None:
             continue
-        hits = search(q, model=entry.model)
+        if analysis is None:
+            # The query is read once for every kind (Kiwi and the dictionary): _search only reads it.
+            try:
+                analysis = read_query(str(q or "")[:MAX_QUERY_CHARS])
+            except DatabaseError:
+                logger.exception("reading a query failed")
+        hits = search(q, model=entry.model, analysis=analysis)
         if not hits:
             continue
         groups.append(
