@@ -14,6 +14,7 @@ from sharehub.accounts.tests.factories import UserFactory
 from sharehub.core.audit import AuditEntry
 from sharehub.facilities import services
 from sharehub.facilities.models import Booking, BookingSeries, BookingStatus, Closure, Eligibility
+from sharehub.facilities.services import booking as booking_module
 from sharehub.organizations.tests.factories import MembershipFactory, OrganizationFactory
 
 from .factories import SpaceFactory, seoul_refund_bands
@@ -55,6 +56,27 @@ def test_an_overlapping_time_is_taken(space, user, other_user):
     # Touching ends are not an overlap.
     services.book(actor=other_user, space=space, ask=ask(_day(3), 12, 14))
     assert Booking.objects.count() == 2
+
+
+def test_a_taken_time_is_refused_without_queuing_on_the_lock(space, user, other_user, monkeypatch):
+    """A rush for one period: once it is booked, the others are refused "taken" before the
+    space's lock (issue 18), with the refusal the lock would give."""
+    services.book(actor=user, space=space, ask=ask(_day(3), 10, 12))
+
+    def no_lock(obj):
+        raise AssertionError("a taken period queued on the space's lock")
+
+    monkeypatch.setattr(booking_module, "lock", no_lock)
+    with pytest.raises(ValidationError) as refused:
+        services.book(actor=other_user, space=space, ask=ask(_day(3), 11, 13))
+    assert refused.value.error_dict["starts_at"][0].code == "taken"
+    # The checks that come first under the lock come first here too.
+    with pytest.raises(ValidationError) as refused:
+        services.book(actor=other_user, space=space, ask=ask(_day(3), 11, 13, purpose_detail=" "))
+    assert "purpose_detail" in refused.value.error_dict
+    # A free period still goes through the lock.
+    with pytest.raises(AssertionError, match="queued"):
+        services.book(actor=other_user, space=space, ask=ask(_day(3), 13, 15))
 
 
 def test_cancelled_and_rejected_bookings_free_their_time(space, user, other_user):
