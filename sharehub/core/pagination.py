@@ -90,19 +90,28 @@ class CappedPage(Page):
         return (self.number - 1) * self.paginator.per_page + len(self.object_list)
 
 
+def _paginator(
+    queryset: QuerySet, per_page: int, *, count_cap: int | None, count: int | None
+) -> Paginator:
+    if count_cap is not None:
+        return CappedPaginator(queryset, per_page, cap=count_cap)
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is never counted
+    return paginator
+
+
 def paginate(
     request: HttpRequest,
     queryset: QuerySet,
     *,
     per_page: int = DEFAULT_PER_PAGE,
     count_cap: int | None = None,
+    count: int | None = None,
 ) -> Page:
-    """The page the request asks for; with `count_cap`, counted only up to it (CappedPaginator)."""
-    paginator = (
-        Paginator(queryset, per_page)
-        if count_cap is None
-        else CappedPaginator(queryset, per_page, cap=count_cap)
-    )
+    """The page the request asks for; with `count_cap`, counted only up to it (CappedPaginator);
+    with `count`, the exact total the caller keeps (no COUNT query)."""
+    paginator = _paginator(queryset, per_page, count_cap=count_cap, count=count)
     # get_page turns junk ("abc", "-3", "99999") into a valid page instead of an error.
     return paginator.get_page(request.GET.get("page"))
 
@@ -121,18 +130,16 @@ def api_page(
     per_page: int = DEFAULT_PER_PAGE,
     item: Callable[[Any], Any] | None = None,
     count_cap: int | None = None,
+    count: int | None = None,
 ) -> dict:
     """An API page: {"count", "next", "previous", "results"}, with absolute links keeping the filters.
 
     One count query and one page query; a page number past the end gives the last page. With
     `count_cap` (a `CappedApiPage`), the count stops there: past it, `count` is the cap and
-    `count_capped` is true ("more than `count`").
+    `count_capped` is true ("more than `count`"). With `count`, the exact total the caller keeps
+    (directory.counts), no count query.
     """
-    paginator = (
-        Paginator(queryset, per_page)
-        if count_cap is None
-        else CappedPaginator(queryset, per_page, cap=count_cap)
-    )
+    paginator = _paginator(queryset, per_page, count_cap=count_cap, count=count)
     current = paginator.get_page(page)
 
     def link(number: int) -> str:

@@ -238,6 +238,7 @@ def list_listings(request: HttpRequest, query: Query[ListingFilterQuery], page: 
         browse.queryset,
         page,
         per_page=PER_PAGE,
+        count=browse.count(),
         item=lambda listing: _item(listing, browse.highlights, request),
     )
 

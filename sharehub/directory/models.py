@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sharehub.core.counts import KeptCount
 from sharehub.moderation.models import Moderated, ModerationStatus
 from sharehub.organizations.models import phone_validator
 
@@ -356,3 +357,11 @@ class CsvImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename or str(self.pk)
+
+
+class ListingCount(KeptCount):
+    """The kept numbers of public listings per browse filter (directory.counts, core.counts)."""
+
+    class Meta:
+        verbose_name = _("listing count")
+        verbose_name_plural = _("listing counts")

@@ -22,7 +22,7 @@ from sharehub.core.filters import api_filters, query_schema
 from sharehub.core.pagination import ApiPage, api_page
 from sharehub.core.ratelimit import check
 
-from . import name_changes, selectors, services
+from . import counts, name_changes, selectors, services
 from .forms import OrganizationFilterForm
 from .models import (
     Invitation,
@@ -223,7 +223,8 @@ def list_organizations(
     request: HttpRequest, query: Query[OrganizationQuery], page: int = page_query()
 ):
     filters = api_filters(OrganizationFilterForm, query).cleaned_data
-    return api_page(request, selectors.search_organizations(**filters), page)
+    queryset = selectors.search_organizations(**filters)
+    return api_page(request, queryset, page, count=counts.count(queryset, **filters))
 
 
 @router.post(

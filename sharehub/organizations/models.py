@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from sharehub.core.counts import KeptCount
 from sharehub.moderation.models import Moderated
 
 phone_validator = RegexValidator(
@@ -317,3 +318,11 @@ class NameChangeRequest(models.Model):
         english = (get_language() or "").startswith("en")
         wants_en = (en_changed or not ko_changed) if english else (en_changed and not ko_changed)
         return en if wants_en and en else ko
+
+
+class OrganizationCount(KeptCount):
+    """The kept numbers of published organizations per list filter (organizations.counts)."""
+
+    class Meta:
+        verbose_name = _("organization count")
+        verbose_name_plural = _("organization counts")

@@ -33,7 +33,7 @@ def _filters(request: HttpRequest) -> tuple[ListingFilterForm, dict[str, Any]]:
 def listing_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     browse = selectors.browse_listings(**filters)
-    page = paginate(request, browse.queryset)
+    page = paginate(request, browse.queryset, count=browse.count())
     listings = list(page.object_list)
     for listing in listings:
         listing.highlight = browse.highlights.get(listing.pk, "")

@@ -10,6 +10,7 @@ from sharehub.core.filters import page_filters
 from sharehub.core.org_sections import render_org_sections
 from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.core.slugs import redirect_former_slugs
+from sharehub.organizations import counts
 from sharehub.organizations.forms import OrganizationFilterForm
 from sharehub.organizations.models import MemberRole, Organization
 from sharehub.organizations.permissions import can_edit_organization, can_view_members, role_of
@@ -23,8 +24,12 @@ from sharehub.organizations.selectors import (
 
 def organization_list(request: HttpRequest) -> HttpResponse:
     form = page_filters(OrganizationFilterForm, request.GET)
-    queryset = search_organizations(**(form.applied() if form.is_bound else {}))
-    context = {"page": paginate(request, queryset), "query": querystring_without_page(request)}
+    filters = form.applied() if form.is_bound else {}
+    queryset = search_organizations(**filters)
+    context = {
+        "page": paginate(request, queryset, count=counts.count(queryset, **filters)),
+        "query": querystring_without_page(request),
+    }
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         # The filters ask htmx for the results only; without JS the whole page comes back.
         response = render(request, "organizations/list.html#results", context)

@@ -1,0 +1,41 @@
+"""The directory's kept counts (core.counts): how many public listings match the browse filters.
+
+`kept.bump` is connected in the manifest to every write to what the counts read: listings and
+their organizations (published or not, district), categories and districts served, addresses
+(district), services (price) and designations (the designated filter).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from sharehub.core.counts import KeptCounts
+
+from .models import ListingCount
+
+kept = KeptCounts(ListingCount)
+
+
+def filter_key(filters: dict[str, Any]) -> str | None:
+    """What a count depends on among the browse filters (never the order or the point), or None
+    when it is not kept: a search counts its bounded hits. Whether a designation is current
+    changes by the date alone, so the designated filter's key holds the city's date."""
+    if filters.get("q"):
+        return None
+    category, district = filters.get("category"), filters.get("district")
+    designated = timezone.localdate().isoformat() if filters.get("designated") else ""
+    return "|".join(
+        [
+            f"c={category.slug if category else ''}",
+            f"d={district.slug if district else ''}",
+            f"g={designated}",
+            f"p={filters.get('price') or ''}",
+        ]
+    )
+
+
+def count(queryset: QuerySet, key: str | None) -> int:
+    return kept.count(queryset, key)

@@ -1,0 +1,172 @@
+"""The list's total is kept between writes (core.counts, directory.counts) and never outlives one.
+
+Every test reads the total through the page or the API as a visitor does, first to keep it, then
+after a write through the services, and expects the new number at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from sharehub.core.counts import VERSION_KEY
+from sharehub.designation.models import Designation, DesignationStatus
+from sharehub.directory import counts, services
+from sharehub.directory.models import Category, Listing, ListingCount, PriceType
+from sharehub.directory.selectors import public_listings
+from sharehub.moderation import services as moderation
+from sharehub.places.tests.factories import DistrictFactory
+from sharehub.search.services import index_object
+
+from .factories import AddressFactory, ListingFactory, ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def total(client, query: str = "") -> int:
+    """The page's and the API's total, which must agree."""
+    page = client.get(f"/ko/directory/?{query}").context["page"].paginator.count
+    api = client.get(f"/api/v1/directory/listings?{query}").json()["count"]
+    assert page == api
+    return page
+
+
+def counted(client, path: str) -> bool:
+    """Whether answering `path` ran a COUNT over the listings (rather than reading a kept one)."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return any("COUNT(*)" in query["sql"] for query in captured.captured_queries)
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Each request is built, so the page's total is the one the view reads (core.pagecache
+    would answer a repeated anonymous page from its copy)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def test_a_kept_total_is_read_not_counted(client):
+    for listing in ListingFactory.create_batch(3, organization__name_ko="공구창고"):
+        index_object(listing)
+    assert counted(client, "/ko/directory/")  # the first request counts and keeps it
+    assert not counted(client, "/ko/directory/")
+    assert not counted(client, "/api/v1/directory/listings")  # the same filters, the same count
+    assert counted(client, "/ko/directory/?price=free")  # other filters, another count
+    # A search counts its (bounded) hits each time: they are not kept.
+    assert total(client, "q=공구창고") == 3
+    assert counted(client, "/ko/directory/?q=공구창고")
+    assert counted(client, "/ko/directory/?q=공구창고")
+
+
+def test_total_follows_listings_and_their_organizations(client, moderator):
+    listings = ListingFactory.create_batch(3)
+    assert total(client) == 3
+    ListingFactory()
+    assert total(client) == 4
+    moderation.hide(actor=moderator, obj=listings[0], reason="Spam")
+    assert total(client) == 3
+    moderation.hide(actor=moderator, obj=listings[1].organization, reason="Spam")
+    assert total(client) == 2
+    moderation.restore(actor=moderator, obj=listings[1].organization)
+    assert total(client) == 3
+    Listing.objects.get(pk=listings[2].pk).delete()
+    assert total(client) == 2
+
+
+def test_total_follows_categories_districts_services_and_designations(client, district):
+    space = Category.objects.get(slug="space")
+    listing, other = ListingFactory.create_batch(2)
+    assert total(client, "category=space") == 0
+    listing.categories.add(space)
+    assert total(client, "category=space") == 1
+    listing.categories.remove(space)
+    assert total(client, "category=space") == 0
+
+    # A district keeps its own listings and the city-wide ones (those naming no district).
+    other.districts_served.add(district)
+    assert total(client, f"district={district.slug}") == 2
+    listing.districts_served.add(DistrictFactory())  # no longer city-wide, and elsewhere
+    assert total(client, f"district={district.slug}") == 1
+    listing.districts_served.clear()
+    assert total(client, f"district={district.slug}") == 2
+
+    assert total(client, "price=paid") == 0
+    service = ServiceFactory(listing=listing, price_type=PriceType.PAID)
+    assert total(client, "price=paid") == 1
+    service.price_type = PriceType.FREE
+    service.save()
+    assert total(client, "price=paid") == 0
+
+    assert total(client, "designated=true") == 0
+    today = timezone.localdate()
+    Designation.objects.create(
+        organization=listing.organization,
+        number="2026-0001",
+        kind="enterprise",
+        designated_on=today - datetime.timedelta(days=30),
+        valid_until=today,
+        status=DesignationStatus.ACTIVE,
+    )
+    assert total(client, "designated=true") == 1
+    # Whether a designation is current changes with the date alone: tomorrow it has ended.
+    with mock.patch(
+        "django.utils.timezone.localdate", return_value=today + datetime.timedelta(days=1)
+    ):
+        assert total(client, "designated=true") == 0
+
+
+def test_total_follows_addresses(client, district):
+    listing = ListingFactory()
+    listing.districts_served.add(DistrictFactory())
+    assert total(client, f"district={district.slug}") == 0
+    address = AddressFactory(listing=listing, district=district)
+    assert total(client, f"district={district.slug}") == 1
+    address.delete()
+    assert total(client, f"district={district.slug}") == 0
+
+
+def test_a_listing_edit_through_the_service_changes_the_total(client, member):
+    listing = Listing.objects.get(organization__memberships__user=member)
+    space = Category.objects.get(slug="space")
+    assert total(client, "category=space") == 0
+    services.update_listing(actor=member, organization=listing.organization, categories=[space])
+    assert total(client, "category=space") == 1
+
+
+def test_a_rolled_back_write_keeps_the_count_and_a_committed_one_ends_it(client):
+    ListingFactory.create_batch(2)
+    assert total(client) == 2
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ListingFactory()
+        raise RuntimeError("the service failed")
+    assert not counted(client, "/ko/directory/")
+    assert total(client) == 2
+    ListingFactory()
+    assert counted(client, "/ko/directory/")
+    assert total(client) == 3
+
+
+def test_a_count_made_before_a_write_is_never_served(client):
+    """A request read the version, a write committed, then the request kept its (old) count:
+    the count is under a version that is no longer current, so the next request counts."""
+    ListingFactory.create_batch(2)
+    key = counts.filter_key({})
+    before = ListingCount.objects.get(key=VERSION_KEY).version
+    ListingFactory()  # the write commits: the version moves on
+    counts.kept._keep(key, version=before, n=2)  # the slow request stores what it counted
+    assert counts.count(public_listings(), key) == 3
+    assert total(client) == 3
+
+
+def test_bump_recreates_a_missing_version_row(client):
+    ListingCount.objects.all().delete()  # as a flushed database has it
+    ListingFactory()
+    assert ListingCount.objects.get(key=VERSION_KEY).version > 0
+    assert total(client) == 1
+    ListingFactory()
+    assert total(client) == 2
