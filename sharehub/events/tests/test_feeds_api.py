@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from sharehub.accounts.tests.factories import UserFactory
 from sharehub.events import services
+from sharehub.events.calendars import build_calendar, feed_events
 from sharehub.events.checkin import checkin_code
-from sharehub.events.models import EventStatus, Registration, RegistrationStatus
+from sharehub.events.models import Event, EventStatus, Registration, RegistrationStatus
+from sharehub.places.tests.factories import DistrictFactory
 
 from .factories import EventFactory
 
@@ -214,3 +217,20 @@ def test_one_filter_form_serves_page_map_and_api(client):
     page = client.get(reverse("events:list"), bad)
     assert page.status_code == 200
     assert set(page.context["filter_form"].errors) == {"organizer", "end"}
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_feed_rows_write_what_the_events_themselves_write(language):
+    """A public feed reads plain values (`feed_events`), not model instances: every entry is
+    byte for byte the one the model gives, fallbacks to the other language included."""
+    district = DistrictFactory(name_ko="마포구", name_en="")
+    EventFactory(title_en="", summary_ko="", venue_en="Civic Hall", address="", district=district)
+    EventFactory(summary_en="", latitude=37.56, longitude=126.97, online_url="https://x.example/")
+    EventFactory(status=EventStatus.CANCELLED, title_ko="취소된 모임, 세미콜론; 백슬래시\\")
+    events = Event.objects.order_by("pk")
+    with translation.override(language):
+        rows = build_calendar(feed_events(events), name="feed")
+        models = build_calendar(list(events.select_related("district")), name="feed")
+    stamp = re.compile(rb"DTSTAMP:\d{8}T\d{6}Z")  # the moment each was built
+    assert stamp.sub(b"", rows) == stamp.sub(b"", models)
+    assert rows.count(b"BEGIN:VEVENT") == 3

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from sharehub.core.calendar_feed import entries_for
 from sharehub.events import selectors
-from sharehub.events.calendars import build_calendar
+from sharehub.events.calendars import build_calendar, feed_events
 from sharehub.events.models import CalendarFeed, EventStatus
 
 FEED_CACHE_SECONDS = 600
@@ -44,7 +44,7 @@ def _cached_calendar(key: str, feed: selectors.Feed, *, name: str) -> bytes:
     cache_key = f"events:feed:{key}:{get_language()}:{feed.fingerprint()}"
     body = cache.get(cache_key)
     if body is None:
-        body = build_calendar(feed.events, name=name)
+        body = build_calendar(feed_events(feed.events), name=name)
         cache.set(cache_key, body, FEED_CACHE_SECONDS)
     return body
 
