@@ -93,6 +93,11 @@ def _copy_test_database(target: Path) -> None:
     connection.ensure_connection()
     with sqlite3.connect(target) as copy:
         connection.connection.backup(copy)
+        # The test database lives in memory, so the copy starts in the rollback-journal mode; an
+        # installed hub's file is in WAL mode from its first migrate (settings' init_command), and
+        # so is this one before the server opens it. Otherwise the race's first connections all
+        # switch it at once, and a switch refused under that contention is "database is locked".
+        assert copy.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
     copy.close()
 
 
