@@ -15,19 +15,30 @@ pytest_plugins = ["sharehub.core.tests.smtp"]
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.utils import translation
 
-    cache.clear()
+    caches["default"].clear()
+    caches["pages"].clear()
     # The test client's requests leave the last page's language active in this thread
     # (LocaleMiddleware activates it and nothing deactivates it): every test starts in the
     # default language, and one that reads another language says so.
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Anonymous pages built every time, as for a signed-in person: for tests that count what a
+    view itself costs (core.pagecache would add its one query of versions to a first visit)."""
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture

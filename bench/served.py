@@ -74,10 +74,13 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def get(
-    port: int, path: str, connection: http.client.HTTPConnection | None = None
+    port: int,
+    path: str,
+    connection: http.client.HTTPConnection | None = None,
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, int]:
     conn = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", path, headers={"Host": "127.0.0.1"})
+    conn.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
     response = conn.getresponse()
     body = response.read()
     if connection is None:
@@ -86,9 +89,15 @@ def get(
 
 
 def load(
-    port: int, path: str, *, concurrency: int = CONCURRENCY, duration: float = DURATION
+    port: int,
+    path: str,
+    *,
+    concurrency: int = CONCURRENCY,
+    duration: float = DURATION,
+    headers: dict[str, str] | None = None,
 ) -> dict:
-    """`concurrency` clients, each on one keep-alive connection, for `duration` seconds."""
+    """`concurrency` clients, each on one keep-alive connection, for `duration` seconds (with
+    `headers` on every request, e.g. a signed-in person's session cookie)."""
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
     failures = [0] * concurrency
     start_gate = threading.Barrier(concurrency + 1)
@@ -103,7 +112,7 @@ def load(
             if begin >= stop_at[0]:
                 break
             try:
-                status, _ = get(port, path, conn)
+                status, _ = get(port, path, conn, headers)
             except (OSError, http.client.HTTPException):
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)

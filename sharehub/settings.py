@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "sharehub.accounts.middleware.RequireMFAForPrivilegedMiddleware",
     "sharehub.accounts.middleware.PrivatePagesNoStoreMiddleware",
+    "sharehub.core.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "sharehub.urls"
@@ -160,10 +161,13 @@ TEMPLATES = [
 ]
 
 # --- Database --------------------------------------------------------------------------
+# Each web thread keeps its connection between requests (checked before reuse): opening one cost
+# more than serving a kept page (SQLite's PRAGMAs, PostgreSQL's handshake), issue 18.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sharehub.sqlite3'}"),
-        conn_max_age=int(os.environ.get("SHAREHUB_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("SHAREHUB_CONN_MAX_AGE", "300")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -176,17 +180,66 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: shared by every process (rate limits must hold across gunicorn workers) ----
+# "pages" keeps whole public pages for anonymous visitors (sharehub.core.pagecache): each process
+# its own in memory on the embedded install, shared in Redis where there is one. Either is safe:
+# a kept page is checked against the database's versions before it is served.
+CACHES: dict[str, dict[str, object]]
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "pages",
+        },
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "sharehub_cache",
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "sharehub-pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
     }
+# How long a kept page lives at most: what changes by the clock alone (an event starting) is late
+# by at most this much; a write to what a page shows ends it at once. 0 turns the cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("SHAREHUB_PAGE_CACHE_SECONDS", "60"))
+# The public pages kept for anonymous visitors (URL names).
+PAGE_CACHE_VIEWS = [
+    "core:home",
+    "directory:list",
+    "directory:map",
+    "directory:detail",
+    "organizations:list",
+    "organizations:detail",
+    "places:list",
+    "places:detail",
+    "events:list",
+    "events:calendar",
+    "events:detail",
+    "news:list",
+    "news:detail",
+    "participation:list",
+    "participation:committees",
+    "participation:committee",
+    "participation:detail",
+    "facilities:list",
+    "facilities:detail",
+    "programmes:list",
+    "programmes:call",
+    "opendata:dashboard",
+    "opendata:indicators",
+    "opendata:indicator",
+    "opendata:datasets",
+    "opendata:dataset",
+]
 
 # --- Background tasks ------------------------------------------------------------------
 TASKS = {

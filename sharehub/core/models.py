@@ -68,3 +68,19 @@ class FormerSlug(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model}: {self.slug}"
+
+
+class PageVersion(models.Model):
+    """How many times a table has been written (sharehub.core.pagecache): a kept public page is
+    served only while the versions of the tables it was built from are those it was built at.
+    Bumped by the same transaction as the write; "*" is every table's."""
+
+    name = models.CharField(_("table"), max_length=100, primary_key=True)
+    n = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("page version")
+        verbose_name_plural = _("page versions")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.n}"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import transaction
 
+from sharehub.core import pagecache
 from sharehub.places.models import District
 
 from .analysis import Places, Synonyms, prepare_places, prepare_synonyms
@@ -44,6 +45,8 @@ def _build() -> Vocabulary:
 def vocabulary() -> Vocabulary:
     """The prepared dictionary and district names: one read of the shared version, then this
     process's copy of that version, else the shared copy, else built from the database."""
+    # A page kept for visitors (core.pagecache) goes with what the vocabulary is built from.
+    pagecache.depends_on(SynonymGroup, District)
     version = cache.get(VERSION_KEY)
     if isinstance(version, str):
         if version in _prepared:

@@ -206,6 +206,7 @@ def test_district_page_listings_are_paginated(client, district):
 
 
 @pytest.mark.parametrize("count", [3, 30])
+@pytest.mark.usefixtures("no_page_cache")
 def test_district_page_query_count_constant(client, district, count, django_assert_max_num_queries):
     space = Category.objects.get(slug="space")
     for _ in range(count):

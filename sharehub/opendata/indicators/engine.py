@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -14,9 +13,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Literal
 
 from django.core.cache import cache
-from django.db import models, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import models
 from django.utils import timezone
+
+from sharehub.core import pagecache
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -93,24 +93,12 @@ class Indicator:
 
 
 _REGISTRY: dict[str, Indicator] = {}
-_SOURCES: dict[str, set[str]] = defaultdict(set)  # model label → indicator codes
 
 
 def register(indicator: Indicator) -> Indicator:
     if indicator.code in _REGISTRY:
         raise ValueError(f"indicator {indicator.code} registered twice")
     _REGISTRY[indicator.code] = indicator
-    for model in indicator.sources:
-        label = model._meta.label_lower
-        if not _SOURCES[label]:
-            post_save.connect(_changed, sender=model, dispatch_uid=f"opendata-{label}-save")
-            post_delete.connect(_changed, sender=model, dispatch_uid=f"opendata-{label}-delete")
-            if model._meta.auto_created:
-                # A many-to-many table: add(), set() and clear() send only m2m_changed.
-                m2m_changed.connect(
-                    _changed_m2m, sender=model, dispatch_uid=f"opendata-{label}-m2m"
-                )
-        _SOURCES[label].add(indicator.code)
     return indicator
 
 
@@ -133,30 +121,14 @@ def as_month(value: date | datetime | None) -> date | None:
 # --- The cache ------------------------------------------------------------------------------
 
 
-def _version_key(label: str) -> str:
-    return f"opendata:source:{label}"
+def _tables(indicator: Indicator) -> list[str]:
+    return [model._meta.db_table for model in indicator.sources]
 
 
-def bump(*models_: type[models.Model]) -> None:
-    """Mark the tables computed from these models stale (a unique token each time, so two
-    writers never leave the same one)."""
-    token = time.time_ns()
-    cache.set_many({_version_key(m._meta.label_lower): token for m in models_}, timeout=None)
-
-
-def _changed(sender: type[models.Model], **kwargs: object) -> None:
-    transaction.on_commit(lambda: bump(sender))
-
-
-def _changed_m2m(sender: type[models.Model], action: str, **kwargs: object) -> None:
-    if action.startswith("post_"):
-        transaction.on_commit(lambda: bump(sender))
-
-
-def _table_key(indicator: Indicator, versions: dict[str, object]) -> str:
-    tokens = "-".join(
-        str(versions.get(_version_key(m._meta.label_lower), 0)) for m in indicator.sources
-    )
+def _table_key(indicator: Indicator, versions: dict[str, int]) -> str:
+    """The cached table's key: the indicator and its sources' versions (core.pagecache: every
+    write to a table moves its version in the write's own transaction, whatever wrote it)."""
+    tokens = "-".join(str(versions.get(table, 0)) for table in _tables(indicator))
     return f"opendata:table:{indicator.code}:{tokens}"
 
 
@@ -168,8 +140,8 @@ class Table:
 
 @dataclass
 class _Snapshot:
-    asked: set[str]  # the version keys read (a key never bumped is absent from `versions`)
-    versions: dict[str, object]
+    asked: set[str]  # the source tables whose versions were read
+    versions: dict[str, int]
     tables: dict[str, Table]  # table key → table
 
 
@@ -193,14 +165,14 @@ def _with_parts(items: Iterable[Indicator]) -> list[Indicator]:
 @contextmanager
 def snapshot(items: Iterable[Indicator]) -> Iterator[None]:
     """Within the block, the tables of these indicators (and of their ratios' parts) come from
-    two cache reads made here (their versions, then the tables) instead of two per table; the
-    missing ones are computed on first use, as outside. Versions are read once, at the start:
-    a page shows one consistent state."""
+    two reads made here (their sources' versions, one query; then the tables, one cache read)
+    instead of two per table; the missing ones are computed on first use, as outside. Versions
+    are read once, at the start: a page shows one consistent state."""
     needed = _with_parts(items)
-    labels = {_version_key(m._meta.label_lower) for i in needed for m in i.sources}
-    versions = cache.get_many(list(labels))
+    tables = {table for indicator in needed for table in _tables(indicator)}
+    versions = pagecache.table_versions(tables)
     keys = [_table_key(i, versions) for i in needed]
-    token = _snapshot.set(_Snapshot(asked=labels, versions=versions, tables=cache.get_many(keys)))
+    token = _snapshot.set(_Snapshot(asked=tables, versions=versions, tables=cache.get_many(keys)))
     try:
         yield
     finally:
@@ -218,11 +190,16 @@ def _lifetime(indicator: Indicator, now: datetime) -> int:
 def table_of(indicator: Indicator) -> Table:
     """The indicator's whole table, from the cache when its sources have not changed."""
     current = _snapshot.get()
-    labels = [_version_key(m._meta.label_lower) for m in indicator.sources]
+    # A page kept for visitors (core.pagecache) goes with the tables this one is computed from,
+    # which this request may not read, and lives no longer than the table's next change by clock.
+    pagecache.depends_on(*indicator.sources)
+    if indicator.changes_at:
+        pagecache.valid_until(indicator.changes_at())
+    tables = _tables(indicator)
     versions = (
         current.versions
-        if current is not None and current.asked.issuperset(labels)
-        else cache.get_many(labels)
+        if current is not None and current.asked.issuperset(tables)
+        else pagecache.table_versions(tables)
     )
     key = _table_key(indicator, versions)
     found = current.tables.get(key) if current is not None else None

@@ -87,6 +87,7 @@ def test_catalogue_search_filters_and_sort(client):
     assert response.status_code == 200 and response.context["filters"].errors["theme"]
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_catalogue_queries_are_bounded(client, django_assert_max_num_queries):
     def fill(n: int) -> None:
         for _i in range(n):

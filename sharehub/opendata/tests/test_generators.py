@@ -279,9 +279,6 @@ def test_resolve_and_indicator_years():
     type(listing).objects.filter(pk=listing.pk).update(
         created_at=dt.datetime(2025, 3, 5, tzinfo=dt.UTC)
     )
-    from sharehub.opendata.indicators import engine
-
-    engine.bump(type(listing))
     assert generators.indicator_years("directory.listings") == [2025]
     rows = read(generators.resolve("indicator/directory.listings/2025"), "JSON")[0]
     assert rows and all(row["period"].startswith("2025-") for row in rows)

@@ -72,6 +72,7 @@ def test_list_page_small_shows_the_exact_count(client, many):
     assert last.count('class="card proposal-card"') == 5
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_list_page_past_the_cap(client, many, monkeypatch, django_assert_num_queries):
     _cap(monkeypatch, 20)
     with django_assert_num_queries(6):  # count, page, districts, the filter form (3)
@@ -88,6 +89,7 @@ def test_list_page_past_the_cap(client, many, monkeypatch, django_assert_num_que
     assert "25 proposals" in beyond and "Page 2 of 2" in beyond
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_list_page_queries_equal_capped_or_not(
     client, many, monkeypatch, django_assert_num_queries
 ):

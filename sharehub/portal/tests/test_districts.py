@@ -98,6 +98,7 @@ def test_names_are_shown_as_text(client):
 
 
 @pytest.mark.parametrize("rows", [3, 30])
+@pytest.mark.usefixtures("no_page_cache")
 def test_list_page_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries, rows):
     for _ in range(rows):
         make_organization(DistrictFactory())

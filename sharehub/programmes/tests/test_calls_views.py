@@ -63,6 +63,7 @@ def test_the_list_is_in_english_too(client):
     assert call.title_en in page and "Support programmes" in page
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_the_list_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries):
     for _ in range(3):
         open_call()

@@ -1,0 +1,372 @@
+"""Whole public pages kept for anonymous visitors, never past a write to what they show.
+
+Most of a city hub's requests are anonymous visitors reading the same public pages. This keeps
+such a page's finished response and answers the next visitor with it, until the data it was
+built from changes (issue 18). Nothing declares by hand what a page reads, so nothing can be
+forgotten:
+
+- **Writes bump versions, in the same transaction.** Every SQL statement goes through
+  `track` (a database execute wrapper on every connection). A statement that writes a table
+  (`INSERT`, `UPDATE`, `DELETE`) adds one to that table's row of `core_pageversion` right after
+  it, on the same connection, so the bump commits or rolls back with the write; a write outside a
+  transaction is wrapped in one with its bump. A statement that changes anything else or that
+  cannot be read (DDL, a data-modifying `WITH`) bumps "*", which every page depends on.
+- **Reads are recorded.** While a cacheable page is built, every table its queries read
+  (`FROM` / `JOIN`) is recorded: those tables are the page's dependencies. Code that builds a page
+  from something other than a query of this request (a table kept in Django's cache) names the
+  tables that something came from with `depends_on`; a page that must not be kept calls
+  `do_not_cache`.
+- **A kept page is served only while its versions are unchanged**: one query reads the current
+  versions of its dependencies and compares them with those read *before* it was built (so a write
+  committed while it was being built makes it stale at once, never "fresh" with old data).
+
+Which pages: the views named in `settings.PAGE_CACHE_VIEWS`, for GET requests without a session
+or messages cookie (anonymous visitors; a signed-in person is never served a kept page). A
+response is kept only when it is a plain 200 that sets no cookie and used no CSRF token, and the
+session was not written. Each kept page also lives at most `PAGE_CACHE_SECONDS` (what changes by
+the clock alone, such as an event starting, is late by at most that much), or less where the view
+says when it changes by the clock (`valid_until`). The content security policy's nonce is renewed
+for every answer. The pages live in the cache alias "pages" (each process's memory by default;
+Redis where configured).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import InvalidCacheBackendError, caches
+from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import empty
+
+VERSION_TABLE = "core_pageversion"
+EVERYTHING = "*"
+# Request headers a public view reads to choose what it answers (htmx asks for a fragment).
+VARYING_HEADERS = ("HX-Request", "HX-History-Restore-Request", "HX-Target")
+
+_WRITE = re.compile(
+    r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I
+)
+_FIRST_WORD = re.compile(r"\s*(\w+)")
+_READ_TABLE = re.compile(r'\b(?:FROM|JOIN)\s+(?:"(\w+)"|(\w+)\b(?!\s*\())', re.I)
+_WRITE_WORD = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.I)
+# Statements that change no table's rows.
+_HARMLESS = frozenset(
+    {"SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET", "SHOW", "PRAGMA", "EXPLAIN"}
+)
+_NOT_CACHEABLE = "!"
+
+# The page being built in this context (its tables read so far, its expiry), or None.
+_building: contextvars.ContextVar[_Miss | None] = contextvars.ContextVar(
+    "pagecache_building", default=None
+)
+# Whether core_pageversion exists (checked until it does; it never goes away once it does).
+_table_exists = False
+
+
+def _ignored_tables() -> frozenset[str]:
+    """Tables whose writes never change a public page: the versions themselves, the database
+    cache (what a page reads from a cache is declared with `depends_on`), the sessions."""
+    names = {VERSION_TABLE, "django_session"}
+    for config in settings.CACHES.values():
+        if config.get("BACKEND", "").endswith("DatabaseCache"):
+            names.add(config["LOCATION"])
+    return frozenset(names)
+
+
+# --- tracking writes and reads ------------------------------------------------------------
+
+
+def _classify(sql: str) -> tuple[str, Iterable[str]]:
+    """("write", [table]), ("read", tables), or ("none", ())."""
+    first = _FIRST_WORD.match(sql)
+    word = first.group(1).upper() if first else ""
+    if word == "SELECT":
+        return "read", _read_tables(sql)
+    if match := _WRITE.match(sql):
+        return "write", (match.group(1).lower(),)
+    if word in _HARMLESS:
+        return "none", ()
+    if word == "WITH" and not _WRITE_WORD.search(sql):
+        return "read", _read_tables(sql)
+    return "write", (EVERYTHING,)
+
+
+def _read_tables(sql: str) -> set[str]:
+    return {(quoted or bare).lower() for quoted, bare in _READ_TABLE.findall(sql)}
+
+
+def track(
+    execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+) -> Any:
+    """The execute wrapper on every connection (see the module's docstring)."""
+    if not isinstance(sql, str):
+        return execute(sql, params, many, context)
+    kind, tables = _classify(sql)
+    if kind == "read":
+        building = _building.get()
+        if building is not None:
+            building.tables.update(tables)
+        return execute(sql, params, many, context)
+    if kind == "none":
+        return execute(sql, params, many, context)
+    connection: BaseDatabaseWrapper = context["connection"]
+    names = [name for name in tables if name not in _ignored_tables()]
+    if not names or not _ready(connection):
+        return execute(sql, params, many, context)
+    if connection.get_autocommit() and not (
+        connection.vendor == "sqlite" and "RETURNING" in sql.upper()
+    ):
+        # Outside a transaction the write and its bump become one. (SQLite cannot commit while
+        # a RETURNING statement's rows are unread; there the bump joins the write's implicit
+        # transaction, which commits when the last statement in progress finishes.)
+        with transaction.atomic(using=connection.alias):
+            result = execute(sql, params, many, context)
+            _bump(connection, names)
+        return result
+    result = execute(sql, params, many, context)
+    _bump(connection, names)
+    return result
+
+
+def _bump(connection: BaseDatabaseWrapper, names: list[str]) -> None:
+    # A cursor of its own: the write's cursor still holds its row count and RETURNING rows.
+    with connection.cursor() as cursor:
+        for name in names:
+            cursor.execute(
+                f'INSERT INTO "{VERSION_TABLE}" ("name", "n") VALUES (%s, 1) '
+                f'ON CONFLICT ("name") DO UPDATE SET "n" = "{VERSION_TABLE}"."n" + 1',
+                [name],
+            )
+
+
+def _ready(connection: BaseDatabaseWrapper) -> bool:
+    """Whether the version table exists yet (not while `migrate` builds a new database; the
+    migrations' own statements bump "*" once it does)."""
+    global _table_exists
+    if not _table_exists:
+        _table_exists = VERSION_TABLE in connection.introspection.table_names()
+    return _table_exists
+
+
+def _install(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    if track not in connection.execute_wrappers:
+        connection.execute_wrappers.append(track)
+
+
+def connect_signals() -> None:
+    """Called once from CoreConfig.ready()."""
+    connection_created.connect(_install, dispatch_uid="pagecache.install")
+    for connection in connections.all(initialized_only=True):
+        _install(None, connection)
+
+
+def depends_on(*models: type[Model]) -> None:
+    """The page being built shows something made from these models' tables without reading them
+    in this request (a table kept in Django's cache): its kept copy goes with their writes."""
+    building = _building.get()
+    if building is not None:
+        building.tables.update(model._meta.db_table.lower() for model in models)
+
+
+def do_not_cache() -> None:
+    """The page being built must not be kept (it shows something no version follows)."""
+    building = _building.get()
+    if building is not None:
+        building.tables.add(_NOT_CACHEABLE)
+
+
+def valid_until(when: datetime | None) -> None:
+    """The page being built changes by the clock alone at `when` (an event starts, a call closes):
+    its kept copy lives no longer than that."""
+    building = _building.get()
+    if building is not None and when is not None:
+        building.expires = min(building.expires, when.timestamp())
+
+
+# --- the cache of pages ------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    deps: tuple[str, ...]
+    versions: tuple[int, ...]
+    expires: float
+    status: int
+    headers: list[tuple[str, str]]
+    content: bytes
+    nonce: str
+
+
+@dataclass
+class _Miss:
+    """A page being built: the versions read before, the tables read so far, its expiry."""
+
+    key: str
+    versions: dict[str, int]
+    expires: float
+    tables: set[str] = field(default_factory=set)
+    token: contextvars.Token | None = None
+
+
+def _store() -> Any:
+    try:
+        return caches["pages"]
+    except InvalidCacheBackendError:
+        return caches["default"]
+
+
+def table_versions(tables: Iterable[str]) -> dict[str, int]:
+    """The current versions of these tables (db_table names; one never written is absent, read it
+    as 0), for a cache of anything computed from them (opendata's indicator tables)."""
+    return _versions(tables)
+
+
+def _versions(names: Iterable[str] | None = None) -> dict[str, int]:
+    """The current versions of these tables (all of them when None); a table never written is 0."""
+    table = VERSION_TABLE
+    with connections["default"].cursor() as cursor:
+        if names is None:
+            cursor.execute(f'SELECT "name", "n" FROM "{table}"')
+        else:
+            names = list(names)
+            marks = ", ".join(["%s"] * len(names))
+            cursor.execute(f'SELECT "name", "n" FROM "{table}" WHERE "name" IN ({marks})', names)
+        return dict(cursor.fetchall())
+
+
+def _eligible(request: HttpRequest) -> bool:
+    cookies = request.COOKIES
+    return (
+        request.method == "GET"
+        and settings.PAGE_CACHE_SECONDS > 0
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _key(request: HttpRequest) -> str:
+    parts = [
+        request.scheme or "",
+        request.get_host(),
+        request.get_full_path(),
+        getattr(request, "LANGUAGE_CODE", ""),
+        *(request.headers.get(name, "") for name in VARYING_HEADERS),
+    ]
+    return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _nonce_used(request: HttpRequest) -> str:
+    nonce = getattr(request, "_csp_nonce", None)
+    if nonce is None or getattr(nonce, "_wrapped", empty) is empty:
+        return ""
+    return str(nonce)
+
+
+def _varies_only_by_key(response: HttpResponse) -> bool:
+    """A response that varies by a request header the key does not hold cannot be kept."""
+    known = {name.lower() for name in VARYING_HEADERS} | {"cookie", "accept-language"}
+    varies = {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
+    return varies <= known
+
+
+def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
+    session = getattr(request, "session", None)
+    messages = getattr(request, "_messages", None)
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and _varies_only_by_key(response)
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.modified)
+        and not (messages is not None and getattr(messages, "added_new", False))
+    )
+
+
+class PageCacheMiddleware:
+    """Serves and keeps the pages of settings.PAGE_CACHE_VIEWS (see the module's docstring).
+    Last in MIDDLEWARE: a kept page still passes every other middleware on its way out (security
+    headers, the CSP with this answer's nonce, the language)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.views = frozenset(settings.PAGE_CACHE_VIEWS)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            response = self.get_response(request)
+        finally:
+            state: _Miss | None = getattr(request, "_page_cache", None)
+            if state is not None and state.token is not None:
+                _building.reset(state.token)
+        if state is not None:
+            self._keep(request, response, state)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable, view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is None or match.view_name not in self.views or not _eligible(request):
+            return None
+        key = _key(request)
+        now = time.time()
+        entry: _Entry | None = _store().get(key)
+        if entry is not None and entry.expires > now:
+            current = _versions(entry.deps)
+            if tuple(current.get(name, 0) for name in entry.deps) == entry.versions:
+                return _answer(request, entry)
+        # Versions read before the page is built: a write committed meanwhile makes it stale.
+        state = _Miss(key=key, versions=_versions(), expires=now + settings.PAGE_CACHE_SECONDS)
+        state.token = _building.set(state)
+        request._page_cache = state  # type: ignore[attr-defined]
+        return None
+
+    def _keep(self, request: HttpRequest, response: HttpResponse, state: _Miss) -> None:
+        tables = state.tables
+        if _NOT_CACHEABLE in tables or not _keepable(request, response):
+            return
+        deps = tuple(sorted((tables - _ignored_tables()) | {EVERYTHING}))
+        entry = _Entry(
+            deps=deps,
+            versions=tuple(state.versions.get(name, 0) for name in deps),
+            expires=state.expires,
+            status=response.status_code,
+            headers=list(response.items()),
+            content=response.content,
+            nonce=_nonce_used(request),
+        )
+        timeout = max(1, int(state.expires - time.time()))
+        _store().set(state.key, entry, timeout)
+
+
+def _answer(request: HttpRequest, entry: _Entry) -> HttpResponse:
+    content = entry.content
+    if entry.nonce:
+        # A nonce must never be reused: this answer gets its own, in the page and in the header
+        # ContentSecurityPolicyMiddleware adds on the way out.
+        content = content.replace(entry.nonce.encode(), str(request._csp_nonce).encode())  # type: ignore[attr-defined]
+    response = HttpResponse(content, status=entry.status)
+    for name, value in entry.headers:
+        response[name] = value
+    patch_vary_headers(response, ("Cookie",))
+    response["X-Page-Cache"] = "hit"
+    return response
