@@ -205,7 +205,7 @@ else:
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "sharehub-pages",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "OPTIONS": {"MAX_ENTRIES": 500},
         },
     }
 # How long a kept page lives at most: what changes by the clock alone (an event starting) is late

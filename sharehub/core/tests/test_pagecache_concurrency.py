@@ -1,0 +1,75 @@
+"""Kept pages under a rush, on real PostgreSQL connections: while people register at once and
+visitors read the event's page (kept pages in the threads' shared memory, as in one server
+process), the page each visitor gets after the rush shows exactly the places left."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from sharehub.accounts.models import User
+from sharehub.core.tests.rush import Rush
+from sharehub.events import notices, services
+from sharehub.events.models import Registration, RegistrationStatus
+from sharehub.events.tests.factories import EventFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+REGISTERING = 12
+READING = 12
+ROUNDS = 5
+
+
+@pytest.fixture(autouse=True)
+def postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs parallel connections")
+
+
+def _places_left(page: str) -> int:
+    match = re.search(r"(\d+) places? left", page)
+    assert match, "the page shows no places left"
+    return int(match.group(1))
+
+
+def test_the_page_after_a_rush_shows_exactly_the_places_left(monkeypatch):
+    monkeypatch.setattr(notices, "tell_registration", lambda registration: None)
+    capacity = REGISTERING * ROUNDS + 5
+    event = EventFactory(capacity=capacity)
+    url = f"/en{event.get_absolute_url()[3:]}"
+    people = User.objects.bulk_create(
+        [
+            User(email=f"page-rush{i}@example.org", display_name=f"참가자 {i}")
+            for i in range(REGISTERING * ROUNDS)
+        ]
+    )
+    assert _places_left(Client().get(url).content.decode()) == capacity
+
+    def read() -> list[str]:
+        visitor = Client()
+        return [visitor.get(url)["X-Page-Cache"] for _ in range(5)]
+
+    rush = Rush(REGISTERING + READING)
+    try:
+        seen: list[str] = []
+        for round_ in range(ROUNDS):
+            group = people[round_ * REGISTERING : (round_ + 1) * REGISTERING]
+            jobs = [lambda p=p: services.register(actor=p, event=event) for p in group]
+            jobs += [read] * READING
+            results = rush.round(jobs)
+            errors = [r for r in results if isinstance(r, Exception)]
+            assert not errors, errors
+            seen += [state for states in results[REGISTERING:] for state in states]
+            taken = Registration.objects.filter(
+                event=event, status=RegistrationStatus.CONFIRMED
+            ).count()
+            assert taken == REGISTERING * (round_ + 1)
+            for _ in range(2):  # built afresh, then kept: both right
+                response = Client().get(url)
+                assert _places_left(response.content.decode()) == capacity - taken
+        assert "hit" in seen  # the readers were served kept pages during the rushes
+    finally:
+        rush.close()
