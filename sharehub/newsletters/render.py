@@ -113,6 +113,8 @@ class RenderedCampaign:
     text: str
     unsubscribe_url: str
     headers_block: bytes  # From, Subject, MIME-Version, List-Id: encoded once
+    one_click_url: str = ""  # the List-Unsubscribe address (`one_click_url`), with TOKEN
+    unsubscribe_mailto: str = ""  # `conf.unsubscribe_mailto()`
 
     def for_token(self, token: str) -> tuple[str, str, str]:
         """(html, text, one-click URL) for one recipient."""
@@ -121,6 +123,13 @@ class RenderedCampaign:
             self.text.replace(TOKEN, token),
             self.unsubscribe_url.replace(TOKEN, token),
         )
+
+    def unsubscribe_header(self, token: str) -> str:
+        """`list_unsubscribe_header` for one recipient, from the parts worked out once."""
+        value = f"<{self.one_click_url.replace(TOKEN, token)}>"
+        if self.unsubscribe_mailto:
+            value += f", <mailto:{self.unsubscribe_mailto}?subject={quote('unsubscribe ' + token)}>"
+        return value
 
 
 def list_id() -> str:
@@ -192,6 +201,8 @@ def render_campaign(campaign: Campaign, language: str) -> RenderedCampaign:
         text=text,
         unsubscribe_url=unsubscribe,
         headers_block=headers_block,
+        one_click_url=one_click_url(unsubscribe),
+        unsubscribe_mailto=conf.unsubscribe_mailto(),
     )
 
 

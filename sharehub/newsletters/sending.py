@@ -4,11 +4,14 @@ The transport, the exactly-once claim and mark, and the retry policy are the hub
 engine (`sharehub.notifications.engine`, whose docstring states the guarantee); this module keeps
 what is a campaign's own:
 
-1. The segment is frozen into one Delivery row per recipient (unique campaign × subscriber),
-   inserted in chunks under the campaign's row lock, so two workers never list it twice.
-2. A worker claims a small batch of deliveries (`engine.claim`), renders each language once and
-   builds each mail as bytes (the recipient's own links), and sends the batch over one SMTP
-   connection, each delivery marked 'sent' as its "." leaves (`engine.send_claimed`).
+1. The segment is frozen into one Delivery row per recipient (unique campaign × subscriber), by
+   one INSERT … SELECT under the campaign's row lock (the list never passes through Python), so
+   two workers never list it twice.
+2. A worker claims a batch of deliveries (`engine.claim`), renders each language once and builds
+   each mail as bytes (the recipient's own token put into the rendered parts), and sends the
+   batch over one SMTP connection, each delivery marked 'sent' as its "." leaves
+   (`engine.send_claimed`). The round trips per mail are the wire's own (two where the server
+   pipelines) and the mark's, overlapped with them on PostgreSQL.
 3. A refusal goes back with back-off or fails (`engine.record_failure`); a permanent refusal at
    RCPT is a hard bounce (the address gets nothing more). Once nothing is queued or in flight,
    the campaign is closed with its figures.
@@ -16,7 +19,7 @@ what is a campaign's own:
 
 from __future__ import annotations
 
-import base64
+import binascii
 import logging
 import time
 import uuid
@@ -24,9 +27,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import formatdate, parseaddr
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from sharehub.core.locking import lock_pk, lock_rows
@@ -37,34 +40,49 @@ from .models import Campaign, Delivery, Subscriber
 from .selectors import campaign_segment
 
 logger = logging.getLogger(__name__)
-CHUNK = 1000
 
 
 # --- 1. the recipients --------------------------------------------------------------------
 
 
 def list_recipients(campaign_id: int) -> int:
-    """Create the delivery rows once (idempotent), in chunks: memory stays flat whatever the list.
-    Takes the campaign's row lock."""
+    """Create the delivery rows once (idempotent) with one INSERT … SELECT over the segment: the
+    database copies the list, so memory stays flat whatever its length. Takes the campaign's row
+    lock."""
     with transaction.atomic():
         campaign = lock_pk(Campaign, campaign_id)
         if campaign.recipients_ready:
             return campaign.total_count
-        subscriber_ids = campaign_segment(campaign).order_by("pk").values_list("pk", flat=True)
-        last = 0
-        while True:
-            chunk = list(subscriber_ids.filter(pk__gt=last)[:CHUNK])
-            if not chunk:
-                break
-            Delivery.objects.bulk_create(
-                [Delivery(campaign_id=campaign_id, subscriber_id=pk) for pk in chunk],
-                ignore_conflicts=True,
-                batch_size=CHUNK,
-            )
-            last = chunk[-1]
+        insert_deliveries(campaign)
         total = Delivery.objects.filter(campaign_id=campaign_id).count()
         Campaign.objects.filter(pk=campaign_id).update(recipients_ready=True, total_count=total)
         return total
+
+
+def insert_deliveries(campaign: Campaign) -> None:
+    """A queued delivery for each subscriber of the segment who has none yet."""
+    try:
+        segment, params = (
+            campaign_segment(campaign)
+            .order_by()
+            .values(subscriber_ref=F("pk"))
+            .query.sql_with_params()
+        )
+    except EmptyResultSet:  # a segment that can match no one
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(Delivery._meta.get_field(name).column)
+        for name in ("campaign", "subscriber", "status", "attempts", "claimed_by", "last_error")
+    )
+    with connection.cursor() as cursor:
+        # "WHERE 1 = 1": SQLite reads ON CONFLICT after a bare SELECT as part of a join.
+        cursor.execute(
+            f"INSERT INTO {quote(Delivery._meta.db_table)} ({columns})"
+            f" SELECT %s, segment.subscriber_ref, %s, 0, '', '' FROM ({segment}) segment"
+            " WHERE 1 = 1 ON CONFLICT DO NOTHING",
+            [campaign.pk, Delivery.Status.QUEUED, *params],
+        )
 
 
 # --- 2. claiming --------------------------------------------------------------------------
@@ -109,6 +127,12 @@ def claim_batch(campaign_id: int, *, worker: str, size: int, lease: int) -> list
 # --- 3. one mail --------------------------------------------------------------------------
 
 
+def base64_lines(text: str) -> bytes:
+    """`text` in UTF-8 as MIME base64: lines of 76 characters, each ending in CRLF."""
+    encoded = binascii.b2a_base64(text.encode(), newline=False)
+    return b"\r\n".join([encoded[i : i + 76] for i in range(0, len(encoded), 76)]) + b"\r\n"
+
+
 def build_message(
     rendered: render.RenderedCampaign,
     recipient: Recipient,
@@ -119,9 +143,9 @@ def build_message(
 ) -> bytes:
     """The whole mail as bytes: headers encoded once per language, parts base64 per recipient."""
     token = tokens.manage_token(recipient.subscriber_id, recipient.secret)
-    html, text, url = rendered.for_token(token)
+    html, text, _url = rendered.for_token(token)
     boundary = f"=_sh{uuid.uuid4().hex}"
-    unsubscribe = render.list_unsubscribe_header(url, token).replace(", <mailto:", ",\r\n <mailto:")
+    unsubscribe = rendered.unsubscribe_header(token).replace(", <mailto:", ",\r\n <mailto:")
     head = (
         f"To: {recipient.email}\r\n"
         f"Date: {date}\r\n"
@@ -136,9 +160,9 @@ def build_message(
             rendered.headers_block,
             head,
             f'--{boundary}\r\nContent-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'.encode(),
-            base64.encodebytes(text.encode()).replace(b"\n", b"\r\n"),
+            base64_lines(text),
             f'--{boundary}\r\nContent-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'.encode(),
-            base64.encodebytes(html.encode()).replace(b"\n", b"\r\n"),
+            base64_lines(html),
             f"--{boundary}--\r\n".encode(),
         )
     )
@@ -245,8 +269,13 @@ class CampaignSender:
                 pk__in=gone, claimed_by=self.worker
             ).update(status=Delivery.Status.SKIPPED)
         transport = engine.SmtpTransport()
+        # Over a server that pipelines, a mail's answer comes with the next one's (engine.Pipeline).
+        pipeline = engine.Pipeline(transport, Delivery, worker=self.worker)
+        by_delivery = {r.delivery_id: r for r in recipients}
         date = formatdate(localtime=False)
         try:
+            for language in {r.language for r in recipients}:
+                self.rendered_for(language)  # before sending: the loop leaves the database alone
             for recipient in recipients:
                 if recipient.status != Subscriber.Status.CONFIRMED:
                     continue
@@ -258,21 +287,19 @@ class CampaignSender:
                     domain=self.domain,
                     date=date,
                 )
-                self.send_one(transport, recipient, content)
+                mail = engine.OutgoingMail(
+                    sender=self.sender, recipients=[recipient.email], content=content
+                )
+                for delivery_id, result in pipeline.send(recipient.delivery_id, mail):
+                    self.record(by_delivery[delivery_id], result)
         finally:
+            for delivery_id, result in pipeline.finish():
+                self.record(by_delivery[delivery_id], result)
             transport.close()
             # Whatever this worker still holds (the connection broke) goes back to the queue now.
             engine.release(Delivery, [r.delivery_id for r in recipients], worker=self.worker)
 
-    def send_one(
-        self, transport: engine.SmtpTransport, recipient: Recipient, content: bytes
-    ) -> None:
-        mail = engine.OutgoingMail(
-            sender=self.sender, recipients=[recipient.email], content=content
-        )
-        result = engine.send_claimed(
-            transport, Delivery, recipient.delivery_id, worker=self.worker, mail=mail
-        )
+    def record(self, recipient: Recipient, result: engine.Result) -> None:
         if result.outcome is engine.Outcome.SENT:
             self.report.sent += 1
         elif result.outcome is not engine.Outcome.LOST:

@@ -12,8 +12,9 @@ is rendered, what a campaign's state is).
    this worker, with SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL (SQLite serialises the write
    transaction): two workers never hold one row.
 2. `send_claimed(transport, model, pk, worker=, mail=)`: one mail over the `SmtpTransport` (one
-   SMTP connection driven command by command: MAIL, RCPT, DATA), marked 'sent' by
-   `mark_sent_then` *before* the content and the final "." are written, in the same breath.
+   SMTP connection driven command by command: MAIL, RCPT, DATA, written in one go where the server
+   announces PIPELINING), marked 'sent' by `mark_sent_then` *before* the content and the final "."
+   are written, in the same breath.
 3. `record_failure(...)`: the retry policy, one for both streams: back to 'queued' with
    `next_attempt_at` (`retry_delay`: 2, 4, 8, 16 … minutes), or 'failed' after the last attempt
    or a permanent refusal. `release(model, pks, worker=)` puts back what a worker still holds.
@@ -33,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import email
 import email.policy
+import functools
 import logging
 import os
 import select
@@ -46,7 +48,7 @@ from enum import Enum
 from typing import Any
 
 from django.core.mail import EmailMessage, mailers
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -130,10 +132,92 @@ def release(model: type[models.Model], pks: list[int], *, worker: str) -> int:
 
 # --- 2. the exactly-once mark --------------------------------------------------------------
 
+SENT = MailStatus.SENT.value
+SENDING = MailStatus.SENDING.value
 MARK_SENT_SQL = (
     "UPDATE {table} SET status = %s, sent_at = %s, next_attempt_at = NULL, last_error = ''"
     " WHERE {pk} = %s AND status = %s AND claimed_by = %s"
 )
+
+
+class Mark:
+    """Marking one claimed row 'sent', in two steps so that the database works while the mail
+    server does: creating it starts the mark, `commit()` finishes it, `cancel()` gives it up.
+
+    This is the one place that drives the database driver directly. On PostgreSQL outside a
+    transaction (a worker), BEGIN and the conditional UPDATE leave at once in one simple query,
+    unanswered (libpq's asynchronous send on Django's own connection); `commit()` reads their
+    answer, then writes COMMIT and returns without waiting for its answer: the caller writes the
+    mail's "." at once, so a kill finds both writes in the kernel's buffers or neither, and the
+    database's WAL flush overlaps the mail server's work. The returned callable reads the
+    COMMIT's answer (the connection is idle again after it). On SQLite outside a transaction
+    `commit()` runs the UPDATE straight through the driver, which commits it (a local call of
+    microseconds). Inside a transaction (tests) a plain UPDATE through Django. The direct paths
+    bypass Django's execute wrappers: they write only the mail row's sending columns.
+    """
+
+    def __init__(self, model: type[models.Model], pk: int, *, worker: str) -> None:
+        self.db: Any = connections[DEFAULT_DB_ALIAS]  # looked up once: this runs once per mail
+        self.model, self.pk, self.worker = model, pk, worker
+        self.pgconn: Any = None
+        if self.db.vendor == "postgresql" and not self.db.in_atomic_block:
+            self.db.ensure_connection()
+            self.pgconn = self.db.connection.pgconn
+            head, tail = _pg_mark_sent_query(model, worker)
+            _pg_send(self.pgconn, b"%b%d%b" % (head, int(pk), tail))
+
+    def cancel(self) -> None:
+        if self.pgconn is not None:
+            pgconn, self.pgconn = self.pgconn, None
+            _pg_results(pgconn)
+            _pg_send(pgconn, b"ROLLBACK")
+            _pg_results(pgconn)
+
+    def commit(self) -> Settle | None:
+        """Commit 'sent'; None when the row is no longer this worker's (nothing committed)."""
+        if self.pgconn is not None:
+            pgconn, self.pgconn = self.pgconn, None
+            results = _pg_results(pgconn)
+            ok = len(results) == 2 and all(r.status == pq.ExecStatus.COMMAND_OK for r in results)
+            if not ok or results[-1].command_tuples != 1:
+                _pg_send(pgconn, b"ROLLBACK")
+                _pg_results(pgconn)
+                if not ok:
+                    raise OSError(
+                        f"marking the mail sent failed: {[r.error_message for r in results]!r}"
+                    )
+                return None
+            _pg_send(pgconn, b"COMMIT")
+
+            def settle() -> None:
+                failed = [
+                    r.error_message
+                    for r in _pg_results(pgconn)
+                    if r.status != pq.ExecStatus.COMMAND_OK
+                ]
+                if failed:
+                    raise OSError(f"commit failed: {failed!r}")
+
+            return settle
+        db = self.db
+        params = [
+            SENT,
+            db.ops.adapt_datetimefield_value(timezone.now()),
+            self.pk,
+            SENDING,
+            self.worker,
+        ]
+        if db.vendor == "sqlite" and not db.in_atomic_block:
+            db.ensure_connection()
+            # Autocommit: the driver commits the statement before it returns.
+            with db.wrap_database_errors:
+                cursor = db.connection.execute(_mark_sent_sql(self.model, "?"), params)
+            marked = cursor.rowcount == 1
+        else:
+            with db.cursor() as cursor:
+                cursor.execute(_mark_sent_sql(self.model, "%s"), params)
+                marked = cursor.rowcount == 1
+        return _settled if marked else None
 
 
 def mark_sent_then(
@@ -143,37 +227,20 @@ def mark_sent_then(
     content and final "."), so that the mark and the "." leave together; None when the row is no
     longer this worker's (nothing is written then). Otherwise returns the callable that waits for
     the commit's answer: the caller calls it after reading the SMTP server's reply, so the two
-    waits overlap.
-
-    This is the one place that drives the database driver directly. On PostgreSQL outside a
-    transaction (a worker), BEGIN and the conditional UPDATE go in one round trip, then COMMIT is
-    written and `then` called *before* the COMMIT's answer is read (libpq's asynchronous send on
-    Django's own connection, left idle afterwards): a kill finds both writes in the kernel's buffers
-    or neither, and the database's WAL flush overlaps the mail server's work. Elsewhere (SQLite,
-    where a commit is a local call of microseconds; or inside a transaction, as in tests) a plain
-    conditional UPDATE, then `then`.
-    """
-    table = model._meta.db_table
-    pk_column = str(model._meta.pk.column)
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        return _pg_commit_then(table, pk_column, pk, worker, then)
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:  # plain SQL: this runs once per mail
-        cursor.execute(
-            MARK_SENT_SQL.format(table=quote(table), pk=quote(pk_column)),
-            [
-                MailStatus.SENT.value,
-                connection.ops.adapt_datetimefield_value(timezone.now()),
-                pk,
-                MailStatus.SENDING.value,
-                worker,
-            ],
-        )
-        marked = cursor.rowcount == 1
-    if not marked:
+    waits overlap (`Mark`)."""
+    settle = Mark(model, pk, worker=worker).commit()
+    if settle is None:
         return None
     then()
-    return _settled
+    return settle
+
+
+@functools.cache
+def _mark_sent_sql(model: type[models.Model], placeholder: str) -> str:
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    return MARK_SENT_SQL.format(
+        table=quote(model._meta.db_table), pk=quote(str(model._meta.pk.column))
+    ).replace("%s", placeholder)
 
 
 def _settled() -> None:
@@ -198,45 +265,21 @@ def _pg_results(pgconn: Any) -> list[Any]:
         results.append(result)
 
 
-def _pg_commit_then(
-    table: str, pk_column: str, pk: int, worker: str, then: Callable[[], None]
-) -> Settle | None:
-    """`mark_sent_then` on PostgreSQL (simple query protocol on Django's autocommit connection)."""
-    connection.ensure_connection()
-    raw = connection.connection
-    pgconn = raw.pgconn
-    query = sql.SQL(
+@functools.lru_cache(maxsize=64)
+def _pg_mark_sent_query(model: type[models.Model], worker: str) -> tuple[bytes, bytes]:
+    """BEGIN and the conditional UPDATE as one simple query, cut where the row's key goes."""
+    head = sql.SQL(
         "BEGIN; UPDATE {table} SET status = {sent}, sent_at = now(), next_attempt_at = NULL,"
-        " last_error = ''"
-        " WHERE {pk} = {id} AND status = {sending} AND claimed_by = {worker}"
+        " last_error = '' WHERE {pk} = "
     ).format(
-        table=sql.Identifier(table),
-        pk=sql.Identifier(pk_column),
-        sent=sql.Literal(MailStatus.SENT.value),
-        id=sql.Literal(int(pk)),
-        sending=sql.Literal(MailStatus.SENDING.value),
-        worker=sql.Literal(worker),
+        table=sql.Identifier(model._meta.db_table),
+        pk=sql.Identifier(str(model._meta.pk.column)),
+        sent=sql.Literal(SENT),
     )
-    _pg_send(pgconn, query.as_bytes(raw))
-    results = _pg_results(pgconn)
-    ok = len(results) == 2 and all(r.status == pq.ExecStatus.COMMAND_OK for r in results)
-    if not ok or results[-1].command_tuples != 1:
-        _pg_send(pgconn, b"ROLLBACK")
-        _pg_results(pgconn)
-        if not ok:
-            raise OSError(f"marking the mail sent failed: {[r.error_message for r in results]!r}")
-        return None
-    _pg_send(pgconn, b"COMMIT")
-    then()
-
-    def settle() -> None:
-        failed = [
-            r.error_message for r in _pg_results(pgconn) if r.status != pq.ExecStatus.COMMAND_OK
-        ]
-        if failed:
-            raise OSError(f"commit failed: {failed!r}")
-
-    return settle
+    tail = sql.SQL(" AND status = {sending} AND claimed_by = {worker}").format(
+        sending=sql.Literal(SENDING), worker=sql.Literal(worker)
+    )
+    return head.as_bytes(), tail.as_bytes()
 
 
 # --- the SMTP transport --------------------------------------------------------------------
@@ -289,12 +332,17 @@ class RawEmail(EmailMessage):
         return email.message_from_bytes(self.content, policy=email.policy.default)
 
 
+#: smtplib's quoting of an address for MAIL FROM, once per sender (a newsletter has one).
+_quoted_sender = functools.lru_cache(maxsize=16)(smtplib.quoteaddr)
+
+
 class SmtpTransport:
     """One SMTP connection of the configured mailer, driven command by command."""
 
     def __init__(self) -> None:
         self.backend: Any = mailers.default
         self.connection: smtplib.SMTP | None = None
+        self.pipelining = False
 
     @property
     def is_smtp(self) -> bool:
@@ -325,6 +373,7 @@ class SmtpTransport:
             # The "." must leave at once, not wait for the server's delayed ACK (Nagle).
             connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             connection.ehlo_or_helo_if_needed()
+            self.pipelining = connection.has_extn("pipelining")
             self.connection = connection
         return self.connection
 
@@ -335,9 +384,10 @@ class SmtpTransport:
         self.connection = None
 
     def send(self, mail: OutgoingMail, *, mark_sent: MarkSent) -> None:
-        """Send one mail. `mark_sent(then)` marks the row 'sent', calls `then` (which writes the
-        content and the final ".") and returns the callable that settles the mark, or None when
-        the claim was lost (`ClaimLost` is raised, nothing was written)."""
+        """Send one mail, command by command. `mark_sent(then)` marks the row 'sent', calls
+        `then` (which writes the content and the final ".") and returns the callable that settles
+        the mark, or None when the claim was lost (`ClaimLost` is raised, nothing was written).
+        (`Pipeline` sends over a server that announces PIPELINING.)"""
         if not self.is_smtp:
             settle = mark_sent(_settled)
             if settle is None:
@@ -364,15 +414,13 @@ class SmtpTransport:
         if code != 354:
             conn.rset()
             raise _refusal(code, reply)
-        data = smtplib._quote_periods(mail.content)  # type: ignore[attr-defined]  # smtplib's own dot-stuffing
-        if not data.endswith(b"\r\n"):
-            data += b"\r\n"
+        data = wire_content(mail.content)
         write_error: list[OSError] = []
 
         def finish_data() -> None:
             # The content and the final "." leave in one write, right after the mark.
             try:
-                sock.sendall(data + b".\r\n")
+                sock.sendall(data)
             except OSError as error:  # smtplib.SMTPServerDisconnected is an OSError too
                 write_error.append(error)
 
@@ -397,7 +445,17 @@ class SmtpTransport:
             settle()
 
 
-# --- sending one claimed mail --------------------------------------------------------------
+def wire_content(content: bytes) -> bytes:
+    """The message as DATA carries it, with its final ".": smtplib's own dot-stuffing, skipped
+    where no line starts with "." (a scan in C)."""
+    if content.startswith(b".") or b"\n." in content:
+        content = smtplib._quote_periods(content)  # type: ignore[attr-defined]
+    if not content.endswith(b"\r\n"):
+        content += b"\r\n"
+    return content + b".\r\n"
+
+
+# --- sending claimed mails -----------------------------------------------------------------
 
 
 class Outcome(Enum):
@@ -414,13 +472,25 @@ class Result:
     hard_bounce: bool = False  # refused for good at RCPT: the address does not exist
 
 
+def _failed(error: BaseException) -> Result:
+    return Result(Outcome.FAILED, f"{type(error).__name__}: {error}")
+
+
 def send_claimed(
     transport: SmtpTransport, model: type[models.Model], pk: int, *, worker: str, mail: OutgoingMail
 ) -> Result:
     """Send one mail whose row `worker` has claimed, marking the row 'sent' as the "." leaves
-    (`mark_sent_then`). What went wrong is returned, for `record_failure`; the row is not touched
-    then. After a broken connection the transport is closed (the next mail opens a new one)."""
+    (`Mark`). What went wrong is returned, for `record_failure`; the row is not touched then.
+    After a broken connection the transport is closed (the next mail opens a new one)."""
+    pipeline = Pipeline(transport, model, worker=worker)
+    results = pipeline.send(pk, mail)
+    results += pipeline.finish()
+    return results[-1][1]
 
+
+def _send_one_by_one(
+    transport: SmtpTransport, model: type[models.Model], pk: int, *, worker: str, mail: OutgoingMail
+) -> Result:
     def mark_sent(then: Callable[[], None]) -> Settle | None:
         return mark_sent_then(model, pk, worker=worker, then=then)
 
@@ -435,8 +505,187 @@ def send_claimed(
         return Result(Outcome.REFUSED, f"{type(error).__name__}: {error}")
     except (TemporaryRefusal, smtplib.SMTPException, OSError) as error:
         transport.close()
-        return Result(Outcome.FAILED, f"{type(error).__name__}: {error}")
+        return _failed(error)
     return Result(Outcome.SENT)
+
+
+@dataclass
+class _InFlight:
+    """A mail whose "." is written and whose answer is not read yet."""
+
+    pk: int
+    settle: Settle | None  # None once the mark's commit is answered
+    commit_error: OSError | None = None
+
+    def settled(self) -> None:
+        """Read the mark's COMMIT answer (before anything else is sent to the database)."""
+        if self.settle is not None:
+            settle, self.settle = self.settle, None
+            try:
+                settle()
+            except OSError as error:
+                self.commit_error = error
+
+
+class Pipeline:
+    """Claimed mails sent one after another over one transport. Where the server announces
+    PIPELINING (RFC 2920), one mail's content and "." leave with the next mail's MAIL, RCPT and
+    DATA, and one wait reads the answers to all of them, while the database marks the next row
+    (`Mark`): one round trip per mail instead of four. Each row is still marked 'sent' before its
+    "." is written, and a mail refused after its "." is reported as before, one mail later.
+
+    `send(pk, mail)` returns the results that became known (the previous mail's, and this one's
+    when it went no further than its envelope), `finish()` the last mail's. On PostgreSQL the
+    in-flight mail's COMMIT may still be unanswered after `send` returned only results SENT:
+    call `finish()` before the database is used for anything else (after any other result it is
+    free already, for `record_failure`).
+    """
+
+    def __init__(self, transport: SmtpTransport, model: type[models.Model], *, worker: str):
+        self.transport, self.model, self.worker = transport, model, worker
+        self.in_flight: _InFlight | None = None
+
+    def send(self, pk: int, mail: OutgoingMail) -> list[tuple[int, Result]]:
+        if self.transport.is_smtp:
+            try:
+                conn = self.transport.open()
+            except (smtplib.SMTPException, OSError) as error:
+                self.transport.close()
+                return [(pk, _failed(error))]
+            if self.transport.pipelining:
+                results = self._pipelined(conn, pk, mail)
+                if self.in_flight is not None and any(
+                    result.outcome is not Outcome.SENT for _, result in results
+                ):
+                    self.in_flight.settled()  # the caller records the failure in the database
+                return results
+        return [
+            (pk, _send_one_by_one(self.transport, self.model, pk, worker=self.worker, mail=mail))
+        ]
+
+    def finish(self) -> list[tuple[int, Result]]:
+        if self.in_flight is None:
+            return []
+        pk = self.in_flight.pk
+        result, broken = self._land()
+        if broken:
+            self.transport.close()
+        return [(pk, result)]
+
+    def _land(self) -> tuple[Result, bool]:
+        """The in-flight mail's answer and its mark's commit; whether the connection broke."""
+        flight, self.in_flight = self.in_flight, None
+        assert flight is not None and self.transport.connection is not None
+        flight.settled()
+        broken = False
+        try:
+            code, reply = self.transport.connection.getreply()
+        except OSError:  # smtplib.SMTPServerDisconnected too
+            code, reply, broken = 250, b"", True  # it may have been accepted: 'sent', never twice
+        if flight.commit_error is not None:
+            return _failed(flight.commit_error), broken
+        if code == 250:
+            return Result(Outcome.SENT), broken
+        refusal = _refusal(code, reply)
+        if isinstance(refusal, PermanentRefusal):
+            return Result(Outcome.REFUSED, str(refusal)), broken
+        return _failed(refusal), broken
+
+    def _broken(
+        self, pk: int, error: BaseException, mark: Mark | None = None
+    ) -> list[tuple[int, Result]]:
+        """The connection failed: the in-flight mail stays 'sent' (its "." left), this one failed."""
+        done: list[tuple[int, Result]] = []
+        if mark is not None:
+            mark.cancel()
+        if self.in_flight is not None:
+            flight, self.in_flight = self.in_flight, None
+            flight.settled()
+            done.append(
+                (
+                    flight.pk,
+                    _failed(flight.commit_error) if flight.commit_error else Result(Outcome.SENT),
+                )
+            )
+        self.transport.close()
+        return [*done, (pk, _failed(error))]
+
+    def _pipelined(
+        self, conn: smtplib.SMTP, pk: int, mail: OutgoingMail
+    ) -> list[tuple[int, Result]]:
+        commands = [
+            f"MAIL FROM:{_quoted_sender(mail.sender)}",
+            *(f"RCPT TO:{smtplib.quoteaddr(recipient)}" for recipient in mail.recipients),
+            "DATA",
+        ]
+        text = "".join(f"{command}\r\n" for command in commands)
+        try:
+            if text.count("\n") != len(commands) or "\r" in text.replace("\r\n", ""):
+                raise ValueError("an address contains a line break")  # as smtplib.putcmd refuses
+            envelope = text.encode("ascii")  # UnicodeEncodeError (a ValueError) as smtplib's
+        except ValueError as error:
+            return [(pk, Result(Outcome.REFUSED, f"{type(error).__name__}: {error}"))]
+        data = wire_content(mail.content)
+        try:
+            conn.send(envelope)
+        except OSError as error:  # smtplib.SMTPServerDisconnected too
+            return self._broken(pk, error)
+        if self.in_flight is not None:
+            self.in_flight.settled()  # the database's connection is free again
+        mark = Mark(self.model, pk, worker=self.worker)  # the database works meanwhile
+        done: list[tuple[int, Result]] = []
+        if self.in_flight is not None:
+            flight_pk = self.in_flight.pk
+            result, broken = self._land()
+            done.append((flight_pk, result))
+            if broken:
+                return [*done, *self._broken(pk, OSError("connection lost"), mark)]
+        try:
+            replies = [conn.getreply() for _ in commands]
+        except OSError as error:
+            return [*done, *self._broken(pk, error, mark)]
+        refusal: Exception | None = None
+        for index, (code, reply) in enumerate(replies[:-1]):
+            if refusal is None and code not in ((250,) if index == 0 else (250, 251)):
+                refusal = _refusal(code, reply, at_recipient=index > 0)
+        code, reply = replies[-1]
+        if refusal is not None or code != 354:
+            mark.cancel()
+            refusal = refusal or _refusal(code, reply)
+            if code == 354 or isinstance(refusal, TemporaryRefusal):
+                self.transport.close()  # a DATA that never ends is dropped by the server
+            else:
+                try:
+                    conn.rset()
+                except (smtplib.SMTPException, OSError):
+                    self.transport.close()
+            if isinstance(refusal, PermanentRefusal):
+                return [
+                    *done,
+                    (pk, Result(Outcome.REFUSED, str(refusal), hard_bounce=refusal.at_recipient)),
+                ]
+            return [*done, (pk, _failed(refusal))]
+        try:
+            settle = mark.commit()
+        except OSError as error:
+            self.transport.close()
+            return [*done, (pk, _failed(error))]
+        if settle is None:
+            self.transport.close()  # the server drops a mail whose DATA never ended
+            return [*done, (pk, Result(Outcome.LOST))]
+        sock = conn.sock
+        try:
+            if sock is None:
+                raise smtplib.SMTPServerDisconnected("no connection to the mail server")
+            sock.sendall(data)  # the content and the "." in one write, right after the mark
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                settle()
+            self.transport.close()
+            lost = TemporaryRefusal(f"connection lost before the end of the mail: {error}")
+            return [*done, (pk, _failed(lost))]
+        self.in_flight = _InFlight(pk, settle)
+        return done
 
 
 # --- 3. the retry policy -------------------------------------------------------------------

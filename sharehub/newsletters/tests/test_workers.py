@@ -1,6 +1,6 @@
 """Exactly once with real worker processes on PostgreSQL: two `send_campaign` commands on the
 same campaign, and a worker killed (SIGKILL) in the middle and started again. Counted at a real
-SMTP server."""
+SMTP server, once sent command by command and once pipelined (the server announces PIPELINING)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from django.utils import timezone
 from sharehub.newsletters.models import Campaign, Delivery, Subscriber
 
 from .factories import CampaignFactory
+from .test_pipelining import announce_pipelining
 
 ROOT = Path(__file__).resolve().parents[3]
 RECIPIENTS = 2000
@@ -44,6 +45,13 @@ def make_campaign(recipients: int) -> Campaign:
         ]
     )
     return CampaignFactory(status=Campaign.Status.SENDING, started_at=timezone.now())
+
+
+@pytest.fixture(params=["one by one", "pipelined"])
+def smtp_server(request, smtp_server):
+    if request.param == "pipelined":
+        announce_pipelining(smtp_server)
+    return smtp_server
 
 
 @pytest.fixture
