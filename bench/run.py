@@ -52,6 +52,7 @@ SCRIPTS = {
     "newsletters": "newsletters_bench.py",
     "participation": "participation_bench.py",
     "facilities": "facilities_bench.py",
+    "http-rush": "http_rush.py",
     "programmes": "programmes_bench.py",
     "opendata": "opendata_bench.py",
     "pages": "pages_bench.py",
