@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import ModelSchema, Query, Router, Schema, Status
 
@@ -254,7 +254,7 @@ def list_listings(request: HttpRequest, query: Query[ListingFilterQuery], page: 
 )
 def listings_geojson(request: HttpRequest, query: Query[ListingFilterQuery]):
     filters = api_filters(ListingFilterForm, query).cleaned_data
-    return JsonResponse(feature_collection(**filters), content_type="application/geo+json")
+    return HttpResponse(feature_collection(**filters), content_type="application/geo+json")
 
 
 @router.get("/categories", response=list[CategoryOut], auth=None, summary="The active categories")

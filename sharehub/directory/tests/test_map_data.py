@@ -20,8 +20,12 @@ def _no_page_cache(settings):
 
 def _features(client, lang: str = "ko", query: str = "") -> list[dict]:
     response = client.get(f"/{lang}/directory/listings.geojson{query}")
-    assert response.status_code == 200
-    return response.json()["features"]
+    assert response.status_code == 200 and response["Content-Type"] == "application/geo+json"
+    body = response.json()
+    assert body["type"] == "FeatureCollection" and body["truncated"] is False
+    if lang == "ko":  # the API answers the same, in the default language
+        assert client.get(f"/api/v1/directory/listings.geojson{query}").json() == body
+    return body["features"]
 
 
 def test_each_feature_as_the_models_give_it(client):
@@ -32,9 +36,9 @@ def test_each_feature_as_the_models_give_it(client):
         summary_ko="",
         summary_en="Tools to borrow",
     )
-    address = AddressFactory(
-        listing=korean, address="마포구 공유로 1", latitude=37.55, longitude=126.9
-    )
+    # Quotes, a backslash and a line break: the text is written by hand, it must stay JSON.
+    written = '마포구 "공유로" 1\\2\n뒤'
+    address = AddressFactory(listing=korean, address=written, latitude=37.55, longitude=126.9)
     [feature] = _features(client)
     assert feature["id"] == f"나눔-창고-{address.pk}"
     assert feature["geometry"] == {"type": "Point", "coordinates": [126.9, 37.55]}
@@ -45,7 +49,7 @@ def test_each_feature_as_the_models_give_it(client):
     # Each text in the reader's language, else the other one, as the models fall back.
     assert feature["properties"]["name"] == "나눔 창고"
     assert feature["properties"]["summary"] == "Tools to borrow"
-    assert feature["properties"]["address"] == "마포구 공유로 1"
+    assert feature["properties"]["address"] == written
     [english] = _features(client, "en")
     assert english["properties"]["name"] == "나눔 창고"
     with translation.override("en"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -77,10 +77,8 @@ def listings_geojson(request: HttpRequest) -> HttpResponse:
     form = ListingFilterForm(request.GET)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
-    return JsonResponse(
-        feature_collection(**form.cleaned_data),
-        content_type="application/geo+json",
-        json_dumps_params={"ensure_ascii": False},
+    return HttpResponse(
+        feature_collection(**form.cleaned_data), content_type="application/geo+json"
     )
 
 
