@@ -30,7 +30,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+def start_gunicorn(env: dict[str, str], *, wait: float = 30.0) -> tuple[subprocess.Popen, int]:
+    """gunicorn on a free port, once it answers /health/ (within `wait` seconds: on a busy machine
+    a worker's start and first request can take longer than the default)."""
     port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
@@ -49,7 +51,7 @@ def start_gunicorn(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
         cwd=ROOT,
         env=env,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with status {process.returncode}")
@@ -61,7 +63,7 @@ def start_gunicorn(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
             pass
         time.sleep(0.2)
     stop(process)
-    raise RuntimeError("gunicorn did not answer /health/ within 30 s")
+    raise RuntimeError(f"gunicorn did not answer /health/ within {wait:.0f} s")
 
 
 def stop(process: subprocess.Popen) -> None:
