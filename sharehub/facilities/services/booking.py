@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -197,13 +198,10 @@ def _new_booking(
     return booking
 
 
-def _refuse_taken_early(user: User, space: Space, ask: BookingAsk, *, now: datetime) -> None:
-    """In a rush for one period all but the first are refused "taken": refuse them without
-    queuing on the space's lock once a committed booking holds the period. The checks that come
-    before the overlap under the lock come first here too, so the refusal is the one the lock
-    would give; a period that looks free is decided under the lock as ever."""
-    if not _overlapping(space, ask.starts_at, ask.ends_at).exists():
-        return
+def _refuse_taken(user: User, space: Space, ask: BookingAsk, *, now: datetime) -> NoReturn:
+    """The refusal of a period found taken, as the checks under the lock would give it: the
+    person's suspension, the space's rules and eligibility come before "taken". Read without
+    the lock: they only choose the message of a booking that is not written."""
     check_not_suspended(user, space, now=now)
     _validate(space, ask, now=now)
     _check_eligibility(user, space, ask)
@@ -212,21 +210,30 @@ def _refuse_taken_early(user: User, space: Space, ask: BookingAsk, *, now: datet
 
 def book(*, actor: Actor, space: Space, ask: BookingAsk) -> Booking:
     """Book a space for one period: confirmed at once, requested (staff approve) or held for
-    review (completed faster than a person could)."""
+    review (completed faster than a person could).
+
+    In a rush for one period all but the first are refused "taken" (issue 18), without queuing
+    on the space's lock once a committed booking holds the period, and otherwise holding it only
+    to see the overlap: the checks that choose their message run after it is released."""
     user = signed_in_user(actor)
     now = timezone.now()
-    _refuse_taken_early(user, space, ask, now=now)
+    if _overlapping(space, ask.starts_at, ask.ends_at).exists():
+        _refuse_taken(user, space, ask, now=now)
     with transaction.atomic(durable=True):
         space = lock(space)
-        check_not_suspended(user, space, now=now)
-        _validate(space, ask, now=now)
-        _check_eligibility(user, space, ask)
-        booking = _new_booking(user, space, ask, now=now)
-        waitlist.booked(booking, now=now)
-        log_action(
-            actor=user, action=ACTION + "book", target=booking, data={"status": booking.status}
-        )
-        notices.tell(booking.status, booking)
+        taken = _overlapping(space, ask.starts_at, ask.ends_at).exists()
+        if not taken:
+            check_not_suspended(user, space, now=now)
+            _validate(space, ask, now=now)
+            _check_eligibility(user, space, ask)
+            booking = _new_booking(user, space, ask, now=now)
+            waitlist.booked(booking, now=now)
+            log_action(
+                actor=user, action=ACTION + "book", target=booking, data={"status": booking.status}
+            )
+            notices.tell(booking.status, booking)
+    if taken:
+        _refuse_taken(user, space, ask, now=now)
     return booking
 
 
