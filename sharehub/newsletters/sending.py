@@ -72,8 +72,15 @@ def insert_deliveries(campaign: Campaign) -> None:
         return
     quote = connection.ops.quote_name
     columns = ", ".join(
-        quote(Delivery._meta.get_field(name).column)
-        for name in ("campaign", "subscriber", "status", "attempts", "claimed_by", "last_error")
+        quote(column)
+        for column in (
+            "campaign_id",
+            "subscriber_id",
+            "status",
+            "attempts",
+            "claimed_by",
+            "last_error",
+        )
     )
     with connection.cursor() as cursor:
         # "WHERE 1 = 1": SQLite reads ON CONFLICT after a bare SELECT as part of a join.
