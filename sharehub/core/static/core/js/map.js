@@ -684,14 +684,33 @@
     }
   }
 
-  function start() {
-    document.querySelectorAll("[data-map]").forEach(function (container) {
-      if (typeof L === "undefined") {
-        note(container, container.dataset.errorMessage);
-      } else {
-        initMap(container);
+  function startOne(container) {
+    if (typeof L === "undefined") {
+      note(container, container.dataset.errorMessage);
+    } else {
+      initMap(container);
+    }
+  }
+
+  // A map inside a closed <details> (the directory's "More filters") is drawn when it is first
+  // opened: drawing its base map costs a phone a long task, and it fetches the boundaries, for a
+  // map most visitors never open.
+  function whenShown(container) {
+    var closed = container.closest("details:not([open])");
+    if (!closed) {
+      startOne(container);
+      return;
+    }
+    closed.addEventListener("toggle", function opened() {
+      if (closed.open) {
+        closed.removeEventListener("toggle", opened);
+        whenShown(container);
       }
     });
+  }
+
+  function start() {
+    document.querySelectorAll("[data-map]").forEach(whenShown);
   }
 
   if (document.readyState === "loading") {
