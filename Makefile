@@ -133,7 +133,7 @@ lint: $(VENV)/.synced
 test: lint
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
-bench: setup postgres bench-sysdeps
+bench: setup postgres chromium bench-sysdeps
 	$(PY) bench/run.py
 
 clean:
