@@ -42,9 +42,9 @@ def _serve_one_request_at_a_time_on_in_memory_sqlite() -> None:
     connections stay threaded (keep-alive must not block other requests). PostgreSQL gives each
     thread its own connection and keeps full concurrency.
     """
-    from django.conf import settings
+    from django.db import connection
 
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    if connection.vendor != "sqlite":
         return
     import threading
 

@@ -170,7 +170,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# The hub's backends: Django's own, their writes tracked for the kept pages (core.pagecache).
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.sqlite3": "sharehub.core.db.sqlite3",
+    "django.db.backends.postgresql": "sharehub.core.db.postgresql",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+if DATABASES["default"]["ENGINE"] == "sharehub.core.db.sqlite3":
     # IMMEDIATE write transactions serialise writers up front (DESIGN §4), WAL lets readers go on.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

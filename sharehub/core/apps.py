@@ -2,8 +2,6 @@ from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
-from . import pagecache
-
 
 class CoreConfig(AppConfig):
     name = "sharehub.core"
@@ -16,4 +14,3 @@ class CoreConfig(AppConfig):
         # imported here once all models are loaded, in INSTALLED_APPS order (as the admin
         # imports admin.py). The kernel iterates the registrations and never imports an app.
         autodiscover_modules("manifest")
-        pagecache.connect_signals()

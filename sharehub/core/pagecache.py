@@ -45,7 +45,6 @@ from django.conf import settings
 from django.core.cache import InvalidCacheBackendError, caches
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.signals import connection_created
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -64,7 +63,19 @@ _READ_TABLE = re.compile(r'\b(?:FROM|JOIN)\s+(?:"(\w+)"|(\w+)\b(?!\s*\())', re.I
 _WRITE_WORD = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.I)
 # Statements that change no table's rows.
 _HARMLESS = frozenset(
-    {"SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET", "SHOW", "PRAGMA", "EXPLAIN"}
+    {
+        "SAVEPOINT",
+        "RELEASE",
+        "ROLLBACK",
+        "BEGIN",
+        "COMMIT",
+        "SET",
+        "SHOW",
+        "PRAGMA",
+        "EXPLAIN",
+        "VACUUM",
+        "ANALYZE",
+    }
 )
 _NOT_CACHEABLE = "!"
 
@@ -81,8 +92,8 @@ def _ignored_tables() -> frozenset[str]:
     cache (what a page reads from a cache is declared with `depends_on`), the sessions."""
     names = {VERSION_TABLE, "django_session"}
     for config in settings.CACHES.values():
-        if config.get("BACKEND", "").endswith("DatabaseCache"):
-            names.add(config["LOCATION"])
+        if str(config.get("BACKEND", "")).endswith("DatabaseCache"):
+            names.add(str(config["LOCATION"]))
     return frozenset(names)
 
 
@@ -126,30 +137,71 @@ def track(
     names = [name for name in tables if name not in _ignored_tables()]
     if not names or not _ready(connection):
         return execute(sql, params, many, context)
-    if connection.get_autocommit() and not (
-        connection.vendor == "sqlite" and "RETURNING" in sql.upper()
+    pending: set[str] = connection.pagecache_pending  # type: ignore[attr-defined]
+    if not connection.get_autocommit():
+        # In a transaction: bumped at its commit, in one order (TrackingDatabaseWrapper).
+        result = execute(sql, params, many, context)
+        pending.update(names)
+        return result
+    if (
+        kind == "write"
+        and EVERYTHING not in names
+        and not (connection.vendor == "sqlite" and "RETURNING" in sql.upper())
     ):
-        # Outside a transaction the write and its bump become one. (SQLite cannot commit while
-        # a RETURNING statement's rows are unread; there the bump joins the write's implicit
-        # transaction, which commits when the last statement in progress finishes.)
+        # Outside a transaction the write and its bump become one.
         with transaction.atomic(using=connection.alias):
             result = execute(sql, params, many, context)
-            _bump(connection, names)
+            pending.update(names)
         return result
+    # DDL (some of it refuses a transaction: CREATE INDEX CONCURRENTLY) is bumped right after.
+    # SQLite cannot commit while a RETURNING statement's rows are unread: there the bump joins
+    # the write's implicit transaction, which commits when its last statement finishes.
     result = execute(sql, params, many, context)
     _bump(connection, names)
     return result
 
 
-def _bump(connection: BaseDatabaseWrapper, names: list[str]) -> None:
+def _bump(connection: BaseDatabaseWrapper, names: Iterable[str]) -> None:
     # A cursor of its own: the write's cursor still holds its row count and RETURNING rows.
     with connection.cursor() as cursor:
-        for name in names:
+        for name in sorted(names):
             cursor.execute(
                 f'INSERT INTO "{VERSION_TABLE}" ("name", "n") VALUES (%s, 1) '
                 f'ON CONFLICT ("name") DO UPDATE SET "n" = "{VERSION_TABLE}"."n" + 1',
                 [name],
             )
+
+
+class TrackingDatabaseWrapper:
+    """Mixed into the hub's database backends (sharehub.core.db): every connection tracks its
+    writes, and a transaction's tables are bumped just before its COMMIT, in one sorted order.
+    Bumped at each write, two transactions writing two tables in opposite orders could each hold
+    one version row and wait for the other's (a deadlock across unrelated rows); and a hot
+    transaction would hold its version rows for all its length, not only its commit."""
+
+    pagecache_pending: set[str]
+    execute_wrappers: list[Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pagecache_pending = set()
+        self.execute_wrappers.append(track)
+
+    def _commit(self) -> Any:
+        if self.pagecache_pending:
+            names, self.pagecache_pending = self.pagecache_pending, set()
+            _bump(self, names)  # type: ignore[arg-type]
+        return super()._commit()  # type: ignore[misc]
+
+    def _rollback(self) -> Any:
+        self.pagecache_pending = set()
+        return super()._rollback()  # type: ignore[misc]
+
+
+def tracking(connection: BaseDatabaseWrapper) -> bool:
+    """Whether this connection's writes move the versions (a hub backend): kept pages are served
+    only then."""
+    return isinstance(connection, TrackingDatabaseWrapper)
 
 
 def _ready(connection: BaseDatabaseWrapper) -> bool:
@@ -159,18 +211,6 @@ def _ready(connection: BaseDatabaseWrapper) -> bool:
     if not _table_exists:
         _table_exists = VERSION_TABLE in connection.introspection.table_names()
     return _table_exists
-
-
-def _install(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
-    if track not in connection.execute_wrappers:
-        connection.execute_wrappers.append(track)
-
-
-def connect_signals() -> None:
-    """Called once from CoreConfig.ready()."""
-    connection_created.connect(_install, dispatch_uid="pagecache.install")
-    for connection in connections.all(initialized_only=True):
-        _install(None, connection)
 
 
 def depends_on(*models: type[Model]) -> None:
@@ -247,11 +287,20 @@ def _versions(names: Iterable[str] | None = None) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
+def uncommitted(tables: Iterable[str]) -> bool:
+    """Whether this connection has written one of these tables in a transaction not yet
+    committed (its versions move at the commit): its own reads see those writes, nobody else's
+    do, so a page built from them is not kept and a kept one is not served."""
+    pending: set[str] = connections["default"].pagecache_pending  # type: ignore[attr-defined]
+    return bool(pending) and (EVERYTHING in pending or not pending.isdisjoint(tables))
+
+
 def _eligible(request: HttpRequest) -> bool:
     cookies = request.COOKIES
     return (
         request.method == "GET"
         and settings.PAGE_CACHE_SECONDS > 0
+        and tracking(connections["default"])
         and settings.SESSION_COOKIE_NAME not in cookies
         and "messages" not in cookies
         and "HTTP_AUTHORIZATION" not in request.META
@@ -330,7 +379,7 @@ class PageCacheMiddleware:
         key = _key(request)
         now = time.time()
         entry: _Entry | None = _store().get(key)
-        if entry is not None and entry.expires > now:
+        if entry is not None and entry.expires > now and not uncommitted(entry.deps):
             current = _versions(entry.deps)
             if tuple(current.get(name, 0) for name in entry.deps) == entry.versions:
                 return _answer(request, entry)
@@ -342,7 +391,7 @@ class PageCacheMiddleware:
 
     def _keep(self, request: HttpRequest, response: HttpResponse, state: _Miss) -> None:
         tables = state.tables
-        if _NOT_CACHEABLE in tables or not _keepable(request, response):
+        if _NOT_CACHEABLE in tables or uncommitted(tables) or not _keepable(request, response):
             return
         deps = tuple(sorted((tables - _ignored_tables()) | {EVERYTHING}))
         entry = _Entry(

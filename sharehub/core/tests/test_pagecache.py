@@ -26,7 +26,9 @@ from sharehub.news.tests.factories import ArticleFactory
 from sharehub.organizations.models import Organization
 from sharehub.organizations.tests.factories import OrganizationFactory
 
-pytestmark = pytest.mark.django_db
+# Committed for real: versions move at a transaction's commit, which a test wrapped in one
+# transaction never reaches (its own uncommitted writes make it build every page afresh).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _state(response) -> str:
@@ -92,25 +94,39 @@ def test_each_statement_is_read_as_what_it_reads_or_writes(sql, kind, tables):
     assert (found_kind, set(found_tables)) == (kind, tables)
 
 
-def test_a_write_bumps_its_table_in_its_transaction_and_a_rollback_takes_it_back():
-    before = _version("organizations_organization")
-    OrganizationFactory()
-    assert _version("organizations_organization") > before
-    bumped = _version("organizations_organization")
-    with pytest.raises(RuntimeError), transaction.atomic():
+def test_a_transaction_bumps_the_tables_it_wrote_once_at_its_commit_and_a_rollback_none():
+    table = "organizations_organization"
+    before = _version(table)
+    with transaction.atomic():
+        OrganizationFactory()
         Organization.objects.update(name_en="Renamed")
-        assert _version("organizations_organization") == bumped + 1
+        assert _version(table) == before  # at the commit, not before
+        assert table in connection.pagecache_pending
+    assert _version(table) == before + 1
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Organization.objects.update(name_en="Renamed again")
         raise RuntimeError
-    assert _version("organizations_organization") == bumped
+    assert _version(table) == before + 1
+    assert not connection.pagecache_pending
 
 
-@pytest.mark.django_db(transaction=True)
 def test_writes_outside_a_transaction_bump_too():
     """Autocommit: an INSERT … RETURNING (its rows read after the bump) and a plain UPDATE."""
+    table = "organizations_organization"
+    before = _version(table)
     organization = Organization.objects.create(slug="auto", name_ko="자동", kind="cooperative")
-    assert organization.pk and _version("organizations_organization") == 1
+    assert organization.pk and _version(table) == before + 1
     assert Organization.objects.filter(pk=organization.pk).update(name_en="Auto") == 1
-    assert _version("organizations_organization") == 2
+    assert _version(table) == before + 2
+
+
+def test_a_page_built_from_uncommitted_writes_of_its_own_connection_is_not_kept(client):
+    with transaction.atomic():
+        OrganizationFactory(name_ko="아직 커밋 전")
+        for _ in range(3):
+            response = client.get("/ko/organizations/")
+            assert "아직 커밋 전" in response.content.decode()
+            assert _state(response) == "miss"
 
 
 # --- serving kept pages ------------------------------------------------------------------

@@ -73,3 +73,40 @@ def test_the_page_after_a_rush_shows_exactly_the_places_left(monkeypatch):
         assert "hit" in seen  # the readers were served kept pages during the rushes
     finally:
         rush.close()
+
+
+def test_two_transactions_writing_two_tables_in_opposite_orders_do_not_deadlock():
+    """Each holds a row of its own in both tables; the versions are bumped at commit in one order,
+    so neither waits for a version row the other holds (bumped at each write, they would)."""
+    from threading import Barrier
+
+    from django.db import transaction
+
+    from sharehub.directory.tests.factories import ListingFactory
+    from sharehub.organizations.models import Organization
+
+    first, second = ListingFactory(), ListingFactory()
+    listing_model = type(first)
+    middle = Barrier(2, timeout=30)
+
+    def write(mine, tables_in_order: tuple[str, str]) -> None:
+        with transaction.atomic():
+            for step, table in enumerate(tables_in_order):
+                if table == "organization":
+                    Organization.objects.filter(pk=mine.organization_id).update(name_en="x")
+                else:
+                    listing_model.objects.filter(pk=mine.pk).update(summary_en="x")
+                if step == 0:
+                    middle.wait()  # both hold their first table's rows (and nothing more)
+
+    rush = Rush(2)
+    try:
+        results = rush.round(
+            [
+                lambda: write(first, ("organization", "listing")),
+                lambda: write(second, ("listing", "organization")),
+            ]
+        )
+    finally:
+        rush.close()
+    assert results == [None, None]

@@ -196,6 +196,9 @@ def table_of(indicator: Indicator) -> Table:
     if indicator.changes_at:
         pagecache.valid_until(indicator.changes_at())
     tables = _tables(indicator)
+    if pagecache.uncommitted(tables):
+        # This connection's own writes, not committed yet: its table, for it alone, uncached.
+        return Table(points=tuple(indicator.compute()), computed_at=timezone.now())
     versions = (
         current.versions
         if current is not None and current.asked.issuperset(tables)

@@ -480,6 +480,8 @@ def count_queries(client, path: str, params: dict | None = None) -> int:
     ],
 )
 @pytest.mark.usefixtures("no_page_cache")
+# Committed for real: the cache follows versions that move at a commit.
+@pytest.mark.django_db(transaction=True)
 def test_pages_run_a_bounded_number_of_queries(client, data, name, kwargs, params):
     path = url(name, **kwargs)
     small = count_queries(client, path, params)

@@ -462,6 +462,8 @@ def test_subscribers(places):
 # --- The cache --------------------------------------------------------------------------------
 
 
+# Committed for real: the cache follows versions that move at a commit.
+@pytest.mark.django_db(transaction=True)
 def test_cached_table_follows_every_write_to_its_sources(places):
     """Kept until a source table is written, by whatever wrote it (core.pagecache's versions)."""
     a, _b = places
@@ -481,6 +483,8 @@ def test_cached_table_follows_every_write_to_its_sources(places):
     assert value("directory.listings", by=("period",)) == {(M1, None, None): 3}
 
 
+# Committed for real: the cache follows versions that move at a commit.
+@pytest.mark.django_db(transaction=True)
 def test_snapshot_reads_every_table_in_two_queries(places, django_assert_max_num_queries):
     a, _b = places
     everything = indicators.all_indicators()
