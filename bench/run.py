@@ -3,7 +3,8 @@
 server; the directory (list page, map data, API) at 100 and at 100,000 listings; then the apps' own
 benchmark scripts (bench/search_bench.py, bench/events_bench.py, bench/news_bench.py,
 bench/newsletters_bench.py, bench/participation_bench.py, bench/facilities_bench.py,
-bench/programmes_bench.py, bench/opendata_bench.py, bench/pages_bench.py), each
+bench/http_rush.py, bench/programmes_bench.py, bench/opendata_bench.py, bench/pages_bench.py,
+bench/lighthouse_bench.py), each
 taking `--only sqlite|postgresql` and exiting non-zero when it misses its target.
 
 Every figure comes from this one run on this machine; the ratios are what to read (bench/README.md).
@@ -40,9 +41,11 @@ PARTS = (
     "newsletters",
     "participation",
     "facilities",
+    "http-rush",
     "programmes",
     "opendata",
     "pages",
+    "lighthouse",
 )
 # Parts that are one standalone script each, run as they are and reporting their own figures.
 SCRIPTS = {
@@ -56,6 +59,7 @@ SCRIPTS = {
     "programmes": "programmes_bench.py",
     "opendata": "opendata_bench.py",
     "pages": "pages_bench.py",
+    "lighthouse": "lighthouse_bench.py",
 }
 
 
