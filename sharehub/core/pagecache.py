@@ -5,12 +5,14 @@ such a page's finished response and answers the next visitor with it, until the 
 built from changes (issue 18). Nothing declares by hand what a page reads, so nothing can be
 forgotten:
 
-- **Writes bump versions, in the same transaction.** Every SQL statement goes through
-  `track` (a database execute wrapper on every connection). A statement that writes a table
-  (`INSERT`, `UPDATE`, `DELETE`) adds one to that table's row of `core_pageversion` right after
-  it, on the same connection, so the bump commits or rolls back with the write; a write outside a
-  transaction is wrapped in one with its bump. A statement that changes anything else or that
-  cannot be read (DDL, a data-modifying `WITH`) bumps "*", which every page depends on.
+- **Writes bump versions, in the same transaction.** Every SQL statement goes through `track`,
+  an execute wrapper the hub's database backends install on each connection
+  (`TrackingDatabaseWrapper`, sharehub.core.db). A statement that writes a table (`INSERT`,
+  `UPDATE`, `DELETE`) notes it; just before the transaction's COMMIT each noted table's row of
+  `core_pageversion` gains one, in sorted order, so the bumps commit or roll back with the
+  writes (and two transactions never wait on each other's version rows). A write outside a
+  transaction is wrapped in one. A statement that changes anything else or cannot be read (DDL,
+  a data-modifying `WITH`) bumps "*", which every page depends on.
 - **Reads are recorded.** While a cacheable page is built, every table its queries read
   (`FROM` / `JOIN`) is recorded: those tables are the page's dependencies. Code that builds a page
   from something other than a query of this request (a table kept in Django's cache) names the
