@@ -85,8 +85,6 @@ _NOT_CACHEABLE = "!"
 _building: contextvars.ContextVar[_Miss | None] = contextvars.ContextVar(
     "pagecache_building", default=None
 )
-# Whether core_pageversion exists (checked until it does; it never goes away once it does).
-_table_exists = False
 
 
 def _ignored_tables() -> frozenset[str]:
@@ -207,12 +205,13 @@ def tracking(connection: BaseDatabaseWrapper) -> bool:
 
 
 def _ready(connection: BaseDatabaseWrapper) -> bool:
-    """Whether the version table exists yet (not while `migrate` builds a new database; the
-    migrations' own statements bump "*" once it does)."""
-    global _table_exists
-    if not _table_exists:
-        _table_exists = VERSION_TABLE in connection.introspection.table_names()
-    return _table_exists
+    """Whether this connection's database has the version table (not while `migrate` builds a
+    new one, whose statements bump "*" once it does; never the server's maintenance database, on
+    which tests create and drop theirs). Asked once per connection object once it has."""
+    if not getattr(connection, "pagecache_ready", False):
+        ready = VERSION_TABLE in connection.introspection.table_names()
+        connection.pagecache_ready = ready  # type: ignore[attr-defined]
+    return bool(connection.pagecache_ready)  # type: ignore[attr-defined]
 
 
 def depends_on(*models: type[Model]) -> None:
