@@ -74,6 +74,10 @@ SHAREHUB_SITE_URL = os.environ.get("SHAREHUB_SITE_URL", "http://127.0.0.1:8000")
 SHAREHUB_360GIVING_PREFIX = os.environ.get("SHAREHUB_360GIVING_PREFIX", "360G-sharehub")
 SHAREHUB_SERVE_MEDIA = env_bool("SHAREHUB_SERVE_MEDIA", True)
 SHAREHUB_INVITATION_DAYS = int(os.environ.get("SHAREHUB_INVITATION_DAYS", "14"))
+# Where a vulnerability in this hub is reported (/.well-known/security.txt, RFC 9116; SECURITY.md):
+# a mailto: or https: address, else the hub's contact e-mail; a page with the city's disclosure policy.
+SHAREHUB_SECURITY_CONTACT = os.environ.get("SHAREHUB_SECURITY_CONTACT", "")
+SHAREHUB_SECURITY_POLICY_URL = os.environ.get("SHAREHUB_SECURITY_POLICY_URL", "")
 
 # --- Applications ----------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -140,6 +144,10 @@ ROOT_URLCONF = "sharehub.urls"
 WSGI_APPLICATION = "sharehub.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 
+# Django's built-in widget templates drawn by Jinja2 (sharehub.core.renderers: the filter forms'
+# selects were the largest part of the list pages' server time).
+FORM_RENDERER = "sharehub.core.renderers.HubFormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -182,6 +190,32 @@ if DATABASES["default"]["ENGINE"] == "sharehub.core.db.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# Read replicas (production profile, docs/deploying.md): anonymous reads of the views in
+# REPLICA_READ_VIEWS go to one of them, everything else stays on the primary
+# (sharehub.core.routers says which reads and why). Replicas are never migrated; in tests they
+# mirror the primary.
+for _n, _url in enumerate(env_list("SHAREHUB_DATABASE_REPLICA_URLS", ""), start=1):
+    DATABASES[f"replica{_n}"] = {
+        **dj_database_url.parse(
+            _url,
+            conn_max_age=int(os.environ.get("SHAREHUB_CONN_MAX_AGE", "300")),
+            conn_health_checks=True,
+        ),
+        "ENGINE": DATABASES["default"]["ENGINE"],
+        "TEST": {"MIRROR": "default"},
+    }
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["sharehub.core.routers.ReplicaRouter"]
+# Views whose anonymous GETs may read a replica a moment behind the primary: API lists, feeds and
+# CSV exports, read by harvesters and calendars. No kept page (PAGE_CACHE_VIEWS) and nothing that
+# caches under the primary's versions (opendata's indicators, CKAN) is here.
+REPLICA_READ_VIEWS = env_list(
+    "SHAREHUB_REPLICA_READ_VIEWS",
+    "api:list_events,api:list_listings,api:list_organizations,api:list_articles,"
+    "api:list_spaces,api:list_designations,news:rss,news:atom,news:tag_rss,news:tag_atom,"
+    "events:feed,events:city_feed,events:organizer_feed,directory:export,"
+    "designation:register_csv,catalog:jsonld,catalog:ttl,sitemap",
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: shared by every process (rate limits must hold across gunicorn workers) ----
@@ -213,6 +247,14 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 500},
         },
     }
+# Sessions: with Redis, read from the cache and written through to the database, so a Redis
+# restart or eviction signs nobody out.
+SESSION_ENGINE = os.environ.get(
+    "SHAREHUB_SESSION_ENGINE",
+    "django.contrib.sessions.backends.cached_db"
+    if os.environ.get("REDIS_URL")
+    else "django.contrib.sessions.backends.db",
+)
 # How long a kept page lives at most: what changes by the clock alone (an event starting) is late
 # by at most this much; a write to what a page shows ends it at once. 0 turns the cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("SHAREHUB_PAGE_CACHE_SECONDS", "60"))
@@ -258,6 +300,18 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# The RQ queue (django-tasks-rq, SHAREHUB_TASKS_BACKEND=django_tasks_rq.RQBackend): its own Redis
+# where the cache's may evict keys (SHAREHUB_RQ_URL), else the cache's (REDIS_URL). Workers run
+# `manage.py rqworker default --job-class django_tasks_rq.Job`.
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("SHAREHUB_RQ_URL") or os.environ.get("REDIS_URL", ""),
+            "DEFAULT_TIMEOUT": int(os.environ.get("SHAREHUB_RQ_TIMEOUT", "900")),
+        }
+    }
 
 # --- Accounts (django-allauth) ---------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -414,6 +468,38 @@ STORAGES = {
         )
     },
 }
+# Object storage (production profile): uploads in an S3-compatible bucket through django-storages,
+# the private ones in a bucket of their own: private ACL, served only through the hub's checked
+# views (core.uploads.private_storage), never by a public address.
+if s3_bucket := os.environ.get("SHAREHUB_S3_BUCKET"):
+    _s3 = {
+        "endpoint_url": os.environ.get("SHAREHUB_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("SHAREHUB_S3_REGION") or None,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": s3_bucket,
+            # Public reads come from the bucket's policy (or a CDN in front), not per-object ACLs.
+            "default_acl": None,
+            "querystring_auth": False,
+            "custom_domain": os.environ.get("SHAREHUB_S3_PUBLIC_DOMAIN") or None,
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": os.environ.get("SHAREHUB_S3_PRIVATE_BUCKET", f"{s3_bucket}-private"),
+            "default_acl": "private",
+            # A URL is only ever made after the permission check, and lives briefly.
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("SHAREHUB_S3_SIGNED_URL_SECONDS", "300")),
+        },
+    }
+    SHAREHUB_SERVE_MEDIA = False
 # Tests and DEBUG serve static files straight from the apps, without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from sharehub.api import api
+from sharehub.core import security_txt
 from sharehub.core import urls as core_urls
 from sharehub.core import views as core_views
 from sharehub.core.uploads import serve_public_media
@@ -21,6 +22,7 @@ handler429 = "sharehub.accounts.views.too_many_requests"
 urlpatterns = [
     path("api/v1/", api.urls),
     path("health/", core_views.health, name="health"),
+    path(".well-known/security.txt", security_txt.security_txt, name="security_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
     *portal_urls.root_urlpatterns,
     # The DCAT-AP catalogue and the CKAN Action API, where harvesters look for them.
