@@ -26,8 +26,10 @@ def opened_token() -> str:
 
 
 def seconds_since(token: str) -> float | None:
+    """Seconds since the signed opening time; None when the token is missing or forged. No age
+    limit: a tab left open for days is still a person's."""
     try:
-        opened = float(signing.loads(token, salt=OPENED_SALT, max_age=86400))
+        opened = float(signing.loads(token, salt=OPENED_SALT))
     except (signing.BadSignature, TypeError, ValueError):
         return None
     return max(0.0, timezone.now().timestamp() - opened)
@@ -112,6 +114,7 @@ class BookingForm(forms.Form):
             organization=self.cleaned_data.get("organization"),
             declares_eligible=bool(self.cleaned_data.get("declares_eligible")),
             form_seconds=seconds_since(self.cleaned_data.get("opened") or ""),
+            via_form=True,
         )
 
 

@@ -407,6 +407,14 @@ class BookingStatus(models.TextChoices):
 ACTIVE_STATUSES = (BookingStatus.REQUESTED, BookingStatus.HELD, BookingStatus.CONFIRMED)
 
 
+class HoldReason(models.TextChoices):
+    """Why a booking was held for staff review: the signs of a script rather than a person."""
+
+    FAST = "fast", pgettext_lazy("held because", "Completed faster than a person could")
+    UNSIGNED = "unsigned", pgettext_lazy("held because", "Sent without the form's opening time")
+    BURST = "burst", pgettext_lazy("held because", "One of many bookings in a few minutes")
+
+
 class BookingSeries(models.Model):
     """A weekly series booked at once: all of its bookings were created together, or none."""
 
@@ -481,6 +489,9 @@ class Booking(models.Model):
         null=True,
         blank=True,
         help_text=_("From opening the booking form to sending it."),
+    )
+    held_because = models.CharField(
+        _("held because"), max_length=8, choices=HoldReason.choices, blank=True, default=""
     )
     created_at = models.DateTimeField(_("booked at"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)

@@ -44,8 +44,9 @@ TEXTS: dict[str, tuple[Any, Any, bool]] = {
     HELD: (
         _("Your booking is held for review: %(space)s"),
         _(
-            "%(when)s. It was completed faster than a person usually can, so the space's staff "
-            "look at it first; we will tell you."
+            "%(when)s. It was made the way a program rather than a person usually books (very "
+            "fast, or one of many in a few minutes), so the space's staff look at it first; we "
+            "will tell you."
         ),
         False,
     ),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils import timezone
 from sharehub.accounts.models import User
 from sharehub.accounts.roles import is_city_staff
 from sharehub.core.actors import Actor, is_signed_in
+from sharehub.core.models import AuditEntry
 from sharehub.facilities import rules
 from sharehub.facilities.models import (
     ACTIVE_STATUSES,
@@ -267,6 +269,27 @@ def waiting_for(actor: Actor) -> QuerySet[Booking]:
         .select_related("space", "user", "organization")
         .order_by("created_at", "pk")
     )
+
+
+def too_fast_refusals(actor: Actor, *, days: int = 7) -> list[tuple[Any, Space]]:
+    """The latest refusals of people booking faster than a person could (the audit log's
+    "facilities.too_fast" entries, one a minute at most per person) at the spaces this person
+    staffs: (entry, space) pairs, newest first, at most 20 (three queries)."""
+    if not is_signed_in(actor):
+        return []
+    entries = AuditEntry.objects.filter(
+        action="facilities.too_fast",
+        content_type=ContentType.objects.get_for_model(Space),
+        created_at__gte=timezone.now() - timedelta(days=days),
+    )
+    if not is_city_staff(actor):
+        mine = staffed_spaces(actor).values_list("pk", flat=True)[:500]
+        entries = entries.filter(object_id__in=[str(pk) for pk in mine])
+    latest = list(entries.select_related("actor").order_by("-created_at", "-pk")[:20])
+    spaces = Space.objects.in_bulk([int(entry.object_id) for entry in latest])
+    return [
+        (entry, spaces[int(entry.object_id)]) for entry in latest if int(entry.object_id) in spaces
+    ]
 
 
 def waiting_count(actor: Actor) -> int:

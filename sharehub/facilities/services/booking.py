@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import NoReturn
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -26,6 +27,7 @@ from sharehub.core.actors import Actor
 from sharehub.core.audit import log_action
 from sharehub.core.forms import field_error
 from sharehub.core.locking import lock
+from sharehub.core.ratelimit import UPLOAD_LIMITED, hit
 from sharehub.facilities import notices, rules
 from sharehub.facilities.models import (
     ACTIVE_STATUSES,
@@ -34,6 +36,7 @@ from sharehub.facilities.models import (
     BookingStatus,
     Closure,
     Eligibility,
+    HoldReason,
     Space,
 )
 from sharehub.facilities.permissions import is_booker, is_space_staff
@@ -46,6 +49,19 @@ from sharehub.organizations.permissions import role_of
 
 ACTION = "facilities."
 MAX_SERIES_WEEKS = 12
+
+# Scripted booking (a macro grabbing the popular slots the moment they open). Every threshold is
+# far above what a person does with the form, keyboard and screen reader included, and only the
+# attempt rate refuses: the other signs hold the booking for staff, who may approve it.
+# - Booking attempts (made or refused) per account and minute, counted in the shared cache for
+#   the page and the API alike: past it, refused with "rate_limited" (the API answers 429).
+ATTEMPT_RATE = "8/m"
+# - Bookings made by one account within BURST_WINDOW, at any space (a weekly series counts once):
+#   the one after BURST_BOOKINGS of them is held for review. Counted without a lock on the
+#   person, so two made at the same moment at two spaces may both pass: the attempt rate, an
+#   atomic count, still bounds them.
+BURST_BOOKINGS = 5
+BURST_WINDOW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,9 @@ class BookingAsk:
     declares_eligible: bool = False
     # Seconds from opening the form to sending it (None: unknown, e.g. the API).
     form_seconds: float | None = None
+    # Sent by the page's form, which always carries its signed opening time: without a valid one
+    # (form_seconds None) the form was not the one the hub served.
+    via_form: bool = False
 
 
 def _taken() -> ValidationError:
@@ -166,8 +185,9 @@ def _new_booking(
         )
     _check_limits(user, space, ask.starts_at, ask.ends_at)
     fee = rules.fee(space, ask.starts_at, ask.ends_at)
-    if ask.form_seconds is not None and ask.form_seconds < space.human_seconds:
-        status = BookingStatus.HELD  # faster than a person: staff look first
+    held_because = "" if drawn else _hold_reason(user, space, ask, now=now)
+    if held_because:
+        status = BookingStatus.HELD  # not like a person: staff look first
     elif space.confirmation == "approval":
         status = BookingStatus.REQUESTED
     else:
@@ -184,6 +204,7 @@ def _new_booking(
         status=status,
         fee=fee,
         form_seconds=ask.form_seconds,
+        held_because=held_because,
         created_at=now,
     )
     if status == BookingStatus.CONFIRMED and fee:
@@ -196,6 +217,42 @@ def _new_booking(
             raise _taken() from error
         raise
     return booking
+
+
+def _hold_reason(user: User, space: Space, ask: BookingAsk, *, now: datetime) -> str:
+    """Why this booking looks scripted ("" when it does not): the form sent faster than the
+    space's `human_seconds`, the page's form without its signed opening time, or one booking too
+    many in a burst."""
+    if ask.form_seconds is not None and ask.form_seconds < space.human_seconds:
+        return HoldReason.FAST
+    if ask.via_form and ask.form_seconds is None:
+        return HoldReason.UNSIGNED
+    recent = Booking.objects.filter(user=user, created_at__gte=now - BURST_WINDOW)
+    singles = recent.filter(series__isnull=True).count()
+    series = recent.exclude(series__isnull=True).values("series").distinct().count()
+    if singles + series >= BURST_BOOKINGS:
+        return HoldReason.BURST
+    return ""
+
+
+def check_attempt_rate(user: User, space: Space) -> None:
+    """Count one booking attempt by the person; past ATTEMPT_RATE, refuse it and, once a
+    minute, write it in the audit log under the space, where its staff see it."""
+    if hit("facilities.book-attempts", f"u{user.pk}", ATTEMPT_RATE):
+        return
+    if cache.add(f"facilities.too-fast-logged:{user.pk}", True, 60):
+        with transaction.atomic():
+            log_action(
+                actor=user,
+                action=ACTION + "too_fast",
+                target=space,
+                data={"rate": ATTEMPT_RATE},
+            )
+    raise field_error(
+        "__all__",
+        _("You are sending bookings faster than a person could. Wait a minute, then try again."),
+        code=UPLOAD_LIMITED,
+    )
 
 
 def _refuse_taken(user: User, space: Space, ask: BookingAsk, *, now: datetime) -> NoReturn:
@@ -216,6 +273,7 @@ def book(*, actor: Actor, space: Space, ask: BookingAsk) -> Booking:
     on the space's lock once a committed booking holds the period, and otherwise holding it only
     to see the overlap: the checks that choose their message run after it is released."""
     user = signed_in_user(actor)
+    check_attempt_rate(user, space)
     now = timezone.now()
     if _overlapping(space, ask.starts_at, ask.ends_at).exists():
         _refuse_taken(user, space, ask, now=now)
@@ -229,7 +287,10 @@ def book(*, actor: Actor, space: Space, ask: BookingAsk) -> Booking:
             booking = _new_booking(user, space, ask, now=now)
             waitlist.booked(booking, now=now)
             log_action(
-                actor=user, action=ACTION + "book", target=booking, data={"status": booking.status}
+                actor=user,
+                action=ACTION + "book",
+                target=booking,
+                data={"status": booking.status, "held_because": booking.held_because},
             )
             notices.tell(booking.status, booking)
     if taken:
@@ -241,6 +302,7 @@ def book_series(*, actor: Actor, space: Space, ask: BookingAsk, weeks: int) -> B
     """The same period every week for `weeks` weeks, all or nothing: when any week cannot be
     booked, nothing is, and the error lists every week that cannot, with why."""
     user = signed_in_user(actor)
+    check_attempt_rate(user, space)
     if not 2 <= weeks <= MAX_SERIES_WEEKS:
         raise field_error(
             "weeks",

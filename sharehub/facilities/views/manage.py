@@ -38,6 +38,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "bookings": page.object_list,
             "spaces": spaces.order_by("slug")[:200],
             "reason_form": ReasonForm(),
+            "too_fast": selectors.too_fast_refusals(request.user),
             **parts.extra("queue_extra", request),
         },
     )
