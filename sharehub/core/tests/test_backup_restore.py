@@ -15,6 +15,8 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections
+from django.db.models import F
 
 from sharehub.accounts.tests.factories import UserFactory
 from sharehub.core import backups
@@ -30,7 +33,7 @@ from sharehub.core.backups import Database
 from sharehub.core.uploads import private_storage
 from sharehub.directory.tests.factories import ListingFactory
 from sharehub.events import services as events
-from sharehub.events.models import EventMaterial
+from sharehub.events.models import Event, EventMaterial
 from sharehub.events.tests.factories import EventFactory
 from sharehub.news.tests.factories import ArticleFactory
 from sharehub.organizations.tests.factories import OrganizationFactory, image_bytes
@@ -129,7 +132,8 @@ def target(tmp_path) -> Iterator[Database]:
     )
     yield restored
     with source.connect("postgres", autocommit=True) as maintenance:
-        maintenance.execute(f'DROP DATABASE IF EXISTS "{restored.name}" WITH (FORCE)')
+        for name in (restored.name, f"{restored.name}_unsafe"):
+            maintenance.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def url_of(database: Database) -> str:
@@ -289,3 +293,60 @@ def test_pg_dump_of_another_version_fails_clearly(tmp_path):
     with pytest.raises(CommandError, match=r"pg_dump of PostgreSQL \d+ is needed.*9\)"):
         call_command("backup", str(tmp_path / "backups"), "--pg-bin", str(tools))
     assert not list((tmp_path / "backups").iterdir())  # nothing half made is left
+
+
+# --- nothing newer than the backup is served ------------------------------------------------
+
+
+@contextmanager
+def serving_from(database: Database) -> Iterator[None]:
+    """The hub's connections pointed at another database of the same server for a while."""
+    settings_dict = connections["default"].settings_dict
+    original = settings_dict["NAME"]
+    connections["default"].close()
+    settings_dict["NAME"] = database.name
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        settings_dict["NAME"] = original
+
+
+def _visit(client, url: str) -> tuple[str, str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response["X-Page-Cache"], response.content.decode()
+
+
+@pytest.mark.skipif(not POSTGRES, reason="serves from a second database of the same server")
+def test_a_page_kept_after_the_backup_is_not_served_after_the_restore(
+    tmp_path, client, monkeypatch, target
+):
+    # The restore cannot reach the memory of the hub's other processes: it clears nothing here,
+    # so only the versions can stop the kept page.
+    monkeypatch.setattr(backups, "clear_caches", list)
+    event = EventFactory(title_ko="백업 때의 제목")
+    url = event.get_absolute_url()
+    backup = back_up(tmp_path)
+    Event.objects.filter(pk=event.pk).update(title_ko="백업 뒤의 제목")
+    for _ in range(3):
+        state, page = _visit(client, url)
+    assert (state, "백업 뒤의 제목" in page) == ("hit", True)
+
+    def after_restore(database: Database, into: Path) -> tuple[str, str]:
+        restore(backup, database, into)
+        with serving_from(database):
+            # One write to the event's table after the restore, as the restored hub would make.
+            Event.objects.filter(pk=event.pk).update(capacity=F("capacity"))
+            return _visit(client, url)
+
+    # Without moving the versions, that write brings them back to the kept page's: served, stale.
+    # This is the danger the restore's last step removes.
+    with monkeypatch.context() as unsafe:
+        unsafe.setattr(backups, "forget_newer_pages", lambda database: 0)
+        state, page = after_restore(replace(target, name=f"{target.name}_unsafe"), tmp_path / "a")
+    assert (state, "백업 뒤의 제목" in page) == ("hit", True)
+
+    state, page = after_restore(target, tmp_path / "b")
+    assert state == "miss"
+    assert "백업 때의 제목" in page and "백업 뒤의 제목" not in page
