@@ -19,7 +19,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/sharehub
 VENDOR := sharehub/static/vendor
 
-.PHONY: sysdeps bench-sysdeps help setup run lint test test-sqlite test-postgres test-postgres-e2e bench messages makemessages assets chromium postgres demo clean
+.PHONY: sysdeps bench-sysdeps prod-sysdeps help setup run lint test test-sqlite test-postgres test-postgres-e2e bench messages makemessages assets chromium postgres demo clean
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT) with the worker"
@@ -74,6 +74,17 @@ bench-sysdeps:
 	{ postfix stop >/dev/null 2>&1 || true; } && \
 	{ systemctl disable --now postfix >/dev/null 2>&1 || update-rc.d postfix disable >/dev/null 2>&1 || true; }; }
 
+# The production profile's test (sharehub/core/tests/test_production_profile.py) runs Debian's
+# redis-server and nginx itself, on free loopback ports with temporary directories: only the
+# binaries are wanted, so a daemon the package starts when installed here is stopped and disabled.
+prod-sysdeps:
+	@command -v redis-server >/dev/null || test -x /usr/bin/redis-server || { command -v apt-get >/dev/null && \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server && \
+	{ systemctl disable --now redis-server >/dev/null 2>&1 || service redis-server stop >/dev/null 2>&1 || true; }; }
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { command -v apt-get >/dev/null && \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light && \
+	{ systemctl disable --now nginx >/dev/null 2>&1 || service nginx stop >/dev/null 2>&1 || true; }; }
+
 messages: $(VENV)/.synced sysdeps
 	$(MANAGE) compilemessages --ignore=.venv --ignore=.tools --ignore=frontend -v 0
 
@@ -111,7 +122,7 @@ test-sqlite: setup chromium
 
 # The browser tests run once, on the embedded default (test-sqlite): on PostgreSQL every other test
 # runs, the concurrency proofs among them. `make test-postgres-e2e` runs the browser tests there too.
-test-postgres: setup postgres
+test-postgres: setup postgres prod-sysdeps
 	DATABASE_URL=$(PG_URL) SHAREHUB_STATIC_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
 	$(VENV)/bin/pytest -q --create-db -m "not e2e"
 
