@@ -28,8 +28,12 @@ class ApiJsonErrorsMiddleware:
             and not response.get("Content-Type", "").startswith("application/json")
         ):
             replaced = error_response(response.status_code)
-            for header in ("Allow", "Retry-After", "WWW-Authenticate", "Vary"):
-                if header in response:
-                    replaced[header] = response[header]
+            # Every header but the body's own: Allow, Retry-After, WWW-Authenticate, Vary, and
+            # what the middleware after this one set (nosniff, the frame, referrer and opener
+            # policies, HSTS, a signed-in person's no-store).
+            for header, value in response.items():
+                if header.lower() not in ("content-type", "content-length"):
+                    replaced[header] = value
+            replaced.cookies = response.cookies
             return replaced
         return response

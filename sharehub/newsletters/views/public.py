@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -83,6 +84,8 @@ def subscribe_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The page shows the subscriber's address and the link that manages it: no cache may keep it.
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm_page(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button (mail scanners open links), POST confirms."""
@@ -104,6 +107,7 @@ def confirm_page(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def preferences_page(request: HttpRequest, token: str) -> HttpResponse:
     try:
@@ -138,6 +142,7 @@ def preferences_page(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
     """RFC 8058 one-click: a POST with no cookie, session or CSRF token unsubscribes (idempotent,
