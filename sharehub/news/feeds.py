@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from sharehub.core.i18n import hub_name
@@ -84,7 +85,9 @@ class ArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return item.summary or item.body
+        # A reader shows the description as HTML: the body is sanitized HTML, the summary plain
+        # text a writer typed, so it is escaped (issue 19: a summary's <script> ran in readers).
+        return escape(item.summary) if item.summary else item.body
 
     def item_link(self, item: Article) -> str:
         return item.get_absolute_url()
