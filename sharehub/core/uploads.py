@@ -27,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -257,7 +257,11 @@ class PrivateStorage(FileSystemStorage):
 _storage = PrivateStorage()
 
 
-def private_storage() -> PrivateStorage:
+def private_storage() -> Storage:
+    """The private files' storage: `STORAGES["private"]` where one is configured (a private
+    bucket in the production profile, settings.py), else the folder beside the media."""
+    if "private" in settings.STORAGES:
+        return storages["private"]
     return _storage
 
 
