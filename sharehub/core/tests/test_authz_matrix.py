@@ -164,8 +164,8 @@ WEB: dict[str, Row] = {
     "notifications:mark_all_read": ("signed_in", {}),
     "notifications:preferences": ("signed_in", {}),
     "search:synonyms": ("staff", {}),
-    "search:synonym_edit": ("staff", None),
-    "search:synonym_delete": ("staff", None),
+    "search:synonym_edit": ("staff", {"pk": "synonyms.pk"}),
+    "search:synonym_delete": ("staff", {"pk": "synonyms.pk"}),
     "events:reset_feed": ("signed_in", {}),
     "events:create": ("signed_in", {}),  # for an organization the person belongs to
     "events:register": ("signed_in", {"pk": "event.pk"}),
@@ -203,22 +203,28 @@ WEB: dict[str, Row] = {
     "participation:comment_edit": ("own", {"comment_id": "comment.pk"}),
     "participation:follow": ("signed_in", {"pk": "proposal.pk"}),
     "participation:unfollow": ("signed_in", {"pk": "proposal.pk"}),
-    "participation:assign_rapporteur": ("staff", None),  # the committee's chair
-    "participation:add_note": ("staff", None),  # the committee's members
+    "participation:assign_rapporteur": (  # the committee's chair
+        "staff",
+        {"slug": "committee.slug", "pk": "proposal.pk"},
+    ),
+    "participation:add_note": (  # the committee's members
+        "staff",
+        {"slug": "committee.slug", "pk": "proposal.pk"},
+    ),
     "participation:delete_note": ("staff", None),
-    "participation:recommendation_create": ("staff", None),
-    "participation:recommendation_edit": ("staff", None),
+    "participation:recommendation_create": ("staff", {"slug": "committee.slug"}),
+    "participation:recommendation_edit": ("staff", {"pk": "recommendation.pk"}),
     "participation:decision_set": ("staff", None),
     "participation:decision_remove": ("staff", None),
-    "participation:recommendation_publish": ("staff", None),
-    "participation:recommendation_delete": ("staff", None),
+    "participation:recommendation_publish": ("staff", {"pk": "recommendation.pk"}),
+    "participation:recommendation_delete": ("staff", {"pk": "recommendation.pk"}),
     "participation:city_bulk": ("staff", {}),
-    "participation:answer": ("staff", None),
+    "participation:answer": ("staff", {"pk": "recommendation.pk"}),
     "participation:answer_template_create": ("staff", {}),
-    "participation:answer_template_edit": ("staff", None),
+    "participation:answer_template_edit": ("staff", {"pk": "answer_template.pk"}),
     "participation:result_update": ("staff", None),
     "participation:milestone_add": ("staff", None),
-    "participation:result_add": ("staff", None),
+    "participation:result_add": ("staff", {"pk": "result.pk"}),
     "participation:milestone_reach": ("staff", None),
     "participation:attachment_remove": ("own", None),
     "facilities:space_new": ("staff", {}),
@@ -550,8 +556,8 @@ API: dict[str, Row] = {
         {"report_id": "programme_report.pk"},
     ),
     "POST /api/v1/search/synonyms": ("staff", {}),
-    "PATCH /api/v1/search/synonyms/{group_id}": ("staff", None),
-    "DELETE /api/v1/search/synonyms/{group_id}": ("staff", None),
+    "PATCH /api/v1/search/synonyms/{group_id}": ("staff", {"group_id": "synonyms.pk"}),
+    "DELETE /api/v1/search/synonyms/{group_id}": ("staff", {"group_id": "synonyms.pk"}),
     "POST /api/v1/staff/people/{user_id}/roles": ("staff", None),  # administrators only
     "POST /api/v1/staff/people/{user_id}/two-factor/reset": ("staff", None),
 }
@@ -611,7 +617,13 @@ def _world() -> dict[str, Any]:
     from sharehub.notifications.models import Notification
     from sharehub.organizations.models import MemberRole, Membership
     from sharehub.organizations.tests.factories import organization_owned_by
-    from sharehub.participation.tests.factories import CommentFactory
+    from sharehub.participation.tests.factories import (
+        AnswerTemplateFactory,
+        CommentFactory,
+        RecommendationFactory,
+        ResultFactory,
+    )
+    from sharehub.search.models import SynonymGroup
 
     from .test_html_valid import _hub
 
@@ -641,6 +653,11 @@ def _world() -> dict[str, Any]:
         "criterion": ScoreCriterion.objects.first(),
         "topic": Topic.objects.first(),
         "comment": CommentFactory(proposal=hub["proposal"], author=member),
+        "committee": hub["proposal"].area.committee,
+        "recommendation": RecommendationFactory(committee=hub["proposal"].area.committee),
+        "answer_template": AnswerTemplateFactory(),
+        "result": ResultFactory(),
+        "synonyms": SynonymGroup.objects.create(words=["대여", "빌리기"]),
         "draft_article": ArticleFactory(organization=organization, status=ArticleStatus.DRAFT),
         "dataset": hub["opendata_resource"].dataset,
         "organization_type": ContentType.objects.get_for_model(organization).pk,
