@@ -14,6 +14,7 @@ from django.core.exceptions import (
     SuspiciousOperation,
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
+from pydantic import ValidationError as PydanticValidationError
 
 from sharehub.core.ratelimit import UPLOAD_LIMITED, RateLimited
 
@@ -42,6 +44,34 @@ RATE_LIMITED = {429: ErrorOut}
 logger = logging.getLogger("django.request")
 
 
+# Seconds a client is asked to wait when the database is briefly out of reach (a restart, a
+# failover): long enough for PostgreSQL to come back, short enough for a person at a rush.
+RETRY_AFTER = 5
+
+
+def caused_by_unavailable_database(exc: BaseException | None) -> bool:
+    """Whether the database being out of reach (a connection lost or refused, a server restarting
+    or shutting down) caused this error: the error itself, one it was raised from or while
+    handling, or an attribute a response schema could not read (pydantic reports that error by
+    its name only, in `ctx`)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        if isinstance(exc, PydanticValidationError) and any(
+            error["type"] == "get_attribute_error"
+            and str(error.get("ctx", {}).get("error", "")).startswith(_UNAVAILABLE)
+            for error in exc.errors()
+        ):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+_UNAVAILABLE = (f"{OperationalError.__name__}:", f"{InterfaceError.__name__}:")
+
+
 def error_detail(status: int) -> str:
     """The `detail` of an error answered without a more precise message."""
     details = {
@@ -53,6 +83,7 @@ def error_detail(status: int) -> str:
         413: _("The request is too large."),
         422: _("Some fields are not valid."),
         429: _("Too many requests. Please wait a moment."),
+        503: _("The service is briefly unavailable. Please try again in a moment."),
     }
     if status in details:
         return str(details[status])
@@ -231,7 +262,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
-        """Anything unexpected: logged as Django logs a 500 (admins are told), answered as JSON."""
+        """Anything unexpected: logged as Django logs a 500 (admins are told), answered as JSON.
+        The database out of reach is no bug: a 503 asking to try again."""
+        if caused_by_unavailable_database(exc):
+            # The connection is replaced at the next request (CONN_HEALTH_CHECKS). A retry of a
+            # write whose commit did land is answered by the service's own rule.
+            logger.warning("Database unavailable: %s: %s", request.path, exc)
+            response = api.create_response(
+                request, {"detail": error_detail(503), "errors": {}}, status=503
+            )
+            response["Retry-After"] = str(RETRY_AFTER)
+            return response
         logger.error(
             "Internal Server Error: %s",
             request.path,
