@@ -41,6 +41,7 @@ import psycopg
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.loader import MigrationLoader
@@ -112,9 +113,15 @@ class Database:
 
 
 def media_roots() -> dict[str, Path]:
-    """The two media stores by their name inside the archive."""
-    private: Any = private_storage()
-    return {"public": Path(settings.MEDIA_ROOT), "private": Path(private.location)}
+    """The media stores kept on this machine's disk, by their name inside the archive. A store
+    on object storage (the production profile's buckets) has no folder here: the bucket's own
+    versioning and replication keep it (docs/backups.md), and the manifest says it was left."""
+    stores: dict[str, Any] = {"public": default_storage, "private": private_storage()}
+    return {
+        name: Path(storage.location)
+        for name, storage in stores.items()
+        if isinstance(storage, FileSystemStorage)
+    }
 
 
 def sha256_file(path: Path) -> str:
@@ -270,6 +277,7 @@ def create_backup(destination: Path, *, alias: str = "default", bin_dir: str | N
                 for item in (dump, partial / MEDIA)
             },
             "media": media,
+            "media_not_included": sorted({"public", "private"} - set(media_roots())),
         }
         (partial / MANIFEST).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
@@ -378,7 +386,13 @@ def _restore_media(backup: Path, manifest: dict[str, Any], roots: dict[str, Path
     with tarfile.open(backup / MEDIA) as archive:
         for member in archive.getmembers():
             store, _, inside = member.name.partition("/")
-            if member.name not in expected or store not in roots or not member.isfile():
+            if store not in roots:
+                raise BackupError(
+                    f"The backup holds {store} media but this hub keeps them on object storage: "
+                    f"restore them into a folder (--{'private-' if store == 'private' else ''}"
+                    "media-root) and upload that folder to the bucket."
+                )
+            if member.name not in expected or not member.isfile():
                 raise BackupError(f"Unexpected member {member.name!r} in {MEDIA}.")
             roots[store].mkdir(parents=True, exist_ok=True)
             # The "data" filter refuses absolute paths, "..", links and devices.

@@ -35,8 +35,8 @@ class Command(BaseCommand):
         **options,
     ) -> None:
         roots = media_roots()
-        roots["public"] = media_root or roots["public"]
-        roots["private"] = private_media_root or roots["private"]
+        given = {"public": media_root, "private": private_media_root}
+        roots.update({store: root for store, root in given.items() if root})
         try:
             database = (
                 Database.from_url(database_url)
