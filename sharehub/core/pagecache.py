@@ -34,11 +34,12 @@ Redis where configured).
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import hashlib
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -85,6 +86,18 @@ _NOT_CACHEABLE = "!"
 _building: contextvars.ContextVar[_Miss | None] = contextvars.ContextVar(
     "pagecache_building", default=None
 )
+# The values being computed in this context, innermost last (`kept_value`).
+_computing: contextvars.ContextVar[tuple[_Reads, ...]] = contextvars.ContextVar(
+    "pagecache_computing", default=()
+)
+# Reading the person's own data (`personal`).
+_personal: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "pagecache_personal", default=False
+)
+# What a request that may keep fragments has read so far (`kept_fragment`), or None.
+_reading: contextvars.ContextVar[_Reads | None] = contextvars.ContextVar(
+    "pagecache_reading", default=None
+)
 
 
 def _ignored_tables() -> frozenset[str]:
@@ -127,9 +140,8 @@ def track(
         return execute(sql, params, many, context)
     kind, tables = _classify(sql)
     if kind == "read":
-        building = _building.get()
-        if building is not None:
-            building.tables.update(tables)
+        for recorder in _recorders():
+            recorder.tables.update(tables)
         return execute(sql, params, many, context)
     if kind == "none":
         return execute(sql, params, many, context)
@@ -214,27 +226,51 @@ def _ready(connection: BaseDatabaseWrapper) -> bool:
     return bool(connection.pagecache_ready)  # type: ignore[attr-defined]
 
 
+def _recorders() -> tuple[_Reads, ...]:
+    """What records this context's reads: the page being built, the request's reads (not while
+    reading the person's own data), the values being computed (`kept_value`)."""
+    reading = None if _personal.get() else _reading.get()
+    outer = tuple(r for r in (_building.get(), reading) if r is not None)
+    return outer + _computing.get()
+
+
+@contextlib.contextmanager
+def personal() -> Iterator[None]:
+    """Reads of the signed-in person's own data (their unread count, their roles), which the
+    header shows and a kept fragment never does: fragments do not depend on them (otherwise
+    every sign-in, which writes the account, would end every fragment)."""
+    token = _personal.set(True)
+    try:
+        yield
+    finally:
+        _personal.reset(token)
+
+
+def keeping() -> bool:
+    """Whether what this context reads may be kept (a page or fragment being built): such reads
+    must see every committed write (never a replica behind the primary)."""
+    return bool(_recorders())
+
+
 def depends_on(*models: type[Model]) -> None:
     """The page being built shows something made from these models' tables without reading them
     in this request (a table kept in Django's cache): its kept copy goes with their writes."""
-    building = _building.get()
-    if building is not None:
-        building.tables.update(model._meta.db_table.lower() for model in models)
+    for recorder in _recorders():
+        recorder.tables.update(model._meta.db_table.lower() for model in models)
 
 
 def do_not_cache() -> None:
     """The page being built must not be kept (it shows something no version follows)."""
-    building = _building.get()
-    if building is not None:
-        building.tables.add(_NOT_CACHEABLE)
+    for recorder in _recorders():
+        recorder.tables.add(_NOT_CACHEABLE)
 
 
 def valid_until(when: datetime | None) -> None:
     """The page being built changes by the clock alone at `when` (an event starts, a call closes):
     its kept copy lives no longer than that."""
-    building = _building.get()
-    if building is not None and when is not None:
-        building.expires = min(building.expires, when.timestamp())
+    if when is not None:
+        for recorder in _recorders():
+            recorder.expires = min(recorder.expires, when.timestamp())
 
 
 # --- the cache of pages ------------------------------------------------------------------
@@ -252,14 +288,37 @@ class _Entry:
 
 
 @dataclass
-class _Miss:
-    """A page being built: the versions read before, the tables read so far, its expiry."""
+class _Reads:
+    """What has been read since `versions` were read: its tables, and until when it holds."""
 
-    key: str
     versions: dict[str, int]
     expires: float
     tables: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Miss(_Reads):
+    """A page being built: the versions read before, the tables read so far, its expiry."""
+
+    key: str = ""
     token: contextvars.Token | None = None
+
+
+@dataclass
+class _Value:
+    deps: tuple[str, ...]
+    versions: tuple[int, ...]
+    expires: float
+    value: Any
+
+
+@dataclass
+class _Fragment:
+    deps: tuple[str, ...]
+    versions: tuple[int, ...]
+    expires: float
+    content: str
+    nonce: str
 
 
 def _store() -> Any:
@@ -296,12 +355,20 @@ def uncommitted(tables: Iterable[str]) -> bool:
     return bool(pending) and (EVERYTHING in pending or not pending.isdisjoint(tables))
 
 
-def _eligible(request: HttpRequest) -> bool:
-    cookies = request.COOKIES
+def _may_keep(request: HttpRequest) -> bool:
+    """Whether this request's page or its fragments may be kept."""
     return (
         request.method == "GET"
         and settings.PAGE_CACHE_SECONDS > 0
         and tracking(connections["default"])
+    )
+
+
+def _eligible(request: HttpRequest) -> bool:
+    """Whether this request may be answered with a kept page (an anonymous visitor's)."""
+    cookies = request.COOKIES
+    return (
+        _may_keep(request)
         and settings.SESSION_COOKIE_NAME not in cookies
         and "messages" not in cookies
         and "HTTP_AUTHORIZATION" not in request.META
@@ -366,6 +433,9 @@ class PageCacheMiddleware:
             state: _Miss | None = getattr(request, "_page_cache", None)
             if state is not None and state.token is not None:
                 _building.reset(state.token)
+            reading: contextvars.Token | None = getattr(request, "_page_reads_token", None)
+            if reading is not None:
+                _reading.reset(reading)
         if state is not None:
             self._keep(request, response, state)
             response["X-Page-Cache"] = "miss"
@@ -375,19 +445,27 @@ class PageCacheMiddleware:
         self, request: HttpRequest, view_func: Callable, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
         match = request.resolver_match
-        if match is None or match.view_name not in self.views or not _eligible(request):
+        if match is None or match.view_name not in self.views or not _may_keep(request):
             return None
-        key = _key(request)
         now = time.time()
-        entry: _Entry | None = _store().get(key)
-        if entry is not None and entry.expires > now and not uncommitted(entry.deps):
-            current = _versions(entry.deps)
-            if tuple(current.get(name, 0) for name in entry.deps) == entry.versions:
-                return _answer(request, entry)
-        # Versions read before the page is built: a write committed meanwhile makes it stale.
-        state = _Miss(key=key, versions=_versions(), expires=now + settings.PAGE_CACHE_SECONDS)
-        state.token = _building.set(state)
-        request._page_cache = state  # type: ignore[attr-defined]
+        reads: _Reads
+        if _eligible(request):
+            key = _key(request)
+            entry: _Entry | None = _store().get(key)
+            if entry is not None and entry.expires > now and not uncommitted(entry.deps):
+                current = _versions(entry.deps)
+                if tuple(current.get(name, 0) for name in entry.deps) == entry.versions:
+                    return _answer(request, entry)
+            # Versions read before the page is built: a write committed meanwhile makes it stale.
+            state = _Miss(key=key, versions=_versions(), expires=now + settings.PAGE_CACHE_SECONDS)
+            state.token = _building.set(state)
+            request._page_cache = state  # type: ignore[attr-defined]
+            reads = state
+        else:
+            # A signed-in person's page is built each time, its kept fragments with it.
+            reads = _Reads(versions=_versions(), expires=now + settings.PAGE_CACHE_SECONDS)
+        request._page_reads = reads  # type: ignore[attr-defined]
+        request._page_reads_token = _reading.set(reads)  # type: ignore[attr-defined]
         return None
 
     def _keep(self, request: HttpRequest, response: HttpResponse, state: _Miss) -> None:
@@ -420,3 +498,102 @@ def _answer(request: HttpRequest, entry: _Entry) -> HttpResponse:
     patch_vary_headers(response, ("Cookie",))
     response["X-Page-Cache"] = "hit"
     return response
+
+
+# --- kept fragments ------------------------------------------------------------------------
+
+
+def kept_fragment(request: HttpRequest, name: str, render: Callable[[], str], *vary: object) -> str:
+    """A part of a page that is the same for everybody, rendered once and kept like a page.
+
+    For the parts of a page that show no one's own data (a list's cards, a filter form, charts),
+    on pages signed-in people see too: `{% kept "name" %}...{% endkept %}` (core/templatetags/
+    kept.py). The key is the page's (scheme, host, path with query, language, htmx headers), the
+    name and `vary`; nothing about the person, so a fragment must show nothing of theirs.
+
+    It depends on every table the request read before and while rendering it (what the view read
+    and passed in is part of what it shows), with the versions read before the view ran; a hit
+    adds its tables to the page around it. Rendered in a request whose page may not be kept
+    (`settings.PAGE_CACHE_VIEWS`), with writes of its own not yet committed, or when it used a
+    CSRF token or something no version follows (`do_not_cache`), it is rendered and not kept.
+    """
+    reads: _Reads | None = getattr(request, "_page_reads", None)
+    if reads is None or _reading.get() is not reads or connections["default"].pagecache_pending:  # type: ignore[attr-defined]
+        return render()
+    parts = [_key(request), name, *(str(value) for value in vary)]
+    key = "fragment:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    store = _store()
+    entry: _Fragment | None = store.get(key)
+    if entry is not None and _current(entry.deps, entry.versions, entry.expires):
+        if entry.nonce:
+            return entry.content.replace(entry.nonce, str(request._csp_nonce))  # type: ignore[attr-defined]
+        return entry.content
+    # A CSRF token in a fragment would be served to others: get_token() sets this flag.
+    meta = request.META
+    csrf_before = meta.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+    meta["CSRF_COOKIE_NEEDS_UPDATE"] = False
+    try:
+        content = render()
+    finally:
+        csrf_used = bool(meta.get("CSRF_COOKIE_NEEDS_UPDATE"))
+        meta["CSRF_COOKIE_NEEDS_UPDATE"] = bool(csrf_before) or csrf_used
+    tables = set(reads.tables)
+    if csrf_used or _NOT_CACHEABLE in tables or uncommitted(tables):
+        return content
+    nonce = _nonce_used(request)
+    deps = tuple(sorted((tables - _ignored_tables()) | {EVERYTHING}))
+    fragment = _Fragment(
+        deps=deps,
+        versions=tuple(reads.versions.get(table, 0) for table in deps),
+        expires=reads.expires,
+        content=content,
+        nonce=nonce if nonce and nonce in content else "",
+    )
+    store.set(key, fragment, max(1, int(reads.expires - time.time())))
+    return content
+
+
+def _current(deps: tuple[str, ...], versions: tuple[int, ...], expires: float) -> bool:
+    """Whether something kept with these versions of its tables may still be used."""
+    if expires <= time.time():
+        return False
+    current = _versions(deps)
+    if tuple(current.get(table, 0) for table in deps) != versions:
+        return False
+    for recorder in _recorders():
+        # What is built around it depends on what it was made from.
+        recorder.tables.update(deps)
+        recorder.expires = min(recorder.expires, expires)
+    return True
+
+
+def kept_value[T](key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept (in the "pages" cache) until a write to a table it read, or
+    `PAGE_CACHE_SECONDS`: for what every page of a signed-in person computes the same way (the
+    header's staff workspace link). `key` must hold everything the value depends on that is not
+    read from the database in `compute` (the person, their role flags). Its reads are the
+    person's own (`personal`): a kept fragment must not show it."""
+    connection = connections["default"]
+    if (
+        settings.PAGE_CACHE_SECONDS <= 0 or not tracking(connection) or connection.pagecache_pending  # type: ignore[attr-defined]
+    ):
+        return compute()
+    store = _store()
+    cache_key = "value:" + hashlib.sha256(key.encode()).hexdigest()
+    entry: _Value | None = store.get(cache_key)
+    with personal():
+        if entry is not None and _current(entry.deps, entry.versions, entry.expires):
+            return entry.value
+        recorder = _Reads(versions=_versions(), expires=time.time() + settings.PAGE_CACHE_SECONDS)
+        token = _computing.set((*_computing.get(), recorder))
+        try:
+            value = compute()
+        finally:
+            _computing.reset(token)
+    if _NOT_CACHEABLE not in recorder.tables and not uncommitted(recorder.tables):
+        deps = tuple(sorted((recorder.tables - _ignored_tables()) | {EVERYTHING}))
+        kept = _Value(
+            deps, tuple(recorder.versions.get(t, 0) for t in deps), recorder.expires, value
+        )
+        store.set(cache_key, kept, max(1, int(recorder.expires - time.time())))
+    return value

@@ -14,8 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
+
+from sharehub.core.pagecache import kept_value
 
 Label = str | Promise
 Allowed = Callable[[Any], bool]
@@ -79,6 +82,27 @@ def work_items() -> list[WorkItem]:
 def has_work(user: Any) -> bool:
     """Whether any registered item is this person's (the header shows the workspace link)."""
     return any(item.allowed(user) for item in _items.values())
+
+
+# The account's own fields the roles are read from (accounts.roles); the rest of what `allowed`
+# asks (a committee seat, a space run) is read from the database and followed by the versions.
+_ROLE_FIELDS = ("is_active", "is_superuser", "is_staff", "is_city_staff", "is_moderator")
+
+
+def has_work_of_request(request: HttpRequest) -> bool:
+    """`has_work` for the person making the request, once per request and kept across requests
+    until a write to what it read (every page's header asks it; for a citizen it asks every
+    registered item, several with a query)."""
+    if not hasattr(request, "_has_work"):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            request._has_work = False  # type: ignore[attr-defined]
+        else:
+            flags = ",".join(str(getattr(user, name, None)) for name in _ROLE_FIELDS)
+            request._has_work = kept_value(  # type: ignore[attr-defined]
+                f"has_work:{user.pk}:{flags}", lambda: has_work(user)
+            )
+    return bool(request._has_work)  # type: ignore[attr-defined]
 
 
 def work_for(user: Any) -> tuple[list[WorkLink], list[WorkLink]]:

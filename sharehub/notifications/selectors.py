@@ -7,6 +7,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from sharehub.core import pagecache
+
 from .engine import LEASE
 from .kinds import Kind, all_kinds
 from .models import Notification, NotificationPreference, OutboundEmail
@@ -24,7 +26,8 @@ def unread_count_of_request(request: HttpRequest) -> int:
     if user is None or not user.is_authenticated:
         return 0
     if not hasattr(request, "_unread_notifications"):
-        request._unread_notifications = unread_count(user=user)  # type: ignore[attr-defined]
+        with pagecache.personal():
+            request._unread_notifications = unread_count(user=user)  # type: ignore[attr-defined]
     return request._unread_notifications  # type: ignore[attr-defined]
 
 

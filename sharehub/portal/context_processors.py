@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from sharehub.core.workspace import has_work
+from sharehub.core.workspace import has_work_of_request
 from sharehub.notifications.selectors import unread_count_of_request
 
 
@@ -11,5 +11,5 @@ def site(request: HttpRequest) -> dict:
     not a role: sitting on a committee, running a public space; remembered on the request's user)."""
     return {
         "unread_notifications": unread_count_of_request(request),
-        "has_workspace": has_work(getattr(request, "user", None)),
+        "has_workspace": has_work_of_request(request),
     }

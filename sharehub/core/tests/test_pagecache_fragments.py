@@ -1,0 +1,219 @@
+"""Kept fragments and kept values (core.pagecache): parts of pages that are the same for everybody,
+rendered once for signed-in people too, never past a write to what they show; never with a CSRF
+token; with the answer's own nonce."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.http import HttpResponse
+from django.template import engines
+from django.urls import path
+
+from sharehub.accounts.models import User
+from sharehub.accounts.tests.factories import UserFactory
+from sharehub.core import pagecache
+from sharehub.core.renderers import HubFormRenderer
+from sharehub.directory.tests.factories import CategoryFactory, ListingFactory
+from sharehub.facilities.tests.factories import SpaceFactory
+from sharehub.organizations.models import Organization
+from sharehub.organizations.tests.factories import OrganizationFactory
+
+# Committed for real: versions move at a transaction's commit (see test_pagecache.py).
+pytestmark = pytest.mark.django_db(transaction=True)
+
+renders: list[str] = []
+
+
+def _rendered() -> str:
+    """Called by the templates below inside their fragment: counts the times it is rendered."""
+    renders.append("x")
+    return f"rendered {len(renders)}"
+
+
+def _page(request, body: str, **context) -> HttpResponse:
+    template = engines["django"].from_string("{% load kept %}" + body)
+    return HttpResponse(template.render({"rendered": _rendered, **context}, request))
+
+
+def _names(request):
+    """What the view reads before the fragment is part of what the fragment shows."""
+    names = list(Organization.objects.order_by("pk").values_list("name_ko", flat=True))
+    return _page(
+        request, '{% kept "names" %}{{ names|join:", " }} {{ rendered }}{% endkept %}', names=names
+    )
+
+
+def _reads_then_writes(request):
+    names = list(Organization.objects.order_by("pk").values_list("name_ko", flat=True))
+    Organization.objects.update(name_en="changed meanwhile")
+    return _page(
+        request, '{% kept "race" %}{{ names|join:", " }} {{ rendered }}{% endkept %}', names=names
+    )
+
+
+def _with_token(request):
+    return _page(
+        request, '{% kept "form" %}<form>{% csrf_token %}</form>{{ rendered }}{% endkept %}'
+    )
+
+
+def _with_nonce(request):
+    return _page(
+        request,
+        '{% kept "script" %}<script nonce="{{ csp_nonce }}"></script>{{ rendered }}{% endkept %}',
+    )
+
+
+urlpatterns = [
+    path("names/", _names, name="names"),
+    path("not-listed/", _names, name="not-listed"),
+    path("race/", _reads_then_writes, name="race"),
+    path("token/", _with_token, name="token"),
+    path("nonce/", _with_nonce, name="nonce"),
+]
+
+
+@pytest.fixture
+def test_views(settings):
+    settings.ROOT_URLCONF = __name__
+    settings.PAGE_CACHE_VIEWS = ["names", "race", "token", "nonce"]
+    renders.clear()
+
+
+@pytest.fixture
+def signed_in(client):
+    client.force_login(UserFactory())
+    return client
+
+
+def test_a_fragment_is_rendered_once_for_every_signed_in_person(client, test_views):
+    OrganizationFactory(name_ko="첫 조합")
+    first, second = UserFactory(), UserFactory()
+    client.force_login(first)
+    page = client.get("/names/").content.decode()
+    assert page.startswith("첫 조합 rendered 1")
+    client.force_login(second)
+    assert client.get("/names/").content.decode() == page
+    client.logout()
+    assert client.get("/names/").content.decode() == page
+    assert len(renders) == 1
+
+
+def test_a_write_to_what_the_view_read_before_the_fragment_renders_it_anew(signed_in, test_views):
+    OrganizationFactory(name_ko="첫 조합")
+    signed_in.get("/names/")
+    OrganizationFactory(name_ko="둘째 조합")
+    assert signed_in.get("/names/").content.decode() == "첫 조합, 둘째 조합 rendered 2"
+    Organization.objects.filter(name_ko="첫 조합").update(name_ko="고친 이름")
+    assert signed_in.get("/names/").content.decode() == "고친 이름, 둘째 조합 rendered 3"
+
+
+def test_a_write_committed_between_the_view_and_the_fragment_makes_it_stale_at_once(
+    signed_in, test_views
+):
+    OrganizationFactory(name_ko="경쟁")
+    signed_in.get("/race/")
+    signed_in.get("/race/")
+    assert len(renders) == 2
+
+
+def test_a_fragment_with_a_csrf_token_is_never_kept(signed_in, test_views):
+    tokens = set()
+    for _ in range(2):
+        response = signed_in.get("/token/")
+        tokens.update(
+            re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+        )
+        assert "csrftoken" in response.cookies
+    assert len(renders) == 2 and len(tokens) == 2
+
+
+def test_a_kept_fragment_carries_the_answers_own_nonce(signed_in, test_views):
+    nonces = []
+    for _ in range(3):
+        response = signed_in.get("/nonce/")
+        in_header = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+        assert re.findall(r'nonce="([^"]+)"', response.content.decode()) == [in_header]
+        nonces.append(in_header)
+    assert len(set(nonces)) == 3
+    assert len(renders) == 1
+
+
+def test_only_the_listed_views_keep_fragments(signed_in, test_views, settings):
+    signed_in.get("/not-listed/")
+    signed_in.get("/not-listed/")
+    settings.PAGE_CACHE_SECONDS = 0
+    signed_in.get("/names/")
+    signed_in.get("/names/")
+    assert len(renders) == 4
+
+
+def test_a_page_built_around_a_kept_fragment_goes_with_the_fragments_tables(client, test_views):
+    """A signed-in person's request keeps the fragment; an anonymous page then built around it
+    (a hit, its queries not run) still depends on the organizations."""
+    OrganizationFactory(name_ko="첫 조합")
+    client.force_login(UserFactory())
+    client.get("/names/")
+    client.logout()
+    client.cookies.clear()
+    assert client.get("/names/")["X-Page-Cache"] == "miss"
+    assert client.get("/names/")["X-Page-Cache"] == "hit"
+    OrganizationFactory(name_ko="새 조합")
+    response = client.get("/names/")
+    assert response["X-Page-Cache"] == "miss" and "새 조합" in response.content.decode()
+
+
+def test_a_kept_value_is_computed_again_after_a_write_to_what_it_read(settings):
+    OrganizationFactory(name_ko="하나")
+    calls = []
+
+    def count() -> int:
+        calls.append(1)
+        return Organization.objects.count()
+
+    assert pagecache.kept_value("organizations", count) == 1
+    assert pagecache.kept_value("organizations", count) == 1
+    assert len(calls) == 1
+    OrganizationFactory(name_ko="둘")
+    assert pagecache.kept_value("organizations", count) == 2
+    assert len(calls) == 2
+    settings.PAGE_CACHE_SECONDS = 0
+    pagecache.kept_value("organizations", count)
+    assert len(calls) == 3
+
+
+# --- the hub's own pages -------------------------------------------------------------------
+
+
+def test_the_directory_fragments_follow_listings_and_categories_for_a_signed_in_person(
+    signed_in, monkeypatch
+):
+    category = CategoryFactory(name_ko="공구 대여")
+    listing = ListingFactory(organization=OrganizationFactory(name_ko="첫 공구점"))
+    listing.categories.add(category)
+    page = signed_in.get("/ko/directory/").content.decode()
+    assert "첫 공구점" in page and "공구 대여" in page
+    # Kept: the filter form's widgets are not drawn again.
+    signed_in.get("/ko/directory/")
+    drawn = []
+    original = HubFormRenderer.render
+    monkeypatch.setattr(
+        HubFormRenderer, "render", lambda *args, **kw: drawn.append(1) or original(*args, **kw)
+    )
+    again = signed_in.get("/ko/directory/").content.decode()
+    assert "첫 공구점" in again and "공구 대여" in again and drawn == []
+    category.name_ko = "공구 나눔"
+    category.save()
+    ListingFactory(organization=OrganizationFactory(name_ko="둘째 공구점"))
+    page = signed_in.get("/ko/directory/").content.decode()
+    assert "공구 나눔" in page and "공구 대여" not in page and "둘째 공구점" in page
+
+
+def test_the_workspace_link_appears_once_a_person_runs_a_space(signed_in):
+    person = User.objects.get(pk=signed_in.session["_auth_user_id"])
+    assert 'class="workspace-link"' not in signed_in.get("/ko/directory/").content.decode()
+    assert 'class="workspace-link"' not in signed_in.get("/ko/directory/").content.decode()
+    SpaceFactory().staff.add(person)
+    assert 'class="workspace-link"' in signed_in.get("/ko/directory/").content.decode()
