@@ -10,6 +10,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -206,6 +207,7 @@ for _n, _url in enumerate(env_list("SHAREHUB_DATABASE_REPLICA_URLS", ""), start=
     }
 if len(DATABASES) > 1:
     DATABASE_ROUTERS = ["sharehub.core.routers.ReplicaRouter"]
+    MIDDLEWARE.append("sharehub.core.routers.ReplicaReadsMiddleware")
 # Views whose anonymous GETs may read a replica a moment behind the primary: API lists, feeds and
 # CSV exports, read by harvesters and calendars. No kept page (PAGE_CACHE_VIEWS) and nothing that
 # caches under the primary's versions (opendata's indicators, CKAN) is here.
@@ -457,7 +459,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "sharehub" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("SHAREHUB_MEDIA_ROOT", VAR_DIR / "media"))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": os.environ.get(
