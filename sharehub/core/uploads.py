@@ -13,7 +13,10 @@ instead: they are re-encoded, which checks them more thoroughly than any magic n
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
+import logging
 import mimetypes
 import os
 import posixpath
@@ -235,8 +238,32 @@ def content_type_for(name: str) -> str:
 # --- private storage and serving -------------------------------------------------------------
 
 
+logger = logging.getLogger(__name__)
+# Errors of a disk that cannot take the file: the person is told, the operator is alerted.
+FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
 class PrivateStorage(FileSystemStorage):
     """Never under MEDIA_URL: files here have no public address, only checked views serve them."""
+
+    def _save(self, name: str, content: Any) -> str:
+        # A write that fails (a full disk) leaves the file half written under its new name, which
+        # this save created (O_EXCL): removed, so nothing half written stays. The row is written
+        # after its file (services), so no row points to it either.
+        try:
+            return super()._save(name, content)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                os.remove(self.path(name))
+            if error.errno not in FULL:
+                raise
+            logger.error("Private storage full: %s could not be written: %s", name, error)
+            raise ValidationError(
+                _(
+                    "The file could not be stored: the server's storage is full. Please try again later."
+                ),
+                code="storage_full",
+            ) from error
 
     # Properties, not the parent's cached values, so a changed MEDIA_ROOT (tests) is followed.
     @property
