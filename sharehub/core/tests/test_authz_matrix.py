@@ -743,7 +743,20 @@ def test_forbidden_cells_are_refused_and_write_nothing():
 def test_the_admin_refuses_every_role_of_the_hub():
     """Django's admin is for is_staff accounts only: every write route of it, as each of the
     hub's roles, sends the person to the admin's sign-in and writes nothing."""
-    world = _world()
+    from sharehub.accounts.tests.factories import UserFactory, give_totp
+    from sharehub.organizations.tests.factories import organization_owned_by
+
+    member, other = UserFactory(), UserFactory()
+    organization_owned_by(member)
+    organization_owned_by(other)
+    world = {
+        "role:anonymous": None,
+        "role:citizen": UserFactory(),
+        "role:other_member": other,
+        "role:member": member,
+        "role:staff": give_totp(UserFactory(is_city_staff=True)),
+        "role:moderator": give_totp(UserFactory(is_moderator=True)),
+    }
     admin_writes = [
         path
         for label, path in _web_writes().items()
