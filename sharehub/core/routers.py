@@ -10,11 +10,11 @@ read goes to a replica only when all of these hold, and to the primary otherwise
 - **No transaction is open** on the primary: a read inside `atomic()` (a service counting what it
   locked, `select_for_update`) is part of a decision and must see the primary.
 - **Nothing is written yet** in this request: after a write, its own reads stay with it.
-- **Nothing read may be kept** (a kept page is being built, core.pagecache): a kept page is
-  stored under the versions read from the *primary* before it is built; built from a replica
-  still behind those versions it would be served as fresh with old data. The same holds
-  for anything cached under `pagecache.table_versions` (opendata's indicator tables), so CKAN and
-  the indicator pages are not in the list. Kept counts (core.counts) are safe on a replica: they
+- **Nothing read may be kept** (a kept page, fragment or value is being built: core.pagecache
+  `keeping()`): a kept page is stored under the versions read from the *primary* before it is
+  built; built from a replica still behind those versions it would be served as fresh with old
+  data. The same holds for anything cached under `pagecache.table_versions` (opendata's
+  indicator tables), so CKAN and the indicator pages are not in the list. Kept counts (core.counts) are safe on a replica: they
   read their version and their count from the same database, version first.
 
 Every write goes to the primary; replicas are never migrated (they copy the primary's schema).
@@ -50,7 +50,7 @@ def replica_for_read() -> str | None:
     if alias is None:
         return None
     primary = connections[PRIMARY]
-    if primary.in_atomic_block or pagecache._building.get() is not None:
+    if primary.in_atomic_block or pagecache.keeping():
         return None
     if getattr(primary, "pagecache_pending", None):
         return None
