@@ -14,6 +14,7 @@ from sharehub.accounts.models import User
 from sharehub.core.tests.rush import Rush
 from sharehub.facilities import services
 from sharehub.facilities.models import Booking, BookingStatus
+from sharehub.facilities.services import booking as booking_module
 
 from .factories import SpaceFactory
 
@@ -27,6 +28,14 @@ ROUNDS = 20
 def postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL and parallel connections")
+
+
+@pytest.fixture(autouse=True)
+def _no_attempt_limit(monkeypatch):
+    """The same people rush round after round, faster than any person: the per-minute attempt
+    limit against scripted booking would refuse them from their ninth attempt, and is not what
+    these tests prove (test_scripted_booking.py does)."""
+    monkeypatch.setattr(booking_module, "ATTEMPT_RATE", "100000/m")
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from sharehub.accounts.models import User
 from sharehub.core.tests.rush import Rush
 from sharehub.facilities import services
 from sharehub.facilities.models import ACTIVE_STATUSES, Booking, WaitlistEntry, WaitStatus
+from sharehub.facilities.services import booking as booking_module
 from sharehub.facilities.services import waitlist
 
 from .factories import SpaceFactory
@@ -28,6 +29,14 @@ ROUNDS = 8
 def postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL and parallel connections")
+
+
+@pytest.fixture(autouse=True)
+def _no_attempt_limit(monkeypatch):
+    """The same people rush round after round, faster than any person: the per-minute attempt
+    limit against scripted booking would refuse them from their ninth attempt, and is not what
+    these tests prove (test_scripted_booking.py does)."""
+    monkeypatch.setattr(booking_module, "ATTEMPT_RATE", "100000/m")
 
 
 def _ask(day, start: int = 10, end: int = 12) -> services.BookingAsk:
