@@ -348,6 +348,7 @@ def _api_problems(client, hub: dict, seen: set[int]) -> list[str]:
 
     schema = api.get_openapi_schema()
     problems = []
+    answered = 0
     for path, operations in schema["paths"].items():
         if "get" not in operations or "{" in path:
             continue
@@ -363,7 +364,11 @@ def _api_problems(client, hub: dict, seen: set[int]) -> list[str]:
                 problems.append(f"API {path} answers HTML")
             continue
         json.loads(response.content)
-        seen.update(int(n) for n in MARKER.findall(response.content.decode()))
+        markers = MARKER.findall(response.content.decode())
+        answered += bool(markers)
+        seen.update(int(n) for n in markers)
+    if answered < 5:
+        problems.append(f"only {answered} API lists showed a payload: is the walk broken?")
     return problems
 
 
