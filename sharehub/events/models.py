@@ -224,6 +224,13 @@ class Event(models.Model):
             return False
         return now < self.closes_at
 
+    def next_state_change(self, now=None):
+        """When `registration_state` next changes by the clock alone (None: it never will): a page
+        that shows it is kept no longer (core.pagecache.valid_until)."""
+        now = now or timezone.now()
+        instants = (self.registration_opens_at, self.closes_at, self.ends_at)
+        return min((when for when in instants if when and when > now), default=None)
+
     @property
     def registration_state(self) -> str:
         """What a card says instead of the places left: "cancelled", "ended", "not_open" (yet),

@@ -5,17 +5,20 @@ token; with the answer's own nonce."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
+from django.utils import timezone
 
 from sharehub.accounts.models import User
 from sharehub.accounts.tests.factories import UserFactory
 from sharehub.core import pagecache
 from sharehub.core.renderers import HubFormRenderer
 from sharehub.directory.tests.factories import CategoryFactory, ListingFactory
+from sharehub.events.tests.factories import EventFactory
 from sharehub.facilities.tests.factories import SpaceFactory
 from sharehub.organizations.models import Organization
 from sharehub.organizations.tests.factories import OrganizationFactory
@@ -217,3 +220,15 @@ def test_the_workspace_link_appears_once_a_person_runs_a_space(signed_in):
     assert 'class="workspace-link"' not in signed_in.get("/ko/directory/").content.decode()
     SpaceFactory().staff.add(person)
     assert 'class="workspace-link"' in signed_in.get("/ko/directory/").content.decode()
+
+
+def test_the_events_list_is_kept_no_longer_than_its_cards_say(client, monkeypatch):
+    """ "Registration opens at 10:00" must turn into "places left" at 10:00, for everybody."""
+    # Well within PAGE_CACHE_SECONDS (60), but after the first requests even on a loaded machine.
+    opens = timezone.now() + timedelta(seconds=30)
+    EventFactory(title_ko="곧 열리는 모임", registration_opens_at=opens)
+    client.get("/ko/events/")
+    assert client.get("/ko/events/")["X-Page-Cache"] == "hit"
+    later = opens.timestamp() + 1
+    monkeypatch.setattr(pagecache.time, "time", lambda: later)
+    assert client.get("/ko/events/")["X-Page-Cache"] == "miss"

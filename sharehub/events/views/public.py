@@ -16,6 +16,7 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
+from sharehub.core import pagecache
 from sharehub.core.api_errors import error_detail
 from sharehub.core.filters import page_filters
 from sharehub.core.pagination import paginate, querystring_without_page
@@ -46,8 +47,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
     browse = selectors.browse_events(**filters)
     page = paginate(request, browse.queryset)
     events = list(page.object_list)
+    now = timezone.now()
     for event in events:
         event.highlight = browse.highlights.get(event.pk, "")
+        # A card says "registration opens …", "places left", "ended": kept no longer than that.
+        pagecache.valid_until(event.next_state_change(now))
     page.object_list = events
     context = {"page": page, **_filter_context(request, form, filters)}
     template = "events/list.html"
