@@ -47,6 +47,8 @@ WHO: dict[str, tuple[str, ...]] = {
     "moderation": ("anonymous", "citizen", "other_member", "member"),
     # A reviewer assigned to the application, and the staff who run the call.
     "reviewer": ("anonymous", "citizen", "other_member", "member"),
+    # The committee's chair (or members): city staff are not seated by their role.
+    "committee": ("anonymous", "citizen", "other_member", "member", "staff", "moderator"),
     # Django's admin: is_staff accounts only (none of the hub's roles is one).
     "admin": ("anonymous", "citizen", "other_member", "member", "staff", "moderator"),
 }
@@ -87,7 +89,7 @@ WEB: dict[str, Row] = {
     "accounts:staff_member": ("staff", None),  # administrators only; no administrator here
     "organizations:create": ("signed_in", {}),
     "organizations:accept_invitation": ("signed_in", None),  # the invitation's token
-    "organizations:decide_name_change": ("moderation", None),
+    "organizations:decide_name_change": ("moderation", {"pk": "name_change.pk"}),
     "organizations:edit": ("member", {"slug": "organization.slug"}),
     "organizations:invite": ("member", {"slug": "organization.slug"}),
     "organizations:change_role": (
@@ -103,7 +105,10 @@ WEB: dict[str, Row] = {
         {"slug": "organization.slug", "user_id": "editor.pk"},
     ),
     "organizations:leave": ("member", {"slug": "organization.slug"}),
-    "organizations:revoke_invitation": ("member", None),
+    "organizations:revoke_invitation": (
+        "member",
+        {"slug": "organization.slug", "invitation_id": "invitation.pk"},
+    ),
     "designation:apply": ("member", {"slug": "organization.slug"}),
     "designation:application_edit": ("member", {"pk": "application.pk"}),
     "designation:document_upload": ("member", {"pk": "application.pk"}),
@@ -177,7 +182,7 @@ WEB: dict[str, Row] = {
     "events:decide": ("member", {"pk": "event.pk", "registration_id": "registration.pk"}),
     "events:remove": ("member", {"pk": "event.pk", "registration_id": "registration.pk"}),
     "events:question_add": ("member", {"pk": "event.pk"}),
-    "events:question_delete": ("member", None),
+    "events:question_delete": ("member", {"pk": "event.pk", "item_id": "question.pk"}),
     "events:session_add": ("member", {"pk": "event.pk"}),
     "events:session_delete": ("member", None),
     "events:material_add": ("member", {"pk": "event.pk"}),
@@ -204,22 +209,22 @@ WEB: dict[str, Row] = {
     "participation:follow": ("signed_in", {"pk": "proposal.pk"}),
     "participation:unfollow": ("signed_in", {"pk": "proposal.pk"}),
     "participation:assign_rapporteur": (  # the committee's chair
-        "staff",
+        "committee",
         {"slug": "committee.slug", "pk": "proposal.pk"},
     ),
     "participation:add_note": (  # the committee's members
-        "staff",
+        "committee",
         {"slug": "committee.slug", "pk": "proposal.pk"},
     ),
     "participation:delete_note": ("staff", None),
-    "participation:recommendation_create": ("staff", {"slug": "committee.slug"}),
-    "participation:recommendation_edit": ("staff", {"pk": "recommendation.pk"}),
+    "participation:recommendation_create": ("committee", {"slug": "committee.slug"}),
+    "participation:recommendation_edit": ("committee", {"pk": "recommendation.pk"}),
     "participation:decision_set": ("staff", None),
     "participation:decision_remove": ("staff", None),
-    "participation:recommendation_publish": ("staff", {"pk": "recommendation.pk"}),
-    "participation:recommendation_delete": ("staff", {"pk": "recommendation.pk"}),
+    "participation:recommendation_publish": ("committee", {"pk": "recommendation.pk"}),
+    "participation:recommendation_delete": ("committee", {"pk": "recommendation.pk"}),
     "participation:city_bulk": ("staff", {}),
-    "participation:answer": ("staff", {"pk": "recommendation.pk"}),
+    "participation:answer": ("staff", {"pk": "published_recommendation.pk"}),
     "participation:answer_template_create": ("staff", {}),
     "participation:answer_template_edit": ("staff", {"pk": "answer_template.pk"}),
     "participation:result_update": ("staff", None),
@@ -239,7 +244,7 @@ WEB: dict[str, Row] = {
     "facilities:space_photo_delete": ("staff", None),
     "facilities:space_photo_move": ("staff", None),
     "facilities:lottery_withdraw": ("own", None),
-    "facilities:lottery_enter": ("signed_in", {"slug": "space.slug"}),
+    "facilities:lottery_enter": ("signed_in", None),  # needs an open lottery round
     "facilities:checkin": ("staff", {"slug": "space.slug"}),
     "facilities:no_show": ("staff", None),
     "facilities:undo_no_show": ("staff", None),
@@ -351,8 +356,14 @@ NOT_WRITES = {
 API: dict[str, Row] = {
     "POST /api/v1/organizations": ("signed_in", {}),
     "POST /api/v1/organizations/invitations/accept": ("signed_in", {}),
-    "POST /api/v1/organizations/name-changes/{change_id}/approve": ("moderation", None),
-    "POST /api/v1/organizations/name-changes/{change_id}/reject": ("moderation", None),
+    "POST /api/v1/organizations/name-changes/{change_id}/approve": (
+        "moderation",
+        {"change_id": "name_change.pk"},
+    ),
+    "POST /api/v1/organizations/name-changes/{change_id}/reject": (
+        "moderation",
+        {"change_id": "name_change.pk"},
+    ),
     "PATCH /api/v1/organizations/{slug}": ("member", {"slug": "organization.slug"}),
     "POST /api/v1/organizations/{slug}/logo": ("member", {"slug": "organization.slug"}),
     "PATCH /api/v1/organizations/{slug}/members/{user_id}": (
@@ -368,7 +379,10 @@ API: dict[str, Row] = {
         {"slug": "organization.slug", "user_id": "editor.pk"},
     ),
     "POST /api/v1/organizations/{slug}/invitations": ("member", {"slug": "organization.slug"}),
-    "DELETE /api/v1/organizations/{slug}/invitations/{invitation_id}": ("member", None),
+    "DELETE /api/v1/organizations/{slug}/invitations/{invitation_id}": (
+        "member",
+        {"slug": "organization.slug", "invitation_id": "invitation.pk"},
+    ),
     "POST /api/v1/designation/applications": ("signed_in", {}),
     "PATCH /api/v1/designation/applications/{pk}": ("member", {"pk": "application.pk"}),
     "POST /api/v1/designation/applications/{pk}/documents": ("member", {"pk": "application.pk"}),
@@ -609,19 +623,24 @@ def _world() -> dict[str, Any]:
     from sharehub.accounts.tests.factories import UserFactory
     from sharehub.designation.models import ReviewStage, ScoreCriterion
     from sharehub.directory.models import Category, ListingAddress, Service
-    from sharehub.events.models import Registration
+    from sharehub.events.models import EventQuestion, Registration
     from sharehub.moderation.models import Report
     from sharehub.news.models import ArticleStatus
     from sharehub.news.tests.factories import ArticleFactory
     from sharehub.newsletters.models import Topic
     from sharehub.notifications.models import Notification
-    from sharehub.organizations.models import MemberRole, Membership
+    from sharehub.organizations.models import MemberRole, Membership, NameChangeRequest
+    from sharehub.organizations.services import invite_member
     from sharehub.organizations.tests.factories import organization_owned_by
+    from sharehub.participation.models import CommitteeRole
     from sharehub.participation.tests.factories import (
         AnswerTemplateFactory,
         CommentFactory,
         RecommendationFactory,
         ResultFactory,
+    )
+    from sharehub.participation.tests.factories import (
+        MembershipFactory as CommitteeMembershipFactory,
     )
     from sharehub.search.models import SynonymGroup
 
@@ -653,8 +672,23 @@ def _world() -> dict[str, Any]:
         "criterion": ScoreCriterion.objects.first(),
         "topic": Topic.objects.first(),
         "comment": CommentFactory(proposal=hub["proposal"], author=member),
+        "invitation": invite_member(
+            actor=member, organization=organization, email="new@example.org"
+        ),
+        "name_change": NameChangeRequest.objects.create(
+            organization=organization, name_ko="새 이름", requested_by=member
+        ),
+        "question": EventQuestion.objects.create(event=hub["event"], label="식사 여부"),
         "committee": hub["proposal"].area.committee,
-        "recommendation": RecommendationFactory(committee=hub["proposal"].area.committee),
+        "committee_chair": CommitteeMembershipFactory(
+            committee=hub["proposal"].area.committee,
+            user=UserFactory(display_name="위원장"),
+            role=CommitteeRole.CHAIR,
+        ).user,
+        "recommendation": RecommendationFactory(
+            committee=hub["proposal"].area.committee, state="draft", published_at=None
+        ),
+        "published_recommendation": RecommendationFactory(committee=hub["proposal"].area.committee),
         "answer_template": AnswerTemplateFactory(),
         "result": ResultFactory(),
         "synonyms": SynonymGroup.objects.create(words=["대여", "빌리기"]),
@@ -787,3 +821,55 @@ def test_the_write_detector_sees_an_allowed_write(user, client):
     with database_writes() as written:
         client.post(path)
     assert "notifications_notification" in written
+
+
+# Who acts for an allowed cell, where the row's objects belong to another person than "member".
+ACTING = {"anyone": "anonymous", "signed_in": "citizen", "own": "member", "member": "member"}
+ACTING_BY_ROW = {
+    "events:cancel_registration": "member",
+    "participation:assign_rapporteur": "committee_chair",
+    "participation:add_note": "committee_chair",
+    "participation:recommendation_create": "committee_chair",
+    "participation:recommendation_edit": "committee_chair",
+    "participation:recommendation_publish": "committee_chair",
+    "participation:recommendation_delete": "committee_chair",
+    "programmes:edit": "programme_member",
+    "programmes:autosave": "programme_member",
+    "programmes:submit": "programme_member",
+    "programmes:withdraw": "programme_member",
+    "programmes:report": "programme_member",
+    "programmes:review_conflict": "programme_reviewer",
+    "programmes:review_scores": "programme_reviewer",
+}
+
+
+@pytest.mark.django_db
+def test_the_rows_point_at_objects_their_allowed_role_reaches():
+    """A row whose arguments named the wrong object would be refused to everyone by a 404 and
+    prove nothing. So each row's address is opened (GET, which writes nothing) by a person the row
+    allows: never a 404, never sent to sign in (a POST-only route answers 405)."""
+    world = _world()
+    acting = {
+        **ACTING,
+        "staff": "staff",
+        "moderation": "moderator",
+        "reviewer": "staff",
+        "committee": "committee_chair",
+    }
+    problems = []
+    with translation.override("ko"):
+        for name, (who, spec) in WEB.items():
+            if spec is None or not spec:
+                continue
+            path = reverse(name, kwargs={k: _value(world, v) for k, v in spec.items()})
+            role = ACTING_BY_ROW.get(name, acting[who])
+            person = world.get(f"role:{role}", world.get(role))
+            client = Client()
+            if person is not None:
+                client.force_login(person)
+            response = client.get(path)
+            if response.status_code == 404 or (
+                response.status_code in (301, 302, 303) and _LOGIN.match(response["Location"])
+            ):
+                problems.append(f"{role} GET {name} {path}: {response.status_code}")
+    assert not problems, "\n".join(problems)
