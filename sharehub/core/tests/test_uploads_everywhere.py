@@ -332,3 +332,25 @@ def test_the_editor_image_endpoint_refuses_with_json(client, city_staff, monkeyp
         assert response["Content-Type"].startswith("application/json")
         assert _is_korean(" ".join(response.json()["errors"]["image"])), name
     assert not default_storage.exists("editor")
+
+
+def test_csv_imports_refuse_binary_empty_and_oversized_files():
+    """The two CSV imports (directory listings, official statistics) read the upload with
+    `directory.imports.read_upload`: a polyglot, an image, an empty or oversized file is a field
+    error in both languages, before any row is parsed."""
+    from sharehub.directory.imports import read_upload
+    from sharehub.opendata.services import statistics
+
+    assert statistics.read_upload is read_upload  # the statistics import uses the same reader
+    for kind, make in {
+        "gif-js polyglot": lambda: _upload("rows.csv", GIF_JS),
+        "png bomb": lambda: _upload("rows.csv", _png_bomb()),
+        "empty": lambda: _upload("rows.csv", b""),
+        "blank": lambda: _upload("rows.csv", b" \r\n"),
+        "over the limit": lambda: _oversized("rows.csv", b"a,b\n"),
+    }.items():
+        for lang in ("ko", "en"):
+            with translation.override(lang), pytest.raises(ValidationError) as refused:
+                read_upload(make())
+            assert set(refused.value.error_dict) == {"file"}, kind
+            assert _is_korean(" ".join(refused.value.messages)) == (lang == "ko"), kind
