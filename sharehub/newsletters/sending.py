@@ -283,7 +283,7 @@ class CampaignSender:
         try:
             for language in {r.language for r in recipients}:
                 self.rendered_for(language)  # before sending: the loop leaves the database alone
-            for recipient in recipients:
+            for index, recipient in enumerate(recipients):
                 if recipient.status != Subscriber.Status.CONFIRMED:
                     continue
                 self.throttle.wait()
@@ -297,8 +297,23 @@ class CampaignSender:
                 mail = engine.OutgoingMail(
                     sender=self.sender, recipients=[recipient.email], content=content
                 )
-                for delivery_id, result in pipeline.send(recipient.delivery_id, mail):
+                results = pipeline.send(recipient.delivery_id, mail)
+                for delivery_id, result in results:
                     self.record(by_delivery[delivery_id], result)
+                broken = [result for _, result in results if result.unreachable]
+                if broken:
+                    # The server is out of reach or stopped answering (a hang ends only at the
+                    # mailer's timeout): the rest of the batch takes the same back-off untried,
+                    # instead of waiting out one timeout per mail.
+                    for rest in recipients[index + 1 :]:
+                        if rest.status == Subscriber.Status.CONFIRMED:
+                            self.record(
+                                rest,
+                                engine.Result(
+                                    engine.Outcome.FAILED, f"not tried: {broken[-1].error}"
+                                ),
+                            )
+                    break
         finally:
             for delivery_id, result in pipeline.finish():
                 self.record(by_delivery[delivery_id], result)

@@ -477,10 +477,16 @@ class Result:
     outcome: Outcome
     error: str = ""
     hard_bounce: bool = False  # refused for good at RCPT: the address does not exist
+    # The server could not be reached or stopped answering (refused, reset, timed out): the next
+    # mails over the same server would wait the same, so a batch stops there.
+    unreachable: bool = False
 
 
 def _failed(error: BaseException) -> Result:
-    return Result(Outcome.FAILED, f"{type(error).__name__}: {error}")
+    # smtplib.SMTPServerDisconnected and socket timeouts are OSErrors; an answer (4xx) is not.
+    return Result(
+        Outcome.FAILED, f"{type(error).__name__}: {error}", unreachable=isinstance(error, OSError)
+    )
 
 
 def send_claimed(
