@@ -273,9 +273,12 @@ def book(*, actor: Actor, space: Space, ask: BookingAsk) -> Booking:
     on the space's lock once a committed booking holds the period, and otherwise holding it only
     to see the overlap: the checks that choose their message run after it is released."""
     user = signed_in_user(actor)
-    check_attempt_rate(user, space)
     now = timezone.now()
-    if _overlapping(space, ask.starts_at, ask.ends_at).exists():
+    # The first read comes before the attempt is counted: with the database out of reach the
+    # answer is a 503 "try again", and retrying it as told must not spend the person's attempts.
+    taken_before = _overlapping(space, ask.starts_at, ask.ends_at).exists()
+    check_attempt_rate(user, space)
+    if taken_before:
         _refuse_taken(user, space, ask, now=now)
     with transaction.atomic(durable=True):
         space = lock(space)
