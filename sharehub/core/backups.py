@@ -378,10 +378,13 @@ def _restore_sqlite(database: Database, dump: Path) -> None:
         source.close()
 
 
-def _restore_media(backup: Path, manifest: dict[str, Any], roots: dict[str, Path]) -> int:
+def _check_empty(roots: dict[str, Path]) -> None:
     for root in roots.values():
         if root.exists() and any(root.iterdir()):
             raise BackupError(f"{root} is not empty: restore the media into empty directories.")
+
+
+def _restore_media(backup: Path, manifest: dict[str, Any], roots: dict[str, Path]) -> int:
     expected = {f"{item['store']}/{item['path']}": item for item in manifest["media"]}
     with tarfile.open(backup / MEDIA) as archive:
         for member in archive.getmembers():
@@ -510,6 +513,7 @@ def restore_backup(
             "The backup holds migrations this code does not have: " + ", ".join(unknown[:5])
         )
     roots = roots or media_roots()
+    _check_empty(roots)  # before the database: a refusal leaves both untouched
     if database.vendor == "postgresql":
         _restore_postgresql(database, backup / DUMP[vendor], bin_dir)
     else:

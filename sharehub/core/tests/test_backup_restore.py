@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -242,45 +243,40 @@ def test_restore_drill_gives_back_every_row_and_every_file(tmp_path, settings, t
 # --- the forbidden paths --------------------------------------------------------------------
 
 
-def test_restore_never_writes_over_a_database_in_use(tmp_path, target):
-    make_hub_data()
+def test_restore_refuses_what_it_must_not_touch(tmp_path, target):
+    """One backup, then the refusals: a damaged archive and a backup of newer code before
+    anything is written, media directories in use, and a database in use."""
+    default_storage.save("news/photo.jpg", ContentFile(image_bytes("JPEG", (16, 16))))
     backup = back_up(tmp_path)
-    restore(backup, target, tmp_path / "first")
-    with pytest.raises(CommandError, match="already"):
-        restore(backup, target, tmp_path / "second")
-    assert not (tmp_path / "second" / "media").exists()
 
+    damaged = shutil.copytree(backup, tmp_path / "damaged")
+    archive = damaged / backups.MEDIA
+    data = bytearray(archive.read_bytes())
+    data[600] ^= 0xFF  # inside the first member's content
+    archive.write_bytes(bytes(data))
+    with pytest.raises(CommandError, match="checksum"):
+        restore(damaged, target, tmp_path / "a")
+    assert not (tmp_path / "a").exists() and not exists(target)
 
-def test_restore_never_writes_into_media_in_use(tmp_path, target):
-    make_hub_data()
-    backup = back_up(tmp_path)
+    newer = shutil.copytree(backup, tmp_path / "newer")
+    manifest = json.loads((newer / backups.MANIFEST).read_text())
+    manifest["migrations"]["events"].append("9999_from_the_future")
+    (newer / backups.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(CommandError, match="9999_from_the_future"):
+        restore(newer, target, tmp_path / "a")
+    assert not exists(target)
+
     (tmp_path / "live" / "media").mkdir(parents=True)
     (tmp_path / "live" / "media" / "newer.png").write_bytes(b"kept")
     with pytest.raises(CommandError, match="not empty"):
         restore(backup, target, tmp_path / "live")
     assert (tmp_path / "live" / "media" / "newer.png").read_bytes() == b"kept"
-
-
-def test_a_damaged_archive_is_refused_before_anything_is_touched(tmp_path, target):
-    make_hub_data()
-    backup = back_up(tmp_path)
-    archive = backup / backups.MEDIA
-    data = bytearray(archive.read_bytes())
-    data[600] ^= 0xFF  # inside the first member's content
-    archive.write_bytes(bytes(data))
-    with pytest.raises(CommandError, match="checksum"):
-        restore(backup, target, tmp_path / "restored")
-    assert not (tmp_path / "restored").exists()
     assert not exists(target)
 
-
-def test_a_backup_from_newer_code_is_refused(tmp_path, target):
-    backup = back_up(tmp_path)
-    manifest = json.loads((backup / backups.MANIFEST).read_text())
-    manifest["migrations"]["events"].append("9999_from_the_future")
-    (backup / backups.MANIFEST).write_text(json.dumps(manifest))
-    with pytest.raises(CommandError, match="9999_from_the_future"):
-        restore(backup, target, tmp_path / "restored")
+    restore(backup, target, tmp_path / "first")
+    with pytest.raises(CommandError, match="already"):
+        restore(backup, target, tmp_path / "second")
+    assert not (tmp_path / "second" / "media").exists()
 
 
 @pytest.mark.skipif(not POSTGRES, reason="pg_dump: PostgreSQL only")
