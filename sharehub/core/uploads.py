@@ -251,7 +251,7 @@ class PrivateStorage(FileSystemStorage):
         # this save created (O_EXCL): removed, so nothing half written stays. The row is written
         # after its file (services), so no row points to it either.
         try:
-            return super()._save(name, content)
+            return super()._save(name, content)  # type: ignore[misc]
         except OSError as error:
             with contextlib.suppress(OSError):
                 os.remove(self.path(name))
