@@ -3,9 +3,10 @@
 Restarting the suite's server would break every other test, so each test starts a private
 PostgreSQL (initdb into a temporary directory, a free loopback port, the server's own binaries),
 restores the test database into it (core.backups), points the hub's connections at it and runs
-the rush there through the API, from several threads, while `pg_ctl restart -m fast` cuts every
-connection midway. Each thread acts as the hub's request handler does (Django's test client
-leaves out `close_old_connections`, which runs the health check of persistent connections).
+the rush there through the API, from several threads, while the server is restarted midway
+(`pg_ctl stop -m fast` cuts every connection; a second later it starts again). Each thread acts
+as the hub's request handler does (Django's test client leaves out `close_old_connections`,
+which runs the health check of persistent connections).
 
 Proved: the capacity holds exactly and nothing is double-booked; every answer is a clear one
 (201, a 422 with its reason, or a 503 "try again"), never a 500; what people were told is what
@@ -66,6 +67,7 @@ class PrivateServer:
         self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="sharehub-pg-"))
         self.data = self.dir / "data"
+        self.options = ""
 
     def _run(self, *command: str) -> None:
         # initdb refuses to run as root: as root, the server runs as the postgres user.
@@ -86,20 +88,23 @@ class PrivateServer:
             str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
             "--no-sync", "-E", "UTF8",
         )  # fmt: skip
-        options = (
+        self.options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} -c fsync=off "
             "-c full_page_writes=off -c max_connections=40"
         )
         self._run(
-            str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l",
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", self.options, "-l",
             str(self.dir / "log"), "-w", "start",
         )  # fmt: skip
 
-    def restart(self) -> None:
-        """Every connection is cut, the server shuts down and comes back (its options kept)."""
+    def stop_fast(self) -> None:
+        """Every connection is cut and the server shuts down."""
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def start_again(self) -> None:
         self._run(
-            str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "log"), "-m",
-            "fast", "-w", "restart",
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", self.options, "-l",
+            str(self.dir / "log"), "-w", "start",
         )  # fmt: skip
 
     def stop(self) -> None:
@@ -169,14 +174,15 @@ def people(count: int) -> list[Person]:
     return [Person(user, accounts.create_api_token(actor=user, name="rush")[1]) for user in users]
 
 
-def rush(
-    crowd: list[Person], ask: Callable[[Client, Person], tuple[int, Any]], restart: Callable
-) -> None:
+def rush(crowd: list[Person], ask: Callable[[Client, Person], tuple[int, Any]], server) -> None:
     """THREADS threads share the crowd; each person asks until they get an answer other than
-    "try again". The restart comes once a third of the crowd has been answered."""
+    "try again". Once the first third is answered the server goes down (`pg_ctl stop -m fast`:
+    the connections of requests in flight are cut), the rest of the crowd arrives while it is
+    down, and a second later it starts again."""
     queue = list(crowd)
+    first_wave = len(crowd) // 3
     lock = threading.Lock()
-    answered = threading.Event()
+    answered, down = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
     def work() -> None:
@@ -187,6 +193,9 @@ def rush(
                     if not queue:
                         return
                     person = queue.pop(0)
+                    later = len(crowd) - len(queue) > first_wave
+                if later:
+                    down.wait(120)
                 deadline = time.monotonic() + PATIENCE
                 while True:
                     # What Django's handler does around every request (request_started and
@@ -199,10 +208,7 @@ def rush(
                         break
                     time.sleep(0.2)
                 with lock:
-                    if (
-                        sum(1 for p in crowd if p.answers and p.final()[0] != 503)
-                        >= len(crowd) // 3
-                    ):
+                    if sum(1 for p in crowd if p.answers and p.final()[0] != 503) >= first_wave:
                         answered.set()
         except BaseException as error:  # surfaced in the main thread
             errors.append(error)
@@ -213,8 +219,13 @@ def rush(
     threads = [threading.Thread(target=work) for _ in range(THREADS)]
     for thread in threads:
         thread.start()
-    assert answered.wait(120)
-    restart()
+    try:
+        assert answered.wait(120)
+        server.stop_fast()
+    finally:
+        down.set()
+    time.sleep(1)
+    server.start_again()
     for thread in threads:
         thread.join(timeout=PATIENCE * 2)
     assert not errors, errors
@@ -248,7 +259,7 @@ def test_postgresql_restart_during_a_registration_rush(private_hub):
             return _api(client, "get", path, person)
         return status, body
 
-    rush(crowd, register, private_hub.server.restart)
+    rush(crowd, register, private_hub.server)
 
     statuses = [status for person in crowd for status, _ in person.answers]
     assert 500 not in statuses
@@ -286,7 +297,7 @@ def test_postgresql_restart_during_a_booking_contest(private_hub):
             people=3,
         )  # fmt: skip
 
-    rush(crowd, book, private_hub.server.restart)
+    rush(crowd, book, private_hub.server)
 
     statuses = [status for person in crowd for status, _ in person.answers]
     assert 500 not in statuses
