@@ -57,7 +57,7 @@ def caused_by_unavailable_database(exc: BaseException | None) -> bool:
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
-        if isinstance(exc, OperationalError | InterfaceError):
+        if isinstance(exc, OperationalError | InterfaceError) and not _sql_mistake(exc):
             return True
         if isinstance(exc, PydanticValidationError) and any(
             error["type"] == "get_attribute_error"
@@ -70,6 +70,20 @@ def caused_by_unavailable_database(exc: BaseException | None) -> bool:
 
 
 _UNAVAILABLE = (f"{OperationalError.__name__}:", f"{InterfaceError.__name__}:")
+# SQLite reports a statement the schema does not fit as an OperationalError too (PostgreSQL as a
+# ProgrammingError): a bug, never "try again".
+_SQL_MISTAKES = (
+    "no such table",
+    "no such column",
+    "no such function",
+    "has no column",
+    "syntax error",
+)
+
+
+def _sql_mistake(exc: BaseException) -> bool:
+    message = str(exc)
+    return any(mistake in message for mistake in _SQL_MISTAKES)
 
 
 def error_detail(status: int) -> str:

@@ -42,9 +42,20 @@ def test_a_page_asks_to_try_again(browser, monkeypatch):
     assert "Please try again in a moment." in english.content.decode()
 
 
-def test_a_bug_is_still_a_500(browser, monkeypatch):
-    monkeypatch.setattr(selectors, "browse_events", _fail(ProgrammingError("no such column")))
+@pytest.mark.parametrize(
+    "error",
+    [
+        ProgrammingError('column "x" does not exist'),
+        # SQLite's way of saying the same: an OperationalError, still a bug.
+        OperationalError("no such table: events_event"),
+        OperationalError('near "FORM": syntax error'),
+    ],
+)
+def test_a_bug_is_still_a_500(browser, monkeypatch, error):
+    monkeypatch.setattr(selectors, "browse_events", _fail(error))
     assert browser.get("/ko/events/").status_code == 500
+    monkeypatch.setattr(selectors, "browse_events", _fail(OperationalError("database is locked")))
+    assert browser.get("/ko/events/").status_code == 503
 
 
 def test_the_api_asks_to_try_again_in_json(browser, monkeypatch, user):
