@@ -460,7 +460,8 @@ STATICFILES_DIRS = [BASE_DIR / "sharehub" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("SHAREHUB_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES: dict[str, dict[str, Any]] = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's folder storage, but a full disk is a message and leaves no half-written file.
+    "default": {"BACKEND": "sharehub.core.uploads.PublicStorage"},
     "staticfiles": {
         "BACKEND": os.environ.get(
             "SHAREHUB_STATIC_STORAGE",

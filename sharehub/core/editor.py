@@ -75,7 +75,10 @@ def store_image(*, actor: Actor, upload: Any) -> str:
         upload, actor=actor, field=IMAGE_FIELD, max_bytes=IMAGE_MAX_BYTES, max_side=IMAGE_MAX_SIDE
     )
     folder = timezone.now().strftime("%Y/%m")
-    name = default_storage.save(f"{EDITOR_IMAGE_DIR}{folder}/{image.name}", image)
+    try:
+        name = default_storage.save(f"{EDITOR_IMAGE_DIR}{folder}/{image.name}", image)
+    except ValidationError as error:  # the storage is full: said on the field
+        raise ValidationError({IMAGE_FIELD: error.error_list}) from error
     return default_storage.url(name)
 
 

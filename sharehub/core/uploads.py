@@ -243,27 +243,36 @@ logger = logging.getLogger(__name__)
 FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
-class PrivateStorage(FileSystemStorage):
-    """Never under MEDIA_URL: files here have no public address, only checked views serve them."""
+class PublicStorage(FileSystemStorage):
+    """The public uploads (logos, photos, the editor's images) under MEDIA_ROOT: settings'
+    `STORAGES["default"]` on the embedded install. Django's folder storage, but a failed write
+    leaves no file, and a full disk is a message (ValidationError "storage_full")."""
 
     def _save(self, name: str, content: Any) -> str:
         # A write that fails (a full disk) leaves the file half written under its new name, which
         # this save created (O_EXCL): removed, so nothing half written stays. The row is written
-        # after its file (services), so no row points to it either.
+        # after its file (services), so no row points to it either. A name already taken is
+        # another upload's (Django then writes under a new one): never removed.
+        taken = os.path.exists(self.path(name))
         try:
             return super()._save(name, content)  # type: ignore[misc]
         except OSError as error:
-            with contextlib.suppress(OSError):
-                os.remove(self.path(name))
+            if not taken:
+                with contextlib.suppress(OSError):
+                    os.remove(self.path(name))
             if error.errno not in FULL:
                 raise
-            logger.error("Private storage full: %s could not be written: %s", name, error)
+            logger.error("Storage full: %s could not be written: %s", name, error)
             raise ValidationError(
                 _(
                     "The file could not be stored: the server's storage is full. Please try again later."
                 ),
                 code="storage_full",
             ) from error
+
+
+class PrivateStorage(PublicStorage):
+    """Never under MEDIA_URL: files here have no public address, only checked views serve them."""
 
     # Properties, not the parent's cached values, so a changed MEDIA_ROOT (tests) is followed.
     @property

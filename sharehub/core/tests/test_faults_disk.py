@@ -6,6 +6,7 @@ operator is alerted in the log, and once space is freed the same upload works.""
 from __future__ import annotations
 
 import errno
+import io
 import logging
 import os
 from pathlib import Path
@@ -46,21 +47,25 @@ class FullDisk:
         return getattr(self.stream, name)
 
 
-@pytest.fixture
-def disk_full(monkeypatch):
-    """Files opened under the private store get a disk with 100 bytes left (Linux: the path of
-    the descriptor is read in /proc)."""
-    root = Path(private_storage().location)
+def _fill(monkeypatch, root: Path, room: int):
+    """Files opened under `root` get a disk with `room` bytes left (Linux: the path of the
+    descriptor is read in /proc)."""
     real = os.fdopen
 
     def fdopen(fd, *args, **kwargs):
         stream = real(fd, *args, **kwargs)
         if os.readlink(f"/proc/self/fd/{fd}").startswith(str(root)):
-            return FullDisk(stream, room=100)
+            return FullDisk(stream, room=room)
         return stream
 
     monkeypatch.setattr(os, "fdopen", fdopen)
     return monkeypatch
+
+
+@pytest.fixture
+def disk_full(monkeypatch):
+    """The private store's disk, with 100 bytes left."""
+    return _fill(monkeypatch, Path(private_storage().location), room=100)
 
 
 def stored_files() -> list[Path]:
@@ -95,7 +100,7 @@ def test_a_full_disk_is_a_message_on_the_form_and_leaves_nothing_half_written(
     assert "저장 공간이 부족" in response.content.decode()
     assert not EventMaterial.objects.exists()
     assert stored_files() == []  # the 100 bytes written before the disk filled are gone
-    assert "Private storage full" in caplog.text
+    assert "Storage full" in caplog.text
 
     disk_full.undo()  # space freed: the same upload goes through, whole
     response = upload()
@@ -123,3 +128,41 @@ def test_other_disk_errors_still_leave_nothing_half_written(monkeypatch):
     assert raised.value.errno == errno.EIO
     monkeypatch.undo()
     assert stored_files() == []
+
+
+def test_a_full_disk_for_public_uploads_is_said_on_the_field(client, monkeypatch, caplog):
+    """The public uploads (here the editor's images, city staff writing the news) are on the same
+    footing: the field says the storage is full, nothing half written stays, and once space is
+    freed the same image is stored whole."""
+    from django.conf import settings
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from sharehub.accounts.tests.factories import give_totp
+
+    media = Path(settings.MEDIA_ROOT).resolve()
+    _fill(monkeypatch, media, room=10)
+    client.force_login(give_totp(UserFactory(is_city_staff=True)))
+    png = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(png, "PNG")
+
+    def upload():
+        image = SimpleUploadedFile("photo.png", png.getvalue(), "image/png")
+        return client.post(reverse("core:editor_image"), {"image": image})
+
+    def editor_files() -> list[Path]:
+        root = media / "editor"
+        return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+    with caplog.at_level(logging.ERROR, logger="sharehub.core.uploads"):
+        response = upload()
+    assert response.status_code == 400
+    assert "저장 공간이 부족" in " ".join(response.json()["errors"]["image"])
+    assert editor_files() == []
+    assert "Storage full" in caplog.text
+
+    monkeypatch.undo()
+    response = upload()
+    assert response.status_code == 201
+    [stored] = editor_files()
+    assert default_storage.url(str(stored.relative_to(media))) == response.json()["url"]
