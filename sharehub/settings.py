@@ -228,11 +228,11 @@ CACHES: dict[str, dict[str, object]]
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "sharehub.core.cache.RedisCache",
             "LOCATION": redis_url,
         },
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "sharehub.core.cache.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": "pages",
         },

@@ -414,7 +414,9 @@ def _tell_after_commit(registration: Registration) -> None:
         return
     registration.notice_due = registration.status
     # Read at commit: a new registration has no key yet when it is marked.
-    transaction.on_commit(lambda: tasks.tell_registration.enqueue(registration.pk))
+    # robust: a queue out of reach is logged; the notice stays due for the sweep
+    # (tasks.tell_due_notices), and the registration stands.
+    transaction.on_commit(lambda: tasks.tell_registration.enqueue(registration.pk), robust=True)
 
 
 def _promote_waitlist(event: Event, *, now: datetime | None = None) -> list[Registration]:

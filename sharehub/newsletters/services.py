@@ -447,6 +447,8 @@ def send_test(
 
 
 def _enqueue_sending(campaign_id: int) -> None:
+    # On commit, robust: a queue out of reach (Redis restarting) is logged, and the scheduler's
+    # `run_due_campaigns` resumes a sending campaign no worker has moved.
     send_campaign.enqueue(campaign_id)
 
 
@@ -474,7 +476,7 @@ def start_sending(*, actor: Actor, campaign: Campaign, when: datetime | None = N
     campaign.started_at = timezone.now()
     campaign.save(update_fields=["status", "started_at", "updated_at"])
     log_action(actor=actor, action="newsletters.campaign.send", target=campaign)
-    transaction.on_commit(partial(_enqueue_sending, campaign.pk))
+    transaction.on_commit(partial(_enqueue_sending, campaign.pk), robust=True)
     return campaign
 
 
@@ -517,7 +519,7 @@ def retry(*, actor: Actor, campaign: Campaign) -> Campaign:
         ]
     )
     log_action(actor=actor, action="newsletters.campaign.retry", target=campaign)
-    transaction.on_commit(partial(_enqueue_sending, campaign.pk))
+    transaction.on_commit(partial(_enqueue_sending, campaign.pk), robust=True)
     return campaign
 
 
@@ -575,7 +577,7 @@ def resume(*, actor: Actor, campaign: Campaign) -> Campaign:
         error=_("Only a paused campaign can be resumed."),
         status=Campaign.Status.SENDING,
     )
-    transaction.on_commit(partial(_enqueue_sending, campaign.pk))
+    transaction.on_commit(partial(_enqueue_sending, campaign.pk), robust=True)
     return campaign
 
 

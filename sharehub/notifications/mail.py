@@ -39,7 +39,9 @@ def queue_message(
         attachments=[stored_attachment(attachment) for attachment in message.attachments],
         demo_reader=demo_mailbox.reader_for_new_mail(kind=kind),
     )
-    transaction.on_commit(partial(enqueue_send, outbound.pk))
+    # robust: a queue out of reach (Redis restarting) is logged; the row waits for the sweep
+    # (send_queued_emails), and the person's own action stands.
+    transaction.on_commit(partial(enqueue_send, outbound.pk), robust=True)
     return outbound
 
 

@@ -249,3 +249,74 @@ def test_private_uploads_stay_private_on_object_storage(production_stack):
             part.strip() for part in answer.headers["Cache-Control"].split(",")
         }
     assert stack.session().get(stack.url + path, timeout=30).status_code == 404
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def test_redis_restarted_mid_queue_loses_no_mail_and_sends_none_twice(production_stack):
+    """Redis restarted while work waits in its queue: it keeps nothing across a restart (the
+    profile's Redis saves nothing), so the queued jobs are gone. What they were to do is in the
+    database (each registration's notice is marked due in its own transaction): the scheduler's
+    sweep (`run_periodic`: `events.tell_due_notices`) does it, each person is told once, and the
+    web answers again by itself once Redis is back."""
+    from sharehub.core.tests.production import require_binaries
+
+    stack: Stack = production_stack
+    web = stack.session()
+    for worker in ("worker1", "worker2"):
+        stack.stop(worker)
+    event = EventFactory(capacity=PLACES)
+    _, tokens = _people("restart", 6)
+    answers = _rush(stack, f"/api/v1/events/{event.pk}/registration", tokens, {})
+    assert [status for status, _ in answers] == [201] * 6, answers
+    registrations = Registration.objects.filter(event=event)
+    assert registrations.exclude(notice_due="").count() == 6, "the notices wait in the queue"
+
+    # Redis goes down and comes back empty: the queued jobs are lost.
+    port = stack.redis_url.rsplit(":", 1)[1].split("/")[0]
+    stack.stop("redis")
+    assert not _redis_answers(stack.redis_url)
+    # Meanwhile the hub answers without its cache, and a registration stands (its notice due).
+    for path in ("/api/v1/events", "/en/events/", "/ko/directory/"):
+        assert web.get(stack.url + path, timeout=30).status_code == 200, path
+    _, late = _people("restart-late", 1)
+    answers = _rush(stack, f"/api/v1/events/{event.pk}/registration", late, {})
+    assert [status for status, _ in answers] == [201], answers
+    assert "Redis out of reach" in "".join(stack.log(name) for name in ("web1", "web2"))
+    persistence = ["--dir", str(stack.tmp / "redis"), "--save", "", "--appendonly", "no"]
+    redis_server = require_binaries()["redis-server"]
+    stack.spawn("redis", [redis_server, "--bind", "127.0.0.1", "--port", port, *persistence])
+    stack.wait_for(lambda: _redis_answers(stack.redis_url), "Redis again")
+    # The web processes reconnect by themselves (cache, sessions, rate limits).
+    assert web.get(stack.url + "/api/v1/events", timeout=30).status_code == 200
+    assert web.get(stack.url + "/en/events/", timeout=30).status_code == 200
+
+    for worker in ("worker1", "worker2"):
+        stack.start_worker(worker)
+    stack.wait_for(lambda: stack.workers_ready(2), "2 RQ workers")
+    assert registrations.exclude(notice_due="").count() == 7, "the lost jobs did nothing"
+    stack.manage("run_periodic", "--once")
+
+    def told() -> bool:
+        rows = OutboundEmail.objects.filter(to__0__startswith="restart")
+        return (
+            not registrations.exclude(notice_due="").exists()
+            and rows.count() == 7
+            and not rows.exclude(status="sent").exists()
+        )
+
+    stack.wait_for(told, "the seven notices sent", timeout=MAIL_SECONDS)
+    received = Counter(
+        message["To"]
+        for message in list(stack.mail.messages)
+        if message["To"].startswith("restart")
+    )
+    expected = {f"restart{i}@example.org": 1 for i in range(6)} | {"restart-late0@example.org": 1}
+    assert received == expected
