@@ -461,6 +461,9 @@ class PageCacheMiddleware:
             state.token = _building.set(state)
             request._page_cache = state  # type: ignore[attr-defined]
             reads = state
+        elif connections["default"].pagecache_pending:  # type: ignore[attr-defined]
+            # Its own uncommitted writes: no fragment of this request would be kept.
+            return None
         else:
             # A signed-in person's page is built each time, its kept fragments with it.
             reads = _Reads(versions=_versions(), expires=now + settings.PAGE_CACHE_SECONDS)
