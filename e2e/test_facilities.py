@@ -102,9 +102,13 @@ def test_find_book_cancel_and_approve(make_page, axe, screenshot, hub_data, live
     # The filters update the results in place (htmx) and push the address: wait for the last one.
     filters.get_by_role("button", name=show, exact=True).click()
     citizen.wait_for_url("**end=12%3A00**")
+    # htmx pushes the address before it swaps the results in: wait for the cards that link to
+    # the chosen day's week (the unfiltered ones link to this week, which has no such day).
+    room_link = f"{url('facilities:detail', lang, slug=room.slug)}?week={day.isoformat()}"
+    citizen.locator(f"main #results .space-card a[href='{room_link}']").wait_for()
     cards = citizen.locator("main #results .space-card")
     assert cards.count() == 2, main_text(citizen)
-    click(citizen, cards.locator(f"a[href^='{url('facilities:detail', lang, slug=room.slug)}']"))
+    click(citizen, cards.locator(f"a[href='{room_link}']"))
     check(citizen, "space-detail")
     screenshot(citizen, f"facilities-{lang}-space")
 
