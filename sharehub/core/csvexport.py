@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -69,11 +70,14 @@ def _runs_as_formula(text: str) -> bool:
 def guard(value: object) -> str:
     """The text of one cell: None is empty; text that a spreadsheet would run is quoted.
 
-    Numbers are written as they are (a negative longitude stays a number)."""
+    Numbers are written as they are (a negative longitude stays a number); a Decimal in plain
+    notation ("100", never "1E+2")."""
     if value is None:
         return ""
     if isinstance(value, str):
         return "'" + value if _runs_as_formula(value) else value
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value, "f")
     return str(value)
 
 

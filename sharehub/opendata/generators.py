@@ -758,6 +758,15 @@ def _text(value: Any) -> Any:
     return value
 
 
+def _cell(value: Any) -> Any:
+    """A value for CSV and XLSX cells: a Decimal stays a number (CSV writes it in plain notation
+    and never guards it as a formula, even negative; XLSX makes it a numeric cell), the rest as
+    `_text`."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return value.normalize()
+    return _text(value)
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         normal = value.normalize()
@@ -773,7 +782,7 @@ def _json_row(generator: Generator, row: Row) -> dict[str, Any]:
 
 def csv_bytes(generator: Generator, *, encoding: str = UTF8) -> Iterator[bytes]:
     keys = generator.keys
-    rows = ([_text(row.get(key)) for key in keys] for row in generator.rows())
+    rows = ([_cell(row.get(key)) for key in keys] for row in generator.rows())
     return csv_chunks(_with_header(keys, rows), encoding=encoding)
 
 
@@ -840,7 +849,7 @@ def xlsx_bytes(generator: Generator) -> bytes:
             break
         cells = []
         for key in keys:
-            value = _text(row.get(key))
+            value = _cell(row.get(key))
             if isinstance(value, str):
                 cell = WriteOnlyCell(sheet, value=_ILLEGAL.sub("", value))
                 cell.data_type = "s"
