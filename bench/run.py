@@ -4,7 +4,7 @@ server; the directory (list page, map data, API) at 100 and at 100,000 listings;
 benchmark scripts (bench/search_bench.py, bench/events_bench.py, bench/news_bench.py,
 bench/newsletters_bench.py, bench/participation_bench.py, bench/facilities_bench.py,
 bench/http_rush.py, bench/programmes_bench.py, bench/opendata_bench.py, bench/pages_bench.py,
-bench/lighthouse_bench.py), each
+bench/lighthouse_bench.py, bench/load_bench.py), each
 taking `--only sqlite|postgresql` and exiting non-zero when it misses its target.
 
 Every figure comes from this one run on this machine; the ratios are what to read (bench/README.md).
@@ -46,6 +46,7 @@ PARTS = (
     "opendata",
     "pages",
     "lighthouse",
+    "load",
 )
 # Parts that are one standalone script each, run as they are and reporting their own figures.
 SCRIPTS = {
@@ -60,6 +61,7 @@ SCRIPTS = {
     "opendata": "opendata_bench.py",
     "pages": "pages_bench.py",
     "lighthouse": "lighthouse_bench.py",
+    "load": "load_bench.py",
 }
 
 
