@@ -10,8 +10,11 @@ forbidden cells are then proven: the request of each forbidden role, made on a r
 belongs to someone else (the owner of the right organization, "member"), is refused (403, 404,
 401 for the API, or a redirect to sign in) and writes nothing to the database
 (`dbwrites.database_writes`: no INSERT, UPDATE or DELETE at all, the session aside).
-An API cell sends a body its schema accepts (`API_DATA`, else `{}`), so it reaches the rule; the
-few operations whose required fields no row builds yet are listed in `BODY_NOT_BUILT`.
+An API cell sends a body its schema accepts (`API_DATA`, else `{}`; an upload's small valid file,
+`API_MULTIPART`), so it reaches the rule; an operation whose required fields no row builds yet
+would be listed in `BODY_NOT_BUILT` (none is). The rows anyone may post holding a key from a mail
+(an address to confirm, a password to reset, a newsletter's links) have no forbidden role: their
+own test proves a forged key refused.
 
 Roles: anonymous; citizen (signed in, no organization); other_member (owner of another
 organization); member (owner of the right organization, author or booker of the object); staff
@@ -54,6 +57,8 @@ WHO: dict[str, tuple[str, ...]] = {
     "committee": ("anonymous", "citizen", "other_member", "member", "staff", "moderator"),
     # Django's admin: is_staff accounts only (none of the hub's roles is one).
     "admin": ("anonymous", "citizen", "other_member", "member", "staff", "moderator"),
+    # Administrators (superusers), who give and remove the roles: city staff are refused too.
+    "administrator": ("anonymous", "citizen", "other_member", "member", "staff", "moderator"),
 }
 
 # Objects of the hub (`_world`), by the path of their attribute: "event.pk".
@@ -75,8 +80,11 @@ WEB: dict[str, Row] = {
     "account_set_password": ("signed_in", {}),
     "account_reset_password": ("anyone", {}),
     "account_confirm_login_code": ("anyone", {}),
-    "account_confirm_email": ("anyone", None),  # the key in the mail is the credential
-    "account_reset_password_from_key": ("anyone", None),  # the key in the mail is the credential
+    "account_confirm_email": ("anyone", {"key": "confirm_key"}),  # the key in the mail (below)
+    "account_reset_password_from_key": (
+        "anyone",  # the key in the mail is the credential (below)
+        {"uidb36": "reset_uidb36", "key": "reset_key"},
+    ),
     "mfa_authenticate": ("anyone", {}),  # the second step of a sign-in in progress
     "mfa_reauthenticate": ("signed_in", {}),
     "mfa_activate_totp": ("signed_in", {}),
@@ -89,9 +97,9 @@ WEB: dict[str, Row] = {
     "accounts:revoke_api_token": ("own", {"token_id": "token.pk"}),
     "accounts:consent": ("signed_in", {}),
     "accounts:delete": ("signed_in", {}),
-    "accounts:staff_member": ("staff", None),  # administrators only; no administrator here
+    "accounts:staff_member": ("administrator", {"user_id": "role:citizen.pk"}),
     "organizations:create": ("signed_in", {}),
-    "organizations:accept_invitation": ("signed_in", None),  # the invitation's token
+    "organizations:accept_invitation": ("own", {"token": "invitation_token"}),  # its invitee only
     "organizations:decide_name_change": ("moderation", {"pk": "name_change.pk"}),
     "organizations:edit": ("member", {"slug": "organization.slug"}),
     "organizations:invite": ("member", {"slug": "organization.slug"}),
@@ -118,7 +126,7 @@ WEB: dict[str, Row] = {
     "designation:submit": ("member", {"pk": "application.pk"}),
     "designation:resubmit": ("member", {"pk": "application.pk"}),
     "designation:comment": ("member", {"pk": "application.pk"}),
-    "designation:document_remove": ("member", None),
+    "designation:document_remove": ("member", {"pk": "document.pk"}),
     "designation:review_start": ("staff", {"pk": "application.pk"}),
     "designation:review_checklist": ("staff", {"pk": "application.pk"}),
     "designation:review_advance": ("staff", {"pk": "application.pk"}),
@@ -132,16 +140,19 @@ WEB: dict[str, Row] = {
     "designation:criterion_new": ("staff", {}),
     "designation:criterion_edit": ("staff", {"pk": "criterion.pk"}),
     "designation:committee_edit": ("staff", {}),
-    "designation:report_accept": ("staff", None),
-    "designation:report_request_changes": ("staff", None),
-    "designation:report": ("member", None),
+    "designation:report_accept": ("staff", {"pk": "submitted_report.pk"}),
+    "designation:report_request_changes": ("staff", {"pk": "submitted_report.pk"}),
+    "designation:report": (
+        "member",
+        {"number": "designation.number", "year": "designation_report.year"},
+    ),
     "designation:suspend": ("staff", {"number": "designation.number"}),
     "designation:reinstate": ("staff", {"number": "designation.number"}),
     "designation:revoke": ("staff", {"number": "designation.number"}),
     "directory:categories": ("staff", {}),
     "directory:category_edit": ("staff", {"pk": "category.pk"}),
     "directory:import": ("staff", {}),
-    "directory:import_confirm": ("staff", None),
+    "directory:import_confirm": ("staff", {"pk": "csv_import.pk"}),
     "directory:edit": ("member", {"slug": "organization.slug"}),
     "directory:service_add": ("member", {"slug": "organization.slug"}),
     "directory:service_delete": (
@@ -154,7 +165,10 @@ WEB: dict[str, Row] = {
         {"slug": "organization.slug", "address_id": "address.pk"},
     ),
     "directory:photo_add": ("member", {"slug": "organization.slug"}),
-    "directory:photo_delete": ("member", None),
+    "directory:photo_delete": (
+        "member",
+        {"slug": "organization.slug", "photo_id": "listing_photo.pk"},
+    ),
     "moderation:decide": (
         "moderation",
         {"content_type_id": "organization_type", "object_id": "organization.pk"},
@@ -187,9 +201,9 @@ WEB: dict[str, Row] = {
     "events:question_add": ("member", {"pk": "event.pk"}),
     "events:question_delete": ("member", {"pk": "event.pk", "item_id": "question.pk"}),
     "events:session_add": ("member", {"pk": "event.pk"}),
-    "events:session_delete": ("member", None),
+    "events:session_delete": ("member", {"pk": "event.pk", "item_id": "session.pk"}),
     "events:material_add": ("member", {"pk": "event.pk"}),
-    "events:material_delete": ("member", None),
+    "events:material_delete": ("member", {"pk": "event.pk", "item_id": "material.pk"}),
     "events:checkin": ("member", {"pk": "event.pk"}),
     "news:create": ("signed_in", {}),  # for an organization the person belongs to
     "news:edit": ("member", {"slug": "article.slug"}),
@@ -219,22 +233,23 @@ WEB: dict[str, Row] = {
         "committee",
         {"slug": "committee.slug", "pk": "proposal.pk"},
     ),
-    "participation:delete_note": ("staff", None),
+    "participation:delete_note": ("committee", {"pk": "note.pk"}),
     "participation:recommendation_create": ("committee", {"slug": "committee.slug"}),
     "participation:recommendation_edit": ("committee", {"pk": "recommendation.pk"}),
-    "participation:decision_set": ("staff", None),
-    "participation:decision_remove": ("staff", None),
+    "participation:decision_set": ("committee", {"pk": "recommendation.pk"}),
+    "participation:decision_remove": ("committee", {"pk": "decision.pk"}),
     "participation:recommendation_publish": ("committee", {"pk": "recommendation.pk"}),
     "participation:recommendation_delete": ("committee", {"pk": "recommendation.pk"}),
     "participation:city_bulk": ("staff", {}),
     "participation:answer": ("staff", {"pk": "published_recommendation.pk"}),
     "participation:answer_template_create": ("staff", {}),
     "participation:answer_template_edit": ("staff", {"pk": "answer_template.pk"}),
-    "participation:result_update": ("staff", None),
-    "participation:milestone_add": ("staff", None),
+    "participation:result_update": ("staff", {"pk": "result.pk"}),
+    "participation:milestone_add": ("staff", {"pk": "result.pk"}),
     "participation:result_add": ("staff", {"pk": "result.pk"}),
-    "participation:milestone_reach": ("staff", None),
-    "participation:attachment_remove": ("own", None),
+    "participation:milestone_reach": ("staff", {"pk": "milestone.pk"}),
+    "participation:attachment_remove": ("own", {"pk": "attachment.pk"}),
+    # The spaces' "staff": city staff and each space's own staff (none of the roles).
     "facilities:space_new": ("staff", {}),
     "facilities:space_edit": ("staff", {"slug": "space.slug"}),
     "facilities:space_active": ("staff", {"slug": "space.slug"}),
@@ -243,26 +258,32 @@ WEB: dict[str, Row] = {
     "facilities:space_fees": ("staff", {"slug": "space.slug"}),
     "facilities:space_refunds": ("staff", {"slug": "space.slug"}),
     "facilities:space_photos": ("staff", {"slug": "space.slug"}),
-    "facilities:space_photo": ("staff", None),
-    "facilities:space_photo_delete": ("staff", None),
-    "facilities:space_photo_move": ("staff", None),
-    "facilities:lottery_withdraw": ("own", None),
-    "facilities:lottery_enter": ("signed_in", None),  # needs an open lottery round
+    "facilities:space_photo": ("staff", {"slug": "space.slug", "photo_id": "space_photo.pk"}),
+    "facilities:space_photo_delete": (
+        "staff",
+        {"slug": "space.slug", "photo_id": "space_photo.pk"},
+    ),
+    "facilities:space_photo_move": (
+        "staff",
+        {"slug": "space.slug", "photo_id": "space_photo.pk"},
+    ),
+    "facilities:lottery_withdraw": ("own", {"pk": "lottery_entry.pk"}),
+    "facilities:lottery_enter": ("signed_in", {"slug": "lottery_space.slug"}),
     "facilities:checkin": ("staff", {"slug": "space.slug"}),
-    "facilities:no_show": ("staff", None),
-    "facilities:undo_no_show": ("staff", None),
-    "facilities:suspend_booker": ("staff", None),
-    "facilities:appeal": ("own", None),
+    "facilities:no_show": ("staff", {"reference": "ended_booking.reference"}),
+    "facilities:undo_no_show": ("staff", {"reference": "no_show_booking.reference"}),
+    "facilities:suspend_booker": ("staff", {"reference": "booking.reference"}),
+    "facilities:appeal": ("own", {"pk": "penalty.pk"}),
     "facilities:penalty_suspend": ("staff", {}),
-    "facilities:penalty_lift": ("staff", None),
-    "facilities:penalty_decide": ("staff", None),
+    "facilities:penalty_lift": ("staff", {"pk": "penalty.pk"}),
+    "facilities:penalty_decide": ("staff", {"pk": "appealed_penalty.pk"}),
     "facilities:waitlist_join": ("signed_in", {"slug": "space.slug"}),
-    "facilities:waitlist_leave": ("own", None),
-    "facilities:cancel": ("own", None),
+    "facilities:waitlist_leave": ("own", {"pk": "waitlist_entry.pk"}),
+    "facilities:cancel": ("own", {"reference": "booking.reference"}),
     "facilities:close": ("staff", {"slug": "space.slug"}),
-    "facilities:approve": ("staff", None),
-    "facilities:reject": ("staff", None),
-    "facilities:paid": ("staff", None),
+    "facilities:approve": ("staff", {"reference": "booking.reference"}),
+    "facilities:reject": ("staff", {"reference": "booking.reference"}),
+    "facilities:paid": ("staff", {"reference": "unpaid_booking.reference"}),
     "facilities:book": ("signed_in", {"slug": "space.slug"}),
     "programmes:call_new": ("staff", {}),
     "programmes:call_edit": ("staff", {"slug": "programme_call.slug"}),
@@ -270,7 +291,10 @@ WEB: dict[str, Row] = {
     "programmes:call_form": ("staff", {"slug": "programme_call.slug"}),
     "programmes:call_criteria": ("staff", {"slug": "programme_call.slug"}),
     "programmes:call_documents": ("staff", {"slug": "programme_call.slug"}),
-    "programmes:call_document_delete": ("staff", None),
+    "programmes:call_document_delete": (
+        "staff",
+        {"slug": "programme_call.slug", "pk": "call_document.pk"},
+    ),
     "programmes:call_publish": ("staff", {"slug": "programme_call.slug"}),
     "programmes:edit": ("member", {"pk": "programme_draft.pk"}),
     "programmes:autosave": ("member", {"pk": "programme_draft.pk"}),
@@ -294,16 +318,16 @@ WEB: dict[str, Row] = {
     "programmes:committee_meeting": ("staff", {"slug": "programme_call.slug"}),
     "programmes:committee": ("staff", {"pk": "programme_committee.pk"}),
     "programmes:decide": ("staff", {"pk": "programme_committee.pk"}),
-    "programmes:reduce_award": ("staff", None),
+    "programmes:reduce_award": ("staff", {"pk": "programme_award.pk"}),
     "programmes:report": ("member", {"pk": "programme_report.pk"}),
     "programmes:report_review": ("staff", {"pk": "programme_report.pk"}),
     "programmes:follow": ("signed_in", {"slug": "programme_call.slug"}),
     # Any signed-in person; the form offers only their own organizations.
     "programmes:apply": ("signed_in", {"slug": "programme_call.slug"}),
     "newsletters:list": ("anyone", {}),
-    "newsletters:confirm": ("anyone", None),  # the signed token in the mail is the credential
-    "newsletters:preferences": ("anyone", None),
-    "newsletters:unsubscribe": ("anyone", None),
+    "newsletters:confirm": ("anyone", {"token": "newsletter_confirm"}),  # the token in the mail
+    "newsletters:preferences": ("anyone", {"token": "newsletter_manage"}),
+    "newsletters:unsubscribe": ("anyone", {"token": "newsletter_manage"}),
     "newsletters:campaign_create": ("staff", {}),
     "newsletters:topics": ("staff", {}),
     "newsletters:topic_edit": ("staff", {"pk": "topic.pk"}),
@@ -337,6 +361,7 @@ WEB: dict[str, Row] = {
 DATA: dict[str, dict[str, str]] = {
     "organizations:change_role": {"role": "owner"},
     "participation:amend": {"text": "<p>덧붙임</p>"},
+    "facilities:reject": {"reason": "행사 일정과 겹칩니다."},  # the reason is asked first
 }
 # Refusals that answer as for a missing object, on purpose: the same message and redirect as for
 # a token that does not exist, so nobody learns whose token an id is; nothing is written.
@@ -417,9 +442,12 @@ API: dict[str, Row] = {
         "staff",
         {"number": "designation.number"},
     ),
-    "POST /api/v1/designation/reports/{pk}/submit": ("member", None),
-    "POST /api/v1/designation/reports/{pk}/accept": ("staff", None),
-    "POST /api/v1/designation/reports/{pk}/request-changes": ("staff", None),
+    "POST /api/v1/designation/reports/{pk}/submit": ("member", {"pk": "designation_report.pk"}),
+    "POST /api/v1/designation/reports/{pk}/accept": ("staff", {"pk": "submitted_report.pk"}),
+    "POST /api/v1/designation/reports/{pk}/request-changes": (
+        "staff",
+        {"pk": "submitted_report.pk"},
+    ),
     "PATCH /api/v1/directory/listings/{slug}": ("member", {"slug": "organization.slug"}),
     "POST /api/v1/directory/suggestions": ("signed_in", {}),
     "POST /api/v1/events/{event_id}/registration": ("signed_in", {"event_id": "event.pk"}),
@@ -471,12 +499,30 @@ API: dict[str, Row] = {
         "signed_in",
         {"proposal_id": "proposal.pk"},
     ),
-    "POST /api/v1/participation/committees/{slug}/notes": ("staff", None),
-    "POST /api/v1/participation/recommendations/{recommendation_id}/answer": ("staff", None),
-    "POST /api/v1/participation/results/{result_id}/updates": ("staff", None),
-    "POST /api/v1/spaces/bookings/{reference}/cancel": ("own", None),
-    "POST /api/v1/spaces/bookings/{reference}/approve": ("staff", None),
-    "POST /api/v1/spaces/bookings/{reference}/reject": ("staff", None),
+    "POST /api/v1/participation/committees/{slug}/notes": (
+        "committee",
+        {"slug": "committee.slug"},
+    ),
+    "POST /api/v1/participation/recommendations/{recommendation_id}/answer": (
+        "staff",
+        {"recommendation_id": "published_recommendation.pk"},
+    ),
+    "POST /api/v1/participation/results/{result_id}/updates": (
+        "staff",
+        {"result_id": "result.pk"},
+    ),
+    "POST /api/v1/spaces/bookings/{reference}/cancel": (
+        "own",
+        {"reference": "booking.reference"},
+    ),
+    "POST /api/v1/spaces/bookings/{reference}/approve": (
+        "staff",
+        {"reference": "booking.reference"},
+    ),
+    "POST /api/v1/spaces/bookings/{reference}/reject": (
+        "staff",
+        {"reference": "booking.reference"},
+    ),
     "POST /api/v1/spaces/{slug}/bookings": ("signed_in", {"slug": "space.slug"}),
     "POST /api/v1/spaces/manage/spaces": ("staff", {}),
     "PATCH /api/v1/spaces/manage/spaces/{slug}": ("staff", {"slug": "space.slug"}),
@@ -486,12 +532,24 @@ API: dict[str, Row] = {
     "PUT /api/v1/spaces/manage/spaces/{slug}/staff": ("staff", {"slug": "space.slug"}),
     "POST /api/v1/spaces/manage/spaces/{slug}/active": ("staff", {"slug": "space.slug"}),
     "POST /api/v1/spaces/lottery/entries": ("signed_in", {}),
-    "POST /api/v1/spaces/lottery/entries/{entry_id}/withdraw": ("own", None),
+    "POST /api/v1/spaces/lottery/entries/{entry_id}/withdraw": (
+        "own",
+        {"entry_id": "lottery_entry.pk"},
+    ),
     "POST /api/v1/spaces/{slug}/check-in": ("staff", {"slug": "space.slug"}),
-    "POST /api/v1/spaces/bookings/{reference}/no-show": ("staff", None),
-    "POST /api/v1/spaces/suspensions/{penalty_id}/appeal": ("own", None),
+    "POST /api/v1/spaces/bookings/{reference}/no-show": (
+        "staff",
+        {"reference": "ended_booking.reference"},
+    ),
+    "POST /api/v1/spaces/suspensions/{penalty_id}/appeal": (
+        "own",
+        {"penalty_id": "penalty.pk"},
+    ),
     "POST /api/v1/spaces/waitlist/entries": ("signed_in", {}),
-    "POST /api/v1/spaces/waitlist/entries/{entry_id}/leave": ("own", None),
+    "POST /api/v1/spaces/waitlist/entries/{entry_id}/leave": (
+        "own",
+        {"entry_id": "waitlist_entry.pk"},
+    ),
     "POST /api/v1/programmes/calls": ("staff", {}),
     "PATCH /api/v1/programmes/calls/{slug}": ("staff", {"slug": "programme_call.slug"}),
     "POST /api/v1/programmes/calls/{slug}/publish": ("staff", {"slug": "programme_call.slug"}),
@@ -503,7 +561,10 @@ API: dict[str, Row] = {
         "member",
         {"application_id": "programme_draft.pk"},
     ),
-    "POST /api/v1/programmes/applications/{application_id}/files/{key}": ("member", None),
+    "POST /api/v1/programmes/applications/{application_id}/files/{key}": (
+        "member",
+        {"application_id": "programme_draft.pk", "key": "programme_file_key"},
+    ),
     "POST /api/v1/programmes/applications/{application_id}/submit": (
         "member",
         {"application_id": "programme_draft.pk"},
@@ -575,48 +636,145 @@ API: dict[str, Row] = {
     "POST /api/v1/search/synonyms": ("staff", {}),
     "PATCH /api/v1/search/synonyms/{group_id}": ("staff", {"group_id": "synonyms.pk"}),
     "DELETE /api/v1/search/synonyms/{group_id}": ("staff", {"group_id": "synonyms.pk"}),
-    "POST /api/v1/staff/people/{user_id}/roles": ("staff", None),  # administrators only
-    "POST /api/v1/staff/people/{user_id}/two-factor/reset": ("staff", None),
+    "POST /api/v1/staff/people/{user_id}/roles": (
+        "administrator",
+        {"user_id": "role:citizen.pk"},
+    ),
+    "POST /api/v1/staff/people/{user_id}/two-factor/reset": (
+        "administrator",
+        {"user_id": "role:citizen.pk"},
+    ),
 }
+
+
+class At(str):
+    """In a body: the world's value at this path ("proposal.pk"), as for the rows' arguments."""
+
 
 # What a forbidden cell of the API sends: a body the schema accepts, so the request reaches the
 # rule (an empty object is valid for the operations not listed; a 422 would prove nothing).
 API_DATA: dict[str, dict[str, Any]] = {
     "PATCH /api/v1/organizations/{slug}/members/{user_id}": {"role": "owner"},
     "POST /api/v1/designation/applications/{pk}/comments": {"body": "의견"},
+    "PUT /api/v1/designation/applications/{pk}/checklist": {"checklist": {"seoul_based": True}},
+    "PUT /api/v1/designation/applications/{pk}/scores": {"scores": {At("criterion.code"): 5}},
+    "POST /api/v1/designation/applications/{pk}/committee-decisions": {
+        "meeting_on": "2026-03-02",
+        "members_present": 11,
+        "votes_for": 9,
+        "votes_against": 1,
+        "votes_abstain": 1,
+    },
+    "POST /api/v1/designation/reports/{pk}/request-changes": {"reason": "수혜 인원을 적어 주세요."},
+    "POST /api/v1/newsletters/campaigns": {
+        "subject_ko": "이달의 공유 소식",
+        "body_html_ko": "<p>소식</p>",
+        "body_text_ko": "소식",
+    },
     "PATCH /api/v1/participation/comments/{comment_id}": {"body": "고친 의견"},
+    "POST /api/v1/participation/committees/{slug}/notes": {
+        "proposal": At("proposal.pk"),
+        "text": "검토 메모",
+    },
+    "POST /api/v1/participation/recommendations/{recommendation_id}/answer": {
+        "status": "accepted",
+        "reasons": "권고를 수용합니다.",
+        "department": "사회혁신담당관",
+    },
+    "POST /api/v1/participation/results/{result_id}/updates": {"text": "착공", "progress": 10},
+    "POST /api/v1/spaces/bookings/{reference}/reject": {"reason": "행사 일정과 겹칩니다."},
+    "POST /api/v1/spaces/manage/spaces": {
+        "name_ko": "새 다목적실",
+        "description_ko": "주민 모임 공간",
+        "office_ko": "마포구청 자치행정과",
+        "district": At("district.slug"),
+        "road_address": "서울특별시 마포구 월드컵로 212",
+        "capacity": 20,
+    },
+    "PUT /api/v1/spaces/manage/spaces/{slug}/hours": {
+        "rows": [{"weekday": 0, "opens": "09:00", "closes": "18:00"}]
+    },
+    "PUT /api/v1/spaces/manage/spaces/{slug}/fees": {
+        "rows": [{"day_kind": "weekday", "starts": "09:00", "amount": 10_000}]
+    },
+    "PUT /api/v1/spaces/manage/spaces/{slug}/refunds": {
+        "rows": [{"days_before": 7, "percent": 100}]
+    },
+    "PUT /api/v1/spaces/manage/spaces/{slug}/staff": {"emails": [At("role:citizen.email")]},
+    "POST /api/v1/spaces/manage/spaces/{slug}/active": {"active": False},
+    "POST /api/v1/spaces/{slug}/check-in": {"code": At("checkin_code")},
+    "POST /api/v1/spaces/suspensions/{penalty_id}/appeal": {"text": "억울합니다."},
+    "POST /api/v1/programmes/calls": {
+        "title_ko": "2027 공유단체 지원사업",
+        "kind": "grant",
+        "total_budget": 100_000_000,
+        "award_cap": 10_000_000,
+        "opens_at": "2027-01-01T09:00:00+09:00",
+        "closes_at": "2027-02-01T18:00:00+09:00",
+    },
+    "POST /api/v1/programmes/calls/{slug}/applications": {
+        "organization": At("organization.slug"),
+        "track": At("programme_track.pk"),
+        "title": "동네 공구도서관",
+    },
+    "POST /api/v1/programmes/reviews/{review_id}/conflict": {"conflict": False},
+    "POST /api/v1/programmes/applications/{application_id}/screening": {"eligible": True},
+    "POST /api/v1/programmes/applications/{application_id}/screening/undo": {
+        "reason": "서류를 다시 봅니다."
+    },
+    "POST /api/v1/programmes/applications/{application_id}/reviewers": {
+        "reviewers": [At("role:citizen.pk")]
+    },
+    "POST /api/v1/programmes/applications/{pk}/committee-vote": {
+        "meeting_on": "2026-03-02",
+        "members_present": 11,
+        "votes_for": 9,
+        "votes_against": 1,
+        "votes_abstain": 1,
+    },
+    "POST /api/v1/programmes/calls/{slug}/committee-votes": {
+        "meeting_on": "2026-03-02",
+        "votes": [
+            {
+                "application": At("programme_committee.pk"),
+                "members_present": 11,
+                "votes_for": 9,
+                "votes_against": 1,
+                "votes_abstain": 1,
+            }
+        ],
+    },
+    "POST /api/v1/programmes/applications/{pk}/decision": {"outcome": "rejected", "reason": "예산"},
+    "POST /api/v1/programmes/reports/{report_id}/submit": {"body": "중간 보고", "spent": 1_000_000},
+    "POST /api/v1/programmes/reports/{report_id}/request-changes": {
+        "reason": "영수증을 붙여 주세요."
+    },
+    "POST /api/v1/search/synonyms": {"words": ["공유", "나눔"]},
+    "POST /api/v1/staff/people/{user_id}/roles": {
+        "role": "moderator",
+        "granted": True,
+        "reason": "게시물 관리",
+    },
+    "POST /api/v1/staff/people/{user_id}/two-factor/reset": {"reason": "휴대전화 분실"},
+}
+# The multipart operations (uploads, form fields): their fields, a (name, kind) pair a file of that
+# kind ("pdf" or "png", small and valid) under that name.
+API_MULTIPART: dict[str, dict[str, Any]] = {
+    "POST /api/v1/organizations/{slug}/logo": {"logo": ("logo.png", "png")},
+    "POST /api/v1/designation/applications/{pk}/documents": {"file": ("정관.pdf", "pdf")},
+    "POST /api/v1/designation/reports/{pk}/submit": {
+        "summary": "나눔 장터 12회",
+        "beneficiaries": "300",
+    },
+    "POST /api/v1/programmes/applications/{application_id}/files/{key}": {
+        "file": ("예산.pdf", "pdf")
+    },
 }
 
 # Operations whose body has required fields no row builds yet: their signed-in forbidden cells
 # stop at the schema (422, nothing written) and prove nothing more; only their anonymous cell
 # (401 before the body is read) proves the rule. Kept exact by the test, so it only shrinks.
-BODY_NOT_BUILT = {
-    "POST /api/v1/organizations/{slug}/logo",
-    "POST /api/v1/designation/applications/{pk}/documents",
-    "PUT /api/v1/designation/applications/{pk}/checklist",
-    "PUT /api/v1/designation/applications/{pk}/scores",
-    "POST /api/v1/designation/applications/{pk}/committee-decisions",
-    "POST /api/v1/newsletters/campaigns",
-    "POST /api/v1/spaces/manage/spaces",
-    "PUT /api/v1/spaces/manage/spaces/{slug}/hours",
-    "PUT /api/v1/spaces/manage/spaces/{slug}/fees",
-    "PUT /api/v1/spaces/manage/spaces/{slug}/refunds",
-    "PUT /api/v1/spaces/manage/spaces/{slug}/staff",
-    "POST /api/v1/spaces/manage/spaces/{slug}/active",
-    "POST /api/v1/spaces/{slug}/check-in",
-    "POST /api/v1/programmes/calls",
-    "POST /api/v1/programmes/calls/{slug}/applications",
-    "POST /api/v1/programmes/reviews/{review_id}/conflict",
-    "POST /api/v1/programmes/applications/{application_id}/screening",
-    "POST /api/v1/programmes/applications/{application_id}/screening/undo",
-    "POST /api/v1/programmes/applications/{application_id}/reviewers",
-    "POST /api/v1/programmes/applications/{pk}/committee-vote",
-    "POST /api/v1/programmes/calls/{slug}/committee-votes",
-    "POST /api/v1/programmes/applications/{pk}/decision",
-    "POST /api/v1/programmes/reports/{report_id}/submit",
-    "POST /api/v1/programmes/reports/{report_id}/request-changes",
-    "POST /api/v1/search/synonyms",
-}
+BODY_NOT_BUILT: set[str] = set()
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # The admin's sign-in and sign-out forms, which anyone may post.
@@ -739,7 +897,177 @@ def _world() -> dict[str, Any]:
         "organization_type": ContentType.objects.get_for_model(organization).pk,
         "send_action": "send",
     }
+    world.update(_more_objects(world))
     return world
+
+
+def _more_objects(world: dict[str, Any]) -> dict[str, Any]:
+    """The objects of the rows whose address names a booking, an entry, a penalty, a file, a
+    report, a decision, a milestone...: each belongs to "member" (or to the staff or committee
+    that run it), in the state where the allowed person could act on it."""
+    from datetime import timedelta
+
+    from allauth.account.forms import default_token_generator
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+    from django.utils import timezone
+    from django.utils.http import int_to_base36
+
+    from sharehub.accounts.tests.factories import UserFactory, give_totp
+    from sharehub.designation.models import AnnualReport, ApplicationDocument, ReportStatus
+    from sharehub.directory.models import CsvImport, Listing, ListingPhoto
+    from sharehub.events.models import EventMaterial, EventSession
+    from sharehub.facilities.checkin import checkin_code
+    from sharehub.facilities.models import (
+        Appeal,
+        Booking,
+        BookingStatus,
+        EntryStatus,
+        LotteryEntry,
+        LotteryRound,
+        Penalty,
+        SpacePhoto,
+        WaitlistEntry,
+        WaitStatus,
+    )
+    from sharehub.facilities.tests.factories import SpaceFactory
+    from sharehub.newsletters import tokens
+    from sharehub.organizations.invitations import make_token
+    from sharehub.organizations.models import Invitation
+    from sharehub.participation.models import CommitteeNote, Milestone, ProposalAttachment
+    from sharehub.participation.tests.factories import RecommendationItemFactory
+    from sharehub.programmes.models import CallDocument
+
+    hub, member, now = world, world["role:member"], timezone.now()
+    staff, space, event = hub["staff"], hub["space"], hub["event"]
+    space.staff.add(UserFactory(display_name="다목적실 담당"))  # none of the roles
+
+    def booking(days: float, **fields: Any) -> Booking:
+        starts = now + timedelta(days=days)
+        fields.setdefault("status", BookingStatus.REQUESTED)
+        return Booking.objects.create(
+            space=space,
+            user=member,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            purpose="meeting",
+            purpose_detail="동아리 모임",
+            people=5,
+            **fields,
+        )
+
+    def penalty(**fields: Any) -> Penalty:
+        return Penalty.objects.create(
+            user=member,
+            space=space,
+            kind="other",
+            reason="소란",
+            starts_at=now - timedelta(days=1),
+            ends_at=now + timedelta(days=29),
+            created_by=staff,
+            **fields,
+        )
+
+    lottery_space = SpaceFactory(allocation="lottery", lottery_draw_days=3)
+    today = timezone.localdate()
+    lottery_round = LotteryRound.objects.create(
+        space=lottery_space,
+        covers_from=today + timedelta(days=14),
+        covers_until=today + timedelta(days=20),
+        draws_at=now + timedelta(days=10),
+        seed_hash="0" * 64,
+    )
+    slot = now + timedelta(days=15)
+    appealed = penalty()
+    Appeal.objects.create(penalty=appealed, text="억울합니다.")
+    chair = hub["committee_chair"]
+    reports = list(AnnualReport.objects.filter(designation=hub["designation"]).order_by("year"))
+    submitted_report = reports[1]
+    AnnualReport.objects.filter(pk=submitted_report.pk).update(
+        status=ReportStatus.SUBMITTED, summary="나눔 장터 12회", submitted_at=now
+    )
+    listing = Listing.objects.get(organization=hub["organization"])
+    invitee = UserFactory(display_name="초대받은 사람", email="new@example.org")  # verified
+    unconfirmed = EmailAddress.objects.create(
+        user=hub["role:citizen"], email="second@example.org", verified=False, primary=False
+    )
+    subscriber = hub["subscriber"]
+    return {
+        "space_staff": space.staff.get(),
+        "booking": booking(3),
+        "unpaid_booking": booking(4, status=BookingStatus.CONFIRMED, fee=20_000),
+        "ended_booking": booking(-1, status=BookingStatus.CONFIRMED),
+        "checkin_code": checkin_code(booking(-0.01, status=BookingStatus.CONFIRMED)),
+        "no_show_booking": booking(-2, status=BookingStatus.CONFIRMED, no_show=True),
+        "penalty": penalty(),
+        "appealed_penalty": appealed,
+        "space_photo": SpacePhoto.objects.create(
+            space=space, image="facilities/photos/room.png", alt_ko="다목적실"
+        ),
+        "lottery_space": lottery_space,
+        "lottery_entry": LotteryEntry.objects.create(
+            round=lottery_round,
+            user=member,
+            starts_at=slot,
+            ends_at=slot + timedelta(hours=2),
+            purpose="meeting",
+            purpose_detail="독서 모임",
+            people=6,
+            status=EntryStatus.ENTERED,
+        ),
+        "waitlist_entry": WaitlistEntry.objects.create(
+            space=space,
+            user=member,
+            starts_at=now + timedelta(days=3),
+            ends_at=now + timedelta(days=3, hours=2),
+            status=WaitStatus.WAITING,
+        ),
+        "document": ApplicationDocument.objects.filter(application=hub["application"]).first(),
+        "designation_report": reports[0],
+        "submitted_report": submitted_report,
+        "csv_import": CsvImport.objects.create(
+            created_by=staff, filename="목록.csv", content="name_ko\n새 단체\n", row_count=1
+        ),
+        "listing_photo": ListingPhoto.objects.create(
+            listing=listing, image="directory/photos/shop.png", alt_ko="가게 앞"
+        ),
+        "session": EventSession.objects.create(
+            event=event, starts_at=event.starts_at, ends_at=event.starts_at + timedelta(hours=1)
+        ),
+        "material": EventMaterial.objects.create(
+            event=event, title="발표 자료", link="https://example.org/slides"
+        ),
+        "note": CommitteeNote.objects.create(
+            committee=hub["committee"], proposal=hub["proposal"], author=chair, text="검토 메모"
+        ),
+        "decision": RecommendationItemFactory(recommendation=hub["recommendation"]),
+        "milestone": Milestone.objects.create(result=hub["result"], title_ko="착공"),
+        "attachment": ProposalAttachment.objects.create(
+            proposal=hub["proposal"],
+            file="participation/plan.pdf",
+            title="계획.pdf",
+            content_type="application/pdf",
+            size=100,
+        ),
+        "call_document": CallDocument.objects.create(
+            call=hub["programme_call"],
+            title_ko="공고문",
+            file="programmes/call.pdf",
+            original_name="공고문.pdf",
+            content_type="application/pdf",
+            size=100,
+        ),
+        "programme_award": hub["programme_report"].award.application,
+        "programme_track": hub["programme_call"].tracks.get(kind="free"),
+        "programme_file_key": "budget_sheet",
+        "administrator": give_totp(UserFactory(display_name="관리자", is_superuser=True)),
+        "invitee": invitee,
+        "invitation_token": make_token(Invitation.objects.get(email=invitee.email)),
+        "confirm_key": EmailConfirmationHMAC(unconfirmed).key,
+        "reset_uidb36": int_to_base36(member.pk),
+        "reset_key": default_token_generator.make_token(member),
+        "newsletter_confirm": tokens.confirm_token(subscriber),
+        "newsletter_manage": tokens.manage_token(subscriber.pk, subscriber.secret),
+    }
 
 
 def _value(world: dict[str, Any], where: str) -> Any:
@@ -756,6 +1084,32 @@ def _client(world: dict[str, Any], role: str) -> Client:
     if world[f"role:{role}"] is not None:
         client.force_login(world[f"role:{role}"])
     return client
+
+
+def _body(world: dict[str, Any], value: Any) -> Any:
+    if isinstance(value, At):
+        return _value(world, value)
+    if isinstance(value, dict):
+        return {_body(world, k): _body(world, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_body(world, item) for item in value]
+    return value
+
+
+def _multipart(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields, each (name, kind) pair a new small valid file (a file is read once)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sharehub.designation.tests.factories import PDF_BYTES
+    from sharehub.organizations.tests.factories import image_bytes
+
+    contents = {"pdf": lambda: PDF_BYTES, "png": lambda: image_bytes("PNG", (20, 20))}
+    return {
+        name: SimpleUploadedFile(value[0], contents[value[1]]())
+        if isinstance(value, tuple)
+        else value
+        for name, value in fields.items()
+    }
 
 
 _LOGIN = re.compile(r"^/(ko|en)/(accounts/login|admin/login)/")
@@ -797,12 +1151,15 @@ def test_forbidden_cells_are_refused_and_write_nothing():
         method, template = key.split(" ", 1)
         values = {name: str(_value(world, where)) for name, where in spec.items()}
         path = re.sub(r"\{(\w+)\}", lambda m, values=values: values[m[1]], template)
-        body = json.dumps(API_DATA.get(key, {}))
+        body = json.dumps(_body(world, API_DATA.get(key, {})))
         for role in WHO[who]:
             with database_writes() as written:
-                response = clients[role].generic(
-                    method, path, body, content_type="application/json"
-                )
+                if key in API_MULTIPART:
+                    response = clients[role].post(path, _multipart(API_MULTIPART[key]))
+                else:
+                    response = clients[role].generic(
+                        method, path, body, content_type="application/json"
+                    )
             cells += 1
             if response.status_code == 422 and not written and role != "anonymous":
                 stopped_at_schema.add(key)
@@ -874,6 +1231,7 @@ def test_the_write_detector_sees_an_allowed_write(user, client):
 ACTING = {"anyone": "anonymous", "signed_in": "citizen", "own": "member", "member": "member"}
 ACTING_BY_ROW = {
     "events:cancel_registration": "member",
+    "organizations:accept_invitation": "invitee",
     "participation:assign_rapporteur": "committee_chair",
     "participation:add_note": "committee_chair",
     "participation:recommendation_create": "committee_chair",
@@ -902,6 +1260,7 @@ def test_the_rows_point_at_objects_their_allowed_role_reaches():
         "moderation": "moderator",
         "reviewer": "staff",
         "committee": "committee_chair",
+        "administrator": "administrator",
     }
     problems = []
     with translation.override("ko"):
@@ -920,3 +1279,73 @@ def test_the_rows_point_at_objects_their_allowed_role_reaches():
             ):
                 problems.append(f"{role} GET {name} {path}: {response.status_code}")
     assert not problems, "\n".join(problems)
+
+
+def _forged(token: str) -> str:
+    """The token with its signature's last characters changed."""
+    return token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+
+
+@pytest.mark.django_db
+def test_a_mailed_key_is_the_credential_a_forged_one_is_refused_and_writes_nothing():
+    """The rows anyone may post holding a key from a mail (an address to confirm, a password to
+    reset, a newsletter subscription, an invitation): their matrix cells are none, so here each
+    key, forged, is refused (400/404, or allauth's "bad token" page) to a visitor and to a
+    signed-in person and writes nothing; the genuine keys, the same way, do write."""
+    from django.contrib.auth.hashers import check_password
+
+    from sharehub.accounts.tests.factories import PASSWORD
+    from sharehub.newsletters.models import Subscriber
+
+    world = _world()
+    member, subscriber = world["role:member"], world["subscriber"]
+    new_password = {"password1": "Qwer!1234zx", "password2": "Qwer!1234zx"}
+    genuine = {
+        "account_confirm_email": ({"key": world["confirm_key"]}, {}),
+        "account_reset_password_from_key": (
+            {"uidb36": world["reset_uidb36"], "key": world["reset_key"]},
+            new_password,
+        ),
+        "newsletters:confirm": ({"token": world["newsletter_confirm"]}, {}),
+        "newsletters:preferences": (
+            {"token": world["newsletter_manage"]},
+            {"topics": [world["topic"].pk], "language": "ko"},
+        ),
+        "newsletters:unsubscribe": ({"token": world["newsletter_manage"]}, {}),
+        "organizations:accept_invitation": ({"token": world["invitation_token"]}, {}),
+    }
+    assert set(genuine) <= set(WEB)
+    problems = []
+    for name, (kwargs, data) in genuine.items():
+        forged = {k: _forged(v) if k in ("key", "token") else v for k, v in kwargs.items()}
+        with translation.override("ko"):
+            path = reverse(name, kwargs=forged)
+        for role in ("anonymous", "citizen"):
+            client = _client(world, role)
+            with database_writes() as written:
+                response = client.post(path, data)
+            refused = response.status_code in (400, 404) or (
+                response.status_code == 200 and response.context.get("token_fail")
+            )
+            if not refused or written:
+                problems.append(f"{role} POST {name} {path}: {response.status_code} {written}")
+    assert not problems, "\n".join(problems)
+    member.refresh_from_db()
+    assert check_password(PASSWORD, member.password)
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+    # The genuine keys, posted the same way, write: the proof above is no broken address.
+    with translation.override("ko"):
+        paths = {name: reverse(name, kwargs=kwargs) for name, (kwargs, _data) in genuine.items()}
+    visitor = Client()
+    with database_writes() as written:
+        visitor.post(paths["account_confirm_email"])
+    assert "account_emailaddress" in written
+    with database_writes() as written:
+        visitor.post(paths["newsletters:unsubscribe"])
+    assert "newsletters_subscriber" in written
+    set_password = visitor.get(paths["account_reset_password_from_key"])["Location"]
+    with database_writes() as written:
+        visitor.post(set_password, new_password)
+    assert "accounts_user" in written
