@@ -20,17 +20,25 @@ from .services import MAX_SERIES_WEEKS
 OPENED_SALT = "facilities.booking-form-opened"
 
 
-def opened_token() -> str:
-    """When the form was shown, signed: the booking learns how long the person took."""
-    return signing.dumps(timezone.now().timestamp(), salt=OPENED_SALT)
+def opened_token(user: Any, *, seconds_ago: float = 0.0) -> str:
+    """When the form was shown, signed with the account it was shown to: the booking learns how
+    long the person took (`seconds_ago` back-dates it, for tests)."""
+    opened = timezone.now().timestamp() - seconds_ago
+    return signing.dumps({"t": opened, "u": user.pk}, salt=OPENED_SALT)
 
 
-def seconds_since(token: str) -> float | None:
-    """Seconds since the signed opening time; None when the token is missing or forged. No age
-    limit: a tab left open for days is still a person's."""
+def seconds_since(token: str, user: Any) -> float | None:
+    """Seconds since the signed opening time; None when the token is missing, forged or was
+    shown to another account (a token is no proof of a person's pace for anyone else: one
+    account's page cannot time another's booking). No age limit: a tab left open for days is
+    still a person's."""
     try:
-        opened = float(signing.loads(token, salt=OPENED_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
+        data = signing.loads(token, salt=OPENED_SALT)
+        opened = float(data["t"])
+        shown_to = data["u"]
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if shown_to is None or shown_to != getattr(user, "pk", None):
         return None
     return max(0.0, timezone.now().timestamp() - opened)
 
@@ -81,6 +89,7 @@ class BookingForm(forms.Form):
     def __init__(self, *args: Any, space: Space, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.space = space
+        self.user = user
         self.fields["purpose"].choices = [
             (value, label) for value, label in Purpose.choices if value not in space.excluded
         ]
@@ -92,7 +101,7 @@ class BookingForm(forms.Form):
         if space.eligibility != "city":
             del self.fields["declares_eligible"]
         if not self.is_bound:
-            self.initial.setdefault("opened", opened_token())
+            self.initial.setdefault("opened", opened_token(user))
 
     def moments(self) -> tuple[datetime, datetime]:
         day = self.cleaned_data["day"]
@@ -113,7 +122,7 @@ class BookingForm(forms.Form):
             people=self.cleaned_data["people"],
             organization=self.cleaned_data.get("organization"),
             declares_eligible=bool(self.cleaned_data.get("declares_eligible")),
-            form_seconds=seconds_since(self.cleaned_data.get("opened") or ""),
+            form_seconds=seconds_since(self.cleaned_data.get("opened") or "", self.user),
             via_form=True,
         )
 

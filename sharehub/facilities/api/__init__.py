@@ -21,7 +21,7 @@ from sharehub.core.pagination import ApiPage, api_page
 from sharehub.core.ratelimit import check
 from sharehub.facilities import selectors, services
 from sharehub.facilities.filters import SpaceFilterForm
-from sharehub.facilities.models import Booking, Space
+from sharehub.facilities.models import Booking, BookingStatus, Space
 from sharehub.organizations.models import Organization
 
 router = Router(tags=["spaces"])
@@ -96,11 +96,21 @@ class BookingOut(Schema):
     payment_due: datetime | None
     paid_at: datetime | None
     refund: int | None
+    held_because: str = Field(
+        description="Why a held booking waits for the space's staff: fast (completed faster than "
+        "a person could), unsigned (sent without the booking form's opening time) or burst (one "
+        "of many in a few minutes); empty unless the status is held. As on the booking's page, "
+        "its booker and the space's staff see it."
+    )
     url: str
 
     @staticmethod
     def resolve_space(booking: Booking) -> str:
         return booking.space.slug
+
+    @staticmethod
+    def resolve_held_because(booking: Booking) -> str:
+        return booking.held_because if booking.status == BookingStatus.HELD else ""
 
     @staticmethod
     def resolve_url(booking: Booking, context: dict) -> str:

@@ -26,7 +26,7 @@ from sharehub.accounts.roles import signed_in_user
 from sharehub.core.actors import Actor
 from sharehub.core.audit import log_action
 from sharehub.core.forms import field_error
-from sharehub.core.locking import lock
+from sharehub.core.locking import lock, lock_pk
 from sharehub.core.ratelimit import UPLOAD_LIMITED, hit
 from sharehub.facilities import notices, rules
 from sharehub.facilities.models import (
@@ -55,11 +55,13 @@ MAX_SERIES_WEEKS = 12
 # attempt rate refuses: the other signs hold the booking for staff, who may approve it.
 # - Booking attempts (made or refused) per account and minute, counted in the shared cache for
 #   the page and the API alike: past it, refused with "rate_limited" (the API answers 429).
+#   The person's row is locked while counting (`check_attempt_rate`), so the count is exact
+#   across processes whatever the cache (Django's DatabaseCache increments in two statements).
 ATTEMPT_RATE = "8/m"
 # - Bookings made by one account within BURST_WINDOW, at any space (a weekly series counts once):
-#   the one after BURST_BOOKINGS of them is held for review. Counted without a lock on the
-#   person, so two made at the same moment at two spaces may both pass: the attempt rate, an
-#   atomic count, still bounds them.
+#   the one after BURST_BOOKINGS of them is held for review. Counted under a lock on the person's
+#   row (after the space's), so bookings made at the same moment at several spaces are counted
+#   one after the other.
 BURST_BOOKINGS = 5
 BURST_WINDOW = timedelta(minutes=5)
 
@@ -222,7 +224,9 @@ def _new_booking(
 def _hold_reason(user: User, space: Space, ask: BookingAsk, *, now: datetime) -> str:
     """Why this booking looks scripted ("" when it does not): the form sent faster than the
     space's `human_seconds`, the page's form without its signed opening time, or one booking too
-    many in a burst."""
+    many in a burst. Locks the person's row (the caller holds the space's): the burst count sees
+    every booking the person made before, at any space, committed."""
+    lock_pk(User, user.pk)
     if ask.form_seconds is not None and ask.form_seconds < space.human_seconds:
         return HoldReason.FAST
     if ask.via_form and ask.form_seconds is None:
@@ -237,17 +241,23 @@ def _hold_reason(user: User, space: Space, ask: BookingAsk, *, now: datetime) ->
 
 def check_attempt_rate(user: User, space: Space) -> None:
     """Count one booking attempt by the person; past ATTEMPT_RATE, refuse it and, once a
-    minute, write it in the audit log under the space, where its staff see it."""
-    if hit("facilities.book-attempts", f"u{user.pk}", ATTEMPT_RATE):
-        return
-    if cache.add(f"facilities.too-fast-logged:{user.pk}", True, 60):
-        with transaction.atomic():
+    minute, write it in the audit log under the space, where its staff see it.
+
+    The person's row is locked while counting: their attempts are counted one at a time, so the
+    count is exact under parallel requests whatever the cache backend. Committed before the
+    refusal is raised: a refused attempt counts too."""
+    with transaction.atomic():
+        lock_pk(User, user.pk)
+        allowed = hit("facilities.book-attempts", f"u{user.pk}", ATTEMPT_RATE)
+        if not allowed and cache.add(f"facilities.too-fast-logged:{user.pk}", True, 60):
             log_action(
                 actor=user,
                 action=ACTION + "too_fast",
                 target=space,
                 data={"rate": ATTEMPT_RATE},
             )
+    if allowed:
+        return
     raise field_error(
         "__all__",
         _("You are sending bookings faster than a person could. Wait a minute, then try again."),

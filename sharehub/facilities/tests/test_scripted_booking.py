@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from sharehub.accounts.tests.factories import UserFactory
 from sharehub.core.audit import AuditEntry
 from sharehub.facilities import services
-from sharehub.facilities.forms import OPENED_SALT
+from sharehub.facilities.forms import opened_token
 from sharehub.facilities.models import Booking, BookingStatus, HoldReason
 from sharehub.facilities.services import booking as booking_module
 
@@ -57,8 +57,8 @@ def _form(day: date, opened: str | None, start: str = "10:00") -> dict:
     return data
 
 
-def _opened(seconds_ago: float) -> str:
-    return signing.dumps(timezone.now().timestamp() - seconds_ago, salt=OPENED_SALT)
+def _opened(seconds_ago: float, user) -> str:
+    return opened_token(user, seconds_ago=seconds_ago)
 
 
 def test_the_form_without_its_signed_opening_time_is_held(client, space, user):
@@ -82,12 +82,12 @@ def test_people_at_a_person_s_pace_are_confirmed(client, space, user):
     client.force_login(user)
     url = f"/en/spaces/{space.slug}/book/"
     for days, seconds in ((3, 6), (4, 600), (5, 2 * 86400)):
-        response = client.post(url, _form(_day(days), _opened(seconds)))
+        response = client.post(url, _form(_day(days), _opened(seconds, user)))
         assert response.status_code == 302
     assert set(Booking.objects.values_list("status", "held_because")) == {
         (BookingStatus.CONFIRMED, "")
     }
-    client.post(url, _form(_day(6), _opened(1)))
+    client.post(url, _form(_day(6), _opened(1, user)))
     fast = Booking.objects.get(starts_at=_at(_day(6), 10))
     assert (fast.status, fast.held_because) == (BookingStatus.HELD, HoldReason.FAST)
 
@@ -200,8 +200,8 @@ def test_the_form_shows_the_refusal_in_korean(client, space, user):
     client.force_login(user)
     url = f"/ko/spaces/{space.slug}/book/"
     for hour in range(9, 9 + 8):
-        client.post(url, _form(_day(3), _opened(30), start=f"{hour:02d}:00"))
-    response = client.post(url, _form(_day(4), _opened(30)))
+        client.post(url, _form(_day(3), _opened(30, user), start=f"{hour:02d}:00"))
+    response = client.post(url, _form(_day(4), _opened(30, user)))
     assert response.status_code == 422
     assert "사람보다 빠르게 예약을 보내고 있습니다" in response.content.decode()
     assert not Booking.objects.filter(starts_at=_at(_day(4), 10)).exists()

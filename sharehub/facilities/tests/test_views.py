@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sharehub.accounts.tests.factories import UserFactory
 from sharehub.facilities import services
-from sharehub.facilities.forms import OPENED_SALT
+from sharehub.facilities.forms import opened_token
 from sharehub.facilities.models import Booking, BookingStatus
 
 from .factories import SpaceFactory
@@ -105,9 +105,7 @@ def test_booking_through_the_form(client, space, user):
     client.force_login(user)
     form = client.get(f"/ko/spaces/{space.slug}/book/")
     assert form.status_code == 200
-    from django.core import signing
-
-    opened = signing.dumps(timezone.now().timestamp() - 60, salt=OPENED_SALT)
+    opened = opened_token(user, seconds_ago=60)
     data = {
         "day": _day(4).isoformat(),
         "start": "10:00",
