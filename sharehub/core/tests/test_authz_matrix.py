@@ -383,7 +383,7 @@ NOT_WRITES = {
 # API writes: "METHOD /api/v1/template" → (who, path parameters from the world).
 API: dict[str, Row] = {
     "POST /api/v1/organizations": ("signed_in", {}),
-    "POST /api/v1/organizations/invitations/accept": ("signed_in", {}),
+    "POST /api/v1/organizations/invitations/accept": ("own", {}),  # its invitee only
     "POST /api/v1/organizations/name-changes/{change_id}/approve": (
         "moderation",
         {"change_id": "name_change.pk"},
@@ -655,6 +655,7 @@ class At(str):
 # rule (an empty object is valid for the operations not listed; a 422 would prove nothing).
 API_DATA: dict[str, dict[str, Any]] = {
     "PATCH /api/v1/organizations/{slug}/members/{user_id}": {"role": "owner"},
+    "POST /api/v1/organizations/invitations/accept": {"token": At("invitation_token")},
     "POST /api/v1/designation/applications/{pk}/comments": {"body": "의견"},
     "PUT /api/v1/designation/applications/{pk}/checklist": {"checklist": {"seoul_based": True}},
     "PUT /api/v1/designation/applications/{pk}/scores": {"scores": {At("criterion.code"): 5}},
