@@ -222,7 +222,7 @@ def test_no_download_cell_runs_as_a_formula(client):
         client.logout()
         if who is not None:
             person = hub[who]
-            person.refresh_from_db()  # its session_stamp holds a payload: the hash reads it
+            person.refresh_from_db()  # the rows were rewritten past the hub's objects
             client.force_login(person)
         response = client.get(path, query)
         assert response.status_code == 200, f"{label}: HTTP {response.status_code}"
