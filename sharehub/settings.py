@@ -288,6 +288,9 @@ PAGE_CACHE_VIEWS = [
     "opendata:indicator",
     "opendata:datasets",
     "opendata:dataset",
+    # The same words are searched again and again (a festival's name, "공구"); a kept answer is
+    # checked against the index's, the synonyms' and the districts' versions like any page.
+    "search:results",
 ]
 
 # --- Background tasks ------------------------------------------------------------------

@@ -14,7 +14,12 @@ def _settle() -> None:
     and translations are some 300,000 objects that live as long as the process; a full collection
     walks them all (about 0.2 s on this machine, every few dozen requests: a page's p95). Frozen,
     a collection walks only what requests create."""
+    from sharehub.search.analysis import kiwi  # noqa: PLC0415 - needs the apps loaded
+
     get_resolver().url_patterns  # noqa: B018 - imports every view module
+    # Korean search's morphological model (kiwipiepy): loading it takes 1 to 5 s, which the
+    # first person to search after each start would otherwise wait.
+    kiwi()
     gc.freeze()
 
 

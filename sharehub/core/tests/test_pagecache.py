@@ -22,6 +22,7 @@ from sharehub.events.tests.factories import EventFactory
 from sharehub.moderation import services as moderation
 from sharehub.news import services as news
 from sharehub.news.models import ArticleStatus
+from sharehub.news.search_index import reindex_article
 from sharehub.news.tests.factories import ArticleFactory
 from sharehub.organizations.models import Organization
 from sharehub.organizations.tests.factories import OrganizationFactory
@@ -210,6 +211,26 @@ def test_a_moderator_hiding_an_organization_takes_it_off_every_kept_page(client)
     assert "숨겨질 협동조합" not in client.get("/ko/organizations/").content.decode()
     assert "숨겨질 협동조합" not in client.get("/ko/directory/").content.decode()
     assert client.get(organization.get_absolute_url()).status_code == 404
+
+
+def test_a_kept_search_follows_the_index(client):
+    """Search answers are kept for visitors like any page: an article published, then another
+    unpublished, change the kept answer at once."""
+    editor = give_totp(UserFactory(is_city_staff=True))
+    shown = ArticleFactory(title_ko="공구 나눔 창고 이야기")
+    reindex_article(shown)  # the factory saves as an import would; the services index
+    url = "/ko/search/?q=공구"  # the word found is marked: the rest of each title is read
+    assert "나눔 창고 이야기" in _kept(client, url)
+    draft = ArticleFactory(
+        status=ArticleStatus.DRAFT, publish_at=None, title_ko="공구 빌려 쓰는 법"
+    )
+    assert "빌려 쓰는 법" not in client.get(url).content.decode()
+    news.publish_article(actor=editor, article=draft)
+    assert "빌려 쓰는 법" in client.get(url).content.decode()
+    news.unpublish_article(actor=editor, article=shown)
+    page = client.get(url).content.decode()
+    assert "나눔 창고 이야기" not in page and "빌려 쓰는 법" in page
+    assert _state(client.get(url)) == "hit"
 
 
 def test_registering_and_cancelling_move_the_places_left(client):
