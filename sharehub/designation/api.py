@@ -65,7 +65,7 @@ class StageOut(Schema):
     is_committee: bool
 
 
-class DocumentOut(Schema):
+class DesignationDocumentOut(Schema):
     id: int
     document_type: DocumentType
     name: str
@@ -82,7 +82,7 @@ class DocumentOut(Schema):
         return context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
-class ApplicationOut(Schema):
+class DesignationApplicationOut(Schema):
     id: int
     organization: str
     kind: DesignationKind
@@ -130,8 +130,8 @@ class ApplicationOut(Schema):
         return {value: checked for value, _label, checked in obj.checklist_items()}
 
 
-class ApplicationDetailOut(ApplicationOut):
-    documents: list[DocumentOut]
+class DesignationApplicationDetailOut(DesignationApplicationOut):
+    documents: list[DesignationDocumentOut]
 
     @staticmethod
     def resolve_documents(obj: Application) -> list[ApplicationDocument]:
@@ -167,7 +167,7 @@ class DesignationOut(Schema):
         return obj.renewed_by.number if obj.renewed_by_id else None
 
 
-class CommentOut(ModelSchema):
+class DesignationCommentOut(ModelSchema):
     class Meta:
         model = ReviewComment
         fields = ["id", "internal"]
@@ -198,11 +198,11 @@ class ApplicationFields(Schema):
     plan: str = ""
 
 
-class ApplicationIn(ApplicationFields):
+class DesignationApplicationIn(ApplicationFields):
     organization: str
 
 
-class ApplicationPatch(ApplicationFields):
+class DesignationApplicationPatch(ApplicationFields):
     """Only the fields sent are changed."""
 
 
@@ -210,7 +210,7 @@ class ReasonIn(Schema):
     reason: str = ""
 
 
-class CommentIn(Schema):
+class DesignationCommentIn(Schema):
     body: str = ""
     internal: bool = False
 
@@ -277,7 +277,7 @@ class CommitteeDecisionOut(Schema):
         return obj.committee.name
 
 
-class ReportOut(Schema):
+class DesignationReportOut(Schema):
     id: int
     designation: str
     year: int
@@ -305,7 +305,7 @@ class ReportOut(Schema):
         )
 
 
-class NoteIn(Schema):
+class DesignationNoteIn(Schema):
     note: str = ""
 
 
@@ -344,7 +344,7 @@ class ApproveIn(Schema):
 
 @router.get(
     "/applications",
-    response={200: ApiPage[ApplicationOut], **ERRORS},
+    response={200: ApiPage[DesignationApplicationOut], **ERRORS},
     summary="Designation applications",
     description="City staff see every submitted application (filter `status`); members see their organizations' ones.",
 )
@@ -357,11 +357,11 @@ def list_applications(
 
 @router.post(
     "/applications",
-    response={201: ApplicationDetailOut, **ERRORS, **RATE_LIMITED},
+    response={201: DesignationApplicationDetailOut, **ERRORS, **RATE_LIMITED},
     summary="Start an application (draft)",
     description="Owners and editors of the organization (`organization` is its slug). A renewal while it is designated.",
 )
-def create_application(request: HttpRequest, payload: ApplicationIn):
+def create_application(request: HttpRequest, payload: DesignationApplicationIn):
     check(request, "designation-apply", "20/h")
     organization = get_organization_for(request.auth, payload.organization)
     application = services.create_application(
@@ -371,7 +371,9 @@ def create_application(request: HttpRequest, payload: ApplicationIn):
 
 
 @router.get(
-    "/applications/{pk}", response={200: ApplicationDetailOut, **ERRORS}, summary="One application"
+    "/applications/{pk}",
+    response={200: DesignationApplicationDetailOut, **ERRORS},
+    summary="One application",
 )
 def get_application(request: HttpRequest, pk: Id):
     return selectors.get_application_for(request.auth, pk)
@@ -379,10 +381,10 @@ def get_application(request: HttpRequest, pk: Id):
 
 @router.patch(
     "/applications/{pk}",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response={200: DesignationApplicationDetailOut, **ERRORS},
     summary="Edit a draft or an application sent back for changes",
 )
-def update_application(request: HttpRequest, pk: Id, payload: ApplicationPatch):
+def update_application(request: HttpRequest, pk: Id, payload: DesignationApplicationPatch):
     application = selectors.get_application_for(request.auth, pk)
     return services.update_application(
         actor=request.auth, application=application, **payload.dict(exclude_unset=True)
@@ -391,7 +393,7 @@ def update_application(request: HttpRequest, pk: Id, payload: ApplicationPatch):
 
 @router.post(
     "/applications/{pk}/documents",
-    response={201: DocumentOut, **ERRORS, **RATE_LIMITED},
+    response={201: DesignationDocumentOut, **ERRORS, **RATE_LIMITED},
     summary="Attach a document",
     description="Multipart fields `file` (PDF, HWP, HWPX, DOCX, PNG or JPEG up to 10 MB; its content must match its extension) and `document_type`: "
     + ", ".join(DocumentType.values)
@@ -418,7 +420,7 @@ def upload_document(
 
 @router.post(
     "/applications/{pk}/submit",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response={200: DesignationApplicationDetailOut, **ERRORS},
     summary="Submit (or resubmit) the application",
 )
 def submit_application(request: HttpRequest, pk: Id):
@@ -428,10 +430,10 @@ def submit_application(request: HttpRequest, pk: Id):
 
 @router.post(
     "/applications/{pk}/comments",
-    response={201: CommentOut, **ERRORS},
+    response={201: DesignationCommentOut, **ERRORS},
     summary="Comment on an application",
 )
-def comment(request: HttpRequest, pk: Id, payload: CommentIn):
+def comment(request: HttpRequest, pk: Id, payload: DesignationCommentIn):
     application = selectors.get_application_for(request.auth, pk)
     created = services.add_comment(
         actor=request.auth, application=application, body=payload.body, internal=payload.internal
@@ -441,7 +443,7 @@ def comment(request: HttpRequest, pk: Id, payload: CommentIn):
 
 @router.post(
     "/applications/{pk}/review",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response={200: DesignationApplicationDetailOut, **ERRORS},
     summary="Start the review (staff)",
 )
 def start_review(request: HttpRequest, pk: Id):
@@ -451,7 +453,7 @@ def start_review(request: HttpRequest, pk: Id):
 
 @router.put(
     "/applications/{pk}/checklist",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response={200: DesignationApplicationDetailOut, **ERRORS},
     summary="Tick checklist items (staff)",
     description="Items: " + ", ".join(ChecklistItem.values),
 )
@@ -464,7 +466,7 @@ def set_checklist(request: HttpRequest, pk: Id, payload: ChecklistIn):
 
 @router.post(
     "/applications/{pk}/advance",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response={200: DesignationApplicationDetailOut, **ERRORS},
     summary="Move to the next review stage (staff)",
     description="Stages are never skipped; the committee's stage needs the whole checklist and every criterion scored.",
 )
@@ -534,7 +536,7 @@ def list_stages(request: HttpRequest):
 
 @router.post(
     "/applications/{pk}/request-changes",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response={200: DesignationApplicationDetailOut, **ERRORS},
     summary="Send the application back to the applicant (staff, reason required)",
 )
 def request_changes(request: HttpRequest, pk: Id, payload: ReasonIn):
@@ -546,7 +548,7 @@ def request_changes(request: HttpRequest, pk: Id, payload: ReasonIn):
 
 @router.post(
     "/applications/{pk}/reject",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response={200: DesignationApplicationDetailOut, **ERRORS},
     summary="Reject the application (staff, reason required)",
 )
 def reject(request: HttpRequest, pk: Id, payload: ReasonIn):
@@ -669,7 +671,7 @@ def certificate(request: HttpRequest, number: str):
 
 @router.get(
     "/designations/{number}/reports",
-    response={200: list[ReportOut], **ERRORS},
+    response={200: list[DesignationReportOut], **ERRORS},
     summary="Annual activity reports (the organization's members, city staff)",
 )
 def list_reports(request: HttpRequest, number: str):
@@ -679,7 +681,7 @@ def list_reports(request: HttpRequest, number: str):
 
 @router.post(
     "/reports/{pk}/submit",
-    response={200: ReportOut, **ERRORS, **RATE_LIMITED},
+    response={200: DesignationReportOut, **ERRORS, **RATE_LIMITED},
     summary="Send an annual activity report (the organization's owners)",
     description="Multipart: `summary`, optional `beneficiaries` and `file`.",
 )
@@ -703,17 +705,17 @@ def submit_report(
 
 @router.post(
     "/reports/{pk}/accept",
-    response={200: ReportOut, **ERRORS},
+    response={200: DesignationReportOut, **ERRORS},
     summary="Accept a submitted report (staff)",
 )
-def accept_report(request: HttpRequest, pk: Id, payload: NoteIn):
+def accept_report(request: HttpRequest, pk: Id, payload: DesignationNoteIn):
     report = selectors.get_report_by_id_for(request.auth, pk)
     return services.accept_report(actor=request.auth, report=report, note=payload.note)
 
 
 @router.post(
     "/reports/{pk}/request-changes",
-    response={200: ReportOut, **ERRORS},
+    response={200: DesignationReportOut, **ERRORS},
     summary="Ask for changes to a submitted report (staff, reason required)",
 )
 def request_report_changes(request: HttpRequest, pk: Id, payload: ReasonIn):

@@ -164,7 +164,7 @@ class SuggestionIn(Schema):
     message: str = ""
 
 
-class SuggestionOut(ModelSchema):
+class DirectorySuggestionOut(ModelSchema):
     kind: SuggestionKind
     listing: str | None
     values: dict[str, Any]
@@ -313,7 +313,7 @@ def update_listing(request: HttpRequest, slug: str, payload: ListingPatch):
 
 @router.post(
     "/suggestions",
-    response={201: SuggestionOut, **ERRORS, **RATE_LIMITED},
+    response={201: DirectorySuggestionOut, **ERRORS, **RATE_LIMITED},
     summary="Suggest a missing listing or service, or a correction",
     description="Signed-in users; it waits for a moderator. `values` by kind: new_listing (name_ko, name_en, website, "
     "summary_ko, summary_en, category, district, address), new_service (name_ko, name_en, description_ko, description_en, "
@@ -334,7 +334,7 @@ def create_suggestion(request: HttpRequest, payload: SuggestionIn):
 
 @router.get(
     "/suggestions",
-    response={200: list[SuggestionOut], **ERRORS},
+    response={200: list[DirectorySuggestionOut], **ERRORS},
     summary="Your suggestions",
     description="The latest 100 suggestions of the signed-in user, with the moderators' decision and reason.",
 )

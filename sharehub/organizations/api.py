@@ -144,7 +144,7 @@ class OrganizationPatch(Schema):
     description_en: str | None = None
 
 
-class MemberOut(ModelSchema):
+class OrganizationMemberOut(ModelSchema):
     user_id: int
     name: str
     role: MemberRole
@@ -185,7 +185,7 @@ class InvitationOut(ModelSchema):
         return obj.is_expired
 
 
-class AcceptIn(Schema):
+class OrganizationInvitationAcceptIn(Schema):
     token: str
 
 
@@ -246,7 +246,7 @@ def create_organization(request: HttpRequest, payload: OrganizationIn):
     summary="Accept an invitation",
     description="The token comes from the invitation link. The signed-in user must own the invited, verified e-mail address.",
 )
-def accept_invitation(request: HttpRequest, payload: AcceptIn):
+def accept_invitation(request: HttpRequest, payload: OrganizationInvitationAcceptIn):
     return services.accept_invitation(actor=request.auth, token=payload.token)
 
 
@@ -272,7 +272,7 @@ class NameChangeOut(ModelSchema):
         return obj.organization.slug
 
 
-class RejectIn(Schema):
+class OrganizationNameChangeRejectIn(Schema):
     reason: str = ""
 
 
@@ -302,7 +302,9 @@ def approve_name_change(request: HttpRequest, change_id: Id):
     summary="Reject a new name",
     description="City staff and moderators. The `reason` is required; the organization reads it.",
 )
-def reject_name_change(request: HttpRequest, change_id: Id, payload: RejectIn):
+def reject_name_change(
+    request: HttpRequest, change_id: Id, payload: OrganizationNameChangeRejectIn
+):
     return name_changes.reject_name_change(
         actor=request.auth, change_id=change_id, reason=payload.reason
     )
@@ -352,7 +354,7 @@ def upload_logo(request: HttpRequest, slug: str, logo: File[UploadedFile]):
 
 @router.get(
     "/{slug}/members",
-    response={200: ApiPage[MemberOut], **ERRORS},
+    response={200: ApiPage[OrganizationMemberOut], **ERRORS},
     summary="Members of an organization",
     description="Visible to its members and city staff.",
 )
@@ -365,7 +367,7 @@ def list_members(request: HttpRequest, slug: str, page: int = page_query()):
 
 @router.patch(
     "/{slug}/members/{user_id}",
-    response={200: MemberOut, **ERRORS},
+    response={200: OrganizationMemberOut, **ERRORS},
     summary="Change a member's role",
     description="Owners and city staff. The last owner cannot be made an editor.",
 )
@@ -393,7 +395,7 @@ def remove_member(request: HttpRequest, slug: str, user_id: Id):
 
 @router.post(
     "/{slug}/members/{user_id}/transfer",
-    response={200: MemberOut, **ERRORS},
+    response={200: OrganizationMemberOut, **ERRORS},
     summary="Hand ownership over to another member",
     description="An owner makes the member an owner and becomes an editor.",
 )

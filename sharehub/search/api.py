@@ -30,7 +30,7 @@ PER_PAGE = 20
 SearchQuery = query_schema(SearchForm)
 
 
-class ResultOut(Schema):
+class SearchResultOut(Schema):
     title: str
     url: str
     snippet: str
@@ -44,7 +44,7 @@ class KindOut(Schema):
     count: int
     page: int
     pages: int
-    results: list[ResultOut]
+    results: list[SearchResultOut]
 
 
 class SearchOut(Schema):
@@ -54,7 +54,7 @@ class SearchOut(Schema):
     kinds: list[KindOut]
 
 
-class SuggestionOut(Schema):
+class SearchSuggestionOut(Schema):
     title: str
     url: str
     kind: str
@@ -132,7 +132,7 @@ def search_hub(request: HttpRequest, query: Query[SearchQuery], page: int = page
 
 @router.get(
     "/suggestions",
-    response={200: list[SuggestionOut], 422: ErrorOut},
+    response={200: list[SearchSuggestionOut], 422: ErrorOut},
     auth=None,
     summary="Suggestions as one types",
     description="Titles of every kind with a word starting with `q`, then the best results for it.",

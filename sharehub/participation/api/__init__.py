@@ -56,7 +56,7 @@ class AreaOut(Schema):
         return area.committee.slug
 
 
-class MemberOut(Schema):
+class ParticipationMemberOut(Schema):
     name: str
     role: CommitteeRole
     term_start: date
@@ -86,7 +86,7 @@ class CommitteeOut(Schema):
 
 
 class CommitteeDetailOut(CommitteeOut):
-    members: list[MemberOut]
+    members: list[ParticipationMemberOut]
 
     @staticmethod
     def resolve_members(committee: Committee) -> list:

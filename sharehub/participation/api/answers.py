@@ -97,7 +97,7 @@ class AnswerOut(Schema):
         return list(answer.results.all())
 
 
-class ResultOut(Schema):
+class ParticipationResultOut(Schema):
     id: int
     answer: int
     title: str
@@ -137,7 +137,7 @@ class ResultUpdateOut(Schema):
     created_at: datetime
 
 
-class ResultDetailOut(ResultOut):
+class ResultDetailOut(ParticipationResultOut):
     milestones: list[MilestoneOut]
     updates: list[ResultUpdateOut] = Field(description="Newest first.")
 
@@ -226,7 +226,7 @@ def answer_recommendation(request: HttpRequest, recommendation_id: Id, data: Ans
 
 @router.get(
     "/results",
-    response=ApiPage[ResultOut],
+    response=ApiPage[ParticipationResultOut],
     auth=None,
     summary="The results of the city's answers",
     description="The least advanced first, 20 per page.",

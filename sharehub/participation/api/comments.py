@@ -35,7 +35,7 @@ FOLLOW_RATE = "120/h"
 REPORT_RATE = "20/h"
 
 
-class CommentOut(Schema):
+class ParticipationCommentOut(Schema):
     id: int
     parent: int | None
     hidden: bool
@@ -83,7 +83,7 @@ class CommentOut(Schema):
         return context["request"].build_absolute_uri(comment.get_absolute_url())
 
 
-class CommentIn(Schema):
+class ParticipationCommentIn(Schema):
     body: str = Field(max_length=COMMENT_MAX * 2)
     stance: Stance | None = Field(
         None,
@@ -105,7 +105,7 @@ class ReportIn(Schema):
     details: str = Field("", max_length=4000)
 
 
-class ReportOut(Schema):
+class ParticipationReportOut(Schema):
     id: int
     reason: str
     created_at: datetime
@@ -148,7 +148,7 @@ class UnfollowOut(Schema):
 
 @router.get(
     "/proposals/{proposal_id}/comments",
-    response={200: ApiPage[CommentOut], 404: ErrorOut},
+    response={200: ApiPage[ParticipationCommentOut], 404: ErrorOut},
     auth=None,
     summary="A proposal's comments",
     description="Flat, oldest first, 50 per page; rebuild the threads from `parent`. Hidden "
@@ -175,12 +175,12 @@ def stance_counts(request: HttpRequest, proposal_id: Id):
 
 @router.post(
     "/proposals/{proposal_id}/comments",
-    response={201: CommentOut, **ERRORS, 429: ErrorOut},
+    response={201: ParticipationCommentOut, **ERRORS, 429: ErrorOut},
     summary="Comment on a proposal, or reply to a comment",
     description="Needs a verified e-mail address. A hidden, withdrawn, closed or unpublished "
     "proposal takes no comments (422).",
 )
-def create_comment(request: HttpRequest, proposal_id: Id, data: CommentIn):
+def create_comment(request: HttpRequest, proposal_id: Id, data: ParticipationCommentIn):
     check(request, "participation.comment", COMMENT_RATE)
     proposal = selectors.get_proposal_for(request.auth, proposal_id)
     parent = None
@@ -196,7 +196,7 @@ def create_comment(request: HttpRequest, proposal_id: Id, data: CommentIn):
 
 @router.patch(
     "/comments/{comment_id}",
-    response={200: CommentOut, **ERRORS, 429: ErrorOut},
+    response={200: ParticipationCommentOut, **ERRORS, 429: ErrorOut},
     summary="Edit your comment",
     description="Only its author, while the proposal takes comments; it shows as edited.",
 )
@@ -210,7 +210,7 @@ def edit_comment(request: HttpRequest, comment_id: Id, data: CommentEditIn):
 
 @router.post(
     "/comments/{comment_id}/report",
-    response={201: ReportOut, **ERRORS, 429: ErrorOut},
+    response={201: ParticipationReportOut, **ERRORS, 429: ErrorOut},
     summary="Report a comment to the moderators",
     description="One open report per person and comment; a hidden comment cannot be reported.",
 )

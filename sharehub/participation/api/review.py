@@ -105,7 +105,7 @@ class NoteOut(Schema):
         return note.author.display_name if note.author else None
 
 
-class NoteIn(Schema):
+class ParticipationNoteIn(Schema):
     proposal: Id
     text: str = Field(max_length=4000)
 
@@ -167,7 +167,7 @@ def list_notes(request: HttpRequest, slug: str, page: int = page_query()):
     description="404 for anyone who is not a current member; 422 when the proposal is not on "
     "the committee's agenda or the text is empty.",
 )
-def add_note(request: HttpRequest, slug: str, data: NoteIn):
+def add_note(request: HttpRequest, slug: str, data: ParticipationNoteIn):
     committee = selectors.get_workspace_committee(actor=request.auth, slug=slug[:60])
     check(request, "participation.review", WRITE_RATE)
     proposal = Proposal.objects.filter(pk=data.proposal).first()

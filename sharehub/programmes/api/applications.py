@@ -48,7 +48,7 @@ class ApplicationFileOut(Schema):
         return stored.original_name
 
 
-class ApplicationOut(Schema):
+class ProgrammeApplicationOut(Schema):
     id: int
     call: str = Field(description="The call's address name (slug)")
     track: int = Field(description="The track's id")
@@ -82,7 +82,7 @@ class ApplicationOut(Schema):
         return context["request"].build_absolute_uri(application.get_absolute_url())
 
 
-class ApplicationDetailOut(ApplicationOut):
+class ProgrammeApplicationDetailOut(ProgrammeApplicationOut):
     answers: dict[str, Any] = Field(
         description="Answers by question key: text, whole numbers (won for amounts), ISO dates, "
         "a choice's value"
@@ -96,7 +96,7 @@ class ApplicationDetailOut(ApplicationOut):
         return list(application.files.order_by("key"))
 
 
-class ApplicationIn(Schema):
+class ProgrammeApplicationIn(Schema):
     organization: str = Field(
         max_length=80,
         description="The applying organization's address name (slug); you belong to it",
@@ -108,7 +108,7 @@ class ApplicationIn(Schema):
     )
 
 
-class ApplicationPatch(Schema):
+class ProgrammeApplicationPatch(Schema):
     title: str | None = Field(default=None, max_length=200)
     requested_amount: int | str | None = Field(default=None, description="Won")
     answers: dict[str, Any] | None = Field(
@@ -124,7 +124,7 @@ class WithdrawIn(Schema):
 
 @router.get(
     "/applications",
-    response={200: ApiPage[ApplicationOut], **ERRORS},
+    response={200: ApiPage[ProgrammeApplicationOut], **ERRORS},
     summary="Your organizations' applications",
     description="Every application of the organizations you belong to, newest first.",
 )
@@ -136,13 +136,13 @@ def list_applications(request: HttpRequest, page: int = page_query()):
 
 @router.post(
     "/calls/{slug}/applications",
-    response={201: ApplicationDetailOut, **ERRORS, **RATE_LIMITED},
+    response={201: ProgrammeApplicationDetailOut, **ERRORS, **RATE_LIMITED},
     summary="Start an application (a draft)",
     description="For an organization you belong to (403 otherwise), eligible for the call, while "
     "it is open; one live application per organization and call (`organization`, code "
     "duplicate).",
 )
-def create_application(request: HttpRequest, slug: str, payload: ApplicationIn):
+def create_application(request: HttpRequest, slug: str, payload: ProgrammeApplicationIn):
     check(request, "programmes.apply", APPLY_RATE)
     if not SLUG.fullmatch(slug):
         raise Http404
@@ -169,7 +169,7 @@ def create_application(request: HttpRequest, slug: str, payload: ApplicationIn):
 
 @router.get(
     "/applications/{application_id}",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response={200: ProgrammeApplicationDetailOut, **ERRORS},
     summary="One application",
     description="Its organization's members, the call's staff and its reviewers without a "
     "declared conflict; 404 for anyone else.",
@@ -180,13 +180,15 @@ def get_application(request: HttpRequest, application_id: Id):
 
 @router.patch(
     "/applications/{application_id}",
-    response={200: ApplicationDetailOut, **ERRORS, **RATE_LIMITED},
+    response={200: ProgrammeApplicationDetailOut, **ERRORS, **RATE_LIMITED},
     summary="Change a draft (or a submitted application the call lets you edit)",
     description="A draft takes incomplete answers (each given must be valid); a submitted one "
     "must stay complete, until the deadline. Files: POST /applications/{id}/files/{key} "
     "(or the page).",
 )
-def update_application(request: HttpRequest, application_id: Id, payload: ApplicationPatch):
+def update_application(
+    request: HttpRequest, application_id: Id, payload: ProgrammeApplicationPatch
+):
     check(request, "programmes.save", SAVE_RATE)
     application = get_application_for(request.auth, application_id)
     data = payload.dict(exclude_unset=True)
@@ -204,7 +206,7 @@ def update_application(request: HttpRequest, application_id: Id, payload: Applic
 
 @router.post(
     "/applications/{application_id}/files/{key}",
-    response={200: ApplicationDetailOut, **ERRORS, **RATE_LIMITED},
+    response={200: ProgrammeApplicationDetailOut, **ERRORS, **RATE_LIMITED},
     summary="Upload the file answering a question",
     description="Multipart field `file`: PDF, HWP, HWPX, DOCX, PPTX, ZIP, PNG or JPEG up to "
     "20 MB, its content matching its extension; replaces the question's file.",
@@ -224,7 +226,7 @@ def upload_file(request: HttpRequest, application_id: Id, key: str, file: File[U
 
 @router.post(
     "/applications/{application_id}/submit",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response={200: ProgrammeApplicationDetailOut, **ERRORS},
     summary="Submit before the deadline",
     description="The server's clock decides the deadline. Every required answer must be present "
     "and valid (errors by key); gives the receipt number, mailed to the organization's members.",
@@ -237,7 +239,7 @@ def submit_application(request: HttpRequest, application_id: Id):
 
 @router.post(
     "/applications/{application_id}/withdraw",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response={200: ProgrammeApplicationDetailOut, **ERRORS},
     summary="Withdraw",
     description="Until the application is decided (not once awarded, ineligible or rejected).",
 )

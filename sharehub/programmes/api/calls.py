@@ -68,7 +68,7 @@ class CriterionIO(Schema):
     weight: int = Field(ge=1, le=100, description="Percent; a call's weights add up to 100")
 
 
-class DocumentOut(Schema):
+class ProgrammeDocumentOut(Schema):
     id: int
     title: str
     title_ko: str
@@ -137,7 +137,7 @@ class CallDetailOut(CallOut):
     tracks: list[TrackIO]
     criteria: list[CriterionIO]
     fields: list[FieldIO]
-    documents: list[DocumentOut]
+    documents: list[ProgrammeDocumentOut]
 
     @staticmethod
     def resolve_districts(call: Call) -> list[str]:

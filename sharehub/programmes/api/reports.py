@@ -24,7 +24,7 @@ PER_PAGE = 20
 MAX_WON = 10**12
 
 
-class ReportOut(Schema):
+class ProgrammeReportOut(Schema):
     id: int
     kind: str
     status: str
@@ -81,7 +81,7 @@ class SubmitIn(Schema):
     spent: int = Field(ge=0, le=MAX_WON, description="Amount of the award spent, in won")
 
 
-class AcceptIn(Schema):
+class ProgrammeReportAcceptIn(Schema):
     note: str = Field("", max_length=REASON_LIMIT)
 
 
@@ -91,7 +91,7 @@ class ChangesIn(Schema):
 
 @router.get(
     "/reports",
-    response={200: ApiPage[ReportOut], **ERRORS},
+    response={200: ApiPage[ProgrammeReportOut], **ERRORS},
     summary="Project reports: your organizations' or, for the calls' staff, those to review",
     description="`role=member`: the reports your organizations owe or sent, by due date. "
     "`role=staff`: the submitted reports of the calls you run, oldest first (`state=overdue`: "
@@ -113,7 +113,7 @@ def report_list(
 
 @router.get(
     "/reports/{report_id}",
-    response={200: ReportOut, **ERRORS},
+    response={200: ProgrammeReportOut, **ERRORS},
     summary="One project report (its organization's members, its call's staff)",
 )
 def report_detail(request: HttpRequest, report_id: Id):
@@ -122,7 +122,7 @@ def report_detail(request: HttpRequest, report_id: Id):
 
 @router.post(
     "/reports/{report_id}/submit",
-    response={200: ReportOut, **ERRORS},
+    response={200: ProgrammeReportOut, **ERRORS},
     summary="Send a report (members of the awarded organization)",
     description="While the report is due or sent back for changes. `spent` cannot exceed the "
     "award.",
@@ -135,10 +135,10 @@ def report_submit(request: HttpRequest, report_id: Id, body: SubmitIn):
 
 @router.post(
     "/reports/{report_id}/accept",
-    response={200: ReportOut, **ERRORS},
+    response={200: ProgrammeReportOut, **ERRORS},
     summary="Accept a submitted report (the call's staff)",
 )
-def report_accept(request: HttpRequest, report_id: Id, body: AcceptIn):
+def report_accept(request: HttpRequest, report_id: Id, body: ProgrammeReportAcceptIn):
     report = selectors.get_report_for(request.auth, report_id)
     services.accept_report(actor=request.auth, report=report, note=body.note)
     return selectors.get_report_for(request.auth, report_id)
@@ -146,7 +146,7 @@ def report_accept(request: HttpRequest, report_id: Id, body: AcceptIn):
 
 @router.post(
     "/reports/{report_id}/request-changes",
-    response={200: ReportOut, **ERRORS},
+    response={200: ProgrammeReportOut, **ERRORS},
     summary="Send a submitted report back with the changes to make (the call's staff)",
 )
 def report_request_changes(request: HttpRequest, report_id: Id, body: ChangesIn):
