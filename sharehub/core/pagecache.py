@@ -42,7 +42,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import InvalidCacheBackendError, caches
@@ -51,7 +51,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import empty
+from django.utils.functional import SimpleLazyObject, empty
 
 VERSION_TABLE = "core_pageversion"
 EVERYTHING = "*"
@@ -600,3 +600,11 @@ def kept_value[T](key: str, compute: Callable[[], T]) -> T:
         )
         store.set(cache_key, kept, max(1, int(recorder.expires - time.time())))
     return value
+
+
+def when_shown[T](compute: Callable[[], T]) -> T:
+    """What `compute()` returns, computed the first time something reads it: for what a view
+    reads only to show inside a kept fragment (a list's page of results). When the fragment is
+    served kept, its reads never happen; when it is rendered, they are the fragment's. Several
+    values from one computation: `functools.cache` it, and give each its own `when_shown`."""
+    return cast(T, SimpleLazyObject(compute))

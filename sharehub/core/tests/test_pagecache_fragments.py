@@ -8,8 +8,10 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.http import HttpResponse
 from django.template import engines
+from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from django.utils import timezone
 
@@ -20,6 +22,7 @@ from sharehub.core.renderers import HubFormRenderer
 from sharehub.directory.tests.factories import CategoryFactory, ListingFactory
 from sharehub.events.tests.factories import EventFactory
 from sharehub.facilities.tests.factories import SpaceFactory
+from sharehub.news.tests.factories import ArticleFactory
 from sharehub.organizations.models import Organization
 from sharehub.organizations.tests.factories import OrganizationFactory
 
@@ -212,6 +215,33 @@ def test_the_directory_fragments_follow_listings_and_categories_for_a_signed_in_
     ListingFactory(organization=OrganizationFactory(name_ko="둘째 공구점"))
     page = signed_in.get("/ko/directory/").content.decode()
     assert "공구 나눔" in page and "공구 대여" not in page and "둘째 공구점" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "table", "make"),
+    [
+        ("/ko/directory/", "directory_listing", lambda: ListingFactory()),
+        ("/ko/events/", "events_event", lambda: EventFactory()),
+        ("/ko/news/", "news_article", lambda: ArticleFactory()),
+        ("/ko/spaces/", "facilities_space", lambda: SpaceFactory()),
+    ],
+)
+def test_a_list_served_from_its_kept_fragment_does_not_read_its_results(
+    signed_in, url, table, make
+):
+    """The results are read only where they are shown (pagecache.when_shown): when the fragment
+    is kept, the list's table is not read at all; after a write to it, it is read again."""
+    make()
+    # The first visit may store a count it lacked (a write: nothing is kept from that request).
+    signed_in.get(url)
+    signed_in.get(url)
+    with CaptureQueriesContext(connection) as kept:
+        signed_in.get(url)
+    assert not [q for q in kept.captured_queries if f'FROM "{table}"' in q["sql"]]
+    make()
+    with CaptureQueriesContext(connection) as anew:
+        signed_in.get(url)
+    assert [q for q in anew.captured_queries if f'FROM "{table}"' in q["sql"]]
 
 
 def test_the_workspace_link_appears_once_a_person_runs_a_space(signed_in):

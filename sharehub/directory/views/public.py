@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from sharehub.core.api_errors import json_errors
 from sharehub.core.filters import page_filters
+from sharehub.core.pagecache import when_shown
 from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.core.slugs import redirect_former_slugs
 from sharehub.directory import selectors
@@ -32,17 +34,26 @@ def _filters(request: HttpRequest) -> tuple[ListingFilterForm, dict[str, Any]]:
 @require_safe
 def listing_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    browse = selectors.browse_listings(**filters)
-    page = paginate(request, browse.queryset, count=browse.count())
-    listings = list(page.object_list)
-    for listing in listings:
-        listing.highlight = browse.highlights.get(listing.pk, "")
-        listing.distance_km = selectors.distance_km(getattr(listing, "distance_d2", None))
-    page.object_list = listings
+
+    # Read only where the results are shown, inside a kept fragment (pagecache.when_shown).
+    @functools.cache
+    def results() -> dict[str, Any]:
+        browse = selectors.browse_listings(**filters)
+        page = paginate(request, browse.queryset, count=browse.count())
+        listings = list(page.object_list)
+        for listing in listings:
+            listing.highlight = browse.highlights.get(listing.pk, "")
+            listing.distance_km = selectors.distance_km(getattr(listing, "distance_d2", None))
+        page.object_list = listings
+        return {
+            "page": page,
+            "designations": selectors.designations_for(listings) if listings else {},
+        }
+
     context = {
-        "page": page,
+        "page": when_shown(lambda: results()["page"]),
+        "designations": when_shown(lambda: results()["designations"]),
         "query": querystring_without_page(request),
-        "designations": selectors.designations_for(listings) if listings else {},
         "filter_form": form,
         # Never a silent fallback: a distance sort without a point says the order is by name.
         "distance_without_point": form.distance_without_point(),

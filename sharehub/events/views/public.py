@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Page
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -44,16 +45,21 @@ def _filter_context(request: HttpRequest, form: EventFilterForm, filters: dict) 
 @require_safe
 def event_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    browse = selectors.browse_events(**filters)
-    page = paginate(request, browse.queryset)
-    events = list(page.object_list)
-    now = timezone.now()
-    for event in events:
-        event.highlight = browse.highlights.get(event.pk, "")
-        # A card says "registration opens …", "places left", "ended": kept no longer than that.
-        pagecache.valid_until(event.next_state_change(now))
-    page.object_list = events
-    context = {"page": page, **_filter_context(request, form, filters)}
+
+    # Read only where the results are shown, inside a kept fragment (pagecache.when_shown).
+    def results() -> Page:
+        browse = selectors.browse_events(**filters)
+        page = paginate(request, browse.queryset)
+        events = list(page.object_list)
+        now = timezone.now()
+        for event in events:
+            event.highlight = browse.highlights.get(event.pk, "")
+            # A card says "registration opens …", "places left", "ended": kept no longer.
+            pagecache.valid_until(event.next_state_change(now))
+        page.object_list = events
+        return page
+
+    context = {"page": pagecache.when_shown(results), **_filter_context(request, form, filters)}
     template = "events/list.html"
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         template = "events/list.html#results"

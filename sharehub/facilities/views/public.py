@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,6 +13,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from sharehub.core.filters import page_filters
+from sharehub.core.pagecache import when_shown
 from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.facilities import selectors
 from sharehub.facilities.filters import SpaceFilterForm
@@ -22,17 +25,23 @@ from sharehub.facilities.views import parts
 def space_list(request: HttpRequest) -> HttpResponse:
     form = page_filters(SpaceFilterForm, request.GET)
     filters = form.applied() if form.is_bound else {}
-    page = paginate(request, selectors.space_list(filters=filters))
-    spaces = list(page.object_list)
-    points = [
-        {"lat": s.latitude, "lon": s.longitude, "name": s.name, "url": s.get_absolute_url()}
-        for s in spaces
-        if s.latitude is not None and s.longitude is not None
-    ]
+
+    # Read only where the results are shown, inside a kept fragment (pagecache.when_shown).
+    @functools.cache
+    def results() -> dict[str, Any]:
+        page = paginate(request, selectors.space_list(filters=filters))
+        spaces = list(page.object_list)
+        points = [
+            {"lat": s.latitude, "lon": s.longitude, "name": s.name, "url": s.get_absolute_url()}
+            for s in spaces
+            if s.latitude is not None and s.longitude is not None
+        ]
+        return {"page": page, "spaces": spaces, "points": points}
+
     context = {
-        "page": page,
-        "spaces": spaces,
-        "points": points,
+        "page": when_shown(lambda: results()["page"]),
+        "spaces": when_shown(lambda: results()["spaces"]),
+        "points": when_shown(lambda: results()["points"]),
         "filter_form": form,
         "filters": filters,
         "query": querystring_without_page(request),

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from sharehub.core.filters import page_filters
 from sharehub.core.i18n import current_language, hub_name
+from sharehub.core.pagecache import when_shown
 from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.core.slugs import redirect_former_slugs
 from sharehub.news import selectors
@@ -64,25 +66,30 @@ def feed_links(filters: Mapping[str, Any] | None = None) -> list[dict]:
 def article_list(request: HttpRequest) -> HttpResponse:
     form = page_filters(ArticleFilterForm, request.GET)
     filters = form.applied() if form.is_bound else {}
-    browse = selectors.public_articles(filters)
-    page = paginate(request, browse.queryset, per_page=12)
-    articles = list(page.object_list)
-    for article in articles:
-        hit = browse.highlights.get(article.pk)
-        article.highlight = hit.highlight if hit is not None else ""
-    page.object_list = articles
+
+    # Read only where the results are shown, inside a kept fragment (pagecache.when_shown).
+    def results() -> Page:
+        browse = selectors.public_articles(filters)
+        page = paginate(request, browse.queryset, per_page=12)
+        articles = list(page.object_list)
+        for article in articles:
+            hit = browse.highlights.get(article.pk)
+            article.highlight = hit.highlight if hit is not None else ""
+        page.object_list = articles
+        return page
+
     return render(
         request,
         "news/list.html",
         {
-            "page": page,
+            "page": when_shown(results),
             "query": querystring_without_page(request),
             "filters": filters,
             "filter_form": form,
             "feed_links": feed_links(filters),
-            "filtered_by": selectors.filter_labels(filters),
+            "filtered_by": when_shown(lambda: selectors.filter_labels(filters)),
             "can_write": can_write(request.user),
-            "pages": selectors.pages(),
+            "pages": when_shown(selectors.pages),
         },
     )
 
