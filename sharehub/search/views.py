@@ -3,6 +3,9 @@ staff's synonym dictionary."""
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sharehub.core.audit import describe, history_for
 from sharehub.core.filters import page_filters
 from sharehub.core.forms import run_service
+from sharehub.core.pagecache import when_shown
 
 from . import selectors, services
 from .catalog import get_searchable_model
@@ -46,26 +50,44 @@ def hub_suggest(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What the results page shows of a search, computed only where it is shown.
+RESULTS = ("groups", "shown_groups", "total", "page", "understood")
+
+
 @require_GET
 def results(request: HttpRequest) -> HttpResponse:
     """Every kind's best hits, grouped; with `kind`, that kind's hits page by page."""
     form = page_filters(SearchForm, request.GET)
     applied = form.applied()
     q, kind = applied.get("q", ""), applied.get("kind", "")
-    groups = selectors.hub_search(q, shown=0) if q else []
-    page = None
-    if kind:
-        chosen = [group for group in groups if group.code == kind]
-        if chosen:
-            page = Paginator(chosen[0].hits, PER_PAGE).get_page(request.GET.get("page"))
-            chosen[0].results = selectors.present(chosen[0].entry, list(page.object_list))
-        shown_groups = chosen
-    else:
-        for group in groups:
-            group.results = selectors.present(group.entry, group.hits[:SHOWN_PER_KIND])
-        shown_groups = groups
+
+    # The index holds only what anybody may see, so the results are a kept fragment, read only
+    # where they are shown (pagecache.when_shown).
+    @functools.cache
+    def found() -> dict[str, Any]:
+        groups = selectors.hub_search(q, shown=0) if q else []
+        page = None
+        if kind:
+            chosen = [group for group in groups if group.code == kind]
+            if chosen:
+                page = Paginator(chosen[0].hits, PER_PAGE).get_page(request.GET.get("page"))
+                chosen[0].results = selectors.present(chosen[0].entry, list(page.object_list))
+            shown_groups = chosen
+        else:
+            for group in groups:
+                group.results = selectors.present(group.entry, group.hits[:SHOWN_PER_KIND])
+            shown_groups = groups
+        return {
+            "groups": groups,
+            "shown_groups": shown_groups,
+            "total": sum(group.count for group in groups),
+            "page": page,
+            "understood": understanding(q) if q else None,
+        }
+
     params = request.GET.copy()
     params.pop("page", None)
+    lazy = {name: when_shown(lambda name=name: found()[name]) for name in RESULTS}
     return render(
         request,
         "search/results.html",
@@ -73,12 +95,8 @@ def results(request: HttpRequest) -> HttpResponse:
             "form": form,
             "q": q,
             "kind": kind,
-            "groups": groups,
-            "shown_groups": shown_groups,
-            "total": sum(group.count for group in groups),
-            "page": page,
+            **lazy,
             "query": params.urlencode(),
-            "understood": understanding(q) if q else None,
             "shown_per_kind": SHOWN_PER_KIND,
         },
         status=400 if form.errors else 200,

@@ -22,6 +22,7 @@ from sharehub.core.renderers import HubFormRenderer
 from sharehub.directory.tests.factories import CategoryFactory, ListingFactory
 from sharehub.events.tests.factories import EventFactory
 from sharehub.facilities.tests.factories import SpaceFactory
+from sharehub.news.search_index import reindex_article
 from sharehub.news.tests.factories import ArticleFactory
 from sharehub.organizations.models import Organization
 from sharehub.organizations.tests.factories import OrganizationFactory
@@ -217,6 +218,12 @@ def test_the_directory_fragments_follow_listings_and_categories_for_a_signed_in_
     assert "공구 나눔" in page and "공구 대여" not in page and "둘째 공구점" in page
 
 
+def _indexed_article():
+    article = ArticleFactory(title_ko="공유 부엌 이야기")
+    reindex_article(article)
+    return article
+
+
 @pytest.mark.parametrize(
     ("url", "table", "make"),
     [
@@ -224,6 +231,7 @@ def test_the_directory_fragments_follow_listings_and_categories_for_a_signed_in_
         ("/ko/events/", "events_event", lambda: EventFactory()),
         ("/ko/news/", "news_article", lambda: ArticleFactory()),
         ("/ko/spaces/", "facilities_space", lambda: SpaceFactory()),
+        ("/ko/search/?q=공유", "search_searchentry", lambda: _indexed_article()),
     ],
 )
 def test_a_list_served_from_its_kept_fragment_does_not_read_its_results(
