@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 
 from sharehub.accounts.services import create_api_token
 
-# Examples per operation and identity: 66 operations × 3 identities run in about a minute.
+# Examples per operation and identity: small, for every operation × 3 identities must stay short.
 EXAMPLES = 6
 
 
