@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from sharehub.core.pagecache import when_shown
 from sharehub.core.pagination import DEFAULT_PER_PAGE, paginate, querystring_without_page
 from sharehub.directory.selectors import district_listing_counts, listings_in_district
 from sharehub.events.selectors import upcoming_events
@@ -29,11 +30,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
+        # All of it inside the kept fragment "home": read only when it is rendered.
         {
-            "events": upcoming_events(limit=3),
-            "articles": latest_articles(limit=3),
-            "organizations": recent_published_organizations(limit=6),
-            "districts": district_list()[:25],
+            "events": when_shown(lambda: upcoming_events(limit=3)),
+            "articles": when_shown(lambda: latest_articles(limit=3)),
+            "organizations": when_shown(lambda: recent_published_organizations(limit=6)),
+            "districts": when_shown(lambda: district_list()[:25]),
         },
     )
 

@@ -227,6 +227,7 @@ def _indexed_article():
 @pytest.mark.parametrize(
     ("url", "table", "make"),
     [
+        ("/ko/", "events_event", lambda: EventFactory()),
         ("/ko/directory/", "directory_listing", lambda: ListingFactory()),
         ("/ko/events/", "events_event", lambda: EventFactory()),
         ("/ko/news/", "news_article", lambda: ArticleFactory()),
