@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import time
+
 import factory
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 
 from sharehub.accounts.models import User
 
@@ -35,3 +38,9 @@ def give_totp(user: User) -> User:
     TOTP.activate(user, secret)
     user.totp_secret = secret
     return user
+
+
+def current_totp_code(secret: str) -> str:
+    """The authenticator app's code now: the current period's, accepted until the period after it
+    ends (the oldest period allauth still accepts expires within seconds on a slow machine)."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
