@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import CharField, F, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone, translation
-from icalendar import Calendar, Timezone
+from icalendar import Calendar
+from modeltranslation.manager import MultilingualQuerySet
 from modeltranslation.utils import resolution_order
 
 from sharehub.core import ical
@@ -86,55 +87,46 @@ def _feed_event(event: Event) -> FeedEvent:
     )
 
 
-_TRANSLATED = ("title", "summary", "venue", "district__name")
-_PLAIN = (
-    "pk",
-    "address",
-    "online_url",
-    "latitude",
-    "longitude",
-    "status",
-    "kind",
-    "starts_at",
-    "ends_at",
-    "updated_at",
-)
+def _translated(field: str, languages: Iterable[str]) -> Coalesce:
+    """The first language with a value (modeltranslation's fallback), chosen by the database."""
+    return Coalesce(
+        *[NullIf(F(f"{field}_{language}"), Value("")) for language in languages],
+        Value(""),
+        output_field=CharField(),
+    )
 
 
 def feed_events(events: QuerySet[Event]) -> list[FeedEvent]:
     """The queryset's events as `FeedEvent`s from one query of the columns an entry shows (not
-    the descriptions, not the model instances: a quarter of the build time of 5,000 entries)."""
+    the descriptions, not the model instances: a quarter of the build time of 5,000 entries),
+    each translated field already in the reader's language or its fallback."""
     languages = resolution_order(translation.get_language() or settings.LANGUAGE_CODE)
-    names = [f"{field}_{language}" for field in _TRANSLATED for language in languages]
-    step = len(languages)
-    rows = []
-    for values in events.values_list(*_PLAIN, *names):
-        plain, texts = values[: len(_PLAIN)], values[len(_PLAIN) :]
-        # The first language with a value, per translated field (modeltranslation's fallback).
-        title, summary, venue, district = (
-            next((text for text in texts[i : i + step] if text), "")
-            for i in range(0, len(texts), step)
-        )
-        pk, address, online_url, latitude, longitude, status, kind, starts, ends, updated = plain
-        rows.append(
-            FeedEvent(
-                pk,
-                title,
-                summary,
-                venue,
-                address,
-                district,
-                online_url,
-                latitude,
-                longitude,
-                status,
-                kind,
-                starts,
-                ends,
-                updated,
-            )
-        )
-    return rows
+    # Plain tuples: modeltranslation's rewriting (a dict per row) has nothing to do here, as
+    # every translated column is named with its language.
+    if isinstance(events, MultilingualQuerySet):
+        events = events.rewrite(False)
+    rows: Iterable[tuple[Any, ...]] = events.annotate(  # type: ignore[assignment]
+        feed_title=_translated("title", languages),
+        feed_summary=_translated("summary", languages),
+        feed_venue=_translated("venue", languages),
+        feed_district=_translated("district__name", languages),
+    ).values_list(
+        "pk",
+        "feed_title",
+        "feed_summary",
+        "feed_venue",
+        "address",
+        "feed_district",
+        "online_url",
+        "latitude",
+        "longitude",
+        "status",
+        "kind",
+        "starts_at",
+        "ends_at",
+        "updated_at",
+    )
+    return [FeedEvent._make(row) for row in rows]
 
 
 def _location(event: FeedEvent, *, show_online: bool) -> str:
@@ -147,19 +139,17 @@ def _location(event: FeedEvent, *, show_online: bool) -> str:
 
 
 def _vevent(
-    event: FeedEvent, *, stamp: datetime, show_online: bool, kinds: dict[str, str], url: str
-) -> bytes:
+    writer: ical.Writer, event: FeedEvent, *, show_online: bool, kinds: dict[str, str], url: str
+) -> str:
     geo = None
     if event.latitude is not None and event.longitude is not None:
         geo = (event.latitude, event.longitude)
-    return ical.vevent(
-        uid=event_uid(event),
-        stamp=stamp,
+    return writer.vevent(
+        uid=f"event-{event.pk}@{UID_DOMAIN}",
         start=event.starts_at,
         end=event.ends_at,
-        zone=_zone(),
         summary=event.title,
-        description="\n\n".join(part for part in (event.summary, url) if part),
+        description=f"{event.summary}\n\n{url}" if event.summary else url,
         url=url,
         location=_location(event, show_online=show_online),
         geo=geo,
@@ -169,14 +159,12 @@ def _vevent(
     )
 
 
-def _other_vevent(entry: CalendarEntry, *, stamp: datetime) -> bytes:
+def _other_vevent(writer: ical.Writer, entry: CalendarEntry) -> str:
     """Another app's entry (`core.calendar_feed`: a booking of a public space)."""
-    return ical.vevent(
+    return writer.vevent(
         uid=entry.uid,
-        stamp=stamp,
         start=entry.start,
         end=entry.end,
-        zone=_zone(),
         summary=entry.summary,
         description=entry.url,
         url=entry.url,
@@ -206,13 +194,11 @@ def build_calendar(
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     # Every time is in the city's zone: its VTIMEZONE is built once per process and put first,
     # rather than found by scanning every entry (a second per 5,000 entries).
-    calendar.add_component(_vtimezone(settings.TIME_ZONE))
-    stamp = timezone.now()
+    calendar.add_component(ical.vtimezone(settings.TIME_ZONE))
+    # The entries are written by core.ical (icalendar's objects cost 300 µs an entry), one zone
+    # and one DTSTAMP for all, into the calendar's shell.
+    writer = ical.Writer(_zone(), timezone.now())
     kinds = {value: str(label) for value, label in EventKind.choices}  # once, not per entry
-    # The entries are written by core.ical (icalendar's objects cost 300 µs an entry) into the
-    # calendar's shell, before its END line.
-    closing = b"END:VCALENDAR\r\n"
-    shell = calendar.to_ical().removesuffix(closing)
     # Each event's page address from one reverse(), not one per entry.
     head, tail = event_url_of(_SENTINEL).split(str(_SENTINEL))
     entries = []
@@ -220,17 +206,12 @@ def build_calendar(
         entry = event if isinstance(event, FeedEvent) else _feed_event(event)
         entries.append(
             _vevent(
+                writer,
                 entry,
-                stamp=stamp,
                 show_online=entry.pk in show_online_for,
                 kinds=kinds,
                 url=f"{head}{entry.pk}{tail}",
             )
         )
-    entries.extend(_other_vevent(entry, stamp=stamp) for entry in others)
-    return shell + b"".join(entries) + closing
-
-
-@cache
-def _vtimezone(name: str) -> Timezone:
-    return Timezone.from_tzid(name)
+    entries.extend(_other_vevent(writer, entry) for entry in others)
+    return ical.assemble(calendar, entries)
