@@ -63,9 +63,12 @@ def district_index(request: HttpRequest) -> HttpResponse:
 @require_safe
 def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
     district = get_district(slug=slug)
+    # Read only where they are shown, inside the page's kept fragment (pagecache.when_shown).
     # Its own page parameter: the organizations above are paged by `page`.
-    listings = Paginator(listings_in_district(district), DEFAULT_PER_PAGE).get_page(
-        request.GET.get("listings_page")
+    listings = when_shown(
+        lambda: Paginator(listings_in_district(district), DEFAULT_PER_PAGE).get_page(
+            request.GET.get("listings_page")
+        )
     )
     return render(
         request,
@@ -73,8 +76,10 @@ def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "district": district,
             "listings_page": listings,
-            "listing_counts": district_listing_counts(district),
-            "page": paginate(request, published_organizations_in(district=district)),
+            "listing_counts": when_shown(lambda: district_listing_counts(district)),
+            "page": when_shown(
+                lambda: paginate(request, published_organizations_in(district=district))
+            ),
             "query": querystring_without_page(request),
             "map": _map_view(
                 center=(district.latitude, district.longitude), zoom=DISTRICT_MAP_ZOOM

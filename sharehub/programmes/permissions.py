@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from sharehub.accounts.models import User
 from sharehub.accounts.roles import is_city_staff
 from sharehub.core.actors import Actor, is_signed_in
+from sharehub.core.pagecache import kept_value
 from sharehub.organizations.models import Membership, Organization
 
 from .models import Application, Call, Conflict, ReviewAssignment
@@ -27,22 +28,27 @@ def runs_programmes(actor: Actor) -> bool:
 def header_roles(actor: Actor) -> dict[str, bool]:
     """What every page's header asks of a signed-in person for this app (the workspace's entries,
     the user menu): whether they run a call, review anything, belong to an organization. One
-    query, remembered on the request's user object."""
+    query, kept until a write to a table it reads (pagecache.kept_value: every signed-in page
+    asks, and the answer changes rarely), and remembered on the request's user object."""
     if not is_signed_in(actor):
         return {"runs": False, "reviews": False, "belongs": False}
     known = getattr(actor, "_programmes_roles", None)
     if known is None:
         pk = _pk(actor)
-        known = (
-            User.objects.filter(pk=pk)
-            .annotate(
-                runs=Exists(Call.objects.filter(staff__pk=pk)),
-                reviews=Exists(ReviewAssignment.objects.filter(reviewer_id=pk)),
-                belongs=Exists(Membership.objects.filter(user_id=pk)),
-            )
-            .values("runs", "reviews", "belongs")
-            .first()
-        ) or {"runs": False, "reviews": False, "belongs": False}
+
+        def roles() -> dict[str, bool]:
+            return (
+                User.objects.filter(pk=pk)
+                .annotate(
+                    runs=Exists(Call.objects.filter(staff__pk=pk)),
+                    reviews=Exists(ReviewAssignment.objects.filter(reviewer_id=pk)),
+                    belongs=Exists(Membership.objects.filter(user_id=pk)),
+                )
+                .values("runs", "reviews", "belongs")
+                .first()
+            ) or {"runs": False, "reviews": False, "belongs": False}
+
+        known = kept_value(f"programmes_roles:{pk}", roles)
         setattr(actor, "_programmes_roles", known)  # noqa: B010  a per-request memo
     return dict(known)
 

@@ -11,21 +11,23 @@ import pytest
 from django.db import connection
 from django.http import HttpResponse
 from django.template import engines
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from django.utils import timezone
 
 from sharehub.accounts.models import User
-from sharehub.accounts.tests.factories import UserFactory
+from sharehub.accounts.tests.factories import UserFactory, give_totp
 from sharehub.core import pagecache
 from sharehub.core.renderers import HubFormRenderer
 from sharehub.directory.tests.factories import CategoryFactory, ListingFactory
 from sharehub.events.tests.factories import EventFactory
 from sharehub.facilities.tests.factories import SpaceFactory
 from sharehub.news.search_index import reindex_article
-from sharehub.news.tests.factories import ArticleFactory
+from sharehub.news.tests.factories import ArticleFactory, TagFactory
 from sharehub.organizations.models import Organization
-from sharehub.organizations.tests.factories import OrganizationFactory
+from sharehub.organizations.tests.factories import MembershipFactory, OrganizationFactory
+from sharehub.places.tests.factories import DistrictFactory
 
 # Committed for real: versions move at a transaction's commit (see test_pagecache.py).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -271,3 +273,51 @@ def test_the_events_list_is_kept_no_longer_than_its_cards_say(client, monkeypatc
     later = opens.timestamp() + 1
     monkeypatch.setattr(pagecache.time, "time", lambda: later)
     assert client.get("/ko/events/")["X-Page-Cache"] == "miss"
+
+
+# --- detail pages: what is the same for everybody is kept; the person's own parts are not ---
+
+
+def _reads(client, url: str, table: str) -> bool:
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return any(f'FROM "{table}"' in query["sql"] for query in captured.captured_queries)
+
+
+def test_an_articles_kept_parts_follow_its_tags_and_keep_the_readers_own_actions_out(signed_in):
+    article = ArticleFactory(title_ko="공유 부엌 이야기")
+    article.tags.add(TagFactory(name_ko="부엌", slug="kitchen"))
+    url = article.get_absolute_url()
+    assert "#부엌" in signed_in.get(url).content.decode()
+    # Kept: its tags are not read again.
+    assert not _reads(signed_in, url, "news_tag")
+    article.tags.add(TagFactory(name_ko="나눔", slug="sharing"))
+    page = signed_in.get(url).content.decode()
+    assert "#부엌" in page and "#나눔" in page
+    # An editor's own actions stay outside the kept parts: a citizen served them after the
+    # editor is never shown the editor's "Unpublish".
+    editor = Client()
+    editor.force_login(give_totp(UserFactory(is_city_staff=True)))
+    assert f"/news/articles/{article.slug}/unpublish/" in editor.get(url).content.decode()
+    assert "/unpublish/" not in signed_in.get(url).content.decode()
+
+
+def test_a_districts_page_is_kept_until_an_organization_of_it_is_published(signed_in):
+    district = DistrictFactory(slug="mapo-gu", name_ko="마포구")
+    OrganizationFactory(name_ko="첫 나눔터", district=district)
+    url = f"/ko/districts/{district.slug}/"
+    assert "첫 나눔터" in signed_in.get(url).content.decode()
+    assert not _reads(signed_in, url, "organizations_organization")
+    OrganizationFactory(name_ko="둘째 나눔터", district=district)
+    page = signed_in.get(url).content.decode()
+    assert "첫 나눔터" in page and "둘째 나눔터" in page
+
+
+def test_my_applications_appears_in_the_menu_once_the_person_joins_an_organization(signed_in):
+    """The header's roles (programmes.permissions.header_roles) are a kept value: kept until a
+    write to what they read, such as a membership."""
+    person = User.objects.get(pk=signed_in.session["_auth_user_id"])
+    assert "/support/applications/" not in signed_in.get("/ko/directory/").content.decode()
+    assert "/support/applications/" not in signed_in.get("/ko/directory/").content.decode()
+    MembershipFactory(user=person)
+    assert "/support/applications/" in signed_in.get("/ko/directory/").content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -140,18 +141,26 @@ def _json_ld(request: HttpRequest, article: Article) -> str:
 @require_safe
 @redirect_former_slugs(Article)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = selectors.article_detail(selectors.get_article_for(request.user, slug))
+    article = selectors.get_article_for(request.user, slug)
+    # Its tags, districts and listings, its structured data and the related articles are shown
+    # only inside kept fragments: read only when one is rendered (pagecache.when_shown). The
+    # article itself is passed as a function, which the template calls where it reads it: a
+    # model's template tags need the instance, not a lazy object.
+    loaded = functools.cache(lambda: selectors.article_detail(article))
     return render(
         request,
         "news/detail.html",
         {
             "article": article,
+            "detail": loaded,
             "licence": licence_info(article.licence),
             "share_links": _share_links(request, article),
             "share_url": request.build_absolute_uri(article.get_absolute_url()),
-            "json_ld": _json_ld(request, article) if article.is_public else "",
+            "json_ld": when_shown(lambda: _json_ld(request, loaded()) if article.is_public else ""),
             "feed_links": feed_links(),
-            "related": selectors.related_articles(article) if article.is_public else [],
+            "related": when_shown(
+                lambda: selectors.related_articles(loaded()) if article.is_public else []
+            ),
             "can_edit": can_edit_article(request.user, article),
             "can_submit": can_submit_article(request.user, article),
             "can_publish": can_publish(request.user),
