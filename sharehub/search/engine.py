@@ -428,8 +428,11 @@ def counts(
         with connection.cursor() as cursor:
             cursor.execute("SELECT " + selects[0], params)
             size = cursor.fetchone()[0]
+        if size == 0:  # an empty kind matches nothing (the hub's search page asks every kind)
+            return 0, [0 for _ in exprs]
         if size >= size_cap:
             return size, [min(cap, n) for n in _estimated(exprs)]
+        selects, params = [f"{int(size)}"], []  # counted already
     for expr in exprs:
         if connection.vendor == "sqlite":
             selects.append(

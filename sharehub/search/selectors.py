@@ -326,12 +326,15 @@ def common_threshold(entries: int) -> int:
     return max(COMMON_MIN, min(engine.COMMON_TERM_ENTRIES, math.ceil(entries * COMMON_FRACTION)))
 
 
-def _required(content_type_id: int, units: list[Unit]) -> tuple[list[Unit], list[float], list[int]]:
+def _required(
+    content_type_id: int, units: list[Unit]
+) -> tuple[list[Unit], list[float], list[int], int | None]:
     """The units every hit must match, with an idf-like weight and the (capped) number of
     entries matching each: a unit most entries match is left out while a rarer one is asked
-    for, and so is a common morpheme of a word written as one ("주차공유": 공유). One query."""
+    for, and so is a common morpheme of a word written as one ("주차공유": 공유). Last, how many
+    entries the kind has (None when not counted: no unit). One query."""
     if not units:
-        return [], [], []
+        return [], [], [], None
     asked = [expr for unit in units for expr in (unit.parts or [unit.expr])]
     entries, found = engine.counts(
         content_type_id,
@@ -360,6 +363,7 @@ def _required(content_type_id: int, units: list[Unit]) -> tuple[list[Unit], list
         [units[n] for n in rare_units],
         [idf(entries, counts[n]) for n in rare_units],
         [counts[n] for n in rare_units],
+        entries,
     )
 
 
@@ -420,7 +424,11 @@ def _search(
     scored: list[tuple[engine.Row, float]] = []
     marked = units
     if units or areas:
-        required, weights, counts = _required(content_type_id, units)
+        required, weights, counts, entries = _required(content_type_id, units)
+        if entries == 0:
+            # A kind with no entries matches nothing, typos included: no query of its index
+            # (the hub's search page asks every kind, and some have none yet).
+            return []
         marked = required  # a common word left out is not marked either
         exprs = [unit.expr for unit in required]
         # Words each held by COMMON_TERM_ENTRIES entries or more are not ranked over all matches.

@@ -159,6 +159,30 @@ def test_typo_with_no_strict_candidate_falls_back_to_the_broad_set(searchable_or
     assert ids(search("쏘까", model=Organization)) == [socar.pk]
 
 
+def test_a_kind_with_no_entries_is_not_searched(searchable_organizations):
+    """The hub's search page asks every kind: one with no entries costs the one query that
+    counts its entries and its words' matches, and nothing else (no match, no any-term or typo
+    fallback over the index, which on PostgreSQL read every other kind's matches)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from sharehub.events.models import Event
+
+    index_object(OrganizationFactory(name_ko="쏘카", name_en="SoCar"))
+    search("워밍업", model=Event)  # content types and the dictionary, read once per process
+    for q in ("쏘까", "쏘카 공구", "socar"):
+        with CaptureQueriesContext(connection) as queries:
+            assert search(q, model=Event) == []
+        index_reads = [
+            query["sql"]
+            for query in queries.captured_queries
+            if "search_fts" in query["sql"] or "search_document" in query["sql"]
+        ]
+        # SQLite counts the words' matches with the entries, PostgreSQL stops at the entries.
+        assert len(index_reads) <= 1, (q, index_reads)
+        assert all(sql.startswith("SELECT (SELECT count(*) FROM") for sql in index_reads), q
+    assert ids(search("쏘까", model=Organization))  # the kind with entries still reads them
+
+
 def test_alternatives_asking_for_more_terms_are_dropped():
 
     assert _without_subsumed([["운동", "기구"], ["운동", "동기", "기구"]]) == [["운동", "기구"]]
