@@ -20,13 +20,17 @@ from sharehub.accounts.models import User
 from sharehub.accounts.tests.factories import UserFactory, give_totp
 from sharehub.core import pagecache
 from sharehub.core.renderers import HubFormRenderer
-from sharehub.directory.tests.factories import CategoryFactory, ListingFactory
+from sharehub.directory.tests.factories import CategoryFactory, ListingFactory, ServiceFactory
 from sharehub.events.tests.factories import EventFactory
 from sharehub.facilities.tests.factories import SpaceFactory
 from sharehub.news.search_index import reindex_article
 from sharehub.news.tests.factories import ArticleFactory, TagFactory
 from sharehub.organizations.models import Organization
-from sharehub.organizations.tests.factories import MembershipFactory, OrganizationFactory
+from sharehub.organizations.tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    organization_owned_by,
+)
 from sharehub.places.tests.factories import DistrictFactory
 
 # Committed for real: versions move at a transaction's commit (see test_pagecache.py).
@@ -321,3 +325,24 @@ def test_my_applications_appears_in_the_menu_once_the_person_joins_an_organizati
     assert "/support/applications/" not in signed_in.get("/ko/directory/").content.decode()
     MembershipFactory(user=person)
     assert "/support/applications/" in signed_in.get("/ko/directory/").content.decode()
+
+
+def test_a_listings_kept_parts_follow_its_services_and_keep_the_owners_tools_out(signed_in):
+    owner = UserFactory()
+    organization = organization_owned_by(owner, name_ko="공구 도서관", source="구청 자료")
+    listing = ListingFactory(organization=organization)
+    ServiceFactory(listing=listing, name_ko="공구 대여")
+    url = f"/ko/directory/{organization.slug}/"
+    by_owner, by_staff = Client(), Client()
+    by_owner.force_login(owner)
+    by_staff.force_login(give_totp(UserFactory(is_city_staff=True)))
+    assert f"/directory/{organization.slug}/edit/" in by_owner.get(url).content.decode()
+    assert "구청 자료" in by_staff.get(url).content.decode()
+    page = signed_in.get(url).content.decode()
+    assert "공구 대여" in page
+    # The owner's tools and the staff's note stay outside what is kept.
+    assert "/edit/" not in page and "구청 자료" not in page
+    assert not _reads(signed_in, url, "directory_service")
+    ServiceFactory(listing=listing, name_ko="사다리 대여")
+    page = signed_in.get(url).content.decode()
+    assert "공구 대여" in page and "사다리 대여" in page

@@ -98,22 +98,37 @@ def listings_geojson(request: HttpRequest) -> HttpResponse:
     Organization, lambda organization: reverse("directory:detail", args=[organization.slug])
 )
 def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    listing = selectors.listing_detail(selectors.get_listing_for(request.user, slug))
-    located = [a for a in listing.addresses.all() if a.has_coordinates]
+    listing = selectors.get_listing_for(request.user, slug)
+    # What the page shows of the listing is the same for everybody and kept (its fragments);
+    # read only when one is rendered: passed as functions, which the template calls where it
+    # reads them (a model's template tags need the instance, not a lazy object).
+    detail = functools.cache(lambda: selectors.listing_detail(listing))
+
+    @functools.cache
+    def located() -> list:
+        return [a for a in detail().addresses.all() if a.has_coordinates]
+
+    @functools.cache
+    def map_points() -> list[dict]:
+        return [
+            {"lat": a.latitude, "lon": a.longitude, "name": a.label or a.address}
+            for a in located()
+        ]
+
+    def map_focus() -> str:
+        # One place is shown at street level, its district outlined around it.
+        only = located()
+        return only[0].district.slug if len(only) == 1 and only[0].district else ""
+
     return render(
         request,
         "directory/detail.html",
         {
             "listing": listing,
+            "detail": detail,
             "organization": listing.organization,
             "can_edit": can_edit_listing(request.user, listing.organization),
-            "map_points": [
-                {"lat": a.latitude, "lon": a.longitude, "name": a.label or a.address}
-                for a in located
-            ],
-            # One place is shown at street level, its district outlined around it.
-            "map_focus": located[0].district.slug
-            if len(located) == 1 and located[0].district
-            else "",
+            "map_points": map_points,
+            "map_focus": map_focus,
         },
     )
