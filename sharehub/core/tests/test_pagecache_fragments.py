@@ -31,6 +31,8 @@ from sharehub.organizations.tests.factories import (
     OrganizationFactory,
     organization_owned_by,
 )
+from sharehub.participation.services import support_proposal
+from sharehub.participation.tests.factories import ProposalFactory
 from sharehub.places.tests.factories import DistrictFactory
 
 # Committed for real: versions move at a transaction's commit (see test_pagecache.py).
@@ -346,3 +348,23 @@ def test_a_listings_kept_parts_follow_its_services_and_keep_the_owners_tools_out
     ServiceFactory(listing=listing, name_ko="사다리 대여")
     page = signed_in.get(url).content.decode()
     assert "공구 대여" in page and "사다리 대여" in page
+
+
+def test_the_proposals_kept_results_say_you_support_it_to_each_supporter_only(signed_in):
+    """The results are one kept fragment for everybody; each card's "You support it" is filled
+    in for the person looking (participation.views.public._show_own_supports)."""
+    first, second = ProposalFactory(title="첫 제안"), ProposalFactory(title="둘째 제안")
+    supporter = UserFactory()
+    support_proposal(actor=supporter, proposal=first)
+    by_supporter = Client()
+    by_supporter.force_login(supporter)
+    for _ in range(2):  # built, then served kept
+        page = by_supporter.get("/ko/participate/").content.decode()
+        assert page.count("지지함") == 1
+        assert re.search(r"첫 제안.*?</h3>.*?지지함", page, re.S)
+        others = signed_in.get("/ko/participate/").content.decode()
+        assert "지지함" not in others and "<!--supported:" not in others
+        assert "첫 제안" in others and "둘째 제안" in others
+    assert not _reads(signed_in, "/ko/participate/", "participation_proposal")
+    support_proposal(actor=supporter, proposal=second)
+    assert by_supporter.get("/ko/participate/").content.decode().count("지지함") == 2

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from sharehub.core.filters import page_filters
+from sharehub.core.pagecache import when_shown
 from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.participation import selectors
 from sharehub.participation.committee_sections import render_committee_sections
@@ -30,13 +36,17 @@ LIST_COUNT_CAP = 1000
 def proposal_list(request: HttpRequest) -> HttpResponse:
     form = page_filters(ProposalFilterForm, request.GET)
     filters = form.applied() if form.is_bound else {}
-    page = paginate(request, selectors.proposal_list(filters=filters), count_cap=LIST_COUNT_CAP)
-    proposals = list(page.object_list)
-    supported = selectors.supported_ids(user=request.user, proposal_ids=[p.pk for p in proposals])
+
+    # Read only where the results are shown, inside a kept fragment (pagecache.when_shown).
+    @functools.cache
+    def results() -> Page:
+        return paginate(
+            request, selectors.proposal_list(filters=filters), count_cap=LIST_COUNT_CAP
+        )
+
     context = {
-        "page": page,
-        "proposals": proposals,
-        "supported": supported,
+        "page": when_shown(results),
+        "proposals": when_shown(lambda: list(results().object_list)),
         "filter_form": form,
         "query": querystring_without_page(request),
     }
@@ -44,8 +54,26 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         template = "participation/list.html#results"
     response = render(request, template, context)
+    _show_own_supports(request, response)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+# Where a card says whether the person looking supports it: the kept results are the same for
+# everybody, so each card carries this mark and the answer fills it in for the person.
+SUPPORT_MARK = re.compile(r"<!--supported:(\d+)-->")
+
+
+def _show_own_supports(request: HttpRequest, response: HttpResponse) -> None:
+    """Replace each card's mark with "You support it" where the person does (one query for the
+    page's cards), and with nothing elsewhere."""
+    content = response.content.decode()
+    shown = [int(pk) for pk in SUPPORT_MARK.findall(content)]
+    supported = selectors.supported_ids(user=request.user, proposal_ids=shown)
+    note = format_html(" · {}", gettext("You support it"))
+    response.content = SUPPORT_MARK.sub(
+        lambda mark: note if int(mark[1]) in supported else "", content
+    )
 
 
 def detail_context(request: HttpRequest, proposal: Proposal, **extra: Any) -> dict[str, Any]:
