@@ -183,6 +183,35 @@ def test_a_kind_with_no_entries_is_not_searched(searchable_organizations):
     assert ids(search("쏘까", model=Organization))  # the kind with entries still reads them
 
 
+def test_a_common_word_ranks_the_titles_holding_it_then_lists_the_others(
+    searchable_organizations, monkeypatch
+):
+    """engine.match_broad, for a word too common to rank every match: the entries with it in
+    their title first, ranked, then the others, each match once."""
+    monkeypatch.setattr(engine, "COMMON_TERM_ENTRIES", 2)
+    titled = [
+        OrganizationFactory(name_ko=f"{name} 공구도서관", name_en="Tool Library")
+        for name in ("마을", "골목", "동네")
+    ]
+    others = [
+        OrganizationFactory(
+            name_ko=f"{name} 모임", name_en="Club", description_ko="공구를 빌려줍니다."
+        )
+        for name in ("수요", "목요")
+    ]
+    for organization in [*others, *titled]:
+        index_object(organization)
+    broad = engine.match_broad
+    calls = []
+    monkeypatch.setattr(
+        engine, "match_broad", lambda *args, **kwargs: calls.append(1) or broad(*args, **kwargs)
+    )
+    found = ids(search("공구", model=Organization))
+    assert calls, "the common word's search went through match_broad"
+    assert sorted(found[:3]) == sorted(o.pk for o in titled)
+    assert sorted(found[3:]) == sorted(o.pk for o in others)
+
+
 def test_alternatives_asking_for_more_terms_are_dropped():
 
     assert _without_subsumed([["운동", "기구"], ["운동", "동기", "기구"]]) == [["운동", "기구"]]
