@@ -407,6 +407,10 @@ def _restore_media(backup: Path, manifest: dict[str, Any], roots: dict[str, Path
     return len(expected)
 
 
+# Each table's version: the sum of its shards (core.models.PageVersion).
+_SUMS = f'SELECT "name", CAST(SUM("n") AS BIGINT) FROM "{VERSION_TABLE}" GROUP BY "name"'
+
+
 def forget_newer_pages(database: Database) -> int:
     """Make sure nothing kept from after the backup is served by the restored hub.
 
@@ -414,10 +418,11 @@ def forget_newer_pages(database: Database) -> int:
     while the versions they were built at equal the database's. The restored versions are the
     backup's, lower than those the hub reached since: new writes would raise them to numbers a
     page kept from the newer data also holds. So every table's version, written or not, moves to
-    the current time in microseconds: a version only grows by one per committed write of its
-    table, so every earlier value, including those a previous restore set, is below it. This
-    also reaches kept pages in the memory of processes the restore cannot clear. Returns how
-    many versions were moved."""
+    the current time in microseconds, as one row (shard 0; its other shards deleted, so the
+    sum is that time): a version only grows by one per committed write of its table, so every
+    earlier value, including those a previous restore set, is below it. This also reaches kept
+    pages in the memory of processes the restore cannot clear. Returns how many versions were
+    moved."""
     floor = time.time_ns() // 1000
     if database.vendor == "postgresql":
         with database.connect() as connection:
@@ -427,15 +432,15 @@ def forget_newer_pages(database: Database) -> int:
                     "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
                 )
             ]
-            kept = [row[0] for row in connection.execute(f'SELECT "name" FROM "{VERSION_TABLE}"')]
-            names = sorted({*tables, *kept, EVERYTHING})
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f'INSERT INTO "{VERSION_TABLE}" ("name", "n") VALUES (%s, %s) '
-                    f'ON CONFLICT ("name") DO UPDATE SET "n" = GREATEST("{VERSION_TABLE}"."n", '
-                    "EXCLUDED.n)",
-                    [(name, floor) for name in names],
-                )
+            with connection.transaction():
+                kept = dict(connection.execute(_SUMS).fetchall())
+                names = sorted({*tables, *kept, EVERYTHING})
+                connection.execute(f'DELETE FROM "{VERSION_TABLE}"')
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        f'INSERT INTO "{VERSION_TABLE}" ("name", "shard", "n") VALUES (%s, 0, %s)',
+                        [(name, max(kept.get(name, 0), floor)) for name in names],
+                    )
             _clear_database_cache(connection, tables)
     else:
         with sqlite3.connect(database.name) as lite:
@@ -443,12 +448,12 @@ def forget_newer_pages(database: Database) -> int:
                 row[0]
                 for row in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             ]
-            kept = [row[0] for row in lite.execute(f'SELECT "name" FROM "{VERSION_TABLE}"')]
+            kept = dict(lite.execute(_SUMS).fetchall())
             names = sorted({*tables, *kept, EVERYTHING})
+            lite.execute(f'DELETE FROM "{VERSION_TABLE}"')
             lite.executemany(
-                f'INSERT INTO "{VERSION_TABLE}" ("name", "n") VALUES (?, ?) '
-                f'ON CONFLICT ("name") DO UPDATE SET "n" = MAX("n", excluded."n")',
-                [(name, floor) for name in names],
+                f'INSERT INTO "{VERSION_TABLE}" ("name", "shard", "n") VALUES (?, 0, ?)',
+                [(name, max(kept.get(name, 0), floor)) for name in names],
             )
             _clear_database_cache(lite, tables)
         lite.close()

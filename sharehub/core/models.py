@@ -73,9 +73,16 @@ class FormerSlug(models.Model):
 class PageVersion(models.Model):
     """How many times a table has been written (sharehub.core.pagecache): a kept public page is
     served only while the versions of the tables it was built from are those it was built at.
-    Bumped by the same transaction as the write; "*" is every table's."""
+    Bumped by the same transaction as the write; "*" is every table's.
 
-    name = models.CharField(_("table"), max_length=100, primary_key=True)
+    A table's version is the sum of its rows (its shards): a commit bumps a row of the table no
+    other transaction holds (PostgreSQL's SKIP LOCKED), so simultaneous writers of one table do
+    not queue on one row until each other's commit is on disk (issue 18's rushes). Shard 0 is
+    the first; others appear only when writers of the table overlap."""
+
+    pk = models.CompositePrimaryKey("name", "shard")
+    name = models.CharField(_("table"), max_length=100)
+    shard = models.SmallIntegerField(_("shard"), default=0)
     n = models.BigIntegerField(_("version"), default=0)
 
     class Meta:
@@ -83,4 +90,4 @@ class PageVersion(models.Model):
         verbose_name_plural = _("page versions")
 
     def __str__(self) -> str:
-        return f"{self.name} {self.n}"
+        return f"{self.name}/{self.shard} {self.n}"

@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import hashlib
+import random
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -117,6 +118,8 @@ def _classify(sql: str) -> tuple[str, Iterable[str]]:
     """("write", [table]), ("read", tables), or ("none", ())."""
     first = _FIRST_WORD.match(sql)
     word = first.group(1).upper() if first else ""
+    if word == "WITH" and sql == _BUMP_FREE_SHARD:
+        return "none", ()  # a version's own bump
     if word == "SELECT":
         return "read", _read_tables(sql)
     if match := _WRITE.match(sql):
@@ -173,15 +176,48 @@ def track(
     return result
 
 
+# A table's version is the sum of its rows (shards, core.models.PageVersion). On PostgreSQL a
+# commit bumps the first shard no other transaction holds (SKIP LOCKED), or adds a shard when
+# every one is held, so simultaneous writers of one table never wait for each other's commit on
+# its version row; each commit still raises the sum by one, in its own transaction.
+SHARDS = 64  # shard numbers 0..SHARDS-1: at most that many rows per table
+_NEW_SHARD_TRIES = 3
+_BUMP_FREE_SHARD = (
+    f'WITH "free" AS (SELECT "shard" FROM "{VERSION_TABLE}" WHERE "name" = %(name)s '
+    'ORDER BY "shard" LIMIT 1 FOR UPDATE SKIP LOCKED), '
+    f'"bumped" AS (UPDATE "{VERSION_TABLE}" SET "n" = "{VERSION_TABLE}"."n" + 1 FROM "free" '
+    f'WHERE "{VERSION_TABLE}"."name" = %(name)s AND "{VERSION_TABLE}"."shard" = "free"."shard" '
+    "RETURNING 1), "
+    f'"added" AS (INSERT INTO "{VERSION_TABLE}" ("name", "shard", "n") '
+    'SELECT %(name)s, %(shard)s, 1 WHERE NOT EXISTS (SELECT 1 FROM "bumped") '
+    'ON CONFLICT ("name", "shard") DO NOTHING RETURNING 1) '
+    'SELECT (SELECT COUNT(*) FROM "bumped") + (SELECT COUNT(*) FROM "added")'
+)
+_BUMP_SHARD = (
+    f'INSERT INTO "{VERSION_TABLE}" ("name", "shard", "n") VALUES (%s, %s, 1) '
+    f'ON CONFLICT ("name", "shard") DO UPDATE SET "n" = "{VERSION_TABLE}"."n" + 1'
+)
+
+
 def _bump(connection: BaseDatabaseWrapper, names: Iterable[str]) -> None:
+    """Raise each table's version by one, in sorted order. On PostgreSQL: a shard nobody holds,
+    or a new one, and only when neither can be had at once, wait for shard 0. Every wait is on
+    the current name, holding shards of earlier names only, so two bumps never deadlock."""
     # A cursor of its own: the write's cursor still holds its row count and RETURNING rows.
     with connection.cursor() as cursor:
         for name in sorted(names):
-            cursor.execute(
-                f'INSERT INTO "{VERSION_TABLE}" ("name", "n") VALUES (%s, 1) '
-                f'ON CONFLICT ("name") DO UPDATE SET "n" = "{VERSION_TABLE}"."n" + 1',
-                [name],
-            )
+            if connection.vendor == "postgresql":
+                shard = 0  # the first bump of a table creates shard 0
+                for _ in range(_NEW_SHARD_TRIES):
+                    cursor.execute(_BUMP_FREE_SHARD, {"name": name, "shard": shard})
+                    if cursor.fetchone()[0]:
+                        break
+                    shard = random.randrange(1, SHARDS)
+                else:
+                    cursor.execute(_BUMP_SHARD, [name, 0])
+            else:
+                # SQLite serialises every writer: one row per table.
+                cursor.execute(_BUMP_SHARD, [name, 0])
 
 
 class TrackingDatabaseWrapper:
@@ -217,11 +253,16 @@ def tracking(connection: BaseDatabaseWrapper) -> bool:
 
 
 def _ready(connection: BaseDatabaseWrapper) -> bool:
-    """Whether this connection's database has the version table (not while `migrate` builds a
-    new one, whose statements bump "*" once it does; never the server's maintenance database, on
-    which tests create and drop theirs). Asked once per connection object once it has."""
+    """Whether this connection's database has the version table, with its shards (not while
+    `migrate` builds a new one, whose statements bump "*" once it does; never the server's
+    maintenance database, on which tests create and drop theirs). Asked once per connection
+    object once it has."""
     if not getattr(connection, "pagecache_ready", False):
         ready = VERSION_TABLE in connection.introspection.table_names()
+        if ready:  # the table before core's migration 0006 has no shards: wait for it
+            with connection.cursor() as cursor:
+                columns = connection.introspection.get_table_description(cursor, VERSION_TABLE)
+            ready = any(column.name == "shard" for column in columns)
         connection.pagecache_ready = ready  # type: ignore[attr-defined]
     return bool(connection.pagecache_ready)  # type: ignore[attr-defined]
 
@@ -335,15 +376,20 @@ def table_versions(tables: Iterable[str]) -> dict[str, int]:
 
 
 def _versions(names: Iterable[str] | None = None) -> dict[str, int]:
-    """The current versions of these tables (all of them when None); a table never written is 0."""
+    """The current versions of these tables (all of them when None); a table never written is 0.
+    A version is the sum of the table's shards, read in one query (one snapshot)."""
     table = VERSION_TABLE
+    total = 'CAST(SUM("n") AS BIGINT)'
     with connections["default"].cursor() as cursor:
         if names is None:
-            cursor.execute(f'SELECT "name", "n" FROM "{table}"')
+            cursor.execute(f'SELECT "name", {total} FROM "{table}" GROUP BY "name"')
         else:
             names = list(names)
             marks = ", ".join(["%s"] * len(names))
-            cursor.execute(f'SELECT "name", "n" FROM "{table}" WHERE "name" IN ({marks})', names)
+            cursor.execute(
+                f'SELECT "name", {total} FROM "{table}" WHERE "name" IN ({marks}) GROUP BY "name"',
+                names,
+            )
         return dict(cursor.fetchall())
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 
 from sharehub.accounts.models import User
@@ -110,3 +110,104 @@ def test_two_transactions_writing_two_tables_in_opposite_orders_do_not_deadlock(
     finally:
         rush.close()
     assert results == [None, None]
+
+
+def _version(table: str) -> tuple[int, int]:
+    """The table's version (the sum of its shards) and how many shards it has."""
+    from django.db.models import Count, Sum
+
+    from sharehub.core.models import PageVersion
+
+    found = PageVersion.objects.filter(name=table).aggregate(n=Sum("n"), shards=Count("shard"))
+    return found["n"] or 0, found["shards"]
+
+
+def test_a_kept_page_is_stale_after_a_write_that_landed_on_another_shard():
+    """While another transaction holds every shard of the events table's version, a write to an
+    event commits at once (on a new shard: it does not wait for the holder's commit) and the
+    kept page of that event is stale."""
+    import threading
+
+    from django.db import transaction
+
+    from sharehub.events.models import Event
+
+    event = EventFactory(title_en="Before the write")
+    url = f"/en{event.get_absolute_url()[3:]}"
+    visitor = Client()
+    for _ in range(3):
+        response = visitor.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert "Before the write" in response.content.decode()
+    before, shards_before = _version("events_event")
+
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_every_shard() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    'SELECT "shard" FROM "core_pageversion" WHERE "name" = %s FOR UPDATE',
+                    ["events_event"],
+                )
+                holding.set()
+                assert release.wait(timeout=60)
+        finally:
+            connections.close_all()
+
+    def write() -> None:
+        try:
+            Event.objects.filter(pk=event.pk).update(title_en="After the write")
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_every_shard)
+    holder.start()
+    try:
+        assert holding.wait(timeout=30)
+        writer = threading.Thread(target=write)
+        writer.start()
+        writer.join(timeout=20)
+        assert not writer.is_alive(), "the write waited for the holder's version rows"
+        after, shards_after = _version("events_event")
+        assert after == before + 1
+        assert shards_after == shards_before + 1  # a shard the holder did not hold
+        response = visitor.get(url)
+        assert response["X-Page-Cache"] == "miss"
+        assert "After the write" in response.content.decode()
+    finally:
+        release.set()
+        holder.join(timeout=30)
+
+
+def test_each_commit_raises_its_tables_version_by_exactly_one_whatever_the_shard():
+    """Simultaneous writers of one table, each in its own transaction: the version (the sum of
+    the shards) grows by exactly their number, and a rolled-back write moves nothing."""
+    from django.db import transaction
+
+    from sharehub.events.models import Event
+
+    writers = 16
+    events = [EventFactory() for _ in range(writers)]
+    before, _shards = _version("events_event")
+
+    def write(mine, roll_back: bool) -> None:
+        try:
+            with transaction.atomic():
+                Event.objects.filter(pk=mine.pk).update(title_en="written")
+                if roll_back:
+                    raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+
+    rush = Rush(writers)
+    try:
+        for round_ in range(3):
+            results = rush.round(
+                [lambda e=e, i=i: write(e, i % 4 == 3) for i, e in enumerate(events)]
+            )
+            assert results == [None] * writers
+            after, _shards = _version("events_event")
+            assert after == before + (round_ + 1) * (writers - writers // 4)
+    finally:
+        rush.close()
