@@ -31,10 +31,14 @@ def _timeout_sql(value: str) -> None:
             cursor.execute(f"SET LOCAL lock_timeout = {value}")
 
 
-def lock_rows[M: models.Model](model: type[M], pks: Iterable[int]) -> dict[int, M]:
+def lock_rows[M: models.Model](
+    model: type[M], pks: Iterable[int], *, last: bool = False
+) -> dict[int, M]:
     """Lock rows of one model by primary key, in key order; the fresh rows by key.
 
-    Missing rows are simply absent from the result.
+    Missing rows are simply absent from the result. `last`: the transaction takes no other
+    lock after these, so the timeout is left on for its rest instead of reset (one round trip
+    fewer while the rows are held: a rush queues on them).
     """
     _require_transaction()
     keys = sorted(set(pks))
@@ -43,9 +47,30 @@ def lock_rows[M: models.Model](model: type[M], pks: Iterable[int]) -> dict[int, 
     _timeout_sql(str(LOCK_TIMEOUT_MS))
     rows = model._default_manager.select_for_update(of=("self",)).filter(pk__in=keys).order_by("pk")
     found = {row.pk: row for row in rows}
-    # Only after success: a timeout aborts the transaction, which ends the setting with it.
-    _timeout_sql("DEFAULT")
+    if not last:
+        # Only after success: a timeout aborts the transaction, which ends the setting with it.
+        _timeout_sql("DEFAULT")
     return found
+
+
+def share_pk[M: models.Model](model: type[M], pk: int) -> M:
+    """Lock a row by primary key against change (PostgreSQL's FOR SHARE) and return it freshly
+    read (raises model.DoesNotExist if there is none). Any number of transactions may hold it
+    at once; one that locks or changes the row (`lock`, an UPDATE) waits for all of them, and
+    they for it. For what needs the row to stay as read without excluding others who need the
+    same (a registration for a full event joins the waitlist). The transaction takes no other
+    lock after it (`last`, as in `lock_rows`). SQLite serialises writers: a plain read."""
+    _require_transaction()
+    manager = model._default_manager
+    if connection.vendor != "postgresql":
+        return manager.get(pk=pk)
+    _timeout_sql(str(LOCK_TIMEOUT_MS))
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(model._meta.pk.column)
+    rows = list(manager.raw(f"SELECT * FROM {table} WHERE {column} = %s FOR SHARE", [pk]))
+    if not rows:
+        raise model.DoesNotExist(f"{model._meta.label} {pk} does not exist")  # type: ignore[attr-defined]
+    return rows[0]
 
 
 def lock[M: models.Model](obj: M) -> M:
@@ -53,9 +78,10 @@ def lock[M: models.Model](obj: M) -> M:
     return lock_pk(type(obj), obj.pk)
 
 
-def lock_pk[M: models.Model](model: type[M], pk: int) -> M:
-    """Lock a row by primary key and return it (raises model.DoesNotExist if there is none)."""
-    found = lock_rows(model, [pk])
+def lock_pk[M: models.Model](model: type[M], pk: int, *, last: bool = False) -> M:
+    """Lock a row by primary key and return it (raises model.DoesNotExist if there is none).
+    `last`: see `lock_rows`."""
+    found = lock_rows(model, [pk], last=last)
     if pk not in found:
         # Django's metaclass gives every concrete model its own DoesNotExist; the stubs cannot know.
         raise model.DoesNotExist(f"{model._meta.label} {pk} does not exist")  # type: ignore[attr-defined]

@@ -33,7 +33,7 @@ from sharehub.accounts.roles import signed_in_user
 from sharehub.core.actors import Actor, require_signed_in
 from sharehub.core.audit import log_action
 from sharehub.core.changes import apply_changes
-from sharehub.core.locking import lock, lock_pk
+from sharehub.core.locking import lock, lock_pk, share_pk
 from sharehub.core.sanitize import check_rich_text, rich_text_html
 from sharehub.organizations.models import Organization
 from sharehub.participation.models import Committee
@@ -490,11 +490,58 @@ def _check_open(event: Event, now: datetime) -> None:
         raise ValidationError({"__all__": [_("Registration is closed.")]})
 
 
-@transaction.atomic(durable=True)
 def _register(user: User, event: Event, cleaned: dict[str, str]) -> Registration:
-    event = lock(event)
+    """A registration that takes no place (the event is full, or the organizer approves each)
+    only needs the event's row to stay as it is until it commits: it holds the row shared, so
+    a rush's waitlist is written in parallel and its commits share the disk's flushes. One that
+    may take a place holds the row alone: places are counted one at a time."""
+    fresh = (
+        Event.objects.filter(pk=event.pk)
+        .values_list("requires_approval", "seats_taken", "capacity")
+        .first()
+    )
+    if fresh is not None and (fresh[0] or fresh[1] >= fresh[2]):
+        registration = _register_without_place(user, event, cleaned)
+        if registration is not None:
+            return registration
+    return _register_alone(user, event, cleaned)
+
+
+def _places_free(event: Event) -> bool:
+    return not event.requires_approval and event.seats_taken < event.capacity
+
+
+@transaction.atomic(durable=True)
+def _register_without_place(
+    user: User, event: Event, cleaned: dict[str, str]
+) -> Registration | None:
+    """Pending or waitlisted, under the event's row held shared (`core.locking.share_pk`): what
+    changes the places (a registration that takes one, a cancellation and its promotion, an
+    approval, the organizer's edit) holds the row alone, so it waits for this commit and then
+    sees this registration in the waitlist, or this waits for it and reads the places it left.
+    None, writing nothing, when a place has become free: the caller then holds the row alone."""
+    event = share_pk(Event, event.pk)
     now = timezone.now()
     _check_open(event, now)
+    if _places_free(event):
+        return None
+    return _write_registration(user, event, cleaned, now)
+
+
+@transaction.atomic(durable=True)
+def _register_alone(user: User, event: Event, cleaned: dict[str, str]) -> Registration:
+    # Nothing else is locked after the event's row: its lock timeout stays (one round trip fewer).
+    event = lock_pk(Event, event.pk, last=True)
+    now = timezone.now()
+    _check_open(event, now)
+    return _write_registration(user, event, cleaned, now)
+
+
+def _write_registration(
+    user: User, event: Event, cleaned: dict[str, str], now: datetime
+) -> Registration:
+    """The registration's row and, when it takes a place, the event's count. Expects the event's
+    row held: alone when a place may be taken."""
     registration = Registration(event=event, user=user, answers=cleaned, created_at=now)
     if event.requires_approval:
         registration.status = RegistrationStatus.PENDING

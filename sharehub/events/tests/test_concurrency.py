@@ -109,6 +109,40 @@ def test_cancellations_during_a_rush_promote_in_order(quiet, rush):
     ).exists()
 
 
+def test_a_full_event_with_no_waitlist_rushed_while_places_are_cancelled(quiet, rush):
+    """Registrations for a full event join the waitlist in parallel (the event's row held
+    shared), while confirmed people cancel (the row held alone): a place freed is never left
+    free while someone waits, whoever commits first, and the places stay exactly counted."""
+    people = _people(THREADS)
+    event = EventFactory(capacity=PLACES)
+    cancelling = 5
+    for round_ in range(ROUNDS // 2):
+        Registration.objects.filter(event=event).delete()
+        Event.objects.filter(pk=event.pk).update(seats_taken=0)
+        holders = people[:PLACES]
+        for person in holders:  # full, nobody waiting
+            services.register(actor=person, event=event)
+        mine = {r.user_id: r for r in Registration.objects.filter(event=event)}
+        cancellers = [
+            lambda p=p, r=mine[p.pk]: services.cancel_registration(actor=p, registration=r)
+            for p in holders[:cancelling]
+        ]
+        newcomers = [lambda p=p: services.register(actor=p, event=event) for p in people[PLACES:]]
+        results = rush.round(cancellers + newcomers)
+        errors = [r for r in results if isinstance(r, Exception)]
+        assert not errors, errors[:3]
+        event.refresh_from_db()
+        confirmed = Registration.objects.filter(event=event, status=S.CONFIRMED).count()
+        waiting = Registration.objects.filter(event=event, status=S.WAITLISTED).count()
+        assert event.seats_taken == confirmed == PLACES, round_
+        assert waiting == THREADS - PLACES - cancelling, round_
+        # every place freed went to a newcomer (promoted, or taken while free)
+        newcomers_in = Registration.objects.filter(
+            event=event, status=S.CONFIRMED, user__in=people[PLACES:]
+        ).count()
+        assert newcomers_in == cancelling
+
+
 def test_two_reminder_workers_send_each_reminder_once(rush):
     event = EventFactory(capacity=20, starts_at=timezone.now() + timedelta(hours=5))
     people = _people(12)
