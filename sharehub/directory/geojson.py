@@ -14,18 +14,11 @@ from urllib.parse import quote
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
-from sharehub.core.i18n import current_language
-
 from .selectors import FeatureRow, ListingQuery, listing_features
 
 # A slug no organization can have (slugs are letters, digits, - and _), replaced by each one's.
 _SLUG_MARK = "__slug__"
 _SAFE = RFC3986_SUBDELIMS + "/~:@"
-
-
-def _pick(language: str, ko: str | None, en: str | None) -> str:
-    """The reader's language, else the other one (modeltranslation's fallback, without models)."""
-    return (en or ko or "") if language == "en" else (ko or en or "")
 
 
 def _quoted(slug: str) -> str:
@@ -34,13 +27,13 @@ def _quoted(slug: str) -> str:
     return slug if slug.isascii() else quote(slug, safe=_SAFE)
 
 
-def _feature(row: FeatureRow, language: str, prefix: str, suffix: str) -> str:
+def _feature(row: FeatureRow, prefix: str, suffix: str) -> str:
     # Coordinates are finite (the address's check constraint): repr() is what json writes.
     return (
         f'{{"type":"Feature","id":{encode_basestring(f"{row.slug}-{row.pk}")},'
         f'"geometry":{{"type":"Point","coordinates":[{row.longitude!r},{row.latitude!r}]}},'
-        f'"properties":{{"name":{encode_basestring(_pick(language, row.name_ko, row.name_en))},'
-        f'"summary":{encode_basestring(_pick(language, row.summary_ko, row.summary_en))},'
+        f'"properties":{{"name":{encode_basestring(row.name)},'
+        f'"summary":{encode_basestring(row.summary)},'
         f'"address":{encode_basestring(row.address)},'
         f'"url":{encode_basestring(prefix + _quoted(row.slug) + suffix)}}}}}'
     )
@@ -50,10 +43,9 @@ def feature_collection(**filters: Unpack[ListingQuery]) -> str:
     """The FeatureCollection as JSON text: `features` (properties name, summary, address, url in
     the reader's language) and `truncated` (more matched than the cap)."""
     rows, truncated = listing_features(**filters)
-    language = current_language()
     # One reverse() for all: reversing 5,000 times was a large share of the map data's time.
     prefix, suffix = reverse("directory:detail", kwargs={"slug": _SLUG_MARK}).split(_SLUG_MARK)
-    features = ",".join(_feature(row, language, prefix, suffix) for row in rows)
+    features = ",".join(_feature(row, prefix, suffix) for row in rows)
     return (
         f'{{"type":"FeatureCollection","features":[{features}],'
         f'"truncated":{"true" if truncated else "false"}}}'

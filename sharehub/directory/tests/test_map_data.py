@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+from sharehub.directory.models import ListingAddress
 from sharehub.directory.selectors import listing_features
 from sharehub.moderation.models import ModerationStatus
 
-from .factories import AddressFactory, ListingFactory
+from .factories import AddressFactory, CategoryFactory, ListingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +73,57 @@ def test_only_public_located_listings_in_listing_order_up_to_the_cap(client):
     assert [row.pk for row in rows] == [a.pk for a in expected[:2]] and truncated
     rows, truncated = listing_features(limit=4)
     assert len(rows) == 4 and not truncated
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_whole_and_filtered_maps_are_what_the_models_show(client, lang):
+    """The whole public map checks "public" on the rows it joins (PostgreSQL) or by EXISTS
+    (SQLite, and any filtered map): either way exactly the public located addresses, in listing
+    order, each feature's texts as the models give them in the reader's language."""
+    category = CategoryFactory()
+    listings = [
+        ListingFactory(organization__name_en="", summary_ko=""),
+        ListingFactory(summary_en=""),
+        ListingFactory(organization__name_en="Tool library"),
+        ListingFactory(moderation_status=ModerationStatus.HIDDEN),
+        ListingFactory(organization__moderation_status=ModerationStatus.HIDDEN),
+        ListingFactory(moderation_status=ModerationStatus.PENDING),
+    ]
+    for listing in listings[::2]:
+        listing.categories.add(category)
+    for n, listing in enumerate(listings):
+        AddressFactory(listing=listing, address=f'주소 {n}, "{n}"', latitude=37.5 + n / 100)
+        AddressFactory(listing=listing, latitude=None, longitude=None)
+    AddressFactory(listing=listings[0], address="두 번째 곳", longitude=127.01)
+
+    def expected(only=None) -> list[dict]:
+        with translation.override(lang):
+            return [
+                {
+                    "id": f"{address.listing.organization.slug}-{address.pk}",
+                    "coordinates": [address.longitude, address.latitude],
+                    "name": address.listing.organization.name,
+                    "summary": address.listing.summary,
+                    "address": address.address,
+                    "url": address.listing.get_absolute_url(),
+                }
+                for address in ListingAddress.objects.select_related("listing__organization")
+                .filter(latitude__isnull=False)
+                .order_by("listing_id", "pk")
+                if address.listing.is_public and (only is None or address.listing_id in only)
+            ]
+
+    def shown(query: str = "") -> list[dict]:
+        return [
+            {
+                "id": feature["id"],
+                "coordinates": feature["geometry"]["coordinates"],
+                **{key: feature["properties"][key] for key in ("name", "summary", "address")},
+                "url": feature["properties"]["url"],
+            }
+            for feature in _features(client, lang, query)
+        ]
+
+    whole = shown()
+    assert whole == expected() and len(whole) == 4
+    assert shown(f"?category={category.slug}") == expected(only={listings[0].pk, listings[2].pk})
