@@ -1,4 +1,5 @@
-"""A booking as an iCalendar file (RFC 5545, the `icalendar` library, like the events app)."""
+"""A booking as an iCalendar file (RFC 5545): icalendar's shell with the zone's VTIMEZONE, the
+entry written by `core.ical` like every calendar of the hub (the events' feeds)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar
+
+from sharehub.core import ical
 
 from .models import Booking
 
@@ -16,17 +19,15 @@ def booking_ics(booking: Booking) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//ShareHub//facilities//KO")
     calendar.add("version", "2.0")
-    entry = Event()
-    zone = ZoneInfo(settings.TIME_ZONE)
-    entry.add("uid", f"booking-{booking.reference}@facilities.sharehub")
-    entry.add("dtstamp", timezone.now())
-    entry.add("dtstart", booking.starts_at.astimezone(zone))
-    entry.add("dtend", booking.ends_at.astimezone(zone))
-    entry.add(
-        "url", settings.SHAREHUB_SITE_URL + reverse("facilities:booking", args=[booking.reference])
+    calendar.add_component(ical.vtimezone(settings.TIME_ZONE))
+    writer = ical.Writer(ZoneInfo(settings.TIME_ZONE), timezone.now())
+    entry = writer.vevent(
+        uid=f"booking-{booking.reference}@facilities.sharehub",
+        start=booking.starts_at,
+        end=booking.ends_at,
+        summary=booking.space.name,
+        location=booking.space.road_address,
+        url=settings.SHAREHUB_SITE_URL + reverse("facilities:booking", args=[booking.reference]),
+        status="CONFIRMED" if booking.status == "confirmed" else "TENTATIVE",
     )
-    entry.add("summary", booking.space.name)
-    entry.add("location", booking.space.road_address)
-    entry.add("status", "CONFIRMED" if booking.status == "confirmed" else "TENTATIVE")
-    calendar.add_component(entry)
-    return calendar.to_ical()
+    return ical.assemble(calendar, [entry])
