@@ -241,6 +241,8 @@ def _indexed_article():
         ("/ko/news/", "news_article", lambda: ArticleFactory()),
         ("/ko/spaces/", "facilities_space", lambda: SpaceFactory()),
         ("/ko/search/?q=공유", "search_searchentry", lambda: _indexed_article()),
+        # The dashboard's figures (one of them reads the calls' publication dates).
+        ("/ko/data/", "programmes_call", lambda: OrganizationFactory()),
     ],
 )
 def test_a_list_served_from_its_kept_fragment_does_not_read_its_results(

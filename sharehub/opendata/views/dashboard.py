@@ -28,6 +28,7 @@ from django.views.decorators.http import require_safe
 
 from sharehub.core.csvexport import CP949, csv_response, encoding_from
 from sharehub.core.filters import FilterForm
+from sharehub.core.pagecache import when_shown
 from sharehub.opendata import indicators
 from sharehub.opendata.indicators import Indicator
 from sharehub.opendata.selectors import dashboard as selectors
@@ -177,9 +178,11 @@ def _dashboard(request: HttpRequest, items: list[Indicator]) -> HttpResponse:
     form = DataFilterForm(request.GET or None, labels=labels, items=items, map_choices=mappable)
     filters = form.filters()
     invalid = form.is_bound and not form.is_valid()
-    sections = []
-    for code, heading, members in selectors.indicator_sections(items):
-        sections.append(
+
+    # The figures are shown only inside the page's kept fragment: computed only when it is
+    # rendered (pagecache.when_shown), inside the indicators' snapshot (the render is too).
+    def sections() -> list[dict]:
+        return [
             {
                 "code": code,
                 "heading": heading,
@@ -198,16 +201,19 @@ def _dashboard(request: HttpRequest, items: list[Indicator]) -> HttpResponse:
                     for indicator in members
                 ],
             }
-        )
+            for code, heading, members in selectors.indicator_sections(items)
+        ]
+
     chosen = form.applied().get("indicator") if form.is_bound else None
     on_map = indicators.get(chosen) if chosen else (mappable[0] if mappable else None)
-    choropleth = selectors.choropleth(on_map, filters, labels) if on_map else None
     context = {
         "form": form,
         "filters": filters,
         "query": _query(filters),
-        "sections": sections,
-        "choropleth": choropleth,
+        "sections": when_shown(sections),
+        "choropleth": when_shown(
+            lambda: selectors.choropleth(on_map, filters, labels) if on_map else None
+        ),
         "map_query": _query(filters, by="district"),
         "links": _related_links(),
     }
