@@ -34,6 +34,7 @@ from sharehub.organizations.tests.factories import (
 from sharehub.participation.services import support_proposal
 from sharehub.participation.tests.factories import ProposalFactory
 from sharehub.places.tests.factories import DistrictFactory
+from sharehub.programmes.tests.factories import open_call
 
 # Committed for real: versions move at a transaction's commit (see test_pagecache.py).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -241,6 +242,7 @@ def _indexed_article():
         ("/ko/news/", "news_article", lambda: ArticleFactory()),
         ("/ko/spaces/", "facilities_space", lambda: SpaceFactory()),
         ("/ko/search/?q=공유", "search_searchentry", lambda: _indexed_article()),
+        ("/ko/support/", "programmes_call", lambda: open_call()),
         # The dashboard's figures (one of them reads the calls' publication dates).
         ("/ko/data/", "programmes_call", lambda: OrganizationFactory()),
     ],
@@ -281,6 +283,17 @@ def test_the_events_list_is_kept_no_longer_than_its_cards_say(client, monkeypatc
     later = opens.timestamp() + 1
     monkeypatch.setattr(pagecache.time, "time", lambda: later)
     assert client.get("/ko/events/")["X-Page-Cache"] == "miss"
+
+
+def test_the_calls_list_is_kept_no_longer_than_its_cards_phases(signed_in, monkeypatch):
+    """ "Upcoming" must turn into "open" when the call opens, for signed-in people too."""
+    opens = timezone.now() + timedelta(seconds=30)
+    open_call(title_ko="곧 열리는 공모", opens_at=opens)
+    signed_in.get("/ko/support/")
+    assert not _reads(signed_in, "/ko/support/", "programmes_call")
+    later = opens.timestamp() + 1
+    monkeypatch.setattr(pagecache.time, "time", lambda: later)
+    assert _reads(signed_in, "/ko/support/", "programmes_call")
 
 
 # --- detail pages: what is the same for everybody is kept; the person's own parts are not ---

@@ -7,11 +7,13 @@ their calls with the applications by status, and a call's editors under /support
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -20,8 +22,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sharehub.core import pagecache
 from sharehub.core.filters import page_filters
 from sharehub.core.forms import run_action, run_service
+from sharehub.core.pagecache import when_shown
 from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.core.ratelimit import ratelimit_writes
 from sharehub.core.rows import RowFormSet, rows_formset, save_rows
@@ -66,10 +70,20 @@ def _posted(request: HttpRequest) -> Any:
 def call_list(request: HttpRequest) -> HttpResponse:
     form = page_filters(CallFilterForm, request.GET)
     filters = form.applied() if form.is_bound else {}
-    page = paginate(request, selectors.call_list(filters=filters), per_page=PER_PAGE)
+
+    # Read only where the results are shown, inside a kept fragment (pagecache.when_shown).
+    @functools.cache
+    def results() -> Page:
+        page = paginate(request, selectors.call_list(filters=filters), per_page=PER_PAGE)
+        # A card's phase changes by the clock alone: kept until the next one shown changes.
+        now = timezone.now()
+        changes = [t for call in page.object_list for t in (call.opens_at, call.closes_at)]
+        pagecache.valid_until(min((t for t in changes if t > now), default=None))
+        return page
+
     context = {
-        "page": page,
-        "calls": list(page.object_list),
+        "page": when_shown(results),
+        "calls": when_shown(lambda: list(results().object_list)),
         "filter_form": form,
         "filters": filters,
         "phases": PHASES,
