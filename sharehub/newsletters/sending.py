@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import binascii
 import logging
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -136,7 +137,11 @@ def claim_batch(campaign_id: int, *, worker: str, size: int, lease: int) -> list
 
 def base64_lines(text: str) -> bytes:
     """`text` in UTF-8 as MIME base64: lines of 76 characters, each ending in CRLF."""
-    encoded = binascii.b2a_base64(text.encode(), newline=False)
+    return _base64_lines(text.encode())
+
+
+def _base64_lines(raw: bytes) -> bytes:
+    encoded = binascii.b2a_base64(raw, newline=False)
     return b"\r\n".join([encoded[i : i + 76] for i in range(0, len(encoded), 76)]) + b"\r\n"
 
 
@@ -173,6 +178,81 @@ def build_message(
             f"--{boundary}--\r\n".encode(),
         )
     )
+
+
+class _Part:
+    """One part of the mail (text or HTML) as base64 lines, encoded once up to the token: 57 bytes
+    are one line of 76 characters, so the lines before the last whole block ahead of the first
+    token are the same for every recipient, and only the rest is encoded per mail."""
+
+    def __init__(self, content: str) -> None:
+        raw = content.encode()
+        first = raw.find(TOKEN_BYTES)
+        if first < 0:
+            first = len(raw)
+        # At least one byte is left to the rest: `_base64_lines` ends what it encodes.
+        cut = min(first, len(raw) - 1) // 57 * 57 if raw else 0
+        self.head = _base64_lines(raw[:cut]) if cut else b""
+        self.rest = raw[cut:]
+        self.tokened = TOKEN_BYTES in self.rest
+        self.whole = None if self.tokened else self.head + _base64_lines(self.rest)
+
+    def lines(self, token: bytes) -> bytes:
+        if self.whole is not None:
+            return self.whole
+        return self.head + _base64_lines(self.rest.replace(TOKEN_BYTES, token))
+
+
+TOKEN_BYTES = render.TOKEN.encode()
+#: A manage token (`tokens.manage_token`): the key and a URL-safe base64 signature, which
+#: urllib's quote leaves as they are but for the colon.
+_PLAIN_TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
+
+
+class MailTemplate:
+    """A campaign's mail in one language as bytes with only the recipient's parts left to fill
+    (the address, the token in the links and the List-Unsubscribe header, the boundary and the
+    Message-ID): what `build_message` gives, byte for byte (tested), at a fraction of its cost."""
+
+    def __init__(self, rendered: render.RenderedCampaign) -> None:
+        self.headers_block = rendered.headers_block
+        self.one_click_url = rendered.one_click_url
+        self.mailto = rendered.unsubscribe_mailto
+        self.text = _Part(rendered.text)
+        self.html = _Part(rendered.html)
+        self.rendered = rendered
+
+    def build(self, recipient: Recipient, *, campaign_id: int, domain: str, date: str) -> bytes:
+        token = tokens.manage_token(recipient.subscriber_id, recipient.secret)
+        if not _PLAIN_TOKEN.fullmatch(token):
+            return build_message(
+                self.rendered, recipient, campaign_id=campaign_id, domain=domain, date=date
+            )
+        boundary = f"=_sh{uuid.uuid4().hex}"
+        unsubscribe = f"<{self.one_click_url.replace(render.TOKEN, token)}>"
+        if self.mailto:
+            subject = "unsubscribe%20" + token.replace(":", "%3A")
+            unsubscribe += f",\r\n <mailto:{self.mailto}?subject={subject}>"
+        token_bytes = token.encode()
+        return b"".join(
+            (
+                self.headers_block,
+                (
+                    f"To: {recipient.email}\r\n"
+                    f"Date: {date}\r\n"
+                    f"Message-ID: <nl.{campaign_id}.{recipient.delivery_id}.{boundary[4:16]}@{domain}>\r\n"
+                    f"List-Unsubscribe: {unsubscribe}\r\n"
+                    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
+                    "Precedence: bulk\r\n"
+                    f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'
+                    f'--{boundary}\r\nContent-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+                ).encode(),
+                self.text.lines(token_bytes),
+                f'--{boundary}\r\nContent-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'.encode(),
+                self.html.lines(token_bytes),
+                f"--{boundary}--\r\n".encode(),
+            )
+        )
 
 
 # --- the loop -----------------------------------------------------------------------------
@@ -222,6 +302,7 @@ class CampaignSender:
         self.batch = batch or conf.batch_size()
         self.lease = conf.lease_seconds() if lease is None else lease
         self.rendered: dict[str, render.RenderedCampaign] = {}
+        self.templates: dict[str, MailTemplate] = {}
         self.report = SendReport()
         _, sender = parseaddr(conf.from_email())
         self.sender = sender
@@ -237,6 +318,12 @@ class CampaignSender:
                 campaign, language if language in ("ko", "en") else "ko"
             )
         return self.rendered[language]
+
+    def template_for(self, language: str) -> MailTemplate:
+        template = self.templates.get(language)
+        if template is None:
+            template = self.templates[language] = MailTemplate(self.rendered_for(language))
+        return template
 
     def run(self, *, max_batches: int | None = None) -> SendReport:
         """Send batches; an error of the campaign itself (it cannot be built as a mail, the
@@ -282,17 +369,13 @@ class CampaignSender:
         date = formatdate(localtime=False)
         try:
             for language in {r.language for r in recipients}:
-                self.rendered_for(language)  # before sending: the loop leaves the database alone
+                self.template_for(language)  # before sending: the loop leaves the database alone
             for index, recipient in enumerate(recipients):
                 if recipient.status != Subscriber.Status.CONFIRMED:
                     continue
                 self.throttle.wait()
-                content = build_message(
-                    self.rendered_for(recipient.language),
-                    recipient,
-                    campaign_id=self.campaign_id,
-                    domain=self.domain,
-                    date=date,
+                content = self.template_for(recipient.language).build(
+                    recipient, campaign_id=self.campaign_id, domain=self.domain, date=date
                 )
                 mail = engine.OutgoingMail(
                     sender=self.sender, recipients=[recipient.email], content=content

@@ -37,6 +37,7 @@ import email.policy
 import functools
 import logging
 import os
+import re
 import select
 import smtplib
 import socket
@@ -342,6 +343,21 @@ class RawEmail(EmailMessage):
 #: smtplib's quoting of an address for MAIL FROM, once per sender (a newsletter has one).
 _quoted_sender = functools.lru_cache(maxsize=16)(smtplib.quoteaddr)
 
+#: An address that smtplib.quoteaddr only puts between angle brackets: a dot-atom local part and
+#: a domain of letters, digits and hyphens (a subscriber's address, nearly always). Checked by one
+#: regular expression instead of the email package's parser, per recipient of a campaign.
+_PLAIN_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+)
+
+
+def _quoted_recipient(address: str) -> str:
+    """`smtplib.quoteaddr(address)`, without its parser where the address is plain."""
+    if _PLAIN_ADDRESS.fullmatch(address):
+        return f"<{address}>"
+    return smtplib.quoteaddr(address)
+
 
 class SmtpTransport:
     """One SMTP connection of the configured mailer, driven command by command."""
@@ -523,40 +539,70 @@ def _send_one_by_one(
 
 
 @dataclass
-class _InFlight:
-    """A mail whose "." is written and whose answer is not read yet."""
+class _Held:
+    """A mail whose envelope the server took (its DATA answered 354) and whose content is not
+    written yet: it leaves with the next mail's envelope, or alone at `Pipeline.finish`. `mark` is
+    its row's mark, begun on PostgreSQL while the server answered (None: begun at commit time)."""
 
     pk: int
-    settle: Settle | None  # None once the mark's commit is answered
-    commit_error: OSError | None = None
+    data: bytes
+    mark: Mark | None
 
-    def settled(self) -> None:
-        """Read the mark's COMMIT answer (before anything else is sent to the database)."""
-        if self.settle is not None:
-            settle, self.settle = self.settle, None
-            try:
-                settle()
-            except OSError as error:
-                self.commit_error = error
+
+def _write(sock: socket.socket | None, data: bytes) -> tuple[int, OSError | None]:
+    """Write `data`; how many bytes the kernel took, and the error that stopped it if any (what
+    was written tells whether a mail's "." left before the connection broke)."""
+    if sock is None:
+        return 0, smtplib.SMTPServerDisconnected("no connection to the mail server")
+    written, view = 0, memoryview(data)
+    try:
+        while written < len(data):
+            written += sock.send(view[written:])
+    except OSError as error:  # smtplib.SMTPServerDisconnected is an OSError too
+        return written, error
+    return written, None
+
+
+def _answered(code: int, reply: bytes, commit_error: OSError | None) -> Result:
+    """A mail's result once the server answered its "." (and its mark's COMMIT was answered)."""
+    if commit_error is not None:
+        return _failed(commit_error)
+    if code == 250:
+        return Result(Outcome.SENT)
+    refusal = _refusal(code, reply)
+    if isinstance(refusal, PermanentRefusal):
+        return Result(Outcome.REFUSED, str(refusal))
+    return _failed(refusal)
+
+
+def _settle(settle: Settle) -> OSError | None:
+    """Read a mark's COMMIT answer (before anything else is sent to the database)."""
+    try:
+        settle()
+    except OSError as error:
+        return error
+    return None
 
 
 class Pipeline:
     """Claimed mails sent one after another over one transport. Where the server announces
-    PIPELINING (RFC 2920), one mail's content and "." leave with the next mail's MAIL, RCPT and
-    DATA, and one wait reads the answers to all of them, while the database marks the next row
-    (`Mark`): one round trip per mail instead of four. Each row is still marked 'sent' before its
-    "." is written, and a mail refused after its "." is reported as before, one mail later.
+    PIPELINING (RFC 2920), one mail's content and "." leave in one write with the next mail's
+    MAIL, RCPT and DATA, and one wait reads the answers to all of them, while the database begins
+    the next row's mark (`Mark`): one write and one round trip per mail. A mail is held between
+    its DATA's 354 and the next mail (`_Held`); its row is marked 'sent' right before that write,
+    so the mark and its "." still leave in the same breath. A refusal after "." is reported one
+    mail later, on its own row.
 
     `send(pk, mail)` returns the results that became known (the previous mail's, and this one's
     when it went no further than its envelope), `finish()` the last mail's. On PostgreSQL the
-    in-flight mail's COMMIT may still be unanswered after `send` returned only results SENT:
-    call `finish()` before the database is used for anything else (after any other result it is
-    free already, for `record_failure`).
+    held mail's mark may be begun (a transaction open on Django's connection) after `send`
+    returned only results SENT: call `finish()` before the database is used for anything else
+    (after any other result it is free, for `record_failure`).
     """
 
     def __init__(self, transport: SmtpTransport, model: type[models.Model], *, worker: str):
         self.transport, self.model, self.worker = transport, model, worker
-        self.in_flight: _InFlight | None = None
+        self.held: _Held | None = None
 
     def send(self, pk: int, mail: OutgoingMail) -> list[tuple[int, Result]]:
         if self.transport.is_smtp:
@@ -567,96 +613,108 @@ class Pipeline:
                 return [(pk, _failed(error))]
             if self.transport.pipelining:
                 results = self._pipelined(conn, pk, mail)
-                if self.in_flight is not None and any(
-                    result.outcome is not Outcome.SENT for _, result in results
+                held = self.held
+                if (
+                    held is not None
+                    and held.mark is not None
+                    and any(result.outcome is not Outcome.SENT for _, result in results)
                 ):
-                    self.in_flight.settled()  # the caller records the failure in the database
+                    # The caller records the failure in the database: the held mail's mark is
+                    # begun again when it is committed.
+                    held.mark.cancel()
+                    held.mark = None
                 return results
         return [
             (pk, _send_one_by_one(self.transport, self.model, pk, worker=self.worker, mail=mail))
         ]
 
     def finish(self) -> list[tuple[int, Result]]:
-        if self.in_flight is None:
+        """The held mail's content and "." (alone), and its answer."""
+        held, self.held = self.held, None
+        if held is None:
             return []
-        pk = self.in_flight.pk
-        result, broken = self._land()
-        if broken:
-            self.transport.close()
-        return [(pk, result)]
-
-    def _land(self) -> tuple[Result, bool]:
-        """The in-flight mail's answer and its mark's commit; whether the connection broke."""
-        flight, self.in_flight = self.in_flight, None
-        assert flight is not None and self.transport.connection is not None
-        flight.settled()
-        broken = False
+        conn = self.transport.connection
         try:
-            code, reply = self.transport.connection.getreply()
+            settle = (held.mark or Mark(self.model, held.pk, worker=self.worker)).commit()
+        except OSError as error:
+            self.transport.close()
+            return [(held.pk, _failed(error))]
+        if settle is None:
+            self.transport.close()  # the server drops a mail whose DATA never ended
+            return [(held.pk, Result(Outcome.LOST))]
+        written, write_error = _write(conn.sock if conn is not None else None, held.data)
+        commit_error = _settle(settle)
+        if write_error is not None or conn is None:
+            self.transport.close()
+            return [(held.pk, self._cut(held, written, commit_error, write_error))]
+        try:
+            code, reply = conn.getreply()
         except OSError:  # smtplib.SMTPServerDisconnected too
-            code, reply, broken = 250, b"", True  # it may have been accepted: 'sent', never twice
-        if flight.commit_error is not None:
-            return _failed(flight.commit_error), broken
-        if code == 250:
-            return Result(Outcome.SENT), broken
-        refusal = _refusal(code, reply)
-        if isinstance(refusal, PermanentRefusal):
-            return Result(Outcome.REFUSED, str(refusal)), broken
-        return _failed(refusal), broken
+            self.transport.close()
+            code, reply = 250, b""  # it may have been accepted: 'sent', never twice
+        return [(held.pk, _answered(code, reply, commit_error))]
 
-    def _broken(
-        self, pk: int, error: BaseException, mark: Mark | None = None
-    ) -> list[tuple[int, Result]]:
-        """The connection failed: the in-flight mail stays 'sent' (its "." left), this one failed."""
-        done: list[tuple[int, Result]] = []
-        if mark is not None:
-            mark.cancel()
-        if self.in_flight is not None:
-            flight, self.in_flight = self.in_flight, None
-            flight.settled()
-            done.append(
-                (
-                    flight.pk,
-                    _failed(flight.commit_error) if flight.commit_error else Result(Outcome.SENT),
-                )
-            )
-        self.transport.close()
-        return [*done, (pk, _failed(error))]
+    @staticmethod
+    def _cut(
+        held: _Held, written: int, commit_error: OSError | None, error: BaseException | None
+    ) -> Result:
+        """The held mail's result when the connection broke during the write of its content."""
+        if written >= len(held.data):  # its "." left: it may have been accepted (never twice)
+            return _failed(commit_error) if commit_error is not None else Result(Outcome.SENT)
+        return _failed(TemporaryRefusal(f"connection lost before the end of the mail: {error}"))
 
     def _pipelined(
         self, conn: smtplib.SMTP, pk: int, mail: OutgoingMail
     ) -> list[tuple[int, Result]]:
-        commands = [
-            f"MAIL FROM:{_quoted_sender(mail.sender)}",
-            *(f"RCPT TO:{smtplib.quoteaddr(recipient)}" for recipient in mail.recipients),
-            "DATA",
-        ]
-        text = "".join(f"{command}\r\n" for command in commands)
+        recipients = [_quoted_recipient(recipient) for recipient in mail.recipients]
+        text = f"MAIL FROM:{_quoted_sender(mail.sender)}\r\n" + "".join(
+            f"RCPT TO:{recipient}\r\n" for recipient in recipients
+        )
+        text += "DATA\r\n"
+        commands = len(recipients) + 2
         try:
-            if text.count("\n") != len(commands) or "\r" in text.replace("\r\n", ""):
+            if text.count("\n") != commands or "\r" in text.replace("\r\n", ""):
                 raise ValueError("an address contains a line break")  # as smtplib.putcmd refuses
             envelope = text.encode("ascii")  # UnicodeEncodeError (a ValueError) as smtplib's
         except ValueError as error:
             return [(pk, Result(Outcome.REFUSED, f"{type(error).__name__}: {error}"))]
         data = wire_content(mail.content)
-        try:
-            conn.send(envelope)
-        except OSError as error:  # smtplib.SMTPServerDisconnected too
-            return self._broken(pk, error)
-        if self.in_flight is not None:
-            self.in_flight.settled()  # the database's connection is free again
-        mark = Mark(self.model, pk, worker=self.worker)  # the database works meanwhile
         done: list[tuple[int, Result]] = []
-        if self.in_flight is not None:
-            flight_pk = self.in_flight.pk
-            result, broken = self._land()
-            done.append((flight_pk, result))
-            if broken:
-                return [*done, *self._broken(pk, OSError("connection lost"), mark)]
+        held, self.held = self.held, None
+        out, settle = envelope, None
+        if held is not None:
+            out = held.data + envelope  # ready before the mark: nothing but the write after it
+            try:
+                settle = (held.mark or Mark(self.model, held.pk, worker=self.worker)).commit()
+            except OSError as error:
+                self.transport.close()
+                return [(held.pk, _failed(error)), (pk, _failed(error))]
+            if settle is None:
+                self.transport.close()  # the server drops a mail whose DATA never ended
+                return [(held.pk, Result(Outcome.LOST)), *self.send(pk, mail)]
+        # The held mail's content and "." and this mail's MAIL, RCPT and DATA: one write.
+        written, write_error = _write(conn.sock, out)
+        commit_error = _settle(settle) if settle is not None else None
+        if write_error is not None:
+            if held is not None:
+                done.append((held.pk, self._cut(held, written, commit_error, write_error)))
+            self.transport.close()
+            return [*done, (pk, _failed(write_error))]
+        mark = Mark(self.model, pk, worker=self.worker)  # the database works meanwhile
         try:
-            replies = [conn.getreply() for _ in commands]
-        except OSError as error:
-            return [*done, *self._broken(pk, error, mark)]
+            if held is not None:
+                try:
+                    code, reply = conn.getreply()
+                except OSError:
+                    # Its "." left: it may have been accepted, 'sent' (never twice).
+                    done.append((held.pk, _answered(250, b"", commit_error)))
+                    raise
+                done.append((held.pk, _answered(code, reply, commit_error)))
+            replies = [conn.getreply() for _ in range(commands)]
+        except OSError as error:  # smtplib.SMTPServerDisconnected too
+            mark.cancel()
+            self.transport.close()
+            return [*done, (pk, _failed(error))]
         refusal: Exception | None = None
         for index, (code, reply) in enumerate(replies[:-1]):
             if refusal is None and code not in ((250,) if index == 0 else (250, 251)):
@@ -678,26 +736,7 @@ class Pipeline:
                     (pk, Result(Outcome.REFUSED, str(refusal), hard_bounce=refusal.at_recipient)),
                 ]
             return [*done, (pk, _failed(refusal))]
-        try:
-            settle = mark.commit()
-        except OSError as error:
-            self.transport.close()
-            return [*done, (pk, _failed(error))]
-        if settle is None:
-            self.transport.close()  # the server drops a mail whose DATA never ended
-            return [*done, (pk, Result(Outcome.LOST))]
-        sock = conn.sock
-        try:
-            if sock is None:
-                raise smtplib.SMTPServerDisconnected("no connection to the mail server")
-            sock.sendall(data)  # the content and the "." in one write, right after the mark
-        except OSError as error:
-            with contextlib.suppress(OSError):
-                settle()
-            self.transport.close()
-            lost = TemporaryRefusal(f"connection lost before the end of the mail: {error}")
-            return [*done, (pk, _failed(lost))]
-        self.in_flight = _InFlight(pk, settle)
+        self.held = _Held(pk, data, mark)
         return done
 
 
