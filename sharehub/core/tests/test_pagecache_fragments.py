@@ -383,3 +383,18 @@ def test_the_proposals_kept_results_say_you_support_it_to_each_supporter_only(si
     assert not _reads(signed_in, "/ko/participate/", "participation_proposal")
     support_proposal(actor=supporter, proposal=second)
     assert by_supporter.get("/ko/participate/").content.decode().count("지지함") == 2
+
+
+def test_an_events_kept_facts_follow_its_sessions_and_keep_the_registration_out(signed_in):
+    event = EventFactory(title_ko="수리 카페")
+    url = f"/ko/events/{event.pk}/"
+    registered = Client()
+    registered.force_login(UserFactory())
+    registered.post(f"/ko/events/{event.pk}/register/")
+    assert "신청이 확정되었습니다." in registered.get(url).content.decode()
+    page = signed_in.get(url).content.decode()
+    assert "신청이 확정되었습니다." not in page and "수리 카페" in page
+    assert not _reads(signed_in, url, "events_eventsession")
+    starts = event.starts_at + timedelta(days=7)
+    event.sessions.create(title_ko="둘째 모임", starts_at=starts, ends_at=starts + timedelta(hours=2))
+    assert "둘째 모임" in signed_in.get(url).content.decode()

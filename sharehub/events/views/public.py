@@ -175,6 +175,13 @@ def detail_context(
     """What the event page shows; also the registration view's answer to a refused form."""
     registration = selectors.registration_of(request.user, event)
     now = timezone.now()
+
+    def materials() -> list:
+        # Read only inside the page's kept fragment (pagecache.when_shown), which shows the
+        # places left and, once the event has ended, its materials: kept until that changes.
+        pagecache.valid_until(event.next_state_change(now))
+        return list(event.materials.all()) if materials_public(event, now) else []
+
     return {
         "event": event,
         "og_description": share_description(event),
@@ -186,8 +193,8 @@ def detail_context(
         "can_cancel": bool(
             registration and registration.is_active and now < event.cancellable_until
         ),
-        "materials": list(event.materials.all()) if materials_public(event, now) else [],
-        "sessions": list(event.sessions.all()),
+        "materials": pagecache.when_shown(materials),
+        "sessions": pagecache.when_shown(lambda: list(event.sessions.all())),
         "ended": event.ends_at <= now,
         "open": event.registration_open(now),
         "not_open_yet": bool(event.registration_opens_at and now < event.registration_opens_at),
