@@ -424,6 +424,7 @@ def forget_newer_pages(database: Database) -> int:
     pages in the memory of processes the restore cannot clear. Returns how many versions were
     moved."""
     floor = time.time_ns() // 1000
+    kept: dict[str, int]
     if database.vendor == "postgresql":
         with database.connect() as connection:
             tables = [

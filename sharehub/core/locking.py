@@ -66,7 +66,7 @@ def share_pk[M: models.Model](model: type[M], pk: int) -> M:
         return manager.get(pk=pk)
     _timeout_sql(str(LOCK_TIMEOUT_MS))
     table = connection.ops.quote_name(model._meta.db_table)
-    column = connection.ops.quote_name(model._meta.pk.column)
+    column = connection.ops.quote_name(str(model._meta.pk.column))
     rows = list(manager.raw(f"SELECT * FROM {table} WHERE {column} = %s FOR SHARE", [pk]))
     if not rows:
         raise model.DoesNotExist(f"{model._meta.label} {pk} does not exist")  # type: ignore[attr-defined]
