@@ -457,11 +457,12 @@ def _already_registered() -> ValidationError:
 
 def register(*, actor: Actor, event: Event, answers: dict | None = None) -> Registration:
     """Register the actor for the event: confirmed while places remain, else on the waitlist;
-    awaiting approval when the organizer approves registrations. Takes the event's row lock.
+    awaiting approval when the organizer approves registrations. Takes the event's row lock:
+    alone when a place may be taken, shared when none is (`_register`).
 
-    In a rush everyone queues on that lock, so it is held for as little as possible: what needs
-    no lock (the person, their answers, a registration they already hold) is read before it, and
-    the lock covers the checks of the fresh row, one INSERT and one UPDATE."""
+    In a rush the place-takers queue on that lock, so it is held for as little as possible: what
+    needs no lock (the person, their answers, a registration they already hold) is read before
+    it, and the lock covers the checks of the fresh row, one INSERT and one UPDATE."""
     user = signed_in_user(actor)
     _check_open(event, timezone.now())  # the refusals in their usual order; again under the lock
     active = Registration.objects.filter(event=event, user=user, status__in=ACTIVE_STATUSES)
