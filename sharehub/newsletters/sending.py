@@ -7,11 +7,12 @@ what is a campaign's own:
 1. The segment is frozen into one Delivery row per recipient (unique campaign × subscriber), by
    one INSERT … SELECT under the campaign's row lock (the list never passes through Python), so
    two workers never list it twice.
-2. A worker claims a batch of deliveries (`engine.claim`), renders each language once and builds
-   each mail as bytes (the recipient's own token put into the rendered parts), and sends the
-   batch over one SMTP connection, each delivery marked 'sent' as its "." leaves
-   (`engine.send_claimed`). The round trips per mail are the wire's own (two where the server
-   pipelines) and the mark's, overlapped with them on PostgreSQL.
+2. A worker claims a batch of deliveries (`engine.claim`), renders each language once and
+   prepares it as a `MailTemplate` (headers encoded, each part's base64 encoded once up to the
+   recipient's token), builds each mail as bytes from it, and sends the batch over one SMTP
+   connection, each delivery marked 'sent' as its "." leaves (`engine.Pipeline`). Where the
+   server pipelines, a mail costs one write and one round trip, the mark overlapped with it on
+   PostgreSQL.
 3. A refusal goes back with back-off or fails (`engine.record_failure`); a permanent refusal at
    RCPT is a hard bounce (the address gets nothing more). Once nothing is queued or in flight,
    the campaign is closed with its figures.
