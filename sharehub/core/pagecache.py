@@ -602,11 +602,20 @@ def kept_fragment(request: HttpRequest, name: str, render: Callable[[], str], *v
     return content
 
 
+def _versions_now(deps: Iterable[str]) -> dict[str, int]:
+    """The versions to check something kept against: in a request of a kept view, those its
+    middleware read as the view began (of every table), so the page is served as of that moment,
+    as a kept page checked on arrival is, with one query for all its fragments and values; a
+    write committed since then shows from the next request on. Elsewhere, read now."""
+    reads = _reading.get()
+    return reads.versions if reads is not None else _versions(deps)
+
+
 def _current(deps: tuple[str, ...], versions: tuple[int, ...], expires: float) -> bool:
     """Whether something kept with these versions of its tables may still be used."""
     if expires <= time.time():
         return False
-    current = _versions(deps)
+    current = _versions_now(deps)
     if tuple(current.get(table, 0) for table in deps) != versions:
         return False
     for recorder in _recorders():
@@ -633,7 +642,13 @@ def kept_value[T](key: str, compute: Callable[[], T]) -> T:
     with personal():
         if entry is not None and _current(entry.deps, entry.versions, entry.expires):
             return entry.value
-        recorder = _Reads(versions=_versions(), expires=time.time() + settings.PAGE_CACHE_SECONDS)
+        # As the request began, if it is a kept view's: a write committed since then makes the
+        # value stale, never "fresh with old data".
+        reads = _reading.get()
+        recorder = _Reads(
+            versions=reads.versions if reads is not None else _versions(),
+            expires=time.time() + settings.PAGE_CACHE_SECONDS,
+        )
         token = _computing.set((*_computing.get(), recorder))
         try:
             value = compute()
