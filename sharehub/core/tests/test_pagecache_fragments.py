@@ -398,3 +398,18 @@ def test_an_events_kept_facts_follow_its_sessions_and_keep_the_registration_out(
     starts = event.starts_at + timedelta(days=7)
     event.sessions.create(title_ko="둘째 모임", starts_at=starts, ends_at=starts + timedelta(hours=2))
     assert "둘째 모임" in signed_in.get(url).content.decode()
+
+
+def test_a_signed_in_page_reads_the_versions_once_for_all_its_kept_parts(signed_in):
+    """Its fragments and the header's kept values are checked against the versions read as the
+    view began (pagecache._versions_now): one query, however many kept parts the page has."""
+    ListingFactory()
+    # The first visit may store a count it lacked (a write: nothing is kept from that request).
+    signed_in.get("/ko/directory/")
+    signed_in.get("/ko/directory/")
+    with CaptureQueriesContext(connection) as captured:
+        page = signed_in.get("/ko/directory/")
+    assert page.status_code == 200
+    versions = [q for q in captured.captured_queries if "core_pageversion" in q["sql"]]
+    assert len(versions) == 1
+    assert not [q for q in captured.captured_queries if 'FROM "directory_listing"' in q["sql"]]
