@@ -396,7 +396,9 @@ def test_an_events_kept_facts_follow_its_sessions_and_keep_the_registration_out(
     assert "신청이 확정되었습니다." not in page and "수리 카페" in page
     assert not _reads(signed_in, url, "events_eventsession")
     starts = event.starts_at + timedelta(days=7)
-    event.sessions.create(title_ko="둘째 모임", starts_at=starts, ends_at=starts + timedelta(hours=2))
+    event.sessions.create(
+        title_ko="둘째 모임", starts_at=starts, ends_at=starts + timedelta(hours=2)
+    )
     assert "둘째 모임" in signed_in.get(url).content.decode()
 
 

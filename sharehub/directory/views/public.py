@@ -111,8 +111,7 @@ def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
     @functools.cache
     def map_points() -> list[dict]:
         return [
-            {"lat": a.latitude, "lon": a.longitude, "name": a.label or a.address}
-            for a in located()
+            {"lat": a.latitude, "lon": a.longitude, "name": a.label or a.address} for a in located()
         ]
 
     def map_focus() -> str:
