@@ -37,7 +37,7 @@ def header_roles(actor: Actor) -> dict[str, bool]:
         pk = _pk(actor)
 
         def roles() -> dict[str, bool]:
-            return (
+            row = (
                 User.objects.filter(pk=pk)
                 .annotate(
                     runs=Exists(Call.objects.filter(staff__pk=pk)),
@@ -46,7 +46,10 @@ def header_roles(actor: Actor) -> dict[str, bool]:
                 )
                 .values("runs", "reviews", "belongs")
                 .first()
-            ) or {"runs": False, "reviews": False, "belongs": False}
+            )
+            if row is None:
+                return {"runs": False, "reviews": False, "belongs": False}
+            return {"runs": row["runs"], "reviews": row["reviews"], "belongs": row["belongs"]}
 
         known = kept_value(f"programmes_roles:{pk}", roles)
         setattr(actor, "_programmes_roles", known)  # noqa: B010  a per-request memo
