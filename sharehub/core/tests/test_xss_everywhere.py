@@ -69,6 +69,7 @@ EXCLUDED: dict[str, str] = {
     "accounts.User.password": "a password hash, never shown",
     "accounts.User.preferred_language": "a language code the middleware activates",
     "core.PeriodicRun.name": "a registered job's name, never shown",
+    "core.PageVersion.name": "a table's name, written by the page cache's execute wrapper",
     # Part of the session hash, never shown: a payload there would sign everyone out, and every
     # signed-in page below would be a login redirect.
     "accounts.User.session_stamp": "part of the session hash, never shown",
