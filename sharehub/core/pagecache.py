@@ -193,6 +193,10 @@ _BUMP_FREE_SHARD = (
     'ON CONFLICT ("name", "shard") DO NOTHING RETURNING 1) '
     'SELECT (SELECT COUNT(*) FROM "bumped") + (SELECT COUNT(*) FROM "added")'
 )
+_BUMP_SINGLE = (
+    f'INSERT INTO "{VERSION_TABLE}" ("name", "n") VALUES (%s, 1) '
+    f'ON CONFLICT ("name") DO UPDATE SET "n" = "{VERSION_TABLE}"."n" + 1'
+)
 _BUMP_SHARD = (
     f'INSERT INTO "{VERSION_TABLE}" ("name", "shard", "n") VALUES (%s, %s, 1) '
     f'ON CONFLICT ("name", "shard") DO UPDATE SET "n" = "{VERSION_TABLE}"."n" + 1'
@@ -204,9 +208,12 @@ def _bump(connection: BaseDatabaseWrapper, names: Iterable[str]) -> None:
     or a new one, and only when neither can be had at once, wait for shard 0. Every wait is on
     the current name, holding shards of earlier names only, so two bumps never deadlock."""
     # A cursor of its own: the write's cursor still holds its row count and RETURNING rows.
+    single = getattr(connection, "pagecache_shape", "") == "single"
     with connection.cursor() as cursor:
         for name in sorted(names):
-            if connection.vendor == "postgresql":
+            if single:  # before core's migration 0006 (an upgrade's migrations)
+                cursor.execute(_BUMP_SINGLE, [name])
+            elif connection.vendor == "postgresql":
                 shard = 0  # the first bump of a table creates shard 0
                 for _ in range(_NEW_SHARD_TRIES):
                     cursor.execute(_BUMP_FREE_SHARD, {"name": name, "shard": shard})
@@ -238,7 +245,12 @@ class TrackingDatabaseWrapper:
     def _commit(self) -> Any:
         if self.pagecache_pending:
             names, self.pagecache_pending = self.pagecache_pending, set()
-            _bump(self, names)  # type: ignore[arg-type]
+            if EVERYTHING in names:
+                # DDL in this transaction (a migration) may have built, changed or removed the
+                # version table: ask again (a migration back to core 0005 leaves the old one).
+                self.pagecache_shape = ""
+            if _ready(self):  # type: ignore[arg-type]
+                _bump(self, names)  # type: ignore[arg-type]
         return super()._commit()  # type: ignore[misc]
 
     def _rollback(self) -> Any:
@@ -253,18 +265,19 @@ def tracking(connection: BaseDatabaseWrapper) -> bool:
 
 
 def _ready(connection: BaseDatabaseWrapper) -> bool:
-    """Whether this connection's database has the version table, with its shards (not while
-    `migrate` builds a new one, whose statements bump "*" once it does; never the server's
-    maintenance database, on which tests create and drop theirs). Asked once per connection
-    object once it has."""
-    if not getattr(connection, "pagecache_ready", False):
-        ready = VERSION_TABLE in connection.introspection.table_names()
-        if ready:  # the table before core's migration 0006 has no shards: wait for it
+    """Whether this connection's database has the version table (not while `migrate` builds a
+    new one, whose statements bump "*" once it does; never the server's maintenance database, on
+    which tests create and drop theirs). Asked once per connection object once it has it with
+    its shards; while it has the table of core's migration 0005 (one row per table, until 0006
+    rebuilds it, which keeps its versions) the bumps go there, asked again at every write."""
+    if getattr(connection, "pagecache_shape", "") != "sharded":
+        shape = ""
+        if VERSION_TABLE in connection.introspection.table_names():
             with connection.cursor() as cursor:
                 columns = connection.introspection.get_table_description(cursor, VERSION_TABLE)
-            ready = any(column.name == "shard" for column in columns)
-        connection.pagecache_ready = ready  # type: ignore[attr-defined]
-    return bool(connection.pagecache_ready)  # type: ignore[attr-defined]
+            shape = "sharded" if any(column.name == "shard" for column in columns) else "single"
+        connection.pagecache_shape = shape  # type: ignore[attr-defined]
+    return bool(connection.pagecache_shape)  # type: ignore[attr-defined]
 
 
 def _recorders() -> tuple[_Reads, ...]:
