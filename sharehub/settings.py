@@ -221,9 +221,12 @@ REPLICA_READ_VIEWS = env_list(
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: shared by every process (rate limits must hold across gunicorn workers) ----
-# "pages" keeps whole public pages for anonymous visitors (sharehub.core.pagecache): each process
-# its own in memory on the embedded install, shared in Redis where there is one. Either is safe:
-# a kept page is checked against the database's versions before it is served.
+# "pages" keeps whole public pages for anonymous visitors and the pages' kept fragments and search
+# answers, "values" what every signed-in page computes for its person (sharehub.core.pagecache):
+# each process its own in memory on the embedded install, shared in Redis where there is one.
+# Either is safe: a kept page is checked against the database's versions before it is served.
+# Apart, so that many people's small values never push the pages out (a full LocMemCache culls a
+# third of its entries).
 CACHES: dict[str, dict[str, object]]
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {
@@ -236,6 +239,11 @@ if redis_url := os.environ.get("REDIS_URL"):
             "LOCATION": redis_url,
             "KEY_PREFIX": "pages",
         },
+        "values": {
+            "BACKEND": "sharehub.core.cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "values",
+        },
     }
 else:
     CACHES = {
@@ -246,7 +254,14 @@ else:
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "sharehub-pages",
-            "OPTIONS": {"MAX_ENTRIES": 500},
+            # A kept page is 10-60 kB: at most about 60 MB a process.
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SHAREHUB_PAGE_CACHE_ENTRIES", "1000"))},
+        },
+        "values": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "sharehub-values",
+            # A few hundred bytes each: two or three for each person signed in lately.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         },
     }
 # Sessions: with Redis, read from the cache and written through to the database, so a Redis

@@ -382,6 +382,15 @@ def _store() -> Any:
         return caches["default"]
 
 
+def _value_store() -> Any:
+    """Kept values apart from the pages (settings.CACHES), or with them where there is no such
+    cache."""
+    try:
+        return caches["values"]
+    except InvalidCacheBackendError:
+        return _store()
+
+
 def table_versions(tables: Iterable[str]) -> dict[str, int]:
     """The current versions of these tables (db_table names; one never written is absent, read it
     as 0), for a cache of anything computed from them (opendata's indicator tables)."""
@@ -649,7 +658,7 @@ def kept_value[T](key: str, compute: Callable[[], T]) -> T:
         settings.PAGE_CACHE_SECONDS <= 0 or not tracking(connection) or connection.pagecache_pending  # type: ignore[attr-defined]
     ):
         return compute()
-    store = _store()
+    store = _value_store()
     cache_key = "value:" + hashlib.sha256(key.encode()).hexdigest()
     entry: _Value | None = store.get(cache_key)
     with personal():

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.template import engines
@@ -198,6 +199,18 @@ def test_a_kept_value_is_computed_again_after_a_write_to_what_it_read(settings):
     settings.PAGE_CACHE_SECONDS = 0
     pagecache.kept_value("organizations", count)
     assert len(calls) == 3
+
+
+def test_kept_values_live_apart_from_the_pages_where_the_settings_say(settings):
+    """Many people's small values must not push the pages out of a full cache."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "values": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "v"},
+    }
+    caches["values"].clear()
+    pagecache.kept_value("organizations", Organization.objects.count)
+    assert len(caches["values"]._cache) == 1  # type: ignore[attr-defined]
+    assert not [key for key in caches["pages"]._cache if "value:" in key]  # type: ignore[attr-defined]
 
 
 # --- the hub's own pages -------------------------------------------------------------------
