@@ -406,6 +406,16 @@ class SmtpTransport:
                 self.backend.close()
         self.connection = None
 
+    def abandon(self) -> None:
+        """Close the connection in the middle of a mail's DATA, without QUIT: the server would
+        read a QUIT as the mail's content and never answer it (the mailer's timeout, or for ever
+        without one), and it drops a DATA that never ended."""
+        if self.connection is not None:
+            with contextlib.suppress(Exception):
+                self.connection.close()  # smtplib's: the socket closed, nothing written
+            self.backend.connection = None
+        self.connection = None
+
     def send(self, mail: OutgoingMail, *, mark_sent: MarkSent) -> None:
         """Send one mail, command by command. `mark_sent(then)` marks the row 'sent', calls
         `then` (which writes the content and the final ".") and returns the callable that settles
@@ -449,7 +459,7 @@ class SmtpTransport:
 
         settle = mark_sent(finish_data)
         if settle is None:
-            self.close()  # the server drops a mail whose DATA never ended
+            self.abandon()  # the server drops a mail whose DATA never ended
             raise ClaimLost
         try:
             if write_error:
@@ -640,7 +650,7 @@ class Pipeline:
             self.transport.close()
             return [(held.pk, _failed(error))]
         if settle is None:
-            self.transport.close()  # the server drops a mail whose DATA never ended
+            self.transport.abandon()  # the server drops a mail whose DATA never ended
             return [(held.pk, Result(Outcome.LOST))]
         written, write_error = _write(conn.sock if conn is not None else None, held.data)
         commit_error = _settle(settle)
@@ -690,7 +700,7 @@ class Pipeline:
                 self.transport.close()
                 return [(held.pk, _failed(error)), (pk, _failed(error))]
             if settle is None:
-                self.transport.close()  # the server drops a mail whose DATA never ended
+                self.transport.abandon()  # the server drops a mail whose DATA never ended
                 return [(held.pk, Result(Outcome.LOST)), *self.send(pk, mail)]
         # The held mail's content and "." and this mail's MAIL, RCPT and DATA: one write.
         written, write_error = _write(conn.sock, out)
@@ -724,7 +734,7 @@ class Pipeline:
             mark.cancel()
             refusal = refusal or _refusal(code, reply)
             if code == 354 or isinstance(refusal, TemporaryRefusal):
-                self.transport.close()  # a DATA that never ends is dropped by the server
+                self.transport.abandon()  # a DATA that never ends is dropped by the server
             else:
                 try:
                     conn.rset()

@@ -8,6 +8,8 @@ The test server (aiosmtpd) answers pipelined commands in order; it is told to an
 from __future__ import annotations
 
 import collections
+import smtplib
+import time
 
 import pytest
 from django.db.models import Q
@@ -159,3 +161,45 @@ def test_the_outbox_sends_one_mail_over_a_pipelining_server(smtp_server, pipelin
     assert len(smtp_server.messages) == 1
     outbound.refresh_from_db()
     assert outbound.status == OutboundEmail.Status.SENT
+
+
+@pytest.mark.parametrize("pipelined", [False, True], ids=["one by one", "pipelined"])
+def test_a_mail_given_up_in_its_data_closes_the_connection_without_waiting(
+    smtp_server, monkeypatch, pipelined
+):
+    """A row lost to another worker after its DATA was answered: the connection is closed without
+    QUIT (the server would take it as the mail's content and never answer: the mailer's 10 s
+    timeout here, for ever without one), the mail is dropped and the next one goes out."""
+    if pipelined:
+        announce_pipelining(smtp_server)
+    campaign = sending_campaign(3)
+    list_recipients(campaign.pk)
+    ids = engine.claim(Delivery, where=Q(campaign=campaign), worker="a", size=3)
+    Delivery.objects.filter(pk=ids[1]).update(claimed_by="b")
+    quits: list[int] = []
+    real_quit = smtplib.SMTP.quit
+    monkeypatch.setattr(smtplib.SMTP, "quit", lambda self: quits.append(1) or real_quit(self))
+    transport = engine.SmtpTransport()
+    pipeline = engine.Pipeline(transport, Delivery, worker="a")
+    emails = dict(Delivery.objects.filter(pk__in=ids).values_list("pk", "subscriber__email"))
+    outcomes: dict[int, engine.Outcome] = {}
+    started = time.monotonic()
+    for pk in ids:
+        mail = engine.OutgoingMail(
+            sender="news@example.org",
+            recipients=[emails[pk]],
+            content=f"To: {emails[pk]}\r\nSubject: test\r\n\r\nhello\r\n".encode(),
+        )
+        outcomes.update((done, result.outcome) for done, result in pipeline.send(pk, mail))
+    outcomes.update((done, result.outcome) for done, result in pipeline.finish())
+    elapsed = time.monotonic() - started
+    assert quits == []  # the connection given up was closed without QUIT
+    transport.close()
+    assert quits == [1]
+    assert elapsed < 5
+    assert [outcomes[pk] for pk in ids] == [
+        engine.Outcome.SENT,
+        engine.Outcome.LOST,
+        engine.Outcome.SENT,
+    ]
+    assert set(received(smtp_server)) == {emails[ids[0]], emails[ids[2]]}
