@@ -147,3 +147,23 @@ def test_health_endpoint(client):
 def test_language_switcher_links_stay_on_the_same_page(client):
     html = client.get("/ko/terms/").content.decode()
     assert 'href="/en/terms/"' in html
+
+
+@pytest.mark.django_db
+def test_rate_limit_counts_outlive_a_rush_in_the_embedded_cache(settings):
+    """Without Redis, rate limits count in the database cache: a rush of 1,000 people must not
+    cull the counts of the others (Django's default of 300 entries culls a third at a time)."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+
+    from sharehub import settings as hub_settings
+
+    if hub_settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.db.DatabaseCache":
+        pytest.skip("the embedded install's cache only")
+    settings.CACHES = {**settings.CACHES, "default": hub_settings.CACHES["default"]}
+    call_command("createcachetable", verbosity=0)
+    cache = caches["default"]
+    cache.set("attempts:first", 1, 60)
+    for n in range(400):  # past Django's 300: enough to be culled there
+        cache.set(f"others:{n}", 1, 60)
+    assert cache.get("attempts:first") == 1
