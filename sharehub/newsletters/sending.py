@@ -157,8 +157,21 @@ def build_message(
     """The whole mail as bytes: headers encoded once per language, parts base64 per recipient."""
     token = tokens.manage_token(recipient.subscriber_id, recipient.secret)
     html, text, _url = rendered.for_token(token)
-    boundary = f"=_sh{uuid.uuid4().hex}"
     unsubscribe = rendered.unsubscribe_header(token).replace(", <mailto:", ",\r\n <mailto:")
+    head, html_head, tail = _frame(
+        recipient, campaign_id=campaign_id, domain=domain, date=date, unsubscribe=unsubscribe
+    )
+    return b"".join(
+        (rendered.headers_block, head, base64_lines(text), html_head, base64_lines(html), tail)
+    )
+
+
+def _frame(
+    recipient: Recipient, *, campaign_id: int, domain: str, date: str, unsubscribe: str
+) -> tuple[bytes, bytes, bytes]:
+    """A mail's own headers through its text part's header, its HTML part's header, and its
+    closing boundary: what goes around the two parts' base64 (one boundary per mail)."""
+    boundary = f"=_sh{uuid.uuid4().hex}"
     head = (
         f"To: {recipient.email}\r\n"
         f"Date: {date}\r\n"
@@ -167,18 +180,14 @@ def build_message(
         "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
         "Precedence: bulk\r\n"
         f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'
-    ).encode()
-    return b"".join(
-        (
-            rendered.headers_block,
-            head,
-            f'--{boundary}\r\nContent-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'.encode(),
-            base64_lines(text),
-            f'--{boundary}\r\nContent-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'.encode(),
-            base64_lines(html),
-            f"--{boundary}--\r\n".encode(),
-        )
+        f'--{boundary}\r\nContent-Type: text/plain; charset="utf-8"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\n"
     )
+    html_head = (
+        f'--{boundary}\r\nContent-Type: text/html; charset="utf-8"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+    )
+    return head.encode(), html_head.encode(), f"--{boundary}--\r\n".encode()
 
 
 class _Part:
@@ -229,29 +238,22 @@ class MailTemplate:
             return build_message(
                 self.rendered, recipient, campaign_id=campaign_id, domain=domain, date=date
             )
-        boundary = f"=_sh{uuid.uuid4().hex}"
         unsubscribe = f"<{self.one_click_url.replace(render.TOKEN, token)}>"
         if self.mailto:
             subject = "unsubscribe%20" + token.replace(":", "%3A")
             unsubscribe += f",\r\n <mailto:{self.mailto}?subject={subject}>"
+        head, html_head, tail = _frame(
+            recipient, campaign_id=campaign_id, domain=domain, date=date, unsubscribe=unsubscribe
+        )
         token_bytes = token.encode()
         return b"".join(
             (
                 self.headers_block,
-                (
-                    f"To: {recipient.email}\r\n"
-                    f"Date: {date}\r\n"
-                    f"Message-ID: <nl.{campaign_id}.{recipient.delivery_id}.{boundary[4:16]}@{domain}>\r\n"
-                    f"List-Unsubscribe: {unsubscribe}\r\n"
-                    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
-                    "Precedence: bulk\r\n"
-                    f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'
-                    f'--{boundary}\r\nContent-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
-                ).encode(),
+                head,
                 self.text.lines(token_bytes),
-                f'--{boundary}\r\nContent-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'.encode(),
+                html_head,
                 self.html.lines(token_bytes),
-                f"--{boundary}--\r\n".encode(),
+                tail,
             )
         )
 
