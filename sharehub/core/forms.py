@@ -1,12 +1,15 @@
-"""Service errors shown on forms, and the one view step "run this service, show its errors"."""
+"""Service errors shown on forms, the one view step "run this service, show its errors", and a
+choice field drawn from two columns."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest
 
 
@@ -53,3 +56,25 @@ def run_action(
     if success:
         messages.success(request, success)
     return True
+
+
+class _LabelledValues(ModelChoiceIterator):
+    """(value, label) pairs read as two columns: no model instance per option."""
+
+    field: LabelledModelChoiceField
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        value = self.field.to_field_name or "pk"
+        yield from self.queryset.values_list(value, self.field.label_field).iterator()
+
+
+class LabelledModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose options are drawn from two columns: the value (`to_field_name`)
+    and `label_field` (a translated field gives the reader's language, with its fallback). A
+    filter form's select of 25 districts built a model instance per option on every page (about
+    0.5 ms of the directory's server time); validation still reads the one chosen row."""
+
+    iterator = _LabelledValues
+    label_field = "name"

@@ -88,6 +88,7 @@ def designated_organizations() -> QuerySet[Designation]:
     return (
         Designation.objects.filter(current_designation_filter())
         .select_related("organization", "organization__district")
+        .defer("organization__district__boundary")
         .order_by("number")
     )
 

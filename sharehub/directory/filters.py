@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.core.filters import FilterForm
+from sharehub.core.forms import LabelledModelChoiceField
 from sharehub.places.forms import DistrictChoiceField, PointPickerInput
 
 from .models import Listing, PriceType, Sort
@@ -108,7 +109,7 @@ class ListingFilterForm(FilterForm):
         strip=True,
         widget=forms.TextInput(attrs={"maxlength": Q_MAX_LENGTH}),
     )
-    category = forms.ModelChoiceField(
+    category = LabelledModelChoiceField(
         label=_("Category"),
         required=False,
         queryset=active_categories(),

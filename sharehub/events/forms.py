@@ -184,7 +184,7 @@ def _organizer_choices() -> list[tuple[str, Any]]:
     return [
         ("", _("All organizers")),
         (CITY, city_name()),
-        *[(o.slug, o.name) for o in organizations_with_events()],
+        *organizations_with_events().values_list("slug", "name"),
     ]
 
 

@@ -159,6 +159,7 @@ def tell_due(registration_id: int) -> bool:
         registration = (
             Registration.objects.select_for_update(of=("self",))
             .select_related("event", "event__district", "user")
+            .defer("event__district__boundary")
             .exclude(notice_due="")
             .filter(pk=registration_id)
             .first()

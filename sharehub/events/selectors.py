@@ -74,10 +74,10 @@ def published_organization(slug: str) -> Organization | None:
     ).first()
 
 
-def organizations_with_events() -> list[Organization]:
+def organizations_with_events() -> QuerySet[Organization]:
     """The organizer filter's choices: published organizations with published events (a pending
     or hidden one's name is not shown, nor are its events)."""
-    return list(
+    return (
         Organization.objects.filter(
             events__status=EventStatus.PUBLISHED, moderation_status=ModerationStatus.PUBLISHED
         )
@@ -100,8 +100,10 @@ def public_organizer_q() -> Q:
 
 def public_events() -> QuerySet[Event]:
     """What an anonymous visitor may find: the search index holds exactly these (apps.py)."""
-    return Event.objects.filter(public_organizer_q(), status=EventStatus.PUBLISHED).select_related(
-        "organization", "district"
+    return (
+        Event.objects.filter(public_organizer_q(), status=EventStatus.PUBLISHED)
+        .select_related("organization", "district")
+        .defer("district__boundary")
     )
 
 
@@ -118,12 +120,15 @@ def with_next_start(queryset: QuerySet[Event], *, now: datetime) -> QuerySet[Eve
 
 
 def upcoming_events(*, limit: int) -> list[Event]:
-    """The next public events not yet over, by when they next take place (the home page)."""
+    """The next public events not yet over, by when they next take place (the home page): only
+    the columns its cards show (a whole event, organizer and district are some 70 columns)."""
     now = timezone.now()
     return list(
-        with_next_start(public_events().filter(ends_at__gte=now), now=now).order_by(
-            F("next_starts_at").asc(), "pk"
-        )[:limit]
+        with_next_start(public_events().filter(ends_at__gte=now), now=now)
+        .select_related(None)
+        .select_related("district")
+        .only("title", "kind", "starts_at", "district__slug", "district__name")
+        .order_by(F("next_starts_at").asc(), "pk")[:limit]
     )
 
 
@@ -288,7 +293,11 @@ def agenda(weeks: list[list[MonthDay]]) -> list[MonthDay]:
 def get_event_for(actor: Actor, pk: Any) -> Event:
     """The event or 404, whether it is missing or a draft the actor may not see."""
     try:
-        event = Event.objects.select_related("organization", "district").get(pk=int(pk))
+        event = (
+            Event.objects.select_related("organization", "district")
+            .defer("district__boundary")
+            .get(pk=int(pk))
+        )
     except (Event.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if not can_view_event(actor, event):
@@ -365,8 +374,10 @@ def my_registrations(user: Any, *, past: bool = False) -> QuerySet[Registration]
     """The person's active registrations: those coming up (by when the event next takes place)
     or, with `past`, those over (latest first)."""
     now = timezone.now()
-    queryset = Registration.objects.filter(user=user, status__in=ACTIVE_STATUSES).select_related(
-        "event", "event__organization", "event__district"
+    queryset = (
+        Registration.objects.filter(user=user, status__in=ACTIVE_STATUSES)
+        .select_related("event", "event__organization", "event__district")
+        .defer("event__district__boundary")
     )
     if past:
         return queryset.filter(event__ends_at__lt=now).order_by("-event__starts_at", "-pk")
@@ -384,8 +395,10 @@ def my_registrations(user: Any, *, past: bool = False) -> QuerySet[Registration]
 
 def managed_events(user: Any) -> QuerySet[Event]:
     """Events the person organizes (city staff: the city's and all organizations')."""
-    queryset = Event.objects.select_related("organization", "district").order_by(
-        "-starts_at", "-pk"
+    queryset = (
+        Event.objects.select_related("organization", "district")
+        .defer("district__boundary")
+        .order_by("-starts_at", "-pk")
     )
     if is_city_staff(user):
         return queryset
@@ -420,7 +433,11 @@ class Feed:
     @property
     def events(self) -> QuerySet[Event]:
         """One query; the first FEED_MAX_EVENTS in time order."""
-        return self.scope.select_related("district").order_by("starts_at", "pk")[:FEED_MAX_EVENTS]
+        return (
+            self.scope.select_related("district")
+            .defer("district__boundary")
+            .order_by("starts_at", "pk")[:FEED_MAX_EVENTS]
+        )
 
     def fingerprint(self) -> str:
         """One aggregate query: an edit moves the latest update, an event entering or leaving moves the count."""
@@ -459,6 +476,7 @@ def personal_feed(user: Any) -> tuple[list[Event], set[int]]:
         Registration.objects.filter(user=user, event__ends_at__gte=since)
         .filter(Q(status__in=ACTIVE_STATUSES) | Q(event__status=EventStatus.CANCELLED))
         .select_related("event", "event__district")
+        .defer("event__district__boundary")
         .order_by("event__starts_at", "pk")[:FEED_MAX_EVENTS]
     )
     events: dict[int, Event] = {}
@@ -489,6 +507,7 @@ def due_reminders(*, now: datetime) -> list[Registration]:
         )
         .exclude(Exists(sent))
         .select_related("event", "event__district", "user")
+        .defer("event__district__boundary")
         .order_by("event__starts_at", "pk")
     )
     return [

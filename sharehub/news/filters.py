@@ -34,7 +34,7 @@ class SlugChoiceField(forms.ChoiceField):
 
 
 def _tag_choices() -> list[tuple[str, Any]]:
-    return [("", _("All tags")), *((tag.slug, tag.name) for tag in tags_in_use())]
+    return [("", _("All tags")), *tags_in_use().values_list("slug", "name")]
 
 
 class ArticleFilterForm(FilterForm):

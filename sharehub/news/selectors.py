@@ -38,9 +38,14 @@ Filters = Mapping[str, Any]
 
 
 def _list_related(queryset: QuerySet[Article]) -> QuerySet[Article]:
-    return queryset.select_related("organization", "created_by").prefetch_related(
+    return queryset.select_related("organization").prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("slug"))
     )
+
+
+def _cards(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    """Articles as cards (news/partials/card.html) show no body: it is left unread."""
+    return _list_related(queryset).defer("body", "review_note", "moderation_reason")
 
 
 def _filtered(queryset: QuerySet[Article], filters: Filters) -> QuerySet[Article]:
@@ -85,7 +90,7 @@ def public_articles(filters: Filters | None = None) -> Browse:
 
 def latest_articles(*, limit: int) -> list[Article]:
     """The newest public articles (the home page)."""
-    return list(_list_related(Article.objects.public().order_by("-publish_at", "-pk"))[:limit])
+    return list(_cards(Article.objects.public().order_by("-publish_at", "-pk"))[:limit])
 
 
 def organization_articles(organization: Organization, *, limit: int) -> list[Article]:
@@ -139,7 +144,7 @@ def related_articles(article: Article, *, limit: int = 3) -> list[Article]:
     if article.organization_id:
         condition |= Q(organization_id=article.organization_id)
     queryset = Article.objects.public().exclude(pk=article.pk).filter(condition)
-    return list(_list_related(queryset).order_by("-publish_at", "-pk")[:limit])
+    return list(_cards(queryset).order_by("-publish_at", "-pk")[:limit])
 
 
 def desk_articles(actor: Actor) -> dict[str, QuerySet[Article]]:

@@ -50,6 +50,7 @@ def export_subscriptions(user: Any) -> list[dict]:
         }
         for subscriber in _subscribers_of(user)
         .select_related("district")
+        .defer("district__boundary")
         .prefetch_related("topics", "consents")
     ]
 

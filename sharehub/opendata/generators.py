@@ -381,7 +381,12 @@ register(
 def _space_rows() -> Iterator[Row]:
 
     url = _url_of("facilities:detail")
-    spaces = public_spaces().select_related("district").order_by("district__code", "slug")
+    spaces = (
+        public_spaces()
+        .select_related("district")
+        .defer("district__boundary")
+        .order_by("district__code", "slug")
+    )
     for space in spaces.iterator(chunk_size=CHUNK):
         yield {
             "slug": space.slug,
@@ -430,6 +435,7 @@ def _monthly_rows() -> Iterator[Row]:
 
     results = (
         MonthlyResult.objects.select_related("space", "space__district")
+        .defer("space__district__boundary")
         .order_by("month", "space__district__code", "space__slug", "pk")
         .iterator(chunk_size=CHUNK)
     )
@@ -618,6 +624,7 @@ def _statistic_rows() -> Iterator[Row]:
 
     statistics = (
         Statistic.objects.select_related("indicator", "district")
+        .defer("district__boundary")
         .order_by("indicator__code", "starts", "district__code", "pk")
         .iterator(chunk_size=CHUNK)
     )
@@ -664,6 +671,7 @@ def _ranking_rows() -> Iterator[Row]:
     entries = (
         RankingEntry.objects.filter(scoring__status=ScoringStatus.PUBLISHED)
         .select_related("scoring", "district")
+        .defer("district__boundary")
         .order_by("-scoring__period_end", "scoring__slug", "rank", "pk")
         .iterator(chunk_size=CHUNK)
     )

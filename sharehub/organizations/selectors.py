@@ -27,13 +27,20 @@ HISTORY_LIMIT = 50
 
 
 def published_organizations() -> QuerySet[Organization]:
-    return Organization.objects.filter(moderation_status=ModerationStatus.PUBLISHED).select_related(
-        "district"
+    return (
+        Organization.objects.filter(moderation_status=ModerationStatus.PUBLISHED)
+        .select_related("district")
+        .defer("district__boundary")
     )
 
 
 def recent_published_organizations(*, limit: int = 6) -> list[Organization]:
-    return list(published_organizations().order_by("-created_at")[:limit])
+    """The newest published organizations (the home page): only the columns its cards show."""
+    return list(
+        published_organizations()
+        .only("slug", "name", "kind", "description", "district__slug", "district__name")
+        .order_by("-created_at")[:limit]
+    )
 
 
 def memberships_of(*, user: User) -> QuerySet[Membership]:
@@ -64,7 +71,12 @@ def get_organization_for(actor: Actor, slug: str) -> Organization:
 
     Writes take the row lock themselves, in the service.
     """
-    organization = Organization.objects.select_related("district").filter(slug=slug).first()
+    organization = (
+        Organization.objects.select_related("district")
+        .defer("district__boundary")
+        .filter(slug=slug)
+        .first()
+    )
     if organization is None or not can_view_organization(actor, organization):
         raise Http404
     return organization

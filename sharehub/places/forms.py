@@ -7,11 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sharehub.core.forms import LabelledModelChoiceField
+
 from .models import District
 from .selectors import district_list
 
 
-class DistrictChoiceField(forms.ModelChoiceField):
+class DistrictChoiceField(LabelledModelChoiceField):
     """A district chosen by its address name (slug) and shown by its name: the `district` filter of
     every list, so links such as `?district=gwangjin-gu` mean the same everywhere."""
 
@@ -26,7 +28,7 @@ class DistrictChoiceField(forms.ModelChoiceField):
         super().__init__(**kwargs)
 
     def label_from_instance(self, obj: District) -> str:
-        return obj.name
+        return obj.name  # as `label_field` draws it, where an instance is at hand
 
 
 class PointPickerInput(forms.TextInput):

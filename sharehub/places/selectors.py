@@ -12,7 +12,8 @@ def district_list() -> QuerySet[District]:
 
 
 def get_district(*, slug: str) -> District:
-    return get_object_or_404(District, slug=slug)
+    """A district for its page, without its boundary (the page's map fetches the GeoJSON)."""
+    return get_object_or_404(District.objects.defer("boundary"), slug=slug)
 
 
 def get_district_by_code(*, code: str) -> District:

@@ -92,7 +92,7 @@ def _free_on(
 def space_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Space]:
     """Public spaces by the list's filters (filters.SpaceFilterForm's cleaned values)."""
     filters = filters or {}
-    spaces = public_spaces().select_related("district")
+    spaces = public_spaces().select_related("district").defer("district__boundary")
     if filters.get("district"):
         spaces = spaces.filter(district=filters["district"])
     if filters.get("people"):
@@ -123,6 +123,7 @@ def space_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Space]:
 def get_space(*, slug: str) -> Space:
     space = (
         Space.objects.select_related("district")
+        .defer("district__boundary")
         .prefetch_related("features", "hours", "refund_bands", "fee_rates", "photos")
         .filter(slug=slug, is_active=True)
         .first()
@@ -223,6 +224,7 @@ def bookings_of(*, user: Actor) -> QuerySet[Booking]:
     return (
         Booking.objects.filter(user=cast(User, user))
         .select_related("space", "space__district")
+        .defer("space__district__boundary")
         .order_by("-starts_at", "-pk")
     )
 
@@ -232,6 +234,7 @@ def get_booking_for(actor: Actor, reference: str) -> Booking:
     not theirs to know)."""
     booking = (
         Booking.objects.select_related("space", "space__district", "user", "organization")
+        .defer("space__district__boundary")
         .filter(reference=reference)
         .first()
     )

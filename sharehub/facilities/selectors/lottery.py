@@ -89,7 +89,11 @@ def space_rounds(space: Space, *, limit: int = 10) -> list[LotteryRound]:
 
 def public_round(pk: int) -> LotteryRound:
     lottery = (
-        _with_counts(LotteryRound.objects.select_related("space", "space__district"))
+        _with_counts(
+            LotteryRound.objects.select_related("space", "space__district").defer(
+                "space__district__boundary"
+            )
+        )
         .filter(pk=pk, space__is_active=True)
         .first()
     )

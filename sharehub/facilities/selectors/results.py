@@ -268,6 +268,7 @@ def space_results(month: date) -> QuerySet[MonthlyResult]:
     return (
         MonthlyResult.objects.filter(month=month)
         .select_related("space", "space__district")
+        .defer("space__district__boundary")
         .order_by("space__district__name_ko", "space__slug", "pk")
     )
 
@@ -357,7 +358,12 @@ def live_figures(actor: Actor, *, now: datetime | None = None) -> list[tuple[Spa
     """The month under way for the spaces this person runs (never published): four queries."""
     now = now or timezone.now()
     month = first_of(rules.local(now).date())
-    spaces = staffed_spaces(actor).select_related("district").order_by("district__name_ko", "slug")
+    spaces = (
+        staffed_spaces(actor)
+        .select_related("district")
+        .defer("district__boundary")
+        .order_by("district__name_ko", "slug")
+    )
     figures = month_figures(spaces, month, now=now)
     return [(space, figures[space.pk]) for space in spaces.filter(pk__in=figures)]
 

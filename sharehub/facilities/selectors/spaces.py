@@ -18,6 +18,7 @@ def space_to_manage(actor: Actor, slug: str) -> Space:
     PermissionDenied for anyone but its staff and city staff."""
     space = (
         Space.objects.select_related("district")
+        .defer("district__boundary")
         .prefetch_related("features", "hours", "fee_rates", "refund_bands", "photos", "staff")
         .filter(slug=slug)
         .first()

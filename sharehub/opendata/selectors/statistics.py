@@ -38,7 +38,11 @@ def values_of(
 ) -> QuerySet[Statistic]:
     """The indicator's values, newest period first, then the whole city, then by district.
     `district` is a district code, or "" for the whole city only."""
-    values = Statistic.objects.filter(indicator=indicator).select_related("district")
+    values = (
+        Statistic.objects.filter(indicator=indicator)
+        .select_related("district")
+        .defer("district__boundary")
+    )
     if start:
         values = values.filter(starts__gte=start)
     if end:
@@ -61,6 +65,7 @@ def with_latest_values(indicators: QuerySet[OfficialIndicator]) -> list[Official
         candidates = (
             Statistic.objects.filter(indicator_id__in=wanted, starts__in=set(wanted.values()))
             .select_related("district")
+            .defer("district__boundary")
             .order_by("district__code", "pk")
         )
         for value in candidates:

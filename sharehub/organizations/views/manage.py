@@ -27,7 +27,11 @@ from sharehub.organizations.selectors import (
 @login_required
 def my_organizations(request: HttpRequest) -> HttpResponse:
     """The organizations the person belongs to, with their role and what they may do there."""
-    memberships = list(memberships_of(user=request.user).select_related("organization__district"))
+    memberships = list(
+        memberships_of(user=request.user)
+        .select_related("organization__district")
+        .defer("organization__district__boundary")
+    )
     for membership in memberships:
         organization, role = membership.organization, membership.role
         membership.can_edit = can_edit_organization(request.user, organization, role=role)

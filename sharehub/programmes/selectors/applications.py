@@ -22,7 +22,12 @@ ORG_LIST_LIMIT = 10
 
 def organizations_of(actor: Actor) -> QuerySet[Organization]:
     """The organizations the person belongs to (any role), by name."""
-    return member_organizations(actor).select_related("district").order_by("name", "pk")
+    return (
+        member_organizations(actor)
+        .select_related("district")
+        .defer("district__boundary")
+        .order_by("name", "pk")
+    )
 
 
 def applications_of_member(actor: Actor) -> QuerySet[Application]:

@@ -34,9 +34,11 @@ def public_awards(*, call: str = "", year: int | None = None) -> QuerySet[Award]
         awards = awards.filter(call__slug=call)
     if year:
         awards = awards.filter(awarded_on__year=year)
-    return awards.select_related(
-        "call", "application__track", "application__organization__district"
-    ).order_by("-awarded_on", "-pk")
+    return (
+        awards.select_related("call", "application__track", "application__organization__district")
+        .defer("application__organization__district__boundary")
+        .order_by("-awarded_on", "-pk")
+    )
 
 
 def award_years() -> list[int]:
