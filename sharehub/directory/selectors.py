@@ -371,7 +371,6 @@ def get_listing_for(actor: Actor, slug: str) -> Listing:
     """The listing of the organization with this slug, if the actor may see it; 404 otherwise."""
     listing = (
         Listing.objects.select_related("organization", "organization__district")
-        .defer("organization__district__boundary")
         .filter(organization__slug=slug)
         .first()
     )
@@ -388,7 +387,6 @@ def listing_detail(listing: Listing) -> Listing:
     """Everything the detail page shows, in a fixed number of queries."""
     return (
         Listing.objects.select_related("organization", "organization__district")
-        .defer("organization__district__boundary")
         .prefetch_related(
             _categories_prefetch(),
             "districts_served",

@@ -71,12 +71,7 @@ def get_organization_for(actor: Actor, slug: str) -> Organization:
 
     Writes take the row lock themselves, in the service.
     """
-    organization = (
-        Organization.objects.select_related("district")
-        .defer("district__boundary")
-        .filter(slug=slug)
-        .first()
-    )
+    organization = Organization.objects.select_related("district").filter(slug=slug).first()
     if organization is None or not can_view_organization(actor, organization):
         raise Http404
     return organization

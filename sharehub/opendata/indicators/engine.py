@@ -143,6 +143,9 @@ class _Snapshot:
     asked: set[str]  # the source tables whose versions were read
     versions: dict[str, int]
     tables: dict[str, Table]  # table key → table
+    # Each `changes_at` asked once per snapshot (a query; several indicators share one, and a
+    # page asks it of every chart).
+    changes: dict[Callable[[], datetime | None], datetime | None] = field(default_factory=dict)
 
 
 # The tables read for one page or API call (`snapshot`), so each costs one cache read in all.
@@ -179,9 +182,21 @@ def snapshot(items: Iterable[Indicator]) -> Iterator[None]:
         _snapshot.reset(token)
 
 
+def _changes_at(indicator: Indicator) -> datetime | None:
+    """The indicator's next change by the clock (`Indicator.changes_at`), read once per snapshot."""
+    if indicator.changes_at is None:
+        return None
+    current = _snapshot.get()
+    if current is None:
+        return indicator.changes_at()
+    if indicator.changes_at not in current.changes:
+        current.changes[indicator.changes_at] = indicator.changes_at()
+    return current.changes[indicator.changes_at]
+
+
 def _lifetime(indicator: Indicator, now: datetime) -> int:
     """Seconds the table may be kept: CACHE_SECONDS, or less until its next change by the clock."""
-    upcoming = indicator.changes_at() if indicator.changes_at else None
+    upcoming = _changes_at(indicator)
     if upcoming is None:
         return CACHE_SECONDS
     return max(1, min(CACHE_SECONDS, math.ceil((upcoming - now).total_seconds())))
@@ -194,7 +209,7 @@ def table_of(indicator: Indicator) -> Table:
     # which this request may not read, and lives no longer than the table's next change by clock.
     pagecache.depends_on(*indicator.sources)
     if indicator.changes_at:
-        pagecache.valid_until(indicator.changes_at())
+        pagecache.valid_until(_changes_at(indicator))
     tables = _tables(indicator)
     if pagecache.uncommitted(tables):
         # This connection's own writes, not committed yet: its table, for it alone, uncached.

@@ -206,6 +206,10 @@ class Chart:
     caption: str = ""
     summary: str = ""
     notes: list[str] = field(default_factory=list)
+    # The indicator's name and unit in the page's language, translated once: the registry holds
+    # lazy texts, and a chart shows each several times (some forty charts on the dashboard).
+    name: str = ""
+    unit: str = ""
 
     @property
     def kind(self) -> str:
@@ -219,8 +223,8 @@ class Chart:
         """What charts.js draws (json_script)."""
         return {
             "kind": self.kind,
-            "label": f"{self.indicator.name} ({self.indicator.unit})",
-            "unit": str(self.indicator.unit),
+            "label": f"{self.name} ({self.unit})",
+            "unit": self.unit,
             "labels": [row.label for row in self.rows],
             "values": [plain(row.value) for row in self.rows],
         }
@@ -260,8 +264,10 @@ def chart(
         by=by,
         rows=rows,
         dom_id=f"{prefix}-{indicator.code.replace('.', '-')}-{by}",
+        name=str(indicator.name),
+        unit=str(indicator.unit),
     )
-    item.caption = str(indicator.captions.get(by) or str(CAPTIONS[by]) % {"name": indicator.name})
+    item.caption = str(indicator.captions.get(by) or str(CAPTIONS[by]) % {"name": item.name})
     item.summary = summary(item)
     if filters.category and filters.category not in categories and indicator.categories:
         item.notes.append(_("This indicator has no such category: every category is counted."))
@@ -271,7 +277,7 @@ def chart(
 def summary(item: Chart) -> str:
     """The canvas's aria-label: what the picture shows, in one sentence."""
     values = [row for row in item.rows if row.value is not None]
-    unit = str(item.indicator.unit)
+    unit = item.unit
     if not values:
         return _("%(caption)s: no data for these filters.") % {"caption": item.caption}
     top = max(values, key=lambda row: row.value or 0)

@@ -153,13 +153,21 @@ def _related_links() -> list[tuple[str, str]]:
 
 
 def _chart_links(charts: list[selectors.Chart], filters: Filters) -> list[dict[str, Any]]:
-    return [
-        {
-            "chart": item,
-            "query": _query(filters, by=item.by),
-        }
-        for item in charts
-    ]
+    """Each chart with its downloads' query and addresses (reversed once per indicator: the
+    dashboard draws some forty charts)."""
+    urls: dict[str, tuple[str, str]] = {}
+    items = []
+    for item in charts:
+        code = item.indicator.code
+        if code not in urls:
+            urls[code] = (
+                reverse("opendata:indicator_data", args=[code, "csv"]),
+                reverse("opendata:indicator_data", args=[code, "json"]),
+            )
+        csv_url, json_url = urls[code]
+        query = _query(filters, by=item.by)
+        items.append({"chart": item, "query": query, "csv_url": csv_url, "json_url": json_url})
+    return items
 
 
 # --- Pages ------------------------------------------------------------------------------------
