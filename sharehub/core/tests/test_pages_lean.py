@@ -1,0 +1,71 @@
+"""What the main pages leave unread (issue 18): a district's boundary on every list.
+
+A district's boundary is its GeoJSON (8 KB on average in Seoul, up to 25 KB). Joined with
+`select_related("district")` it was read and decoded for every row of a list: most of the home
+page's and the events list's database time. Only the maps read boundaries, through their own
+GeoJSON endpoints.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from sharehub.directory.tests.factories import ListingFactory
+from sharehub.events.tests.factories import EventFactory
+from sharehub.facilities.tests.factories import SpaceFactory
+from sharehub.news.tests.factories import ArticleFactory
+from sharehub.organizations.tests.factories import OrganizationFactory
+from sharehub.places.tests.factories import DistrictFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
+
+BOUNDARY = '"places_district"."boundary"'
+
+
+@pytest.fixture
+def city():
+    district = DistrictFactory()
+    organizations = OrganizationFactory.create_batch(3, district=district)
+    for organization in organizations:
+        ListingFactory(organization=organization)
+        EventFactory(organization=organization, district=district)
+        ArticleFactory(organization=organization)
+    SpaceFactory.create_batch(2, district=district)
+    return district
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ko/",
+        "/ko/directory/",
+        "/ko/events/",
+        "/en/events/",
+        "/ko/news/",
+        "/ko/organizations/",
+        "/ko/spaces/",
+        "/ko/designation/",
+        "/api/v1/events",
+        "/api/v1/directory/listings",
+        "/api/v1/spaces",
+        "/api/v1/organizations",
+    ],
+)
+def test_no_list_reads_a_boundary(city, path):
+    client = Client()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    reading = [q["sql"][:200] for q in captured.captured_queries if BOUNDARY in q["sql"]]
+    assert reading == [], path
+
+
+def test_a_districts_page_reads_no_boundary(city):
+    client = Client()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/ko/districts/{city.slug}/")
+    assert response.status_code == 200
+    assert [q for q in captured.captured_queries if BOUNDARY in q["sql"]] == []
