@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -64,19 +66,22 @@ def district_index(request: HttpRequest) -> HttpResponse:
 def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
     district = get_district(slug=slug)
     # Read only where they are shown, inside the page's kept fragment (pagecache.when_shown).
-    # Its own page parameter: the organizations above are paged by `page`.
-    listings = when_shown(
-        lambda: Paginator(listings_in_district(district), DEFAULT_PER_PAGE).get_page(
-            request.GET.get("listings_page")
-        )
-    )
+    counts = functools.cache(lambda: district_listing_counts(district))
+
+    def listings() -> Page:
+        # Its own page parameter: the organizations above are paged by `page`. The total is the
+        # counts' sum, already read for the headings (no second COUNT).
+        paginator = Paginator(listings_in_district(district), DEFAULT_PER_PAGE)
+        paginator.count = counts()["local"] + counts()["city_wide"]  # a cached_property: set
+        return paginator.get_page(request.GET.get("listings_page"))
+
     return render(
         request,
         "portal/district_detail.html",
         {
             "district": district,
-            "listings_page": listings,
-            "listing_counts": when_shown(lambda: district_listing_counts(district)),
+            "listings_page": when_shown(listings),
+            "listing_counts": when_shown(counts),
             "page": when_shown(
                 lambda: paginate(request, published_organizations_in(district=district))
             ),
