@@ -851,9 +851,9 @@ class BookingAttempts(models.Model):
     for the attempt rate (`services.booking.check_attempt_rate`). One row per person, counted
     with one upsert: the row's lock orders parallel attempts, so the count is exact."""
 
-    # No foreign key in the database: its check would take a share lock on the person's row,
-    # which a booking holds locked (`_hold_reason`) while it waits for the person's other
-    # attempts, a deadlock. A row left by an account deleted meanwhile holds a count only.
+    # No foreign key in the database: its check share-locks the person's row, which a booking
+    # of theirs holds until its commit (`_hold_reason`), so a first attempt would wait for it.
+    # A row left by an account deleted meanwhile holds a count only.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
