@@ -12,6 +12,8 @@ date and time" search over 1,000 spaces and 1,000,000 bookings.
    released together, share the 1,000 people, one attempt each. Attempts per second and the p95 of one attempt.
    Targets: exactly one booking, every other attempt refused "taken", no other error; at least
    400 attempts per second; p95 under 1 s. The winner's notice is written as in production.
+   In the same run, the machine's ceiling for such refusals (`refusal_ceiling`: one read and
+   one durable upsert per attempt, psycopg alone, same connections); printed against it.
 3. Free-space search (SQLite and PostgreSQL): `selectors.space_list(filters={day, start, end})`
    as the API's first page asks it (the count and the first 20) over 1,000 spaces (open 09–22,
    a few closed that day) and 1,000,000 bookings (1,000 per space, past and future, a tenth
@@ -34,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import datetime, timedelta
 from datetime import time as clock
@@ -294,6 +297,45 @@ def contested() -> dict:
     }
 
 
+def refusal_ceiling(attempts: int) -> dict:
+    """The machine's ceiling for a contest's refusals, measured in the same run: what any
+    counted refusal must do at least, one read of the period and one durable upsert of the
+    person's attempt count in its own commit, written with psycopg alone on the same database
+    and the same PROCESSES x THREADS connections (each attempt a different person, as in the
+    contest). No attempt through `services.book` can be faster."""
+    import psycopg
+    from django.db import connection
+    from rushes import at_once
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute("DROP TABLE IF EXISTS bench_slot, bench_attempts")
+        admin.execute("CREATE TABLE bench_slot (id int PRIMARY KEY, taken bool NOT NULL)")
+        admin.execute("INSERT INTO bench_slot VALUES (1, true)")
+        admin.execute("CREATE TABLE bench_attempts (id int PRIMARY KEY, n int NOT NULL)")
+    chunks = [list(range(i, attempts, THREADS)) for i in range(THREADS)]
+    local = threading.local()
+
+    def attempt(person: int) -> str:
+        if getattr(local, "connection", None) is None:
+            local.connection = psycopg.connect(**params, autocommit=True)
+        db = local.connection
+        db.execute("SELECT taken FROM bench_slot WHERE id = 1").fetchone()
+        db.execute(
+            "INSERT INTO bench_attempts VALUES (%s, 1) ON CONFLICT (id) DO UPDATE"
+            " SET n = bench_attempts.n + 1 RETURNING n",
+            [person],
+        ).fetchone()
+        return "ok"
+
+    outcomes, _, seconds = at_once(chunks, attempt)
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute("DROP TABLE bench_slot, bench_attempts")
+    return {"attempts": len(outcomes), "per_second": len(outcomes) / seconds}
+
+
 def free_search(day) -> dict:
     from django.db import connection
     from inprocess import timed
@@ -345,6 +387,7 @@ def worker() -> dict:
     result["large"] = availability(space.slug)
     if connection.vendor == "postgresql":
         result["contested"] = contested()
+        result["refusal_ceiling"] = refusal_ceiling(PEOPLE)
     day = timezone.localdate() + timedelta(days=10)
     began = time.perf_counter()
     many_spaces(day)
@@ -456,6 +499,12 @@ def report(result: dict) -> bool:
         )
         if r["first_other"]:
             print(f"    first other outcome: {r['first_other']}")
+        ceiling = result["refusal_ceiling"]["per_second"]
+        print(
+            f"    the machine's ceiling for such refusals (one read and one durable upsert each,"
+            f" psycopg alone, same connections): {ceiling:.0f} per second;"
+            f" attempts / ceiling ×{rate / ceiling:.2f}"
+        )
     s = result["search"]
     fast = s["p95"] < TARGET_MS
     ok &= check(

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection, models, transaction
+from django.db import OperationalError, connection, models, transaction
 
 LOCK_TIMEOUT_MS = 10_000
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a refused NOWAIT (and a lock timeout)
 
 
 class LockOutsideTransaction(RuntimeError):
     """A lock taken outside a transaction would be released at once: a programming error."""
+
+
+class RowBusy(Exception):
+    """`nowait`: another transaction holds the row. PostgreSQL has aborted the transaction,
+    which the caller leaves (its `atomic` rolls back) before doing anything else."""
 
 
 def _require_transaction() -> None:
@@ -32,20 +38,29 @@ def _timeout_sql(value: str) -> None:
 
 
 def lock_rows[M: models.Model](
-    model: type[M], pks: Iterable[int], *, last: bool = False
+    model: type[M], pks: Iterable[int], *, last: bool = False, nowait: bool = False
 ) -> dict[int, M]:
     """Lock rows of one model by primary key, in key order; the fresh rows by key.
 
     Missing rows are simply absent from the result. `last`: the transaction takes no other
     lock after these, so the timeout is left on for its rest instead of reset (one round trip
-    fewer while the rows are held: a rush queues on them).
+    fewer while the rows are held: a rush queues on them). `nowait`: raise `RowBusy` at once
+    instead of waiting when another transaction holds one of them (PostgreSQL's NOWAIT).
     """
     _require_transaction()
     keys = sorted(set(pks))
     if not keys:
         return {}
+    rows = model._default_manager.select_for_update(of=("self",), nowait=nowait)
+    rows = rows.filter(pk__in=keys).order_by("pk")
+    if nowait:
+        try:
+            return {row.pk: row for row in rows}
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+                raise RowBusy(model._meta.label) from error
+            raise
     _timeout_sql(str(LOCK_TIMEOUT_MS))
-    rows = model._default_manager.select_for_update(of=("self",)).filter(pk__in=keys).order_by("pk")
     found = {row.pk: row for row in rows}
     if not last:
         # Only after success: a timeout aborts the transaction, which ends the setting with it.
@@ -78,10 +93,12 @@ def lock[M: models.Model](obj: M) -> M:
     return lock_pk(type(obj), obj.pk)
 
 
-def lock_pk[M: models.Model](model: type[M], pk: int, *, last: bool = False) -> M:
+def lock_pk[M: models.Model](
+    model: type[M], pk: int, *, last: bool = False, nowait: bool = False
+) -> M:
     """Lock a row by primary key and return it (raises model.DoesNotExist if there is none).
-    `last`: see `lock_rows`."""
-    found = lock_rows(model, [pk], last=last)
+    `last`, `nowait`: see `lock_rows`."""
+    found = lock_rows(model, [pk], last=last, nowait=nowait)
     if pk not in found:
         # Django's metaclass gives every concrete model its own DoesNotExist; the stubs cannot know.
         raise model.DoesNotExist(f"{model._meta.label} {pk} does not exist")  # type: ignore[attr-defined]

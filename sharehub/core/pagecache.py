@@ -55,6 +55,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
 
 VERSION_TABLE = "core_pageversion"
+# django-tasks-db's queue (DBTaskResult's table).
+TASK_TABLE = "django_tasks_database_dbtaskresult"
 EVERYTHING = "*"
 # Request headers a public view reads to choose what it answers (htmx asks for a fragment).
 VARYING_HEADERS = ("HX-Request", "HX-History-Restore-Request", "HX-Target")
@@ -103,11 +105,17 @@ _reading: contextvars.ContextVar[_Reads | None] = contextvars.ContextVar(
 
 def _ignored_tables() -> frozenset[str]:
     """Tables whose writes never change a public page: the versions themselves, the database
-    cache (what a page reads from a cache is declared with `depends_on`), the sessions."""
+    cache (what a page reads from a cache is declared with `depends_on`), the sessions, and the
+    task queue's (django-tasks-db), which only its worker reads."""
     names = {VERSION_TABLE, "django_session"}
     for config in settings.CACHES.values():
         if str(config.get("BACKEND", "")).endswith("DatabaseCache"):
             names.add(str(config["LOCATION"]))
+    if any(
+        str(config.get("BACKEND", "")).startswith("django_tasks_db.")
+        for config in settings.TASKS.values()
+    ):
+        names.add(TASK_TABLE)
     return frozenset(names)
 
 

@@ -24,9 +24,10 @@ from typing import Any, TypedDict, Unpack
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks_db.backend import DatabaseBackend
 
 from sharehub.accounts.models import User
 from sharehub.accounts.roles import signed_in_user
@@ -407,16 +408,31 @@ def _free_seat(event: Event) -> None:
     event.seats_taken -= 1
 
 
-def _tell_after_commit(registration: Registration) -> None:
-    """Mark the registration's new status to be told (the caller saves `notice_due` with the
-    status) and enqueue the notice once the transaction commits (see the module's docstring)."""
-    if registration.status not in notices.TEXTS:
+def _save_and_tell(registration: Registration, update_fields: list[str] | None = None) -> None:
+    """Save the registration, marking its new status to be told when it has a notice
+    (`notice_due`, saved with the status; the caller lists it in `update_fields`), and enqueue
+    the notice's task (see the module's docstring)."""
+    told = registration.status in notices.TEXTS
+    if told:
+        registration.notice_due = registration.status
+    registration.save(update_fields=update_fields)
+    if not told:
         return
-    registration.notice_due = registration.status
-    # Read at commit: a new registration has no key yet when it is marked.
+    pk = registration.pk
+    if _queue_in_database():
+        # The task's row commits or rolls back with the registration: one commit, not two.
+        tasks.tell_registration.enqueue(pk)
+        return
+    # A queue elsewhere (Redis) would run the task before the commit, and find nothing due.
     # robust: a queue out of reach is logged; the notice stays due for the sweep
     # (tasks.tell_due_notices), and the registration stands.
-    transaction.on_commit(lambda: tasks.tell_registration.enqueue(registration.pk), robust=True)
+    transaction.on_commit(lambda: tasks.tell_registration.enqueue(pk), robust=True)
+
+
+def _queue_in_database() -> bool:
+    """Whether the notice's task is a row of the hub's own database (django-tasks-db, the
+    installed default), written by the transaction that enqueues it."""
+    return isinstance(tasks.tell_registration.get_backend(), DatabaseBackend)
 
 
 def _promote_waitlist(event: Event, *, now: datetime | None = None) -> list[Registration]:
@@ -443,10 +459,7 @@ def _promote_waitlist(event: Event, *, now: datetime | None = None) -> list[Regi
         else:
             registration.status = RegistrationStatus.CONFIRMED
             registration.confirmed_at = now
-        _tell_after_commit(registration)
-        registration.save(
-            update_fields=["status", "offer_expires_at", "confirmed_at", "notice_due"]
-        )
+        _save_and_tell(registration, ["status", "offer_expires_at", "confirmed_at", "notice_due"])
         _take_seat(event)
     return queue
 
@@ -466,12 +479,24 @@ def register(*, actor: Actor, event: Event, answers: dict | None = None) -> Regi
     user = signed_in_user(actor)
     _check_open(event, timezone.now())  # the refusals in their usual order; again under the lock
     active = Registration.objects.filter(event=event, user=user, status__in=ACTIVE_STATUSES)
-    if active.exists():
+    # One read before any lock: the event's counts (which lock to take), whether the person
+    # already holds a registration, whether the event asks anything.
+    facts = (
+        Event.objects.filter(pk=event.pk)
+        .annotate(
+            mine=Exists(active), asks=Exists(EventQuestion.objects.filter(event=OuterRef("pk")))
+        )
+        .values_list("requires_approval", "seats_taken", "capacity", "mine", "asks")
+        .first()
+    )
+    if facts is not None and facts[3]:
         raise _already_registered()
     # The questions as they are now: one added while this runs applies to later registrations.
-    cleaned = clean_answers(event, answers)
+    cleaned = clean_answers(event, answers) if facts is None or facts[4] else {}
     try:
-        return _register(user, event, cleaned)
+        return _register(
+            user, event, cleaned, full=facts is not None and (facts[0] or facts[1] >= facts[2])
+        )
     except IntegrityError as error:
         # A second tab registering at the same moment: the unique constraint refused it (the
         # transaction is rolled back whole, so no savepoint is needed inside the lock).
@@ -491,17 +516,13 @@ def _check_open(event: Event, now: datetime) -> None:
         raise ValidationError({"__all__": [_("Registration is closed.")]})
 
 
-def _register(user: User, event: Event, cleaned: dict[str, str]) -> Registration:
-    """A registration that takes no place (the event is full, or the organizer approves each)
-    only needs the event's row to stay as it is until it commits: it holds the row shared, so
-    a rush's waitlist is written in parallel and its commits share the disk's flushes. One that
-    may take a place holds the row alone: places are counted one at a time."""
-    fresh = (
-        Event.objects.filter(pk=event.pk)
-        .values_list("requires_approval", "seats_taken", "capacity")
-        .first()
-    )
-    if fresh is not None and (fresh[0] or fresh[1] >= fresh[2]):
+def _register(user: User, event: Event, cleaned: dict[str, str], *, full: bool) -> Registration:
+    """A registration that takes no place (the event is full, or the organizer approves each:
+    `full`, read without a lock) only needs the event's row to stay as it is until it commits:
+    it holds the row shared, so a rush's waitlist is written in parallel and its commits share
+    the disk's flushes. One that may take a place holds the row alone: places are counted one
+    at a time."""
+    if full:
         registration = _register_without_place(user, event, cleaned)
         if registration is not None:
             return registration
@@ -552,8 +573,7 @@ def _write_registration(
     else:
         registration.status = RegistrationStatus.WAITLISTED
         registration.waitlisted_at = now
-    _tell_after_commit(registration)
-    registration.save()
+    _save_and_tell(registration)
     if registration.holds_seat:
         _take_seat(event)
     return registration
@@ -620,8 +640,7 @@ def accept_offer(*, actor: Actor, registration: Registration) -> Registration:
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = now
     registration.offer_expires_at = None
-    _tell_after_commit(registration)
-    registration.save(update_fields=["status", "confirmed_at", "offer_expires_at", "notice_due"])
+    _save_and_tell(registration, ["status", "confirmed_at", "offer_expires_at", "notice_due"])
     return registration
 
 
@@ -644,9 +663,8 @@ def decide_registration(*, actor: Actor, registration: Registration, approve: bo
     else:
         registration.status = RegistrationStatus.WAITLISTED
         registration.waitlisted_at = now
-    _tell_after_commit(registration)
-    registration.save(
-        update_fields=["status", "cancelled_at", "confirmed_at", "waitlisted_at", "notice_due"]
+    _save_and_tell(
+        registration, ["status", "cancelled_at", "confirmed_at", "waitlisted_at", "notice_due"]
     )
     log_action(
         actor=actor,

@@ -844,3 +844,32 @@ class MonthlyResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.space} {self.month:%Y-%m}"
+
+
+class BookingAttempts(models.Model):
+    """A person's booking attempts (made or refused) in the current minute and the one before,
+    for the attempt rate (`services.booking.check_attempt_rate`). One row per person, counted
+    with one upsert: the row's lock orders parallel attempts, so the count is exact."""
+
+    # No foreign key in the database: its check share-locks the person's row, which a booking
+    # of theirs holds until its commit (`_hold_reason`), so a first attempt would wait for it.
+    # A row left by an account deleted meanwhile holds a count only.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    # The rate's window counted: seconds since 1970 divided by the window's length.
+    period = models.BigIntegerField(_("period"))
+    count = models.PositiveIntegerField(_("attempts in the period"))
+    previous = models.PositiveIntegerField(_("attempts in the period before"))
+
+    class Meta:
+        verbose_name = _("booking attempts")
+        verbose_name_plural = _("booking attempts")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.count}"

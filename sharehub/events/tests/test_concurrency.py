@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from sharehub.accounts.models import User
 from sharehub.core.tests.rush import Rush
@@ -72,6 +73,32 @@ def test_fifty_at_once_for_ten_places_twenty_times(quiet, rush):
             )
         )
         assert len({r.waitlisted_at for r in waitlist}) == len(waitlist)
+
+
+def test_with_the_queue_in_the_database_each_registration_commits_one_notice_task(
+    quiet, rush, settings
+):
+    """The installed default queue (django-tasks-db): each registration's transaction writes
+    its notice's task row (one commit, not two). Exactly one task per registration and the
+    places exact, whatever arrives at once."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    queued = DBTaskResult.objects.filter(task_path="sharehub.events.tasks.tell_registration")
+    people = _people(THREADS)
+    event = EventFactory(capacity=PLACES)
+    for _round in range(3):
+        Registration.objects.filter(event=event).delete()
+        Event.objects.filter(pk=event.pk).update(seats_taken=0)
+        queued.delete()
+        results = rush.round([lambda p=p: services.register(actor=p, event=event) for p in people])
+        errors = [r for r in results if isinstance(r, Exception)]
+        assert not errors, errors[:3]
+        statuses = [r.status for r in results]
+        assert statuses.count(S.CONFIRMED) == PLACES
+        assert Event.objects.get(pk=event.pk).seats_taken == PLACES
+        tasks = sorted(task["args_kwargs"]["args"][0] for task in queued.values())
+        assert tasks == sorted(r.pk for r in results)
 
 
 def test_cancellations_during_a_rush_promote_in_order(quiet, rush):

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar
 
 from sharehub.accounts.tests.factories import UserFactory
@@ -486,6 +487,63 @@ def test_the_registration_notice_is_written_after_commit_and_once(
     assert notices.tell_due(registration.pk) is False
     assert tasks.tell_due_notices.call() == 0
     assert told.count() == 1
+
+
+@pytest.fixture
+def tasks_in_database(settings):
+    """The installed default queue: django-tasks-db, tasks as rows of the hub's database."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    return DBTaskResult.objects.filter(task_path="sharehub.events.tasks.tell_registration")
+
+
+def _counting_commits(monkeypatch) -> list[int]:
+    commits: list[int] = []
+    real = connection._commit
+
+    def count() -> None:
+        commits.append(1)
+        real()
+
+    monkeypatch.setattr(connection, "_commit", count)
+    return commits
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_notice_queued_in_the_database_commits_with_its_registration(
+    event, tasks_in_database, monkeypatch
+):
+    """One durable commit per registration, not two: the notice's task is a row written by the
+    registration's own transaction (issue 18's rush), whether it takes a place or waits."""
+    event.capacity = 1
+    event.save()
+    first, second = people(2)
+    commits = _counting_commits(monkeypatch)
+    registered = [services.register(actor=person, event=event) for person in (first, second)]
+    assert [r.status for r in registered] == [S.CONFIRMED, S.WAITLISTED]
+    assert len(commits) == 2
+    assert sorted(task["args_kwargs"]["args"] for task in tasks_in_database.values()) == sorted(
+        [[r.pk] for r in registered]
+    )
+    assert set(Registration.objects.values_list("notice_due", flat=True)) == {
+        S.CONFIRMED,
+        S.WAITLISTED,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registration_rolled_back_leaves_no_notice_task(
+    event, user, tasks_in_database, monkeypatch
+):
+    def fail(event) -> None:
+        raise RuntimeError("after the task's row, before the commit")
+
+    monkeypatch.setattr(services, "_take_seat", fail)
+    with pytest.raises(RuntimeError):
+        services.register(actor=user, event=event)
+    assert not Registration.objects.exists()
+    assert not tasks_in_database.exists()
 
 
 def test_a_lost_notice_task_is_caught_by_the_sweep(event, django_capture_on_commit_callbacks):

@@ -15,7 +15,7 @@ from sharehub.accounts.tests.factories import UserFactory
 from sharehub.core.audit import AuditEntry
 from sharehub.facilities import services
 from sharehub.facilities.forms import opened_token
-from sharehub.facilities.models import Booking, BookingStatus, HoldReason
+from sharehub.facilities.models import Booking, BookingAttempts, BookingStatus, HoldReason
 from sharehub.facilities.services import booking as booking_module
 
 from .factories import SpaceFactory
@@ -145,6 +145,29 @@ def _refusal(user, space, day: date) -> ValidationError:
     with pytest.raises(ValidationError) as refused:
         services.book(actor=user, space=space, ask=_ask(day))
     return refused.value
+
+
+def test_the_attempt_count_slides_from_one_minute_into_the_next(user, monkeypatch):
+    """One upsert keeps the current minute's count and the one before's: the minute before
+    weighs by how much of it is still within the last 60 seconds; a gap forgets it."""
+    limit, seconds = 8, 60
+    assert f"{limit}/{'m'}" == booking_module.ATTEMPT_RATE
+    clock = {"now": 1_000 * seconds + 50.0}  # 50 s into a minute
+    monkeypatch.setattr(booking_module, "epoch_seconds", lambda: clock["now"])
+    count = booking_module._count_attempt
+    assert all(count(user) for _ in range(limit))
+    assert not count(user)  # the ninth in the minute
+    clock["now"] += 30  # 20 s into the next: 9 x 2/3 = 6 still weigh, so two more fit
+    assert count(user) and count(user)
+    assert not count(user)  # 6 + 3 > 8
+    clock["now"] += 40  # 0 s into the one after: the minute before (3) weighs whole
+    assert all(count(user) for _ in range(limit - 3))
+    assert not count(user)
+    clock["now"] += 2 * seconds  # a minute with no attempt between: nothing weighs
+    assert all(count(user) for _ in range(limit))
+    assert not count(user)
+    row = BookingAttempts.objects.get(user=user)
+    assert (row.count, row.previous) == (limit + 1, 0)
 
 
 def test_too_many_attempts_a_minute_are_refused_and_flagged(space, user, other_user):

@@ -3,9 +3,10 @@ sending one person's bookings to many spaces at the same instant gets exactly th
 minute allows, and exactly BURST_BOOKINGS of them go through unheld.
 
 Each round a fresh person sends THREADS bookings at once, one per space (no space's lock orders
-them): the person's row, locked while counting, is what makes both counts exact. The attempt
-count is proved with Django's DatabaseCache, the cache of a hub without Redis, whose increment is
-a read then a write (Redis and the in-process cache of the other tests increment atomically)."""
+them): the attempt count's one upsert of the person's `BookingAttempts` row, and the person's
+row locked for the burst count, are what make both counts exact. The attempt count is no longer
+in the cache; the cache is still Django's DatabaseCache here (a hub without Redis), whose
+increment is a read then a write, for the "too fast" entry written once a minute."""
 
 from __future__ import annotations
 
