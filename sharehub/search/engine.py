@@ -33,6 +33,8 @@ COMMON_TERM_ENTRIES = 1000
 # queries), a fifth of the rows read by key.
 IMPACT_CANDIDATES = 200
 IMPACT_PER_TERM = 20
+# For a district: lists read this many times deeper, their entries kept if they serve it.
+IMPACT_AREA_DEPTH = 4
 # The words of a query whose lists are read (a word and its synonyms; the rest are still checked).
 IMPACT_TERMS = 24
 # ts_rank, not ts_rank_cd: ranking every match is what a common word costs, and the cover-density
@@ -460,30 +462,28 @@ def _impact_ranked(
     the sum of the units' scores (_score: the terms' weights, see impacts, times their rarity),
     at most `limit`.
 
-    Each term's list is read best first from its index (search_impact_order) for the kind (and
-    its districts, a row per district token), IMPACT_CANDIDATES rows shared among the terms. A
-    term alone or any of several needs nothing more; where terms are required together, the
-    candidates' other terms are read by key (one query) and those missing one are dropped."""
+    Each term's list is read best first from its index (search_impact_order) for the kind,
+    IMPACT_CANDIDATES rows shared among the terms (IMPACT_AREA_DEPTH times more for a district).
+    The best candidates by what their lists said are kept, then all their query terms and
+    district rows are read by key (one query): those that do not serve the district or miss a
+    required word are dropped, the others scored on every term they hold."""
     terms = expr_terms(all_of(units))
     read = terms[:IMPACT_TERMS]
     per_term = max(IMPACT_PER_TERM, IMPACT_CANDIDATES // len(read))
-    area_sql, area_params = "", []
-    if areas:
-        tokens = [_AREA_ROW + token for token in _area_filter(areas)]
-        area_sql = (
-            " AND EXISTS (SELECT 1 FROM search_impact a WHERE a.entry_id = i.entry_id"
-            f" AND a.term IN ({', '.join(['%s'] * len(tokens))}))"
-        )
-        area_params = tokens
+    # A district's entries are picked from deeper lists by their district rows, read with the
+    # candidates' other terms: a filter inside each list's scan probed one row per entry read
+    # (on PostgreSQL 1-2 s for a word with its synonyms in one district).
+    depth = IMPACT_AREA_DEPTH if areas else 1
+    tokens = [_AREA_ROW + token for token in _area_filter(areas)] if areas else []
     lists = " UNION ALL ".join(
         "SELECT * FROM (SELECT i.entry_id, i.term, i.impact FROM search_impact i"
-        f" WHERE i.content_type_id = %s AND i.term = %s{area_sql}"
+        " WHERE i.content_type_id = %s AND i.term = %s"
         f" ORDER BY i.impact DESC, i.entry_id LIMIT %s) t{n}"
         for n in range(len(read))
     )
     params: list = []
     for term in read:
-        params += [content_type_id, term, *area_params, per_term]
+        params += [content_type_id, term, per_term * depth]
     rarity = _rarities(content_type_id, terms)
     held: dict[int, dict[str, float]] = {}
     with connection.cursor() as cursor:
@@ -492,18 +492,28 @@ def _impact_ranked(
             held.setdefault(entry_id, {})[term] = rarity[term] * impact / IMPACT_SCALE
     if not held:
         return []
-    candidates = sorted(held, key=lambda e: (-sum(held[e].values()), e))[:IMPACT_CANDIDATES]
-    # Every term of the candidates, not only those whose lists they were among the best of.
+    candidates = sorted(held, key=lambda e: (-sum(held[e].values()), e))[
+        : IMPACT_CANDIDATES * depth
+    ]
+    # Every term of the candidates, not only those whose lists they were among the best of,
+    # and their district rows.
     ids_sql, ids_param = _id_set(candidates)
+    asked = [*terms, *tokens]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT entry_id, term, impact FROM search_impact WHERE entry_id IN ({ids_sql})"
-            f" AND term IN ({', '.join(['%s'] * len(terms))})",
-            [ids_param, *terms],
+            f" AND term IN ({', '.join(['%s'] * len(asked))})",
+            [ids_param, *asked],
         )
         held = {}
+        serving = set()
         for entry_id, term, impact in cursor.fetchall():
-            held.setdefault(entry_id, {})[term] = rarity[term] * impact / IMPACT_SCALE
+            if term in rarity:
+                held.setdefault(entry_id, {})[term] = rarity[term] * impact / IMPACT_SCALE
+            else:
+                serving.add(entry_id)
+    if areas:
+        candidates = [entry_id for entry_id in candidates if entry_id in serving]
     scores = {}
     for entry_id in candidates:
         unit_scores = [_score(unit, held.get(entry_id, {})) for unit in units]
