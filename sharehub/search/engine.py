@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,7 +17,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
-from .analysis import Expr, all_of, any_of, letter_bigrams
+from .analysis import Expr, all_of, any_of, expr_terms, letter_bigrams
 from .models import SearchEntry
 
 # bm25 weights per FTS5 column (kind, title, body, fuzzy, words): a title match counts ten times.
@@ -24,9 +26,17 @@ FUZZY_CANDIDATES = 50
 # A term matching at least this many entries is too common to pick anything out when the
 # query fell back to "any term" (and ranking all its matches is what made such queries slow).
 COMMON_TERM_ENTRIES = 1000
-# How many entries holding such words in their title match_broad ranks at most (and how many
-# matches it reads to find the others).
-BROAD_CANDIDATES = 2000
+# How many entries match_broad ranks at most, read from the words' impact lists (migration 0010):
+# the best of each word's list, IMPACT_CANDIDATES shared among its words, never fewer than
+# IMPACT_PER_TERM each.
+# 200/20: the same recall at 100,000 listings as 1,000/100 (labelled, held-out and natural
+# queries), a fifth of the rows read by key.
+IMPACT_CANDIDATES = 200
+IMPACT_PER_TERM = 20
+# For a district: lists read this many times deeper, their entries kept if they serve it.
+IMPACT_AREA_DEPTH = 4
+# The words of a query whose lists are read (a word and its synonyms; the rest are still checked).
+IMPACT_TERMS = 24
 # ts_rank, not ts_rank_cd: ranking every match is what a common word costs, and the cover-density
 # one took twice as long per entry (5,000 matches: ~35 vs ~17 ms) for the same recall. Its AND
 # ranking still weighs how close the terms are.
@@ -106,16 +116,8 @@ def write(rows: Sequence[FulltextRow]) -> None:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for table in ("search_fts", "search_fts_title"):
-                cursor.executemany(
-                    f"DELETE FROM {table} WHERE rowid = %s", [(r.entry_id,) for r in rows]
-                )
             cursor.executemany(
-                "INSERT INTO search_fts_title (rowid, kind, title) VALUES (%s, %s, %s)",
-                [
-                    (r.entry_id, f"{_kind(r.content_type_id)} {r.areas}".strip(), r.title_terms)
-                    for r in rows
-                ],
+                "DELETE FROM search_fts WHERE rowid = %s", [(r.entry_id,) for r in rows]
             )
             cursor.executemany(
                 "INSERT INTO search_fts (rowid, kind, title, body, fuzzy, words) VALUES (%s, %s, %s, %s, %s, %s)",
@@ -136,19 +138,18 @@ def write(rows: Sequence[FulltextRow]) -> None:
             # the title as written (weight B) serves autocomplete prefixes. See migration 0003
             # for why this is a table of its own.
             cursor.execute(
-                "INSERT INTO search_document (entry_id, content_type_id, document, fuzzy, title_document)"
+                "INSERT INTO search_document (entry_id, content_type_id, document, fuzzy)"
                 " SELECT id, content_type_id,"
                 " setweight(to_tsvector('simple', title_terms), 'A')"
                 " || setweight(to_tsvector('simple', title), 'B')"
                 " || setweight(to_tsvector('simple', terms), 'D')"
-                " || setweight(to_tsvector('simple', areas), 'D'), fuzzy,"
-                " to_tsvector('simple', title_terms)"
+                " || setweight(to_tsvector('simple', areas), 'D'), fuzzy"
                 " FROM search_searchentry WHERE id = ANY(%s)"
                 " ON CONFLICT (entry_id) DO UPDATE SET content_type_id = EXCLUDED.content_type_id,"
-                " document = EXCLUDED.document, fuzzy = EXCLUDED.fuzzy,"
-                " title_document = EXCLUDED.title_document",
+                " document = EXCLUDED.document, fuzzy = EXCLUDED.fuzzy",
                 [[r.entry_id for r in rows]],
             )
+    write_impacts(rows)
 
 
 def delete(entry_ids: Iterable[int]) -> None:
@@ -157,10 +158,90 @@ def delete(entry_ids: Iterable[int]) -> None:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for table in ("search_fts", "search_fts_title"):
-                cursor.executemany(f"DELETE FROM {table} WHERE rowid = %s", [(i,) for i in ids])
+            cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in ids])
         elif connection.vendor == "postgresql":
             cursor.execute("DELETE FROM search_document WHERE entry_id = ANY(%s)", [ids])
+        if connection.vendor in ("sqlite", "postgresql"):
+            ids_sql, ids_param = _id_set(ids)
+            cursor.execute(f"DELETE FROM search_impact WHERE entry_id IN ({ids_sql})", [ids_param])
+
+
+# --- impact lists (migration 0010) ----------------------------------------------------------
+# A term's weight in one entry, as bm25 weighs it without the term's rarity: its frequency in the
+# title (×10, as _BM25) and in the terms, saturated (K1) and set against the entry's length (B)
+# relative to fixed lengths, so that an entry's weights depend on the entry alone and a write
+# changes its own rows only. B is lower than bm25's usual 0.75: a listing that describes its
+# service at length (the real ones run to 200 terms, generated ones to 35) is not worth less
+# for it. Stored ×IMPACT_SCALE as integers.
+K1 = 1.2
+B = 0.5
+TITLE_WEIGHT = 10.0
+TITLE_TERMS_LENGTH = 8.0
+TERMS_LENGTH = 60.0
+IMPACT_SCALE = 1000
+# The district tokens of an entry are rows of their own (weight 0), so that a term's list can be
+# read for one district; '@' is in no analysed term.
+_AREA_ROW = "@"
+
+
+def _saturated(frequency: int, length: int, typical: float) -> float:
+    if not frequency:
+        return 0.0
+    return frequency * (K1 + 1) / (frequency + K1 * (1 - B + B * length / typical))
+
+
+def impacts(title_terms: str, terms: str) -> dict[str, int]:
+    """Each term of an entry with its weight in it (see K1, B)."""
+    title, body = Counter(title_terms.split()), Counter(terms.split())
+    title_length, body_length = sum(title.values()), sum(body.values())
+    return {
+        term: round(
+            IMPACT_SCALE
+            * (
+                TITLE_WEIGHT * _saturated(title[term], title_length, TITLE_TERMS_LENGTH)
+                + _saturated(body[term], body_length, TERMS_LENGTH)
+            )
+        )
+        for term in dict.fromkeys([*title, *body])
+    }
+
+
+def write_impacts(rows: Sequence[FulltextRow]) -> None:
+    """Replace the impact rows of these entries (inside the write's transaction)."""
+    if not rows or connection.vendor not in ("sqlite", "postgresql"):
+        return
+    values = [
+        (r.entry_id, term, r.content_type_id, impact)
+        for r in rows
+        for term, impact in [
+            *impacts(r.title_terms, r.terms).items(),
+            *((_AREA_ROW + token, 0) for token in dict.fromkeys(r.areas.split())),
+        ]
+    ]
+    ids_sql, ids_param = _id_set([r.entry_id for r in rows])
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM search_impact WHERE entry_id IN ({ids_sql})", [ids_param])
+        if connection.vendor == "sqlite":
+            cursor.executemany(
+                "INSERT INTO search_impact (entry_id, term, content_type_id, impact)"
+                " VALUES (%s, %s, %s, %s)",
+                values,
+            )
+        elif values:
+            columns = list(zip(*values, strict=True))
+            cursor.execute(
+                "INSERT INTO search_impact (entry_id, term, content_type_id, impact)"
+                " SELECT * FROM unnest(%s::bigint[], %s::text[], %s::integer[], %s::integer[])",
+                [list(column) for column in columns],
+            )
+
+
+def _id_set(ids: Sequence[int]) -> tuple[str, str]:
+    """A set of ids as SQL for `IN (…)` and its one parameter (see id_list)."""
+    clean = [int(i) for i in ids]
+    if connection.vendor == "postgresql":
+        return "SELECT unnest(%s::bigint[])", "{" + ",".join(map(str, clean)) + "}"
+    return "SELECT value FROM json_each(%s)", json.dumps(clean)
 
 
 # --- expressions ----------------------------------------------------------------------
@@ -305,83 +386,187 @@ def match_broad(
     areas: Sequence[str] | None = None,
 ) -> list[Row]:
     """`match` for words too common to rank every match (each held by COMMON_TERM_ENTRIES
-    entries or more): the entries whose title has all the words come first, ranked by their
-    title (at most BROAD_CANDIDATES of them, found in the titles' own index, migrations 0006 and
-    0007), then the others in the index's order, unranked. The cost no longer grows with the
-    number of matches."""
+    entries or more): the entries weighing the words most come first, found in the words' impact
+    lists (_impact_ranked, migration 0010) and ranked by the sum of their weights, then other
+    matches in the index's order, unranked. The cost no longer grows with the number of matches."""
     exprs = [simplify(e) for e in exprs if e]
     text = all_of(exprs)
     if text is None:
         return []
-    if connection.vendor == "sqlite":
-        kind = f"kind : {_fts_phrase(_kind(content_type_id))}"
-        if areas:
-            kind += f" AND kind : ({' OR '.join(_fts_phrase(t) for t in _area_filter(areas))})"
-        ranked = _fetch(
-            "SELECT e.id, e.object_id, e.title, -f.r, e.areas FROM (SELECT id, r FROM"
-            " (SELECT rowid AS id, bm25(search_fts_title, 0.0, 1.0) AS r FROM search_fts_title"
-            " WHERE search_fts_title MATCH %s LIMIT %s) ORDER BY r, id LIMIT %s) f"
-            " JOIN search_searchentry e ON e.id = f.id ORDER BY f.r, e.id",
-            [f"{kind} AND title : {_fts(text)}", BROAD_CANDIDATES, limit],
-        )
-        # FTS5 walks the index in order and stops at the limit: the others cost little.
-        rest_sql = (
-            "SELECT e.id, e.object_id, e.title, 0.0, e.areas FROM"
-            " (SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s LIMIT %s) f"
-            " JOIN search_searchentry e ON e.id = f.id ORDER BY e.id"
-        )
-        everything = _fts_where(content_type_id, _fts(text), areas)
-        rest_params: list = [f"{everything} NOT title : {_fts(text)}"]
-    else:
-        matches, area_params = _pg_matches(areas)
-        where = (
-            "FROM search_document d, to_tsquery('simple', %s) q"
-            f" WHERE d.content_type_id = %s AND {matches}"
-        )
-        params = [_tsquery(text), content_type_id, *area_params]
-        # Ranked by the title's own (small) tsvector, where every candidate has the words. A
-        # title's terms are in the document too, so with no district to ask the document for,
-        # the title alone is asked: testing both tsvectors of every row the scan met took twice
-        # as long ("공유" and its synonyms at 100,000 listings, EXPLAIN ANALYZE: 184 -> 99 ms).
-        title_where = (
-            where
-            if areas
-            else "FROM search_document d, to_tsquery('simple', %s) q WHERE d.content_type_id = %s"
-        )
-        ranked = _fetch(
-            "SELECT e.id, e.object_id, e.title, c.r, e.areas FROM"
-            f" (SELECT c.entry_id, {PG_RANK}(c.title_document, c.q) AS r FROM"
-            f" (SELECT d.entry_id, d.title_document, q {title_where} AND d.title_document @@ q LIMIT %s) c"
-            " ORDER BY r DESC, c.entry_id LIMIT %s) c"
-            " JOIN search_searchentry e ON e.id = c.entry_id ORDER BY c.r DESC, e.id",
-            [*params, BROAD_CANDIDATES, limit],
-        )
-        # The others among a bounded number of matches: where nearly every match has the words
-        # in its title, looking for ones that do not would otherwise read every match.
-        # (MATERIALIZED: planned on its own, so the outer LIMIT cannot talk the planner into
-        # scanning the table for the few rows it expects to need.)
-        rest_sql = (
-            f"WITH c AS MATERIALIZED (SELECT d.entry_id, d.title_document, q {where} LIMIT %s)"
-            " SELECT e.id, e.object_id, e.title, 0.0, e.areas FROM"
-            " (SELECT c.entry_id FROM c WHERE NOT c.title_document @@ c.q LIMIT %s) d"
-            " JOIN search_searchentry e ON e.id = d.entry_id ORDER BY e.id"
-        )
-        rest_params = [*params, BROAD_CANDIDATES]
+    ranked = _impact_ranked(content_type_id, exprs, limit=limit, areas=areas)
     rest: list[Row] = []
     if len(ranked) < limit:
-        if connection.vendor == "postgresql":
-            # "The others" are the first matches the scan meets. A sequential scan of a table
-            # larger than a quarter of shared_buffers starts where the last one stopped
-            # (synchronize_seqscans), which gave the same search other hits each time it ran;
-            # from the table's start they stay the same (for the caller's transaction only).
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('synchronize_seqscans', 'off', true)")
-        rest = _fetch(rest_sql, [*rest_params, limit - len(ranked)])
+        rest = _unranked(
+            content_type_id,
+            text,
+            limit=limit - len(ranked),
+            areas=areas,
+            ranked=[row.entry_id for row in ranked],
+        )
     # Below every ranked one, in the index's order.
     floor = min((row.rank for row in ranked), default=1.0)
     for n, row in enumerate(rest):
         row.rank = floor - 1 - n / (len(rest) + 1)
     return ranked + rest
+
+
+def _score(expr: Expr, held: dict[str, float]) -> float | None:
+    """An entry's score for one unit of a query (a word with its synonyms) from its weighted
+    terms (`held`), None where it does not match. All of several terms (the pieces of a compound,
+    the words of a phrase) count as often as they are, each as its weakest: a piece in a title
+    ("보드게임" for 킥보드) does not lend the whole its title's weight. Any of several: the sum
+    over those that match, so a term of an alternative that does not match counts for nothing."""
+    if isinstance(expr, str):
+        return held.get(expr)
+    op, parts = expr
+    scores = [_score(part, held) for part in parts]
+    if op == "and":
+        return None if None in scores else len(scores) * min(s for s in scores if s is not None)
+    found = [s for s in scores if s is not None]
+    return sum(found) if found else None
+
+
+# How many entries holding a term are counted for its rarity (the `idf` of the broad path); the
+# counts are kept in the shared cache for a while, since a term's rarity changes slowly.
+RARITY_CAP = 20_000
+RARITY_SECONDS = 600
+
+
+def _rarities(content_type_id: int, terms: Sequence[str]) -> dict[str, float]:
+    """Each term's idf-like weight in the kind, log(1 + RARITY_CAP / entries holding it),
+    counted in its impact list (to RARITY_CAP) once per RARITY_SECONDS."""
+    keys = {term: f"search:rarity:{int(content_type_id)}:{term}" for term in terms}
+    found = cache.get_many(list(keys.values()))
+    counts = {term: found[key] for term, key in keys.items() if key in found}
+    missing = [term for term in terms if term not in counts]
+    if missing:
+        select = (
+            "(SELECT count(*) FROM (SELECT 1 FROM search_impact WHERE content_type_id = %s"
+            " AND term = %s LIMIT %s) s)"
+        )
+        params: list = []
+        for term in missing:
+            params += [content_type_id, term, RARITY_CAP]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join([select] * len(missing)), params)
+            counted = dict(zip(missing, cursor.fetchone(), strict=True))
+        cache.set_many({keys[term]: n for term, n in counted.items()}, RARITY_SECONDS)
+        counts.update(counted)
+    return {term: math.log(1 + RARITY_CAP / max(counts[term], 1)) for term in terms}
+
+
+def _impact_ranked(
+    content_type_id: int, units: Sequence[Expr], *, limit: int, areas: Sequence[str] | None
+) -> list[Row]:
+    """The entries matching every unit among the best of each of their terms' impact lists, by
+    the sum of the units' scores (_score: the terms' weights, see impacts, times their rarity),
+    at most `limit`.
+
+    Each term's list is read best first from its index (search_impact_order) for the kind,
+    IMPACT_CANDIDATES rows shared among the terms (IMPACT_AREA_DEPTH times more for a district).
+    The best candidates by what their lists said are kept, then all their query terms and
+    district rows are read by key (one query): those that do not serve the district or miss a
+    required word are dropped, the others scored on every term they hold."""
+    terms = expr_terms(all_of(units))
+    read = terms[:IMPACT_TERMS]
+    per_term = max(IMPACT_PER_TERM, IMPACT_CANDIDATES // len(read))
+    # A district's entries are picked from deeper lists by their district rows, read with the
+    # candidates' other terms: a filter inside each list's scan probed one row per entry read
+    # (on PostgreSQL 1-2 s for a word with its synonyms in one district).
+    depth = IMPACT_AREA_DEPTH if areas else 1
+    tokens = [_AREA_ROW + token for token in _area_filter(areas)] if areas else []
+    lists = " UNION ALL ".join(
+        "SELECT * FROM (SELECT i.entry_id, i.term, i.impact FROM search_impact i"
+        " WHERE i.content_type_id = %s AND i.term = %s"
+        f" ORDER BY i.impact DESC, i.entry_id LIMIT %s) t{n}"
+        for n in range(len(read))
+    )
+    params: list = []
+    for term in read:
+        params += [content_type_id, term, per_term * depth]
+    rarity = _rarities(content_type_id, terms)
+    held: dict[int, dict[str, float]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(lists, params)
+        for entry_id, term, impact in cursor.fetchall():
+            held.setdefault(entry_id, {})[term] = rarity[term] * impact / IMPACT_SCALE
+    if not held:
+        return []
+    candidates = sorted(held, key=lambda e: (-sum(held[e].values()), e))[
+        : IMPACT_CANDIDATES * depth
+    ]
+    # Every term of the candidates, not only those whose lists they were among the best of,
+    # and their district rows.
+    ids_sql, ids_param = _id_set(candidates)
+    asked = [*terms, *tokens]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT entry_id, term, impact FROM search_impact WHERE entry_id IN ({ids_sql})"
+            f" AND term IN ({', '.join(['%s'] * len(asked))})",
+            [ids_param, *asked],
+        )
+        held = {}
+        serving = set()
+        for entry_id, term, impact in cursor.fetchall():
+            if term in rarity:
+                held.setdefault(entry_id, {})[term] = rarity[term] * impact / IMPACT_SCALE
+            else:
+                serving.add(entry_id)
+    if areas:
+        candidates = [entry_id for entry_id in candidates if entry_id in serving]
+    scores = {}
+    for entry_id in candidates:
+        unit_scores = [_score(unit, held.get(entry_id, {})) for unit in units]
+        if None not in unit_scores:
+            scores[entry_id] = sum(s for s in unit_scores if s is not None)
+    best = sorted(scores, key=lambda e: (-scores[e], e))[:limit]
+    if not best:
+        return []
+    ids_sql, ids_param = _id_set(best)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, object_id, title, areas FROM search_searchentry WHERE id IN ({ids_sql})",
+            [ids_param],
+        )
+        found = {row[0]: row for row in cursor.fetchall()}
+    return [Row(e, found[e][1], found[e][2], scores[e], found[e][3]) for e in best if e in found]
+
+
+def _unranked(
+    content_type_id: int,
+    text: Expr,
+    *,
+    limit: int,
+    areas: Sequence[str] | None,
+    ranked: Sequence[int],
+) -> list[Row]:
+    """Up to `limit` entries matching `text` but not `ranked`, in the index's order (no rank)."""
+    ids_sql, ids_param = _id_set(ranked)
+    if connection.vendor == "sqlite":
+        # FTS5 walks the index in order and stops at the limit.
+        return _fetch(
+            "SELECT e.id, e.object_id, e.title, 0.0, e.areas FROM"
+            " (SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s"
+            f" AND rowid NOT IN ({ids_sql}) LIMIT %s) f"
+            " JOIN search_searchentry e ON e.id = f.id ORDER BY e.id",
+            [_fts_where(content_type_id, _fts(text), areas), ids_param, limit],
+        )
+    # A sequential scan of a table larger than a quarter of shared_buffers starts where the last
+    # one stopped (synchronize_seqscans), which gave the same search other hits each time it
+    # ran; from the table's start they stay the same (for the caller's transaction only).
+    # MATERIALIZED: planned on its own, so the outer join cannot talk the planner into scanning
+    # the table for the few rows it expects to need.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('synchronize_seqscans', 'off', true)")
+    matches, area_params = _pg_matches(areas)
+    return _fetch(
+        "WITH c AS MATERIALIZED (SELECT d.entry_id FROM search_document d,"
+        f" to_tsquery('simple', %s) q WHERE d.content_type_id = %s AND {matches}"
+        f" AND d.entry_id NOT IN ({ids_sql}) LIMIT %s)"
+        " SELECT e.id, e.object_id, e.title, 0.0, e.areas FROM c"
+        " JOIN search_searchentry e ON e.id = c.entry_id ORDER BY e.id",
+        [_tsquery(text), content_type_id, *area_params, ids_param, limit],
+    )
 
 
 def match_any(

@@ -11,7 +11,9 @@ class SearchEntry(models.Model):
     The database's own full-text machinery sits beside it, written in the same transaction: on
     SQLite the FTS5 table `search_fts` (rowid = this row's id, migration 0002), on PostgreSQL the
     narrow table `search_document` (entry_id = this row's id: the tsvector and the title letters
-    with their GIN indexes, migration 0003), so ranking a common word never reads these wide rows.
+    with their GIN indexes, migration 0003), so ranking a common word never reads these wide rows;
+    on both, the impact lists `search_impact` (entry_id = this row's id, one row per term with its
+    weight, migration 0010), from which a common word's best entries are read.
     """
 
     content_type = models.ForeignKey(

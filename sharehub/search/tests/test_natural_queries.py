@@ -58,6 +58,27 @@ def test_a_district_keeps_its_own_and_the_city_wide_services(names):
     assert not {"은평공유센터", "위즈돔", "열린옷장"} & set(ranked(names, "강남구 공유"))
 
 
+def test_a_district_filters_a_common_words_lists(names, monkeypatch):
+    """engine.match_broad reads each word's impact list for the district's entries and the
+    city-wide ones only: with every word broad and two entries read per list, 은평's own still
+    come first and no other district's listing is found."""
+    from sharehub.search import engine
+
+    monkeypatch.setattr(engine, "COMMON_TERM_ENTRIES", 2)
+    monkeypatch.setattr(engine, "IMPACT_CANDIDATES", 2)
+    monkeypatch.setattr(engine, "IMPACT_PER_TERM", 2)
+    # PostgreSQL estimates a large kind's counts from ANALYZE's statistics, which a test has not.
+    monkeypatch.setattr(engine, "_estimated", lambda exprs: [1000 for _ in exprs])
+    calls = []
+    broad = engine.match_broad
+    monkeypatch.setattr(
+        engine, "match_broad", lambda *args, **kwargs: calls.append(1) or broad(*args, **kwargs)
+    )
+    assert set(ranked(names, "은평구 공유")[:2]) == {"은평공유센터", "위즈돔"}
+    assert calls
+    assert not {"은평공유센터", "위즈돔", "열린옷장"} & set(ranked(names, "강남구 공유"))
+
+
 def test_everyday_words_find_the_services_that_exist(names):
     assert ranked(names, "자전거")[:1] == ["매스아시아"]
     assert ranked(names, "장난감")[:1] == ["어픽스"]

@@ -125,13 +125,11 @@ def test_delete_changes_results_immediately(closet):
 @pytest.mark.skipif("connection.vendor != 'sqlite'")
 def test_fts_row_goes_with_the_entry(closet):
     with connection.cursor() as cursor:
-        for table in ("search_fts", "search_fts_title"):
-            cursor.execute(f"SELECT count(*) FROM {table}")
-            assert cursor.fetchone()[0] == 1
+        cursor.execute("SELECT count(*) FROM search_fts")
+        assert cursor.fetchone()[0] == 1
         remove_object(closet)
-        for table in ("search_fts", "search_fts_title"):
-            cursor.execute(f"SELECT count(*) FROM {table}")
-            assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT count(*) FROM search_fts")
+        assert cursor.fetchone()[0] == 0
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
