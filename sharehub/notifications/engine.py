@@ -161,11 +161,23 @@ class Mark:
     bypass Django's execute wrappers: they write only the mail row's sending columns.
     """
 
-    def __init__(self, model: type[models.Model], pk: int, *, worker: str) -> None:
+    def __init__(
+        self,
+        model: type[models.Model],
+        pk: int,
+        *,
+        worker: str,
+        after: _PgCommit | None = None,
+    ) -> None:
         self.db: Any = connections[DEFAULT_DB_ALIAS]  # looked up once: this runs once per mail
         self.model, self.pk, self.worker = model, pk, worker
         self.pgconn: Any = None
-        if self.db.vendor == "postgresql" and not self.db.in_atomic_block:
+        # Begun in the same query as the previous row's COMMIT (`commit_then_begin`), whose
+        # answer comes first.
+        self.after = after
+        if after is not None:
+            self.pgconn = after.pgconn
+        elif self.db.vendor == "postgresql" and not self.db.in_atomic_block:
             self.db.ensure_connection()
             self.pgconn = self.db.connection.pgconn
             head, tail = _pg_mark_sent_query(model, worker)
@@ -174,14 +186,34 @@ class Mark:
     def cancel(self) -> None:
         if self.pgconn is not None:
             pgconn, self.pgconn = self.pgconn, None
+            self._read_after()
             _pg_results(pgconn)
             _pg_send(pgconn, b"ROLLBACK")
             _pg_results(pgconn)
 
     def commit(self) -> Settle | None:
         """Commit 'sent'; None when the row is no longer this worker's (nothing committed)."""
+        return self._commit(None)[0]
+
+    def commit_then_begin(self, pk: int) -> tuple[Settle | None, Mark | None]:
+        """`commit()`, and the mark of the row `pk` begun: on PostgreSQL in the same query as
+        this COMMIT (one query and one wake-up of the database per mail instead of two, and the
+        worker does not wait for the COMMIT's answer before the mail server's). The returned
+        callable reads only the COMMIT's answer; the new mark reads its own after it. (None, None)
+        when this row is no longer this worker's: nothing was committed or begun."""
+        return self._commit(pk)
+
+    def _read_after(self) -> None:
+        """The previous row's COMMIT answer, which comes first on the connection (its sender
+        reads it too and gets the same error: `_PgCommit` keeps it)."""
+        if self.after is not None:
+            with contextlib.suppress(OSError):
+                self.after()
+
+    def _commit(self, then_begin: int | None) -> tuple[Settle | None, Mark | None]:
         if self.pgconn is not None:
             pgconn, self.pgconn = self.pgconn, None
+            self._read_after()
             results = _pg_results(pgconn)
             ok = len(results) == 3 and all(r.status == pq.ExecStatus.COMMAND_OK for r in results)
             if not ok or results[-1].command_tuples != 1:
@@ -191,19 +223,20 @@ class Mark:
                     raise OSError(
                         f"marking the mail sent failed: {[r.error_message for r in results]!r}"
                     )
-                return None
-            _pg_send(pgconn, b"COMMIT")
+                return None, None
+            if then_begin is None:
+                _pg_send(pgconn, b"COMMIT")
+                return _PgCommit(pgconn, alone=True), None
+            head, tail = _pg_mark_sent_query(self.model, self.worker)
+            _pg_send(pgconn, b"COMMIT; %b%d%b" % (head, int(then_begin), tail))
+            sent = _PgCommit(pgconn, alone=False)
+            return sent, Mark(self.model, then_begin, worker=self.worker, after=sent)
+        settle = self._commit_here()
+        if settle is None or then_begin is None:
+            return settle, None
+        return settle, Mark(self.model, then_begin, worker=self.worker)
 
-            def settle() -> None:
-                failed = [
-                    r.error_message
-                    for r in _pg_results(pgconn)
-                    if r.status != pq.ExecStatus.COMMAND_OK
-                ]
-                if failed:
-                    raise OSError(f"commit failed: {failed!r}")
-
-            return settle
+    def _commit_here(self) -> Settle | None:
         db = self.db
         params = [
             SENT,
@@ -240,6 +273,27 @@ def mark_sent_then(
     return settle
 
 
+class _PgCommit:
+    """A mark's COMMIT, written and not yet answered: calling it reads the answer, once (an error
+    is kept and raised again). `alone`: the query was the COMMIT alone; otherwise the next row's
+    mark followed it in the same query, and its answers are left to that mark."""
+
+    def __init__(self, pgconn: Any, *, alone: bool) -> None:
+        self.pgconn, self.alone = pgconn, alone
+        self.read = False
+        self.error: OSError | None = None
+
+    def __call__(self) -> None:
+        if not self.read:
+            self.read = True
+            results = _pg_results(self.pgconn) if self.alone else _pg_result(self.pgconn)
+            failed = [r.error_message for r in results if r.status != pq.ExecStatus.COMMAND_OK]
+            if failed or not results:
+                self.error = OSError(f"commit failed: {failed!r}")
+        if self.error is not None:
+            raise self.error
+
+
 @functools.cache
 def _mark_sent_sql(model: type[models.Model], placeholder: str) -> str:
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
@@ -256,6 +310,15 @@ def _pg_send(pgconn: Any, query: bytes) -> None:
     pgconn.send_query(query)
     while pgconn.flush():
         select.select([], [pgconn.socket], [])
+
+
+def _pg_result(pgconn: Any) -> list[Any]:
+    """The answer to the next statement of a query of several (the others are left to read)."""
+    while pgconn.is_busy():
+        select.select([pgconn.socket], [], [])
+        pgconn.consume_input()
+    result = pgconn.get_result()
+    return [] if result is None else [result]
 
 
 def _pg_results(pgconn: Any) -> list[Any]:
@@ -589,8 +652,10 @@ def _answered(code: int, reply: bytes, commit_error: OSError | None) -> Result:
     return _failed(refusal)
 
 
-def _settle(settle: Settle) -> OSError | None:
+def _settle(settle: Settle | None) -> OSError | None:
     """Read a mark's COMMIT answer (before anything else is sent to the database)."""
+    if settle is None:
+        return None
     try:
         settle()
     except OSError as error:
@@ -695,11 +760,15 @@ class Pipeline:
         data = wire_content(mail.content)
         done: list[tuple[int, Result]] = []
         held, self.held = self.held, None
-        out, settle = envelope, None
+        out: bytes = envelope
+        settle: Settle | None = None
+        mark: Mark | None = None
         if held is not None:
             out = held.data + envelope  # ready before the mark: nothing but the write after it
             try:
-                settle = (held.mark or Mark(self.model, held.pk, worker=self.worker)).commit()
+                # This mail's mark is begun in the same query as the held one's COMMIT.
+                held_mark = held.mark or Mark(self.model, held.pk, worker=self.worker)
+                settle, mark = held_mark.commit_then_begin(pk)
             except OSError as error:
                 self.transport.close()
                 return [(held.pk, _failed(error)), (pk, _failed(error))]
@@ -708,27 +777,34 @@ class Pipeline:
                 return [(held.pk, Result(Outcome.LOST)), *self.send(pk, mail)]
         # The held mail's content and "." and this mail's MAIL, RCPT and DATA: one write.
         written, write_error = _write(conn.sock, out)
-        commit_error = _settle(settle) if settle is not None else None
         if write_error is not None:
+            if mark is not None:
+                mark.cancel()
             if held is not None:
-                done.append((held.pk, self._cut(held, written, commit_error, write_error)))
+                cut = self._cut(held, written, _settle(settle), write_error)
+                done.append((held.pk, cut))
             self.transport.close()
             return [*done, (pk, _failed(write_error))]
-        mark = Mark(self.model, pk, worker=self.worker)  # the database works meanwhile
+        if mark is None:
+            mark = Mark(self.model, pk, worker=self.worker)  # the database works meanwhile
+        # The COMMIT's answer is read after the mail server's (`_settle`): one wait for both.
+        held_reply: tuple[int, bytes] | None = None
         try:
             if held is not None:
                 try:
-                    code, reply = conn.getreply()
+                    held_reply = conn.getreply()
                 except OSError:
-                    # Its "." left: it may have been accepted, 'sent' (never twice).
-                    done.append((held.pk, _answered(250, b"", commit_error)))
+                    held_reply = (250, b"")  # its "." left: it may have been accepted, 'sent'
                     raise
-                done.append((held.pk, _answered(code, reply, commit_error)))
             replies = [conn.getreply() for _ in range(commands)]
         except OSError as error:  # smtplib.SMTPServerDisconnected too
             mark.cancel()
             self.transport.close()
+            if held is not None and held_reply is not None:
+                done.append((held.pk, _answered(*held_reply, _settle(settle))))
             return [*done, (pk, _failed(error))]
+        if held is not None and held_reply is not None:
+            done.append((held.pk, _answered(*held_reply, _settle(settle))))
         refusal: Exception | None = None
         for index, (code, reply) in enumerate(replies[:-1]):
             if refusal is None and code not in ((250,) if index == 0 else (250, 251)):
