@@ -17,7 +17,7 @@ is rendered, what a campaign's state is).
    are written, in the same breath.
 3. `record_failure(...)`: the retry policy, one for both streams: back to 'queued' with
    `next_attempt_at` (`retry_delay`: 2, 4, 8, 16 … minutes), or 'failed' after the last attempt
-   or a permanent refusal. `release(model, pks, worker=)` puts back what a worker still holds.
+   or a permanent refusal. `release(model, where=, worker=)` puts back what a worker still holds.
 
 Guarantee: a row that a worker failed to mark never had its "." sent, so a crash before the mark
 loses nothing (the server drops an unfinished DATA) and the row is claimed again after the lease;
@@ -128,11 +128,15 @@ def claim(
     return ids
 
 
-def release(model: type[models.Model], pks: list[int], *, worker: str) -> int:
-    """Put back to the queue what `worker` still holds of `pks` (its connection broke, it stops)."""
-    return model._default_manager.filter(
-        pk__in=pks, status=MailStatus.SENDING, claimed_by=worker
-    ).update(status=MailStatus.QUEUED, claimed_by="", claimed_at=None)
+def release(model: type[models.Model], *, where: Q, worker: str) -> int:
+    """Put back to the queue what `worker` still holds of the rows matching `where` (its
+    connection broke, it stops). Found by the claim, not by a list of keys: a batch's 500 keys
+    cost more to bind than the UPDATE itself."""
+    return (
+        model._default_manager.filter(where)
+        .filter(status=MailStatus.SENDING, claimed_by=worker)
+        .update(status=MailStatus.QUEUED, claimed_by="", claimed_at=None)
+    )
 
 
 # --- 2. the exactly-once mark --------------------------------------------------------------

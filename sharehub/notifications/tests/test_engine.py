@@ -85,6 +85,18 @@ def test_a_claim_takes_due_and_abandoned_rows_in_key_order_up_to_its_size():
     ) == set(claimable)
 
 
+def test_release_puts_back_only_what_the_worker_still_holds_of_the_rows_named():
+    rows = OutboundEmailFactory.create_batch(5)
+    pks = [row.pk for row in rows]
+    assert engine.claim(OutboundEmail, where=Q(pk__in=pks[:4]), worker="w", size=4) == pks[:4]
+    assert engine.claim(OutboundEmail, where=Q(pk__in=pks), worker="v", size=1) == pks[4:]
+    OutboundEmail.objects.filter(pk=pks[0]).update(status="sent")  # its mark: not held any more
+    assert engine.release(OutboundEmail, where=Q(pk__in=[*pks[:3], pks[4]]), worker="w") == 2
+    states = dict(OutboundEmail.objects.values_list("pk", "status"))
+    assert [states[pk] for pk in pks] == ["sent", "queued", "queued", "sending", "sending"]
+    assert OutboundEmail.objects.get(pk=pks[1]).claimed_by == ""
+
+
 def test_a_mail_held_by_a_dead_worker_is_sent_again(smtp_server):
     """Killed before the ".", a worker leaves its row 'sending': the recovery job finds it once
     the claim is older than the lease, and it goes out once."""
