@@ -17,7 +17,7 @@ is rendered, what a campaign's state is).
    are written, in the same breath.
 3. `record_failure(...)`: the retry policy, one for both streams: back to 'queued' with
    `next_attempt_at` (`retry_delay`: 2, 4, 8, 16 … minutes), or 'failed' after the last attempt
-   or a permanent refusal. `release(model, pks, worker=)` puts back what a worker still holds.
+   or a permanent refusal. `release(model, where=, worker=)` puts back what a worker still holds.
 
 Guarantee: a row that a worker failed to mark never had its "." sent, so a crash before the mark
 loses nothing (the server drops an unfinished DATA) and the row is claimed again after the lease;
@@ -100,18 +100,22 @@ def claim(
     (the outbox counts tries; deliveries count failures, see `record_failure`).
     """
     now = timezone.now()
-    claimable = Q(status=MailStatus.QUEUED)
+    queued = Q(status=MailStatus.QUEUED)
     if due_only:
-        claimable &= Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    claimable |= Q(status=MailStatus.SENDING, claimed_at__lt=now - lease)
+        queued &= Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    stale = Q(status=MailStatus.SENDING, claimed_at__lt=now - lease)
     with transaction.atomic():
         # A queue claim, not a lock held for work: SKIP LOCKED lets parallel workers pass each other.
-        ids = list(
-            model._default_manager.select_for_update(skip_locked=True)
-            .filter(claimable, where)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:size]
-        )
+        rows = model._default_manager.select_for_update(skip_locked=True).filter(where)
+        # One query per state, each read in key order along an index that starts with the state
+        # (a campaign's claim index): an OR of the two states read every row of the stream in key
+        # order, the sent ones too, so each batch of a campaign cost more than the one before.
+        ids = sorted(
+            {
+                *rows.filter(queued).order_by("pk").values_list("pk", flat=True)[:size],
+                *rows.filter(stale).order_by("pk").values_list("pk", flat=True)[:size],
+            }
+        )[:size]
         if ids:
             updates: dict[str, Any] = {
                 "status": MailStatus.SENDING,
@@ -124,11 +128,15 @@ def claim(
     return ids
 
 
-def release(model: type[models.Model], pks: list[int], *, worker: str) -> int:
-    """Put back to the queue what `worker` still holds of `pks` (its connection broke, it stops)."""
-    return model._default_manager.filter(
-        pk__in=pks, status=MailStatus.SENDING, claimed_by=worker
-    ).update(status=MailStatus.QUEUED, claimed_by="", claimed_at=None)
+def release(model: type[models.Model], *, where: Q, worker: str) -> int:
+    """Put back to the queue what `worker` still holds of the rows matching `where` (its
+    connection broke, it stops). Found by the claim, not by a list of keys: a batch's 500 keys
+    cost more to bind than the UPDATE itself."""
+    return (
+        model._default_manager.filter(where)
+        .filter(status=MailStatus.SENDING, claimed_by=worker)
+        .update(status=MailStatus.QUEUED, claimed_by="", claimed_at=None)
+    )
 
 
 # --- 2. the exactly-once mark --------------------------------------------------------------
@@ -157,11 +165,23 @@ class Mark:
     bypass Django's execute wrappers: they write only the mail row's sending columns.
     """
 
-    def __init__(self, model: type[models.Model], pk: int, *, worker: str) -> None:
+    def __init__(
+        self,
+        model: type[models.Model],
+        pk: int,
+        *,
+        worker: str,
+        after: _PgCommit | None = None,
+    ) -> None:
         self.db: Any = connections[DEFAULT_DB_ALIAS]  # looked up once: this runs once per mail
         self.model, self.pk, self.worker = model, pk, worker
         self.pgconn: Any = None
-        if self.db.vendor == "postgresql" and not self.db.in_atomic_block:
+        # Begun in the same query as the previous row's COMMIT (`commit_then_begin`), whose
+        # answer comes first.
+        self.after = after
+        if after is not None:
+            self.pgconn = after.pgconn
+        elif self.db.vendor == "postgresql" and not self.db.in_atomic_block:
             self.db.ensure_connection()
             self.pgconn = self.db.connection.pgconn
             head, tail = _pg_mark_sent_query(model, worker)
@@ -170,14 +190,34 @@ class Mark:
     def cancel(self) -> None:
         if self.pgconn is not None:
             pgconn, self.pgconn = self.pgconn, None
+            self._read_after()
             _pg_results(pgconn)
             _pg_send(pgconn, b"ROLLBACK")
             _pg_results(pgconn)
 
     def commit(self) -> Settle | None:
         """Commit 'sent'; None when the row is no longer this worker's (nothing committed)."""
+        return self._commit(None)[0]
+
+    def commit_then_begin(self, pk: int) -> tuple[Settle | None, Mark | None]:
+        """`commit()`, and the mark of the row `pk` begun: on PostgreSQL in the same query as
+        this COMMIT (one query and one wake-up of the database per mail instead of two, and the
+        worker does not wait for the COMMIT's answer before the mail server's). The returned
+        callable reads only the COMMIT's answer; the new mark reads its own after it. (None, None)
+        when this row is no longer this worker's: nothing was committed or begun."""
+        return self._commit(pk)
+
+    def _read_after(self) -> None:
+        """The previous row's COMMIT answer, which comes first on the connection (its sender
+        reads it too and gets the same error: `_PgCommit` keeps it)."""
+        if self.after is not None:
+            with contextlib.suppress(OSError):
+                self.after()
+
+    def _commit(self, then_begin: int | None) -> tuple[Settle | None, Mark | None]:
         if self.pgconn is not None:
             pgconn, self.pgconn = self.pgconn, None
+            self._read_after()
             results = _pg_results(pgconn)
             ok = len(results) == 3 and all(r.status == pq.ExecStatus.COMMAND_OK for r in results)
             if not ok or results[-1].command_tuples != 1:
@@ -187,19 +227,20 @@ class Mark:
                     raise OSError(
                         f"marking the mail sent failed: {[r.error_message for r in results]!r}"
                     )
-                return None
-            _pg_send(pgconn, b"COMMIT")
+                return None, None
+            if then_begin is None:
+                _pg_send(pgconn, b"COMMIT")
+                return _PgCommit(pgconn, alone=True), None
+            head, tail = _pg_mark_sent_query(self.model, self.worker)
+            _pg_send(pgconn, b"COMMIT; %b%d%b" % (head, int(then_begin), tail))
+            sent = _PgCommit(pgconn, alone=False)
+            return sent, Mark(self.model, then_begin, worker=self.worker, after=sent)
+        settle = self._commit_here()
+        if settle is None or then_begin is None:
+            return settle, None
+        return settle, Mark(self.model, then_begin, worker=self.worker)
 
-            def settle() -> None:
-                failed = [
-                    r.error_message
-                    for r in _pg_results(pgconn)
-                    if r.status != pq.ExecStatus.COMMAND_OK
-                ]
-                if failed:
-                    raise OSError(f"commit failed: {failed!r}")
-
-            return settle
+    def _commit_here(self) -> Settle | None:
         db = self.db
         params = [
             SENT,
@@ -236,6 +277,27 @@ def mark_sent_then(
     return settle
 
 
+class _PgCommit:
+    """A mark's COMMIT, written and not yet answered: calling it reads the answer, once (an error
+    is kept and raised again). `alone`: the query was the COMMIT alone; otherwise the next row's
+    mark followed it in the same query, and its answers are left to that mark."""
+
+    def __init__(self, pgconn: Any, *, alone: bool) -> None:
+        self.pgconn, self.alone = pgconn, alone
+        self.read = False
+        self.error: OSError | None = None
+
+    def __call__(self) -> None:
+        if not self.read:
+            self.read = True
+            results = _pg_results(self.pgconn) if self.alone else _pg_result(self.pgconn)
+            failed = [r.error_message for r in results if r.status != pq.ExecStatus.COMMAND_OK]
+            if failed or not results:
+                self.error = OSError(f"commit failed: {failed!r}")
+        if self.error is not None:
+            raise self.error
+
+
 @functools.cache
 def _mark_sent_sql(model: type[models.Model], placeholder: str) -> str:
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
@@ -252,6 +314,15 @@ def _pg_send(pgconn: Any, query: bytes) -> None:
     pgconn.send_query(query)
     while pgconn.flush():
         select.select([], [pgconn.socket], [])
+
+
+def _pg_result(pgconn: Any) -> list[Any]:
+    """The answer to the next statement of a query of several (the others are left to read)."""
+    while pgconn.is_busy():
+        select.select([pgconn.socket], [], [])
+        pgconn.consume_input()
+    result = pgconn.get_result()
+    return [] if result is None else [result]
 
 
 def _pg_results(pgconn: Any) -> list[Any]:
@@ -585,8 +656,10 @@ def _answered(code: int, reply: bytes, commit_error: OSError | None) -> Result:
     return _failed(refusal)
 
 
-def _settle(settle: Settle) -> OSError | None:
+def _settle(settle: Settle | None) -> OSError | None:
     """Read a mark's COMMIT answer (before anything else is sent to the database)."""
+    if settle is None:
+        return None
     try:
         settle()
     except OSError as error:
@@ -691,11 +764,15 @@ class Pipeline:
         data = wire_content(mail.content)
         done: list[tuple[int, Result]] = []
         held, self.held = self.held, None
-        out, settle = envelope, None
+        out: bytes = envelope
+        settle: Settle | None = None
+        mark: Mark | None = None
         if held is not None:
             out = held.data + envelope  # ready before the mark: nothing but the write after it
             try:
-                settle = (held.mark or Mark(self.model, held.pk, worker=self.worker)).commit()
+                # This mail's mark is begun in the same query as the held one's COMMIT.
+                held_mark = held.mark or Mark(self.model, held.pk, worker=self.worker)
+                settle, mark = held_mark.commit_then_begin(pk)
             except OSError as error:
                 self.transport.close()
                 return [(held.pk, _failed(error)), (pk, _failed(error))]
@@ -704,27 +781,34 @@ class Pipeline:
                 return [(held.pk, Result(Outcome.LOST)), *self.send(pk, mail)]
         # The held mail's content and "." and this mail's MAIL, RCPT and DATA: one write.
         written, write_error = _write(conn.sock, out)
-        commit_error = _settle(settle) if settle is not None else None
         if write_error is not None:
+            if mark is not None:
+                mark.cancel()
             if held is not None:
-                done.append((held.pk, self._cut(held, written, commit_error, write_error)))
+                cut = self._cut(held, written, _settle(settle), write_error)
+                done.append((held.pk, cut))
             self.transport.close()
             return [*done, (pk, _failed(write_error))]
-        mark = Mark(self.model, pk, worker=self.worker)  # the database works meanwhile
+        if mark is None:
+            mark = Mark(self.model, pk, worker=self.worker)  # the database works meanwhile
+        # The COMMIT's answer is read after the mail server's (`_settle`): one wait for both.
+        held_reply: tuple[int, bytes] | None = None
         try:
             if held is not None:
                 try:
-                    code, reply = conn.getreply()
+                    held_reply = conn.getreply()
                 except OSError:
-                    # Its "." left: it may have been accepted, 'sent' (never twice).
-                    done.append((held.pk, _answered(250, b"", commit_error)))
+                    held_reply = (250, b"")  # its "." left: it may have been accepted, 'sent'
                     raise
-                done.append((held.pk, _answered(code, reply, commit_error)))
             replies = [conn.getreply() for _ in range(commands)]
         except OSError as error:  # smtplib.SMTPServerDisconnected too
             mark.cancel()
             self.transport.close()
+            if held is not None and held_reply is not None:
+                done.append((held.pk, _answered(*held_reply, _settle(settle))))
             return [*done, (pk, _failed(error))]
+        if held is not None and held_reply is not None:
+            done.append((held.pk, _answered(*held_reply, _settle(settle))))
         refusal: Exception | None = None
         for index, (code, reply) in enumerate(replies[:-1]):
             if refusal is None and code not in ((250,) if index == 0 else (250, 251)):

@@ -12,6 +12,7 @@ import smtplib
 import time
 
 import pytest
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -51,6 +52,18 @@ def sending_campaign(recipients: int) -> Campaign:
     return CampaignFactory(status=Campaign.Status.SENDING, started_at=timezone.now())
 
 
+#: Both ways of marking a row (`engine.Mark`): through Django inside a test's transaction, and as
+#: a worker does outside any (straight through the driver; on PostgreSQL each COMMIT in the same
+#: query as the next row's UPDATE).
+both_ways = pytest.mark.parametrize(
+    "as_a_worker",
+    [
+        pytest.param(False, id="in a transaction"),
+        pytest.param(True, id="as a worker", marks=pytest.mark.django_db(transaction=True)),
+    ],
+)
+
+
 def received(smtp_server) -> collections.Counter:
     return collections.Counter(str(message["To"]) for message in smtp_server.messages)
 
@@ -83,11 +96,13 @@ def test_a_campaign_over_a_pipelining_server_reaches_everyone_once(
         assert message.get_body(preferencelist=("plain",)) is not None
 
 
+@both_ways
 def test_refusals_in_the_pipeline_land_on_their_own_deliveries(
-    smtp_server, pipelining, fast_sending
+    smtp_server, pipelining, fast_sending, as_a_worker
 ):
     """One address refused at RCPT (a hard bounce), one mail refused after its "." (temporary,
     known one mail later): both recorded on their own rows; the mails around them go out once."""
+    assert connection.in_atomic_block is not as_a_worker
     campaign = sending_campaign(30)
     subscribers = {s.email: s for s in Subscriber.objects.order_by("pk")}
     refused_rcpt, refused_data = list(subscribers)[7], list(subscribers)[12]
@@ -122,7 +137,11 @@ def test_refusals_in_the_pipeline_land_on_their_own_deliveries(
     assert Delivery.objects.filter(campaign=campaign, status=Delivery.Status.SENT).count() == 28
 
 
-def test_a_row_another_worker_took_is_not_sent_and_the_next_ones_are(smtp_server, pipelining):
+@both_ways
+def test_a_row_another_worker_took_is_not_sent_and_the_next_ones_are(
+    smtp_server, pipelining, as_a_worker
+):
+    assert connection.in_atomic_block is not as_a_worker
     campaign = sending_campaign(5)
     list_recipients(campaign.pk)
     ids = engine.claim(Delivery, where=Q(campaign=campaign), worker="a", size=5)

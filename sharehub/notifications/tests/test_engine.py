@@ -60,6 +60,43 @@ def test_a_row_is_claimed_by_one_worker_until_its_lease_runs_out():
     assert outbound.status == OutboundEmail.Status.SENT and outbound.sent_at is not None
 
 
+def test_a_claim_takes_due_and_abandoned_rows_in_key_order_up_to_its_size():
+    """Queued rows and rows under a dead worker's claim are read by two queries (one per state,
+    each along an index): together they still give the first `size` claimable keys."""
+    now = timezone.now()
+    rows = OutboundEmailFactory.create_batch(7)
+    states = [
+        {"status": "sending", "claimed_by": "dead", "claimed_at": now - engine.LEASE * 2},
+        {"status": "queued"},
+        {"status": "sent"},
+        {"status": "queued", "next_attempt_at": now + timedelta(minutes=5)},  # not due yet
+        {"status": "sending", "claimed_by": "alive", "claimed_at": now},  # a live claim
+        {"status": "sending", "claimed_by": "dead", "claimed_at": now - engine.LEASE * 2},
+        {"status": "queued"},
+    ]
+    for row, state in zip(rows, states, strict=True):
+        OutboundEmail.objects.filter(pk=row.pk).update(**state)
+    where = Q(pk__in=[row.pk for row in rows])
+    claimable = [rows[n].pk for n in (0, 1, 5, 6)]
+    assert engine.claim(OutboundEmail, where=where, worker="w", size=3) == claimable[:3]
+    assert engine.claim(OutboundEmail, where=where, worker="v", size=3) == claimable[3:]
+    assert set(
+        OutboundEmail.objects.filter(claimed_by__in=["w", "v"]).values_list("pk", flat=True)
+    ) == set(claimable)
+
+
+def test_release_puts_back_only_what_the_worker_still_holds_of_the_rows_named():
+    rows = OutboundEmailFactory.create_batch(5)
+    pks = [row.pk for row in rows]
+    assert engine.claim(OutboundEmail, where=Q(pk__in=pks[:4]), worker="w", size=4) == pks[:4]
+    assert engine.claim(OutboundEmail, where=Q(pk__in=pks), worker="v", size=1) == pks[4:]
+    OutboundEmail.objects.filter(pk=pks[0]).update(status="sent")  # its mark: not held any more
+    assert engine.release(OutboundEmail, where=Q(pk__in=[*pks[:3], pks[4]]), worker="w") == 2
+    states = dict(OutboundEmail.objects.values_list("pk", "status"))
+    assert [states[pk] for pk in pks] == ["sent", "queued", "queued", "sending", "sending"]
+    assert OutboundEmail.objects.get(pk=pks[1]).claimed_by == ""
+
+
 def test_a_mail_held_by_a_dead_worker_is_sent_again(smtp_server):
     """Killed before the ".", a worker leaves its row 'sending': the recovery job finds it once
     the claim is older than the lease, and it goes out once."""
