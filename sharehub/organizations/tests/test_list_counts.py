@@ -13,7 +13,7 @@ from sharehub.places.tests.factories import DistrictFactory
 
 from .factories import OrganizationFactory, organization_owned_by
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 API = "/api/v1/organizations"
 
