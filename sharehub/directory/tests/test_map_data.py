@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
+from django.db import connection
+from django.urls import reverse
 from django.utils import translation
 
+from sharehub.directory.geojson import _SLUG_MARK, _feature, _quote_links
 from sharehub.directory.models import ListingAddress
-from sharehub.directory.selectors import listing_features
+from sharehub.directory.selectors import listing_features, listing_features_json
 from sharehub.moderation.models import ModerationStatus
 
 from .factories import AddressFactory, CategoryFactory, ListingFactory
@@ -127,3 +132,78 @@ def test_whole_and_filtered_maps_are_what_the_models_show(client, lang):
     whole = shown()
     assert whole == expected() and len(whole) == 4
     assert shown(f"?category={category.slug}") == expected(only={listings[0].pk, listings[2].pk})
+
+
+# Texts that JSON must escape, or must not: quotes, backslashes, every control character, DEL,
+# the line separators JavaScript minds, astral and combining characters.
+_AWKWARD = [
+    '따옴표 " 와 \\ 역슬래시',
+    "".join(chr(c) for c in range(1, 32)) + "\x7f",
+    "줄\u2028나눔\u2029끝 🚲 e\u0301",
+    "",
+]
+# Whole numbers (Python writes "127.0"), signed zero, tiny and long fractions.
+_COORDINATES = [
+    (0.0, 0.0),
+    (-0.0, -0.0),
+    (37.0, 127.0),
+    (-90.0, -180.0),
+    (90.0, 180.0),
+    (1e-05, -1.5e-07),
+    (37.5665, 126.978),
+    (0.1 + 0.2, 1 / 3),
+    (-33.868820000000005, 151.20929),
+]
+
+
+@pytest.mark.parametrize(("lang", "float_digits"), [("ko", 1), ("en", 1), ("ko", 0), ("ko", 3)])
+def test_the_database_writes_the_same_bytes_as_python(lang, float_digits):
+    """On PostgreSQL the database writes the features (`listing_features_json`): byte for byte
+    what `geojson._feature` writes from the rows, escapes, numbers, links and cap included,
+    whatever float8's text (`extra_float_digits`: the rows Python reads are that text too).
+    Elsewhere Python writes them (None)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET extra_float_digits = %s", [float_digits])
+    slugs = ["plain-ascii_1", "나눔-창고", "공유 ?#%/~:@!$&'()*+,;=\"<>^`{|}[]\\", "é-ü"]
+    listings = [
+        ListingFactory(
+            organization__slug=slug,
+            organization__name_ko=_AWKWARD[n % len(_AWKWARD)],
+            organization__name_en="" if n % 2 else f'Name {n} \t"quoted"',
+            summary_ko=_AWKWARD[(n + 1) % len(_AWKWARD)],
+            summary_en=_AWKWARD[(n + 2) % len(_AWKWARD)],
+        )
+        for n, slug in enumerate(slugs)
+    ]
+    rnd = random.Random(18)
+    coordinates = (
+        _COORDINATES
+        + [(rnd.uniform(-90, 90), rnd.uniform(-180, 180)) for _ in range(60)]
+        + [
+            (round(rnd.uniform(-90, 90), rnd.randrange(8)), float(rnd.randrange(-180, 181)))
+            for _ in range(30)
+        ]
+    )
+    for n, (latitude, longitude) in enumerate(coordinates):
+        AddressFactory(
+            listing=listings[n % len(listings)],
+            address=_AWKWARD[n % len(_AWKWARD)] + f" {n}",
+            latitude=latitude,
+            longitude=longitude,
+        )
+    category = CategoryFactory()
+    listings[1].categories.add(category)
+    with translation.override(lang):
+        prefix, suffix = reverse("directory:detail", kwargs={"slug": _SLUG_MARK}).split(_SLUG_MARK)
+        for filters, limit in [({}, 5000), ({}, 50), ({"category": category}, 5000), ({}, 0)]:
+            rows, truncated = listing_features(limit=limit, **filters)
+            python = ",".join(_feature(row, prefix, suffix) for row in rows)
+            written = listing_features_json(prefix=prefix, suffix=suffix, limit=limit, **filters)
+            if connection.vendor != "postgresql":
+                assert written is None
+                continue
+            assert written is not None
+            assert (_quote_links(written, prefix, suffix), written.truncated) == (python, truncated)
+        assert len(rows) == 0 and truncated
+    assert len(listing_features()[0]) == len(coordinates)
