@@ -220,6 +220,10 @@ class Stack:
                 "1",
                 "--threads",
                 "4",
+                # As deploy/systemd runs it: idle connections outlive nginx's (60 s), or nginx reuses
+                # one gunicorn just closed and takes the reset for a dead upstream (a 502 storm).
+                "--keep-alive",
+                "75",
                 "--log-level",
                 "warning",
             ],
