@@ -46,18 +46,7 @@ def grow_organizations_to(total: int) -> int:
             batch = []
     if batch:
         Organization.objects.bulk_create(batch)
-    kept_counts_stale()
     return Organization.objects.count()
-
-
-def kept_counts_stale() -> None:
-    """Raw and bulk inserts send no signals: say what a service's save would (core.counts), so
-    the lists' kept totals are counted again, as after any write."""
-    from sharehub.directory.counts import kept as listing_counts
-    from sharehub.organizations.counts import kept as organization_counts
-
-    listing_counts.bump()
-    organization_counts.bump()
 
 
 def insert_rows(model, template, rows: list[dict]) -> None:
@@ -165,7 +154,6 @@ def grow_listings_to(total: int) -> int:
                 )
             insert_rows(ListingAddress, address, addresses)
             insert_rows(through, through(), links)
-    kept_counts_stale()
     return Listing.objects.count()
 
 

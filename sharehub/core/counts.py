@@ -3,34 +3,42 @@
 A list's total ("1,234 listings") was a COUNT over the whole filtered table on every request;
 at 100,000 rows it cost more than the rest of the page. An app keeps its lists' counts in a
 table of its own (a concrete `KeptCount`), one row per filter combination (`key`), each stored
-under the version read *before* it was counted, and one row (`VERSION_KEY`) holding the current
-version. Every write to a table the counts read calls `bump()` in its own transaction (the app's
-manifest connects it to the models' signals), so:
+with the versions of the tables its query reads (the kept pages' versions, core.pagecache, shard
+by shard), read *before* it was counted. Every write to a table, by any means (a service, an
+`update()`, a bulk or raw insert, a migration), raises that table's version in its own
+transaction, just before its commit (DESIGN §4k), so:
 
-- a kept count is served only while its version is the current one: never after the write that
-  changes it commits, and a write rolled back changes nothing;
-- a write committed while a count was being made leaves that count under an old version, unused.
+- a kept count is served only while the versions of its tables are those it was made under:
+  never after a write that changes it commits, and a write rolled back changes nothing;
+- a write committed while a count was being made leaves that count under old versions, unused;
+- a connection with its own uncommitted writes to those tables (their versions not yet moved)
+  counts directly and keeps nothing.
 
-Reading a kept count is one query (the version and the count together); a miss counts, then
-stores. Searches (free text) are counted directly: their rows are bounded by the search.
+No write does anything for the counts: before, each kept its own version row per app, which
+every transaction that changed a counted table updated and held until its commit (a hot row).
+
+Reading a kept count is one query (the versions and the count together, one snapshot, on the
+database the list is read from); a miss counts, then stores. Searches (free text) are counted
+directly: their rows are bounded by the search.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db import connections, models
+from django.db.models import QuerySet
+from django.db.models.signals import class_prepared
 
-VERSION_KEY = "*"
+from . import pagecache
 
 
 class KeptCount(models.Model):
-    """One kept count (`key` → `n`, made under `version`), or the current version (`VERSION_KEY`).
-    The concrete model's migration creates the version row."""
+    """One kept count: `key` → `n`, made under `versions` (`pagecache.shard_versions` of the
+    tables its query reads)."""
 
     key = models.CharField(max_length=200, primary_key=True)
-    version = models.BigIntegerField(default=0)
+    versions = models.TextField(default="")
     n = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -40,52 +48,81 @@ class KeptCount(models.Model):
         return f"{self.key}: {self.n}"
 
 
+def _unversioned(sender: type[models.Model], **kwargs: Any) -> None:
+    # Kept counts are written by reads and checked against their tables' versions (pagecache).
+    if issubclass(sender, KeptCount):
+        pagecache.unversioned(sender._meta.db_table)
+
+
+# Connected before any concrete KeptCount exists: their models import this module.
+class_prepared.connect(_unversioned, dispatch_uid="core.counts.unversioned")
+
+
 class KeptCounts:
-    """The counts kept in one `KeptCount` model: `bump` on writes, `count` on reads."""
+    """The counts kept in one `KeptCount` model (`count`)."""
+
+    # Keys whose tables are remembered, per process (compiling the list's query to find them
+    # cost about a millisecond of CPU on each read of a district's count).
+    TABLES_REMEMBERED = 1000
 
     def __init__(self, model: type[KeptCount]) -> None:
         self.model = model
-
-    def bump(self, **kwargs: Any) -> None:
-        """Every kept count is stale from now on (a signal receiver: any sender, any arguments).
-        One UPDATE of one row in the caller's transaction: it commits or rolls back with the write."""
-        rows = self.model._default_manager
-        if not rows.filter(key=VERSION_KEY).update(version=F("version") + 1):
-            # The migration makes the row; a flushed test database has none.
-            try:
-                with transaction.atomic():
-                    rows.create(key=VERSION_KEY, version=1)
-            except IntegrityError:
-                rows.filter(key=VERSION_KEY).update(version=F("version") + 1)
-
-    def bump_m2m(self, action: str, **kwargs: Any) -> None:
-        """An `m2m_changed` receiver: a relation a count filters on changed."""
-        if action in ("post_add", "post_remove", "post_clear"):
-            self.bump()
+        self._tables_of: dict[tuple[str, str], list[str]] = {}
 
     def count(self, queryset: QuerySet, key: str | None) -> int:
         """The number of rows of `queryset`, kept under `key`; `key=None` counts directly."""
-        if key is None:
+        using = queryset.db
+        connection = connections[using]
+        if key is None or not pagecache.sharded(connection):
             return queryset.count()
-        rows = self.model._default_manager
-        kept = Subquery(rows.filter(key=key, version=OuterRef("version")).values("n"))
-        row = (
-            rows.filter(key=VERSION_KEY).annotate(kept=kept).values_list("version", "kept").first()
-        )
-        if row is not None and row[1] is not None:
-            return row[1]
+        tables = self._tables_of.get((using, key))
+        if tables is None:
+            if len(self._tables_of) >= self.TABLES_REMEMBERED:
+                self._tables_of.clear()
+            tables = self._tables_of[using, key] = self._tables(queryset)
+        if pagecache.uncommitted(tables, using=using):
+            return queryset.count()
+        versions, kept = self._read(using, tables, key)
+        if kept is not None and kept[0] == versions:
+            # What shows the count depends on its tables, as if it had counted them.
+            pagecache.depends_on_tables(tables)
+            return kept[1]
         n = queryset.count()
-        if row is not None:
-            self._keep(key, version=row[0], n=n)
+        self._keep(key, versions=versions, n=n)
         return n
 
-    def _keep(self, key: str, *, version: int, n: int) -> None:
-        # Under the version read before counting: if a write committed meanwhile, the version has
-        # moved on and this count is never served. A concurrent miss may overwrite it with an
-        # older version: the next request then counts again; it is never wrong. One upsert.
+    def _tables(self, queryset: QuerySet) -> list[str]:
+        """The tables the count reads, and "*" (what every version depends on: DDL, statements
+        the tracker cannot read). From the list's own query, which reads at least what its
+        count reads (the count leaves out the order and select_related's joins). The same for
+        every read of one key: a key stands for its filters, and the filters make the query."""
+        sql, _ = queryset.query.get_compiler(queryset.db).as_sql()
+        return sorted(pagecache.tables_read(sql) | {pagecache.EVERYTHING})
+
+    def _read(self, using: str, tables: list[str], key: str) -> tuple[str, tuple[str, int] | None]:
+        """The tables' current versions and the kept (versions, n) of `key`, in one query."""
+        connection = connections[using]
+        quote = connection.ops.quote_name
+        marks = ", ".join(["%s"] * len(tables))
+        sql = (
+            f'SELECT "name", "shard", "n", NULL FROM {quote(pagecache.VERSION_TABLE)} '
+            f'WHERE "name" IN ({marks}) UNION ALL SELECT NULL, NULL, "n", "versions" '
+            f'FROM {quote(self.model._meta.db_table)} WHERE "key" = %s'
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*tables, key])
+            rows = cursor.fetchall()
+        shards = [(name, shard, n) for name, shard, n, _ in rows if name is not None]
+        kept = next(((versions, n) for name, _, n, versions in rows if name is None), None)
+        return pagecache.shard_versions(shards), kept
+
+    def _keep(self, key: str, *, versions: str, n: int) -> None:
+        # Under the versions read before counting: if a write committed meanwhile, they have
+        # moved on and this count is never served. A concurrent miss may overwrite it with older
+        # ones: the next request then counts again; it is never wrong. One upsert.
         self.model._default_manager.bulk_create(
-            [self.model(key=key, version=version, n=n)],
+            [self.model(key=key, versions=versions, n=n)],
             update_conflicts=True,
             unique_fields=["key"],
-            update_fields=["version", "n"],
+            update_fields=["versions", "n"],
         )

@@ -103,11 +103,24 @@ _reading: contextvars.ContextVar[_Reads | None] = contextvars.ContextVar(
 )
 
 
+# Tables of things kept under the versions of the tables they were made from (`unversioned`).
+_UNVERSIONED: set[str] = set()
+
+
+def unversioned(table: str) -> None:
+    """Writes to `table` move no version: it keeps what was made from other tables, under their
+    versions (core.counts' kept counts), and what shows it depends on those (`depends_on_tables`).
+    Its rows are written when a count is first read, by anonymous GETs: a version of their own
+    would end the kept pages that showed the count, and hold a row through every such write."""
+    _UNVERSIONED.add(table.lower())
+
+
 def _ignored_tables() -> frozenset[str]:
     """Tables whose writes never change a public page: the versions themselves, the database
-    cache (what a page reads from a cache is declared with `depends_on`), the sessions, and the
-    task queue's (django-tasks-db), which only its worker reads."""
-    names = {VERSION_TABLE, "django_session"}
+    cache (what a page reads from a cache is declared with `depends_on`), the sessions, the task
+    queue's (django-tasks-db), which only its worker reads, and what is kept under other tables'
+    versions (`unversioned`)."""
+    names = {VERSION_TABLE, "django_session", *_UNVERSIONED}
     for config in settings.CACHES.values():
         if str(config.get("BACKEND", "")).endswith("DatabaseCache"):
             names.add(str(config["LOCATION"]))
@@ -321,6 +334,13 @@ def depends_on(*models: type[Model]) -> None:
         recorder.tables.update(model._meta.db_table.lower() for model in models)
 
 
+def depends_on_tables(tables: Iterable[str]) -> None:
+    """`depends_on` by table names: what is being built shows something kept under these tables'
+    versions (a kept count), as if it had read them."""
+    for recorder in _recorders():
+        recorder.tables.update(tables)
+
+
 def do_not_cache() -> None:
     """The page being built must not be kept (it shows something no version follows)."""
     for recorder in _recorders():
@@ -423,12 +443,32 @@ def _versions(names: Iterable[str] | None = None) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def uncommitted(tables: Iterable[str]) -> bool:
+def uncommitted(tables: Iterable[str], using: str = "default") -> bool:
     """Whether this connection has written one of these tables in a transaction not yet
     committed (its versions move at the commit): its own reads see those writes, nobody else's
     do, so a page built from them is not kept and a kept one is not served."""
-    pending: set[str] = connections["default"].pagecache_pending  # type: ignore[attr-defined]
+    pending: set[str] = getattr(connections[using], "pagecache_pending", set())
     return bool(pending) and (EVERYTHING in pending or not pending.isdisjoint(tables))
+
+
+def tables_read(sql: str) -> set[str]:
+    """The tables a query reads (`FROM`, `JOIN`, subqueries included), lower case."""
+    return _read_tables(sql)
+
+
+def sharded(connection: BaseDatabaseWrapper) -> bool:
+    """Whether this connection's writes move versions kept by shard (`core_pageversion` with its
+    `shard` column, core's migration 0006): what `shard_versions` reads."""
+    return tracking(connection) and _ready(connection) and connection.pagecache_shape == "sharded"  # type: ignore[attr-defined]
+
+
+def shard_versions(rows: Iterable[tuple[str, int, int]]) -> str:
+    """The versions of some tables, shard by shard, as one text (from the (name, shard, n) rows
+    of `VERSION_TABLE`): equal only when exactly the same commits have written those tables. A version's sum
+    cannot tell which: on a replica, commits that bump different shards of a table at the same
+    moment may become visible in another order than on the primary; each shard's commits
+    cannot (the shard's row lock orders them)."""
+    return ";".join(f"{name}:{shard}:{n}" for name, shard, n in sorted(rows))
 
 
 def _may_keep(request: HttpRequest) -> bool:

@@ -1,8 +1,6 @@
-"""The directory's kept counts (core.counts): how many public listings match the browse filters.
-
-`kept.bump` is connected in the manifest to every write to what the counts read: listings and
-their organizations (published or not, district), categories and districts served, addresses
-(district), services (price) and designations (the designated filter).
+"""The directory's kept counts (core.counts): how many public listings match the browse filters,
+each kept until a write to a table its query reads (listings and their organizations,
+categories and districts served, addresses, services, designations) commits.
 """
 
 from __future__ import annotations

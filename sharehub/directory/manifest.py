@@ -1,22 +1,20 @@
 """directory's registrations with the kernel (see DESIGN.md, "App contract")."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.core import privacy
 from sharehub.core.demo import DemoRun, register_demo
 from sharehub.core.org_sections import register_org_section
 from sharehub.core.workspace import register_work
-from sharehub.designation.models import Designation
 from sharehub.moderation.registry import register_moderated
 from sharehub.moderation.signals import moderation_changed
 from sharehub.organizations.models import Organization
 from sharehub.organizations.signals import public_facts_changed
 from sharehub.search.registry import register_searchable
 
-from . import counts, privacy_data
+from . import privacy_data
 from .demo import load_directory_demo
-from .models import Listing, ListingAddress, Service, Suggestion
+from .models import Listing, Suggestion
 from .org_section import listing_section
 from .permissions import can_manage_directory
 from .search_index import LISTING_KIND, listing_document
@@ -76,20 +74,3 @@ register_work(
     allowed=can_manage_directory,
     order=120,
 )
-# The kept listing counts (counts.py) go stale with any write to what they count, in the write's
-# transaction: the listings and their organizations (published or not, district), categories and
-# districts served, addresses (district), services (price) and designations (designated only).
-for _model in (Listing, Organization, ListingAddress, Service, Designation):
-    _label = _model._meta.label_lower
-    post_save.connect(
-        counts.kept.bump, sender=_model, dispatch_uid=f"directory.counts.save.{_label}"
-    )
-    post_delete.connect(
-        counts.kept.bump, sender=_model, dispatch_uid=f"directory.counts.delete.{_label}"
-    )
-for _through in (Listing.categories.through, Listing.districts_served.through):
-    m2m_changed.connect(
-        counts.kept.bump_m2m,
-        sender=_through,
-        dispatch_uid=f"directory.counts.m2m.{_through._meta.label_lower}",
-    )

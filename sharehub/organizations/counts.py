@@ -1,6 +1,6 @@
 """The organization list's kept counts (core.counts): how many published organizations match the
-district and type filters. `kept.bump` is connected in the manifest to every save and deletion of
-an organization (published or not, district and type are its own columns)."""
+district and type filters, each kept until a write to the organizations (or a table its query
+reads) commits."""
 
 from __future__ import annotations
 

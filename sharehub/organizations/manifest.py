@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +13,7 @@ from sharehub.core.workspace import register_work
 from sharehub.moderation.registry import register_moderated, register_queue_section
 from sharehub.notifications.kinds import register_kind
 
-from . import counts, notices, privacy_data, selectors
+from . import notices, privacy_data, selectors
 from .demo import load_demo_organizations
 from .models import Organization
 from .permissions import can_review_name_changes
@@ -57,9 +56,4 @@ register_work(
     count=lambda user: selectors.pending_name_changes().count(),
     help_text=_("Organizations that asked to change their name."),
     order=25,
-)
-# The list's kept counts go stale with any change of an organization, in its transaction.
-post_save.connect(counts.kept.bump, sender=Organization, dispatch_uid="organizations.counts.save")
-post_delete.connect(
-    counts.kept.bump, sender=Organization, dispatch_uid="organizations.counts.delete"
 )

@@ -13,7 +13,7 @@ from sharehub.places.tests.factories import DistrictFactory
 
 from .factories import OrganizationFactory, organization_owned_by
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 API = "/api/v1/organizations"
 
