@@ -15,8 +15,8 @@ read goes to a replica only when all of these hold, and to the primary otherwise
   built; built from a replica still behind those versions it would be served as fresh with old
   data. The same holds for anything cached under `pagecache.table_versions` (opendata's
   indicator tables), so CKAN and the indicator pages are not in the list. Kept counts
-  (core.counts) are safe on a replica: they read their version and their count from the same
-  database, version first.
+  (core.counts) are safe on a replica: they read their versions (shard by shard) and their count
+  from the same database, versions first.
 
 Every write goes to the primary; replicas are never migrated (they copy the primary's schema).
 """
