@@ -74,12 +74,18 @@ def _timed(client, path: str) -> dict:
 def _cold(client, path: str) -> float:
     """One request right after the indicators' sources changed (their tables recomputed), in a
     process that has already served the page (its start-up is not counted)."""
+    from django.db.models import F
+
     from sharehub.directory.models import Listing
     from sharehub.facilities.models import MonthlyResult
-    from sharehub.opendata.indicators.engine import bump
 
     client.get(path)
-    bump(Listing, MonthlyResult)
+    for model in (Listing, MonthlyResult):
+        # A write that changes nothing still moves the table's version (core.pagecache), as a
+        # real edit would: every indicator built on the table is computed afresh.
+        field = next(f.attname for f in model._meta.concrete_fields if not f.primary_key)
+        first = model.objects.order_by("pk").values("pk")[:1]
+        assert model.objects.filter(pk__in=first).update(**{field: F(field)}) == 1
     started = time.perf_counter()
     client.get(path)
     return (time.perf_counter() - started) * 1000
