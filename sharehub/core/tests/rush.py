@@ -5,10 +5,11 @@ connection, released together by a barrier, round after round. Used by every app
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 WAIT = 120  # seconds a barrier waits: a stuck round fails the test instead of hanging it
 
@@ -71,3 +72,46 @@ def free_connections() -> int:
         )
         used = int(cursor.fetchone()[0])
     return limit - used - 2
+
+
+@contextmanager
+def holding_every_shard(table: str) -> Iterator[None]:
+    """Another connection holds every shard of the table's page version (core.pagecache) for the
+    block's length, as a long transaction that wrote to the table would."""
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    'SELECT "shard" FROM "core_pageversion" WHERE "name" = %s FOR UPDATE', [table]
+                )
+                holding.set()
+                release.wait(timeout=60)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(timeout=30), "the holder never held the shards"
+        yield
+    finally:
+        release.set()
+        holder.join(timeout=30)
+
+
+def finishes_alone(job: Callable[[], object], seconds: float = 20) -> None:
+    """Runs `job` on a connection of its own and fails if it has not finished in `seconds` (it
+    waited for a lock someone holds)."""
+
+    def run() -> None:
+        try:
+            job()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=seconds)
+    assert not thread.is_alive(), "the job waited for a lock held elsewhere"

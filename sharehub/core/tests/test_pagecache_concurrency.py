@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from sharehub.accounts.models import User
-from sharehub.core.tests.rush import Rush
+from sharehub.core.tests.rush import Rush, finishes_alone, holding_every_shard
 from sharehub.events import notices, services
 from sharehub.events.models import Registration, RegistrationStatus
 from sharehub.events.tests.factories import EventFactory
@@ -126,10 +126,6 @@ def test_a_kept_page_is_stale_after_a_write_that_landed_on_another_shard():
     """While another transaction holds every shard of the events table's version, a write to an
     event commits at once (on a new shard: it does not wait for the holder's commit) and the
     kept page of that event is stale."""
-    import threading
-
-    from django.db import transaction
-
     from sharehub.events.models import Event
 
     event = EventFactory(title_en="Before the write")
@@ -141,43 +137,14 @@ def test_a_kept_page_is_stale_after_a_write_that_landed_on_another_shard():
     assert "Before the write" in response.content.decode()
     before, shards_before = _version("events_event")
 
-    holding, release = threading.Event(), threading.Event()
-
-    def hold_every_shard() -> None:
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    'SELECT "shard" FROM "core_pageversion" WHERE "name" = %s FOR UPDATE',
-                    ["events_event"],
-                )
-                holding.set()
-                assert release.wait(timeout=60)
-        finally:
-            connections.close_all()
-
-    def write() -> None:
-        try:
-            Event.objects.filter(pk=event.pk).update(title_en="After the write")
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold_every_shard)
-    holder.start()
-    try:
-        assert holding.wait(timeout=30)
-        writer = threading.Thread(target=write)
-        writer.start()
-        writer.join(timeout=20)
-        assert not writer.is_alive(), "the write waited for the holder's version rows"
+    with holding_every_shard("events_event"):
+        finishes_alone(lambda: Event.objects.filter(pk=event.pk).update(title_en="After the write"))
         after, shards_after = _version("events_event")
         assert after == before + 1
         assert shards_after == shards_before + 1  # a shard the holder did not hold
         response = visitor.get(url)
         assert response["X-Page-Cache"] == "miss"
         assert "After the write" in response.content.decode()
-    finally:
-        release.set()
-        holder.join(timeout=30)
 
 
 def test_each_commit_raises_its_tables_version_by_exactly_one_whatever_the_shard():

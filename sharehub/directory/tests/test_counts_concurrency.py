@@ -5,14 +5,13 @@ kept count at once."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sharehub.core.tests.rush import Rush
+from sharehub.core.tests.rush import Rush, finishes_alone, holding_every_shard
 from sharehub.directory import counts
 from sharehub.directory.models import Listing
 from sharehub.directory.selectors import public_listings
@@ -93,35 +92,6 @@ def test_a_write_on_a_shard_nobody_holds_ends_the_kept_count_at_once():
     organization = OrganizationFactory()
     assert counts.count(public_listings(), KEY) == 2
     assert counts.count(public_listings(), KEY) == 2  # kept
-    holding, release = threading.Event(), threading.Event()
-
-    def hold_every_shard() -> None:
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    'SELECT "shard" FROM "core_pageversion" WHERE "name" = %s FOR UPDATE',
-                    [Listing._meta.db_table],
-                )
-                holding.set()
-                assert release.wait(timeout=60)
-        finally:
-            connections.close_all()
-
-    def write() -> None:
-        try:
-            _write(organization)
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold_every_shard)
-    holder.start()
-    try:
-        assert holding.wait(timeout=30)
-        writer = threading.Thread(target=write)
-        writer.start()
-        writer.join(timeout=20)
-        assert not writer.is_alive(), "the write waited for the holder's version rows"
+    with holding_every_shard(Listing._meta.db_table):
+        finishes_alone(lambda: _write(organization))
         assert counts.count(public_listings(), KEY) == 3
-    finally:
-        release.set()
-        holder.join(timeout=30)
