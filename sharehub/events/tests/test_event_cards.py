@@ -1,0 +1,106 @@
+"""The event card's dates and places (`{% load event_cards %}`), in each state and language,
+as the included templates they replaced wrote them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone, translation
+
+from sharehub.events.models import EventStatus
+
+from .factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def _render(tag: str, event, language: str) -> str:
+    with translation.override(language):
+        return Template("{% load event_cards %}{% " + tag + " event %}").render(
+            Context({"event": event})
+        )
+
+
+def test_the_same_day_shows_the_end_time_alone_and_another_day_its_date():
+    starts = datetime(2026, 12, 5, 10, 0, tzinfo=SEOUL)
+    event = EventFactory.build(starts_at=starts, ends_at=starts + timedelta(hours=2))
+    assert _render("event_when", event, "en") == (
+        '<time datetime="2026-12-05T10:00:00+09:00">Dec. 5, 2026, 10 a.m.</time> – '
+        '<time datetime="2026-12-05T12:00:00+09:00">noon</time>'
+    )
+    assert _render("event_when", event, "ko") == (
+        '<time datetime="2026-12-05T10:00:00+09:00">2026년 12월 5일 오전 10:00</time> – '
+        '<time datetime="2026-12-05T12:00:00+09:00">오후 12:00</time>'
+    )
+    # 23:00 to 01:00 in Seoul: two dates there, though one in UTC.
+    late = datetime(2026, 12, 5, 23, 0, tzinfo=SEOUL)
+    event = EventFactory.build(starts_at=late, ends_at=late + timedelta(hours=2))
+    assert _render("event_when", event, "en").endswith(
+        '<time datetime="2026-12-06T01:00:00+09:00">Dec. 6, 2026, 1 a.m.</time>'
+    )
+
+
+def test_a_course_shows_its_next_session_when_it_is_not_the_first():
+    starts = datetime(2026, 12, 5, 10, 0, tzinfo=SEOUL)
+    event = EventFactory.build(starts_at=starts, ends_at=starts + timedelta(hours=2))
+    event.next_starts_at = starts
+    assert "next-session" not in _render("event_when", event, "en")
+    event.next_starts_at = starts + timedelta(days=7)
+    assert _render("event_when", event, "ko").endswith(
+        '<br><span class="next-session">다음 회차: <time datetime="2026-12-12T10:00:00+09:00">'
+        "2026년 12월 12일 오전 10:00</time></span>"
+    )
+
+
+def test_each_state_of_the_places():
+    now = timezone.now()
+    cases = [
+        (
+            EventFactory.build(capacity=10, seats_taken=9),
+            "en",
+            '<span class="tag">1 place left</span>',
+        ),
+        (
+            EventFactory.build(capacity=10, seats_taken=3),
+            "ko",
+            '<span class="tag">7자리 남음</span>',
+        ),
+        (
+            EventFactory.build(capacity=10, seats_taken=10),
+            "ko",
+            '<span class="badge event-full">마감: 대기 신청 가능</span>',
+        ),
+        (
+            EventFactory.build(status=EventStatus.CANCELLED),
+            "en",
+            '<span class="badge event-cancelled">Cancelled</span>',
+        ),
+        (
+            EventFactory.build(
+                starts_at=now - timedelta(hours=3), ends_at=now - timedelta(hours=1)
+            ),
+            "ko",
+            '<span class="tag event-closed">종료된 행사</span>',
+        ),
+        (
+            EventFactory.build(registration_closes_at=now - timedelta(hours=1)),
+            "en",
+            '<span class="tag event-closed">Registration is closed</span>',
+        ),
+        (
+            EventFactory.build(
+                registration_opens_at=datetime(2099, 1, 2, 9, 0, tzinfo=SEOUL),
+                starts_at=datetime(2099, 2, 1, 9, 0, tzinfo=SEOUL),
+                ends_at=datetime(2099, 2, 1, 11, 0, tzinfo=SEOUL),
+            ),
+            "ko",
+            '<span class="tag event-closed">2099년 1월 2일 오전 9:00 신청 시작</span>',
+        ),
+    ]
+    for event, language, expected in cases:
+        assert _render("places_badge", event, language) == expected
