@@ -286,6 +286,18 @@ def browse_listings(**filters: Unpack[ListingQuery]) -> Browse:
     )
 
 
+# What a list page's card shows of a listing and its organization (directory/list.html): a row
+# of the listing joined to its organization is about 60 columns, most never shown on a card.
+CARD_FIELDS = (
+    "organization_id",
+    "summary_ko",
+    "summary_en",
+    "organization__slug",
+    "organization__name_ko",
+    "organization__name_en",
+)
+
+
 def _categories_prefetch() -> Prefetch:
     return Prefetch("categories", queryset=Category.objects.order_by("order", "slug"))
 
@@ -508,6 +520,7 @@ def listings_in_district(district: District) -> QuerySet[Listing]:
     return (
         filter_listings(public_listings(), district=district)
         .order_by(F("local").desc(), _by_name(), "organization_id")
+        .only(*CARD_FIELDS)
         .prefetch_related(_categories_prefetch())
     )
 

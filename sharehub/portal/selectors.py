@@ -27,5 +27,9 @@ def districts_with_organization_counts() -> QuerySet[District]:
 
 def published_organizations_in(*, district: District) -> QuerySet[Organization]:
     return (
-        published_organizations().filter(district=district).order_by(localized_order("name"), "pk")
+        published_organizations()
+        .filter(district=district)
+        .order_by(localized_order("name"), "pk")
+        .select_related(None)
+        .only("slug", "name_ko", "name_en", "kind")  # what a card shows
     )

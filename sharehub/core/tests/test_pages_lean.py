@@ -69,3 +69,20 @@ def test_a_districts_page_reads_no_boundary(city):
         response = client.get(f"/ko/districts/{city.slug}/")
     assert response.status_code == 200
     assert [q for q in captured.captured_queries if BOUNDARY in q["sql"]] == []
+
+
+@pytest.mark.parametrize("page", ["/ko/directory/", "/en/directory/?sort=newest", "district"])
+def test_listing_cards_read_only_what_they_show(city, page):
+    """A listing card shows its organization's name and summary: the organization's long
+    columns (its description, contacts, address) stay unread, and nothing is read row by row
+    (a deferred column read later would be one query per card)."""
+    path = f"/ko/districts/{city.slug}/" if page == "district" else page
+    client = Client()
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert response.content.decode().count('href="/ko/directory/') >= 3 or "/en/" in path
+    description = '"organizations_organization"."description_ko"'
+    assert [q["sql"][:200] for q in captured.captured_queries if description in q["sql"]] == []
+    assert len(captured.captured_queries) <= 8

@@ -39,7 +39,8 @@ def listing_list(request: HttpRequest) -> HttpResponse:
     @functools.cache
     def results() -> dict[str, Any]:
         browse = selectors.browse_listings(**filters)
-        page = paginate(request, browse.queryset, count=browse.count())
+        cards = browse.queryset.only(*selectors.CARD_FIELDS)
+        page = paginate(request, cards, count=browse.count())
         listings = list(page.object_list)
         for listing in listings:
             listing.highlight = browse.highlights.get(listing.pk, "")
