@@ -35,5 +35,11 @@ def filter_key(filters: dict[str, Any]) -> str | None:
     )
 
 
+def local_key(district: Any) -> str:
+    """The district page's count of the listings located in or serving the district (without
+    the city-wide ones the district filter adds): apart from every `filter_key`."""
+    return f"local|d={district.slug}"
+
+
 def count(queryset: QuerySet, key: str | None) -> int:
     return kept.count(queryset, key)

@@ -12,7 +12,6 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -527,10 +526,15 @@ def listings_in_district(district: District) -> QuerySet[Listing]:
 
 def district_listing_counts(district: District) -> dict[str, int]:
     """How many public listings the district has of its own (`local`, whatever else they serve)
-    and, besides them, serving the whole city (`city_wide`), in one query."""
-    # The aggregates are named apart from the `local` annotation they count.
-    counts = filter_listings(public_listings(), district=district).aggregate(
-        n_local=Count("pk", filter=Q(local=True)),
-        n_city_wide=Count("pk", filter=Q(local=False)),
+    and, besides them, serving the whole city (`city_wide`). Both kept between writes
+    (counts.py): the listings a resident can use are the directory's count for the district
+    filter (the same key), and building this count's query alone cost more than the rest of the
+    district's page."""
+    usable = counts.count(
+        filter_listings(public_listings(), district=district),
+        counts.filter_key({"district": district}),
     )
-    return {"local": counts["n_local"], "city_wide": counts["n_city_wide"]}
+    local = counts.count(
+        public_listings().filter(in_district_q(district)), counts.local_key(district)
+    )
+    return {"local": local, "city_wide": usable - local}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template.loader import get_template
 
 from sharehub.designation.rules import applicant_types_for
 from sharehub.designation.selectors import (
@@ -26,9 +27,14 @@ def designation_badge(organization: Any) -> dict:
     return {"designation": designation}
 
 
-@register.inclusion_tag("designation/partials/badge.html")
-def designation_badge_for(organization: Any, designations: dict | None) -> dict:
-    return {"designation": (designations or {}).get(getattr(organization, "pk", None))}
+@register.simple_tag
+def designation_badge_for(organization: Any, designations: dict | None) -> str:
+    """The badge on a list's card: most organizations have none, and those write nothing
+    without rendering the badge's template (20 cards a page)."""
+    designation = (designations or {}).get(getattr(organization, "pk", None))
+    if designation is None:
+        return ""
+    return get_template("designation/partials/badge.html").render({"designation": designation})
 
 
 @register.simple_tag

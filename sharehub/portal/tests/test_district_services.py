@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sharehub.directory.tests.factories import AddressFactory, ListingFactory
+from sharehub.moderation.models import ModerationStatus
 from sharehub.places.tests.factories import DistrictFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +42,25 @@ def test_a_district_with_nothing_at_all_says_so(client):
     lonely = DistrictFactory(slug="lonely-gu")
     html = client.get(f"/en/districts/{lonely.slug}/").content.decode()
     assert "No sharing service is listed in this district yet." in html
+
+
+def test_the_kept_counts_move_with_the_write_that_changes_them(client, no_page_cache):
+    """The two counts are kept between writes (directory.counts): a listing that starts serving
+    the district moves one from the city-wide count to the district's own at once, and one
+    hidden leaves both."""
+    mapo = DistrictFactory(slug="mapo-gu")
+    AddressFactory(listing__organization__name_en="Local library", district=mapo)
+    roaming = ListingFactory()
+    url = f"/en/districts/{mapo.slug}/"
+    for _ in range(2):  # counted, then kept
+        assert "1 listing serves this district or has an address in it; 1 more serves" in (
+            client.get(url).content.decode()
+        )
+    roaming.districts_served.add(mapo)
+    assert "2 listings serve this district or have an address in it; 0 more serve" in (
+        client.get(url).content.decode()
+    )
+    type(roaming).objects.filter(pk=roaming.pk).update(moderation_status=ModerationStatus.HIDDEN)
+    assert "1 listing serves this district or has an address in it; 0 more serve" in (
+        client.get(url).content.decode()
+    )
