@@ -77,9 +77,9 @@ class OrganizerChoiceForm(forms.Form):
 class RegistrationForm(forms.Form):
     """The event's own questions, built from its rows."""
 
-    def __init__(self, *args, event: Event, **kwargs):
+    def __init__(self, *args, event: Event, questions: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        for question in event.questions.all():
+        for question in event.questions.all() if questions is None else questions:
             name = f"question_{question.pk}"
             if question.kind == QuestionKind.CHOICE:
                 field = forms.ChoiceField(

@@ -313,10 +313,16 @@ def registration_of(user: Actor, event: Event) -> Registration | None:
     """The person's active registration for the event (or their latest one)."""
     if not is_signed_in(user):
         return None
-    registrations = Registration.objects.filter(event=event, user=cast(User, user)).order_by(
-        "-created_at", "-pk"
+    # One query, an active one first (the event page asks this on every signed-in request).
+    return (
+        Registration.objects.filter(event=event, user=cast(User, user))
+        .order_by(
+            Case(When(status__in=ACTIVE_STATUSES, then=Value(0)), default=Value(1)),
+            "-created_at",
+            "-pk",
+        )
+        .first()
     )
-    return registrations.filter(status__in=ACTIVE_STATUSES).first() or registrations.first()
 
 
 def waitlist_position(registration: Registration) -> int | None:

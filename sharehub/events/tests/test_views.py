@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sharehub.accounts.tests.factories import UserFactory
-from sharehub.events import services
+from sharehub.events import selectors, services
 from sharehub.events.checkin import checkin_code
 from sharehub.events.models import (
     Attendance,
@@ -311,3 +311,36 @@ def test_cancel_event_page(client, event, organizer, user, django_capture_on_com
     assert "행사가 취소" not in client.get(reverse("events:list")).content.decode()
     page = client.get(reverse("events:detail", args=[event.pk])).content.decode()
     assert "event-alert" in page
+
+
+def test_the_registration_form_asks_the_questions_as_they_are_now(client, event, user, organizer):
+    """The questions are kept between requests (pagecache.kept_value): one added, edited away or
+    deleted shows in the signed-in person's form at the next request."""
+    client.force_login(user)
+    url = reverse("events:detail", args=[event.pk])
+    for _ in range(2):  # read, then kept
+        assert "question_" not in client.get(url).content.decode()
+    question = services.add_question(
+        actor=organizer, event=event, label_ko="소속 단체", label_en="Organization", kind="text"
+    )
+    assert f'name="question_{question.pk}"' in client.get(url).content.decode()
+    assert "소속 단체" in client.get(url).content.decode()
+    type(question).objects.filter(pk=question.pk).update(label_ko="사는 동네")
+    page = client.get(url).content.decode()
+    assert "사는 동네" in page and "소속 단체" not in page
+    services.delete_question(actor=organizer, question=question)
+    assert "question_" not in client.get(url).content.decode()
+
+
+def test_a_person_with_an_old_cancelled_registration_and_an_active_one_sees_the_active_one(
+    client, event, user
+):
+    """The person's registration is read in one query, an active one before any later one."""
+    first = services.register(actor=user, event=event)
+    services.cancel_registration(actor=user, registration=first)
+    again = services.register(actor=user, event=event)
+    assert selectors.registration_of(user, event) == again
+    Registration.objects.filter(pk=first.pk).update(created_at=again.created_at + timedelta(days=1))
+    assert selectors.registration_of(user, event) == again  # active, though older
+    services.cancel_registration(actor=user, registration=again)
+    assert selectors.registration_of(user, event).pk == first.pk  # the latest of the ended

@@ -187,7 +187,14 @@ def detail_context(
         "og_description": share_description(event),
         "registration": registration,
         "position": selectors.waitlist_position(registration) if registration else None,
-        "form": form or RegistrationForm(event=event),
+        # The questions are the same for everybody: kept until a write to them.
+        "form": form
+        or RegistrationForm(
+            event=event,
+            questions=pagecache.kept_value(
+                f"event-questions:{event.pk}", lambda: list(event.questions.all())
+            ),
+        ),
         "can_manage": can_manage_event(request.user, event),
         "show_online": bool(registration and registration.status == RegistrationStatus.CONFIRMED),
         "can_cancel": bool(
