@@ -93,11 +93,12 @@ def lock_only[M: models.Model](
 ) -> M:
     """Lock a row by primary key, alone (FOR UPDATE) or shared (FOR SHARE, as `share_pk`), and
     return it with only these fields read, the others deferred (read on access, as `.only()`):
-    for a hot row a rush queues on, whose holder needs a few columns, where building the query
-    and a whole instance was most of a holder's CPU. On PostgreSQL one statement sets the lock's
-    timeout and takes it (`set_config` in the row's filter runs on the row before it is locked),
-    a round trip fewer; the transaction takes no other lock after it (as `last`). Raises
-    model.DoesNotExist if there is no row. SQLite serialises writers: a plain read."""
+    for a hot row a rush queues on, whose holder needs a few columns (building the query and a
+    whole event were a fifth of a registration's function calls). On PostgreSQL one statement
+    sets the lock's timeout and takes it (`set_config` in the row's filter runs on the row
+    before it is locked), a round trip fewer; the transaction takes no other lock after it (as
+    `last`). Raises model.DoesNotExist if there is no row. SQLite serialises writers: a plain
+    read."""
     _require_transaction()
     manager = model._default_manager
     if connection.vendor != "postgresql":

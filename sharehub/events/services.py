@@ -400,7 +400,8 @@ def clean_answers(event: Event, answers: dict | None) -> dict[str, str]:
 
 def _take_seat(event: Event) -> None:
     # Written out: in a rush this runs under the event's row held alone, and building the ORM's
-    # UPDATE was a fifth of that section's CPU. The CHECK constraint still refuses an overbooking.
+    # UPDATE was an eighth of that section's function calls. The CHECK constraint still refuses
+    # an overbooking.
     with connection.cursor() as cursor:
         cursor.execute(
             'UPDATE "events_event" SET "seats_taken" = "seats_taken" + 1 WHERE "id" = %s',
@@ -503,8 +504,8 @@ def register(*, actor: Actor, event: Event, answers: dict | None = None) -> Regi
 
 # What `register` reads before any lock, in one statement: the event's counts (which lock to
 # take), whether the person already holds an active registration, whether the event asks
-# anything. Written out, not built by the ORM: in a rush, building this query was a third of a
-# registration's CPU (issue 18).
+# anything. Written out, not built by the ORM: building this query was two fifths of a
+# registration's Python function calls, and a rush is CPU-bound (issue 18).
 _FACTS = (
     'SELECT e."requires_approval", e."seats_taken", e."capacity", '
     'EXISTS (SELECT 1 FROM "events_registration" r WHERE r."event_id" = e."id" '
