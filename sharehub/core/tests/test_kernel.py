@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from django import forms
@@ -104,6 +105,94 @@ def test_a_locked_row_waits_and_a_long_wait_fails_on_postgresql(monkeypatch):
         with connection.cursor() as cursor:
             cursor.execute("SHOW lock_timeout")
             assert cursor.fetchone()[0] == "0"
+
+
+@pytest.mark.django_db
+def test_lock_only_reads_its_fields_fresh_in_one_statement_and_defers_the_rest():
+    (run,) = _runs("a")
+    later = run.last_enqueued_at + timedelta(hours=1)
+    PeriodicRun.objects.filter(pk=run.pk).update(name="changed", last_enqueued_at=later)
+    with transaction.atomic():
+        for shared in (False, True):
+            with CaptureQueriesContext(connection) as queries:
+                locked = locking.lock_only(PeriodicRun, run.pk, ["last_enqueued_at"], shared=shared)
+            assert locked.last_enqueued_at == later
+            assert locked.get_deferred_fields() == {"name"}
+            assert len(queries.captured_queries) == 1  # the lock's timeout in the same statement
+            if connection.vendor == "postgresql":
+                assert (
+                    f"FOR {'SHARE' if shared else 'UPDATE'}" in queries.captured_queries[0]["sql"]
+                )
+            assert locked.name == "changed"  # read on access
+        with pytest.raises(PeriodicRun.DoesNotExist):
+            locking.lock_only(PeriodicRun, run.pk + 1000, ["name"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lock_only_is_refused_outside_a_transaction():
+    (run,) = _runs("a")
+    with pytest.raises(locking.LockOutsideTransaction):
+        locking.lock_only(PeriodicRun, run.pk, ["name"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lock_only_waits_shared_or_alone_and_a_long_wait_fails_on_postgresql(monkeypatch):
+    """Held shared, the row lets other sharers in at once and makes one who wants it alone
+    wait; held alone, it makes both wait; a wait longer than the timeout set by the lock's own
+    statement fails."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are proven with parallel connections on PostgreSQL")
+    (run,) = _runs("a")
+    monkeypatch.setattr(locking, "LOCK_TIMEOUT_MS", 300)
+
+    def attempt(shared: bool) -> str:
+        outcome: list[str] = []
+
+        def run_it() -> None:
+            try:
+                with transaction.atomic():
+                    locking.lock_only(PeriodicRun, run.pk, ["name"], shared=shared)
+                outcome.append("locked")
+            except OperationalError:
+                outcome.append("timed out")
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=run_it)
+        started = time.monotonic()
+        thread.start()
+        thread.join()
+        waited = time.monotonic() - started
+        assert waited < 4  # never waited for the holder's end
+        if outcome == ["timed out"]:
+            assert waited >= 0.25
+        return outcome[0]
+
+    def hold(shared: bool, held: threading.Event, release: threading.Event) -> None:
+        try:
+            with transaction.atomic():
+                locking.lock_only(PeriodicRun, run.pk, ["name"], shared=shared)
+                held.set()
+                release.wait(5)
+        finally:
+            connections.close_all()
+
+    for held_shared, expected in ((True, ["locked", "timed out"]), (False, ["timed out"] * 2)):
+        held, release = threading.Event(), threading.Event()
+        holder = threading.Thread(target=hold, args=(held_shared, held, release))
+        holder.start()
+        assert held.wait(5)
+        try:
+            assert [attempt(shared=True), attempt(shared=False)] == expected
+        finally:
+            release.set()
+            holder.join()
+    # The timeout is local to the lock's transaction.
+    with transaction.atomic():
+        locking.lock_only(PeriodicRun, run.pk, ["name"])
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "0"
 
 
 @pytest.mark.django_db

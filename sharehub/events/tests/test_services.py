@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar
@@ -150,6 +151,28 @@ def test_register_twice_is_refused(event, user):
     services.register(actor=user, event=event)
     with pytest.raises(ValidationError, match="already registered"):
         services.register(actor=user, event=event)
+
+
+@pytest.mark.parametrize("status", [S.PENDING, S.CONFIRMED, S.OFFERED, S.WAITLISTED])
+def test_an_active_registration_is_refused_before_any_lock(event, user, status):
+    """The read before the lock finds it (the unique constraint would refuse it later, under
+    the event's lock): one query, nothing locked or written."""
+    Registration.objects.create(
+        event=event, user=user, status=status, offer_expires_at=timezone.now() + timedelta(hours=1)
+    )
+    with (
+        CaptureQueriesContext(connection) as queries,
+        pytest.raises(ValidationError, match="already registered"),
+    ):
+        services.register(actor=user, event=event)
+    assert len(queries.captured_queries) == 1
+
+
+@pytest.mark.parametrize("status", [S.CANCELLED, S.REJECTED])
+def test_an_ended_registration_does_not_stop_a_new_one(event, user, other_user, status):
+    Registration.objects.create(event=event, user=user, status=status)
+    services.register(actor=other_user, event=event)  # someone else's counts for nothing either
+    assert services.register(actor=user, event=event).status == S.CONFIRMED
 
 
 def test_database_allows_one_active_registration(event, user):
