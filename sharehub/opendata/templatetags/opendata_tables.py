@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
-    from sharehub.opendata.selectors.dashboard import ChartRow
+    from sharehub.opendata.selectors.dashboard import Chart, ChartRow
 
 register = template.Library()
 # A bar chart with more rows than this gets the taller canvas (opendata.css).
@@ -57,6 +57,14 @@ class _Texts:
         self.no_data = esc(_("No data for these filters."))
         self.download = esc(_("Download this data:"))
         self.cp949 = esc(_("CSV for older Excel (CP949)"))
+        self._headings: dict[str, str] = {}
+
+    def heading(self, chart: Chart) -> str:
+        """The table's first column: the chart's dimension."""
+        found = self._headings.get(chart.by)
+        if found is None:
+            found = self._headings[chart.by] = esc(chart.heading)
+        return found
 
 
 def _chart(item: dict[str, Any], level: int, texts: _Texts) -> str:
@@ -89,7 +97,7 @@ def _chart(item: dict[str, Any], level: int, texts: _Texts) -> str:
             '    <div class="table-scroll">\n'
             '      <table class="od-data">\n'
             f"        <caption>{caption} ({unit})</caption>\n"
-            f'        <thead><tr><th scope="col">{esc(chart.heading)}</th>'
+            f'        <thead><tr><th scope="col">{texts.heading(chart)}</th>'
             f'<th scope="col" class="od-number">{texts.value}</th></tr></thead>\n'
             "        <tbody>\n"
             f"          {table_rows(rows)}\n"
