@@ -212,9 +212,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _dashboard(request: HttpRequest, items: list[Indicator]) -> HttpResponse:
     labels = Labels()
     mappable = selectors.map_indicators()
-    form = DataFilterForm(request.GET or None, labels=labels, items=items, map_choices=mappable)
-    filters = form.filters()
-    invalid = form.is_bound and not form.is_valid()
+
+    def new_form() -> DataFilterForm:
+        return DataFilterForm(request.GET or None, labels=labels, items=items, map_choices=mappable)
+
+    chosen: str | None = None
+    if request.GET:
+        form = new_form()
+        filters = form.filters()
+        invalid = not form.is_valid()
+        chosen = form.applied().get("indicator")
+    else:
+        # Unfiltered: the form (its choices read from the database) is only shown, inside the
+        # kept fragment, so it is built only when that is rendered.
+        form, filters, invalid = when_shown(new_form), Filters(), False
 
     # The figures are shown only inside the page's kept fragment: computed only when it is
     # rendered (pagecache.when_shown), inside the indicators' snapshot (the render is too).
@@ -245,7 +256,6 @@ def _dashboard(request: HttpRequest, items: list[Indicator]) -> HttpResponse:
             for code, heading, members in selectors.indicator_sections(items)
         ]
 
-    chosen = form.applied().get("indicator") if form.is_bound else None
     on_map = indicators.get(chosen) if chosen else (mappable[0] if mappable else None)
     context = {
         "form": form,
