@@ -80,8 +80,8 @@ def district_names() -> dict[str, str]:
     """district code → name in the active language, sorted by that name (one query)."""
     language = current_language()
     names = {
-        d.code: pick({"name_ko": d.name_ko, "name_en": d.name_en}, "name", language)
-        for d in District.objects.only("code", "name_ko", "name_en")
+        code: pick({"name_ko": name_ko, "name_en": name_en}, "name", language)
+        for code, name_ko, name_en in District.objects.values_list("code", "name_ko", "name_en")
     }
     return dict(sorted(names.items(), key=lambda item: (item[1].casefold(), item[0])))
 
