@@ -31,6 +31,8 @@ TALL_BARS = 8
 def esc(value: Any) -> str:
     """Django's `conditional_escape` (what `{{ value }}` writes) without its lazy-argument
     wrapper, which cost more than the escaping itself over the page's thousands of values."""
+    if type(value) is str:  # most values: plain text, never marked safe
+        return html.escape(value)
     text = str(value) if isinstance(value, Promise) else value
     if hasattr(text, "__html__"):
         return text.__html__()
