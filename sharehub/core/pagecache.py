@@ -425,6 +425,15 @@ def table_versions(tables: Iterable[str]) -> dict[str, int]:
     return _versions(tables)
 
 
+def request_versions(tables: Iterable[str]) -> dict[str, int]:
+    """`table_versions` as of this request's start when it is a kept view's (its middleware read
+    every table's versions before the view ran: no query), else read now. For a cache of things
+    computed from these tables after this call (opendata's indicator tables): what is computed
+    then holds every write these versions count, so it is never kept under versions newer than
+    its data."""
+    return _versions_now(list(tables))
+
+
 def _versions(names: Iterable[str] | None = None) -> dict[str, int]:
     """The current versions of these tables (all of them when None); a table never written is 0.
     A version is the sum of the table's shards, read in one query (one snapshot)."""

@@ -80,8 +80,8 @@ def district_names() -> dict[str, str]:
     """district code → name in the active language, sorted by that name (one query)."""
     language = current_language()
     names = {
-        d.code: pick({"name_ko": d.name_ko, "name_en": d.name_en}, "name", language)
-        for d in District.objects.only("code", "name_ko", "name_en")
+        code: pick({"name_ko": name_ko, "name_en": name_en}, "name", language)
+        for code, name_ko, name_en in District.objects.values_list("code", "name_ko", "name_en")
     }
     return dict(sorted(names.items(), key=lambda item: (item[1].casefold(), item[0])))
 
@@ -92,6 +92,10 @@ class Labels:
     def __init__(self) -> None:
         self._districts: dict[str, str] | None = None
         self._categories: dict[object, dict[str, str]] = {}
+        # Translated or formatted once per page (some forty charts repeat the same months, and
+        # each shows its indicator's name and unit several times).
+        self._months: dict[date, str] = {}
+        self._texts: dict[str, tuple[str, str]] = {}
 
     @property
     def districts(self) -> dict[str, str]:
@@ -115,10 +119,20 @@ class Labels:
                 "category": _("No category"),
             }[dimension]
         if dimension == "period":
-            return month_label(key)
+            label = self._months.get(key)
+            if label is None:
+                label = self._months[key] = month_label(key)
+            return label
         if dimension == "district":
             return self.districts.get(key, key)
         return self.categories(indicator).get(key, key)
+
+    def name_and_unit(self, indicator: Indicator) -> tuple[str, str]:
+        """The indicator's name and unit in the page's language."""
+        texts = self._texts.get(indicator.code)
+        if texts is None:
+            texts = self._texts[indicator.code] = (str(indicator.name), str(indicator.unit))
+        return texts
 
 
 def month_label(month: date) -> str:
@@ -131,7 +145,11 @@ def number(value: Decimal | int | float | None) -> str:
         return "–"
     if isinstance(value, Decimal) and value != value.to_integral_value():
         return formats.number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)
-    return formats.number_format(int(value), use_l10n=True, force_grouping=True)
+    whole = int(value)
+    if -1000 < whole < 1000:
+        # No separator to write: the hub's languages (ko, en) group digits by three.
+        return str(whole)
+    return formats.number_format(whole, use_l10n=True, force_grouping=True)
 
 
 def plain(value: Decimal | int | None) -> int | float | None:
@@ -259,13 +277,14 @@ def chart(
             known.get(code) or ChartRow(code, name, empty)
             for code, name in labels.districts.items()
         ] + [row for key, row in known.items() if key not in labels.districts]
+    name, unit = labels.name_and_unit(indicator)
     item = Chart(
         indicator=indicator,
         by=by,
         rows=rows,
         dom_id=f"{prefix}-{indicator.code.replace('.', '-')}-{by}",
-        name=str(indicator.name),
-        unit=str(indicator.unit),
+        name=name,
+        unit=unit,
     )
     item.caption = str(indicator.captions.get(by) or str(CAPTIONS[by]) % {"name": item.name})
     item.summary = summary(item)

@@ -16,9 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from sharehub.accounts.tests.factories import UserFactory
 from sharehub.directory.tests.factories import CategoryFactory, ListingFactory
 from sharehub.moderation.models import ModerationStatus
 from sharehub.opendata import indicators
+from sharehub.opendata.indicators import engine
 from sharehub.opendata.selectors import dashboard as selectors
 from sharehub.organizations.tests.factories import OrganizationFactory
 from sharehub.places.tests.factories import DistrictFactory
@@ -499,6 +501,43 @@ def test_pages_run_a_bounded_number_of_queries(client, data, name, kwargs, param
     # versions, one cache read of the tables), the districts' names, each set of category labels
     # once.
     assert len(warm) <= 8
+
+
+def _chart_values(page: str, dom_id: str) -> list:
+    script = page.split(f'id="{dom_id}-data" type="application/json">')[1].split("</script>")[0]
+    return json.loads(script)["values"]
+
+
+# Committed for real: the kept fragment follows versions that move at a commit.
+@pytest.mark.django_db(transaction=True)
+def test_signed_in_dashboard_kept_reads_no_figure_and_ends_at_a_write(client, data, monkeypatch):
+    """Served from its kept fragment, a signed-in person's dashboard reads neither the indicators'
+    tables (their versions, the cache) nor the filter form's districts and categories: all of
+    them are read only when the fragment is rendered. A write to any of them ends it."""
+    client.force_login(UserFactory())
+    page = client.get(url("dashboard")).content.decode()
+    assert _chart_values(page, "chart-directory-listings-period") == [1, 2, 1]
+    assert '<option value="11110">종로구</option>' in page
+    client.get(url("dashboard"))
+    loads: list[int] = []
+    original = engine._Snapshot.load
+    monkeypatch.setattr(engine._Snapshot, "load", lambda self: loads.append(1) or original(self))
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get(url("dashboard")).content.decode()
+    assert again.count("<canvas") == page.count("<canvas")
+    assert loads == []
+    sql = " ".join(query["sql"] for query in kept.captured_queries)
+    for table in ("places_district", "directory_category", "directory_listing", "sharehub_cache"):
+        assert f'FROM "{table}"' not in sql
+    assert sql.count('"core_pageversion"') == 1  # the middleware's, for every kept part
+    # A new listing (a source of the figures) and a renamed district (the form's choices).
+    listing(data["jung"], [], 2025, 3)
+    data["jongno"].name_ko = "새 종로구"
+    data["jongno"].save()
+    page = client.get(url("dashboard")).content.decode()
+    assert loads
+    assert _chart_values(page, "chart-directory-listings-period") == [1, 2, 2]
+    assert '<option value="11110">새 종로구</option>' in page
 
 
 def test_labels_read_each_indicators_categories_once(data, django_assert_max_num_queries):

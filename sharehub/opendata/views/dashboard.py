@@ -13,6 +13,7 @@ page and the download of its data.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any, cast
 
@@ -152,22 +153,50 @@ def _related_links() -> list[tuple[str, str]]:
     return links
 
 
-def _chart_links(charts: list[selectors.Chart], filters: Filters) -> list[dict[str, Any]]:
-    """Each chart with its downloads' query and addresses (reversed once per indicator: the
-    dashboard draws some forty charts)."""
-    urls: dict[str, tuple[str, str]] = {}
-    items = []
-    for item in charts:
-        code = item.indicator.code
-        if code not in urls:
-            urls[code] = (
-                reverse("opendata:indicator_data", args=[code, "csv"]),
-                reverse("opendata:indicator_data", args=[code, "json"]),
-            )
-        csv_url, json_url = urls[code]
-        query = _query(filters, by=item.by)
-        items.append({"chart": item, "query": query, "csv_url": csv_url, "json_url": json_url})
-    return items
+# An indicator's code, as its routes accept it (a code is ASCII that a URL carries as it is).
+CODE = re.compile(r"[a-z0-9_.-]+")
+# Stands for the code in an address reversed once (matches CODE, appears nowhere else in it).
+_MARK = "0-code-0"
+
+
+def _addresses(name: str, *args: str) -> Callable[[str], str]:
+    """The route's address for any indicator's code, reversed once: the dashboard links some
+    25 indicators' pages and 80 downloads. A code its route would refuse is reversed, and fails,
+    as before."""
+    prefix, _mark, suffix = reverse(name, args=[_MARK, *args]).partition(_MARK)
+
+    def address(code: str) -> str:
+        if CODE.fullmatch(code) is None:
+            return reverse(name, args=[code, *args])
+        return prefix + code + suffix
+
+    return address
+
+
+class _Addresses:
+    """The indicators' pages and downloads, each route reversed once per page."""
+
+    def __init__(self) -> None:
+        self.page = _addresses("opendata:indicator")
+        self.csv = _addresses("opendata:indicator_data", "csv")
+        self.json = _addresses("opendata:indicator_data", "json")
+
+
+def _chart_links(
+    charts: list[selectors.Chart], filters: Filters, addresses: _Addresses | None = None
+) -> list[dict[str, Any]]:
+    """Each chart with its downloads' query and addresses."""
+    addresses = addresses or _Addresses()
+    queries = {by: _query(filters, by=by) for by in {item.by for item in charts}}
+    return [
+        {
+            "chart": item,
+            "query": queries[item.by],
+            "csv_url": addresses.csv(item.indicator.code),
+            "json_url": addresses.json(item.indicator.code),
+        }
+        for item in charts
+    ]
 
 
 # --- Pages ------------------------------------------------------------------------------------
@@ -183,13 +212,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _dashboard(request: HttpRequest, items: list[Indicator]) -> HttpResponse:
     labels = Labels()
     mappable = selectors.map_indicators()
-    form = DataFilterForm(request.GET or None, labels=labels, items=items, map_choices=mappable)
-    filters = form.filters()
-    invalid = form.is_bound and not form.is_valid()
+
+    def new_form() -> DataFilterForm:
+        return DataFilterForm(request.GET or None, labels=labels, items=items, map_choices=mappable)
+
+    chosen: str | None = None
+    if request.GET:
+        form = new_form()
+        filters = form.filters()
+        invalid = not form.is_valid()
+        chosen = form.applied().get("indicator")
+    else:
+        # Unfiltered: the form (its choices read from the database) is only shown, inside the
+        # kept fragment, so it is built only when that is rendered.
+        form, filters, invalid = when_shown(new_form), Filters(), False
 
     # The figures are shown only inside the page's kept fragment: computed only when it is
     # rendered (pagecache.when_shown), inside the indicators' snapshot (the render is too).
     def sections() -> list[dict]:
+        addresses = _Addresses()
+        query = _query(filters)
         return [
             {
                 "code": code,
@@ -197,14 +239,16 @@ def _dashboard(request: HttpRequest, items: list[Indicator]) -> HttpResponse:
                 "indicators": [
                     {
                         "indicator": indicator,
+                        "url": addresses.page(indicator.code),
                         "charts": _chart_links(
                             selectors.charts_of(indicator, filters, labels, views=DASHBOARD_VIEWS),
                             filters,
+                            addresses,
                         ),
                         "value": None
                         if indicator.dimensions
                         else selectors.single_value(indicator, filters, labels),
-                        "query": _query(filters),
+                        "query": query,
                     }
                     for indicator in members
                 ],
@@ -212,7 +256,6 @@ def _dashboard(request: HttpRequest, items: list[Indicator]) -> HttpResponse:
             for code, heading, members in selectors.indicator_sections(items)
         ]
 
-    chosen = form.applied().get("indicator") if form.is_bound else None
     on_map = indicators.get(chosen) if chosen else (mappable[0] if mappable else None)
     context = {
         "form": form,
