@@ -344,3 +344,21 @@ def test_a_person_with_an_old_cancelled_registration_and_an_active_one_sees_the_
     assert selectors.registration_of(user, event) == again  # active, though older
     services.cancel_registration(actor=user, registration=again)
     assert selectors.registration_of(user, event).pk == first.pk  # the latest of the ended
+
+
+def test_the_organizer_tools_show_as_soon_as_the_person_may_use_them(client, event, user):
+    """Whether the page offers the tools is kept between writes to what it reads (the
+    memberships): made an editor, the person sees them at the next request; removed, no more."""
+    from sharehub.organizations.models import MemberRole, Membership
+
+    client.force_login(user)
+    url = reverse("events:detail", args=[event.pk])
+    manage = reverse("events:manage", args=[event.pk])
+    for _ in range(2):  # read, then kept
+        assert manage not in client.get(url).content.decode()
+    membership = Membership.objects.create(
+        organization=event.organization, user=user, role=MemberRole.EDITOR
+    )
+    assert manage in client.get(url).content.decode()
+    membership.delete()
+    assert manage not in client.get(url).content.decode()

@@ -169,6 +169,17 @@ def share_description(event: Event) -> str:
     return " · ".join(part for part in (when, where, event.summary) if part)
 
 
+def _can_manage(user: Any, event: Event) -> bool:
+    """Whether the page offers the organizer's tools (each tool checks again): kept until a write
+    to what it reads (the person's memberships), keyed by what it reads of the person."""
+    if not user.is_authenticated:
+        return False
+    key = (
+        f"event-manager:{user.pk}:{user.is_city_staff}:{user.is_superuser}:{event.organization_id}"
+    )
+    return pagecache.kept_value(key, lambda: can_manage_event(user, event))
+
+
 def detail_context(
     request: HttpRequest, event: Event, form: RegistrationForm | None = None
 ) -> dict:
@@ -195,7 +206,7 @@ def detail_context(
                 f"event-questions:{event.pk}", lambda: list(event.questions.all())
             ),
         ),
-        "can_manage": can_manage_event(request.user, event),
+        "can_manage": _can_manage(request.user, event),
         "show_online": bool(registration and registration.status == RegistrationStatus.CONFIRMED),
         "can_cancel": bool(
             registration and registration.is_active and now < event.cancellable_until

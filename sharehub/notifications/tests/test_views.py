@@ -157,3 +157,18 @@ def test_outbox_queries_are_bounded(client, city_staff, django_assert_max_num_qu
     OutboundEmailFactory.create_batch(30)
     with django_assert_max_num_queries(7):
         assert client.get("/ko/notifications/outbox/?page=2").status_code == 200
+
+
+def test_the_kept_unread_count_moves_with_each_notification_and_each_read(client, user):
+    """The header's count is kept between writes to the notifications (pagecache.kept_value):
+    a new one, or one read, shows at the next page."""
+    client.force_login(user)
+    for _ in range(2):  # counted, then kept
+        assert 'data-testid="count-notifications"' not in client.get("/ko/events/").content.decode()
+    first = NotificationFactory(user=user)
+    assert 'data-testid="count-notifications">1<' in client.get("/ko/events/").content.decode()
+    NotificationFactory(user=user)
+    NotificationFactory()  # someone else's
+    assert 'data-testid="count-notifications">2<' in client.get("/ko/events/").content.decode()
+    Notification.objects.filter(pk=first.pk).update(read_at="2026-01-01T00:00:00Z")
+    assert 'data-testid="count-notifications">1<' in client.get("/ko/events/").content.decode()
