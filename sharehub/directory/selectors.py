@@ -28,6 +28,9 @@ from django.db.models import (
 from django.db.models.expressions import Combinable, NegatedExpression
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
+from django.utils.translation import get_language
+from modeltranslation import settings as mt_settings
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from sharehub.accounts.models import User
 from sharehub.accounts.roles import is_city_staff, is_moderator
@@ -297,6 +300,26 @@ CARD_FIELDS = (
 )
 
 
+def with_category_names(listings: list[Listing]) -> list[Listing]:
+    """Each listing's `category_names`, its categories' names in the page's language (the other
+    language's when a name has none, as the model's fields fall back), in the categories' order:
+    a card's chips, in one query of values (a prefetch built a category per chip, a third of a
+    list's reading)."""
+    order = resolution_order(get_language(), mt_settings.FALLBACK_LANGUAGES)
+    columns = [f"category__{build_localized_fieldname('name', code)}" for code in order]
+    names: dict[int, list[str]] = {listing.pk: [] for listing in listings}
+    rows = (
+        Listing.categories.through.objects.filter(listing_id__in=list(names))
+        .order_by("category__order", "category__slug")
+        .values_list("listing_id", *columns)
+    )
+    for listing_id, *translations in rows:
+        names[listing_id].append(next((name for name in translations if name), ""))
+    for listing in listings:
+        listing.category_names = names[listing.pk]  # type: ignore[attr-defined]
+    return listings
+
+
 def _categories_prefetch() -> Prefetch:
     return Prefetch("categories", queryset=Category.objects.order_by("order", "slug"))
 
@@ -520,7 +543,6 @@ def listings_in_district(district: District) -> QuerySet[Listing]:
         filter_listings(public_listings(), district=district)
         .order_by(F("local").desc(), _by_name(), "organization_id")
         .only(*CARD_FIELDS)
-        .prefetch_related(_categories_prefetch())
     )
 
 

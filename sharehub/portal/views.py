@@ -13,7 +13,11 @@ from django.views.decorators.http import require_safe
 
 from sharehub.core.pagecache import when_shown
 from sharehub.core.pagination import DEFAULT_PER_PAGE, paginate, querystring_without_page
-from sharehub.directory.selectors import district_listing_counts, listings_in_district
+from sharehub.directory.selectors import (
+    district_listing_counts,
+    listings_in_district,
+    with_category_names,
+)
 from sharehub.events.selectors import upcoming_events
 from sharehub.news.selectors import latest_articles
 from sharehub.newsletters.models import Subscriber
@@ -73,7 +77,9 @@ def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # counts' sum, already read for the headings (no second COUNT).
         paginator = Paginator(listings_in_district(district), DEFAULT_PER_PAGE)
         paginator.count = counts()["local"] + counts()["city_wide"]  # a cached_property: set
-        return paginator.get_page(request.GET.get("listings_page"))
+        page = paginator.get_page(request.GET.get("listings_page"))
+        page.object_list = with_category_names(list(page.object_list))
+        return page
 
     return render(
         request,

@@ -45,9 +45,8 @@ def listing_card(
         parts.append(format_html('<p class="highlight">{}</p>', highlight))
     else:
         parts.append(content(listing, "summary", tag="p", truncate=160))
-    chips = format_html_join(
-        "", '<li class="tag">{}</li>', ((c.name,) for c in listing.categories.all())
-    )
+    # `category_names` from directory.selectors.with_category_names (the list's one query).
+    chips = format_html_join("", '<li class="tag">{}</li>', ((n,) for n in listing.category_names))
     if getattr(listing, "city_wide", False):
         chips = format_html('<li class="tag city-wide">{}</li>{}', gettext("The whole city"), chips)
     parts.append(format_html('<ul class="chips">{}</ul>', chips))

@@ -39,9 +39,9 @@ def listing_list(request: HttpRequest) -> HttpResponse:
     @functools.cache
     def results() -> dict[str, Any]:
         browse = selectors.browse_listings(**filters)
-        cards = browse.queryset.only(*selectors.CARD_FIELDS)
+        cards = browse.queryset.only(*selectors.CARD_FIELDS).prefetch_related(None)
         page = paginate(request, cards, count=browse.count())
-        listings = list(page.object_list)
+        listings = selectors.with_category_names(list(page.object_list))
         for listing in listings:
             listing.highlight = browse.highlights.get(listing.pk, "")
             listing.distance_km = selectors.distance_km(getattr(listing, "distance_d2", None))
