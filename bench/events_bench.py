@@ -114,12 +114,9 @@ def hot_row_ceiling(transactions: int) -> dict:
     psycopg alone on the same database and the same PROCESSES × THREADS connections. No
     registration can be faster; measured in the same run, for the ratio."""
     import psycopg
-    from django.db import connection
-    from rushes import at_once
+    from rushes import at_once, psycopg_params
 
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
+    params = psycopg_params()
     with psycopg.connect(**params, autocommit=True) as admin:
         admin.execute("DROP TABLE IF EXISTS bench_hot, bench_hot_log")
         admin.execute("CREATE TABLE bench_hot (id int PRIMARY KEY, n int NOT NULL)")

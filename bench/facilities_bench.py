@@ -304,12 +304,9 @@ def refusal_ceiling(attempts: int) -> dict:
     and the same PROCESSES x THREADS connections (each attempt a different person, as in the
     contest). No attempt through `services.book` can be faster."""
     import psycopg
-    from django.db import connection
-    from rushes import at_once
+    from rushes import at_once, psycopg_params
 
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
+    params = psycopg_params()
     with psycopg.connect(**params, autocommit=True) as admin:
         admin.execute("DROP TABLE IF EXISTS bench_slot, bench_attempts")
         admin.execute("CREATE TABLE bench_slot (id int PRIMARY KEY, taken bool NOT NULL)")

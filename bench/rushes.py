@@ -18,6 +18,18 @@ from django.db import connections
 PROCESSES = 5
 
 
+def psycopg_params() -> dict:
+    """The default database's connection parameters for `psycopg.connect`: a ceiling's bare
+    connections, on the same database as the rush they are compared with (Django's own cursor
+    factory and adapters context left out)."""
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    return params
+
+
 def at_once(chunks: list[list], attempt) -> tuple[list, list[float], float]:
     """Run `attempt(item)` for every item, PROCESSES × THREADS at once (one connection each, one
     chunk each), released together: the outcomes, each attempt's seconds, and the wall time.

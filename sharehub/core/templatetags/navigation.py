@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django import template
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -36,7 +37,7 @@ CURRENT = mark_safe(' aria-current="page"')
 
 
 @lru_cache(maxsize=256)
-def _address(name: str, language: str | None, prefix: str, urlconf: str | None) -> str:
+def _address(name: str, language: str | None, prefix: str, urlconf: str) -> str:
     # The key holds what `reverse` reads besides the name (i18n_patterns' language prefix).
     return reverse(name, urlconf=urlconf)
 
@@ -46,7 +47,8 @@ def main_nav(context: template.Context) -> SafeString:
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     current = getattr(match, "app_name", None)
-    language, prefix, urlconf = get_language(), get_script_prefix(), get_urlconf()
+    language, prefix = get_language(), get_script_prefix()
+    urlconf = get_urlconf() or settings.ROOT_URLCONF  # a test may override the setting
     return format_html_join(
         "\n              ",
         '<li><a href="{}"{}>{}</a></li>',

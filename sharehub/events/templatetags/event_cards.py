@@ -10,18 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext, pgettext
 
 from sharehub.core.templatetags.datetimes import iso
 
 register = template.Library()
-
-
-def _local(value: datetime) -> datetime:
-    return timezone.localtime(value) if timezone.is_aware(value) else value
 
 
 def _time(value: datetime) -> SafeString:
@@ -34,7 +31,7 @@ def _time(value: datetime) -> SafeString:
 def event_when(event) -> SafeString:
     """When the event starts and ends (the end's time alone on the same day), and the next
     session's start when a course's next session is not its first."""
-    starts, ends = _local(event.starts_at), _local(event.ends_at)
+    starts, ends = template_localtime(event.starts_at), template_localtime(event.ends_at)
     if starts.date() == ends.date():
         end = formats.time_format(ends, "TIME_FORMAT")
     else:
@@ -45,7 +42,7 @@ def event_when(event) -> SafeString:
         html += format_html(
             '<br><span class="next-session">{}: {}</span>',
             pgettext("event", "Next session"),
-            _time(_local(following)),
+            _time(template_localtime(following)),
         )
     return html
 
@@ -63,7 +60,9 @@ def places_badge(event) -> SafeString:
             '<span class="tag event-closed">{}</span>', gettext("This event has ended")
         )
     if state == "not_open":
-        when = formats.date_format(_local(event.registration_opens_at), "DATETIME_FORMAT")
+        when = formats.date_format(
+            template_localtime(event.registration_opens_at), "DATETIME_FORMAT"
+        )
         text = gettext("Registration opens %(when)s") % {"when": when}
         return format_html('<span class="tag event-closed">{}</span>', text)
     if state == "closed":
