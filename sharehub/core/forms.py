@@ -67,7 +67,9 @@ class _LabelledValues(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         value = self.field.to_field_name or "pk"
-        yield from self.queryset.values_list(value, self.field.label_field).iterator()
+        # A list, not .iterator(): on PostgreSQL that is a server-side cursor (DECLARE, FETCH,
+        # CLOSE: three round trips) for a few dozen rows.
+        yield from list(self.queryset.values_list(value, self.field.label_field))
 
 
 class LabelledModelChoiceField(forms.ModelChoiceField):

@@ -64,13 +64,16 @@ def designated_q(prefix: str = "") -> Q:
 
 
 def current_designations(organization_ids: Iterable[int]) -> dict[int, Designation]:
-    """organization id → its current designation, in one query (for badges on list pages)."""
+    """organization id → its current designation, in one query, with what a badge shows
+    (templatetags.designation.badge_html) and nothing else: a list page's badges."""
     ids = [pk for pk in organization_ids if pk is not None]
     if not ids:
         return {}
-    rows = Designation.objects.filter(
-        current_designation_filter(), organization_id__in=ids
-    ).order_by("-designated_on")
+    rows = (
+        Designation.objects.filter(current_designation_filter(), organization_id__in=ids)
+        .order_by("-designated_on")
+        .only("organization_id", "number", "kind", "valid_until")
+    )
     found: dict[int, Designation] = {}
     for designation in rows:
         found.setdefault(designation.organization_id, designation)

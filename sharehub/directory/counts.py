@@ -5,6 +5,7 @@ categories and districts served, addresses, services, designations) commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from sharehub.core.counts import KeptCounts
 
-from .models import ListingCount
+from .models import Listing, ListingCount
 
 kept = KeptCounts(ListingCount)
 
@@ -43,3 +44,8 @@ def local_key(district: Any) -> str:
 
 def count(queryset: QuerySet, key: str | None) -> int:
     return kept.count(queryset, key)
+
+
+def count_of(build: Callable[[], QuerySet], key: str | None) -> int:
+    """The count of the listings `build()` returns, the query built only when it is run."""
+    return kept.count_of(Listing, build, key)

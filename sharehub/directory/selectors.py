@@ -550,13 +550,12 @@ def district_listing_counts(district: District) -> dict[str, int]:
     """How many public listings the district has of its own (`local`, whatever else they serve)
     and, besides them, serving the whole city (`city_wide`). Both kept between writes
     (counts.py): the listings a resident can use are the directory's count for the district
-    filter (the same key), and building this count's query alone cost more than the rest of the
-    district's page."""
-    usable = counts.count(
-        filter_listings(public_listings(), district=district),
+    filter (the same key); their queries are built only when counted (`counts.count_of`)."""
+    usable = counts.count_of(
+        lambda: filter_listings(public_listings(), district=district),
         counts.filter_key({"district": district}),
     )
-    local = counts.count(
-        public_listings().filter(in_district_q(district)), counts.local_key(district)
+    local = counts.count_of(
+        lambda: public_listings().filter(in_district_q(district)), counts.local_key(district)
     )
     return {"local": local, "city_wide": usable - local}

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.core.filters import FilterForm
+from sharehub.core.forms import LabelledModelChoiceField
 from sharehub.places.forms import DistrictChoiceField
 
 from .models import PUBLIC_STATES, Committee, PolicyArea, ProposalState
@@ -26,7 +27,7 @@ def _state_choices() -> list[tuple[str, Any]]:
 
 class ProposalFilterForm(FilterForm):
     state = forms.ChoiceField(label=_("State"), required=False, choices=_state_choices)
-    area = forms.ModelChoiceField(
+    area = LabelledModelChoiceField(
         label=_("Policy area"),
         required=False,
         queryset=PolicyArea.objects.all(),
@@ -35,7 +36,7 @@ class ProposalFilterForm(FilterForm):
         error_messages={"invalid_choice": _("There is no policy area with this address name.")},
     )
     district = DistrictChoiceField()
-    committee = forms.ModelChoiceField(
+    committee = LabelledModelChoiceField(
         label=_("Committee"),
         required=False,
         queryset=Committee.objects.all(),

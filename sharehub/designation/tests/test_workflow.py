@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from sharehub.core.audit import history_for
 from sharehub.designation import services
-from sharehub.designation.models import ApplicationStatus, DesignationStatus, Reminder
+from sharehub.designation.models import ApplicationStatus, Designation, DesignationStatus, Reminder
 from sharehub.designation.reminders import send_reminders
 from sharehub.designation.selectors import current_designations, designated_q
 from sharehub.notifications.models import Notification
@@ -225,3 +225,22 @@ def test_expired_designation_is_not_designated_and_is_marked_by_the_task():
         actor=owner, organization=organization, kind="organization", activities="a", plan="b"
     )
     assert not application.is_renewal and application.kind == "organization"
+
+
+def test_the_badge_of_each_kind_in_both_languages():
+    from sharehub.designation.templatetags.designation import badge_html
+
+    designation = Designation(
+        number="2026-07", kind="organization", valid_until=datetime.date(2028, 3, 31)
+    )
+    with translation.override("en"):
+        assert badge_html(designation) == (
+            '<a class="tag designation-badge" href="/en/designation/2026-07/">'
+            "Designated sharing organization No. 2026-07"
+            '<span class="meta"> · valid until March 31, 2028</span></a>'
+        )
+    designation.kind = "enterprise"
+    with translation.override("ko"):
+        html = badge_html(designation)
+    assert "서울시 지정 공유기업 제2026-07호" in html
+    assert badge_html(None) == ""

@@ -3,17 +3,20 @@ show it.
 
 Written in Python rather than as template markup: a card is a dozen template nodes (an address,
 two translated texts, the badge, the chips, the distance), 20 cards a page, and the template
-engine's per-node work was the largest part of those pages built whole (issue 18).
+engine's per-node work was the largest part of those pages built whole (issue 18). Its parts are
+escaped with `html.escape` (what Django's `escape` calls) in f-strings: `format_html` per part
+cost about four times as much.
 """
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -31,27 +34,27 @@ def listing_card(
     (when `designations` is given), the search's highlight or the summary, the chips (the whole
     city, the categories) and the distance from the point asked (when the list has one)."""
     organization = listing.organization
+    url = reverse("directory:detail", args=[organization.slug])
     parts = [
-        format_html(
-            '<h3><a href="{}">{}</a></h3>',
-            reverse("directory:detail", args=[organization.slug]),
-            content(organization, "name", marker=False),
-        )
+        f'<li class="{escape(css_class)}"><h3><a href="{escape(url)}">'
+        f"{content(organization, 'name', marker=False)}</a></h3>"
     ]
     if designations is not None:
-        parts.append(mark_safe(designation_badge_for(organization, designations)))
+        parts.append(designation_badge_for(organization, designations))
     highlight = getattr(listing, "highlight", "")
     if highlight:
-        parts.append(format_html('<p class="highlight">{}</p>', highlight))
+        parts.append(f'<p class="highlight">{conditional_escape(highlight)}</p>')
     else:
         parts.append(content(listing, "summary", tag="p", truncate=160))
-    # `category_names` from directory.selectors.with_category_names (the list's one query).
-    chips = format_html_join("", '<li class="tag">{}</li>', ((n,) for n in listing.category_names))
+    parts.append('<ul class="chips">')
     if getattr(listing, "city_wide", False):
-        chips = format_html('<li class="tag city-wide">{}</li>{}', gettext("The whole city"), chips)
-    parts.append(format_html('<ul class="chips">{}</ul>', chips))
+        parts.append(f'<li class="tag city-wide">{escape(gettext("The whole city"))}</li>')
+    # `category_names` from directory.selectors.with_category_names (the list's one query).
+    parts.extend(f'<li class="tag">{escape(name)}</li>' for name in listing.category_names)
+    parts.append("</ul>")
     distance = getattr(listing, "distance_km", None)
     if distance is not None:
-        away = gettext("%(km)s km away") % {"km": conditional_escape(floatformat(distance, 1))}
-        parts.append(format_html('<p class="meta">{}</p>', away))
-    return format_html('<li class="{}">{}</li>', css_class, mark_safe("".join(parts)))
+        away = gettext("%(km)s km away") % {"km": floatformat(distance, 1)}
+        parts.append(f'<p class="meta">{escape(away)}</p>')
+    parts.append("</li>")
+    return mark_safe("".join(parts))

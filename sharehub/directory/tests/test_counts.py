@@ -220,3 +220,22 @@ def test_no_write_touches_a_kept_count():
         listing.categories.add(_space())
     assert captured.captured_queries
     assert not [q for q in captured.captured_queries if "listingcount" in q["sql"]]
+
+
+def test_a_kept_count_is_served_without_building_its_query():
+    """`count_of` builds the list's query only to count it (or to learn its tables once): a
+    served count is its one query. After a write it builds and counts again."""
+    ListingFactory.create_batch(2)
+    built = mock.Mock(side_effect=public_listings)
+    key = counts.filter_key({})
+    assert counts.count_of(built, key) == 2
+    calls = built.call_count
+    assert calls >= 1
+    with CaptureQueriesContext(connection) as captured:
+        assert counts.count_of(built, key) == 2
+    assert built.call_count == calls
+    assert len(captured.captured_queries) == 1
+    assert "COUNT(*)" not in captured.captured_queries[0]["sql"]
+    ListingFactory()
+    assert counts.count_of(built, key) == 3
+    assert built.call_count > calls

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
+from sharehub.core.i18n import city_name
 from sharehub.events.models import EventStatus
 
 from .factories import EventFactory
@@ -104,3 +106,43 @@ def test_each_state_of_the_places():
     ]
     for event, language, expected in cases:
         assert _render("places_badge", event, language) == expected
+
+
+def test_the_list_card_with_its_district_organizer_and_summary(district):
+    from sharehub.organizations.tests.factories import OrganizationFactory
+
+    starts = datetime(2026, 12, 5, 10, 0, tzinfo=SEOUL)
+    organization = OrganizationFactory(name_ko="나눔 & 공구", name_en="")
+    event = EventFactory(
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        district=district,
+        organization=organization,
+        summary_en="",
+        registration_opens_at=None,
+    )
+    html = _render("event_card", event, "en")
+    assert html.startswith(
+        f'<li class="card event-card"><p class="meta">Meeting · {district.name_en}</p>'
+        f'<h3><a href="/en/events/{event.pk}/">Sharing meetup'
+    )
+    assert '<p><time datetime="2026-12-05T10:00:00+09:00">' in html
+    # The Korean summary on the English page says so; the organizer's name is escaped.
+    assert (
+        '<p><span lang="ko">함께 나누는 이야기</span> <span class="tag lang-note">Korean only'
+        in html
+    )
+    assert '<p class="meta"><span lang="ko">나눔 &amp; 공구</span></p>' in html
+    assert html.endswith("</span></p></li>")
+
+
+def test_the_list_card_of_the_citys_event_with_a_highlight():
+    event = EventFactory(district=None, organization=None)
+    event.highlight = mark_safe("<mark>공유</mark> 모임")
+    html = _render("event_card", event, "ko")
+    with translation.override("ko"):
+        kind = str(event.get_kind_display())
+    assert html.startswith(f'<li class="card event-card"><p class="meta">{kind}</p><h3>')
+    assert '<p class="highlight"><mark>공유</mark> 모임</p>' in html
+    assert "함께 나누는 이야기" not in html
+    assert f'<p class="meta">{city_name()}</p>' in html

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.template import Context, Template
-from django.utils import translation
+from django.utils import formats, timezone, translation
+
+from sharehub.participation.models import Proposal
 
 from .factories import ProposalFactory
 
@@ -37,3 +39,35 @@ def test_without_a_threshold_the_count_alone():
     assert _render(proposal, "en") == '<p class="meta">1 support</p>'
     proposal.supports_count = 7
     assert _render(proposal, "ko") == '<p class="meta">지지 7건</p>'
+
+
+def test_the_list_card_of_a_proposal():
+    from sharehub.places.tests.factories import DistrictFactory
+
+    proposal = ProposalFactory(title="공구 <도서관>", language="ko")
+    proposal.districts.add(DistrictFactory(name_ko="마포구"), DistrictFactory(name_ko="은평구"))
+    proposal = (
+        Proposal.objects.select_related("area").prefetch_related("districts").get(pk=proposal.pk)
+    )
+    html = Template("{% load proposal_cards %}{% proposal_card proposal %}")
+    with translation.override("en"):
+        english = html.render(Context({"proposal": proposal}))
+        names = ", ".join(district.name for district in proposal.districts.all())
+        area = proposal.area.name
+        published = timezone.localtime(proposal.published_at)
+        day = formats.date_format(published, "DATE_FORMAT")
+    assert english.startswith(
+        f'<li class="card proposal-card"><p class="meta">{area} · <strong>'
+        f"Collecting supports</strong> · {names} "
+        '<span class="tag lang-note">Korean only</span></p>'
+        f'<h3 lang="ko"><a href="/en/participate/{proposal.pk}/">공구 &lt;도서관&gt;</a></h3>'
+        '<p class="support-progress">'
+    )
+    assert english.endswith(
+        f'<p class="meta"><time datetime="{published.replace(microsecond=0).isoformat()}">'
+        f"{day}</time>"
+        f"<!--supported:{proposal.pk}--></p></li>"
+    )
+    with translation.override("ko"):
+        korean = html.render(Context({"proposal": proposal}))
+    assert "lang-note" not in korean
