@@ -22,6 +22,7 @@ from sharehub.accounts.tests.factories import UserFactory, give_totp
 from sharehub.core import pagecache
 from sharehub.core.renderers import HubFormRenderer
 from sharehub.directory.tests.factories import CategoryFactory, ListingFactory, ServiceFactory
+from sharehub.events.models import Event
 from sharehub.events.tests.factories import EventFactory
 from sharehub.facilities.tests.factories import SpaceFactory
 from sharehub.news.search_index import reindex_article
@@ -414,6 +415,24 @@ def test_an_events_kept_facts_follow_its_sessions_and_keep_the_registration_out(
     )
     assert "둘째 모임" in signed_in.get(url).content.decode()
 
+
+
+def test_an_events_kept_heading_and_map_follow_an_edit_and_keep_the_organizers_tools_out(
+    signed_in,
+):
+    """The title, summary and map are kept for everybody; the "Manage the event" button (the
+    organizer's own) is not part of them, and an edit ends them at once."""
+    event = EventFactory(title_ko="수리 카페", latitude=37.5665, longitude=126.978)
+    url = f"/ko/events/{event.pk}/"
+    organizer = Client()
+    organizer.force_login(give_totp(UserFactory(is_city_staff=True)))
+    assert "행사 관리" in organizer.get(url).content.decode()
+    page = signed_in.get(url).content.decode()
+    assert "수리 카페" in page and "행사 관리" not in page and "37.5665" in page
+    Event.objects.filter(pk=event.pk).update(title_ko="고침 카페", latitude=37.55)
+    page = signed_in.get(url).content.decode()
+    assert "고침 카페" in page and "수리 카페" not in page
+    assert "37.55," in page and "37.5665" not in page
 
 def test_a_signed_in_page_reads_the_versions_once_for_all_its_kept_parts(signed_in):
     """Its fragments and the header's kept values are checked against the versions read as the
