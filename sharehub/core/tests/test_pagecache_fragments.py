@@ -416,7 +416,6 @@ def test_an_events_kept_facts_follow_its_sessions_and_keep_the_registration_out(
     assert "둘째 모임" in signed_in.get(url).content.decode()
 
 
-
 def test_an_events_kept_heading_and_map_follow_an_edit_and_keep_the_organizers_tools_out(
     signed_in,
 ):
@@ -433,6 +432,7 @@ def test_an_events_kept_heading_and_map_follow_an_edit_and_keep_the_organizers_t
     page = signed_in.get(url).content.decode()
     assert "고침 카페" in page and "수리 카페" not in page
     assert "37.55," in page and "37.5665" not in page
+
 
 def test_a_signed_in_page_reads_the_versions_once_for_all_its_kept_parts(signed_in):
     """Its fragments and the header's kept values are checked against the versions read as the
