@@ -107,9 +107,12 @@ def content(
     value, language = _shown(obj, field)
     if not value:
         return mark_safe("")
-    if truncate:
+    value = str(value)
+    if truncate and len(value) > int(truncate):
+        # A text that fits is shown whole without asking Truncator (a translation lookup for
+        # its ellipsis on each of a list's cards).
         value = Truncator(value).chars(int(truncate))
-    body = _formatted(str(value), format)
+    body = _formatted(value, format)
     if language is not None and language != get_language():
         block = format in BLOCK_FORMATS
         body = format_html('<{0} lang="{1}">{2}</{0}>', "div" if block else "span", language, body)
@@ -120,7 +123,7 @@ def content(
             else:
                 body = format_html("{} {}", body, note)
     if tag:
-        return format_html("<{0}{1}>{2}</{0}>", tag, flatatt(attrs), body)
+        return mark_safe(f"<{tag}{flatatt(attrs) if attrs else ''}>{body}</{tag}>")
     return body
 
 

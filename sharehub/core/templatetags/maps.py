@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from html import escape
 from typing import Any, TypedDict
 
 from django import template
 from django.conf import settings
 from django.templatetags.static import static
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from sharehub.core.basemap import base_layers
@@ -55,7 +58,7 @@ def map_assets(*, cluster: bool = False) -> dict[str, Any]:
     return {"cluster": cluster}
 
 
-@register.inclusion_tag("core/partials/map.html", name="map")
+@register.simple_tag(name="map")
 def hub_map(
     element_id: str,
     label: str,
@@ -79,7 +82,7 @@ def hub_map(
     skip_href: str = "",
     skip_label: str = "",
     no_script: str = "",
-) -> dict[str, Any]:
+) -> SafeString:
     """A map region labelled `label` (see core/js/map.js for what each option draws).
 
     `query` (a list's filters as a query string) is passed on to `points_url`; `points` is a list
@@ -98,32 +101,115 @@ def hub_map(
         zoom = STREET_ZOOM if settings.SHAREHUB_TILE_URL else NEIGHBOURHOOD_ZOOM
     elif zoom is None:
         zoom = settings.SHAREHUB_CITY["map_zoom"]
-    return {
-        "element_id": element_id,
-        "label": label,
-        "points_url": f"{points_url}?{query}" if points_url and query else points_url,
-        "points": json.dumps(point_list, ensure_ascii=False) if point_list else "",
-        "boundary_url": boundary_url,
-        "labels": labels,
-        "focus": focus,
-        "cluster": cluster,
-        "center": _center(center, point_list),
-        "zoom": str(int(zoom)),
-        "base_layers": json.dumps(base_layers(), ensure_ascii=False),
-        "tile_url": settings.SHAREHUB_TILE_URL,
-        "tile_attribution": settings.SHAREHUB_TILE_ATTRIBUTION,
-        "icon_url": static("vendor/leaflet/images/marker-icon.png"),
-        "icon_retina_url": static("vendor/leaflet/images/marker-icon-2x.png"),
-        "shadow_url": static("vendor/leaflet/images/marker-shadow.png"),
-        "small": small,
-        "locate": locate,
-        "pick_lat": pick_lat,
-        "pick_lon": pick_lon,
-        "pick_point": pick_point,
-        "picker": bool((pick_lat and pick_lon) or pick_point),
-        "error_message": error_message or _("The map could not be loaded."),
-        "truncated_message": truncated_message,
-        "skip_href": skip_href,
-        "skip_label": skip_label,
-        "no_script": no_script,
-    }
+    return _map_html(
+        element_id=element_id,
+        label=label,
+        points_url=f"{points_url}?{query}" if points_url and query else points_url,
+        points=json.dumps(point_list, ensure_ascii=False) if point_list else "",
+        boundary_url=boundary_url,
+        labels=labels,
+        focus=focus,
+        cluster=cluster,
+        center=_center(center, point_list),
+        zoom=str(int(zoom)),
+        small=small,
+        locate=locate,
+        pick_lat=pick_lat,
+        pick_lon=pick_lon,
+        pick_point=pick_point,
+        error_message=error_message or _("The map could not be loaded."),
+        truncated_message=truncated_message,
+        skip_href=skip_href,
+        skip_label=skip_label,
+        no_script=no_script,
+    )
+
+
+def _map_html(
+    *,
+    element_id: str,
+    label: str,
+    points_url: str,
+    points: str,
+    boundary_url: str,
+    labels: bool,
+    focus: str,
+    cluster: bool,
+    center: str,
+    zoom: str,
+    small: bool,
+    locate: bool,
+    pick_lat: str,
+    pick_lon: str,
+    pick_point: str,
+    error_message: str,
+    truncated_message: str,
+    skip_href: str,
+    skip_label: str,
+    no_script: str,
+) -> SafeString:
+    """The map's markup, written here rather than by a template: list and district pages draw
+    one on every request (a template of thirty conditions was a tenth of a small page, issue
+    18). Every value is escaped as the template's autoescaping did: `html.escape`, and texts
+    that may come already escaped (a `blocktranslate … asvar`) only when they are not."""
+    e, text = escape, conditional_escape
+    picker = bool((pick_lat and pick_lon) or pick_point)
+    html = []
+    if skip_href:
+        html.append(f'<p class="map-skip"><a href="{e(skip_href)}">{text(skip_label)}</a></p>\n')
+    if picker:
+        help_text = _(
+            "Click the map or drag the pin: the coordinates are filled in. You can also type them."
+        )
+        html.append(f'<p class="map-help" id="{e(element_id)}-help">{e(help_text)}</p>\n')
+    css = "map" + (" map-small" if small else "") + (" map-picker" if picker else "")
+    attrs = [
+        f'id="{e(element_id)}" class="{css}" role="region" aria-label="{text(label)}"',
+        f'aria-describedby="{e(element_id)}-help"' if picker else "",
+        "data-map",
+        f'data-center="{e(center)}" data-zoom="{e(zoom)}"',
+        f'data-base-layers="{e(json.dumps(base_layers(), ensure_ascii=False))}"',
+        f'data-tile-url="{e(settings.SHAREHUB_TILE_URL)}" '
+        f'data-tile-attribution="{e(settings.SHAREHUB_TILE_ATTRIBUTION)}"',
+        f'data-icon-url="{e(static("vendor/leaflet/images/marker-icon.png"))}" '
+        f'data-icon-retina-url="{e(static("vendor/leaflet/images/marker-icon-2x.png"))}" '
+        f'data-shadow-url="{e(static("vendor/leaflet/images/marker-shadow.png"))}"',
+        f'data-boundary-url="{e(boundary_url)}"' if boundary_url else "",
+        "data-labels" if labels else "",
+        f'data-focus="{e(focus)}"' if focus else "",
+        f'data-points-url="{e(points_url)}"' if points_url else "",
+        f'data-points="{e(points)}"' if points else "",
+        "data-cluster" if cluster else "",
+    ]
+    if locate:
+        attrs.append(
+            f'data-locate-label="{e(_("Show my location"))}" '
+            f'data-locate-found="{e(_("The map shows your location."))}" '
+            f'data-locate-denied="{e(_("Your browser did not share your location."))}" '
+            f'data-locate-failed="{e(_("Your location could not be found."))}"'
+        )
+    if picker:
+        attrs.append(
+            f'data-pick-lat="{e(pick_lat)}" data-pick-lon="{e(pick_lon)}" '
+            f'data-pick-point="{e(pick_point)}" data-marker-label="{e(_("The chosen place"))}" '
+            f'data-pick-placed="{e(_("The pin is at"))}" '
+            f'data-pick-cleared="{e(_("The pin has been removed."))}"'
+        )
+    attrs.append(f'data-zoom-in-label="{e(_("Zoom in"))}" data-zoom-out-label="{e(_("Zoom out"))}"')
+    if truncated_message:
+        attrs.append(f'data-truncated-message="{text(truncated_message)}"')
+    attrs.append(f'data-error-message="{text(error_message)}"')
+    html.append(f"<div {' '.join(a for a in attrs if a)}></div>\n")
+    if picker:
+        centre = _("Put the pin at the centre of the map")
+        remove = _("Remove the pin")
+        html.append(
+            f'<div class="map-actions" data-map-actions="{e(element_id)}" hidden>\n'
+            f'  <button type="button" class="button secondary small" data-pick-centre>{e(centre)}</button>\n'
+            f'  <button type="button" class="button secondary small" data-pick-clear>{e(remove)}</button>\n'
+            "</div>\n"
+        )
+    html.append(f'<p class="map-status" id="{e(element_id)}-status" role="status"></p>')
+    if no_script:
+        html.append(f'\n<noscript><p class="meta">{text(no_script)}</p></noscript>')
+    return mark_safe("".join(html))
