@@ -25,6 +25,7 @@ from sharehub.directory.tests.factories import CategoryFactory, ListingFactory, 
 from sharehub.events.models import Event
 from sharehub.events.tests.factories import EventFactory
 from sharehub.facilities.tests.factories import SpaceFactory
+from sharehub.news.models import Article
 from sharehub.news.search_index import reindex_article
 from sharehub.news.tests.factories import ArticleFactory, TagFactory
 from sharehub.organizations.models import Organization
@@ -335,6 +336,10 @@ def test_an_articles_kept_parts_follow_its_tags_and_keep_the_readers_own_actions
     editor.force_login(give_totp(UserFactory(is_city_staff=True)))
     assert f"/news/articles/{article.slug}/unpublish/" in editor.get(url).content.decode()
     assert "/unpublish/" not in signed_in.get(url).content.decode()
+    # Its kept heading follows an edit of the title.
+    Article.objects.filter(pk=article.pk).update(title_ko="함께 쓰는 부엌")
+    page = signed_in.get(url).content.decode()
+    assert "<h1>함께 쓰는 부엌</h1>" in page and "공유 부엌 이야기" not in page
 
 
 def test_a_districts_page_is_kept_until_an_organization_of_it_is_published(signed_in):
