@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.renderers import BaseRenderer
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.core.forms import LabelledModelChoiceField
+from sharehub.core.templatetags.maps import hub_map
 
 from .models import District
 from .selectors import district_list
@@ -35,16 +38,24 @@ class PointPickerInput(forms.TextInput):
     """A "latitude,longitude" text field followed by a small map: a click, a dragged pin or "my
     location" fills it (core/js/map.js). Without JavaScript it is the text field it always was."""
 
-    template_name = "places/widgets/point_picker.html"
-
     def __init__(self, *, map_label: str, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
         self.map_label = map_label
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        context["widget"]["map_label"] = self.map_label
-        return context
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        # The text input as Django draws it, then the map (core.templatetags.maps): the
+        # directory's filters draw it on every request, a template of its own cost a tenth of
+        # them.
+        field = super().render(name, value, attrs, renderer)
+        element = self.build_attrs(self.attrs, attrs).get("id", "")
+        picker = hub_map(f"{element}-map", self.map_label, pick_point=element, small=True)
+        return mark_safe(f"{field}\n{picker}")
 
 
 class CoordinatePickerInput(forms.NumberInput):
