@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -74,8 +75,24 @@ class OrganizerChoiceForm(forms.Form):
         ]
 
 
+class AskedQuestion(NamedTuple):
+    """What the registration form needs of a question (`asked`): plain values, so the event
+    page keeps them between writes without unpickling model rows on every request."""
+
+    pk: int
+    kind: str
+    label: str
+    choice_list: list[str]
+    required: bool
+
+
+def asked(questions: Iterable[EventQuestion]) -> list[AskedQuestion]:
+    """The questions as the form asks them, their labels in the current language."""
+    return [AskedQuestion(q.pk, q.kind, str(q.label), q.choice_list, q.required) for q in questions]
+
+
 class RegistrationForm(forms.Form):
-    """The event's own questions, built from its rows."""
+    """The event's own questions, built from its rows (or their `asked` values)."""
 
     def __init__(self, *args, event: Event, questions: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -325,6 +325,10 @@ def test_the_registration_form_asks_the_questions_as_they_are_now(client, event,
     )
     assert f'name="question_{question.pk}"' in client.get(url).content.decode()
     assert "소속 단체" in client.get(url).content.decode()
+    # Kept per language: the English page asks it in English.
+    english = client.get(f"/en/events/{event.pk}/").content.decode()
+    assert "Organization" in english and "소속 단체" not in english
+    assert "소속 단체" in client.get(url).content.decode()
     type(question).objects.filter(pk=question.pk).update(label_ko="사는 동네")
     page = client.get(url).content.decode()
     assert "사는 동네" in page and "소속 단체" not in page

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from sharehub.core import pagecache
@@ -23,7 +24,7 @@ from sharehub.core.filters import page_filters
 from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.core.uploads import private_file_response
 from sharehub.events import selectors
-from sharehub.events.forms import EventFilterForm, RegistrationForm
+from sharehub.events.forms import EventFilterForm, RegistrationForm, asked
 from sharehub.events.models import Event, EventMaterial, RegistrationStatus
 from sharehub.events.permissions import can_manage_event, can_see_materials, materials_public
 
@@ -198,12 +199,14 @@ def detail_context(
         "og_description": share_description(event),
         "registration": registration,
         "position": selectors.waitlist_position(registration) if registration else None,
-        # The questions are the same for everybody: kept until a write to them.
+        # The questions are the same for everybody: kept until a write to them, as plain
+        # values in the page's language (model rows cost more to unpickle than to read).
         "form": form
         or RegistrationForm(
             event=event,
             questions=pagecache.kept_value(
-                f"event-questions:{event.pk}", lambda: list(event.questions.all())
+                f"event-questions:{event.pk}:{get_language()}",
+                lambda: asked(event.questions.all()),
             ),
         ),
         "can_manage": _can_manage(request.user, event),
