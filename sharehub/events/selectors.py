@@ -322,7 +322,7 @@ def registration_of(user: Actor, event: Event) -> Registration | None:
         )
     )
     active = [r for r in registrations if r.status in ACTIVE_STATUSES]
-    return (active or registrations or [None])[0]
+    return next(iter(active or registrations), None)
 
 
 def waitlist_position(registration: Registration) -> int | None:
