@@ -365,7 +365,14 @@ def worker(analysed_path: str) -> dict:
                 engine.write(
                     [
                         engine.FulltextRow(
-                            e.pk, content_type.pk, e.title_terms, e.terms, e.fuzzy, words, e.areas
+                            e.pk,
+                            content_type.pk,
+                            e.title_terms,
+                            e.terms,
+                            e.fuzzy,
+                            words,
+                            e.areas,
+                            e.names_terms,
                         )
                         for e, (_fields, words, _district) in zip(
                             entries, rows[offset : offset + batch], strict=True

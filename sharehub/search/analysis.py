@@ -42,9 +42,10 @@ MAX_QUERY_TERMS = 20
 MAX_EXPANDED_TERMS = 80
 # Documents are capped too: a listing is a few paragraphs, and analysis time grows with length.
 MAX_DOCUMENT_CHARS = 20000
-# Bumped whenever index_terms changes: entries built by an older analysis are rebuilt
-# (services.reindex_stale, run by `manage.py load_demo` and `reindex_search --stale`).
-ANALYSIS_VERSION = 2
+# Bumped whenever index_terms or what an entry stores changes: entries built by an older analysis
+# are rebuilt (services.reindex_stale, run by `manage.py load_demo` and `reindex_search --stale`).
+# 3: the names of what an object offers (SearchDocument.names) and the impacts' weights.
+ANALYSIS_VERSION = 3
 
 _NOUN_TAGS = {"NNG", "NNP", "NR", "XR"}
 _STEM_TAGS = {"VV", "VA"}
@@ -442,6 +443,11 @@ class Unit:
     # A word of several morphemes with synonyms ("주차공유"): each morpheme's expression, so a
     # common one can be left out as a common word would (selectors._required).
     parts: list[Expr] = field(default_factory=list)
+    # The terms of the word as written, without its synonyms (what is exact in a match).
+    own: list[str] = field(default_factory=list)
+    # Whether the word holds a noun (or a foreign word, a number): False for a verb or an
+    # adjective alone ("빌리기"), which says less of what is looked for than the noun beside it.
+    content: bool = True
 
     @property
     def terms(self) -> list[str]:
@@ -484,6 +490,8 @@ def _unit(eojeols: list[_Eojeol], synonyms: Synonyms, budget: int) -> Unit | Non
     literal = all_of(_literal(e) for e in eojeols)
     if literal is None:
         return None
+    own = expr_terms(literal)
+    content = any(t.is_noun for e in eojeols for t in e.tokens)
     words = [w for e in eojeols for w in _words_of(e)]
     lemmas = [w for e in eojeols for w in _lemmas_of(e)]
     text = " ".join(e.text for e in eojeols)
@@ -517,6 +525,8 @@ def _unit(eojeols: list[_Eojeol], synonyms: Synonyms, budget: int) -> Unit | Non
         text,
         list(dict.fromkeys(written)),
         parts,
+        own,
+        content,
     )
 
 

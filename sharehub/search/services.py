@@ -48,6 +48,7 @@ def analysed_fields(document: SearchDocument, *, by_district: bool = False) -> d
         "body": document.body,
         "title_terms": " ".join(title_terms),
         "terms": " ".join(title_terms + body_terms),
+        "names_terms": " ".join(index_terms(document.names)) if document.names else "",
         "fuzzy": " ".join(fuzzy_words(document.title)),
         "areas": engine.area_tokens(
             document.districts if by_district else None, city_wide=document.city_wide
@@ -67,6 +68,7 @@ def fulltext_row(entry: SearchEntry) -> engine.FulltextRow:
         content_type_id=entry.content_type_id,
         title_terms=entry.title_terms,
         terms=entry.terms,
+        names_terms=entry.names_terms,
         fuzzy=entry.fuzzy,
         words=" ".join(surface_words(entry.title)),
         areas=entry.areas,

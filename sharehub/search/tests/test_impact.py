@@ -108,3 +108,57 @@ def test_a_hidden_entry_never_surfaces_from_the_lists(searchable_organizations, 
     # An entry gone with rows left behind (a flush, a raw delete) is never read either.
     SearchEntry.objects.filter(object_id=hidden.pk).delete()
     assert ids(search("공구", model=Organization)) == [shown.pk]
+
+
+def test_the_names_of_what_an_entry_offers_weigh_between_title_and_body():
+    body_only = engine.impacts("마을 센터", "마을 센터 주차 공유 서비스")
+    named = engine.impacts("마을 센터", "마을 센터 주차 공유 서비스", "주차 공유")
+    in_title = engine.impacts("주차 센터", "주차 센터 공유 서비스")
+    assert body_only["주차"] < named["주차"] < in_title["주차"]
+
+
+def test_a_rare_synonym_counts_no_more_than_the_written_word_and_a_verb_less_than_a_noun():
+    """ "lend" (in 6 of 100,000 listings) beside 빌리다 (in 22,000) weighed more than 빌리다 itself:
+    a synonym is capped at its written word's rarity, and counts half of it."""
+    scorer = engine._Scorer(
+        [("or", ("빌리다", "lend")), "공구"], exact=["빌리다", "공구"], weights=[0.5, 1.0]
+    )
+    scorer.set_rarities({"빌리다": 1.0, "lend": 8.0, "공구": 1.0})
+    [verb] = scorer.unit_scores({"빌리다": 1000})[:1]
+    [synonym] = scorer.unit_scores({"lend": 1000})[:1]
+    assert synonym == engine.SYNONYM_WEIGHT * verb
+    more_noun = scorer.full({"공구": 1000, "빌리다": 500})
+    more_verb = scorer.full({"공구": 500, "빌리다": 1000})
+    assert more_noun is not None and more_verb is not None and more_noun > more_verb
+
+
+def test_the_word_written_outweighs_its_synonyms_however_many(searchable_organizations, broad):
+    """A text naming a category in two languages ("의류 Clothing") and 옷 is no better an answer
+    to "정장을" than one saying 정장: the alternatives of one word count as one, the written one
+    above its synonyms."""
+    engine.IMPACT_CANDIDATES = engine.IMPACT_PER_TERM = 50
+    category = OrganizationFactory(
+        name_ko="마을 모임", name_en="Club", description_ko="의류 Clothing 옷 수선 모임입니다."
+    )
+    suits = OrganizationFactory(
+        name_ko="마을 센터", name_en="Center", description_ko="면접 정장을 빌려줍니다."
+    )
+    for organization in (category, suits):
+        index_object(organization)
+    assert ids(search("정장을", model=Organization)) == [suits.pk, category.pk]
+
+
+def test_a_query_whose_rarer_word_nothing_holds_searches_its_common_ones(
+    searchable_organizations,
+):
+    """ "여행 체험": no entry says 체험, and 여행, held by most, was left out beside it as too
+    common to require: the search found nothing. Now the words left out are searched last."""
+    travel = [
+        OrganizationFactory(name_ko=f"동네 모임 {n}", name_en="Club", description_ko="여행 이야기")
+        for n in range(9)
+    ]
+    other = OrganizationFactory(name_ko="마을 센터", name_en="Center", description_ko="공구")
+    for organization in (*travel, other):
+        index_object(organization)
+    found = ids(search("여행 체험", model=Organization))
+    assert sorted(found) == sorted(o.pk for o in travel)
