@@ -396,6 +396,8 @@ def match_broad(
     areas: Sequence[str] | None = None,
     exact: Iterable[str] = (),
     weights: Sequence[float] | None = None,
+    optional: Sequence[Expr] = (),
+    optional_weights: Sequence[float] | None = None,
 ) -> list[Row]:
     """`match` for words too common to rank every match (each held by COMMON_TERM_ENTRIES
     entries or more): the entries weighing the words most come first, found in the words' impact
@@ -404,12 +406,19 @@ def match_broad(
 
     exact: the terms the query wrote itself (its synonyms are the others); weights: one per
     expression, how much it counts (a verb less than a noun). Without them every term is the
-    query's own and every expression counts once."""
+    query's own and every expression counts once. optional: expressions a hit need not match,
+    adding to its score where it does (optional_weights), read for the candidates only."""
     exprs = [simplify(e) for e in exprs if e]
     text = all_of(exprs)
     if text is None:
         return []
-    scorer = _Scorer(exprs, exact=exact, weights=weights)
+    scorer = _Scorer(
+        exprs,
+        exact=exact,
+        weights=weights,
+        optional=[simplify(e) for e in optional if e],
+        optional_weights=optional_weights,
+    )
     ranked = _impact_ranked(content_type_id, scorer, limit=limit, areas=areas)
     rest: list[Row] = []
     if len(ranked) < limit:
@@ -456,17 +465,26 @@ class _Scorer:
         *,
         exact: Iterable[str] = (),
         weights: Sequence[float] | None = None,
+        optional: Sequence[Expr] = (),
+        optional_weights: Sequence[float] | None = None,
     ) -> None:
-        self.exprs = list(exprs)
-        self.weights = list(weights) if weights is not None else [1.0] * len(self.exprs)
+        self.required = len(exprs)
+        self.exprs = [*exprs, *optional]
+        self.weights = [
+            *(weights if weights is not None else [1.0] * len(exprs)),
+            *(optional_weights if optional_weights is not None else [1.0] * len(optional)),
+        ]
         own = set(exact)
-        terms = expr_terms(all_of(self.exprs))
+        terms = expr_terms(all_of(exprs))
         # Every term is the query's own when the caller does not tell them apart.
         self.exact = own & set(terms) if own else set(terms)
         # The query's own terms first: they are the lists read when there are too many.
         self.terms = [t for t in terms if t in self.exact] + [
             t for t in terms if t not in self.exact
         ]
+        # With the optional expressions' terms, read by key for the candidates only.
+        self.all_terms = list(dict.fromkeys([*self.terms, *expr_terms(all_of(optional))]))
+        self.exact |= own & set(self.all_terms)
         self.factors: list[dict[str, float]] = []
 
     def set_rarities(self, rarity: dict[str, float]) -> None:
@@ -505,9 +523,9 @@ class _Scorer:
         return self._combined(self.unit_scores(impacts))
 
     def full(self, impacts: dict[str, int]) -> float | None:
-        """The entry's score, None when it misses an expression."""
+        """The entry's score, None when it misses a required expression."""
         scores = self.unit_scores(impacts)
-        return None if None in scores else self._combined(scores)
+        return None if None in scores[: self.required] else self._combined(scores)
 
 
 def _score(expr: Expr, held: dict[str, tuple[float, float]]) -> tuple[float, float] | None:
@@ -587,7 +605,7 @@ def _impact_ranked(
     # (on PostgreSQL 1-2 s for a word with its synonyms in one district).
     depth = IMPACT_AREA_DEPTH if areas else 1
     tokens = [_AREA_ROW + token for token in _area_filter(areas)] if areas else []
-    scorer.set_rarities(_rarities(content_type_id, terms))
+    scorer.set_rarities(_rarities(content_type_id, scorer.all_terms))
     lists = " UNION ALL ".join(
         "SELECT * FROM (SELECT i.entry_id, i.term, i.impact FROM search_impact i"
         " WHERE i.content_type_id = %s AND i.term = %s"
@@ -609,7 +627,7 @@ def _impact_ranked(
     # Every term of the candidates, not only those whose lists they were among the best of,
     # and their district rows.
     ids_sql, ids_param = _id_set(candidates)
-    asked = [*terms, *tokens]
+    asked = [*scorer.all_terms, *tokens]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT entry_id, term, impact FROM search_impact WHERE entry_id IN ({ids_sql})"

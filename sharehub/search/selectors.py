@@ -361,6 +361,11 @@ def _required(
         else:
             counts.append(count(unit.expr))
     rare_units = [n for n, c in enumerate(counts) if c < threshold] or list(range(len(units)))
+    if not any(units[n].content for n in rare_units):
+        # A verb alone is no subject: when only verbs are rare ("킥보드를 타고": 타다 in four
+        # listings, none about scooters), what a hit must hold is the query's nouns, however
+        # common, and the verbs are left out.
+        rare_units = [n for n, unit in enumerate(units) if unit.content] or rare_units
     return (
         [units[n] for n in rare_units],
         [idf(entries, counts[n]) for n in rare_units],
@@ -388,20 +393,28 @@ def _match_units(
     broad: bool,
     limit: int,
     areas: Sequence[str],
+    optional: Sequence[Unit] = (),
 ) -> list[engine.Row]:
     """Entries matching every unit, best first: from the impact lists when the words are broad,
     telling the words the query wrote from their synonyms and a noun from a verb
-    (engine._Scorer), else ranked over every match."""
+    (engine._Scorer), the `optional` units adding to the score of the hits holding them; else
+    ranked over every match."""
     exprs = [unit.expr for unit in units]
     if not broad:
         return engine.match(content_type_id, exprs, limit=limit, areas=areas)
+
+    def weight(unit: Unit) -> float:
+        return 1.0 if unit.content else engine.VERB_WEIGHT
+
     return engine.match_broad(
         content_type_id,
         exprs,
         limit=limit,
         areas=areas,
-        exact=[t for unit in units for t in unit.own],
-        weights=[1.0 if unit.content else engine.VERB_WEIGHT for unit in units],
+        exact=[t for unit in [*units, *optional] for t in unit.own],
+        weights=[weight(unit) for unit in units],
+        optional=[unit.expr for unit in optional],
+        optional_weights=[weight(unit) for unit in optional],
     )
 
 
@@ -465,7 +478,10 @@ def _search(
         # Words each held by COMMON_TERM_ENTRIES entries or more are not ranked over all matches.
         broad = bool(counts) and min(counts) >= engine.COMMON_TERM_ENTRIES
         exact = [t for unit in required for t in unit.own]
-        rows = _match_units(content_type_id, required, broad=broad, limit=limit, areas=areas)
+        # The words left out are not required, but a hit holding them ranks higher.
+        rows = _match_units(
+            content_type_id, required, broad=broad, limit=limit, areas=areas, optional=left_out
+        )
         by_impacts = broad
         parts, part_weights = _conjuncts(exprs, weights)
         if not rows and len(parts) > 1:
