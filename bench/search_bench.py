@@ -565,7 +565,8 @@ def analyse_all(rows: int, path: str) -> list[tuple[int, str]]:
         )
         for _, ko, en, dko, den in DOCUMENTS
     ]
-    # Same fields as services.analysed_fields, with analysis cached per title and per sentence.
+    # Same fields as services.analysed_fields, with analysis cached per title and per sentence
+    # (no services, so no `names_terms`: the generated listings offer nothing by name).
     terms_of = lru_cache(maxsize=None)(lambda text: tuple(index_terms(text)))
     analysed = []
     for title, sentences, district, keywords in generated_documents(
