@@ -373,6 +373,7 @@ def worker(analysed_path: str) -> dict:
                             words,
                             e.areas,
                             e.names_terms,
+                            e.keyword_terms,
                         )
                         for e, (_fields, words, _district) in zip(
                             entries, rows[offset : offset + batch], strict=True
@@ -573,13 +574,14 @@ def analyse_all(rows: int, path: str) -> list[tuple[int, str]]:
         rows - len(DOCUMENTS) - DEMO_LISTINGS
     ):
         title_terms = list(terms_of(title))
-        # The categories' names are indexed with the body, as the directory's keywords are.
+        # The categories' names are indexed with the body and as keywords, as the directory's are.
         body_terms = [t for text in [*sentences, keywords] for t in terms_of(text)]
         fields = {
             "title": title,
             "body": " ".join(sentences),
             "title_terms": " ".join(title_terms),
             "terms": " ".join(title_terms + body_terms),
+            "keyword_terms": " ".join(terms_of(keywords)),
             "fuzzy": " ".join(fuzzy_words(title)),
             "analysis_version": ANALYSIS_VERSION,
         }

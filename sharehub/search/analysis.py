@@ -44,7 +44,8 @@ MAX_EXPANDED_TERMS = 80
 MAX_DOCUMENT_CHARS = 20000
 # Bumped whenever index_terms or what an entry stores changes: entries built by an older analysis
 # are rebuilt (services.reindex_stale, run by `manage.py load_demo` and `reindex_search --stale`).
-# 3: the names of what an object offers (SearchDocument.names) and the impacts' weights.
+# 3: the names of what an object offers (SearchDocument.names), its keywords apart, and the
+# impacts' weights.
 ANALYSIS_VERSION = 3
 
 _NOUN_TAGS = {"NNG", "NNP", "NR", "XR"}

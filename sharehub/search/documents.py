@@ -14,8 +14,10 @@ CITY_WIDE_LABEL = _("City-wide")
 @dataclass(frozen=True)
 class SearchDocument:
     """title: the names in every language ("열린옷장 Open Closet"); body: summaries, descriptions,
-    service and category names in every language; keywords: extra words (synonyms, old names);
-    names: what the object offers by name, from its own structured fields (a listing's services:
+    service and category names in every language; keywords: extra words (synonyms, old names,
+    a listing's categories, an article's tags), weighed half the body (engine.impacts): labels
+    shared by many objects, not what the object says of itself; names: what the object offers by
+    name, from its own structured fields (a listing's services:
     "정장 대여 Suit rental"), weighed between the title and the body (engine.impacts). The
     names stay in the body too, where the full-text index reads them.
 

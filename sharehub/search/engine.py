@@ -66,6 +66,7 @@ class FulltextRow:
     words: str
     areas: str = ""
     names_terms: str = ""
+    keyword_terms: str = ""
 
 
 def vendor() -> str:
@@ -170,7 +171,9 @@ def delete(entry_ids: Iterable[int]) -> None:
 # --- impact lists (migration 0010) ----------------------------------------------------------
 # A term's weight in one entry, as bm25 weighs it without the term's rarity: its frequency in the
 # title (×TITLE_WEIGHT), in the names of what the entry offers (its own structured fields, a
-# listing's services: ×NAMES_WEIGHT) and in the terms, each saturated (K1) and set against the
+# listing's services: ×NAMES_WEIGHT), in its keywords (labels shared by many entries, a
+# listing's categories: ×KEYWORDS_WEIGHT; weighed 2, above the body, they lost recall on every
+# set) and in the rest of the terms, each saturated (K1) and set against the
 # entry's length (B) relative to fixed lengths, so that an entry's weights depend on the entry
 # alone and a write changes its own rows only. B is lower than bm25's usual 0.75: a listing that
 # describes its service at length (the real ones run to 200 terms, generated ones to 35) is not
@@ -182,6 +185,7 @@ K1 = 1.2
 B = 0.5
 TITLE_WEIGHT = 3.0
 NAMES_WEIGHT = 2.0
+KEYWORDS_WEIGHT = 0.5
 TITLE_TERMS_LENGTH = 8.0
 NAMES_TERMS_LENGTH = 6.0
 TERMS_LENGTH = 60.0
@@ -197,10 +201,14 @@ def _saturated(frequency: int, length: int, typical: float) -> float:
     return frequency * (K1 + 1) / (frequency + K1 * (1 - B + B * length / typical))
 
 
-def impacts(title_terms: str, terms: str, names_terms: str = "") -> dict[str, int]:
+def impacts(
+    title_terms: str, terms: str, names_terms: str = "", keyword_terms: str = ""
+) -> dict[str, int]:
     """Each term of an entry with its weight in it (see K1, B)."""
     title, body = Counter(title_terms.split()), Counter(terms.split())
-    names = Counter(names_terms.split())
+    names, keywords = Counter(names_terms.split()), Counter(keyword_terms.split())
+    # The keywords are among the terms: what the entry says itself is the rest.
+    body -= keywords
     title_length, body_length = sum(title.values()), sum(body.values())
     names_length = sum(names.values())
     return {
@@ -210,9 +218,10 @@ def impacts(title_terms: str, terms: str, names_terms: str = "") -> dict[str, in
                 TITLE_WEIGHT * _saturated(title[term], title_length, TITLE_TERMS_LENGTH)
                 + NAMES_WEIGHT * _saturated(names[term], names_length, NAMES_TERMS_LENGTH)
                 + _saturated(body[term], body_length, TERMS_LENGTH)
+                + KEYWORDS_WEIGHT * _saturated(keywords[term], body_length, TERMS_LENGTH)
             )
         )
-        for term in dict.fromkeys([*title, *names, *body])
+        for term in dict.fromkeys([*title, *names, *body, *keywords])
     }
 
 
@@ -224,7 +233,7 @@ def write_impacts(rows: Sequence[FulltextRow]) -> None:
         (r.entry_id, term, r.content_type_id, impact)
         for r in rows
         for term, impact in [
-            *impacts(r.title_terms, r.terms, r.names_terms).items(),
+            *impacts(r.title_terms, r.terms, r.names_terms, r.keyword_terms).items(),
             *((_AREA_ROW + token, 0) for token in dict.fromkeys(r.areas.split())),
         ]
     ]

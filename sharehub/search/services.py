@@ -49,6 +49,7 @@ def analysed_fields(document: SearchDocument, *, by_district: bool = False) -> d
         "title_terms": " ".join(title_terms),
         "terms": " ".join(title_terms + body_terms),
         "names_terms": " ".join(index_terms(document.names)) if document.names else "",
+        "keyword_terms": " ".join(index_terms(document.keywords)) if document.keywords else "",
         "fuzzy": " ".join(fuzzy_words(document.title)),
         "areas": engine.area_tokens(
             document.districts if by_district else None, city_wide=document.city_wide
@@ -69,6 +70,7 @@ def fulltext_row(entry: SearchEntry) -> engine.FulltextRow:
         title_terms=entry.title_terms,
         terms=entry.terms,
         names_terms=entry.names_terms,
+        keyword_terms=entry.keyword_terms,
         fuzzy=entry.fuzzy,
         words=" ".join(surface_words(entry.title)),
         areas=entry.areas,

@@ -1,7 +1,8 @@
-"""The names of what an entry offers (SearchDocument.names, a listing's services) as terms of
-their own, weighed between the title and the body in the impact lists. Existing entries keep an
-empty value until rebuilt: ANALYSIS_VERSION 3 marks them stale (`manage.py reindex_search
---stale`, run by `load_demo`)."""
+"""The names of what an entry offers (SearchDocument.names, a listing's services) and its
+keywords (a listing's categories, an article's tags) as terms of their own, weighed apart in the
+impact lists: names between the title and the body, keywords below the body. Existing entries
+keep empty values until rebuilt: ANALYSIS_VERSION 3 marks them stale (`manage.py
+reindex_search --stale`, run by `load_demo`)."""
 
 from django.db import migrations, models
 
@@ -16,5 +17,10 @@ class Migration(migrations.Migration):
             model_name="searchentry",
             name="names_terms",
             field=models.TextField(blank=True, default="", verbose_name="name terms"),
+        ),
+        migrations.AddField(
+            model_name="searchentry",
+            name="keyword_terms",
+            field=models.TextField(blank=True, default="", verbose_name="keyword terms"),
         ),
     ]

@@ -117,6 +117,14 @@ def test_the_names_of_what_an_entry_offers_weigh_between_title_and_body():
     assert body_only["주차"] < named["주차"] < in_title["주차"]
 
 
+def test_keywords_weigh_below_what_the_entry_says_itself():
+    """A category's name ("시간·돌봄 Time and care") files many listings; a text saying 돌봄 is
+    about it."""
+    said = engine.impacts("마을 센터", "마을 센터 아이 돌봄 나누다")
+    filed = engine.impacts("마을 센터", "마을 센터 아이 돌봄 나누다", keyword_terms="돌봄")
+    assert filed["돌봄"] < said["돌봄"]
+
+
 def test_a_rare_synonym_counts_no_more_than_the_written_word_and_a_verb_less_than_a_noun():
     """ "lend" (in 6 of 100,000 listings) beside 빌리다 (in 22,000) weighed more than 빌리다 itself:
     a synonym is capped at its written word's rarity, and counts half of it."""
