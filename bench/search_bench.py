@@ -374,6 +374,7 @@ def worker(analysed_path: str) -> dict:
                             e.areas,
                             e.names_terms,
                             e.keyword_terms,
+                            e.piece_terms,
                         )
                         for e, (_fields, words, _district) in zip(
                             entries, rows[offset : offset + batch], strict=True
@@ -550,7 +551,13 @@ def analyse_all(rows: int, path: str) -> list[tuple[int, str]]:
     django.setup()
     from functools import lru_cache
 
-    from sharehub.search.analysis import ANALYSIS_VERSION, fuzzy_words, index_terms, surface_words
+    from sharehub.search.analysis import (
+        ANALYSIS_VERSION,
+        fuzzy_words,
+        piece_marks,
+        surface_words,
+        term_occurrences,
+    )
     from sharehub.search.documents import SearchDocument
     from sharehub.search.services import analysed_fields
     from sharehub.search.tests.corpus import DOCUMENTS
@@ -568,7 +575,11 @@ def analyse_all(rows: int, path: str) -> list[tuple[int, str]]:
     ]
     # Same fields as services.analysed_fields, with analysis cached per title and per sentence
     # (no services, so no `names_terms`: the generated listings offer nothing by name).
-    terms_of = lru_cache(maxsize=None)(lambda text: tuple(index_terms(text)))
+    occurrences_of = lru_cache(maxsize=None)(lambda text: tuple(term_occurrences(text)))
+
+    def terms_of(text: str) -> list[str]:
+        return [term for term, _ in occurrences_of(text)]
+
     analysed = []
     for title, sentences, district, keywords in generated_documents(
         rows - len(DOCUMENTS) - DEMO_LISTINGS
@@ -582,6 +593,12 @@ def analyse_all(rows: int, path: str) -> list[tuple[int, str]]:
             "title_terms": " ".join(title_terms),
             "terms": " ".join(title_terms + body_terms),
             "keyword_terms": " ".join(terms_of(keywords)),
+            "piece_terms": " ".join(
+                piece_marks(
+                    occurrences_of(title),
+                    [o for text in [*sentences, keywords] for o in occurrences_of(text)],
+                )
+            ),
             "fuzzy": " ".join(fuzzy_words(title)),
             "analysis_version": ANALYSIS_VERSION,
         }

@@ -44,8 +44,8 @@ MAX_EXPANDED_TERMS = 80
 MAX_DOCUMENT_CHARS = 20000
 # Bumped whenever index_terms or what an entry stores changes: entries built by an older analysis
 # are rebuilt (services.reindex_stale, run by `manage.py load_demo` and `reindex_search --stale`).
-# 3: the names of what an object offers (SearchDocument.names), its keywords apart, and the
-# impacts' weights.
+# 3: the names of what an object offers (SearchDocument.names), its keywords and its pieces
+# across morphemes apart, and the impacts' weights.
 ANALYSIS_VERSION = 3
 
 _NOUN_TAGS = {"NNG", "NNP", "NR", "XR"}
@@ -284,17 +284,25 @@ def _span_pieces(span: str) -> list[str]:
 
 def index_terms(text: str) -> list[str]:
     """The terms a document is indexed under, repeated as often as they occur (for bm25)."""
+    return [term for term, _across in term_occurrences(text)]
+
+
+def term_occurrences(text: str) -> list[tuple[str, bool]]:
+    """index_terms with, for each, whether it is a piece across the morphemes of a written word
+    or across a space (교육아카데미 → 육아, 나눔카페 → 눔카, "공구 도서관" → 구도): there for spacing
+    and for Kiwi's different cuts of one compound, but often a word only by accident, unlike a
+    morpheme (육아) or a piece of one (세탁 in 세탁기)."""
     text = normalize(text[:MAX_DOCUMENT_CHARS])
     eojeols = _eojeols(text)
-    terms: list[str] = []
+    terms: list[tuple[str, bool]] = []
     for eojeol in eojeols:
         own: list[str] = []
         for token in eojeol.tokens:
             own.extend(token.forms)
             if token.is_noun:
                 own.extend(hangul_bigrams(token.form))
-        terms.extend(own)
-        terms.extend(p for p in _span_pieces(eojeol.span) if p not in own)
+        terms.extend((term, False) for term in own)
+        terms.extend((p, True) for p in _span_pieces(eojeol.span) if p not in own)
     # Written with a space or without: "공구 도서관" also gets the piece across the space (구도),
     # when the two nouns stand next to each other (no particle, ending or full stop between:
     # "지정되었습니다. 장난감" has no 정장).
@@ -305,8 +313,23 @@ def index_terms(text: str) -> list[str]:
             and left.text == left.span
             and right.text.startswith(right.span)
         ):
-            terms.append(left.span[-1] + right.span[0])
+            terms.append((left.span[-1] + right.span[0], True))
     return terms
+
+
+def across_only(occurrences: Iterable[tuple[str, bool]]) -> list[str]:
+    """The terms a text holds only as pieces across morphemes or spaces (term_occurrences)."""
+    occurrences = list(occurrences)
+    inside = {term for term, across in occurrences if not across}
+    return sorted({term for term, across in occurrences if across and term not in inside})
+
+
+def piece_marks(title: Sequence[tuple[str, bool]], body: Sequence[tuple[str, bool]]) -> list[str]:
+    """What engine.impacts reads as pieces: "t:" the title's across_only terms, "b:" those of the
+    title and body together (the entry's terms)."""
+    return [f"t:{term}" for term in across_only(title)] + [
+        f"b:{term}" for term in across_only([*title, *body])
+    ]
 
 
 # --- The synonym dictionary and the district names, prepared for queries ----------------------

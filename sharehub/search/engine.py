@@ -67,6 +67,7 @@ class FulltextRow:
     areas: str = ""
     names_terms: str = ""
     keyword_terms: str = ""
+    piece_terms: str = ""
 
 
 def vendor() -> str:
@@ -186,6 +187,8 @@ B = 0.5
 TITLE_WEIGHT = 3.0
 NAMES_WEIGHT = 2.0
 KEYWORDS_WEIGHT = 0.5
+# A piece across morphemes or spaces, in a title, below a word said once in the body.
+PIECE_WEIGHT = 0.25
 TITLE_TERMS_LENGTH = 8.0
 NAMES_TERMS_LENGTH = 6.0
 TERMS_LENGTH = 60.0
@@ -202,9 +205,18 @@ def _saturated(frequency: int, length: int, typical: float) -> float:
 
 
 def impacts(
-    title_terms: str, terms: str, names_terms: str = "", keyword_terms: str = ""
+    title_terms: str,
+    terms: str,
+    names_terms: str = "",
+    keyword_terms: str = "",
+    piece_terms: str = "",
 ) -> dict[str, int]:
-    """Each term of an entry with its weight in it (see K1, B)."""
+    """Each term of an entry with its weight in it (see K1, B). piece_terms: the terms the title
+    ("t:육아") or the whole text ("b:눔카") holds only as pieces across morphemes or spaces
+    (교육아카데미's 육아, analysis.across_only), which count PIECE_WEIGHT there."""
+    marked = piece_terms.split()
+    title_pieces = {m[2:] for m in marked if m.startswith("t:")}
+    body_pieces = {m[2:] for m in marked if m.startswith("b:")}
     title, body = Counter(title_terms.split()), Counter(terms.split())
     names, keywords = Counter(names_terms.split()), Counter(keyword_terms.split())
     # The keywords are among the terms: what the entry says itself is the rest.
@@ -215,9 +227,12 @@ def impacts(
         term: round(
             IMPACT_SCALE
             * (
-                TITLE_WEIGHT * _saturated(title[term], title_length, TITLE_TERMS_LENGTH)
+                TITLE_WEIGHT
+                * (PIECE_WEIGHT if term in title_pieces else 1.0)
+                * _saturated(title[term], title_length, TITLE_TERMS_LENGTH)
                 + NAMES_WEIGHT * _saturated(names[term], names_length, NAMES_TERMS_LENGTH)
-                + _saturated(body[term], body_length, TERMS_LENGTH)
+                + (PIECE_WEIGHT if term in body_pieces else 1.0)
+                * _saturated(body[term], body_length, TERMS_LENGTH)
                 + KEYWORDS_WEIGHT * _saturated(keywords[term], body_length, TERMS_LENGTH)
             )
         )
@@ -233,7 +248,7 @@ def write_impacts(rows: Sequence[FulltextRow]) -> None:
         (r.entry_id, term, r.content_type_id, impact)
         for r in rows
         for term, impact in [
-            *impacts(r.title_terms, r.terms, r.names_terms, r.keyword_terms).items(),
+            *impacts(r.title_terms, r.terms, r.names_terms, r.keyword_terms, r.piece_terms).items(),
             *((_AREA_ROW + token, 0) for token in dict.fromkeys(r.areas.split())),
         ]
     ]

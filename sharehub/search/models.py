@@ -30,6 +30,8 @@ class SearchEntry(models.Model):
     names_terms = models.TextField(_("name terms"), blank=True, default="")
     # The analysed terms of SearchDocument.keywords (also among `terms`): weighed apart too.
     keyword_terms = models.TextField(_("keyword terms"), blank=True, default="")
+    # The terms it holds only as pieces across morphemes or spaces (analysis.across_only).
+    piece_terms = models.TextField(_("piece terms"), blank=True, default="")
     # Title words as letters (Hangul as jamo), for typo tolerance.
     fuzzy = models.TextField(_("title letters"), blank=True)
     # The districts it serves, as index tokens (engine.area_tokens); empty for a kind without.

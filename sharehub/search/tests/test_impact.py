@@ -11,6 +11,7 @@ from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations.models import Organization
 from sharehub.organizations.tests.factories import OrganizationFactory
 from sharehub.search import engine
+from sharehub.search.analysis import across_only, term_occurrences
 from sharehub.search.models import SearchEntry
 from sharehub.search.selectors import search
 from sharehub.search.services import index_object, remove_object
@@ -193,3 +194,16 @@ def test_a_rare_verb_alone_is_not_what_a_hit_must_hold(searchable_organizations)
         index_object(organization)
     found = ids(search("킥보드를 타고", model=Organization))
     assert scooters.pk in found and bus.pk not in found
+
+
+def test_a_piece_across_morphemes_weighs_less_than_a_word():
+    """교육아카데미 (교육 + 아카데미) holds 육아 only across its two morphemes; 세탁기 holds 세탁 inside
+    one, and 육아용품 holds 육아 as a morpheme of its own."""
+    assert "육아" in across_only(term_occurrences("교육아카데미"))
+    assert "세탁" not in across_only(term_occurrences("세탁기를 함께 씁니다"))
+    assert "육아" not in across_only(term_occurrences("육아용품을 나눕니다"))
+    across = engine.impacts(
+        "교육아카데미", "교육아카데미 교육 아카데미 육아", piece_terms="t:육아 b:육아"
+    )
+    word = engine.impacts("교육아카데미", "교육아카데미 교육 아카데미 육아")
+    assert across["육아"] < word["육아"]
