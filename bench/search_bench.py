@@ -365,7 +365,16 @@ def worker(analysed_path: str) -> dict:
                 engine.write(
                     [
                         engine.FulltextRow(
-                            e.pk, content_type.pk, e.title_terms, e.terms, e.fuzzy, words, e.areas
+                            e.pk,
+                            content_type.pk,
+                            e.title_terms,
+                            e.terms,
+                            e.fuzzy,
+                            words,
+                            e.areas,
+                            e.names_terms,
+                            e.keyword_terms,
+                            e.piece_terms,
                         )
                         for e, (_fields, words, _district) in zip(
                             entries, rows[offset : offset + batch], strict=True
@@ -542,7 +551,13 @@ def analyse_all(rows: int, path: str) -> list[tuple[int, str]]:
     django.setup()
     from functools import lru_cache
 
-    from sharehub.search.analysis import ANALYSIS_VERSION, fuzzy_words, index_terms, surface_words
+    from sharehub.search.analysis import (
+        ANALYSIS_VERSION,
+        fuzzy_words,
+        piece_marks,
+        surface_words,
+        term_occurrences,
+    )
     from sharehub.search.documents import SearchDocument
     from sharehub.search.services import analysed_fields
     from sharehub.search.tests.corpus import DOCUMENTS
@@ -558,20 +573,32 @@ def analyse_all(rows: int, path: str) -> list[tuple[int, str]]:
         )
         for _, ko, en, dko, den in DOCUMENTS
     ]
-    # Same fields as services.analysed_fields, with analysis cached per title and per sentence.
-    terms_of = lru_cache(maxsize=None)(lambda text: tuple(index_terms(text)))
+    # Same fields as services.analysed_fields, with analysis cached per title and per sentence
+    # (no services, so no `names_terms`: the generated listings offer nothing by name).
+    occurrences_of = lru_cache(maxsize=None)(lambda text: tuple(term_occurrences(text)))
+
+    def terms_of(text: str) -> list[str]:
+        return [term for term, _ in occurrences_of(text)]
+
     analysed = []
     for title, sentences, district, keywords in generated_documents(
         rows - len(DOCUMENTS) - DEMO_LISTINGS
     ):
         title_terms = list(terms_of(title))
-        # The categories' names are indexed with the body, as the directory's keywords are.
+        # The categories' names are indexed with the body and as keywords, as the directory's are.
         body_terms = [t for text in [*sentences, keywords] for t in terms_of(text)]
         fields = {
             "title": title,
             "body": " ".join(sentences),
             "title_terms": " ".join(title_terms),
             "terms": " ".join(title_terms + body_terms),
+            "keyword_terms": " ".join(terms_of(keywords)),
+            "piece_terms": " ".join(
+                piece_marks(
+                    occurrences_of(title),
+                    [o for text in [*sentences, keywords] for o in occurrences_of(text)],
+                )
+            ),
             "fuzzy": " ".join(fuzzy_words(title)),
             "analysis_version": ANALYSIS_VERSION,
         }

@@ -38,19 +38,27 @@ def district_codes(listing: Listing) -> tuple[str, ...]:
 
 def listing_document(listing: Listing) -> SearchDocument:
     """Names in every language as the title; summaries, descriptions, services and categories as
-    body; per language what a reader is shown; the districts it serves (none listed: the whole
-    city, as the form says)."""
+    body; the services' names also as what the listing offers by name (`names`, weighed above
+    the body); per language what a reader is shown; the districts it serves (none listed: the
+    whole city, as the form says)."""
     organization = listing.organization
     title = " ".join(part for part in (organization.name_ko, organization.name_en) if part)
     ko, en = _texts(listing, "ko"), _texts(listing, "en")
     keywords = []
     for category in listing.categories.all():
         keywords += [category.name_ko, category.name_en]
+    names = [
+        name
+        for service in listing.services.all()
+        for name in (service.name_ko, service.name_en)
+        if name
+    ]
     city_wide = not listing.districts_served.exists()
     return SearchDocument(
         title=title,
         body="\n".join(dict.fromkeys([*ko, *en])),
         keywords=" ".join(part for part in keywords if part),
+        names="\n".join(dict.fromkeys(names)),
         display={
             "ko": (organization.name_ko or "", "\n".join(ko)),
             "en": (organization.name_en or "", "\n".join(en)),

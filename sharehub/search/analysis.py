@@ -42,9 +42,11 @@ MAX_QUERY_TERMS = 20
 MAX_EXPANDED_TERMS = 80
 # Documents are capped too: a listing is a few paragraphs, and analysis time grows with length.
 MAX_DOCUMENT_CHARS = 20000
-# Bumped whenever index_terms changes: entries built by an older analysis are rebuilt
-# (services.reindex_stale, run by `manage.py load_demo` and `reindex_search --stale`).
-ANALYSIS_VERSION = 2
+# Bumped whenever index_terms or what an entry stores changes: entries built by an older analysis
+# are rebuilt (services.reindex_stale, run by `manage.py load_demo` and `reindex_search --stale`).
+# 3: the names of what an object offers (SearchDocument.names), its keywords and its pieces
+# across morphemes apart, and the impacts' weights.
+ANALYSIS_VERSION = 3
 
 _NOUN_TAGS = {"NNG", "NNP", "NR", "XR"}
 _STEM_TAGS = {"VV", "VA"}
@@ -282,17 +284,25 @@ def _span_pieces(span: str) -> list[str]:
 
 def index_terms(text: str) -> list[str]:
     """The terms a document is indexed under, repeated as often as they occur (for bm25)."""
+    return [term for term, _across in term_occurrences(text)]
+
+
+def term_occurrences(text: str) -> list[tuple[str, bool]]:
+    """index_terms with, for each, whether it is a piece across the morphemes of a written word
+    or across a space (교육아카데미 → 육아, 나눔카페 → 눔카, "공구 도서관" → 구도): there for spacing
+    and for Kiwi's different cuts of one compound, but often a word only by accident, unlike a
+    morpheme (육아) or a piece of one (세탁 in 세탁기)."""
     text = normalize(text[:MAX_DOCUMENT_CHARS])
     eojeols = _eojeols(text)
-    terms: list[str] = []
+    terms: list[tuple[str, bool]] = []
     for eojeol in eojeols:
         own: list[str] = []
         for token in eojeol.tokens:
             own.extend(token.forms)
             if token.is_noun:
                 own.extend(hangul_bigrams(token.form))
-        terms.extend(own)
-        terms.extend(p for p in _span_pieces(eojeol.span) if p not in own)
+        terms.extend((term, False) for term in own)
+        terms.extend((p, True) for p in _span_pieces(eojeol.span) if p not in own)
     # Written with a space or without: "공구 도서관" also gets the piece across the space (구도),
     # when the two nouns stand next to each other (no particle, ending or full stop between:
     # "지정되었습니다. 장난감" has no 정장).
@@ -303,8 +313,23 @@ def index_terms(text: str) -> list[str]:
             and left.text == left.span
             and right.text.startswith(right.span)
         ):
-            terms.append(left.span[-1] + right.span[0])
+            terms.append((left.span[-1] + right.span[0], True))
     return terms
+
+
+def across_only(occurrences: Iterable[tuple[str, bool]]) -> list[str]:
+    """The terms a text holds only as pieces across morphemes or spaces (term_occurrences)."""
+    occurrences = list(occurrences)
+    inside = {term for term, across in occurrences if not across}
+    return sorted({term for term, across in occurrences if across and term not in inside})
+
+
+def piece_marks(title: Sequence[tuple[str, bool]], body: Sequence[tuple[str, bool]]) -> list[str]:
+    """What engine.impacts reads as pieces: "t:" the title's across_only terms, "b:" those of the
+    title and body together (the entry's terms)."""
+    return [f"t:{term}" for term in across_only(title)] + [
+        f"b:{term}" for term in across_only([*title, *body])
+    ]
 
 
 # --- The synonym dictionary and the district names, prepared for queries ----------------------
@@ -442,6 +467,11 @@ class Unit:
     # A word of several morphemes with synonyms ("주차공유"): each morpheme's expression, so a
     # common one can be left out as a common word would (selectors._required).
     parts: list[Expr] = field(default_factory=list)
+    # The terms of the word as written, without its synonyms (what is exact in a match).
+    own: list[str] = field(default_factory=list)
+    # Whether the word holds a noun (or a foreign word, a number): False for a verb or an
+    # adjective alone ("빌리기"), which says less of what is looked for than the noun beside it.
+    content: bool = True
 
     @property
     def terms(self) -> list[str]:
@@ -484,6 +514,8 @@ def _unit(eojeols: list[_Eojeol], synonyms: Synonyms, budget: int) -> Unit | Non
     literal = all_of(_literal(e) for e in eojeols)
     if literal is None:
         return None
+    own = expr_terms(literal)
+    content = any(t.is_noun for e in eojeols for t in e.tokens)
     words = [w for e in eojeols for w in _words_of(e)]
     lemmas = [w for e in eojeols for w in _lemmas_of(e)]
     text = " ".join(e.text for e in eojeols)
@@ -517,6 +549,8 @@ def _unit(eojeols: list[_Eojeol], synonyms: Synonyms, budget: int) -> Unit | Non
         text,
         list(dict.fromkeys(written)),
         parts,
+        own,
+        content,
     )
 
 

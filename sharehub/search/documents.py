@@ -14,7 +14,12 @@ CITY_WIDE_LABEL = _("City-wide")
 @dataclass(frozen=True)
 class SearchDocument:
     """title: the names in every language ("열린옷장 Open Closet"); body: summaries, descriptions,
-    service and category names in every language; keywords: extra words (synonyms, old names).
+    service and category names in every language; keywords: extra words (synonyms, old names,
+    a listing's categories, an article's tags), weighed half the body (engine.impacts): labels
+    shared by many objects, not what the object says of itself; names: what the object offers by
+    name, from its own structured fields (a listing's services:
+    "정장 대여 Suit rental"), weighed between the title and the body (engine.impacts). The
+    names stay in the body too, where the full-text index reads them.
 
     display: what a reader is shown, per language code: (title, text) in that language only, so a
     snippet is in the reader's language ("ko" → ("열린옷장", "면접 정장을 …")). A language left out
@@ -27,6 +32,7 @@ class SearchDocument:
     title: str
     body: str
     keywords: str = ""
+    names: str = ""
     display: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     districts: tuple[str, ...] = ()
     city_wide: bool = False

@@ -65,6 +65,9 @@ class FulltextRow:
     fuzzy: str
     words: str
     areas: str = ""
+    names_terms: str = ""
+    keyword_terms: str = ""
+    piece_terms: str = ""
 
 
 def vendor() -> str:
@@ -168,15 +171,26 @@ def delete(entry_ids: Iterable[int]) -> None:
 
 # --- impact lists (migration 0010) ----------------------------------------------------------
 # A term's weight in one entry, as bm25 weighs it without the term's rarity: its frequency in the
-# title (×10, as _BM25) and in the terms, saturated (K1) and set against the entry's length (B)
-# relative to fixed lengths, so that an entry's weights depend on the entry alone and a write
-# changes its own rows only. B is lower than bm25's usual 0.75: a listing that describes its
-# service at length (the real ones run to 200 terms, generated ones to 35) is not worth less
-# for it. Stored ×IMPACT_SCALE as integers.
+# title (×TITLE_WEIGHT), in the names of what the entry offers (its own structured fields, a
+# listing's services: ×NAMES_WEIGHT), in its keywords (labels shared by many entries, a
+# listing's categories: ×KEYWORDS_WEIGHT; weighed 2, above the body, they lost recall on every
+# set) and in the rest of the terms, each saturated (K1) and set against the
+# entry's length (B) relative to fixed lengths, so that an entry's weights depend on the entry
+# alone and a write changes its own rows only. B is lower than bm25's usual 0.75: a listing that
+# describes its service at length (the real ones run to 200 terms, generated ones to 35) is not
+# worth less for it. Stored ×IMPACT_SCALE as integers.
+# The title counts 3 times, not 10 as in FTS5's bm25 (_BM25): with 10, a word in a title (a
+# distractor's "… 나눔카페" for the lending verb, "전기차" for 차) outweighed the query's noun
+# said five times in the body of what it looks for (ANALYSIS_VERSION 3; see _Scorer).
 K1 = 1.2
 B = 0.5
-TITLE_WEIGHT = 10.0
+TITLE_WEIGHT = 3.0
+NAMES_WEIGHT = 2.0
+KEYWORDS_WEIGHT = 0.5
+# A piece across morphemes or spaces, in a title, below a word said once in the body.
+PIECE_WEIGHT = 0.25
 TITLE_TERMS_LENGTH = 8.0
+NAMES_TERMS_LENGTH = 6.0
 TERMS_LENGTH = 60.0
 IMPACT_SCALE = 1000
 # The district tokens of an entry are rows of their own (weight 0), so that a term's list can be
@@ -190,19 +204,39 @@ def _saturated(frequency: int, length: int, typical: float) -> float:
     return frequency * (K1 + 1) / (frequency + K1 * (1 - B + B * length / typical))
 
 
-def impacts(title_terms: str, terms: str) -> dict[str, int]:
-    """Each term of an entry with its weight in it (see K1, B)."""
+def impacts(
+    title_terms: str,
+    terms: str,
+    names_terms: str = "",
+    keyword_terms: str = "",
+    piece_terms: str = "",
+) -> dict[str, int]:
+    """Each term of an entry with its weight in it (see K1, B). piece_terms: the terms the title
+    ("t:육아") or the whole text ("b:눔카") holds only as pieces across morphemes or spaces
+    (교육아카데미's 육아, analysis.across_only), which count PIECE_WEIGHT there."""
+    marked = piece_terms.split()
+    title_pieces = {m[2:] for m in marked if m.startswith("t:")}
+    body_pieces = {m[2:] for m in marked if m.startswith("b:")}
     title, body = Counter(title_terms.split()), Counter(terms.split())
+    names, keywords = Counter(names_terms.split()), Counter(keyword_terms.split())
+    # The keywords are among the terms: what the entry says itself is the rest.
+    body -= keywords
     title_length, body_length = sum(title.values()), sum(body.values())
+    names_length = sum(names.values())
     return {
         term: round(
             IMPACT_SCALE
             * (
-                TITLE_WEIGHT * _saturated(title[term], title_length, TITLE_TERMS_LENGTH)
-                + _saturated(body[term], body_length, TERMS_LENGTH)
+                TITLE_WEIGHT
+                * (PIECE_WEIGHT if term in title_pieces else 1.0)
+                * _saturated(title[term], title_length, TITLE_TERMS_LENGTH)
+                + NAMES_WEIGHT * _saturated(names[term], names_length, NAMES_TERMS_LENGTH)
+                + (PIECE_WEIGHT if term in body_pieces else 1.0)
+                * _saturated(body[term], body_length, TERMS_LENGTH)
+                + KEYWORDS_WEIGHT * _saturated(keywords[term], body_length, TERMS_LENGTH)
             )
         )
-        for term in dict.fromkeys([*title, *body])
+        for term in dict.fromkeys([*title, *names, *body, *keywords])
     }
 
 
@@ -214,7 +248,7 @@ def write_impacts(rows: Sequence[FulltextRow]) -> None:
         (r.entry_id, term, r.content_type_id, impact)
         for r in rows
         for term, impact in [
-            *impacts(r.title_terms, r.terms).items(),
+            *impacts(r.title_terms, r.terms, r.names_terms, r.keyword_terms, r.piece_terms).items(),
             *((_AREA_ROW + token, 0) for token in dict.fromkeys(r.areas.split())),
         ]
     ]
@@ -384,16 +418,32 @@ def match_broad(
     *,
     limit: int,
     areas: Sequence[str] | None = None,
+    exact: Iterable[str] = (),
+    weights: Sequence[float] | None = None,
+    optional: Sequence[Expr] = (),
+    optional_weights: Sequence[float] | None = None,
 ) -> list[Row]:
     """`match` for words too common to rank every match (each held by COMMON_TERM_ENTRIES
     entries or more): the entries weighing the words most come first, found in the words' impact
-    lists (_impact_ranked, migration 0010) and ranked by the sum of their weights, then other
-    matches in the index's order, unranked. The cost no longer grows with the number of matches."""
+    lists (_impact_ranked, migration 0010) and ranked by their weights (_Scorer), then other
+    matches in the index's order, unranked. The cost no longer grows with the number of matches.
+
+    exact: the terms the query wrote itself (its synonyms are the others); weights: one per
+    expression, how much it counts (a verb less than a noun). Without them every term is the
+    query's own and every expression counts once. optional: expressions a hit need not match,
+    adding to its score where it does (optional_weights), read for the candidates only."""
     exprs = [simplify(e) for e in exprs if e]
     text = all_of(exprs)
     if text is None:
         return []
-    ranked = _impact_ranked(content_type_id, exprs, limit=limit, areas=areas)
+    scorer = _Scorer(
+        exprs,
+        exact=exact,
+        weights=weights,
+        optional=[simplify(e) for e in optional if e],
+        optional_weights=optional_weights,
+    )
+    ranked = _impact_ranked(content_type_id, scorer, limit=limit, areas=areas)
     rest: list[Row] = []
     if len(ranked) < limit:
         rest = _unranked(
@@ -410,20 +460,125 @@ def match_broad(
     return ranked + rest
 
 
-def _score(expr: Expr, held: dict[str, float]) -> float | None:
-    """An entry's score for one unit of a query (a word with its synonyms) from its weighted
-    terms (`held`), None where it does not match. All of several terms (the pieces of a compound,
-    the words of a phrase) count as often as they are, each as its weakest: a piece in a title
-    ("보드게임" for 킥보드) does not lend the whole its title's weight. Any of several: the sum
-    over those that match, so a term of an alternative that does not match counts for nothing."""
+# How the broad path weighs what an entry holds (_Scorer), after Lucene's SynonymQuery and
+# DisjunctionMaxQuery and the "exactness" of Meilisearch's ranking rules, each term's impact (see
+# impacts) times its rarity:
+# - the alternatives of one written word (its spellings, its synonyms) count as one word: the
+#   best of them, the others only as a tie-breaker (SYNONYM_TIE); before, their sum let a text
+#   naming a category in two languages ("의류 Clothing") count twice for a query about suits;
+# - a synonym counts SYNONYM_WEIGHT of the word the query wrote, and never for more than that
+#   word's rarity (a rare synonym is no rarer word of the query: "lend", in 6 listings, weighed
+#   more than "빌리다" itself);
+# - a verb or adjective of the query counts VERB_WEIGHT of a noun (selectors: unit weights): the
+#   lending verb, with its dozen synonyms, said less of what is looked for than the noun beside it.
+SYNONYM_TIE = 0.1
+SYNONYM_WEIGHT = 0.5
+VERB_WEIGHT = 0.5
+
+
+def _weight(impact: float) -> float:
+    return impact / IMPACT_SCALE
+
+
+class _Scorer:
+    """An entry's score for a query's expressions from the impacts of the terms it holds."""
+
+    def __init__(
+        self,
+        exprs: Sequence[Expr],
+        *,
+        exact: Iterable[str] = (),
+        weights: Sequence[float] | None = None,
+        optional: Sequence[Expr] = (),
+        optional_weights: Sequence[float] | None = None,
+    ) -> None:
+        self.required = len(exprs)
+        self.exprs = [*exprs, *optional]
+        self.weights = [
+            *(weights if weights is not None else [1.0] * len(exprs)),
+            *(optional_weights if optional_weights is not None else [1.0] * len(optional)),
+        ]
+        own = set(exact)
+        terms = expr_terms(all_of(exprs))
+        # Every term is the query's own when the caller does not tell them apart.
+        self.exact = own & set(terms) if own else set(terms)
+        # The query's own terms first: they are the lists read when there are too many.
+        self.terms = [t for t in terms if t in self.exact] + [
+            t for t in terms if t not in self.exact
+        ]
+        # With the optional expressions' terms, read by key for the candidates only.
+        self.all_terms = list(dict.fromkeys([*self.terms, *expr_terms(all_of(optional))]))
+        self.exact |= own & set(self.all_terms)
+        self.factors: list[dict[str, float]] = []
+
+    def set_rarities(self, rarity: dict[str, float]) -> None:
+        """Each expression's factor per term: the term's rarity for the query's own terms; for a
+        synonym SYNONYM_WEIGHT of its rarity, capped at the rarest own term of its expression."""
+        self.factors = []
+        for expr in self.exprs:
+            terms = expr_terms(expr)
+            own = [rarity[t] for t in terms if t in self.exact]
+            cap = max(own) if own else math.inf
+            self.factors.append(
+                {
+                    t: rarity[t] if t in self.exact else SYNONYM_WEIGHT * min(rarity[t], cap)
+                    for t in terms
+                }
+            )
+
+    def unit_scores(self, impacts: dict[str, int]) -> list[float | None]:
+        """Per expression: the entry's score, None where it does not match."""
+        scores: list[float | None] = []
+        for expr, factors in zip(self.exprs, self.factors, strict=True):
+            values = {
+                term: (factors[term], _weight(impact))
+                for term, impact in impacts.items()
+                if term in factors
+            }
+            score = _score(expr, values)
+            scores.append(None if score is None else score[0])
+        return scores
+
+    def _combined(self, scores: list[float | None]) -> float:
+        return sum(w * s for s, w in zip(scores, self.weights, strict=True) if s is not None)
+
+    def partial(self, impacts: dict[str, int]) -> float:
+        """What the entry scores on the terms known so far (a candidate from the lists)."""
+        return self._combined(self.unit_scores(impacts))
+
+    def full(self, impacts: dict[str, int]) -> float | None:
+        """The entry's score, None when it misses a required expression."""
+        scores = self.unit_scores(impacts)
+        return None if None in scores[: self.required] else self._combined(scores)
+
+
+def _score(expr: Expr, held: dict[str, tuple[float, float]]) -> tuple[float, float] | None:
+    """An entry's score for one unit of a query (a word with its synonyms) and the weight it
+    stands on, from its terms' (factor, weight) in `held` (factor: the term's rarity in the
+    query, weight: its impact in the entry); None where it does not match. All of several terms
+    (the pieces of a compound, the words of a phrase) count each with its own factor on the
+    weakest weight among them: a piece in a title ("보드게임" for 킥보드) does not lend the whole
+    its title's weight, and a common piece (보드) does not lower the rarer one's (킥). Any of
+    several (a word's spellings and synonyms): the best that matches, the others only as a
+    tie-breaker (SYNONYM_TIE), so that naming one thing in two languages does not count it
+    twice."""
     if isinstance(expr, str):
-        return held.get(expr)
+        if expr not in held:
+            return None
+        factor, weight = held[expr]
+        return factor * weight, weight
     op, parts = expr
     scores = [_score(part, held) for part in parts]
     if op == "and":
-        return None if None in scores else len(scores) * min(s for s in scores if s is not None)
-    found = [s for s in scores if s is not None]
-    return sum(found) if found else None
+        found = [s for s in scores if s is not None]
+        if len(found) < len(scores):
+            return None
+        weakest = min(weight for _, weight in found)
+        return sum(score * weakest / weight for score, weight in found if weight > 0), weakest
+    ranked = sorted((s for s in scores if s is not None), reverse=True)
+    if not ranked:
+        return None
+    return ranked[0][0] + SYNONYM_TIE * sum(score for score, _ in ranked[1:]), ranked[0][1]
 
 
 # How many entries holding a term are counted for its rarity (the `idf` of the broad path); the
@@ -456,18 +611,17 @@ def _rarities(content_type_id: int, terms: Sequence[str]) -> dict[str, float]:
 
 
 def _impact_ranked(
-    content_type_id: int, units: Sequence[Expr], *, limit: int, areas: Sequence[str] | None
+    content_type_id: int, scorer: _Scorer, *, limit: int, areas: Sequence[str] | None
 ) -> list[Row]:
     """The entries matching every unit among the best of each of their terms' impact lists, by
-    the sum of the units' scores (_score: the terms' weights, see impacts, times their rarity),
-    at most `limit`.
+    their score (_Scorer: the terms' weights, see impacts, times their rarity), at most `limit`.
 
     Each term's list is read best first from its index (search_impact_order) for the kind,
     IMPACT_CANDIDATES rows shared among the terms (IMPACT_AREA_DEPTH times more for a district).
     The best candidates by what their lists said are kept, then all their query terms and
     district rows are read by key (one query): those that do not serve the district or miss a
     required word are dropped, the others scored on every term they hold."""
-    terms = expr_terms(all_of(units))
+    terms = scorer.terms
     read = terms[:IMPACT_TERMS]
     per_term = max(IMPACT_PER_TERM, IMPACT_CANDIDATES // len(read))
     # A district's entries are picked from deeper lists by their district rows, read with the
@@ -475,6 +629,7 @@ def _impact_ranked(
     # (on PostgreSQL 1-2 s for a word with its synonyms in one district).
     depth = IMPACT_AREA_DEPTH if areas else 1
     tokens = [_AREA_ROW + token for token in _area_filter(areas)] if areas else []
+    scorer.set_rarities(_rarities(content_type_id, scorer.all_terms))
     lists = " UNION ALL ".join(
         "SELECT * FROM (SELECT i.entry_id, i.term, i.impact FROM search_impact i"
         " WHERE i.content_type_id = %s AND i.term = %s"
@@ -484,41 +639,39 @@ def _impact_ranked(
     params: list = []
     for term in read:
         params += [content_type_id, term, per_term * depth]
-    rarity = _rarities(content_type_id, terms)
-    held: dict[int, dict[str, float]] = {}
+    listed: dict[int, dict[str, int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(lists, params)
         for entry_id, term, impact in cursor.fetchall():
-            held.setdefault(entry_id, {})[term] = rarity[term] * impact / IMPACT_SCALE
-    if not held:
+            listed.setdefault(entry_id, {})[term] = impact
+    if not listed:
         return []
-    candidates = sorted(held, key=lambda e: (-sum(held[e].values()), e))[
-        : IMPACT_CANDIDATES * depth
-    ]
+    partial = {entry_id: scorer.partial(held) for entry_id, held in listed.items()}
+    candidates = sorted(partial, key=lambda e: (-partial[e], e))[: IMPACT_CANDIDATES * depth]
     # Every term of the candidates, not only those whose lists they were among the best of,
     # and their district rows.
     ids_sql, ids_param = _id_set(candidates)
-    asked = [*terms, *tokens]
+    asked = [*scorer.all_terms, *tokens]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT entry_id, term, impact FROM search_impact WHERE entry_id IN ({ids_sql})"
             f" AND term IN ({', '.join(['%s'] * len(asked))})",
             [ids_param, *asked],
         )
-        held = {}
+        held: dict[int, dict[str, int]] = {}
         serving = set()
         for entry_id, term, impact in cursor.fetchall():
-            if term in rarity:
-                held.setdefault(entry_id, {})[term] = rarity[term] * impact / IMPACT_SCALE
-            else:
+            if term.startswith(_AREA_ROW):
                 serving.add(entry_id)
+            else:
+                held.setdefault(entry_id, {})[term] = impact
     if areas:
         candidates = [entry_id for entry_id in candidates if entry_id in serving]
     scores = {}
     for entry_id in candidates:
-        unit_scores = [_score(unit, held.get(entry_id, {})) for unit in units]
-        if None not in unit_scores:
-            scores[entry_id] = sum(s for s in unit_scores if s is not None)
+        score = scorer.full(held.get(entry_id, {}))
+        if score is not None:
+            scores[entry_id] = score
     best = sorted(scores, key=lambda e: (-scores[e], e))[:limit]
     if not best:
         return []

@@ -25,6 +25,13 @@ class SearchEntry(models.Model):
     # Analysed terms (sharehub.search.analysis), space-joined: what the full-text index holds.
     title_terms = models.TextField(_("title terms"), blank=True)
     terms = models.TextField(_("terms"), blank=True)
+    # The analysed terms of SearchDocument.names (also among `terms`): weighed apart in the
+    # impact lists.
+    names_terms = models.TextField(_("name terms"), blank=True, default="")
+    # The analysed terms of SearchDocument.keywords (also among `terms`): weighed apart too.
+    keyword_terms = models.TextField(_("keyword terms"), blank=True, default="")
+    # The terms it holds only as pieces across morphemes or spaces (analysis.across_only).
+    piece_terms = models.TextField(_("piece terms"), blank=True, default="")
     # Title words as letters (Hangul as jamo), for typo tolerance.
     fuzzy = models.TextField(_("title letters"), blank=True)
     # The districts it serves, as index tokens (engine.area_tokens); empty for a kind without.

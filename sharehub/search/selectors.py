@@ -67,6 +67,8 @@ TITLE_FORMS_CACHED = 20_000
 # A word is common — not required beside a rarer one — when this share of the kind's entries
 # holds it (at least COMMON_MIN entries, at most engine.COMMON_TERM_ENTRIES, so counting stays cheap).
 COMMON_FRACTION = 0.4
+# How much more an entry serving the district a query names counts than a city-wide one.
+DISTRICT_OWN = 2.0
 COMMON_MIN = 8
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _JAMO = re.compile(r"[\u3131-\u318e\u1100-\u11ff]+$")
@@ -359,6 +361,11 @@ def _required(
         else:
             counts.append(count(unit.expr))
     rare_units = [n for n, c in enumerate(counts) if c < threshold] or list(range(len(units)))
+    if not any(units[n].content for n in rare_units):
+        # A verb alone is no subject: when only verbs are rare ("킥보드를 타고": 타다 in four
+        # listings, none about scooters), what a hit must hold is the query's nouns, however
+        # common, and the verbs are left out.
+        rare_units = [n for n, unit in enumerate(units) if unit.content] or rare_units
     return (
         [units[n] for n in rare_units],
         [idf(entries, counts[n]) for n in rare_units],
@@ -377,6 +384,38 @@ def _conjuncts(exprs: list[Expr], weights: list[float]) -> tuple[list[Expr], lis
         parts += pieces
         part_weights += [weight] * len(pieces)
     return parts, part_weights
+
+
+def _match_units(
+    content_type_id: int,
+    units: list[Unit],
+    *,
+    broad: bool,
+    limit: int,
+    areas: Sequence[str],
+    optional: Sequence[Unit] = (),
+) -> list[engine.Row]:
+    """Entries matching every unit, best first: from the impact lists when the words are broad,
+    telling the words the query wrote from their synonyms and a noun from a verb
+    (engine._Scorer), the `optional` units adding to the score of the hits holding them; else
+    ranked over every match."""
+    exprs = [unit.expr for unit in units]
+    if not broad:
+        return engine.match(content_type_id, exprs, limit=limit, areas=areas)
+
+    def weight(unit: Unit) -> float:
+        return 1.0 if unit.content else engine.VERB_WEIGHT
+
+    return engine.match_broad(
+        content_type_id,
+        exprs,
+        limit=limit,
+        areas=areas,
+        exact=[t for unit in [*units, *optional] for t in unit.own],
+        weights=[weight(unit) for unit in units],
+        optional=[unit.expr for unit in optional],
+        optional_weights=[weight(unit) for unit in optional],
+    )
 
 
 def read_query(q: str) -> QueryAnalysis:
@@ -423,6 +462,9 @@ def _search(
     content_type_id = _content_type_id(model)
     scored: list[tuple[engine.Row, float]] = []
     marked = units
+    left_out: list[Unit] = []
+    entries: int | None = None
+    by_impacts = False  # ranked from the impact lists (engine.match_broad)
     if units or areas:
         required, weights, counts, entries = _required(content_type_id, units)
         if entries == 0:
@@ -430,16 +472,27 @@ def _search(
             # (the hub's search page asks every kind, and some have none yet).
             return []
         marked = required  # a common word left out is not marked either
+        chosen = {id(unit) for unit in required}
+        left_out = [unit for unit in units if id(unit) not in chosen]
         exprs = [unit.expr for unit in required]
         # Words each held by COMMON_TERM_ENTRIES entries or more are not ranked over all matches.
         broad = bool(counts) and min(counts) >= engine.COMMON_TERM_ENTRIES
-        match = engine.match_broad if broad else engine.match
-        rows = match(content_type_id, exprs, limit=limit, areas=areas)
+        exact = [t for unit in required for t in unit.own]
+        # The words left out are not required, but a hit holding them ranks higher.
+        rows = _match_units(
+            content_type_id, required, broad=broad, limit=limit, areas=areas, optional=left_out
+        )
+        by_impacts = broad
         parts, part_weights = _conjuncts(exprs, weights)
         if not rows and len(parts) > 1:
-            if broad or max(counts, default=0) >= engine.COMMON_TERM_ENTRIES:
+            by_impacts = broad or max(counts, default=0) >= engine.COMMON_TERM_ENTRIES
+            if by_impacts:
                 rows = engine.match_broad(
-                    content_type_id, [any_of(parts) or parts[0]], limit=limit, areas=areas
+                    content_type_id,
+                    [any_of(parts) or parts[0]],
+                    limit=limit,
+                    areas=areas,
+                    exact=exact,
                 )
             else:
                 rows = engine.match_any(
@@ -465,14 +518,33 @@ def _search(
             for w in surface_words(row.title)
             if _typo_score(query_letters, w) >= TYPO_SIMILARITY
         ]
-    if areas:
-        # A district's own first, then the city-wide ones: each kept in its order.
-        own = {engine.area_token(code) for code in areas}
-        scored.sort(
-            key=lambda pair: (own.isdisjoint(pair[0].areas.split()), -pair[1], pair[0].entry_id)
-        )
+    if not scored and left_out:
+        # No entry holds the query's rarer words, not even as a typo of a title ("여행 체험": no
+        # listing says 체험): the common words left out beside them are what it still asks for.
+        by_impacts = common_threshold(entries or 0) >= engine.COMMON_TERM_ENTRIES
+        rows = _match_units(content_type_id, left_out, broad=by_impacts, limit=limit, areas=areas)
+        scored = _visible(model, [(row, row.rank) for row in rows])
+        words += [w for unit in left_out for w in unit.words]
+        lemmas += [w for unit in left_out for w in unit.lemmas]
+    # A district filters: only its own and the city-wide entries are read. Among the words'
+    # impact lists (each held by 1,000 entries or more) its own count DISTRICT_OWN times as much
+    # rather than coming first whatever their score: there, most of the district's entries with a
+    # word only mention it in passing, and own-first put them all before the city-wide services
+    # whose subject it is. Ranked over every match (FTS5's bm25, ts_rank: rarer words, few
+    # matches, titles weighing ten times) the district's own come first, each kind in its order.
+    own = {engine.area_token(code) for code in areas}
+
+    def serves(row: engine.Row) -> bool:
+        return not own.isdisjoint(row.areas.split())
+
+    if by_impacts:
+        scored = [
+            (row, score * DISTRICT_OWN if score > 0 and serves(row) else score)
+            for row, score in scored
+        ]
+        scored.sort(key=lambda pair: (-pair[1], not serves(pair[0]), pair[0].entry_id))
     else:
-        scored.sort(key=lambda pair: (-pair[1], pair[0].entry_id))
+        scored.sort(key=lambda pair: (not serves(pair[0]), -pair[1], pair[0].entry_id))
     snippets = _Snippets(
         pattern_for(words),
         lemmas,

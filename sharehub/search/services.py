@@ -23,7 +23,15 @@ from sharehub.core.changes import apply_changes
 from sharehub.core.locking import lock
 
 from . import engine, vocabulary
-from .analysis import ANALYSIS_VERSION, analyse_phrase, fuzzy_words, index_terms, surface_words
+from .analysis import (
+    ANALYSIS_VERSION,
+    analyse_phrase,
+    fuzzy_words,
+    index_terms,
+    piece_marks,
+    surface_words,
+    term_occurrences,
+)
 from .catalog import (
     document_for,
     entry_for,
@@ -41,13 +49,18 @@ REINDEX_CHUNK = 500
 
 def analysed_fields(document: SearchDocument, *, by_district: bool = False) -> dict[str, Any]:
     """The stored fields of a SearchEntry for a document (shared with the benchmark's bulk loader)."""
-    title_terms = index_terms(document.title)
-    body_terms = index_terms(f"{document.body}\n{document.keywords}")
+    title_occurrences = term_occurrences(document.title)
+    body_occurrences = term_occurrences(f"{document.body}\n{document.keywords}")
+    title_terms = [term for term, _ in title_occurrences]
+    body_terms = [term for term, _ in body_occurrences]
     return {
         "title": document.title,
         "body": document.body,
         "title_terms": " ".join(title_terms),
         "terms": " ".join(title_terms + body_terms),
+        "names_terms": " ".join(index_terms(document.names)) if document.names else "",
+        "keyword_terms": " ".join(index_terms(document.keywords)) if document.keywords else "",
+        "piece_terms": " ".join(piece_marks(title_occurrences, body_occurrences)),
         "fuzzy": " ".join(fuzzy_words(document.title)),
         "areas": engine.area_tokens(
             document.districts if by_district else None, city_wide=document.city_wide
@@ -67,6 +80,9 @@ def fulltext_row(entry: SearchEntry) -> engine.FulltextRow:
         content_type_id=entry.content_type_id,
         title_terms=entry.title_terms,
         terms=entry.terms,
+        names_terms=entry.names_terms,
+        keyword_terms=entry.keyword_terms,
+        piece_terms=entry.piece_terms,
         fuzzy=entry.fuzzy,
         words=" ".join(surface_words(entry.title)),
         areas=entry.areas,

@@ -11,6 +11,7 @@ from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations.models import Organization
 from sharehub.organizations.tests.factories import OrganizationFactory
 from sharehub.search import engine
+from sharehub.search.analysis import across_only, term_occurrences
 from sharehub.search.models import SearchEntry
 from sharehub.search.selectors import search
 from sharehub.search.services import index_object, remove_object
@@ -108,3 +109,101 @@ def test_a_hidden_entry_never_surfaces_from_the_lists(searchable_organizations, 
     # An entry gone with rows left behind (a flush, a raw delete) is never read either.
     SearchEntry.objects.filter(object_id=hidden.pk).delete()
     assert ids(search("공구", model=Organization)) == [shown.pk]
+
+
+def test_the_names_of_what_an_entry_offers_weigh_between_title_and_body():
+    body_only = engine.impacts("마을 센터", "마을 센터 주차 공유 서비스")
+    named = engine.impacts("마을 센터", "마을 센터 주차 공유 서비스", "주차 공유")
+    in_title = engine.impacts("주차 센터", "주차 센터 공유 서비스")
+    assert body_only["주차"] < named["주차"] < in_title["주차"]
+
+
+def test_keywords_weigh_below_what_the_entry_says_itself():
+    """A category's name ("시간·돌봄 Time and care") files many listings; a text saying 돌봄 is
+    about it."""
+    said = engine.impacts("마을 센터", "마을 센터 아이 돌봄 나누다")
+    filed = engine.impacts("마을 센터", "마을 센터 아이 돌봄 나누다", keyword_terms="돌봄")
+    assert filed["돌봄"] < said["돌봄"]
+
+
+def test_a_rare_synonym_counts_no_more_than_the_written_word_and_a_verb_less_than_a_noun():
+    """ "lend" (in 6 of 100,000 listings) beside 빌리다 (in 22,000) weighed more than 빌리다 itself:
+    a synonym is capped at its written word's rarity, and counts half of it."""
+    scorer = engine._Scorer(
+        [("or", ("빌리다", "lend")), "공구"], exact=["빌리다", "공구"], weights=[0.5, 1.0]
+    )
+    scorer.set_rarities({"빌리다": 1.0, "lend": 8.0, "공구": 1.0})
+    [verb] = scorer.unit_scores({"빌리다": 1000})[:1]
+    [synonym] = scorer.unit_scores({"lend": 1000})[:1]
+    assert synonym == engine.SYNONYM_WEIGHT * verb
+    more_noun = scorer.full({"공구": 1000, "빌리다": 500})
+    more_verb = scorer.full({"공구": 500, "빌리다": 1000})
+    assert more_noun is not None and more_verb is not None and more_noun > more_verb
+
+
+def test_the_word_written_outweighs_its_synonyms_however_many(searchable_organizations, broad):
+    """A text naming a category in two languages ("의류 Clothing") and 옷 is no better an answer
+    to "정장을" than one saying 정장: the alternatives of one word count as one, the written one
+    above its synonyms."""
+    engine.IMPACT_CANDIDATES = engine.IMPACT_PER_TERM = 50
+    category = OrganizationFactory(
+        name_ko="마을 모임", name_en="Club", description_ko="의류 Clothing 옷 수선 모임입니다."
+    )
+    suits = OrganizationFactory(
+        name_ko="마을 센터", name_en="Center", description_ko="면접 정장을 빌려줍니다."
+    )
+    for organization in (category, suits):
+        index_object(organization)
+    assert ids(search("정장을", model=Organization)) == [suits.pk, category.pk]
+
+
+def test_a_query_whose_rarer_word_nothing_holds_searches_its_common_ones(
+    searchable_organizations,
+):
+    """ "여행 체험": no entry says 체험, and 여행, held by most, was left out beside it as too
+    common to require: the search found nothing. Now the words left out are searched last."""
+    travel = [
+        OrganizationFactory(name_ko=f"동네 모임 {n}", name_en="Club", description_ko="여행 이야기")
+        for n in range(9)
+    ]
+    other = OrganizationFactory(name_ko="마을 센터", name_en="Center", description_ko="공구")
+    for organization in (*travel, other):
+        index_object(organization)
+    found = ids(search("여행 체험", model=Organization))
+    assert sorted(found) == sorted(o.pk for o in travel)
+
+
+def test_a_rare_verb_alone_is_not_what_a_hit_must_hold(searchable_organizations):
+    """ "킥보드를 타고": 킥보드, in most entries, was left out beside the rarer 타다, so the hits were
+    the entries saying 타다 about anything. A verb alone is no subject: the nouns are required."""
+    passing = [
+        OrganizationFactory(
+            name_ko=f"동네 모임 {n}",
+            name_en="Club",
+            description_ko="전동킥보드는 밖에 세워 주세요.",
+        )
+        for n in range(8)
+    ]
+    scooters = OrganizationFactory(
+        name_ko="씽씽", name_en="Scooters", description_ko="전동 킥보드를 빌려줍니다."
+    )
+    bus = OrganizationFactory(
+        name_ko="마을 센터", name_en="Center", description_ko="버스를 타고 오세요."
+    )
+    for organization in (*passing, scooters, bus):
+        index_object(organization)
+    found = ids(search("킥보드를 타고", model=Organization))
+    assert scooters.pk in found and bus.pk not in found
+
+
+def test_a_piece_across_morphemes_weighs_less_than_a_word():
+    """교육아카데미 (교육 + 아카데미) holds 육아 only across its two morphemes; 세탁기 holds 세탁 inside
+    one, and 육아용품 holds 육아 as a morpheme of its own."""
+    assert "육아" in across_only(term_occurrences("교육아카데미"))
+    assert "세탁" not in across_only(term_occurrences("세탁기를 함께 씁니다"))
+    assert "육아" not in across_only(term_occurrences("육아용품을 나눕니다"))
+    across = engine.impacts(
+        "교육아카데미", "교육아카데미 교육 아카데미 육아", piece_terms="t:육아 b:육아"
+    )
+    word = engine.impacts("교육아카데미", "교육아카데미 교육 아카데미 육아")
+    assert across["육아"] < word["육아"]
