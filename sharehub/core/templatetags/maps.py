@@ -101,57 +101,15 @@ def hub_map(
         zoom = STREET_ZOOM if settings.SHAREHUB_TILE_URL else NEIGHBOURHOOD_ZOOM
     elif zoom is None:
         zoom = settings.SHAREHUB_CITY["map_zoom"]
-    return _map_html(
-        element_id=element_id,
-        label=label,
-        points_url=f"{points_url}?{query}" if points_url and query else points_url,
-        points=json.dumps(point_list, ensure_ascii=False) if point_list else "",
-        boundary_url=boundary_url,
-        labels=labels,
-        focus=focus,
-        cluster=cluster,
-        center=_center(center, point_list),
-        zoom=str(int(zoom)),
-        small=small,
-        locate=locate,
-        pick_lat=pick_lat,
-        pick_lon=pick_lon,
-        pick_point=pick_point,
-        error_message=error_message or _("The map could not be loaded."),
-        truncated_message=truncated_message,
-        skip_href=skip_href,
-        skip_label=skip_label,
-        no_script=no_script,
-    )
-
-
-def _map_html(
-    *,
-    element_id: str,
-    label: str,
-    points_url: str,
-    points: str,
-    boundary_url: str,
-    labels: bool,
-    focus: str,
-    cluster: bool,
-    center: str,
-    zoom: str,
-    small: bool,
-    locate: bool,
-    pick_lat: str,
-    pick_lon: str,
-    pick_point: str,
-    error_message: str,
-    truncated_message: str,
-    skip_href: str,
-    skip_label: str,
-    no_script: str,
-) -> SafeString:
-    """The map's markup, written here rather than by a template: list and district pages draw
-    one on every request (a template of thirty conditions was a tenth of a small page, issue
-    18). Every value is escaped as the template's autoescaping did: `html.escape`, and texts
-    that may come already escaped (a `blocktranslate … asvar`) only when they are not."""
+    if points_url and query:
+        points_url = f"{points_url}?{query}"
+    points_json = json.dumps(point_list, ensure_ascii=False) if point_list else ""
+    center_text, zoom_text = _center(center, point_list), str(int(zoom))
+    error_message = error_message or _("The map could not be loaded.")
+    # The markup, written here rather than by a template: list and district pages draw one on
+    # every request (a template of thirty conditions was a tenth of a small page, issue 18).
+    # Every value is escaped as the template's autoescaping did: `html.escape`, and texts that
+    # may come already escaped (a `blocktranslate … asvar`) only when they are not.
     e, text = escape, conditional_escape
     picker = bool((pick_lat and pick_lon) or pick_point)
     html = []
@@ -167,7 +125,7 @@ def _map_html(
         f'id="{e(element_id)}" class="{css}" role="region" aria-label="{text(label)}"',
         f'aria-describedby="{e(element_id)}-help"' if picker else "",
         "data-map",
-        f'data-center="{e(center)}" data-zoom="{e(zoom)}"',
+        f'data-center="{e(center_text)}" data-zoom="{e(zoom_text)}"',
         f'data-base-layers="{e(json.dumps(base_layers(), ensure_ascii=False))}"',
         f'data-tile-url="{e(settings.SHAREHUB_TILE_URL)}" '
         f'data-tile-attribution="{e(settings.SHAREHUB_TILE_ATTRIBUTION)}"',
@@ -178,7 +136,7 @@ def _map_html(
         "data-labels" if labels else "",
         f'data-focus="{e(focus)}"' if focus else "",
         f'data-points-url="{e(points_url)}"' if points_url else "",
-        f'data-points="{e(points)}"' if points else "",
+        f'data-points="{e(points_json)}"' if points_json else "",
         "data-cluster" if cluster else "",
     ]
     if locate:
