@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,8 +186,15 @@ class Stack:
 
     def spawn(self, name: str, args: list[str]) -> subprocess.Popen:
         with (self.tmp / f"{name}.log").open("ab") as log:
+            # A session of its own: when a process must be killed, its children go with it (a
+            # gunicorn master killed alone left its worker running, holding the test database).
             process = subprocess.Popen(
-                args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                args,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self.processes[name] = process
         return process
@@ -252,8 +259,7 @@ class Stack:
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+            _kill_group(process)
 
     def stop_all(self) -> None:
         """The proxy first (its kept-alive connections would hold gunicorn's graceful stop), then
@@ -273,8 +279,7 @@ class Stack:
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+                _kill_group(process)
 
     def wait_for(self, ready: Callable[[], Any], what: str, timeout: float = START_SECONDS) -> Any:
         deadline = time.monotonic() + timeout
@@ -426,6 +431,13 @@ def production_profile(database_url: str, *, web: int = 2, workers: int = 2) -> 
             stack.wait_for(lambda port=port: stack.web_ready(port), f"gunicorn on {port}")
         stack.wait_for(lambda: stack.workers_ready(workers), f"{workers} RQ workers")
         yield stack
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """Kill a process that would not stop, with every process it started (its session)."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
 
 
 @contextmanager
