@@ -157,8 +157,9 @@ class Mark:
     transaction (a worker), BEGIN and the conditional UPDATE leave at once in one simple query,
     unanswered (libpq's asynchronous send on Django's own connection); `commit()` reads their
     answer, then writes COMMIT and returns without waiting for its answer: the caller writes the
-    mail's "." at once, so a kill finds both writes in the kernel's buffers or neither, and the
-    database's WAL flush overlaps the mail server's work. The returned callable reads the
+    mail's "." at once (a kill between the two writes, microseconds apart, loses that one mail:
+    'sent', never twice; docs/DESIGN.md), and the database's WAL flush overlaps the mail server's
+    work. The returned callable reads the
     COMMIT's answer (the connection is idle again after it). On SQLite outside a transaction
     `commit()` runs the UPDATE straight through the driver, which commits it (a local call of
     microseconds). Inside a transaction (tests) a plain UPDATE through Django. The direct paths

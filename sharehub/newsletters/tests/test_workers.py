@@ -162,7 +162,21 @@ def test_random_kill_while_two_workers_send(small_campaign, smtp_server, setting
         time.sleep(0.01)
     first.send_signal(signal.SIGKILL)
     first.wait()
-    second.communicate(timeout=300)
+    outputs = [second.communicate(timeout=300)]
     restarted = worker(small_campaign.pk, smtp_port(settings), "--lease", "0")
-    restarted.communicate(timeout=300)
-    assert_each_once(smtp_server, KILL_RECIPIENTS)
+    outputs.append(restarted.communicate(timeout=300))
+    counts = collections.Counter(str(m["To"]) for m in smtp_server.messages)
+    assert not {address: n for address, n in counts.items() if n > 1}
+    # The kill may land between a mark's COMMIT and its "." (two system calls microseconds apart):
+    # that one mail is lost, marked 'sent' (never twice; docs/DESIGN.md, "The one window"). Any
+    # other loss (a row left queued, failed or claimed, a second mail) fails here.
+    missing = list(
+        Delivery.objects.filter(campaign=small_campaign)
+        .exclude(subscriber__email__in=list(counts))
+        .values_list("subscriber__email", "status", "attempts", "last_error")
+    )
+    assert len(missing) <= 1, (missing, outputs)
+    assert all(status == Delivery.Status.SENT for _, status, _, _ in missing), (missing, outputs)
+    small_campaign.refresh_from_db()
+    assert small_campaign.status == Campaign.Status.SENT, outputs
+    assert small_campaign.sent_count == KILL_RECIPIENTS
