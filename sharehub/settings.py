@@ -165,6 +165,8 @@ TEMPLATES = [
                 "sharehub.core.context_processors.hub",
                 "sharehub.portal.context_processors.site",
             ],
+            # {% url %} with its answers remembered (core/templatetags/url_memo.py).
+            "builtins": ["sharehub.core.templatetags.url_memo"],
         },
     },
 ]

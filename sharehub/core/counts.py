@@ -24,8 +24,8 @@ directly: their rows are bounded by the search.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 from django.db import connections, models, router
 from django.db.models import QuerySet
@@ -85,25 +85,53 @@ class KeptCounts:
         """`count(build(), key)`, the query built only when it is run or its tables are not yet
         remembered: a served count costs its one query, not the building of a list's query (a
         district's filters, a CASE and three subqueries, cost about a millisecond of CPU)."""
+        return self.counts_of(model, [(build, key)], using=using)[0]
+
+    def counts_of(
+        self,
+        model: type[models.Model],
+        wanted: Sequence[tuple[Callable[[], QuerySet], str | None]],
+        *,
+        using: str | None = None,
+    ) -> list[int]:
+        """`count_of` of several (build, key) of one model's lists (a district page's two
+        counts): their tables' versions and their kept counts read in one query."""
         using = using or router.db_for_read(model)
         connection = connections[using]
-        if key is None or not pagecache.sharded(connection):
-            return build().count()
-        tables = self._tables_of.get((using, key))
-        if tables is None:
-            if len(self._tables_of) >= self.TABLES_REMEMBERED:
-                self._tables_of.clear()
-            tables = self._tables_of[using, key] = self._tables(build())
-        if pagecache.uncommitted(tables, using=using):
-            return build().count()
-        versions, kept = self._read(using, tables, key)
-        if kept is not None and kept[0] == versions:
-            # What shows the count depends on its tables, as if it had counted them.
-            pagecache.depends_on_tables(tables)
-            return kept[1]
-        n = build().count()
-        self._keep(key, versions=versions, n=n)
-        return n
+        if not pagecache.sharded(connection):
+            return [build().count() for build, _ in wanted]
+        counted: dict[int, int] = {}
+        tables_of: dict[int, list[str]] = {}
+        for index, (build, key) in enumerate(wanted):
+            if key is None:
+                counted[index] = build().count()
+                continue
+            tables = self._tables_of.get((using, key))
+            if tables is None:
+                if len(self._tables_of) >= self.TABLES_REMEMBERED:
+                    self._tables_of.clear()
+                tables = self._tables_of[using, key] = self._tables(build())
+            if pagecache.uncommitted(tables, using=using):
+                counted[index] = build().count()
+            else:
+                tables_of[index] = tables
+        if tables_of:
+            every = sorted(set().union(*tables_of.values()))
+            keys = [cast(str, wanted[index][1]) for index in tables_of]
+            shards, kept = self._read(using, every, keys)
+            for index, tables in tables_of.items():
+                build, key = wanted[index]
+                mine = set(tables)
+                versions = pagecache.shard_versions(row for row in shards if row[0] in mine)
+                hit = kept.get(cast(str, key))
+                if hit is not None and hit[0] == versions:
+                    # What shows the count depends on its tables, as if it had counted them.
+                    pagecache.depends_on_tables(tables)
+                    counted[index] = hit[1]
+                else:
+                    counted[index] = build().count()
+                    self._keep(cast(str, key), versions=versions, n=counted[index])
+        return [counted[index] for index in range(len(wanted))]
 
     def _tables(self, queryset: QuerySet) -> list[str]:
         """The tables the count reads, and "*" (what every version depends on: DDL, statements
@@ -113,22 +141,26 @@ class KeptCounts:
         sql, _ = queryset.query.get_compiler(queryset.db).as_sql()
         return sorted(pagecache.tables_read(sql) | {pagecache.EVERYTHING})
 
-    def _read(self, using: str, tables: list[str], key: str) -> tuple[str, tuple[str, int] | None]:
-        """The tables' current versions and the kept (versions, n) of `key`, in one query."""
+    def _read(
+        self, using: str, tables: list[str], keys: list[str]
+    ) -> tuple[list[tuple[str, int, int]], dict[str, tuple[str, int]]]:
+        """The tables' version rows (name, shard, n) and the kept (versions, n) of `keys`, in one
+        query (one snapshot)."""
         connection = connections[using]
         quote = connection.ops.quote_name
-        marks = ", ".join(["%s"] * len(tables))
+        names = ", ".join(["%s"] * len(tables))
+        wanted = ", ".join(["%s"] * len(keys))
         sql = (
-            f'SELECT "name", "shard", "n", NULL FROM {quote(pagecache.VERSION_TABLE)} '
-            f'WHERE "name" IN ({marks}) UNION ALL SELECT NULL, NULL, "n", "versions" '
-            f'FROM {quote(self.model._meta.db_table)} WHERE "key" = %s'
+            f'SELECT "name", "shard", "n", NULL, NULL FROM {quote(pagecache.VERSION_TABLE)} '
+            f'WHERE "name" IN ({names}) UNION ALL SELECT NULL, NULL, "n", "key", "versions" '
+            f'FROM {quote(self.model._meta.db_table)} WHERE "key" IN ({wanted})'
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*tables, key])
+            cursor.execute(sql, [*tables, *keys])
             rows = cursor.fetchall()
-        shards = [(name, shard, n) for name, shard, n, _ in rows if name is not None]
-        kept = next(((versions, n) for name, _, n, versions in rows if name is None), None)
-        return pagecache.shard_versions(shards), kept
+        shards = [(name, shard, n) for name, shard, n, _, _ in rows if name is not None]
+        kept = {key: (versions, n) for name, _, n, key, versions in rows if name is None}
+        return shards, kept
 
     def _keep(self, key: str, *, versions: str, n: int) -> None:
         # Under the versions read before counting: if a write committed meanwhile, they have

@@ -49,3 +49,8 @@ def count(queryset: QuerySet, key: str | None) -> int:
 def count_of(build: Callable[[], QuerySet], key: str | None) -> int:
     """The count of the listings `build()` returns, the query built only when it is run."""
     return kept.count_of(Listing, build, key)
+
+
+def counts_of(*wanted: tuple[Callable[[], QuerySet], str | None]) -> list[int]:
+    """`count_of` of several, their versions and kept counts read in one query."""
+    return kept.counts_of(Listing, wanted)

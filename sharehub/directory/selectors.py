@@ -24,6 +24,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.expressions import Combinable, NegatedExpression
 from django.db.models.functions import Coalesce, NullIf
@@ -484,24 +485,21 @@ def get_organization_for_listing(actor: Actor, slug: str) -> Organization:
 
 
 def listing_detail(listing: Listing) -> Listing:
-    """Everything the detail page shows, in a fixed number of queries."""
-    return (
-        Listing.objects.select_related("organization", "organization__district")
-        .prefetch_related(
-            _categories_prefetch(),
-            "districts_served",
-            "links",
-            "photos",
-            Prefetch(
-                "addresses",
-                queryset=ListingAddress.objects.select_related("district").defer(
-                    "district__boundary"
-                ),
-            ),
-            Prefetch("services", queryset=Service.objects.select_related("category")),
-        )
-        .get(pk=listing.pk)
+    """Everything the detail page shows, in a fixed number of queries: read onto the listing
+    `get_listing_for` found (with its organization and district), not read again."""
+    prefetch_related_objects(
+        [listing],
+        _categories_prefetch(),
+        "districts_served",
+        "links",
+        "photos",
+        Prefetch(
+            "addresses",
+            queryset=ListingAddress.objects.select_related("district").defer("district__boundary"),
+        ),
+        Prefetch("services", queryset=Service.objects.select_related("category")),
     )
+    return listing
 
 
 def services_of(listing: Listing) -> QuerySet[Service]:
@@ -550,12 +548,13 @@ def district_listing_counts(district: District) -> dict[str, int]:
     """How many public listings the district has of its own (`local`, whatever else they serve)
     and, besides them, serving the whole city (`city_wide`). Both kept between writes
     (counts.py): the listings a resident can use are the directory's count for the district
-    filter (the same key); their queries are built only when counted (`counts.count_of`)."""
-    usable = counts.count_of(
-        lambda: filter_listings(public_listings(), district=district),
-        counts.filter_key({"district": district}),
-    )
-    local = counts.count_of(
-        lambda: public_listings().filter(in_district_q(district)), counts.local_key(district)
+    filter (the same key); their queries are built only when counted, both read in one query
+    (`counts.counts_of`)."""
+    usable, local = counts.counts_of(
+        (
+            lambda: filter_listings(public_listings(), district=district),
+            counts.filter_key({"district": district}),
+        ),
+        (lambda: public_listings().filter(in_district_q(district)), counts.local_key(district)),
     )
     return {"local": local, "city_wide": usable - local}

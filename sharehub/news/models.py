@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.core.sanitize import clean_html
+from sharehub.core.urlmemo import reverse
 from sharehub.moderation.models import Moderated, ModerationStatus
 
 from .licences import Licence

@@ -17,6 +17,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.http import Http404
 
@@ -120,17 +121,21 @@ def get_article_for(actor: Actor, slug: str) -> Article:
     return article
 
 
-def article_detail(article: Article) -> Article:
-    """The article with what its page shows, in a few queries."""
-    return (
-        Article.objects.select_related("organization", "created_by")
-        .prefetch_related(
-            Prefetch("tags", queryset=Tag.objects.order_by("slug")),
-            Prefetch("districts", queryset=District.objects.order_by("name_ko")),
-            "listings__organization",
+def article_detail(article: Article, *, fresh: bool = False) -> Article:
+    """What the article's page shows, in a few queries: read onto the article `get_article_for`
+    found (with its organization and people), or read again with `fresh` (after a service
+    refused a change it may have made to the instance in memory)."""
+    if fresh:
+        article = Article.objects.select_related("organization", "created_by", "published_by").get(
+            pk=article.pk
         )
-        .get(pk=article.pk)
+    prefetch_related_objects(
+        [article],
+        Prefetch("tags", queryset=Tag.objects.order_by("slug")),
+        Prefetch("districts", queryset=District.objects.order_by("name_ko")),
+        "listings__organization",
     )
+    return article
 
 
 def related_articles(article: Article, *, limit: int = 3) -> list[Article]:

@@ -22,12 +22,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sharehub.core.uploads import private_storage
+from sharehub.core.urlmemo import reverse
 from sharehub.organizations.models import Organization
 from sharehub.places.models import District
 

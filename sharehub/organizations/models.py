@@ -5,12 +5,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.core.counts import KeptCount
+from sharehub.core.urlmemo import reverse
 from sharehub.moderation.models import Moderated
 
 phone_validator = RegexValidator(

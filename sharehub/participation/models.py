@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sharehub.core.uploads import private_storage
+from sharehub.core.urlmemo import reverse
 from sharehub.moderation.models import Moderated, ModerationStatus
 
 TITLE_MAX = 150

@@ -24,12 +24,12 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sharehub.core.uploads import private_storage
+from sharehub.core.urlmemo import reverse
 from sharehub.designation.models import CommitteeVote, YearlyCounter
 
 if TYPE_CHECKING:

@@ -15,12 +15,12 @@ from typing import Any
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from sharehub.core.templatetags.content_lang import content
+from sharehub.core.urlmemo import reverse
 from sharehub.designation.templatetags.designation import designation_badge_for
 
 register = template.Library()

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from sharehub.core import pagecache
 from sharehub.designation.models import Designation, DesignationStatus
 from sharehub.directory import counts, services
 from sharehub.directory.models import Category, Listing, PriceType
@@ -165,7 +166,8 @@ def test_a_count_made_before_a_write_is_never_served(client):
     ListingFactory.create_batch(2)
     key = counts.filter_key({})
     listed = public_listings()
-    before, _kept = counts.kept._read(listed.db, counts.kept._tables(listed), key)
+    shards, _kept = counts.kept._read(listed.db, counts.kept._tables(listed), [key])
+    before = pagecache.shard_versions(shards)
     ListingFactory()  # the write commits: the listings' version moves on
     counts.kept._keep(key, versions=before, n=2)  # the slow request stores what it counted
     assert counts.count(public_listings(), key) == 3
@@ -239,3 +241,28 @@ def test_a_kept_count_is_served_without_building_its_query():
     ListingFactory()
     assert counts.count_of(built, key) == 3
     assert built.call_count > calls
+
+
+def test_several_kept_counts_are_read_in_one_query(district):
+    """A district page's two counts: their versions and kept values in one query when served,
+    both counted again after a write to the listings."""
+    local = ListingFactory(organization=OrganizationFactory(district=district))
+    ListingFactory(organization=OrganizationFactory(district=DistrictFactory()))
+    everywhere = counts.filter_key({})
+    mine = counts.local_key(district)
+
+    def wanted():
+        return (
+            (public_listings, everywhere),
+            (lambda: public_listings().filter(organization__district=district), mine),
+        )
+
+    assert counts.counts_of(*wanted()) == [2, 1]
+    with CaptureQueriesContext(connection) as captured:
+        assert counts.counts_of(*wanted()) == [2, 1]
+    assert len(captured.captured_queries) == 1
+    assert "COUNT(*)" not in captured.captured_queries[0]["sql"]
+    Listing.objects.filter(pk=local.pk).update(moderation_status="hidden")
+    assert counts.counts_of(*wanted()) == [1, 0]
+    # Uncounted keys beside a kept one: each as `count_of` would answer it.
+    assert counts.counts_of((public_listings, None), *wanted()) == [1, 1, 0]

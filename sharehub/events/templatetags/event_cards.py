@@ -12,7 +12,6 @@ from datetime import datetime
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils import formats
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -22,6 +21,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from sharehub.core.i18n import city_name
 from sharehub.core.templatetags.content_lang import content
 from sharehub.core.templatetags.datetimes import iso
+from sharehub.core.urlmemo import reverse
 
 register = template.Library()
 

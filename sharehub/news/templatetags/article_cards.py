@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import quote
 
 from django import template
-from django.urls import reverse
 from django.utils import formats
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -22,6 +21,7 @@ from django.utils.translation import gettext
 
 from sharehub.core.templatetags.content_lang import content
 from sharehub.core.templatetags.datetimes import iso
+from sharehub.core.urlmemo import reverse
 
 register = template.Library()
 

@@ -125,7 +125,7 @@ def _review_page(
     return_form: Form | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    article = selectors.article_detail(article)
+    article = selectors.article_detail(article, fresh=True)  # as stored, whatever was refused
     return render(
         request,
         "news/review.html",
