@@ -60,3 +60,23 @@ def test_a_search_hit_shows_its_highlight_and_no_empty_parts():
     assert "서울의 공유 소식입니다." not in html
     assert 'class="meta">' in html and "chips" not in html
     assert html.count('<p class="meta">') == 1
+
+
+def test_cards_read_only_what_a_card_shows_and_nothing_after():
+    """`selectors.cards`: the card's columns only, and rendering a card reads nothing more (a
+    deferred column read per card would be a query per card)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sharehub.news import selectors
+
+    organization = OrganizationFactory(name_ko="수리 협동조합", name_en="Repair Co-op")
+    for n in range(3):
+        ArticleFactory(slug=f"card-{n}", organization=organization)
+    read = selectors.latest_articles(limit=3)
+    with CaptureQueriesContext(connection) as captured:
+        html = "".join(_render(article, language) for article in read for language in ("ko", "en"))
+    assert captured.captured_queries == []
+    assert html.count("수리 협동조합") == 3 and html.count("Repair Co-op") == 3
+    deferred = read[0].get_deferred_fields()
+    assert {"body", "body_ko", "review_note", "cover_image"} <= deferred

@@ -71,7 +71,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     # Read only where the results are shown, inside a kept fragment (pagecache.when_shown).
     def results() -> Page:
         browse = selectors.public_articles(filters)
-        page = paginate(request, browse.queryset, per_page=12)
+        page = paginate(request, selectors.cards(browse.queryset), per_page=12)
         articles = list(page.object_list)
         for article in articles:
             hit = browse.highlights.get(article.pk)
