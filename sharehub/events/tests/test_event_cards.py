@@ -146,3 +146,26 @@ def test_the_list_card_of_the_citys_event_with_a_highlight():
     assert '<p class="highlight"><mark>공유</mark> 모임</p>' in html
     assert "함께 나누는 이야기" not in html
     assert f'<p class="meta">{city_name()}</p>' in html
+
+
+def test_the_lists_cards_read_only_what_a_card_shows_and_nothing_after(district):
+    """`selectors.cards`: the card's columns only (no description), and rendering a card in
+    either language reads nothing more (a deferred column read per card is a query each)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sharehub.events import selectors
+    from sharehub.organizations.tests.factories import OrganizationFactory
+
+    organization = OrganizationFactory(name_ko="나눔 협동조합", name_en="Sharing Co-op")
+    EventFactory(organization=organization, district=district)
+    EventFactory(organization=None, district=None)
+    read = list(selectors.cards(selectors.browse_events().queryset))
+    assert len(read) == 2
+    with CaptureQueriesContext(connection) as captured:
+        korean = "".join(_render("event_card", event, "ko") for event in read)
+        english = "".join(_render("event_card", event, "en") for event in read)
+    assert captured.captured_queries == []
+    assert "나눔 협동조합" in korean and "Sharing Co-op" in english
+    assert district.name_ko in korean
+    assert {"description", "venue", "address"} <= read[0].get_deferred_fields()

@@ -50,7 +50,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     # Read only where the results are shown, inside a kept fragment (pagecache.when_shown).
     def results() -> Page:
         browse = selectors.browse_events(**filters)
-        page = paginate(request, browse.queryset)
+        page = paginate(request, selectors.cards(browse.queryset))
         events = list(page.object_list)
         now = timezone.now()
         for event in events:

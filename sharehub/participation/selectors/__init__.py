@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from sharehub.accounts.models import User
 from sharehub.core.actors import Actor, is_signed_in
@@ -37,6 +39,26 @@ def _for_list(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
     return queryset.select_related("area", "agenda_committee", "author").prefetch_related(
         "districts"
     )
+
+
+# What a proposal's card shows (participation.templatetags.proposal_cards) and its area's name in
+# every language (a proposal is not translated: its manager does not add them, as the translated
+# models' managers do); its districts come by `_for_list`'s prefetch.
+CARD_FIELDS = (
+    "title",
+    "language",
+    "state",
+    "published_at",
+    "supports_count",
+    "support_threshold",
+    *(build_localized_fieldname("area__name", code) for code, _name in settings.LANGUAGES),
+)
+
+
+def cards(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Proposals as the list's cards: only the columns a card shows, without the author and the
+    committee `_for_list` joins for the other pages (some eighty columns, the body among them)."""
+    return queryset.select_related(None).select_related("area").only(*CARD_FIELDS)
 
 
 def proposal_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Proposal]:

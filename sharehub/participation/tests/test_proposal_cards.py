@@ -71,3 +71,29 @@ def test_the_list_card_of_a_proposal():
     with translation.override("ko"):
         korean = html.render(Context({"proposal": proposal}))
     assert "lang-note" not in korean
+
+
+def test_the_lists_cards_read_only_what_a_card_shows_and_nothing_after(district):
+    """`selectors.cards`: the card's columns only (no body, no author), and rendering a card
+    in either language reads nothing more (a deferred column read per card is a query each)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sharehub.participation import selectors
+
+    for _ in range(3):
+        ProposalFactory().districts.add(district)
+    read = list(selectors.cards(selectors.proposal_list()))
+    with CaptureQueriesContext(connection) as captured:
+        for language in ("ko", "en"):
+            with translation.override(language):
+                html = "".join(
+                    Template("{% load proposal_cards %}{% proposal_card proposal %}").render(
+                        Context({"proposal": proposal})
+                    )
+                    for proposal in read
+                )
+                assert all(str(proposal.area.name) in html for proposal in read)
+                assert html.count(str(district.name)) == 3
+    assert captured.captured_queries == []
+    assert {"body", "author_id", "agenda_committee_id"} <= read[0].get_deferred_fields()

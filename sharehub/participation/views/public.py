@@ -40,7 +40,11 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     # Read only where the results are shown, inside a kept fragment (pagecache.when_shown).
     @functools.cache
     def results() -> Page:
-        return paginate(request, selectors.proposal_list(filters=filters), count_cap=LIST_COUNT_CAP)
+        return paginate(
+            request,
+            selectors.cards(selectors.proposal_list(filters=filters)),
+            count_cap=LIST_COUNT_CAP,
+        )
 
     context = {
         "page": when_shown(results),
