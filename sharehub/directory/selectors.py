@@ -472,6 +472,7 @@ def get_listing_for(actor: Actor, slug: str) -> Listing:
     """The listing of the organization with this slug, if the actor may see it; 404 otherwise."""
     listing = (
         Listing.objects.select_related("organization", "organization__district")
+        .defer("organization__district__boundary")  # kilobytes of outline the page never shows
         .filter(organization__slug=slug)
         .first()
     )
@@ -490,7 +491,7 @@ def listing_detail(listing: Listing) -> Listing:
     prefetch_related_objects(
         [listing],
         _categories_prefetch(),
-        "districts_served",
+        Prefetch("districts_served", queryset=District.objects.defer("boundary")),
         "links",
         "photos",
         Prefetch(

@@ -317,7 +317,11 @@ def agenda(weeks: list[list[MonthDay]]) -> list[MonthDay]:
 def get_event_for(actor: Actor, pk: Any) -> Event:
     """The event or 404, whether it is missing or a draft the actor may not see."""
     try:
-        event = Event.objects.select_related("organization", "district").get(pk=int(pk))
+        event = (
+            Event.objects.select_related("organization", "district")
+            .defer("district__boundary")  # some kilobytes of outline no event page shows
+            .get(pk=int(pk))
+        )
     except (Event.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if not can_view_event(actor, event):

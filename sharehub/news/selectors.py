@@ -139,7 +139,7 @@ def article_detail(article: Article, *, fresh: bool = False) -> Article:
     prefetch_related_objects(
         [article],
         Prefetch("tags", queryset=Tag.objects.order_by("slug")),
-        Prefetch("districts", queryset=District.objects.order_by("name_ko")),
+        Prefetch("districts", queryset=District.objects.defer("boundary").order_by("name_ko")),
         "listings__organization",
     )
     return article

@@ -86,3 +86,32 @@ def test_listing_cards_read_only_what_they_show(city, page):
     description = '"organizations_organization"."description_ko"'
     assert [q["sql"][:200] for q in captured.captured_queries if description in q["sql"]] == []
     assert len(captured.captured_queries) <= 8
+
+
+def test_no_detail_page_reads_a_boundary(city, user):
+    """An event's, a listing's and an article's page, the proposals' list with their districts:
+    the district comes joined or prefetched, its outline left unread (signed in too)."""
+    from sharehub.directory.models import Listing
+    from sharehub.news.models import Article
+    from sharehub.participation.tests.factories import ProposalFactory
+
+    event = EventFactory(district=city)
+    article = Article.objects.filter(organization__district=city).first()
+    article.districts.add(city)
+    listing = Listing.objects.filter(organization__district=city).first()
+    listing.districts_served.add(city)
+    ProposalFactory().districts.add(city)
+    signed_in = Client()
+    signed_in.force_login(user)
+    for client in (Client(), signed_in):
+        for path in (
+            f"/ko/events/{event.pk}/",
+            f"/ko/directory/{listing.organization.slug}/",
+            f"/ko/news/articles/{article.slug}/",
+            "/ko/participate/",
+        ):
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(path)
+            assert response.status_code == 200, path
+            reading = [q["sql"][:200] for q in captured.captured_queries if BOUNDARY in q["sql"]]
+            assert reading == [], path

@@ -25,6 +25,7 @@ from sharehub.participation.models import (
     Support,
 )
 from sharehub.participation.permissions import can_see_proposal
+from sharehub.places.models import District
 
 
 def public_proposals() -> QuerySet[Proposal]:
@@ -37,7 +38,7 @@ def public_proposals() -> QuerySet[Proposal]:
 
 def _for_list(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
     return queryset.select_related("area", "agenda_committee", "author").prefetch_related(
-        "districts"
+        Prefetch("districts", queryset=District.objects.defer("boundary"))  # outlines unshown
     )
 
 
