@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation import settings as mt_settings
 from modeltranslation.utils import build_localized_fieldname
 
 from sharehub.accounts.models import User
@@ -43,8 +43,8 @@ def _for_list(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
 
 
 # What a proposal's card shows (participation.templatetags.proposal_cards) and its area's name in
-# every language (a proposal is not translated: its manager does not add them, as the translated
-# models' managers do); its districts come by `_for_list`'s prefetch.
+# every stored language, the fallback's too (a proposal is not translated: its manager does not add
+# them, as the translated models' managers do); its districts come by `_for_list`'s prefetch.
 CARD_FIELDS = (
     "title",
     "language",
@@ -52,7 +52,7 @@ CARD_FIELDS = (
     "published_at",
     "supports_count",
     "support_threshold",
-    *(build_localized_fieldname("area__name", code) for code, _name in settings.LANGUAGES),
+    *(build_localized_fieldname("area__name", code) for code in mt_settings.AVAILABLE_LANGUAGES),
 )
 
 

@@ -81,8 +81,10 @@ def test_the_lists_cards_read_only_what_a_card_shows_and_nothing_after(district)
 
     from sharehub.participation import selectors
 
-    for _ in range(3):
+    for _ in range(2):
         ProposalFactory().districts.add(district)
+    # An area named in English only: the Korean card falls back to it, read with the row.
+    ProposalFactory(area__name_ko="", area__name_en="Sharing spaces").districts.add(district)
     read = list(selectors.cards(selectors.proposal_list()))
     with CaptureQueriesContext(connection) as captured:
         for language in ("ko", "en"):
@@ -94,6 +96,7 @@ def test_the_lists_cards_read_only_what_a_card_shows_and_nothing_after(district)
                     for proposal in read
                 )
                 assert all(str(proposal.area.name) in html for proposal in read)
+                assert "Sharing spaces" in html
                 assert html.count(str(district.name)) == 3
     assert captured.captured_queries == []
     assert {"body", "author_id", "agenda_committee_id"} <= read[0].get_deferred_fields()
