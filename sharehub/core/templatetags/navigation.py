@@ -3,21 +3,18 @@ hub, the current part marked `aria-current="page"`.
 
 Every page writes it, for everybody (a signed-in person's pages are built on each request): as
 template markup it was nine addresses reversed, nine translations and nine lookups of the
-request's part, on every page (issue 18). The addresses depend only on the language and the
-script prefix, so each is reversed once per process and language.
+request's part, on every page (issue 18). The addresses are reversed once per process and
+language (core.urlmemo).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django import template
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from sharehub.core.urlmemo import reverse
 
 register = template.Library()
 
@@ -36,24 +33,13 @@ PARTS = (
 CURRENT = mark_safe(' aria-current="page"')
 
 
-@lru_cache(maxsize=256)
-def _address(name: str, language: str | None, prefix: str, urlconf: str) -> str:
-    # The key holds what `reverse` reads besides the name (i18n_patterns' language prefix).
-    return reverse(name, urlconf=urlconf)
-
-
 @register.simple_tag(takes_context=True)
 def main_nav(context: template.Context) -> SafeString:
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     current = getattr(match, "app_name", None)
-    language, prefix = get_language(), get_script_prefix()
-    urlconf = get_urlconf() or settings.ROOT_URLCONF  # a test may override the setting
     return format_html_join(
         "\n              ",
         '<li><a href="{}"{}>{}</a></li>',
-        (
-            (_address(name, language, prefix, urlconf), CURRENT if part == current else "", label)
-            for part, name, label in PARTS
-        ),
+        ((reverse(name), CURRENT if part == current else "", label) for part, name, label in PARTS),
     )
