@@ -270,12 +270,13 @@ else:
         },
     }
 # Sessions: with Redis, read from the cache and written through to the database, so a Redis
-# restart or eviction signs nobody out.
+# restart or eviction signs nobody out; without it, Django's database store read by one plain
+# statement (sharehub.accounts.sessions).
 SESSION_ENGINE = os.environ.get(
     "SHAREHUB_SESSION_ENGINE",
     "django.contrib.sessions.backends.cached_db"
     if os.environ.get("REDIS_URL")
-    else "django.contrib.sessions.backends.db",
+    else "sharehub.accounts.sessions",
 )
 # How long a kept page lives at most: what changes by the clock alone (an event starting) is late
 # by at most this much; a write to what a page shows ends it at once. 0 turns the cache off.

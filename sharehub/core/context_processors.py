@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
 
 from .i18n import city_name, current_language, hub_name
+from .urlmemo import translate_url
 
 
 def hub(request: HttpRequest) -> dict:

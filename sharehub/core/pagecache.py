@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import hashlib
 import random
 import re
@@ -135,25 +136,28 @@ def _ignored_tables() -> frozenset[str]:
 # --- tracking writes and reads ------------------------------------------------------------
 
 
-def _classify(sql: str) -> tuple[str, Iterable[str]]:
-    """("write", [table]), ("read", tables), or ("none", ())."""
+# The same few hundred statements run again and again (their parameters apart): each is read once
+# per process. Bounded, since statements with literal IN lists of every length are distinct.
+@functools.lru_cache(maxsize=4096)
+def _classify(sql: str) -> tuple[str, frozenset[str]]:
+    """("write", {table}), ("read", tables), or ("none", {})."""
     first = _FIRST_WORD.match(sql)
     word = first.group(1).upper() if first else ""
     if word == "WITH" and sql == _BUMP_FREE_SHARD:
-        return "none", ()  # a version's own bump
+        return "none", frozenset()  # a version's own bump
     if word == "SELECT":
         return "read", _read_tables(sql)
     if match := _WRITE.match(sql):
-        return "write", (match.group(1).lower(),)
+        return "write", frozenset((match.group(1).lower(),))
     if word in _HARMLESS:
-        return "none", ()
+        return "none", frozenset()
     if word == "WITH" and not _WRITE_WORD.search(sql):
         return "read", _read_tables(sql)
-    return "write", (EVERYTHING,)
+    return "write", frozenset((EVERYTHING,))
 
 
-def _read_tables(sql: str) -> set[str]:
-    return {(quoted or bare).lower() for quoted, bare in _READ_TABLE.findall(sql)}
+def _read_tables(sql: str) -> frozenset[str]:
+    return frozenset((quoted or bare).lower() for quoted, bare in _READ_TABLE.findall(sql))
 
 
 def track(
@@ -462,7 +466,7 @@ def uncommitted(tables: Iterable[str], using: str = "default") -> bool:
 
 def tables_read(sql: str) -> set[str]:
     """The tables a query reads (`FROM`, `JOIN`, subqueries included), lower case."""
-    return _read_tables(sql)
+    return set(_read_tables(sql))
 
 
 def sharded(connection: BaseDatabaseWrapper) -> bool:

@@ -10,6 +10,7 @@ from django.template.engine import Engine
 from django.test import RequestFactory, override_settings
 from django.urls import NoReverseMatch, clear_script_prefix, set_script_prefix
 from django.urls import reverse as django_reverse
+from django.urls import translate_url as django_translate_url
 from django.utils import translation
 
 from sharehub.core import urlmemo
@@ -19,8 +20,10 @@ from sharehub.core.templatetags.url_memo import MemoURLNode
 @pytest.fixture(autouse=True)
 def fresh():
     urlmemo._reversed.cache_clear()
+    urlmemo._translated.cache_clear()
     yield
     urlmemo._reversed.cache_clear()
+    urlmemo._translated.cache_clear()
 
 
 @pytest.fixture
@@ -119,3 +122,41 @@ def test_url_tag_reverses_in_the_current_app():
     with translation.override("ko"):
         rendered = Template("{% url 'admin:index' %}").render(RequestContext(request))
     assert rendered == django_reverse("admin:index", current_app="admin")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/ko/",
+        "/ko/events/7/",
+        "/ko/directory/?q=%EA%B3%B5%EA%B5%AC&district=11440",
+        "/ko/news/articles/sharing-city/?page=2#comments",
+        "/ko/no-such-page/?x=1",
+        "/health/",
+        "/en/events/",
+    ],
+)
+@pytest.mark.parametrize("active", ["ko", "en"])
+def test_translate_url_is_djangos_in_every_language(url, active):
+    with translation.override(active):
+        for code in ("ko", "en"):
+            for _ in range(2):
+                assert urlmemo.translate_url(url, code) == django_translate_url(url, code)
+
+
+def test_translate_url_is_translated_once_per_path_whatever_its_query():
+    with (
+        mock.patch.object(urlmemo, "django_translate_url", wraps=django_translate_url) as spy,
+        translation.override("ko"),
+    ):
+        assert urlmemo.translate_url("/ko/events/?page=2", "en") == "/en/events/?page=2"
+        assert urlmemo.translate_url("/ko/events/?page=3", "en") == "/en/events/?page=3"
+        assert urlmemo.translate_url("/ko/events/", "en") == "/en/events/"
+        assert spy.call_count == 1
+        urlmemo.translate_url("/ko/events/", "ko")
+        assert spy.call_count == 2  # another target language is another key
+    with translation.override("en"):
+        # Resolved in another language ("/ko/…" does not resolve under English): another key.
+        assert urlmemo.translate_url("/ko/events/", "en") == django_translate_url(
+            "/ko/events/", "en"
+        )

@@ -350,6 +350,44 @@ def test_a_person_with_an_old_cancelled_registration_and_an_active_one_sees_the_
     assert selectors.registration_of(user, event).pk == first.pk  # the latest of the ended
 
 
+@pytest.mark.django_db(transaction=True)  # committed writes, as a live hub's: kept values apply
+def test_the_persons_registration_shows_as_it_is_now_though_kept(client, event, user, settings):
+    """The person's registration is kept between requests (pagecache.kept_value): registering,
+    cancelling and a change made elsewhere (another process's write to the row) show at the next
+    request; while nothing is written, the page does not read it again."""
+    from django.db import connection
+
+    settings.PAGE_CACHE_SECONDS = 60
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(user)
+    url = reverse("events:detail", args=[event.pk])
+
+    def page() -> str:
+        return client.get(url).content.decode()
+
+    def reads_registrations() -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        return any('"events_registration"' in q["sql"] for q in queries.captured_queries)
+
+    confirmed, pending = "신청이 확정되었습니다.", "주최자의 승인을 기다리고 있습니다."
+    assert confirmed not in page()
+    assert reads_registrations() is False  # kept: "not registered"
+    registration = services.register(actor=user, event=event)
+    assert registration.status == S.CONFIRMED
+    assert confirmed in page()
+    assert reads_registrations() is False
+    Registration.objects.filter(pk=registration.pk).update(status=S.PENDING)
+    assert pending in page() and confirmed not in page()
+    Registration.objects.filter(pk=registration.pk).update(status=S.CANCELLED)
+    assert pending not in page() and confirmed not in page()
+    # Someone else's registration is not this person's.
+    other = UserFactory()
+    services.register(actor=other, event=event)
+    assert confirmed not in page()
+
+
 def test_the_organizer_tools_show_as_soon_as_the_person_may_use_them(client, event, user):
     """Whether the page offers the tools is kept between writes to what it reads (the
     memberships): made an editor, the person sees them at the next request; removed, no more."""

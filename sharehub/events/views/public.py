@@ -25,7 +25,7 @@ from sharehub.core.pagination import paginate, querystring_without_page
 from sharehub.core.uploads import private_file_response
 from sharehub.events import selectors
 from sharehub.events.forms import EventFilterForm, RegistrationForm, asked
-from sharehub.events.models import Event, EventMaterial, RegistrationStatus
+from sharehub.events.models import Event, EventMaterial, Registration, RegistrationStatus
 from sharehub.events.permissions import can_manage_event, can_see_materials, materials_public
 
 
@@ -181,11 +181,24 @@ def _can_manage(user: Any, event: Event) -> bool:
     return pagecache.kept_value(key, lambda: can_manage_event(user, event))
 
 
+def _registration(user: Any, event: Event) -> Registration | None:
+    """The person's registration (selectors.registration_of), kept until a write to the
+    registrations: the page reads it on every signed-in request, and the query's building cost
+    twice the query. Every change to it (registering, cancelling, an approval, a place offered
+    from the waitlist, its offer expiring) is such a write, in this process or another."""
+    if not user.is_authenticated:
+        return None
+    return pagecache.kept_value(
+        f"event-registration:{user.pk}:{event.pk}",
+        lambda: selectors.registration_of(user, event),
+    )
+
+
 def detail_context(
     request: HttpRequest, event: Event, form: RegistrationForm | None = None
 ) -> dict:
     """What the event page shows; also the registration view's answer to a refused form."""
-    registration = selectors.registration_of(request.user, event)
+    registration = _registration(request.user, event)
     now = timezone.now()
 
     def materials() -> list:
