@@ -120,10 +120,14 @@ def feed_articles(filters: Filters | None = None, *, limit: int = 30) -> list[Ar
 
 
 def get_article_for(actor: Actor, slug: str) -> Article:
-    """The article if the actor may read it, else 404 whether it is missing or forbidden."""
-    queryset = Article.objects.select_related("organization", "created_by", "published_by")
-    article = queryset.filter(slug=slug).first()
-    if article is None or not can_view_article(actor, article):
+    """The article if the actor may read it, else 404 whether it is missing or forbidden. With
+    its organization and author, which its page shows; not who published it, which nothing there
+    reads (a third person's row cost a fifth of the query's building)."""
+    try:
+        article = Article.objects.select_related("organization", "created_by").get(slug=slug)
+    except Article.DoesNotExist:
+        raise Http404 from None
+    if not can_view_article(actor, article):
         raise Http404
     return article
 
@@ -133,9 +137,7 @@ def article_detail(article: Article, *, fresh: bool = False) -> Article:
     found (with its organization and people), or read again with `fresh` (after a service
     refused a change it may have made to the instance in memory)."""
     if fresh:
-        article = Article.objects.select_related("organization", "created_by", "published_by").get(
-            pk=article.pk
-        )
+        article = Article.objects.select_related("organization", "created_by").get(pk=article.pk)
     prefetch_related_objects(
         [article],
         Prefetch("tags", queryset=Tag.objects.order_by("slug")),
