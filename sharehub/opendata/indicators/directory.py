@@ -48,7 +48,9 @@ def _listings() -> Iterator[Point]:
 
 
 def _category_labels() -> dict[str, StrOrPromise]:
-    return {c.slug: c.name for c in Category.objects.order_by("order", "pk")}
+    # Two columns, the name in the reader's language with its fallback (modeltranslation), not
+    # a model instance per category: the dashboard asks on every request.
+    return dict(Category.objects.order_by("order", "pk").values_list("slug", "name"))
 
 
 LISTINGS = register(

@@ -137,13 +137,18 @@ def _table_key(indicator: Indicator, versions: dict[str, int]) -> str:
     """The cached table's key: the indicator and its sources' versions (core.pagecache: every
     write to a table moves its version in the write's own transaction, whatever wrote it)."""
     tokens = "-".join(str(versions.get(table, 0)) for table in _tables(indicator))
-    return f"opendata:table:{indicator.code}:{tokens}"
+    # "2": a table holds its next change by the clock (tables kept before it did not).
+    return f"opendata:table2:{indicator.code}:{tokens}"
 
 
 @dataclass(frozen=True)
 class Table:
     points: tuple[Point, ...]
     computed_at: datetime
+    # The indicator's next change by the clock as the table was computed (`Indicator.changes_at`,
+    # None: none). A kept table never outlives it (its cache timeout), so a page reading the
+    # table learns it from the table instead of asking the database on every request.
+    changes_at: datetime | None = None
 
 
 @dataclass
@@ -212,9 +217,8 @@ def _changes_at(indicator: Indicator) -> datetime | None:
     return current.changes[indicator.changes_at]
 
 
-def _lifetime(indicator: Indicator, now: datetime) -> int:
-    """Seconds the table may be kept: CACHE_SECONDS, or less until its next change by the clock."""
-    upcoming = _changes_at(indicator)
+def _lifetime(upcoming: datetime | None, now: datetime) -> int:
+    """Seconds a table may be kept: CACHE_SECONDS, or less until its next change by the clock."""
     if upcoming is None:
         return CACHE_SECONDS
     return max(1, min(CACHE_SECONDS, math.ceil((upcoming - now).total_seconds())))
@@ -226,12 +230,14 @@ def table_of(indicator: Indicator) -> Table:
     # A page kept for visitors (core.pagecache) goes with the tables this one is computed from,
     # which this request may not read, and lives no longer than the table's next change by clock.
     pagecache.depends_on(*indicator.sources)
-    if indicator.changes_at:
-        pagecache.valid_until(_changes_at(indicator))
     tables = _tables(indicator)
     if pagecache.uncommitted(tables):
         # This connection's own writes, not committed yet: its table, for it alone, uncached.
-        return Table(points=tuple(indicator.compute()), computed_at=timezone.now())
+        upcoming = _changes_at(indicator)
+        pagecache.valid_until(upcoming)
+        return Table(
+            points=tuple(indicator.compute()), computed_at=timezone.now(), changes_at=upcoming
+        )
     if current is not None:
         current.load()
     versions = (
@@ -244,9 +250,13 @@ def table_of(indicator: Indicator) -> Table:
     if found is None:
         found = cache.get(key)
     if found is None:
+        # Its next change first: a publication passing while the table is computed shortens the
+        # table's life to a second rather than being missed.
+        upcoming = _changes_at(indicator)
         now = timezone.now()
-        found = Table(points=tuple(indicator.compute()), computed_at=now)
-        cache.set(key, found, timeout=_lifetime(indicator, now))
+        found = Table(points=tuple(indicator.compute()), computed_at=now, changes_at=upcoming)
+        cache.set(key, found, timeout=_lifetime(upcoming, now))
+    pagecache.valid_until(found.changes_at)
     if current is not None:
         current.tables[key] = found
     return found

@@ -425,15 +425,15 @@ def test_awards(places):
 def test_awards_of_a_call_published_later_count_from_its_publication(places):
     import time
 
-    from sharehub.opendata.indicators.engine import CACHE_SECONDS, _lifetime
+    from sharehub.opendata.indicators.engine import CACHE_SECONDS, _changes_at, _lifetime
 
     a, _b = places
     awards = indicators.get("programmes.awards")
     now = timezone.now()
-    assert _lifetime(awards, now) == CACHE_SECONDS  # nothing due: the usual lifetime
+    assert _lifetime(_changes_at(awards), now) == CACHE_SECONDS  # nothing due: the usual lifetime
     later = open_call(published_at=now + timedelta(seconds=1))
     award(later, OrganizationFactory(district=a), 1_000_000, date(2025, 1, 20))
-    assert _lifetime(awards, timezone.now()) <= 1
+    assert _lifetime(_changes_at(awards), timezone.now()) <= 1
     assert value("programmes.awards", by=()) == {}  # cached for at most that second
     time.sleep(1.2)
     # Public now, with no write: the table was not kept past the publication.
@@ -536,3 +536,35 @@ def test_cached_tables_pickle_as_calls_of_their_classes_and_older_pickles_load(m
         )
     assert older != pickle.dumps(points)  # the state, not a call of the class
     assert pickle.loads(older) == points
+
+
+@pytest.mark.django_db(transaction=True)  # committed, as a live hub's: the tables are kept
+def test_a_kept_table_knows_its_next_change_and_the_page_does_not_ask_again(places):
+    """The next publication of a call's awards is read when the table is computed and kept with
+    it (engine.Table.changes_at): a request that finds the table kept asks the database nothing,
+    and a page kept for visitors still lives no longer than that moment."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sharehub.core import pagecache
+
+    a, _b = places
+    awards = indicators.get("programmes.awards")
+    when = timezone.now() + timedelta(hours=2)
+    later = open_call(published_at=when)
+    award(later, OrganizationFactory(district=a), 1_000_000, date(2025, 1, 20))
+    first = engine.table_of(awards)
+    assert first.changes_at == when and first.points == ()
+    # A page being built, as core.pagecache records one.
+    recorder = pagecache._Reads(versions={}, expires=timezone.now().timestamp() + 3600 * 24)
+    token = pagecache._computing.set((recorder,))
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            again = engine.table_of(awards)
+    finally:
+        pagecache._computing.reset(token)
+    assert again.changes_at == when
+    # Only its sources' versions are read (outside a page's snapshot, per table).
+    read = [pagecache.tables_read(q["sql"]) for q in queries.captured_queries]
+    assert read == [{"core_pageversion"}]
+    assert recorder.expires <= when.timestamp()  # the page goes with the publication
