@@ -708,12 +708,16 @@ def _current(deps: tuple[str, ...], versions: tuple[int, ...], expires: float) -
     return True
 
 
-def kept_value[T](key: str, compute: Callable[[], T]) -> T:
+def kept_value[T](key: str, compute: Callable[[], T], *, shared: bool = False) -> T:
     """`compute()`, kept (in the "pages" cache) until a write to a table it read, or
     `PAGE_CACHE_SECONDS`: for what every page of a signed-in person computes the same way (the
     header's staff workspace link). `key` must hold everything the value depends on that is not
     read from the database in `compute` (the person, their role flags). Its reads are the
-    person's own (`personal`): a kept fragment must not show it."""
+    person's own (`personal`): a kept fragment must not show it.
+
+    `shared`: what the page shows everybody, whoever asks (a detail page's row, its permission
+    checked on each request): its reads are the request's, as if it had read them itself, so
+    the page and the fragments built from it go with its tables, read or found kept."""
     connection = connections["default"]
     if (
         settings.PAGE_CACHE_SECONDS <= 0 or not tracking(connection) or connection.pagecache_pending  # type: ignore[attr-defined]
@@ -722,7 +726,7 @@ def kept_value[T](key: str, compute: Callable[[], T]) -> T:
     store = _value_store()
     cache_key = "value:" + hashlib.sha256(key.encode()).hexdigest()
     entry: _Value | None = store.get(cache_key)
-    with personal():
+    with contextlib.nullcontext() if shared else personal():
         if entry is not None and _current(entry.deps, entry.versions, entry.expires):
             return entry.value
         # As the request began, if it is a kept view's: a write committed since then makes the

@@ -6,6 +6,11 @@ about 2 ms (an include, an attrs include and a context per option), which made t
 the largest part of the directory and events pages (bench/pages_bench.py). Jinja2 compiles the
 same templates to Python functions. The hub's own widget templates (the point picker, the rich
 text editor) stay Django templates, found as Django's default renderer finds them.
+
+The commonest of them are written here in Python, byte for byte as the Jinja2 templates write
+them (core/tests/test_renderers.py compares every case): a select, an input, and an empty error
+list. Each Jinja2 include builds a fresh context from the environment's globals, which for one
+text input (input.html including attrs.html) cost more than writing the tag.
 """
 
 from __future__ import annotations
@@ -19,6 +24,30 @@ from markupsafe import escape
 BUILT_IN = "django/forms/"
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
+# Django's widget templates that are input.html and nothing else ({% include %} of it).
+INPUTS = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "input",
+        "checkbox",
+        "color",
+        "date",
+        "datetime",
+        "email",
+        "file",
+        "hidden",
+        "number",
+        "password",
+        "search",
+        "tel",
+        "text",
+        "time",
+        "url",
+    )
+)
+ERROR_LISTS = frozenset(
+    ("django/forms/errors/list/default.html", "django/forms/errors/list/ul.html")
+)
 
 
 def _attrs(attrs: dict[str, Any]) -> str:
@@ -53,6 +82,16 @@ def select_html(widget: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def input_html(widget: dict[str, Any]) -> str:
+    """Django's widgets/input.html (with attrs.html) as its Jinja2 template writes it."""
+    value = widget["value"]
+    shown = "" if value is None else f' value="{escape(value)}"'
+    return (
+        f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{shown}'
+        f"{_attrs(widget['attrs'])}>"
+    )
+
+
 def _plain_select(widget: dict[str, Any]) -> bool:
     """A select whose options use Django's own option template (a widget may name its own)."""
     return all(
@@ -78,6 +117,11 @@ class HubFormRenderer(BaseRenderer):
 
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
         widget = context.get("widget")
-        if template_name == SELECT and isinstance(widget, dict) and _plain_select(widget):
-            return select_html(widget)
+        if isinstance(widget, dict):
+            if template_name in INPUTS:
+                return input_html(widget)
+            if template_name == SELECT and _plain_select(widget):
+                return select_html(widget)
+        elif template_name in ERROR_LISTS and not context.get("errors"):
+            return ""  # `{% if errors %}…{% endif %}`: nothing, on every field without errors
         return super().render(template_name, context, request=request)

@@ -35,6 +35,7 @@ from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from sharehub.accounts.models import User
 from sharehub.accounts.roles import is_city_staff, is_moderator
+from sharehub.core import pagecache
 from sharehub.core.actors import Actor, is_signed_in
 from sharehub.core.i18n import current_language, localized_order
 from sharehub.designation.selectors import current_designations, designated_q
@@ -468,13 +469,26 @@ def listing_features_json(
     return WrittenFeatures(text, matched > limit, unquoted or [])
 
 
-def get_listing_for(actor: Actor, slug: str) -> Listing:
-    """The listing of the organization with this slug, if the actor may see it; 404 otherwise."""
-    listing = (
+def _listing_row(slug: str) -> Listing | None:
+    return (
         Listing.objects.select_related("organization", "organization__district")
         .defer("organization__district__boundary")  # kilobytes of outline the page never shows
         .filter(organization__slug=slug)
         .first()
+    )
+
+
+def get_listing_for(actor: Actor, slug: str, *, kept: bool = False) -> Listing:
+    """The listing of the organization with this slug, if the actor may see it; 404 otherwise.
+
+    `kept`: the row as kept between requests until a write to what it was read from (as the
+    event page's, events.selectors.get_event_for): for the listing's page. The actor is checked
+    on every request."""
+    slug = str(slug)
+    listing = (
+        pagecache.kept_value(f"listing-row:{slug}", lambda: _listing_row(slug), shared=True)
+        if kept
+        else _listing_row(slug)
     )
     if listing is None or not can_view_listing(actor, listing):
         raise Http404

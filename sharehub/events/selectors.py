@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from sharehub.accounts.models import User
 from sharehub.accounts.roles import is_city_staff
+from sharehub.core import pagecache
 from sharehub.core.actors import Actor, is_signed_in
 from sharehub.moderation.models import ModerationStatus
 from sharehub.organizations.models import MemberRole, Organization
@@ -314,17 +315,35 @@ def agenda(weeks: list[list[MonthDay]]) -> list[MonthDay]:
     return [day for week in weeks for day in week if day.in_month and day.entries]
 
 
-def get_event_for(actor: Actor, pk: Any) -> Event:
-    """The event or 404, whether it is missing or a draft the actor may not see."""
+def _event_row(pk: int) -> Event | None:
     try:
-        event = (
+        return (
             Event.objects.select_related("organization", "district")
             .defer("district__boundary")  # some kilobytes of outline no event page shows
-            .get(pk=int(pk))
+            .get(pk=pk)
         )
-    except (Event.DoesNotExist, ValueError, TypeError):
+    except Event.DoesNotExist:
+        return None
+
+
+def get_event_for(actor: Actor, pk: Any, *, kept: bool = False) -> Event:
+    """The event or 404, whether it is missing or a draft the actor may not see.
+
+    `kept`: the row as kept between requests until a write to what it was read from (the event,
+    its organization, its district: pagecache.kept_value, shared, so the page and its fragments
+    go with those tables): for the event page, which reads it on every request and whose
+    building cost more than the rest of a signed-in person's page. The actor is checked on
+    every request."""
+    try:
+        number = int(pk)
+    except (ValueError, TypeError):
         raise Http404 from None
-    if not can_view_event(actor, event):
+    event = (
+        pagecache.kept_value(f"event-row:{number}", lambda: _event_row(number), shared=True)
+        if kept
+        else _event_row(number)
+    )
+    if event is None or not can_view_event(actor, event):
         raise Http404
     return event
 

@@ -439,6 +439,82 @@ def test_an_events_kept_heading_and_map_follow_an_edit_and_keep_the_organizers_t
     assert "37.55," in page and "37.5665" not in page
 
 
+def test_an_events_row_is_kept_and_follows_every_table_it_was_read_from(signed_in, client):
+    """The event page's row is kept between requests (events.selectors.get_event_for, kept:
+    pagecache.kept_value, shared): the next request reads no event, and a write to the event,
+    its organization or its district shows at once, signed in and to a visitor, whose kept page
+    goes with the same tables."""
+    district = DistrictFactory(name_ko="수리구")
+    event = EventFactory(
+        title_ko="수리 카페",
+        district=district,
+        address="수리로 1",
+        organization=OrganizationFactory(name_ko="옛 이름 협동조합"),
+    )
+    url = f"/ko/events/{event.pk}/"
+    for who in (signed_in, client):
+        assert "수리 카페" in who.get(url).content.decode()
+    assert not _reads(signed_in, url, "events_event")
+    Event.objects.filter(pk=event.pk).update(title_ko="고침 카페")
+    for who in (signed_in, client):
+        page = who.get(url).content.decode()
+        assert "고침 카페" in page and "수리 카페" not in page
+    Organization.objects.filter(pk=event.organization_id).update(name_ko="새 이름 협동조합")
+    for who in (signed_in, client):
+        page = who.get(url).content.decode()
+        assert "새 이름 협동조합" in page and "옛 이름 협동조합" not in page
+    type(district).objects.filter(pk=district.pk).update(name_ko="고침구")
+    for who in (signed_in, client):
+        page = who.get(url).content.decode()
+        assert "(고침구)" in page and "(수리구)" not in page
+    assert not _reads(signed_in, url, "events_event")
+
+
+def test_a_kept_event_row_is_checked_for_each_person(signed_in, client):
+    """Kept for everybody, the row is still the actor's to see on every request: a draft the
+    organizer sees is a 404 to others, before and after it was kept; unpublished, it is gone."""
+    event = EventFactory(title_ko="준비 중인 모임", status="draft")
+    url = f"/ko/events/{event.pk}/"
+    organizer = Client()
+    organizer.force_login(give_totp(UserFactory(is_city_staff=True)))
+    for _ in range(2):
+        assert organizer.get(url).status_code == 200
+        assert signed_in.get(url).status_code == 404
+        assert client.get(url).status_code == 404
+    Event.objects.filter(pk=event.pk).update(status="published")
+    assert signed_in.get(url).status_code == 200 and client.get(url).status_code == 200
+    Event.objects.filter(pk=event.pk).update(status="draft")
+    assert signed_in.get(url).status_code == 404 and client.get(url).status_code == 404
+    assert signed_in.get("/ko/events/987654/").status_code == 404
+
+
+def test_a_listings_and_an_articles_rows_are_kept_and_follow_their_tables(signed_in, client):
+    """As the event page's: the listing's and the article's rows are kept between requests,
+    a write to them or to their organization shows at once, and a hidden one is a 404 to those
+    who may not see it, kept or not."""
+    listing = ListingFactory(organization=OrganizationFactory(name_ko="공구 도서관"))
+    article = ArticleFactory(title_ko="공유 부엌 이야기", organization=listing.organization)
+    listing_url = f"/ko/directory/{listing.organization.slug}/"
+    article_url = article.get_absolute_url()
+    for url in (listing_url, article_url):
+        for who in (signed_in, client):
+            assert who.get(url).status_code == 200
+    assert not _reads(signed_in, listing_url, "directory_listing")
+    assert not _reads(signed_in, article_url, "news_article")
+    Organization.objects.filter(pk=listing.organization_id).update(name_ko="마을 공구함")
+    Article.objects.filter(pk=article.pk).update(title_ko="함께 쓰는 부엌")
+    for who in (signed_in, client):
+        page = who.get(listing_url).content.decode()
+        assert "마을 공구함" in page and "공구 도서관" not in page
+        page = who.get(article_url).content.decode()
+        assert "함께 쓰는 부엌" in page and "공유 부엌 이야기" not in page
+    type(listing).objects.filter(pk=listing.pk).update(moderation_status="hidden")
+    Article.objects.filter(pk=article.pk).update(moderation_status="hidden")
+    for url in (listing_url, article_url):
+        for who in (signed_in, client):
+            assert who.get(url).status_code == 404
+
+
 def test_a_signed_in_page_reads_the_versions_once_for_all_its_kept_parts(signed_in):
     """Its fragments and the header's kept values are checked against the versions read as the
     view began (pagecache._versions_now): one query, however many kept parts the page has."""

@@ -99,7 +99,7 @@ def listings_geojson(request: HttpRequest) -> HttpResponse:
     Organization, lambda organization: reverse("directory:detail", args=[organization.slug])
 )
 def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    listing = selectors.get_listing_for(request.user, slug)
+    listing = selectors.get_listing_for(request.user, slug, kept=True)
     # What the page shows of the listing is the same for everybody and kept (its fragments);
     # read only when one is rendered: passed as functions, which the template calls where it
     # reads them (a model's template tags need the instance, not a lazy object).

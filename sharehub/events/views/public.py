@@ -245,7 +245,7 @@ def detail_context(
 
 @require_safe
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = selectors.get_event_for(request.user, pk)
+    event = selectors.get_event_for(request.user, pk, kept=True)
     return render(request, "events/detail.html", detail_context(request, event))
 
 

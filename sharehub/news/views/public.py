@@ -141,7 +141,7 @@ def _json_ld(request: HttpRequest, article: Article) -> str:
 @require_safe
 @redirect_former_slugs(Article)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = selectors.get_article_for(request.user, slug)
+    article = selectors.get_article_for(request.user, slug, kept=True)
     # Its tags, districts and listings, its structured data and the related articles are shown
     # only inside kept fragments: read only when one is rendered (pagecache.when_shown). The
     # article itself is passed as a function, which the template calls where it reads it: a
