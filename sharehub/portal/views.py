@@ -23,7 +23,9 @@ from sharehub.news.selectors import latest_articles
 from sharehub.newsletters.models import Subscriber
 from sharehub.newsletters.selectors import subscriber_of
 from sharehub.newsletters.tokens import manage_token
+from sharehub.organizations import counts as organization_counts
 from sharehub.organizations.selectors import recent_published_organizations
+from sharehub.places.models import District
 from sharehub.places.selectors import district_list, get_district
 
 from .selectors import districts_with_organization_counts, published_organizations_in
@@ -88,15 +90,22 @@ def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "district": district,
             "listings_page": when_shown(listings),
             "listing_counts": when_shown(counts),
-            "page": when_shown(
-                lambda: paginate(request, published_organizations_in(district=district))
-            ),
+            "page": when_shown(lambda: _organizations(request, district)),
             "query": querystring_without_page(request),
             "map": _map_view(
                 center=(district.latitude, district.longitude), zoom=DISTRICT_MAP_ZOOM
             ),
         },
     )
+
+
+def _organizations(request: HttpRequest, district: District) -> Page:
+    """The district's published organizations, paged; their total is the organization list's
+    kept count for the district filter (the same rows: organizations.counts), not a COUNT on
+    every page."""
+    organizations = published_organizations_in(district=district)
+    total = organization_counts.count(organizations, district=district)
+    return paginate(request, organizations, count=total)
 
 
 @require_safe

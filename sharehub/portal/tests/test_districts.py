@@ -163,6 +163,30 @@ def test_district_page_paginates_the_organizations(client, district):
     assert 'rel="next"' in first and 'rel="prev"' in second
 
 
+@pytest.mark.django_db(transaction=True)  # committed, as a live hub's: the count is kept
+def test_district_page_counts_its_organizations_as_the_list_keeps_them(client, settings):
+    """The organizations' total is the organization list's kept count for the district (the
+    same rows): not counted again on every page, and a newly published one counted at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0  # the page built every time: the count alone is kept
+    district = DistrictFactory()
+    for _ in range(21):
+        make_organization(district)
+    make_organization(district, status="pending")
+    url = f"/en/districts/{district.slug}/"
+    assert "<dd>21</dd>" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert "<dd>21</dd>" in page and 'rel="next"' in page
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    make_organization(district)
+    page = client.get(url).content.decode()
+    assert "<dd>22</dd>" in page
+    assert client.get(f"/en/organizations/?district={district.slug}").status_code == 200
+
+
 def test_district_page_without_organizations(client, district):
     html = client.get(f"/en/districts/{district.slug}/").content.decode()
     assert "No published organization in this district yet." in html
