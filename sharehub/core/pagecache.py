@@ -137,10 +137,22 @@ def _ignored_tables() -> frozenset[str]:
 
 
 # The same few hundred statements run again and again (their parameters apart): each is read once
-# per process. Bounded, since statements with literal IN lists of every length are distinct.
-@functools.lru_cache(maxsize=4096)
+# per process. Bounded in number, and only statements of a few kilobytes are remembered (a bulk
+# insert or a long literal IN list is read each time, not held).
+_CLASSIFIED_MAX_CHARS = 8192
+
+
 def _classify(sql: str) -> tuple[str, frozenset[str]]:
     """("write", {table}), ("read", tables), or ("none", {})."""
+    return _classified(sql) if len(sql) <= _CLASSIFIED_MAX_CHARS else _classify_now(sql)
+
+
+@functools.lru_cache(maxsize=4096)
+def _classified(sql: str) -> tuple[str, frozenset[str]]:
+    return _classify_now(sql)
+
+
+def _classify_now(sql: str) -> tuple[str, frozenset[str]]:
     first = _FIRST_WORD.match(sql)
     word = first.group(1).upper() if first else ""
     if word == "WITH" and sql == _BUMP_FREE_SHARD:
@@ -741,6 +753,10 @@ def kept_value[T](key: str, compute: Callable[[], T], *, shared: bool = False) -
             value = compute()
         finally:
             _computing.reset(token)
+    # A shared value that is nothing (a detail page's missing row) is not kept: a client asking
+    # for many addresses that do not exist would push everyone's kept values out.
+    if shared and value is None:
+        return value
     if _NOT_CACHEABLE not in recorder.tables and not uncommitted(recorder.tables):
         deps = tuple(sorted((recorder.tables - _ignored_tables()) | {EVERYTHING}))
         kept = _Value(

@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
+from sharehub.accounts.models import User
 from sharehub.accounts.roles import is_editor
 from sharehub.core import pagecache
 from sharehub.core.actors import Actor
@@ -120,9 +121,23 @@ def feed_articles(filters: Filters | None = None, *, limit: int = 30) -> list[Ar
     return list(_list_related(queryset.order_by("-publish_at", "-pk"))[:limit])
 
 
+# What the page shows of the author (User.public_name): the row read with the article holds
+# nothing else of the person (no password hash, no session stamp in a kept row).
+AUTHOR_FIELDS = ("display_name", "email", "deleted_at")
+
+
 def _article_row(slug: str) -> Article | None:
+    unread = [
+        f"created_by__{field.name}"
+        for field in User._meta.concrete_fields
+        if not field.primary_key and field.name not in AUTHOR_FIELDS
+    ]
     try:
-        return Article.objects.select_related("organization", "created_by").get(slug=slug)
+        return (
+            Article.objects.select_related("organization", "created_by")
+            .defer(*unread)
+            .get(slug=slug)
+        )
     except Article.DoesNotExist:
         return None
 

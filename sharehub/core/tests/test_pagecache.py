@@ -309,3 +309,18 @@ def test_the_cache_can_be_turned_off(client, settings):
 def test_the_wrapper_is_on_every_connection():
     connection.ensure_connection()
     assert pagecache.track in connection.execute_wrappers
+
+
+def test_a_long_statement_is_classified_each_time_and_not_held():
+    """Statements are remembered per process, but not one of many kilobytes (a bulk insert, a
+    long IN list): it is read as any other, and the memo does not hold it."""
+    pagecache._classified.cache_clear()
+    ids = ", ".join(str(n) for n in range(5000))
+    long_read = f'SELECT "id" FROM "events_event" WHERE "id" IN ({ids})'
+    assert len(long_read) > pagecache._CLASSIFIED_MAX_CHARS
+    assert pagecache._classify(long_read) == ("read", frozenset({"events_event"}))
+    short = 'SELECT "id" FROM "events_event" WHERE "id" = %s'
+    for _ in range(3):
+        assert pagecache._classify(short) == ("read", frozenset({"events_event"}))
+    info = pagecache._classified.cache_info()
+    assert info.currsize == 1 and info.hits == 2

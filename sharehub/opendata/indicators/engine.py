@@ -249,9 +249,13 @@ def table_of(indicator: Indicator) -> Table:
     found = current.tables.get(key) if current is not None else None
     if found is None:
         found = cache.get(key)
+    if found is not None and found.changes_at is not None and found.changes_at <= timezone.now():
+        # Its next change has come (the cache's timeout counts from after the computing): the
+        # table is computed again, never served past it.
+        found = None
     if found is None:
-        # Its next change first: a publication passing while the table is computed shortens the
-        # table's life to a second rather than being missed.
+        # Its next change first: a publication passing while the table is computed is the
+        # table's next change, not missed (the next read computes it again).
         upcoming = _changes_at(indicator)
         now = timezone.now()
         found = Table(points=tuple(indicator.compute()), computed_at=now, changes_at=upcoming)

@@ -568,3 +568,23 @@ def test_a_kept_table_knows_its_next_change_and_the_page_does_not_ask_again(plac
     read = [pagecache.tables_read(q["sql"]) for q in queries.captured_queries]
     assert read == [{"core_pageversion"}]
     assert recorder.expires <= when.timestamp()  # the page goes with the publication
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_table_past_its_next_change_is_computed_again(places):
+    """A table is never served past its next change by the clock, even while the cache still
+    holds it (its timeout counts from after the computing)."""
+    from django.core.cache import cache
+
+    from sharehub.core import pagecache
+
+    a, _b = places
+    awards = indicators.get("programmes.awards")
+    call = open_call(published_at=timezone.now() - timedelta(minutes=1))
+    award(call, OrganizationFactory(district=a), 1_000_000, date(2025, 1, 20))
+    key = engine._table_key(awards, pagecache.table_versions(engine._tables(awards)))
+    passed = timezone.now() - timedelta(seconds=1)
+    cache.set(key, engine.Table(points=(), computed_at=passed, changes_at=passed), 600)
+    table = engine.table_of(awards)
+    assert table.points != () and table.changes_at is None
+    assert cache.get(key).points == table.points
