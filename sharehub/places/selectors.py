@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+
+from sharehub.core.i18n import current_language, pick
 
 from .models import District, Neighbourhood
 
@@ -9,6 +13,23 @@ from .models import District, Neighbourhood
 def district_list() -> QuerySet[District]:
     """Districts without their (large) boundaries, for lists and choices."""
     return District.objects.defer("boundary").order_by("name_ko")
+
+
+class DistrictLink(NamedTuple):
+    slug: str
+    name: str  # in the reader's language, else the other one (as District.name falls back)
+
+
+def district_links(*, limit: int) -> list[DistrictLink]:
+    """The first districts by Korean name as links (the home page): three columns, no model
+    instance per district."""
+    language = current_language()
+    return [
+        DistrictLink(slug, pick({"name_ko": name_ko, "name_en": name_en}, "name", language))
+        for slug, name_ko, name_en in District.objects.order_by("name_ko").values_list(
+            "slug", "name_ko", "name_en"
+        )[:limit]
+    ]
 
 
 def get_district(*, slug: str) -> District:

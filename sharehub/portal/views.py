@@ -26,7 +26,7 @@ from sharehub.newsletters.tokens import manage_token
 from sharehub.organizations import counts as organization_counts
 from sharehub.organizations.selectors import recent_published_organizations
 from sharehub.places.models import District
-from sharehub.places.selectors import district_list, get_district
+from sharehub.places.selectors import district_links, get_district
 
 from .selectors import districts_with_organization_counts, published_organizations_in
 
@@ -43,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "events": when_shown(lambda: upcoming_events(limit=3)),
             "articles": when_shown(lambda: latest_articles(limit=3)),
             "organizations": when_shown(lambda: recent_published_organizations(limit=6)),
-            "districts": when_shown(lambda: district_list()[:25]),
+            "districts": when_shown(lambda: district_links(limit=25)),
         },
     )
 

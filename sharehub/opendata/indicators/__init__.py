@@ -29,6 +29,8 @@ from .engine import (  # noqa: F401  the package's interface
     all_indicators,
     by_district,
     get,
+    kept_labels,
+    labels_of,
     register,
     rows,
     snapshot,

@@ -15,7 +15,7 @@ from sharehub.directory.models import Category, Listing, PriceType, Service
 from sharehub.directory.selectors import public_listings
 from sharehub.organizations.models import Organization
 
-from .engine import ALL, Indicator, Point, as_month, register, table_of
+from .engine import ALL, Indicator, Point, as_month, kept_labels, register, table_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -47,9 +47,10 @@ def _listings() -> Iterator[Point]:
         )
 
 
+@kept_labels(Category)
 def _category_labels() -> dict[str, StrOrPromise]:
     # Two columns, the name in the reader's language with its fallback (modeltranslation), not
-    # a model instance per category: the dashboard asks on every request.
+    # a model instance per category; kept with the dashboard's tables (engine.kept_labels).
     return dict(Category.objects.order_by("order", "pk").values_list("slug", "name"))
 
 

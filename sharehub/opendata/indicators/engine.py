@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from django.core.cache import cache
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sharehub.core import pagecache
 
@@ -80,8 +80,9 @@ class Indicator:
     # code, grouped alike: 100 for a percentage, 1 for "uses per space".
     ratio_of: tuple[str, str] | None = None
     ratio_scale: int = 100
-    # The labels of category keys, in display order (None: no categories).
-    categories: Callable[[], dict[str, StrOrPromise]] | None = None
+    # The labels of category keys, in display order (None: no categories); read from the
+    # database: a `LabelSource` (`kept_labels`), kept with the tables.
+    categories: Callable[[], Mapping[str, StrOrPromise]] | None = None
     # Dimensions where one thing may count under several keys (a listing in two categories, a
     # proposal about two districts): summing over them would count it twice, so `compute` also
     # yields, per other keys, a point with ALL as that dimension's key counting each thing once.
@@ -129,8 +130,39 @@ def as_month(value: date | datetime | None) -> date | None:
 # --- The cache ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LabelSource:
+    """Labels read from the database (the names of categories, of districts): `read()` in the
+    reader's language. Within a snapshot that names it, kept in the cache like the tables, under
+    its sources' versions and the language, and read with them: a page asks no query of its own
+    for them (`labels_of`). Called, it gives them."""
+
+    name: str
+    sources: tuple[type[models.Model], ...]
+    read: Callable[[], dict[str, StrOrPromise]]
+
+    def __call__(self) -> dict[str, str]:
+        return labels_of(self)
+
+
+def kept_labels(
+    *sources: type[models.Model],
+) -> Callable[[Callable[[], dict[str, StrOrPromise]]], LabelSource]:
+    """`@kept_labels(Category)` over a function reading labels from these models' tables."""
+
+    def wrap(read: Callable[[], dict[str, StrOrPromise]]) -> LabelSource:
+        return LabelSource(f"{read.__module__}.{read.__qualname__}", sources, read)
+
+    return wrap
+
+
 def _tables(indicator: Indicator) -> list[str]:
     return [model._meta.db_table for model in indicator.sources]
+
+
+def _labels_key(source: LabelSource, versions: dict[str, int]) -> str:
+    tokens = "-".join(str(versions.get(model._meta.db_table, 0)) for model in source.sources)
+    return f"opendata:labels:{source.name}:{translation.get_language()}:{tokens}"
 
 
 def _table_key(indicator: Indicator, versions: dict[str, int]) -> str:
@@ -154,12 +186,14 @@ class Table:
 @dataclass
 class _Snapshot:
     needed: list[Indicator]  # the indicators and their ratios' parts
+    labels: set[LabelSource]  # their categories' labels, and those the page asked for
     # Read at the first table asked for (`load`): a page that shows its figures only inside a
     # kept fragment, served kept, reads none of them.
     loaded: bool = False
     asked: set[str] = field(default_factory=set)  # the source tables whose versions were read
     versions: dict[str, int] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)  # table key → table
+    kept_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # key → labels
     # Each `changes_at` asked once per snapshot (a query; several indicators share one, and a
     # page asks it of every chart).
     changes: dict[Callable[[], datetime | None], datetime | None] = field(default_factory=dict)
@@ -169,9 +203,13 @@ class _Snapshot:
             return
         self.loaded = True
         self.asked = {table for indicator in self.needed for table in _tables(indicator)}
+        self.asked |= {model._meta.db_table for source in self.labels for model in source.sources}
         self.versions = pagecache.request_versions(self.asked)
         keys = [_table_key(i, self.versions) for i in self.needed]
-        self.tables = cache.get_many(keys)
+        labels = [_labels_key(source, self.versions) for source in self.labels]
+        found = cache.get_many(keys + labels)
+        self.tables = {key: found[key] for key in keys if key in found}
+        self.kept_labels = {key: found[key] for key in labels if key in found}
 
 
 # The tables read for one page or API call (`snapshot`), so each costs one cache read in all.
@@ -192,13 +230,16 @@ def _with_parts(items: Iterable[Indicator]) -> list[Indicator]:
 
 
 @contextmanager
-def snapshot(items: Iterable[Indicator]) -> Iterator[None]:
+def snapshot(items: Iterable[Indicator], *, labels: Iterable[LabelSource] = ()) -> Iterator[None]:
     """Within the block, the tables of these indicators (and of their ratios' parts) come from
     two reads made when the first is asked for (their sources' versions, one query, none in a
     kept view's request, whose versions were read as it began; then the tables, one cache read)
     instead of two per table; the missing ones are computed on first use, as outside. Versions
-    are read once: a page shows one consistent state."""
-    token = _snapshot.set(_Snapshot(needed=_with_parts(items)))
+    are read once: a page shows one consistent state. So do the labels of their categories and
+    `labels` (`LabelSource`)."""
+    needed = _with_parts(items)
+    sources = {i.categories for i in needed if isinstance(i.categories, LabelSource)}
+    token = _snapshot.set(_Snapshot(needed=needed, labels=sources | set(labels)))
     try:
         yield
     finally:
@@ -263,6 +304,25 @@ def table_of(indicator: Indicator) -> Table:
     pagecache.valid_until(found.changes_at)
     if current is not None:
         current.tables[key] = found
+    return found
+
+
+def labels_of(source: LabelSource) -> dict[str, str]:
+    """The labels, as `table_of` gives a table: within a snapshot that names them, from its
+    cache read, else read and kept; anywhere else read (a versions query and a cache read would
+    cost more than the one query they save)."""
+    pagecache.depends_on(*source.sources)
+    current = _snapshot.get()
+    tables = [model._meta.db_table for model in source.sources]
+    if current is None or source not in current.labels or pagecache.uncommitted(tables):
+        return {key: str(label) for key, label in source.read().items()}
+    current.load()
+    key = _labels_key(source, current.versions)
+    found = current.kept_labels.get(key)
+    if found is None:
+        found = {key: str(label) for key, label in source.read().items()}
+        cache.set(key, found, timeout=CACHE_SECONDS)
+        current.kept_labels[key] = found
     return found
 
 

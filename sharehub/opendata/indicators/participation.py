@@ -22,7 +22,7 @@ from sharehub.participation.models import (
 )
 from sharehub.participation.selectors import public_proposals
 
-from .engine import ALL, Indicator, Point, as_month, register
+from .engine import ALL, Indicator, Point, as_month, kept_labels, register
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 PROPOSAL_SOURCES = (Proposal, Proposal.districts.through, PolicyArea)
 
 
+@kept_labels(PolicyArea)
 def _area_labels() -> dict[str, StrOrPromise]:
     # Two columns, as directory's _category_labels.
     return dict(PolicyArea.objects.order_by("order", "slug").values_list("slug", "name"))

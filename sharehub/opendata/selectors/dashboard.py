@@ -76,8 +76,10 @@ class Filters:
 # --- Labels -----------------------------------------------------------------------------------
 
 
-def district_names() -> dict[str, str]:
-    """district code → name in the active language, sorted by that name (one query)."""
+@indicators.kept_labels(District)
+def district_names() -> dict[str, StrOrPromise]:
+    """district code → name in the active language, sorted by that name (one query; kept with
+    the tables in a snapshot that names it, as the dashboard's pages do)."""
     language = current_language()
     names = {
         code: pick({"name_ko": name_ko, "name_en": name_en}, "name", language)

@@ -503,6 +503,52 @@ def test_pages_run_a_bounded_number_of_queries(client, data, name, kwargs, param
     assert len(warm) <= 8
 
 
+def _by_category_labels(page: str) -> list[str]:
+    script = page.split('id="chart-directory-listings-category-data" type="application/json">')[1]
+    return json.loads(script.split("</script>")[0])["labels"]
+
+
+@pytest.mark.usefixtures("no_page_cache")
+# Committed for real: the kept labels follow versions that move at a commit.
+@pytest.mark.django_db(transaction=True)
+def test_the_labels_are_read_with_the_tables_and_follow_a_rename(client, data):
+    """Warm, the dashboard reads its districts' and categories' names with its tables (the
+    versions query and the cache read), in each language, and a rename shows at once."""
+    client.get(url("dashboard"))
+    client.get(url("dashboard", "en"))
+    for lang, district, tools in (("ko", "종로구", "공구"), ("en", "Jongno-gu", "Tools")):
+        with CaptureQueriesContext(connection) as warm:
+            page = client.get(url("dashboard", lang)).content.decode()
+        sql = " ".join(query["sql"] for query in warm.captured_queries)
+        for table in ("places_district", "directory_category", "participation_policyarea"):
+            assert f'FROM "{table}"' not in sql
+        # The versions query, and the cache's read where the cache is the database's.
+        assert sql.count('"core_pageversion"') == 1
+        assert len(warm) <= 2
+        assert f'<option value="11110">{district}</option>' in page
+        assert _by_category_labels(page)[0] == tools
+    data["jongno"].name_ko = "새 종로구"
+    data["jongno"].save()
+    data["tools"].name_en = "Hand tools"
+    data["tools"].save()
+    korean = client.get(url("dashboard")).content.decode()
+    assert '<option value="11110">새 종로구</option>' in korean
+    assert _by_category_labels(korean)[0] == "공구"
+    english = client.get(url("dashboard", "en")).content.decode()
+    assert '<option value="11110">Jongno-gu</option>' in english
+    assert _by_category_labels(english)[0] == "Hand tools"
+
+
+def test_labels_outside_a_snapshot_or_not_named_by_it_are_read_each_time(
+    data, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        assert selectors.district_names()["11110"] == "종로구"
+    # In a snapshot that does not name them (the API's), read as outside: no versions query.
+    with indicators.snapshot([indicators.get(CODE)]), django_assert_num_queries(1):
+        assert selectors.district_names()["11110"] == "종로구"
+
+
 def _chart_values(page: str, dom_id: str) -> list:
     script = page.split(f'id="{dom_id}-data" type="application/json">')[1].split("</script>")[0]
     return json.loads(script)["values"]

@@ -33,7 +33,7 @@ from sharehub.core.pagecache import when_shown
 from sharehub.opendata import indicators
 from sharehub.opendata.indicators import Indicator
 from sharehub.opendata.selectors import dashboard as selectors
-from sharehub.opendata.selectors.dashboard import DIMENSIONS, Filters, Labels
+from sharehub.opendata.selectors.dashboard import DIMENSIONS, Filters, Labels, district_names
 
 TEMPLATES = "opendata/"
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -205,7 +205,7 @@ def _chart_links(
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     items = indicators.all_indicators()
-    with indicators.snapshot(items):
+    with indicators.snapshot(items, labels=[district_names]):
         return _dashboard(request, items)
 
 
@@ -306,7 +306,7 @@ def _indicator_or_404(code: str) -> Indicator:
 @require_safe
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator_or_404(code)
-    with indicators.snapshot([indicator]):
+    with indicators.snapshot([indicator], labels=[district_names]):
         return _indicator_detail(request, indicator)
 
 
@@ -378,7 +378,7 @@ def indicator_data(
     request: HttpRequest, code: str, fmt: str
 ) -> HttpResponse | StreamingHttpResponse:
     indicator = _indicator_or_404(code)
-    with indicators.snapshot([indicator]):
+    with indicators.snapshot([indicator], labels=[district_names]):
         return _indicator_data(request, indicator, fmt)
 
 
