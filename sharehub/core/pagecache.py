@@ -766,6 +766,14 @@ def kept_value[T](key: str, compute: Callable[[], T], *, shared: bool = False) -
     return value
 
 
+def detail_row[T](key: str, read: Callable[[], T], *, kept: bool) -> T:
+    """A detail page's row: `read()`, or when `kept` the row as kept between requests until a
+    write to a table it was read from (`kept_value(shared=True)`: the event's, listing's and
+    article's pages; their editors, their writes and the API read it fresh). Whoever asks, the
+    caller checks the actor on the row on every request."""
+    return kept_value(key, read, shared=True) if kept else read()
+
+
 def when_shown[T](compute: Callable[[], T]) -> T:
     """What `compute()` returns, computed the first time something reads it: for what a view
     reads only to show inside a kept fragment (a list's page of results). When the fragment is

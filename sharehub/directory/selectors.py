@@ -485,11 +485,7 @@ def get_listing_for(actor: Actor, slug: str, *, kept: bool = False) -> Listing:
     event page's, events.selectors.get_event_for): for the listing's page. The actor is checked
     on every request."""
     slug = str(slug)
-    listing = (
-        pagecache.kept_value(f"listing-row:{slug}", lambda: _listing_row(slug), shared=True)
-        if kept
-        else _listing_row(slug)
-    )
+    listing = pagecache.detail_row(f"listing-row:{slug}", lambda: _listing_row(slug), kept=kept)
     if listing is None or not can_view_listing(actor, listing):
         raise Http404
     return listing

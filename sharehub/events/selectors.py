@@ -338,11 +338,7 @@ def get_event_for(actor: Actor, pk: Any, *, kept: bool = False) -> Event:
         number = int(pk)
     except (ValueError, TypeError):
         raise Http404 from None
-    event = (
-        pagecache.kept_value(f"event-row:{number}", lambda: _event_row(number), shared=True)
-        if kept
-        else _event_row(number)
-    )
+    event = pagecache.detail_row(f"event-row:{number}", lambda: _event_row(number), kept=kept)
     if event is None or not can_view_event(actor, event):
         raise Http404
     return event

@@ -3,6 +3,7 @@ the writing desk, pages and the timeline. Every list runs a fixed number of quer
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,16 +127,20 @@ def feed_articles(filters: Filters | None = None, *, limit: int = 30) -> list[Ar
 AUTHOR_FIELDS = ("display_name", "email", "deleted_at")
 
 
-def _article_row(slug: str) -> Article | None:
-    unread = [
+@functools.cache
+def _unread_author_fields() -> tuple[str, ...]:
+    return tuple(
         f"created_by__{field.name}"
         for field in User._meta.concrete_fields
         if not field.primary_key and field.name not in AUTHOR_FIELDS
-    ]
+    )
+
+
+def _article_row(slug: str) -> Article | None:
     try:
         return (
             Article.objects.select_related("organization", "created_by")
-            .defer(*unread)
+            .defer(*_unread_author_fields())
             .get(slug=slug)
         )
     except Article.DoesNotExist:
@@ -151,11 +156,7 @@ def get_article_for(actor: Actor, slug: str, *, kept: bool = False) -> Article:
     event page's, events.selectors.get_event_for): for the article's page. The actor is checked
     on every request, a scheduled article's time included."""
     slug = str(slug)
-    article = (
-        pagecache.kept_value(f"article-row:{slug}", lambda: _article_row(slug), shared=True)
-        if kept
-        else _article_row(slug)
-    )
+    article = pagecache.detail_row(f"article-row:{slug}", lambda: _article_row(slug), kept=kept)
     if article is None or not can_view_article(actor, article):
         raise Http404
     return article
