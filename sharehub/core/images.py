@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from sharehub.core.ratelimit import check_upload
@@ -94,15 +94,15 @@ class PhotoForm(forms.Form):
     (directory listings, public spaces); the app's service calls `prepare_image`."""
 
     image = forms.FileField(
-        label=_lazy("Photo"),
+        label=gettext_lazy("Photo"),
         widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
-        help_text=_lazy("PNG, JPEG or WebP, at most 5 MB."),
+        help_text=gettext_lazy("PNG, JPEG or WebP, at most 5 MB."),
     )
     alt_ko = forms.CharField(
-        label=_lazy("Text alternative in Korean"),
+        label=gettext_lazy("Text alternative in Korean"),
         max_length=200,
-        help_text=_lazy("What the photo shows, for people who cannot see it."),
+        help_text=gettext_lazy("What the photo shows, for people who cannot see it."),
     )
     alt_en = forms.CharField(
-        label=_lazy("Text alternative in English"), max_length=200, required=False
+        label=gettext_lazy("Text alternative in English"), max_length=200, required=False
     )

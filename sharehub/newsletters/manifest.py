@@ -25,6 +25,8 @@ register_author("newsletters", can_manage_newsletters)  # campaign bodies: the r
 register_mail_label("newsletters.confirm", _("Newsletter subscription confirmation"))
 register_mail_label("newsletters.already", _("Newsletter: already subscribed"))
 register_mail_label("newsletters.test", _("Newsletter test"))
+# Demo only: the copy of an issue the demo mailbox shows (notifications.demo_mailbox.keep_copy).
+register_mail_label("newsletters.issue", _("Newsletter issue"))
 register_periodic("newsletters.run_due_campaigns", run_due_campaigns, every=timedelta(minutes=1))
 register_periodic(
     "newsletters.purge_unconfirmed", purge_unconfirmed_subscribers, every=timedelta(days=1)

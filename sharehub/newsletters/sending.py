@@ -35,7 +35,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from sharehub.core.locking import lock_pk, lock_rows
-from sharehub.notifications import engine
+from sharehub.notifications import demo_mailbox, engine
 
 from . import conf, render, tokens, upkeep
 from .models import Campaign, Delivery, Subscriber
@@ -312,6 +312,8 @@ class CampaignSender:
         self.rendered: dict[str, render.RenderedCampaign] = {}
         self.templates: dict[str, MailTemplate] = {}
         self.report = SendReport()
+        # Demo only (notifications.demo_mailbox): each mail sent, to be copied to the mailbox.
+        self.demo_copies: dict[int, bytes] | None = {} if demo_mailbox.enabled() else None
         _, sender = parseaddr(conf.from_email())
         self.sender = sender
         self.domain = sender.partition("@")[2] or "localhost"
@@ -388,6 +390,8 @@ class CampaignSender:
                 mail = engine.OutgoingMail(
                     sender=self.sender, recipients=[recipient.email], content=content
                 )
+                if self.demo_copies is not None:
+                    self.demo_copies[recipient.delivery_id] = content
                 results = pipeline.send(recipient.delivery_id, mail)
                 for delivery_id, result in results:
                     self.record(by_delivery[delivery_id], result)
@@ -413,8 +417,11 @@ class CampaignSender:
             engine.release(Delivery, where=Q(campaign_id=self.campaign_id), worker=self.worker)
 
     def record(self, recipient: Recipient, result: engine.Result) -> None:
+        copy = self.demo_copies.pop(recipient.delivery_id, None) if self.demo_copies else None
         if result.outcome is engine.Outcome.SENT:
             self.report.sent += 1
+            if copy is not None:
+                demo_mailbox.keep_copy(kind="newsletters.issue", to=recipient.email, content=copy)
         elif result.outcome is not engine.Outcome.LOST:
             self.record_failure(recipient, result)
 

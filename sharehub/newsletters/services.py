@@ -435,7 +435,9 @@ def send_test(
     for language in languages:
         rendered = render.render_campaign(campaign, language)
         message = render.as_email_message(rendered, to=actor.email, token="test")  # type: ignore[union-attr]  # staff: a signed-in user
-        message.subject = f"[{_('Test')}] {message.subject}"
+        with translation.override(language):  # the mail's language, not the page's
+            test = _("Test")
+        message.subject = f"[{test}] {message.subject}"
         queue_message(message, kind="newsletters.test", user=actor)  # type: ignore[arg-type]  # staff: a signed-in user
     log_action(
         actor=actor,

@@ -16,6 +16,8 @@ reset form reads that form's mail: that is why the mailbox is a demo tool only.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import secrets
 from email.utils import getaddresses
 from typing import Any
@@ -25,6 +27,7 @@ from allauth.core import context
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from .models import OutboundEmail
 
@@ -71,6 +74,43 @@ def reader_for_new_mail(*, kind: str) -> str:
     if not session.get(SESSION_KEY):
         session[SESSION_KEY] = secrets.token_urlsafe(32)
     return session[SESSION_KEY]
+
+
+def keep_copy(*, kind: str, to: str, content: bytes) -> None:
+    """Demo only: a copy of a mail sent outside the outbox (a newsletter issue, sent by its own
+    engine straight to the mailer), kept as a sent outbox row so the demo mailbox shows it. The
+    browser that asked for this address's last self-service mail (the newsletter's confirmation)
+    reads it, as does whoever signs in with the address verified. Nothing when the demo is off."""
+    if not enabled():
+        return
+    message = email.message_from_bytes(content, policy=email.policy.default)
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    address = to.lower()
+    reader = next(
+        (
+            key
+            for key, recipients in OutboundEmail.objects.filter(
+                kind__in=SELF_SERVICE_KINDS, to__icontains=address
+            )
+            .exclude(demo_reader="")
+            .order_by("-created_at", "-pk")
+            .values_list("demo_reader", "to")
+            if address in {a.lower() for _name, a in getaddresses(recipients or [])}
+        ),
+        "",
+    )
+    OutboundEmail.objects.create(
+        kind=kind,
+        from_email=str(message["From"] or settings.DEFAULT_FROM_EMAIL),
+        to=[to],
+        subject=str(message["Subject"] or ""),
+        body_text=text.get_content() if text is not None else "",
+        body_html=html.get_content() if html is not None else "",
+        status=OutboundEmail.Status.SENT,
+        sent_at=timezone.now(),
+        demo_reader=reader,
+    )
 
 
 def _own_addresses(user: Any) -> set[str]:

@@ -374,3 +374,18 @@ def test_mailto_unsubscribe_from_a_mailbox(topics, tmp_path):
     a.refresh_from_db()
     b.refresh_from_db()
     assert a.status == Subscriber.Status.UNSUBSCRIBED and b.status == Subscriber.Status.CONFIRMED
+
+
+def test_a_test_mail_says_test_in_its_own_language(city_staff):
+    """Each language's test mail is marked "test" in that language, whatever the page's."""
+    from django.utils import translation
+
+    from sharehub.notifications.models import OutboundEmail
+
+    campaign = CampaignFactory()
+    with translation.override("en"):
+        services.send_test(actor=city_staff, campaign=campaign, languages=["ko", "en"])
+    subjects = set(
+        OutboundEmail.objects.filter(kind="newsletters.test").values_list("subject", flat=True)
+    )
+    assert subjects == {"[테스트] 공유도시 소식 12월", "[Test] Sharing City news, December"}

@@ -270,3 +270,43 @@ def test_subscription_links_account(client, topics, user, django_capture_on_comm
     client.force_login(user)
     client.post(reverse("newsletters:list"), subscribe_form(topics, email=user.email.upper()))
     assert Subscriber.objects.get().user == user
+
+
+@pytest.mark.parametrize("demo", [True, False])
+def test_a_sent_issue_reaches_the_demo_mailbox_of_the_browser_that_subscribed(
+    client, topics, smtp_server, fast_sending, settings, django_capture_on_commit_callbacks, demo
+):
+    """In the demo (no real mail), an issue is kept as a sent outbox row that the browser which
+    subscribed the address reads, with the very text that went out; another browser does not.
+    With the demo off, nothing is kept besides the mail sent."""
+    from sharehub.newsletters.models import Campaign
+    from sharehub.newsletters.sending import CampaignSender
+    from sharehub.notifications.models import OutboundEmail
+
+    from .factories import CampaignFactory
+
+    settings.SHAREHUB_DEMO_MAILBOX = demo
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("newsletters:list"), subscribe_form(topics))
+    Subscriber.objects.update(status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now())
+    campaign = CampaignFactory()
+    campaign.topics.set([topics[0]])
+    Campaign.objects.filter(pk=campaign.pk).update(
+        status=Campaign.Status.SENDING, started_at=timezone.now()
+    )
+    assert CampaignSender(campaign.pk).run().sent == 1
+    sent = smtp_server.messages[-1]
+    copies = OutboundEmail.objects.filter(kind="newsletters.issue")
+    if not demo:
+        assert not copies.exists()
+        return
+    [copy] = copies
+    assert copy.to == ["Reader@example.org"] and copy.status == OutboundEmail.Status.SENT
+    assert copy.subject == sent["Subject"] == "Sharing City news, December"
+    assert copy.body_text == text_of(sent)
+    mailbox = "/en/notifications/demo-mailbox/"
+    assert "Sharing City news, December" in client.get(mailbox).content.decode()
+    detail = client.get(f"{mailbox}{copy.pk}/").content.decode()
+    assert "/newsletters/" in detail
+    assert "Sharing City news" not in Client().get(mailbox).content.decode()
+    assert Client().get(f"{mailbox}{copy.pk}/").status_code == 404

@@ -156,10 +156,11 @@ def _indicator(entry: dict[str, Any], texts: _Texts) -> str:
         else ""
     )
     charts = "".join(_chart(item, 3, texts) for item in entry["charts"])
+    unit_line = _("Unit: %(unit)s.") % {"unit": unit}  # outside the f-string: makemessages reads it
     return (
         '\n  <article class="od-indicator">\n'
         f'    <h3><a href="{href}">{esc(indicator.name)}</a></h3>\n'
-        f'    <p class="meta">{esc(indicator.definition)} {_("Unit: %(unit)s.") % {"unit": unit}}'
+        f'    <p class="meta">{esc(indicator.definition)} {unit_line}'
         "</p>\n"
         f"    {figure}\n"
         '    <div class="od-charts">\n'
