@@ -139,21 +139,25 @@ def hub_map(
         f'data-points="{e(points_json)}"' if points_json else "",
         "data-cluster" if cluster else "",
     ]
+    # The messages are read outside the f-strings: makemessages (xgettext 0.21) skips those.
     if locate:
+        show, found = _("Show my location"), _("The map shows your location.")
+        denied = _("Your browser did not share your location.")
+        failed = _("Your location could not be found.")
         attrs.append(
-            f'data-locate-label="{e(_("Show my location"))}" '
-            f'data-locate-found="{e(_("The map shows your location."))}" '
-            f'data-locate-denied="{e(_("Your browser did not share your location."))}" '
-            f'data-locate-failed="{e(_("Your location could not be found."))}"'
+            f'data-locate-label="{e(show)}" data-locate-found="{e(found)}" '
+            f'data-locate-denied="{e(denied)}" data-locate-failed="{e(failed)}"'
         )
     if picker:
+        chosen, placed = _("The chosen place"), _("The pin is at")
+        cleared = _("The pin has been removed.")
         attrs.append(
             f'data-pick-lat="{e(pick_lat)}" data-pick-lon="{e(pick_lon)}" '
-            f'data-pick-point="{e(pick_point)}" data-marker-label="{e(_("The chosen place"))}" '
-            f'data-pick-placed="{e(_("The pin is at"))}" '
-            f'data-pick-cleared="{e(_("The pin has been removed."))}"'
+            f'data-pick-point="{e(pick_point)}" data-marker-label="{e(chosen)}" '
+            f'data-pick-placed="{e(placed)}" data-pick-cleared="{e(cleared)}"'
         )
-    attrs.append(f'data-zoom-in-label="{e(_("Zoom in"))}" data-zoom-out-label="{e(_("Zoom out"))}"')
+    zoom_in, zoom_out = _("Zoom in"), _("Zoom out")
+    attrs.append(f'data-zoom-in-label="{e(zoom_in)}" data-zoom-out-label="{e(zoom_out)}"')
     if truncated_message:
         attrs.append(f'data-truncated-message="{text(truncated_message)}"')
     attrs.append(f'data-error-message="{text(error_message)}"')

@@ -102,10 +102,12 @@ def test_one_korean_translation_per_string():
 
 
 def test_translation_functions_keep_names_makemessages_extracts():
-    """makemessages finds only the names it knows (`_`, `gettext_lazy`, `pgettext` …): a string
-    marked through another alias (`gettext_lazy as _lazy`) is never extracted, so it is never
-    translated and the checks above never see it (a photo form was English on Korean pages)."""
-    import re
+    """makemessages finds only the names it knows (`_`, `gettext_lazy`, `pgettext` …) and, with
+    this xgettext (0.21), never inside an f-string: a string marked through another alias
+    (`gettext_lazy as _lazy`) or called inside `f"..."` is never extracted, so a catalogue
+    rebuilt by `make makemessages` loses it, and the checks above never see it (a photo form
+    was English on Korean pages; the map's buttons were about to be)."""
+    import ast
 
     known = {
         "_",
@@ -119,19 +121,23 @@ def test_translation_functions_keep_names_makemessages_extracts():
         "npgettext",
         "npgettext_lazy",
     }
-    alias = re.compile(r"from django\.utils\.translation import ([^\n(]+)")
     found = []
     for path in APPS_DIR.rglob("*.py"):
-        for names in alias.findall(path.read_text(encoding="utf-8")):
-            for name in names.split(","):
-                original, _, renamed = name.strip().partition(" as ")
-                if renamed and original.strip() in known and renamed.strip() not in known:
-                    found.append(f"{path.relative_to(APPS_DIR)}: {name.strip()}")
-        # Nor inside an f-string: this xgettext (0.21) does not read them.
-        if "/tests/" not in str(path):
-            text = path.read_text(encoding="utf-8")
-            found += [
-                f"{path.relative_to(APPS_DIR)}: {m}"
-                for m in re.findall(r"\{(?:_|gettext|pgettext|ngettext)\(", text)
-            ]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        where = path.relative_to(APPS_DIR)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                found += [
+                    f"{where}: {alias.name} as {alias.asname}"
+                    for alias in node.names
+                    if alias.asname and alias.name in known and alias.asname not in known
+                ]
+            if isinstance(node, ast.JoinedStr) and "tests" not in where.parts:
+                found += [
+                    f"{where}:{call.lineno}: {call.func.id}(...) in an f-string"
+                    for call in ast.walk(node)
+                    if isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Name)
+                    and call.func.id in known
+                ]
     assert not found, found

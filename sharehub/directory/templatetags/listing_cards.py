@@ -48,7 +48,8 @@ def listing_card(
         parts.append(content(listing, "summary", tag="p", truncate=160))
     parts.append('<ul class="chips">')
     if getattr(listing, "city_wide", False):
-        parts.append(f'<li class="tag city-wide">{escape(gettext("The whole city"))}</li>')
+        whole_city = gettext("The whole city")  # outside the f-string: makemessages reads it
+        parts.append(f'<li class="tag city-wide">{escape(whole_city)}</li>')
     # `category_names` from directory.selectors.with_category_names (the list's one query).
     parts.extend(f'<li class="tag">{escape(name)}</li>' for name in listing.category_names)
     parts.append("</ul>")

@@ -53,6 +53,7 @@ def article_card(article: Any) -> SafeString:
             f"#{escape(tag.name)}</a></li>"
             for tag in tags
         )
-        parts.append(f'\n  <ul class="chips" aria-label="{escape(gettext("Tags"))}">{chips}</ul>')
+        label = gettext("Tags")  # outside the f-string: makemessages reads it
+        parts.append(f'\n  <ul class="chips" aria-label="{escape(label)}">{chips}</ul>')
     parts.append("\n</li>")
     return mark_safe("".join(parts))

@@ -8,8 +8,9 @@ districts' names once, each indicator's category labels once, the engine's cache
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -61,7 +62,31 @@ class Filters:
     district: str | None = None
     category: str | None = None
 
-    def for_indicator(self, indicator: Indicator, categories: dict[str, Any]) -> dict[str, Any]:
+    def category_key(self, indicator: Indicator, categories: Mapping[str, Any]) -> str | None:
+        """The category this indicator is filtered by: the filter's key where the indicator has
+        it. A key two sections share ("space": the directory's category, a programme's kind of
+        support) is chosen on the dashboard as "<section>:<key>" (`category_choices`), and
+        filters that section's indicators only."""
+        if not self.category:
+            return None
+        section, _colon, key = self.category.rpartition(":")
+        if section and section != indicator.group:
+            return None
+        return key if key in categories else None
+
+    def lacks_category(self, indicator: Indicator, categories: Mapping[str, Any]) -> bool:
+        """A category is chosen for this indicator's section that it does not have."""
+        if not self.category or not indicator.categories:
+            return False
+        section = self.category.rpartition(":")[0]
+        return self.category_key(indicator, categories) is None and section in ("", indicator.group)
+
+    def own(self, indicator: Indicator, categories: Mapping[str, Any]) -> Filters:
+        """These filters as the indicator's own page and downloads take them (the category as
+        its bare key, or none where it does not filter this indicator)."""
+        return replace(self, category=self.category_key(indicator, categories))
+
+    def for_indicator(self, indicator: Indicator, categories: Mapping[str, Any]) -> dict[str, Any]:
         """The engine's keyword filters for this indicator: the category only where the
         indicator has that category (another section's category leaves it unfiltered), the
         district only where it has districts."""
@@ -69,7 +94,7 @@ class Filters:
             "start": self.start,
             "end": self.end,
             "district": self.district if "district" in indicator.dimensions else None,
-            "category": self.category if self.category in categories else None,
+            "category": self.category_key(indicator, categories),
         }
 
 
@@ -185,16 +210,25 @@ def map_indicators() -> list[Indicator]:
 
 
 def category_choices(labels: Labels, items: Sequence[Indicator]) -> list[tuple[str, Any]]:
-    """The category filter's choices, grouped by section (one key once per section)."""
-    choices: list[tuple[str, Any]] = []
-    for _code, heading, members in indicator_sections(items):
+    """The category filter's choices, grouped by section (one key once per section). A key
+    that two sections share is offered as "<section>:<key>" in each (`Filters.category_key`):
+    one value, one choice."""
+    sections: list[tuple[str, str, dict[str, str]]] = []
+    for code, heading, members in indicator_sections(items):
         seen: dict[str, str] = {}
         for indicator in members:
             for key, label in labels.categories(indicator).items():
                 seen.setdefault(key, label)
         if seen:
-            choices.append((str(heading), list(seen.items())))
-    return choices
+            sections.append((code, str(heading), seen))
+    shared = Counter(key for _code, _heading, seen in sections for key in seen)
+    return [
+        (
+            heading,
+            [(f"{code}:{key}" if shared[key] > 1 else key, label) for key, label in seen.items()],
+        )
+        for code, heading, seen in sections
+    ]
 
 
 def computed_at(indicator: Indicator) -> Any:
@@ -290,7 +324,7 @@ def chart(
     )
     item.caption = str(indicator.captions.get(by) or str(CAPTIONS[by]) % {"name": item.name})
     item.summary = summary(item)
-    if filters.category and filters.category not in categories and indicator.categories:
+    if filters.lacks_category(indicator, categories):
         item.notes.append(_("This indicator has no such category: every category is counted."))
     return item
 

@@ -175,7 +175,8 @@ def dashboard_sections(sections: Sequence[dict[str, Any]]) -> SafeString:
     """The dashboard's sections of indicators, each with its charts: `sections` as the view
     builds them ({code, heading, indicators: [{indicator, url, query, value, charts}]})."""
     if not sections:
-        return mark_safe(f"\n<p>{esc(_('No indicator is published yet.'))}</p>\n")
+        nothing = _("No indicator is published yet.")  # outside the f-string: makemessages reads it
+        return mark_safe(f"\n<p>{esc(nothing)}</p>\n")
     texts = _Texts()
     parts = []
     for section in sections:

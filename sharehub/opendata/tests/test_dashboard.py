@@ -593,3 +593,60 @@ def test_labels_read_each_indicators_categories_once(data, django_assert_max_num
         for _ in range(5):
             labels.categories(indicator)
             _ = labels.districts
+
+
+@pytest.fixture
+def shared_category(monkeypatch, data):
+    """An indicator of another section whose categories share the key "tools" with the
+    directory's (as a programme's "space" support shares the directory's "space")."""
+    from sharehub.places.models import District
+
+    def compute():
+        return [
+            engine.Point(datetime(2025, 1, 1).date(), "11110", "tools", 5),
+            engine.Point(datetime(2025, 1, 1).date(), "11110", "kits", 7),
+        ]
+
+    lending = engine.Indicator(
+        code="test.lending",
+        group="facilities",
+        name="Lending",
+        unit="uses",
+        definition="test",
+        method="test",
+        source="test",
+        sources=(District,),
+        compute=compute,
+        dimensions=("period", "district", "category"),
+        categories=lambda: {"tools": "Tool lending", "kits": "Kits"},
+    )
+    monkeypatch.setitem(engine._REGISTRY, lending.code, lending)
+    return lending
+
+
+def test_a_category_key_two_sections_share_is_one_choice_in_each(client, shared_category):
+    page = client.get(url("dashboard", "en")).content.decode()
+    assert '<option value="directory:tools">Tools</option>' in page
+    assert '<option value="facilities:tools">Tool lending</option>' in page
+    assert '<option value="spaces">Spaces</option>' in page  # only the directory's: as it was
+    assert '<option value="tools">' not in page
+
+    page = client.get(url("dashboard", "en"), {"category": "facilities:tools"}).content.decode()
+    assert '<option value="facilities:tools" selected>Tool lending</option>' in page
+    # The directory's listings are not narrowed by another section's category …
+    assert _chart_values(page, "chart-directory-listings-period") == [1, 2, 1]
+    assert "This indicator has no such category" not in page.split("chart-directory-listings")[1]
+    # … the lending figures are, and its downloads carry its own key; the directory's none.
+    assert _chart_values(page, "chart-test-lending-period") == [5]
+    assert f"{data_url('csv', 'en', code='test.lending')}?category=tools" in page
+    assert f"{data_url('csv', 'en', code=CODE)}?by=period" in page
+    assert f"{data_url('csv', 'en', code=CODE)}?category" not in page
+
+    page = client.get(url("dashboard", "en"), {"category": "directory:tools"}).content.decode()
+    assert '<option value="directory:tools" selected>Tools</option>' in page
+    assert _chart_values(page, "chart-directory-listings-period") == [1, 1]
+    assert _chart_values(page, "chart-test-lending-period") == [12]
+    # A bare key still filters every indicator that has it (addresses made before).
+    page = client.get(url("dashboard", "en"), {"category": "tools"}).content.decode()
+    assert _chart_values(page, "chart-directory-listings-period") == [1, 1]
+    assert _chart_values(page, "chart-test-lending-period") == [5]

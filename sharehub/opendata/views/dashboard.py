@@ -12,6 +12,7 @@ page and the download of its data.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date
@@ -73,13 +74,27 @@ class MonthField(forms.CharField):
         return date(int(match[1]), int(match[2]), 1)
 
 
+class _CategoryField(forms.ChoiceField):
+    """The category filter: one of its choices, or the bare key of a choice offered as
+    "<section>:<key>" (an address made before two sections shared the key: it filters every
+    indicator that has it, as it did)."""
+
+    def valid_value(self, value: str) -> bool:
+        return super().valid_value(value) or any(
+            str(choice).rpartition(":")[2] == value and ":" in str(choice)
+            for _heading, group in self.choices
+            if isinstance(group, (list, tuple))
+            for choice, _label in group
+        )
+
+
 class DataFilterForm(FilterForm):
     """The filters of the dashboard, of an indicator's page and of its downloads."""
 
     start = MonthField(label=gettext_lazy("From (month)"), required=False, help_text="YYYY-MM")
     end = MonthField(label=gettext_lazy("To (month)"), required=False, help_text="YYYY-MM")
     district = forms.ChoiceField(label=gettext_lazy("District"), required=False)
-    category = forms.ChoiceField(
+    category = _CategoryField(
         label=pgettext_lazy("indicator dimension", "Category"), required=False
     )
 
@@ -199,6 +214,25 @@ def _chart_links(
     ]
 
 
+def _indicator_entry(
+    indicator: Indicator, filters: Filters, labels: Labels, addresses: _Addresses
+) -> dict[str, Any]:
+    """One indicator of the dashboard: its charts, and its page and downloads with the filters
+    as they apply to it (a category of another section is left out of its links)."""
+    own = filters.own(indicator, labels.categories(indicator))
+    return {
+        "indicator": indicator,
+        "url": addresses.page(indicator.code),
+        "charts": _chart_links(
+            selectors.charts_of(indicator, filters, labels, views=DASHBOARD_VIEWS), own, addresses
+        ),
+        "value": None
+        if indicator.dimensions
+        else selectors.single_value(indicator, filters, labels),
+        "query": _query(own),
+    }
+
+
 # --- Pages ------------------------------------------------------------------------------------
 
 
@@ -231,41 +265,33 @@ def _dashboard(request: HttpRequest, items: list[Indicator]) -> HttpResponse:
     # rendered (pagecache.when_shown), inside the indicators' snapshot (the render is too).
     def sections() -> list[dict]:
         addresses = _Addresses()
-        query = _query(filters)
         return [
             {
                 "code": code,
                 "heading": heading,
                 "indicators": [
-                    {
-                        "indicator": indicator,
-                        "url": addresses.page(indicator.code),
-                        "charts": _chart_links(
-                            selectors.charts_of(indicator, filters, labels, views=DASHBOARD_VIEWS),
-                            filters,
-                            addresses,
-                        ),
-                        "value": None
-                        if indicator.dimensions
-                        else selectors.single_value(indicator, filters, labels),
-                        "query": query,
-                    }
-                    for indicator in members
+                    _indicator_entry(indicator, filters, labels, addresses) for indicator in members
                 ],
             }
             for code, heading, members in selectors.indicator_sections(items)
         ]
 
     on_map = indicators.get(chosen) if chosen else (mappable[0] if mappable else None)
+
+    @functools.cache
+    def map_filters() -> Filters:
+        # The map's indicator page and downloads take the filters as they apply to it.
+        return filters.own(on_map, labels.categories(on_map)) if on_map else filters
+
     context = {
         "form": form,
         "filters": filters,
-        "query": _query(filters),
+        "query": when_shown(lambda: _query(map_filters())),
         "sections": when_shown(sections),
         "choropleth": when_shown(
             lambda: selectors.choropleth(on_map, filters, labels) if on_map else None
         ),
-        "map_query": _query(filters, by="district"),
+        "map_query": when_shown(lambda: _query(map_filters(), by="district")),
         "links": _related_links(),
     }
     return render(
