@@ -5,7 +5,7 @@ from typing import NamedTuple
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from sharehub.core.i18n import current_language, pick
+from sharehub.core.i18n import current_language, localized_order, pick
 
 from .models import District, Neighbourhood
 
@@ -21,14 +21,15 @@ class DistrictLink(NamedTuple):
 
 
 def district_links(*, limit: int) -> list[DistrictLink]:
-    """The first districts by Korean name as links (the home page): three columns, no model
-    instance per district."""
+    """The first districts by the name the reader sees, as links (the home page): three
+    columns, no model instance per district."""
     language = current_language()
+    rows = District.objects.order_by(localized_order("name"), "code").values_list(
+        "slug", "name_ko", "name_en"
+    )[:limit]
     return [
         DistrictLink(slug, pick({"name_ko": name_ko, "name_en": name_en}, "name", language))
-        for slug, name_ko, name_en in District.objects.order_by("name_ko").values_list(
-            "slug", "name_ko", "name_en"
-        )[:limit]
+        for slug, name_ko, name_en in rows
     ]
 
 

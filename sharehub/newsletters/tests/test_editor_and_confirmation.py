@@ -233,3 +233,21 @@ def test_deliveries_show_no_body(client, city_staff):
     client.force_login(city_staff)
     html = client.get(reverse("newsletters:campaign", args=[campaign.pk])).content.decode()
     assert "비밀 본문" not in html and f"d{campaign.pk}-0@example.org" in html
+
+
+def test_campaign_pages_write_korean_counts_and_dates(client, city_staff, topics):
+    """ "1명의" with no space before the counter, and table dates zero-padded."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    campaign = CampaignFactory()
+    campaign.topics.set([topics[0]])
+    SubscriberFactory(topics=[topics[0]])
+    Campaign.objects.filter(pk=campaign.pk).update(
+        created_at=datetime(2026, 3, 4, 5, 6, tzinfo=ZoneInfo("Asia/Seoul"))
+    )
+    client.force_login(city_staff)
+    page = client.get(reverse("newsletters:campaign", args=[campaign.pk])).content.decode()
+    assert "<strong>1</strong>명의 확인된 구독자" in page
+    listed = client.get(reverse("newsletters:manage")).content.decode()
+    assert "<td>2026-03-04 05:06</td>" in listed

@@ -28,17 +28,28 @@ def test_home_shows_coming_events_and_latest_news_in_bounded_queries(
 
 
 @pytest.mark.django_db
-def test_home_links_the_first_districts_by_korean_name_in_the_readers_language(client):
+def test_home_links_the_first_districts_by_the_name_the_reader_sees(client):
     from sharehub.places.tests.factories import DistrictFactory
 
     DistrictFactory(slug="jung", name_ko="중구", name_en="Jung-gu")
+    DistrictFactory(slug="acha", name_ko="아차구", name_en="Acha-gu")
     DistrictFactory(slug="gangnam", name_ko="강남구", name_en="")  # no English name yet
-    for n in range(30):
-        DistrictFactory(slug=f"z{n:02d}", name_ko=f"힣{n:02d}", name_en=f"Z{n:02d}")
     korean = client.get("/ko/").content.decode()
     english = client.get("/en/").content.decode()
-    assert korean.index(">강남구</a>") < korean.index(">중구</a>")
-    assert 'href="/en/districts/gangnam/">강남구</a>' in english  # the Korean name stands in
-    assert 'href="/en/districts/jung/">Jung-gu</a>' in english
-    # 25 at most: the first 23 of the thirty after the two.
-    assert ">Z22</a>" in english and ">Z23</a>" not in english
+    assert korean.index(">강남구</a>") < korean.index(">아차구</a>") < korean.index(">중구</a>")
+    assert english.index(">Acha-gu</a>") < english.index(">Jung-gu</a>")
+    # The Korean name stands in where the English one is missing, and sorts as written.
+    assert english.index(">Jung-gu</a>") < english.index('href="/en/districts/gangnam/">강남구</a>')
+
+
+@pytest.mark.django_db
+def test_home_links_25_districts_at_most(client):
+    from sharehub.places.tests.factories import DistrictFactory
+
+    for n in range(30):
+        DistrictFactory(slug=f"d{n:02d}", name_ko=f"구{n:02d}", name_en=f"D{n:02d}")
+    for lang in ("ko", "en"):
+        page = client.get(f"/{lang}/").content.decode()
+        section = page.split('id="districts-heading"')[1].split("</section>")[0]
+        assert section.count(f'href="/{lang}/districts/') == 25
+        assert ">D24</a>" in section or ">구24</a>" in section
