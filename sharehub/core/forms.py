@@ -8,9 +8,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Model
 from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from modeltranslation.fields import TranslationField
 
 
 def field_error(field: str, message: str, *, code: str | None = None) -> ValidationError:
@@ -56,6 +60,26 @@ def run_action(
     if success:
         messages.success(request, success)
     return True
+
+
+def label_translations(form: forms.BaseForm, model: type[Model]) -> None:
+    """Each translated field of the model labelled "<field> in <language>" ("한국어 제목",
+    "Title in English"), as the hub's other forms write it, not modeltranslation's
+    "제목 [ko]"."""
+    names = {"ko": gettext("Korean"), "en": gettext("English")}
+    for name, field in form.fields.items():
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(model_field, TranslationField) and model_field.language in names:
+            field.label = capfirst(
+                gettext("%(field)s in %(language)s")
+                % {
+                    "field": model_field.translated_field.verbose_name,
+                    "language": names[model_field.language],
+                }
+            )
 
 
 class _LabelledValues(ModelChoiceIterator):

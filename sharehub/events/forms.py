@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sharehub.core.filters import FilterForm
+from sharehub.core.forms import label_translations
 from sharehub.core.i18n import city_name
 from sharehub.core.validators import validate_header_value
 from sharehub.core.widgets import RichTextarea
@@ -62,6 +63,7 @@ class EventForm(forms.ModelForm):
         self.fields["title_en"].required = False
         for name in ("title_ko", "title_en"):  # titles go into the subjects of notification mails
             self.fields[name].validators.append(validate_header_value)
+        label_translations(self, Event)
 
 
 class OrganizerChoiceForm(forms.Form):
@@ -130,6 +132,10 @@ class QuestionForm(forms.ModelForm):
         fields = ["label_ko", "label_en", "kind", "choices", "required", "order"]
         widgets = {"choices": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        label_translations(self, EventQuestion)
+
 
 class SessionForm(forms.ModelForm):
     class Meta:
@@ -139,6 +145,7 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        label_translations(self, EventSession)
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = [LOCAL, "%Y-%m-%d %H:%M"]
 
