@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.core.filters import FilterForm
+from sharehub.core.forms import label_translations
 from sharehub.opendata.indicators import Indicator
 from sharehub.opendata.models import OfficialIndicator
 from sharehub.opendata.services.statistics import INDICATOR_FIELDS
@@ -144,3 +145,7 @@ class OfficialIndicatorForm(forms.ModelForm):
                 "Letters, digits and hyphens: the import's indicator column and scorings (official:<code>) refer to it."
             ),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        label_translations(self, OfficialIndicator)

@@ -149,3 +149,15 @@ def test_indicator_create_and_edit(client, city_staff, population):
     )
     assert response.status_code == 302
     assert OfficialIndicator.objects.get(code="population").name_ko == "인구"
+
+
+@pytest.mark.django_db
+def test_the_indicator_form_labels_each_languages_field_with_its_language():
+    from sharehub.opendata.forms_statistics import OfficialIndicatorForm
+
+    from django.utils import translation
+
+    with translation.override("ko"):
+        form = OfficialIndicatorForm()
+    assert form.fields["unit_en"].label == "영어 단위"
+    assert not [f for f in form.fields.values() if str(f.label).endswith(("[ko]", "[en]"))]
