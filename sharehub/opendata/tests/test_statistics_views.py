@@ -153,9 +153,9 @@ def test_indicator_create_and_edit(client, city_staff, population):
 
 @pytest.mark.django_db
 def test_the_indicator_form_labels_each_languages_field_with_its_language():
-    from sharehub.opendata.forms_statistics import OfficialIndicatorForm
-
     from django.utils import translation
+
+    from sharehub.opendata.forms_statistics import OfficialIndicatorForm
 
     with translation.override("ko"):
         form = OfficialIndicatorForm()
