@@ -312,8 +312,11 @@ class CampaignSender:
         self.rendered: dict[str, render.RenderedCampaign] = {}
         self.templates: dict[str, MailTemplate] = {}
         self.report = SendReport()
-        # Demo only (notifications.demo_mailbox): each mail sent, to be copied to the mailbox.
+        # Demo only (notifications.demo_mailbox): each mail being sent, and those sent, to be
+        # copied to the mailbox once the batch is over (never while the pipeline holds the
+        # connection, never failing the campaign).
         self.demo_copies: dict[int, bytes] | None = {} if demo_mailbox.enabled() else None
+        self.demo_sent: list[tuple[str, bytes]] = []
         _, sender = parseaddr(conf.from_email())
         self.sender = sender
         self.domain = sender.partition("@")[2] or "localhost"
@@ -415,13 +418,24 @@ class CampaignSender:
             transport.close()
             # Whatever this worker still holds (the connection broke) goes back to the queue now.
             engine.release(Delivery, where=Q(campaign_id=self.campaign_id), worker=self.worker)
+            self.keep_demo_copies()
+
+    def keep_demo_copies(self) -> None:
+        """Demo only: the batch's sent mails copied to the demo mailbox, after the pipeline has
+        let go of the connection; a copy that fails is logged, the campaign goes on."""
+        sent, self.demo_sent = self.demo_sent, []
+        for address, content in sent:
+            try:
+                demo_mailbox.keep_copy(kind="newsletters.issue", to=address, content=content)
+            except Exception:
+                logger.exception("campaign %s: no demo copy for a sent mail", self.campaign_id)
 
     def record(self, recipient: Recipient, result: engine.Result) -> None:
         copy = self.demo_copies.pop(recipient.delivery_id, None) if self.demo_copies else None
         if result.outcome is engine.Outcome.SENT:
             self.report.sent += 1
             if copy is not None:
-                demo_mailbox.keep_copy(kind="newsletters.issue", to=recipient.email, content=copy)
+                self.demo_sent.append((recipient.email, copy))
         elif result.outcome is not engine.Outcome.LOST:
             self.record_failure(recipient, result)
 

@@ -79,8 +79,10 @@ def reader_for_new_mail(*, kind: str) -> str:
 def keep_copy(*, kind: str, to: str, content: bytes) -> None:
     """Demo only: a copy of a mail sent outside the outbox (a newsletter issue, sent by its own
     engine straight to the mailer), kept as a sent outbox row so the demo mailbox shows it. The
-    browser that asked for this address's last self-service mail (the newsletter's confirmation)
-    reads it, as does whoever signs in with the address verified. Nothing when the demo is off."""
+    browser that asked for this address's last newsletter confirmation reads it, as does whoever
+    signs in with the address verified. Only the confirmation counts: a password reset anyone can
+    ask for an address must not bring its owner's issues, and their unsubscribe links, to
+    another browser. Nothing when the demo is off."""
     if not enabled():
         return
     message = email.message_from_bytes(content, policy=email.policy.default)
@@ -91,7 +93,7 @@ def keep_copy(*, kind: str, to: str, content: bytes) -> None:
         (
             key
             for key, recipients in OutboundEmail.objects.filter(
-                kind__in=SELF_SERVICE_KINDS, to__icontains=address
+                kind="newsletters.confirm", to__icontains=address
             )
             .exclude(demo_reader="")
             .order_by("-created_at", "-pk")

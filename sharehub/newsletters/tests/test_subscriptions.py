@@ -288,6 +288,10 @@ def test_a_sent_issue_reaches_the_demo_mailbox_of_the_browser_that_subscribed(
     settings.SHAREHUB_DEMO_MAILBOX = demo
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("newsletters:list"), subscribe_form(topics))
+    # Someone else asks for a password reset for the address: their browser reads that mail,
+    # never the address's issues (nor the unsubscribe links in them).
+    other = Client()
+    other.post(reverse("account_reset_password"), {"email": "Reader@example.org"})
     Subscriber.objects.update(status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now())
     campaign = CampaignFactory()
     campaign.topics.set([topics[0]])
@@ -310,3 +314,32 @@ def test_a_sent_issue_reaches_the_demo_mailbox_of_the_browser_that_subscribed(
     assert "/newsletters/" in detail
     assert "Sharing City news" not in Client().get(mailbox).content.decode()
     assert Client().get(f"{mailbox}{copy.pk}/").status_code == 404
+    assert "Sharing City news" not in other.get(mailbox).content.decode()
+    assert other.get(f"{mailbox}{copy.pk}/").status_code == 404
+
+
+def test_a_demo_copy_that_fails_never_fails_the_campaign(
+    topics, smtp_server, fast_sending, settings, monkeypatch
+):
+    from sharehub.newsletters.models import Campaign, Delivery
+    from sharehub.newsletters.sending import CampaignSender
+    from sharehub.notifications import demo_mailbox
+
+    from .factories import CampaignFactory
+
+    settings.SHAREHUB_DEMO_MAILBOX = True
+
+    def broken(**kwargs):
+        raise RuntimeError("the demo mailbox is broken")
+
+    monkeypatch.setattr(demo_mailbox, "keep_copy", broken)
+    SubscriberFactory.create_batch(3, topics=[topics[0]])
+    campaign = CampaignFactory()
+    campaign.topics.set([topics[0]])
+    Campaign.objects.filter(pk=campaign.pk).update(
+        status=Campaign.Status.SENDING, started_at=timezone.now()
+    )
+    report = CampaignSender(campaign.pk).run()
+    assert report.sent == 3 and report.finished and not report.failure
+    assert len(smtp_server.messages) == 3
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}

@@ -646,7 +646,24 @@ def test_a_category_key_two_sections_share_is_one_choice_in_each(client, shared_
     assert '<option value="directory:tools" selected>Tools</option>' in page
     assert _chart_values(page, "chart-directory-listings-period") == [1, 1]
     assert _chart_values(page, "chart-test-lending-period") == [12]
-    # A bare key still filters every indicator that has it (addresses made before).
-    page = client.get(url("dashboard", "en"), {"category": "tools"}).content.decode()
-    assert _chart_values(page, "chart-directory-listings-period") == [1, 1]
-    assert _chart_values(page, "chart-test-lending-period") == [5]
+    # The bare key two sections share names neither: a field error, and nothing filtered
+    # (never a filter the form does not show).
+    response = client.get(url("dashboard", "en"), {"category": "tools"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_category_error"' in page
+    assert _chart_values(page, "chart-directory-listings-period") == [1, 2, 1]
+    assert _chart_values(page, "chart-test-lending-period") == [12]
+
+
+def test_a_colon_is_a_section_only_before_a_sections_code(shared_category):
+    categories = {"tools": "Tools", "no-such:thing": "A key with a colon"}
+    lending = shared_category
+    assert (
+        selectors.Filters(category="facilities:tools").category_key(lending, categories) == "tools"
+    )
+    assert selectors.Filters(category="directory:tools").category_key(lending, categories) is None
+    assert (
+        selectors.Filters(category="no-such:thing").category_key(lending, categories)
+        == "no-such:thing"
+    )

@@ -74,27 +74,13 @@ class MonthField(forms.CharField):
         return date(int(match[1]), int(match[2]), 1)
 
 
-class _CategoryField(forms.ChoiceField):
-    """The category filter: one of its choices, or the bare key of a choice offered as
-    "<section>:<key>" (an address made before two sections shared the key: it filters every
-    indicator that has it, as it did)."""
-
-    def valid_value(self, value: str) -> bool:
-        return super().valid_value(value) or any(
-            str(choice).rpartition(":")[2] == value and ":" in str(choice)
-            for _heading, group in self.choices
-            if isinstance(group, (list, tuple))
-            for choice, _label in group
-        )
-
-
 class DataFilterForm(FilterForm):
     """The filters of the dashboard, of an indicator's page and of its downloads."""
 
     start = MonthField(label=gettext_lazy("From (month)"), required=False, help_text="YYYY-MM")
     end = MonthField(label=gettext_lazy("To (month)"), required=False, help_text="YYYY-MM")
     district = forms.ChoiceField(label=gettext_lazy("District"), required=False)
-    category = _CategoryField(
+    category = forms.ChoiceField(
         label=pgettext_lazy("indicator dimension", "Category"), required=False
     )
 
