@@ -315,15 +315,20 @@ def labels_of(source: LabelSource) -> dict[str, str]:
     current = _snapshot.get()
     tables = [model._meta.db_table for model in source.sources]
     if current is None or source not in current.labels or pagecache.uncommitted(tables):
-        return {key: str(label) for key, label in source.read().items()}
+        return _read_labels(source)
     current.load()
-    key = _labels_key(source, current.versions)
-    found = current.kept_labels.get(key)
+    cache_key = _labels_key(source, current.versions)
+    found = current.kept_labels.get(cache_key)
     if found is None:
-        found = {key: str(label) for key, label in source.read().items()}
-        cache.set(key, found, timeout=CACHE_SECONDS)
-        current.kept_labels[key] = found
+        found = _read_labels(source)
+        cache.set(cache_key, found, timeout=CACHE_SECONDS)
+        current.kept_labels[cache_key] = found
     return found
+
+
+def _read_labels(source: LabelSource) -> dict[str, str]:
+    # Plain strings: what is kept is pickled, and a lazy label would follow the reader's language.
+    return {key: str(label) for key, label in source.read().items()}
 
 
 # --- Reading ---------------------------------------------------------------------------------
