@@ -32,15 +32,29 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def shared_secret(path: Path) -> str:
+    """The secret kept in `path`, made on first use. Several workers may start at once on a
+    fresh install: each writes a whole key to a file of its own and links it into place, so
+    nobody ever reads a half-written file and every worker ends up with the first key linked."""
+    if not path.exists():
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}")
+        # Made readable by its owner only from the start, not chmod-ed after the key is in it.
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+            file.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)  # atomic, and fails if another worker linked its key first
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
 def _secret_key() -> str:
     """Read the key from the environment, or keep a generated one in var/ for the embedded install."""
     if key := os.environ.get("SHAREHUB_SECRET_KEY"):
         return key
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return shared_secret(VAR_DIR / "secret_key")
 
 
 # Under pytest a few defaults change (inline tasks, plain HTTP, static files without a manifest);
