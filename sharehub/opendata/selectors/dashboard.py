@@ -53,7 +53,7 @@ CAPTIONS: dict[str, StrOrPromise] = {
 MAP_CLASSES = 5
 
 
-def _section_and_key(value: str) -> tuple[str, str]:
+def section_and_key(value: str) -> tuple[str, str]:
     """("programmes", "space") for "programmes:space"; ("", value) for a bare key (a colon is
     a section's only before a section's code)."""
     section, colon, key = value.partition(":")
@@ -78,7 +78,7 @@ class Filters:
         filters that section's indicators only."""
         if not self.category:
             return None
-        section, key = _section_and_key(self.category)
+        section, key = section_and_key(self.category)
         if section and section != indicator.group:
             return None
         return key if key in categories else None
@@ -87,7 +87,7 @@ class Filters:
         """A category is chosen for this indicator's section that it does not have."""
         if not self.category or not indicator.categories:
             return False
-        section, _key = _section_and_key(self.category)
+        section, _key = section_and_key(self.category)
         return self.category_key(indicator, categories) is None and section in ("", indicator.group)
 
     def own(self, indicator: Indicator, categories: Mapping[str, Any]) -> Filters:

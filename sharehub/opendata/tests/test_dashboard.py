@@ -667,3 +667,33 @@ def test_a_colon_is_a_section_only_before_a_sections_code(shared_category):
         selectors.Filters(category="no-such:thing").category_key(lending, categories)
         == "no-such:thing"
     )
+
+
+def test_a_sections_qualified_key_means_its_bare_key_where_that_is_the_choice(
+    client, shared_category
+):
+    """The dashboard's "<section>:<key>" pasted onto one indicator's page, or carrying a key
+    only one section has, filters as the bare key; another section's stays a field error."""
+    lending = shared_category
+    page = client.get(
+        url("indicator", "en", code=lending.code), {"category": "facilities:tools"}
+    ).content.decode()
+    assert '<option value="tools" selected>Tool lending</option>' in page
+    assert f"{data_url('csv', 'en', code=lending.code)}?category=tools" in page
+    for fmt in ("csv", "json"):
+        response = client.get(
+            data_url(fmt, "en", code=lending.code), {"category": "facilities:tools"}
+        )
+        assert response.status_code == 200
+    assert response.json()["filters"]["category"] == "tools"
+    assert [row["value"] for row in response.json()["rows"]] == [5]
+
+    response = client.get(
+        url("indicator", "en", code=lending.code), {"category": "directory:tools"}
+    )
+    assert response.status_code == 400
+    assert 'id="id_category_error"' in response.content.decode()
+
+    # On the dashboard, a key only the directory has, qualified, is the directory's choice.
+    page = client.get(url("dashboard", "en"), {"category": "directory:spaces"}).content.decode()
+    assert '<option value="spaces" selected>Spaces</option>' in page

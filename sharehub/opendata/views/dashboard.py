@@ -100,6 +100,7 @@ class DataFilterForm(FilterForm):
         if categories:
             category = cast(forms.ChoiceField, self.fields["category"])
             category.choices = [("", _("All categories")), *categories]
+            self._unqualify_category(category, {indicator.group for indicator in items})
         else:
             del self.fields["category"]
         if map_choices:
@@ -108,6 +109,18 @@ class DataFilterForm(FilterForm):
                 required=False,
                 choices=[(i.code, str(i.name)) for i in map_choices],
             )
+
+    def _unqualify_category(self, field: forms.ChoiceField, sections: set[str]) -> None:
+        """The dashboard offers a key two sections share as "<section>:<key>". Such a value
+        pasted onto one indicator's page, or a key only one section has so qualified, means
+        the section's bare key where that is the choice (and is shown chosen in the form)."""
+        value = self.data.get("category") if self.is_bound else None
+        if not value:
+            return
+        section, key = selectors.section_and_key(value)
+        if section in sections and not field.valid_value(value) and field.valid_value(key):
+            self.data = self.data.copy()
+            self.data["category"] = key
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

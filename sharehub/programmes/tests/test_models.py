@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sharehub.programmes.models import (
     Application,
     ApplicationStatus,
     Award,
     Call,
+    CallKind,
     Conflict,
     ReviewAssignment,
     ReviewScore,
@@ -81,3 +82,22 @@ def test_scores_and_conflicts_are_checked_by_the_database(user):
     assignment.save()
     with pytest.raises(IntegrityError), transaction.atomic():
         ReviewAssignment.objects.filter(pk=assignment.pk).update(submitted_at=timezone.now())
+
+
+def test_kinds_of_support_name_the_support_in_both_languages():
+    """The data dashboard lists a programme's kinds of support beside the directory's
+    categories: "Space" alone would read as the directory's "Space" (issue 18's walk)."""
+    with translation.override("en"):
+        assert [str(kind.label) for kind in CallKind] == [
+            "Grant",
+            "Consulting",
+            "Space support",
+            "Promotion support",
+        ]
+    with translation.override("ko"):
+        assert [str(kind.label) for kind in CallKind] == [
+            "보조금",
+            "컨설팅",
+            "공간 지원",
+            "홍보 지원",
+        ]
