@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.tasks import task
-from django.utils.translation import gettext_lazy as _
 
 from sharehub.core.demo import register_demo
 from sharehub.core.periodic import register_periodic
@@ -45,4 +44,4 @@ register_periodic("opendata.indicator_series", sync_indicator_series_task, every
 register_periodic(
     "opendata.generated_content", refresh_generated_content_task, every=timedelta(days=1)
 )
-register_demo("opendata_datasets", demo_datasets.load, label=_("Open data: datasets"), order=84)
+register_demo("opendata_datasets", demo_datasets.load, label="open data: datasets", order=84)

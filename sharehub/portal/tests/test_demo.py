@@ -69,3 +69,10 @@ def test_every_app_registers_its_demo_data_in_the_order_they_depend_on():
         "opendata_datasets",
         "search",
     ]
+
+
+def test_the_load_demo_summary_names_every_part_in_its_own_language():
+    """`manage.py load_demo` prints its summary in English: no label is a translated string
+    (one was, and printed "공공데이터: 데이터셋" among the English lines)."""
+    labels = [loader.label for loader in demo_loaders()]
+    assert labels and all(type(label) is str and label.isascii() for label in labels), labels
