@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sharehub.core.api_errors import error_response
 from sharehub.core.i18n import hub_name
-from sharehub.notifications.mail import queue_message
+from sharehub.notifications.mail import queue_message, sender
 
 from .mails import ACCOUNT_MAILS, render_bodies, subject_of
 from .models import User
@@ -101,6 +101,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def format_email_subject(self, subject: str) -> str:
         return f"[{hub_name()}] {subject}"
+
+    def get_from_email(self) -> str:
+        # Called while rendering, in the recipient's language: the hub's name in it.
+        return sender(address=super().get_from_email())
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render in the recipient's language and queue in the outbox, linked to the account."""

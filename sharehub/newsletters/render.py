@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from sharehub.core.i18n import hub_name
 from sharehub.core.sanitize import clean_html
 from sharehub.core.validators import validate_header_value
+from sharehub.notifications.mail import sender
 
 from . import conf
 from .models import Campaign
@@ -189,7 +190,7 @@ def render_campaign(campaign: Campaign, language: str) -> RenderedCampaign:
         html = render_to_string("newsletters/email/campaign.html", context)
         text = render_to_string("newsletters/email/campaign.txt", context)
     head = MimeMessage(policy=email.policy.SMTP)
-    head["From"] = conf.from_email()
+    head["From"] = sender(language, conf.from_email())
     head["Subject"] = subject
     head["MIME-Version"] = "1.0"
     head["List-Id"] = f"{hub_name(language)} <{list_id()}>"
@@ -212,7 +213,7 @@ def as_email_message(rendered: RenderedCampaign, *, to: str, token: str) -> Emai
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=text,
-        from_email=conf.from_email(),
+        from_email=sender(rendered.language, conf.from_email()),
         to=[to],
         headers={
             "List-Unsubscribe": list_unsubscribe_header(url, token),

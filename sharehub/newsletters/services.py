@@ -31,7 +31,7 @@ from sharehub.core.i18n import hub_name
 from sharehub.core.locking import lock, lock_pk
 from sharehub.core.ratelimit import RateLimited, hit
 from sharehub.core.sanitize import check_rich_text, clean_html
-from sharehub.notifications.mail import queue_message
+from sharehub.notifications.mail import queue_message, sender
 from sharehub.places.models import District
 
 from . import conf, render, tokens
@@ -131,11 +131,16 @@ def _consent(subscriber: Subscriber, action: str, ip: str | None) -> None:
 def _queue_mail(subscriber: Subscriber, template: str, context: dict[str, Any]) -> None:
     with translation.override(subscriber.language):
         context = {"hub_name": hub_name(subscriber.language), **context}
-        subject = render_to_string(f"newsletters/email/{template}_subject.txt", context).strip()
+        title = render_to_string(f"newsletters/email/{template}_subject.txt", context)
+        # The hub's prefix, as on its account and notification mails; on one line (a header).
+        subject = " ".join(f"[{context['hub_name']}] {title}".split())
         text = render_to_string(f"newsletters/email/{template}.txt", context)
         html = render_to_string(f"newsletters/email/{template}.html", context)
     message = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=conf.from_email(), to=[subscriber.email]
+        subject=subject,
+        body=text,
+        from_email=sender(subscriber.language, conf.from_email()),
+        to=[subscriber.email],
     )
     message.attach_alternative(html, "text/html")
     queue_message(message, kind=f"newsletters.{template}", user=subscriber.user)

@@ -3,16 +3,39 @@ commit (the worker sends it through the mail engine: `outbox.send_outbound`)."""
 
 from __future__ import annotations
 
+import re
+from email.utils import parseaddr
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
+
+from sharehub.core.i18n import hub_name
 
 from . import demo_mailbox
 from .models import OutboundEmail
 from .outbox import stored_attachment
 from .tasks import send_outbound_email
+
+# Characters that make a display name a quoted string (RFC 5322 "specials").
+_SPECIALS = re.compile(r'[][\\()<>@,:;".]')
+
+
+def sender(language: str | None = None, address: str = "") -> str:
+    """The From of a hub mail: the configured address (`address`, else DEFAULT_FROM_EMAIL) under
+    the hub's name in the mail's language (the active one unless given), "공유허브 <noreply@…>"
+    for a Korean mail. The name is left unencoded: the mail machinery encodes it (RFC 2047) when
+    it builds the message, and the outbox shows it readable."""
+    configured = address or settings.DEFAULT_FROM_EMAIL
+    _name, email_address = parseaddr(configured)
+    name = hub_name(language)
+    if not email_address or not name:
+        return configured
+    if _SPECIALS.search(name):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{email_address}>"
 
 
 def queue_message(

@@ -16,7 +16,7 @@ from sharehub.core.actors import Actor, require_signed_in
 from sharehub.core.i18n import hub_name
 
 from .kinds import get_kind
-from .mail import queue_message
+from .mail import queue_message, sender
 from .models import Notification, NotificationPreference
 
 Text = str | Promise
@@ -93,7 +93,7 @@ def notify(
                 # One line whatever the title holds: a line break would make the mail fail (header injection).
                 subject=" ".join(f"[{hub_name()}] {title_text}".split()),
                 body=render_to_string("notifications/email/notification.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
+                from_email=sender(),  # the hub's name in the recipient's language
                 to=[user.email],
             )
             message.attach_alternative(

@@ -20,7 +20,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from sharehub.core.i18n import hub_name
-from sharehub.notifications.mail import queue_message
+from sharehub.notifications.mail import queue_message, sender
 from sharehub.notifications.services import notify
 
 from .invitations import make_token
@@ -77,7 +77,7 @@ def send_invitation_email(*, invitation: Invitation, invitee: Any | None, langua
     message = EmailMessage(
         subject=f"[{context['hub_name']}] {subject}",
         body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender(language),
         to=[invitation.email],
     )
     queue_message(message, kind=INVITATION_KIND, user=invitee)

@@ -112,6 +112,17 @@ def test_the_hub_is_named_from_settings(client, settings, django_capture_on_comm
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_sender_is_the_hub_in_the_mails_language(
+    client, django_capture_on_commit_callbacks, lang
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(client, page_lang="ko", preferred=lang)
+    [message] = mail.outbox
+    assert message.from_email == f"{HUB[lang]} <noreply@sharehub.localhost>"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ko", "en"])
 def test_password_reset_mail_and_its_link_work_in_the_owners_language(
     client, django_capture_on_commit_callbacks, lang
 ):

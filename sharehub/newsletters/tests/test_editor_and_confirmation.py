@@ -123,6 +123,20 @@ def test_confirmation_with_both_versions_warns_of_nothing(client, city_staff, to
     assert _counts(html) == {"ko": 1, "en": 2}
 
 
+def test_missing_version_without_readers_warns_of_nothing(client, city_staff, topics):
+    """No English reader in the segment: nobody gets the Korean text instead, so neither the
+    "partly the Korean version" tag nor the warning shows, and their row names no version."""
+    _subscribers(topics, ko=2, en=0)
+    campaign = CampaignFactory(subject_en="", body_html_en="", body_text_en="")
+    campaign.topics.set([topics[0]])
+    client.force_login(city_staff)
+    html = client.get(reverse("newsletters:campaign_confirm", args=[campaign.pk])).content.decode()
+    assert _counts(html) == {"ko": 2, "en": 0}
+    assert "missing-version" not in html and "일부는" not in html
+    [english_row] = re.findall(r'<tr data-language="en">(.*?)</tr>', html, re.S)
+    assert english_row.rstrip().endswith("<td>—</td>")
+
+
 def test_partly_missing_version_names_the_parts(client, city_staff, topics):
     _subscribers(topics, ko=0, en=1)
     campaign = CampaignFactory(body_text_en="")

@@ -111,6 +111,19 @@ def test_the_prepared_mail_has_the_bytes_of_the_plain_build(settings, monkeypatc
             )
 
 
+@pytest.mark.parametrize(
+    "language,name,encoded",
+    [("ko", "공유허브", "=?utf-8?b?6rO17Jyg7ZeI67iM?="), ("en", "ShareHub", "ShareHub")],
+)
+def test_the_campaigns_sender_is_the_hub_in_its_language(language, name, encoded):
+    rendered = render.render_campaign(CampaignFactory(), language)
+    assert f"\r\nFrom: {encoded} <noreply@sharehub.localhost>\r\n" in (
+        "\r\n" + rendered.headers_block.decode("ascii")
+    )
+    test_send = render.as_email_message(rendered, to="a@example.org", token="token")
+    assert test_send.from_email == f"{name} <noreply@sharehub.localhost>"
+
+
 def raw_collector(smtp_server) -> list[bytes]:
     """What the server received of each mail, as bytes (the "." unstuffed by aiosmtpd)."""
     raw: list[bytes] = []

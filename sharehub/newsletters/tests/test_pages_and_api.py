@@ -168,6 +168,17 @@ def test_subscribe_page_in_both_languages(client, topics):
         ) in response.content.decode()
 
 
+def test_subscribe_form_starts_at_the_signed_in_persons_district(client, topics, user, district):
+    assert client.get(reverse("newsletters:list")).context["form"]["district"].initial is None
+    client.force_login(user)  # no home district: the whole city, as for a visitor
+    assert client.get(reverse("newsletters:list")).context["form"]["district"].initial is None
+    user.home_district = district
+    user.save(update_fields=["home_district"])
+    response = client.get(reverse("newsletters:list"))
+    assert response.context["form"]["district"].initial == district.pk
+    assert f'<option value="{district.pk}" selected>' in response.content.decode()
+
+
 # --- API ----------------------------------------------------------------------------------
 
 

@@ -83,6 +83,46 @@ def test_korean_subscriber_gets_korean_confirmation(
 
 
 @pytest.mark.parametrize(
+    "language,confirm_subject,already_subject,hub",
+    [
+        (
+            "ko",
+            "[공유허브] 뉴스레터 구독을 확인해 주세요",
+            "[공유허브] 이미 뉴스레터를 구독하고 계십니다",
+            "공유허브",
+        ),
+        (
+            "en",
+            "[ShareHub] Confirm your subscription to the newsletter",
+            "[ShareHub] You already receive the newsletter",
+            "ShareHub",
+        ),
+    ],
+)
+def test_subscription_mails_carry_the_hub_in_their_language(
+    client,
+    topics,
+    smtp_server,
+    django_capture_on_commit_callbacks,
+    language,
+    confirm_subject,
+    already_subject,
+    hub,
+):
+    """The hub's prefix on the subject and its name as the sender, as on its other mails."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("newsletters:list"), subscribe_form(topics, language=language))
+    SubscriberFactory(email="known@example.org", language=language, topics=[topics[0]])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.subscribe(email="known@example.org", topic_ids=[topics[0].pk], language=language)
+    confirm, already = smtp_server.messages
+    assert (confirm["Subject"], already["Subject"]) == (confirm_subject, already_subject)
+    for mail in (confirm, already):
+        [sender] = mail["From"].addresses
+        assert (sender.display_name, sender.addr_spec) == (hub, "noreply@sharehub.localhost")
+
+
+@pytest.mark.parametrize(
     "changes,field",
     [
         ({"email": "not-an-address"}, "email"),

@@ -114,22 +114,26 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _versions(campaign: Campaign) -> list[dict]:
     """Per offered language (and any other a subscriber reads): how many receive it, what its
-    version lacks and whose text they get instead."""
+    version lacks and whose text they get instead.
+
+    `missing` (the "partly the Korean version" tag and its warning) is only for a version someone
+    in the segment reads: with no reader nobody gets the other language's text, and the page
+    names no version for them."""
     counts = selectors.recipients_by_language(campaign)
     languages = services.offered_languages()
     languages += sorted(code for code in counts if code not in languages)
     versions = []
     for code in languages:
         fallback = mail_render.fallback_language(code)
+        count = counts.get(code, 0)
+        offered = code in services.offered_languages()
         versions.append(
             {
                 "code": code,
                 "name": language_name(code),
-                "count": counts.get(code, 0),
-                "offered": code in services.offered_languages(),
-                "missing": mail_render.missing_parts(campaign, code)
-                if code in services.offered_languages()
-                else [],
+                "count": count,
+                "offered": offered,
+                "missing": mail_render.missing_parts(campaign, code) if offered and count else [],
                 "fallback": fallback,
                 "fallback_name": language_name(fallback),
             }

@@ -3,6 +3,8 @@ without logging in: the signed token is the permission) and the archive."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -51,9 +53,12 @@ def _bad_link(request: HttpRequest, error: tokens.BadToken) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def subscribe_page(request: HttpRequest) -> HttpResponse:
-    initial = {"language": request.LANGUAGE_CODE}
+    initial: dict[str, Any] = {"language": request.LANGUAGE_CODE}
     if request.user.is_authenticated:
         initial["email"] = request.user.email
+        # Their own district, so the district news they most likely want is already chosen.
+        if request.user.home_district_id:
+            initial["district"] = request.user.home_district_id
     form = SubscribeForm(request.POST or None, initial=initial)
     if request.method == "POST":
         try:

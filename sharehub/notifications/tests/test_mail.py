@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import threading
 from datetime import timedelta
 
 import pytest
+from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
@@ -13,6 +16,7 @@ from django.utils import timezone
 from sharehub.accounts.tests.factories import UserFactory
 from sharehub.moderation.services import TRANSITIONS
 from sharehub.notifications import services
+from sharehub.notifications.mail import sender
 from sharehub.notifications.models import OutboundEmail
 from sharehub.notifications.outbox import MAX_ATTEMPTS
 from sharehub.notifications.tasks import send_outbound_email
@@ -64,6 +68,38 @@ def test_english_user_gets_english_mail(smtp_server, django_capture_on_commit_ca
     message = smtp_server.messages[0]
     assert message["Subject"] == "[ShareHub] Published: 서울 공유 Share 🙂"
     assert "Hello" in message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language,name", [("ko", "공유허브"), ("en", "ShareHub")])
+def test_the_sender_is_the_hub_in_the_mails_language(
+    language, name, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        tell(UserFactory(preferred_language=language))
+    [message] = smtp_server.messages
+    [address] = message["From"].addresses
+    assert (address.display_name, address.addr_spec) == (name, "noreply@sharehub.localhost")
+
+
+def test_a_korean_sender_name_is_encoded_and_the_address_kept(settings):
+    settings.SHAREHUB_CITY = {**settings.SHAREHUB_CITY, "hub_name_en": 'Seoul "Share", Hub'}
+    assert sender("ko") == "공유허브 <noreply@sharehub.localhost>"
+    korean = EmailMessage("s", "b", from_email=sender("ko"), to=["a@example.org"])
+    assert b"\nFrom: =?utf-8?b?6rO17Jyg7ZeI67iM?= <noreply@sharehub.localhost>\n" in (
+        korean.message().as_bytes()
+    )
+    # A name with an RFC 5322 special is quoted, so it stays one display name.
+    english = EmailMessage("s", "b", from_email=sender("en"), to=["a@example.org"])
+    [address] = email.message_from_bytes(english.message().as_bytes(), policy=email.policy.default)[
+        "From"
+    ].addresses
+    assert (address.display_name, address.addr_spec) == (
+        'Seoul "Share", Hub',
+        "noreply@sharehub.localhost",
+    )
+    # A configured address without a name (the newsletter's own sender) gets the name too.
+    assert sender("en", "news@city.example") == '"Seoul \\"Share\\", Hub" <news@city.example>'
 
 
 @pytest.mark.django_db

@@ -410,6 +410,7 @@ def test_invitation_mails_the_address_in_the_inviters_language_when_no_account(
     assert [m.to for m in mail.outbox] == [["new.person@example.org"]]
     message = mail.outbox[0]
     assert "Sharing Kitchen" in message.subject
+    assert message.from_email == "ShareHub <noreply@sharehub.localhost>"
     accept_url = next(line for line in message.body.splitlines() if "/invitations/" in line)
     assert accept_url.startswith("http://127.0.0.1:8000/en/organizations/invitations/")
     assert "new.person" not in accept_url  # no personal data in the link
@@ -429,6 +430,7 @@ def test_invitation_uses_the_invitees_language_and_notifies_them(
     message = mail.outbox[0]
     assert "나눔 부엌" in message.subject
     assert "/ko/organizations/invitations/" in message.body
+    assert message.from_email == "공유허브 <noreply@sharehub.localhost>"
     notification = Notification.objects.get(user=invitee)
     assert notification.kind == "organizations.invitation"
     assert notification.url.startswith("/ko/organizations/invitations/")
