@@ -99,11 +99,20 @@ class ServiceOut(ModelSchema):
 
 
 class AddressOut(ModelSchema):
+    # `label` stays as it was (the reader's language, else the other's) for clients written
+    # before the place name had two languages; `label_ko` / `label_en` are each as written.
+    label: str
+    label_ko: str | None
+    label_en: str | None
     district: str | None
 
     class Meta:
         model = ListingAddress
-        fields = ["label", "address", "latitude", "longitude"]
+        fields = ["address", "latitude", "longitude"]
+
+    @staticmethod
+    def resolve_label(obj: ListingAddress) -> str:
+        return obj.label or ""
 
     @staticmethod
     def resolve_district(obj: ListingAddress) -> str | None:

@@ -4,9 +4,10 @@ and English (data/sharing-organizations-texts.json), categories, districts and a
 up before created: loading twice changes nothing.
 
 Coordinates: the CSV gives a district for a few organizations; their address sits at the
-district's centroid (no better is known). Organizations with no district get no address rather
-than an invented one, and serve the whole city. A service's price is the one its sources give,
-else "price not listed".
+district's centroid (no better is known), the district itself as the address and "around" it as
+the place name in both languages ("광진구 일대", "around Gwangjin-gu"). Organizations with no
+district get no address rather than an invented one, and serve the whole city. A service's price
+is the one its sources give, else "price not listed".
 """
 
 from __future__ import annotations
@@ -68,11 +69,39 @@ def seed_categories() -> dict[str, Category]:
     return {c.slug: c for c in Category.objects.all()}
 
 
+def district_address(district: District) -> str:
+    """The address of a place known only by its district: the district, a proper noun."""
+    return f"서울특별시 {district.name_ko}"
+
+
+def district_label(district: District) -> dict[str, str]:
+    """The place name of an address known only by its district, in both languages."""
+    return {"label_ko": f"{district.name_ko} 일대", "label_en": f"around {district.name_en}"}
+
+
+def _relabel_earlier_demo() -> None:
+    """Earlier demos wrote "광진구 일대" as the address itself, in Korean on every page: such an
+    address of a demo organization becomes the district with its place name in both languages.
+    Read first, so a load with nothing to correct writes nothing (no kept page goes stale)."""
+    candidates = ListingAddress.objects.filter(
+        listing__organization__name_ko__in=[row["name_ko"] for row in demo_rows()],
+        district__isnull=False,
+        address__endswith=" 일대",
+    ).select_related("district")
+    for address in candidates:
+        district = address.district
+        if district is not None and address.address == f"{district.name_ko} 일대":
+            ListingAddress.objects.filter(pk=address.pk).update(
+                address=district_address(district), **district_label(district)
+            )
+
+
 @transaction.atomic
 def load_directory_demo(*, actor: Any) -> int:
     """Give each demo organization its listing; returns how many listings were created."""
     categories = seed_categories()
     districts = {d.name_en: d for d in District.objects.defer("boundary")}
+    _relabel_earlier_demo()
     texts = demo_texts()
     created = 0
     for row in demo_rows():
@@ -94,10 +123,11 @@ def load_directory_demo(*, actor: Any) -> int:
             listing.districts_served.add(district)
             ListingAddress.objects.create(
                 listing=listing,
-                address=f"{district.name_ko} 일대",
+                address=district_address(district),
                 latitude=float(district.latitude),
                 longitude=float(district.longitude),
                 district=district,
+                **district_label(district),
             )
         for order, spec in enumerate(text["services"]):
             category = categories[spec["category"]]

@@ -83,6 +83,7 @@ def _first_addresses(ids: tuple[int, ...]) -> dict[int, tuple]:
     first: dict[int, tuple] = {}
     for listing_id, *address in (
         ListingAddress.objects.filter(listing_id__in=ids)
+        .rewrite(False)  # plain tuples: no translated column is read (modeltranslation's dicts)
         .order_by("listing_id", "pk")
         .values_list("listing_id", "address", "latitude", "longitude")
     ):

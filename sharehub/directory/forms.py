@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from sharehub.core.forms import label_translations
 from sharehub.places.forms import attach_map_picker
 from sharehub.places.selectors import district_list
 
@@ -109,7 +110,7 @@ class ServiceForm(forms.ModelForm):
 
 class AddressForm(forms.ModelForm):
     # The coordinates last: the map that fills them follows them (places.forms.attach_map_picker).
-    field_order = ["label", "address", "district", "latitude", "longitude"]
+    field_order = ["label_ko", "label_en", "address", "district", "latitude", "longitude"]
 
     class Meta:
         model = ListingAddress
@@ -117,6 +118,7 @@ class AddressForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        label_translations(self, ListingAddress)
         self.fields["district"].queryset = district_list()
         attach_map_picker(self)
 

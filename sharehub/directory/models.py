@@ -144,7 +144,14 @@ class ListingAddress(models.Model):
     listing = models.ForeignKey(
         Listing, verbose_name=_("listing"), on_delete=models.CASCADE, related_name="addresses"
     )
-    label = models.CharField(_("label"), max_length=80, blank=True)
+    # What the place is called, in words (label_ko / label_en): the address itself is a proper
+    # noun and stays as written.
+    label = models.CharField(
+        _("place name"),
+        max_length=80,
+        blank=True,
+        help_text=_("For example: main office, around Gwangjin-gu."),
+    )
     address = models.CharField(_("address"), max_length=200)
     latitude = models.FloatField(
         _("latitude"),
@@ -166,6 +173,10 @@ class ListingAddress(models.Model):
         on_delete=models.SET_NULL,
         related_name="listing_addresses",
     )
+
+    if TYPE_CHECKING:  # modeltranslation's columns (translation.py)
+        label_ko: str | None
+        label_en: str | None
 
     class Meta:
         verbose_name = _("address")

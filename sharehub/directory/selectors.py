@@ -386,6 +386,9 @@ def _feature_rows(filters: ListingQuery, limit: int) -> QuerySet[ListingAddress,
             feature_name=_in_language("listing__organization__name", language),
             feature_summary=_in_language("listing__summary", language),
         )
+        # Django's own values_list: modeltranslation's (the address's place name is translated)
+        # selects the columns in a set's order, and listing_features_json reads them by position.
+        .rewrite(False)
         .order_by("listing_id", "pk")
         .values_list(
             "pk",

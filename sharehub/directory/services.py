@@ -58,7 +58,8 @@ class ServiceChanges(TypedDict, total=False):
 
 
 class AddressChanges(TypedDict, total=False):
-    label: str
+    label_ko: str
+    label_en: str
     address: str
     latitude: float | None
     longitude: float | None

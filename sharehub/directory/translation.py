@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Category, Listing, ListingPhoto, Service
+from .models import Category, Listing, ListingAddress, ListingPhoto, Service
 
 
 @register(Category)
@@ -12,6 +12,11 @@ class CategoryTranslation(TranslationOptions):
 @register(Listing)
 class ListingTranslation(TranslationOptions):
     fields = ("summary", "description", "opening_hours")
+
+
+@register(ListingAddress)
+class ListingAddressTranslation(TranslationOptions):
+    fields = ("label",)
 
 
 @register(Service)

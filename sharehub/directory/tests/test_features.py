@@ -44,13 +44,16 @@ def test_member_edits_an_address(client, listing, member, district):
     client.force_login(member)
     url = reverse("directory:address_edit", args=[listing.organization.slug, address.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"label": "본점", "address": "", "latitude": "95", "longitude": ""})
+    response = client.post(
+        url, {"label_ko": "본점", "address": "", "latitude": "95", "longitude": ""}
+    )
     assert response.status_code == 400
     assert {"address", "latitude"} <= set(response.context["form"].errors)
     response = client.post(
         url,
         {
-            "label": "본점 <b>",
+            "label_ko": "본점 <b>",
+            "label_en": "Main office",
             "address": "서울 종로구 1 🏠",
             "latitude": "37.57",
             "longitude": "",
@@ -61,7 +64,8 @@ def test_member_edits_an_address(client, listing, member, district):
     response = client.post(
         url,
         {
-            "label": "본점 <b>",
+            "label_ko": "본점 <b>",
+            "label_en": "Main office",
             "address": "서울 종로구 1 🏠",
             "latitude": "37.57",
             "longitude": "126.98",
@@ -70,8 +74,15 @@ def test_member_edits_an_address(client, listing, member, district):
     )
     assert response.status_code == 302
     address.refresh_from_db()
-    assert (address.label, address.address, address.longitude, address.district) == (
+    assert (
+        address.label_ko,
+        address.label_en,
+        address.address,
+        address.longitude,
+        address.district,
+    ) == (
         "본점 <b>",
+        "Main office",
         "서울 종로구 1 🏠",
         126.98,
         district,
