@@ -119,6 +119,12 @@ class AddressForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         label_translations(self, ListingAddress)
+        # Each language's field with an example in that language, said in the page's.
+        for name, examples in (
+            ("label_ko", "본점, 광진구 일대"),
+            ("label_en", "main office, around Gwangjin-gu"),
+        ):
+            self.fields[name].help_text = _("For example: %(examples)s") % {"examples": examples}
         self.fields["district"].queryset = district_list()
         attach_map_picker(self)
 

@@ -87,6 +87,13 @@ def test_the_owners_form_has_both_languages_and_saves_both(client, listing, memb
             "한국어 장소 이름",
             "영어 장소 이름",
         ]
+        # Each field's example is in that field's language, said in the page's.
+        assert [str(form[name].help_text) for name in ("label_ko", "label_en")] == [
+            "예: 본점, 광진구 일대",
+            "예: main office, around Gwangjin-gu",
+        ]
+    with translation.override("en"):
+        assert str(AddressForm()["label_ko"].help_text) == "For example: 본점, 광진구 일대"
     assert 'name="label_ko"' in client.get(manage).content.decode()
 
     add = reverse("directory:address_add", args=[listing.organization.slug])
@@ -124,6 +131,11 @@ def test_bad_place_names_are_field_errors(client, listing, member):
     assert response.status_code == 400
     assert {"label_ko", "label_en"} <= set(response.context["address_form"].errors)
     assert not ListingAddress.objects.exists()
+    # The long page says at its top what was not added, and the browser comes back to the
+    # form's anchor (its action's fragment), where the marked fields are.
+    page = response.content.decode()
+    assert "주소를 추가하지 못했습니다." in page.split('id="add-address"')[0]
+    assert f'action="{add}#add-address" id="add-address"' in page
 
     with pytest.raises(ValidationError) as caught:
         services.add_address(

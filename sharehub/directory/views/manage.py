@@ -88,8 +88,11 @@ def _add(
     form_name: str,
     add: Callable[..., Any],
     success: str,
+    failure: str,
 ) -> HttpResponse:
-    """Add a service, address or photo from the manage page's form."""
+    """Add a service, address or photo from the manage page's form. A form with errors comes
+    back in place under a message at the top of the page (its form's action carries the form's
+    anchor, so the browser shows the form with its marked fields)."""
     organization = _editable(request, slug)
     form = form_class(request.POST, request.FILES)
     if form.is_valid() and run_service(
@@ -98,6 +101,7 @@ def _add(
     ):
         messages.success(request, success)
         return redirect("directory:manage", slug=slug)
+    messages.error(request, failure)
     return _manage_page(request, organization, status=400, **{form_name: form})
 
 
@@ -159,6 +163,7 @@ def service_add(request: HttpRequest, slug: str) -> HttpResponse:
         form_name="service_form",
         add=services.create_service,
         success=_("The service has been added."),
+        failure=_("The service was not added: correct the marked fields in its form."),
     )
 
 
@@ -198,6 +203,7 @@ def address_add(request: HttpRequest, slug: str) -> HttpResponse:
         form_name="address_form",
         add=services.add_address,
         success=_("The address has been added."),
+        failure=_("The address was not added: correct the marked fields in its form."),
     )
 
 
@@ -238,6 +244,7 @@ def photo_add(request: HttpRequest, slug: str) -> HttpResponse:
         form_name="photo_form",
         add=services.add_photo,
         success=_("The photo has been added."),
+        failure=_("The photo was not added: correct the marked fields in its form."),
     )
 
 

@@ -692,8 +692,21 @@ def test_a_sections_qualified_key_means_its_bare_key_where_that_is_the_choice(
         url("indicator", "en", code=lending.code), {"category": "directory:tools"}
     )
     assert response.status_code == 400
-    assert 'id="id_category_error"' in response.content.decode()
+    page = response.content.decode()
+    assert 'id="id_category_error"' in page
+    # Said as what it is, not as "directory:tools is not one of the available choices".
+    assert "This category belongs to another section (Directory of sharing services)" in page
+    assert "not one of the available choices" not in page
+    page = client.get(
+        url("indicator", "ko", code=lending.code), {"category": "directory:tools"}
+    ).content.decode()
+    assert "다른 부문(공유 서비스 안내)의 분류라서" in page
 
     # On the dashboard, a key only the directory has, qualified, is the directory's choice.
     page = client.get(url("dashboard", "en"), {"category": "directory:spaces"}).content.decode()
     assert '<option value="spaces" selected>Spaces</option>' in page
+    # The dashboard says that a category filters its own section only; one indicator's page,
+    # with one section, does not need to.
+    assert "Filters the figures of its own section only." in page
+    page = client.get(url("indicator", "en", code=lending.code)).content.decode()
+    assert "Filters the figures of its own section only." not in page

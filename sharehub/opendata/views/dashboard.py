@@ -100,7 +100,10 @@ class DataFilterForm(FilterForm):
         if categories:
             category = cast(forms.ChoiceField, self.fields["category"])
             category.choices = [("", _("All categories")), *categories]
-            self._unqualify_category(category, {indicator.group for indicator in items})
+            sections = {indicator.group for indicator in items}
+            if len(sections) > 1:
+                category.help_text = _("Filters the figures of its own section only.")
+            self._unqualify_category(category, sections)
         else:
             del self.fields["category"]
         if map_choices:
@@ -118,9 +121,23 @@ class DataFilterForm(FilterForm):
         if not value:
             return
         section, key = selectors.section_and_key(value)
-        if section in sections and not field.valid_value(value) and field.valid_value(key):
+        if field.valid_value(value):
+            return
+        if section in sections and field.valid_value(key):
             self.data = self.data.copy()
             self.data["category"] = key
+        elif section:
+            # Another section's category (a dashboard address pasted onto this indicator's page):
+            # say so, rather than that "programmes:space" is no choice.
+            heading = str(selectors.GROUPS.get(section, section)).replace("%", "%%")
+            field.error_messages = {
+                **field.error_messages,
+                "invalid_choice": _(
+                    "This category belongs to another section (%(section)s): it does not filter"
+                    " these figures."
+                )
+                % {"section": heading},
+            }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
