@@ -50,7 +50,27 @@ METRICS = {
 }
 
 
+# Lighthouse's own failures to record a trace, which it answers "Please run Lighthouse again"
+# (NO_NAVSTART, NO_FCP …): not the page's doing, so the run is tried again, at most twice, and
+# says so. Any other failure fails the benchmark at once.
+RETRIED = ("Please run Lighthouse again", "NO_NAVSTART")
+TRIES = 3
+
+
 def lighthouse(url: str, report_path: Path) -> dict:
+    """Lighthouse on `url`, tried again when Lighthouse itself failed to record the page."""
+    for attempt in range(1, TRIES + 1):
+        try:
+            return _lighthouse_once(url, report_path)
+        except RuntimeError as error:
+            if attempt == TRIES or not any(mark in str(error) for mark in RETRIED):
+                raise
+            print(f"  Lighthouse could not record {url} (try {attempt}), trying again", flush=True)
+            report_path.unlink(missing_ok=True)
+    raise AssertionError("unreachable")
+
+
+def _lighthouse_once(url: str, report_path: Path) -> dict:
     """One Lighthouse run of `url`; the parts of its report that this benchmark reads."""
     env = dict(os.environ, CHROME_PATH=CHROME)
     completed = subprocess.run(
