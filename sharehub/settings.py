@@ -6,9 +6,11 @@ environment variable with a sensible default for the embedded single-machine ins
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import sys
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,19 +37,37 @@ def env_list(name: str, default: str) -> list[str]:
 def shared_secret(path: Path) -> str:
     """The secret kept in `path`, made on first use. Several workers may start at once on a
     fresh install: each writes a whole key to a file of its own and links it into place, so
-    nobody ever reads a half-written file and every worker ends up with the first key linked."""
+    nobody ever reads a half-written file and every worker ends up with the first key linked.
+    Where the filesystem has no hard links, the first to create `path` writes it and the
+    others wait until it is whole."""
     if not path.exists():
+        key = secrets.token_urlsafe(50)
         draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}")
-        # Made readable by its owner only from the start, not chmod-ed after the key is in it.
-        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
-            file.write(secrets.token_urlsafe(50))
+        _write_new(draft, key)
         try:
             os.link(draft, path)  # atomic, and fails if another worker linked its key first
         except FileExistsError:
             pass
+        except OSError:  # no hard links here (FAT, some network or FUSE mounts)
+            with contextlib.suppress(FileExistsError):
+                _write_new(path, key)
         finally:
             draft.unlink()
-    return path.read_text().strip()
+    # Only the fallback's file can be seen before its key is in it, for a moment.
+    for _ in range(100):
+        if key := path.read_text().strip():
+            return key
+        time.sleep(0.02)
+    return ""  # Django refuses an empty SECRET_KEY with its own error
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Create `path` (failing if it exists), readable by its owner only from the start, and
+    write `text` to disk before closing: a key never outlives a crash half-written."""
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+        file.write(text)
+        file.flush()
+        os.fsync(file.fileno())
 
 
 def _secret_key() -> str:

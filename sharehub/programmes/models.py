@@ -44,7 +44,7 @@ class CallKind(models.TextChoices):
     GRANT = "grant", _("Grant")
     CONSULTING = "consulting", _("Consulting")
     SPACE = "space", pgettext_lazy("support kind", "Space")
-    PROMOTION = "promotion", _("Promotion")
+    PROMOTION = "promotion", pgettext_lazy("support kind", "Promotion")
 
 
 class CallPhase(models.TextChoices):

@@ -4,9 +4,12 @@ file while another was still writing it: "The SECRET_KEY setting must not be emp
 
 from __future__ import annotations
 
+import os
 import stat
 import sys
 import threading
+
+import pytest
 
 from sharehub.settings import shared_secret
 
@@ -14,7 +17,14 @@ STARTERS = 16
 ROUNDS = 40
 
 
-def test_workers_starting_together_read_one_whole_key(tmp_path):
+@pytest.mark.parametrize("hard_links", [True, False], ids=["linked", "no-hard-links"])
+def test_workers_starting_together_read_one_whole_key(tmp_path, monkeypatch, hard_links):
+    if not hard_links:  # FAT, some network or FUSE mounts: the first to create it writes it
+
+        def no_link(source, target):
+            raise PermissionError(1, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_link)
     previous = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)  # switch threads as often as possible: widen every race window
     try:

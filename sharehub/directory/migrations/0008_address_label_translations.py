@@ -3,7 +3,7 @@ label there was is Korean, as the hub's content is first, so it becomes label_ko
 
 from django.db import migrations, models
 from django.db.models import F, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 
 
 def label_to_korean(apps, schema_editor):
@@ -12,9 +12,14 @@ def label_to_korean(apps, schema_editor):
 
 
 def korean_to_label(apps, schema_editor):
-    # Back to one column: the Korean text, edited since or not, is what it held.
+    # Back to one column: the Korean text, edited since or not, is what it held; a place named
+    # only in English since keeps that name.
     addresses = apps.get_model("directory", "ListingAddress").objects
-    addresses.update(label=Coalesce(F("label_ko"), Value("")))
+    addresses.update(
+        label=Coalesce(
+            NullIf(F("label_ko"), Value("")), NullIf(F("label_en"), Value("")), Value("")
+        )
+    )
 
 
 def _label() -> models.CharField:

@@ -200,7 +200,7 @@ def test_the_demo_corrects_the_place_names_earlier_demos_wrote(city_staff):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_keeps_each_label_as_the_korean_one():
-    labelled, unlabelled = AddressFactory(), AddressFactory()
+    labelled, unlabelled, english = AddressFactory(), AddressFactory(), AddressFactory()
     executor = MigrationExecutor(connection)
     executor.migrate([("directory", "0007_counts_on_page_versions")])
     Old = executor.loader.project_state(
@@ -215,8 +215,10 @@ def test_the_migration_keeps_each_label_as_the_korean_one():
     assert (labelled.label_ko, labelled.label_en) == ("본점", None)
     assert (unlabelled.label_ko, unlabelled.label_en) == (None, None)
 
-    # And back: the Korean name, edited since, is the one label again.
+    # And back: the Korean name, edited since, is the one label again; a place named only in
+    # English since keeps that name.
     ListingAddress.objects.filter(pk=labelled.pk).update(label_ko="새 본점")
+    ListingAddress.objects.filter(pk=english.pk).update(label_ko="", label_en="Main office")
     executor = MigrationExecutor(connection)
     executor.migrate([("directory", "0007_counts_on_page_versions")])
     Old = executor.loader.project_state(
@@ -224,5 +226,6 @@ def test_the_migration_keeps_each_label_as_the_korean_one():
     ).apps.get_model("directory", "ListingAddress")
     assert Old.objects.get(pk=labelled.pk).label == "새 본점"
     assert Old.objects.get(pk=unlabelled.pk).label == ""
+    assert Old.objects.get(pk=english.pk).label == "Main office"
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())

@@ -702,6 +702,15 @@ def test_a_sections_qualified_key_means_its_bare_key_where_that_is_the_choice(
     ).content.decode()
     assert "다른 부문(공유 서비스 안내)의 분류라서" in page
 
+    # A key this section does not have is no choice, said as such (not "another section").
+    response = client.get(url("indicator", "en", code=lending.code), {"category": "facilities:x"})
+    assert response.status_code == 400
+    assert "belongs to another section" not in response.content.decode()
+    # Nor is a section's name before another section's key: never that section's filter.
+    response = client.get(url("dashboard", "en"), {"category": "facilities:spaces"})
+    assert response.status_code == 400
+    assert '<option value="spaces" selected>' not in response.content.decode()
+
     # On the dashboard, a key only the directory has, qualified, is the directory's choice.
     page = client.get(url("dashboard", "en"), {"category": "directory:spaces"}).content.decode()
     assert '<option value="spaces" selected>Spaces</option>' in page

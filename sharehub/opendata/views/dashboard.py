@@ -103,7 +103,7 @@ class DataFilterForm(FilterForm):
             sections = {indicator.group for indicator in items}
             if len(sections) > 1:
                 category.help_text = _("Filters the figures of its own section only.")
-            self._unqualify_category(category, sections)
+            self._unqualify_category(category, labels, items)
         else:
             del self.fields["category"]
         if map_choices:
@@ -113,20 +113,23 @@ class DataFilterForm(FilterForm):
                 choices=[(i.code, str(i.name)) for i in map_choices],
             )
 
-    def _unqualify_category(self, field: forms.ChoiceField, sections: set[str]) -> None:
+    def _unqualify_category(
+        self, field: forms.ChoiceField, labels: Labels, items: list[Indicator]
+    ) -> None:
         """The dashboard offers a key two sections share as "<section>:<key>". Such a value
         pasted onto one indicator's page, or a key only one section has so qualified, means
         the section's bare key where that is the choice (and is shown chosen in the form)."""
         value = self.data.get("category") if self.is_bound else None
-        if not value:
+        if not value or field.valid_value(value):
             return
         section, key = selectors.section_and_key(value)
-        if field.valid_value(value):
+        if not section:
             return
-        if section in sections and field.valid_value(key):
+        members = [indicator for indicator in items if indicator.group == section]
+        if any(key in labels.categories(indicator) for indicator in members):
             self.data = self.data.copy()
             self.data["category"] = key
-        elif section:
+        elif not members:
             # Another section's category (a dashboard address pasted onto this indicator's page):
             # say so, rather than that "programmes:space" is no choice.
             heading = str(selectors.GROUPS.get(section, section)).replace("%", "%%")
