@@ -212,7 +212,7 @@ def test_the_address_picker_fills_the_coordinates_and_the_place_is_saved(
     slug = map_data["open_closet"].slug
     page.goto(url("directory:manage", lang, slug=slug))
     wait_for_maps(page)
-    form = page.locator("form[action$='/addresses/add/']")
+    form = page.locator("form#add-address")
     form.locator("#id_address").fill("서울 광진구 능동로 120")
     picker = form.locator(".map-picker")
     picker.scroll_into_view_if_needed()
@@ -235,7 +235,7 @@ def test_the_address_picker_fills_the_coordinates_and_the_place_is_saved(
     assert picked[1] > longitude
     screenshot(page, f"maps-address-picked-{lang}")
     form.locator("button[type=submit]").click()
-    page.wait_for_url(re.compile(rf"/{lang}/directory/{slug}/manage/$"))
+    page.wait_for_url(re.compile(rf"/{lang}/directory/{slug}/manage/#main$"))
     saved = ListingAddress.objects.get(address="서울 광진구 능동로 120")
     assert (saved.latitude, saved.longitude) == pytest.approx(picked)
     # The public page now shows it, with a working marker.

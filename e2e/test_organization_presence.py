@@ -71,7 +71,7 @@ def test_owner_creates_organization_and_listing_moderator_publishes_both(
     owner.locator("#id_summary_ko").fill("드릴, 사다리, 공구를 이웃과 나눠 씁니다.")
     with owner.expect_navigation():
         owner.locator("main form button[type=submit]").first.click()
-    service_form = owner.locator("main form[action$='/services/add/']")
+    service_form = owner.locator("main form#add-service")
     service_form.locator("#id_name_ko").fill(names["service"])
     with owner.expect_navigation():
         service_form.locator("button[type=submit]").click()

@@ -161,7 +161,7 @@ def test_organization_listing_designation_certificate_and_register(
     owner.locator("#id_summary_ko").fill("비 오는 날 우산과 캠핑 장비를 이웃과 나눠 씁니다.")
     owner.locator("#id_summary_en").fill("Umbrellas and camping gear shared with neighbours.")
     click(owner, owner.locator("main form button[type=submit]").first)
-    service_form = owner.locator("main form[action$='/services/add/']")
+    service_form = owner.locator("main form#add-service")
     service_form.locator("#id_name_ko").fill(names["service_ko"])
     service_form.locator("#id_name_en").fill(names["service_en"])
     click(owner, service_form.locator("button[type=submit]"))

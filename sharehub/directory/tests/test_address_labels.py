@@ -109,6 +109,8 @@ def test_the_owners_form_has_both_languages_and_saves_both(client, listing, memb
         },
     )
     assert response.status_code == 302
+    # Back at the page's top, where the message is (the form's own #add-address is not kept).
+    assert response["Location"] == f"{manage}#main"
     address = listing.addresses.get()
     assert (address.label_ko, address.label_en) == ("광진구 일대", "around Gwangjin-gu")
     assert "<strong>광진구 일대</strong>:" in client.get(manage).content.decode()

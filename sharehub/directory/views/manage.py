@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -100,7 +101,9 @@ def _add(
         lambda: add(actor=request.user, organization=organization, **_values(form)),
     ):
         messages.success(request, success)
-        return redirect("directory:manage", slug=slug)
+        # Its own fragment: without one the browser would keep the form's (#add-…) and show
+        # the empty form instead of the message at the top.
+        return redirect(reverse("directory:manage", kwargs={"slug": slug}) + "#main")
     messages.error(request, failure)
     return _manage_page(request, organization, status=400, **{form_name: form})
 
