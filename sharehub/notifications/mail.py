@@ -3,7 +3,7 @@ commit (the worker sends it through the mail engine: `outbox.send_outbound`)."""
 
 from __future__ import annotations
 
-import re
+from email.headerregistry import Address
 from email.utils import parseaddr
 from functools import partial
 
@@ -19,9 +19,6 @@ from .models import OutboundEmail
 from .outbox import stored_attachment
 from .tasks import send_outbound_email
 
-# Characters that make a display name a quoted string (RFC 5322 "specials").
-_SPECIALS = re.compile(r'[][\\()<>@,:;".]')
-
 
 def sender(language: str | None = None, address: str = "") -> str:
     """The From of a hub mail: the configured address (`address`, else DEFAULT_FROM_EMAIL) under
@@ -33,9 +30,8 @@ def sender(language: str | None = None, address: str = "") -> str:
     name = hub_name(language)
     if not email_address or not name:
         return configured
-    if _SPECIALS.search(name):
-        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return f"{name} <{email_address}>"
+    # The standard library quotes a name holding specials ("Hub.", commas, quotes).
+    return str(Address(display_name=name, addr_spec=email_address))
 
 
 def queue_message(
