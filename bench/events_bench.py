@@ -7,7 +7,7 @@ together. Prints confirmed, waitlisted, errors,
 wall time, registrations per second and the p95 of one registration's time. Targets: exactly 100
 confirmed, 900 waitlisted, no error; at least 400 registrations per second; p95 under 1 s. The
 task queue is the installed default (django-tasks-db, a table of the same database): each
-registration enqueues its notice in its own transaction (`tasks.tell_registration`, counted: one
+registration enqueues its notice in its own transaction (`tasks.tell_new_registration`, counted: one
 each), and the worker's part, writing the 1,000 notices (notification, mail with the calendar
 entry and the QR code), is timed after the rush through the sweep a worker runs (`notices.tell_all_due`).
 In the same run, the machine's ceiling for such a rush: durable transactions that each hold one
@@ -77,7 +77,7 @@ def rush(people: int, places: int) -> dict:
     event.refresh_from_db()
     ordered = sorted(waits)
     enqueued = DBTaskResult.objects.filter(
-        task_path="sharehub.events.tasks.tell_registration"
+        task_path="sharehub.events.tasks.tell_new_registration"
     ).count()
     due = Registration.objects.filter(event=event).exclude(notice_due="").count()
     started = time.perf_counter()  # the worker's part: every notice, once

@@ -108,7 +108,7 @@ def verify(out: str) -> None:
                 "registrations": Registration.objects.filter(event=event).count(),
                 "seats_taken": event.seats_taken,
                 "notice_tasks": DBTaskResult.objects.filter(
-                    task_path="sharehub.events.tasks.tell_registration"
+                    task_path="sharehub.events.tasks.tell_new_registration"
                 ).count(),
                 "bookings": Booking.objects.filter(
                     space__slug="contested", status__in=ACTIVE_STATUSES

@@ -173,6 +173,18 @@ def tell_due(registration_id: int) -> bool:
         return True
 
 
+def tell_due_of(event_id: int, user_id: int) -> int:
+    """Every notice due on the person's registrations for the event (`tell_due` each, so once);
+    how many were claimed."""
+    due = (
+        Registration.objects.filter(event_id=event_id, user_id=user_id)
+        .exclude(notice_due="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(tell_due(pk) for pk in list(due))
+
+
 def tell_all_due(*, limit: int = 500) -> int:
     """Every notice still due (the periodic sweep), oldest first; how many were claimed."""
     due = Registration.objects.exclude(notice_due="").order_by("pk").values_list("pk", flat=True)

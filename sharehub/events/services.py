@@ -415,15 +415,18 @@ def _free_seat(event: Event) -> None:
     event.seats_taken -= 1
 
 
-def _save_and_tell(registration: Registration, update_fields: list[str] | None = None) -> None:
+def _save_and_tell(
+    registration: Registration, update_fields: list[str] | None = None, *, enqueued: bool = False
+) -> None:
     """Save the registration, marking its new status to be told when it has a notice
     (`notice_due`, saved with the status; the caller lists it in `update_fields`), and enqueue
-    the notice's task (see the module's docstring)."""
+    the notice's task (see the module's docstring) unless the transaction already has
+    (`enqueued`, `_enqueue_before_lock`)."""
     told = registration.status in notices.TEXTS
     if told:
         registration.notice_due = registration.status
     registration.save(update_fields=update_fields)
-    if not told:
+    if not told or enqueued:
         return
     pk = registration.pk
     if _queue_in_database():
@@ -478,22 +481,20 @@ def _already_registered() -> ValidationError:
 def register(*, actor: Actor, event: Event, answers: dict | None = None) -> Registration:
     """Register the actor for the event: confirmed while places remain, else on the waitlist;
     awaiting approval when the organizer approves registrations. Takes the event's row lock:
-    alone when a place may be taken, shared when none is (`_register`).
+    shared for a registration awaiting approval, alone otherwise (`_register`).
 
-    In a rush the place-takers queue on that lock, so it is held for as little as possible: what
+    In a rush the registrations queue on that lock, so it is held for as little as possible: what
     needs no lock (the person, their answers, a registration they already hold) is read before
     it, and the lock covers the checks of the fresh row, one INSERT and one UPDATE."""
     user = signed_in_user(actor)
     _check_open(event, timezone.now())  # the refusals in their usual order; again under the lock
     facts = _facts(event.pk, user.pk)
-    if facts is not None and facts[3]:
+    if facts is not None and facts[1]:
         raise _already_registered()
     # The questions as they are now: one added while this runs applies to later registrations.
-    cleaned = clean_answers(event, answers) if facts is None or facts[4] else {}
+    cleaned = clean_answers(event, answers) if facts is None or facts[2] else {}
     try:
-        return _register(
-            user, event, cleaned, full=facts is not None and (facts[0] or facts[1] >= facts[2])
-        )
+        return _register(user, event, cleaned, approval=facts is not None and facts[0])
     except IntegrityError as error:
         # A second tab registering at the same moment: the unique constraint refused it (the
         # transaction is rolled back whole, so no savepoint is needed inside the lock).
@@ -502,12 +503,12 @@ def register(*, actor: Actor, event: Event, answers: dict | None = None) -> Regi
         raise
 
 
-# What `register` reads before any lock, in one statement: the event's counts (which lock to
-# take), whether the person already holds an active registration, whether the event asks
-# anything. Written out, not built by the ORM: building this query was two fifths of a
+# What `register` reads before any lock, in one statement: whether the organizer approves
+# (which lock to take), whether the person already holds an active registration, whether the
+# event asks anything. Written out, not built by the ORM: building this query was two fifths of a
 # registration's Python function calls, and a rush is CPU-bound (issue 18).
 _FACTS = (
-    'SELECT e."requires_approval", e."seats_taken", e."capacity", '
+    'SELECT e."requires_approval", '
     'EXISTS (SELECT 1 FROM "events_registration" r WHERE r."event_id" = e."id" '
     f'AND r."user_id" = %s AND r."status" IN ({", ".join(["%s"] * len(ACTIVE_STATUSES))})), '
     'EXISTS (SELECT 1 FROM "events_eventquestion" q WHERE q."event_id" = e."id") '
@@ -515,16 +516,16 @@ _FACTS = (
 )
 
 
-def _facts(event_id: int, user_id: int) -> tuple[bool, int, int, bool, bool] | None:
-    """(requires_approval, seats_taken, capacity, already registered, asks questions), or None
-    when the event is gone."""
+def _facts(event_id: int, user_id: int) -> tuple[bool, bool, bool] | None:
+    """(requires_approval, already registered, asks questions), or None when the event is
+    gone."""
     with connection.cursor() as cursor:
         cursor.execute(_FACTS, [user_id, *ACTIVE_STATUSES, event_id])
         row = cursor.fetchone()
     if row is None:
         return None
-    approval, taken, capacity, mine, asks = row
-    return bool(approval), taken, capacity, bool(mine), bool(asks)
+    approval, mine, asks = row
+    return bool(approval), bool(mine), bool(asks)
 
 
 def _check_open(event: Event, now: datetime) -> None:
@@ -538,14 +539,16 @@ def _check_open(event: Event, now: datetime) -> None:
         raise ValidationError({"__all__": [_("Registration is closed.")]})
 
 
-def _register(user: User, event: Event, cleaned: dict[str, str], *, full: bool) -> Registration:
-    """A registration that takes no place (the event is full, or the organizer approves each:
-    `full`, read without a lock) only needs the event's row to stay as it is until it commits:
-    it holds the row shared, so a rush's waitlist is written in parallel and its commits share
-    the disk's flushes. One that may take a place holds the row alone: places are counted one
-    at a time."""
-    if full:
-        registration = _register_without_place(user, event, cleaned)
+def _register(user: User, event: Event, cleaned: dict[str, str], *, approval: bool) -> Registration:
+    """A registration awaiting the organizer's approval (`approval`, read without a lock) takes
+    no place and has no place in a queue: it holds the event's row shared, so a rush of them is
+    written in parallel and their commits share the disk's flushes. Any other holds the row
+    alone: places are counted one at a time, and so is the waitlist, whose order is the order of
+    the registrations' times. Written in parallel, a waitlisted registration timed before another
+    could commit after it, and the later one, counting those ahead of it once committed, would
+    be told a place one too near (`test_each_waitlisted_person_is_told_their_true_place`)."""
+    if approval:
+        registration = _register_pending(user, event, cleaned)
         if registration is not None:
             return registration
     return _register_alone(user, event, cleaned)
@@ -564,37 +567,43 @@ _LOCKED_FIELDS = (
 )
 
 
-def _places_free(event: Event) -> bool:
-    return not event.requires_approval and event.seats_taken < event.capacity
-
-
 @transaction.atomic(durable=True)
-def _register_without_place(
-    user: User, event: Event, cleaned: dict[str, str]
-) -> Registration | None:
-    """Pending or waitlisted, under the event's row held shared (FOR SHARE, `lock_only`): what
-    changes the places (a registration that takes one, a cancellation and its promotion, an
-    approval, the organizer's edit) holds the row alone, so it waits for this commit and then
-    sees this registration in the waitlist, or this waits for it and reads the places it left.
-    None, writing nothing, when a place has become free: the caller then holds the row alone."""
+def _register_pending(user: User, event: Event, cleaned: dict[str, str]) -> Registration | None:
+    """Awaiting approval, under the event's row held shared (FOR SHARE, `lock_only`): what
+    changes the event (an approval, the organizer's edit) holds the row alone, so it waits for
+    this commit, or this waits for it and reads the event it left. None, writing nothing, when
+    the organizer no longer approves registrations: the caller then holds the row alone."""
     event = lock_only(Event, event.pk, _LOCKED_FIELDS, shared=True)
+    if not event.requires_approval:
+        return None
     now = timezone.now()
     _check_open(event, now)
-    if _places_free(event):
-        return None
     return _write_registration(user, event, cleaned, now)
 
 
 @transaction.atomic(durable=True)
 def _register_alone(user: User, event: Event, cleaned: dict[str, str]) -> Registration:
+    # A rush's registrations hold the row one after another, so the notice's task row is written
+    # before the lock, not under it: it commits, or rolls back, with the registration all the same.
+    enqueued = _enqueue_before_lock(event.pk, user.pk)
     event = lock_only(Event, event.pk, _LOCKED_FIELDS)
     now = timezone.now()
     _check_open(event, now)
-    return _write_registration(user, event, cleaned, now)
+    return _write_registration(user, event, cleaned, now, enqueued=enqueued)
+
+
+def _enqueue_before_lock(event_id: int, user_id: int) -> bool:
+    """With the queue in the database, the task that tells the person's new registration, named
+    by event and person (its row does not exist yet); whether it was enqueued. A queue elsewhere
+    enqueues after the commit (`_save_and_tell`)."""
+    if not _queue_in_database():
+        return False
+    tasks.tell_new_registration.enqueue(event_id, user_id)
+    return True
 
 
 def _write_registration(
-    user: User, event: Event, cleaned: dict[str, str], now: datetime
+    user: User, event: Event, cleaned: dict[str, str], now: datetime, *, enqueued: bool = False
 ) -> Registration:
     """The registration's row and, when it takes a place, the event's count. Expects the event's
     row held: alone when a place may be taken."""
@@ -607,7 +616,7 @@ def _write_registration(
     else:
         registration.status = RegistrationStatus.WAITLISTED
         registration.waitlisted_at = now
-    _save_and_tell(registration)
+    _save_and_tell(registration, enqueued=enqueued)
     if registration.holds_seat:
         _take_seat(event)
     return registration

@@ -26,6 +26,13 @@ def tell_registration(registration_id: int) -> bool:
 
 
 @task()
+def tell_new_registration(event_id: int, user_id: int) -> int:
+    """The notice of a registration just written, enqueued before its row existed (the person's
+    registrations for the event are read, so its key is not needed: `services._register_alone`)."""
+    return notices.tell_due_of(event_id, user_id)
+
+
+@task()
 def tell_due_notices() -> int:
     """Notices marked due whose task was lost (a worker that died between commit and enqueue)."""
     return notices.tell_all_due()

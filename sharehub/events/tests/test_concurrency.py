@@ -3,6 +3,8 @@ keep registrations within capacity whatever arrives at once; reminders go once w
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -15,6 +17,7 @@ from sharehub.accounts.models import User
 from sharehub.core.tests.rush import Rush
 from sharehub.events import notices, services
 from sharehub.events.models import Event, Registration, RegistrationStatus, ReminderDelivery
+from sharehub.events.selectors import waitlist_position
 from sharehub.notifications.models import Notification, OutboundEmail
 
 from .factories import EventFactory
@@ -75,6 +78,32 @@ def test_fifty_at_once_for_ten_places_twenty_times(quiet, rush):
         assert len({r.waitlisted_at for r in waitlist}) == len(waitlist)
 
 
+def test_each_waitlisted_person_is_told_their_true_place(quiet, rush, monkeypatch):
+    """The place on the waitlist a person reads right after registering (the page's and the
+    API's `waitlist_position`, counted after the commit) is theirs: no two are told the same
+    place. The first to write its waitlisted row is held between taking its time and its commit;
+    a registration timed after it that committed before it would count one fewer ahead of it."""
+    people = _people(THREADS)
+    event = EventFactory(capacity=PLACES)
+    for person in people[:PLACES]:
+        services.register(actor=person, event=event)
+    save, held = services._save_and_tell, threading.Lock()
+
+    def slow_first(registration, *args, **kwargs):
+        if registration.status == S.WAITLISTED and held.acquire(blocking=False):
+            time.sleep(0.5)  # never released: only the first waits
+        save(registration, *args, **kwargs)
+
+    monkeypatch.setattr(services, "_save_and_tell", slow_first)
+
+    def register(person: User) -> int | None:
+        return waitlist_position(services.register(actor=person, event=event))
+
+    told = rush.round([lambda p=p: register(p) for p in people[PLACES:]])
+    assert not [t for t in told if isinstance(t, Exception)], told[:3]
+    assert sorted(told) == list(range(1, THREADS - PLACES + 1))
+
+
 def test_with_the_queue_in_the_database_each_registration_commits_one_notice_task(
     quiet, rush, settings
 ):
@@ -84,7 +113,7 @@ def test_with_the_queue_in_the_database_each_registration_commits_one_notice_tas
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
-    queued = DBTaskResult.objects.filter(task_path="sharehub.events.tasks.tell_registration")
+    queued = DBTaskResult.objects.filter(task_path="sharehub.events.tasks.tell_new_registration")
     people = _people(THREADS)
     event = EventFactory(capacity=PLACES)
     for _round in range(3):
@@ -97,8 +126,8 @@ def test_with_the_queue_in_the_database_each_registration_commits_one_notice_tas
         statuses = [r.status for r in results]
         assert statuses.count(S.CONFIRMED) == PLACES
         assert Event.objects.get(pk=event.pk).seats_taken == PLACES
-        tasks = sorted(task["args_kwargs"]["args"][0] for task in queued.values())
-        assert tasks == sorted(r.pk for r in results)
+        tasks = sorted(task["args_kwargs"]["args"] for task in queued.values())
+        assert tasks == sorted([event.pk, r.user_id] for r in results)
 
 
 def test_cancellations_during_a_rush_promote_in_order(quiet, rush):
@@ -137,9 +166,9 @@ def test_cancellations_during_a_rush_promote_in_order(quiet, rush):
 
 
 def test_a_full_event_with_no_waitlist_rushed_while_places_are_cancelled(quiet, rush):
-    """Registrations for a full event join the waitlist in parallel (the event's row held
-    shared), while confirmed people cancel (the row held alone): a place freed is never left
-    free while someone waits, whoever commits first, and the places stay exactly counted."""
+    """Registrations for a full event join the waitlist while confirmed people cancel: a place
+    freed is never left free while someone waits, whoever commits first, and the places stay
+    exactly counted."""
     people = _people(THREADS)
     event = EventFactory(capacity=PLACES)
     cancelling = 5

@@ -518,7 +518,7 @@ def tasks_in_database(settings):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
-    return DBTaskResult.objects.filter(task_path="sharehub.events.tasks.tell_registration")
+    return DBTaskResult.objects.filter(task_path="sharehub.events.tasks.tell_new_registration")
 
 
 def _counting_commits(monkeypatch) -> list[int]:
@@ -547,12 +547,20 @@ def test_a_notice_queued_in_the_database_commits_with_its_registration(
     assert [r.status for r in registered] == [S.CONFIRMED, S.WAITLISTED]
     assert len(commits) == 2
     assert sorted(task["args_kwargs"]["args"] for task in tasks_in_database.values()) == sorted(
-        [[r.pk] for r in registered]
+        [[event.pk, r.user_id] for r in registered]
     )
     assert set(Registration.objects.values_list("notice_due", flat=True)) == {
         S.CONFIRMED,
         S.WAITLISTED,
     }
+    # The worker runs each task once: the person's notice is written, and a second run (or the
+    # sweep) finds nothing left.
+    told = Notification.objects.filter(kind="events.registration")
+    assert tasks.tell_new_registration.call(event.pk, first.pk) == 1
+    assert list(told.values_list("user", flat=True)) == [first.pk]
+    assert tasks.tell_new_registration.call(event.pk, first.pk) == 0
+    assert tasks.tell_due_notices.call() == 1  # the second person's, still due
+    assert told.count() == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -615,3 +623,50 @@ def test_a_second_tab_past_the_check_is_refused_by_the_constraint(event, user, m
     event.refresh_from_db()
     assert event.seats_taken == 1
     assert Registration.objects.filter(user=user).count() == 1
+
+
+@pytest.fixture
+def locks_taken(monkeypatch) -> list[bool]:
+    """Whether each event row lock `register` takes is shared."""
+    taken: list[bool] = []
+    real = services.lock_only
+
+    def spy(model, pk, fields, **options):
+        taken.append(options.get("shared", False))
+        return real(model, pk, fields, **options)
+
+    monkeypatch.setattr(services, "lock_only", spy)
+    return taken
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registrations_awaiting_approval_hold_the_row_shared_and_the_others_alone(
+    event, locks_taken
+):
+    """Only what takes no place and no place in a queue is written beside others: a pending
+    registration. A confirmed one and a waitlisted one hold the event's row alone."""
+    event.capacity = 1
+    event.save()
+    first, second, third = people(3)
+    assert services.register(actor=first, event=event).status == S.CONFIRMED
+    assert services.register(actor=second, event=event).status == S.WAITLISTED
+    event.requires_approval = True
+    event.save()
+    assert services.register(actor=third, event=event).status == S.PENDING
+    assert locks_taken == [False, False, True]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_approval_turned_off_before_the_lock_registers_under_the_row_alone(
+    event, user, locks_taken, monkeypatch
+):
+    """Read before the lock, the event approved each registration; under the shared lock it no
+    longer does: nothing is written there, and the registration takes its place under the row
+    alone, in a transaction of its own."""
+    monkeypatch.setattr(services, "_facts", lambda event_id, user_id: (True, False, False))
+    registration = services.register(actor=user, event=event)
+    assert registration.status == S.CONFIRMED
+    assert locks_taken == [True, False]
+    assert Registration.objects.get().pk == registration.pk
+    event.refresh_from_db()
+    assert event.seats_taken == 1
