@@ -670,3 +670,35 @@ def test_approval_turned_off_before_the_lock_registers_under_the_row_alone(
     assert Registration.objects.get().pk == registration.pk
     event.refresh_from_db()
     assert event.seats_taken == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("status", [S.CONFIRMED, S.WAITLISTED, S.PENDING])
+def test_insert_writes_what_save_writes(event, status):
+    """A new registration's written-out INSERT (`services._insert`) stores the row the ORM's
+    `save()` stores, field by field, answers and times included, and leaves the instance as
+    saved."""
+    first, second = people(2)
+    now = timezone.now()
+    rows = []
+    for person, write in ((first, services._insert), (second, Registration.save)):
+        registration = Registration(
+            event=event,
+            user=person,
+            status=status,
+            answers={"식사": "채식", "size": ["M", 2]},
+            created_at=now,
+            waitlisted_at=now if status == S.WAITLISTED else None,
+            confirmed_at=now if status == S.CONFIRMED else None,
+            notice_due=status,
+        )
+        write(registration)
+        assert registration.pk and not registration._state.adding
+        assert registration._state.db == "default"
+        rows.append(Registration.objects.filter(pk=registration.pk).values().get())
+    written, saved = rows
+    for row in rows:
+        del row["id"], row["user_id"]
+    assert written == saved
+    assert written["answers"] == {"식사": "채식", "size": ["M", 2]}
+    assert written["created_at"] == now
