@@ -443,17 +443,21 @@ def _save_and_tell(
 
 
 # A new registration's row, written out: it is written under the event's row held alone, and
-# the ORM building its INSERT was a fifth of the time that lock is held in a rush (issue 18).
+# the ORM building its INSERT was a quarter of the time that lock was held (issue 18).
 # The columns left out are empty for a new registration. `test_insert_writes_what_save_writes`
 # compares the row with the ORM's.
-_INSERTED = ("event_id", "user_id", "status", "answers", "created_at", "waitlisted_at")
-_INSERTED += ("confirmed_at", "notice_due")
+_INSERTED = (
+    "event_id", "user_id", "status", "answers", "created_at", "waitlisted_at", "confirmed_at",
+    "notice_due",
+)  # fmt: skip
 _INSERT = 'INSERT INTO "events_registration" ({}) VALUES ({}) RETURNING "id"'.format(
     ", ".join(f'"{column}"' for column in _INSERTED), ", ".join(["%s"] * len(_INSERTED))
 )
 
 
 def _insert(registration: Registration) -> None:
+    """Write a new registration (`_write_registration`'s, nothing else set) and give the
+    instance its key, as `save()` would."""
     answers = Registration._meta.get_field("answers")
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
