@@ -8,8 +8,9 @@ serialises them.
 
 What a registration tells its person (a notification, a mail with the calendar entry and the
 check-in QR code) takes longer to build than the registration itself, so it is not built under the
-event's lock: the service marks the new status `notice_due` in its transaction and, after commit,
-`tasks.tell_registration` writes the notice and clears the mark in one transaction
+event's lock: the service marks the new status `notice_due` in its transaction and enqueues a task
+(`tasks.tell_registration`, or for a new registration `tasks.tell_new_registration`, enqueued
+before the lock), which after the commit writes the notice and clears the mark in one transaction
 (`notices.tell_due`), so it is written exactly once; the sweep `tasks.tell_due_notices` writes any
 whose task was lost. Other notices (an event cancelled, an organizer's message, reminders) are
 written inside the deciding transaction (DESIGN §4b).
@@ -415,23 +416,25 @@ def _free_seat(event: Event) -> None:
     event.seats_taken -= 1
 
 
-def _save_and_tell(
-    registration: Registration, update_fields: list[str] | None = None, *, enqueued: bool = False
-) -> None:
-    """Save the registration, marking its new status to be told when it has a notice
-    (`notice_due`, saved with the status; the caller lists it in `update_fields`), and enqueue
-    the notice's task (see the module's docstring) unless the transaction already has
-    (`enqueued`, `_enqueue_before_lock`)."""
-    told = registration.status in notices.TEXTS
+def _save_and_tell(registration: Registration, update_fields: list[str]) -> None:
+    """Save the registration's change, marking its new status to be told when it has a notice
+    (`notice_due`, saved with the status: the caller lists it in `update_fields`), and enqueue
+    the notice's task (see the module's docstring)."""
+    told = _mark_due(registration)
+    registration.save(update_fields=update_fields)
     if told:
-        registration.notice_due = registration.status
-    if registration._state.adding:
-        _insert(registration)
-    else:
-        registration.save(update_fields=update_fields)
-    if not told or enqueued:
-        return
-    pk = registration.pk
+        _enqueue_notice(registration.pk)
+
+
+def _mark_due(registration: Registration) -> bool:
+    """Mark the registration's status to be told, when it has a notice; whether it has."""
+    if registration.status not in notices.TEXTS:
+        return False
+    registration.notice_due = registration.status
+    return True
+
+
+def _enqueue_notice(pk: int) -> None:
     if _queue_in_database():
         # The task's row commits or rolls back with the registration: one commit, not two.
         tasks.tell_registration.enqueue(pk)
@@ -645,8 +648,9 @@ def _enqueue_before_lock(event_id: int, user_id: int) -> bool:
 def _write_registration(
     user: User, event: Event, cleaned: dict[str, str], now: datetime, *, enqueued: bool = False
 ) -> Registration:
-    """The registration's row and, when it takes a place, the event's count. Expects the event's
-    row held: alone when a place may be taken."""
+    """The registration's row and, when it takes a place, the event's count; its notice enqueued
+    unless the transaction already has (`enqueued`, `_enqueue_before_lock`). Expects the event's
+    row held: alone unless the registration awaits approval."""
     registration = Registration(event=event, user=user, answers=cleaned, created_at=now)
     if event.requires_approval:
         registration.status = RegistrationStatus.PENDING
@@ -656,7 +660,10 @@ def _write_registration(
     else:
         registration.status = RegistrationStatus.WAITLISTED
         registration.waitlisted_at = now
-    _save_and_tell(registration, enqueued=enqueued)
+    told = _mark_due(registration)
+    _insert(registration)
+    if told and not enqueued:
+        _enqueue_notice(registration.pk)
     if registration.holds_seat:
         _take_seat(event)
     return registration

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.tasks import task
 
-# `services` enqueues `tell_registration`: the module, not its names, so neither import needs the
-# other finished first.
+# `services` enqueues `tell_registration` and `tell_new_registration`: the module, not its names,
+# so neither import needs the other finished first.
 from . import notices, services
 
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
@@ -518,7 +517,7 @@ def tasks_in_database(settings):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
-    return DBTaskResult.objects.filter(task_path="sharehub.events.tasks.tell_new_registration")
+    return DBTaskResult.objects.filter(task_path__startswith="sharehub.events.tasks.tell_")
 
 
 def _counting_commits(monkeypatch) -> list[int]:
@@ -610,16 +609,21 @@ def test_a_second_tab_past_the_check_is_refused_by_the_constraint(event, user, m
     constraint refuses the INSERT, the whole transaction rolls back, the person reads the same
     "already registered"."""
     services.register(actor=user, event=event)
-    exists = QuerySet.exists
-    calls = []
+    # The check before the lock, as if read a moment earlier: not registered, no questions.
+    monkeypatch.setattr(services, "_facts", lambda event_id, user_id: (False, False, False))
+    insert, refused = services._insert, []
 
-    def missed_once(queryset):  # the check before the lock, as if read a moment earlier
-        calls.append(queryset.model)
-        return False if len(calls) == 1 else exists(queryset)
+    def spy(registration):
+        try:
+            insert(registration)
+        except IntegrityError as error:
+            refused.append(error)
+            raise
 
-    monkeypatch.setattr(QuerySet, "exists", missed_once)
+    monkeypatch.setattr(services, "_insert", spy)
     with pytest.raises(ValidationError, match="already registered"):
         services.register(actor=user, event=event)
+    assert len(refused) == 1  # the constraint refused it, not the check
     event.refresh_from_db()
     assert event.seats_taken == 1
     assert Registration.objects.filter(user=user).count() == 1
