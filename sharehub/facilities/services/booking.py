@@ -200,9 +200,15 @@ def _calendar(space: Space) -> tuple[list[OpeningHours], list[Closure]]:
     both tables' versions on each read, so never older than a read of them): a rush's refusals
     read them hundreds of times a second, and building the two queries was half a refusal's CPU
     (issue 18)."""
+    # Queried, not through `space.hours`: a space the pages fetched has its hours prefetched,
+    # read before the versions and with no query recorded, so the kept value would not follow
+    # a change to them.
     return kept_value(
         f"facilities.calendar:{space.pk}",
-        lambda: (list(space.hours.all()), list(space.closures.all())),
+        lambda: (
+            list(OpeningHours.objects.filter(space_id=space.pk)),
+            list(Closure.objects.filter(space_id=space.pk)),
+        ),
         shared=True,
     )
 
