@@ -109,16 +109,19 @@ def _attempt(space, person, day: date) -> ValidationError:
     return _refused(get_space(slug=space.slug), person, day)
 
 
-def _refused(space, person, day: date) -> ValidationError:
-    ask = services.BookingAsk(
+def _ask(day: date) -> services.BookingAsk:
+    return services.BookingAsk(
         starts_at=_at(day, 10),
         ends_at=_at(day, 12),
         purpose="meeting",
         purpose_detail="모임",
         people=2,
     )
+
+
+def _refused(space, person, day: date) -> ValidationError:
     with pytest.raises(ValidationError) as refused:
-        services.book(actor=person, space=space, ask=ask)
+        services.book(actor=person, space=space, ask=_ask(day))
     return refused.value
 
 
@@ -127,17 +130,7 @@ def test_a_refusal_reads_the_kept_calendar_and_sees_every_change_to_it():
     """A rush's refusals read the space's hours and closures once while neither table is
     written; a closure added, or the hours changed, shows in the very next refusal."""
     space, day = SpaceFactory(), _day(3)
-    services.book(
-        actor=UserFactory(),
-        space=space,
-        ask=services.BookingAsk(
-            starts_at=_at(day, 10),
-            ends_at=_at(day, 12),
-            purpose="meeting",
-            purpose_detail="모임",
-            people=2,
-        ),
-    )
+    services.book(actor=UserFactory(), space=space, ask=_ask(day))
     assert _attempt(space, UserFactory(), day).error_dict["starts_at"][0].code == "taken"
     fetched, person = get_space(slug=space.slug), UserFactory()
     with CaptureQueriesContext(connection) as queries:
