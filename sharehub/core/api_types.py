@@ -4,13 +4,18 @@
   64-bit primary key, so neither SQLite ("Python int too large") nor PostgreSQL sees more.
 - `PageNumber`: a page of a list, bounded so an offset (page × page size) stays a 64-bit integer.
 - `HeaderText`: text that ends up in a mail header (subjects, names, titles): one line.
+- `CityDateTime`: a moment; one sent without an offset is the city's time (settings.TIME_ZONE,
+  Asia/Seoul), as a form reads it. A naive time reached the services, whose rules compare it
+  with aware ones, and was a 500.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from ninja import Field, Query
 from pydantic import AfterValidator
 
@@ -33,6 +38,13 @@ def _header_text(value: str) -> str:
 
 
 HeaderText = Annotated[str, AfterValidator(_header_text)]
+
+
+def _in_city_zone(value: datetime) -> datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+CityDateTime = Annotated[datetime, AfterValidator(_in_city_zone)]
 
 
 def page_query(default: int = 1) -> Any:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from sharehub.core.api_errors import ERRORS, ErrorOut
-from sharehub.core.api_types import HeaderText, Id, page_query
+from sharehub.core.api_types import CityDateTime, HeaderText, Id, page_query
 from sharehub.core.pagination import ApiPage, api_page
 from sharehub.core.ratelimit import check
 
@@ -98,7 +98,7 @@ class CampaignOut(Schema):
 
 
 class SendIn(Schema):
-    scheduled_at: datetime | None = None
+    scheduled_at: CityDateTime | None = None
 
 
 class BounceIn(Schema):

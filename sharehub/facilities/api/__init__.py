@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from sharehub.core.api_errors import ERRORS, ErrorOut
-from sharehub.core.api_types import page_query
+from sharehub.core.api_types import CityDateTime, page_query
 from sharehub.core.filters import api_filters, query_schema
 from sharehub.core.forms import field_error
 from sharehub.core.pagination import ApiPage, api_page
@@ -73,8 +73,8 @@ class DayOut(Schema):
 
 
 class BookingIn(Schema):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: CityDateTime
+    ends_at: CityDateTime
     purpose: str
     purpose_detail: str = Field(max_length=300)
     people: int = Field(ge=1, le=10000)

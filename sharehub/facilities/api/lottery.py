@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from sharehub.core.api_errors import ERRORS, ErrorOut
-from sharehub.core.api_types import Id, page_query
+from sharehub.core.api_types import CityDateTime, Id, page_query
 from sharehub.core.forms import field_error
 from sharehub.core.pagination import ApiPage, api_page
 from sharehub.core.ratelimit import check
@@ -94,8 +94,8 @@ class RoundDrawOut(RoundOut):
 
 class EntryIn(Schema):
     space: str = Field(max_length=80, description="The space's address name (slug)")
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: CityDateTime
+    ends_at: CityDateTime
     purpose: str = Field(max_length=12)
     purpose_detail: str = Field(max_length=300)
     people: int = Field(ge=1, le=10000)

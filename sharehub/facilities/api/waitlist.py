@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from sharehub.core.api_errors import ERRORS, RATE_LIMITED
-from sharehub.core.api_types import Id, page_query
+from sharehub.core.api_types import CityDateTime, Id, page_query
 from sharehub.core.pagination import ApiPage, api_page
 from sharehub.core.ratelimit import check
 from sharehub.facilities import selectors
@@ -30,8 +30,8 @@ JOIN_RATE = "30/h"
 
 class WaitlistIn(Schema):
     space: str = Field(max_length=80, description="The space's address name (slug)")
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: CityDateTime
+    ends_at: CityDateTime
 
 
 class WaitlistOut(Schema):

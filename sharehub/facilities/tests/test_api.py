@@ -143,3 +143,20 @@ def test_staff_decide_through_the_api(client, space, user):
     assert refused.status_code == 422
     approved = client.post(f"/api/v1/spaces/bookings/{reference}/approve")
     assert approved.status_code == 200 and approved.json()["status"] == "confirmed"
+
+
+def test_a_time_without_an_offset_is_the_citys(client, space, user):
+    """A client that sends "2026-12-09T10:00:00" means ten in the morning in Seoul, as the booking
+    form does; it was a 500 (a naive time compared with aware ones in the rules)."""
+    client.force_login(user)
+    body = _body(_day(3))
+    body["starts_at"], body["ends_at"] = (
+        datetime.combine(_day(3), time(hour)).isoformat() for hour in (10, 12)
+    )
+    response = client.post(
+        f"/api/v1/spaces/{space.slug}/bookings", body, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    booking = Booking.objects.get()
+    assert booking.starts_at == timezone.make_aware(datetime.combine(_day(3), time(10)))
+    assert timezone.localtime(booking.starts_at).hour == 10

@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from sharehub.accounts.models import User
 from sharehub.core.api_errors import ERRORS, ErrorOut
-from sharehub.core.api_types import page_query
+from sharehub.core.api_types import CityDateTime, page_query
 from sharehub.core.filters import api_filters, query_schema
 from sharehub.core.forms import field_error
 from sharehub.core.pagination import ApiPage, api_page
@@ -180,8 +180,8 @@ class CallFieldsIn(Schema):
     designated_only: bool | None = None
     organization_kinds: list[str] | None = Field(None, max_length=10)
     districts: list[str] | None = Field(None, max_length=100, description="Address names")
-    opens_at: datetime | None = None
-    closes_at: datetime | None = None
+    opens_at: CityDateTime | None = None
+    closes_at: CityDateTime | None = None
     editable_after_submission: bool | None = None
     reviews_per_application: int | None = Field(None, ge=1, le=20)
     auto_review_when_screened: bool | None = None
@@ -203,8 +203,8 @@ class CallIn(CallFieldsIn):
     kind: str  # type: ignore[assignment]
     total_budget: int = Field(ge=0, le=10**15)  # type: ignore[assignment]
     award_cap: int = Field(ge=1, le=10**15)  # type: ignore[assignment]
-    opens_at: datetime  # type: ignore[assignment]
-    closes_at: datetime  # type: ignore[assignment]
+    opens_at: CityDateTime  # type: ignore[assignment]
+    closes_at: CityDateTime  # type: ignore[assignment]
 
 
 # Fields that must not be sent as null (their columns are not nullable).
