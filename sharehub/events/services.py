@@ -638,7 +638,7 @@ def _register_alone(user: User, event: Event, cleaned: dict[str, str]) -> Regist
 def _enqueue_before_lock(event_id: int, user_id: int) -> bool:
     """With the queue in the database, the task that tells the person's new registration, named
     by event and person (its row does not exist yet); whether it was enqueued. A queue elsewhere
-    enqueues after the commit (`_save_and_tell`)."""
+    enqueues after the commit (`_enqueue_notice`)."""
     if not _queue_in_database():
         return False
     tasks.tell_new_registration.enqueue(event_id, user_id)
