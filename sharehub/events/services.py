@@ -35,7 +35,7 @@ from sharehub.accounts.roles import signed_in_user
 from sharehub.core.actors import Actor, require_signed_in
 from sharehub.core.audit import log_action
 from sharehub.core.changes import apply_changes
-from sharehub.core.locking import lock, lock_only, lock_pk
+from sharehub.core.locking import LOCK_TIMEOUT_MS, lock, lock_only, lock_pk
 from sharehub.core.sanitize import check_rich_text, rich_text_html
 from sharehub.organizations.models import Organization
 from sharehub.participation.models import Committee
@@ -528,7 +528,8 @@ def register(*, actor: Actor, event: Event, answers: dict | None = None) -> Regi
 
     In a rush the registrations queue on that lock, so it is held for as little as possible: what
     needs no lock (the person, their answers, a registration they already hold) is read before
-    it, and the lock covers the checks of the fresh row, one INSERT and one UPDATE."""
+    it, and the lock covers the checks of the fresh row, one INSERT and one UPDATE (on
+    PostgreSQL the lock, the checks and the INSERT are one statement: `_LOCK_AND_INSERT`)."""
     user = signed_in_user(actor)
     _check_open(event, timezone.now())  # the refusals in their usual order; again under the lock
     facts = _facts(event.pk, user.pk)
@@ -629,10 +630,86 @@ def _register_alone(user: User, event: Event, cleaned: dict[str, str]) -> Regist
     # A rush's registrations hold the row one after another, so the notice's task row is written
     # before the lock, not under it: it commits, or rolls back, with the registration all the same.
     enqueued = _enqueue_before_lock(event.pk, user.pk)
+    if connection.vendor == "postgresql":
+        registration = _insert_under_lock(user, event, cleaned)
+        if registration is not None:
+            if registration.notice_due and not enqueued:
+                _enqueue_notice(registration.pk)
+            if registration.holds_seat:
+                _take_seat(registration.event)
+            return registration
+        # Refused, or the organizer now approves registrations: the row is held; read why.
     event = lock_only(Event, event.pk, _LOCKED_FIELDS)
     now = timezone.now()
     _check_open(event, now)
     return _write_registration(user, event, cleaned, now, enqueued=enqueued)
+
+
+# A registration that takes a place or queues for one, on PostgreSQL, in one statement: the
+# event's row locked alone (with the lock's timeout, as `lock_only`), the checks of `_check_open`
+# and the registration's row written when they pass, confirmed while places remain, else
+# waitlisted. Its time is the database's clock read after the lock (clock_timestamp() in the
+# LATERAL, kept from being inlined by OFFSET 0): the waitlist's order is the lock's order. In a
+# rush the row is held from this statement to the commit: with no round trip and no Python
+# between taking the row and writing the registration, the rush runs 14-26 % faster (issue 18).
+_LOCK_AND_INSERT = (
+    'INSERT INTO "events_registration" ("event_id", "user_id", "status", "answers", '
+    '"created_at", "waitlisted_at", "confirmed_at", "notice_due") '
+    'SELECT e."id", %(user)s, n."status", %(answers)s, n."now", '
+    'CASE WHEN n."status" = %(waitlisted)s THEN n."now" END, '
+    'CASE WHEN n."status" = %(confirmed)s THEN n."now" END, '
+    'CASE WHEN n."status" = %(confirmed)s THEN %(due_confirmed)s ELSE %(due_waitlisted)s END '
+    'FROM (SELECT "id", "status", "registration_opens_at", "registration_closes_at", "starts_at", '
+    '"requires_approval", "seats_taken", "capacity" FROM "events_event" WHERE "id" = %(event)s '
+    "AND set_config('lock_timeout', %(timeout)s, true) IS NOT NULL FOR UPDATE) e "
+    'CROSS JOIN LATERAL (SELECT clock_timestamp() AS "now", CASE WHEN e."seats_taken" < '
+    'e."capacity" THEN %(confirmed)s ELSE %(waitlisted)s END AS "status" OFFSET 0) n '
+    'WHERE e."status" = %(published)s AND NOT e."requires_approval" '
+    'AND (e."registration_opens_at" IS NULL OR e."registration_opens_at" <= n."now") '
+    'AND n."now" < COALESCE(e."registration_closes_at", e."starts_at") '
+    'RETURNING "id", "status", "created_at", "notice_due"'
+)
+
+
+def _insert_under_lock(user: User, event: Event, cleaned: dict[str, str]) -> Registration | None:
+    """PostgreSQL: `_LOCK_AND_INSERT`; the new registration, or None when it wrote nothing (the
+    event closed, or approving registrations), the event's row held all the same."""
+    answers = Registration._meta.get_field("answers")
+    queued, placed = RegistrationStatus.WAITLISTED, RegistrationStatus.CONFIRMED
+    due = {status: status if status in notices.TEXTS else "" for status in (queued, placed)}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _LOCK_AND_INSERT,
+            {
+                "event": event.pk,
+                "timeout": str(LOCK_TIMEOUT_MS),
+                "user": user.pk,
+                "answers": answers.get_db_prep_save(cleaned, connection),
+                "published": EventStatus.PUBLISHED,
+                "confirmed": placed,
+                "waitlisted": queued,
+                "due_confirmed": due[placed],
+                "due_waitlisted": due[queued],
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, status, now, notice_due = row
+    registration = Registration(
+        pk=pk,
+        event=event,
+        user=user,
+        answers=cleaned,
+        status=status,
+        created_at=now,
+        waitlisted_at=now if status == queued else None,
+        confirmed_at=now if status == placed else None,
+        notice_due=notice_due,
+    )
+    registration._state.adding = False
+    registration._state.db = connection.alias
+    return registration
 
 
 def _enqueue_before_lock(event_id: int, user_id: int) -> bool:

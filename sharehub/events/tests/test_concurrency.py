@@ -87,19 +87,28 @@ def test_each_waitlisted_person_is_told_their_true_place(quiet, rush, monkeypatc
     event = EventFactory(capacity=PLACES)
     for person in people[:PLACES]:
         services.register(actor=person, event=event)
-    save, held = services._save_and_tell, threading.Lock()
+    held = threading.Lock()
 
-    def slow_first(registration, *args, **kwargs):
-        if registration.status == S.WAITLISTED and held.acquire(blocking=False):
-            time.sleep(0.5)  # never released: only the first waits
-        save(registration, *args, **kwargs)
+    def slow_first(write):
+        # Whichever writes the row (the lock and INSERT in one statement on PostgreSQL, else the
+        # INSERT): the first waitlisted row written waits before its transaction goes on.
+        def written(*args):
+            result = write(*args)
+            registration = result if isinstance(result, Registration) else args[0]
+            if registration.status == S.WAITLISTED and held.acquire(blocking=False):
+                time.sleep(0.5)  # never released: only the first waits
+            return result
 
-    monkeypatch.setattr(services, "_save_and_tell", slow_first)
+        return written
+
+    for name in ("_insert", "_insert_under_lock"):
+        monkeypatch.setattr(services, name, slow_first(getattr(services, name)))
 
     def register(person: User) -> int | None:
         return waitlist_position(services.register(actor=person, event=event))
 
     told = rush.round([lambda p=p: register(p) for p in people[PLACES:]])
+    assert held.locked()  # one was held
     assert not [t for t in told if isinstance(t, Exception)], told[:3]
     assert sorted(told) == list(range(1, THREADS - PLACES + 1))
 

@@ -17,6 +17,7 @@ from sharehub.events.models import (
     Event,
     EventKind,
     EventSession,
+    EventStatus,
     QuestionKind,
     Registration,
     RegistrationStatus,
@@ -611,16 +612,21 @@ def test_a_second_tab_past_the_check_is_refused_by_the_constraint(event, user, m
     services.register(actor=user, event=event)
     # The check before the lock, as if read a moment earlier: not registered, no questions.
     monkeypatch.setattr(services, "_facts", lambda event_id, user_id: (False, False, False))
-    insert, refused = services._insert, []
+    refused: list[IntegrityError] = []
 
-    def spy(registration):
-        try:
-            insert(registration)
-        except IntegrityError as error:
-            refused.append(error)
-            raise
+    def spy(write):
+        def written(*args):
+            try:
+                return write(*args)
+            except IntegrityError as error:
+                refused.append(error)
+                raise
 
-    monkeypatch.setattr(services, "_insert", spy)
+        return written
+
+    # Whichever writes the row: the lock and INSERT in one statement (PostgreSQL) or the INSERT.
+    for name in ("_insert", "_insert_under_lock"):
+        monkeypatch.setattr(services, name, spy(getattr(services, name)))
     with pytest.raises(ValidationError, match="already registered"):
         services.register(actor=user, event=event)
     assert len(refused) == 1  # the constraint refused it, not the check
@@ -631,15 +637,21 @@ def test_a_second_tab_past_the_check_is_refused_by_the_constraint(event, user, m
 
 @pytest.fixture
 def locks_taken(monkeypatch) -> list[bool]:
-    """Whether each event row lock `register` takes is shared."""
+    """Whether each event row lock `register` takes is shared: `lock_only`'s, and on PostgreSQL
+    the statement that locks the row alone and writes the registration (`_insert_under_lock`)."""
     taken: list[bool] = []
-    real = services.lock_only
+    real, real_insert = services.lock_only, services._insert_under_lock
 
     def spy(model, pk, fields, **options):
         taken.append(options.get("shared", False))
         return real(model, pk, fields, **options)
 
+    def insert_spy(*args):
+        taken.append(False)
+        return real_insert(*args)
+
     monkeypatch.setattr(services, "lock_only", spy)
+    monkeypatch.setattr(services, "_insert_under_lock", insert_spy)
     return taken
 
 
@@ -674,6 +686,77 @@ def test_approval_turned_off_before_the_lock_registers_under_the_row_alone(
     assert Registration.objects.get().pk == registration.pk
     event.refresh_from_db()
     assert event.seats_taken == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("full", [False, True])
+def test_lock_and_insert_writes_what_save_writes(event, full):
+    """PostgreSQL's one statement (`services._insert_under_lock`) stores the row the ORM's
+    `save()` stores for a confirmed and a waitlisted registration, its times the database's
+    clock read in the statement, and returns the instance as saved."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the one statement is PostgreSQL's")
+    event.capacity = 1
+    event.seats_taken = 1 if full else 0
+    event.save()
+    status = S.WAITLISTED if full else S.CONFIRMED
+    first, second = people(2)
+    answers = {"식사": "채식", "size": ["M", 2]}
+    before = timezone.now()
+    with transaction.atomic():
+        written = services._insert_under_lock(first, event, answers)
+    after = timezone.now()
+    assert written.pk and not written._state.adding and written._state.db == "default"
+    assert written.status == status and written.notice_due == status
+    assert before <= written.created_at <= after
+    saved = Registration(
+        event=event,
+        user=second,
+        status=status,
+        answers=answers,
+        created_at=written.created_at,
+        waitlisted_at=written.waitlisted_at,
+        confirmed_at=written.confirmed_at,
+        notice_due=status,
+    )
+    saved.save()
+    rows = [Registration.objects.filter(pk=r.pk).values().get() for r in (written, saved)]
+    for row in rows:
+        del row["id"], row["user_id"]
+    assert rows[0] == rows[1]
+    assert rows[0]["answers"] == answers
+    moment = rows[0]["waitlisted_at"] if full else rows[0]["confirmed_at"]
+    assert moment == rows[0]["created_at"] == written.created_at
+    event.refresh_from_db()
+    assert event.seats_taken == (1 if full else 0)  # the place is the caller's to take
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lock_and_insert_writes_nothing_where_the_checks_refuse(event, user):
+    """Closed, not yet open, cancelled, approving registrations: the one statement writes no
+    row, and `register` then says why under the same lock."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the one statement is PostgreSQL's")
+    now = timezone.now()
+    changes = [
+        {"registration_closes_at": now - timedelta(minutes=1)},
+        {"registration_opens_at": now + timedelta(hours=1)},
+        {"status": EventStatus.CANCELLED},
+        {"requires_approval": True},
+    ]
+    for change in changes:
+        Event.objects.filter(pk=event.pk).update(**change)
+        with transaction.atomic():
+            assert services._insert_under_lock(user, event, {}) is None
+        Event.objects.filter(pk=event.pk).update(
+            registration_closes_at=None,
+            registration_opens_at=None,
+            status=EventStatus.PUBLISHED,
+            requires_approval=False,
+        )
+    assert not Registration.objects.exists()
+    with transaction.atomic():
+        assert services._insert_under_lock(user, event, {}).status == S.CONFIRMED
 
 
 @pytest.mark.django_db(transaction=True)
