@@ -638,11 +638,23 @@ def _register_alone(user: User, event: Event, cleaned: dict[str, str]) -> Regist
             if registration.holds_seat:
                 _take_seat(registration.event)
             return registration
-        # Refused, or the organizer now approves registrations: the row is held; read why.
+        # Refused, or the organizer now approves registrations: take the row (a refused
+        # statement may not have locked it) and say why, or write the pending registration.
     event = lock_only(Event, event.pk, _LOCKED_FIELDS)
-    now = timezone.now()
+    now = _queue_time()
     _check_open(event, now)
     return _write_registration(user, event, cleaned, now, enqueued=enqueued)
+
+
+def _queue_time() -> datetime:
+    """The time a registration takes under the event's row lock, which orders the waitlist. On
+    PostgreSQL the database's clock, as `_LOCK_AND_INSERT` reads it, so that every writer of the
+    waitlist reads one clock whatever host it runs on; on SQLite (one host) the application's."""
+    if connection.vendor != "postgresql":
+        return timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        return cursor.fetchone()[0]
 
 
 # A registration that takes a place or queues for one, on PostgreSQL, in one statement: the
@@ -673,7 +685,8 @@ _LOCK_AND_INSERT = (
 
 def _insert_under_lock(user: User, event: Event, cleaned: dict[str, str]) -> Registration | None:
     """PostgreSQL: `_LOCK_AND_INSERT`; the new registration, or None when it wrote nothing (the
-    event closed, or approving registrations), the event's row held all the same."""
+    event closed, or approving registrations; the row may then be unlocked: the planner checks
+    the status and the approval before it locks)."""
     answers = Registration._meta.get_field("answers")
     queued, placed = RegistrationStatus.WAITLISTED, RegistrationStatus.CONFIRMED
     due = {status: status if status in notices.TEXTS else "" for status in (queued, placed)}
@@ -819,7 +832,7 @@ def decide_registration(*, actor: Actor, registration: Registration, approve: bo
     registration = lock(registration)
     if registration.status != RegistrationStatus.PENDING:
         raise ValidationError({"__all__": [_("This registration is not awaiting approval.")]})
-    now = timezone.now()
+    now = _queue_time()
     if not approve:
         registration.status = RegistrationStatus.REJECTED
         registration.cancelled_at = now

@@ -635,20 +635,48 @@ def test_a_second_tab_past_the_check_is_refused_by_the_constraint(event, user, m
     assert Registration.objects.filter(user=user).count() == 1
 
 
+def _held(event_pk: int) -> bool | None:
+    """From a connection of its own: True when the event's row is held shared, False when held
+    alone, None when free."""
+    import psycopg
+
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        for clause, answer in (("FOR SHARE", False), ("FOR UPDATE", True)):
+            try:
+                other.execute(
+                    f'SELECT 1 FROM "events_event" WHERE "id" = %s {clause} NOWAIT', [event_pk]
+                )
+            except psycopg.errors.LockNotAvailable:
+                return answer
+            finally:
+                other.rollback()
+        return None
+    finally:
+        other.close()
+
+
 @pytest.fixture
 def locks_taken(monkeypatch) -> list[bool]:
     """Whether each event row lock `register` takes is shared: `lock_only`'s, and on PostgreSQL
-    the statement that locks the row alone and writes the registration (`_insert_under_lock`)."""
+    the statement that locks the row alone and writes the registration (`_insert_under_lock`).
+    On PostgreSQL what another connection finds the row held by, right after each; on SQLite
+    (no row locks) what was asked."""
     taken: list[bool] = []
     real, real_insert = services.lock_only, services._insert_under_lock
 
     def spy(model, pk, fields, **options):
-        taken.append(options.get("shared", False))
-        return real(model, pk, fields, **options)
+        locked = real(model, pk, fields, **options)
+        taken.append(
+            _held(pk) if connection.vendor == "postgresql" else options.get("shared", False)
+        )
+        return locked
 
-    def insert_spy(*args):
-        taken.append(False)
-        return real_insert(*args)
+    def insert_spy(user, event, cleaned):
+        registration = real_insert(user, event, cleaned)
+        if registration is not None:
+            taken.append(_held(event.pk))
+        return registration
 
     monkeypatch.setattr(services, "lock_only", spy)
     monkeypatch.setattr(services, "_insert_under_lock", insert_spy)
@@ -702,10 +730,10 @@ def test_lock_and_insert_writes_what_save_writes(event, full):
     status = S.WAITLISTED if full else S.CONFIRMED
     first, second = people(2)
     answers = {"식사": "채식", "size": ["M", 2]}
-    before = timezone.now()
+    before = services._queue_time()  # the database's clock, as the statement's
     with transaction.atomic():
         written = services._insert_under_lock(first, event, answers)
-    after = timezone.now()
+    after = services._queue_time()
     assert written.pk and not written._state.adding and written._state.db == "default"
     assert written.status == status and written.notice_due == status
     assert before <= written.created_at <= after
@@ -729,6 +757,29 @@ def test_lock_and_insert_writes_what_save_writes(event, full):
     assert moment == rows[0]["created_at"] == written.created_at
     event.refresh_from_db()
     assert event.seats_taken == (1 if full else 0)  # the place is the caller's to take
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_writer_of_the_waitlist_reads_the_databases_clock(event, organizer, monkeypatch):
+    """On PostgreSQL the waitlist's times are the database's clock, whichever path writes them:
+    an application host whose clock is an hour behind still queues an approval after a
+    registration waitlisted before it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's hub is one host: one clock")
+    event.capacity = 1
+    event.save()
+    first, second, third = people(3)
+    services.register(actor=first, event=event)
+    queued = services.register(actor=second, event=event)
+    event.requires_approval = True
+    event.save()
+    pending = services.register(actor=third, event=event)
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() - timedelta(hours=1))
+    approved = services.decide_registration(actor=organizer, registration=pending, approve=True)
+    assert approved.status == S.WAITLISTED
+    assert approved.waitlisted_at > queued.waitlisted_at
+    assert [waitlist_position(r) for r in (queued, approved)] == [1, 2]
 
 
 @pytest.mark.django_db(transaction=True)
