@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sharehub.accounts.tests.factories import UserFactory
 from sharehub.events import selectors, services
@@ -120,6 +120,21 @@ def test_register_cancel_flow(client, event, user, django_capture_on_commit_call
     assert again.status_code == 422
     client.post(reverse("events:cancel_registration", args=[event.pk]))
     assert Registration.objects.get(user=user).status == S.CANCELLED
+
+
+def test_an_english_sentence_ending_in_a_time_has_one_full_stop(client, event, user):
+    """English writes "7 p.m.": a sentence that ended with the time read "7 p.m.." (the
+    cancellation line, seen in a browser). The English puts the time first."""
+    before = timezone.localtime(event.starts_at - timedelta(days=1))
+    event.cancellation_deadline = before.replace(hour=19, minute=0, second=0, microsecond=0)
+    event.save()
+    services.register(actor=user, event=event)
+    client.force_login(user)
+    with translation.override("en"):
+        text = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert "7 p.m." in text
+    assert "p.m.." not in text and "a.m.." not in text
+    assert ", you can cancel." in text
 
 
 def test_register_questions_errors_in_the_form(client, event, user, organizer):
