@@ -478,6 +478,11 @@ def _insert(registration: Registration) -> None:
             ],
         )
         registration.pk = cursor.fetchone()[0]
+    _as_saved(registration)
+
+
+def _as_saved(registration: Registration) -> None:
+    """A registration whose row a written-out statement stored, marked as `save()` leaves it."""
     registration._state.adding = False
     registration._state.db = connection.alias
 
@@ -720,8 +725,7 @@ def _insert_under_lock(user: User, event: Event, cleaned: dict[str, str]) -> Reg
         confirmed_at=now if status == placed else None,
         notice_due=notice_due,
     )
-    registration._state.adding = False
-    registration._state.db = connection.alias
+    _as_saved(registration)
     return registration
 
 
